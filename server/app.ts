@@ -1,0 +1,138 @@
+// Wires one Atelier server together: store → rooms → transports, HTTP and
+// realtime on one port. Everything it starts, close() stops.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { TokenSigner } from './auth/tokens.ts';
+import { Users } from './auth/users.ts';
+import type { Config } from './config.ts';
+import { createHttpApp } from './http/app.ts';
+import { clientRoutes } from './http/client-routes.ts';
+import { opsRoutes } from './http/ops-routes.ts';
+import { roomRoutes } from './http/room-routes.ts';
+import { sessionRoutes } from './http/session-routes.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { MemoryRateLimiter } from './rate-limit.ts';
+import { SocketIoTransport } from './realtime/socketio-server.ts';
+import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
+import { RoomAdmission } from './rooms/admission.ts';
+import { RoomDirectory } from './rooms/directory.ts';
+import { RoomRegistry } from './rooms/registry.ts';
+import { openSqliteStore } from './store/sqlite/store.ts';
+import type { Store } from './store/store.ts';
+
+export interface Atelier {
+  readonly config: Config;
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly store: Store;
+  readonly registry: RoomRegistry;
+  readonly directory: RoomDirectory;
+  readonly users: Users;
+  readonly metrics: Metrics;
+  readonly socketIo: SocketIoTransport;
+  /** Stops accepting, closes every connection, flushes every room, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startAtelier(config: Config, logger: Logger): Promise<Atelier> {
+  const store = openStore(config);
+  const metrics = createMetrics();
+  const users = new Users(store.records, new TokenSigner(config.sessionSecret));
+  const limiter = new MemoryRateLimiter();
+
+  const registry = new RoomRegistry({
+    docLog: store.docLog,
+    records: store.records,
+    limits: config.limits,
+    saver: { compactEntries: config.logCompactEntries, compactBytes: config.logCompactBytes },
+    saverHooks: {
+      appended: (seconds, updates) => {
+        metrics.logAppendSeconds.observe(seconds);
+        metrics.logAppendedUpdates.inc(updates);
+      },
+      compacted: (result, seconds) => {
+        if (result.merged === 0) return;
+        metrics.compactions.inc();
+        metrics.compactionSeconds.observe(seconds);
+      },
+      failed: (operation) => metrics.logFailures.inc({ operation }),
+    },
+    unloadGraceMs: config.roomUnloadGraceMs,
+    logger: logger.child({ module: 'rooms' }),
+  });
+  registry.listen({
+    roomLoaded: () => metrics.roomsLoaded.inc(),
+    roomUnloaded: () => metrics.roomsLoaded.dec(),
+  });
+  const directory = new RoomDirectory(store.records, store.docLog, registry);
+  const admission = new RoomAdmission(directory, registry);
+
+  const minute = 60_000;
+  const app = createHttpApp({
+    users,
+    limiter,
+    limits: config.limits,
+    logger: logger.child({ module: 'http' }),
+    metrics,
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    routers: [
+      opsRoutes(store, registry, metrics, config.nodeId),
+      sessionRoutes(users, limiter, { limit: config.limits.sessionsPerMinute, windowMs: minute }),
+      roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
+      clientRoutes(),
+    ],
+  });
+  const server = createServer(app);
+
+  const realtimeLogger = logger.child({ module: 'realtime' });
+  const socketIo = new SocketIoTransport(server, {
+    admission,
+    users,
+    limits: config.limits,
+    logger: realtimeLogger,
+    metrics,
+    corsOrigins: config.corsOrigins,
+  });
+  const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics });
+  registry.observe(socketIo);
+  registry.observe(yjsWs);
+  server.on('upgrade', (req, socket, head) => {
+    // Socket.IO takes its own path; anything that is neither is refused.
+    if (yjsWs.handleUpgrade(req, socket, head)) return;
+    if (!req.url?.startsWith('/socket.io/')) socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, store: store.kind, node: config.nodeId }, 'atelier listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      server.close();
+      await Promise.all([socketIo.close(), yjsWs.close()]);
+      await registry.close();
+      await store.close();
+      server.closeAllConnections();
+      logger.info('atelier stopped');
+    })());
+
+  return { config, url, port, server, store, registry, directory, users, metrics, socketIo, close };
+}
+
+function openStore(config: Config): Store {
+  if (config.databaseUrl) {
+    throw new Error('DATABASE_URL (PostgreSQL) is not supported yet');
+  }
+  return openSqliteStore(config.dataDir);
+}

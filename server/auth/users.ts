@@ -1,0 +1,75 @@
+// Who is calling: creates users, and turns a token into a user.
+import type { PublicUser } from '../../shared/protocol.ts';
+import { randomId } from '../ids.ts';
+import type { RecordStore, UserPatch, UserRecord } from '../store/records.ts';
+import type { TokenSigner } from './tokens.ts';
+
+export const USER_COLORS = [
+  '#e11d48', '#db2777', '#c026d3', '#9333ea', '#6d28d9', '#4f46e5', '#2563eb', '#0284c7',
+  '#0891b2', '#0d9488', '#059669', '#16a34a', '#65a30d', '#ca8a04', '#d97706', '#ea580c',
+] as const;
+
+const ADJECTIVES = ['Amber', 'Brisk', 'Cobalt', 'Dusky', 'Ember', 'Fern', 'Gilded', 'Hazel', 'Indigo', 'Jade', 'Lunar', 'Misty', 'Nimble', 'Ochre', 'Quiet', 'Rosy', 'Sage', 'Tidal', 'Umber', 'Velvet'];
+const ANIMALS = ['Badger', 'Crane', 'Otter', 'Finch', 'Fox', 'Heron', 'Ibis', 'Lynx', 'Marten', 'Newt', 'Owl', 'Puffin', 'Raven', 'Seal', 'Stoat', 'Swift', 'Tern', 'Wren', 'Yak', 'Moth'];
+
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
+
+export const toPublicUser = (u: UserRecord): PublicUser => ({ id: u.id, name: u.name, color: u.color });
+
+const CACHE_LIMIT = 10_000;
+
+export class Users {
+  readonly #records: RecordStore;
+  readonly #tokens: TokenSigner;
+  /** Users are read on every handshake; they change rarely and only here. */
+  readonly #cache = new Map<string, PublicUser>();
+
+  constructor(records: RecordStore, tokens: TokenSigner) {
+    this.#records = records;
+    this.#tokens = tokens;
+  }
+
+  async create(name?: string): Promise<{ user: PublicUser; token: string }> {
+    const record: UserRecord = {
+      id: randomId(),
+      name: name ?? `${pick(ADJECTIVES)} ${pick(ANIMALS)}`,
+      color: pick(USER_COLORS),
+      createdAt: new Date().toISOString(),
+    };
+    await this.#records.createUser(record);
+    const user = toPublicUser(record);
+    this.#remember(user);
+    return { user, token: this.#tokens.sign(user.id) };
+  }
+
+  /** The user a token names, or null when it is missing, forged, expired or names nobody. */
+  async authenticate(token: unknown): Promise<PublicUser | null> {
+    const claims = this.#tokens.verify(token);
+    if (!claims) return null;
+    return this.get(claims.userId);
+  }
+
+  async get(id: string): Promise<PublicUser | null> {
+    const cached = this.#cache.get(id);
+    if (cached) return cached;
+    const record = await this.#records.getUser(id);
+    if (!record) return null;
+    const user = toPublicUser(record);
+    this.#remember(user);
+    return user;
+  }
+
+  async update(id: string, patch: UserPatch): Promise<PublicUser | null> {
+    const record = await this.#records.updateUser(id, patch);
+    if (!record) return null;
+    const user = toPublicUser(record);
+    this.#remember(user);
+    return user;
+  }
+
+  #remember(user: PublicUser): void {
+    this.#cache.delete(user.id);
+    this.#cache.set(user.id, user);
+    if (this.#cache.size > CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value!);
+  }
+}

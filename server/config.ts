@@ -1,0 +1,165 @@
+// The one place that reads the environment. Everything else receives a Config.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import * as limits from '../shared/limits.ts';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalUrl = (protocols: string[]) =>
+  z
+    .url()
+    .refine((u) => protocols.some((p) => u.startsWith(p)), `must start with ${protocols.join(' or ')}`)
+    .optional();
+
+/** Every setting, its environment variable and its default. README.md's table mirrors this. */
+const envSchema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MEDIA_DIR: z.string().min(1).optional(),
+  SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.url().optional(),
+  CORS_ORIGINS: z.string().optional(),
+  TRUST_PROXY: bool.default(false),
+  REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+
+  MAX_MESSAGE_BYTES: int(1024).default(limits.DEFAULT_MAX_MESSAGE_BYTES),
+  MAX_DOC_BYTES: int(1024).default(limits.DEFAULT_MAX_DOC_BYTES),
+  MAX_AWARENESS_BYTES: int(64).default(limits.DEFAULT_MAX_AWARENESS_BYTES),
+  MAX_ROOMS_PER_CONNECTION: int(1).default(limits.DEFAULT_MAX_ROOMS_PER_CONNECTION),
+  MAX_PARTICIPANTS_PER_ROOM: int(1).default(limits.DEFAULT_MAX_PARTICIPANTS_PER_ROOM),
+  MESSAGES_PER_SECOND: int(1).default(limits.DEFAULT_MESSAGES_PER_SECOND),
+  MESSAGE_BURST: int(1).default(limits.DEFAULT_MESSAGE_BURST),
+  MAX_BODY_BYTES: int(1024).default(64 * 1024),
+  HTTP_REQUESTS_PER_MINUTE: int(1).default(600),
+  SESSIONS_PER_MINUTE: int(1).default(30),
+  ROOMS_PER_MINUTE: int(1).default(30),
+
+  ROOM_UNLOAD_GRACE_MS: int(0).default(10_000),
+  LOG_COMPACT_ENTRIES: int(2).default(500),
+  LOG_COMPACT_BYTES: int(1024).default(1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: int(100).default(10_000),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Limits {
+  maxMessageBytes: number;
+  maxDocBytes: number;
+  maxAwarenessBytes: number;
+  maxRoomsPerConnection: number;
+  maxParticipantsPerRoom: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+  maxBodyBytes: number;
+  httpRequestsPerMinute: number;
+  sessionsPerMinute: number;
+  roomsPerMinute: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  mediaDir: string;
+  sessionSecret: string;
+  logLevel: string;
+  publicUrl: string | undefined;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  redisUrl: string | undefined;
+  databaseUrl: string | undefined;
+  nodeId: string;
+  limits: Limits;
+  roomUnloadGraceMs: number;
+  logCompactEntries: number;
+  logCompactBytes: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+/**
+ * Parses the environment. Throws ConfigError naming the first bad variable.
+ * Creates DATA_DIR and, when SESSION_SECRET is not given, generates one and
+ * keeps it in DATA_DIR so tokens survive restarts.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError('DATA_DIR', `cannot create ${dataDir}: ${(err as Error).message}`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),
+    sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    nodeId: e.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`,
+    limits: {
+      maxMessageBytes: e.MAX_MESSAGE_BYTES,
+      maxDocBytes: e.MAX_DOC_BYTES,
+      maxAwarenessBytes: e.MAX_AWARENESS_BYTES,
+      maxRoomsPerConnection: e.MAX_ROOMS_PER_CONNECTION,
+      maxParticipantsPerRoom: e.MAX_PARTICIPANTS_PER_ROOM,
+      messagesPerSecond: e.MESSAGES_PER_SECOND,
+      messageBurst: e.MESSAGE_BURST,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      httpRequestsPerMinute: e.HTTP_REQUESTS_PER_MINUTE,
+      sessionsPerMinute: e.SESSIONS_PER_MINUTE,
+      roomsPerMinute: e.ROOMS_PER_MINUTE,
+    },
+    roomUnloadGraceMs: e.ROOM_UNLOAD_GRACE_MS,
+    logCompactEntries: e.LOG_COMPACT_ENTRIES,
+    logCompactBytes: e.LOG_COMPACT_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function loadOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError('SESSION_SECRET', `cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+  const secret = randomBytes(32).toString('base64url');
+  // 'wx' so two processes starting together cannot overwrite each other's secret.
+  try {
+    writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw new ConfigError('SESSION_SECRET', `cannot write ${file}: ${(err as Error).message}`);
+  }
+}

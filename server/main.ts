@@ -1,0 +1,41 @@
+// The process: read the configuration, start, and stop cleanly on SIGTERM.
+import { startAtelier } from './app.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+
+const EXIT_CONFIG = 2;
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`atelier: invalid configuration: ${err.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  throw err;
+}
+
+const logger = createLogger(config.logLevel);
+const atelier = await startAtelier(config, logger);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const timer = setTimeout(() => {
+    logger.error('shutdown timed out');
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  timer.unref();
+  try {
+    await atelier.close();
+    process.exit(0);
+  } catch (err) {
+    logger.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,0 +1,82 @@
+// Prometheus metrics of one server instance (its own registry, so tests can run
+// several servers in one process).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'atelier_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    connections: new Gauge({
+      name: 'atelier_connections',
+      help: 'Open realtime connections',
+      labelNames: ['transport'] as const,
+      registers,
+    }),
+    roomsLoaded: new Gauge({ name: 'atelier_rooms_loaded', help: 'Rooms loaded in memory', registers }),
+    participants: new Gauge({ name: 'atelier_participants', help: 'Participants in loaded rooms', registers }),
+    messagesIn: new Counter({
+      name: 'atelier_messages_in_total',
+      help: 'Realtime messages received',
+      labelNames: ['transport', 'type'] as const,
+      registers,
+    }),
+    bytesIn: new Counter({
+      name: 'atelier_bytes_in_total',
+      help: 'Realtime payload bytes received',
+      labelNames: ['transport'] as const,
+      registers,
+    }),
+    messagesOut: new Counter({
+      name: 'atelier_messages_out_total',
+      help: 'Realtime messages delivered (one per recipient)',
+      labelNames: ['transport', 'type'] as const,
+      registers,
+    }),
+    bytesOut: new Counter({
+      name: 'atelier_bytes_out_total',
+      help: 'Realtime payload bytes delivered (summed over recipients)',
+      labelNames: ['transport'] as const,
+      registers,
+    }),
+    errors: new Counter({
+      name: 'atelier_errors_total',
+      help: 'Errors returned to clients, by code',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    logAppendSeconds: new Histogram({
+      name: 'atelier_log_append_seconds',
+      help: 'Latency of one doc log append (a batch of updates)',
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+      registers,
+    }),
+    logAppendedUpdates: new Counter({
+      name: 'atelier_log_appended_updates_total',
+      help: 'Yjs updates appended to doc logs',
+      registers,
+    }),
+    logFailures: new Counter({
+      name: 'atelier_log_failures_total',
+      help: 'Failed doc log operations',
+      labelNames: ['operation'] as const,
+      registers,
+    }),
+    compactions: new Counter({ name: 'atelier_compactions_total', help: 'Doc log compactions', registers }),
+    compactionSeconds: new Histogram({
+      name: 'atelier_compaction_seconds',
+      help: 'Duration of one doc log compaction',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+    httpRequests: new Counter({
+      name: 'atelier_http_requests_total',
+      help: 'HTTP requests by status class',
+      labelNames: ['method', 'status'] as const,
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,275 @@
+// The Socket.IO transport: translates events into calls on rooms, checking
+// every argument where it enters, and fans room changes out to sockets.
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import {
+  type ClientToServerEvents,
+  type Job,
+  type JoinAck,
+  joinOptionsSchema,
+  type PublicUser,
+  type ServerToClientEvents,
+  type WireError,
+} from '../../shared/protocol.ts';
+import type { Users } from '../auth/users.ts';
+import type { Limits } from '../config.ts';
+import { AppError, toWireError } from '../errors.ts';
+import type { Metrics } from '../metrics.ts';
+import { TokenBucket } from '../rate-limit.ts';
+import type { Admitted, RoomAdmission } from '../rooms/admission.ts';
+import type { UpdateOrigin } from '../rooms/origin.ts';
+import type { Participant, Room, RoomObserver } from '../rooms/room.ts';
+import { readCookieToken } from '../auth/cookie.ts';
+
+export interface JoinedRoom {
+  room: Room;
+  participant: Participant;
+}
+
+export interface SocketData {
+  user: PublicUser | null;
+  joined: Map<string, JoinedRoom>;
+  joining: Set<string>;
+  bucket: TokenBucket;
+  lastNotice: number;
+}
+
+export interface InterServerEvents {}
+
+export type AtelierServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AtelierSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** What a module adding events of its own (generation, gallery) gets for each socket. */
+export interface SocketContext {
+  socket: AtelierSocket;
+  /** False (having told the client) when the socket is over its message rate. */
+  allow(): boolean;
+  joined(roomId: unknown): JoinedRoom | undefined;
+  fail(roomId: string, err: unknown): void;
+}
+export type SocketHandlers = (context: SocketContext) => void;
+
+export interface SocketIoDeps {
+  admission: RoomAdmission;
+  users: Users;
+  limits: Limits;
+  logger: Logger;
+  metrics: Metrics;
+  corsOrigins: string[];
+  /** Extra content of a successful join's ack (the room's jobs). */
+  joinExtras?: (roomId: string) => Promise<{ jobs: Job[] }>;
+}
+
+const TRANSPORT = 'socket.io';
+const NOTICE_INTERVAL_MS = 1000;
+/** Room channel names; a socket's own id is a channel too, which `except` relies on. */
+export const roomChannel = (roomId: string) => `room:${roomId}`;
+
+const roomIdArg = z.string().max(64);
+const binaryArg = z.instanceof(Uint8Array);
+const joinArgs = z.tuple([roomIdArg, joinOptionsSchema.optional()]);
+const messageArgs = z.tuple([roomIdArg, binaryArg]);
+
+export class SocketIoTransport implements RoomObserver {
+  readonly io: AtelierServer;
+  readonly #deps: SocketIoDeps;
+  readonly #handlers: SocketHandlers[] = [];
+
+  constructor(httpServer: HttpServer, deps: SocketIoDeps) {
+    this.#deps = deps;
+    this.io = new Server(httpServer, {
+      serveClient: false,
+      // Over engine.io's own limit the connection is closed; below it, an
+      // oversized Yjs message gets a typed `too_large` (see #message).
+      maxHttpBufferSize: deps.limits.maxMessageBytes + 1024,
+      // The Yjs WebSocket shares the HTTP server: leave other upgrades alone.
+      destroyUpgrade: false,
+      cors: deps.corsOrigins.length > 0 ? { origin: deps.corsOrigins, credentials: true } : undefined,
+    });
+    this.io.use((socket, next) => void this.#authenticate(socket).then(() => next(), next));
+    this.io.on('connection', (socket) => this.#connected(socket));
+  }
+
+  /** Adds events of another module to every socket that connects from now on. */
+  handle(handlers: SocketHandlers): void {
+    this.#handlers.push(handlers);
+  }
+
+  docUpdate(room: Room, _update: Uint8Array, message: Uint8Array, origin: UpdateOrigin): void {
+    this.#broadcast(room, 'yjs:sync', message, origin.source === 'connection' ? origin.connectionId : undefined);
+  }
+
+  awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
+    this.#broadcast(room, 'yjs:awareness', message, origin.source === 'connection' ? origin.connectionId : undefined);
+  }
+
+  async close(): Promise<void> {
+    this.io.disconnectSockets(true);
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+  }
+
+  #broadcast(room: Room, event: 'yjs:sync' | 'yjs:awareness', message: Uint8Array, except: string | undefined): void {
+    const channel = roomChannel(room.id);
+    const members = this.io.of('/').adapter.rooms.get(channel);
+    if (!members) return;
+    const recipients = members.size - (except !== undefined && members.has(except) ? 1 : 0);
+    if (recipients <= 0) return;
+    // One encoding for all recipients; `local` keeps Yjs traffic off any
+    // cross-node adapter (the relay carries it with origins instead).
+    const target = this.io.local.to(channel);
+    (except === undefined ? target : target.except(except)).emit(event, room.id, message);
+    this.#deps.metrics.messagesOut.inc({ transport: TRANSPORT, type: event }, recipients);
+    this.#deps.metrics.bytesOut.inc({ transport: TRANSPORT }, recipients * message.byteLength);
+  }
+
+  async #authenticate(socket: AtelierSocket): Promise<void> {
+    const auth: unknown = socket.handshake.auth;
+    const given = typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
+    const token = given ?? readCookieToken(socket.handshake.headers.cookie);
+    let user: PublicUser | null = null;
+    if (token !== undefined) {
+      user = await this.#deps.users.authenticate(token);
+      if (!user) {
+        throw Object.assign(new Error('unauthorized'), {
+          data: { code: 'unauthorized', message: 'invalid or expired session token' } satisfies WireError,
+        });
+      }
+    }
+    socket.data = {
+      user,
+      joined: new Map(),
+      joining: new Set(),
+      bucket: new TokenBucket(this.#deps.limits.messagesPerSecond, this.#deps.limits.messageBurst),
+      lastNotice: 0,
+    };
+  }
+
+  #connected(socket: AtelierSocket): void {
+    const { metrics, logger } = this.#deps;
+    metrics.connections.inc({ transport: TRANSPORT });
+    const context: SocketContext = {
+      socket,
+      allow: () => this.#allow(socket),
+      joined: (roomId) => (typeof roomId === 'string' ? socket.data.joined.get(roomId) : undefined),
+      fail: (roomId, err) => this.#fail(socket, roomId, err),
+    };
+
+    socket.on('room:join', (...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: JoinAck) => void) : undefined;
+      void this.#join(socket, args, ack);
+    });
+    socket.on('room:leave', (...args: unknown[]) => {
+      if (!this.#allow(socket)) return;
+      const roomId = roomIdArg.safeParse(args[0]);
+      if (roomId.success) this.#leave(socket, roomId.data);
+    });
+    socket.on('yjs:sync', (...args: unknown[]) => this.#message(socket, 'sync', args));
+    socket.on('yjs:awareness', (...args: unknown[]) => this.#message(socket, 'awareness', args));
+    for (const handlers of this.#handlers) handlers(context);
+
+    socket.on('disconnect', () => {
+      metrics.connections.dec({ transport: TRANSPORT });
+      for (const roomId of [...socket.data.joined.keys()]) this.#leave(socket, roomId);
+    });
+    logger.debug({ socket: socket.id, user: socket.data.user?.id }, 'socket connected');
+  }
+
+  async #join(socket: AtelierSocket, args: unknown[], ack: ((res: JoinAck) => void) | undefined): Promise<void> {
+    const reply = (res: JoinAck) => {
+      if (!res.ok) this.#deps.metrics.errors.inc({ code: res.error.code });
+      if (ack) ack(res);
+      else if (!res.ok) socket.emit('room:error', String(args[0] ?? ''), res.error);
+    };
+    if (!this.#allow(socket)) return reply({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
+    const parsed = joinArgs.safeParse(args);
+    if (!parsed.success) return reply({ ok: false, error: { code: 'bad_request', message: 'room:join takes (roomId, {invite?}, ack)' } });
+    const [roomId, options] = parsed.data;
+    const { data } = socket;
+    try {
+      const already = data.joined.get(roomId);
+      if (!already) {
+        if (data.joining.has(roomId)) throw new AppError('bad_request', 'already joining this room');
+        if (data.joined.size + data.joining.size >= this.#deps.limits.maxRoomsPerConnection) {
+          throw new AppError('too_large', `a connection may join at most ${this.#deps.limits.maxRoomsPerConnection} rooms`);
+        }
+      }
+      data.joining.add(roomId);
+      let admitted: Admitted;
+      try {
+        admitted = await this.#deps.admission.admit(roomId, data.user, options?.invite, socket.id, TRANSPORT, () => socket.connected);
+      } finally {
+        data.joining.delete(roomId);
+      }
+      const joined: JoinedRoom = { room: admitted.live, participant: admitted.participant };
+      data.joined.set(roomId, joined);
+      await socket.join(roomChannel(roomId));
+      const extras = (await this.#deps.joinExtras?.(roomId)) ?? { jobs: [] };
+      reply({ ok: true, role: admitted.participant.role, room: admitted.room, ...extras });
+      // Rejoining is how a client asks to resync: always start the exchange again.
+      socket.emit('yjs:sync', roomId, joined.room.syncStep1());
+      const awareness = joined.room.awarenessSnapshot();
+      if (awareness) socket.emit('yjs:awareness', roomId, awareness);
+    } catch (err) {
+      if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId }, 'room:join failed');
+      reply({ ok: false, error: toWireError(err) });
+    }
+  }
+
+  #leave(socket: AtelierSocket, roomId: string): void {
+    const joined = socket.data.joined.get(roomId);
+    if (!joined) return;
+    socket.data.joined.delete(roomId);
+    void socket.leave(roomChannel(roomId));
+    this.#deps.admission.leave(joined.room, socket.id);
+  }
+
+  #message(socket: AtelierSocket, kind: 'sync' | 'awareness', args: unknown[]): void {
+    const { metrics, limits } = this.#deps;
+    if (!this.#allow(socket)) return;
+    const parsed = messageArgs.safeParse(args);
+    const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
+    if (!parsed.success) {
+      return this.#fail(socket, roomId, new AppError('bad_request', `yjs:${kind} takes (roomId, Uint8Array)`));
+    }
+    const [, message] = parsed.data;
+    metrics.messagesIn.inc({ transport: TRANSPORT, type: kind });
+    metrics.bytesIn.inc({ transport: TRANSPORT }, message.byteLength);
+    if (message.byteLength > limits.maxMessageBytes) {
+      return this.#fail(socket, roomId, new AppError('too_large', `messages are limited to ${limits.maxMessageBytes} bytes`));
+    }
+    const joined = socket.data.joined.get(roomId);
+    if (!joined) return this.#fail(socket, roomId, new AppError('forbidden', 'join the room first'));
+    try {
+      if (kind === 'sync') {
+        const reply = joined.room.handleSync(socket.id, message);
+        if (reply) socket.emit('yjs:sync', roomId, reply);
+      } else {
+        joined.room.handleAwareness(socket.id, message);
+      }
+    } catch (err) {
+      this.#fail(socket, roomId, err);
+    }
+  }
+
+  #allow(socket: AtelierSocket): boolean {
+    if (socket.data.bucket.take()) return true;
+    this.#notify(socket, '', { code: 'rate_limited', message: 'too many messages; slow down and rejoin to resync' });
+    return false;
+  }
+
+  #fail(socket: AtelierSocket, roomId: string, err: unknown): void {
+    if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId, socket: socket.id }, 'socket handler failed');
+    this.#notify(socket, roomId, toWireError(err));
+  }
+
+  /** Rate-limit notices go out at most once a second, so a flood cannot amplify itself. */
+  #notify(socket: AtelierSocket, roomId: string, error: WireError): void {
+    this.#deps.metrics.errors.inc({ code: error.code });
+    const now = performance.now();
+    if (now - socket.data.lastNotice < NOTICE_INTERVAL_MS && error.code === 'rate_limited') return;
+    socket.data.lastNotice = now;
+    socket.emit('room:error', roomId, error);
+  }
+}

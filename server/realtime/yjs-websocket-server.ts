@@ -1,0 +1,283 @@
+// The Yjs WebSocket at /yjs/:roomId: y-websocket's protocol exactly (sync,
+// awareness, query-awareness), for any standard Yjs client, on the same rooms,
+// roles and limits as Socket.IO. Errors close the one connection with a named
+// code (shared/protocol.ts CLOSE_CODES); viewers' writes get y-protocols'
+// permission-denied message instead.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Logger } from 'pino';
+import * as authProtocol from 'y-protocols/auth';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { CLOSE_CODES, type PublicUser, YWS_MESSAGE } from '../../shared/protocol.ts';
+import { readCookieToken } from '../auth/cookie.ts';
+import type { Users } from '../auth/users.ts';
+import type { Limits } from '../config.ts';
+import { AppError, toWireError } from '../errors.ts';
+import { randomId } from '../ids.ts';
+import type { Metrics } from '../metrics.ts';
+import { TokenBucket } from '../rate-limit.ts';
+import type { RoomAdmission } from '../rooms/admission.ts';
+import type { UpdateOrigin } from '../rooms/origin.ts';
+import type { Room, RoomObserver } from '../rooms/room.ts';
+
+export const YJS_PATH_PREFIX = '/yjs/';
+const TRANSPORT = 'websocket';
+/** Messages held while a new connection is still being authenticated. */
+export const MAX_QUEUED_BEFORE_JOIN = 64;
+/** A client that lets this much pile up unread is dropped rather than buffered forever. */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const PING_INTERVAL_MS = 30_000;
+
+export interface YjsWebSocketDeps {
+  admission: RoomAdmission;
+  users: Users;
+  limits: Limits;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+interface Connection {
+  id: string;
+  ws: WebSocket;
+  room: Room | null;
+  queue: Uint8Array[] | null;
+  bucket: TokenBucket;
+  alive: boolean;
+  deniedNotice: boolean;
+}
+
+export class YjsWebSocketServer implements RoomObserver {
+  readonly #deps: YjsWebSocketDeps;
+  readonly #wss: WebSocketServer;
+  readonly #byRoom = new Map<string, Set<Connection>>();
+  readonly #all = new Set<Connection>();
+  readonly #ping: NodeJS.Timeout;
+
+  constructor(deps: YjsWebSocketDeps) {
+    this.#deps = deps;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: deps.limits.maxMessageBytes + 16,
+      perMessageDeflate: false,
+    });
+    this.#ping = setInterval(() => this.#heartbeat(), PING_INTERVAL_MS);
+    this.#ping.unref();
+  }
+
+  /** Takes an HTTP upgrade if its path is ours; false leaves it to others. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(YJS_PATH_PREFIX)) return false;
+    this.#wss.handleUpgrade(req, socket, head, (ws) => void this.#accept(ws, url, req));
+    return true;
+  }
+
+  docUpdate(room: Room, _update: Uint8Array, message: Uint8Array, origin: UpdateOrigin): void {
+    this.#broadcast(room, frame(YWS_MESSAGE.sync, message, false), origin, 'sync');
+  }
+
+  awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
+    this.#broadcast(room, frame(YWS_MESSAGE.awareness, message, true), origin, 'awareness');
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#ping);
+    for (const conn of this.#all) conn.ws.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  async #accept(ws: WebSocket, url: URL, req: IncomingMessage): Promise<void> {
+    const { metrics, limits } = this.#deps;
+    const conn: Connection = {
+      id: `ws:${randomId()}`,
+      ws,
+      room: null,
+      queue: [],
+      bucket: new TokenBucket(limits.messagesPerSecond, limits.messageBurst),
+      alive: true,
+      deniedNotice: false,
+    };
+    this.#all.add(conn);
+    metrics.connections.inc({ transport: TRANSPORT });
+    ws.on('message', (data, isBinary) => this.#received(conn, data, isBinary));
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('error', (err) => this.#deps.logger.debug({ err, conn: conn.id }, 'websocket error'));
+    ws.on('close', () => this.#closed(conn));
+
+    try {
+      const token = url.searchParams.get('token') ?? readCookieToken(req.headers.cookie);
+      const user: PublicUser | null = token === null || token === undefined ? null : await this.#deps.users.authenticate(token);
+      if (!user) throw new AppError('unauthorized', 'a valid session token is required (?token=)');
+      const roomId = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
+      const invite = url.searchParams.get('invite') ?? undefined;
+      const admitted = await this.#deps.admission.admit(roomId, user, invite, conn.id, TRANSPORT, () => ws.readyState === WebSocket.OPEN);
+      conn.room = admitted.live;
+      let peers = this.#byRoom.get(admitted.live.id);
+      if (!peers) this.#byRoom.set(admitted.live.id, (peers = new Set()));
+      peers.add(conn);
+      this.#send(conn, frame(YWS_MESSAGE.sync, admitted.live.syncStep1(), false));
+      const awareness = admitted.live.awarenessSnapshot();
+      if (awareness) this.#send(conn, frame(YWS_MESSAGE.awareness, awareness, true));
+      const queued = conn.queue ?? [];
+      conn.queue = null;
+      for (const message of queued) this.#process(conn, message);
+    } catch (err) {
+      this.#reject(conn, err);
+    }
+  }
+
+  #received(conn: Connection, data: RawData, isBinary: boolean): void {
+    if (!isBinary) return this.#reject(conn, new AppError('bad_request', 'binary frames only'));
+    if (!conn.bucket.take()) return this.#reject(conn, new AppError('rate_limited', 'too many messages'));
+    const message = toBytes(data);
+    this.#deps.metrics.bytesIn.inc({ transport: TRANSPORT }, message.byteLength);
+    if (conn.queue) {
+      if (conn.queue.length >= MAX_QUEUED_BEFORE_JOIN) {
+        return this.#reject(conn, new AppError('rate_limited', 'too many messages before the join completed'));
+      }
+      conn.queue.push(message);
+      return;
+    }
+    this.#process(conn, message);
+  }
+
+  #process(conn: Connection, message: Uint8Array): void {
+    const room = conn.room;
+    if (!room || conn.ws.readyState !== WebSocket.OPEN) return;
+    const { metrics, limits } = this.#deps;
+    try {
+      if (message.byteLength > limits.maxMessageBytes) {
+        throw new AppError('too_large', `messages are limited to ${limits.maxMessageBytes} bytes`);
+      }
+      const decoder = decoding.createDecoder(message);
+      let type: number;
+      try {
+        type = decoding.readVarUint(decoder);
+      } catch (err) {
+        throw new AppError('bad_request', 'malformed message', { cause: err });
+      }
+      switch (type) {
+        case YWS_MESSAGE.sync: {
+          metrics.messagesIn.inc({ transport: TRANSPORT, type: 'sync' });
+          const reply = room.handleSync(conn.id, message.subarray(decoder.pos));
+          if (reply) this.#send(conn, frame(YWS_MESSAGE.sync, reply, false));
+          return;
+        }
+        case YWS_MESSAGE.awareness: {
+          metrics.messagesIn.inc({ transport: TRANSPORT, type: 'awareness' });
+          let update: Uint8Array;
+          try {
+            update = decoding.readVarUint8Array(decoder);
+          } catch (err) {
+            throw new AppError('bad_request', 'malformed awareness message', { cause: err });
+          }
+          room.handleAwareness(conn.id, update);
+          return;
+        }
+        case YWS_MESSAGE.queryAwareness: {
+          metrics.messagesIn.inc({ transport: TRANSPORT, type: 'query-awareness' });
+          const snapshot = room.awarenessSnapshot();
+          if (snapshot) this.#send(conn, frame(YWS_MESSAGE.awareness, snapshot, true));
+          return;
+        }
+        case YWS_MESSAGE.auth:
+          throw new AppError('bad_request', 'auth messages are sent by the server only');
+        default:
+          throw new AppError('bad_request', `unknown message type ${type}`);
+      }
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'forbidden') return this.#deny(conn, err.message);
+      this.#reject(conn, err);
+    }
+  }
+
+  /** A forbidden write keeps the connection: y-protocols' permission-denied tells the client why. */
+  #deny(conn: Connection, reason: string): void {
+    this.#deps.metrics.errors.inc({ code: 'forbidden' });
+    if (conn.deniedNotice) return;
+    conn.deniedNotice = true;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, YWS_MESSAGE.auth);
+    authProtocol.writePermissionDenied(encoder, reason);
+    this.#send(conn, encoding.toUint8Array(encoder));
+  }
+
+  #reject(conn: Connection, err: unknown): void {
+    const error = toWireError(err);
+    if (error.code === 'internal') this.#deps.logger.error({ err, conn: conn.id }, 'websocket handler failed');
+    this.#deps.metrics.errors.inc({ code: error.code });
+    conn.queue = null;
+    if (conn.ws.readyState === WebSocket.OPEN || conn.ws.readyState === WebSocket.CONNECTING) {
+      // Close reasons are limited to 123 bytes.
+      conn.ws.close(CLOSE_CODES[error.code], Buffer.from(error.message).subarray(0, 123).toString());
+    }
+  }
+
+  #closed(conn: Connection): void {
+    if (!this.#all.delete(conn)) return;
+    this.#deps.metrics.connections.dec({ transport: TRANSPORT });
+    conn.queue = null;
+    const room = conn.room;
+    if (!room) return;
+    conn.room = null;
+    const peers = this.#byRoom.get(room.id);
+    peers?.delete(conn);
+    if (peers?.size === 0) this.#byRoom.delete(room.id);
+    this.#deps.admission.leave(room, conn.id);
+  }
+
+  #broadcast(room: Room, data: Uint8Array, origin: UpdateOrigin, type: string): void {
+    const peers = this.#byRoom.get(room.id);
+    if (!peers) return;
+    const except = origin.source === 'connection' ? origin.connectionId : undefined;
+    let sent = 0;
+    for (const conn of peers) {
+      if (conn.id === except) continue;
+      if (this.#send(conn, data)) sent++;
+    }
+    this.#deps.metrics.messagesOut.inc({ transport: TRANSPORT, type }, sent);
+    this.#deps.metrics.bytesOut.inc({ transport: TRANSPORT }, sent * data.byteLength);
+  }
+
+  #send(conn: Connection, data: Uint8Array): boolean {
+    if (conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.#deps.logger.warn({ conn: conn.id }, 'dropping a client that does not read');
+      conn.ws.terminate();
+      return false;
+    }
+    conn.ws.send(data);
+    return true;
+  }
+
+  #heartbeat(): void {
+    for (const conn of this.#all) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+}
+
+/**
+ * y-websocket framing: the message type, then the payload. Sync payloads are
+ * already self-delimiting sync messages; awareness updates are length-prefixed.
+ */
+function frame(type: number, payload: Uint8Array, lengthPrefixed: boolean): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  if (lengthPrefixed) encoding.writeVarUint8Array(encoder, payload);
+  else encoding.writeUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

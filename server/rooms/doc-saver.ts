@@ -1,0 +1,117 @@
+// Appends a room's updates to its log as they arrive: batched per event-loop
+// turn, never held back by a debounce, serialised per room, compacted by merge
+// once the log passes a size or count threshold.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { CompactionResult, DocLog } from '../store/doc-log.ts';
+
+export interface SaverSettings {
+  compactEntries: number;
+  compactBytes: number;
+  /** Attempts per batch before it is put back to wait for the next write. */
+  attempts?: number;
+}
+
+export interface SaverHooks {
+  appended?(seconds: number, updates: number, bytes: number): void;
+  compacted?(result: CompactionResult, seconds: number): void;
+  failed?(operation: 'append' | 'compact'): void;
+}
+
+export class DocSaver {
+  readonly #roomId: string;
+  readonly #log: DocLog;
+  readonly #settings: Required<SaverSettings>;
+  readonly #logger: Logger;
+  readonly #hooks: SaverHooks;
+  #pending: Uint8Array[] = [];
+  #scheduled = false;
+  #chain: Promise<void> = Promise.resolve();
+  /** Entries and bytes appended since the log was last compacted. */
+  #entriesSince: number;
+  #bytesSince: number;
+
+  constructor(
+    roomId: string,
+    log: DocLog,
+    settings: SaverSettings,
+    initial: { entries: number; bytes: number },
+    logger: Logger,
+    hooks: SaverHooks = {},
+  ) {
+    this.#roomId = roomId;
+    this.#log = log;
+    this.#settings = { attempts: 4, ...settings };
+    // A log of one entry is already compact, whatever its size.
+    this.#entriesSince = initial.entries > 1 ? initial.entries : 0;
+    this.#bytesSince = initial.entries > 1 ? initial.bytes : 0;
+    this.#logger = logger;
+    this.#hooks = hooks;
+  }
+
+  /** Updates accepted but not yet known to be in the log. */
+  get unsaved(): number {
+    return this.#pending.length;
+  }
+
+  add(update: Uint8Array): void {
+    this.#pending.push(update);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#write());
+  }
+
+  /** Writes everything accepted so far; true when nothing is left unsaved. */
+  async flush(): Promise<boolean> {
+    this.#write();
+    await this.#chain;
+    return this.#pending.length === 0;
+  }
+
+  #write(): void {
+    this.#scheduled = false;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#chain = this.#chain.then(() => this.#append(batch));
+  }
+
+  async #append(batch: Uint8Array[]): Promise<void> {
+    const bytes = batch.reduce((sum, u) => sum + u.byteLength, 0);
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        await this.#log.append(this.#roomId, batch);
+        this.#hooks.appended?.((performance.now() - started) / 1000, batch.length, bytes);
+        break;
+      } catch (err) {
+        this.#hooks.failed?.('append');
+        this.#logger.error({ err, roomId: this.#roomId, attempt, updates: batch.length }, 'doc log append failed');
+        if (attempt >= this.#settings.attempts) {
+          // Keep them in memory, ahead of newer ones; the next write retries.
+          this.#pending = batch.concat(this.#pending);
+          return;
+        }
+        await delay(50 * 2 ** attempt);
+      }
+    }
+    this.#entriesSince += batch.length;
+    this.#bytesSince += bytes;
+    if (this.#entriesSince >= this.#settings.compactEntries || this.#bytesSince >= this.#settings.compactBytes) {
+      await this.#compact();
+    }
+  }
+
+  async #compact(): Promise<void> {
+    const started = performance.now();
+    try {
+      const result = await this.#log.compact(this.#roomId);
+      this.#hooks.compacted?.(result, (performance.now() - started) / 1000);
+      this.#entriesSince = 0;
+      this.#bytesSince = 0;
+    } catch (err) {
+      this.#hooks.failed?.('compact');
+      this.#logger.error({ err, roomId: this.#roomId }, 'doc log compaction failed');
+    }
+  }
+}

@@ -1,0 +1,162 @@
+// Loads each room once (concurrent joins share one load), and unloads it a
+// grace period after its last participant leaves, once its log is flushed.
+import type { Logger } from 'pino';
+import { AppError } from '../errors.ts';
+import type { DocLog } from '../store/doc-log.ts';
+import type { RecordStore } from '../store/records.ts';
+import { DocSaver, type SaverHooks, type SaverSettings } from './doc-saver.ts';
+import { Room, type RoomLimits, type RoomObserver } from './room.ts';
+
+export interface RegistryDeps {
+  docLog: DocLog;
+  records: RecordStore;
+  limits: RoomLimits;
+  saver: SaverSettings;
+  saverHooks?: SaverHooks;
+  unloadGraceMs: number;
+  logger: Logger;
+}
+
+export interface RegistryListener {
+  roomLoaded?(room: Room): void | Promise<void>;
+  roomUnloaded?(room: Room): void;
+}
+
+export class RoomRegistry {
+  readonly #deps: RegistryDeps;
+  readonly #rooms = new Map<string, Room>();
+  readonly #loading = new Map<string, Promise<Room>>();
+  /** Bumped on every open, so an unload can tell that its room was reopened while it flushed. */
+  readonly #opens = new WeakMap<Room, number>();
+  readonly #unloadTimers = new Map<string, NodeJS.Timeout>();
+  /** Shared by every room, so an observer added later hears rooms already open. */
+  readonly #observers: RoomObserver[] = [];
+  readonly #listeners: RegistryListener[] = [];
+  #closed = false;
+
+  constructor(deps: RegistryDeps) {
+    this.#deps = deps;
+  }
+
+  observe(observer: RoomObserver): void {
+    this.#observers.push(observer);
+  }
+
+  listen(listener: RegistryListener): void {
+    this.#listeners.push(listener);
+  }
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  get(roomId: string): Room | undefined {
+    return this.#rooms.get(roomId);
+  }
+
+  rooms(): IterableIterator<Room> {
+    return this.#rooms.values();
+  }
+
+  /** The loaded room, loading it once however many callers ask at the same time. */
+  async open(roomId: string): Promise<Room> {
+    if (this.#closed) throw new AppError('unavailable', 'server is shutting down');
+    this.#cancelUnload(roomId);
+    const loaded = this.#rooms.get(roomId);
+    if (loaded) return this.#opened(loaded);
+    let loading = this.#loading.get(roomId);
+    if (!loading) {
+      loading = this.#load(roomId).finally(() => this.#loading.delete(roomId));
+      this.#loading.set(roomId, loading);
+    }
+    return this.#opened(await loading);
+  }
+
+  #opened(room: Room): Room {
+    this.#opens.set(room, (this.#opens.get(room) ?? 0) + 1);
+    return room;
+  }
+
+  /** Call when a participant leaves: an empty room unloads after the grace period. */
+  release(room: Room): void {
+    if (room.participants.size > 0 || this.#rooms.get(room.id) !== room) return;
+    this.#cancelUnload(room.id);
+    const timer = setTimeout(() => void this.#unload(room), this.#deps.unloadGraceMs);
+    timer.unref();
+    this.#unloadTimers.set(room.id, timer);
+  }
+
+  /** Runs fn on the room, loading it if needed, and lets it unload again afterwards. */
+  async withRoom<T>(roomId: string, fn: (room: Room) => T | Promise<T>): Promise<T> {
+    const room = await this.open(roomId);
+    try {
+      return await fn(room);
+    } finally {
+      this.release(room);
+    }
+  }
+
+  /** Flushes every room's log and unloads them all; for shutdown. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#unloadTimers.values()) clearTimeout(timer);
+    this.#unloadTimers.clear();
+    await Promise.allSettled([...this.#loading.values()]);
+    await Promise.all([...this.#rooms.values()].map((room) => this.#unload(room, true)));
+  }
+
+  async #load(roomId: string): Promise<Room> {
+    const record = await this.#deps.records.getRoom(roomId);
+    if (!record) throw new AppError('not_found', 'no such room');
+    const stored = await this.#deps.docLog.load(roomId);
+    const logger = this.#deps.logger.child({ roomId });
+    const saver = new DocSaver(roomId, this.#deps.docLog, this.#deps.saver, stored, logger, this.#deps.saverHooks);
+    const room = new Room(roomId, stored, {
+      limits: this.#deps.limits,
+      saver,
+      observers: this.#observers,
+      logger,
+    });
+    this.#rooms.set(roomId, room);
+    for (const listener of this.#listeners) {
+      try {
+        await listener.roomLoaded?.(room);
+      } catch (err) {
+        logger.error({ err }, 'room load listener failed');
+      }
+    }
+    logger.debug({ entries: stored.entries, bytes: stored.bytes }, 'room loaded');
+    return room;
+  }
+
+  async #unload(room: Room, force = false): Promise<void> {
+    this.#unloadTimers.delete(room.id);
+    if (this.#rooms.get(room.id) !== room || (!force && room.participants.size > 0)) return;
+    // The room stays registered while it flushes, so nobody can load a second
+    // copy from a log that is still missing its last updates.
+    const opens = this.#opens.get(room);
+    const saved = await room.saver.flush();
+    if (this.#rooms.get(room.id) !== room) return;
+    if (!force && (room.participants.size > 0 || this.#opens.get(room) !== opens)) return;
+    if (!saved) {
+      if (!force) {
+        // Keep it in memory rather than lose what the log refused; try again later.
+        this.#deps.logger.error({ roomId: room.id, unsaved: room.saver.unsaved }, 'room kept in memory: log unavailable');
+        this.release(room);
+        return;
+      }
+      this.#deps.logger.error({ roomId: room.id, unsaved: room.saver.unsaved }, 'room closed with unsaved updates');
+    }
+    this.#rooms.delete(room.id);
+    for (const listener of this.#listeners) listener.roomUnloaded?.(room);
+    room.destroy();
+  }
+
+  #cancelUnload(roomId: string): void {
+    const timer = this.#unloadTimers.get(roomId);
+    if (timer) {
+      clearTimeout(timer);
+      this.#unloadTimers.delete(roomId);
+    }
+  }
+}

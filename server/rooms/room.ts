@@ -1,0 +1,296 @@
+// One room: its Y.Doc, its Awareness, its participants and their roles. It
+// speaks y-protocols messages and knows nothing of sockets; transports call in,
+// and observers (transports' fan-out, the relay) hear every change with its origin.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Logger } from 'pino';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
+import { AppError } from '../errors.ts';
+import type { StoredDoc } from '../store/doc-log.ts';
+import { MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
+import type { DocSaver } from './doc-saver.ts';
+import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
+
+export interface RoomLimits {
+  maxDocBytes: number;
+  maxAwarenessBytes: number;
+  maxParticipantsPerRoom: number;
+}
+
+/** Awareness client ids one connection may hold (a tab has one; a few for reconnect races). */
+export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
+
+export interface Participant {
+  connectionId: string;
+  user: PublicUser;
+  role: Role;
+  transport: string;
+  joinedAt: number;
+  awarenessClients: Set<number>;
+}
+
+export interface RoomObserver {
+  /** A change applied to the doc: the raw update and the sync message carrying it. */
+  docUpdate?(room: Room, update: Uint8Array, message: Uint8Array, origin: UpdateOrigin): void;
+  /** An awareness change, encoded once for every recipient. */
+  awarenessUpdate?(room: Room, message: Uint8Array, origin: UpdateOrigin): void;
+}
+
+export interface RoomDeps {
+  limits: RoomLimits;
+  saver: DocSaver;
+  observers: readonly RoomObserver[];
+  logger: Logger;
+}
+
+const LOAD: UpdateOrigin = { source: 'load' };
+
+export class Room {
+  readonly id: string;
+  readonly doc = new Y.Doc();
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly #participants = new Map<string, Participant>();
+  /** Which connection may speak for each awareness client id. */
+  readonly #awarenessOwners = new Map<number, string>();
+  readonly #deps: RoomDeps;
+  /** Size of the encoded document, exact only right after it is measured. */
+  #docBytes: number;
+  #docBytesExact = false;
+  #destroyed = false;
+
+  constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
+    this.id = id;
+    this.#deps = deps;
+    if (stored.update) Y.applyUpdate(this.doc, stored.update, LOAD);
+    this.#docBytes = stored.update?.byteLength ?? 0;
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The server is not a participant: it has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.#onDocUpdate);
+    this.awareness.on('update', this.#onAwarenessUpdate);
+  }
+
+  get participants(): ReadonlyMap<string, Participant> {
+    return this.#participants;
+  }
+
+  get saver(): DocSaver {
+    return this.#deps.saver;
+  }
+
+  join(connectionId: string, user: PublicUser, role: Role, transport: string): Participant {
+    const existing = this.#participants.get(connectionId);
+    if (existing) return existing;
+    if (this.#participants.size >= this.#deps.limits.maxParticipantsPerRoom) {
+      throw new AppError('unavailable', `room is full (${this.#deps.limits.maxParticipantsPerRoom} participants)`);
+    }
+    const participant: Participant = {
+      connectionId,
+      user,
+      role,
+      transport,
+      joinedAt: Date.now(),
+      awarenessClients: new Set(),
+    };
+    this.#participants.set(connectionId, participant);
+    return participant;
+  }
+
+  /** Removes a participant and, at once, every awareness state it held. */
+  leave(connectionId: string): void {
+    const participant = this.#participants.get(connectionId);
+    if (!participant) return;
+    this.#participants.delete(connectionId);
+    if (participant.awarenessClients.size > 0) {
+      awarenessProtocol.removeAwarenessStates(
+        this.awareness,
+        [...participant.awarenessClients],
+        this.#connectionOrigin(participant),
+      );
+    }
+  }
+
+  /** The server's sync step 1, sent to every participant on join. */
+  syncStep1(): Uint8Array {
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** Every current awareness state, or null when there are none. */
+  awarenessSnapshot(): Uint8Array | null {
+    const clients = [...this.awareness.getStates().keys()];
+    if (clients.length === 0) return null;
+    return awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
+  }
+
+  /**
+   * Handles one y-protocols sync message from a participant. Returns the reply
+   * to send back (sync step 2 for a step 1), or null. Throws AppError, having
+   * changed nothing, for anything malformed, forbidden or too large.
+   */
+  handleSync(connectionId: string, message: Uint8Array): Uint8Array | null {
+    const participant = this.#participant(connectionId);
+    let type: number;
+    let payload: Uint8Array;
+    try {
+      const decoder = decoding.createDecoder(message);
+      type = decoding.readVarUint(decoder);
+      payload = decoding.readVarUint8Array(decoder);
+      if (decoding.hasContent(decoder)) throw new Error('trailing bytes');
+    } catch (err) {
+      throw new AppError('bad_request', 'malformed sync message', { cause: err });
+    }
+    switch (type) {
+      case syncProtocol.messageYjsSyncStep1:
+        return this.#syncStep2(payload);
+      case syncProtocol.messageYjsSyncStep2:
+      case syncProtocol.messageYjsUpdate:
+        if (!canEdit(participant.role)) {
+          // A viewer's step 2 is its answer to our step 1: drop it quietly.
+          if (type === syncProtocol.messageYjsSyncStep2) return null;
+          throw new AppError('forbidden', 'viewers cannot edit this room');
+        }
+        this.#applyClientUpdate(participant, payload);
+        return null;
+      default:
+        throw new AppError('bad_request', `unknown sync message type ${type}`);
+    }
+  }
+
+  /** Handles one y-protocols awareness update from a participant. */
+  handleAwareness(connectionId: string, message: Uint8Array): void {
+    const participant = this.#participant(connectionId);
+    let entries;
+    try {
+      entries = readAwarenessUpdate(message, MAX_AWARENESS_CLIENTS_PER_CONNECTION);
+    } catch (err) {
+      throw new AppError('bad_request', (err as MalformedAwareness).message, { cause: err });
+    }
+    let claimed = participant.awarenessClients.size;
+    for (const entry of entries) {
+      if (entry.stateBytes > this.#deps.limits.maxAwarenessBytes) {
+        throw new AppError('too_large', `awareness state over ${this.#deps.limits.maxAwarenessBytes} bytes`);
+      }
+      const owner = this.#awarenessOwners.get(entry.clientId);
+      if (owner !== undefined && owner !== connectionId) {
+        throw new AppError('forbidden', `awareness client ${entry.clientId} belongs to another participant`);
+      }
+      if (owner === undefined && !entry.removed && ++claimed > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
+        throw new AppError('bad_request', 'too many awareness clients on one connection');
+      }
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, message, this.#connectionOrigin(participant));
+  }
+
+  /** A change made by the server itself, stored and sent to everyone. */
+  transact(fn: (doc: Y.Doc) => void, reason: string, userId?: string): void {
+    const origin: UpdateOrigin = userId === undefined ? { source: 'server', reason } : { source: 'server', reason, userId };
+    this.doc.transact(() => fn(this.doc), origin);
+  }
+
+  /** An update another node already stored and published. */
+  applyRemoteUpdate(update: Uint8Array, nodeId: string): void {
+    Y.applyUpdate(this.doc, update, { source: 'remote', nodeId } satisfies UpdateOrigin);
+  }
+
+  applyRemoteAwareness(message: Uint8Array, nodeId: string): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, message, { source: 'remote', nodeId } satisfies UpdateOrigin);
+  }
+
+  /** Exact size of the encoded document in bytes. */
+  measureDocBytes(): number {
+    if (!this.#docBytesExact) {
+      this.#docBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      this.#docBytesExact = true;
+    }
+    return this.#docBytes;
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.doc.off('update', this.#onDocUpdate);
+    this.awareness.off('update', this.#onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  #participant(connectionId: string): Participant {
+    const participant = this.#participants.get(connectionId);
+    if (!participant) throw new AppError('forbidden', 'join the room first');
+    return participant;
+  }
+
+  #connectionOrigin(participant: Participant): UpdateOrigin {
+    return { source: 'connection', connectionId: participant.connectionId, userId: participant.user.id };
+  }
+
+  #syncStep2(stateVector: Uint8Array): Uint8Array {
+    const encoder = encoding.createEncoder();
+    try {
+      syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
+    } catch (err) {
+      throw new AppError('bad_request', 'malformed state vector', { cause: err });
+    }
+    return encoding.toUint8Array(encoder);
+  }
+
+  #applyClientUpdate(participant: Participant, update: Uint8Array): void {
+    try {
+      // Decode it whole first: applyUpdate integrates structs before it reads
+      // the delete set, so a truncated update would otherwise half-apply.
+      Y.decodeUpdate(update);
+    } catch (err) {
+      throw new AppError('bad_request', 'malformed Yjs update', { cause: err });
+    }
+    const max = this.#deps.limits.maxDocBytes;
+    if (this.#docBytes + update.byteLength > max && this.measureDocBytes() + update.byteLength > max) {
+      throw new AppError('too_large', `the document would grow past ${max} bytes`);
+    }
+    Y.applyUpdate(this.doc, update, this.#connectionOrigin(participant));
+  }
+
+  #onDocUpdate = (update: Uint8Array, rawOrigin: unknown): void => {
+    const origin = asOrigin(rawOrigin);
+    this.#docBytes += update.byteLength;
+    this.#docBytesExact = false;
+    if (isStoredHere(origin)) this.#deps.saver.add(update);
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeUpdate(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    for (const observer of this.#deps.observers) observer.docUpdate?.(this, update, message, origin);
+  };
+
+  #onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    rawOrigin: unknown,
+  ): void => {
+    const origin = asOrigin(rawOrigin);
+    if (origin.source === 'connection') {
+      const participant = this.#participants.get(origin.connectionId);
+      for (const id of added.concat(updated)) {
+        if (participant && !this.#awarenessOwners.has(id)) {
+          this.#awarenessOwners.set(id, participant.connectionId);
+          participant.awarenessClients.add(id);
+        }
+      }
+    }
+    for (const id of removed) {
+      const owner = this.#awarenessOwners.get(id);
+      if (owner !== undefined) this.#participants.get(owner)?.awarenessClients.delete(id);
+      this.#awarenessOwners.delete(id);
+    }
+    const changed = added.concat(updated, removed);
+    if (changed.length === 0) return;
+    const message = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    for (const observer of this.#deps.observers) observer.awarenessUpdate?.(this, message, origin);
+  };
+}

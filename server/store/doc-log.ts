@@ -1,0 +1,29 @@
+// The durable history of a room's document: an append-only log of Yjs updates.
+// Never a whole-document overwrite, so concurrent writers (other nodes) can
+// never erase each other's edits.
+
+export interface StoredDoc {
+  /** All entries merged into one update, or null when the log is empty. */
+  update: Uint8Array | null;
+  entries: number;
+  bytes: number;
+}
+
+export interface CompactionResult {
+  /** Entries merged (0 when there was nothing to do). */
+  merged: number;
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+export interface DocLog {
+  load(roomId: string): Promise<StoredDoc>;
+  /** Appends updates in order, atomically. */
+  append(roomId: string, updates: readonly Uint8Array[]): Promise<void>;
+  /**
+   * Merges every entry present when it starts into one, in one transaction.
+   * Entries appended meanwhile stay as they are.
+   */
+  compact(roomId: string): Promise<CompactionResult>;
+  remove(roomId: string): Promise<void>;
+}

@@ -1,0 +1,12 @@
+import type { DocLog } from './doc-log.ts';
+import type { RecordStore } from './records.ts';
+
+/** Every persistent part of one backend (SQLite or PostgreSQL). */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly docLog: DocLog;
+  readonly records: RecordStore;
+  /** Cheap liveness check for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

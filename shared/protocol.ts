@@ -1,0 +1,213 @@
+// The wire contract shared by server and client: identifiers, error codes, the
+// Socket.IO event maps, the Yjs WebSocket framing and the payload schemas that
+// every transport checks where data enters (types vanish at run time).
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------
+// Errors
+
+export const ERROR_CODES = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'too_large',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Every acknowledgement: a success carrying `T`, or a typed error. */
+export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: WireError };
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/**
+ * Close codes of the Yjs WebSocket. 4000 + the HTTP status of the matching
+ * error code, so a client can map one to the other.
+ */
+export const CLOSE_CODES = {
+  bad_request: 4400,
+  unauthorized: 4401,
+  forbidden: 4403,
+  not_found: 4404,
+  too_large: 4413,
+  rate_limited: 4429,
+  internal: 4500,
+  unavailable: 4503,
+} as const satisfies Record<ErrorCode, number>;
+
+// ---------------------------------------------------------------------------
+// Identity, rooms, roles
+
+export const ROLES = ['owner', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LINK_ACCESS = ['edit', 'view', 'none'] as const;
+export type LinkAccess = (typeof LINK_ACCESS)[number];
+
+export type InviteRole = 'edit' | 'view';
+
+export function canEdit(role: Role): boolean {
+  return role === 'owner' || role === 'editor';
+}
+
+export interface PublicUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export interface RoomInfo {
+  id: string;
+  title: string;
+  ownerId: string;
+  linkAccess: LinkAccess;
+  createdAt: string;
+  remixOf: string | null;
+}
+
+/** Invite codes; a link is `/r/:roomId?invite=<code>`. */
+export interface Invites {
+  edit?: string;
+  view: string;
+}
+
+/** Room ids are 128 random bits in base64url (22 characters). */
+export const roomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a room id');
+export const inviteCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an invite code');
+export const userNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed');
+export const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'a #rrggbb colour');
+export const roomTitleSchema = z.string().trim().min(1).max(120);
+
+export const createSessionBodySchema = z.strictObject({ name: userNameSchema.optional() });
+export const updateSessionBodySchema = z.strictObject({
+  name: userNameSchema.optional(),
+  color: colorSchema.optional(),
+});
+export const createRoomBodySchema = z.strictObject({
+  title: roomTitleSchema.optional(),
+  linkAccess: z.enum(LINK_ACCESS).optional(),
+});
+export const updateRoomBodySchema = z
+  .strictObject({
+    title: roomTitleSchema.optional(),
+    linkAccess: z.enum(LINK_ACCESS).optional(),
+  })
+  .refine((b) => b.title !== undefined || b.linkAccess !== undefined, 'nothing to change');
+
+export interface SessionResponse {
+  user: PublicUser;
+  token: string;
+}
+export interface CreateRoomResponse {
+  room: RoomInfo;
+  invites: Invites;
+}
+export interface GetRoomResponse {
+  room: RoomInfo;
+  role: Role;
+  invites: Invites;
+}
+
+// ---------------------------------------------------------------------------
+// Generation jobs (DESIGN.md §5)
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const IMAGE_SIZES = ['256x256', '512x512', '1024x1024', '1024x1536', '1536x1024'] as const;
+export type ImageSize = (typeof IMAGE_SIZES)[number];
+
+export const genParamsSchema = z.strictObject({
+  prompt: z.string().max(4000).optional(),
+  size: z.enum(IMAGE_SIZES).optional(),
+  count: z.number().int().min(1).max(4).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  provider: z.string().min(1).max(40).optional(),
+  model: z.string().min(1).max(80).optional(),
+  editLayerId: z.string().min(1).max(64).optional(),
+  maskLayerId: z.string().min(1).max(64).optional(),
+});
+export type GenParams = z.infer<typeof genParamsSchema>;
+
+export interface JobImage {
+  src: string;
+  width: number;
+  height: number;
+  seed: number;
+}
+
+export interface Job {
+  id: string;
+  roomId: string;
+  status: JobStatus;
+  progress: number;
+  prompt: string;
+  params: GenParams;
+  requestedBy: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  previews?: string[];
+  results?: JobImage[];
+  error?: { code: string; message: string };
+}
+
+// ---------------------------------------------------------------------------
+// Socket.IO (default namespace). Handshake: `auth: {token}`.
+
+export interface JoinOptions {
+  invite?: string;
+}
+export const joinOptionsSchema = z.strictObject({ invite: z.string().max(64).optional() });
+
+export type JoinAck = Ack<{ role: Role; room: RoomInfo; jobs: Job[] }>;
+
+export interface ClientToServerEvents {
+  'room:join': (roomId: string, options: JoinOptions, ack: (res: JoinAck) => void) => void;
+  'room:leave': (roomId: string) => void;
+  'yjs:sync': (roomId: string, message: Uint8Array) => void;
+  'yjs:awareness': (roomId: string, message: Uint8Array) => void;
+}
+
+export interface ServerToClientEvents {
+  'yjs:sync': (roomId: string, message: Uint8Array) => void;
+  'yjs:awareness': (roomId: string, message: Uint8Array) => void;
+  /** An error about something sent without an acknowledgement (sync, awareness). */
+  'room:error': (roomId: string, error: WireError) => void;
+  'gen:update': (roomId: string, job: Job) => void;
+}
+
+// ---------------------------------------------------------------------------
+// Yjs WebSocket (`/yjs/:roomId`): y-websocket's framing, a varuint message type
+// followed by the y-protocols payload.
+
+export const YWS_MESSAGE = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+} as const;

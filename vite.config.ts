@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { defineConfig } from 'vite';
+
+const server = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+
+export default defineConfig({
+  root: path.resolve(import.meta.dirname, 'client'),
+  publicDir: false,
+  build: {
+    outDir: path.resolve(import.meta.dirname, 'dist/client'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': server,
+      '/media': server,
+      '/healthz': server,
+      '/socket.io': { target: server, ws: true },
+      '/yjs': { target: server, ws: true },
+    },
+  },
+});
