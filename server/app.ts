@@ -8,9 +8,11 @@ import { Users } from './auth/users.ts';
 import type { Config } from './config.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientRoutes } from './http/client-routes.ts';
+import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
+import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
 import { SocketIoTransport } from './realtime/socketio-server.ts';
@@ -31,6 +33,7 @@ export interface Atelier {
   readonly directory: RoomDirectory;
   readonly users: Users;
   readonly metrics: Metrics;
+  readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
   close(): Promise<void>;
@@ -41,6 +44,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const metrics = createMetrics();
   const users = new Users(store.records, new TokenSigner(config.sessionSecret));
   const limiter = new MemoryRateLimiter();
+  const media = new FileMediaStore(config.mediaDir);
 
   const registry = new RoomRegistry({
     docLog: store.docLog,
@@ -82,6 +86,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       opsRoutes(store, registry, metrics, config.nodeId),
       sessionRoutes(users, limiter, { limit: config.limits.sessionsPerMinute, windowMs: minute }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
+      mediaRoutes(media),
       clientRoutes(),
     ],
   });
@@ -127,7 +132,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       logger.info('atelier stopped');
     })());
 
-  return { config, url, port, server, store, registry, directory, users, metrics, socketIo, close };
+  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, close };
 }
 
 function openStore(config: Config): Store {
