@@ -1,0 +1,56 @@
+// Plain snapshots of the room document (layers, candidates, canvas settings,
+// prompt) for rendering, refreshed whenever the document changes.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type * as Y from 'yjs';
+import { type CanvasMeta, type Candidate, CANVAS_DEFAULTS, readMeta, ROOTS } from '../../shared/doc-schema.ts';
+import { type LayerEntry, readCandidates, readLayers } from '../doc/layers.ts';
+import type { RoomConnection, RoomSetup } from './room-connection.ts';
+
+export class DocStateController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  readonly #connection: RoomConnection;
+  #unsubscribe: (() => void) | null = null;
+  #doc: Y.Doc | null = null;
+  layers: LayerEntry[] = [];
+  candidates: Candidate[] = [];
+  meta: CanvasMeta = { title: '', ...CANVAS_DEFAULTS };
+  promptText = '';
+
+  constructor(host: ReactiveControllerHost, connection: RoomConnection) {
+    this.#host = host;
+    this.#connection = connection;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#unsubscribe = this.#connection.subscribe(this.#attach);
+  }
+
+  hostDisconnected(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    this.#attach(null);
+  }
+
+  #attach = (setup: RoomSetup | null): void => {
+    this.#doc?.off('afterTransaction', this.#refresh);
+    this.#doc = setup?.doc ?? null;
+    this.#doc?.on('afterTransaction', this.#refresh);
+    this.#read();
+  };
+
+  #refresh = (transaction: Y.Transaction): void => {
+    if (transaction.changed.size === 0 && transaction.deleteSet.clients.size === 0) return;
+    this.#read();
+  };
+
+  #read(): void {
+    const doc = this.#doc;
+    if (!doc) return;
+    this.layers = readLayers(doc);
+    this.candidates = readCandidates(doc);
+    this.meta = readMeta(doc);
+    this.promptText = doc.getText(ROOTS.prompt).toString();
+    this.#host.requestUpdate();
+  }
+}

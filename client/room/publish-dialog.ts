@@ -1,0 +1,123 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { PublishRequest } from '../realtime/pending-protocol.ts';
+import { icons } from '../ui/icons.ts';
+import { baseStyles } from '../ui/styles.ts';
+
+/** Title and description for the finished piece; publishing lands on its page. */
+@customElement('publish-dialog')
+export class PublishDialog extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      dialog {
+        border: none;
+        border-radius: var(--radius);
+        padding: 1.5rem;
+        width: min(94vw, 30rem);
+        box-shadow: var(--shadow-lg);
+      }
+      dialog::backdrop {
+        background: rgb(20 20 15 / 30%);
+      }
+      form {
+        display: grid;
+        gap: 1rem;
+      }
+      .top {
+        display: flex;
+        justify-content: space-between;
+        align-items: center;
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.15rem;
+      }
+      textarea {
+        min-height: 6rem;
+        resize: vertical;
+      }
+      .actions {
+        display: flex;
+        justify-content: flex-end;
+        gap: 0.5rem;
+      }
+      .note {
+        margin: 0;
+        font-size: 0.82rem;
+        color: var(--ink-3);
+      }
+      .count {
+        justify-self: end;
+        font-size: 0.75rem;
+        color: var(--ink-3);
+      }
+    `,
+  ];
+
+  /** Suggested title (the room's). */
+  @property() suggestedTitle = '';
+  /** Sends the request; resolves with an error message or null on success. */
+  @property({ attribute: false }) publish: (request: PublishRequest) => Promise<string | null> = async () => 'Not connected.';
+  @state() private busy = false;
+  @state() private error: string | null = null;
+  @state() private descriptionLength = 0;
+  @query('dialog') private dialog!: HTMLDialogElement;
+  @query('input[name="title"]') private titleInput!: HTMLInputElement;
+  @query('textarea[name="description"]') private descriptionInput!: HTMLTextAreaElement;
+
+  open(): void {
+    this.error = null;
+    this.dialog.showModal();
+    if (!this.titleInput.value) this.titleInput.value = this.suggestedTitle;
+    this.titleInput.select();
+  }
+
+  close(): void {
+    this.dialog.close();
+  }
+
+  async #submit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const title = this.titleInput.value.trim();
+    const description = this.descriptionInput.value.trim();
+    if (!title) {
+      this.error = 'Give the piece a title.';
+      return;
+    }
+    this.busy = true;
+    this.error = null;
+    this.error = await this.publish(description ? { title, description } : { title });
+    this.busy = false;
+    if (!this.error) this.dialog.close();
+  }
+
+  override render() {
+    return html`<dialog aria-labelledby="publish-title">
+      <form @submit=${(e: SubmitEvent) => this.#submit(e)}>
+        <div class="top">
+          <h2 id="publish-title">Publish to the gallery</h2>
+          <button type="button" class="icon-btn" aria-label="Close" @click=${() => this.dialog.close()}>${icons.close}</button>
+        </div>
+        <p class="note">The canvas is rendered as you see it, with the prompt and everyone who made it credited. Anyone can then like and remix it.</p>
+        <label class="field">Title <input class="input" name="title" maxlength="120" required /></label>
+        <label class="field">
+          Description (optional)
+          <textarea class="input" name="description" maxlength="2000" @input=${(e: Event) => (this.descriptionLength = (e.target as HTMLTextAreaElement).value.length)}></textarea>
+        </label>
+        <span class="count" aria-hidden="true">${this.descriptionLength} / 2000</span>
+        ${this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : nothing}
+        <div class="actions">
+          <button type="button" class="btn ghost" @click=${() => this.dialog.close()}>Cancel</button>
+          <button class="btn primary" ?disabled=${this.busy}>${icons.send} ${this.busy ? 'Publishing…' : 'Publish'}</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'publish-dialog': PublishDialog;
+  }
+}
