@@ -12,11 +12,11 @@ export const PROVIDER_CHOICES = [
 ] as const;
 
 const SIZE_LABELS: Record<ImageSize, string> = {
-  '256x256': '256 × 256 · small square',
-  '512x512': '512 × 512 · square',
-  '1024x1024': '1024 × 1024 · square',
-  '1024x1536': '1024 × 1536 · portrait',
-  '1536x1024': '1536 × 1024 · landscape',
+  '256x256': '256 × 256',
+  '512x512': '512 × 512',
+  '1024x1024': '1024 × 1024',
+  '1024x1536': '1024 × 1536 tall',
+  '1536x1024': '1536 × 1024 wide',
 };
 
 /**

@@ -185,8 +185,14 @@ export class LayerPanel extends LitElement {
       }
       .tools {
         display: flex;
+        align-items: center;
         gap: 0.25rem;
-        flex-wrap: wrap;
+      }
+      .tools .spacer {
+        flex: 1;
+      }
+      .tools .btn {
+        padding: 0 0.5rem;
       }
       .invalid {
         font-size: 0.75rem;
@@ -416,8 +422,9 @@ export class LayerPanel extends LitElement {
       </label>
       <div class="tools">
         <button class="btn ghost" ?disabled=${!this.editable} @click=${() => this.#startRename(entry.id)}>${icons.edit} Rename</button>
-        <button class="btn ghost" aria-label="Bring forward" title="Bring forward (Alt+↑)" ?disabled=${!this.editable || index >= this.layers.length - 1} @click=${() => this.#move(entry.id, index + 1)}>${icons.chevronUp} Up</button>
-        <button class="btn ghost" aria-label="Send backward" title="Send backward (Alt+↓)" ?disabled=${!this.editable || index <= 0} @click=${() => this.#move(entry.id, index - 1)}>${icons.chevronDown} Down</button>
+        <span class="spacer"></span>
+        <button class="icon-btn" aria-label="Bring forward" title="Bring forward (Alt+↑)" ?disabled=${!this.editable || index >= this.layers.length - 1} @click=${() => this.#move(entry.id, index + 1)}>${icons.chevronUp}</button>
+        <button class="icon-btn" aria-label="Send backward" title="Send backward (Alt+↓)" ?disabled=${!this.editable || index <= 0} @click=${() => this.#move(entry.id, index - 1)}>${icons.chevronDown}</button>
       </div>
     </div>`;
   }

@@ -245,10 +245,17 @@ export class RoomPage extends LitElement {
     this.#presence.selectLayer(id);
   }
 
+  /** The live change in progress (a slider or a drag), which undoes as one step. */
+  #liveChange: string | null = null;
+
   #onLayerUpdate(detail: LayerUpdateDetail): void {
     const doc = this.#doc();
     if (!doc || !this.#editable) return;
+    const key = `${detail.id}:${Object.keys(detail.patch).sort().join()}`;
+    if (this.#liveChange !== key) this.#undo.stopCapturing();
     updateLayer(doc, detail.id, detail.patch, LOCAL_ORIGIN);
+    if (detail.final) this.#undo.stopCapturing();
+    this.#liveChange = detail.final ? null : key;
   }
 
   #onLayerMove(detail: LayerMoveDetail): void {

@@ -13,6 +13,9 @@ export const baseStyles = css`
   *::after {
     box-sizing: inherit;
   }
+  [hidden] {
+    display: none !important;
+  }
   :focus-visible {
     outline: 2px solid var(--focus);
     outline-offset: 2px;

@@ -1,0 +1,126 @@
+// Two people (and a viewer) in one room, in real Chromium against a real
+// server: the shared prompt with named cursors, placing an image as a layer,
+// opacity changes reaching the other canvas, undo, and the read-only viewer.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { joinWithSocketIo } from '../helpers/clients.ts';
+import { canvasPixel, chromiumAvailable, launchBrowser, newPerson, shot } from './helpers/browser.ts';
+import { ensureClientBuilt } from './helpers/client-build.ts';
+import { addCandidate, solidImage } from './helpers/room-fixtures.ts';
+
+const run = chromiumAvailable() ? describe : describe.skip;
+if (!chromiumAvailable()) console.warn('e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium)');
+
+run('room in the browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    await ensureClientBuilt();
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('co-edit the prompt, place a layer, change its opacity, undo; a viewer cannot type', async () => {
+    const atelier = await startServer();
+    const a = await newPerson(browser, atelier.url);
+    const b = await newPerson(browser, atelier.url);
+    const viewer = await newPerson(browser, atelier.url);
+
+    // A starts a room from the home page.
+    await a.page.goto('/');
+    await a.page.getByRole('button', { name: 'Start a room' }).first().click();
+    await a.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}$/);
+    const roomId = new URL(a.page.url()).pathname.split('/')[2]!;
+    await a.page.locator('prompt-editor .cm-content').waitFor();
+    await shot(a.page, 'room-01-a-new-room');
+
+    // A copies the links from the share dialog.
+    await a.page.getByRole('button', { name: 'Share' }).click();
+    const editLink = await a.page.locator('share-dialog input[name="edit-link"]').inputValue();
+    const viewLink = await a.page.locator('share-dialog input[name="view-link"]').inputValue();
+    expect(editLink).toMatch(new RegExp(`/r/${roomId}\\?invite=`));
+    expect(viewLink).not.toBe(editLink);
+    await a.page.getByRole('button', { name: 'Copy edit link' }).click();
+    await a.page.locator('share-dialog button', { hasText: 'Copied' }).waitFor();
+    expect(await a.page.evaluate(() => navigator.clipboard.readText())).toBe(editLink);
+    await shot(a.page, 'room-02-a-share-dialog');
+    await a.page.keyboard.press('Escape');
+
+    // B and the viewer open their links.
+    await b.page.goto(editLink);
+    await viewer.page.goto(viewLink);
+    await b.page.locator('prompt-editor .cm-content').waitFor();
+    await viewer.page.locator('prompt-editor .cm-content').waitFor();
+
+    // A types; B sees the text and A's named cursor.
+    const aName = await a.page.locator('user-menu .name').innerText();
+    await a.page.locator('prompt-editor .cm-content').click();
+    await a.page.keyboard.type('a lighthouse at dusk, ');
+    await waitFor(async () => (await b.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk'), 10_000, 'B sees the prompt');
+    await b.page.locator('prompt-editor .cm-ySelectionInfo', { hasText: aName }).waitFor();
+    await waitFor(async () => (await b.page.locator(`participant-list [data-participant="${aName}"]`).count()) === 1, 10_000, 'B lists A');
+    await shot(b.page, 'room-03-b-sees-a-typing');
+
+    // B types too: both edits survive.
+    await b.page.locator('prompt-editor .cm-content').click();
+    await b.page.keyboard.press('End');
+    await b.page.keyboard.type('oil painting');
+    await waitFor(async () => (await a.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk, oil painting'), 10_000, 'A sees B');
+    // B pauses: A stops seeing "is typing".
+    await waitFor(async () => (await a.page.locator('participant-list .typing-note').innerText()).trim() === '', 10_000, 'typing ends');
+
+    // A candidate lands in the room (as the generation module appends it).
+    const red = await solidImage(atelier, 256, 256, [255, 0, 0]);
+    const owner = await api(atelier.url).session('Server stand-in');
+    const outsider = await joinWithSocketIo(atelier.url, owner.token, roomId, new URL(editLink).searchParams.get('invite')!);
+    addCandidate(outsider.doc, { id: 'cand-1', src: red, width: 256, height: 256, prompt: 'a red square' });
+    await a.page.locator('candidate-tray [data-candidate-id="cand-1"]').waitFor();
+    await b.page.locator('candidate-tray [data-candidate-id="cand-1"]').waitFor();
+
+    // A places it; both canvases show it (centred, so the middle is red).
+    await a.page.getByRole('button', { name: 'Place as layer: a red square' }).click();
+    await b.page.locator('layer-panel li[data-layer-id]').waitFor();
+    await waitFor(async () => {
+      const [r, g] = await canvasPixel(b.page, 512, 512);
+      return r > 240 && g < 15;
+    }, 10_000, "B's canvas shows the red layer");
+    expect(await b.page.locator('candidate-tray [data-candidate-id]').count()).toBe(0);
+
+    // A lowers its opacity to 40 %: B's canvas turns pink (red at 0.4 over white).
+    await a.page.locator('layer-panel input[name="opacity"]').fill('40');
+    await waitFor(async () => {
+      const [r, g, bl] = await canvasPixel(b.page, 512, 512);
+      return r > 245 && Math.abs(g - 153) <= 3 && Math.abs(bl - 153) <= 3;
+    }, 10_000, "B's canvas shows the layer at 40 %");
+    await shot(a.page, 'room-04-a-opacity-40');
+    await shot(b.page, 'room-05-b-canvas-follows');
+
+    // Undo (outside the prompt) takes back A's own opacity change, for everyone.
+    await a.page.locator('canvas-preview .stage').focus();
+    await a.page.keyboard.press('Control+z');
+    await waitFor(async () => {
+      const [r, g] = await canvasPixel(b.page, 512, 512);
+      return r > 240 && g < 15;
+    }, 10_000, 'the undo reaches B');
+    // B's undo history holds none of A's changes.
+    expect(await b.page.getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true);
+
+    // The viewer sees everything but cannot type or change layers.
+    await viewer.page.locator('prompt-editor .cm-content', { hasText: 'oil painting' }).waitFor();
+    expect(await viewer.page.locator('prompt-editor .cm-content').getAttribute('contenteditable')).toBe('false');
+    await viewer.page.locator('prompt-editor .cm-content').click();
+    await viewer.page.keyboard.type('vandalism');
+    expect(await viewer.page.locator('prompt-editor .cm-content').innerText()).not.toContain('vandalism');
+    expect(await viewer.page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
+    expect(await viewer.page.locator('layer-panel button[aria-label^="Delete"]').first().isDisabled()).toBe(true);
+    await viewer.page.getByText('You are watching this room').waitFor();
+    await shot(viewer.page, 'room-06-viewer-read-only');
+    expect(outsider.doc.getText('prompt').toString()).not.toContain('vandalism');
+
+    // Until the gallery branch lands, the home page's feed request is a 404.
+    for (const person of [a, b, viewer]) expect(person.errors.filter((e) => e !== 'http 404: /api/gallery')).toEqual([]);
+    await Promise.all([a.context.close(), b.context.close(), viewer.context.close()]);
+  }, 120_000);
+});
