@@ -82,7 +82,7 @@ export interface NewLayer {
 
 /** The fields of a new layer fitted to the canvas and centred on it. */
 export function fittedLayer(input: NewLayer, canvas: { width: number; height: number }): Layer {
-  const fit = Math.min(1, canvas.width / input.width, canvas.height / input.height);
+  const fit = Math.max(SCALE_LIMITS.min, Math.min(1, canvas.width / input.width, canvas.height / input.height));
   const layer: Layer = {
     id: newId(),
     name: input.name.slice(0, 120),
@@ -90,10 +90,10 @@ export function fittedLayer(input: NewLayer, canvas: { width: number; height: nu
     visible: true,
     opacity: 1,
     blend: 'normal',
-    // (x, y) is the unscaled box's top-left; scale is about its centre.
-    x: Math.round((canvas.width - input.width) / 2),
-    y: Math.round((canvas.height - input.height) / 2),
-    scale: Math.max(SCALE_LIMITS.min, fit),
+    // (x, y) is the top-left of the scaled image.
+    x: Math.round((canvas.width - input.width * fit) / 2),
+    y: Math.round((canvas.height - input.height * fit) / 2),
+    scale: fit,
     rotation: 0,
     createdBy: input.createdBy,
   };

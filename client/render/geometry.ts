@@ -1,6 +1,7 @@
-// Where a layer lands on the canvas, with the server compositor's semantics:
-// (x, y) is the top-left of the unscaled image box, and scale and rotation
-// (degrees, clockwise) turn it about the box's centre.
+// Where a layer lands on the canvas, with the server compositor's semantics
+// (docs/gallery.md, server/render/layer-placement.ts): the image is scaled to
+// w·scale × h·scale with its top-left corner at (x, y), then turned `rotation`
+// degrees clockwise (y points down) about its own centre.
 import type { Layer } from '../../shared/doc-schema.ts';
 
 export interface Point {
@@ -25,8 +26,8 @@ export function layerMatrix(layer: Placement, width: number, height: number): Ma
   const theta = (layer.rotation * Math.PI) / 180;
   const cos = Math.cos(theta) * layer.scale;
   const sin = Math.sin(theta) * layer.scale;
-  const cx = layer.x + width / 2;
-  const cy = layer.y + height / 2;
+  const cx = layer.x + (width * layer.scale) / 2;
+  const cy = layer.y + (height * layer.scale) / 2;
   return {
     a: cos,
     b: sin,
@@ -61,7 +62,13 @@ export function corners(layer: Placement, width: number, height: number): [Point
 }
 
 export function centre(layer: Placement, width: number, height: number): Point {
-  return { x: layer.x + width / 2, y: layer.y + height / 2 };
+  return { x: layer.x + (width * layer.scale) / 2, y: layer.y + (height * layer.scale) / 2 };
+}
+
+/** The placement at a new scale that keeps the layer's centre where it is. */
+export function scaledAboutCentre(layer: Placement, width: number, height: number, scale: number): Placement {
+  const c = centre(layer, width, height);
+  return { x: c.x - (width * scale) / 2, y: c.y - (height * scale) / 2, scale, rotation: layer.rotation };
 }
 
 /** Whether a canvas point falls on the layer's box. */

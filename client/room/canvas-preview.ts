@@ -4,7 +4,7 @@ import { type CanvasMeta, CANVAS_DEFAULTS, type Layer, SCALE_LIMITS } from '../.
 import type { Participant } from '../controllers/presence-controller.ts';
 import type { LayerEntry, LayerPatch } from '../doc/layers.ts';
 import { drawStack } from '../render/compositor.ts';
-import { centre, contains, corners, normaliseDegrees, type Point } from '../render/geometry.ts';
+import { centre, contains, corners, normaliseDegrees, type Point, scaledAboutCentre } from '../render/geometry.ts';
 import { loadImage, peekImage } from '../render/image-cache.ts';
 import { baseStyles } from '../ui/styles.ts';
 import type { LayerUpdateDetail } from './layer-panel.ts';
@@ -301,7 +301,7 @@ export class CanvasPreview extends LitElement {
         const to = Math.hypot(point.x - c.x, point.y - c.y);
         if (from < 1) return null;
         const scale = Math.min(SCALE_LIMITS.max, Math.max(SCALE_LIMITS.min, origin.scale * (to / from)));
-        return { scale: Math.round(scale * 1000) / 1000 };
+        return this.#rescale(origin, Math.round(scale * 1000) / 1000);
       }
       case 'rotate': {
         const size = this.#size(origin);
@@ -318,6 +318,14 @@ export class CanvasPreview extends LitElement {
         return never;
       }
     }
+  }
+
+  /** A new scale about the layer's centre (x and y move with it). */
+  #rescale(layer: Layer, scale: number): LayerPatch | null {
+    const size = this.#size(layer);
+    if (!size) return null;
+    const placed = scaledAboutCentre(layer, size.width, size.height, scale);
+    return { scale, x: Math.round(placed.x * 100) / 100, y: Math.round(placed.y * 100) / 100 };
   }
 
   /** Live changes go out at most every LIVE_UPDATE_MS, the last one always. */
@@ -362,10 +370,10 @@ export class CanvasPreview extends LitElement {
         break;
       case '+':
       case '=':
-        patch = { scale: Math.min(SCALE_LIMITS.max, Math.round(layer.scale * 1.05 * 1000) / 1000) };
+        patch = this.#rescale(layer, Math.min(SCALE_LIMITS.max, Math.round(layer.scale * 1.05 * 1000) / 1000));
         break;
       case '-':
-        patch = { scale: Math.max(SCALE_LIMITS.min, Math.round((layer.scale / 1.05) * 1000) / 1000) };
+        patch = this.#rescale(layer, Math.max(SCALE_LIMITS.min, Math.round((layer.scale / 1.05) * 1000) / 1000));
         break;
       case '[':
         patch = { rotation: normaliseDegrees(layer.rotation - (event.shiftKey ? 15 : 1)) };
@@ -382,7 +390,7 @@ export class CanvasPreview extends LitElement {
         return;
     }
     event.preventDefault();
-    this.#emit('layer-update', { id: layer.id, patch, final: true } satisfies LayerUpdateDetail);
+    if (patch) this.#emit('layer-update', { id: layer.id, patch, final: true } satisfies LayerUpdateDetail);
   }
 
   #onDragOver(event: DragEvent): void {
