@@ -107,7 +107,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   server.on('upgrade', (req, socket, head) => {
     // Socket.IO takes its own path; anything that is neither is refused.
     if (yjsWs.handleUpgrade(req, socket, head)) return;
-    if (!req.url?.startsWith('/socket.io/')) socket.destroy();
+    if (!req.url?.startsWith('/socket.io/')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
   await new Promise<void>((resolve, reject) => {
