@@ -218,6 +218,18 @@ describe('hostile input over Socket.IO', () => {
     await s.stillSyncs();
   });
 
+  it('no edit is lost to the rate limit: a client told rate_limited rejoins and resyncs', async () => {
+    const s = await scene({ MESSAGES_PER_SECOND: '50', MESSAGE_BURST: '50' });
+    const codes: string[] = [];
+    s.good.provider.on('error', (e) => codes.push(e.code));
+    const prompt = s.good.doc.getText(ROOTS.prompt);
+    for (let i = 0; i < 150; i++) prompt.insert(prompt.length, String(i % 10));
+    await waitFor(() => codes.includes('rate_limited'));
+    const live = () => s.server.registry.get(s.roomId)!.doc.getText(ROOTS.prompt).toString();
+    await waitFor(() => live() === prompt.toString(), 5000, 'resync');
+    expect(live()).toHaveLength('keep me'.length + 150);
+  });
+
   it('limits rooms per connection and participants per room', async () => {
     const s = await scene({ MAX_ROOMS_PER_CONNECTION: '2', MAX_PARTICIPANTS_PER_ROOM: '3' });
     const http = api(s.server.url);
