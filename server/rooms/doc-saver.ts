@@ -25,6 +25,8 @@ export class DocSaver {
   readonly #logger: Logger;
   readonly #hooks: SaverHooks;
   #pending: Uint8Array[] = [];
+  /** Updates handed to the log and not yet confirmed. */
+  #writing = 0;
   #scheduled = false;
   #chain: Promise<void> = Promise.resolve();
   /** Entries and bytes appended since the log was last compacted. */
@@ -51,7 +53,7 @@ export class DocSaver {
 
   /** Updates accepted but not yet known to be in the log. */
   get unsaved(): number {
-    return this.#pending.length;
+    return this.#pending.length + this.#writing;
   }
 
   add(update: Uint8Array): void {
@@ -73,7 +75,8 @@ export class DocSaver {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
-    this.#chain = this.#chain.then(() => this.#append(batch));
+    this.#writing += batch.length;
+    this.#chain = this.#chain.then(() => this.#append(batch)).finally(() => (this.#writing -= batch.length));
   }
 
   async #append(batch: Uint8Array[]): Promise<void> {
