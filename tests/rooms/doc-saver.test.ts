@@ -31,7 +31,7 @@ describe('DocSaver', () => {
 
   it('compacts once the log passes the entry threshold, and again only after as many more', async () => {
     const log = new MemoryDocLog();
-    const saver = new DocSaver('r', log, { compactEntries: 5, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger);
+    const saver = new DocSaver('r', log, { compactEntries: 5, compactBytes: 1 << 20, jitter: 0 }, { entries: 0, bytes: 0 }, logger);
     const all = updates(12);
     for (const u of all.slice(0, 4)) saver.add(u);
     await saver.flush();
@@ -50,12 +50,36 @@ describe('DocSaver', () => {
     expect(log.compactions).toBe(2);
   });
 
+  it('keeps appending while a slow compaction runs', async () => {
+    const log = new MemoryDocLog();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const compact = log.compact.bind(log);
+    log.compact = async (roomId) => {
+      await gate;
+      return compact(roomId);
+    };
+    const saver = new DocSaver('r', log, { compactEntries: 3, compactBytes: 1 << 20, jitter: 0 }, { entries: 0, bytes: 0 }, logger);
+    const all = updates(6);
+    for (const u of all.slice(0, 3)) saver.add(u);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(log.appends).toBe(1);
+    for (const u of all.slice(3)) saver.add(u);
+    await new Promise((r) => setTimeout(r, 5));
+    // The compaction is still waiting, and the second batch is in the log anyway.
+    expect(log.appends).toBe(2);
+    expect(log.compactions).toBe(0);
+    release();
+    expect(await saver.flush()).toBe(true);
+    expect(log.compactions).toBe(1);
+  });
+
   it('compacts past the byte threshold too, counting a loaded log', async () => {
     const log = new MemoryDocLog();
     const all = updates(3);
     await log.append('r', all);
     const bytes = all.reduce((s, u) => s + u.byteLength, 0);
-    const saver = new DocSaver('r', log, { compactEntries: 1000, compactBytes: bytes + 1 }, { entries: 3, bytes }, logger);
+    const saver = new DocSaver('r', log, { compactEntries: 1000, compactBytes: bytes + 1, jitter: 0 }, { entries: 3, bytes }, logger);
     saver.add(updates(1)[0]!);
     await saver.flush();
     expect(log.compactions).toBe(1);
