@@ -4,6 +4,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
 import { type CanvasMeta, type Candidate, CANVAS_DEFAULTS, readMeta, ROOTS } from '../../shared/doc-schema.ts';
 import { type LayerEntry, readCandidates, readLayers } from '../doc/layers.ts';
+import { loadImage } from '../render/image-cache.ts';
 import type { RoomConnection, RoomSetup } from './room-connection.ts';
 
 export class DocStateController implements ReactiveController {
@@ -48,6 +49,8 @@ export class DocStateController implements ReactiveController {
     const doc = this.#doc;
     if (!doc) return;
     this.layers = readLayers(doc);
+    // Start fetching every image now, before the canvas first asks for it.
+    for (const entry of this.layers) if (entry.valid && entry.layer.visible) void loadImage(entry.layer.src);
     this.candidates = readCandidates(doc);
     this.meta = readMeta(doc);
     this.promptText = doc.getText(ROOTS.prompt).toString();

@@ -81,6 +81,7 @@ export class RoomConnection implements ReactiveController {
   }
 
   #open(me: PublicUser, token: string): void {
+    performance.mark('atelier:session-ready');
     const socket = acquireSocket(token);
     const doc = new Y.Doc();
     const options = this.#options.invite ? { invite: this.#options.invite } : {};
@@ -99,6 +100,7 @@ export class RoomConnection implements ReactiveController {
       this.#host.requestUpdate();
     });
     provider.on('synced', () => {
+      if (!this.loaded) performance.mark('atelier:room-synced');
       this.loaded = true;
       this.#host.requestUpdate();
     });

@@ -7,6 +7,7 @@ import { layerMatrix } from './geometry.ts';
 
 export interface Drawable {
   source: CanvasImageSource;
+  /** The image's natural size (the source may be a smaller copy of it). */
   width: number;
   height: number;
 }
@@ -14,7 +15,7 @@ export interface Drawable {
 export interface DrawResult {
   /** Visible layers drawn. */
   drawn: number;
-  /** Visible layers whose image is not loaded yet. */
+  /** Visible layers whose image is not loaded yet (missing images count in neither). */
   pending: number;
 }
 
@@ -26,7 +27,8 @@ export function drawStack(
   ctx: CanvasRenderingContext2D,
   meta: CanvasMeta,
   layers: readonly Layer[],
-  imageFor: (src: string) => Drawable | null,
+  /** The image to draw for a layer, given how many device pixels wide it will be. */
+  imageFor: (src: string, widthPx: (naturalWidth: number) => number) => Drawable | 'loading' | 'missing',
   zoom: number,
 ): DrawResult {
   ctx.save();
@@ -46,11 +48,12 @@ export function drawStack(
   let pending = 0;
   for (const layer of layers) {
     if (!layer.visible || layer.opacity <= 0) continue;
-    const image = imageFor(layer.src);
-    if (!image) {
+    const image = imageFor(layer.src, (naturalWidth) => naturalWidth * layer.scale * zoom);
+    if (image === 'loading') {
       pending++;
       continue;
     }
+    if (image === 'missing') continue;
     const m = layerMatrix(layer, image.width, image.height);
     ctx.setTransform(zoom * m.a, zoom * m.b, zoom * m.c, zoom * m.d, zoom * m.e, zoom * m.f);
     ctx.globalAlpha = layer.opacity;

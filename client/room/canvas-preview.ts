@@ -5,7 +5,7 @@ import type { Participant } from '../controllers/presence-controller.ts';
 import type { LayerEntry, LayerPatch } from '../doc/layers.ts';
 import { drawStack } from '../render/compositor.ts';
 import { centre, contains, corners, normaliseDegrees, type Point, scaledAboutCentre } from '../render/geometry.ts';
-import { loadImage, peekImage } from '../render/image-cache.ts';
+import { imageFailed, imageForWidth, onImageReady, peekImage } from '../render/image-cache.ts';
 import { baseStyles } from '../ui/styles.ts';
 import type { LayerUpdateDetail } from './layer-panel.ts';
 
@@ -16,6 +16,7 @@ type Gesture =
 
 const LIVE_UPDATE_MS = 40;
 const HANDLE_PX = 11;
+const PROGRESS_MS = 300;
 
 /**
  * The canvas: the layer stack rendered as the server composites it, and
@@ -130,14 +131,38 @@ export class CanvasPreview extends LitElement {
   #pendingLive: LayerUpdateDetail | null = null;
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
   #completeMarked = false;
+  #stopImages: (() => void) | null = null;
+  #progressTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Images arrive one by one: redraw at once when the last one of the stack
+   * is in, and meanwhile only every PROGRESS_MS, so twenty layers do not cost
+   * twenty full redraws.
+   */
+  #onImageReady = (): void => {
+    const loading = this.layers.some((l) => l.valid && l.layer.visible && !peekImage(l.layer.src) && !imageFailed(l.layer.src));
+    if (!loading) {
+      clearTimeout(this.#progressTimer);
+      this.#progressTimer = undefined;
+      this.requestUpdate();
+      return;
+    }
+    this.#progressTimer ??= setTimeout(() => {
+      this.#progressTimer = undefined;
+      this.requestUpdate();
+    }, PROGRESS_MS);
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#resize = new ResizeObserver(() => this.#measure());
     this.#resize.observe(this);
+    this.#stopImages = onImageReady(this.#onImageReady);
   }
 
   override disconnectedCallback(): void {
+    this.#stopImages?.();
+    clearTimeout(this.#progressTimer);
     this.#resize?.disconnect();
     cancelAnimationFrame(this.#frame);
     clearTimeout(this.#liveTimer);
@@ -190,14 +215,13 @@ export class CanvasPreview extends LitElement {
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     const layers = this.#drawnLayers();
-    const result = drawStack(ctx, this.meta, layers, (src) => {
+    const started = performance.now();
+    const result = drawStack(ctx, this.meta, layers, (src, widthPx) => {
       const image = peekImage(src);
-      if (!image) {
-        void loadImage(src).then(() => this.requestUpdate());
-        return null;
-      }
-      return { source: image.image, width: image.width, height: image.height };
+      if (!image) return imageFailed(src) ? 'missing' : 'loading';
+      return { source: imageForWidth(src, widthPx(image.width)) ?? image.bitmap, width: image.width, height: image.height };
     }, zoom);
+    this.dataset.drawMs = (performance.now() - started).toFixed(1);
     this.dataset.drawn = String(result.drawn);
     this.dataset.pending = String(result.pending);
     if (result.pending === 0) {

@@ -5,6 +5,7 @@ import type { Participant } from '../controllers/presence-controller.ts';
 import type { LayerEntry, LayerPatch } from '../doc/layers.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles } from '../ui/styles.ts';
+import '../ui/layer-thumb.ts';
 
 export interface LayerUpdateDetail {
   id: string;
@@ -328,7 +329,7 @@ export class LayerPanel extends LitElement {
           aria-hidden="true"
         >${this.editable ? icons.grip : nothing}</span>
         ${entry.valid
-          ? html`<img class="thumb" src=${entry.layer.src} alt="" loading="lazy" />`
+          ? html`<layer-thumb .src=${entry.layer.src}></layer-thumb>`
           : html`<span class="thumb missing" aria-hidden="true">!</span>`}
         ${this.renaming === entry.id
           ? html`<input

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The layer panel as a component: what it shows for a stack, and the events
 // it sends for each control (the room page applies them to the document).
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Layer } from '../../shared/doc-schema.ts';
 import type { LayerEntry } from '../../client/doc/layers.ts';
 import { dropIndex, type LayerPanel } from '../../client/room/layer-panel.ts';
@@ -44,8 +44,14 @@ const $ = <T extends Element>(panel: LayerPanel, selector: string): T => {
 };
 const $$ = (panel: LayerPanel, selector: string) => [...panel.shadowRoot!.querySelectorAll(selector)];
 
+beforeEach(() => {
+  // Thumbnails ask the image cache for their pictures; there is no server here.
+  vi.stubGlobal('fetch', () => Promise.reject(new TypeError('no network in component tests')));
+});
+
 afterEach(() => {
   document.body.innerHTML = '';
+  vi.unstubAllGlobals();
 });
 
 describe('layer-panel', () => {
