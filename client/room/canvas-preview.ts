@@ -266,6 +266,8 @@ export class CanvasPreview extends LitElement {
 
   #onPointerDown(event: PointerEvent): void {
     if (event.button !== 0) return;
+    // The keyboard controls act on what was just clicked.
+    this.renderRoot.querySelector<HTMLElement>('.stage')?.focus({ preventScroll: true });
     const point = this.#toDoc(event);
     const target = event.target as Element;
     const handle = target.getAttribute('data-handle');
@@ -400,9 +402,11 @@ export class CanvasPreview extends LitElement {
         patch = this.#rescale(layer, Math.max(SCALE_LIMITS.min, Math.round((layer.scale / 1.05) * 1000) / 1000));
         break;
       case '[':
+      case '{':
         patch = { rotation: normaliseDegrees(layer.rotation - (event.shiftKey ? 15 : 1)) };
         break;
       case ']':
+      case '}':
         patch = { rotation: normaliseDegrees(layer.rotation + (event.shiftKey ? 15 : 1)) };
         break;
       case 'Delete':

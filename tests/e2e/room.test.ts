@@ -107,6 +107,24 @@ run('room in the browser', () => {
     // B's undo history holds none of A's changes.
     expect(await b.page.getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true);
 
+    // A drags the layer 120 px to the right on the canvas, then turns it 15° from the keyboard.
+    const stage = (await a.page.locator('canvas-preview .stage').boundingBox())!;
+    const fit = stage.width / 1024;
+    const start = { x: stage.x + 512 * fit, y: stage.y + 512 * fit };
+    await a.page.mouse.move(start.x, start.y);
+    await a.page.mouse.down();
+    for (let i = 1; i <= 6; i++) await a.page.mouse.move(start.x + i * 20, start.y);
+    await a.page.mouse.up();
+    const layerMap = () => outsider.doc.getArray('layers').get(0) as import('yjs').Map<unknown>;
+    await waitFor(() => Math.abs(Number(layerMap().get('x')) - (384 + 120 / fit)) <= 2, 10_000, 'the drag reaches the others');
+    await a.page.keyboard.press('Shift+BracketRight');
+    await waitFor(() => layerMap().get('rotation') === 15, 10_000, 'the rotation reaches the others');
+    await waitFor(async () => {
+      const [r, g] = await canvasPixel(b.page, 512 + 120 / fit, 512);
+      return r > 240 && g < 15;
+    }, 10_000, "B's canvas shows the moved layer");
+    await shot(b.page, 'room-05b-b-sees-move-and-turn');
+
     // The viewer sees everything but cannot type or change layers.
     await viewer.page.locator('prompt-editor .cm-content', { hasText: 'oil painting' }).waitFor();
     expect(await viewer.page.locator('prompt-editor .cm-content').getAttribute('contenteditable')).toBe('false');

@@ -1,0 +1,51 @@
+// Losing the connection: the offline banner shows, edits made offline stay
+// and reach the others after the automatic reconnect and resync.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { joinWithSocketIo } from '../helpers/clients.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { chromiumAvailable, launchBrowser, newPerson, shot } from './helpers/browser.ts';
+import { ensureClientBuilt } from './helpers/client-build.ts';
+
+const run = chromiumAvailable() ? describe : describe.skip;
+
+run('offline and back', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    await ensureClientBuilt();
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('banner while offline, offline edits sync on reconnect', async () => {
+    const atelier = await startServer();
+    const http = api(atelier.url);
+    const owner = await http.session('Owner');
+    const { room } = await http.room(owner.token);
+    const other = await joinWithSocketIo(atelier.url, owner.token, room.id);
+
+    const a = await newPerson(browser, atelier.url);
+    await a.page.goto(`/r/${room.id}`);
+    await a.page.locator('prompt-editor .cm-content').click();
+    await a.page.keyboard.type('online words');
+    await waitFor(() => other.doc.getText('prompt').toString() === 'online words', 10_000, 'online edit arrives');
+
+    // Cut every connection of A's browser: Socket.IO notices and the banner shows.
+    await a.context.setOffline(true);
+    await a.page.locator('connection-banner [data-offline]').waitFor({ timeout: 30_000 });
+    await a.page.keyboard.type(' and offline ones');
+    await shot(a.page, 'offline-01-banner');
+    expect(other.doc.getText('prompt').toString()).toBe('online words');
+
+    // Back online: reconnect, rejoin, resync; the banner goes away.
+    await a.context.setOffline(false);
+    await waitFor(() => other.doc.getText('prompt').toString() === 'online words and offline ones', 30_000, 'offline edits arrive');
+    await a.page.locator('connection-banner [data-offline]').waitFor({ state: 'detached' });
+    await a.page.locator('room-page .state', { hasText: 'Live' }).waitFor();
+    await shot(a.page, 'offline-02-back');
+    expect(a.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+    await a.context.close();
+  }, 120_000);
+});
