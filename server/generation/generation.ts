@@ -237,6 +237,8 @@ export class Generation {
     } catch (err) {
       outcome = this.#failure(live, err, signal, deadline);
     }
+    // Previews still being stored must not outlive the job (nor a shutdown).
+    await live.previews;
     metrics.genJobSeconds.observe({ provider: live.provider.name }, (performance.now() - started) / 1000);
     this.#finish(live, outcome);
   }
