@@ -24,6 +24,7 @@ import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
+import { MergeWorker } from './store/merge.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -45,7 +46,8 @@ export interface Atelier {
 }
 
 export async function startAtelier(config: Config, logger: Logger): Promise<Atelier> {
-  const store = openStore(config);
+  const merger = new MergeWorker();
+  const store = openStore(config, merger);
   const metrics = createMetrics();
   const users = new Users(store.records, new TokenSigner(config.sessionSecret));
   const limiter = new MemoryRateLimiter();
@@ -130,7 +132,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   server.on('upgrade', (req, socket, head) => {
     // Socket.IO takes its own path; anything that is neither is refused.
     if (yjsWs.handleUpgrade(req, socket, head)) return;
-    if (!req.url?.startsWith('/socket.io/')) socket.destroy();
+    if (!req.url?.startsWith('/socket.io/')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -153,6 +155,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       await Promise.all([socketIo.close(), yjsWs.close()]);
       await registry.close();
       await store.close();
+      await merger.close();
       server.closeAllConnections();
       logger.info('atelier stopped');
     })());
@@ -160,9 +163,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, close };
 }
 
-function openStore(config: Config): Store {
+function openStore(config: Config, merger: MergeWorker): Store {
   if (config.databaseUrl) {
     throw new Error('DATABASE_URL (PostgreSQL) is not supported yet');
   }
-  return openSqliteStore(config.dataDir);
+  return openSqliteStore(config.dataDir, merger.merge);
 }
