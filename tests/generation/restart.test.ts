@@ -1,44 +1,19 @@
 // A job in flight when the process dies (SIGKILL, nothing flushed on purpose)
 // or stops (SIGTERM-like close) ends `failed` / `interrupted` on the next start.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startChildServer } from '../helpers/child-server.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, tempDir, waitFor } from '../helpers/server.ts';
 import { FAKE_KEY, startFakeOpenAi } from './fake-openai.ts';
 import { startJob, watchJobs } from './helpers.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** `server/main.ts` as its own process; resolves with its URL once it listens. */
-async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['server/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onTestFinished(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'atelier listening' && entry.url) resolve(entry.url);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-  });
-  return { child, url };
-}
 
 describe('jobs across a restart', () => {
   it('a running and a queued job end failed/interrupted after the process is killed', async () => {
     const fake = await startFakeOpenAi();
     const env = { OPENAI_API_KEY: FAKE_KEY, OPENAI_BASE_URL: fake.baseUrl, OPENAI_MODERATION: 'false', GEN_CONCURRENCY: '1' };
     const dataDir = tempDir();
-    const { child, url } = await spawnServer({ ...env, DATA_DIR: dataDir });
+    const child = await startChildServer({ ...env, DATA_DIR: dataDir });
+    const { url } = child;
 
     const http = api(url);
     const ann = await http.session('Ann');
@@ -51,8 +26,7 @@ describe('jobs across a restart', () => {
     await waitFor(() => fake.held === 1);
     await watched.until(running.id, 'running');
 
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await child.kill('SIGKILL');
 
     const again = await startServer({ ...env, DATA_DIR: dataDir });
     const b = await joinWithSocketIo(again.url, ann.token, room.id);
