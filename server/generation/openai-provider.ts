@@ -52,7 +52,12 @@ export class OpenAiProvider implements ImageProvider {
     const log = options.logger;
     this.#client = new OpenAI({
       apiKey: options.apiKey,
+      // Nulls, not undefined: the SDK would otherwise read OPENAI_* variables itself, and config.ts is the one place that does.
       baseURL: options.baseUrl ?? null,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      adminAPIKey: null,
       maxRetries: options.maxRetries,
       timeout: options.timeoutMs,
       logLevel: 'warn',

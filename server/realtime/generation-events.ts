@@ -27,14 +27,14 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
 
   socketIo.handle((ctx) => {
     ctx.socket.on('gen:start', (...args: unknown[]) => {
-      void respond(ctx, deps, args, 'gen:start takes (roomId, params, ack)', startArgs, async ([roomId, params]) => {
+      void respond(ctx, deps, args, { event: 'gen:start', usage: 'gen:start takes (roomId, params, ack)', schema: startArgs }, async ([roomId, params]) => {
         const { room, participant } = joinedRoom(ctx, roomId);
         const job = await generation.start({ room, user: participant.user, role: participant.role, params: params ?? {} });
         return { ok: true, job };
       });
     });
     ctx.socket.on('gen:cancel', (...args: unknown[]) => {
-      void respond(ctx, deps, args, 'gen:cancel takes (roomId, jobId, ack)', cancelArgs, async ([roomId, jobId]) => {
+      void respond(ctx, deps, args, { event: 'gen:cancel', usage: 'gen:cancel takes (roomId, jobId, ack)', schema: cancelArgs }, async ([roomId, jobId]) => {
         const { participant } = joinedRoom(ctx, roomId);
         const job = await generation.cancel({ roomId, role: participant.role, jobId });
         return { ok: true, job };
@@ -57,8 +57,7 @@ async function respond<S extends z.ZodType>(
   ctx: SocketContext,
   deps: Deps,
   args: unknown[],
-  usage: string,
-  schema: S,
+  { event, usage, schema }: { event: string; usage: string; schema: S },
   handler: (parsed: z.infer<S>) => Promise<Reply>,
 ): Promise<void> {
   const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: Reply) => void) : undefined;
@@ -72,7 +71,7 @@ async function respond<S extends z.ZodType>(
     ack?.(reply);
   } catch (err) {
     if (!ack) return ctx.fail(roomId, err);
-    if (!(err instanceof AppError)) deps.logger.error({ err, roomId }, `${usage.split(' ')[0]} failed`);
+    if (!(err instanceof AppError)) deps.logger.error({ err, roomId }, `${event} failed`);
     const error = toWireError(err);
     deps.metrics.errors.inc({ code: error.code });
     ack({ ok: false, error });
