@@ -6,15 +6,19 @@ import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.ts';
 import { Users } from './auth/users.ts';
 import type { Config } from './config.ts';
+import { Generation } from './generation/generation.ts';
+import { createProviders } from './generation/providers.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
+import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
+import { serveGeneration } from './realtime/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
 import { RoomAdmission } from './rooms/admission.ts';
@@ -36,6 +40,7 @@ export interface Atelier {
   readonly metrics: Metrics;
   readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
+  readonly generation: Generation;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
   close(): Promise<void>;
 }
@@ -74,6 +79,21 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   const directory = new RoomDirectory(store.records, store.docLog, registry);
   const admission = new RoomAdmission(directory, registry);
+  const generationLogger = logger.child({ module: 'generation' });
+  const generation = new Generation({
+    config: config.generation,
+    nodeId: config.nodeId,
+    // The embedded store belongs to this one process; a shared one (PostgreSQL) to many nodes.
+    soleNode: store.kind === 'sqlite',
+    jobs: store.jobs,
+    media,
+    registry,
+    providers: createProviders(config.generation, generationLogger),
+    limiter,
+    metrics,
+    logger: generationLogger,
+  });
+  await generation.recover();
 
   const minute = 60_000;
   const app = createHttpApp({
@@ -89,6 +109,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       sessionRoutes(users, limiter, { limit: config.limits.sessionsPerMinute, windowMs: minute }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       mediaRoutes(media),
+      uploadRoutes(directory, media, limiter, config.limits),
       clientRoutes(),
     ],
   });
@@ -102,7 +123,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     logger: realtimeLogger,
     metrics,
     corsOrigins: config.corsOrigins,
+    joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
+  serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger });
   const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics });
   registry.observe(socketIo);
   registry.observe(yjsWs);
@@ -127,6 +150,8 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const close = () =>
     (closing ??= (async () => {
       server.close();
+      // Jobs stop first: their last results still reach the rooms, and their final state the store.
+      await generation.close();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       await registry.close();
       await store.close();
@@ -135,7 +160,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       logger.info('atelier stopped');
     })());
 
-  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, close };
+  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, close };
 }
 
 function openStore(config: Config, merger: MergeWorker): Store {
