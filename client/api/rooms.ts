@@ -1,6 +1,6 @@
 // Room, gallery and work requests (DESIGN.md §3, §6).
-import type { CreateRoomResponse, GetRoomResponse, RoomInfo } from '../../shared/protocol.ts';
-import type { GalleryPage, LikeResponse, RemixResponse, UploadResponse, Work } from '../realtime/pending-protocol.ts';
+import type { CreateRoomResponse, GetRoomResponse, RoomInfo, UploadMediaResponse } from '../../shared/protocol.ts';
+import type { GalleryPage, LikeResponse, RemixResponse, Work } from '../realtime/pending-protocol.ts';
 import { request } from './http.ts';
 import { ensureSession } from './session.ts';
 
@@ -20,9 +20,10 @@ export async function updateRoom(roomId: string, patch: Partial<Pick<RoomInfo, '
   return room;
 }
 
-export async function uploadImage(roomId: string, file: Blob): Promise<UploadResponse> {
+export async function uploadImage(roomId: string, file: Blob, invite?: string | null): Promise<UploadMediaResponse> {
   await ensureSession();
-  return request<UploadResponse>('POST', `/api/rooms/${encodeURIComponent(roomId)}/media`, { blob: file });
+  const query = invite ? `?invite=${encodeURIComponent(invite)}` : '';
+  return request<UploadMediaResponse>('POST', `/api/rooms/${encodeURIComponent(roomId)}/media${query}`, { blob: file });
 }
 
 export async function fetchGallery(sort: 'new' | 'top', cursor: string | null, limit = 24, signal?: AbortSignal): Promise<GalleryPage> {

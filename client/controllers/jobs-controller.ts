@@ -71,10 +71,12 @@ export class JobsController implements ReactiveController {
     return result;
   }
 
-  async cancel(jobId: string): Promise<ActionResult<object>> {
+  async cancel(jobId: string): Promise<ActionResult<{ job: Job }>> {
     const setup = this.#setup;
     if (!setup) return { ok: false, error: { code: 'unavailable', message: 'Not connected to the room yet.' } };
-    return emitWithAck<object>((ack) => setup.socket.emit('gen:cancel', setup.roomId, jobId, ack), setup.socket.connected);
+    const result = await emitWithAck<{ job: Job }>((ack) => setup.socket.emit('gen:cancel', setup.roomId, jobId, ack), setup.socket.connected);
+    if (result.ok) this.#remember(result.value.job);
+    return result;
   }
 
   #attach = (setup: RoomSetup | null): void => {

@@ -1,13 +1,11 @@
 // Stand-ins for the parts of the wire contract (DESIGN.md §5, §6) that the
-// generation and gallery branches add to shared/protocol.ts. They follow the
-// contract's names and shapes exactly; when those branches land, these
-// re-export or give way to the shared types.
+// gallery branch adds to shared/protocol.ts. They follow the contract's names
+// and shapes exactly; when that branch lands, these give way to the shared
+// types. (Generation's events and types already come from shared/.)
 import type { Socket } from 'socket.io-client';
 import type {
   Ack,
   ClientToServerEvents,
-  GenParams,
-  Job,
   PublicUser,
   RoomInfo,
   Invites,
@@ -49,20 +47,12 @@ export interface RemixResponse {
   invites: Invites;
 }
 
-export interface UploadResponse {
-  url: string;
-  width: number;
-  height: number;
-}
-
 export interface PublishRequest {
   title: string;
   description?: string;
 }
 
 interface PendingClientEvents {
-  'gen:start': (roomId: string, params: GenParams, ack: (res: Ack<{ job: Job }>) => void) => void;
-  'gen:cancel': (roomId: string, jobId: string, ack: (res: Ack<object>) => void) => void;
   'work:publish': (roomId: string, request: PublishRequest, ack: (res: Ack<{ work: Work }>) => void) => void;
   'gallery:subscribe': () => void;
 }

@@ -71,7 +71,7 @@ export class CandidateTray extends LitElement {
       ${[...this.candidates].reverse().map(
         (c) => html`<li data-candidate-id=${c.id}>
           <img src=${c.src} alt=${`Generated: ${c.prompt}`} loading="lazy" />
-          <span class="meta" title=${`${c.provider} · ${c.model} · seed ${c.seed}`}>${c.width}×${c.height} · seed ${c.seed}</span>
+          <span class="meta" title=${`${c.provider} · ${c.model} · seed ${c.seed} · ${c.width}×${c.height}`}>${c.provider === 'local' ? 'Sketch' : c.provider} · seed ${c.seed}</span>
           <span class="actions">
             <button class="btn primary" ?disabled=${!this.editable} @click=${() => this.#emit('candidate-place', c.id)} aria-label=${`Place as layer: ${c.prompt}`}>${icons.plus} Place</button>
             <button class="btn" ?disabled=${!this.editable} @click=${() => this.#emit('candidate-discard', c.id)} aria-label=${`Discard: ${c.prompt}`}>Discard</button>

@@ -8,7 +8,7 @@ import './job-card.ts';
 export const PROVIDER_CHOICES = [
   { value: '', label: 'Room default' },
   { value: 'local', label: 'Local sketch renderer (offline, not AI)' },
-  { value: 'openai', label: 'OpenAI image model' },
+  { value: 'openai', label: 'OpenAI (when the server has a key)' },
 ] as const;
 
 const SIZE_LABELS: Record<ImageSize, string> = {

@@ -24,7 +24,7 @@ export class JobCard extends LitElement {
       }
       .job {
         display: grid;
-        grid-template-columns: 3rem 1fr auto;
+        grid-template-columns: 3rem minmax(0, 1fr) auto;
         align-items: center;
         gap: 0.7rem;
         padding: 0.55rem;
@@ -33,11 +33,28 @@ export class JobCard extends LitElement {
         background: var(--surface);
       }
       .preview {
+        display: block;
         width: 3rem;
         height: 3rem;
         border-radius: 6px;
         object-fit: cover;
         background: var(--surface-2);
+      }
+      .previews {
+        position: relative;
+        width: 3rem;
+        height: 3rem;
+      }
+      .previews .count {
+        position: absolute;
+        right: -4px;
+        bottom: -4px;
+        padding: 0 0.3rem;
+        border-radius: 999px;
+        background: var(--ink);
+        color: white;
+        font-size: 0.65rem;
+        font-weight: 650;
       }
       .body {
         min-width: 0;
@@ -103,11 +120,17 @@ export class JobCard extends LitElement {
   override render() {
     const job = this.job;
     const percent = Math.round(Math.max(0, Math.min(1, job.progress)) * 100);
-    const previews = job.previews ?? [];
-    const preview = previews[previews.length - 1] ?? job.results?.[0]?.src;
+    // previews[i] is image i's latest partial ('' until it has one); results replace them.
+    const previews = (job.results?.map((r) => r.src) ?? job.previews ?? []).filter(Boolean);
+    const preview = previews[0];
     const active = isActive(job);
     return html`<div class="job" data-job-id=${job.id} data-status=${job.status}>
-      ${preview ? html`<img class="preview" src=${preview} alt="Preview of this job" />` : html`<span class="preview skeleton" aria-hidden="true"></span>`}
+      ${preview
+        ? html`<span class="previews" data-count=${previews.length}>
+            <img class="preview" src=${preview} alt=${`Preview of: ${job.prompt}`} />
+            ${previews.length > 1 ? html`<span class="count" aria-label=${`${previews.length} images`}>×${previews.length}</span>` : nothing}
+          </span>`
+        : html`<span class="preview skeleton" aria-hidden="true"></span>`}
       <div class="body">
         <div class="line">
           <span class="status ${job.status}">${STATUS_LABELS[job.status]}${job.status === 'running' ? ` ${percent}%` : ''}</span>

@@ -28,7 +28,8 @@ import './publish-dialog.ts';
 import type { ShareDialog } from './share-dialog.ts';
 import './share-dialog.ts';
 
-const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** The server's default MAX_UPLOAD_BYTES; the server has the last word. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** A room: the shared prompt, generation, the canvas and its layers, live. */
 @customElement('room-page')
@@ -298,12 +299,12 @@ export class RoomPage extends LitElement {
         continue;
       }
       if (file.size > MAX_UPLOAD_BYTES) {
-        this.notice = { text: `${file.name} is larger than 20 MB.`, error: true };
+        this.notice = { text: `${file.name} is larger than 10 MB.`, error: true };
         continue;
       }
       this.uploads = [...this.uploads, file.name];
       try {
-        const uploaded = await uploadImage(setup.roomId, file);
+        const uploaded = await uploadImage(setup.roomId, file, this.invite);
         const name = file.name.replace(/\.[a-z0-9]+$/i, '') || 'Uploaded image';
         this.#undo.stopCapturing();
         const layer = fittedLayer({ name, src: uploaded.url, width: uploaded.width, height: uploaded.height, createdBy: setup.me.id }, this.#docState.meta);

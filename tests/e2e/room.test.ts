@@ -1,13 +1,18 @@
 // Two people (and a viewer) in one room, in real Chromium against a real
-// server: the shared prompt with named cursors, placing an image as a layer,
-// opacity changes reaching the other canvas, undo, and the read-only viewer.
+// server: the shared prompt with named cursors, generating (progress seen by
+// both), placing the result as a layer, opacity changes reaching the other
+// canvas, undo, direct manipulation, and the read-only viewer.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { canvasPixel, chromiumAvailable, launchBrowser, newPerson, shot } from './helpers/browser.ts';
 import { ensureClientBuilt } from './helpers/client-build.ts';
-import { addCandidate, solidImage } from './helpers/room-fixtures.ts';
+import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
+
+/** The fake OpenAI server's images are #3366cc. */
+const BLUE: [number, number, number] = [0x33, 0x66, 0xcc];
+const isColour = (pixel: readonly number[], rgb: readonly number[], tolerance = 3) => rgb.every((v, i) => Math.abs(v - pixel[i]!) <= tolerance);
 
 const run = chromiumAvailable() ? describe : describe.skip;
 if (!chromiumAvailable()) console.warn('e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium)');
@@ -23,7 +28,8 @@ run('room in the browser', () => {
   });
 
   test('co-edit the prompt, place a layer, change its opacity, undo; a viewer cannot type', async () => {
-    const atelier = await startServer();
+    const fake = await startFakeOpenAi();
+    const atelier = await startServer({ OPENAI_API_KEY: FAKE_KEY, OPENAI_BASE_URL: fake.baseUrl });
     const a = await newPerson(browser, atelier.url);
     const b = await newPerson(browser, atelier.url);
     const viewer = await newPerson(browser, atelier.url);
@@ -71,39 +77,48 @@ run('room in the browser', () => {
     // B pauses: A stops seeing "is typing".
     await waitFor(async () => (await a.page.locator('participant-list .typing-note').innerText()).trim() === '', 10_000, 'typing ends');
 
-    // A candidate lands in the room (as the generation module appends it).
-    const red = await solidImage(atelier, 256, 256, [255, 0, 0]);
-    const owner = await api(atelier.url).session('Server stand-in');
-    const outsider = await joinWithSocketIo(atelier.url, owner.token, roomId, new URL(editLink).searchParams.get('invite')!);
-    addCandidate(outsider.doc, { id: 'cand-1', src: red, width: 256, height: 256, prompt: 'a red square' });
-    await a.page.locator('candidate-tray [data-candidate-id="cand-1"]').waitFor();
-    await b.page.locator('candidate-tray [data-candidate-id="cand-1"]').waitFor();
+    // B generates with the (fake, held) OpenAI provider: both watch the job run.
+    const outsider = await joinWithSocketIo(atelier.url, (await api(atelier.url).session('Observer')).token, roomId, new URL(viewLink).searchParams.get('invite')!);
+    fake.hold();
+    await b.page.locator('generation-panel select[name="provider"]').selectOption('openai');
+    await b.page.getByRole('button', { name: 'Generate' }).click();
+    for (const person of [a, b]) await person.page.locator('job-card [data-status="running"] [role="progressbar"]').waitFor();
+    await shot(a.page, 'room-04-a-sees-b-generating');
+    await waitFor(() => fake.held === 1, 10_000, 'the provider got the request');
+    fake.release();
+    for (const person of [a, b]) {
+      await person.page.locator('job-card [data-status="succeeded"]').waitFor();
+      await person.page.locator('candidate-tray [data-candidate-id]').waitFor();
+    }
+    const prompt = 'a lighthouse at dusk, oil painting';
+    await shot(b.page, 'room-05-b-candidate');
 
-    // A places it; both canvases show it (centred, so the middle is red).
-    await a.page.getByRole('button', { name: 'Place as layer: a red square' }).click();
+    // The local renderer (the room default) too: two images, which A discards.
+    await b.page.locator('generation-panel select[name="provider"]').selectOption('');
+    await b.page.locator('generation-panel select[name="count"]').selectOption('2');
+    await b.page.getByRole('button', { name: 'Generate' }).click();
+    await waitFor(async () => (await a.page.locator('candidate-tray [data-candidate-id]').count()) === 3, 20_000, 'two local candidates');
+    await shot(a.page, 'room-05b-a-three-candidates');
+    // Newest first: the two local ones lead the tray.
+    for (let i = 0; i < 2; i++) await a.page.locator('candidate-tray button', { hasText: 'Discard' }).first().click();
+    await waitFor(async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 1, 10_000, 'discarded for B too');
+
+    // A places it: it fills the canvas (1024 × 1024), in the fake's blue.
+    await a.page.getByRole('button', { name: `Place as layer: ${prompt}` }).click();
     await b.page.locator('layer-panel li[data-layer-id]').waitFor();
-    await waitFor(async () => {
-      const [r, g] = await canvasPixel(b.page, 512, 512);
-      return r > 240 && g < 15;
-    }, 10_000, "B's canvas shows the red layer");
-    expect(await b.page.locator('candidate-tray [data-candidate-id]').count()).toBe(0);
+    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), BLUE), 10_000, "B's canvas shows the layer");
+    await waitFor(async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 0, 10_000, 'the tray empties');
 
-    // A lowers its opacity to 40 %: B's canvas turns pink (red at 0.4 over white).
+    // A lowers its opacity to 40 %: B's canvas shows blue at 0.4 over white.
     await a.page.locator('layer-panel input[name="opacity"]').fill('40');
-    await waitFor(async () => {
-      const [r, g, bl] = await canvasPixel(b.page, 512, 512);
-      return r > 245 && Math.abs(g - 153) <= 3 && Math.abs(bl - 153) <= 3;
-    }, 10_000, "B's canvas shows the layer at 40 %");
-    await shot(a.page, 'room-04-a-opacity-40');
-    await shot(b.page, 'room-05-b-canvas-follows');
+    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), [173, 194, 235]), 10_000, "B's canvas shows the layer at 40 %");
+    await shot(a.page, 'room-06-a-opacity-40');
+    await shot(b.page, 'room-07-b-canvas-follows');
 
     // Undo (outside the prompt) takes back A's own opacity change, for everyone.
     await a.page.locator('canvas-preview .stage').focus();
     await a.page.keyboard.press('Control+z');
-    await waitFor(async () => {
-      const [r, g] = await canvasPixel(b.page, 512, 512);
-      return r > 240 && g < 15;
-    }, 10_000, 'the undo reaches B');
+    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), BLUE), 10_000, 'the undo reaches B');
     // B's undo history holds none of A's changes.
     expect(await b.page.getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true);
 
@@ -116,14 +131,12 @@ run('room in the browser', () => {
     for (let i = 1; i <= 6; i++) await a.page.mouse.move(start.x + i * 20, start.y);
     await a.page.mouse.up();
     const layerMap = () => outsider.doc.getArray('layers').get(0) as import('yjs').Map<unknown>;
-    await waitFor(() => Math.abs(Number(layerMap().get('x')) - (384 + 120 / fit)) <= 2, 10_000, 'the drag reaches the others');
+    await waitFor(() => Math.abs(Number(layerMap().get('x')) - 120 / fit) <= 2, 10_000, 'the drag reaches the others');
     await a.page.keyboard.press('Shift+BracketRight');
     await waitFor(() => layerMap().get('rotation') === 15, 10_000, 'the rotation reaches the others');
-    await waitFor(async () => {
-      const [r, g] = await canvasPixel(b.page, 512 + 120 / fit, 512);
-      return r > 240 && g < 15;
-    }, 10_000, "B's canvas shows the moved layer");
-    await shot(b.page, 'room-05b-b-sees-move-and-turn');
+    await waitFor(async () => isColour(await canvasPixel(b.page, 40, 512), [255, 255, 255]), 10_000, "B's canvas shows the moved layer");
+    expect(isColour(await canvasPixel(b.page, 600, 512), BLUE)).toBe(true);
+    await shot(b.page, 'room-08-b-sees-move-and-turn');
 
     // The viewer sees everything but cannot type or change layers.
     await viewer.page.locator('prompt-editor .cm-content', { hasText: 'oil painting' }).waitFor();
@@ -134,7 +147,7 @@ run('room in the browser', () => {
     expect(await viewer.page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
     expect(await viewer.page.locator('layer-panel button[aria-label^="Delete"]').first().isDisabled()).toBe(true);
     await viewer.page.getByText('You are watching this room').waitFor();
-    await shot(viewer.page, 'room-06-viewer-read-only');
+    await shot(viewer.page, 'room-09-viewer-read-only');
     expect(outsider.doc.getText('prompt').toString()).not.toContain('vandalism');
 
     // Until the gallery branch lands, the home page's feed request is a 404.
