@@ -145,6 +145,9 @@ export class LayerPanel extends LitElement {
       .name.hidden-layer {
         color: var(--ink-3);
       }
+      layer-thumb.hidden-layer {
+        opacity: 0.4;
+      }
       .name small {
         display: block;
         color: var(--ink-3);
@@ -329,7 +332,7 @@ export class LayerPanel extends LitElement {
           aria-hidden="true"
         >${this.editable ? icons.grip : nothing}</span>
         ${entry.valid
-          ? html`<layer-thumb .src=${entry.layer.src}></layer-thumb>`
+          ? html`<layer-thumb class=${entry.layer.visible ? '' : 'hidden-layer'} .src=${entry.layer.src}></layer-thumb>`
           : html`<span class="thumb missing" aria-hidden="true">!</span>`}
         ${this.renaming === entry.id
           ? html`<input
