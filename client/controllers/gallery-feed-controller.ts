@@ -69,7 +69,9 @@ export class GalleryFeedController implements ReactiveController {
     const socket = this.#socket.socket;
     socket?.off('gallery:published', this.#onPublished);
     socket?.off('gallery:liked', this.#onLiked);
+    socket?.off('gallery:deleted', this.#onDeleted);
     socket?.off('connect', this.#resubscribe);
+    if (socket?.connected) socket.emit('gallery:unsubscribe');
   }
 
   async reload(sort: FeedSort = this.sort): Promise<void> {
@@ -133,6 +135,7 @@ export class GalleryFeedController implements ReactiveController {
   #subscribe(socket: AppSocket): void {
     socket.on('gallery:published', this.#onPublished);
     socket.on('gallery:liked', this.#onLiked);
+    socket.on('gallery:deleted', this.#onDeleted);
     socket.on('connect', this.#resubscribe);
     if (socket.connected) socket.emit('gallery:subscribe');
   }
@@ -145,6 +148,11 @@ export class GalleryFeedController implements ReactiveController {
     if (this.items.some((w) => w.id === work.id)) return;
     if (this.sort === 'new') this.items = [withLiked(work), ...this.items];
     else this.newSinceLoad++;
+    this.#host.requestUpdate();
+  };
+
+  #onDeleted = ({ id }: { id: string }): void => {
+    this.items = this.items.filter((w) => w.id !== id);
     this.#host.requestUpdate();
   };
 

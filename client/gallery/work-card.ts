@@ -138,7 +138,7 @@ export class WorkCard extends LitElement {
 }
 
 /** A CSS background for the server's placeholder: a colour or a base64 image, nothing else. */
-export function placeholderCss(value: string | undefined): string {
+export function placeholderCss(value: string | undefined | null): string {
   if (!value) return 'var(--surface-2)';
   if (/^#[0-9a-f]{6}$/i.test(value)) return value;
   if (/^data:image\/(png|webp|jpeg);base64,[A-Za-z0-9+/=]+$/.test(value)) return `center / cover no-repeat url("${value}")`;

@@ -12,24 +12,32 @@ import type {
   ServerToClientEvents,
 } from '../../shared/protocol.ts';
 
+/** The work a remix came from; only its id survives once its author deleted it. */
+export type WorkLink = { id: string; deleted: false; title: string } | { id: string; deleted: true };
+
 export interface Work {
   id: string;
   title: string;
   description: string;
+  /** The full-size PNG, `/media/<sha256>.png`. */
   imageUrl: string;
+  /** A WebP no larger than 512 px on its longest side. */
   thumbUrl: string;
+  /** The image's dominant colour, `#rrggbb`, to show while the thumbnail loads. */
+  placeholder: string;
   width: number;
   height: number;
   prompt: string;
   authors: PublicUser[];
+  /** The user who published it: the one who may delete it. */
+  publishedBy: string;
   roomId: string;
   remixOf: string | null;
+  remixOfWork: WorkLink | null;
   likes: number;
   createdAt: string;
-  /** Whether the caller likes it, when the server says so. */
+  /** Whether the caller likes it; present only when the request was signed in. */
   liked?: boolean;
-  /** A small placeholder: a `#rrggbb` dominant colour or a data: URL. */
-  placeholder?: string;
 }
 
 export interface GalleryPage {
@@ -54,12 +62,14 @@ export interface PublishRequest {
 
 interface PendingClientEvents {
   'work:publish': (roomId: string, request: PublishRequest, ack: (res: Ack<{ work: Work }>) => void) => void;
-  'gallery:subscribe': () => void;
+  'gallery:subscribe': (ack?: (res: Ack<{ subscribed: true }>) => void) => void;
+  'gallery:unsubscribe': () => void;
 }
 
 interface PendingServerEvents {
   'gallery:published': (work: Work) => void;
   'gallery:liked': (update: { id: string; likes: number }) => void;
+  'gallery:deleted': (removed: { id: string }) => void;
 }
 
 export type AppClientEvents = ClientToServerEvents & PendingClientEvents;

@@ -104,6 +104,10 @@ export class RoomPage extends LitElement {
       .spacer {
         flex: 1;
       }
+      .origin {
+        color: var(--accent-strong);
+        font-size: 0.75rem;
+      }
       .tools {
         display: flex;
         align-items: center;
@@ -363,6 +367,7 @@ export class RoomPage extends LitElement {
           <span class="state" role="status" aria-live="polite">
             <span class="dot ${connection.status}"></span>${statusLabel(connection.status)}
             ${connection.role ? html`<span class="badge" data-role=${connection.role}>${editable ? (connection.role === 'owner' ? 'Owner' : 'Editor') : 'View only'}</span>` : nothing}
+            ${connection.room?.remixOf ? html`<a class="origin" href="/g/${connection.room.remixOf}">a remix</a>` : nothing}
           </span>
         </div>
         <participant-list .participants=${others}></participant-list>

@@ -151,7 +151,6 @@ export class WorkPage extends LitElement {
 
   @property() workId = '';
   @state() private work: Work | null = null;
-  @state() private parent: Work | null = null;
   @state() private remixes: Work[] | null = null;
   @state() private error: { missing: boolean; message: string } | null = null;
   @state() private actionError: string | null = null;
@@ -165,19 +164,13 @@ export class WorkPage extends LitElement {
   async #load(): Promise<void> {
     this.error = null;
     try {
-      const work = await fetchWork(this.workId);
+      const work = embeddedWork(this.workId) ?? (await fetchWork(this.workId));
       this.work = work.liked === undefined ? { ...work, liked: likedWorks.has(work.id) } : work;
       document.title = `${work.title} — Atelier`;
       void fetchRemixes(this.workId).then(
         (items) => (this.remixes = items),
         () => (this.remixes = []),
       );
-      if (work.remixOf) {
-        void fetchWork(work.remixOf).then(
-          (parent) => (this.parent = parent),
-          () => (this.parent = null),
-        );
-      }
     } catch (err) {
       this.error = { missing: err instanceof ApiError && err.status === 404, message: describeError(err) };
       document.title = 'Work not found — Atelier';
@@ -257,10 +250,10 @@ export class WorkPage extends LitElement {
             ${w.authors.map((a) => html`<li><user-avatar .name=${a.name} .color=${a.color} style="--avatar-size:1.7rem"></user-avatar>${a.name}</li>`)}
           </ul>
         </section>
-        ${w.remixOf
+        ${w.remixOfWork
           ? html`<section class="lineage">
               <h2 class="section-title">Remixed from</h2>
-              <p>${this.parent ? html`<a href="/g/${this.parent.id}">${this.parent.title}</a>` : html`<span class="muted">a work that is no longer here</span>`}</p>
+              <p>${w.remixOfWork.deleted ? html`<span class="muted">a work its author has since deleted</span>` : html`<a href="/g/${w.remixOfWork.id}">${w.remixOfWork.title}</a>`}</p>
             </section>`
           : nothing}
         <section>
@@ -275,6 +268,20 @@ export class WorkPage extends LitElement {
         </section>
       </div>
     </div>`;
+  }
+}
+
+/** The work the server put into the page it rendered (`/g/:workId`), if it is this one. */
+function embeddedWork(id: string): Work | null {
+  const script = document.getElementById('atelier-work');
+  if (!script?.textContent) return null;
+  try {
+    const work = JSON.parse(script.textContent) as Work;
+    // Used once: later visits (likes change) ask the API.
+    script.remove();
+    return work.id === id ? work : null;
+  } catch {
+    return null;
   }
 }
 
