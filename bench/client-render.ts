@@ -21,7 +21,6 @@ import { startAtelier } from '../server/app.ts';
 import { LocalProvider } from '../server/generation/local-provider.ts';
 import { loadConfig } from '../server/config.ts';
 import { BLEND_MODES, ROOTS } from '../shared/doc-schema.ts';
-import type { CreateRoomResponse, SessionResponse } from '../shared/protocol.ts';
 import { type AtelierClientSocket, SocketIoProvider } from '../client/realtime/socketio-provider.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/helpers/browser.ts';
 import { ensureClientBuilt } from '../tests/e2e/helpers/client-build.ts';
@@ -47,17 +46,8 @@ const atelier = await startAtelier(
 );
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 try {
-  const post = async <T>(route: string, body: object, token?: string): Promise<T> => {
-    const res = await fetch(atelier.url + route, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${route}: ${res.status}`);
-    return (await res.json()) as T;
-  };
-  const session = await post<SessionResponse>('/api/session', { name: 'Bench' });
-  const { room } = await post<CreateRoomResponse>('/api/rooms', { title: 'Twenty layers' }, session.token);
+  const session = await atelier.users.create('Bench');
+  const { room } = await atelier.directory.create(session.user.id, { title: 'Twenty layers' });
 
   const sources: string[] = [];
   const PROMPTS = ['a lighthouse at dusk, oil painting', 'red poppies in a green field', 'a quiet harbour with boats at dawn', 'neon city in the rain', 'mountains above a misty lake'];

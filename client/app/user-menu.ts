@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { describeError } from '../api/http.ts';
 import { ensureSession, onSessionChange, updateMe } from '../api/session.ts';
 import type { PublicUser } from '../../shared/protocol.ts';
-import { baseStyles } from '../ui/styles.ts';
+import { baseStyles, dialogStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
 
 /** Me: my avatar and name, and a dialog to change the name others see. */
@@ -11,6 +11,7 @@ import '../ui/user-avatar.ts';
 export class UserMenu extends LitElement {
   static override styles = [
     baseStyles,
+    dialogStyles,
     css`
       :host {
         display: inline-flex;
@@ -36,28 +37,12 @@ export class UserMenu extends LitElement {
       :host([compact]) .me {
         padding: 0.2rem;
       }
-      dialog {
-        border: none;
-        border-radius: var(--radius);
-        padding: 1.4rem;
-        width: min(92vw, 24rem);
-        box-shadow: var(--shadow-lg);
-      }
-      dialog::backdrop {
-        background: rgb(20 20 15 / 30%);
+      :host {
+        --dialog-width: 24rem;
       }
       form {
         display: grid;
         gap: 1rem;
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.1rem;
-      }
-      .actions {
-        display: flex;
-        justify-content: flex-end;
-        gap: 0.5rem;
       }
     `,
   ];

@@ -1,44 +1,25 @@
 // Plain snapshots of the room document (layers, candidates, canvas settings,
 // prompt) for rendering, refreshed whenever the document changes.
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type * as Y from 'yjs';
 import { type CanvasMeta, type Candidate, CANVAS_DEFAULTS, readMeta, ROOTS } from '../../shared/doc-schema.ts';
 import { type LayerEntry, readCandidates, readLayers } from '../doc/layers.ts';
 import { loadImage } from '../render/image-cache.ts';
-import type { RoomConnection, RoomSetup } from './room-connection.ts';
+import { RoomAttachedController } from './room-attached-controller.ts';
+import type { RoomSetup } from './room-connection.ts';
 
-export class DocStateController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
-  readonly #connection: RoomConnection;
-  #unsubscribe: (() => void) | null = null;
+export class DocStateController extends RoomAttachedController {
   #doc: Y.Doc | null = null;
   layers: LayerEntry[] = [];
   candidates: Candidate[] = [];
   meta: CanvasMeta = { title: '', ...CANVAS_DEFAULTS };
   promptText = '';
 
-  constructor(host: ReactiveControllerHost, connection: RoomConnection) {
-    this.#host = host;
-    this.#connection = connection;
-    host.addController(this);
-  }
-
-  hostConnected(): void {
-    this.#unsubscribe = this.#connection.subscribe(this.#attach);
-  }
-
-  hostDisconnected(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
-    this.#attach(null);
-  }
-
-  #attach = (setup: RoomSetup | null): void => {
+  protected attach(setup: RoomSetup | null): void {
     this.#doc?.off('afterTransaction', this.#refresh);
     this.#doc = setup?.doc ?? null;
     this.#doc?.on('afterTransaction', this.#refresh);
     this.#read();
-  };
+  }
 
   #refresh = (transaction: Y.Transaction): void => {
     if (transaction.changed.size === 0 && transaction.deleteSet.clients.size === 0) return;
@@ -54,6 +35,6 @@ export class DocStateController implements ReactiveController {
     this.candidates = readCandidates(doc);
     this.meta = readMeta(doc);
     this.promptText = doc.getText(ROOTS.prompt).toString();
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
   }
 }

@@ -1,8 +1,8 @@
 // The room's generation jobs: the ones the join carried, then every
 // `gen:update`; starting and cancelling them over the socket.
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { GenParams, Job, Role, RoomInfo, WireError } from '../../shared/protocol.ts';
-import type { RoomConnection, RoomSetup } from './room-connection.ts';
+import { RoomAttachedController } from './room-attached-controller.ts';
+import type { RoomSetup } from './room-connection.ts';
 
 const ACK_TIMEOUT_MS = 15_000;
 const KEEP_FINISHED = 12;
@@ -31,33 +31,14 @@ export function isActive(job: Job): boolean {
   return job.status === 'queued' || job.status === 'running';
 }
 
-export class JobsController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
-  readonly #connection: RoomConnection;
-  #unsubscribe: (() => void) | null = null;
+export class JobsController extends RoomAttachedController {
   #detach: (() => void) | null = null;
   #setup: RoomSetup | null = null;
   readonly #jobs = new Map<string, Job>();
 
-  constructor(host: ReactiveControllerHost, connection: RoomConnection) {
-    this.#host = host;
-    this.#connection = connection;
-    host.addController(this);
-  }
-
   /** Newest first; finished jobs beyond the last few are dropped. */
   get jobs(): Job[] {
     return [...this.#jobs.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  }
-
-  hostConnected(): void {
-    this.#unsubscribe = this.#connection.subscribe(this.#attach);
-  }
-
-  hostDisconnected(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
-    this.#attach(null);
   }
 
   async start(params: GenParams): Promise<ActionResult<{ job: Job }>> {
@@ -79,7 +60,7 @@ export class JobsController implements ReactiveController {
     return result;
   }
 
-  #attach = (setup: RoomSetup | null): void => {
+  protected attach(setup: RoomSetup | null): void {
     this.#detach?.();
     this.#detach = null;
     this.#setup = setup;
@@ -92,12 +73,12 @@ export class JobsController implements ReactiveController {
     };
     setup.provider.on('joined', onJoined);
     setup.socket.on('gen:update', onUpdate);
-    for (const job of this.#connection.initialJobs) this.#remember(job);
+    for (const job of this.connection.initialJobs) this.#remember(job);
     this.#detach = () => {
       setup.provider.off('joined', onJoined);
       setup.socket.off('gen:update', onUpdate);
     };
-  };
+  }
 
   #remember(job: Job): void {
     const known = this.#jobs.get(job.id);
@@ -106,6 +87,6 @@ export class JobsController implements ReactiveController {
     this.#jobs.set(job.id, job);
     const finished = this.jobs.filter((j) => !isActive(j));
     for (const old of finished.slice(KEEP_FINISHED)) this.#jobs.delete(old.id);
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
   }
 }

@@ -1,8 +1,8 @@
 // Who is here, from the room's awareness: each participant's name, colour,
 // whether they are typing and which layer they hold. Also publishes mine.
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Awareness } from 'y-protocols/awareness';
-import type { RoomConnection, RoomSetup } from './room-connection.ts';
+import { RoomAttachedController } from './room-attached-controller.ts';
+import type { RoomSetup } from './room-connection.ts';
 
 export interface Participant {
   clientId: number;
@@ -32,29 +32,14 @@ function readParticipant(clientId: number, state: Record<string, unknown>, me: n
   };
 }
 
-export class PresenceController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
-  readonly #connection: RoomConnection;
+export class PresenceController extends RoomAttachedController {
   #awareness: Awareness | null = null;
-  #unsubscribe: (() => void) | null = null;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   participants: Participant[] = [];
 
-  constructor(host: ReactiveControllerHost, connection: RoomConnection) {
-    this.#host = host;
-    this.#connection = connection;
-    host.addController(this);
-  }
-
-  hostConnected(): void {
-    this.#unsubscribe = this.#connection.subscribe(this.#attach);
-  }
-
-  hostDisconnected(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
+  override hostDisconnected(): void {
     clearTimeout(this.#typingTimer);
-    this.#attach(null);
+    super.hostDisconnected();
   }
 
   /** Marks me as typing until I pause. */
@@ -72,18 +57,18 @@ export class PresenceController implements ReactiveController {
     if (awareness && (awareness.getLocalState()?.layerId ?? null) !== layerId) awareness.setLocalStateField('layerId', layerId);
   }
 
-  #attach = (setup: RoomSetup | null): void => {
+  protected attach(setup: RoomSetup | null): void {
     this.#awareness?.off('change', this.#read);
     this.#awareness = setup?.provider.awareness ?? null;
     this.#awareness?.on('change', this.#read);
     this.#read();
-  };
+  }
 
   #read = (): void => {
     const awareness = this.#awareness;
     if (!awareness) {
       this.participants = [];
-      this.#host.requestUpdate();
+      this.host.requestUpdate();
       return;
     }
     const list: Participant[] = [];
@@ -103,6 +88,6 @@ export class PresenceController implements ReactiveController {
     }
     list.sort((a, b) => Number(b.isMe) - Number(a.isMe) || a.name.localeCompare(b.name));
     this.participants = list;
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
   };
 }

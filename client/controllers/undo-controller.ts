@@ -2,11 +2,11 @@
 // settings): a Y.UndoManager that tracks the local origin only, with
 // Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y) outside text fields. The prompt
 // editor keeps its own text history.
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { LOCAL_ORIGIN } from '../doc/local-origin.ts';
-import type { RoomConnection, RoomSetup } from './room-connection.ts';
+import { RoomAttachedController } from './room-attached-controller.ts';
+import type { RoomSetup } from './room-connection.ts';
 
 /** Whether a key event belongs to a text field (which has its own undo). */
 export function isTextTarget(event: Event): boolean {
@@ -19,30 +19,19 @@ export function isTextTarget(event: Event): boolean {
   return false;
 }
 
-export class UndoController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
-  readonly #connection: RoomConnection;
-  #unsubscribe: (() => void) | null = null;
+export class UndoController extends RoomAttachedController {
   manager: Y.UndoManager | null = null;
   canUndo = false;
   canRedo = false;
 
-  constructor(host: ReactiveControllerHost, connection: RoomConnection) {
-    this.#host = host;
-    this.#connection = connection;
-    host.addController(this);
-  }
-
-  hostConnected(): void {
-    this.#unsubscribe = this.#connection.subscribe(this.#attach);
+  override hostConnected(): void {
+    super.hostConnected();
     window.addEventListener('keydown', this.#onKey);
   }
 
-  hostDisconnected(): void {
+  override hostDisconnected(): void {
     window.removeEventListener('keydown', this.#onKey);
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
-    this.#attach(null);
+    super.hostDisconnected();
   }
 
   undo(): void {
@@ -58,7 +47,7 @@ export class UndoController implements ReactiveController {
     this.manager?.stopCapturing();
   }
 
-  #attach = (setup: RoomSetup | null): void => {
+  protected attach(setup: RoomSetup | null): void {
     this.manager?.destroy();
     this.manager = null;
     if (setup) {
@@ -73,12 +62,12 @@ export class UndoController implements ReactiveController {
       this.manager.on('stack-cleared', refresh);
     }
     this.#refresh();
-  };
+  }
 
   #refresh(): void {
     this.canUndo = this.manager?.canUndo() ?? false;
     this.canRedo = this.manager?.canRedo() ?? false;
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
   }
 
   #onKey = (event: KeyboardEvent): void => {

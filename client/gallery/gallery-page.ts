@@ -3,7 +3,7 @@ import { customElement, query } from 'lit/decorators.js';
 import { describeError } from '../api/http.ts';
 import { type FeedSort, GalleryFeedController } from '../controllers/gallery-feed-controller.ts';
 import { icons } from '../ui/icons.ts';
-import { baseStyles } from '../ui/styles.ts';
+import { baseStyles, pageStyles } from '../ui/styles.ts';
 import './work-card.ts';
 
 /** The public gallery: newest or most liked works, loading more as you scroll. */
@@ -11,12 +11,10 @@ import './work-card.ts';
 export class GalleryPage extends LitElement {
   static override styles = [
     baseStyles,
+    pageStyles,
     css`
       :host {
-        display: block;
-        padding: clamp(1rem, 3vw, 2rem);
-        max-width: 92rem;
-        margin: 0 auto;
+        --page-width: 92rem;
       }
       .hero {
         display: flex;

@@ -2,45 +2,25 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { PublishRequest } from '../realtime/pending-protocol.ts';
 import { icons } from '../ui/icons.ts';
-import { baseStyles } from '../ui/styles.ts';
+import { baseStyles, dialogStyles } from '../ui/styles.ts';
 
 /** Title and description for the finished piece; publishing lands on its page. */
 @customElement('publish-dialog')
 export class PublishDialog extends LitElement {
   static override styles = [
     baseStyles,
+    dialogStyles,
     css`
-      dialog {
-        border: none;
-        border-radius: var(--radius);
-        padding: 1.5rem;
-        width: min(94vw, 30rem);
-        box-shadow: var(--shadow-lg);
-      }
-      dialog::backdrop {
-        background: rgb(20 20 15 / 30%);
+      :host {
+        --dialog-width: 30rem;
       }
       form {
         display: grid;
         gap: 1rem;
       }
-      .top {
-        display: flex;
-        justify-content: space-between;
-        align-items: center;
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.15rem;
-      }
       textarea {
         min-height: 6rem;
         resize: vertical;
-      }
-      .actions {
-        display: flex;
-        justify-content: flex-end;
-        gap: 0.5rem;
       }
       .note {
         margin: 0;

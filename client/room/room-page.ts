@@ -382,7 +382,12 @@ export class RoomPage extends LitElement {
       </header>
       <connection-banner .status=${connection.status} ?wasSynced=${connection.loaded}></connection-banner>
       ${!editable ? html`<div class="notice" role="note">${icons.eye} You are watching this room. Ask for the edit link to join in.</div>` : nothing}
-      <div class="workspace">
+      <div
+        class="workspace"
+        @layer-select=${(e: CustomEvent<{ id: string | null }>) => this.#select(e.detail.id)}
+        @layer-update=${(e: CustomEvent<LayerUpdateDetail>) => this.#onLayerUpdate(e.detail)}
+        @layer-delete=${(e: CustomEvent<{ id: string }>) => this.#onLayerDelete(e.detail.id)}
+      >
         <aside class="left" aria-label="Prompt and generation">
           <section>
             <h2 class="section-title">Prompt</h2>
@@ -420,9 +425,6 @@ export class RoomPage extends LitElement {
             .selectedId=${this.selectedId}
             .participants=${others}
             ?editable=${editable}
-            @layer-select=${(e: CustomEvent<{ id: string | null }>) => this.#select(e.detail.id)}
-            @layer-update=${(e: CustomEvent<LayerUpdateDetail>) => this.#onLayerUpdate(e.detail)}
-            @layer-delete=${(e: CustomEvent<{ id: string }>) => this.#onLayerDelete(e.detail.id)}
             @manipulate-start=${() => this.#undo.stopCapturing()}
             @manipulate-end=${() => this.#undo.stopCapturing()}
             @image-drop=${(e: CustomEvent<{ files: File[] }>) => void this.#upload(e.detail.files)}
@@ -434,10 +436,7 @@ export class RoomPage extends LitElement {
             .selectedId=${this.selectedId}
             .participants=${others}
             ?editable=${editable}
-            @layer-select=${(e: CustomEvent<{ id: string | null }>) => this.#select(e.detail.id)}
-            @layer-update=${(e: CustomEvent<LayerUpdateDetail>) => this.#onLayerUpdate(e.detail)}
             @layer-move=${(e: CustomEvent<LayerMoveDetail>) => this.#onLayerMove(e.detail)}
-            @layer-delete=${(e: CustomEvent<{ id: string }>) => this.#onLayerDelete(e.detail.id)}
           >
             <label slot="actions" class="btn ghost" ?hidden=${!editable}>
               ${icons.upload} Upload

@@ -4,7 +4,7 @@ import type { Invites, LinkAccess, Role, RoomInfo } from '../../shared/protocol.
 import { describeError } from '../api/http.ts';
 import { getRoom, inviteLink, updateRoom } from '../api/rooms.ts';
 import { icons } from '../ui/icons.ts';
-import { baseStyles } from '../ui/styles.ts';
+import { baseStyles, dialogStyles } from '../ui/styles.ts';
 
 const ACCESS_LABELS: Record<LinkAccess, string> = {
   edit: 'Anyone with the plain room link can edit',
@@ -17,26 +17,13 @@ const ACCESS_LABELS: Record<LinkAccess, string> = {
 export class ShareDialog extends LitElement {
   static override styles = [
     baseStyles,
+    dialogStyles,
     css`
-      dialog {
-        border: none;
-        border-radius: var(--radius);
-        padding: 1.5rem;
-        width: min(94vw, 32rem);
-        box-shadow: var(--shadow-lg);
-      }
-      dialog::backdrop {
-        background: rgb(20 20 15 / 30%);
+      :host {
+        --dialog-width: 32rem;
       }
       .top {
-        display: flex;
-        justify-content: space-between;
-        align-items: center;
         margin-bottom: 1rem;
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.15rem;
       }
       .links {
         display: grid;

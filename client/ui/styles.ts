@@ -170,3 +170,42 @@ export const baseStyles = css`
     }
   }
 `;
+
+/** Native modal dialogs: a card over a dimmed page. */
+export const dialogStyles = css`
+  dialog {
+    border: none;
+    border-radius: var(--radius);
+    padding: 1.5rem;
+    width: min(94vw, var(--dialog-width, 30rem));
+    box-shadow: var(--shadow-lg);
+    color: var(--ink);
+  }
+  dialog::backdrop {
+    background: rgb(20 20 15 / 30%);
+  }
+  dialog h2 {
+    margin: 0;
+    font-size: 1.15rem;
+  }
+  dialog .top {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+  }
+  dialog .actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.5rem;
+  }
+`;
+
+/** A page below the app bar: centred, padded, at most --page-width wide. */
+export const pageStyles = css`
+  :host {
+    display: block;
+    padding: clamp(1rem, 3vw, 2rem);
+    max-width: var(--page-width, 92rem);
+    margin: 0 auto;
+  }
+`;

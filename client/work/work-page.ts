@@ -6,7 +6,7 @@ import { navigate } from '../app/router.ts';
 import { likedWorks } from '../controllers/gallery-feed-controller.ts';
 import type { Work } from '../realtime/pending-protocol.ts';
 import { icons } from '../ui/icons.ts';
-import { baseStyles } from '../ui/styles.ts';
+import { baseStyles, pageStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
 
 /** One published work: the image, prompt, authors, likes, remix and lineage. */
@@ -14,12 +14,10 @@ import '../ui/user-avatar.ts';
 export class WorkPage extends LitElement {
   static override styles = [
     baseStyles,
+    pageStyles,
     css`
       :host {
-        display: block;
-        padding: clamp(1rem, 3vw, 2rem);
-        max-width: 84rem;
-        margin: 0 auto;
+        --page-width: 84rem;
       }
       .layout {
         display: grid;

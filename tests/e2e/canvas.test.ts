@@ -1,31 +1,19 @@
 // The canvas preview in Chromium draws what the server compositor draws: each
 // blend mode at partial opacity matches the W3C maths (which tests/client/
 // blend.test.ts ties to libvips), and transforms land where the geometry says.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { BLEND_MODES } from '../../shared/doc-schema.ts';
 import { compositePixel, type Rgba } from '../../client/render/blend.ts';
 import { contains } from '../../client/render/geometry.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
-import { canvasPixel, chromiumAvailable, launchBrowser, newPerson, shot } from './helpers/browser.ts';
-import { ensureClientBuilt } from './helpers/client-build.ts';
+import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 import { addLayerMap, solidImage } from './helpers/room-fixtures.ts';
 
-const run = chromiumAvailable() ? describe : describe.skip;
 
 const near = (a: readonly number[], b: readonly number[], tolerance: number) => a.slice(0, 3).every((v, i) => Math.abs(v - b[i]!) <= tolerance);
 
-run('canvas preview', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    browser = await launchBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInBrowser('canvas preview', (browser) => {
   test('blend modes, opacity and transforms match the compositor', async () => {
     const atelier = await startServer();
     const http = api(atelier.url);
@@ -40,7 +28,7 @@ run('canvas preview', () => {
     addLayerMap(writer.doc, layer('base', await solidImage(atelier, 1024, 1024, [base[0], base[1], base[2]]), {}));
     addLayerMap(writer.doc, layer('top', await solidImage(atelier, 512, 512, [top[0], top[1], top[2]]), { x: 256, y: 256, opacity: 0.6 }));
 
-    const viewer = await newPerson(browser, atelier.url);
+    const viewer = await newPerson(browser(), atelier.url);
     await viewer.page.goto(`/r/${room.id}`);
     await viewer.page.locator('canvas-preview[data-rendered="2"]').waitFor();
 

@@ -1,24 +1,11 @@
 // Losing the connection: the offline banner shows, edits made offline stay
 // and reach the others after the automatic reconnect and resync.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
-import { chromiumAvailable, launchBrowser, newPerson, shot } from './helpers/browser.ts';
-import { ensureClientBuilt } from './helpers/client-build.ts';
+import { describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 
-const run = chromiumAvailable() ? describe : describe.skip;
-
-run('offline and back', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    browser = await launchBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInBrowser('offline and back', (browser) => {
   test('banner while offline, offline edits sync on reconnect', async () => {
     const atelier = await startServer();
     const http = api(atelier.url);
@@ -26,7 +13,7 @@ run('offline and back', () => {
     const { room } = await http.room(owner.token);
     const other = await joinWithSocketIo(atelier.url, owner.token, room.id);
 
-    const a = await newPerson(browser, atelier.url);
+    const a = await newPerson(browser(), atelier.url);
     await a.page.goto(`/r/${room.id}`);
     await a.page.locator('prompt-editor .cm-content').click();
     await a.page.keyboard.type('online words');

@@ -2,37 +2,23 @@
 // server: the shared prompt with named cursors, generating (progress seen by
 // both), placing the result as a layer, opacity changes reaching the other
 // canvas, undo, direct manipulation, and the read-only viewer.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
-import { canvasPixel, chromiumAvailable, launchBrowser, newPerson, shot } from './helpers/browser.ts';
-import { ensureClientBuilt } from './helpers/client-build.ts';
+import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 
 /** The fake OpenAI server's images are #3366cc. */
 const BLUE: [number, number, number] = [0x33, 0x66, 0xcc];
 const isColour = (pixel: readonly number[], rgb: readonly number[], tolerance = 3) => rgb.every((v, i) => Math.abs(v - pixel[i]!) <= tolerance);
 
-const run = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('e2e: skipped, /usr/bin/chromium is missing (apt-get install chromium)');
-
-run('room in the browser', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    browser = await launchBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInBrowser('room in the browser', (browser) => {
   test('co-edit the prompt, place a layer, change its opacity, undo; a viewer cannot type', async () => {
     const fake = await startFakeOpenAi();
     const atelier = await startServer({ OPENAI_API_KEY: FAKE_KEY, OPENAI_BASE_URL: fake.baseUrl });
-    const a = await newPerson(browser, atelier.url);
-    const b = await newPerson(browser, atelier.url);
-    const viewer = await newPerson(browser, atelier.url);
+    const a = await newPerson(browser(), atelier.url);
+    const b = await newPerson(browser(), atelier.url);
+    const viewer = await newPerson(browser(), atelier.url);
 
     // A starts a room from the home page.
     await a.page.goto('/');

@@ -1,29 +1,17 @@
 // Images from the computer: the file picker and drag-and-drop onto the canvas
 // upload through POST /api/rooms/:id/media and become layers; then reorder,
 // hide and delete them from the layer panel, and undo the delete.
-import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
-import { canvasPixel, chromiumAvailable, launchBrowser, newPerson, shot } from './helpers/browser.ts';
-import { ensureClientBuilt } from './helpers/client-build.ts';
+import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 
-const run = chromiumAvailable() ? describe : describe.skip;
 
 const png = (rgb: [number, number, number]) =>
   sharp({ create: { width: 400, height: 300, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer();
 
-run('uploads and the layer panel', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    browser = await launchBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-
+describeInBrowser('uploads and the layer panel', (browser) => {
   test('file picker and drop upload layers; reorder, hide, delete, undo', async () => {
     const atelier = await startServer();
     const http = api(atelier.url);
@@ -32,7 +20,7 @@ run('uploads and the layer panel', () => {
     const watcher = await joinWithSocketIo(atelier.url, owner.token, room.id);
     const names = () => watcher.doc.getArray('layers').toJSON().map((l: { name: string }) => l.name);
 
-    const a = await newPerson(browser, atelier.url);
+    const a = await newPerson(browser(), atelier.url);
     await a.page.goto(`/r/${room.id}`);
     await a.page.locator('layer-panel .empty').waitFor();
 

@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { ensureClientBuilt } from './client-build.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -23,6 +25,45 @@ export function chromiumAvailable(): boolean {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * A suite that drives Chromium against the built client: builds it once,
+ * launches the browser before the tests and closes it after. Without
+ * /usr/bin/chromium the suite is skipped with a printed reason (a failure
+ * under CI=true).
+ */
+export function describeInBrowser(name: string, body: (browser: () => Browser) => void): void {
+  if (!chromiumAvailable() && process.env.CI === 'true') {
+    // CI installs Chromium (.ci/run); a skip there would hide a broken setup.
+    describe(name, () => {
+      test('Chromium is installed', () => {
+        throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+      });
+    });
+    return;
+  }
+  if (!chromiumAvailable()) {
+    process.stderr.write(`e2e "${name}" skipped: ${CHROMIUM} is missing (apt-get install chromium)\n`);
+    describe.skip(name, () => body(() => {
+      throw new Error('no browser');
+    }));
+    return;
+  }
+  describe(name, () => {
+    let browser: Browser | undefined;
+    beforeAll(async () => {
+      await ensureClientBuilt();
+      browser = await launchBrowser();
+    }, 180_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
+    body(() => {
+      if (!browser) throw new Error('the browser did not start');
+      return browser;
+    });
+  });
 }
 
 export interface Person {
