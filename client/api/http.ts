@@ -44,7 +44,8 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (token && !options.anonymous) headers.Authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body, signal: options.signal ?? null, credentials: 'same-origin' });
+    // Revalidate every time (ETags make that cheap): a like or a new work must show at once.
+    res = await fetch(path, { method, headers, body, signal: options.signal ?? null, credentials: 'same-origin', cache: 'no-cache' });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection and try again.');

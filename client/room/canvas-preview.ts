@@ -131,6 +131,9 @@ export class CanvasPreview extends LitElement {
   #pendingLive: LayerUpdateDetail | null = null;
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
   #completeMarked = false;
+  #lastSignatures: string[] = [];
+  #lastChanged = -1;
+  #prefix: { key: string; count: number; canvas: HTMLCanvasElement } | null = null;
   #stopImages: (() => void) | null = null;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -216,11 +219,16 @@ export class CanvasPreview extends LitElement {
     if (!ctx) return;
     const layers = this.#drawnLayers();
     const started = performance.now();
-    const result = drawStack(ctx, this.meta, layers, (src, widthPx) => {
+    const imageFor = (src: string, widthPx: (naturalWidth: number) => number) => {
       const image = peekImage(src);
-      if (!image) return imageFailed(src) ? 'missing' : 'loading';
+      if (!image) return imageFailed(src) ? ('missing' as const) : ('loading' as const);
       return { source: imageForWidth(src, widthPx(image.width)) ?? image.bitmap, width: image.width, height: image.height };
-    }, zoom);
+    };
+    const prefix = this.#stablePrefix(layers, zoom, width, height, imageFor);
+    const result = prefix
+      ? drawStack(ctx, this.meta, layers.slice(prefix.count), imageFor, zoom, prefix.canvas)
+      : drawStack(ctx, this.meta, layers, imageFor, zoom);
+    if (prefix) result.drawn += prefix.count;
     this.dataset.drawMs = (performance.now() - started).toFixed(1);
     this.dataset.drawn = String(result.drawn);
     this.dataset.pending = String(result.pending);
@@ -232,6 +240,39 @@ export class CanvasPreview extends LitElement {
       }
       this.dispatchEvent(new CustomEvent('canvas-rendered', { detail: result }));
     }
+  }
+
+  /**
+   * While one layer keeps changing (a drag, a slider, someone else's drag),
+   * the layers below it are drawn once into a cached canvas and reused.
+   * Layers above it are redrawn each time: their blending depends on it.
+   */
+  #stablePrefix(
+    layers: Layer[],
+    zoom: number,
+    width: number,
+    height: number,
+    imageFor: Parameters<typeof drawStack>[3],
+  ): { count: number; canvas: HTMLCanvasElement } | null {
+    const signatures = layers.map((l) => `${JSON.stringify(l)}:${peekImage(l.src) ? 1 : 0}`);
+    let changed = 0;
+    while (changed < signatures.length && signatures[changed] === this.#lastSignatures[changed]) changed++;
+    const sameLayerAgain = changed > 0 && changed === this.#lastChanged && signatures.length === this.#lastSignatures.length;
+    this.#lastSignatures = signatures;
+    this.#lastChanged = changed;
+    if (!sameLayerAgain) return null;
+    const key = `${width}x${height}:${zoom}:${this.meta.background}:${signatures.slice(0, changed).join('|')}`;
+    if (this.#prefix?.key !== key) {
+      const canvas = this.#prefix?.canvas ?? document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return null;
+      const result = drawStack(ctx, this.meta, layers.slice(0, changed), imageFor, zoom);
+      if (result.pending > 0) return null;
+      this.#prefix = { key, count: changed, canvas };
+    }
+    return this.#prefix;
   }
 
   /** The natural size of a layer's image, when loaded. */
