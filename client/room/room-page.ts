@@ -1,8 +1,9 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { ROOTS } from '../../shared/doc-schema.ts';
 import { canEdit, type GenParams } from '../../shared/protocol.ts';
 import { describeError } from '../api/http.ts';
-import { uploadImage } from '../api/rooms.ts';
+import { updateRoom, uploadImage } from '../api/rooms.ts';
 import { navigate } from '../app/router.ts';
 import { DocStateController } from '../controllers/doc-state-controller.ts';
 import { emitWithAck, JobsController } from '../controllers/jobs-controller.ts';
@@ -72,6 +73,27 @@ export class RoomPage extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+      }
+      .title-button {
+        border: none;
+        background: none;
+        padding: 0 0.2rem;
+        margin: 0 -0.2rem;
+        font: inherit;
+        cursor: text;
+        border-radius: 6px;
+        max-width: 100%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .title-button:hover {
+        background: var(--surface-2);
+      }
+      .title-input {
+        min-height: 1.8rem;
+        padding: 0.15rem 0.4rem;
+        font-weight: 650;
+        width: 16rem;
       }
       .state {
         display: inline-flex;
@@ -217,6 +239,7 @@ export class RoomPage extends LitElement {
   @state() private selectedId: string | null = null;
   @state() private uploads: string[] = [];
   @state() private notice: { text: string; error: boolean } | null = null;
+  @state() private renaming = false;
   @query('share-dialog') private shareDialog!: ShareDialog;
   @query('publish-dialog') private publishDialog!: PublishDialog;
   #connection: RoomConnection | null = null;
@@ -323,6 +346,27 @@ export class RoomPage extends LitElement {
     }
   }
 
+  #startRename(): void {
+    this.renaming = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('.title-input')?.select());
+  }
+
+  /** The owner renames the room: its record, and the document's title that everyone sees. */
+  async #rename(value: string): Promise<void> {
+    if (!this.renaming) return;
+    this.renaming = false;
+    const title = value.trim().slice(0, 120);
+    const setup = this.#connection?.setup;
+    if (!title || !setup || title === this.#docState.meta.title) return;
+    try {
+      await updateRoom(setup.roomId, { title });
+      // Not an undoable canvas change: no local origin.
+      setup.doc.transact(() => setup.doc.getMap(ROOTS.meta).set('title', title));
+    } catch (err) {
+      this.notice = { text: describeError(err), error: true };
+    }
+  }
+
   #startJob = async (params: GenParams): Promise<string | null> => {
     const result = await this.#jobs.start(params);
     return result.ok ? null : result.error.message;
@@ -355,7 +399,8 @@ export class RoomPage extends LitElement {
     }
     const { meta, layers, candidates, promptText } = this.#docState;
     const editable = this.#editable;
-    const title = connection.room?.title || meta.title || 'Untitled room';
+    // meta.title is live (the owner's renames reach everyone); the join's title is the fallback.
+    const title = meta.title || connection.room?.title || 'Untitled room';
     document.title = `${title} — Atelier`;
     const setup = connection.setup;
     const others = this.#presence.participants;
@@ -363,7 +408,21 @@ export class RoomPage extends LitElement {
       <header>
         <a class="home" href="/" aria-label="Atelier gallery">${icons.sparkles}</a>
         <div class="title">
-          <h1 title=${title}>${title}</h1>
+          ${this.renaming
+            ? html`<input
+                class="input title-input"
+                aria-label="Room title"
+                maxlength="120"
+                .value=${title === 'Untitled room' ? '' : title}
+                @keydown=${(e: KeyboardEvent) => {
+                  if (e.key === 'Enter') void this.#rename((e.target as HTMLInputElement).value);
+                  if (e.key === 'Escape') this.renaming = false;
+                }}
+                @blur=${(e: FocusEvent) => void this.#rename((e.target as HTMLInputElement).value)}
+              />`
+            : connection.role === 'owner'
+              ? html`<h1><button class="title-button" title="Rename the room" @click=${() => this.#startRename()}>${title}</button></h1>`
+              : html`<h1 title=${title}>${title}</h1>`}
           <span class="state" role="status" aria-live="polite">
             <span class="dot ${connection.status}"></span>${statusLabel(connection.status)}
             ${connection.role ? html`<span class="badge" data-role=${connection.role}>${editable ? (connection.role === 'owner' ? 'Owner' : 'Editor') : 'View only'}</span>` : nothing}

@@ -60,6 +60,12 @@ describeInBrowser('room in the browser', (browser) => {
     await b.page.keyboard.press('End');
     await b.page.keyboard.type('oil painting');
     await waitFor(async () => (await a.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk, oil painting'), 10_000, 'A sees B');
+    // A (the owner) renames the room; B's header follows.
+    await a.page.locator('room-page .title-button').click();
+    await a.page.locator('room-page .title-input').fill('Lighthouse study');
+    await a.page.keyboard.press('Enter');
+    await b.page.locator('room-page .title h1', { hasText: 'Lighthouse study' }).waitFor();
+
     // B pauses: A stops seeing "is typing".
     await waitFor(async () => (await a.page.locator('participant-list .typing-note').innerText()).trim() === '', 10_000, 'typing ends');
 
