@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
-import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
+import { canvasPixel, describeInBrowser, newPerson, shot, unnamedControls } from './helpers/browser.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 
 /** The fake OpenAI server's images are #3366cc. */
@@ -141,6 +141,9 @@ describeInBrowser('room in the browser', (browser) => {
     await viewer.page.getByText('You are watching this room').waitFor();
     await shot(viewer.page, 'room-09-viewer-read-only');
     expect(outsider.doc.getText('prompt').toString()).not.toContain('vandalism');
+
+    // Every control in the room has an accessible name.
+    expect(await unnamedControls(a.page)).toEqual([]);
 
     // Until the gallery branch lands, the home page's feed request is a 404.
     for (const person of [a, b, viewer]) expect(person.errors.filter((e) => e !== 'http 404: /api/gallery')).toEqual([]);

@@ -113,3 +113,17 @@ export async function canvasPixel(page: Page, x: number, y: number): Promise<[nu
     [x, y],
   );
 }
+
+/**
+ * Controls on the page that have no accessible name (from the accessibility
+ * tree, through every shadow root): each line of the ARIA snapshot that names
+ * a control role and nothing else.
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const snapshot = await page.locator('body').ariaSnapshot();
+  return snapshot
+    .split('\n')
+    .map((line) => line.trim())
+    // `- button "Name"` is named; `- button`, `- button:` or `- slider: "50"` is not.
+    .filter((line) => /^- (button|textbox|combobox|slider|checkbox|link|spinbutton|radio)(\s*$|:|\s+\[)/.test(line));
+}
