@@ -149,4 +149,22 @@ describeInBrowser('room in the browser', (browser) => {
     for (const person of [a, b, viewer]) expect(person.errors.filter((e) => e !== 'http 404: /api/gallery')).toEqual([]);
     await Promise.all([a.context.close(), b.context.close(), viewer.context.close()]);
   }, 120_000);
+
+  test('an unknown room and a private room say so', async () => {
+    const atelier = await startServer();
+    const http = api(atelier.url);
+    const owner = await http.session('Owner');
+    const { room, invites } = await http.room(owner.token, { linkAccess: 'none' });
+    const visitor = await newPerson(browser(), atelier.url);
+    await visitor.page.goto('/r/AAAAAAAAAAAAAAAAAAAAAA');
+    await visitor.page.getByRole('heading', { name: 'This room does not exist' }).waitFor();
+    await visitor.page.goto(`/r/${room.id}`);
+    await visitor.page.getByRole('heading', { name: 'This room is private' }).waitFor();
+    await shot(visitor.page, 'room-10-private');
+    // With the view invite the same person gets in, read-only.
+    await visitor.page.goto(`/r/${room.id}?invite=${invites.view}`);
+    await visitor.page.getByText('You are watching this room').waitFor();
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+  }, 60_000);
 });
