@@ -164,7 +164,7 @@ export class AtelierApp extends LitElement {
         document.title = 'Atelier — gallery';
         return html`<gallery-page @start-room=${() => this.#startRoom()}></gallery-page>`;
       case 'room':
-        return keyed(`${route.roomId}?${route.invite ?? ""}`, html`<room-page .roomId=${route.roomId} .invite=${route.invite}></room-page>`);
+        return keyed(`${route.roomId}?${route.invite ?? ''}`, html`<room-page .roomId=${route.roomId} .invite=${route.invite}></room-page>`);
       case 'work':
         return keyed(route.workId, html`<work-page .workId=${route.workId}></work-page>`);
       default:

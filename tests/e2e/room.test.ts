@@ -130,6 +130,16 @@ describeInBrowser('room in the browser', (browser) => {
     expect(isColour(await canvasPixel(b.page, 600, 512), BLUE)).toBe(true);
     await shot(b.page, 'room-08-b-sees-move-and-turn');
 
+    // A cancels a job B started: both see it cancelled, nothing lands in the tray.
+    fake.hold();
+    await b.page.locator('generation-panel select[name="provider"]').selectOption('openai');
+    await b.page.getByRole('button', { name: 'Generate' }).click();
+    await a.page.locator('job-card [data-status="running"]').waitFor();
+    await a.page.getByRole('button', { name: 'Cancel this job' }).click();
+    await b.page.locator('job-card [data-status="cancelled"]').waitFor();
+    fake.release();
+    expect(await b.page.locator('candidate-tray [data-candidate-id]').count()).toBe(0);
+
     // The viewer sees everything but cannot type or change layers.
     await viewer.page.locator('prompt-editor .cm-content', { hasText: 'oil painting' }).waitFor();
     expect(await viewer.page.locator('prompt-editor .cm-content').getAttribute('contenteditable')).toBe('false');
