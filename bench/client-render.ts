@@ -107,6 +107,8 @@ try {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
       return {
         domContentLoaded: Math.round(nav?.domContentLoadedEventEnd ?? NaN),
+        session: at('atelier:session'),
+        roomChunk: at('atelier:room-chunk'),
         sessionReady: at('atelier:session-ready'),
         roomSynced: at('atelier:room-synced'),
         complete: performance.getEntriesByName('atelier:canvas-complete')[0]?.startTime ?? NaN,

@@ -37,6 +37,7 @@ async function load(): Promise<Session> {
 }
 
 function adopt(session: Session): Session {
+  performance.mark('atelier:session');
   setToken(session.token);
   try {
     localStorage.setItem(TOKEN_KEY, session.token);

@@ -29,6 +29,8 @@ import './publish-dialog.ts';
 import type { ShareDialog } from './share-dialog.ts';
 import './share-dialog.ts';
 
+performance.mark('atelier:room-chunk');
+
 /** The server's default MAX_UPLOAD_BYTES; the server has the last word. */
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
