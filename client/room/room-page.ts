@@ -23,7 +23,6 @@ import './generation-panel.ts';
 import type { LayerMoveDetail, LayerUpdateDetail } from './layer-panel.ts';
 import './layer-panel.ts';
 import './participant-list.ts';
-import './prompt-editor.ts';
 import type { PublishDialog } from './publish-dialog.ts';
 import './publish-dialog.ts';
 import type { ShareDialog } from './share-dialog.ts';
@@ -167,6 +166,13 @@ export class RoomPage extends LitElement {
         min-width: 0;
         padding: 1rem;
       }
+      .editor-placeholder {
+        height: 7.5rem;
+        border-radius: var(--radius-sm);
+      }
+      prompt-editor:not(:defined) {
+        display: none;
+      }
       .notice {
         display: flex;
         align-items: center;
@@ -251,6 +257,14 @@ export class RoomPage extends LitElement {
   #jobs!: JobsController;
 
   override connectedCallback(): void {
+    // CodeMirror is the larger half of this page's code: it loads beside the
+    // room's connection instead of before it, and the editor appears when ready.
+    if (!customElements.get('prompt-editor')) {
+      void import('./prompt-editor.ts').then(
+        () => this.requestUpdate(),
+        (err: unknown) => (this.notice = { text: `The prompt editor could not load: ${describeError(err)}`, error: true }),
+      );
+    }
     if (!this.#connection) {
       this.#connection = new RoomConnection(this, this.invite ? { roomId: this.roomId, invite: this.invite } : { roomId: this.roomId });
       this.#docState = new DocStateController(this, this.#connection);
@@ -452,6 +466,7 @@ export class RoomPage extends LitElement {
         <aside class="left" aria-label="Prompt and generation">
           <section>
             <h2 class="section-title">Prompt</h2>
+            ${customElements.get('prompt-editor') ? nothing : html`<div class="editor-placeholder skeleton" role="status" aria-label="Loading the prompt editor"></div>`}
             <prompt-editor
               .doc=${setup?.doc ?? null}
               .awareness=${setup?.provider.awareness ?? null}
