@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Store } from '../store.ts';
 import { openDatabase } from './database.ts';
 import { SqliteDocLog } from './doc-log.ts';
+import { SqliteGalleryStore } from './gallery.ts';
 import { SqliteRecordStore } from './records.ts';
 
 /** The embedded store: one SQLite file in WAL mode under DATA_DIR. */
@@ -11,6 +12,7 @@ export function openSqliteStore(dataDir: string): Store {
     kind: 'sqlite',
     docLog: new SqliteDocLog(db),
     records: new SqliteRecordStore(db),
+    gallery: new SqliteGalleryStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },
