@@ -77,11 +77,12 @@ export class Compositor {
     const drawn = scene.layers.filter((layer) => layer.visible && layer.opacity > 0);
     const perRound = Math.max(1, Math.floor(this.#options.batchBytes / (scene.width * scene.height * 4)));
     for (let start = 0; start < drawn.length; start += perRound) {
-      // Decoding and transforming run in parallel; blending keeps the stack's order.
-      const pieces = await Promise.all(
+      // Decoding and transforming run in parallel; blending, and the error reported, keep the stack's order.
+      const pieces = await Promise.allSettled(
         drawn.slice(start, start + perRound).map((layer) => preparePiece(layer, size, read, this.#options.maxSourcePixels)),
       );
-      for (const piece of pieces) if (piece) await raster.draw(piece);
+      for (const piece of pieces) if (piece.status === 'rejected') throw piece.reason;
+      for (const piece of pieces) if (piece.status === 'fulfilled' && piece.value) await raster.draw(piece.value);
       await raster.flush();
     }
     return raster.pixels();

@@ -37,7 +37,8 @@ export async function preparePiece(layer: Layer, canvas: Size, read: SourceReade
   const options = { limitInputPixels: maxSourcePixels };
   let source: Size;
   try {
-    const meta = await sharp(bytes, options).metadata();
+    // The header only: nothing is decoded before the size is known to be within the limit.
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     source = { width: meta.width, height: meta.height };
   } catch (err) {
     throw new LayerRenderError(layer.id, 'src is not a readable image', { cause: err });

@@ -78,6 +78,21 @@ export function toSource(source: Size, t: Transform, px: number, py: number): Po
 
 /** What of the source to render for this canvas, or null when none of it reaches the canvas. */
 export function planSource(source: Size, t: Transform, canvas: Size): SourcePlan | null {
+  // The layer's own bounds on the canvas first: the cheap, common way to miss it.
+  const placed = [
+    toCanvas(source, t, 0, 0),
+    toCanvas(source, t, source.width, 0),
+    toCanvas(source, t, 0, source.height),
+    toCanvas(source, t, source.width, source.height),
+  ];
+  if (
+    Math.max(...placed.map((p) => p.x)) <= 0 ||
+    Math.max(...placed.map((p) => p.y)) <= 0 ||
+    Math.min(...placed.map((p) => p.x)) >= canvas.width ||
+    Math.min(...placed.map((p) => p.y)) >= canvas.height
+  ) {
+    return null;
+  }
   // The canvas's corners in source space bound every source point that can land on it.
   const corners = [
     toSource(source, t, 0, 0),

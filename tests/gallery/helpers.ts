@@ -6,6 +6,8 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck, PublishWorkBody, Work } from '../../shared/protocol.ts';
 import type { Atelier } from '../../server/app.ts';
 import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';
+import { joinWithSocketIo } from '../helpers/clients.ts';
+import { api } from '../helpers/server.ts';
 
 /** A PNG of vertical stripes, one per colour, stored in the server's media store; returns its `/media/…` URL. */
 export async function stripes(server: Atelier, width: number, height: number, colours: string[]): Promise<string> {
@@ -72,5 +74,33 @@ export async function pixels(image: Uint8Array): Promise<{ width: number; height
       const i = (y * info.width + x) * info.channels;
       return [data[i]!, data[i + 1]!, data[i + 2]!];
     },
+  };
+}
+
+export interface Studio {
+  token: string;
+  user: { id: string; name: string; color: string };
+  roomId: string;
+  socket: AtelierClientSocket;
+  doc: Y.Doc;
+  publish(title: string, description?: string): Promise<Work>;
+}
+
+/** A signed-in user in a room of their own with one small visible layer, ready to publish. */
+export async function studio(server: Atelier, name: string): Promise<Studio> {
+  const http = api(server.url);
+  const session = await http.session(name);
+  const { room } = await http.room(session.token, { title: `${name}'s room` });
+  const joined = await joinWithSocketIo(server.url, session.token, room.id);
+  setCanvas(joined.doc, 64, 64, '#ffffff');
+  joined.doc.getText(ROOTS.prompt).insert(0, `${name}'s prompt`);
+  addLayer(joined.doc, { id: 'l1', src: await stripes(server, 32, 32, ['#aa3300']) });
+  return {
+    token: session.token,
+    user: session.user,
+    roomId: room.id,
+    socket: joined.socket,
+    doc: joined.doc,
+    publish: (title, description) => published(joined.socket, room.id, description === undefined ? { title } : { title, description }),
   };
 }

@@ -148,7 +148,7 @@ describe('publishing a room', () => {
     const thumb = await sharp(new Uint8Array(await (await fetch(server.url + work.thumbUrl)).arrayBuffer())).metadata();
     expect([png.width, png.height]).toEqual([1536, 1024]);
     expect([thumb.width, thumb.height]).toEqual([512, 341]);
-    // Mostly white canvas: the dominant colour says so.
-    expect(work.placeholder).toMatch(/^#f[0-9a-f]f[0-9a-f]f[0-9a-f]$/);
+    // Mostly white canvas: the dominant colour says so (to a histogram bin).
+    for (const i of [1, 3, 5]) expect(parseInt(work.placeholder.slice(i, i + 2), 16)).toBeGreaterThanOrEqual(0xe0);
   });
 });
