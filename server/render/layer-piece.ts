@@ -4,6 +4,7 @@
 import sharp, { type OutputInfo } from 'sharp';
 import type { BlendMode, Layer } from '../../shared/doc-schema.ts';
 import { clipToCanvas, placeCentred, planSource, type Rect, type Size } from './layer-placement.ts';
+import { copyRect } from './pixels.ts';
 
 /** Reads a layer's `src` (a `/media/…` URL); null when there is no such file. */
 export type SourceReader = (src: string) => Promise<Uint8Array | null>;
@@ -67,21 +68,9 @@ export async function preparePiece(layer: Layer, canvas: Size, read: SourceReade
   const corner = placeCentred(size, plan.centre);
   const rect = clipToCanvas({ left: corner.x, top: corner.y, ...size }, canvas);
   if (!rect) return null;
-  const rgba = cut(out.data, size, corner.x, corner.y, rect);
+  const rgba = copyRect(out.data, { left: corner.x, top: corner.y, ...size }, 4, rect);
   const translucent = fade(rgba, layer.opacity);
   return { rgba, rect, blend: layer.blend, translucent };
-}
-
-/** The part of an RGBA image placed at (left, top) that lies inside `rect`. */
-function cut(rgba: Buffer, size: Size, left: number, top: number, rect: Rect): Buffer {
-  if (rect.left === left && rect.top === top && rect.width === size.width && rect.height === size.height) return rgba;
-  const out = Buffer.allocUnsafe(rect.width * rect.height * 4);
-  const rowBytes = rect.width * 4;
-  for (let row = 0; row < rect.height; row++) {
-    const from = ((rect.top - top + row) * size.width + (rect.left - left)) * 4;
-    rgba.copy(out, row * rowBytes, from, from + rowBytes);
-  }
-  return out;
 }
 
 /**

@@ -123,10 +123,15 @@ export function placeCentred(piece: Size, centre: Point): Point {
 
 /** The part of a rectangle inside the canvas, or null when they do not overlap. */
 export function clipToCanvas(rect: Rect, canvas: Size): Rect | null {
-  const left = Math.max(0, rect.left);
-  const top = Math.max(0, rect.top);
-  const right = Math.min(canvas.width, rect.left + rect.width);
-  const bottom = Math.min(canvas.height, rect.top + rect.height);
+  return intersect(rect, { left: 0, top: 0, ...canvas });
+}
+
+/** The overlap of two rectangles, or null. */
+export function intersect(a: Rect, b: Rect): Rect | null {
+  const left = Math.max(a.left, b.left);
+  const top = Math.max(a.top, b.top);
+  const right = Math.min(a.left + a.width, b.left + b.width);
+  const bottom = Math.min(a.top + a.height, b.top + b.height);
   if (right <= left || bottom <= top) return null;
   return { left, top, width: right - left, height: bottom - top };
 }

@@ -1,37 +1,72 @@
-// The canvas being flattened, as raw RGB, and the two ways a piece is blended
-// onto it. libvips applies its separable blend modes (multiply, screen, …) to
-// premultiplied colours, which differs from the W3C formula a browser canvas
-// uses whenever the layer is partly transparent. So: pieces that are `normal`,
-// or fully opaque or fully transparent at every pixel, go through one libvips
-// composite together (exact); a translucent piece in another mode is blended
-// at full strength by libvips (exact when opaque) and then mixed back by its
-// alpha, which is the W3C result: Cb + α·(B(Cb, Cs) − Cb).
+// The canvas being flattened, as raw RGB, and how each piece is blended onto
+// it so that the result is the W3C formula a browser canvas applies:
+//   result = Cb + α·(B(Cb, Cs) − Cb)
+// libvips evaluates its separable modes (multiply, screen, …) on premultiplied
+// colours, which matches that only where α is 0 or 1. So:
+// - `normal`, and any piece whose every pixel is fully opaque or transparent,
+//   goes to libvips as it is;
+// - multiply and screen are linear in Cs: fading the colour towards the mode's
+//   neutral colour (white, black) by α and drawing it opaque is exact;
+// - any other translucent piece is blended opaque by libvips over the region
+//   it covers, mixed with what was there by α here, and drawn as an opaque
+//   `normal` piece.
+// Pieces queue up and reach the whole canvas in one libvips composite.
 import sharp from 'sharp';
+import type { BlendMode } from '../../shared/doc-schema.ts';
+import { assertNever } from '../rooms/origin.ts';
 import { sharpBlend } from './blend.ts';
+import { intersect, type Rect } from './layer-placement.ts';
 import type { Piece } from './layer-piece.ts';
+import { copyRect } from './pixels.ts';
+
+/** A piece as libvips will take it. */
+interface Overlay {
+  pixels: Buffer;
+  channels: 3 | 4;
+  rect: Rect;
+  blend: BlendMode;
+}
 
 export class Raster {
   readonly width: number;
   readonly height: number;
+  readonly #area: Rect;
   #rgb: Buffer;
-  /** Pieces waiting to go through libvips in one pass, bottom first. */
-  #pending: Piece[] = [];
+  /** Overlays not yet composited onto #rgb, bottom first. */
+  #pending: Overlay[] = [];
 
   constructor(width: number, height: number, background: string) {
     this.width = width;
     this.height = height;
-    const colour = Buffer.from(background.slice(1), 'hex');
-    this.#rgb = Buffer.alloc(width * height * 3).fill(colour);
+    this.#area = { left: 0, top: 0, width, height };
+    this.#rgb = Buffer.alloc(width * height * 3).fill(Buffer.from(background.slice(1), 'hex'));
   }
 
-  /** Adds the next piece up the stack. */
+  /** Adds the next piece up the stack. The piece's buffer is reused. */
   async draw(piece: Piece): Promise<void> {
-    if (piece.blend === 'normal' || !piece.translucent) {
-      this.#pending.push(piece);
+    const { rect, rgba, blend } = piece;
+    if (blend === 'normal' || !piece.translucent) {
+      this.#pending.push({ pixels: rgba, channels: 4, rect, blend });
       return;
     }
-    await this.flush();
-    await this.#mix(piece);
+    switch (blend) {
+      case 'multiply':
+        this.#pending.push({ pixels: towardsNeutral(rgba, 255), channels: 3, rect, blend });
+        return;
+      case 'screen':
+        this.#pending.push({ pixels: towardsNeutral(rgba, 0), channels: 3, rect, blend });
+        return;
+      case 'overlay':
+      case 'darken':
+      case 'lighten':
+      case 'soft-light':
+      case 'hard-light':
+      case 'difference':
+        this.#pending.push({ pixels: await this.#mixed(piece), channels: 3, rect, blend: 'normal' });
+        return;
+      default:
+        return assertNever(blend);
+    }
   }
 
   /** The canvas with every piece drawn so far. */
@@ -40,57 +75,77 @@ export class Raster {
     return this.#rgb;
   }
 
+  /** Composites every queued piece onto the canvas (bounding how many are held at once). */
   async flush(): Promise<void> {
     if (this.#pending.length === 0) return;
-    const pieces = this.#pending;
+    this.#rgb = await composite(this.#rgb, this.#area, this.#pending);
     this.#pending = [];
-    this.#rgb = await sharp(this.#rgb, { raw: { width: this.width, height: this.height, channels: 3 } })
-      .composite(
-        pieces.map((piece) => ({
-          input: piece.rgba,
-          raw: { width: piece.rect.width, height: piece.rect.height, channels: 4 as const },
-          left: piece.rect.left,
-          top: piece.rect.top,
-          blend: sharpBlend(piece.blend),
-        })),
-      )
-      .removeAlpha()
-      .raw()
-      .toBuffer();
   }
 
-  /** A translucent piece in a separable mode: blend it opaque, then mix by alpha. */
-  async #mix(piece: Piece): Promise<void> {
+  /** What the canvas shows inside `rect` after this piece: Cb + α·(B(Cb, Cs) − Cb), opaque RGB. */
+  async #mixed(piece: Piece): Promise<Buffer> {
     const { rect, rgba } = piece;
-    const count = rect.width * rect.height;
-    const region = Buffer.allocUnsafe(count * 3);
-    const colour = Buffer.allocUnsafe(count * 3);
-    for (let row = 0; row < rect.height; row++) {
-      const from = ((rect.top + row) * this.width + rect.left) * 3;
-      this.#rgb.copy(region, row * rect.width * 3, from, from + rect.width * 3);
+    // Cb: the canvas inside the rect with everything queued so far drawn on it.
+    const region = copyRect(this.#rgb, this.#area, 3, rect);
+    // Mixed in place below, so never the canvas itself (a piece covering all of it).
+    const below = await composite(region === this.#rgb ? Buffer.from(region) : region, rect, this.#pending);
+    // B(Cb, Cs) at full strength: libvips is exact for an opaque source.
+    const alpha = Buffer.allocUnsafe(rect.width * rect.height);
+    for (let p = 0, i = 3; p < alpha.length; p++, i += 4) {
+      alpha[p] = rgba[i]!;
+      rgba[i] = 255;
     }
-    for (let p = 0; p < count; p++) {
-      colour[p * 3] = rgba[p * 4]!;
-      colour[p * 3 + 1] = rgba[p * 4 + 1]!;
-      colour[p * 3 + 2] = rgba[p * 4 + 2]!;
+    const full = await composite(below, rect, [{ pixels: rgba, channels: 4, rect, blend: piece.blend }]);
+    for (let p = 0, i = 0; p < alpha.length; p++, i += 3) {
+      const a = alpha[p]!;
+      if (a === 0) continue;
+      const keep = 255 - a;
+      below[i] = (below[i]! * keep + full[i]! * a + 127) / 255;
+      below[i + 1] = (below[i + 1]! * keep + full[i + 1]! * a + 127) / 255;
+      below[i + 2] = (below[i + 2]! * keep + full[i + 2]! * a + 127) / 255;
     }
-    const raw = { width: rect.width, height: rect.height, channels: 3 as const };
-    const blended = await sharp(region, { raw })
-      .composite([{ input: colour, raw, blend: sharpBlend(piece.blend) }])
-      .removeAlpha()
-      .raw()
-      .toBuffer();
-    for (let row = 0; row < rect.height; row++) {
-      let out = ((rect.top + row) * this.width + rect.left) * 3;
-      for (let col = 0; col < rect.width; col++, out += 3) {
-        const p = row * rect.width + col;
-        const alpha = rgba[p * 4 + 3]!;
-        if (alpha === 0) continue;
-        for (let c = 0; c < 3; c++) {
-          const below = this.#rgb[out + c]!;
-          this.#rgb[out + c] = Math.round(below + ((blended[p * 3 + c]! - below) * alpha) / 255);
-        }
-      }
-    }
+    return below;
   }
+}
+
+/** Composites overlays (in canvas coordinates) onto an RGB image covering `area`; returns raw RGB. */
+async function composite(base: Buffer, area: Rect, overlays: readonly Overlay[]): Promise<Buffer> {
+  const inside = overlays.map((o) => clip(o, area)).filter((o): o is Overlay => o !== null);
+  if (inside.length === 0) return base;
+  return sharp(base, { raw: { width: area.width, height: area.height, channels: 3 } })
+    .composite(
+      inside.map((o) => ({
+        input: o.pixels,
+        raw: { width: o.rect.width, height: o.rect.height, channels: o.channels },
+        left: o.rect.left - area.left,
+        top: o.rect.top - area.top,
+        blend: sharpBlend(o.blend),
+      })),
+    )
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+}
+
+/** The part of an overlay inside `area` (libvips takes no overlay larger than its base), or null. */
+function clip(overlay: Overlay, area: Rect): Overlay | null {
+  const rect = intersect(overlay.rect, area);
+  if (!rect) return null;
+  return { ...overlay, pixels: copyRect(overlay.pixels, overlay.rect, overlay.channels, rect), rect };
+}
+
+/**
+ * Opaque RGB whose colour is the source faded towards `neutral` (the value
+ * the mode leaves the backdrop unchanged with) by α: exact for modes linear in Cs.
+ */
+function towardsNeutral(rgba: Buffer, neutral: 0 | 255): Buffer {
+  const out = Buffer.allocUnsafe((rgba.length / 4) * 3);
+  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
+    const a = rgba[i + 3]!;
+    const keep = (255 - a) * neutral;
+    out[o] = (rgba[i]! * a + keep + 127) / 255;
+    out[o + 1] = (rgba[i + 1]! * a + keep + 127) / 255;
+    out[o + 2] = (rgba[i + 2]! * a + keep + 127) / 255;
+  }
+  return out;
 }
