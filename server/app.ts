@@ -104,6 +104,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       metrics,
     }),
     directory,
+    config.gallery.feedCacheMs,
   );
 
   const minute = 60_000;

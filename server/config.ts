@@ -52,6 +52,7 @@ const envSchema = z.object({
   RENDER_MAX_SOURCE_PIXELS: int(1).default(40_000_000),
   RENDER_BATCH_BYTES: int(1).default(256 * 1024 * 1024),
   GALLERY_MAX_AGE_SECONDS: int(0).default(5),
+  GALLERY_CACHE_MS: int(0).default(1000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -78,6 +79,7 @@ export interface GalleryConfig {
   maxSourcePixels: number;
   renderBatchBytes: number;
   maxAgeSeconds: number;
+  feedCacheMs: number;
 }
 
 export interface Config {
@@ -167,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxSourcePixels: e.RENDER_MAX_SOURCE_PIXELS,
       renderBatchBytes: e.RENDER_BATCH_BYTES,
       maxAgeSeconds: e.GALLERY_MAX_AGE_SECONDS,
+      feedCacheMs: e.GALLERY_CACHE_MS,
     },
   };
 }

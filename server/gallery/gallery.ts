@@ -14,6 +14,7 @@ import { AppError } from '../errors.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
 import type { Room } from '../rooms/room.ts';
 import type { GalleryStore, LikeResult, WorkRecord } from '../store/gallery.ts';
+import { FeedCache } from './feed-cache.ts';
 import { decodeCursor, encodeCursor } from './feed-cursor.ts';
 import type { Publisher } from './publisher.ts';
 import { remixState } from './remix-doc.ts';
@@ -33,17 +34,22 @@ export interface PageRequest {
 }
 
 const REMIX_PREFIX = 'Remix of ';
+/** Distinct feed pages kept (sort × limit × cursor). */
+const FEED_CACHE_ENTRIES = 256;
 
 export class Gallery {
   readonly #store: GalleryStore;
   readonly #publisher: Publisher;
   readonly #directory: RoomDirectory;
   readonly #listeners: GalleryListener[] = [];
+  readonly #feedCache: FeedCache<GalleryPage>;
 
-  constructor(store: GalleryStore, publisher: Publisher, directory: RoomDirectory) {
+  /** `feedCacheMs`: how long an anonymous feed page is reused (0: never). */
+  constructor(store: GalleryStore, publisher: Publisher, directory: RoomDirectory, feedCacheMs: number) {
     this.#store = store;
     this.#publisher = publisher;
     this.#directory = directory;
+    this.#feedCache = new FeedCache(feedCacheMs, FEED_CACHE_ENTRIES);
   }
 
   listen(listener: GalleryListener): void {
@@ -52,6 +58,7 @@ export class Gallery {
 
   async publish(room: Room, by: { user: PublicUser; role: Role }, body: PublishWorkBody): Promise<Work> {
     const work = toWork(await this.#publisher.publish(room, by, body));
+    this.#feedCache.clear();
     for (const listener of this.#listeners) listener.published?.(work);
     return work;
   }
@@ -63,13 +70,31 @@ export class Gallery {
     return (await this.#withLikes([found.work], viewer))[0]!;
   }
 
-  /** A gallery page, newest or most liked first. */
+  /** A gallery page, newest or most liked first; a signed-in caller's likes marked. */
   async feed(sort: GallerySort, request: PageRequest): Promise<GalleryPage> {
+    const { page, liked } = await this.sharedFeed(sort, request);
+    if (liked === null) return page;
+    return { ...page, items: page.items.map((work) => ({ ...work, liked: liked.has(work.id) })) };
+  }
+
+  /**
+   * The page everyone sees (cached briefly, and the same object while it is,
+   * so a transport can keep its encoding alongside), and which of its works
+   * the caller likes (null for anonymous callers).
+   */
+  async sharedFeed(sort: GallerySort, request: PageRequest): Promise<{ page: GalleryPage; liked: Set<string> | null }> {
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, sort);
-    const records = await this.#store.listWorks({ sort, limit: request.limit + 1, after });
-    return this.#page(records, request, (last) =>
-      sort === 'new' ? { sort, seq: last.seq } : { sort, likes: last.likes, seq: last.seq },
-    );
+    const key = `${sort}|${request.limit}|${request.cursor ?? ''}`;
+    let page = this.#feedCache.get(key);
+    if (!page) {
+      const records = await this.#store.listWorks({ sort, limit: request.limit + 1, after });
+      page = await this.#page(records, { ...request, viewer: null }, (last) =>
+        sort === 'new' ? { sort, seq: last.seq } : { sort, likes: last.likes, seq: last.seq },
+      );
+      this.#feedCache.set(key, page);
+    }
+    if (request.viewer === null) return { page, liked: null };
+    return { page, liked: await this.#store.likedBy(request.viewer, page.items.map((work) => work.id)) };
   }
 
   /** Works remixed from this one (which may since have been deleted), newest first. */
@@ -105,6 +130,7 @@ export class Gallery {
     if (!found || found.state === 'deleted') throw new AppError('not_found', 'no such work');
     if (found.work.publishedBy !== userId) throw new AppError('forbidden', 'only the author who published a work can delete it');
     if (!(await this.#store.deleteWork(id, new Date().toISOString()))) throw new AppError('not_found', 'no such work');
+    this.#feedCache.clear();
     for (const listener of this.#listeners) listener.deleted?.({ id });
   }
 

@@ -12,6 +12,7 @@ import { AppError } from '../errors.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import type { RateLimit, RateLimiter } from '../rate-limit.ts';
 import { caller, requireCaller } from './auth.ts';
+import { FeedEncoder } from './feed-encoding.ts';
 import { parse } from './errors.ts';
 import { rateLimit } from './rate-limit.ts';
 
@@ -51,11 +52,16 @@ export function galleryRoutes(gallery: Gallery, limiter: RateLimiter, options: G
     res.setHeader('Vary', 'Authorization, Cookie');
   };
 
+  const encoder = new FeedEncoder();
+
   router.get('/api/gallery', async (req, res) => {
     const { sort, limit, cursor } = parse(feedQuery, req.query);
-    const page = await gallery.feed(sort, { limit, cursor, viewer: caller(req)?.id ?? null });
+    const { page, liked } = await gallery.sharedFeed(sort, { limit, cursor, viewer: caller(req)?.id ?? null });
+    const { body, etag } = encoder.encode(page, liked);
     cacheable(req, res);
-    res.json(page);
+    // express answers 304 itself when If-None-Match matches the ETag set here.
+    res.setHeader('ETag', etag);
+    res.type('json').send(body);
   });
 
   router.get('/api/works/:id', async (req, res) => {

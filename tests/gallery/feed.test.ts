@@ -116,6 +116,40 @@ describe('the gallery feed', () => {
   });
 });
 
+describe('the feed cache (GALLERY_CACHE_MS)', () => {
+  it('reuses a page for everyone until it expires, except that publishing or deleting clears it at once', async () => {
+    const server = await startServer({ ...many, GALLERY_CACHE_MS: '600000' });
+    const http = api(server.url);
+    const ann = await studio(server, 'Ann');
+    const one = await ann.publish('one');
+    const bob = await http.session('Bob');
+    const likes = async (token?: string) => (await http.json<GalleryPage>('GET', '/api/gallery', { token })).items.map((w) => [w.title, w.likes, w.liked]);
+    expect(await likes()).toEqual([['one', 0, undefined]]);
+    await http.json('POST', `/api/works/${one.id}/like`, { token: bob.token, expect: 200 });
+    // The like count in the shared page waits for the cache; the caller's own like never does.
+    expect(await likes()).toEqual([['one', 0, undefined]]);
+    expect(await likes(bob.token)).toEqual([['one', 0, true]]);
+    expect(await likes(ann.token)).toEqual([['one', 0, false]]);
+    expect((await http.json<Work>('GET', `/api/works/${one.id}`)).likes).toBe(1);
+    const two = await ann.publish('two');
+    expect(await likes()).toEqual([['two', 0, undefined], ['one', 1, undefined]]);
+    await http.json('POST', `/api/works/${two.id}/like`, { token: bob.token, expect: 200 });
+    await http.request('DELETE', `/api/works/${one.id}`, { token: ann.token });
+    expect(await likes()).toEqual([['two', 1, undefined]]);
+  });
+
+  it('with 0, every read is fresh', async () => {
+    const server = await startServer({ ...many, GALLERY_CACHE_MS: '0' });
+    const http = api(server.url);
+    const ann = await studio(server, 'Ann');
+    const one = await ann.publish('one');
+    await http.json('GET', '/api/gallery');
+    await http.json('POST', `/api/works/${one.id}/like`, { token: ann.token, expect: 200 });
+    expect((await http.json<GalleryPage>('GET', '/api/gallery')).items[0]!.likes).toBe(1);
+    expect((await http.json<GalleryPage>('GET', '/api/gallery?sort=top')).items[0]!.likes).toBe(1);
+  });
+});
+
 describe('likes', () => {
   it('counts one like per user, unlikes, refuses anonymous callers, and tells gallery subscribers', async () => {
     const server = await startServer();

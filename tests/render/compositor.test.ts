@@ -73,6 +73,25 @@ describe('the compositor', () => {
     });
   }
 
+  it('blends a translucent layer over the layers queued below it, and one covering the whole canvas', async () => {
+    const red = await source('q-red', 32, 64, ['#e02010']);
+    const green = await source('q-green', 64, 64, ['#30c060']);
+    const grey = await source('q-grey', 64, 64, ['#a0a0a0']);
+    const { at } = await flatten({
+      width: 64,
+      height: 64,
+      background: '#2040a0',
+      layers: [
+        layer({ id: 'red', src: red }), // left half, queued (normal)
+        layer({ id: 'green', src: green, blend: 'darken', opacity: 0.5 }), // whole canvas
+        layer({ id: 'grey', src: grey, blend: 'difference', opacity: 0.25 }), // whole canvas again
+      ],
+    });
+    const stack = (base: string) => expected('difference', expected('darken', rgb(base), rgb('#30c060'), 0.5), rgb('#a0a0a0'), 0.25);
+    near(at(10, 30), stack('#e02010'));
+    near(at(50, 30), stack('#2040a0'));
+  });
+
   it('draws only visible layers with some opacity, bottom first', async () => {
     const red = await source('red', 32, 32, ['#ff0000']);
     const blue = await source('blue', 32, 32, ['#0000ff']);
