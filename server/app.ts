@@ -9,6 +9,8 @@ import type { Config } from './config.ts';
 import { Contributors } from './gallery/contributors.ts';
 import { Gallery } from './gallery/gallery.ts';
 import { Publisher } from './gallery/publisher.ts';
+import { Generation } from './generation/generation.ts';
+import { createProviders } from './generation/providers.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { galleryPages } from './http/gallery-pages.ts';
@@ -17,17 +19,20 @@ import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
+import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
 import { Compositor } from './render/compositor.ts';
 import { RenderSlots } from './render/render-slots.ts';
 import { GalleryBroadcaster, gallerySocketHandlers } from './realtime/gallery-socket.ts';
+import { serveGeneration } from './realtime/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
+import { MergeWorker } from './store/merge.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -43,6 +48,7 @@ export interface Atelier {
   readonly metrics: Metrics;
   readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
+  readonly generation: Generation;
   readonly gallery: Gallery;
   /** Credits users in rooms; the generation module calls `addContributor` for whoever starts a job. */
   readonly contributors: Contributors;
@@ -51,7 +57,8 @@ export interface Atelier {
 }
 
 export async function startAtelier(config: Config, logger: Logger): Promise<Atelier> {
-  const store = openStore(config);
+  const merger = new MergeWorker();
+  const store = openStore(config, merger);
   const metrics = createMetrics();
   const users = new Users(store.records, new TokenSigner(config.sessionSecret));
   const limiter = new MemoryRateLimiter();
@@ -83,10 +90,27 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   const directory = new RoomDirectory(store.records, store.docLog, registry);
   const admission = new RoomAdmission(directory, registry);
+  const generationLogger = logger.child({ module: 'generation' });
+  const generation = new Generation({
+    config: config.generation,
+    nodeId: config.nodeId,
+    // The embedded store belongs to this one process; a shared one (PostgreSQL) to many nodes.
+    soleNode: store.kind === 'sqlite',
+    jobs: store.jobs,
+    media,
+    registry,
+    providers: createProviders(config.generation, generationLogger),
+    limiter,
+    metrics,
+    logger: generationLogger,
+  });
+  await generation.recover();
 
   const contributors = new Contributors(store.gallery, logger.child({ module: 'gallery' }));
   registry.observe(contributors);
   registry.listen({ roomUnloaded: (room) => contributors.forget(room.id) });
+  // Whoever asks for a generation in a room is one of its authors.
+  generation.listen((job) => void contributors.addContributor(job.roomId, job.requestedBy));
   const gallery = new Gallery(
     store.gallery,
     new Publisher({
@@ -121,6 +145,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       sessionRoutes(users, limiter, { limit: config.limits.sessionsPerMinute, windowMs: minute }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       mediaRoutes(media),
+      uploadRoutes(directory, media, limiter, config.limits),
       galleryRoutes(gallery, limiter, {
         maxAgeSeconds: config.gallery.maxAgeSeconds,
         roomLimit: { limit: config.limits.roomsPerMinute, windowMs: minute },
@@ -139,7 +164,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     logger: realtimeLogger,
     metrics,
     corsOrigins: config.corsOrigins,
+    joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
+  serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger });
   const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics });
   registry.observe(socketIo);
   registry.observe(yjsWs);
@@ -148,7 +175,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   server.on('upgrade', (req, socket, head) => {
     // Socket.IO takes its own path; anything that is neither is refused.
     if (yjsWs.handleUpgrade(req, socket, head)) return;
-    if (!req.url?.startsWith('/socket.io/')) socket.destroy();
+    if (!req.url?.startsWith('/socket.io/')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -166,19 +193,24 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const close = () =>
     (closing ??= (async () => {
       server.close();
+      // Jobs stop first: their last results still reach the rooms, and their final state the store.
+      await generation.close();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       await registry.close();
       await store.close();
+      await merger.close();
       server.closeAllConnections();
       logger.info('atelier stopped');
     })());
 
-  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, gallery, contributors, close };
+  return {
+    config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, gallery, contributors, close,
+  };
 }
 
-function openStore(config: Config): Store {
+function openStore(config: Config, merger: MergeWorker): Store {
   if (config.databaseUrl) {
     throw new Error('DATABASE_URL (PostgreSQL) is not supported yet');
   }
-  return openSqliteStore(config.dataDir);
+  return openSqliteStore(config.dataDir, merger.merge);
 }

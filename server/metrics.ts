@@ -6,7 +6,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'atelier_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'atelier_' });
   const registers = [registry];
   return {
     registry,
@@ -70,6 +70,25 @@ export function createMetrics() {
       name: 'atelier_compaction_seconds',
       help: 'Duration of one doc log compaction',
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+    genJobs: new Counter({
+      name: 'atelier_gen_jobs_total',
+      help: 'Generation jobs finished, by provider and final status',
+      labelNames: ['provider', 'status'] as const,
+      registers,
+    }),
+    genJobSeconds: new Histogram({
+      name: 'atelier_gen_job_seconds',
+      help: 'Time from a job starting to run until it finished',
+      labelNames: ['provider'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    }),
+    genJobsActive: new Gauge({
+      name: 'atelier_gen_jobs_active',
+      help: 'Generation jobs on this node, waiting or running',
+      labelNames: ['state'] as const,
       registers,
     }),
     httpRequests: new Counter({

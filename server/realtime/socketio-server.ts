@@ -1,6 +1,7 @@
 // The Socket.IO transport: translates events into calls on rooms, checking
 // every argument where it enters, and fans room changes out to sockets.
 import type { Server as HttpServer } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
@@ -22,6 +23,7 @@ import type { Admitted, RoomAdmission } from '../rooms/admission.ts';
 import type { UpdateOrigin } from '../rooms/origin.ts';
 import type { Participant, Room, RoomObserver } from '../rooms/room.ts';
 import { readCookieToken } from '../auth/cookie.ts';
+import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
 export interface JoinedRoom {
   room: Room;
@@ -34,6 +36,8 @@ export interface SocketData {
   joining: Set<string>;
   bucket: TokenBucket;
   lastNotice: number;
+  /** A rate-limit notice held back by the throttle, sent when it allows. */
+  pendingNotice: NodeJS.Timeout | undefined;
 }
 
 export interface InterServerEvents {}
@@ -64,6 +68,8 @@ export interface SocketIoDeps {
 
 const TRANSPORT = 'socket.io';
 const NOTICE_INTERVAL_MS = 1000;
+/** How long shutdown waits for sockets to send what is queued for them. */
+const DRAIN_TIMEOUT_MS = 2000;
 /** Room channel names; a socket's own id is a channel too, which `except` relies on. */
 export const roomChannel = (roomId: string) => `room:${roomId}`;
 
@@ -76,9 +82,16 @@ export class SocketIoTransport implements RoomObserver {
   readonly io: AtelierServer;
   readonly #deps: SocketIoDeps;
   readonly #handlers: SocketHandlers[] = [];
+  readonly #coalescer = new WriteCoalescer();
+  readonly #sent;
 
   constructor(httpServer: HttpServer, deps: SocketIoDeps) {
     this.#deps = deps;
+    this.#sent = {
+      'yjs:sync': deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'yjs:sync' }),
+      'yjs:awareness': deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'yjs:awareness' }),
+      bytes: deps.metrics.bytesOut.labels({ transport: TRANSPORT }),
+    };
     this.io = new Server(httpServer, {
       serveClient: false,
       // Over engine.io's own limit the connection is closed; below it, an
@@ -105,8 +118,15 @@ export class SocketIoTransport implements RoomObserver {
     this.#broadcast(room, 'yjs:awareness', message, origin.source === 'connection' ? origin.connectionId : undefined);
   }
 
+  /**
+   * Disconnects every socket gracefully (each first sends what is queued for
+   * it, such as a last `gen:update`), then closes the server. `io.close()` on
+   * its own would discard whatever is still buffered.
+   */
   async close(): Promise<void> {
     this.io.disconnectSockets(true);
+    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+    while (this.io.engine.clientsCount > 0 && performance.now() < deadline) await delay(10);
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 
@@ -114,14 +134,20 @@ export class SocketIoTransport implements RoomObserver {
     const channel = roomChannel(room.id);
     const members = this.io.of('/').adapter.rooms.get(channel);
     if (!members) return;
-    const recipients = members.size - (except !== undefined && members.has(except) ? 1 : 0);
-    if (recipients <= 0) return;
+    const sockets = this.io.of('/').sockets;
+    let recipients = 0;
+    for (const id of members) {
+      if (id === except) continue;
+      recipients++;
+      this.#coalescer.hold(tcpSocketOf(sockets.get(id)?.conn));
+    }
+    if (recipients === 0) return;
     // One encoding for all recipients; `local` keeps Yjs traffic off any
     // cross-node adapter (the relay carries it with origins instead).
     const target = this.io.local.to(channel);
     (except === undefined ? target : target.except(except)).emit(event, room.id, message);
-    this.#deps.metrics.messagesOut.inc({ transport: TRANSPORT, type: event }, recipients);
-    this.#deps.metrics.bytesOut.inc({ transport: TRANSPORT }, recipients * message.byteLength);
+    this.#sent[event].inc(recipients);
+    this.#sent.bytes.inc(recipients * message.byteLength);
   }
 
   async #authenticate(socket: AtelierSocket): Promise<void> {
@@ -142,7 +168,8 @@ export class SocketIoTransport implements RoomObserver {
       joined: new Map(),
       joining: new Set(),
       bucket: new TokenBucket(this.#deps.limits.messagesPerSecond, this.#deps.limits.messageBurst),
-      lastNotice: 0,
+      lastNotice: -Infinity,
+      pendingNotice: undefined,
     };
   }
 
@@ -171,6 +198,7 @@ export class SocketIoTransport implements RoomObserver {
 
     socket.on('disconnect', () => {
       metrics.connections.dec({ transport: TRANSPORT });
+      clearTimeout(socket.data.pendingNotice);
       for (const roomId of [...socket.data.joined.keys()]) this.#leave(socket, roomId);
     });
     logger.debug({ socket: socket.id, user: socket.data.user?.id }, 'socket connected');
@@ -264,12 +292,26 @@ export class SocketIoTransport implements RoomObserver {
     this.#notify(socket, roomId, toWireError(err));
   }
 
-  /** Rate-limit notices go out at most once a second, so a flood cannot amplify itself. */
+  /**
+   * Rate-limit notices go out at most once a second, so a flood cannot amplify
+   * itself; one held back is sent when the throttle allows, because a client
+   * only resyncs what was dropped once it has been told.
+   */
   #notify(socket: AtelierSocket, roomId: string, error: WireError): void {
     this.#deps.metrics.errors.inc({ code: error.code });
-    const now = performance.now();
-    if (now - socket.data.lastNotice < NOTICE_INTERVAL_MS && error.code === 'rate_limited') return;
-    socket.data.lastNotice = now;
-    socket.emit('room:error', roomId, error);
+    if (error.code !== 'rate_limited') {
+      socket.emit('room:error', roomId, error);
+      return;
+    }
+    const { data } = socket;
+    if (data.pendingNotice) return;
+    const wait = data.lastNotice + NOTICE_INTERVAL_MS - performance.now();
+    const send = () => {
+      data.pendingNotice = undefined;
+      data.lastNotice = performance.now();
+      if (socket.connected) socket.emit('room:error', roomId, error);
+    };
+    if (wait <= 0) send();
+    else data.pendingNotice = setTimeout(send, wait);
   }
 }

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { StoredDoc } from '../store/doc-log.ts';
-import { MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
+import { type AwarenessEntry, encodeAwarenessEntries, MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
 import type { DocSaver } from './doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 
@@ -22,6 +22,8 @@ export interface RoomLimits {
 
 /** Awareness client ids one connection may hold (a tab has one; a few for reconnect races). */
 export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
+/** States in one awareness update: stock providers relay everyone's, so this bounds a room's presence echo. */
+export const MAX_AWARENESS_ENTRIES = 1000;
 
 export interface Participant {
   connectionId: string;
@@ -161,29 +163,48 @@ export class Room {
     }
   }
 
-  /** Handles one y-protocols awareness update from a participant. */
+  /**
+   * Handles one y-protocols awareness update from a participant. Entries for
+   * clients that belong to someone else are dropped: stale ones quietly (stock
+   * providers echo every state they hear), newer ones as forgeries.
+   */
   handleAwareness(connectionId: string, message: Uint8Array): void {
     const participant = this.#participant(connectionId);
-    let entries;
+    let entries: AwarenessEntry[];
     try {
-      entries = readAwarenessUpdate(message, MAX_AWARENESS_CLIENTS_PER_CONNECTION);
+      entries = readAwarenessUpdate(message, MAX_AWARENESS_ENTRIES);
     } catch (err) {
       throw new AppError('bad_request', (err as MalformedAwareness).message, { cause: err });
     }
+    const accepted: AwarenessEntry[] = [];
+    let forged = 0;
     let claimed = participant.awarenessClients.size;
     for (const entry of entries) {
-      if (entry.stateBytes > this.#deps.limits.maxAwarenessBytes) {
+      if (entry.json.length > this.#deps.limits.maxAwarenessBytes) {
         throw new AppError('too_large', `awareness state over ${this.#deps.limits.maxAwarenessBytes} bytes`);
       }
       const owner = this.#awarenessOwners.get(entry.clientId);
-      if (owner !== undefined && owner !== connectionId) {
-        throw new AppError('forbidden', `awareness client ${entry.clientId} belongs to another participant`);
+      if (owner === connectionId) {
+        accepted.push(entry);
+        continue;
       }
-      if (owner === undefined && !entry.removed && ++claimed > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
+      const known = this.awareness.meta.get(entry.clientId)?.clock;
+      // Applying it would change nothing: an echo of something we already have.
+      if (known !== undefined && entry.clock <= known) continue;
+      if (owner !== undefined) {
+        forged++;
+        continue;
+      }
+      if (!entry.removed && ++claimed > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
         throw new AppError('bad_request', 'too many awareness clients on one connection');
       }
+      accepted.push(entry);
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, message, this.#connectionOrigin(participant));
+    if (accepted.length > 0) {
+      const update = accepted.length === entries.length ? message : encodeAwarenessEntries(accepted);
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, this.#connectionOrigin(participant));
+    }
+    if (forged > 0) throw new AppError('forbidden', 'awareness states of other participants cannot be changed');
   }
 
   /** A change made by the server itself, stored and sent to everyone. */

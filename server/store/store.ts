@@ -1,4 +1,5 @@
 import type { DocLog } from './doc-log.ts';
+import type { JobStore } from './jobs.ts';
 import type { GalleryStore } from './gallery.ts';
 import type { RecordStore } from './records.ts';
 
@@ -7,6 +8,7 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly docLog: DocLog;
   readonly records: RecordStore;
+  readonly jobs: JobStore;
   readonly gallery: GalleryStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { type Api, api, startServer, waitFor } from '../helpers/server.ts';
+import { startJob } from '../generation/helpers.ts';
 import { addLayer, published, setCanvas, stripes } from './helpers.ts';
 
 /** Sessions for several people at once, each guaranteed. */
@@ -60,6 +61,21 @@ describe('contributors', () => {
     const again = await joinWithSocketIo(server.url, ann.token, room.id);
     const work = await published(again.socket, room.id, { title: 'World' });
     expect(work.authors.map((u) => u.name)).toEqual(['Ann', 'Bob', 'Gen']);
+  });
+
+  it('whoever starts a generation in the room is credited, even with no edit of their own', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, gen] = await sessions(http, ['Ann', 'Gen'] as const);
+    const { room } = await http.room(ann.token);
+    const a = await joinWithSocketIo(server.url, ann.token, room.id);
+    const g = await joinWithSocketIo(server.url, gen.token, room.id);
+    addLayer(a.doc, { id: 'l1', src: await stripes(server, 16, 16, ['#ffffff']) });
+    await waitFor(async () => (await server.contributors.list(room.id)).length === 1);
+    await startJob(g.socket, room.id, { prompt: 'a small test image', size: '256x256', provider: 'local' });
+    await waitFor(async () => (await server.contributors.list(room.id)).includes(gen.user.id));
+    const work = await published(a.socket, room.id, { title: 'Generated' });
+    expect(work.authors.map((u) => u.name)).toEqual(['Ann', 'Gen']);
   });
 
   it('server changes credit the user they name, but only in the prompt or the layers', async () => {
