@@ -58,6 +58,8 @@ export class Publisher {
     }
     const snapshot = this.#snapshot(room);
     await this.#checkSources(snapshot.layers);
+    const record = await deps.records.getRoom(room.id);
+    if (!record) throw new AppError('not_found', 'no such room');
 
     const rendering = await deps.slots.run(async () => {
       const started = performance.now();
@@ -75,8 +77,6 @@ export class Publisher {
       deps.media.put(rendering.png, 'png'),
       deps.media.put(rendering.thumbnail.webp, 'webp'),
     ]);
-    const record = await deps.records.getRoom(room.id);
-    if (!record) throw new AppError('not_found', 'no such room');
     const authorIds = await deps.contributors.list(room.id);
     // Whoever publishes is credited too, even if they only curated (a remix published as it came).
     if (!authorIds.includes(by.user.id)) authorIds.push(by.user.id);

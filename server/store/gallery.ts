@@ -4,14 +4,12 @@
 import type { Layer } from '../../shared/doc-schema.ts';
 import type { PublicUser } from '../../shared/protocol.ts';
 
-/** Everything publish records. */
-export interface NewWork {
+/** What every work has, as published and as read back. */
+export interface WorkBase {
   id: string;
   roomId: string;
   remixOf: string | null;
   publishedBy: string;
-  /** User ids, first contribution first; each must be a user. */
-  authorIds: readonly string[];
   title: string;
   description: string;
   prompt: string;
@@ -20,37 +18,30 @@ export interface NewWork {
   imageUrl: string;
   thumbUrl: string;
   placeholder: string;
+  createdAt: string;
+}
+
+/** Everything publish records. */
+export interface NewWork extends WorkBase {
+  /** User ids, first contribution first; each must be a user. */
+  authorIds: readonly string[];
   /** The whole layer stack as published, hidden layers included. */
   layers: readonly Layer[];
   /** The room's Yjs state at publish (Y.encodeStateAsUpdate). */
   state: Uint8Array;
-  createdAt: string;
 }
 
 /** The remixed-from work as seen from a remix: its title while it exists, only its id after. */
 export type ParentLink = { id: string; deleted: false; title: string } | { id: string; deleted: true };
 
-export interface WorkRecord {
-  id: string;
+export interface WorkRecord extends WorkBase {
   /** Insertion order: unique and increasing; the `new` feed's key. */
   seq: number;
-  roomId: string;
-  remixOf: string | null;
   /** Null when there is no `remixOf`, or it names no work this store ever held. */
   parent: ParentLink | null;
-  publishedBy: string;
   /** Current names and colours. */
   authors: PublicUser[];
-  title: string;
-  description: string;
-  prompt: string;
-  width: number;
-  height: number;
-  imageUrl: string;
-  thumbUrl: string;
-  placeholder: string;
   likes: number;
-  createdAt: string;
 }
 
 /** What is left of a deleted work: enough for remixes to say where they came from. */
