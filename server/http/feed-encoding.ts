@@ -1,8 +1,9 @@
 // Feed pages as JSON bytes with their ETag. A shared page's works are encoded
 // once; a signed-in caller's answer is those same encodings with `liked`
-// added to each, so the feed costs no full JSON encoding per request.
+// added to each, so the feed costs no JSON encoding and no hashing of the
+// body per request.
 import { createHash } from 'node:crypto';
-import type { GalleryPage, Work } from '../../shared/protocol.ts';
+import type { GalleryPage } from '../../shared/protocol.ts';
 
 export interface EncodedPage {
   body: Buffer;
@@ -10,8 +11,9 @@ export interface EncodedPage {
 }
 
 interface PageParts {
-  /** Each work's JSON, without `liked` and without its closing brace. */
-  items: string[];
+  /** Each work's JSON closed with `"liked":false}` and with `"liked":true}`. */
+  unliked: string[];
+  liked: string[];
   tail: string;
   shared: EncodedPage;
 }
@@ -23,23 +25,27 @@ export class FeedEncoder {
   encode(page: GalleryPage, liked: ReadonlySet<string> | null): EncodedPage {
     const parts = this.#partsOf(page);
     if (liked === null) return parts.shared;
-    const items = parts.items.map((open, i) => `${open},"liked":${liked.has(page.items[i]!.id)}}`);
-    return withEtag(Buffer.from(`{"items":[${items.join(',')}]${parts.tail}`));
+    const marks = page.items.map((work) => liked.has(work.id));
+    const items = marks.map((mark, i) => (mark ? parts.liked[i] : parts.unliked[i]));
+    // The body follows from the shared page and which of its works are liked: so does the tag.
+    const tag = createHash('sha1').update(parts.shared.etag).update(marks.map(Number).join('')).digest('base64url');
+    return { body: Buffer.from(`{"items":[${items.join(',')}]${parts.tail}`), etag: `"${tag}"` };
   }
 
   #partsOf(page: GalleryPage): PageParts {
     let parts = this.#parts.get(page);
     if (!parts) {
-      const items = page.items.map((work: Work) => JSON.stringify(work).slice(0, -1));
+      const open = page.items.map((work) => JSON.stringify(work).slice(0, -1));
       const tail = `,"nextCursor":${JSON.stringify(page.nextCursor)}}`;
-      const shared = withEtag(Buffer.from(`{"items":[${items.map((open) => open + '}').join(',')}]${tail}`));
-      parts = { items, tail, shared };
+      const body = Buffer.from(`{"items":[${open.map((o) => o + '}').join(',')}]${tail}`);
+      parts = {
+        unliked: open.map((o) => o + ',"liked":false}'),
+        liked: open.map((o) => o + ',"liked":true}'),
+        tail,
+        shared: { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` },
+      };
       this.#parts.set(page, parts);
     }
     return parts;
   }
-}
-
-function withEtag(body: Buffer): EncodedPage {
-  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }

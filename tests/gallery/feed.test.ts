@@ -111,6 +111,15 @@ describe('the gallery feed', () => {
     const mine = await http.request('GET', '/api/gallery', { token: ann.token });
     expect(mine.headers.get('cache-control')).toBe('private, max-age=7');
     expect(((await mine.json()) as GalleryPage).items.every((w) => w.liked === false)).toBe(true);
+    // Their ETag follows their likes too.
+    const mineTag = mine.headers.get('etag')!;
+    expect(mineTag).not.toBe(changed.headers.get('etag'));
+    expect((await http.request('GET', '/api/gallery', { token: ann.token, headers: { 'If-None-Match': mineTag, 'Cache-Control': 'max-age=0' } })).status).toBe(304);
+    const newest = ((await changed.json()) as GalleryPage).items[0]!;
+    await http.json('POST', `/api/works/${newest.id}/like`, { token: ann.token, expect: 200 });
+    const liked = await http.request('GET', '/api/gallery', { token: ann.token, headers: { 'If-None-Match': mineTag, 'Cache-Control': 'max-age=0' } });
+    expect(liked.status).toBe(200);
+    expect(((await liked.json()) as GalleryPage).items.map((w) => w.liked)).toEqual([true, false]);
     const defaults = await startServer(many);
     expect((await api(defaults.url).request('GET', '/api/gallery')).headers.get('cache-control')).toBe('public, max-age=5');
   });
