@@ -11,9 +11,10 @@ export interface EncodedPage {
 }
 
 interface PageParts {
-  /** Each work's JSON closed with `"liked":false}` and with `"liked":true}`. */
-  unliked: string[];
-  liked: string[];
+  /** Each work's JSON without its closing brace. */
+  open: string[];
+  /** The same closed with `"liked":false}` and with `"liked":true}`, made on the first signed-in request. */
+  marked?: { unliked: string[]; liked: string[] };
   tail: string;
   shared: EncodedPage;
 }
@@ -25,8 +26,12 @@ export class FeedEncoder {
   encode(page: GalleryPage, liked: ReadonlySet<string> | null): EncodedPage {
     const parts = this.#partsOf(page);
     if (liked === null) return parts.shared;
+    const marked = (parts.marked ??= {
+      unliked: parts.open.map((o) => o + ',"liked":false}'),
+      liked: parts.open.map((o) => o + ',"liked":true}'),
+    });
     const marks = page.items.map((work) => liked.has(work.id));
-    const items = marks.map((mark, i) => (mark ? parts.liked[i] : parts.unliked[i]));
+    const items = marks.map((mark, i) => (mark ? marked.liked[i] : marked.unliked[i]));
     // The body follows from the shared page and which of its works are liked: so does the tag.
     const tag = createHash('sha1').update(parts.shared.etag).update(marks.map(Number).join('')).digest('base64url');
     return { body: Buffer.from(`{"items":[${items.join(',')}]${parts.tail}`), etag: `"${tag}"` };
@@ -39,8 +44,7 @@ export class FeedEncoder {
       const tail = `,"nextCursor":${JSON.stringify(page.nextCursor)}}`;
       const body = Buffer.from(`{"items":[${open.map((o) => o + '}').join(',')}]${tail}`);
       parts = {
-        unliked: open.map((o) => o + ',"liked":false}'),
-        liked: open.map((o) => o + ',"liked":true}'),
+        open,
         tail,
         shared: { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` },
       };
