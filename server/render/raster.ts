@@ -13,11 +13,13 @@
 // Pieces queue up and reach the whole canvas in one libvips composite.
 import sharp from 'sharp';
 import type { BlendMode } from '../../shared/doc-schema.ts';
-import { assertNever } from '../rooms/origin.ts';
 import { sharpBlend } from './blend.ts';
 import { intersect, type Rect } from './layer-placement.ts';
 import type { Piece } from './layer-piece.ts';
 import { copyRect } from './pixels.ts';
+
+/** The colour each mode linear in Cs leaves the backdrop unchanged with. */
+const NEUTRAL: Partial<Record<BlendMode, 0 | 255>> = { multiply: 255, screen: 0 };
 
 /** A piece as libvips will take it. */
 interface Overlay {
@@ -49,24 +51,12 @@ export class Raster {
       this.#pending.push({ pixels: rgba, channels: 4, rect, blend });
       return;
     }
-    switch (blend) {
-      case 'multiply':
-        this.#pending.push({ pixels: towardsNeutral(rgba, 255), channels: 3, rect, blend });
-        return;
-      case 'screen':
-        this.#pending.push({ pixels: towardsNeutral(rgba, 0), channels: 3, rect, blend });
-        return;
-      case 'overlay':
-      case 'darken':
-      case 'lighten':
-      case 'soft-light':
-      case 'hard-light':
-      case 'difference':
-        this.#pending.push({ pixels: await this.#mixed(piece), channels: 3, rect, blend: 'normal' });
-        return;
-      default:
-        return assertNever(blend);
+    const neutral = NEUTRAL[blend];
+    if (neutral !== undefined) {
+      this.#pending.push({ pixels: towardsNeutral(rgba, neutral), channels: 3, rect, blend });
+      return;
     }
+    this.#pending.push({ pixels: await this.#mixed(piece), channels: 3, rect, blend: 'normal' });
   }
 
   /** The canvas with every piece drawn so far. */
