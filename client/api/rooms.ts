@@ -1,6 +1,13 @@
 // Room, gallery and work requests (DESIGN.md §3, §6).
-import type { CreateRoomResponse, GetRoomResponse, RoomInfo, UploadMediaResponse } from '../../shared/protocol.ts';
-import type { GalleryPage, LikeResponse, RemixResponse, Work } from '../realtime/pending-protocol.ts';
+import type {
+  CreateRoomResponse,
+  GalleryPage,
+  GetRoomResponse,
+  LikeResponse,
+  RoomInfo,
+  UploadMediaResponse,
+  Work,
+} from '../../shared/protocol.ts';
 import { request } from './http.ts';
 import { ensureSession } from './session.ts';
 
@@ -49,9 +56,9 @@ export async function setLiked(workId: string, liked: boolean): Promise<LikeResp
   return request<LikeResponse>(liked ? 'POST' : 'DELETE', `/api/works/${encodeURIComponent(workId)}/like`);
 }
 
-export async function remixWork(workId: string): Promise<RemixResponse> {
+export async function remixWork(workId: string): Promise<CreateRoomResponse> {
   await ensureSession();
-  return request<RemixResponse>('POST', `/api/works/${encodeURIComponent(workId)}/remix`);
+  return request<CreateRoomResponse>('POST', `/api/works/${encodeURIComponent(workId)}/remix`);
 }
 
 /** The share link for an invite code. */

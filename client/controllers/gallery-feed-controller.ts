@@ -3,7 +3,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { describeError } from '../api/http.ts';
 import { fetchGallery, setLiked } from '../api/rooms.ts';
-import type { AppSocket, Work } from '../realtime/pending-protocol.ts';
+import type { Work } from '../../shared/protocol.ts';
+import type { AtelierClientSocket } from '../realtime/socketio-provider.ts';
 import { SocketController } from './socket-controller.ts';
 
 export type FeedSort = 'new' | 'top';
@@ -132,7 +133,7 @@ export class GalleryFeedController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  #subscribe(socket: AppSocket): void {
+  #subscribe(socket: AtelierClientSocket): void {
     socket.on('gallery:published', this.#onPublished);
     socket.on('gallery:liked', this.#onLiked);
     socket.on('gallery:deleted', this.#onDeleted);

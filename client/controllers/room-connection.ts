@@ -7,7 +7,6 @@ import * as Y from 'yjs';
 import { describeError } from '../api/http.ts';
 import { ensureSession, onSessionChange } from '../api/session.ts';
 import type { Job, PublicUser, Role, RoomInfo, WireError } from '../../shared/protocol.ts';
-import type { AppSocket } from '../realtime/pending-protocol.ts';
 import { acquireSocket, releaseSocket } from '../realtime/socket-connection.ts';
 import { type AtelierClientSocket, type ProviderStatus, SocketIoProvider } from '../realtime/socketio-provider.ts';
 
@@ -15,7 +14,7 @@ export interface RoomSetup {
   roomId: string;
   doc: Y.Doc;
   provider: SocketIoProvider;
-  socket: AppSocket;
+  socket: AtelierClientSocket;
   me: PublicUser;
 }
 
@@ -85,8 +84,7 @@ export class RoomConnection implements ReactiveController {
     const socket = acquireSocket(token);
     const doc = new Y.Doc();
     const options = this.#options.invite ? { invite: this.#options.invite } : {};
-    // The provider only needs the base event map; the app's map extends it.
-    const provider = new SocketIoProvider(socket as unknown as AtelierClientSocket, this.#options.roomId, doc, options);
+    const provider = new SocketIoProvider(socket, this.#options.roomId, doc, options);
     provider.awareness.setLocalStateField('user', { id: me.id, name: me.name, color: me.color, colorLight: lightColor(me.color) });
     provider.on('status', (status) => {
       this.status = status;

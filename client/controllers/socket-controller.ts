@@ -3,20 +3,20 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { describeError } from '../api/http.ts';
 import { ensureSession } from '../api/session.ts';
-import type { AppSocket } from '../realtime/pending-protocol.ts';
+import type { AtelierClientSocket } from '../realtime/socketio-provider.ts';
 import { acquireSocket, releaseSocket } from '../realtime/socket-connection.ts';
 
 export class SocketController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
-  readonly #onReady: (socket: AppSocket) => void;
-  socket: AppSocket | null = null;
+  readonly #onReady: (socket: AtelierClientSocket) => void;
+  socket: AtelierClientSocket | null = null;
   connected = false;
   /** Why there is no socket (the session could not be made), for the page to show. */
   error: string | null = null;
   #generation = 0;
 
   /** `onReady` runs each time the element gets a socket (after every hostConnected). */
-  constructor(host: ReactiveControllerHost, onReady: (socket: AppSocket) => void = () => {}) {
+  constructor(host: ReactiveControllerHost, onReady: (socket: AtelierClientSocket) => void = () => {}) {
     this.#host = host;
     this.#onReady = onReady;
     host.addController(this);

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Work } from '../realtime/pending-protocol.ts';
+import type { Work } from '../../shared/protocol.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';

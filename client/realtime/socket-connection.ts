@@ -1,17 +1,17 @@
 // One Socket.IO connection per page, shared by every controller that needs it
 // and closed when the last one lets go. socket.io-client reconnects by itself.
 import { io } from 'socket.io-client';
-import type { AppSocket } from './pending-protocol.ts';
+import type { AtelierClientSocket } from './socketio-provider.ts';
 
-let shared: { socket: AppSocket; token: string; users: number } | null = null;
+let shared: { socket: AtelierClientSocket; token: string; users: number } | null = null;
 
-export function acquireSocket(token: string): AppSocket {
+export function acquireSocket(token: string): AtelierClientSocket {
   if (shared && shared.token !== token) {
     shared.socket.disconnect();
     shared = null;
   }
   if (!shared) {
-    const socket: AppSocket = io({
+    const socket: AtelierClientSocket = io({
       auth: { token },
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
@@ -23,7 +23,7 @@ export function acquireSocket(token: string): AppSocket {
   return shared.socket;
 }
 
-export function releaseSocket(socket: AppSocket): void {
+export function releaseSocket(socket: AtelierClientSocket): void {
   if (!shared || shared.socket !== socket) return;
   shared.users--;
   if (shared.users > 0) return;

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { PublishRequest } from '../realtime/pending-protocol.ts';
+import type { PublishWorkBody } from '../../shared/protocol.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles, dialogStyles } from '../ui/styles.ts';
 
@@ -38,7 +38,7 @@ export class PublishDialog extends LitElement {
   /** Suggested title (the room's). */
   @property() suggestedTitle = '';
   /** Sends the request; resolves with an error message or null on success. */
-  @property({ attribute: false }) publish: (request: PublishRequest) => Promise<string | null> = async () => 'Not connected.';
+  @property({ attribute: false }) publish: (request: PublishWorkBody) => Promise<string | null> = async () => 'Not connected.';
   @state() private busy = false;
   @state() private error: string | null = null;
   @state() private descriptionLength = 0;

@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { ROOTS } from '../../shared/doc-schema.ts';
-import { canEdit, type GenParams } from '../../shared/protocol.ts';
+import { canEdit, type GenParams, type PublishWorkBody, type Work } from '../../shared/protocol.ts';
 import { describeError } from '../api/http.ts';
 import { updateRoom, uploadImage } from '../api/rooms.ts';
 import { navigate } from '../app/router.ts';
@@ -12,7 +12,6 @@ import { RoomConnection } from '../controllers/room-connection.ts';
 import { UndoController } from '../controllers/undo-controller.ts';
 import { addLayer, discardCandidate, fittedLayer, moveLayer, placeCandidate, removeLayer, updateLayer } from '../doc/layers.ts';
 import { LOCAL_ORIGIN } from '../doc/local-origin.ts';
-import type { PublishRequest, Work } from '../realtime/pending-protocol.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles } from '../ui/styles.ts';
 import '../app/user-menu.ts';
@@ -393,7 +392,7 @@ export class RoomPage extends LitElement {
     return result.ok ? null : result.error.message;
   };
 
-  #publish = async (request: PublishRequest): Promise<string | null> => {
+  #publish = async (request: PublishWorkBody): Promise<string | null> => {
     const setup = this.#connection?.setup;
     if (!setup) return 'Not connected to the room.';
     const result = await emitWithAck<{ work: Work }>(

@@ -4,7 +4,7 @@ import { ApiError, describeError } from '../api/http.ts';
 import { fetchRemixes, fetchWork, remixWork, setLiked } from '../api/rooms.ts';
 import { navigate } from '../app/router.ts';
 import { likedWorks } from '../controllers/gallery-feed-controller.ts';
-import type { Work } from '../realtime/pending-protocol.ts';
+import type { Work } from '../../shared/protocol.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles, pageStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';

@@ -155,8 +155,7 @@ describeInBrowser('room in the browser', (browser) => {
     // Every control in the room has an accessible name.
     expect(await unnamedControls(a.page)).toEqual([]);
 
-    // Until the gallery branch lands, the home page's feed request is a 404.
-    for (const person of [a, b, viewer]) expect(person.errors.filter((e) => e !== 'http 404: /api/gallery')).toEqual([]);
+    for (const person of [a, b, viewer]) expect(person.errors).toEqual([]);
     await Promise.all([a.context.close(), b.context.close(), viewer.context.close()]);
   }, 120_000);
 
