@@ -13,7 +13,7 @@ const BLUE: [number, number, number] = [0x33, 0x66, 0xcc];
 const isColour = (pixel: readonly number[], rgb: readonly number[], tolerance = 3) => rgb.every((v, i) => Math.abs(v - pixel[i]!) <= tolerance);
 
 describeInBrowser('room in the browser', (browser) => {
-  test('co-edit the prompt, place a layer, change its opacity, undo; a viewer cannot type', async () => {
+  test('co-edit the prompt, generate, place, change opacity, undo, publish; a viewer cannot type', async () => {
     const fake = await startFakeOpenAi();
     const atelier = await startServer({ OPENAI_API_KEY: FAKE_KEY, OPENAI_BASE_URL: fake.baseUrl });
     const a = await newPerson(browser(), atelier.url);
@@ -140,6 +140,23 @@ describeInBrowser('room in the browser', (browser) => {
     fake.release();
     expect(await b.page.locator('candidate-tray [data-candidate-id]').count()).toBe(0);
 
+    // Every control in the room has an accessible name.
+    expect(await unnamedControls(a.page)).toEqual([]);
+
+    // A publishes and lands on the work's page; B's gallery shows it first.
+    await a.page.getByRole('button', { name: 'Publish' }).click();
+    await a.page.locator('publish-dialog input[name="title"]').fill('Lighthouse, together');
+    await a.page.locator('publish-dialog button', { hasText: 'Publish' }).click();
+    await a.page.waitForURL(/\/g\/[A-Za-z0-9_-]{22}$/);
+    const workId = new URL(a.page.url()).pathname.split('/')[2]!;
+    await a.page.locator('work-page h1', { hasText: 'Lighthouse, together' }).waitFor();
+    await shot(a.page, 'room-09-a-published');
+    const galleryTab = await b.context.newPage();
+    await galleryTab.goto('/');
+    await galleryTab.locator('work-card article').first().waitFor();
+    expect(await galleryTab.locator('work-card article').first().getAttribute('data-work-id')).toBe(workId);
+    await shot(galleryTab, 'room-10-b-gallery-shows-it-first');
+
     // The viewer sees everything but cannot type or change layers.
     await viewer.page.locator('prompt-editor .cm-content', { hasText: 'oil painting' }).waitFor();
     expect(await viewer.page.locator('prompt-editor .cm-content').getAttribute('contenteditable')).toBe('false');
@@ -149,11 +166,8 @@ describeInBrowser('room in the browser', (browser) => {
     expect(await viewer.page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
     expect(await viewer.page.locator('layer-panel button[aria-label^="Delete"]').first().isDisabled()).toBe(true);
     await viewer.page.getByText('You are watching this room').waitFor();
-    await shot(viewer.page, 'room-09-viewer-read-only');
+    await shot(viewer.page, 'room-11-viewer-read-only');
     expect(outsider.doc.getText('prompt').toString()).not.toContain('vandalism');
-
-    // Every control in the room has an accessible name.
-    expect(await unnamedControls(a.page)).toEqual([]);
 
     for (const person of [a, b, viewer]) expect(person.errors).toEqual([]);
     await Promise.all([a.context.close(), b.context.close(), viewer.context.close()]);
@@ -169,7 +183,7 @@ describeInBrowser('room in the browser', (browser) => {
     await visitor.page.getByRole('heading', { name: 'This room does not exist' }).waitFor();
     await visitor.page.goto(`/r/${room.id}`);
     await visitor.page.getByRole('heading', { name: 'This room is private' }).waitFor();
-    await shot(visitor.page, 'room-10-private');
+    await shot(visitor.page, 'room-12-private');
     // With the view invite the same person gets in, read-only.
     await visitor.page.goto(`/r/${room.id}?invite=${invites.view}`);
     await visitor.page.getByText('You are watching this room').waitFor();
