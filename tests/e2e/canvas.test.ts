@@ -1,7 +1,10 @@
 // The canvas preview in Chromium draws what the server compositor draws: each
 // blend mode at partial opacity matches the W3C maths (which tests/client/
-// blend.test.ts ties to libvips), and transforms land where the geometry says.
+// blend.test.ts ties to libvips), transforms land where the geometry says, and
+// a published composite agrees with the canvas at a grid of points.
+import sharp from 'sharp';
 import { expect, test } from 'vitest';
+import type { PublishAck } from '../../shared/protocol.ts';
 import { BLEND_MODES } from '../../shared/doc-schema.ts';
 import { compositePixel, type Rgba } from '../../client/render/blend.ts';
 import { contains } from '../../client/render/geometry.ts';
@@ -67,6 +70,33 @@ describeInBrowser('canvas preview', (browser) => {
       expect(near(pixel, inside ? top : base, 3), `${p.x},${p.y} ${inside ? 'inside' : 'outside'}: ${pixel}`).toBe(true);
     }
     await shot(viewer.page, 'canvas-02-transform');
+
+    // Published, the server's composite agrees with the canvas pixel for pixel
+    // (away from the layer's edges, where resampling differs by design).
+    writer.doc.transact(() => {
+      topMap().set('blend', 'soft-light');
+      topMap().set('opacity', 0.7);
+    });
+    await waitFor(async () => near(await canvasPixel(viewer.page, 428, 328), compositePixel(base, top, 'soft-light', 0.7), 3), 10_000, 'soft-light drawn');
+    const published = (await writer.socket.timeout(20_000).emitWithAck('work:publish', room.id, { title: 'Agreement' })) as PublishAck;
+    if (!published.ok) throw new Error(published.error.message);
+    const png = await sharp(Buffer.from(await (await fetch(atelier.url + published.work.imageUrl)).arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    const serverPixel = (x: number, y: number) => {
+      const i = (y * png.info.width + x) * png.info.channels;
+      return [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+    };
+    let compared = 0;
+    for (let y = 16; y < 1024; y += 48) {
+      for (let x = 16; x < 1024; x += 48) {
+        const inside = contains(placement, 512, 512, { x, y });
+        const nearEdge = [-6, 6].some((d) => contains(placement, 512, 512, { x: x + d, y }) !== inside || contains(placement, 512, 512, { x, y: y + d }) !== inside);
+        if (nearEdge) continue;
+        const client = await canvasPixel(viewer.page, x, y);
+        expect(near(client, serverPixel(x, y), 4), `${x},${y}: canvas ${client} vs server ${serverPixel(x, y)}`).toBe(true);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(350);
     expect(viewer.errors).toEqual([]);
     await viewer.context.close();
   }, 120_000);
