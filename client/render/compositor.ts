@@ -30,20 +30,25 @@ export function drawStack(
   /** The image to draw for a layer, given how many device pixels wide it will be. */
   imageFor: (src: string, widthPx: (naturalWidth: number) => number) => Drawable | 'loading' | 'missing',
   zoom: number,
-  /** The stack below `layers`, already drawn at this size; else the background. */
-  base?: CanvasImageSource,
+  /**
+   * `base`: the stack below `layers`, already drawn at this size, instead of
+   * the background. `onto`: draw over what the canvas already holds.
+   */
+  start: { base?: CanvasImageSource; onto?: boolean } = {},
 ): DrawResult {
   ctx.save();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.globalAlpha = 1;
   ctx.globalCompositeOperation = 'source-over';
-  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-  if (base) ctx.drawImage(base, 0, 0);
+  if (!start.onto) {
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    if (start.base) ctx.drawImage(start.base, 0, 0);
+  }
   ctx.setTransform(zoom, 0, 0, zoom, 0, 0);
   ctx.beginPath();
   ctx.rect(0, 0, meta.width, meta.height);
   ctx.clip();
-  if (!base) {
+  if (!start.base && !start.onto) {
     ctx.fillStyle = meta.background;
     ctx.fillRect(0, 0, meta.width, meta.height);
   }

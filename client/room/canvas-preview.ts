@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { type CanvasMeta, CANVAS_DEFAULTS, type Layer, SCALE_LIMITS } from '../../shared/doc-schema.ts';
 import type { Participant } from '../controllers/presence-controller.ts';
 import type { LayerEntry, LayerPatch } from '../doc/layers.ts';
-import { drawStack } from '../render/compositor.ts';
+import { StackCache } from '../render/stack-cache.ts';
 import { centre, contains, corners, normaliseDegrees, type Point, scaledAboutCentre } from '../render/geometry.ts';
 import { imageFailed, imageForWidth, onImageReady, peekImage } from '../render/image-cache.ts';
 import { baseStyles } from '../ui/styles.ts';
@@ -16,7 +16,7 @@ type Gesture =
 
 const LIVE_UPDATE_MS = 40;
 const HANDLE_PX = 11;
-const PROGRESS_MS = 500;
+const PROGRESS_MS = 120;
 
 /**
  * The canvas: the layer stack rendered as the server composites it, and
@@ -131,16 +131,14 @@ export class CanvasPreview extends LitElement {
   #pendingLive: LayerUpdateDetail | null = null;
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
   #completeMarked = false;
-  #lastSignatures: string[] = [];
-  #lastChanged = -1;
-  #prefix: { key: string; count: number; canvas: HTMLCanvasElement } | null = null;
+  readonly #stack = new StackCache();
   #stopImages: (() => void) | null = null;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * Images arrive one by one: redraw at once when the last one of the stack
-   * is in, and meanwhile only every PROGRESS_MS, so twenty layers do not cost
-   * twenty full redraws.
+   * is in, and meanwhile at most every PROGRESS_MS (each redraw composites the
+   * newly arrived bottom layers onto the stack cache once).
    */
   #onImageReady = (): void => {
     const loading = this.layers.some((l) => l.valid && l.layer.visible && !peekImage(l.layer.src) && !imageFailed(l.layer.src));
@@ -224,11 +222,8 @@ export class CanvasPreview extends LitElement {
       if (!image) return imageFailed(src) ? ('missing' as const) : ('loading' as const);
       return { source: imageForWidth(src, widthPx(image.width)) ?? image.bitmap, width: image.width, height: image.height };
     };
-    const prefix = this.#stablePrefix(layers, zoom, width, height, imageFor);
-    const result = prefix
-      ? drawStack(ctx, this.meta, layers.slice(prefix.count), imageFor, zoom, prefix.canvas)
-      : drawStack(ctx, this.meta, layers, imageFor, zoom);
-    if (prefix) result.drawn += prefix.count;
+    const settled = (layer: Layer) => !layer.visible || layer.opacity <= 0 || peekImage(layer.src) !== null || imageFailed(layer.src);
+    const result = this.#stack.draw(ctx, this.meta, layers, imageFor, zoom, settled);
     this.dataset.drawMs = (performance.now() - started).toFixed(1);
     this.dataset.drawn = String(result.drawn);
     this.dataset.pending = String(result.pending);
@@ -240,39 +235,6 @@ export class CanvasPreview extends LitElement {
       }
       this.dispatchEvent(new CustomEvent('canvas-rendered', { detail: result }));
     }
-  }
-
-  /**
-   * While one layer keeps changing (a drag, a slider, someone else's drag),
-   * the layers below it are drawn once into a cached canvas and reused.
-   * Layers above it are redrawn each time: their blending depends on it.
-   */
-  #stablePrefix(
-    layers: Layer[],
-    zoom: number,
-    width: number,
-    height: number,
-    imageFor: Parameters<typeof drawStack>[3],
-  ): { count: number; canvas: HTMLCanvasElement } | null {
-    const signatures = layers.map((l) => `${JSON.stringify(l)}:${peekImage(l.src) ? 1 : 0}`);
-    let changed = 0;
-    while (changed < signatures.length && signatures[changed] === this.#lastSignatures[changed]) changed++;
-    const sameLayerAgain = changed > 0 && changed === this.#lastChanged && signatures.length === this.#lastSignatures.length;
-    this.#lastSignatures = signatures;
-    this.#lastChanged = changed;
-    if (!sameLayerAgain) return null;
-    const key = `${width}x${height}:${zoom}:${this.meta.background}:${signatures.slice(0, changed).join('|')}`;
-    if (this.#prefix?.key !== key) {
-      const canvas = this.#prefix?.canvas ?? document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = height;
-      const ctx = canvas.getContext('2d');
-      if (!ctx) return null;
-      const result = drawStack(ctx, this.meta, layers.slice(0, changed), imageFor, zoom);
-      if (result.pending > 0) return null;
-      this.#prefix = { key, count: changed, canvas };
-    }
-    return this.#prefix;
   }
 
   /** The natural size of a layer's image, when loaded. */
