@@ -73,7 +73,7 @@ async function decode(src: string): Promise<ImageBitmap> {
  * smallest halving still at least that wide (started in the background; the
  * full image stands in until it is ready).
  */
-export function imageForWidth(src: string, widthPx: number): CanvasImageSource | null {
+export function imageForWidth(src: string, widthPx: number, options: { waitForCopy?: boolean } = {}): CanvasImageSource | null {
   const entry = entries.get(src);
   if (entry?.state !== 'loaded') {
     if (!entry) void loadImage(src);
@@ -99,7 +99,8 @@ export function imageForWidth(src: string, widthPx: number): CanvasImageSource |
       () => entry.levels.delete(level),
     );
   }
-  // Until the smaller copy is ready, the nearest one made so far.
+  // Until the smaller copy is ready, the nearest one made so far (or nothing).
+  if (options.waitForCopy) return null;
   for (let l = level - 1; l > 0; l--) {
     const other = entry.levels.get(l);
     if (other instanceof ImageBitmap) return other;

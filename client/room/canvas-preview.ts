@@ -16,7 +16,7 @@ type Gesture =
 
 const LIVE_UPDATE_MS = 40;
 const HANDLE_PX = 11;
-const PROGRESS_MS = 120;
+const PROGRESS_MS = 250;
 
 /**
  * The canvas: the layer stack rendered as the server composites it, and

@@ -32,6 +32,8 @@ export class LayerThumb extends LitElement {
   @property() src = '';
   @query('canvas') private canvas!: HTMLCanvasElement;
   #stop: (() => void) | null = null;
+  /** What was drawn last: every image arriving in the room wakes every thumbnail. */
+  #drawn: CanvasImageSource | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -61,8 +63,12 @@ export class LayerThumb extends LitElement {
     const fit = Math.min(canvas.width / image.width, canvas.height / image.height);
     const w = image.width * fit;
     const h = image.height * fit;
+    // The small copy only: drawing the full image this small costs more than the whole thumbnail list.
+    const source = imageForWidth(this.src, w * 2, { waitForCopy: true });
+    if (!source || source === this.#drawn) return;
+    this.#drawn = source;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(imageForWidth(this.src, w) ?? image.bitmap, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
+    ctx.drawImage(source, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
   }
 }
 
