@@ -94,6 +94,17 @@ export class CanvasPreview extends LitElement {
         font: 600 12px var(--font);
         fill: white;
       }
+      .hint {
+        position: absolute;
+        left: 50%;
+        bottom: -2.1rem;
+        transform: translateX(-50%);
+        margin: 0;
+        white-space: nowrap;
+        font-size: 0.75rem;
+        color: var(--ink-3);
+        pointer-events: none;
+      }
       .empty {
         position: absolute;
         inset: 0;
@@ -458,6 +469,9 @@ export class CanvasPreview extends LitElement {
       >
         <canvas aria-hidden="true"></canvas>
         ${this.#overlay()}
+        ${this.editable && this.selectedId
+          ? html`<p class="hint" aria-hidden="true">Drag to move · corners scale · top handle rotates (Shift snaps) · arrows nudge · Delete removes</p>`
+          : nothing}
         ${visibleCount === 0
           ? html`<div class="empty"><div><strong>${this.layers.length ? 'Every layer is hidden' : 'An empty canvas'}</strong>${this.editable ? 'Generate an image, or drop one here.' : 'Nothing has been placed yet.'}</div></div>`
           : nothing}

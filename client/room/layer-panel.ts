@@ -67,6 +67,7 @@ export class LayerPanel extends LitElement {
         margin: 0;
         padding: 0;
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: 0.35rem;
         overflow: auto;
         min-height: 0;
@@ -148,8 +149,14 @@ export class LayerPanel extends LitElement {
       layer-thumb.hidden-layer {
         opacity: 0.4;
       }
+      .name .label,
       .name small {
         display: block;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .name small {
         color: var(--ink-3);
         font-size: 0.74rem;
       }
@@ -353,7 +360,7 @@ export class LayerPanel extends LitElement {
               @click=${() => this.#select(selected ? null : entry.id)}
               @dblclick=${() => this.editable && entry.valid && this.#startRename(entry.id)}
             >
-              ${name}
+              <span class="label">${name}</span>
               ${entry.valid
                 ? html`<small>${BLEND_LABELS[entry.layer.blend]} · ${Math.round(entry.layer.opacity * 100)}%</small>`
                 : html`<small class="invalid">Not drawn: ${entry.reason}</small>`}
