@@ -8,21 +8,16 @@ import type { PublishAck } from '../../shared/protocol.ts';
 import { BLEND_MODES } from '../../shared/doc-schema.ts';
 import { compositePixel, type Rgba } from '../../client/render/blend.ts';
 import { contains } from '../../client/render/geometry.ts';
-import { joinWithSocketIo } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { waitFor } from '../helpers/server.ts';
 import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
-import { addLayerMap, solidImage } from './helpers/room-fixtures.ts';
+import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
 
 const near = (a: readonly number[], b: readonly number[], tolerance: number) => a.slice(0, 3).every((v, i) => Math.abs(v - b[i]!) <= tolerance);
 
 describeInBrowser('canvas preview', (browser) => {
   test('blend modes, opacity and transforms match the compositor', async () => {
-    const atelier = await startServer();
-    const http = api(atelier.url);
-    const owner = await http.session('Owner');
-    const { room } = await http.room(owner.token);
-    const writer = await joinWithSocketIo(atelier.url, owner.token, room.id);
+    const { atelier, owner, room, writer } = await ownedRoom();
     const base: Rgba = [40, 90, 200, 255];
     const top: Rgba = [230, 180, 20, 255];
     const layer = (id: string, src: string, extra: Record<string, unknown>) => ({

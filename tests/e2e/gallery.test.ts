@@ -5,10 +5,9 @@
 import { expect, test } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck } from '../../shared/protocol.ts';
-import { joinWithSocketIo } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { startServer, waitFor } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, shot, unnamedControls } from './helpers/browser.ts';
-import { addLayerMap, solidImage } from './helpers/room-fixtures.ts';
+import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
 const SERVER_ENV = { GALLERY_CACHE_MS: '0', PUBLISHES_PER_MINUTE: '1000' };
 
@@ -100,11 +99,7 @@ describeInBrowser('gallery and works', (browser) => {
   }, 180_000);
 
   test('infinite scroll loads the next pages of the feed', async () => {
-    const atelier = await startServer(SERVER_ENV);
-    const http = api(atelier.url);
-    const owner = await http.session('Prolific');
-    const { room } = await http.room(owner.token);
-    const writer = await joinWithSocketIo(atelier.url, owner.token, room.id);
+    const { atelier, owner, room, writer } = await ownedRoom(SERVER_ENV);
     // A small canvas keeps each composite cheap.
     writer.doc.transact(() => {
       writer.doc.getMap(ROOTS.meta).set('width', 64);

@@ -1,17 +1,13 @@
 // Losing the connection: the offline banner shows, edits made offline stay
 // and reach the others after the automatic reconnect and resync.
 import { expect, test } from 'vitest';
-import { joinWithSocketIo } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { waitFor } from '../helpers/server.ts';
+import { ownedRoom } from './helpers/room-fixtures.ts';
 import { describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 
 describeInBrowser('offline and back', (browser) => {
   test('banner while offline, offline edits sync on reconnect', async () => {
-    const atelier = await startServer();
-    const http = api(atelier.url);
-    const owner = await http.session('Owner');
-    const { room } = await http.room(owner.token);
-    const other = await joinWithSocketIo(atelier.url, owner.token, room.id);
+    const { atelier, room, writer: other } = await ownedRoom();
 
     const a = await newPerson(browser(), atelier.url);
     await a.page.goto(`/r/${room.id}`);

@@ -3,21 +3,16 @@
 // hide and delete them from the layer panel, and undo the delete.
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
-import { joinWithSocketIo } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { waitFor } from '../helpers/server.ts';
+import { ownedRoom } from './helpers/room-fixtures.ts';
 import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
-
 
 const png = (rgb: [number, number, number]) =>
   sharp({ create: { width: 400, height: 300, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer();
 
 describeInBrowser('uploads and the layer panel', (browser) => {
   test('file picker and drop upload layers; reorder, hide, delete, undo', async () => {
-    const atelier = await startServer();
-    const http = api(atelier.url);
-    const owner = await http.session('Owner');
-    const { room } = await http.room(owner.token);
-    const watcher = await joinWithSocketIo(atelier.url, owner.token, room.id);
+    const { atelier, room, writer: watcher } = await ownedRoom();
     const names = () => watcher.doc.getArray('layers').toJSON().map((l: { name: string }) => l.name);
 
     const a = await newPerson(browser(), atelier.url);

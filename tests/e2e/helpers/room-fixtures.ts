@@ -4,6 +4,27 @@ import sharp from 'sharp';
 import * as Y from 'yjs';
 import { ROOTS } from '../../../shared/doc-schema.ts';
 import type { Atelier } from '../../../server/app.ts';
+import type { RoomInfo, SessionResponse } from '../../../shared/protocol.ts';
+import { joinWithSocketIo, type SocketParticipant } from '../../helpers/clients.ts';
+import { api, startServer, type TestEnv } from '../../helpers/server.ts';
+
+export interface OwnedRoom {
+  atelier: Atelier;
+  owner: SessionResponse;
+  room: RoomInfo;
+  /** The owner, joined from Node over Socket.IO: writes and reads the document directly. */
+  writer: SocketParticipant;
+}
+
+/** A server for this test, a room, and its owner joined from Node. */
+export async function ownedRoom(env: TestEnv = {}): Promise<OwnedRoom> {
+  const atelier = await startServer(env);
+  const http = api(atelier.url);
+  const owner = await http.session('Owner');
+  const { room } = await http.room(owner.token);
+  const writer = await joinWithSocketIo(atelier.url, owner.token, room.id);
+  return { atelier, owner, room, writer };
+}
 
 /** A solid-colour PNG stored in the server's media store; returns its URL. */
 export async function solidImage(atelier: Atelier, width: number, height: number, rgb: [number, number, number], alpha = 1): Promise<string> {
