@@ -114,6 +114,7 @@ try {
         sessionReady: at('atelier:session-ready'),
         roomSynced: at('atelier:room-synced'),
         complete: performance.getEntriesByName('atelier:canvas-complete')[0]?.startTime ?? NaN,
+        decoded: Math.round(Math.max(...performance.getEntriesByName('atelier:image-decoded').map((e) => e.startTime))),
         drawMs: Number((document.querySelector('atelier-app')?.shadowRoot?.querySelector('room-page')?.shadowRoot?.querySelector('canvas-preview') as HTMLElement | null)?.dataset.drawMs),
         images: performance.getEntriesByType('resource').filter((r) => r.name.includes('/media/')).length,
         imagesStart: Math.round(Math.min(...performance.getEntriesByType('resource').filter((r) => r.name.includes('/media/')).map((r) => r.startTime))),

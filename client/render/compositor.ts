@@ -33,8 +33,9 @@ export function drawStack(
   /**
    * `base`: the stack below `layers`, already drawn at this size, instead of
    * the background. `onto`: draw over what the canvas already holds.
+   * `quality`: of the resampling (`high` unless said otherwise).
    */
-  start: { base?: CanvasImageSource; onto?: boolean } = {},
+  start: { base?: CanvasImageSource; onto?: boolean; quality?: ImageSmoothingQuality } = {},
 ): DrawResult {
   ctx.save();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -53,7 +54,7 @@ export function drawStack(
     ctx.fillRect(0, 0, meta.width, meta.height);
   }
   ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
+  ctx.imageSmoothingQuality = start.quality ?? 'high';
   let drawn = 0;
   let pending = 0;
   for (const layer of layers) {

@@ -47,6 +47,7 @@ export function loadImage(src: string): Promise<LoadedImage | null> {
   const promise = decode(src).then(
     (bitmap) => {
       const value = { bitmap, width: bitmap.width, height: bitmap.height };
+      performance.mark('atelier:image-decoded');
       entries.set(src, { state: 'loaded', value, levels: new Map() });
       evict();
       ready();

@@ -43,9 +43,10 @@ export class StackCache {
     imageFor: ImageFor,
     zoom: number,
     settled: (layer: Layer) => boolean,
+    quality: ImageSmoothingQuality = 'high',
   ): DrawResult {
     const { width, height } = ctx.canvas;
-    const key = `${width}x${height}:${zoom}:${meta.width}x${meta.height}:${meta.background}`;
+    const key = `${width}x${height}:${zoom}:${meta.width}x${meta.height}:${meta.background}:${quality}`;
     if (key !== this.#key) {
       this.#key = key;
       this.#cached = [];
@@ -57,7 +58,7 @@ export class StackCache {
     this.#previous = current;
     if (plan.target === 0) {
       this.#cached = [];
-      return drawStack(ctx, meta, layers, imageFor, zoom);
+      return drawStack(ctx, meta, layers, imageFor, zoom, { quality });
     }
     const canvas = (this.#canvas ??= document.createElement('canvas'));
     if (canvas.width !== width || canvas.height !== height) {
@@ -65,11 +66,11 @@ export class StackCache {
       canvas.height = height;
     }
     const cacheCtx = canvas.getContext('2d');
-    if (!cacheCtx) return drawStack(ctx, meta, layers, imageFor, zoom);
-    if (plan.reuse === 0) drawStack(cacheCtx, meta, layers.slice(0, plan.target), imageFor, zoom);
-    else if (plan.target > plan.reuse) drawStack(cacheCtx, meta, layers.slice(plan.reuse, plan.target), imageFor, zoom, { onto: true });
+    if (!cacheCtx) return drawStack(ctx, meta, layers, imageFor, zoom, { quality });
+    if (plan.reuse === 0) drawStack(cacheCtx, meta, layers.slice(0, plan.target), imageFor, zoom, { quality });
+    else if (plan.target > plan.reuse) drawStack(cacheCtx, meta, layers.slice(plan.reuse, plan.target), imageFor, zoom, { onto: true, quality });
     this.#cached = current.slice(0, plan.target);
-    const result = drawStack(ctx, meta, layers.slice(plan.target), imageFor, zoom, { base: canvas });
+    const result = drawStack(ctx, meta, layers.slice(plan.target), imageFor, zoom, { base: canvas, quality });
     const below = layers.slice(0, plan.target).filter((l) => l.visible && l.opacity > 0).length;
     return { drawn: result.drawn + below, pending: result.pending };
   }

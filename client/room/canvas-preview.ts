@@ -17,6 +17,8 @@ type Gesture =
 const LIVE_UPDATE_MS = 40;
 const HANDLE_PX = 11;
 const PROGRESS_MS = 250;
+/** How long the canvas must be unchanged before its high-quality redraw. */
+const STILL_MS = 200;
 
 /**
  * The canvas: the layer stack rendered as the server composites it, and
@@ -143,6 +145,8 @@ export class CanvasPreview extends LitElement {
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
   #completeMarked = false;
   readonly #stack = new StackCache();
+  #still = false;
+  #stillTimer: ReturnType<typeof setTimeout> | undefined;
   #stopImages: (() => void) | null = null;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -153,15 +157,20 @@ export class CanvasPreview extends LitElement {
    */
   #onImageReady = (): void => {
     const loading = this.layers.some((l) => l.valid && l.layer.visible && !peekImage(l.layer.src) && !imageFailed(l.layer.src));
+    const redraw = () => {
+      this.#schedule();
+      // The overlay's outlines need the images' sizes too.
+      this.requestUpdate();
+    };
     if (!loading) {
       clearTimeout(this.#progressTimer);
       this.#progressTimer = undefined;
-      this.requestUpdate();
+      redraw();
       return;
     }
     this.#progressTimer ??= setTimeout(() => {
       this.#progressTimer = undefined;
-      this.requestUpdate();
+      redraw();
     }, PROGRESS_MS);
   };
 
@@ -178,6 +187,7 @@ export class CanvasPreview extends LitElement {
     this.#resize?.disconnect();
     cancelAnimationFrame(this.#frame);
     clearTimeout(this.#liveTimer);
+    clearTimeout(this.#stillTimer);
     super.disconnectedCallback();
   }
 
@@ -195,8 +205,10 @@ export class CanvasPreview extends LitElement {
     if (changed.has('layers') && this.live && !this.#gesture) this.live = null;
   }
 
-  protected override updated(): void {
-    this.#schedule();
+  protected override updated(changed: PropertyValues<this>): void {
+    // Presence and selection only touch the overlay; the pixels need these.
+    const keys = changed as Map<PropertyKey, unknown>;
+    if (['layers', 'meta', 'fit', 'live'].some((key) => keys.has(key))) this.#schedule();
   }
 
   /** The valid layers with the gesture in progress applied. */
@@ -234,7 +246,19 @@ export class CanvasPreview extends LitElement {
       return { source: imageForWidth(src, widthPx(image.width)) ?? image.bitmap, width: image.width, height: image.height };
     };
     const settled = (layer: Layer) => !layer.visible || layer.opacity <= 0 || peekImage(layer.src) !== null || imageFailed(layer.src);
-    const result = this.#stack.draw(ctx, this.meta, layers, imageFor, zoom, settled);
+    // While things move or arrive, quick bilinear resampling; once still, one
+    // high-quality pass (software canvases make the difference 2–3×).
+    const quality: ImageSmoothingQuality = this.#still ? 'high' : 'low';
+    const result = this.#stack.draw(ctx, this.meta, layers, imageFor, zoom, settled, quality);
+    this.dataset.quality = quality;
+    clearTimeout(this.#stillTimer);
+    if (!this.#still) {
+      this.#stillTimer = setTimeout(() => {
+        this.#still = true;
+        this.#schedule();
+      }, STILL_MS);
+    }
+    this.#still = false;
     this.dataset.drawMs = (performance.now() - started).toFixed(1);
     this.dataset.drawn = String(result.drawn);
     this.dataset.pending = String(result.pending);

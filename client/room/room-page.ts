@@ -259,9 +259,14 @@ export class RoomPage extends LitElement {
     // CodeMirror is the larger half of this page's code: it loads beside the
     // room's connection instead of before it, and the editor appears when ready.
     if (!customElements.get('prompt-editor')) {
-      void import('./prompt-editor.ts').then(
-        () => this.requestUpdate(),
-        (err: unknown) => (this.notice = { text: `The prompt editor could not load: ${describeError(err)}`, error: true }),
+      // After the first idle moment (at most 300 ms): joining and the canvas's images go first.
+      requestIdleCallback(
+        () =>
+          void import('./prompt-editor.ts').then(
+            () => this.requestUpdate(),
+            (err: unknown) => (this.notice = { text: `The prompt editor could not load: ${describeError(err)}`, error: true }),
+          ),
+        { timeout: 300 },
       );
     }
     if (!this.#connection) {

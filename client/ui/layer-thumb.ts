@@ -32,16 +32,18 @@ export class LayerThumb extends LitElement {
   @property() src = '';
   @query('canvas') private canvas!: HTMLCanvasElement;
   #stop: (() => void) | null = null;
+  #idle = 0;
   /** What was drawn last: every image arriving in the room wakes every thumbnail. */
   #drawn: CanvasImageSource | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#stop = onImageReady(() => this.#draw());
+    this.#stop = onImageReady(() => this.#schedule());
   }
 
   override disconnectedCallback(): void {
     this.#stop?.();
+    cancelIdleCallback(this.#idle);
     super.disconnectedCallback();
   }
 
@@ -50,7 +52,13 @@ export class LayerThumb extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('src')) this.#draw();
+    if (changed.has('src')) this.#schedule();
+  }
+
+  /** Thumbnails wait for an idle moment: the canvas comes first. */
+  #schedule(): void {
+    cancelIdleCallback(this.#idle);
+    this.#idle = requestIdleCallback(() => this.#draw(), { timeout: 1000 });
   }
 
   #draw(): void {
