@@ -1,5 +1,5 @@
 import type { InviteRole, LinkAccess, Role } from '../../../shared/protocol.ts';
-import type { InviteRecord, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
+import type { InviteRecord, NewUser, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
 import { type Db, transaction } from './database.ts';
 
 type Row = Record<string, unknown>;
@@ -9,6 +9,7 @@ const toUser = (row: Row): UserRecord => ({
   name: String(row.name),
   color: String(row.color),
   createdAt: String(row.created_at),
+  shareSignals: row.share_signals === 1 || row.share_signals === true,
 });
 
 const toRoom = (row: Row): RoomRecord => ({
@@ -34,10 +35,10 @@ export class SqliteRecordStore implements RecordStore {
     this.#db = db;
   }
 
-  async createUser(user: UserRecord): Promise<void> {
+  async createUser(user: NewUser): Promise<void> {
     this.#db
-      .prepare('INSERT INTO users (id, name, color, created_at) VALUES (?, ?, ?, ?)')
-      .run(user.id, user.name, user.color, user.createdAt);
+      .prepare('INSERT INTO users (id, name, color, created_at, share_signals) VALUES (?, ?, ?, ?, ?)')
+      .run(user.id, user.name, user.color, user.createdAt, user.shareSignals ? 1 : 0);
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
@@ -47,8 +48,10 @@ export class SqliteRecordStore implements RecordStore {
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
     const row = this.#db
-      .prepare('UPDATE users SET name = coalesce(?, name), color = coalesce(?, color) WHERE id = ? RETURNING *')
-      .get(patch.name ?? null, patch.color ?? null, id);
+      .prepare(
+        'UPDATE users SET name = coalesce(?, name), color = coalesce(?, color), share_signals = coalesce(?, share_signals) WHERE id = ? RETURNING *',
+      )
+      .get(patch.name ?? null, patch.color ?? null, patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0, id);
     return row ? toUser(row) : null;
   }
 
