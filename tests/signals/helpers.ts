@@ -1,0 +1,64 @@
+// Signals from a client's side: place and discard candidates as the client
+// does, read exports over HTTP and check every line against the schema.
+import { expect } from 'vitest';
+import type * as Y from 'yjs';
+import { ROOTS } from '../../shared/doc-schema.ts';
+import { type SignalLine, signalLineSchema } from '../../shared/signals.ts';
+import type { Atelier } from '../../server/app.ts';
+import { addLayer } from '../gallery/helpers.ts';
+import { waitFor } from '../helpers/server.ts';
+
+export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
+export const PSEUDONYM_KEY = 'pseudonym-key-for-tests-0123456789abcdef';
+export const SIGNALS_ENV = { ADMIN_TOKEN, SIGNALS_PSEUDONYM_KEY: PSEUDONYM_KEY };
+
+function trayIndex(doc: Y.Doc, candidateId: string): number {
+  const index = doc.getArray<Y.Map<unknown>>(ROOTS.candidates).toArray().findIndex((m) => m.get('id') === candidateId);
+  if (index < 0) throw new Error(`no candidate ${candidateId} on the tray`);
+  return index;
+}
+
+/** As the client's "place": the candidate leaves the tray and becomes the top layer, in one transaction. */
+export function place(doc: Y.Doc, candidateId: string, layerId: string, createdBy: string): void {
+  const tray = doc.getArray<Y.Map<unknown>>(ROOTS.candidates);
+  const index = trayIndex(doc, candidateId);
+  const { src, jobId } = tray.get(index).toJSON() as { src: string; jobId: string };
+  doc.transact(() => {
+    tray.delete(index, 1);
+    addLayer(doc, { id: layerId, src, jobId, createdBy });
+  });
+}
+
+export function discard(doc: Y.Doc, candidateId: string): void {
+  doc.getArray(ROOTS.candidates).delete(trayIndex(doc, candidateId), 1);
+}
+
+/** Waits until the server's copy of the room agrees with the check, then until every signal it caused is stored. */
+export async function settled(server: Atelier, roomId: string, check: (doc: Y.Doc) => boolean): Promise<void> {
+  await waitFor(() => {
+    const room = server.registry.get(roomId);
+    return room !== undefined && check(room.doc);
+  }, 5000, 'the server to see the change');
+  await server.signals.idle();
+}
+
+export const trayIds = (doc: Y.Doc): string[] =>
+  doc.getArray<Y.Map<unknown>>(ROOTS.candidates).toArray().map((m) => String(m.get('id')));
+
+export async function fetchExport(url: string, query = '', token: string | undefined = ADMIN_TOKEN): Promise<Response> {
+  return fetch(`${url}/api/admin/signals.jsonl${query}`, token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } });
+}
+
+/** The export's lines, each parsed and checked against the documented schema. */
+export async function exported(url: string, query = ''): Promise<SignalLine[]> {
+  const res = await fetchExport(url, query);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+  return parseLines(await res.text());
+}
+
+export function parseLines(text: string): SignalLine[] {
+  if (text === '') return [];
+  expect(text.endsWith('\n')).toBe(true);
+  return text.slice(0, -1).split('\n').map((line) => signalLineSchema.parse(JSON.parse(line)));
+}
