@@ -45,8 +45,9 @@ export async function settled(server: Atelier, roomId: string, check: (doc: Y.Do
 export const trayIds = (doc: Y.Doc): string[] =>
   doc.getArray<Y.Map<unknown>>(ROOTS.candidates).toArray().map((m) => String(m.get('id')));
 
-export async function fetchExport(url: string, query = '', token: string | undefined = ADMIN_TOKEN): Promise<Response> {
-  return fetch(`${url}/api/admin/signals.jsonl${query}`, token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } });
+/** `token: null` sends no Authorization header. */
+export async function fetchExport(url: string, query = '', token: string | null = ADMIN_TOKEN): Promise<Response> {
+  return fetch(`${url}/api/admin/signals.jsonl${query}`, token === null ? {} : { headers: { Authorization: `Bearer ${token}` } });
 }
 
 /** The export's lines, each parsed and checked against the documented schema. */
