@@ -33,7 +33,7 @@ type Outcome = StoredOf<'candidate_outcome'>;
 export class SignalRecorder implements RegistryListener, GalleryListener {
   readonly #deps: SignalRecorderDeps;
   readonly #trackers = new Map<string, CandidateTracker>();
-  /** The last write per room: a room's signals are worked out in the order they happened. */
+  /** The last task per room (and per work): their signals are worked out in the order they happened. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #inFlight = new Set<Promise<void>>();
 
@@ -46,7 +46,7 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
     this.#trackers.get(roomId)?.dispose();
     const tracker = new CandidateTracker(room.doc, (decisions, userId) => {
       const at = new Date().toISOString();
-      this.#inRoom(roomId, () => this.#decided(roomId, decisions, userId, at));
+      this.#inOrder(roomId, () => this.#decided(roomId, decisions, userId, at));
     });
     this.#trackers.set(roomId, tracker);
   }
@@ -62,14 +62,14 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
     switch (status) {
       case 'queued':
         // A job is announced queued once, when it is accepted: that is its prompt revision.
-        this.#inRoom(job.roomId, () => this.#revised(job));
+        this.#inOrder(job.roomId, () => this.#revised(job));
         return;
       case 'running':
         return;
       case 'succeeded':
       case 'failed':
       case 'cancelled':
-        this.#inRoom(job.roomId, () => this.#generated(job, status));
+        this.#inOrder(job.roomId, () => this.#generated(job, status));
         return;
       default:
         assertNever(status);
@@ -77,13 +77,14 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
   }
 
   published(work: Work): void {
-    this.#inRoom(work.roomId, () => this.#published(work));
+    this.#inOrder(work.roomId, () => this.#published(work));
   }
 
   reacted(reaction: { workId: string; userId: string; liked: boolean }): void {
     const at = new Date().toISOString();
     const type = reaction.liked ? 'like' : 'unlike';
-    this.#run(reaction.workId, async () => {
+    // A like and the unlike after it are stored in that order.
+    this.#inOrder(`work:${reaction.workId}`, async () => {
       const roomId = await this.#workRoom(reaction.workId);
       if (roomId === null) return;
       await this.#append([{
@@ -96,7 +97,7 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
 
   remixed(remix: { workId: string; userId: string; roomId: string }): void {
     const at = new Date().toISOString();
-    this.#run(remix.workId, async () => {
+    this.#inOrder(`work:${remix.workId}`, async () => {
       const roomId = await this.#workRoom(remix.workId);
       if (roomId === null) return;
       await this.#append([{
@@ -252,18 +253,15 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
     return stored;
   }
 
-  #inRoom(roomId: string, task: () => Promise<void>): void {
-    const previous = this.#chains.get(roomId) ?? Promise.resolve();
-    const next = previous.then(() => this.#guard(roomId, task));
-    this.#chains.set(roomId, next);
+  /** Runs the task after every earlier one with the same key (a room, or a work's likes). */
+  #inOrder(key: string, task: () => Promise<void>): void {
+    const previous = this.#chains.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.#guard(key, task));
+    this.#chains.set(key, next);
     this.#track(next);
     void next.then(() => {
-      if (this.#chains.get(roomId) === next) this.#chains.delete(roomId);
+      if (this.#chains.get(key) === next) this.#chains.delete(key);
     });
-  }
-
-  #run(subject: string, task: () => Promise<void>): void {
-    this.#track(this.#guard(subject, task));
   }
 
   /** A signal that cannot be stored is lost and logged; whatever caused it goes on unharmed. */

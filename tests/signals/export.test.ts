@@ -4,30 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Atelier } from '../../server/app.ts';
 import { Pseudonyms } from '../../server/signals/pseudonyms.ts';
-import { startJob, watchJobs } from '../generation/helpers.ts';
-import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, tempDir } from '../helpers/server.ts';
-import { ADMIN_TOKEN, exported, fetchExport, parseLines, PSEUDONYM_KEY, settled, SIGNALS_ENV } from './helpers.ts';
+import { ADMIN_TOKEN, exported, fetchExport, oneGeneration, parseLines, PSEUDONYM_KEY, SIGNALS_ENV } from './helpers.ts';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/export.ts');
-
-/** A consenting user who ran one generation in a room and liked what they published. */
-async function oneGeneration(server: Atelier) {
-  const http = api(server.url);
-  const ann = await http.session('Ann');
-  await http.json('PATCH', '/api/session', { token: ann.token, body: { shareSignals: true } });
-  const { room } = await http.room(ann.token);
-  const a = await joinWithSocketIo(server.url, ann.token, room.id);
-  a.doc.getText(ROOTS.prompt).insert(0, 'a quiet harbour');
-  await settled(server, room.id, (doc) => doc.getText(ROOTS.prompt).length > 0);
-  const job = await startJob(a.socket, room.id, { size: '256x256', count: 1 });
-  await watchJobs(a.socket).until(job.id, 'succeeded');
-  await server.signals.idle();
-  return { ann, room, job };
-}
 
 function runExport(server: Atelier, args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [SCRIPT, ...args], {

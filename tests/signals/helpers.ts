@@ -6,7 +6,9 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import { type SignalLine, signalLineSchema } from '../../shared/signals.ts';
 import type { Atelier } from '../../server/app.ts';
 import { addLayer } from '../gallery/helpers.ts';
-import { waitFor } from '../helpers/server.ts';
+import { startJob, watchJobs } from '../generation/helpers.ts';
+import { joinWithSocketIo } from '../helpers/clients.ts';
+import { type Api, api, waitFor } from '../helpers/server.ts';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
 export const PSEUDONYM_KEY = 'pseudonym-key-for-tests-0123456789abcdef';
@@ -62,4 +64,25 @@ export function parseLines(text: string): SignalLine[] {
   if (text === '') return [];
   expect(text.endsWith('\n')).toBe(true);
   return text.slice(0, -1).split('\n').map((line) => signalLineSchema.parse(JSON.parse(line)));
+}
+
+/** A new session whose user shares signals. */
+export async function consenting(http: Api, name: string) {
+  const session = await http.session(name);
+  await http.json('PATCH', '/api/session', { token: session.token, body: { shareSignals: true } });
+  return session;
+}
+
+/** A consenting user who ran one generation in a room of their own, its signals stored. */
+export async function oneGeneration(server: Atelier, prompt = 'a quiet harbour') {
+  const http = api(server.url);
+  const ann = await consenting(http, 'Ann');
+  const { room } = await http.room(ann.token);
+  const a = await joinWithSocketIo(server.url, ann.token, room.id);
+  a.doc.getText(ROOTS.prompt).insert(0, prompt);
+  await settled(server, room.id, (doc) => doc.getText(ROOTS.prompt).length > 0);
+  const job = await startJob(a.socket, room.id, { size: '256x256', count: 1 });
+  await watchJobs(a.socket).until(job.id, 'succeeded');
+  await server.signals.idle();
+  return { ann, room, job };
 }

@@ -5,13 +5,7 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import { genCancel, startJob, watchJobs } from '../generation/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer } from '../helpers/server.ts';
-import { discard, exported, place, settled, SIGNALS_ENV, trayIds } from './helpers.ts';
-
-async function consenting(http: ReturnType<typeof api>, name: string) {
-  const session = await http.session(name);
-  await http.json('PATCH', '/api/session', { token: session.token, body: { shareSignals: true } });
-  return session;
-}
+import { consenting, discard, exported, place, settled, SIGNALS_ENV, trayIds } from './helpers.ts';
 
 describe('signal recorder', () => {
   it('ignores candidates no job of the room made: copied from another room, or with an id its job never gave', async () => {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ROOTS } from '../../shared/doc-schema.ts';
 import { ConfigError, derivePseudonymKey, loadConfig } from '../../server/config.ts';
-import { startJob, watchJobs } from '../generation/helpers.ts';
-import { joinWithSocketIo } from '../helpers/clients.ts';
-import { api, startServer, tempDir } from '../helpers/server.ts';
-import { exported, SIGNALS_ENV } from './helpers.ts';
+import { startServer, tempDir } from '../helpers/server.ts';
+import { exported, oneGeneration, SIGNALS_ENV } from './helpers.ts';
 
 describe('signals settings', () => {
   it('have defaults, read each variable, and refuse bad values naming the variable', () => {
@@ -37,15 +34,7 @@ describe('signals settings', () => {
 
   it('SIGNALS_RECORD=false records nothing, even for a consenting user', async () => {
     const server = await startServer({ ...SIGNALS_ENV, SIGNALS_RECORD: 'false' });
-    const http = api(server.url);
-    const ann = await http.session('Ann');
-    await http.json('PATCH', '/api/session', { token: ann.token, body: { shareSignals: true } });
-    const { room } = await http.room(ann.token);
-    const a = await joinWithSocketIo(server.url, ann.token, room.id);
-    a.doc.getText(ROOTS.prompt).insert(0, 'unrecorded');
-    const job = await startJob(a.socket, room.id, { prompt: 'unrecorded', size: '256x256' });
-    await watchJobs(a.socket).until(job.id, 'succeeded');
-    await server.signals.idle();
+    const { room } = await oneGeneration(server, 'unrecorded');
     expect(await exported(server.url)).toEqual([]);
     expect(await server.store.signals.latest(room.id, 'prompt_revision')).toBeNull();
   });
