@@ -20,6 +20,8 @@ import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
+import { startScale, type Scale } from './scale/scale.ts';
+import { openPostgresStore } from './store/postgres/store.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -35,15 +37,24 @@ export interface Atelier {
   readonly metrics: Metrics;
   readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
+  /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
+  readonly scale: Scale | undefined;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
   close(): Promise<void>;
 }
 
 export async function startAtelier(config: Config, logger: Logger): Promise<Atelier> {
-  const store = openStore(config);
+  const store = await openStore(config, logger);
   const metrics = createMetrics();
+  let scale: Scale | undefined;
+  try {
+    scale = config.redisUrl ? await startScale({ config, docLog: store.docLog, metrics, logger }) : undefined;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const users = new Users(store.records, new TokenSigner(config.sessionSecret));
-  const limiter = new MemoryRateLimiter();
+  const limiter = scale?.limiter ?? new MemoryRateLimiter();
   const media = new FileMediaStore(config.mediaDir);
 
   const registry = new RoomRegistry({
@@ -104,6 +115,12 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics });
   registry.observe(socketIo);
   registry.observe(yjsWs);
+  if (scale) {
+    // Yjs traffic goes through the relay, with origins; room events through the adapter.
+    registry.observe(scale.relay);
+    registry.listen(scale.relay);
+    socketIo.io.adapter(scale.adapter);
+  }
   server.on('upgrade', (req, socket, head) => {
     // Socket.IO takes its own path; anything that is neither is refused.
     if (yjsWs.handleUpgrade(req, socket, head)) return;
@@ -119,25 +136,30 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, store: store.kind, node: config.nodeId }, 'atelier listening');
+  logger.info(
+    { url, store: store.kind, node: config.nodeId, process: scale?.processId, redis: scale !== undefined },
+    'atelier listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       server.close();
       await Promise.all([socketIo.close(), yjsWs.close()]);
+      // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
+      await scale?.close();
       await store.close();
       server.closeAllConnections();
       logger.info('atelier stopped');
     })());
 
-  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, close };
+  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, scale, close };
 }
 
-function openStore(config: Config): Store {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL (PostgreSQL) is not supported yet');
+    return openPostgresStore({ url: config.databaseUrl, poolMax: config.databasePoolMax, logger: logger.child({ module: 'store' }) });
   }
   return openSqliteStore(config.dataDir);
 }

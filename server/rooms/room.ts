@@ -218,6 +218,15 @@ export class Room {
     Y.applyUpdate(this.doc, update, { source: 'remote', nodeId } satisfies UpdateOrigin);
   }
 
+  /**
+   * Part of the room's stored history that this copy may lack (another node
+   * stored it while the relay could not carry it). Sent to local participants,
+   * neither stored again nor relayed: every node reads the log itself.
+   */
+  applyStoredUpdate(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, LOAD);
+  }
+
   applyRemoteAwareness(message: Uint8Array, nodeId: string): void {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, message, { source: 'remote', nodeId } satisfies UpdateOrigin);
   }

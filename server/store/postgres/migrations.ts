@@ -1,0 +1,52 @@
+// Named, append-only schema migrations for PostgreSQL, mirroring the SQLite
+// schema (../sqlite/migrations.ts) name for name. Never edit one that has
+// shipped: add another, to both backends.
+
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: '001-core',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        color TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE TABLE rooms (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        owner_id TEXT NOT NULL REFERENCES users(id),
+        link_access TEXT NOT NULL CHECK (link_access IN ('edit', 'view', 'none')),
+        remix_of TEXT,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX rooms_owner ON rooms (owner_id, created_at);
+      CREATE TABLE invites (
+        code TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('edit', 'view')),
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX invites_room ON invites (room_id);
+      CREATE TABLE memberships (
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        role TEXT NOT NULL CHECK (role IN ('editor', 'viewer')),
+        joined_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX memberships_user ON memberships (user_id, joined_at);
+      CREATE TABLE doc_updates (
+        seq BIGSERIAL PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        data BYTEA NOT NULL
+      );
+      CREATE INDEX doc_updates_room ON doc_updates (room_id, seq);
+    `,
+  },
+];

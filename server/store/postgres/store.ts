@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store.ts';
+import { openPool } from './database.ts';
+import { PostgresDocLog } from './doc-log.ts';
+import { PostgresRecordStore } from './records.ts';
+
+export interface PostgresStoreOptions {
+  url: string;
+  poolMax: number;
+  logger: Logger;
+}
+
+/** The shared store of scaled mode: every node points at one PostgreSQL database. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pool = await openPool({ connectionString: options.url, max: options.poolMax, logger: options.logger });
+  let closed = false;
+  return {
+    kind: 'postgres',
+    docLog: new PostgresDocLog(pool),
+    records: new PostgresRecordStore(pool),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
