@@ -1,0 +1,134 @@
+// Three real server processes on one Redis and one PostgreSQL database, as an
+// operator runs them behind a load balancer; one of them is SIGKILLed while
+// its participants type.
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SocketIoProvider } from '../../client/realtime/socketio-provider.ts';
+import { ROOTS } from '../../shared/doc-schema.ts';
+import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
+import { clusterEnv, type NodeProcess, spawnNode, startBalancer } from '../helpers/cluster.ts';
+import { api, waitFor } from '../helpers/server.ts';
+import { describeWith, postgresService, redisService } from '../helpers/services.ts';
+
+const redis = await redisService();
+const postgres = await postgresService();
+
+const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
+const names = (states: Map<number, Record<string, unknown>>) =>
+  [...states.values()].map((s) => (s.user as { name?: string } | undefined)?.name).filter(Boolean).sort();
+
+async function storedPrompt(databaseUrl: string, roomId: string): Promise<string> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE room_id = $1', [roomId]);
+    const doc = new Y.Doc();
+    for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data));
+    return promptOf(doc);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Fails with the nodes' logs attached, which is where the reason will be. */
+async function withLogs<T>(nodes: NodeProcess[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const logs = nodes.map((n) => `--- ${n.nodeId}\n${n.output.filter((l) => !l.includes('"level":30')).slice(-30).join('\n')}`);
+    throw new Error(`${(err as Error).message}\n${logs.join('\n')}`, { cause: err });
+  }
+}
+
+const SETTINGS = { NODE_HEARTBEAT_MS: '250', NODE_TIMEOUT_MS: '1500', ROOM_UNLOAD_GRACE_MS: '200', LOG_LEVEL: 'info' };
+
+describeWith([redis, postgres], 'three node processes', () => {
+  it('participants on three nodes co-edit one room and converge; presence crosses nodes', async () => {
+    const env = await clusterEnv(redis, postgres, SETTINGS);
+    const nodes = await Promise.all(['n1', 'n2', 'n3'].map((id) => spawnNode(env, id)));
+    await withLogs(nodes, async () => {
+      const http = api(nodes[0]!.url);
+      const users = await Promise.all(['Ann', 'Bob', 'Cat'].map((n) => http.session(n)));
+      const { room } = await http.room(users[0]!.token, { title: 'Three' });
+      const parts = await Promise.all(users.map((u, i) => joinWithSocketIo(nodes[i]!.url, u.token, room.id)));
+      parts.forEach((p, i) => {
+        p.provider.awareness.setLocalStateField('user', { name: users[i]!.user.name });
+        const text = p.doc.getText(ROOTS.prompt);
+        for (const ch of `<${i}>`) text.insert(text.length, ch);
+      });
+      await waitFor(() => parts.every((p) => promptOf(p.doc) === promptOf(parts[0]!.doc) && promptOf(p.doc).length === 9), 10_000, 'convergence');
+      for (const p of parts) expect(names(p.provider.awareness.getStates())).toEqual(['Ann', 'Bob', 'Cat']);
+      expect(Y.encodeStateVector(parts[2]!.doc)).toEqual(Y.encodeStateVector(parts[0]!.doc));
+    });
+  });
+
+  it('SIGKILL one node mid-editing: its participants reconnect to another and every edit made before the kill is there', async () => {
+    const env = await clusterEnv(redis, postgres, SETTINGS);
+    const nodes = await Promise.all(['k1', 'k2', 'k3'].map((id) => spawnNode(env, id)));
+    const [doomed, survivor, third] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    await withLogs(nodes, async () => {
+      const balancer = await startBalancer(doomed.url);
+      const http = api(survivor.url);
+      const [ann, bob, cat] = await Promise.all(['Ann', 'Bob', 'Cat'].map((n) => http.session(n)));
+      const { room } = await http.room(ann!.token);
+
+      // Ann goes through the balancer (to the doomed node) and reconnects by herself.
+      const annDoc = new Y.Doc();
+      const annSocket = connectSocket(balancer.url, ann!.token, { reconnection: true });
+      const annProvider = new SocketIoProvider(annSocket, room.id, annDoc);
+      await annProvider.whenSynced();
+      const pb = await joinWithSocketIo(survivor.url, bob!.token, room.id);
+      const pc = await joinWithSocketIo(third.url, cat!.token, room.id);
+
+      // Both type, one keystroke every few milliseconds, across the kill.
+      const typed = { ann: '', bob: '' };
+      const type = (doc: Y.Doc, who: 'ann' | 'bob', letter: string) => {
+        const text = doc.getText(ROOTS.prompt);
+        text.insert(who === 'ann' ? text.length : 0, letter);
+        typed[who] += letter;
+      };
+      let keystrokes = 0;
+      const typing = setInterval(() => {
+        keystrokes++;
+        type(annDoc, 'ann', 'a');
+        type(pb.doc, 'bob', 'b');
+      }, 5);
+      try {
+        await waitFor(() => keystrokes >= 40, 10_000, 'typing before the kill');
+        await doomed.kill('SIGKILL');
+        balancer.route(survivor.url);
+        await waitFor(() => keystrokes >= 120, 20_000, 'typing after the kill');
+        // Ann is back on a live node.
+        await waitFor(() => annProvider.synced && annSocket.connected, 20_000, 'Ann reconnected');
+      } finally {
+        clearInterval(typing);
+      }
+      type(annDoc, 'ann', '!');
+      const expected = (doc: Y.Doc) => {
+        const text = promptOf(doc);
+        return text.replace(/[^a!]/g, '') === typed.ann && text.replace(/[^b]/g, '') === typed.bob;
+      };
+      await waitFor(() => expected(annDoc) && expected(pb.doc) && expected(pc.doc), 20_000, 'every keystroke everywhere');
+      expect(promptOf(pb.doc)).toBe(promptOf(annDoc));
+      expect(promptOf(pc.doc)).toBe(promptOf(annDoc));
+      const final = promptOf(annDoc);
+
+      // Everyone leaves; the rooms unload; the log alone holds everything.
+      annProvider.destroy();
+      annSocket.disconnect();
+      pb.provider.destroy();
+      pb.socket.disconnect();
+      pc.provider.destroy();
+      pc.socket.disconnect();
+      await waitFor(async () => (await storedPrompt(env.DATABASE_URL, room.id)) === final, 20_000, 'the log holds every edit');
+      const dan = await api(third.url).session('Dan');
+      await waitFor(async () => {
+        const health = await (await fetch(`${third.url}/healthz`)).json() as { roomsLoaded: number };
+        return health.roomsLoaded === 0;
+      }, 10_000, 'room unloaded');
+      const pd = await joinWithSocketIo(third.url, dan.token, room.id);
+      expect(promptOf(pd.doc)).toBe(final);
+    });
+  });
+});
