@@ -21,6 +21,7 @@ import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
 import { startScale, type Scale } from './scale/scale.ts';
+import { MergeWorker } from './store/merge.ts';
 import { openPostgresStore } from './store/postgres/store.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
 import type { Store } from './store/store.ts';
@@ -44,13 +45,21 @@ export interface Atelier {
 }
 
 export async function startAtelier(config: Config, logger: Logger): Promise<Atelier> {
-  const store = await openStore(config, logger);
+  const merger = new MergeWorker();
+  let store: Store;
+  try {
+    store = await openStore(config, merger, logger);
+  } catch (err) {
+    await merger.close();
+    throw err;
+  }
   const metrics = createMetrics();
   let scale: Scale | undefined;
   try {
     scale = config.redisUrl ? await startScale({ config, docLog: store.docLog, metrics, logger }) : undefined;
   } catch (err) {
     await store.close();
+    await merger.close();
     throw err;
   }
   const users = new Users(store.records, new TokenSigner(config.sessionSecret));
@@ -124,7 +133,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   server.on('upgrade', (req, socket, head) => {
     // Socket.IO takes its own path; anything that is neither is refused.
     if (yjsWs.handleUpgrade(req, socket, head)) return;
-    if (!req.url?.startsWith('/socket.io/')) socket.destroy();
+    if (!req.url?.startsWith('/socket.io/')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -150,6 +159,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       await registry.close();
       await scale?.close();
       await store.close();
+      await merger.close();
       server.closeAllConnections();
       logger.info('atelier stopped');
     })());
@@ -157,9 +167,14 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, scale, close };
 }
 
-async function openStore(config: Config, logger: Logger): Promise<Store> {
+async function openStore(config: Config, merger: MergeWorker, logger: Logger): Promise<Store> {
   if (config.databaseUrl) {
-    return openPostgresStore({ url: config.databaseUrl, poolMax: config.databasePoolMax, logger: logger.child({ module: 'store' }) });
+    return openPostgresStore({
+      url: config.databaseUrl,
+      poolMax: config.databasePoolMax,
+      merge: merger.merge,
+      logger: logger.child({ module: 'store' }),
+    });
   }
-  return openSqliteStore(config.dataDir);
+  return openSqliteStore(config.dataDir, merger.merge);
 }

@@ -6,7 +6,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'atelier_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'atelier_' });
   const registers = [registry];
   return {
     registry,

@@ -34,6 +34,8 @@ export interface SocketData {
   joining: Set<string>;
   bucket: TokenBucket;
   lastNotice: number;
+  /** A rate-limit notice held back by the throttle, sent when it allows. */
+  pendingNotice: NodeJS.Timeout | undefined;
 }
 
 export interface InterServerEvents {}
@@ -142,7 +144,8 @@ export class SocketIoTransport implements RoomObserver {
       joined: new Map(),
       joining: new Set(),
       bucket: new TokenBucket(this.#deps.limits.messagesPerSecond, this.#deps.limits.messageBurst),
-      lastNotice: 0,
+      lastNotice: -Infinity,
+      pendingNotice: undefined,
     };
   }
 
@@ -171,6 +174,7 @@ export class SocketIoTransport implements RoomObserver {
 
     socket.on('disconnect', () => {
       metrics.connections.dec({ transport: TRANSPORT });
+      clearTimeout(socket.data.pendingNotice);
       for (const roomId of [...socket.data.joined.keys()]) this.#leave(socket, roomId);
     });
     logger.debug({ socket: socket.id, user: socket.data.user?.id }, 'socket connected');
@@ -264,12 +268,26 @@ export class SocketIoTransport implements RoomObserver {
     this.#notify(socket, roomId, toWireError(err));
   }
 
-  /** Rate-limit notices go out at most once a second, so a flood cannot amplify itself. */
+  /**
+   * Rate-limit notices go out at most once a second, so a flood cannot amplify
+   * itself; one held back is sent when the throttle allows, because a client
+   * only resyncs what was dropped once it has been told.
+   */
   #notify(socket: AtelierSocket, roomId: string, error: WireError): void {
     this.#deps.metrics.errors.inc({ code: error.code });
-    const now = performance.now();
-    if (now - socket.data.lastNotice < NOTICE_INTERVAL_MS && error.code === 'rate_limited') return;
-    socket.data.lastNotice = now;
-    socket.emit('room:error', roomId, error);
+    if (error.code !== 'rate_limited') {
+      socket.emit('room:error', roomId, error);
+      return;
+    }
+    const { data } = socket;
+    if (data.pendingNotice) return;
+    const wait = data.lastNotice + NOTICE_INTERVAL_MS - performance.now();
+    const send = () => {
+      data.pendingNotice = undefined;
+      data.lastNotice = performance.now();
+      if (socket.connected) socket.emit('room:error', roomId, error);
+    };
+    if (wait <= 0) send();
+    else data.pendingNotice = setTimeout(send, wait);
   }
 }

@@ -110,7 +110,7 @@ export class YjsWebSocketServer implements RoomObserver {
       const token = url.searchParams.get('token') ?? readCookieToken(req.headers.cookie);
       const user: PublicUser | null = token === null || token === undefined ? null : await this.#deps.users.authenticate(token);
       if (!user) throw new AppError('unauthorized', 'a valid session token is required (?token=)');
-      const roomId = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
+      const roomId = safeDecode(url.pathname.slice(YJS_PATH_PREFIX.length));
       const invite = url.searchParams.get('invite') ?? undefined;
       const admitted = await this.#deps.admission.admit(roomId, user, invite, conn.id, TRANSPORT, () => ws.readyState === WebSocket.OPEN);
       conn.room = admitted.live;
@@ -280,4 +280,12 @@ function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return data;
+}
+
+function safeDecode(component: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return component;
+  }
 }

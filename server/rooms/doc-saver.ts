@@ -10,6 +10,11 @@ export interface SaverSettings {
   compactBytes: number;
   /** Attempts per batch before it is put back to wait for the next write. */
   attempts?: number;
+  /**
+   * Spread of each room's thresholds (0.2: ±20%), so rooms that started
+   * together do not all compact at the same moment.
+   */
+  jitter?: number;
 }
 
 export interface SaverHooks {
@@ -22,9 +27,14 @@ export class DocSaver {
   readonly #roomId: string;
   readonly #log: DocLog;
   readonly #settings: Required<SaverSettings>;
+  readonly #compactEntries: number;
+  readonly #compactBytes: number;
+  #compacting: Promise<void> | null = null;
   readonly #logger: Logger;
   readonly #hooks: SaverHooks;
   #pending: Uint8Array[] = [];
+  /** Updates handed to the log and not yet confirmed. */
+  #writing = 0;
   #scheduled = false;
   #chain: Promise<void> = Promise.resolve();
   /** Entries and bytes appended since the log was last compacted. */
@@ -41,7 +51,10 @@ export class DocSaver {
   ) {
     this.#roomId = roomId;
     this.#log = log;
-    this.#settings = { attempts: 4, ...settings };
+    this.#settings = { attempts: 4, jitter: 0.2, ...settings };
+    const spread = 1 + this.#settings.jitter * (2 * Math.random() - 1);
+    this.#compactEntries = Math.max(2, Math.round(this.#settings.compactEntries * spread));
+    this.#compactBytes = Math.round(this.#settings.compactBytes * spread);
     // A log of one entry is already compact, whatever its size.
     this.#entriesSince = initial.entries > 1 ? initial.entries : 0;
     this.#bytesSince = initial.entries > 1 ? initial.bytes : 0;
@@ -51,7 +64,7 @@ export class DocSaver {
 
   /** Updates accepted but not yet known to be in the log. */
   get unsaved(): number {
-    return this.#pending.length;
+    return this.#pending.length + this.#writing;
   }
 
   add(update: Uint8Array): void {
@@ -65,6 +78,7 @@ export class DocSaver {
   async flush(): Promise<boolean> {
     this.#write();
     await this.#chain;
+    await this.#compacting;
     return this.#pending.length === 0;
   }
 
@@ -73,7 +87,8 @@ export class DocSaver {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
-    this.#chain = this.#chain.then(() => this.#append(batch));
+    this.#writing += batch.length;
+    this.#chain = this.#chain.then(() => this.#append(batch)).finally(() => (this.#writing -= batch.length));
   }
 
   async #append(batch: Uint8Array[]): Promise<void> {
@@ -97,18 +112,23 @@ export class DocSaver {
     }
     this.#entriesSince += batch.length;
     this.#bytesSince += bytes;
-    if (this.#entriesSince >= this.#settings.compactEntries || this.#bytesSince >= this.#settings.compactBytes) {
-      await this.#compact();
+    const due = this.#entriesSince >= this.#compactEntries || this.#bytesSince >= this.#compactBytes;
+    if (due && !this.#compacting) {
+      // Appends go on while it runs: compaction never holds an update back.
+      this.#compacting = this.#compact().finally(() => (this.#compacting = null));
     }
   }
 
   async #compact(): Promise<void> {
     const started = performance.now();
+    const entries = this.#entriesSince;
+    const bytes = this.#bytesSince;
     try {
       const result = await this.#log.compact(this.#roomId);
       this.#hooks.compacted?.(result, (performance.now() - started) / 1000);
-      this.#entriesSince = 0;
-      this.#bytesSince = 0;
+      // What was appended while it ran still counts towards the next one.
+      this.#entriesSince -= entries;
+      this.#bytesSince -= bytes;
     } catch (err) {
       this.#hooks.failed?.('compact');
       this.#logger.error({ err, roomId: this.#roomId }, 'doc log compaction failed');

@@ -2,14 +2,12 @@
 // one PostgreSQL database (the test's own): in this process, or as real child
 // processes that can be killed. A small TCP proxy stands in for the load
 // balancer, so a client's reconnection can land on another node.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket, connect } from 'node:net';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { onTestFinished } from 'vitest';
 import type { Atelier } from '../../server/app.ts';
+import { type ChildServer, startChildServer } from './child-server.ts';
 import { startServer, type TestEnv, tempDir } from './server.ts';
 import { createRedisPrefix, createTestDatabase, type Service } from './services.ts';
 
@@ -40,55 +38,14 @@ export async function startNodes(count: number, env: ClusterEnv): Promise<Atelie
   return nodes;
 }
 
-export interface NodeProcess {
-  url: string;
+export interface NodeProcess extends ChildServer {
   nodeId: string;
-  child: ChildProcess;
-  /** Everything it logged, for a failing test's message. */
-  output: string[];
-  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-const MAIN = path.resolve(import.meta.dirname, '../../server/main.ts');
-
-/** A real server process (`server/main.ts` on this Node), stopped when the test finishes. */
+/** A real server process (`server/main.ts` on this Node), killed when the test finishes. */
 export async function spawnNode(env: ClusterEnv, nodeId: string): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      ...env,
-      NODE_ID: nodeId,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: env.DATA_DIR ?? tempDir(),
-      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = once(child, 'exit');
-  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    await exited;
-  };
-  onTestFinished(() => kill('SIGKILL'));
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      output.push(line);
-      try {
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
-        if (entry.msg === 'atelier listening' && entry.url) resolve(entry.url);
-      } catch {
-        // Not JSON: kept in output for the failure message.
-      }
-    });
-    void exited.then(([code]) => reject(new Error(`${nodeId} exited with ${code} before listening:\n${output.join('\n')}`)));
-  });
-  return { url, nodeId, child, output, kill };
+  const server = await startChildServer({ ...env, NODE_ID: nodeId, DATA_DIR: env.DATA_DIR ?? tempDir() });
+  return Object.assign(server, { nodeId });
 }
 
 export interface Balancer {

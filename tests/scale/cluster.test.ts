@@ -36,7 +36,7 @@ async function withLogs<T>(nodes: NodeProcess[], fn: () => Promise<T>): Promise<
   try {
     return await fn();
   } catch (err) {
-    const logs = nodes.map((n) => `--- ${n.nodeId}\n${n.output.filter((l) => !l.includes('"level":30')).slice(-30).join('\n')}`);
+    const logs = nodes.map((n) => `--- ${n.nodeId}\n${n.logs.slice(-30).map((l) => JSON.stringify(l)).join('\n')}`);
     throw new Error(`${(err as Error).message}\n${logs.join('\n')}`, { cause: err });
   }
 }

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import pino from 'pino';
 import { expect, it } from 'vitest';
+import { MergeWorker } from '../../server/store/merge.ts';
 import { openPool } from '../../server/store/postgres/database.ts';
 import { PostgresDocLog } from '../../server/store/postgres/doc-log.ts';
 import { MIGRATIONS } from '../../server/store/postgres/migrations.ts';
@@ -27,6 +28,19 @@ describeWith([service], 'PostgreSQL store', () => {
         return { docLog: new PostgresDocLog(pool), close: () => pool.end() };
       },
       async destroy() {},
+    };
+  });
+
+  // Merging on a worker thread lets appends and other compactors run while a compaction merges.
+  docLogContract('PostgreSQL, merging on a worker thread', async () => {
+    const url = await createTestDatabase(service);
+    const worker = new MergeWorker();
+    return {
+      async open() {
+        const pool = await openPool({ connectionString: url, max: 4, logger });
+        return { docLog: new PostgresDocLog(pool, worker.merge), close: () => pool.end() };
+      },
+      destroy: () => worker.close(),
     };
   });
 

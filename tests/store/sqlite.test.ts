@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../server/store/sqlite/database.ts';
+import { MergeWorker } from '../../server/store/merge.ts';
 import { SqliteDocLog } from '../../server/store/sqlite/doc-log.ts';
 import { SqliteRecordStore } from '../../server/store/sqlite/records.ts';
 import { docLogContract } from './doc-log.contract.ts';
@@ -21,6 +22,23 @@ docLogContract('SQLite', async () => {
       return { docLog: new SqliteDocLog(db), close: async () => db.close() };
     },
     async destroy() {
+      remove();
+    },
+  };
+});
+
+// Merging on a worker thread makes compaction truly concurrent with appends
+// and with other compactors, which is what the contract's conflict tests probe.
+docLogContract('SQLite, merging on a worker thread', async () => {
+  const { file, remove } = tempFile();
+  const worker = new MergeWorker();
+  return {
+    async open() {
+      const db = openDatabase(file);
+      return { docLog: new SqliteDocLog(db, worker.merge), close: async () => db.close() };
+    },
+    async destroy() {
+      await worker.close();
       remove();
     },
   };

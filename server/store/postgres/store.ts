@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { MergeUpdates } from '../merge.ts';
 import type { Store } from '../store.ts';
 import { openPool } from './database.ts';
 import { PostgresDocLog } from './doc-log.ts';
@@ -7,6 +8,8 @@ import { PostgresRecordStore } from './records.ts';
 export interface PostgresStoreOptions {
   url: string;
   poolMax: number;
+  /** Merges for compaction (the merge worker); inline when not given. */
+  merge?: MergeUpdates;
   logger: Logger;
 }
 
@@ -16,7 +19,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let closed = false;
   return {
     kind: 'postgres',
-    docLog: new PostgresDocLog(pool),
+    docLog: new PostgresDocLog(pool, options.merge),
     records: new PostgresRecordStore(pool),
     async ping() {
       await pool.query('SELECT 1');

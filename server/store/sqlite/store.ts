@@ -1,15 +1,16 @@
 import path from 'node:path';
+import type { MergeUpdates } from '../merge.ts';
 import type { Store } from '../store.ts';
 import { openDatabase } from './database.ts';
 import { SqliteDocLog } from './doc-log.ts';
 import { SqliteRecordStore } from './records.ts';
 
 /** The embedded store: one SQLite file in WAL mode under DATA_DIR. */
-export function openSqliteStore(dataDir: string): Store {
+export function openSqliteStore(dataDir: string, merge?: MergeUpdates): Store {
   const db = openDatabase(path.join(dataDir, 'atelier.db'));
   return {
     kind: 'sqlite',
-    docLog: new SqliteDocLog(db),
+    docLog: new SqliteDocLog(db, merge),
     records: new SqliteRecordStore(db),
     async ping() {
       db.prepare('SELECT 1').get();

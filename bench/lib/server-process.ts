@@ -1,0 +1,55 @@
+// Starts `node server/main.ts` in its own process for a benchmark.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+const MAIN = path.resolve(import.meta.dirname, '../../server/main.ts');
+
+/** Limits a benchmark's own load must not trip (it creates many sessions from one IP). */
+export const BENCH_SERVER_ENV = {
+  SESSIONS_PER_MINUTE: '1000000',
+  ROOMS_PER_MINUTE: '1000000',
+  HTTP_REQUESTS_PER_MINUTE: '1000000',
+  LOG_LEVEL: 'warn',
+} as const;
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const dataDir = env.DATA_DIR ?? process.env.BENCH_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'atelier-bench-'));
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...BENCH_SERVER_ENV, ...env, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === 'atelier listening' && entry.url) resolve(entry.url);
+      } catch {
+        // ignore non-JSON output
+      }
+    });
+  });
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!env.DATA_DIR && !process.env.BENCH_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../server/config.ts';
+import { tempDir } from './helpers/server.ts';
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const dir = tempDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: dir,
+      mediaDir: path.join(dir, 'media'),
+      corsOrigins: [],
+      redisUrl: undefined,
+      databaseUrl: undefined,
+      limits: { maxMessageBytes: 1048576, maxRoomsPerConnection: 8, maxParticipantsPerRoom: 500 },
+    });
+  });
+
+  it('generates SESSION_SECRET once, keeps it in DATA_DIR, and prefers a given one', () => {
+    const dir = tempDir();
+    const first = loadConfig({ DATA_DIR: dir }).sessionSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ DATA_DIR: dir }).sessionSecret).toBe(first);
+    expect(readFileSync(path.join(dir, 'session-secret'), 'utf8').trim()).toBe(first);
+    expect(statSync(path.join(dir, 'session-secret')).mode & 0o077).toBe(0);
+    const given = 'x'.repeat(40);
+    expect(loadConfig({ DATA_DIR: dir, SESSION_SECRET: given }).sessionSecret).toBe(given);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['MAX_MESSAGE_BYTES', '-1'],
+    ['LOG_LEVEL', 'loud'],
+    ['REDIS_URL', 'http://not-redis'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['SESSION_SECRET', 'short'],
+    ['TRUST_PROXY', 'maybe'],
+  ])('refuses %s=%s, naming the variable', (variable, value) => {
+    const run = () => loadConfig({ DATA_DIR: tempDir(), [variable]: value });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(new RegExp(`^${variable}: `));
+  });
+
+  it('a bad value stops start-up with exit code 2 and a message naming the variable', () => {
+    const result = spawnSync(process.execPath, [path.resolve(import.meta.dirname, '../server/main.ts')], {
+      env: { ...process.env, DATA_DIR: tempDir(), MAX_DOC_BYTES: 'lots' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('MAX_DOC_BYTES');
+  });
+});

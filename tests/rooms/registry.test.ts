@@ -1,0 +1,94 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { RoomRegistry } from '../../server/rooms/registry.ts';
+import { MemoryDocLog, memoryRecords } from '../helpers/memory-store.ts';
+import { waitFor } from '../helpers/server.ts';
+
+const USER = { id: 'u1', name: 'Ann', color: '#000000' };
+
+function registry(docLog = new MemoryDocLog(), graceMs = 20) {
+  const reg = new RoomRegistry({
+    docLog,
+    records: memoryRecords(['room-1', 'room-2']),
+    limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 10 },
+    saver: { compactEntries: 1000, compactBytes: 1 << 20 },
+    unloadGraceMs: graceMs,
+    logger: pino({ level: 'silent' }),
+  });
+  return { reg, docLog };
+}
+
+describe('RoomRegistry', () => {
+  it('loads a room once however many joins arrive at the same time', async () => {
+    const { reg, docLog } = registry();
+    const rooms = await Promise.all(Array.from({ length: 20 }, () => reg.open('room-1')));
+    expect(new Set(rooms).size).toBe(1);
+    expect(docLog.loads).toBe(1);
+    await expect(reg.open('unknown')).rejects.toMatchObject({ code: 'not_found' });
+    await reg.close();
+  });
+
+  it('unloads an empty room after the grace period, having flushed its log', async () => {
+    const { reg, docLog } = registry();
+    const room = await reg.open('room-1');
+    room.join('c1', USER, 'editor', 'test');
+    room.transact((doc) => doc.getText('prompt').insert(0, 'saved before unload'), 'test');
+    room.leave('c1');
+    reg.release(room);
+    expect(reg.get('room-1')).toBe(room);
+    await waitFor(() => reg.get('room-1') === undefined);
+    expect(room.destroyed).toBe(true);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.mergeUpdates(docLog.rooms.get('room-1')!));
+    expect(doc.getText('prompt').toString()).toBe('saved before unload');
+    // Loading again reads what was flushed.
+    const again = await reg.open('room-1');
+    expect(again).not.toBe(room);
+    expect(again.doc.getText('prompt').toString()).toBe('saved before unload');
+    await reg.close();
+  });
+
+  it('a join during the grace period or during the flush keeps the same room', async () => {
+    const { reg } = registry(new MemoryDocLog(), 30);
+    const room = await reg.open('room-1');
+    reg.release(room);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await reg.open('room-1')).toBe(room);
+    room.join('c1', USER, 'editor', 'test');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(reg.get('room-1')).toBe(room);
+    expect(room.destroyed).toBe(false);
+    await reg.close();
+  });
+
+  it('keeps a room in memory while its log refuses writes, and unloads once it accepts them', async () => {
+    const { reg, docLog } = registry(new MemoryDocLog(), 10);
+    const room = await reg.open('room-1');
+    docLog.failing = true;
+    room.transact((doc) => doc.getText('prompt').insert(0, 'precious'), 'test');
+    reg.release(room);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(reg.get('room-1')).toBe(room);
+    expect(room.saver.unsaved).toBeGreaterThan(0);
+    docLog.failing = false;
+    await waitFor(() => reg.get('room-1') === undefined, 10_000);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.mergeUpdates(docLog.rooms.get('room-1')!));
+    expect(doc.getText('prompt').toString()).toBe('precious');
+  });
+
+  it('close() flushes and unloads every room, and refuses new opens', async () => {
+    const { reg, docLog } = registry(new MemoryDocLog(), 60_000);
+    const a = await reg.open('room-1');
+    const b = await reg.open('room-2');
+    a.join('c1', USER, 'editor', 'test');
+    a.transact((doc) => doc.getText('prompt').insert(0, 'a'), 'test');
+    b.transact((doc) => doc.getText('prompt').insert(0, 'b'), 'test');
+    await reg.close();
+    expect(reg.size).toBe(0);
+    expect(docLog.rooms.get('room-1')).toHaveLength(1);
+    expect(docLog.rooms.get('room-2')).toHaveLength(1);
+    await expect(reg.open('room-1')).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});
