@@ -22,6 +22,7 @@ import type { Admitted, RoomAdmission } from '../rooms/admission.ts';
 import type { UpdateOrigin } from '../rooms/origin.ts';
 import type { Participant, Room, RoomObserver } from '../rooms/room.ts';
 import { readCookieToken } from '../auth/cookie.ts';
+import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
 export interface JoinedRoom {
   room: Room;
@@ -78,9 +79,16 @@ export class SocketIoTransport implements RoomObserver {
   readonly io: AtelierServer;
   readonly #deps: SocketIoDeps;
   readonly #handlers: SocketHandlers[] = [];
+  readonly #coalescer = new WriteCoalescer();
+  readonly #sent;
 
   constructor(httpServer: HttpServer, deps: SocketIoDeps) {
     this.#deps = deps;
+    this.#sent = {
+      'yjs:sync': deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'yjs:sync' }),
+      'yjs:awareness': deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'yjs:awareness' }),
+      bytes: deps.metrics.bytesOut.labels({ transport: TRANSPORT }),
+    };
     this.io = new Server(httpServer, {
       serveClient: false,
       // Over engine.io's own limit the connection is closed; below it, an
@@ -116,14 +124,20 @@ export class SocketIoTransport implements RoomObserver {
     const channel = roomChannel(room.id);
     const members = this.io.of('/').adapter.rooms.get(channel);
     if (!members) return;
-    const recipients = members.size - (except !== undefined && members.has(except) ? 1 : 0);
-    if (recipients <= 0) return;
+    const sockets = this.io.of('/').sockets;
+    let recipients = 0;
+    for (const id of members) {
+      if (id === except) continue;
+      recipients++;
+      this.#coalescer.hold(tcpSocketOf(sockets.get(id)?.conn));
+    }
+    if (recipients === 0) return;
     // One encoding for all recipients; `local` keeps Yjs traffic off any
     // cross-node adapter (the relay carries it with origins instead).
     const target = this.io.local.to(channel);
     (except === undefined ? target : target.except(except)).emit(event, room.id, message);
-    this.#deps.metrics.messagesOut.inc({ transport: TRANSPORT, type: event }, recipients);
-    this.#deps.metrics.bytesOut.inc({ transport: TRANSPORT }, recipients * message.byteLength);
+    this.#sent[event].inc(recipients);
+    this.#sent.bytes.inc(recipients * message.byteLength);
   }
 
   async #authenticate(socket: AtelierSocket): Promise<void> {

@@ -54,9 +54,15 @@ export class YjsWebSocketServer implements RoomObserver {
   readonly #byRoom = new Map<string, Set<Connection>>();
   readonly #all = new Set<Connection>();
   readonly #ping: NodeJS.Timeout;
+  readonly #sent;
 
   constructor(deps: YjsWebSocketDeps) {
     this.#deps = deps;
+    this.#sent = {
+      sync: deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'sync' }),
+      awareness: deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'awareness' }),
+      bytes: deps.metrics.bytesOut.labels({ transport: TRANSPORT }),
+    };
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: deps.limits.maxMessageBytes + 16,
@@ -228,7 +234,7 @@ export class YjsWebSocketServer implements RoomObserver {
     this.#deps.admission.leave(room, conn.id);
   }
 
-  #broadcast(room: Room, data: Uint8Array, origin: UpdateOrigin, type: string): void {
+  #broadcast(room: Room, data: Uint8Array, origin: UpdateOrigin, type: 'sync' | 'awareness'): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
     const except = origin.source === 'connection' ? origin.connectionId : undefined;
@@ -237,8 +243,8 @@ export class YjsWebSocketServer implements RoomObserver {
       if (conn.id === except) continue;
       if (this.#send(conn, data)) sent++;
     }
-    this.#deps.metrics.messagesOut.inc({ transport: TRANSPORT, type }, sent);
-    this.#deps.metrics.bytesOut.inc({ transport: TRANSPORT }, sent * data.byteLength);
+    this.#sent[type].inc(sent);
+    this.#sent.bytes.inc(sent * data.byteLength);
   }
 
   #send(conn: Connection, data: Uint8Array): boolean {
