@@ -9,7 +9,7 @@ export type Redis = RedisClientType;
 /** Longest wait between two reconnection attempts; Redis back means at most this long to notice. */
 export const MAX_RECONNECT_DELAY_MS = 1000;
 /** How long start-up waits for Redis before giving up. */
-export const CONNECT_TIMEOUT_MS = 10_000;
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 
 /** A new client, connected; throws if Redis cannot be reached within CONNECT_TIMEOUT_MS. */

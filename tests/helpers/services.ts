@@ -3,7 +3,7 @@
 // printed, except under CI=true, where that is a failing test instead. Each
 // test gets its own database, its own Redis key prefix, or its own private
 // redis-server, removed when it finishes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -48,6 +48,13 @@ export function postgresService(): Promise<Service> {
       await client.end();
     }
   });
+}
+
+/** The redis-server binary, for tests that start (and kill) a Redis of their own. */
+export async function redisServerBinary(): Promise<Service> {
+  const run = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  const unavailable = run.status === 0 ? undefined : `redis-server not runnable: ${run.error?.message ?? run.stderr}`;
+  return { name: 'redis-server', url: 'redis-server', unavailable };
 }
 
 function probe(name: string, url: string, check: (url: string) => Promise<void>): Promise<Service> {

@@ -10,14 +10,15 @@ import type * as Y from 'yjs';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
 import { api, waitFor } from '../helpers/server.ts';
-import { describeWith, postgresService, startPrivateRedis } from '../helpers/services.ts';
+import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
 
 const postgres = await postgresService();
+const binary = await redisServerBinary();
 const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
 const names = (states: Map<number, Record<string, unknown>>) =>
   [...states.values()].map((s) => (s.user as { name?: string } | undefined)?.name).filter(Boolean).sort();
 
-describeWith([postgres], 'Redis restarted mid-session', () => {
+describeWith([postgres, binary], 'Redis restarted mid-session', () => {
   it('rooms resync with peers and the log; presence, room events and shared limits come back', async () => {
     const redis = await startPrivateRedis();
     const env = await clusterEnv({ url: redis.url }, postgres, { SESSIONS_PER_MINUTE: '1000' });
