@@ -4,11 +4,14 @@
 // balancer, so a client's reconnection can land on another node.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import pg from 'pg';
+import * as Y from 'yjs';
 import { createServer, type Socket, connect } from 'node:net';
 import { onTestFinished } from 'vitest';
 import type { Atelier } from '../../server/app.ts';
 import { type ChildServer, startChildServer } from './child-server.ts';
-import { startServer, type TestEnv, tempDir } from './server.ts';
+import type { SessionResponse } from '../../shared/protocol.ts';
+import { api, startServer, type TestEnv, tempDir } from './server.ts';
 import { createRedisPrefix, createTestDatabase, type Service } from './services.ts';
 
 export interface ClusterEnv extends TestEnv {
@@ -36,6 +39,38 @@ export async function startNodes(count: number, env: ClusterEnv): Promise<Atelie
   const nodes: Atelier[] = [];
   for (let i = 0; i < count; i++) nodes.push(await startServer({ ...env, NODE_ID: `node-${i + 1}` }));
   return nodes;
+}
+
+export interface TwoNodes {
+  a: Atelier;
+  b: Atelier;
+  ann: SessionResponse;
+  bob: SessionResponse;
+  roomId: string;
+}
+
+/** Two in-process nodes, Ann signed in on A (owning a new room) and Bob on B. */
+export async function twoNodesAndARoom(env: ClusterEnv): Promise<TwoNodes> {
+  const [a, b] = (await startNodes(2, env)) as [Atelier, Atelier];
+  const ann = await api(a.url).session('Ann');
+  const bob = await api(b.url).session('Bob');
+  const { room } = await api(a.url).room(ann.token);
+  return { a, b, ann, bob, roomId: room.id };
+}
+
+/** A room's log as PostgreSQL holds it: every entry, and all of them applied to one document. */
+export async function storedLog(databaseUrl: string, roomId: string): Promise<{ entries: Uint8Array[]; doc: Y.Doc }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE room_id = $1 ORDER BY seq', [roomId]);
+    const entries = rows.map((r) => new Uint8Array(r.data));
+    const doc = new Y.Doc();
+    for (const entry of entries) Y.applyUpdate(doc, entry);
+    return { entries, doc };
+  } finally {
+    await client.end();
+  }
 }
 
 export interface NodeProcess extends ChildServer {

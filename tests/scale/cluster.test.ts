@@ -1,13 +1,12 @@
 // Three real server processes on one Redis and one PostgreSQL database, as an
 // operator runs them behind a load balancer; one of them is SIGKILLed while
 // its participants type.
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SocketIoProvider } from '../../client/realtime/socketio-provider.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
-import { clusterEnv, type NodeProcess, spawnNode, startBalancer } from '../helpers/cluster.ts';
+import { clusterEnv, type NodeProcess, spawnNode, startBalancer, storedLog } from '../helpers/cluster.ts';
 import { api, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
@@ -18,18 +17,7 @@ const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
 const names = (states: Map<number, Record<string, unknown>>) =>
   [...states.values()].map((s) => (s.user as { name?: string } | undefined)?.name).filter(Boolean).sort();
 
-async function storedPrompt(databaseUrl: string, roomId: string): Promise<string> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const { rows } = await db.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE room_id = $1', [roomId]);
-    const doc = new Y.Doc();
-    for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data));
-    return promptOf(doc);
-  } finally {
-    await db.end();
-  }
-}
+const storedPrompt = async (databaseUrl: string, roomId: string) => promptOf((await storedLog(databaseUrl, roomId)).doc);
 
 /** Fails with the nodes' logs attached, which is where the reason will be. */
 async function withLogs<T>(nodes: NodeProcess[], fn: () => Promise<T>): Promise<T> {

@@ -1,7 +1,6 @@
 // Node heartbeats and what follows a death, with a peer played over real Redis
 // by the test: it speaks the relay protocol, beats once, and goes silent, as a
 // node killed between relaying an edit and appending it would.
-import pg from 'pg';
 import { createClient } from 'redis';
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -9,26 +8,15 @@ import { encodeAwarenessEntries } from '../../server/rooms/awareness-message.ts'
 import { encodeRelayMessage, type RelayMessage } from '../../server/scale/relay-message.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
-import { clusterEnv, startNodes } from '../helpers/cluster.ts';
+import { clusterEnv, startNodes, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
 import { api, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
 const redis = await redisService();
 const postgres = await postgresService();
 
-/** A room's text as its log holds it. */
-async function storedText(databaseUrl: string, roomId: string): Promise<string> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const { rows } = await db.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE room_id = $1', [roomId]);
-    const stored = new Y.Doc();
-    for (const row of rows) Y.applyUpdate(stored, new Uint8Array(row.data));
-    return stored.getText(ROOTS.prompt).toString();
-  } finally {
-    await db.end();
-  }
-}
+const storedText = async (databaseUrl: string, roomId: string) =>
+  (await storedLog(databaseUrl, roomId)).doc.getText(ROOTS.prompt).toString();
 
 describeWith([redis, postgres], 'node liveness', () => {
   it('a peer whose heartbeat expires is found dead: its presence goes, and what only it relayed is stored', async () => {
@@ -72,28 +60,25 @@ describeWith([redis, postgres], 'node liveness', () => {
 
   it('a live node is never found dead, and a node that shuts down cleanly removes its heartbeat', async () => {
     const env = await clusterEnv(redis, postgres, { NODE_HEARTBEAT_MS: '100', NODE_TIMEOUT_MS: '300' });
-    const [a, b] = await startNodes(2, env);
-    const ann = await api(a!.url).session('Ann');
-    const bob = await api(b!.url).session('Bob');
-    const { room } = await api(a!.url).room(ann.token);
-    const pa = await joinWithSocketIo(a!.url, ann.token, room.id);
-    const pb = await joinWithSocketIo(b!.url, bob.token, room.id);
+    const { a, b, ann, bob, roomId } = await twoNodesAndARoom(env);
+    const pa = await joinWithSocketIo(a.url, ann.token, roomId);
+    const pb = await joinWithSocketIo(b.url, bob.token, roomId);
     pb.doc.getText(ROOTS.prompt).insert(0, 'x');
     await waitFor(() => pa.doc.getText(ROOTS.prompt).toString() === 'x');
     // Many heartbeats later, each still sees the other alive.
     for (let i = 0; i < 10; i++) {
-      expect(await a!.scale!.liveness.sweep()).toEqual([]);
-      expect(await b!.scale!.liveness.sweep()).toEqual([]);
+      expect(await a.scale!.liveness.sweep()).toEqual([]);
+      expect(await b.scale!.liveness.sweep()).toEqual([]);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect([...a!.scale!.relay.peers()]).toEqual([b!.scale!.processId]);
+    expect([...a.scale!.relay.peers()]).toEqual([b.scale!.processId]);
     const keys = createClient({ url: redis.url });
     keys.on('error', () => undefined);
     await keys.connect();
     try {
-      expect(await keys.exists(`${env.REDIS_PREFIX}node:${b!.scale!.processId}`)).toBe(1);
-      await b!.close();
-      expect(await keys.exists(`${env.REDIS_PREFIX}node:${b!.scale!.processId}`)).toBe(0);
+      expect(await keys.exists(`${env.REDIS_PREFIX}node:${b.scale!.processId}`)).toBe(1);
+      await b.close();
+      expect(await keys.exists(`${env.REDIS_PREFIX}node:${b.scale!.processId}`)).toBe(0);
     } finally {
       keys.destroy();
     }

@@ -1,14 +1,13 @@
 // Two nodes in this process, sharing one Redis prefix and one PostgreSQL
 // database: the relay, the adapter and shared limits, observed from outside
 // (clients) and from the shared stores.
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { roomChannel } from '../../server/realtime/socketio-server.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Job } from '../../shared/protocol.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
-import { clusterEnv, startNodes } from '../helpers/cluster.ts';
+import { clusterEnv, startNodes, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
@@ -18,18 +17,6 @@ const postgres = await postgresService();
 const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
 const names = (states: Map<number, Record<string, unknown>>) =>
   [...states.values()].map((s) => (s.user as { name?: string } | undefined)?.name).filter(Boolean).sort();
-
-/** Every log entry of a room, as stored (not merged). */
-async function logEntries(databaseUrl: string, roomId: string): Promise<Uint8Array[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE room_id = $1 ORDER BY seq', [roomId]);
-    return rows.map((r) => new Uint8Array(r.data));
-  } finally {
-    await client.end();
-  }
-}
 
 /** Struct ids (client:clock) found in more than one log entry: a relayed update stored again. */
 function storedTwice(entries: Uint8Array[]): string[] {
@@ -86,11 +73,9 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
 
     await a!.registry.get(room.id)!.saver.flush();
     await b!.registry.get(room.id)!.saver.flush();
-    const entries = await logEntries(env.DATABASE_URL, room.id);
-    expect(storedTwice(entries)).toEqual([]);
-    const stored = new Y.Doc();
-    for (const e of entries) Y.applyUpdate(stored, e);
-    expect(promptOf(stored)).toBe('gulls boats');
+    const stored = await storedLog(env.DATABASE_URL, room.id);
+    expect(storedTwice(stored.entries)).toEqual([]);
+    expect(promptOf(stored.doc)).toBe('gulls boats');
     // What each node published is exactly what it stored: nothing relayed is re-published.
     for (const node of [a!, b!]) {
       const appended = await metric(node.url, 'atelier_log_appended_updates_total');
@@ -100,15 +85,11 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
   });
 
   it('presence crosses nodes and leaves with its participant', async () => {
-    const env = await clusterEnv(redis, postgres);
-    const [a, b] = await startNodes(2, env);
-    const ann = await api(a!.url).session('Ann');
-    const bob = await api(b!.url).session('Bob');
-    const { room } = await api(a!.url).room(ann.token);
-    const pa = await joinWithSocketIo(a!.url, ann.token, room.id);
+    const { a, b, ann, bob, roomId } = await twoNodesAndARoom(await clusterEnv(redis, postgres));
+    const pa = await joinWithSocketIo(a.url, ann.token, roomId);
     pa.provider.awareness.setLocalStateField('user', { name: 'Ann' });
     // A late joiner on another node gets presence already there.
-    const pb = await joinWithSocketIo(b!.url, bob.token, room.id);
+    const pb = await joinWithSocketIo(b.url, bob.token, roomId);
     await waitFor(() => names(pb.provider.awareness.getStates()).join() === 'Ann', 5000, 'Ann seen on B');
     pb.provider.awareness.setLocalStateField('user', { name: 'Bob' });
     await waitFor(() => names(pa.provider.awareness.getStates()).join() === 'Ann,Bob', 5000, 'Bob seen on A');
@@ -117,16 +98,13 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
   });
 
   it('room events sent with io.to reach participants on every node', async () => {
-    const env = await clusterEnv(redis, postgres);
-    const [a, b] = await startNodes(2, env);
-    const ann = await api(a!.url).session('Ann');
-    const bob = await api(b!.url).session('Bob');
-    const { room } = await api(a!.url).room(ann.token);
-    const pa = await joinWithSocketIo(a!.url, ann.token, room.id);
-    const pb = await joinWithSocketIo(b!.url, bob.token, room.id);
+    const { a, b, ann, bob, roomId } = await twoNodesAndARoom(await clusterEnv(redis, postgres));
+    const room = { id: roomId };
+    const pa = await joinWithSocketIo(a.url, ann.token, roomId);
+    const pb = await joinWithSocketIo(b.url, bob.token, roomId);
     const job: Job = {
       id: 'job-1',
-      roomId: room.id,
+      roomId,
       status: 'running',
       progress: 0.5,
       prompt: 'boats',
@@ -139,7 +117,7 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     pb.socket.on('gen:update', (roomId, j) => seen.push([`b:${roomId}`, j]));
     // The adapter learns of node B's stream reader a moment after start: retry until delivered.
     await waitFor(async () => {
-      a!.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, job);
+      a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, job);
       await new Promise((r) => setTimeout(r, 100));
       return seen.some(([who]) => who === `b:${room.id}`);
     }, 10_000, 'gen:update on node B');

@@ -97,7 +97,3 @@ export function bytes(value: unknown): Uint8Array {
 export function toBuffer(data: Uint8Array): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
-
-export function isoString(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
-}
