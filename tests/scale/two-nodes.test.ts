@@ -3,7 +3,9 @@
 // (clients) and from the shared stores.
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { createClient } from 'redis';
 import { roomChannel } from '../../server/realtime/socketio-server.ts';
+import { encodeRelayMessage } from '../../server/scale/relay-message.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Job } from '../../shared/protocol.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
@@ -150,6 +152,33 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     // And what B then adds reaches A.
     pb.doc.getText(ROOTS.prompt).insert(0, 'B: ');
     await waitFor(() => promptOf(pa.doc) === 'B: only in A', 5000, 'A hears B');
+  });
+
+  it('garbage on a room’s relay channel is counted and dropped; the node and the room carry on', async () => {
+    const env = await clusterEnv(redis, postgres);
+    const { a, b, ann, bob, roomId } = await twoNodesAndARoom(env);
+    const pa = await joinWithSocketIo(a.url, ann.token, roomId);
+    const pb = await joinWithSocketIo(b.url, bob.token, roomId);
+    const client = createClient({ url: redis.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const channel = `${env.REDIS_PREFIX}room:${roomId}`;
+      const from = 'forger/1';
+      const garbage = [
+        Buffer.from('not a relay message'),
+        Buffer.from(encodeRelayMessage({ type: 'update', from, update: new Uint8Array([1, 2, 3, 250, 250]) })),
+        Buffer.from(encodeRelayMessage({ type: 'awareness', from, message: new Uint8Array([5, 1]) })),
+        Buffer.from(encodeRelayMessage({ type: 'hello', from, stateVector: new Uint8Array([200]) })),
+      ];
+      for (const message of garbage) await client.publish(channel, message);
+      await waitFor(async () => (await metric(a.url, 'atelier_relay_dropped_total{reason="malformed"}')) >= garbage.length, 5000, 'all refused');
+    } finally {
+      client.destroy();
+    }
+    pa.doc.getText(ROOTS.prompt).insert(0, 'still fine');
+    await waitFor(() => promptOf(pb.doc) === 'still fine', 5000, 'relay still works');
+    expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
   });
 
   it('HTTP rate limits are shared: spreading requests over nodes buys nothing', async () => {
