@@ -6,15 +6,19 @@ import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.ts';
 import { Users } from './auth/users.ts';
 import type { Config } from './config.ts';
+import { Generation } from './generation/generation.ts';
+import { createProviders } from './generation/providers.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
+import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
+import { serveGeneration } from './realtime/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
 import { RoomAdmission } from './rooms/admission.ts';
@@ -38,6 +42,7 @@ export interface Atelier {
   readonly metrics: Metrics;
   readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
+  readonly generation: Generation;
   /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
   readonly scale: Scale | undefined;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
@@ -92,6 +97,27 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   const directory = new RoomDirectory(store.records, store.docLog, registry);
   const admission = new RoomAdmission(directory, registry);
+  const generationLogger = logger.child({ module: 'generation' });
+  const generation = new Generation({
+    config: config.generation,
+    // In scaled mode a job belongs to this process, the id other nodes check the heartbeat of.
+    nodeId: scale?.processId ?? config.nodeId,
+    // Nodes share rooms only through Redis: without it this node is the only one using the store.
+    soleNode: scale === undefined,
+    jobs: store.jobs,
+    media,
+    registry,
+    providers: createProviders(config.generation, generationLogger),
+    limiter,
+    metrics,
+    logger: generationLogger,
+  });
+  await generation.recover();
+  if (scale) {
+    // A dead node's jobs can never finish: whoever notices fails them, and every room hears.
+    scale.liveness.watch(() => store.jobs.unfinishedNodes());
+    scale.liveness.onDown((nodeId) => generation.nodeDown(nodeId).then(() => undefined));
+  }
 
   const minute = 60_000;
   const app = createHttpApp({
@@ -107,6 +133,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       sessionRoutes(users, limiter, { limit: config.limits.sessionsPerMinute, windowMs: minute }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       mediaRoutes(media),
+      uploadRoutes(directory, media, limiter, config.limits),
       clientRoutes(),
     ],
   });
@@ -120,7 +147,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     logger: realtimeLogger,
     metrics,
     corsOrigins: config.corsOrigins,
+    joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
+  serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger });
   const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics });
   registry.observe(socketIo);
   registry.observe(yjsWs);
@@ -154,6 +183,8 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const close = () =>
     (closing ??= (async () => {
       server.close();
+      // Jobs stop first: their last results still reach the rooms, and their final state the store.
+      await generation.close();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
@@ -164,7 +195,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       logger.info('atelier stopped');
     })());
 
-  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, scale, close };
+  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, scale, close };
 }
 
 async function openStore(config: Config, merger: MergeWorker, logger: Logger): Promise<Store> {

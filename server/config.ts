@@ -13,6 +13,9 @@ const optionalUrl = (protocols: string[]) =>
     .refine((u) => protocols.some((p) => u.startsWith(p)), `must start with ${protocols.join(' or ')}`)
     .optional();
 
+/** A comma-separated list; blanks dropped. */
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
 /** Every setting, its environment variable and its default. README.md's table mirrors this. */
 const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
@@ -48,6 +51,25 @@ const envSchema = z.object({
   LOG_COMPACT_ENTRIES: int(2).default(500),
   LOG_COMPACT_BYTES: int(1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: int(100).default(10_000),
+
+  GEN_PROVIDERS: list.default(['local', 'openai']),
+  GEN_DEFAULT_PROVIDER: z.string().min(1).default('local'),
+  GEN_CONCURRENCY: int(1, 64).default(2),
+  GEN_QUEUE_LIMIT: int(1).default(100),
+  GEN_ROOM_QUEUE_LIMIT: int(1).default(4),
+  GEN_USER_JOBS_PER_MINUTE: int(1).default(20),
+  GEN_TIMEOUT_MS: int(100).default(120_000),
+  GEN_MAX_CANDIDATES: int(1).default(64),
+  PROMPT_BLOCKLIST: list.default([]),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: optionalUrl(['http://', 'https://']),
+  OPENAI_IMAGE_MODEL: z.string().min(1).max(80).default('gpt-image-1'),
+  OPENAI_MAX_RETRIES: int(0, 10).default(2),
+  OPENAI_PARTIAL_IMAGES: int(0, 3).default(2),
+  OPENAI_MODERATION: bool.default(true),
+  MAX_UPLOAD_BYTES: int(1024).default(10 * 1024 * 1024),
+  MAX_UPLOAD_PIXELS: int(1).default(40_000_000),
+  UPLOADS_PER_MINUTE: int(1).default(30),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -67,6 +89,35 @@ export interface Limits {
   httpRequestsPerMinute: number;
   sessionsPerMinute: number;
   roomsPerMinute: number;
+  maxUploadBytes: number;
+  maxUploadPixels: number;
+  uploadsPerMinute: number;
+}
+
+export const GEN_PROVIDER_NAMES = ['local', 'openai'] as const;
+export type GenProviderName = (typeof GEN_PROVIDER_NAMES)[number];
+
+export interface OpenAiConfig {
+  apiKey: string;
+  baseUrl: string | undefined;
+  imageModel: string;
+  maxRetries: number;
+  partialImages: number;
+  moderation: boolean;
+}
+
+export interface GenerationConfig {
+  /** Providers a job may name; `openai` only when OPENAI_API_KEY is set. */
+  providers: GenProviderName[];
+  defaultProvider: GenProviderName;
+  concurrency: number;
+  queueLimit: number;
+  roomQueueLimit: number;
+  userJobsPerMinute: number;
+  timeoutMs: number;
+  maxCandidates: number;
+  promptBlocklist: string[];
+  openai: OpenAiConfig | undefined;
 }
 
 export interface Config {
@@ -88,6 +139,7 @@ export interface Config {
   nodeHeartbeatMs: number;
   nodeTimeoutMs: number;
   limits: Limits;
+  generation: GenerationConfig;
   roomUnloadGraceMs: number;
   logCompactEntries: number;
   logCompactBytes: number;
@@ -154,11 +206,51 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       httpRequestsPerMinute: e.HTTP_REQUESTS_PER_MINUTE,
       sessionsPerMinute: e.SESSIONS_PER_MINUTE,
       roomsPerMinute: e.ROOMS_PER_MINUTE,
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      maxUploadPixels: e.MAX_UPLOAD_PIXELS,
+      uploadsPerMinute: e.UPLOADS_PER_MINUTE,
     },
+    generation: generationConfig(e),
     roomUnloadGraceMs: e.ROOM_UNLOAD_GRACE_MS,
     logCompactEntries: e.LOG_COMPACT_ENTRIES,
     logCompactBytes: e.LOG_COMPACT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function generationConfig(e: z.infer<typeof envSchema>): GenerationConfig {
+  const known = (name: string): name is GenProviderName => (GEN_PROVIDER_NAMES as readonly string[]).includes(name);
+  for (const name of e.GEN_PROVIDERS) {
+    if (!known(name)) throw new ConfigError('GEN_PROVIDERS', `unknown provider "${name}" (known: ${GEN_PROVIDER_NAMES.join(', ')})`);
+  }
+  // `openai` listed without a key is simply unavailable; naming it the default is a mistake worth stopping for.
+  const providers = e.GEN_PROVIDERS.filter(known).filter((name) => name !== 'openai' || e.OPENAI_API_KEY !== undefined);
+  const fallback = e.GEN_DEFAULT_PROVIDER;
+  if (!known(fallback) || !providers.includes(fallback)) {
+    const why = fallback === 'openai' && e.OPENAI_API_KEY === undefined ? 'needs OPENAI_API_KEY' : 'must be one of GEN_PROVIDERS';
+    throw new ConfigError('GEN_DEFAULT_PROVIDER', `"${fallback}" ${why}`);
+  }
+  return {
+    providers,
+    defaultProvider: fallback,
+    concurrency: e.GEN_CONCURRENCY,
+    queueLimit: e.GEN_QUEUE_LIMIT,
+    roomQueueLimit: e.GEN_ROOM_QUEUE_LIMIT,
+    userJobsPerMinute: e.GEN_USER_JOBS_PER_MINUTE,
+    timeoutMs: e.GEN_TIMEOUT_MS,
+    maxCandidates: e.GEN_MAX_CANDIDATES,
+    promptBlocklist: e.PROMPT_BLOCKLIST,
+    openai:
+      e.OPENAI_API_KEY === undefined
+        ? undefined
+        : {
+            apiKey: e.OPENAI_API_KEY,
+            baseUrl: e.OPENAI_BASE_URL?.replace(/\/$/, ''),
+            imageModel: e.OPENAI_IMAGE_MODEL,
+            maxRetries: e.OPENAI_MAX_RETRIES,
+            partialImages: e.OPENAI_PARTIAL_IMAGES,
+            moderation: e.OPENAI_MODERATION,
+          },
   };
 }
 

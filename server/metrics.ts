@@ -95,6 +95,25 @@ export function createMetrics() {
       registers,
     }),
     redisUp: new Gauge({ name: 'atelier_redis_up', help: '1 while this node is connected to Redis (scaled mode)', registers }),
+    genJobs: new Counter({
+      name: 'atelier_gen_jobs_total',
+      help: 'Generation jobs finished, by provider and final status',
+      labelNames: ['provider', 'status'] as const,
+      registers,
+    }),
+    genJobSeconds: new Histogram({
+      name: 'atelier_gen_job_seconds',
+      help: 'Time from a job starting to run until it finished',
+      labelNames: ['provider'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    }),
+    genJobsActive: new Gauge({
+      name: 'atelier_gen_jobs_active',
+      help: 'Generation jobs on this node, waiting or running',
+      labelNames: ['state'] as const,
+      registers,
+    }),
     httpRequests: new Counter({
       name: 'atelier_http_requests_total',
       help: 'HTTP requests by status class',

@@ -150,14 +150,60 @@ export const genParamsSchema = z.strictObject({
   model: z.string().min(1).max(80).optional(),
   editLayerId: z.string().min(1).max(64).optional(),
   maskLayerId: z.string().min(1).max(64).optional(),
+}).refine((p) => p.maskLayerId === undefined || p.editLayerId !== undefined, {
+  message: 'maskLayerId needs editLayerId',
+  path: ['maskLayerId'],
 });
 export type GenParams = z.infer<typeof genParamsSchema>;
+
+/** Job ids are 128 random bits in base64url, like room ids. */
+export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a job id');
+
+/** `POST /api/rooms/:id/media`: the stored, re-encoded image, ready to place as a layer. */
+export interface UploadMediaResponse {
+  url: string;
+  width: number;
+  height: number;
+}
 
 export interface JobImage {
   src: string;
   width: number;
   height: number;
   seed: number;
+}
+
+/**
+ * Stable codes of a failed job (`job.error.code`). Failures found before a job
+ * exists (bad params, viewers, limits) are ack errors with an ErrorCode instead.
+ */
+export const JOB_ERROR_CODES = [
+  /** The process running it stopped (crash, restart, shutdown) before it finished. */
+  'interrupted',
+  /** It ran longer than GEN_TIMEOUT_MS. */
+  'timeout',
+  /** The provider refused the prompt or an image (moderation, content policy). */
+  'content_policy',
+  /** The provider refused the request itself (size, model, edit image). */
+  'invalid_request',
+  /** The provider rejected our credentials (OPENAI_API_KEY). */
+  'provider_auth',
+  /** The provider kept answering "too many requests" after every retry. */
+  'provider_rate_limited',
+  /** The provider account has no quota left. */
+  'provider_quota',
+  /** The provider failed or was unreachable after every retry. */
+  'provider_unavailable',
+  /** The provider answered something we could not use. */
+  'provider_error',
+  /** A bug of ours; the logs say more. */
+  'internal',
+] as const;
+export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
+
+export interface JobError {
+  code: JobErrorCode;
+  message: string;
 }
 
 export interface Job {
@@ -173,7 +219,7 @@ export interface Job {
   finishedAt?: string;
   previews?: string[];
   results?: JobImage[];
-  error?: { code: string; message: string };
+  error?: JobError;
 }
 
 // ---------------------------------------------------------------------------
@@ -186,8 +232,13 @@ export const joinOptionsSchema = z.strictObject({ invite: z.string().max(64).opt
 
 export type JoinAck = Ack<{ role: Role; room: RoomInfo; jobs: Job[] }>;
 
+export type GenStartAck = Ack<{ job: Job }>;
+export type GenCancelAck = Ack<{ job: Job }>;
+
 export interface ClientToServerEvents {
   'room:join': (roomId: string, options: JoinOptions, ack: (res: JoinAck) => void) => void;
+  'gen:start': (roomId: string, params: GenParams, ack: (res: GenStartAck) => void) => void;
+  'gen:cancel': (roomId: string, jobId: string, ack: (res: GenCancelAck) => void) => void;
   'room:leave': (roomId: string) => void;
   'yjs:sync': (roomId: string, message: Uint8Array) => void;
   'yjs:awareness': (roomId: string, message: Uint8Array) => void;

@@ -1,6 +1,7 @@
 // The Socket.IO transport: translates events into calls on rooms, checking
 // every argument where it enters, and fans room changes out to sockets.
 import type { Server as HttpServer } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
@@ -67,6 +68,8 @@ export interface SocketIoDeps {
 
 const TRANSPORT = 'socket.io';
 const NOTICE_INTERVAL_MS = 1000;
+/** How long shutdown waits for sockets to send what is queued for them. */
+const DRAIN_TIMEOUT_MS = 2000;
 /** Room channel names; a socket's own id is a channel too, which `except` relies on. */
 export const roomChannel = (roomId: string) => `room:${roomId}`;
 
@@ -115,8 +118,15 @@ export class SocketIoTransport implements RoomObserver {
     this.#broadcast(room, 'yjs:awareness', message, origin.source === 'connection' ? origin.connectionId : undefined);
   }
 
+  /**
+   * Disconnects every socket gracefully (each first sends what is queued for
+   * it, such as a last `gen:update`), then closes the server. `io.close()` on
+   * its own would discard whatever is still buffered.
+   */
   async close(): Promise<void> {
     this.io.disconnectSockets(true);
+    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+    while (this.io.engine.clientsCount > 0 && performance.now() < deadline) await delay(10);
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 

@@ -1,4 +1,5 @@
 import type { DocLog } from './doc-log.ts';
+import type { JobStore } from './jobs.ts';
 import type { RecordStore } from './records.ts';
 
 /** Every persistent part of one backend (SQLite or PostgreSQL). */
@@ -6,6 +7,7 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly docLog: DocLog;
   readonly records: RecordStore;
+  readonly jobs: JobStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

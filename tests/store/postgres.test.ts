@@ -3,7 +3,7 @@
 // start at once, and the pool size setting.
 import pg from 'pg';
 import pino from 'pino';
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { MergeWorker } from '../../server/store/merge.ts';
 import { openPool } from '../../server/store/postgres/database.ts';
 import { PostgresDocLog } from '../../server/store/postgres/doc-log.ts';
@@ -12,6 +12,8 @@ import { PostgresRecordStore } from '../../server/store/postgres/records.ts';
 import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/store/sqlite/migrations.ts';
 import { openPostgresStore } from '../../server/store/postgres/store.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
+import { randomId } from '../../server/ids.ts';
+import { jobStoreContract } from '../generation/job-store-contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
 
@@ -48,6 +50,22 @@ describeWith([service], 'PostgreSQL store', () => {
     const url = await createTestDatabase(service);
     const pool = await openPool({ connectionString: url, max: 4, logger });
     return { records: new PostgresRecordStore(pool), destroy: () => pool.end() };
+  });
+
+  jobStoreContract('PostgreSQL', async () => {
+    const url = await createTestDatabase(service);
+    const store = await openPostgresStore({ url, poolMax: 4, logger });
+    onTestFinished(() => store.close());
+    const owner = { id: randomId(), name: 'Owner', color: '#123456', createdAt: new Date().toISOString() };
+    await store.records.createUser(owner);
+    return {
+      jobs: store.jobs,
+      room: async () => {
+        const id = randomId();
+        await store.records.createRoom({ id, title: 't', ownerId: owner.id, linkAccess: 'edit', remixOf: null, createdAt: new Date().toISOString() }, []);
+        return id;
+      },
+    };
   });
 
   it('has the same named migrations as SQLite', () => {

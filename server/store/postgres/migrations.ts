@@ -49,4 +49,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX doc_updates_room ON doc_updates (room_id, seq);
     `,
   },
+  {
+    name: '002-jobs',
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        requested_by TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        progress DOUBLE PRECISION NOT NULL,
+        prompt TEXT NOT NULL,
+        params JSONB NOT NULL,
+        previews JSONB,
+        results JSONB,
+        error_code TEXT,
+        error_message TEXT,
+        created_at TIMESTAMPTZ NOT NULL,
+        started_at TIMESTAMPTZ,
+        finished_at TIMESTAMPTZ,
+        updated_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX jobs_room ON jobs (room_id, created_at);
+      CREATE INDEX jobs_active ON jobs (status, node_id) WHERE status IN ('queued', 'running');
+      CREATE INDEX jobs_requester ON jobs (room_id, requested_by, created_at);
+    `,
+  },
 ];

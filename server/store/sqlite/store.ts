@@ -3,6 +3,7 @@ import type { MergeUpdates } from '../merge.ts';
 import type { Store } from '../store.ts';
 import { openDatabase } from './database.ts';
 import { SqliteDocLog } from './doc-log.ts';
+import { SqliteJobStore } from './jobs.ts';
 import { SqliteRecordStore } from './records.ts';
 
 /** The embedded store: one SQLite file in WAL mode under DATA_DIR. */
@@ -12,6 +13,7 @@ export function openSqliteStore(dataDir: string, merge?: MergeUpdates): Store {
     kind: 'sqlite',
     docLog: new SqliteDocLog(db, merge),
     records: new SqliteRecordStore(db),
+    jobs: new SqliteJobStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

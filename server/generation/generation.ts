@@ -1,0 +1,395 @@
+// Generation jobs from request to candidates: checks a request, records the
+// job, runs it through its provider under the queue's limits and a deadline,
+// stores the images and appends them to the room's candidates. Every change of
+// a job goes to the listeners (the transports) and, for state changes, to the store.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import sharp from 'sharp';
+import type { Candidate } from '../../shared/doc-schema.ts';
+import { canEdit, type GenParams, type Job, type JobError, type JobImage, type PublicUser, type Role } from '../../shared/protocol.ts';
+import type { GenerationConfig } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { randomId } from '../ids.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import type { Metrics } from '../metrics.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import type { Room } from '../rooms/room.ts';
+import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
+import { JobQueue } from './job-queue.ts';
+import { PromptBlocklist } from './prompt-safety.ts';
+import { type GenerationRequest, type ImageProvider, parseSize, ProviderError, type ProviderEvent, type ProviderImage } from './provider.ts';
+import type { ProviderRegistry } from './providers.ts';
+import { appendCandidates, layerSrc, roomPrompt } from './room-doc.ts';
+
+export interface GenerationDeps {
+  config: GenerationConfig;
+  nodeId: string;
+  /** True when no other node shares the store, so every unfinished job found at start is ours. */
+  soleNode: boolean;
+  jobs: JobStore;
+  media: MediaStore;
+  registry: RoomRegistry;
+  providers: ProviderRegistry;
+  limiter: RateLimiter;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface StartRequest {
+  room: Room;
+  user: PublicUser;
+  role: Role;
+  params: GenParams;
+}
+
+export interface CancelRequest {
+  roomId: string;
+  role: Role;
+  jobId: string;
+}
+
+export type JobListener = (job: Job) => void;
+
+/** Finished jobs the `room:join` ack carries besides the active ones. */
+export const RECENT_JOBS = 20;
+export const MAX_PROMPT_LENGTH = 4000;
+const PREVIEW_SIDE = 384;
+/** Smaller progress steps are not worth a message to every participant. */
+const PROGRESS_STEP = 0.01;
+const MINUTE = 60_000;
+
+/** Why a job's signal aborted, when it was not the deadline. */
+class JobStop {
+  readonly kind: 'cancelled' | 'interrupted';
+  constructor(kind: 'cancelled' | 'interrupted') {
+    this.kind = kind;
+  }
+}
+
+interface LiveJob {
+  record: JobRecord;
+  provider: ImageProvider;
+  request: Omit<GenerationRequest, 'edit'>;
+  edit: { image: string; mask?: string } | undefined;
+  /** `committing` once images are being stored: too late to cancel. */
+  phase: 'queued' | 'running' | 'committing' | 'done';
+  previews: Promise<void>;
+  saves: Promise<void>;
+}
+
+type Outcome = { status: 'succeeded'; results: JobImage[] } | { status: 'failed'; error: JobError } | { status: 'cancelled' };
+
+export class Generation {
+  readonly #deps: GenerationDeps;
+  readonly #queue: JobQueue;
+  readonly #blocklist: PromptBlocklist;
+  /** Jobs this node holds, until their final state is saved. */
+  readonly #live = new Map<string, LiveJob>();
+  readonly #listeners: JobListener[] = [];
+  #closed = false;
+
+  constructor(deps: GenerationDeps) {
+    this.#deps = deps;
+    this.#blocklist = new PromptBlocklist(deps.config.promptBlocklist);
+    this.#queue = new JobQueue(deps.config, (id, err) => deps.logger.error({ err, jobId: id }, 'job run crashed'));
+    this.#queue.onChange = ({ waiting, running }) => {
+      deps.metrics.genJobsActive.set({ state: 'waiting' }, waiting);
+      deps.metrics.genJobsActive.set({ state: 'running' }, running);
+    };
+  }
+
+  listen(listener: JobListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Fails the jobs a previous process left queued or running: they can never finish. */
+  async recover(): Promise<number> {
+    const failed = await this.#deps.jobs.failUnfinished({
+      ...(this.#deps.soleNode ? {} : { nodeId: this.#deps.nodeId }),
+      error: { code: 'interrupted', message: 'the server stopped while this job was queued or running' },
+      finishedAt: new Date().toISOString(),
+    });
+    if (failed.length > 0) this.#deps.logger.warn({ jobs: failed.length }, 'unfinished jobs marked interrupted');
+    return failed.length;
+  }
+
+  /**
+   * Fails the jobs of another node found dead (scaled mode) and tells the
+   * listeners, so every participant sees them end. Any node may do it, several
+   * at once: a finished job is never changed again, so each job is failed once.
+   */
+  async nodeDown(nodeId: string): Promise<number> {
+    if (nodeId === this.#deps.nodeId) return 0;
+    const failed = await this.#deps.jobs.failUnfinished({
+      nodeId,
+      error: { code: 'interrupted', message: 'the server running this job went away' },
+      finishedAt: new Date().toISOString(),
+    });
+    if (failed.length > 0) this.#deps.logger.warn({ node: nodeId, jobs: failed.length }, 'jobs of a dead node marked interrupted');
+    for (const record of failed) this.#tell(toWire(record));
+    return failed.length;
+  }
+
+  async start({ room, user, role, params }: StartRequest): Promise<Job> {
+    const { config, providers, limiter, jobs } = this.#deps;
+    if (this.#closed) throw new AppError('unavailable', 'the server is shutting down');
+    if (!canEdit(role)) throw new AppError('forbidden', 'viewers cannot start generations');
+    const provider = providers.get(params.provider);
+    const model = providers.model(provider, params.model);
+    const prompt = (params.prompt ?? roomPrompt(room.doc)).trim();
+    if (!prompt) throw new AppError('bad_request', 'the prompt is empty: write one in the room or pass params.prompt');
+    if (prompt.length > MAX_PROMPT_LENGTH) throw new AppError('bad_request', `the prompt is longer than ${MAX_PROMPT_LENGTH} characters`);
+    this.#blocklist.check(prompt);
+    const edit = params.editLayerId === undefined ? undefined : {
+      image: layerSrc(room.doc, params.editLayerId, 'editLayerId'),
+      ...(params.maskLayerId === undefined ? {} : { mask: layerSrc(room.doc, params.maskLayerId, 'maskLayerId') }),
+    };
+    if (!(await limiter.take(`gen:${user.id}`, { limit: config.userJobsPerMinute, windowMs: MINUTE }))) {
+      throw new AppError('rate_limited', `you can start ${config.userJobsPerMinute} generations a minute; wait a little`);
+    }
+
+    const id = randomId();
+    this.#queue.reserve(id, room.id);
+    const size = params.size ?? '1024x1024';
+    const resolved: GenParams = {
+      ...params,
+      size,
+      count: params.count ?? 1,
+      seed: params.seed ?? Math.floor(Math.random() * 2 ** 31),
+      provider: provider.name,
+      model,
+    };
+    const now = new Date().toISOString();
+    const record: JobRecord = {
+      id, roomId: room.id, status: 'queued', progress: 0, prompt, params: resolved, requestedBy: user.id,
+      createdAt: now, nodeId: this.#deps.nodeId, updatedAt: now,
+    };
+    try {
+      await jobs.create(record);
+    } catch (err) {
+      this.#queue.release(id);
+      throw err;
+    }
+    const live: LiveJob = {
+      record,
+      provider,
+      request: {
+        prompt, size, ...parseSize(size), count: resolved.count!, seed: resolved.seed!, model,
+        user: createHash('sha256').update(user.id).digest('hex').slice(0, 32),
+      },
+      edit,
+      phase: 'queued',
+      previews: Promise.resolve(),
+      saves: Promise.resolve(),
+    };
+    this.#live.set(id, live);
+    const snapshot = toWire(record);
+    this.#emit(live);
+    if (!this.#queue.enqueue(id, (signal) => this.#run(live, signal))) {
+      this.#finish(live, { status: 'failed', error: { code: 'interrupted', message: 'the server stopped before the job ran' } });
+    }
+    return snapshot;
+  }
+
+  /**
+   * Cancels a queued or running job of the room. Cancelling a finished job
+   * changes nothing and answers its final state.
+   */
+  async cancel({ roomId, role, jobId }: CancelRequest): Promise<Job> {
+    if (!canEdit(role)) throw new AppError('forbidden', 'viewers cannot cancel generations');
+    const live = this.#live.get(jobId);
+    if (live && live.record.roomId === roomId) {
+      if (live.phase === 'committing') throw new AppError('bad_request', 'the job is already storing its images');
+      if (isActive(live.record.status)) {
+        this.#queue.cancel(jobId, new JobStop('cancelled'));
+        this.#finish(live, { status: 'cancelled' });
+      }
+      return toWire(live.record);
+    }
+    const stored = await this.#deps.jobs.get(jobId);
+    if (!stored || stored.roomId !== roomId) throw new AppError('not_found', 'no such job in this room');
+    if (isActive(stored.status)) throw new AppError('unavailable', `the job runs on another node (${stored.nodeId})`);
+    return toWire(stored);
+  }
+
+  /** The room's active and recent jobs, with live progress for the ones this node runs. */
+  async roomJobs(roomId: string): Promise<Job[]> {
+    const stored = await this.#deps.jobs.listForRoom(roomId, RECENT_JOBS);
+    return stored.map((record) => toWire(this.#live.get(record.id)?.record ?? record));
+  }
+
+  /** Refuses new jobs, interrupts the ones in flight and waits until their state is saved. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const { dropped, settled } = this.#queue.stop(new JobStop('interrupted'));
+    for (const id of dropped) {
+      const live = this.#live.get(id);
+      if (live) this.#finish(live, { status: 'failed', error: { code: 'interrupted', message: 'the server stopped before the job ran' } });
+    }
+    await settled;
+    await Promise.all([...this.#live.values()].map((live) => live.saves));
+  }
+
+  async #run(live: LiveJob, signal: AbortSignal): Promise<void> {
+    const { config, metrics } = this.#deps;
+    const deadline = AbortSignal.timeout(config.timeoutMs);
+    const jobSignal = AbortSignal.any([signal, deadline]);
+    const started = performance.now();
+    live.phase = 'running';
+    Object.assign(live.record, { status: 'running', startedAt: new Date().toISOString() });
+    this.#changed(live, true);
+    let outcome: Outcome;
+    try {
+      const edit = live.edit && (await this.#readEdit(live.edit));
+      const images = await live.provider.generate(
+        { ...live.request, ...(edit ? { edit } : {}) },
+        { signal: jobSignal, onProgress: (event) => this.#progress(live, event) },
+      );
+      jobSignal.throwIfAborted();
+      await live.previews;
+      live.phase = 'committing';
+      outcome = { status: 'succeeded', results: await this.#commit(live, images) };
+    } catch (err) {
+      outcome = this.#failure(live, err, signal, deadline);
+    }
+    // Previews still being stored must not outlive the job (nor a shutdown).
+    await live.previews;
+    metrics.genJobSeconds.observe({ provider: live.provider.name }, (performance.now() - started) / 1000);
+    this.#finish(live, outcome);
+  }
+
+  #failure(live: LiveJob, err: unknown, signal: AbortSignal, deadline: AbortSignal): Outcome {
+    if (signal.aborted) {
+      const stop = signal.reason instanceof JobStop ? signal.reason.kind : 'interrupted';
+      return stop === 'cancelled'
+        ? { status: 'cancelled' }
+        : { status: 'failed', error: { code: 'interrupted', message: 'the server stopped while the job ran' } };
+    }
+    if (deadline.aborted) {
+      return { status: 'failed', error: { code: 'timeout', message: `the job ran longer than ${this.#deps.config.timeoutMs} ms` } };
+    }
+    if (err instanceof ProviderError) return { status: 'failed', error: { code: err.code, message: err.message } };
+    this.#deps.logger.error({ err, jobId: live.record.id, provider: live.provider.name }, 'job failed unexpectedly');
+    return { status: 'failed', error: { code: 'internal', message: 'the job failed unexpectedly' } };
+  }
+
+  async #readEdit(edit: { image: string; mask?: string }): Promise<{ image: Uint8Array; mask?: Uint8Array }> {
+    const read = async (url: string) => {
+      const data = await this.#deps.media.readUrl(url);
+      if (!data) throw new ProviderError('invalid_request', `the layer image ${url} is missing from the media store`);
+      return data;
+    };
+    const image = await read(edit.image);
+    return edit.mask === undefined ? { image } : { image, mask: await read(edit.mask) };
+  }
+
+  #progress(live: LiveJob, event: ProviderEvent): void {
+    if (live.phase !== 'running') return;
+    switch (event.type) {
+      case 'progress': {
+        const progress = Math.min(1, Math.max(live.record.progress, event.progress));
+        if (progress - live.record.progress < PROGRESS_STEP) return;
+        live.record.progress = progress;
+        this.#changed(live, false);
+        return;
+      }
+      case 'preview':
+        // In order, and finished before the job is: a preview never lands after the result.
+        live.previews = live.previews.then(() => this.#storePreview(live, event.index, event.image));
+        return;
+      default:
+        event satisfies never;
+    }
+  }
+
+  async #storePreview(live: LiveJob, index: number, image: ProviderImage): Promise<void> {
+    try {
+      const small = await sharp(image.data)
+        .resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 70, effort: 0 })
+        .toBuffer();
+      const stored = await this.#deps.media.put(small, 'webp');
+      if (live.phase !== 'running') return;
+      const previews = [...(live.record.previews ?? [])];
+      previews[index] = stored.url;
+      live.record.previews = Array.from(previews, (url) => url ?? '');
+      this.#changed(live, true);
+    } catch (err) {
+      // A preview is a courtesy: the job goes on without it.
+      this.#deps.logger.warn({ err, jobId: live.record.id }, 'preview not stored');
+    }
+  }
+
+  async #commit(live: LiveJob, images: readonly ProviderImage[]): Promise<JobImage[]> {
+    const { media, registry, config } = this.#deps;
+    const { record } = live;
+    const results: JobImage[] = [];
+    for (const image of images) {
+      const stored = await media.put(image.data, image.ext);
+      results.push({ src: stored.url, width: image.width, height: image.height, seed: image.seed });
+    }
+    const candidates = results.map((result, index): Candidate => ({
+      id: `${record.id}-${index}`,
+      ...result,
+      jobId: record.id,
+      prompt: record.prompt,
+      provider: live.provider.name,
+      model: live.request.model,
+      createdBy: record.requestedBy,
+    }));
+    await registry.withRoom(record.roomId, (room) =>
+      room.transact((doc) => appendCandidates(doc, candidates, config.maxCandidates), 'gen:result', record.requestedBy),
+    );
+    return results;
+  }
+
+  #finish(live: LiveJob, outcome: Outcome): void {
+    const { record } = live;
+    if (!isActive(record.status)) return;
+    live.phase = 'done';
+    Object.assign(record, outcome, { finishedAt: new Date().toISOString() });
+    if (outcome.status === 'succeeded') record.progress = 1;
+    this.#deps.metrics.genJobs.inc({ provider: live.provider.name, status: outcome.status });
+    this.#changed(live, true);
+    void live.saves.then(() => {
+      if (this.#live.get(record.id) === live) this.#live.delete(record.id);
+    });
+  }
+
+  /** Tells the listeners; saves state changes (not every progress step) in order. */
+  #changed(live: LiveJob, save: boolean): void {
+    live.record.updatedAt = new Date().toISOString();
+    this.#emit(live);
+    if (!save) return;
+    const snapshot = { ...live.record };
+    live.saves = live.saves.then(async () => {
+      try {
+        await this.#deps.jobs.save(snapshot);
+      } catch (err) {
+        this.#deps.logger.error({ err, jobId: snapshot.id }, 'job state not saved');
+      }
+    });
+  }
+
+  #emit(live: LiveJob): void {
+    this.#tell(toWire(live.record));
+  }
+
+  #tell(job: Job): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(job);
+      } catch (err) {
+        this.#deps.logger.error({ err, jobId: job.id }, 'job listener failed');
+      }
+    }
+  }
+}
+
+/** The wire job: the record without what only the servers need. */
+export function toWire(record: JobRecord): Job {
+  const { nodeId: _node, updatedAt: _updated, ...job } = record;
+  return structuredClone(job);
+}

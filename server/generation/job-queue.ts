@@ -1,0 +1,170 @@
+// First in, first out, at most `concurrency` at a time, with a cap on waiting
+// jobs per node and on active jobs per room. Knows nothing of images: a job is
+// an id, a room and a function that honours its AbortSignal.
+import { AppError } from '../errors.ts';
+
+export interface QueueLimits {
+  /** Jobs running at once on this node. */
+  concurrency: number;
+  /** Jobs waiting (not yet running) on this node. */
+  queueLimit: number;
+  /** Jobs waiting or running per room. */
+  roomQueueLimit: number;
+}
+
+export type Run = (signal: AbortSignal) => Promise<void>;
+
+interface Entry {
+  id: string;
+  roomId: string;
+  run?: Run;
+  controller?: AbortController;
+  settled?: Promise<void>;
+}
+
+export class JobQueue {
+  readonly #limits: QueueLimits;
+  readonly #crashed: (id: string, err: unknown) => void;
+  /** Every job this queue holds, reserved, waiting or running. */
+  readonly #entries = new Map<string, Entry>();
+  readonly #waiting: Entry[] = [];
+  readonly #perRoom = new Map<string, number>();
+  #running = 0;
+  #pumpScheduled = false;
+  #stopped = false;
+  /** Told whenever the number of waiting or running jobs changes. */
+  onChange: ((counts: { waiting: number; running: number }) => void) | undefined;
+
+  /** `crashed` hears a run that rejected: runs report their own failures, so that is a bug. */
+  constructor(limits: QueueLimits, crashed: (id: string, err: unknown) => void) {
+    this.#limits = limits;
+    this.#crashed = crashed;
+  }
+
+  get waiting(): number {
+    return this.#waiting.length + this.#reservedCount();
+  }
+
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Jobs waiting or running in the room. */
+  active(roomId: string): number {
+    return this.#perRoom.get(roomId) ?? 0;
+  }
+
+  /** Holds a place for a job about to be recorded; throws AppError when a limit is reached. */
+  reserve(id: string, roomId: string): void {
+    if (this.#stopped) throw new AppError('unavailable', 'the server is shutting down');
+    const { queueLimit, roomQueueLimit } = this.#limits;
+    if (this.active(roomId) >= roomQueueLimit) {
+      throw new AppError('rate_limited', `this room already has ${roomQueueLimit} jobs queued or running; wait for one to finish`);
+    }
+    if (this.waiting >= queueLimit) {
+      throw new AppError('unavailable', `the generation queue is full (${queueLimit} jobs); try again shortly`);
+    }
+    this.#entries.set(id, { id, roomId });
+    this.#perRoom.set(roomId, this.active(roomId) + 1);
+  }
+
+  /** Gives up a reservation that never became a job. */
+  release(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry && !entry.run) this.#forget(entry);
+  }
+
+  /**
+   * Puts a reserved job in line. It starts on a later turn of the event loop,
+   * never inside this call. False (the reservation dropped) once the queue has stopped.
+   */
+  enqueue(id: string, run: Run): boolean {
+    const entry = this.#entries.get(id);
+    if (!entry || entry.run) throw new Error(`job ${id} was not reserved`);
+    if (this.#stopped) {
+      this.#forget(entry);
+      return false;
+    }
+    entry.run = run;
+    this.#waiting.push(entry);
+    this.#schedule();
+    return true;
+  }
+
+  /**
+   * Takes a waiting job out of line ('waiting'), or aborts a running one with
+   * `reason` ('running'; it leaves once its run settles). Null when unknown.
+   */
+  cancel(id: string, reason: unknown): 'waiting' | 'running' | null {
+    const entry = this.#entries.get(id);
+    if (!entry?.run) return null;
+    if (entry.controller) {
+      entry.controller.abort(reason);
+      return 'running';
+    }
+    this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+    this.#forget(entry);
+    return 'waiting';
+  }
+
+  /**
+   * Refuses new jobs, takes every waiting job out of line (returning their ids)
+   * and aborts the running ones with `reason`; `settled` resolves once they stop.
+   */
+  stop(reason: unknown): { dropped: string[]; settled: Promise<void> } {
+    this.#stopped = true;
+    const dropped = this.#waiting.splice(0).map((entry) => {
+      this.#forget(entry);
+      return entry.id;
+    });
+    const running = [...this.#entries.values()].filter((entry) => entry.controller);
+    for (const entry of running) entry.controller!.abort(reason);
+    return { dropped, settled: Promise.all(running.map((entry) => entry.settled)).then(() => undefined) };
+  }
+
+  #reservedCount(): number {
+    let reserved = 0;
+    for (const entry of this.#entries.values()) if (!entry.run) reserved++;
+    return reserved;
+  }
+
+  #schedule(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+    this.#changed();
+  }
+
+  #pump(): void {
+    while (!this.#stopped && this.#running < this.#limits.concurrency && this.#waiting.length > 0) {
+      const entry = this.#waiting.shift()!;
+      const controller = new AbortController();
+      entry.controller = controller;
+      this.#running++;
+      entry.settled = entry.run!(controller.signal)
+        .catch((err: unknown) => this.#crashed(entry.id, err))
+        .finally(() => {
+          this.#running--;
+          this.#forget(entry);
+          this.#schedule();
+        });
+    }
+    this.#changed();
+  }
+
+  #forget(entry: Entry): void {
+    if (this.#entries.get(entry.id) !== entry) return;
+    this.#entries.delete(entry.id);
+    const left = this.active(entry.roomId) - 1;
+    if (left > 0) this.#perRoom.set(entry.roomId, left);
+    else this.#perRoom.delete(entry.roomId);
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.onChange?.({ waiting: this.waiting, running: this.#running });
+  }
+}

@@ -1,0 +1,84 @@
+// The `local` provider: a procedural sketch renderer, not an AI model. It draws
+// the scene of procedural-scene.ts with sharp (librsvg), offline and
+// deterministically: the same prompt, seed and size give byte-identical files.
+import sharp from 'sharp';
+import { buildScene, sceneSvg, textureSvg } from './procedural-scene.ts';
+import {
+  type EditInput,
+  type GenerateOptions,
+  type GenerationRequest,
+  type ImageProvider,
+  type ProviderImage,
+  seedFor,
+} from './provider.ts';
+
+export const LOCAL_MODEL = 'procedural-v1';
+const PREVIEW_SIDE = 256;
+/** The noise is drawn at a quarter of the size: feTurbulence at full size costs ~0.5 s per megapixel. */
+const TEXTURE_SCALE = 4;
+/** Steps per image: sketch with preview, texture, final render. */
+const STEPS = 3;
+const WEBP = { quality: 90, effort: 0 } as const;
+/** Edits read layer images that this server stored; still, never decode more than this. */
+const MAX_EDIT_PIXELS = 64_000_000;
+
+export class LocalProvider implements ImageProvider {
+  readonly name = 'local';
+  readonly defaultModel = LOCAL_MODEL;
+  readonly models = [LOCAL_MODEL] as const;
+
+  async generate(request: GenerationRequest, { signal, onProgress }: GenerateOptions): Promise<ProviderImage[]> {
+    const { width, height, count } = request;
+    const images: ProviderImage[] = [];
+    const advance = (index: number, step: number) => onProgress({ type: 'progress', progress: (index * STEPS + step) / (count * STEPS) });
+    for (let index = 0; index < count; index++) {
+      signal.throwIfAborted();
+      const seed = seedFor(request.seed, index);
+      const scene = buildScene(request.prompt, seed);
+
+      const scale = PREVIEW_SIDE / Math.max(width, height);
+      const [pw, ph] = [Math.round(width * scale), Math.round(height * scale)];
+      const preview = await sharp(Buffer.from(sceneSvg(scene, pw, ph))).webp({ quality: 70, effort: 0 }).toBuffer();
+      onProgress({ type: 'preview', index, image: { data: preview, ext: 'webp', width: pw, height: ph, seed } });
+      advance(index, 1);
+
+      signal.throwIfAborted();
+      const [tw, th] = [Math.ceil(width / TEXTURE_SCALE), Math.ceil(height / TEXTURE_SCALE)];
+      const texture = await sharp(Buffer.from(textureSvg(scene.texture, width, height, tw, th))).png({ compressionLevel: 0 }).toBuffer();
+      advance(index, 2);
+
+      signal.throwIfAborted();
+      const svg = sceneSvg(scene, width, height, `data:image/png;base64,${texture.toString('base64')}`);
+      const data = request.edit
+        ? await applyEdit(await sharp(Buffer.from(svg)).png({ compressionLevel: 0 }).toBuffer(), request.edit, width, height)
+        : await sharp(Buffer.from(svg)).webp(WEBP).toBuffer();
+      images.push({ data, ext: 'webp', width, height, seed });
+      advance(index, 3);
+    }
+    return images;
+  }
+}
+
+/**
+ * Paints the render into the layer's image: where the mask is transparent when
+ * there is a mask (OpenAI's convention), else blended softly over all of it.
+ */
+async function applyEdit(render: Buffer, edit: EditInput, width: number, height: number): Promise<Buffer> {
+  const source = sharp(edit.image, { limitInputPixels: MAX_EDIT_PIXELS }).resize(width, height, { fit: 'cover' });
+  if (!edit.mask) {
+    return source.composite([{ input: render, blend: 'soft-light' }]).webp(WEBP).toBuffer();
+  }
+  const where = await sharp(edit.mask, { limitInputPixels: MAX_EDIT_PIXELS })
+    .resize(width, height, { fit: 'fill' })
+    .ensureAlpha()
+    .extractChannel(3)
+    .negate()
+    .raw()
+    .toBuffer();
+  const painted = await sharp(render)
+    .removeAlpha()
+    .joinChannel(where, { raw: { width, height, channels: 1 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  return source.composite([{ input: painted }]).webp(WEBP).toBuffer();
+}

@@ -1,0 +1,129 @@
+// Room logic without any transport: y-protocols messages in, replies and
+// observed broadcasts out.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { DocSaver } from '../../server/rooms/doc-saver.ts';
+import type { UpdateOrigin } from '../../server/rooms/origin.ts';
+import { Room } from '../../server/rooms/room.ts';
+import { MemoryDocLog } from '../helpers/memory-store.ts';
+
+const logger = pino({ level: 'silent' });
+const user = (id: string) => ({ id, name: id, color: '#000000' });
+
+function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3 }) {
+  const log = new MemoryDocLog();
+  const seen: Array<{ kind: 'doc' | 'awareness'; origin: UpdateOrigin }> = [];
+  const room = new Room('r', { update: null, entries: 0, bytes: 0 }, {
+    limits,
+    saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger),
+    observers: [
+      {
+        docUpdate: (_room, _update, _message, origin) => seen.push({ kind: 'doc', origin }),
+        awarenessUpdate: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
+      },
+    ],
+    logger,
+  });
+  return { room, log, seen };
+}
+
+const updateMessage = (update: Uint8Array) => {
+  const e = encoding.createEncoder();
+  syncProtocol.writeUpdate(e, update);
+  return encoding.toUint8Array(e);
+};
+
+describe('Room', () => {
+  it('answers sync step 1 with the missing state, and applies editors’ updates with their origin', () => {
+    const { room, seen } = makeRoom();
+    room.join('c1', user('ann'), 'editor', 'test');
+    const client = new Y.Doc();
+    client.getText('prompt').insert(0, 'hi');
+    expect(room.handleSync('c1', updateMessage(Y.encodeStateAsUpdate(client)))).toBeNull();
+    expect(room.doc.getText('prompt').toString()).toBe('hi');
+    expect(seen).toEqual([{ kind: 'doc', origin: { source: 'connection', connectionId: 'c1', userId: 'ann' } }]);
+
+    const e = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(e, new Y.Doc());
+    const reply = room.handleSync('c1', encoding.toUint8Array(e))!;
+    const d = decoding.createDecoder(reply);
+    expect(decoding.readVarUint(d)).toBe(syncProtocol.messageYjsSyncStep2);
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, decoding.readVarUint8Array(d));
+    expect(fresh.getText('prompt').toString()).toBe('hi');
+  });
+
+  it('drops a viewer’s step 2 quietly and refuses its updates', () => {
+    const { room, seen } = makeRoom();
+    room.join('v', user('vic'), 'viewer', 'test');
+    const client = new Y.Doc();
+    client.getText('prompt').insert(0, 'no');
+    const update = Y.encodeStateAsUpdate(client);
+    const step2 = encoding.createEncoder();
+    syncProtocol.writeSyncStep2(step2, client);
+    expect(room.handleSync('v', encoding.toUint8Array(step2))).toBeNull();
+    expect(() => room.handleSync('v', updateMessage(update))).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    expect(room.doc.getText('prompt').toString()).toBe('');
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses messages from connections that did not join, and joins past the participant limit', () => {
+    const { room } = makeRoom();
+    expect(() => room.handleSync('stranger', updateMessage(new Uint8Array([0, 0])))).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    room.join('a', user('a'), 'editor', 'test');
+    room.join('b', user('b'), 'editor', 'test');
+    room.join('b', user('b'), 'editor', 'test');
+    room.join('c', user('c'), 'editor', 'test');
+    expect(() => room.join('d', user('d'), 'editor', 'test')).toThrow(expect.objectContaining({ code: 'unavailable' }));
+    room.leave('a');
+    expect(() => room.join('d', user('d'), 'editor', 'test')).not.toThrow();
+  });
+
+  it('measures the document exactly only when an update could cross the limit', () => {
+    const { room } = makeRoom({ maxDocBytes: 400, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3 });
+    room.join('a', user('a'), 'editor', 'test');
+    const client = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    client.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 40; i++) client.getText('prompt').insert(i, 'x');
+    for (const u of updates) room.handleSync('a', updateMessage(u));
+    expect(room.doc.getText('prompt').length).toBe(40);
+    const big = new Y.Doc();
+    big.getText('prompt').insert(0, 'y'.repeat(500));
+    expect(() => room.handleSync('a', updateMessage(Y.encodeStateAsUpdate(big)))).toThrow(expect.objectContaining({ code: 'too_large' }));
+    expect(room.doc.getText('prompt').length).toBe(40);
+    expect(room.measureDocBytes()).toBeLessThan(400);
+  });
+
+  it('removes a participant’s awareness states when it leaves, telling observers', () => {
+    const { room, seen } = makeRoom();
+    room.join('a', user('a'), 'editor', 'test');
+    const aware = new awarenessProtocol.Awareness(new Y.Doc());
+    aware.setLocalState({ cursor: 1 });
+    room.handleAwareness('a', awarenessProtocol.encodeAwarenessUpdate(aware, [aware.clientID]));
+    expect(room.awareness.getStates().get(aware.clientID)).toEqual({ cursor: 1 });
+    expect(room.participants.get('a')!.awarenessClients).toEqual(new Set([aware.clientID]));
+    room.leave('a');
+    expect(room.awareness.getStates().has(aware.clientID)).toBe(false);
+    expect(seen.filter((s) => s.kind === 'awareness')).toHaveLength(2);
+    expect(room.awarenessSnapshot()).toBeNull();
+  });
+
+  it('stores connection and server changes, but not remote ones', async () => {
+    const { room, log } = makeRoom();
+    room.transact((doc) => doc.getText('prompt').insert(0, 'server '), 'test');
+    const remote = new Y.Doc();
+    remote.getText('prompt').insert(0, 'remote ');
+    room.applyRemoteUpdate(Y.encodeStateAsUpdate(remote), 'node-b');
+    await room.saver.flush();
+    const stored = new Y.Doc();
+    for (const u of log.rooms.get('r')!) Y.applyUpdate(stored, u);
+    expect(stored.getText('prompt').toString()).toBe('server ');
+    expect(room.doc.getText('prompt').toString()).toContain('remote');
+  });
+});
