@@ -24,6 +24,7 @@ import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
+import { localRoomQuota } from './generation/room-quota.ts';
 import { startScale, type Scale } from './scale/scale.ts';
 import { MergeWorker } from './store/merge.ts';
 import { openPostgresStore } from './store/postgres/store.ts';
@@ -109,6 +110,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     registry,
     providers: createProviders(config.generation, generationLogger),
     limiter,
+    roomQuota: scale?.roomQuota ?? localRoomQuota,
     metrics,
     logger: generationLogger,
   });

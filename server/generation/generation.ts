@@ -18,6 +18,7 @@ import type { Room } from '../rooms/room.ts';
 import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
 import { JobQueue } from './job-queue.ts';
 import { PromptBlocklist } from './prompt-safety.ts';
+import type { RoomJobQuota } from './room-quota.ts';
 import { type GenerationRequest, type ImageProvider, parseSize, ProviderError, type ProviderEvent, type ProviderImage } from './provider.ts';
 import type { ProviderRegistry } from './providers.ts';
 import { appendCandidates, layerSrc, roomPrompt } from './room-doc.ts';
@@ -32,6 +33,8 @@ export interface GenerationDeps {
   registry: RoomRegistry;
   providers: ProviderRegistry;
   limiter: RateLimiter;
+  /** Active jobs per room across nodes (scaled mode); the queue counts this node's. */
+  roomQuota: RoomJobQuota;
   metrics: Metrics;
   logger: Logger;
 }
@@ -58,6 +61,8 @@ const PREVIEW_SIDE = 384;
 /** Smaller progress steps are not worth a message to every participant. */
 const PROGRESS_STEP = 0.01;
 const MINUTE = 60_000;
+/** A room's quota place outlives the job's deadline by this much before it lapses by itself. */
+const QUOTA_GRACE_MS = 60_000;
 
 /** Why a job's signal aborted, when it was not the deadline. */
 class JobStop {
@@ -127,7 +132,10 @@ export class Generation {
       finishedAt: new Date().toISOString(),
     });
     if (failed.length > 0) this.#deps.logger.warn({ node: nodeId, jobs: failed.length }, 'jobs of a dead node marked interrupted');
-    for (const record of failed) this.#tell(toWire(record));
+    for (const record of failed) {
+      void this.#deps.roomQuota.release(record.roomId, record.id);
+      this.#tell(toWire(record));
+    }
     return failed.length;
   }
 
@@ -150,7 +158,16 @@ export class Generation {
     }
 
     const id = randomId();
-    this.#queue.reserve(id, room.id);
+    const { roomQuota } = this.#deps;
+    if (!(await roomQuota.acquire(room.id, id, config.roomQueueLimit, 2 * config.timeoutMs + QUOTA_GRACE_MS))) {
+      throw new AppError('rate_limited', `this room already has ${config.roomQueueLimit} jobs queued or running; wait for one to finish`);
+    }
+    try {
+      this.#queue.reserve(id, room.id);
+    } catch (err) {
+      void roomQuota.release(room.id, id);
+      throw err;
+    }
     const size = params.size ?? '1024x1024';
     const resolved: GenParams = {
       ...params,
@@ -169,6 +186,7 @@ export class Generation {
       await jobs.create(record);
     } catch (err) {
       this.#queue.release(id);
+      void roomQuota.release(room.id, id);
       throw err;
     }
     const live: LiveJob = {
@@ -349,6 +367,7 @@ export class Generation {
     const { record } = live;
     if (!isActive(record.status)) return;
     live.phase = 'done';
+    void this.#deps.roomQuota.release(record.roomId, record.id);
     Object.assign(record, outcome, { finishedAt: new Date().toISOString() });
     if (outcome.status === 'succeeded') record.progress = 1;
     this.#deps.metrics.genJobs.inc({ provider: live.provider.name, status: outcome.status });

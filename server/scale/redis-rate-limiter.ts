@@ -7,9 +7,10 @@
 import type { Logger } from 'pino';
 import { MemoryRateLimiter, type RateLimit, type RateLimiter } from '../rate-limit.ts';
 import type { Redis } from './redis-client.ts';
+import { RedisScript } from './redis-script.ts';
 
 /** KEYS[1] bucket; ARGV capacity, window ms. Returns 1 if a token was taken. */
-const TAKE_SCRIPT = `
+const TAKE = new RedisScript(`
 local capacity = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local t = redis.call('TIME')
@@ -26,14 +27,13 @@ end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], window)
 return taken
-`;
+`);
 
 export class RedisRateLimiter implements RateLimiter {
   readonly #client: Redis;
   readonly #prefix: string;
   readonly #fallback = new MemoryRateLimiter();
   readonly #logger: Logger;
-  #sha: string | undefined;
 
   constructor(client: Redis, prefix: string, logger: Logger) {
     this.#client = client;
@@ -44,23 +44,10 @@ export class RedisRateLimiter implements RateLimiter {
   async take(key: string, limit: RateLimit): Promise<boolean> {
     if (!this.#client.isReady) return this.#fallback.take(key, limit);
     try {
-      return (await this.#run(this.#prefix + key, limit)) === 1;
+      return (await TAKE.run(this.#client, [this.#prefix + key], [String(limit.limit), String(limit.windowMs)])) === 1;
     } catch (err) {
       this.#logger.warn({ err }, 'shared rate limit unavailable; using this node\'s own');
       return this.#fallback.take(key, limit);
-    }
-  }
-
-  async #run(key: string, limit: RateLimit): Promise<unknown> {
-    const options = { keys: [key], arguments: [String(limit.limit), String(limit.windowMs)] };
-    this.#sha ??= await this.#client.scriptLoad(TAKE_SCRIPT);
-    try {
-      return await this.#client.evalSha(this.#sha, options);
-    } catch (err) {
-      // A restarted Redis has forgotten the script.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      this.#sha = await this.#client.scriptLoad(TAKE_SCRIPT);
-      return this.#client.evalSha(this.#sha, options);
     }
   }
 }

@@ -3,18 +3,20 @@
 //  - the Yjs and awareness relay (pub/sub, a channel per open room);
 //  - Socket.IO's adapter, for room events sent with `io.to(…)` (gen:update,
 //    gallery:*), on a Redis stream so a short disconnection loses none;
-//  - shared rate limits and node heartbeats (plain keys).
+//  - shared rate limits, per-room job quotas and node heartbeats (plain keys).
 import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
+import type { RoomJobQuota } from '../generation/room-quota.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import { NodeLiveness } from './node-liveness.ts';
 import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
 import { RedisRateLimiter } from './redis-rate-limiter.ts';
 import { RedisRelay } from './redis-relay.ts';
+import { RedisRoomQuota } from './redis-room-quota.ts';
 
 /** How long the adapter's XREAD blocks; also how long its reader may linger after close. */
 const ADAPTER_BLOCK_MS = 2000;
@@ -36,9 +38,10 @@ export interface Scale {
   readonly relay: RedisRelay;
   readonly liveness: NodeLiveness;
   readonly limiter: RateLimiter;
+  readonly roomQuota: RoomJobQuota;
   /** For `io.adapter(…)`. */
   readonly adapter: ReturnType<typeof createAdapter>;
-  /** The command connection, for other modules' shared state (job quotas). */
+  /** The command connection (tests look at its state). */
   readonly redis: Redis;
   close(): Promise<void>;
 }
@@ -90,6 +93,7 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     relay,
     liveness,
     limiter: new RedisRateLimiter(redis, prefix, log),
+    roomQuota: new RedisRoomQuota(redis, prefix, log),
     adapter,
     redis,
     async close() {

@@ -9,6 +9,8 @@ import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, type NodeProcess, spawnNode, startBalancer, storedLog } from '../helpers/cluster.ts';
 import { api, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
+import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
+import { candidates, startJob, watchJobs } from '../generation/helpers.ts';
 
 const redis = await redisService();
 const postgres = await postgresService();
@@ -30,9 +32,10 @@ async function withLogs<T>(nodes: NodeProcess[], fn: () => Promise<T>): Promise<
 }
 
 const SETTINGS = { NODE_HEARTBEAT_MS: '250', NODE_TIMEOUT_MS: '1500', ROOM_UNLOAD_GRACE_MS: '200', LOG_LEVEL: 'info' };
+const interrupted = { code: 'interrupted', message: 'the server running this job went away' };
 
 describeWith([redis, postgres], 'three node processes', () => {
-  it('participants on three nodes co-edit one room and converge; presence crosses nodes', async () => {
+  it('participants on three nodes co-edit one room and converge; presence and a job cross nodes', async () => {
     const env = await clusterEnv(redis, postgres, SETTINGS);
     const nodes = await Promise.all(['n1', 'n2', 'n3'].map((id) => spawnNode(env, id)));
     await withLogs(nodes, async () => {
@@ -46,8 +49,21 @@ describeWith([redis, postgres], 'three node processes', () => {
         for (const ch of `<${i}>`) text.insert(text.length, ch);
       });
       await waitFor(() => parts.every((p) => promptOf(p.doc) === promptOf(parts[0]!.doc) && promptOf(p.doc).length === 9), 10_000, 'convergence');
-      for (const p of parts) expect(names(p.provider.awareness.getStates())).toEqual(['Ann', 'Bob', 'Cat']);
+      await waitFor(() => parts.every((p) => names(p.provider.awareness.getStates()).join() === 'Ann,Bob,Cat'), 10_000, 'presence everywhere');
       expect(Y.encodeStateVector(parts[2]!.doc)).toEqual(Y.encodeStateVector(parts[0]!.doc));
+
+      // A job started on node 2 runs there; its progress and result reach every node.
+      const watchers = parts.map((p) => watchJobs(p.socket));
+      const job = await startJob(parts[1]!.socket, room.id, { prompt: 'three harbours', size: '256x256', count: 2 });
+      for (const w of watchers) {
+        await w.until(job.id, 'succeeded');
+        expect(w.statuses(job.id)).toContain('running');
+      }
+      await waitFor(() => parts.every((p) => candidates(p.doc).filter((c) => c.jobId === job.id).length === 2), 10_000, 'candidates everywhere');
+      // A late joiner on node 3 gets the finished job in its join ack.
+      const dan = await http.session('Dan');
+      const pd = await joinWithSocketIo(nodes[2]!.url, dan.token, room.id);
+      expect(pd.joined.jobs.find((j) => j.id === job.id)).toMatchObject({ status: 'succeeded' });
     });
   });
 
@@ -119,4 +135,44 @@ describeWith([redis, postgres], 'three node processes', () => {
       expect(promptOf(pd.doc)).toBe(final);
     });
   });
+
+  it('a job running on a node that dies ends failed/interrupted on every other node, well within 30 s', async () => {
+    const fake = await startFakeOpenAi();
+    const env = await clusterEnv(redis, postgres, {
+      ...SETTINGS,
+      OPENAI_API_KEY: FAKE_KEY,
+      OPENAI_BASE_URL: fake.baseUrl,
+      OPENAI_MODERATION: 'false',
+      GEN_CONCURRENCY: '1',
+    });
+    const nodes = await Promise.all(['j1', 'j2', 'j3'].map((id) => spawnNode(env, id)));
+    await withLogs(nodes, async () => {
+      const http = api(nodes[0]!.url);
+      const users = await Promise.all(['Ann', 'Bob', 'Cat'].map((n) => http.session(n)));
+      const { room } = await http.room(users[0]!.token);
+      const parts = await Promise.all(users.map((u, i) => joinWithSocketIo(nodes[i]!.url, u.token, room.id)));
+      const watchers = parts.map((p) => watchJobs(p.socket));
+      fake.hold();
+      const running = await startJob(parts[0]!.socket, room.id, { provider: 'openai', prompt: 'one' });
+      const queued = await startJob(parts[0]!.socket, room.id, { provider: 'openai', prompt: 'two' });
+      await waitFor(() => fake.held === 1, 10_000, 'the first job at the provider');
+      for (const w of watchers.slice(1)) await w.until(running.id, 'running');
+
+      await nodes[0]!.kill('SIGKILL');
+      // Found within NODE_TIMEOUT_MS + NODE_HEARTBEAT_MS (1.75 s here, 20 s by default); 30 s is the contract.
+      for (const w of watchers.slice(1)) {
+        const failed = await w.until(running.id, 'failed', 30_000);
+        expect(failed.error).toEqual(interrupted);
+        expect((await w.until(queued.id, 'failed', 30_000)).error).toEqual(interrupted);
+      }
+      // And the store agrees, for whoever joins later.
+      const dan = await api(nodes[2]!.url).session('Dan');
+      const pd = await joinWithSocketIo(nodes[2]!.url, dan.token, room.id);
+      expect(pd.joined.jobs.map((j) => [j.id, j.status, j.error])).toEqual([
+        [queued.id, 'failed', interrupted],
+        [running.id, 'failed', interrupted],
+      ]);
+      fake.release();
+    });
+  }, 90_000);
 });
