@@ -151,7 +151,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     corsOrigins: config.corsOrigins,
     joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
-  serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger });
+  serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger, scaled: scale !== undefined });
   const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics });
   registry.observe(socketIo);
   registry.observe(yjsWs);

@@ -54,6 +54,9 @@ export interface CancelRequest {
 
 export type JobListener = (job: Job) => void;
 
+/** Asks the other nodes to cancel a job one of them runs; the job, or null if none has it. */
+export type CancelElsewhere = (roomId: string, jobId: string) => Promise<Job | null>;
+
 /** Finished jobs the `room:join` ack carries besides the active ones. */
 export const RECENT_JOBS = 20;
 export const MAX_PROMPT_LENGTH = 4000;
@@ -103,6 +106,9 @@ export class Generation {
       deps.metrics.genJobsActive.set({ state: 'running' }, running);
     };
   }
+
+  /** Set in scaled mode by the transport that can reach other nodes. */
+  cancelElsewhere: CancelElsewhere | undefined;
 
   listen(listener: JobListener): void {
     this.#listeners.push(listener);
@@ -216,19 +222,29 @@ export class Generation {
    */
   async cancel({ roomId, role, jobId }: CancelRequest): Promise<Job> {
     if (!canEdit(role)) throw new AppError('forbidden', 'viewers cannot cancel generations');
-    const live = this.#live.get(jobId);
-    if (live && live.record.roomId === roomId) {
-      if (live.phase === 'committing') throw new AppError('bad_request', 'the job is already storing its images');
-      if (isActive(live.record.status)) {
-        this.#queue.cancel(jobId, new JobStop('cancelled'));
-        this.#finish(live, { status: 'cancelled' });
-      }
-      return toWire(live.record);
-    }
+    const here = this.cancelHere(roomId, jobId);
+    if (here) return here;
     const stored = await this.#deps.jobs.get(jobId);
     if (!stored || stored.roomId !== roomId) throw new AppError('not_found', 'no such job in this room');
-    if (isActive(stored.status)) throw new AppError('unavailable', `the job runs on another node (${stored.nodeId})`);
-    return toWire(stored);
+    if (!isActive(stored.status)) return toWire(stored);
+    const elsewhere = await this.cancelElsewhere?.(roomId, jobId);
+    if (elsewhere) return elsewhere;
+    throw new AppError('unavailable', `the job runs on another node (${stored.nodeId}), which did not answer`);
+  }
+
+  /**
+   * Cancels the job if this node holds it (the caller checked the role);
+   * null when it is not here. Throws when it is too late to cancel.
+   */
+  cancelHere(roomId: string, jobId: string): Job | null {
+    const live = this.#live.get(jobId);
+    if (!live || live.record.roomId !== roomId) return null;
+    if (live.phase === 'committing') throw new AppError('bad_request', 'the job is already storing its images');
+    if (isActive(live.record.status)) {
+      this.#queue.cancel(jobId, new JobStop('cancelled'));
+      this.#finish(live, { status: 'cancelled' });
+    }
+    return toWire(live.record);
   }
 
   /** The room's active and recent jobs, with live progress for the ones this node runs. */
