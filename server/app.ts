@@ -6,10 +6,15 @@ import type { Logger } from 'pino';
 import { TokenSigner } from './auth/tokens.ts';
 import { Users } from './auth/users.ts';
 import type { Config } from './config.ts';
+import { Contributors } from './gallery/contributors.ts';
+import { Gallery } from './gallery/gallery.ts';
+import { Publisher } from './gallery/publisher.ts';
 import { Generation } from './generation/generation.ts';
 import { createProviders } from './generation/providers.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientRoutes } from './http/client-routes.ts';
+import { galleryPages } from './http/gallery-pages.ts';
+import { galleryRoutes } from './http/gallery-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
@@ -18,6 +23,9 @@ import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
+import { Compositor } from './render/compositor.ts';
+import { RenderSlots } from './render/render-slots.ts';
+import { GalleryBroadcaster, gallerySocketHandlers } from './realtime/gallery-socket.ts';
 import { serveGeneration } from './realtime/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
@@ -44,6 +52,9 @@ export interface Atelier {
   readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
   readonly generation: Generation;
+  readonly gallery: Gallery;
+  /** Credits users in rooms; the generation module calls `addContributor` for whoever starts a job. */
+  readonly contributors: Contributors;
   /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
   readonly scale: Scale | undefined;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
@@ -121,6 +132,31 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     scale.liveness.onDown((nodeId) => generation.nodeDown(nodeId).then(() => undefined));
   }
 
+  const contributors = new Contributors(store.gallery, logger.child({ module: 'gallery' }));
+  registry.observe(contributors);
+  registry.listen({ roomUnloaded: (room) => contributors.forget(room.id) });
+  // Whoever asks for a generation in a room is one of its authors.
+  generation.listen((job) => void contributors.addContributor(job.roomId, job.requestedBy));
+  const gallery = new Gallery(
+    store.gallery,
+    new Publisher({
+      store: store.gallery,
+      records: store.records,
+      media,
+      compositor: new Compositor({
+        maxSourcePixels: config.gallery.maxSourcePixels,
+        batchBytes: config.gallery.renderBatchBytes,
+      }),
+      slots: new RenderSlots(config.gallery.renderConcurrency, config.gallery.renderQueueLimit),
+      contributors,
+      limiter,
+      limits: { publishesPerMinute: config.gallery.publishesPerMinute, maxLayers: config.gallery.maxLayers },
+      metrics,
+    }),
+    directory,
+    config.gallery.feedCacheMs,
+  );
+
   const minute = 60_000;
   const app = createHttpApp({
     users,
@@ -136,6 +172,11 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       mediaRoutes(media),
       uploadRoutes(directory, media, limiter, config.limits),
+      galleryRoutes(gallery, limiter, {
+        maxAgeSeconds: config.gallery.maxAgeSeconds,
+        roomLimit: { limit: config.limits.roomsPerMinute, windowMs: minute },
+      }),
+      galleryPages(gallery, { publicUrl: config.publicUrl, maxAgeSeconds: config.gallery.maxAgeSeconds }),
       clientRoutes(),
     ],
   });
@@ -161,6 +202,8 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     registry.listen(scale.relay);
     socketIo.io.adapter(scale.adapter);
   }
+  socketIo.handle(gallerySocketHandlers(gallery, metrics, realtimeLogger));
+  gallery.listen(new GalleryBroadcaster(socketIo.io));
   server.on('upgrade', (req, socket, head) => {
     // Socket.IO takes its own path; anything that is neither is refused.
     if (yjsWs.handleUpgrade(req, socket, head)) return;
@@ -197,7 +240,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       logger.info('atelier stopped');
     })());
 
-  return { config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, scale, close };
+  return {
+    config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, gallery, contributors, scale, close,
+  };
 }
 
 async function openStore(config: Config, merger: MergeWorker, logger: Logger): Promise<Store> {

@@ -70,6 +70,15 @@ const envSchema = z.object({
   MAX_UPLOAD_BYTES: int(1024).default(10 * 1024 * 1024),
   MAX_UPLOAD_PIXELS: int(1).default(40_000_000),
   UPLOADS_PER_MINUTE: int(1).default(30),
+
+  PUBLISHES_PER_MINUTE: int(1).default(10),
+  PUBLISH_MAX_LAYERS: int(1).default(64),
+  RENDER_CONCURRENCY: int(1, 64).default(1),
+  RENDER_QUEUE_LIMIT: int(0).default(16),
+  RENDER_MAX_SOURCE_PIXELS: int(1).default(40_000_000),
+  RENDER_BATCH_BYTES: int(1).default(256 * 1024 * 1024),
+  GALLERY_MAX_AGE_SECONDS: int(0).default(5),
+  GALLERY_CACHE_MS: int(0).default(1000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -120,6 +129,17 @@ export interface GenerationConfig {
   openai: OpenAiConfig | undefined;
 }
 
+export interface GalleryConfig {
+  publishesPerMinute: number;
+  maxLayers: number;
+  renderConcurrency: number;
+  renderQueueLimit: number;
+  maxSourcePixels: number;
+  renderBatchBytes: number;
+  maxAgeSeconds: number;
+  feedCacheMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -144,6 +164,7 @@ export interface Config {
   logCompactEntries: number;
   logCompactBytes: number;
   shutdownTimeoutMs: number;
+  gallery: GalleryConfig;
 }
 
 export class ConfigError extends Error {
@@ -215,6 +236,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logCompactEntries: e.LOG_COMPACT_ENTRIES,
     logCompactBytes: e.LOG_COMPACT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    gallery: {
+      publishesPerMinute: e.PUBLISHES_PER_MINUTE,
+      maxLayers: e.PUBLISH_MAX_LAYERS,
+      renderConcurrency: e.RENDER_CONCURRENCY,
+      renderQueueLimit: e.RENDER_QUEUE_LIMIT,
+      maxSourcePixels: e.RENDER_MAX_SOURCE_PIXELS,
+      renderBatchBytes: e.RENDER_BATCH_BYTES,
+      maxAgeSeconds: e.GALLERY_MAX_AGE_SECONDS,
+      feedCacheMs: e.GALLERY_CACHE_MS,
+    },
   };
 }
 

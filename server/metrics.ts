@@ -120,5 +120,12 @@ export function createMetrics() {
       labelNames: ['method', 'status'] as const,
       registers,
     }),
+    worksPublished: new Counter({ name: 'atelier_works_published_total', help: 'Works published to the gallery', registers }),
+    renderSeconds: new Histogram({
+      name: 'atelier_render_seconds',
+      help: 'Compositing one work (PNG, thumbnail, placeholder), queueing excluded',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
   };
 }

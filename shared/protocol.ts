@@ -223,6 +223,69 @@ export interface Job {
 }
 
 // ---------------------------------------------------------------------------
+// Gallery (DESIGN.md §5, §6; docs/gallery.md)
+
+export const WORK_TITLE_MAX = 120;
+export const WORK_DESCRIPTION_MAX = 2000;
+export const GALLERY_SORTS = ['new', 'top'] as const;
+export type GallerySort = (typeof GALLERY_SORTS)[number];
+export const GALLERY_PAGE_DEFAULT = 24;
+export const GALLERY_PAGE_MAX = 100;
+
+/** Work ids are 128 random bits in base64url, like room ids. */
+export const workIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a work id');
+
+export const publishWorkBodySchema = z.strictObject({
+  title: z.string().trim().min(1).max(WORK_TITLE_MAX),
+  description: z.string().trim().max(WORK_DESCRIPTION_MAX).optional(),
+});
+export type PublishWorkBody = z.infer<typeof publishWorkBodySchema>;
+
+/** The work a remix came from; only its id survives once its author deleted it. */
+export type WorkLink = { id: string; deleted: false; title: string } | { id: string; deleted: true };
+
+export interface Work {
+  id: string;
+  title: string;
+  description: string;
+  /** The full-size PNG, `/media/<sha256>.png`. */
+  imageUrl: string;
+  /** A WebP no larger than 512 px on its longest side. */
+  thumbUrl: string;
+  /** The image's dominant colour, `#rrggbb`, to show while the thumbnail loads. */
+  placeholder: string;
+  width: number;
+  height: number;
+  prompt: string;
+  /** Everyone who changed the prompt or the layers or ran a generation in the room, first contribution first. */
+  authors: PublicUser[];
+  /** The user who published it: the one who may delete it. */
+  publishedBy: string;
+  roomId: string;
+  /** The work this one was remixed from (its room was made by a remix). */
+  remixOf: string | null;
+  remixOfWork: WorkLink | null;
+  likes: number;
+  createdAt: string;
+  /** Whether the caller likes it; present only when the request was signed in. */
+  liked?: boolean;
+}
+
+export interface GalleryPage {
+  items: Work[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface LikeResponse {
+  likes: number;
+  liked: boolean;
+}
+
+export type PublishAck = Ack<{ work: Work }>;
+export type SubscribeAck = Ack<{ subscribed: true }>;
+
+// ---------------------------------------------------------------------------
 // Socket.IO (default namespace). Handshake: `auth: {token}`.
 
 export interface JoinOptions {
@@ -242,6 +305,9 @@ export interface ClientToServerEvents {
   'room:leave': (roomId: string) => void;
   'yjs:sync': (roomId: string, message: Uint8Array) => void;
   'yjs:awareness': (roomId: string, message: Uint8Array) => void;
+  'work:publish': (roomId: string, body: PublishWorkBody, ack: (res: PublishAck) => void) => void;
+  'gallery:subscribe': (ack?: (res: SubscribeAck) => void) => void;
+  'gallery:unsubscribe': () => void;
 }
 
 export interface ServerToClientEvents {
@@ -250,6 +316,9 @@ export interface ServerToClientEvents {
   /** An error about something sent without an acknowledgement (sync, awareness). */
   'room:error': (roomId: string, error: WireError) => void;
   'gen:update': (roomId: string, job: Job) => void;
+  'gallery:published': (work: Work) => void;
+  'gallery:liked': (like: { id: string; likes: number }) => void;
+  'gallery:deleted': (removed: { id: string }) => void;
 }
 
 // ---------------------------------------------------------------------------

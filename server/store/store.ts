@@ -1,5 +1,6 @@
 import type { DocLog } from './doc-log.ts';
 import type { JobStore } from './jobs.ts';
+import type { GalleryStore } from './gallery.ts';
 import type { RecordStore } from './records.ts';
 
 /** Every persistent part of one backend (SQLite or PostgreSQL). */
@@ -8,6 +9,7 @@ export interface Store {
   readonly docLog: DocLog;
   readonly records: RecordStore;
   readonly jobs: JobStore;
+  readonly gallery: GalleryStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

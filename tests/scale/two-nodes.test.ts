@@ -8,7 +8,9 @@ import { roomChannel } from '../../server/realtime/socketio-server.ts';
 import { encodeRelayMessage } from '../../server/scale/relay-message.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Job } from '../../shared/protocol.ts';
-import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
+import type { Atelier } from '../../server/app.ts';
+import { studio } from '../gallery/helpers.ts';
+import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { clusterEnv, startNodes, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
@@ -179,6 +181,39 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     pa.doc.getText(ROOTS.prompt).insert(0, 'still fine');
     await waitFor(() => promptOf(pb.doc) === 'still fine', 5000, 'relay still works');
     expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
+  });
+
+  it('a work published on one node reaches gallery subscribers on the other; likes from either count once each', async () => {
+    const env = await clusterEnv(redis, postgres);
+    const [a, b] = (await startNodes(2, env)) as [Atelier, Atelier];
+    const watcherOnA = connectSocket(a.url);
+    const watcherOnB = connectSocket(b.url);
+    const seen: Array<[string, unknown]> = [];
+    for (const [name, socket] of [['a', watcherOnA], ['b', watcherOnB]] as const) {
+      socket.on('gallery:published', (work) => seen.push([`${name}:published`, work.id]));
+      socket.on('gallery:liked', (change) => seen.push([`${name}:liked`, change]));
+      await socket.timeout(5000).emitWithAck('gallery:subscribe');
+    }
+    const ann = await studio(a, 'Ann');
+    // The adapter learns of node B a moment after start: publish until B has heard (each publish is a new work).
+    let workId = '';
+    await waitFor(async () => {
+      workId = (await ann.publish('Harbour at dusk')).id;
+      await new Promise((r) => setTimeout(r, 100));
+      return seen.some(([what, id]) => what === 'b:published' && id === workId);
+    }, 10_000, 'gallery:published on node B');
+    expect(seen).toContainEqual(['a:published', workId]);
+
+    const bob = await api(b.url).session('Bob');
+    const cat = await api(a.url).session('Cat');
+    await Promise.all([
+      api(b.url).json('POST', `/api/works/${workId}/like`, { token: bob.token, expect: 200 }),
+      api(a.url).json('POST', `/api/works/${workId}/like`, { token: cat.token, expect: 200 }),
+      api(b.url).json('POST', `/api/works/${workId}/like`, { token: bob.token, expect: 200 }),
+    ]);
+    const work = await api(b.url).json<{ likes: number }>('GET', `/api/works/${workId}`);
+    expect(work.likes).toBe(2);
+    await waitFor(() => seen.some(([what, change]) => what === 'a:liked' && (change as { likes: number }).likes === 2), 5000, 'gallery:liked on A');
   });
 
   it('HTTP rate limits are shared: spreading requests over nodes buys nothing', async () => {

@@ -13,6 +13,7 @@ import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/store/sqlite/migra
 import { openPostgresStore } from '../../server/store/postgres/store.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
 import { randomId } from '../../server/ids.ts';
+import { galleryStoreContract } from '../gallery/gallery-store-contract.ts';
 import { jobStoreContract } from '../generation/job-store-contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
@@ -66,6 +67,12 @@ describeWith([service], 'PostgreSQL store', () => {
         return id;
       },
     };
+  });
+
+  galleryStoreContract('PostgreSQL', async () => {
+    const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
+    onTestFinished(() => store.close());
+    return store;
   });
 
   it('has the same named migrations as SQLite', () => {

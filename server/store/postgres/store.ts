@@ -3,6 +3,7 @@ import type { MergeUpdates } from '../merge.ts';
 import type { Store } from '../store.ts';
 import { openPool } from './database.ts';
 import { PostgresDocLog } from './doc-log.ts';
+import { PostgresGalleryStore } from './gallery.ts';
 import { PostgresJobStore } from './jobs.ts';
 import { PostgresRecordStore } from './records.ts';
 
@@ -23,6 +24,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     docLog: new PostgresDocLog(pool, options.merge),
     records: new PostgresRecordStore(pool),
     jobs: new PostgresJobStore(pool),
+    gallery: new PostgresGalleryStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -74,4 +74,50 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_requester ON jobs (room_id, requested_by, created_at);
     `,
   },
+  {
+    name: '003-gallery',
+    sql: `
+      CREATE TABLE room_contributors (
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        first_at TEXT NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE TABLE works (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        room_id TEXT NOT NULL,
+        remix_of TEXT,
+        published_by TEXT NOT NULL REFERENCES users(id),
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        image_url TEXT NOT NULL,
+        thumb_url TEXT NOT NULL,
+        placeholder TEXT NOT NULL,
+        layers TEXT NOT NULL,
+        state BLOB,
+        likes INTEGER NOT NULL DEFAULT 0 CHECK (likes >= 0),
+        created_at TEXT NOT NULL,
+        deleted_at TEXT
+      );
+      CREATE INDEX works_top ON works (likes DESC, seq DESC) WHERE deleted_at IS NULL;
+      CREATE INDEX works_remixes ON works (remix_of, seq) WHERE remix_of IS NOT NULL;
+      CREATE TABLE work_authors (
+        work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        PRIMARY KEY (work_id, position)
+      );
+      CREATE TABLE work_likes (
+        work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (work_id, user_id)
+      );
+      CREATE INDEX work_likes_user ON work_likes (user_id, work_id);
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import type { Store } from '../store.ts';
 import { openDatabase } from './database.ts';
 import { SqliteDocLog } from './doc-log.ts';
 import { SqliteJobStore } from './jobs.ts';
+import { SqliteGalleryStore } from './gallery.ts';
 import { SqliteRecordStore } from './records.ts';
 
 /** The embedded store: one SQLite file in WAL mode under DATA_DIR. */
@@ -14,6 +15,7 @@ export function openSqliteStore(dataDir: string, merge?: MergeUpdates): Store {
     docLog: new SqliteDocLog(db, merge),
     records: new SqliteRecordStore(db),
     jobs: new SqliteJobStore(db),
+    gallery: new SqliteGalleryStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -1,0 +1,31 @@
+// The first state of a remix's room: the work's prompt, layer stack and canvas
+// exactly as published, in a fresh document (no history, no candidates).
+import * as Y from 'yjs';
+import { ROOTS, readMeta } from '../../shared/doc-schema.ts';
+
+export function remixState(published: Uint8Array): Uint8Array {
+  const from = new Y.Doc();
+  const to = new Y.Doc();
+  try {
+    Y.applyUpdate(from, published);
+    to.transact(() => {
+      // A delta keeps any formatting the prompt carries.
+      to.getText(ROOTS.prompt).applyDelta(from.getText(ROOTS.prompt).toDelta());
+      const layers = from.getArray(ROOTS.layers).toArray().map((entry) => {
+        const layer = new Y.Map<unknown>();
+        if (entry instanceof Y.Map) for (const [key, value] of Object.entries(entry.toJSON())) layer.set(key, value);
+        return layer;
+      });
+      to.getArray<Y.Map<unknown>>(ROOTS.layers).push(layers);
+      const { width, height, background } = readMeta(from);
+      const meta = to.getMap(ROOTS.meta);
+      meta.set('width', width);
+      meta.set('height', height);
+      meta.set('background', background);
+    });
+    return Y.encodeStateAsUpdate(to);
+  } finally {
+    from.destroy();
+    to.destroy();
+  }
+}

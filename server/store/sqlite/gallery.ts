@@ -1,0 +1,207 @@
+import type { Layer } from '../../../shared/doc-schema.ts';
+import type { PublicUser } from '../../../shared/protocol.ts';
+import type {
+  FeedQuery,
+  GalleryStore,
+  LikeResult,
+  NewWork,
+  ParentLink,
+  WorkLookup,
+  WorkRecord,
+  WorkSource,
+} from '../gallery.ts';
+import { type Db, transaction } from './database.ts';
+
+type Row = Record<string, unknown>;
+
+/** Every column a work needs on the wire; never the layers or the Yjs state, which only a remix reads. */
+const WORK_COLUMNS = `
+  w.seq, w.id, w.room_id, w.remix_of, w.published_by, w.title, w.description, w.prompt,
+  w.width, w.height, w.image_url, w.thumb_url, w.placeholder, w.likes, w.created_at,
+  p.id AS parent_id, p.title AS parent_title, p.deleted_at AS parent_deleted_at,
+  (SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'color', u.color) ORDER BY a.position)
+     FROM work_authors a JOIN users u ON u.id = a.user_id WHERE a.work_id = w.id) AS authors`;
+const FROM_WORKS = 'FROM works w LEFT JOIN works p ON p.id = w.remix_of';
+/** Past every real key, for the first page. */
+const FIRST = Number.MAX_SAFE_INTEGER;
+
+function toParent(row: Row): ParentLink | null {
+  if (row.parent_id === null) return null;
+  const id = String(row.parent_id);
+  return row.parent_deleted_at === null ? { id, deleted: false, title: String(row.parent_title) } : { id, deleted: true };
+}
+
+function toWork(row: Row): WorkRecord {
+  return {
+    id: String(row.id),
+    seq: Number(row.seq),
+    roomId: String(row.room_id),
+    remixOf: row.remix_of === null ? null : String(row.remix_of),
+    parent: toParent(row),
+    publishedBy: String(row.published_by),
+    authors: JSON.parse(String(row.authors)) as PublicUser[],
+    title: String(row.title),
+    description: String(row.description),
+    prompt: String(row.prompt),
+    width: Number(row.width),
+    height: Number(row.height),
+    imageUrl: String(row.image_url),
+    thumbUrl: String(row.thumb_url),
+    placeholder: String(row.placeholder),
+    likes: Number(row.likes),
+    createdAt: String(row.created_at),
+  };
+}
+
+export class SqliteGalleryStore implements GalleryStore {
+  readonly #db: Db;
+  readonly #statements;
+
+  constructor(db: Db) {
+    this.#db = db;
+    const live = `${FROM_WORKS} WHERE w.deleted_at IS NULL`;
+    this.#statements = {
+      addContributor: db.prepare(
+        'INSERT INTO room_contributors (room_id, user_id, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      listContributors: db.prepare('SELECT user_id FROM room_contributors WHERE room_id = ? ORDER BY rowid'),
+      insertWork: db.prepare(
+        `INSERT INTO works (id, room_id, remix_of, published_by, title, description, prompt, width, height,
+           image_url, thumb_url, placeholder, layers, state, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertAuthor: db.prepare('INSERT INTO work_authors (work_id, position, user_id) VALUES (?, ?, ?)'),
+      getWork: db.prepare(`SELECT ${WORK_COLUMNS}, w.deleted_at ${FROM_WORKS} WHERE w.id = ?`),
+      getSource: db.prepare(
+        'SELECT title, prompt, layers, width, height, state FROM works WHERE id = ? AND deleted_at IS NULL',
+      ),
+      listNew: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
+      listTop: db.prepare(
+        `SELECT ${WORK_COLUMNS} ${live} AND (w.likes, w.seq) < (?, ?) ORDER BY w.likes DESC, w.seq DESC LIMIT ?`,
+      ),
+      listRemixes: db.prepare(
+        `SELECT ${WORK_COLUMNS} ${live} AND w.remix_of = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`,
+      ),
+      isLive: db.prepare('SELECT likes FROM works WHERE id = ? AND deleted_at IS NULL'),
+      insertLike: db.prepare(
+        'INSERT INTO work_likes (work_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      deleteLike: db.prepare('DELETE FROM work_likes WHERE work_id = ? AND user_id = ?'),
+      addLikes: db.prepare('UPDATE works SET likes = likes + ? WHERE id = ? RETURNING likes'),
+      likedBy: db.prepare(
+        'SELECT work_id FROM work_likes WHERE user_id = ? AND work_id IN (SELECT value FROM json_each(?))',
+      ),
+      tombstone: db.prepare(
+        `UPDATE works SET title = '', description = '', prompt = '', image_url = '', thumb_url = '',
+           placeholder = '', layers = '[]', state = NULL, likes = 0, deleted_at = ?
+         WHERE id = ? AND deleted_at IS NULL`,
+      ),
+      deleteAuthors: db.prepare('DELETE FROM work_authors WHERE work_id = ?'),
+      deleteLikes: db.prepare('DELETE FROM work_likes WHERE work_id = ?'),
+    };
+  }
+
+  async addContributor(roomId: string, userId: string): Promise<void> {
+    this.#statements.addContributor.run(roomId, userId, new Date().toISOString());
+  }
+
+  async listContributors(roomId: string): Promise<string[]> {
+    return this.#statements.listContributors.all(roomId).map((row) => String(row.user_id));
+  }
+
+  async insertWork(work: NewWork): Promise<WorkRecord> {
+    const s = this.#statements;
+    return transaction(this.#db, () => {
+      s.insertWork.run(
+        work.id, work.roomId, work.remixOf, work.publishedBy, work.title, work.description, work.prompt,
+        work.width, work.height, work.imageUrl, work.thumbUrl, work.placeholder, JSON.stringify(work.layers),
+        work.state, work.createdAt,
+      );
+      work.authorIds.forEach((userId, position) => s.insertAuthor.run(work.id, position, userId));
+      return toWork(s.getWork.get(work.id)!);
+    });
+  }
+
+  async getWork(id: string): Promise<WorkLookup | null> {
+    const row = this.#statements.getWork.get(id);
+    if (!row) return null;
+    if (row.deleted_at === null) return { state: 'live', work: toWork(row) };
+    return {
+      state: 'deleted',
+      tombstone: {
+        id: String(row.id),
+        roomId: String(row.room_id),
+        remixOf: row.remix_of === null ? null : String(row.remix_of),
+        publishedBy: String(row.published_by),
+        createdAt: String(row.created_at),
+        deletedAt: String(row.deleted_at),
+      },
+    };
+  }
+
+  async getWorkSource(id: string): Promise<WorkSource | null> {
+    const row = this.#statements.getSource.get(id);
+    if (!row) return null;
+    return {
+      title: String(row.title),
+      prompt: String(row.prompt),
+      layers: JSON.parse(String(row.layers)) as Layer[],
+      width: Number(row.width),
+      height: Number(row.height),
+      state: row.state as Uint8Array,
+    };
+  }
+
+  async listWorks(query: FeedQuery): Promise<WorkRecord[]> {
+    const { after, limit } = query;
+    const rows =
+      query.sort === 'new'
+        ? this.#statements.listNew.all(after?.seq ?? FIRST, limit)
+        : this.#statements.listTop.all(
+            after?.sort === 'top' ? after.likes : FIRST,
+            after?.seq ?? FIRST,
+            limit,
+          );
+    return rows.map(toWork);
+  }
+
+  async listRemixes(workId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]> {
+    return this.#statements.listRemixes.all(workId, beforeSeq ?? FIRST, limit).map(toWork);
+  }
+
+  async like(workId: string, userId: string): Promise<LikeResult | null> {
+    return this.#changeLike(workId, () => this.#statements.insertLike.run(workId, userId, new Date().toISOString()).changes, 1);
+  }
+
+  async unlike(workId: string, userId: string): Promise<LikeResult | null> {
+    return this.#changeLike(workId, () => this.#statements.deleteLike.run(workId, userId).changes, -1);
+  }
+
+  /** Adds or removes one like row and keeps the counter that `top` sorts on in step, in one transaction. */
+  #changeLike(workId: string, change: () => number | bigint, delta: 1 | -1): LikeResult | null {
+    const s = this.#statements;
+    return transaction(this.#db, () => {
+      const live = s.isLive.get(workId);
+      if (!live) return null;
+      if (Number(change()) === 0) return { likes: Number(live.likes), changed: false };
+      const updated = s.addLikes.get(delta, workId)!;
+      return { likes: Number(updated.likes), changed: true };
+    });
+  }
+
+  async likedBy(userId: string, workIds: readonly string[]): Promise<Set<string>> {
+    if (workIds.length === 0) return new Set();
+    const rows = this.#statements.likedBy.all(userId, JSON.stringify(workIds));
+    return new Set(rows.map((row) => String(row.work_id)));
+  }
+
+  async deleteWork(id: string, deletedAt: string): Promise<boolean> {
+    const s = this.#statements;
+    return transaction(this.#db, () => {
+      if (Number(s.tombstone.run(deletedAt, id).changes) === 0) return false;
+      s.deleteAuthors.run(id);
+      s.deleteLikes.run(id);
+      return true;
+    });
+  }
+}
