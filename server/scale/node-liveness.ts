@@ -25,7 +25,7 @@ export class NodeLiveness {
   readonly #deps: NodeLivenessDeps;
   readonly #sources: WatchSource[] = [];
   readonly #listeners: DownListener[] = [];
-  /** Reported once each: process ids never come back. */
+  /** Reported dead and not seen since: each death is reported once. */
   readonly #down = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #readySince: number;
@@ -65,11 +65,18 @@ export class NodeLiveness {
     const candidates = new Set<string>();
     for (const source of this.#sources) for (const id of await source()) candidates.add(id);
     candidates.delete(nodeId);
-    for (const id of this.#down) candidates.delete(id);
     if (candidates.size === 0) return [];
     const ids = [...candidates];
-    const alive = await client.mGet(ids.map((id) => this.key(id)));
-    const dead = ids.filter((_, i) => alive[i] === null);
+    const beats = await client.mGet(ids.map((id) => this.key(id)));
+    const dead: string[] = [];
+    ids.forEach((id, i) => {
+      if (beats[i] !== null) {
+        // Beating again: it was only cut off (from Redis, or starved of CPU) longer than the timeout.
+        if (this.#down.delete(id)) this.#deps.logger.warn({ node: id }, 'node found dead earlier is beating again');
+      } else if (!this.#down.has(id)) {
+        dead.push(id);
+      }
+    });
     for (const id of dead) {
       this.#down.add(id);
       this.#deps.logger.warn({ node: id }, 'node found dead: its heartbeat expired');

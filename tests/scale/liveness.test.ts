@@ -1,17 +1,21 @@
 // Node heartbeats and what follows a death, with a peer played over real Redis
 // by the test: it speaks the relay protocol, beats once, and goes silent, as a
 // node killed between relaying an edit and appending it would.
+import pino from 'pino';
 import { createClient } from 'redis';
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeAwarenessEntries } from '../../server/rooms/awareness-message.ts';
 import { encodeRelayMessage, type RelayMessage } from '../../server/scale/relay-message.ts';
+import { NodeLiveness } from '../../server/scale/node-liveness.ts';
+import { closeRedis, connectRedis } from '../../server/scale/redis-client.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, startNodes, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
 import { api, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
+const logger = pino({ level: 'silent' });
 const redis = await redisService();
 const postgres = await postgresService();
 
@@ -58,15 +62,40 @@ describeWith([redis, postgres], 'node liveness', () => {
 
   });
 
+  it('each death is reported once; a node found dead that beats again is watched again', async () => {
+    const prefix = (await clusterEnv(redis, postgres)).REDIS_PREFIX;
+    const client = await connectRedis(redis.url, 'test', logger);
+    try {
+      const liveness = new NodeLiveness({ client, prefix, nodeId: 'me/1', info: {}, heartbeatMs: 100, timeoutMs: 300, logger });
+      const heard: string[] = [];
+      liveness.watch(() => ['ghost/1', 'me/1']);
+      liveness.onDown((id) => void heard.push(id));
+      const beat = () => client.set(liveness.key('ghost/1'), '{}', { PX: 300 });
+      await beat();
+      // Beating: alive.
+      expect(await liveness.sweep()).toEqual([]);
+      await waitFor(async () => (await liveness.sweep()).length > 0, 5000, 'ghost found dead');
+      expect(await liveness.sweep()).toEqual([]);
+      await beat();
+      expect(await liveness.sweep()).toEqual([]);
+      await waitFor(async () => (await liveness.sweep()).length > 0, 5000, 'ghost found dead again');
+      expect(heard).toEqual(['ghost/1', 'ghost/1']);
+      await liveness.close();
+    } finally {
+      await closeRedis(client);
+    }
+  });
+
   it('a live node is never found dead, and a node that shuts down cleanly removes its heartbeat', async () => {
-    const env = await clusterEnv(redis, postgres, { NODE_HEARTBEAT_MS: '100', NODE_TIMEOUT_MS: '300' });
+    // A timeout ten heartbeats long: a busy machine may delay a beat, never by that much.
+    const env = await clusterEnv(redis, postgres, { NODE_HEARTBEAT_MS: '100', NODE_TIMEOUT_MS: '1000' });
     const { a, b, ann, bob, roomId } = await twoNodesAndARoom(env);
     const pa = await joinWithSocketIo(a.url, ann.token, roomId);
     const pb = await joinWithSocketIo(b.url, bob.token, roomId);
     pb.doc.getText(ROOTS.prompt).insert(0, 'x');
     await waitFor(() => pa.doc.getText(ROOTS.prompt).toString() === 'x');
     // Many heartbeats later, each still sees the other alive.
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       expect(await a.scale!.liveness.sweep()).toEqual([]);
       expect(await b.scale!.liveness.sweep()).toEqual([]);
       await new Promise((r) => setTimeout(r, 100));
