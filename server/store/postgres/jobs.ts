@@ -1,45 +1,7 @@
-import type { GenParams, JobErrorCode, JobImage, JobStatus } from '../../../shared/protocol.ts';
+import { mutableColumns as mutable, toJob } from '../job-rows.ts';
 import type { FailUnfinished, JobRecord, JobStore } from '../jobs.ts';
-import { isoString, type Row } from '../record-rows.ts';
+import type { Row } from '../record-rows.ts';
 import type { Pool } from './database.ts';
-
-// JSONB columns come back parsed; timestamps as Date.
-function toJob(row: Row): JobRecord {
-  const job: JobRecord = {
-    id: String(row.id),
-    roomId: String(row.room_id),
-    status: String(row.status) as JobStatus,
-    progress: Number(row.progress),
-    prompt: String(row.prompt),
-    params: row.params as GenParams,
-    requestedBy: String(row.requested_by),
-    createdAt: isoString(row.created_at),
-    nodeId: String(row.node_id),
-    updatedAt: isoString(row.updated_at),
-  };
-  if (row.started_at !== null) job.startedAt = isoString(row.started_at);
-  if (row.finished_at !== null) job.finishedAt = isoString(row.finished_at);
-  if (row.previews !== null) job.previews = row.previews as string[];
-  if (row.results !== null) job.results = row.results as JobImage[];
-  if (row.error_code !== null) job.error = { code: String(row.error_code) as JobErrorCode, message: String(row.error_message ?? '') };
-  return job;
-}
-
-/** The columns a save may change, as parameters $1…$10 of the statements below. */
-function mutable(job: JobRecord): unknown[] {
-  return [
-    job.status,
-    job.progress,
-    job.previews ? JSON.stringify(job.previews) : null,
-    job.results ? JSON.stringify(job.results) : null,
-    job.error?.code ?? null,
-    job.error?.message ?? null,
-    job.startedAt ?? null,
-    job.finishedAt ?? null,
-    job.updatedAt,
-    job.nodeId,
-  ];
-}
 
 export class PostgresJobStore implements JobStore {
   readonly #pool: Pool;
