@@ -24,12 +24,13 @@ describeWith([binary], 'shared rate limits', () => {
     try {
       const a = new RedisRateLimiter(one, 'p:', logger);
       const b = new RedisRateLimiter(two, 'p:', logger);
-      const limit = { limit: 3, windowMs: 600 };
-      expect([await a.take('k', limit), await b.take('k', limit), await a.take('k', limit), await b.take('k', limit)]).toEqual([true, true, true, false]);
-      expect(await a.take('other', limit)).toBe(true);
-      // 600 ms for 3 tokens: one comes back every 200 ms.
-      await waitFor(() => b.take('k', limit), 2000, 'a token back');
-      expect(await a.take('k', limit)).toBe(false);
+      const minute = { limit: 3, windowMs: 60_000 };
+      expect([await a.take('k', minute), await b.take('k', minute), await a.take('k', minute), await b.take('k', minute)]).toEqual([true, true, true, false]);
+      expect(await a.take('other', minute)).toBe(true);
+      // A bucket refills over its window: one token per 300 ms here.
+      const fast = { limit: 1, windowMs: 300 };
+      expect(await a.take('fast', fast)).toBe(true);
+      await waitFor(() => b.take('fast', fast), 5000, 'a token back');
     } finally {
       await closeRedis(one);
       await closeRedis(two);
