@@ -62,6 +62,7 @@ export class Room {
   #docBytes: number;
   #docBytesExact = false;
   #destroyed = false;
+  #relayed = false;
 
   constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
     this.id = id;
@@ -215,7 +216,13 @@ export class Room {
 
   /** An update another node already stored and published. */
   applyRemoteUpdate(update: Uint8Array, nodeId: string): void {
+    this.#relayed = true;
     Y.applyUpdate(this.doc, update, { source: 'remote', nodeId } satisfies UpdateOrigin);
+  }
+
+  /** Whether another node ever relayed a change into this copy (which it, not we, was to store). */
+  get relayed(): boolean {
+    return this.#relayed;
   }
 
   /**

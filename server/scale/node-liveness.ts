@@ -63,7 +63,12 @@ export class NodeLiveness {
     // yet: a missing key means nothing until every live node had its chance.
     if (!client.isReady || performance.now() - this.#readySince < timeoutMs) return [];
     const candidates = new Set<string>();
-    for (const source of this.#sources) for (const id of await source()) candidates.add(id);
+    // Each source on its own: a slow store must not keep the relay's peers from being checked.
+    const found = await Promise.allSettled(this.#sources.map((source) => withDeadline(source(), timeoutMs)));
+    for (const result of found) {
+      if (result.status === 'fulfilled') for (const id of result.value) candidates.add(id);
+      else this.#deps.logger.warn({ err: result.reason }, 'a liveness watch source failed; checking the others');
+    }
     candidates.delete(nodeId);
     if (candidates.size === 0) return [];
     const ids = [...candidates];
@@ -111,13 +116,14 @@ export class NodeLiveness {
   };
 
   async #tick(): Promise<void> {
+    // The beat never waits for a sweep: a slow sweep must not make this node look dead.
+    this.#beat().catch((err: unknown) => this.#deps.logger.warn({ err }, 'heartbeat failed'));
     if (this.#sweeping) return;
     this.#sweeping = (async () => {
       try {
-        await this.#beat();
         await this.sweep();
       } catch (err) {
-        this.#deps.logger.warn({ err }, 'heartbeat or sweep failed');
+        this.#deps.logger.warn({ err }, 'liveness sweep failed');
       } finally {
         this.#sweeping = undefined;
       }
@@ -129,5 +135,18 @@ export class NodeLiveness {
     const { client, nodeId, info, timeoutMs } = this.#deps;
     if (!client.isReady) return;
     await client.set(this.key(nodeId), JSON.stringify({ ...info, beatAt: new Date().toISOString() }), { PX: timeoutMs });
+  }
+}
+
+/** The value, or a rejection once `ms` have passed without it. */
+async function withDeadline<T>(value: T | Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([value, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

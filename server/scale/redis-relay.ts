@@ -184,7 +184,10 @@ export class RedisRelay implements Relay {
     if (message.from === nodeId) return;
     if (message.type === 'sync' && message.to !== nodeId) return;
     metrics.relayMessages.inc({ direction: 'in', type: message.type });
-    if (!link.peers.has(message.from)) link.peers.set(message.from, new Set());
+    if (!link.peers.has(message.from)) {
+      link.peers.set(message.from, new Set());
+      logger.debug({ roomId: link.room.id, peer: message.from }, 'relay peer heard in room');
+    }
     try {
       this.#apply(link, message);
     } catch (err) {

@@ -62,6 +62,35 @@ describeWith([redis, postgres], 'node liveness', () => {
 
   });
 
+  it('a room unloading stores what only its copy held, even while the peer that relayed it looks alive', async () => {
+    const env = await clusterEnv(redis, postgres);
+    const [node] = await startNodes(1, env);
+    const ann = await api(node!.url).session('Ann');
+    const { room } = await api(node!.url).room(ann.token);
+    const pa = await joinWithSocketIo(node!.url, ann.token, room.id);
+    const client = createClient({ url: redis.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const ghost = 'ghost/0002';
+      await client.set(`${env.REDIS_PREFIX}node:${ghost}`, '{}', { PX: 60_000 });
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(pa.doc));
+      const before = Y.encodeStateVector(doc);
+      doc.getText(ROOTS.prompt).insert(0, 'only in memory');
+      const message: RelayMessage = { type: 'update', from: ghost, update: Y.encodeStateAsUpdate(doc, before) };
+      await client.publish(`${env.REDIS_PREFIX}room:${room.id}`, Buffer.from(encodeRelayMessage(message)));
+      await waitFor(() => pa.doc.getText(ROOTS.prompt).toString() === 'only in memory', 5000, 'relayed');
+    } finally {
+      client.destroy();
+    }
+    expect(await storedText(env.DATABASE_URL, room.id)).toBe('');
+    pa.provider.destroy();
+    pa.socket.disconnect();
+    await waitFor(() => node!.registry.get(room.id) === undefined, 5000, 'room unloaded');
+    expect(await storedText(env.DATABASE_URL, room.id)).toBe('only in memory');
+  });
+
   it('each death is reported once; a node found dead that beats again is watched again', async () => {
     const prefix = (await clusterEnv(redis, postgres)).REDIS_PREFIX;
     const client = await connectRedis(redis.url, 'test', logger);
