@@ -11,6 +11,7 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { openStore } from '../server/app.ts';
 import { ConfigError, loadConfig } from '../server/config.ts';
 import { AppError } from '../server/errors.ts';
@@ -44,8 +45,16 @@ try {
   throw err;
 }
 
+// Standard output may be the export itself: logs go to standard error.
+const logger = pino({ level: config.logLevel, base: { service: 'atelier-export' } }, pino.destination(2));
 const merger = new MergeWorker();
-const store = openStore(config, merger);
+let store: Awaited<ReturnType<typeof openStore>>;
+try {
+  store = await openStore(config, merger, logger);
+} catch (err) {
+  await merger.close();
+  fail(`cannot open the store: ${(err as Error).message}`, 1);
+}
 const toFile = options.out !== undefined && options.out !== '-';
 const partial = `${options.out}.partial`;
 let records = 0;

@@ -30,6 +30,10 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('atelier:'),
+  DATABASE_POOL_MAX: int(1, 1000).default(10),
+  NODE_HEARTBEAT_MS: int(100, 60_000).default(5_000),
+  NODE_TIMEOUT_MS: int(300, 300_000).default(15_000),
 
   MAX_MESSAGE_BYTES: int(1024).default(limits.DEFAULT_MAX_MESSAGE_BYTES),
   MAX_DOC_BYTES: int(1024).default(limits.DEFAULT_MAX_DOC_BYTES),
@@ -82,6 +86,9 @@ const envSchema = z.object({
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** A node silent for NODE_TIMEOUT_MS is dead; it must have missed at least two heartbeats by then. */
+const HEARTBEATS_PER_TIMEOUT = 2;
 
 export interface Limits {
   maxMessageBytes: number;
@@ -157,6 +164,11 @@ export interface Config {
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
   nodeId: string;
+  /** Prefix of every Redis key and channel, so deployments (and tests) can share one Redis. */
+  redisPrefix: string;
+  databasePoolMax: number;
+  nodeHeartbeatMs: number;
+  nodeTimeoutMs: number;
   limits: Limits;
   generation: GenerationConfig;
   roomUnloadGraceMs: number;
@@ -191,6 +203,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data;
+  if (e.NODE_TIMEOUT_MS < e.NODE_HEARTBEAT_MS * HEARTBEATS_PER_TIMEOUT) {
+    throw new ConfigError('NODE_TIMEOUT_MS', `must be at least ${HEARTBEATS_PER_TIMEOUT} × NODE_HEARTBEAT_MS`);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -211,6 +226,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     nodeId: e.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`,
+    redisPrefix: e.REDIS_PREFIX,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    nodeHeartbeatMs: e.NODE_HEARTBEAT_MS,
+    nodeTimeoutMs: e.NODE_TIMEOUT_MS,
     limits: {
       maxMessageBytes: e.MAX_MESSAGE_BYTES,
       maxDocBytes: e.MAX_DOC_BYTES,

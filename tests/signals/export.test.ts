@@ -1,23 +1,11 @@
 // The export's doors and its format: the admin route (token, absence, bad
 // input), `since`, the pseudonyms, and `npm run export` giving the same bytes.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Atelier } from '../../server/app.ts';
 import { Pseudonyms } from '../../server/signals/pseudonyms.ts';
 import { api, startServer, tempDir } from '../helpers/server.ts';
-import { ADMIN_TOKEN, exported, fetchExport, oneGeneration, parseLines, PSEUDONYM_KEY, SIGNALS_ENV } from './helpers.ts';
-
-const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/export.ts');
-
-function runExport(server: Atelier, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [SCRIPT, ...args], {
-    env: { ...process.env, DATA_DIR: server.config.dataDir, SIGNALS_PSEUDONYM_KEY: PSEUDONYM_KEY, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-}
+import { ADMIN_TOKEN, exported, fetchExport, oneGeneration, parseLines, PSEUDONYM_KEY, runExport, SIGNALS_ENV } from './helpers.ts';
 
 describe('signals export', () => {
   it('the admin route does not exist without ADMIN_TOKEN, and refuses a missing or wrong token', async () => {

@@ -1,5 +1,7 @@
 // Signals from a client's side: place and discard candidates as the client
 // does, read exports over HTTP and check every line against the schema.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
@@ -85,4 +87,21 @@ export async function oneGeneration(server: Atelier, prompt = 'a quiet harbour')
   await watchJobs(a.socket).until(job.id, 'succeeded');
   await server.signals.idle();
   return { ann, room, job };
+}
+
+const EXPORT_SCRIPT = path.resolve(import.meta.dirname, '../../scripts/export.ts');
+
+/** `npm run export -- …args` against the server's store (its DATA_DIR and DATABASE_URL, the test pseudonym key). */
+export function runExport(server: Atelier, args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [EXPORT_SCRIPT, ...args], {
+    env: {
+      ...process.env,
+      DATA_DIR: server.config.dataDir,
+      DATABASE_URL: server.config.databaseUrl ?? '',
+      SIGNALS_PSEUDONYM_KEY: PSEUDONYM_KEY,
+      ...env,
+    },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 }

@@ -1,32 +1,7 @@
-import type { InviteRole, LinkAccess, Role } from '../../../shared/protocol.ts';
+import type { Role } from '../../../shared/protocol.ts';
+import { toInvite, toRoom, toUser } from '../record-rows.ts';
 import type { InviteRecord, NewUser, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
 import { type Db, transaction } from './database.ts';
-
-type Row = Record<string, unknown>;
-
-const toUser = (row: Row): UserRecord => ({
-  id: String(row.id),
-  name: String(row.name),
-  color: String(row.color),
-  createdAt: String(row.created_at),
-  shareSignals: row.share_signals === 1 || row.share_signals === true,
-});
-
-const toRoom = (row: Row): RoomRecord => ({
-  id: String(row.id),
-  title: String(row.title),
-  ownerId: String(row.owner_id),
-  linkAccess: String(row.link_access) as LinkAccess,
-  remixOf: row.remix_of === null ? null : String(row.remix_of),
-  createdAt: String(row.created_at),
-});
-
-const toInvite = (row: Row): InviteRecord => ({
-  code: String(row.code),
-  roomId: String(row.room_id),
-  role: String(row.role) as InviteRole,
-  createdAt: String(row.created_at),
-});
 
 export class SqliteRecordStore implements RecordStore {
   readonly #db: Db;
