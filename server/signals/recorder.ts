@@ -32,7 +32,7 @@ type Outcome = StoredOf<'candidate_outcome'>;
 
 export class SignalRecorder implements RegistryListener, GalleryListener {
   readonly #deps: SignalRecorderDeps;
-  readonly #trackers = new Map<string, CandidateTracker>();
+  readonly #trackers = new WeakMap<Room, CandidateTracker>();
   /** The last task per room (and per work): their signals are worked out in the order they happened. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #inFlight = new Set<Promise<void>>();
@@ -43,17 +43,16 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
 
   roomLoaded(room: Room): void {
     const roomId = room.id;
-    this.#trackers.get(roomId)?.dispose();
     const tracker = new CandidateTracker(room.doc, (decisions, userId) => {
       const at = new Date().toISOString();
       this.#inOrder(roomId, () => this.#decided(roomId, decisions, userId, at));
     });
-    this.#trackers.set(roomId, tracker);
+    this.#trackers.set(room, tracker);
   }
 
   roomUnloaded(room: Room): void {
-    this.#trackers.get(room.id)?.dispose();
-    this.#trackers.delete(room.id);
+    this.#trackers.get(room)?.dispose();
+    this.#trackers.delete(room);
   }
 
   /** For `generation.listen`: every change of every job this node runs. */
@@ -246,10 +245,14 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
     return found.state === 'live' ? found.work.roomId : found.tombstone.roomId;
   }
 
+  /** Stores each signal on its own, so the count of each type is exact; returns how many were new. */
   async #append(signals: readonly NewSignal[]): Promise<number> {
-    if (signals.length === 0) return 0;
-    const stored = await this.#deps.store.append(signals);
-    if (stored > 0) for (const signal of signals) this.#deps.metrics.signalsRecorded.inc({ type: signal.type });
+    let stored = 0;
+    for (const signal of signals) {
+      if ((await this.#deps.store.append([signal])) === 0) continue;
+      this.#deps.metrics.signalsRecorded.inc({ type: signal.type });
+      stored++;
+    }
     return stored;
   }
 
