@@ -206,6 +206,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.NODE_TIMEOUT_MS < e.NODE_HEARTBEAT_MS * HEARTBEATS_PER_TIMEOUT) {
     throw new ConfigError('NODE_TIMEOUT_MS', `must be at least ${HEARTBEATS_PER_TIMEOUT} × NODE_HEARTBEAT_MS`);
   }
+  if (e.REDIS_URL !== undefined && e.SESSION_SECRET === undefined) {
+    // Each node would otherwise mint its own and refuse the others' tokens.
+    throw new ConfigError('SESSION_SECRET', 'required when REDIS_URL is set: every node must sign sessions with the same key');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true });

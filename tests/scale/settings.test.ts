@@ -39,7 +39,7 @@ describe('scaled-mode settings', () => {
 
   it('start-up fails, naming REDIS_URL, when Redis cannot be reached', async () => {
     const port = await freePort();
-    const started = startServer({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const started = startServer({ REDIS_URL: `redis://127.0.0.1:${port}`, SESSION_SECRET: 's'.repeat(32) });
     await expect(started).rejects.toThrow(/REDIS_URL/);
     expect(CONNECT_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
   });
