@@ -14,6 +14,7 @@ import { createProviders } from './generation/providers.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { galleryPages } from './http/gallery-pages.ts';
+import { adminRoutes } from './http/admin-routes.ts';
 import { galleryRoutes } from './http/gallery-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
@@ -32,6 +33,8 @@ import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
+import { Pseudonyms } from './signals/pseudonyms.ts';
+import { SignalRecorder } from './signals/recorder.ts';
 import { localRoomQuota } from './generation/room-quota.ts';
 import { startScale, type Scale } from './scale/scale.ts';
 import { MergeWorker } from './store/merge.ts';
@@ -55,6 +58,8 @@ export interface Atelier {
   readonly gallery: Gallery;
   /** Credits users in rooms; the generation module calls `addContributor` for whoever starts a job. */
   readonly contributors: Contributors;
+  /** Records creative signals (docs/signals.md); `idle()` waits for the ones in flight. */
+  readonly signals: SignalRecorder;
   /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
   readonly scale: Scale | undefined;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
@@ -157,6 +162,19 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     config.gallery.feedCacheMs,
   );
 
+  const signals = new SignalRecorder({
+    store: store.signals,
+    jobs: store.jobs,
+    gallery: store.gallery,
+    metrics,
+    logger: logger.child({ module: 'signals' }),
+  });
+  if (config.signals.record) {
+    registry.listen(signals);
+    generation.listen((job) => signals.jobChanged(job));
+    gallery.listen(signals);
+  }
+
   const minute = 60_000;
   const app = createHttpApp({
     users,
@@ -177,6 +195,13 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
         roomLimit: { limit: config.limits.roomsPerMinute, windowMs: minute },
       }),
       galleryPages(gallery, { publicUrl: config.publicUrl, maxAgeSeconds: config.gallery.maxAgeSeconds }),
+      adminRoutes({
+        adminToken: config.adminToken,
+        signals: store.signals,
+        pseudonyms: new Pseudonyms(config.signals.pseudonymKey),
+        metrics,
+        logger: logger.child({ module: 'admin' }),
+      }),
       clientRoutes(),
     ],
   });
@@ -233,6 +258,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       await Promise.all([socketIo.close(), yjsWs.close()]);
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
+      await signals.idle();
       await scale?.close();
       await store.close();
       await merger.close();
@@ -241,11 +267,12 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     })());
 
   return {
-    config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, gallery, contributors, scale, close,
+    config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, gallery, contributors, signals, scale, close,
   };
 }
 
-async function openStore(config: Config, merger: MergeWorker, logger: Logger): Promise<Store> {
+/** The configured backend; the export script opens it the same way. */
+export async function openStore(config: Config, merger: MergeWorker, logger: Logger): Promise<Store> {
   if (config.databaseUrl) {
     return openPostgresStore({
       url: config.databaseUrl,

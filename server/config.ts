@@ -1,5 +1,5 @@
 // The one place that reads the environment. Everything else receives a Config.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -79,6 +79,10 @@ const envSchema = z.object({
   RENDER_BATCH_BYTES: int(1).default(256 * 1024 * 1024),
   GALLERY_MAX_AGE_SECONDS: int(0).default(5),
   GALLERY_CACHE_MS: int(0).default(1000),
+
+  ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  SIGNALS_RECORD: bool.default(true),
+  SIGNALS_PSEUDONYM_KEY: z.string().min(32, 'at least 32 characters').optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -140,6 +144,13 @@ export interface GalleryConfig {
   feedCacheMs: number;
 }
 
+export interface SignalsConfig {
+  /** Record creative signals at all (for every user; consent decides only what an export holds). */
+  record: boolean;
+  /** HMAC key that turns user and room ids into pseudonyms in exports. */
+  pseudonymKey: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -165,6 +176,9 @@ export interface Config {
   logCompactBytes: number;
   shutdownTimeoutMs: number;
   gallery: GalleryConfig;
+  /** Bearer token of the `/api/admin/` routes; they answer 404 when unset. */
+  adminToken: string | undefined;
+  signals: SignalsConfig;
 }
 
 export class ConfigError extends Error {
@@ -202,12 +216,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   } catch (err) {
     throw new ConfigError('DATA_DIR', `cannot create ${dataDir}: ${(err as Error).message}`);
   }
+  const sessionSecret = e.SESSION_SECRET ?? loadOrCreateSecret(dataDir);
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir,
     mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),
-    sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
+    sessionSecret,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
@@ -250,7 +265,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAgeSeconds: e.GALLERY_MAX_AGE_SECONDS,
       feedCacheMs: e.GALLERY_CACHE_MS,
     },
+    adminToken: e.ADMIN_TOKEN,
+    signals: {
+      record: e.SIGNALS_RECORD,
+      pseudonymKey: e.SIGNALS_PSEUDONYM_KEY ?? derivePseudonymKey(sessionSecret),
+    },
   };
+}
+
+/**
+ * The default pseudonym key: derived from the session secret (which never
+ * leaves the server), under its own label so the two keys are unrelated in use.
+ */
+export function derivePseudonymKey(sessionSecret: string): string {
+  return createHmac('sha256', sessionSecret).update('atelier signals pseudonym key v1').digest('hex');
 }
 
 function generationConfig(e: z.infer<typeof envSchema>): GenerationConfig {

@@ -127,5 +127,13 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    signalsRecorded: new Counter({
+      name: 'atelier_signals_recorded_total',
+      help: 'Creative signals stored, by type (docs/signals.md)',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    signalFailures: new Counter({ name: 'atelier_signal_failures_total', help: 'Creative signals that could not be stored', registers }),
+    signalsExported: new Counter({ name: 'atelier_signals_exported_total', help: 'Signal records written by exports', registers }),
   };
 }

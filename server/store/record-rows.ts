@@ -14,6 +14,8 @@ export const toUser = (row: Row): UserRecord => ({
   name: String(row.name),
   color: String(row.color),
   createdAt: isoString(row.created_at),
+  // INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL.
+  shareSignals: row.share_signals === 1 || row.share_signals === true,
 });
 
 export const toRoom = (row: Row): RoomRecord => ({

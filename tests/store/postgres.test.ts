@@ -14,6 +14,7 @@ import { openPostgresStore } from '../../server/store/postgres/store.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
 import { randomId } from '../../server/ids.ts';
 import { galleryStoreContract } from '../gallery/gallery-store-contract.ts';
+import { signalStoreContract } from '../signals/signal-store-contract.ts';
 import { jobStoreContract } from '../generation/job-store-contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
@@ -70,6 +71,12 @@ describeWith([service], 'PostgreSQL store', () => {
   });
 
   galleryStoreContract('PostgreSQL', async () => {
+    const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
+    onTestFinished(() => store.close());
+    return store;
+  });
+
+  signalStoreContract('PostgreSQL', async () => {
     const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
     onTestFinished(() => store.close());
     return store;

@@ -122,4 +122,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX work_likes_user ON work_likes (user_id, work_id);
     `,
   },
+  {
+    name: '004-signals',
+    sql: `
+      ALTER TABLE users ADD COLUMN share_signals BOOLEAN NOT NULL DEFAULT false;
+      -- JSON, not JSONB: an export writes data with its keys in the order they were stored.
+      CREATE TABLE signals (
+        seq BIGSERIAL PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        job_id TEXT,
+        at TIMESTAMPTZ NOT NULL,
+        data JSON NOT NULL
+      );
+      CREATE INDEX signals_room ON signals (room_id, type, seq);
+      CREATE INDEX signals_job ON signals (job_id, type, seq) WHERE job_id IS NOT NULL;
+      CREATE INDEX signals_at ON signals (at);
+      CREATE TABLE signal_subjects (
+        seq BIGINT NOT NULL REFERENCES signals(seq) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (seq, user_id)
+      );
+      CREATE INDEX signal_subjects_user ON signal_subjects (user_id);
+    `,
+  },
 ];

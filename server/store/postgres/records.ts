@@ -1,6 +1,6 @@
 import type { Role } from '../../../shared/protocol.ts';
 import { type Row, toInvite, toRoom, toUser } from '../record-rows.ts';
-import type { InviteRecord, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
+import type { InviteRecord, NewUser, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
 import { type Pool, transaction } from './database.ts';
 
 export class PostgresRecordStore implements RecordStore {
@@ -15,12 +15,13 @@ export class PostgresRecordStore implements RecordStore {
     return rows[0] ?? null;
   }
 
-  async createUser(user: UserRecord): Promise<void> {
-    await this.#pool.query('INSERT INTO users (id, name, color, created_at) VALUES ($1, $2, $3, $4)', [
+  async createUser(user: NewUser): Promise<void> {
+    await this.#pool.query('INSERT INTO users (id, name, color, created_at, share_signals) VALUES ($1, $2, $3, $4, $5)', [
       user.id,
       user.name,
       user.color,
       user.createdAt,
+      user.shareSignals ?? false,
     ]);
   }
 
@@ -31,8 +32,8 @@ export class PostgresRecordStore implements RecordStore {
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
     const row = await this.#one(
-      'UPDATE users SET name = coalesce($1, name), color = coalesce($2, color) WHERE id = $3 RETURNING *',
-      [patch.name ?? null, patch.color ?? null, id],
+      'UPDATE users SET name = coalesce($1, name), color = coalesce($2, color), share_signals = coalesce($3, share_signals) WHERE id = $4 RETURNING *',
+      [patch.name ?? null, patch.color ?? null, patch.shareSignals ?? null, id],
     );
     return row ? toUser(row) : null;
   }

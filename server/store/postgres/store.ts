@@ -6,6 +6,7 @@ import { PostgresDocLog } from './doc-log.ts';
 import { PostgresGalleryStore } from './gallery.ts';
 import { PostgresJobStore } from './jobs.ts';
 import { PostgresRecordStore } from './records.ts';
+import { PostgresSignalStore } from './signals.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -25,6 +26,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     records: new PostgresRecordStore(pool),
     jobs: new PostgresJobStore(pool),
     gallery: new PostgresGalleryStore(pool),
+    signals: new PostgresSignalStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -1,6 +1,6 @@
 import type { Role } from '../../../shared/protocol.ts';
 import { toInvite, toRoom, toUser } from '../record-rows.ts';
-import type { InviteRecord, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
+import type { InviteRecord, NewUser, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
 import { type Db, transaction } from './database.ts';
 
 export class SqliteRecordStore implements RecordStore {
@@ -10,10 +10,10 @@ export class SqliteRecordStore implements RecordStore {
     this.#db = db;
   }
 
-  async createUser(user: UserRecord): Promise<void> {
+  async createUser(user: NewUser): Promise<void> {
     this.#db
-      .prepare('INSERT INTO users (id, name, color, created_at) VALUES (?, ?, ?, ?)')
-      .run(user.id, user.name, user.color, user.createdAt);
+      .prepare('INSERT INTO users (id, name, color, created_at, share_signals) VALUES (?, ?, ?, ?, ?)')
+      .run(user.id, user.name, user.color, user.createdAt, user.shareSignals ? 1 : 0);
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
@@ -23,8 +23,10 @@ export class SqliteRecordStore implements RecordStore {
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
     const row = this.#db
-      .prepare('UPDATE users SET name = coalesce(?, name), color = coalesce(?, color) WHERE id = ? RETURNING *')
-      .get(patch.name ?? null, patch.color ?? null, id);
+      .prepare(
+        'UPDATE users SET name = coalesce(?, name), color = coalesce(?, color), share_signals = coalesce(?, share_signals) WHERE id = ? RETURNING *',
+      )
+      .get(patch.name ?? null, patch.color ?? null, patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0, id);
     return row ? toUser(row) : null;
   }
 
