@@ -136,7 +136,10 @@ async function run(options: LoadOptions): Promise<void> {
   const loadClients: Array<{ roomId: string; url: string; token: string }> = [];
   for (const room of rooms) {
     const observersHere = room.index < options.observerRooms ? options.observersPerRoom : 0;
-    for (let c = observersHere; c < options.clients; c++) loadClients.push({ roomId: room.id, url: room.url, token: room.token });
+    // With several nodes, a room's clients are spread over them like its observers.
+    for (let c = observersHere; c < options.clients; c++) {
+      loadClients.push({ roomId: room.id, url: options.urls[(room.index + c) % options.urls.length]!, token: room.token });
+    }
   }
   await pool(loadClients, 50, async ({ roomId, url, token }) => {
     const client = options.transport === 'socket.io' ? await connectRawSocketIo(url, token, roomId) : await connectRawYws(url, token, roomId);

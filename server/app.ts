@@ -14,6 +14,7 @@ import { createProviders } from './generation/providers.ts';
 import { createHttpApp } from './http/app.ts';
 import { clientRoutes } from './http/client-routes.ts';
 import { galleryPages } from './http/gallery-pages.ts';
+import { adminRoutes } from './http/admin-routes.ts';
 import { galleryRoutes } from './http/gallery-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
@@ -32,7 +33,12 @@ import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
+import { Pseudonyms } from './signals/pseudonyms.ts';
+import { SignalRecorder } from './signals/recorder.ts';
+import { localRoomQuota } from './generation/room-quota.ts';
+import { startScale, type Scale } from './scale/scale.ts';
 import { MergeWorker } from './store/merge.ts';
+import { openPostgresStore } from './store/postgres/store.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -52,16 +58,34 @@ export interface Atelier {
   readonly gallery: Gallery;
   /** Credits users in rooms; the generation module calls `addContributor` for whoever starts a job. */
   readonly contributors: Contributors;
+  /** Records creative signals (docs/signals.md); `idle()` waits for the ones in flight. */
+  readonly signals: SignalRecorder;
+  /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
+  readonly scale: Scale | undefined;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
   close(): Promise<void>;
 }
 
 export async function startAtelier(config: Config, logger: Logger): Promise<Atelier> {
   const merger = new MergeWorker();
-  const store = openStore(config, merger);
+  let store: Store;
+  try {
+    store = await openStore(config, merger, logger);
+  } catch (err) {
+    await merger.close();
+    throw err;
+  }
   const metrics = createMetrics();
+  let scale: Scale | undefined;
+  try {
+    scale = config.redisUrl ? await startScale({ config, docLog: store.docLog, metrics, logger }) : undefined;
+  } catch (err) {
+    await store.close();
+    await merger.close();
+    throw err;
+  }
   const users = new Users(store.records, new TokenSigner(config.sessionSecret));
-  const limiter = new MemoryRateLimiter();
+  const limiter = scale?.limiter ?? new MemoryRateLimiter();
   const media = new FileMediaStore(config.mediaDir);
 
   const registry = new RoomRegistry({
@@ -93,18 +117,25 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const generationLogger = logger.child({ module: 'generation' });
   const generation = new Generation({
     config: config.generation,
-    nodeId: config.nodeId,
-    // The embedded store belongs to this one process; a shared one (PostgreSQL) to many nodes.
-    soleNode: store.kind === 'sqlite',
+    // In scaled mode a job belongs to this process, the id other nodes check the heartbeat of.
+    nodeId: scale?.processId ?? config.nodeId,
+    // Nodes share rooms only through Redis: without it this node is the only one using the store.
+    soleNode: scale === undefined,
     jobs: store.jobs,
     media,
     registry,
     providers: createProviders(config.generation, generationLogger),
     limiter,
+    roomQuota: scale?.roomQuota ?? localRoomQuota,
     metrics,
     logger: generationLogger,
   });
   await generation.recover();
+  if (scale) {
+    // A dead node's jobs can never finish: whoever notices fails them, and every room hears.
+    scale.liveness.watch(() => store.jobs.unfinishedNodes());
+    scale.liveness.onDown((nodeId) => generation.nodeDown(nodeId).then(() => undefined));
+  }
 
   const contributors = new Contributors(store.gallery, logger.child({ module: 'gallery' }));
   registry.observe(contributors);
@@ -131,6 +162,19 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     config.gallery.feedCacheMs,
   );
 
+  const signals = new SignalRecorder({
+    store: store.signals,
+    jobs: store.jobs,
+    gallery: store.gallery,
+    metrics,
+    logger: logger.child({ module: 'signals' }),
+  });
+  if (config.signals.record) {
+    registry.listen(signals);
+    generation.listen((job) => signals.jobChanged(job));
+    gallery.listen(signals);
+  }
+
   const minute = 60_000;
   const app = createHttpApp({
     users,
@@ -151,6 +195,13 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
         roomLimit: { limit: config.limits.roomsPerMinute, windowMs: minute },
       }),
       galleryPages(gallery, { publicUrl: config.publicUrl, maxAgeSeconds: config.gallery.maxAgeSeconds }),
+      adminRoutes({
+        adminToken: config.adminToken,
+        signals: store.signals,
+        pseudonyms: new Pseudonyms(config.signals.pseudonymKey),
+        metrics,
+        logger: logger.child({ module: 'admin' }),
+      }),
       clientRoutes(),
     ],
   });
@@ -166,10 +217,16 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     corsOrigins: config.corsOrigins,
     joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
-  serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger });
+  serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger, scaled: scale !== undefined });
   const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics });
   registry.observe(socketIo);
   registry.observe(yjsWs);
+  if (scale) {
+    // Yjs traffic goes through the relay, with origins; room events through the adapter.
+    registry.observe(scale.relay);
+    registry.listen(scale.relay);
+    socketIo.io.adapter(scale.adapter);
+  }
   socketIo.handle(gallerySocketHandlers(gallery, metrics, realtimeLogger));
   gallery.listen(new GalleryBroadcaster(socketIo.io));
   server.on('upgrade', (req, socket, head) => {
@@ -187,7 +244,10 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, store: store.kind, node: config.nodeId }, 'atelier listening');
+  logger.info(
+    { url, store: store.kind, node: config.nodeId, process: scale?.processId, redis: scale !== undefined },
+    'atelier listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -196,7 +256,10 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       // Jobs stop first: their last results still reach the rooms, and their final state the store.
       await generation.close();
       await Promise.all([socketIo.close(), yjsWs.close()]);
+      // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
+      await signals.idle();
+      await scale?.close();
       await store.close();
       await merger.close();
       server.closeAllConnections();
@@ -204,13 +267,19 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     })());
 
   return {
-    config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, gallery, contributors, close,
+    config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, gallery, contributors, signals, scale, close,
   };
 }
 
-function openStore(config: Config, merger: MergeWorker): Store {
+/** The configured backend; the export script opens it the same way. */
+export async function openStore(config: Config, merger: MergeWorker, logger: Logger): Promise<Store> {
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL (PostgreSQL) is not supported yet');
+    return openPostgresStore({
+      url: config.databaseUrl,
+      poolMax: config.databasePoolMax,
+      merge: merger.merge,
+      logger: logger.child({ module: 'store' }),
+    });
   }
   return openSqliteStore(config.dataDir, merger.merge);
 }

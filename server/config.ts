@@ -1,5 +1,5 @@
 // The one place that reads the environment. Everything else receives a Config.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -30,6 +30,10 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('atelier:'),
+  DATABASE_POOL_MAX: int(1, 1000).default(10),
+  NODE_HEARTBEAT_MS: int(100, 60_000).default(5_000),
+  NODE_TIMEOUT_MS: int(300, 300_000).default(15_000),
 
   MAX_MESSAGE_BYTES: int(1024).default(limits.DEFAULT_MAX_MESSAGE_BYTES),
   MAX_DOC_BYTES: int(1024).default(limits.DEFAULT_MAX_DOC_BYTES),
@@ -75,9 +79,16 @@ const envSchema = z.object({
   RENDER_BATCH_BYTES: int(1).default(256 * 1024 * 1024),
   GALLERY_MAX_AGE_SECONDS: int(0).default(5),
   GALLERY_CACHE_MS: int(0).default(1000),
+
+  ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  SIGNALS_RECORD: bool.default(true),
+  SIGNALS_PSEUDONYM_KEY: z.string().min(32, 'at least 32 characters').optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** A node silent for NODE_TIMEOUT_MS is dead; it must have missed at least two heartbeats by then. */
+const HEARTBEATS_PER_TIMEOUT = 2;
 
 export interface Limits {
   maxMessageBytes: number;
@@ -133,6 +144,13 @@ export interface GalleryConfig {
   feedCacheMs: number;
 }
 
+export interface SignalsConfig {
+  /** Record creative signals at all (for every user; consent decides only what an export holds). */
+  record: boolean;
+  /** HMAC key that turns user and room ids into pseudonyms in exports. */
+  pseudonymKey: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -146,6 +164,11 @@ export interface Config {
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
   nodeId: string;
+  /** Prefix of every Redis key and channel, so deployments (and tests) can share one Redis. */
+  redisPrefix: string;
+  databasePoolMax: number;
+  nodeHeartbeatMs: number;
+  nodeTimeoutMs: number;
   limits: Limits;
   generation: GenerationConfig;
   roomUnloadGraceMs: number;
@@ -153,6 +176,9 @@ export interface Config {
   logCompactBytes: number;
   shutdownTimeoutMs: number;
   gallery: GalleryConfig;
+  /** Bearer token of the `/api/admin/` routes; they answer 404 when unset. */
+  adminToken: string | undefined;
+  signals: SignalsConfig;
 }
 
 export class ConfigError extends Error {
@@ -177,18 +203,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data;
+  if (e.NODE_TIMEOUT_MS < e.NODE_HEARTBEAT_MS * HEARTBEATS_PER_TIMEOUT) {
+    throw new ConfigError('NODE_TIMEOUT_MS', `must be at least ${HEARTBEATS_PER_TIMEOUT} × NODE_HEARTBEAT_MS`);
+  }
+  if (e.REDIS_URL !== undefined && e.SESSION_SECRET === undefined) {
+    // Each node would otherwise mint its own and refuse the others' tokens.
+    throw new ConfigError('SESSION_SECRET', 'required when REDIS_URL is set: every node must sign sessions with the same key');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (err) {
     throw new ConfigError('DATA_DIR', `cannot create ${dataDir}: ${(err as Error).message}`);
   }
+  const sessionSecret = e.SESSION_SECRET ?? loadOrCreateSecret(dataDir);
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir,
     mediaDir: path.resolve(e.MEDIA_DIR ?? path.join(dataDir, 'media')),
-    sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
+    sessionSecret,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
@@ -196,6 +230,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     nodeId: e.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`,
+    redisPrefix: e.REDIS_PREFIX,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    nodeHeartbeatMs: e.NODE_HEARTBEAT_MS,
+    nodeTimeoutMs: e.NODE_TIMEOUT_MS,
     limits: {
       maxMessageBytes: e.MAX_MESSAGE_BYTES,
       maxDocBytes: e.MAX_DOC_BYTES,
@@ -227,7 +265,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAgeSeconds: e.GALLERY_MAX_AGE_SECONDS,
       feedCacheMs: e.GALLERY_CACHE_MS,
     },
+    adminToken: e.ADMIN_TOKEN,
+    signals: {
+      record: e.SIGNALS_RECORD,
+      pseudonymKey: e.SIGNALS_PSEUDONYM_KEY ?? derivePseudonymKey(sessionSecret),
+    },
   };
+}
+
+/**
+ * The default pseudonym key: derived from the session secret (which never
+ * leaves the server), under its own label so the two keys are unrelated in use.
+ */
+export function derivePseudonymKey(sessionSecret: string): string {
+  return createHmac('sha256', sessionSecret).update('atelier signals pseudonym key v1').digest('hex');
 }
 
 function generationConfig(e: z.infer<typeof envSchema>): GenerationConfig {

@@ -16,8 +16,18 @@ try {
   throw err;
 }
 
+const EXIT_START_FAILED = 1;
+
 const logger = createLogger(config.logLevel);
-const atelier = await startAtelier(config, logger);
+let atelier: Awaited<ReturnType<typeof startAtelier>>;
+try {
+  atelier = await startAtelier(config, logger);
+} catch (err) {
+  // A service it needs (PostgreSQL, Redis) is unreachable, or the port is taken.
+  logger.fatal({ err }, 'start-up failed');
+  process.stderr.write(`atelier: start-up failed: ${(err as Error).message}\n`);
+  process.exit(EXIT_START_FAILED);
+}
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -72,6 +72,29 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers,
     }),
+    relayMessages: new Counter({
+      name: 'atelier_relay_messages_total',
+      help: 'Messages between nodes through the Redis relay',
+      labelNames: ['direction', 'type'] as const,
+      registers,
+    }),
+    relayDropped: new Counter({
+      name: 'atelier_relay_dropped_total',
+      help: 'Relay messages not sent (Redis down) or refused (malformed)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    relayResyncs: new Counter({
+      name: 'atelier_relay_resyncs_total',
+      help: 'Rooms resynchronised with peers and the store after Redis came back or a peer died',
+      registers,
+    }),
+    nodesDown: new Counter({
+      name: 'atelier_nodes_down_total',
+      help: 'Other nodes found dead by their missing heartbeat',
+      registers,
+    }),
+    redisUp: new Gauge({ name: 'atelier_redis_up', help: '1 while this node is connected to Redis (scaled mode)', registers }),
     genJobs: new Counter({
       name: 'atelier_gen_jobs_total',
       help: 'Generation jobs finished, by provider and final status',
@@ -104,5 +127,13 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    signalsRecorded: new Counter({
+      name: 'atelier_signals_recorded_total',
+      help: 'Creative signals stored, by type (docs/signals.md)',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    signalFailures: new Counter({ name: 'atelier_signal_failures_total', help: 'Creative signals that could not be stored', registers }),
+    signalsExported: new Counter({ name: 'atelier_signals_exported_total', help: 'Signal records written by exports', registers }),
   };
 }

@@ -75,6 +75,12 @@ export interface PublicUser {
   color: string;
 }
 
+/** The signed-in user as their own session sees them: their public fields and private settings. */
+export interface SessionUser extends PublicUser {
+  /** Whether their creative signals may be exported (docs/signals.md); off until they turn it on. */
+  shareSignals: boolean;
+}
+
 export interface RoomInfo {
   id: string;
   title: string;
@@ -106,6 +112,7 @@ export const createSessionBodySchema = z.strictObject({ name: userNameSchema.opt
 export const updateSessionBodySchema = z.strictObject({
   name: userNameSchema.optional(),
   color: colorSchema.optional(),
+  shareSignals: z.boolean().optional(),
 });
 export const createRoomBodySchema = z.strictObject({
   title: roomTitleSchema.optional(),
@@ -119,8 +126,12 @@ export const updateRoomBodySchema = z
   .refine((b) => b.title !== undefined || b.linkAccess !== undefined, 'nothing to change');
 
 export interface SessionResponse {
-  user: PublicUser;
+  user: SessionUser;
   token: string;
+}
+/** `GET` and `PATCH /api/session`. */
+export interface SessionUserResponse {
+  user: SessionUser;
 }
 export interface CreateRoomResponse {
   room: RoomInfo;

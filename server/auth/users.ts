@@ -1,5 +1,5 @@
 // Who is calling: creates users, and turns a token into a user.
-import type { PublicUser } from '../../shared/protocol.ts';
+import type { PublicUser, SessionUser } from '../../shared/protocol.ts';
 import { randomId } from '../ids.ts';
 import type { RecordStore, UserPatch, UserRecord } from '../store/records.ts';
 import type { TokenSigner } from './tokens.ts';
@@ -15,6 +15,7 @@ const ANIMALS = ['Badger', 'Crane', 'Otter', 'Finch', 'Fox', 'Heron', 'Ibis', 'L
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
 export const toPublicUser = (u: UserRecord): PublicUser => ({ id: u.id, name: u.name, color: u.color });
+const toSessionUser = (u: UserRecord): SessionUser => ({ ...toPublicUser(u), shareSignals: u.shareSignals });
 
 const CACHE_LIMIT = 10_000;
 
@@ -29,17 +30,17 @@ export class Users {
     this.#tokens = tokens;
   }
 
-  async create(name?: string): Promise<{ user: PublicUser; token: string }> {
+  async create(name?: string): Promise<{ user: SessionUser; token: string }> {
     const record: UserRecord = {
       id: randomId(),
       name: name ?? `${pick(ADJECTIVES)} ${pick(ANIMALS)}`,
       color: pick(USER_COLORS),
       createdAt: new Date().toISOString(),
+      shareSignals: false,
     };
     await this.#records.createUser(record);
-    const user = toPublicUser(record);
-    this.#remember(user);
-    return { user, token: this.#tokens.sign(user.id) };
+    this.#remember(toPublicUser(record));
+    return { user: toSessionUser(record), token: this.#tokens.sign(record.id) };
   }
 
   /** The user a token names, or null when it is missing, forged, expired or names nobody. */
@@ -59,12 +60,17 @@ export class Users {
     return user;
   }
 
-  async update(id: string, patch: UserPatch): Promise<PublicUser | null> {
+  /** The user with their private settings, read from the store (not cached: settings change here and on other nodes). */
+  async session(id: string): Promise<SessionUser | null> {
+    const record = await this.#records.getUser(id);
+    return record ? toSessionUser(record) : null;
+  }
+
+  async update(id: string, patch: UserPatch): Promise<SessionUser | null> {
     const record = await this.#records.updateUser(id, patch);
     if (!record) return null;
-    const user = toPublicUser(record);
-    this.#remember(user);
-    return user;
+    this.#remember(toPublicUser(record));
+    return toSessionUser(record);
   }
 
   #remember(user: PublicUser): void {

@@ -24,6 +24,10 @@ export interface GalleryListener {
   published?(work: Work): void;
   liked?(change: { id: string; likes: number }): void;
   deleted?(removed: { id: string }): void;
+  /** Who liked or unliked: for the server's own records, never broadcast. */
+  reacted?(reaction: { workId: string; userId: string; liked: boolean }): void;
+  /** A work remixed into a new room. */
+  remixed?(remix: { workId: string; userId: string; roomId: string }): void;
 }
 
 export interface PageRequest {
@@ -106,11 +110,11 @@ export class Gallery {
   }
 
   async like(id: string, userId: string): Promise<LikeResponse> {
-    return this.#likeChanged(id, await this.#store.like(id, userId), true);
+    return this.#likeChanged(id, userId, await this.#store.like(id, userId), true);
   }
 
   async unlike(id: string, userId: string): Promise<LikeResponse> {
-    return this.#likeChanged(id, await this.#store.unlike(id, userId), false);
+    return this.#likeChanged(id, userId, await this.#store.unlike(id, userId), false);
   }
 
   /** A new room, owned by the caller, holding the work's prompt, layers and canvas as published. */
@@ -121,7 +125,9 @@ export class Gallery {
       throw new AppError('not_found', found ? 'this work was deleted by its author' : 'no such work');
     }
     const title = roomTitleSchema.parse((REMIX_PREFIX + source.title).slice(0, 120));
-    return this.#directory.create(userId, { title, remixOf: id, initialState: remixState(source.state) });
+    const created = await this.#directory.create(userId, { title, remixOf: id, initialState: remixState(source.state) });
+    for (const listener of this.#listeners) listener.remixed?.({ workId: id, userId, roomId: created.room.id });
+    return created;
   }
 
   /** Only the user who published a work may delete it; its remixes keep their link to it. */
@@ -134,9 +140,14 @@ export class Gallery {
     for (const listener of this.#listeners) listener.deleted?.({ id });
   }
 
-  #likeChanged(id: string, result: LikeResult | null, liked: boolean): LikeResponse {
+  #likeChanged(id: string, userId: string, result: LikeResult | null, liked: boolean): LikeResponse {
     if (!result) throw new AppError('not_found', 'no such work');
-    if (result.changed) for (const listener of this.#listeners) listener.liked?.({ id, likes: result.likes });
+    if (result.changed) {
+      for (const listener of this.#listeners) {
+        listener.liked?.({ id, likes: result.likes });
+        listener.reacted?.({ workId: id, userId, liked });
+      }
+    }
     return { likes: result.likes, liked };
   }
 

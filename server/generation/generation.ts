@@ -18,6 +18,7 @@ import type { Room } from '../rooms/room.ts';
 import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
 import { JobQueue } from './job-queue.ts';
 import { PromptBlocklist } from './prompt-safety.ts';
+import type { RoomJobQuota } from './room-quota.ts';
 import { type GenerationRequest, type ImageProvider, parseSize, ProviderError, type ProviderEvent, type ProviderImage } from './provider.ts';
 import type { ProviderRegistry } from './providers.ts';
 import { appendCandidates, layerSrc, roomPrompt } from './room-doc.ts';
@@ -32,6 +33,8 @@ export interface GenerationDeps {
   registry: RoomRegistry;
   providers: ProviderRegistry;
   limiter: RateLimiter;
+  /** Active jobs per room across nodes (scaled mode); the queue counts this node's. */
+  roomQuota: RoomJobQuota;
   metrics: Metrics;
   logger: Logger;
 }
@@ -51,6 +54,9 @@ export interface CancelRequest {
 
 export type JobListener = (job: Job) => void;
 
+/** Asks the other nodes to cancel a job one of them runs; the job, or null if none has it. */
+export type CancelElsewhere = (roomId: string, jobId: string) => Promise<Job | null>;
+
 /** Finished jobs the `room:join` ack carries besides the active ones. */
 export const RECENT_JOBS = 20;
 export const MAX_PROMPT_LENGTH = 4000;
@@ -58,6 +64,8 @@ const PREVIEW_SIDE = 384;
 /** Smaller progress steps are not worth a message to every participant. */
 const PROGRESS_STEP = 0.01;
 const MINUTE = 60_000;
+/** A room's quota place outlives the job's deadline by this much before it lapses by itself. */
+const QUOTA_GRACE_MS = 60_000;
 
 /** Why a job's signal aborted, when it was not the deadline. */
 class JobStop {
@@ -99,6 +107,9 @@ export class Generation {
     };
   }
 
+  /** Set in scaled mode by the transport that can reach other nodes. */
+  cancelElsewhere: CancelElsewhere | undefined;
+
   listen(listener: JobListener): void {
     this.#listeners.push(listener);
   }
@@ -111,6 +122,26 @@ export class Generation {
       finishedAt: new Date().toISOString(),
     });
     if (failed.length > 0) this.#deps.logger.warn({ jobs: failed.length }, 'unfinished jobs marked interrupted');
+    return failed.length;
+  }
+
+  /**
+   * Fails the jobs of another node found dead (scaled mode) and tells the
+   * listeners, so every participant sees them end. Any node may do it, several
+   * at once: a finished job is never changed again, so each job is failed once.
+   */
+  async nodeDown(nodeId: string): Promise<number> {
+    if (nodeId === this.#deps.nodeId) return 0;
+    const failed = await this.#deps.jobs.failUnfinished({
+      nodeId,
+      error: { code: 'interrupted', message: 'the server running this job went away' },
+      finishedAt: new Date().toISOString(),
+    });
+    if (failed.length > 0) this.#deps.logger.warn({ node: nodeId, jobs: failed.length }, 'jobs of a dead node marked interrupted');
+    for (const record of failed) {
+      void this.#deps.roomQuota.release(record.roomId, record.id);
+      this.#tell(toWire(record));
+    }
     return failed.length;
   }
 
@@ -133,7 +164,16 @@ export class Generation {
     }
 
     const id = randomId();
-    this.#queue.reserve(id, room.id);
+    const { roomQuota } = this.#deps;
+    if (!(await roomQuota.acquire(room.id, id, config.roomQueueLimit, 2 * config.timeoutMs + QUOTA_GRACE_MS))) {
+      throw new AppError('rate_limited', `this room already has ${config.roomQueueLimit} jobs queued or running; wait for one to finish`);
+    }
+    try {
+      this.#queue.reserve(id, room.id);
+    } catch (err) {
+      void roomQuota.release(room.id, id);
+      throw err;
+    }
     const size = params.size ?? '1024x1024';
     const resolved: GenParams = {
       ...params,
@@ -152,6 +192,7 @@ export class Generation {
       await jobs.create(record);
     } catch (err) {
       this.#queue.release(id);
+      void roomQuota.release(room.id, id);
       throw err;
     }
     const live: LiveJob = {
@@ -181,19 +222,29 @@ export class Generation {
    */
   async cancel({ roomId, role, jobId }: CancelRequest): Promise<Job> {
     if (!canEdit(role)) throw new AppError('forbidden', 'viewers cannot cancel generations');
-    const live = this.#live.get(jobId);
-    if (live && live.record.roomId === roomId) {
-      if (live.phase === 'committing') throw new AppError('bad_request', 'the job is already storing its images');
-      if (isActive(live.record.status)) {
-        this.#queue.cancel(jobId, new JobStop('cancelled'));
-        this.#finish(live, { status: 'cancelled' });
-      }
-      return toWire(live.record);
-    }
+    const here = this.cancelHere(roomId, jobId);
+    if (here) return here;
     const stored = await this.#deps.jobs.get(jobId);
     if (!stored || stored.roomId !== roomId) throw new AppError('not_found', 'no such job in this room');
-    if (isActive(stored.status)) throw new AppError('unavailable', `the job runs on another node (${stored.nodeId})`);
-    return toWire(stored);
+    if (!isActive(stored.status)) return toWire(stored);
+    const elsewhere = await this.cancelElsewhere?.(roomId, jobId);
+    if (elsewhere) return elsewhere;
+    throw new AppError('unavailable', `the job runs on another node (${stored.nodeId}), which did not answer`);
+  }
+
+  /**
+   * Cancels the job if this node holds it (the caller checked the role);
+   * null when it is not here. Throws when it is too late to cancel.
+   */
+  cancelHere(roomId: string, jobId: string): Job | null {
+    const live = this.#live.get(jobId);
+    if (!live || live.record.roomId !== roomId) return null;
+    if (live.phase === 'committing') throw new AppError('bad_request', 'the job is already storing its images');
+    if (isActive(live.record.status)) {
+      this.#queue.cancel(jobId, new JobStop('cancelled'));
+      this.#finish(live, { status: 'cancelled' });
+    }
+    return toWire(live.record);
   }
 
   /** The room's active and recent jobs, with live progress for the ones this node runs. */
@@ -332,6 +383,7 @@ export class Generation {
     const { record } = live;
     if (!isActive(record.status)) return;
     live.phase = 'done';
+    void this.#deps.roomQuota.release(record.roomId, record.id);
     Object.assign(record, outcome, { finishedAt: new Date().toISOString() });
     if (outcome.status === 'succeeded') record.progress = 1;
     this.#deps.metrics.genJobs.inc({ provider: live.provider.name, status: outcome.status });
@@ -357,7 +409,10 @@ export class Generation {
   }
 
   #emit(live: LiveJob): void {
-    const job = toWire(live.record);
+    this.#tell(toWire(live.record));
+  }
+
+  #tell(job: Job): void {
     for (const listener of this.#listeners) {
       try {
         listener(job);

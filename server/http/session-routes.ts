@@ -2,6 +2,7 @@ import { Router } from 'express';
 import {
   createSessionBodySchema,
   type SessionResponse,
+  type SessionUserResponse,
   updateSessionBodySchema,
 } from '../../shared/protocol.ts';
 import { SESSION_COOKIE } from '../auth/cookie.ts';
@@ -30,8 +31,10 @@ export function sessionRoutes(users: Users, limiter: RateLimiter, sessionLimit: 
     res.status(201).json(session satisfies SessionResponse);
   });
 
-  router.get('/api/session', (req, res) => {
-    res.json({ user: requireCaller(req) });
+  router.get('/api/session', async (req, res) => {
+    const user = await users.session(requireCaller(req).id);
+    if (!user) throw new AppError('unauthorized', 'this session no longer exists');
+    res.json({ user } satisfies SessionUserResponse);
   });
 
   router.patch('/api/session', async (req, res) => {
@@ -39,7 +42,7 @@ export function sessionRoutes(users: Users, limiter: RateLimiter, sessionLimit: 
     const body = parse(updateSessionBodySchema, req.body ?? {});
     const user = await users.update(me.id, body);
     if (!user) throw new AppError('unauthorized', 'this session no longer exists');
-    res.json({ user });
+    res.json({ user } satisfies SessionUserResponse);
   });
 
   router.delete('/api/session', (_req, res) => {

@@ -2,7 +2,7 @@
 // enter, and every job change sent to its room as `gen:update`.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type GenCancelAck, genParamsSchema, type GenStartAck, jobIdSchema } from '../../shared/protocol.ts';
+import { type GenCancelAck, genParamsSchema, type GenStartAck, type Job, jobIdSchema } from '../../shared/protocol.ts';
 import { AppError, toWireError } from '../errors.ts';
 import type { Generation } from '../generation/generation.ts';
 import type { Metrics } from '../metrics.ts';
@@ -18,12 +18,16 @@ interface Deps {
   generation: Generation;
   metrics: Metrics;
   logger: Logger;
+  /** Several nodes share rooms through the adapter: cancel requests may need to travel. */
+  scaled?: boolean;
 }
+
 
 export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
   const { generation } = deps;
   // `io.to` rather than `io.local.to`: with a cross-node adapter every node's sockets hear it.
   generation.listen((job) => socketIo.io.to(roomChannel(job.roomId)).emit('gen:update', job.roomId, job));
+  if (deps.scaled) serveRemoteCancel(socketIo, deps);
 
   socketIo.handle((ctx) => {
     ctx.socket.on('gen:start', (...args: unknown[]) => {
@@ -41,6 +45,34 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
       });
     });
   });
+}
+
+/**
+ * A job runs on the node that accepted it; a participant on another node may
+ * still cancel it. The request goes to every other node through the adapter
+ * (the requesting node has checked the role); the one holding the job answers.
+ */
+function serveRemoteCancel(socketIo: SocketIoTransport, { generation, logger }: Deps): void {
+  const { io } = socketIo;
+  io.on('gen:cancel', (roomId, jobId, ack) => {
+    if (typeof ack !== 'function') return;
+    if (!roomIdArg.safeParse(roomId).success || !jobIdSchema.safeParse(jobId).success) return ack(null);
+    try {
+      ack(generation.cancelHere(roomId, jobId));
+    } catch (err) {
+      logger.info({ err, roomId, jobId }, 'remote cancel refused');
+      ack(null);
+    }
+  });
+  generation.cancelElsewhere = (roomId, jobId) =>
+    new Promise((resolve) => {
+      // Answers are awaited for the adapter's requestsTimeout (5 s).
+      io.serverSideEmit('gen:cancel', roomId, jobId, (err: Error | null, answers: Array<Job | null>) => {
+        // A node that did not answer in time (a dead one) does not matter if the one holding the job did.
+        if (err) logger.warn({ err, roomId, jobId, answers: answers.length }, 'not every node answered a cancel request');
+        resolve(answers.find((job) => job !== null) ?? null);
+      });
+    });
 }
 
 function joinedRoom(ctx: SocketContext, roomId: string) {

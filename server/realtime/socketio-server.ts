@@ -40,7 +40,11 @@ export interface SocketData {
   pendingNotice: NodeJS.Timeout | undefined;
 }
 
-export interface InterServerEvents {}
+/** Between nodes, through the adapter (scaled mode only). */
+export interface InterServerEvents {
+  /** Cancel a job if this node runs it; answers the job, or null when it is not here. */
+  'gen:cancel': (roomId: string, jobId: string, ack: (job: Job | null) => void) => void;
+}
 
 export type AtelierServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AtelierSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

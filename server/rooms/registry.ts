@@ -6,6 +6,7 @@ import type { DocLog } from '../store/doc-log.ts';
 import type { RecordStore } from '../store/records.ts';
 import { DocSaver, type SaverHooks, type SaverSettings } from './doc-saver.ts';
 import { Room, type RoomLimits, type RoomObserver } from './room.ts';
+import { syncWithStore } from './store-sync.ts';
 
 export interface RegistryDeps {
   docLog: DocLog;
@@ -135,7 +136,7 @@ export class RoomRegistry {
     // The room stays registered while it flushes, so nobody can load a second
     // copy from a log that is still missing its last updates.
     const opens = this.#opens.get(room);
-    const saved = await room.saver.flush();
+    const saved = await this.#flush(room);
     if (this.#rooms.get(room.id) !== room) return;
     if (!force && (room.participants.size > 0 || this.#opens.get(room) !== opens)) return;
     if (!saved) {
@@ -150,6 +151,24 @@ export class RoomRegistry {
     this.#rooms.delete(room.id);
     for (const listener of this.#listeners) listener.roomUnloaded?.(room);
     room.destroy();
+  }
+
+  /**
+   * Writes what this node accepted. A room other nodes relayed changes into is
+   * first levelled with its log: a peer killed between relaying an edit and
+   * appending it leaves that edit only in memory, here, and this copy is
+   * about to go.
+   */
+  async #flush(room: Room): Promise<boolean> {
+    if (room.relayed) {
+      try {
+        const result = await syncWithStore(room, this.#deps.docLog);
+        if (result.appended) this.#deps.logger.warn({ roomId: room.id }, 'stored what only this copy held before unloading');
+      } catch (err) {
+        this.#deps.logger.error({ err, roomId: room.id }, 'could not level the room with its log before unloading');
+      }
+    }
+    return room.saver.flush();
   }
 
   #cancelUnload(roomId: string): void {

@@ -62,6 +62,7 @@ export class Room {
   #docBytes: number;
   #docBytesExact = false;
   #destroyed = false;
+  #relayed = false;
 
   constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
     this.id = id;
@@ -215,7 +216,22 @@ export class Room {
 
   /** An update another node already stored and published. */
   applyRemoteUpdate(update: Uint8Array, nodeId: string): void {
+    this.#relayed = true;
     Y.applyUpdate(this.doc, update, { source: 'remote', nodeId } satisfies UpdateOrigin);
+  }
+
+  /** Whether another node ever relayed a change into this copy (which it, not we, was to store). */
+  get relayed(): boolean {
+    return this.#relayed;
+  }
+
+  /**
+   * Part of the room's stored history that this copy may lack (another node
+   * stored it while the relay could not carry it). Sent to local participants,
+   * neither stored again nor relayed: every node reads the log itself.
+   */
+  applyStoredUpdate(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, LOAD);
   }
 
   applyRemoteAwareness(message: Uint8Array, nodeId: string): void {

@@ -36,6 +36,8 @@ export interface JobStore {
   listForRoom(roomId: string, recent: number): Promise<JobRecord[]>;
   /** Fails every queued or running job (of one node); returns the jobs it changed. */
   failUnfinished(options: FailUnfinished): Promise<JobRecord[]>;
+  /** Nodes that hold queued or running jobs, for the liveness sweeper of scaled mode to check. */
+  unfinishedNodes(): Promise<string[]>;
   /** Every user who ever requested a job in the room, in order of their first job. */
   requesters(roomId: string): Promise<string[]>;
 }

@@ -3,7 +3,12 @@ import type { InviteRole, LinkAccess, PublicUser, Role, RoomInfo } from '../../s
 
 export interface UserRecord extends PublicUser {
   createdAt: string;
+  /** Consent to export this user's creative signals (docs/signals.md); off until they turn it on. */
+  shareSignals: boolean;
 }
+
+/** A user as created: consent, when not given, is off. */
+export type NewUser = Omit<UserRecord, 'shareSignals'> & { shareSignals?: boolean };
 
 export type RoomRecord = RoomInfo;
 
@@ -22,10 +27,11 @@ export interface RoomPatch {
 export interface UserPatch {
   name?: string;
   color?: string;
+  shareSignals?: boolean;
 }
 
 export interface RecordStore {
-  createUser(user: UserRecord): Promise<void>;
+  createUser(user: NewUser): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | null>;
 

@@ -2,6 +2,7 @@ import type { DocLog } from './doc-log.ts';
 import type { JobStore } from './jobs.ts';
 import type { GalleryStore } from './gallery.ts';
 import type { RecordStore } from './records.ts';
+import type { SignalStore } from './signals.ts';
 
 /** Every persistent part of one backend (SQLite or PostgreSQL). */
 export interface Store {
@@ -10,6 +11,7 @@ export interface Store {
   readonly records: RecordStore;
   readonly jobs: JobStore;
   readonly gallery: GalleryStore;
+  readonly signals: SignalStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -14,7 +14,7 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
     const store = await open();
     const users: UserRecord[] = [];
     for (const userName of ['Ann', 'Bob', 'Cid']) {
-      const user = { id: id('u'), name: userName, color: '#123456', createdAt: new Date().toISOString() };
+      const user = { id: id('u'), name: userName, color: '#123456', createdAt: new Date().toISOString(), shareSignals: false };
       await store.records.createUser(user);
       users.push(user);
     }

@@ -80,7 +80,8 @@ describe('publishing a room', () => {
       likes: 0,
       publishedBy: bob.user.id,
     });
-    expect(work.authors).toEqual([ann.user, bob.user]);
+    // Authors are public users: a session's private settings (shareSignals) are not among them.
+    expect(work.authors).toEqual([ann.user, bob.user].map(({ id, name, color }) => ({ id, name, color })));
     expect(work.placeholder).toMatch(/^#[0-9a-f]{6}$/);
 
     const png = new Uint8Array(await (await fetch(server.url + work.imageUrl)).arrayBuffer());

@@ -92,7 +92,9 @@ export function jobStoreContract(name: string, open: () => Promise<JobStoreFixtu
       expect(await jobs.get(theirs.id)).toMatchObject({ status: 'running' });
       expect(await jobs.get(done.id)).toEqual(done);
 
+      expect(await jobs.unfinishedNodes()).toEqual(['node-alive']);
       expect((await jobs.failUnfinished({ error, finishedAt: '2030-01-06T00:00:00.000Z' })).map((j) => j.id)).toContain(theirs.id);
+      expect(await jobs.unfinishedNodes()).toEqual([]);
       expect(await jobs.get(theirs.id)).toMatchObject({ status: 'failed', error });
     });
 

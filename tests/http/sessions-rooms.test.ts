@@ -8,7 +8,7 @@ describe('sessions', () => {
     const res = await api(server.url).request('POST', '/api/session', { body: { name: 'Ann' } });
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body.user).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), name: 'Ann', color: expect.stringMatching(/^#[0-9a-f]{6}$/) });
+    expect(body.user).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), name: 'Ann', color: expect.stringMatching(/^#[0-9a-f]{6}$/), shareSignals: false });
     expect(body.token).toMatch(/^v1\./);
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^atelier_token=/);

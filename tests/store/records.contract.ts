@@ -11,7 +11,7 @@ let counter = 0;
 const id = (prefix: string) => `${prefix}${(++counter).toString().padStart(4, '0')}${Math.random().toString(36).slice(2, 8)}`;
 
 function user(name = 'Ann'): UserRecord {
-  return { id: id('u'), name, color: '#123456', createdAt: new Date().toISOString() };
+  return { id: id('u'), name, color: '#123456', createdAt: new Date().toISOString(), shareSignals: false };
 }
 
 function room(ownerId: string, createdAt = new Date().toISOString()): { room: RoomRecord; invites: InviteRecord[] } {
@@ -43,6 +43,19 @@ export function recordStoreContract(name: string, createBackend: () => Promise<R
       expect(await records.updateUser(ann.id, { color: '#abcdef' })).toEqual({ ...ann, name: 'Anna', color: '#abcdef' });
       expect(await records.updateUser('nobody', { name: 'x' })).toBeNull();
       await expect(records.createUser(ann)).rejects.toThrow();
+    });
+
+    it('keeps consent to share signals: off unless given, changed only by a patch that names it', async () => {
+      const records = await open();
+      const { shareSignals: _omitted, ...bob } = user('Bob');
+      await records.createUser(bob);
+      expect((await records.getUser(bob.id))?.shareSignals).toBe(false);
+      expect(await records.updateUser(bob.id, { shareSignals: true })).toEqual({ ...bob, shareSignals: true });
+      expect(await records.updateUser(bob.id, { name: 'Bo' })).toEqual({ ...bob, name: 'Bo', shareSignals: true });
+      expect(await records.updateUser(bob.id, { shareSignals: false })).toEqual({ ...bob, name: 'Bo', shareSignals: false });
+      const cid = { ...user('Cid'), shareSignals: true };
+      await records.createUser(cid);
+      expect(await records.getUser(cid.id)).toEqual(cid);
     });
 
     it('creates rooms with their invites and updates title and link access', async () => {

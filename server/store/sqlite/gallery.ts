@@ -1,18 +1,14 @@
-import type { Layer } from '../../../shared/doc-schema.ts';
-import type { PublicUser } from '../../../shared/protocol.ts';
 import type {
   FeedQuery,
   GalleryStore,
   LikeResult,
   NewWork,
-  ParentLink,
   WorkLookup,
   WorkRecord,
   WorkSource,
 } from '../gallery.ts';
+import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import { type Db, transaction } from './database.ts';
-
-type Row = Record<string, unknown>;
 
 /** Every column a work needs on the wire; never the layers or the Yjs state, which only a remix reads. */
 const WORK_COLUMNS = `
@@ -24,34 +20,6 @@ const WORK_COLUMNS = `
 const FROM_WORKS = 'FROM works w LEFT JOIN works p ON p.id = w.remix_of';
 /** Past every real key, for the first page. */
 const FIRST = Number.MAX_SAFE_INTEGER;
-
-function toParent(row: Row): ParentLink | null {
-  if (row.parent_id === null) return null;
-  const id = String(row.parent_id);
-  return row.parent_deleted_at === null ? { id, deleted: false, title: String(row.parent_title) } : { id, deleted: true };
-}
-
-function toWork(row: Row): WorkRecord {
-  return {
-    id: String(row.id),
-    seq: Number(row.seq),
-    roomId: String(row.room_id),
-    remixOf: row.remix_of === null ? null : String(row.remix_of),
-    parent: toParent(row),
-    publishedBy: String(row.published_by),
-    authors: JSON.parse(String(row.authors)) as PublicUser[],
-    title: String(row.title),
-    description: String(row.description),
-    prompt: String(row.prompt),
-    width: Number(row.width),
-    height: Number(row.height),
-    imageUrl: String(row.image_url),
-    thumbUrl: String(row.thumb_url),
-    placeholder: String(row.placeholder),
-    likes: Number(row.likes),
-    createdAt: String(row.created_at),
-  };
-}
 
 export class SqliteGalleryStore implements GalleryStore {
   readonly #db: Db;
@@ -126,17 +94,7 @@ export class SqliteGalleryStore implements GalleryStore {
     const row = this.#statements.getWork.get(id);
     if (!row) return null;
     if (row.deleted_at === null) return { state: 'live', work: toWork(row) };
-    return {
-      state: 'deleted',
-      tombstone: {
-        id: String(row.id),
-        roomId: String(row.room_id),
-        remixOf: row.remix_of === null ? null : String(row.remix_of),
-        publishedBy: String(row.published_by),
-        createdAt: String(row.created_at),
-        deletedAt: String(row.deleted_at),
-      },
-    };
+    return { state: 'deleted', tombstone: toTombstone(row) };
   }
 
   async getWorkSource(id: string): Promise<WorkSource | null> {
@@ -145,7 +103,7 @@ export class SqliteGalleryStore implements GalleryStore {
     return {
       title: String(row.title),
       prompt: String(row.prompt),
-      layers: JSON.parse(String(row.layers)) as Layer[],
+      layers: toLayers(row.layers),
       width: Number(row.width),
       height: Number(row.height),
       state: row.state as Uint8Array,

@@ -1,54 +1,6 @@
-import type { GenParams, JobErrorCode, JobImage, JobStatus } from '../../../shared/protocol.ts';
+import { mutableColumns as mutable, toJob } from '../job-rows.ts';
 import type { FailUnfinished, JobRecord, JobStore } from '../jobs.ts';
 import type { Db } from './database.ts';
-
-type Row = Record<string, unknown>;
-
-const optional = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
-const json = <T>(value: unknown): T | undefined => (value === null || value === undefined ? undefined : (JSON.parse(String(value)) as T));
-
-function toJob(row: Row): JobRecord {
-  const job: JobRecord = {
-    id: String(row.id),
-    roomId: String(row.room_id),
-    status: String(row.status) as JobStatus,
-    progress: Number(row.progress),
-    prompt: String(row.prompt),
-    params: JSON.parse(String(row.params)) as GenParams,
-    requestedBy: String(row.requested_by),
-    createdAt: String(row.created_at),
-    nodeId: String(row.node_id),
-    updatedAt: String(row.updated_at),
-  };
-  const startedAt = optional(row.started_at);
-  const finishedAt = optional(row.finished_at);
-  const previews = json<string[]>(row.previews);
-  const results = json<JobImage[]>(row.results);
-  if (startedAt !== undefined) job.startedAt = startedAt;
-  if (finishedAt !== undefined) job.finishedAt = finishedAt;
-  if (previews !== undefined) job.previews = previews;
-  if (results !== undefined) job.results = results;
-  if (row.error_code !== null && row.error_code !== undefined) {
-    job.error = { code: String(row.error_code) as JobErrorCode, message: String(row.error_message ?? '') };
-  }
-  return job;
-}
-
-/** The columns a save may change, in the order of the UPDATE below. */
-function mutable(job: JobRecord): Array<string | number | null> {
-  return [
-    job.status,
-    job.progress,
-    job.previews ? JSON.stringify(job.previews) : null,
-    job.results ? JSON.stringify(job.results) : null,
-    job.error?.code ?? null,
-    job.error?.message ?? null,
-    job.startedAt ?? null,
-    job.finishedAt ?? null,
-    job.updatedAt,
-    job.nodeId,
-  ];
-}
 
 export class SqliteJobStore implements JobStore {
   readonly #db: Db;
@@ -109,6 +61,13 @@ export class SqliteJobStore implements JobStore {
       )
       .all(error.code, error.message, finishedAt, finishedAt, ...(nodeId === undefined ? [] : [nodeId]));
     return rows.map(toJob);
+  }
+
+  async unfinishedNodes(): Promise<string[]> {
+    return this.#db
+      .prepare("SELECT DISTINCT node_id FROM jobs WHERE status IN ('queued', 'running')")
+      .all()
+      .map((row) => String(row.node_id));
   }
 
   async requesters(roomId: string): Promise<string[]> {

@@ -120,4 +120,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX work_likes_user ON work_likes (user_id, work_id);
     `,
   },
+  {
+    name: '004-signals',
+    sql: `
+      ALTER TABLE users ADD COLUMN share_signals INTEGER NOT NULL DEFAULT 0 CHECK (share_signals IN (0, 1));
+      CREATE TABLE signals (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        job_id TEXT,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX signals_room ON signals (room_id, type, seq);
+      CREATE INDEX signals_job ON signals (job_id, type, seq) WHERE job_id IS NOT NULL;
+      CREATE INDEX signals_at ON signals (at);
+      -- Everyone a signal is about: it is exported only while all of them share signals.
+      CREATE TABLE signal_subjects (
+        seq INTEGER NOT NULL REFERENCES signals(seq) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (seq, user_id)
+      );
+      CREATE INDEX signal_subjects_user ON signal_subjects (user_id);
+    `,
+  },
 ];

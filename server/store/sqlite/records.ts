@@ -1,31 +1,7 @@
-import type { InviteRole, LinkAccess, Role } from '../../../shared/protocol.ts';
-import type { InviteRecord, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
+import type { Role } from '../../../shared/protocol.ts';
+import { toInvite, toRoom, toUser } from '../record-rows.ts';
+import type { InviteRecord, NewUser, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
 import { type Db, transaction } from './database.ts';
-
-type Row = Record<string, unknown>;
-
-const toUser = (row: Row): UserRecord => ({
-  id: String(row.id),
-  name: String(row.name),
-  color: String(row.color),
-  createdAt: String(row.created_at),
-});
-
-const toRoom = (row: Row): RoomRecord => ({
-  id: String(row.id),
-  title: String(row.title),
-  ownerId: String(row.owner_id),
-  linkAccess: String(row.link_access) as LinkAccess,
-  remixOf: row.remix_of === null ? null : String(row.remix_of),
-  createdAt: String(row.created_at),
-});
-
-const toInvite = (row: Row): InviteRecord => ({
-  code: String(row.code),
-  roomId: String(row.room_id),
-  role: String(row.role) as InviteRole,
-  createdAt: String(row.created_at),
-});
 
 export class SqliteRecordStore implements RecordStore {
   readonly #db: Db;
@@ -34,10 +10,10 @@ export class SqliteRecordStore implements RecordStore {
     this.#db = db;
   }
 
-  async createUser(user: UserRecord): Promise<void> {
+  async createUser(user: NewUser): Promise<void> {
     this.#db
-      .prepare('INSERT INTO users (id, name, color, created_at) VALUES (?, ?, ?, ?)')
-      .run(user.id, user.name, user.color, user.createdAt);
+      .prepare('INSERT INTO users (id, name, color, created_at, share_signals) VALUES (?, ?, ?, ?, ?)')
+      .run(user.id, user.name, user.color, user.createdAt, user.shareSignals ? 1 : 0);
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
@@ -47,8 +23,10 @@ export class SqliteRecordStore implements RecordStore {
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
     const row = this.#db
-      .prepare('UPDATE users SET name = coalesce(?, name), color = coalesce(?, color) WHERE id = ? RETURNING *')
-      .get(patch.name ?? null, patch.color ?? null, id);
+      .prepare(
+        'UPDATE users SET name = coalesce(?, name), color = coalesce(?, color), share_signals = coalesce(?, share_signals) WHERE id = ? RETURNING *',
+      )
+      .get(patch.name ?? null, patch.color ?? null, patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0, id);
     return row ? toUser(row) : null;
   }
 

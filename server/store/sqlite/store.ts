@@ -6,6 +6,7 @@ import { SqliteDocLog } from './doc-log.ts';
 import { SqliteJobStore } from './jobs.ts';
 import { SqliteGalleryStore } from './gallery.ts';
 import { SqliteRecordStore } from './records.ts';
+import { SqliteSignalStore } from './signals.ts';
 
 /** The embedded store: one SQLite file in WAL mode under DATA_DIR. */
 export function openSqliteStore(dataDir: string, merge?: MergeUpdates): Store {
@@ -16,6 +17,7 @@ export function openSqliteStore(dataDir: string, merge?: MergeUpdates): Store {
     records: new SqliteRecordStore(db),
     jobs: new SqliteJobStore(db),
     gallery: new SqliteGalleryStore(db),
+    signals: new SqliteSignalStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

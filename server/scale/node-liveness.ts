@@ -1,0 +1,152 @@
+// Which nodes are alive: each node renews a key with a time-to-live every
+// heartbeat, and sweeps, on the same beat, the nodes it has reason to care
+// about (peers in its rooms, owners of running jobs). A node whose key has
+// expired is dead: each listener hears of it once.
+import type { Logger } from 'pino';
+import type { Redis } from './redis-client.ts';
+
+/** Ids of nodes to watch, asked on every sweep (relay peers, owners of running jobs). */
+export type WatchSource = () => Iterable<string> | Promise<Iterable<string>>;
+export type DownListener = (nodeId: string) => void | Promise<void>;
+
+export interface NodeLivenessDeps {
+  client: Redis;
+  prefix: string;
+  /** This process's id, unique per process (see scale.ts). */
+  nodeId: string;
+  /** What others may read about this node (its NODE_ID, start time). */
+  info: Record<string, string>;
+  heartbeatMs: number;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+export class NodeLiveness {
+  readonly #deps: NodeLivenessDeps;
+  readonly #sources: WatchSource[] = [];
+  readonly #listeners: DownListener[] = [];
+  /** Reported dead and not seen since: each death is reported once. */
+  readonly #down = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #readySince: number;
+  #sweeping: Promise<void> | undefined;
+
+  constructor(deps: NodeLivenessDeps) {
+    this.#deps = deps;
+    this.#readySince = deps.client.isReady ? performance.now() : Number.POSITIVE_INFINITY;
+    deps.client.on('ready', this.#onReady);
+  }
+
+  key(nodeId: string): string {
+    return `${this.#deps.prefix}node:${nodeId}`;
+  }
+
+  watch(source: WatchSource): void {
+    this.#sources.push(source);
+  }
+
+  onDown(listener: DownListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Beats once (so this node counts as alive before it serves anyone), then on every heartbeat. */
+  async start(): Promise<void> {
+    await this.#beat();
+    this.#timer = setInterval(() => void this.#tick(), this.#deps.heartbeatMs);
+    this.#timer.unref();
+  }
+
+  /** One sweep now; for tests and for the interval. */
+  async sweep(): Promise<string[]> {
+    const { client, timeoutMs, nodeId } = this.#deps;
+    // Right after Redis comes back (empty, if it restarted) nobody has beaten
+    // yet: a missing key means nothing until every live node had its chance.
+    if (!client.isReady || performance.now() - this.#readySince < timeoutMs) return [];
+    const candidates = new Set<string>();
+    // Each source on its own: a slow store must not keep the relay's peers from being checked.
+    const found = await Promise.allSettled(this.#sources.map((source) => withDeadline(source(), timeoutMs)));
+    for (const result of found) {
+      if (result.status === 'fulfilled') for (const id of result.value) candidates.add(id);
+      else this.#deps.logger.warn({ err: result.reason }, 'a liveness watch source failed; checking the others');
+    }
+    candidates.delete(nodeId);
+    if (candidates.size === 0) return [];
+    const ids = [...candidates];
+    const beats = await client.mGet(ids.map((id) => this.key(id)));
+    const dead: string[] = [];
+    ids.forEach((id, i) => {
+      if (beats[i] !== null) {
+        // Beating again: it was only cut off (from Redis, or starved of CPU) longer than the timeout.
+        if (this.#down.delete(id)) this.#deps.logger.warn({ node: id }, 'node found dead earlier is beating again');
+      } else if (!this.#down.has(id)) {
+        dead.push(id);
+      }
+    });
+    for (const id of dead) {
+      this.#down.add(id);
+      this.#deps.logger.warn({ node: id }, 'node found dead: its heartbeat expired');
+      for (const listener of this.#listeners) {
+        try {
+          await listener(id);
+        } catch (err) {
+          this.#deps.logger.error({ err, node: id }, 'node-down listener failed');
+        }
+      }
+    }
+    return dead;
+  }
+
+  /** Stops beating and removes this node's key, so others need not wait for it to expire. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#deps.client.off('ready', this.#onReady);
+    await this.#sweeping;
+    if (!this.#deps.client.isReady) return;
+    try {
+      await this.#deps.client.del(this.key(this.#deps.nodeId));
+    } catch (err) {
+      this.#deps.logger.warn({ err }, 'could not remove this node\'s heartbeat; it expires by itself');
+    }
+  }
+
+  #onReady = (): void => {
+    this.#readySince = performance.now();
+    // Beat at once: Redis may have come back empty.
+    this.#beat().catch((err: unknown) => this.#deps.logger.warn({ err }, 'heartbeat failed'));
+  };
+
+  async #tick(): Promise<void> {
+    // The beat never waits for a sweep: a slow sweep must not make this node look dead.
+    this.#beat().catch((err: unknown) => this.#deps.logger.warn({ err }, 'heartbeat failed'));
+    if (this.#sweeping) return;
+    this.#sweeping = (async () => {
+      try {
+        await this.sweep();
+      } catch (err) {
+        this.#deps.logger.warn({ err }, 'liveness sweep failed');
+      } finally {
+        this.#sweeping = undefined;
+      }
+    })();
+    await this.#sweeping;
+  }
+
+  async #beat(): Promise<void> {
+    const { client, nodeId, info, timeoutMs } = this.#deps;
+    if (!client.isReady) return;
+    await client.set(this.key(nodeId), JSON.stringify({ ...info, beatAt: new Date().toISOString() }), { PX: timeoutMs });
+  }
+}
+
+/** The value, or a rejection once `ms` have passed without it. */
+async function withDeadline<T>(value: T | Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([value, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

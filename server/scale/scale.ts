@@ -1,0 +1,107 @@
+// Scaled mode (REDIS_URL): everything one node needs to serve the same rooms
+// as others. Redis carries three things, each on connections of its own:
+//  - the Yjs and awareness relay (pub/sub, a channel per open room);
+//  - Socket.IO's adapter, for room events sent with `io.to(…)` (gen:update,
+//    gallery:*), on a Redis stream so a short disconnection loses none;
+//  - shared rate limits, per-room job quotas and node heartbeats (plain keys).
+import { randomBytes } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Metrics } from '../metrics.ts';
+import type { RoomJobQuota } from '../generation/room-quota.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+import type { DocLog } from '../store/doc-log.ts';
+import { NodeLiveness } from './node-liveness.ts';
+import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
+import { RedisRateLimiter } from './redis-rate-limiter.ts';
+import { RedisRelay } from './redis-relay.ts';
+import { RedisRoomQuota } from './redis-room-quota.ts';
+
+/** How long the adapter's XREAD blocks; also how long its reader may linger after close. */
+const ADAPTER_BLOCK_MS = 2000;
+
+export interface ScaleDeps {
+  config: Config;
+  docLog: DocLog;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface Scale {
+  /**
+   * This process on the relay and in heartbeats: NODE_ID plus a random part,
+   * so a node restarted under the same NODE_ID is a new process to the others
+   * (its predecessor's jobs are still found dead).
+   */
+  readonly processId: string;
+  readonly relay: RedisRelay;
+  readonly liveness: NodeLiveness;
+  readonly limiter: RateLimiter;
+  readonly roomQuota: RoomJobQuota;
+  /** For `io.adapter(…)`. */
+  readonly adapter: ReturnType<typeof createAdapter>;
+  /** The command connection (tests look at its state). */
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+export async function startScale({ config, docLog, metrics, logger }: ScaleDeps): Promise<Scale> {
+  const url = config.redisUrl;
+  if (!url) throw new Error('scaled mode needs REDIS_URL');
+  const log = logger.child({ module: 'scale' });
+  const processId = `${config.nodeId}/${randomBytes(4).toString('hex')}`;
+  const redis = await connectRedis(url, 'commands', log);
+  let subscriber: Redis;
+  try {
+    subscriber = await connectRedis(url, 'relay', log);
+  } catch (err) {
+    await closeRedis(redis);
+    throw err;
+  }
+  metrics.redisUp.set(1);
+  redis.on('error', () => metrics.redisUp.set(0));
+  redis.on('ready', () => metrics.redisUp.set(1));
+
+  const prefix = config.redisPrefix;
+  const relay = new RedisRelay({ publisher: redis, subscriber, prefix, nodeId: processId, docLog, logger: log, metrics });
+  const liveness = new NodeLiveness({
+    client: redis,
+    prefix,
+    nodeId: processId,
+    info: { nodeId: config.nodeId, startedAt: new Date().toISOString() },
+    heartbeatMs: config.nodeHeartbeatMs,
+    timeoutMs: config.nodeTimeoutMs,
+    logger: log,
+  });
+  liveness.watch(() => relay.peers());
+  liveness.onDown(async (id) => {
+    metrics.nodesDown.inc();
+    await relay.peerDown(id);
+  });
+  await liveness.start();
+
+  const adapter = createAdapter(redis, {
+    streamName: `${prefix}socket.io`,
+    channelPrefix: `${prefix}socket.io`,
+    sessionKeyPrefix: `${prefix}sio:session:`,
+    blockTimeInMs: ADAPTER_BLOCK_MS,
+  });
+
+  return {
+    processId,
+    relay,
+    liveness,
+    limiter: new RedisRateLimiter(redis, prefix, log),
+    roomQuota: new RedisRoomQuota(redis, prefix, log),
+    adapter,
+    redis,
+    async close() {
+      await liveness.close();
+      await relay.close();
+      await closeRedis(subscriber);
+      await closeRedis(redis);
+      metrics.redisUp.set(0);
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import type {
+  FeedQuery,
+  GalleryStore,
+  LikeResult,
+  NewWork,
+  WorkLookup,
+  WorkRecord,
+  WorkSource,
+} from '../gallery.ts';
+import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
+import type { Row } from '../record-rows.ts';
+import { bytes, type Client, type Pool, toBuffer, transaction } from './database.ts';
+
+/** Every column a work needs on the wire; never the layers or the Yjs state, which only a remix reads. */
+const WORK_COLUMNS = `
+  w.seq, w.id, w.room_id, w.remix_of, w.published_by, w.title, w.description, w.prompt,
+  w.width, w.height, w.image_url, w.thumb_url, w.placeholder, w.likes, w.created_at,
+  p.id AS parent_id, p.title AS parent_title, p.deleted_at AS parent_deleted_at,
+  (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'color', u.color) ORDER BY a.position), '[]')
+     FROM work_authors a JOIN users u ON u.id = a.user_id WHERE a.work_id = w.id) AS authors`;
+const FROM_WORKS = 'FROM works w LEFT JOIN works p ON p.id = w.remix_of';
+const LIVE = `${FROM_WORKS} WHERE w.deleted_at IS NULL`;
+/** Past every real key, for the first page. */
+const FIRST = String(Number.MAX_SAFE_INTEGER);
+
+export class PostgresGalleryStore implements GalleryStore {
+  readonly #pool: Pool;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  async #rows(sql: string, params: unknown[], client: Pool | Client = this.#pool): Promise<Row[]> {
+    return (await client.query<Row>(sql, params)).rows;
+  }
+
+  async addContributor(roomId: string, userId: string): Promise<void> {
+    await this.#pool.query(
+      'INSERT INTO room_contributors (room_id, user_id, first_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',
+      [roomId, userId],
+    );
+  }
+
+  async listContributors(roomId: string): Promise<string[]> {
+    const rows = await this.#rows('SELECT user_id FROM room_contributors WHERE room_id = $1 ORDER BY position', [roomId]);
+    return rows.map((row) => String(row.user_id));
+  }
+
+  async insertWork(work: NewWork): Promise<WorkRecord> {
+    return transaction(this.#pool, async (client) => {
+      await client.query(
+        `INSERT INTO works (id, room_id, remix_of, published_by, title, description, prompt, width, height,
+           image_url, thumb_url, placeholder, layers, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          work.id, work.roomId, work.remixOf, work.publishedBy, work.title, work.description, work.prompt,
+          work.width, work.height, work.imageUrl, work.thumbUrl, work.placeholder, JSON.stringify(work.layers),
+          toBuffer(work.state), work.createdAt,
+        ],
+      );
+      for (const [position, userId] of work.authorIds.entries()) {
+        await client.query('INSERT INTO work_authors (work_id, position, user_id) VALUES ($1, $2, $3)', [work.id, position, userId]);
+      }
+      const [row] = await this.#rows(`SELECT ${WORK_COLUMNS} ${FROM_WORKS} WHERE w.id = $1`, [work.id], client);
+      return toWork(row!);
+    });
+  }
+
+  async getWork(id: string): Promise<WorkLookup | null> {
+    const [row] = await this.#rows(`SELECT ${WORK_COLUMNS}, w.deleted_at ${FROM_WORKS} WHERE w.id = $1`, [id]);
+    if (!row) return null;
+    if (row.deleted_at === null) return { state: 'live', work: toWork(row) };
+    return { state: 'deleted', tombstone: toTombstone(row) };
+  }
+
+  async getWorkSource(id: string): Promise<WorkSource | null> {
+    const [row] = await this.#rows(
+      'SELECT title, prompt, layers, width, height, state FROM works WHERE id = $1 AND deleted_at IS NULL',
+      [id],
+    );
+    if (!row) return null;
+    return {
+      title: String(row.title),
+      prompt: String(row.prompt),
+      layers: toLayers(row.layers),
+      width: Number(row.width),
+      height: Number(row.height),
+      state: bytes(row.state),
+    };
+  }
+
+  async listWorks({ sort, after, limit }: FeedQuery): Promise<WorkRecord[]> {
+    const rows =
+      sort === 'new'
+        ? await this.#rows(`SELECT ${WORK_COLUMNS} ${LIVE} AND w.seq < $1::bigint ORDER BY w.seq DESC LIMIT $2`, [
+            after?.seq ?? FIRST,
+            limit,
+          ])
+        : await this.#rows(
+            `SELECT ${WORK_COLUMNS} ${LIVE} AND (w.likes::bigint, w.seq) < ($1::bigint, $2::bigint)
+             ORDER BY w.likes DESC, w.seq DESC LIMIT $3`,
+            [after?.sort === 'top' ? after.likes : FIRST, after?.seq ?? FIRST, limit],
+          );
+    return rows.map(toWork);
+  }
+
+  async listRemixes(workId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]> {
+    const rows = await this.#rows(
+      `SELECT ${WORK_COLUMNS} ${LIVE} AND w.remix_of = $1 AND w.seq < $2::bigint ORDER BY w.seq DESC LIMIT $3`,
+      [workId, beforeSeq ?? FIRST, limit],
+    );
+    return rows.map(toWork);
+  }
+
+  async like(workId: string, userId: string): Promise<LikeResult | null> {
+    return this.#changeLike(
+      workId,
+      'INSERT INTO work_likes (work_id, user_id, created_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',
+      userId,
+      1,
+    );
+  }
+
+  async unlike(workId: string, userId: string): Promise<LikeResult | null> {
+    return this.#changeLike(workId, 'DELETE FROM work_likes WHERE work_id = $1 AND user_id = $2', userId, -1);
+  }
+
+  /**
+   * Adds or removes one like row and keeps the counter that `top` sorts on in
+   * step, in one transaction; the work's row is locked first, so likes from
+   * several nodes and a deletion take turns.
+   */
+  async #changeLike(workId: string, change: string, userId: string, delta: 1 | -1): Promise<LikeResult | null> {
+    return transaction(this.#pool, async (client) => {
+      const [live] = await this.#rows('SELECT likes FROM works WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [workId], client);
+      if (!live) return null;
+      const { rowCount } = await client.query(change, [workId, userId]);
+      if (!rowCount) return { likes: Number(live.likes), changed: false };
+      const [updated] = await this.#rows('UPDATE works SET likes = likes + $1 WHERE id = $2 RETURNING likes', [delta, workId], client);
+      return { likes: Number(updated!.likes), changed: true };
+    });
+  }
+
+  async likedBy(userId: string, workIds: readonly string[]): Promise<Set<string>> {
+    if (workIds.length === 0) return new Set();
+    const rows = await this.#rows('SELECT work_id FROM work_likes WHERE user_id = $1 AND work_id = ANY($2::text[])', [
+      userId,
+      [...workIds],
+    ]);
+    return new Set(rows.map((row) => String(row.work_id)));
+  }
+
+  async deleteWork(id: string, deletedAt: string): Promise<boolean> {
+    return transaction(this.#pool, async (client) => {
+      const { rowCount } = await client.query(
+        `UPDATE works SET title = '', description = '', prompt = '', image_url = '', thumb_url = '',
+           placeholder = '', layers = '[]', state = NULL, likes = 0, deleted_at = $1
+         WHERE id = $2 AND deleted_at IS NULL`,
+        [deletedAt, id],
+      );
+      if (!rowCount) return false;
+      await client.query('DELETE FROM work_authors WHERE work_id = $1', [id]);
+      await client.query('DELETE FROM work_likes WHERE work_id = $1', [id]);
+      return true;
+    });
+  }
+}

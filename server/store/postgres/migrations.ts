@@ -1,0 +1,151 @@
+// Named, append-only schema migrations for PostgreSQL, mirroring the SQLite
+// schema (../sqlite/migrations.ts) name for name. Never edit one that has
+// shipped: add another, to both backends.
+
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: '001-core',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        color TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE TABLE rooms (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        owner_id TEXT NOT NULL REFERENCES users(id),
+        link_access TEXT NOT NULL CHECK (link_access IN ('edit', 'view', 'none')),
+        remix_of TEXT,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX rooms_owner ON rooms (owner_id, created_at);
+      CREATE TABLE invites (
+        code TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('edit', 'view')),
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX invites_room ON invites (room_id);
+      CREATE TABLE memberships (
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        role TEXT NOT NULL CHECK (role IN ('editor', 'viewer')),
+        joined_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX memberships_user ON memberships (user_id, joined_at);
+      CREATE TABLE doc_updates (
+        seq BIGSERIAL PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        data BYTEA NOT NULL
+      );
+      CREATE INDEX doc_updates_room ON doc_updates (room_id, seq);
+    `,
+  },
+  {
+    name: '002-jobs',
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        requested_by TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        progress DOUBLE PRECISION NOT NULL,
+        prompt TEXT NOT NULL,
+        params JSONB NOT NULL,
+        previews JSONB,
+        results JSONB,
+        error_code TEXT,
+        error_message TEXT,
+        created_at TIMESTAMPTZ NOT NULL,
+        started_at TIMESTAMPTZ,
+        finished_at TIMESTAMPTZ,
+        updated_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX jobs_room ON jobs (room_id, created_at);
+      CREATE INDEX jobs_active ON jobs (status, node_id) WHERE status IN ('queued', 'running');
+      CREATE INDEX jobs_requester ON jobs (room_id, requested_by, created_at);
+    `,
+  },
+  {
+    name: '003-gallery',
+    sql: `
+      CREATE TABLE room_contributors (
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        first_at TIMESTAMPTZ NOT NULL,
+        position BIGSERIAL NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE TABLE works (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        room_id TEXT NOT NULL,
+        remix_of TEXT,
+        published_by TEXT NOT NULL REFERENCES users(id),
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        image_url TEXT NOT NULL,
+        thumb_url TEXT NOT NULL,
+        placeholder TEXT NOT NULL,
+        layers JSON NOT NULL,
+        state BYTEA,
+        likes INTEGER NOT NULL DEFAULT 0 CHECK (likes >= 0),
+        created_at TIMESTAMPTZ NOT NULL,
+        deleted_at TIMESTAMPTZ
+      );
+      CREATE INDEX works_top ON works (likes DESC, seq DESC) WHERE deleted_at IS NULL;
+      CREATE INDEX works_remixes ON works (remix_of, seq) WHERE remix_of IS NOT NULL;
+      CREATE TABLE work_authors (
+        work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        PRIMARY KEY (work_id, position)
+      );
+      CREATE TABLE work_likes (
+        work_id TEXT NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (work_id, user_id)
+      );
+      CREATE INDEX work_likes_user ON work_likes (user_id, work_id);
+    `,
+  },
+  {
+    name: '004-signals',
+    sql: `
+      ALTER TABLE users ADD COLUMN share_signals BOOLEAN NOT NULL DEFAULT false;
+      -- JSON, not JSONB: an export writes data with its keys in the order they were stored.
+      CREATE TABLE signals (
+        seq BIGSERIAL PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        job_id TEXT,
+        at TIMESTAMPTZ NOT NULL,
+        data JSON NOT NULL
+      );
+      CREATE INDEX signals_room ON signals (room_id, type, seq);
+      CREATE INDEX signals_job ON signals (job_id, type, seq) WHERE job_id IS NOT NULL;
+      CREATE INDEX signals_at ON signals (at);
+      CREATE TABLE signal_subjects (
+        seq BIGINT NOT NULL REFERENCES signals(seq) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        PRIMARY KEY (seq, user_id)
+      );
+      CREATE INDEX signal_subjects_user ON signal_subjects (user_id);
+    `,
+  },
+];

@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import type { MergeUpdates } from '../merge.ts';
+import type { Store } from '../store.ts';
+import { openPool } from './database.ts';
+import { PostgresDocLog } from './doc-log.ts';
+import { PostgresGalleryStore } from './gallery.ts';
+import { PostgresJobStore } from './jobs.ts';
+import { PostgresRecordStore } from './records.ts';
+import { PostgresSignalStore } from './signals.ts';
+
+export interface PostgresStoreOptions {
+  url: string;
+  poolMax: number;
+  /** Merges for compaction (the merge worker); inline when not given. */
+  merge?: MergeUpdates;
+  logger: Logger;
+}
+
+/** The shared store of scaled mode: every node points at one PostgreSQL database. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pool = await openPool({ connectionString: options.url, max: options.poolMax, logger: options.logger });
+  let closed = false;
+  return {
+    kind: 'postgres',
+    docLog: new PostgresDocLog(pool, options.merge),
+    records: new PostgresRecordStore(pool),
+    jobs: new PostgresJobStore(pool),
+    gallery: new PostgresGalleryStore(pool),
+    signals: new PostgresSignalStore(pool),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// Several Atelier nodes sharing one Redis (a key prefix of the test's own) and
+// one PostgreSQL database (the test's own): in this process, or as real child
+// processes that can be killed. A small TCP proxy stands in for the load
+// balancer, so a client's reconnection can land on another node.
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import pg from 'pg';
+import * as Y from 'yjs';
+import { createServer, type Socket, connect } from 'node:net';
+import { onTestFinished } from 'vitest';
+import type { Atelier } from '../../server/app.ts';
+import { type ChildServer, startChildServer } from './child-server.ts';
+import type { SessionResponse } from '../../shared/protocol.ts';
+import { api, startServer, type TestEnv, tempDir } from './server.ts';
+import { createRedisPrefix, createTestDatabase, type Service } from './services.ts';
+
+export interface ClusterEnv extends TestEnv {
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+  DATABASE_URL: string;
+  SESSION_SECRET: string;
+  MEDIA_DIR: string;
+}
+
+/** The settings every node of one test's cluster shares. */
+export async function clusterEnv(redis: Service | { url: string }, postgres: Service, extra: TestEnv = {}): Promise<ClusterEnv> {
+  return {
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: 'name' in redis ? createRedisPrefix(redis) : `atelier-test:${randomBytes(6).toString('hex')}:`,
+    DATABASE_URL: await createTestDatabase(postgres),
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    MEDIA_DIR: tempDir('atelier-media-'),
+    ...extra,
+  };
+}
+
+/** In-process nodes, closed when the test finishes. */
+export async function startNodes(count: number, env: ClusterEnv): Promise<Atelier[]> {
+  const nodes: Atelier[] = [];
+  for (let i = 0; i < count; i++) nodes.push(await startServer({ ...env, NODE_ID: `node-${i + 1}` }));
+  return nodes;
+}
+
+export interface TwoNodes {
+  a: Atelier;
+  b: Atelier;
+  ann: SessionResponse;
+  bob: SessionResponse;
+  roomId: string;
+}
+
+/** Two in-process nodes, Ann signed in on A (owning a new room) and Bob on B. */
+export async function twoNodesAndARoom(env: ClusterEnv): Promise<TwoNodes> {
+  const [a, b] = (await startNodes(2, env)) as [Atelier, Atelier];
+  const ann = await api(a.url).session('Ann');
+  const bob = await api(b.url).session('Bob');
+  const { room } = await api(a.url).room(ann.token);
+  return { a, b, ann, bob, roomId: room.id };
+}
+
+/** A room's log as PostgreSQL holds it: every entry, and all of them applied to one document. */
+export async function storedLog(databaseUrl: string, roomId: string): Promise<{ entries: Uint8Array[]; doc: Y.Doc }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE room_id = $1 ORDER BY seq', [roomId]);
+    const entries = rows.map((r) => new Uint8Array(r.data));
+    const doc = new Y.Doc();
+    for (const entry of entries) Y.applyUpdate(doc, entry);
+    return { entries, doc };
+  } finally {
+    await client.end();
+  }
+}
+
+export interface NodeProcess extends ChildServer {
+  nodeId: string;
+}
+
+/** A real server process (`server/main.ts` on this Node), killed when the test finishes. */
+export async function spawnNode(env: ClusterEnv, nodeId: string): Promise<NodeProcess> {
+  const server = await startChildServer({ ...env, NODE_ID: nodeId, DATA_DIR: env.DATA_DIR ?? tempDir() });
+  return Object.assign(server, { nodeId });
+}
+
+export interface Balancer {
+  url: string;
+  /** Where new connections go from now on; open ones stay where they are. */
+  route(url: string): void;
+}
+
+/** A TCP proxy: every new connection goes to the current target, like a sticky balancer after a failover. */
+export async function startBalancer(target: string): Promise<Balancer> {
+  let port = Number(new URL(target).port);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no balancer port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    route(url) {
+      port = Number(new URL(url).port);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// The relay's wire format: every message type round-trips, and anything else
+// is refused with MalformedRelayMessage, never a crash.
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import { decodeRelayMessage, encodeRelayMessage, MalformedRelayMessage, RELAY_VERSION, type RelayMessage } from '../../server/scale/relay-message.ts';
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+
+describe('relay messages', () => {
+  it.each<RelayMessage>([
+    { type: 'update', from: 'node-1/ab', update: bytes(0, 0) },
+    { type: 'awareness', from: 'n', message: bytes(1, 2, 3) },
+    { type: 'hello', from: 'n', stateVector: bytes(0) },
+    { type: 'sync', from: 'a', to: 'b', update: bytes(0, 0), stateVector: bytes(1, 5, 7), awareness: bytes(0) },
+    { type: 'sync', from: 'a', to: 'b', update: bytes(0, 0), stateVector: null, awareness: null },
+  ])('round-trips $type', (message) => {
+    expect(decodeRelayMessage(encodeRelayMessage(message))).toEqual(message);
+  });
+
+  const encoded = encodeRelayMessage({ type: 'hello', from: 'n', stateVector: bytes(0) });
+  const other = (fn: (e: encoding.Encoder) => void) => {
+    const e = encoding.createEncoder();
+    fn(e);
+    return encoding.toUint8Array(e);
+  };
+  it.each([
+    ['empty', new Uint8Array(0)],
+    ['truncated', encoded.slice(0, encoded.length - 1)],
+    ['trailing bytes', new Uint8Array([...encoded, 9])],
+    ['another version', other((e) => (encoding.writeVarUint(e, RELAY_VERSION + 1), encoding.writeVarUint(e, 0), encoding.writeVarString(e, 'n')))],
+    ['an unknown type', other((e) => (encoding.writeVarUint(e, RELAY_VERSION), encoding.writeVarUint(e, 9), encoding.writeVarString(e, 'n')))],
+    ['no sender', other((e) => (encoding.writeVarUint(e, RELAY_VERSION), encoding.writeVarUint(e, 2), encoding.writeVarString(e, ''), encoding.writeVarUint8Array(e, bytes(0))))],
+    ['garbage', new TextEncoder().encode('{"not":"binary"}')],
+  ])('refuses %s', (_name, data) => {
+    expect(() => decodeRelayMessage(data)).toThrow(MalformedRelayMessage);
+  });
+});
