@@ -13,6 +13,7 @@ import { UndoController } from '../controllers/undo-controller.ts';
 import { addLayer, discardCandidate, fittedLayer, moveLayer, placeCandidate, removeLayer, updateLayer } from '../doc/layers.ts';
 import { LOCAL_ORIGIN } from '../doc/local-origin.ts';
 import { icons } from '../ui/icons.ts';
+import { whenIdle } from '../ui/idle.ts';
 import { baseStyles } from '../ui/styles.ts';
 import '../app/user-menu.ts';
 import './candidate-tray.ts';
@@ -260,13 +261,13 @@ export class RoomPage extends LitElement {
     // room's connection instead of before it, and the editor appears when ready.
     if (!customElements.get('prompt-editor')) {
       // After the first idle moment (at most 300 ms): joining and the canvas's images go first.
-      requestIdleCallback(
+      whenIdle(
         () =>
           void import('./prompt-editor.ts').then(
             () => this.requestUpdate(),
             (err: unknown) => (this.notice = { text: `The prompt editor could not load: ${describeError(err)}`, error: true }),
           ),
-        { timeout: 300 },
+        300,
       );
     }
     if (!this.#connection) {

@@ -1,6 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { imageFailed, imageForWidth, onImageReady, peekImage } from '../render/image-cache.ts';
+import { whenIdle } from './idle.ts';
 
 /**
  * A small picture of a layer, drawn from the canvas's decoded image (no
@@ -32,7 +33,7 @@ export class LayerThumb extends LitElement {
   @property() src = '';
   @query('canvas') private canvas!: HTMLCanvasElement;
   #stop: (() => void) | null = null;
-  #idle = 0;
+  #cancelIdle: (() => void) | null = null;
   /** What was drawn last: every image arriving in the room wakes every thumbnail. */
   #drawn: CanvasImageSource | null = null;
 
@@ -43,7 +44,7 @@ export class LayerThumb extends LitElement {
 
   override disconnectedCallback(): void {
     this.#stop?.();
-    cancelIdleCallback(this.#idle);
+    this.#cancelIdle?.();
     super.disconnectedCallback();
   }
 
@@ -57,8 +58,8 @@ export class LayerThumb extends LitElement {
 
   /** Thumbnails wait for an idle moment: the canvas comes first. */
   #schedule(): void {
-    cancelIdleCallback(this.#idle);
-    this.#idle = requestIdleCallback(() => this.#draw(), { timeout: 1000 });
+    this.#cancelIdle?.();
+    this.#cancelIdle = whenIdle(() => this.#draw(), 1000);
   }
 
   #draw(): void {
