@@ -1,0 +1,180 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { describeError } from '../api/http.ts';
+import { createRoom } from '../api/rooms.ts';
+import { icons } from '../ui/icons.ts';
+import { baseStyles } from '../ui/styles.ts';
+import { interceptLinks, navigate, NAVIGATE_EVENT, parseRoute, type Route } from './router.ts';
+import './user-menu.ts';
+
+type PageName = 'gallery' | 'room' | 'work';
+
+/** Each page is its own chunk: the gallery never loads the room's editor. */
+const PAGE_MODULES: Record<PageName, () => Promise<unknown>> = {
+  gallery: () => import('../gallery/gallery-page.ts'),
+  room: () => import('../room/room-page.ts'),
+  work: () => import('../work/work-page.ts'),
+};
+
+/** The app shell: routes, the top bar, and the page for the current URL. */
+@customElement('atelier-app')
+export class AtelierApp extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+      }
+      header {
+        position: sticky;
+        top: 0;
+        z-index: 10;
+        display: flex;
+        align-items: center;
+        gap: 1rem;
+        padding: 0.7rem clamp(1rem, 3vw, 2rem);
+        background: color-mix(in srgb, var(--bg) 88%, transparent);
+        backdrop-filter: blur(10px);
+        border-bottom: 1px solid var(--line);
+      }
+      .brand {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.55rem;
+        color: var(--ink);
+        text-decoration: none;
+        font-weight: 700;
+        font-size: 1.08rem;
+        letter-spacing: -0.01em;
+        border-radius: var(--radius-sm);
+      }
+      .logo {
+        display: grid;
+        place-items: center;
+        width: 1.9rem;
+        height: 1.9rem;
+        border-radius: 8px;
+        background: var(--accent);
+        color: white;
+      }
+      .spacer {
+        flex: 1;
+      }
+      .boot,
+      .problem {
+        padding: 20vh 1rem;
+        text-align: center;
+        color: var(--ink-3);
+      }
+      .problem h1 {
+        color: var(--ink);
+        font-size: 1.4rem;
+      }
+    `,
+  ];
+
+  @state() private route: Route = parseRoute(new URL(location.href));
+  @state() private loaded = new Set<PageName>();
+  @state() private loadError: string | null = null;
+  @state() private starting = false;
+  @state() private startError: string | null = null;
+  #stopLinks: (() => void) | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.#onLocation);
+    window.addEventListener(NAVIGATE_EVENT, this.#onLocation);
+    this.#stopLinks = interceptLinks(this.renderRoot);
+    this.#load();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('popstate', this.#onLocation);
+    window.removeEventListener(NAVIGATE_EVENT, this.#onLocation);
+    this.#stopLinks?.();
+    super.disconnectedCallback();
+  }
+
+  #onLocation = (): void => {
+    this.route = parseRoute(new URL(location.href));
+    this.startError = null;
+    this.#load();
+  };
+
+  #load(): void {
+    const page = this.route.page;
+    if (page === 'not-found' || this.loaded.has(page)) return;
+    PAGE_MODULES[page]().then(
+      () => {
+        this.loaded = new Set([...this.loaded, page]);
+        this.loadError = null;
+      },
+      (err: unknown) => {
+        this.loadError = describeError(err);
+      },
+    );
+  }
+
+  async #startRoom(): Promise<void> {
+    this.starting = true;
+    this.startError = null;
+    try {
+      const { room } = await createRoom();
+      navigate(`/r/${room.id}`);
+    } catch (err) {
+      this.startError = describeError(err);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  override render() {
+    const route = this.route;
+    if (route.page === 'room') return this.#page(route.page);
+    return html`
+      <header>
+        <a class="brand" href="/"><span class="logo">${icons.sparkles}</span>Atelier</a>
+        <span class="spacer"></span>
+        ${this.startError ? html`<span class="error-text" role="alert">${this.startError}</span>` : nothing}
+        <button class="btn primary" ?disabled=${this.starting} @click=${() => this.#startRoom()}>
+          ${icons.plus} ${this.starting ? 'Starting…' : 'Start a room'}
+        </button>
+        <user-menu></user-menu>
+      </header>
+      ${route.page === 'not-found'
+        ? html`<section class="problem"><h1>Nothing here</h1><p>There is no page at ${route.path}.</p><a class="btn" href="/">Go to the gallery</a></section>`
+        : this.#page(route.page)}
+    `;
+  }
+
+  #page(page: PageName) {
+    if (this.loadError) {
+      return html`<section class="problem" role="alert">
+        <h1>This page could not load</h1>
+        <p>${this.loadError}</p>
+        <button class="btn" @click=${() => location.reload()}>Reload</button>
+      </section>`;
+    }
+    if (!this.loaded.has(page)) return html`<p class="boot">Loading…</p>`;
+    const route = this.route;
+    switch (route.page) {
+      case 'gallery':
+        document.title = 'Atelier — gallery';
+        return html`<gallery-page @start-room=${() => this.#startRoom()}></gallery-page>`;
+      case 'room':
+        return keyed(`${route.roomId}?${route.invite ?? ''}`, html`<room-page .roomId=${route.roomId} .invite=${route.invite}></room-page>`);
+      case 'work':
+        return keyed(route.workId, html`<work-page .workId=${route.workId}></work-page>`);
+      default:
+        return nothing;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'atelier-app': AtelierApp;
+  }
+}

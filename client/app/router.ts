@@ -1,0 +1,50 @@
+// The client's routes and in-page navigation (History API). Links inside
+// shadow roots are followed too, through composedPath().
+export type Route =
+  | { page: 'gallery' }
+  | { page: 'room'; roomId: string; invite: string | null }
+  | { page: 'work'; workId: string }
+  | { page: 'not-found'; path: string };
+
+const ID = '[A-Za-z0-9_-]{1,64}';
+
+export function parseRoute(url: URL): Route {
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return { page: 'gallery' };
+  const room = new RegExp(`^/r/(${ID})$`).exec(path);
+  if (room) return { page: 'room', roomId: room[1]!, invite: url.searchParams.get('invite') };
+  const work = new RegExp(`^/g/(${ID})$`).exec(path);
+  if (work) return { page: 'work', workId: work[1]! };
+  return { page: 'not-found', path };
+}
+
+export const NAVIGATE_EVENT = 'atelier:navigate';
+
+/** Goes to an in-app URL without reloading. */
+export function navigate(href: string, options: { replace?: boolean } = {}): void {
+  const url = new URL(href, location.href);
+  if (url.origin !== location.origin) {
+    location.assign(url.href);
+    return;
+  }
+  if (options.replace) history.replaceState(null, '', url.href);
+  else history.pushState(null, '', url.href);
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
+  window.scrollTo(0, 0);
+}
+
+/** Turns plain clicks on same-origin links into in-app navigation. */
+export function interceptLinks(root: EventTarget): () => void {
+  const onClick = (event: Event) => {
+    if (!(event instanceof MouseEvent) || event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
+    if (!anchor || !anchor.href || anchor.target || anchor.hasAttribute('download')) return;
+    const url = new URL(anchor.href);
+    if (url.origin !== location.origin || parseRoute(url).page === 'not-found') return;
+    event.preventDefault();
+    navigate(url.href);
+  };
+  root.addEventListener('click', onClick);
+  return () => root.removeEventListener('click', onClick);
+}

@@ -1,0 +1,133 @@
+// The room's live connection: a session, the page's socket, a Y.Doc and the
+// Socket.IO Yjs provider with its awareness. Everything else in the room page
+// hangs off the `RoomSetup` this controller publishes while the host is
+// connected, and tears down when it goes away.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import * as Y from 'yjs';
+import { describeError } from '../api/http.ts';
+import { ensureSession, onSessionChange } from '../api/session.ts';
+import type { Job, PublicUser, Role, RoomInfo, WireError } from '../../shared/protocol.ts';
+import { acquireSocket, releaseSocket } from '../realtime/socket-connection.ts';
+import { type AtelierClientSocket, type ProviderStatus, SocketIoProvider } from '../realtime/socketio-provider.ts';
+
+export interface RoomSetup {
+  roomId: string;
+  doc: Y.Doc;
+  provider: SocketIoProvider;
+  socket: AtelierClientSocket;
+  me: PublicUser;
+}
+
+export interface RoomConnectionOptions {
+  roomId: string;
+  invite?: string;
+}
+
+type SetupListener = (setup: RoomSetup | null) => void;
+
+/** A lighter colour for selection backgrounds: the user's colour at 20 % alpha. */
+export function lightColor(color: string): string {
+  return `${color}33`;
+}
+
+export class RoomConnection implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  readonly #options: RoomConnectionOptions;
+  readonly #listeners = new Set<SetupListener>();
+  setup: RoomSetup | null = null;
+  status: ProviderStatus = 'connecting';
+  role: Role | null = null;
+  room: RoomInfo | null = null;
+  /** The jobs the join acknowledgement carried (the room's recent and active ones). */
+  initialJobs: Job[] = [];
+  /** Why the room cannot be shown (refused, unknown, no session). */
+  error: WireError | null = null;
+  /** Whether the first sync completed (the document is the room's, not empty). */
+  loaded = false;
+  #generation = 0;
+  #stopSessionWatch: (() => void) | null = null;
+
+  constructor(host: ReactiveControllerHost, options: RoomConnectionOptions) {
+    this.#host = host;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  /** Calls `listener` with the current setup now and on every change. */
+  subscribe(listener: SetupListener): () => void {
+    this.#listeners.add(listener);
+    if (this.setup) listener(this.setup);
+    return () => this.#listeners.delete(listener);
+  }
+
+  hostConnected(): void {
+    const generation = ++this.#generation;
+    void ensureSession().then(
+      (session) => {
+        if (generation === this.#generation) this.#open(session.user, session.token);
+      },
+      (err: unknown) => {
+        if (generation !== this.#generation) return;
+        this.error = { code: 'unavailable', message: describeError(err) };
+        this.#host.requestUpdate();
+      },
+    );
+  }
+
+  hostDisconnected(): void {
+    this.#generation++;
+    this.#close();
+  }
+
+  #open(me: PublicUser, token: string): void {
+    performance.mark('atelier:session-ready');
+    const socket = acquireSocket(token);
+    const doc = new Y.Doc();
+    const options = this.#options.invite ? { invite: this.#options.invite } : {};
+    const provider = new SocketIoProvider(socket, this.#options.roomId, doc, options);
+    provider.awareness.setLocalStateField('user', { id: me.id, name: me.name, color: me.color, colorLight: lightColor(me.color) });
+    provider.on('status', (status) => {
+      this.status = status;
+      this.#host.requestUpdate();
+    });
+    provider.on('joined', ({ role, room, jobs }) => {
+      this.role = role;
+      this.room = room;
+      this.initialJobs = jobs;
+      this.error = null;
+      this.#host.requestUpdate();
+    });
+    provider.on('synced', () => {
+      if (!this.loaded) performance.mark('atelier:room-synced');
+      this.loaded = true;
+      this.#host.requestUpdate();
+    });
+    provider.on('error', (error) => {
+      // Errors about a refused join stop the room; others are transient.
+      if (provider.status === 'refused') this.error = error;
+      this.#host.requestUpdate();
+    });
+    this.#stopSessionWatch = onSessionChange(({ user }) => {
+      provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: user.color, colorLight: lightColor(user.color) });
+      if (this.setup) this.setup = { ...this.setup, me: user };
+      this.#host.requestUpdate();
+    });
+    this.status = provider.status;
+    this.setup = { roomId: this.#options.roomId, doc, provider, socket, me };
+    for (const listener of this.#listeners) listener(this.setup);
+    this.#host.requestUpdate();
+  }
+
+  #close(): void {
+    const setup = this.setup;
+    this.#stopSessionWatch?.();
+    this.#stopSessionWatch = null;
+    if (!setup) return;
+    this.setup = null;
+    for (const listener of this.#listeners) listener(null);
+    setup.provider.destroy();
+    setup.doc.destroy();
+    releaseSocket(setup.socket);
+    this.loaded = false;
+  }
+}

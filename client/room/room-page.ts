@@ -1,0 +1,562 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { ROOTS } from '../../shared/doc-schema.ts';
+import { canEdit, type GenParams, type PublishWorkBody, type Work } from '../../shared/protocol.ts';
+import { describeError } from '../api/http.ts';
+import { updateRoom, uploadImage } from '../api/rooms.ts';
+import { navigate } from '../app/router.ts';
+import { DocStateController } from '../controllers/doc-state-controller.ts';
+import { emitWithAck, JobsController } from '../controllers/jobs-controller.ts';
+import { PresenceController } from '../controllers/presence-controller.ts';
+import { RoomConnection } from '../controllers/room-connection.ts';
+import { UndoController } from '../controllers/undo-controller.ts';
+import { addLayer, discardCandidate, fittedLayer, moveLayer, placeCandidate, removeLayer, updateLayer } from '../doc/layers.ts';
+import { LOCAL_ORIGIN } from '../doc/local-origin.ts';
+import { icons } from '../ui/icons.ts';
+import { whenIdle } from '../ui/idle.ts';
+import { baseStyles } from '../ui/styles.ts';
+import '../app/user-menu.ts';
+import './candidate-tray.ts';
+import './canvas-preview.ts';
+import { statusLabel } from './connection-banner.ts';
+import './generation-panel.ts';
+import type { LayerMoveDetail, LayerUpdateDetail } from './layer-panel.ts';
+import './layer-panel.ts';
+import './participant-list.ts';
+import type { PublishDialog } from './publish-dialog.ts';
+import './publish-dialog.ts';
+import type { ShareDialog } from './share-dialog.ts';
+import './share-dialog.ts';
+
+performance.mark('atelier:room-chunk');
+
+/** The server's default MAX_UPLOAD_BYTES; the server has the last word. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/** A room: the shared prompt, generation, the canvas and its layers, live. */
+@customElement('room-page')
+export class RoomPage extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100vh;
+        overflow: hidden;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 0.8rem;
+        padding: 0.55rem 1rem;
+        background: var(--surface);
+        border-bottom: 1px solid var(--line);
+        min-height: 3.4rem;
+      }
+      .home {
+        display: grid;
+        place-items: center;
+        width: 2rem;
+        height: 2rem;
+        border-radius: 8px;
+        background: var(--accent);
+        color: white;
+      }
+      .title {
+        display: grid;
+        min-width: 0;
+      }
+      .title h1 {
+        margin: 0;
+        font-size: 1rem;
+        font-weight: 650;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .title-button {
+        border: none;
+        background: none;
+        padding: 0 0.2rem;
+        margin: 0 -0.2rem;
+        font: inherit;
+        cursor: text;
+        border-radius: 6px;
+        max-width: 100%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .title-button:hover {
+        background: var(--surface-2);
+      }
+      .title-input {
+        min-height: 1.8rem;
+        padding: 0.15rem 0.4rem;
+        font-weight: 650;
+        width: 16rem;
+      }
+      .state {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.35rem;
+        font-size: 0.75rem;
+        color: var(--ink-3);
+      }
+      .dot {
+        width: 0.5rem;
+        height: 0.5rem;
+        border-radius: 50%;
+        background: var(--line-strong);
+      }
+      .dot.synced {
+        background: #22c55e;
+      }
+      .dot.offline,
+      .dot.refused {
+        background: #f59e0b;
+      }
+      .badge {
+        padding: 0.1rem 0.45rem;
+        border-radius: 999px;
+        background: var(--surface-2);
+        color: var(--ink-2);
+        font-size: 0.7rem;
+        font-weight: 650;
+      }
+      .spacer {
+        flex: 1;
+      }
+      .origin {
+        color: var(--accent-strong);
+        font-size: 0.75rem;
+      }
+      .tools {
+        display: flex;
+        align-items: center;
+        gap: 0.3rem;
+      }
+      .workspace {
+        flex: 1;
+        display: grid;
+        grid-template-columns: minmax(19rem, 24rem) minmax(0, 1fr) minmax(16rem, 20rem);
+        min-height: 0;
+      }
+      aside {
+        overflow: auto;
+        padding: 1rem;
+        display: flex;
+        flex-direction: column;
+        gap: 1.3rem;
+        background: var(--surface);
+      }
+      aside.left {
+        border-right: 1px solid var(--line);
+      }
+      aside.right {
+        border-left: 1px solid var(--line);
+      }
+      section {
+        display: grid;
+        gap: 0.6rem;
+      }
+      .stage {
+        display: grid;
+        min-height: 0;
+        min-width: 0;
+        padding: 1rem;
+      }
+      .editor-placeholder {
+        height: 7.5rem;
+        border-radius: var(--radius-sm);
+      }
+      prompt-editor:not(:defined) {
+        display: none;
+      }
+      .notice {
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        gap: 0.5rem;
+        padding: 0.45rem 1rem;
+        background: var(--accent-soft);
+        color: var(--accent-strong);
+        font-size: 0.86rem;
+      }
+      .toast {
+        font-size: 0.82rem;
+        padding: 0.5rem 0.7rem;
+        border-radius: var(--radius-sm);
+        background: var(--surface-2);
+      }
+      .toast.error {
+        background: var(--danger-soft);
+        color: var(--danger);
+      }
+      .center-msg {
+        margin: auto;
+        max-width: 28rem;
+        text-align: center;
+        padding: 2rem;
+        color: var(--ink-2);
+      }
+      .center-msg h1 {
+        color: var(--ink);
+        font-size: 1.35rem;
+      }
+      .spinner {
+        width: 2rem;
+        height: 2rem;
+        margin: 0 auto 1rem;
+        border: 3px solid var(--line);
+        border-top-color: var(--accent);
+        border-radius: 50%;
+        animation: spin 0.9s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      @media (max-width: 1100px) {
+        :host {
+          height: auto;
+          overflow: visible;
+        }
+        .workspace {
+          grid-template-columns: 1fr;
+        }
+        .stage {
+          order: -1;
+          height: 70vh;
+        }
+        aside.left,
+        aside.right {
+          border: none;
+          border-top: 1px solid var(--line);
+        }
+        .hide-narrow {
+          display: none;
+        }
+      }
+    `,
+  ];
+
+  @property() roomId = '';
+  @property() invite: string | null = null;
+  @state() private selectedId: string | null = null;
+  @state() private uploads: string[] = [];
+  @state() private notice: { text: string; error: boolean } | null = null;
+  @state() private renaming = false;
+  @query('share-dialog') private shareDialog!: ShareDialog;
+  @query('publish-dialog') private publishDialog!: PublishDialog;
+  #connection: RoomConnection | null = null;
+  #docState!: DocStateController;
+  #presence!: PresenceController;
+  #undo!: UndoController;
+  #jobs!: JobsController;
+
+  override connectedCallback(): void {
+    // CodeMirror is the larger half of this page's code: it loads beside the
+    // room's connection instead of before it, and the editor appears when ready.
+    if (!customElements.get('prompt-editor')) {
+      // After the first idle moment (at most 300 ms): joining and the canvas's images go first.
+      whenIdle(
+        () =>
+          void import('./prompt-editor.ts').then(
+            () => this.requestUpdate(),
+            (err: unknown) => (this.notice = { text: `The prompt editor could not load: ${describeError(err)}`, error: true }),
+          ),
+        300,
+      );
+    }
+    if (!this.#connection) {
+      this.#connection = new RoomConnection(this, this.invite ? { roomId: this.roomId, invite: this.invite } : { roomId: this.roomId });
+      this.#docState = new DocStateController(this, this.#connection);
+      this.#presence = new PresenceController(this, this.#connection);
+      this.#undo = new UndoController(this, this.#connection);
+      this.#jobs = new JobsController(this, this.#connection);
+    }
+    super.connectedCallback();
+  }
+
+  get #editable(): boolean {
+    const role = this.#connection?.role;
+    return role != null && canEdit(role) && this.#connection?.status !== 'refused';
+  }
+
+  #doc() {
+    return this.#connection?.setup?.doc ?? null;
+  }
+
+  #select(id: string | null): void {
+    this.selectedId = id;
+    this.#presence.selectLayer(id);
+  }
+
+  /** The live change in progress (a slider or a drag), which undoes as one step. */
+  #liveChange: string | null = null;
+
+  #onLayerUpdate(detail: LayerUpdateDetail): void {
+    const doc = this.#doc();
+    if (!doc || !this.#editable) return;
+    const key = `${detail.id}:${Object.keys(detail.patch).sort().join()}`;
+    if (this.#liveChange !== key) this.#undo.stopCapturing();
+    updateLayer(doc, detail.id, detail.patch, LOCAL_ORIGIN);
+    if (detail.final) this.#undo.stopCapturing();
+    this.#liveChange = detail.final ? null : key;
+  }
+
+  #onLayerMove(detail: LayerMoveDetail): void {
+    const doc = this.#doc();
+    if (!doc || !this.#editable) return;
+    this.#undo.stopCapturing();
+    moveLayer(doc, detail.id, detail.toIndex, LOCAL_ORIGIN);
+    this.#undo.stopCapturing();
+  }
+
+  #onLayerDelete(id: string): void {
+    const doc = this.#doc();
+    if (!doc || !this.#editable) return;
+    this.#undo.stopCapturing();
+    removeLayer(doc, id, LOCAL_ORIGIN);
+    if (this.selectedId === id) this.#select(null);
+  }
+
+  #onPlace(id: string): void {
+    const setup = this.#connection?.setup;
+    if (!setup || !this.#editable) return;
+    this.#undo.stopCapturing();
+    const layerId = placeCandidate(setup.doc, id, this.#docState.meta, setup.me.id, LOCAL_ORIGIN);
+    if (layerId) this.#select(layerId);
+  }
+
+  #onDiscard(id: string): void {
+    const doc = this.#doc();
+    if (!doc || !this.#editable) return;
+    this.#undo.stopCapturing();
+    discardCandidate(doc, id, LOCAL_ORIGIN);
+  }
+
+  async #upload(files: File[]): Promise<void> {
+    const setup = this.#connection?.setup;
+    if (!setup || !this.#editable) return;
+    for (const file of files) {
+      if (!file.type.startsWith('image/')) {
+        this.notice = { text: `${file.name} is not an image.`, error: true };
+        continue;
+      }
+      if (file.size > MAX_UPLOAD_BYTES) {
+        this.notice = { text: `${file.name} is larger than 10 MB.`, error: true };
+        continue;
+      }
+      this.uploads = [...this.uploads, file.name];
+      try {
+        const uploaded = await uploadImage(setup.roomId, file, this.invite);
+        const name = file.name.replace(/\.[a-z0-9]+$/i, '') || 'Uploaded image';
+        this.#undo.stopCapturing();
+        const layer = fittedLayer({ name, src: uploaded.url, width: uploaded.width, height: uploaded.height, createdBy: setup.me.id }, this.#docState.meta);
+        addLayer(setup.doc, layer, LOCAL_ORIGIN);
+        this.#select(layer.id);
+        this.notice = null;
+      } catch (err) {
+        this.notice = { text: `${file.name}: ${describeError(err)}`, error: true };
+      } finally {
+        this.uploads = this.uploads.filter((n) => n !== file.name);
+      }
+    }
+  }
+
+  #startRename(): void {
+    this.renaming = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('.title-input')?.select());
+  }
+
+  /** The owner renames the room: its record, and the document's title that everyone sees. */
+  async #rename(value: string): Promise<void> {
+    if (!this.renaming) return;
+    this.renaming = false;
+    const title = value.trim().slice(0, 120);
+    const setup = this.#connection?.setup;
+    if (!title || !setup || title === this.#docState.meta.title) return;
+    try {
+      await updateRoom(setup.roomId, { title });
+      // Not an undoable canvas change: no local origin.
+      setup.doc.transact(() => setup.doc.getMap(ROOTS.meta).set('title', title));
+    } catch (err) {
+      this.notice = { text: describeError(err), error: true };
+    }
+  }
+
+  #startJob = async (params: GenParams): Promise<string | null> => {
+    const result = await this.#jobs.start(params);
+    return result.ok ? null : result.error.message;
+  };
+
+  #cancelJob = async (jobId: string): Promise<string | null> => {
+    const result = await this.#jobs.cancel(jobId);
+    return result.ok ? null : result.error.message;
+  };
+
+  #publish = async (request: PublishWorkBody): Promise<string | null> => {
+    const setup = this.#connection?.setup;
+    if (!setup) return 'Not connected to the room.';
+    const result = await emitWithAck<{ work: Work }>(
+      (ack) => setup.socket.emit('work:publish', setup.roomId, request, ack),
+      setup.socket.connected,
+    );
+    if (!result.ok) return result.error.message;
+    navigate(`/g/${result.value.work.id}`);
+    return null;
+  };
+
+  override render() {
+    const connection = this.#connection;
+    if (!connection) return nothing;
+    if (connection.error && connection.status === 'refused') return this.#refused(connection.error.code, connection.error.message);
+    if (connection.error && !connection.setup) return this.#refused(connection.error.code, connection.error.message);
+    if (!connection.loaded) {
+      return html`<div class="center-msg" role="status"><div class="spinner"></div>${connection.status === 'offline' ? 'Waiting for the connection…' : 'Joining the room…'}</div>`;
+    }
+    const { meta, layers, candidates, promptText } = this.#docState;
+    const editable = this.#editable;
+    // meta.title is live (the owner's renames reach everyone); the join's title is the fallback.
+    const title = meta.title || connection.room?.title || 'Untitled room';
+    document.title = `${title} — Atelier`;
+    const setup = connection.setup;
+    const others = this.#presence.participants;
+    return html`
+      <header>
+        <a class="home" href="/" aria-label="Atelier gallery">${icons.sparkles}</a>
+        <div class="title">
+          ${this.renaming
+            ? html`<input
+                class="input title-input"
+                aria-label="Room title"
+                maxlength="120"
+                .value=${title === 'Untitled room' ? '' : title}
+                @keydown=${(e: KeyboardEvent) => {
+                  if (e.key === 'Enter') void this.#rename((e.target as HTMLInputElement).value);
+                  if (e.key === 'Escape') this.renaming = false;
+                }}
+                @blur=${(e: FocusEvent) => void this.#rename((e.target as HTMLInputElement).value)}
+              />`
+            : connection.role === 'owner'
+              ? html`<h1><button class="title-button" title="Rename the room" @click=${() => this.#startRename()}>${title}</button></h1>`
+              : html`<h1 title=${title}>${title}</h1>`}
+          <span class="state" role="status" aria-live="polite">
+            <span class="dot ${connection.status}"></span>${statusLabel(connection.status)}
+            ${connection.role ? html`<span class="badge" data-role=${connection.role}>${editable ? (connection.role === 'owner' ? 'Owner' : 'Editor') : 'View only'}</span>` : nothing}
+            ${connection.room?.remixOf ? html`<a class="origin" href="/g/${connection.room.remixOf}">a remix</a>` : nothing}
+          </span>
+        </div>
+        <participant-list .participants=${others}></participant-list>
+        <span class="spacer"></span>
+        <div class="tools">
+          <button class="icon-btn" aria-label="Undo" title="Undo (Ctrl+Z)" ?disabled=${!editable || !this.#undo.canUndo} @click=${() => this.#undo.undo()}>${icons.undo}</button>
+          <button class="icon-btn" aria-label="Redo" title="Redo (Shift+Ctrl+Z)" ?disabled=${!editable || !this.#undo.canRedo} @click=${() => this.#undo.redo()}>${icons.redo}</button>
+          <button class="btn" @click=${() => void this.shareDialog.open()}>${icons.share}<span class="hide-narrow">Share</span></button>
+          <button class="btn primary" ?disabled=${!editable} @click=${() => this.publishDialog.open()}>${icons.send} Publish</button>
+          <user-menu compact></user-menu>
+        </div>
+      </header>
+      <connection-banner .status=${connection.status} ?wasSynced=${connection.loaded}></connection-banner>
+      ${!editable ? html`<div class="notice" role="note">${icons.eye} You are watching this room. Ask for the edit link to join in.</div>` : nothing}
+      <div
+        class="workspace"
+        @layer-select=${(e: CustomEvent<{ id: string | null }>) => this.#select(e.detail.id)}
+        @layer-update=${(e: CustomEvent<LayerUpdateDetail>) => this.#onLayerUpdate(e.detail)}
+        @layer-delete=${(e: CustomEvent<{ id: string }>) => this.#onLayerDelete(e.detail.id)}
+      >
+        <aside class="left" aria-label="Prompt and generation">
+          <section>
+            <h2 class="section-title">Prompt</h2>
+            ${customElements.get('prompt-editor') ? nothing : html`<div class="editor-placeholder skeleton" role="status" aria-label="Loading the prompt editor"></div>`}
+            <prompt-editor
+              .doc=${setup?.doc ?? null}
+              .awareness=${setup?.provider.awareness ?? null}
+              ?readonly=${!editable}
+              @prompt-typing=${() => this.#presence.typed()}
+            ></prompt-editor>
+          </section>
+          <section>
+            <h2 class="section-title">Generate</h2>
+            <generation-panel
+              ?editable=${editable}
+              .promptText=${promptText}
+              .jobs=${this.#jobs.jobs}
+              .start=${this.#startJob}
+              .cancel=${this.#cancelJob}
+            ></generation-panel>
+          </section>
+          <section>
+            <h2 class="section-title">Generated images${candidates.length ? ` · ${candidates.length}` : ''}</h2>
+            <candidate-tray
+              .candidates=${candidates}
+              ?editable=${editable}
+              @candidate-place=${(e: CustomEvent<{ id: string }>) => this.#onPlace(e.detail.id)}
+              @candidate-discard=${(e: CustomEvent<{ id: string }>) => this.#onDiscard(e.detail.id)}
+            ></candidate-tray>
+          </section>
+        </aside>
+        <div class="stage">
+          <canvas-preview
+            .meta=${meta}
+            .layers=${layers}
+            .selectedId=${this.selectedId}
+            .participants=${others}
+            ?editable=${editable}
+            @manipulate-start=${() => this.#undo.stopCapturing()}
+            @manipulate-end=${() => this.#undo.stopCapturing()}
+            @image-drop=${(e: CustomEvent<{ files: File[] }>) => void this.#upload(e.detail.files)}
+          ></canvas-preview>
+        </div>
+        <aside class="right" aria-label="Layers">
+          <layer-panel
+            .layers=${layers}
+            .selectedId=${this.selectedId}
+            .participants=${others}
+            ?editable=${editable}
+            @layer-move=${(e: CustomEvent<LayerMoveDetail>) => this.#onLayerMove(e.detail)}
+          >
+            <label slot="actions" class="btn ghost" ?hidden=${!editable}>
+              ${icons.upload} Upload
+              <input
+                class="visually-hidden"
+                type="file"
+                accept="image/png,image/jpeg,image/webp,image/gif,image/avif"
+                multiple
+                aria-label="Upload an image as a layer"
+                @change=${(e: Event) => {
+                  const input = e.target as HTMLInputElement;
+                  void this.#upload([...(input.files ?? [])]);
+                  input.value = '';
+                }}
+              />
+            </label>
+          </layer-panel>
+          ${this.uploads.length ? html`<p class="toast" role="status">Uploading ${this.uploads.join(', ')}…</p>` : nothing}
+          ${this.notice ? html`<p class="toast ${this.notice.error ? 'error' : ''}" role="alert">${this.notice.text}</p>` : nothing}
+        </aside>
+      </div>
+      <share-dialog .roomId=${this.roomId} .userRole=${connection.role}></share-dialog>
+      <publish-dialog .suggestedTitle=${title === 'Untitled room' ? '' : title} .publish=${this.#publish}></publish-dialog>
+    `;
+  }
+
+  #refused(code: string, message: string) {
+    const missing = code === 'not_found';
+    document.title = 'Room unavailable — Atelier';
+    return html`<div class="center-msg" role="alert">
+      <h1>${missing ? 'This room does not exist' : code === 'forbidden' ? 'This room is private' : 'The room could not open'}</h1>
+      <p>${missing ? 'Check the link, or start a new room.' : code === 'forbidden' ? 'Ask someone in the room for an invite link.' : message}</p>
+      <a class="btn primary" href="/">Go to the gallery</a>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'room-page': RoomPage;
+  }
+}
