@@ -25,7 +25,7 @@ export class Contributors implements RoomObserver {
     this.#logger = logger;
   }
 
-  docUpdate(room: Room, update: Uint8Array, _message: Uint8Array, origin: UpdateOrigin): void {
+  docApplied(room: Room, update: Uint8Array, origin: UpdateOrigin): void {
     const userId = writer(room, origin);
     if (userId === null || this.#known.get(room.id)?.has(userId)) return;
     if (touchesCreativeRoots(room.doc, update)) void this.addContributor(room.id, userId);

@@ -4,6 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { CompactionResult, DocLog } from '../store/doc-log.ts';
+import { type TurnEnd, turnEnd } from './turn-end.ts';
 
 export interface SaverSettings {
   compactEntries: number;
@@ -32,6 +33,7 @@ export class DocSaver {
   #compacting: Promise<void> | null = null;
   readonly #logger: Logger;
   readonly #hooks: SaverHooks;
+  readonly #turn: TurnEnd;
   #pending: Uint8Array[] = [];
   /** Updates handed to the log and not yet confirmed. */
   #writing = 0;
@@ -48,7 +50,9 @@ export class DocSaver {
     initial: { entries: number; bytes: number },
     logger: Logger,
     hooks: SaverHooks = {},
+    turn: TurnEnd = turnEnd,
   ) {
+    this.#turn = turn;
     this.#roomId = roomId;
     this.#log = log;
     this.#settings = { attempts: 4, jitter: 0.2, ...settings };
@@ -71,7 +75,7 @@ export class DocSaver {
     this.#pending.push(update);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => this.#write());
+    this.#turn.persist(this.#write);
   }
 
   /** Writes everything accepted so far; true when nothing is left unsaved. */
@@ -82,14 +86,18 @@ export class DocSaver {
     return this.#pending.length === 0;
   }
 
-  #write(): void {
+  #write = (): void => {
     this.#scheduled = false;
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
+    // With nothing in flight the append starts now, not a microtask later: an
+    // embedded log commits before the turn's broadcasts go out (turn-end.ts).
+    const idle = this.#writing === 0;
     this.#writing += batch.length;
-    this.#chain = this.#chain.then(() => this.#append(batch)).finally(() => (this.#writing -= batch.length));
-  }
+    const written = idle ? this.#append(batch) : this.#chain.then(() => this.#append(batch));
+    this.#chain = written.finally(() => (this.#writing -= batch.length));
+  };
 
   async #append(batch: Uint8Array[]): Promise<void> {
     const bytes = batch.reduce((sum, u) => sum + u.byteLength, 0);

@@ -13,6 +13,7 @@ import type { StoredDoc } from '../store/doc-log.ts';
 import { type AwarenessEntry, encodeAwarenessEntries, MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
 import type { DocSaver } from './doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
+import { type TurnEnd, turnEnd } from './turn-end.ts';
 
 export interface RoomLimits {
   maxDocBytes: number;
@@ -35,7 +36,15 @@ export interface Participant {
 }
 
 export interface RoomObserver {
-  /** A change applied to the doc: the raw update and the sync message carrying it. */
+  /**
+   * A change just applied to the doc, inside its transaction's update event
+   * (bookkeeping that must see the doc exactly as the change left it).
+   */
+  docApplied?(room: Room, update: Uint8Array, origin: UpdateOrigin): void;
+  /**
+   * A change to send on: the raw update and the sync message carrying it, at
+   * the end of the turn, once it has been handed to the log (fan-out).
+   */
   docUpdate?(room: Room, update: Uint8Array, message: Uint8Array, origin: UpdateOrigin): void;
   /** An awareness change, encoded once for every recipient. */
   awarenessUpdate?(room: Room, message: Uint8Array, origin: UpdateOrigin): void;
@@ -46,6 +55,8 @@ export interface RoomDeps {
   saver: DocSaver;
   observers: readonly RoomObserver[];
   logger: Logger;
+  /** When this turn's changes are stored and then sent (the process's own unless given). */
+  turn?: TurnEnd;
 }
 
 const LOAD: UpdateOrigin = { source: 'load' };
@@ -63,10 +74,14 @@ export class Room {
   #docBytesExact = false;
   #destroyed = false;
   #relayed = false;
+  /** Changes applied this turn, sent to observers once the turn's appends are made. */
+  #outbox: Array<{ update: Uint8Array; origin: UpdateOrigin }> = [];
+  readonly #turn: TurnEnd;
 
   constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
     this.id = id;
     this.#deps = deps;
+    this.#turn = deps.turn ?? turnEnd;
     if (stored.update) Y.applyUpdate(this.doc, stored.update, LOAD);
     this.#docBytes = stored.update?.byteLength ?? 0;
     this.awareness = new awarenessProtocol.Awareness(this.doc);
@@ -300,10 +315,27 @@ export class Room {
     this.#docBytes += update.byteLength;
     this.#docBytesExact = false;
     if (isStoredHere(origin)) this.#deps.saver.add(update);
-    const encoder = encoding.createEncoder();
-    syncProtocol.writeUpdate(encoder, update);
-    const message = encoding.toUint8Array(encoder);
-    for (const observer of this.#deps.observers) observer.docUpdate?.(this, update, message, origin);
+    for (const observer of this.#deps.observers) observer.docApplied?.(this, update, origin);
+    // Sent only after the saver's append (turn-end.ts): what others have seen is stored.
+    if (this.#outbox.push({ update, origin }) === 1) this.#turn.publish(this.#publishOutbox);
+  };
+
+  #publishOutbox = (): void => {
+    const outbox = this.#outbox;
+    this.#outbox = [];
+    if (this.#destroyed) return;
+    for (const { update, origin } of outbox) {
+      const encoder = encoding.createEncoder();
+      syncProtocol.writeUpdate(encoder, update);
+      const message = encoding.toUint8Array(encoder);
+      for (const observer of this.#deps.observers) {
+        try {
+          observer.docUpdate?.(this, update, message, origin);
+        } catch (err) {
+          this.#deps.logger.error({ err, roomId: this.id }, 'room observer failed');
+        }
+      }
+    }
   };
 
   #onAwarenessUpdate = (

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { DocSaver } from '../../server/rooms/doc-saver.ts';
 import type { UpdateOrigin } from '../../server/rooms/origin.ts';
 import { Room } from '../../server/rooms/room.ts';
+import { TurnEnd } from '../../server/rooms/turn-end.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
 
 const logger = pino({ level: 'silent' });
@@ -18,18 +19,28 @@ const user = (id: string) => ({ id, name: id, color: '#000000' });
 function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3 }) {
   const log = new MemoryDocLog();
   const seen: Array<{ kind: 'doc' | 'awareness'; origin: UpdateOrigin }> = [];
+  /** Log entries at the moment each doc update reached an observer. */
+  const storedWhenSent: number[] = [];
+  // The test's own turn: run() ends it on demand, as setImmediate would.
+  const turn = new TurnEnd((err) => {
+    throw err;
+  });
   const room = new Room('r', { update: null, entries: 0, bytes: 0 }, {
     limits,
-    saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger),
+    saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, {}, turn),
     observers: [
       {
-        docUpdate: (_room, _update, _message, origin) => seen.push({ kind: 'doc', origin }),
+        docUpdate: (_room, _update, _message, origin) => {
+          storedWhenSent.push(log.rooms.get('r')?.length ?? 0);
+          seen.push({ kind: 'doc', origin });
+        },
         awarenessUpdate: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
       },
     ],
     logger,
+    turn,
   });
-  return { room, log, seen };
+  return { room, log, seen, turn, storedWhenSent };
 }
 
 const updateMessage = (update: Uint8Array) => {
@@ -40,13 +51,17 @@ const updateMessage = (update: Uint8Array) => {
 
 describe('Room', () => {
   it('answers sync step 1 with the missing state, and applies editors’ updates with their origin', () => {
-    const { room, seen } = makeRoom();
+    const { room, seen, turn, storedWhenSent } = makeRoom();
     room.join('c1', user('ann'), 'editor', 'test');
     const client = new Y.Doc();
     client.getText('prompt').insert(0, 'hi');
     expect(room.handleSync('c1', updateMessage(Y.encodeStateAsUpdate(client)))).toBeNull();
     expect(room.doc.getText('prompt').toString()).toBe('hi');
+    // Sent at the end of the turn, once stored: nobody sees what a crash could lose.
+    expect(seen).toEqual([]);
+    turn.run();
     expect(seen).toEqual([{ kind: 'doc', origin: { source: 'connection', connectionId: 'c1', userId: 'ann' } }]);
+    expect(storedWhenSent).toEqual([1]);
 
     const e = encoding.createEncoder();
     syncProtocol.writeSyncStep1(e, new Y.Doc());

@@ -1,0 +1,62 @@
+// The end of an event-loop turn, in two phases: first every room's accepted
+// updates are handed to its log, then they are sent to the other participants.
+// On the embedded store an append commits synchronously, so anyone who has seen
+// a change knows it is on disk: a SIGKILL after the broadcast loses nothing.
+// (On PostgreSQL the append is in flight by then; other nodes hold the update.)
+// Both phases also batch: one append per room per turn, and fan-out starts only
+// once the turn's input has been read.
+
+export type TurnTask = () => void;
+
+export class TurnEnd {
+  #persist: TurnTask[] = [];
+  #publish: TurnTask[] = [];
+  #scheduled = false;
+  readonly #report: (err: unknown) => void;
+
+  constructor(report: (err: unknown) => void = (err) => process.emitWarning(err instanceof Error ? err : String(err))) {
+    this.#report = report;
+  }
+
+  /** Runs the task at the end of this turn, before anything is published. */
+  persist(task: TurnTask): void {
+    this.#persist.push(task);
+    this.#schedule();
+  }
+
+  /** Runs the task at the end of this turn, after everything is persisted. */
+  publish(task: TurnTask): void {
+    this.#publish.push(task);
+    this.#schedule();
+  }
+
+  /** Runs both phases now (shutdown, tests). */
+  run(): void {
+    this.#scheduled = false;
+    // Tasks queued while these run (a publish that triggers another change)
+    // go to a fresh queue and the next turn.
+    const persist = this.#persist;
+    const publish = this.#publish;
+    this.#persist = [];
+    this.#publish = [];
+    for (const task of persist) this.#safely(task);
+    for (const task of publish) this.#safely(task);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.run());
+  }
+
+  #safely(task: TurnTask): void {
+    try {
+      task();
+    } catch (err) {
+      this.#report(err);
+    }
+  }
+}
+
+/** One per process: rooms of every registry share the same turn. */
+export const turnEnd = new TurnEnd();
