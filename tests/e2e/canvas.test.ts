@@ -58,7 +58,8 @@ describeInBrowser('canvas preview', (browser) => {
       { x: 600, y: 328 }, // near the right corner, inside
       { x: 620, y: 328 }, // past it
     ];
-    await waitFor(async () => near(await canvasPixel(viewer.page, 310, 210), base, 2), 10_000, 'transform applied');
+    // (428, 160) lies outside the old placement and inside the new one.
+    await waitFor(async () => near(await canvasPixel(viewer.page, 428, 160), top, 3), 10_000, 'transform applied');
     for (const p of probes) {
       const inside = contains(placement, 512, 512, p);
       const pixel = await canvasPixel(viewer.page, p.x, p.y);
