@@ -87,6 +87,23 @@ export function checkLayer(value: unknown): LayerCheck {
 }
 
 /** The canvas settings, with defaults for anything missing or out of range. */
+/**
+ * The stack with one entry per layer id. Yjs arrays cannot move an item, so a
+ * move re-inserts a copy, and two people moving the same layer at once leave
+ * two copies: the upper one wins, for the server and every client alike.
+ */
+export function topmostById<T extends { id: string }>(bottomFirst: readonly T[]): T[] {
+  const seen = new Set<string>();
+  const kept: T[] = [];
+  for (let i = bottomFirst.length - 1; i >= 0; i--) {
+    const entry = bottomFirst[i]!;
+    if (seen.has(entry.id)) continue;
+    seen.add(entry.id);
+    kept.push(entry);
+  }
+  return kept.reverse();
+}
+
 export function readMeta(doc: Y.Doc): CanvasMeta {
   const meta = doc.getMap(ROOTS.meta).toJSON();
   const merged = { title: '', ...CANVAS_DEFAULTS, ...meta };

@@ -8,6 +8,7 @@ import {
   type Layer,
   ROOTS,
   SCALE_LIMITS,
+  topmostById,
 } from '../../shared/doc-schema.ts';
 
 /** One entry of `layers`, valid or not (invalid ones are listed, never drawn). */
@@ -25,10 +26,7 @@ export function candidatesOf(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
   return doc.getArray<Y.Map<unknown>>(ROOTS.candidates);
 }
 
-/**
- * The stack, bottom first. When concurrent moves left two copies of a layer,
- * the upper one wins, for every client alike.
- */
+/** The stack, bottom first, one entry per layer id (topmostById). */
 export function readLayers(doc: Y.Doc): LayerEntry[] {
   const entries: LayerEntry[] = [];
   layersOf(doc).forEach((map, index) => {
@@ -39,15 +37,7 @@ export function readLayers(doc: Y.Doc): LayerEntry[] {
       entries.push({ index, id: check.id, valid: false, reason: check.reason, name });
     }
   });
-  const seen = new Set<string>();
-  const kept: LayerEntry[] = [];
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const entry = entries[i]!;
-    if (seen.has(entry.id)) continue;
-    seen.add(entry.id);
-    kept.push(entry);
-  }
-  return kept.reverse();
+  return topmostById(entries);
 }
 
 export function readCandidates(doc: Y.Doc): Candidate[] {

@@ -2,7 +2,7 @@
 // layer the renderer would not draw, composite, store the images and the work.
 // Nothing is stored until every check and the render have passed.
 import * as Y from 'yjs';
-import { checkLayer, type Layer, ROOTS, readMeta } from '../../shared/doc-schema.ts';
+import { checkLayer, type Layer, ROOTS, readMeta, topmostById } from '../../shared/doc-schema.ts';
 import { canEdit, type PublicUser, type PublishWorkBody, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
@@ -109,12 +109,14 @@ export class Publisher {
     if (entries.length > this.#deps.limits.maxLayers) {
       throw new AppError('too_large', `a work may have at most ${this.#deps.limits.maxLayers} layers (this one has ${entries.length})`);
     }
-    const layers: Layer[] = [];
+    const checkedLayers: Layer[] = [];
     for (const entry of entries) {
       const checked = checkLayer(entry);
       if (!checked.ok) throw new AppError('bad_request', `layer "${checked.id}": ${checked.reason}`);
-      layers.push(checked.layer);
+      checkedLayers.push(checked.layer);
     }
+    // As the room shows it: a layer two people moved at once counts once.
+    const layers = topmostById(checkedLayers);
     if (!layers.some((layer) => layer.visible)) throw new AppError('bad_request', 'nothing to publish: no visible layer');
     const { width, height, background } = readMeta(doc);
     return {

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Work } from '../../shared/protocol.ts';
@@ -151,5 +152,42 @@ describe('publishing a room', () => {
     expect([thumb.width, thumb.height]).toEqual([512, 341]);
     // Mostly white canvas: the dominant colour says so (to a histogram bin).
     for (const i of [1, 3, 5]) expect(parseInt(work.placeholder.slice(i, i + 2), 16)).toBeGreaterThanOrEqual(0xe0);
+  });
+  it('counts a layer once when two people moved it at the same time (the upper copy wins, as in the client)', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob] = await Promise.all([http.session('Ann'), http.session('Bob')]);
+    const { room } = await http.room(ann.token);
+    const a = await joinWithSocketIo(server.url, ann.token, room.id);
+    const b = await joinWithSocketIo(server.url, bob.token, room.id);
+    setCanvas(a.doc, 64, 64, '#ffffff');
+    for (const [id, colour] of [['red', '#ff0000'], ['green', '#00ff00'], ['blue', '#0000ff']] as const) {
+      addLayer(a.doc, { id, src: await stripes(server, 64, 64, [colour]) });
+    }
+    await waitFor(() => b.doc.getArray(ROOTS.layers).length === 3);
+    // Both move `red` while neither has seen the other's move: a move is a
+    // delete plus a re-inserted copy, so two copies of `red` survive the merge.
+    const move = (doc: Y.Doc, to: number, opacity: number) => {
+      const layers = doc.getArray<Y.Map<unknown>>(ROOTS.layers);
+      const copy = new Y.Map<unknown>();
+      for (const [key, value] of layers.get(0).entries()) copy.set(key, value);
+      copy.set('opacity', opacity);
+      doc.transact(() => {
+        layers.delete(0, 1);
+        layers.insert(to, [copy]);
+      });
+    };
+    // In one synchronous step, so neither client can hear the other's first.
+    move(a.doc, 1, 0.5);
+    move(b.doc, 2, 0.9);
+    await waitFor(() => a.doc.getArray(ROOTS.layers).length === 4 && b.doc.getArray(ROOTS.layers).length === 4);
+    const ids = a.doc.getArray<Y.Map<unknown>>(ROOTS.layers).map((m) => m.get('id'));
+    expect(ids.filter((id) => id === 'red')).toHaveLength(2);
+
+    const work = await published(a.socket, room.id, { title: 'Moved twice' });
+    const { layers } = (await server.store.gallery.getWorkSource(work.id))!;
+    expect(layers.map((l) => l.id).sort()).toEqual(['blue', 'green', 'red']);
+    const upper = a.doc.getArray<Y.Map<unknown>>(ROOTS.layers).toArray().findLast((m) => m.get('id') === 'red')!;
+    expect(layers.find((l) => l.id === 'red')!.opacity).toBe(upper.get('opacity'));
   });
 });
