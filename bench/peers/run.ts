@@ -1,0 +1,132 @@
+// Atelier measured against its peers (Hocuspocus, y-socket.io) on the same
+// machine in the same run: typing fan-out, a hot room, capacity, idle memory
+// and a join storm. Every workload starts a fresh server process of each
+// system in turn, with the load generator in a process of its own; systems
+// take turns workload by workload so that drift in the machine's load is
+// shared. Writes a table and a chart into docs/benchmarks.md (## Peers).
+//
+//   npm run bench:peers -- [--quick] [--systems atelier,hocuspocus,...]
+//                          [--workloads typing,hotRoom,capacity,idle,storm]
+//                          [--cpu-prof] [--dry-run] [--json]
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BenchConfig, FULL, QUICK } from './config.ts';
+import { writeDocs } from './report/docs.ts';
+import { describeWorkload, renderMarkdown } from './report/markdown.ts';
+import { renderSvg } from './report/svg.ts';
+import { type MachineInfo, type RunReport, type SystemResults, WORKLOADS, type WorkloadId } from './results.ts';
+import { SYSTEMS } from './systems/index.ts';
+import { SYSTEM_IDS, type SystemId } from './system.ts';
+import { measureCapacity } from './workloads/capacity.ts';
+import { measureIdleMemory } from './workloads/idle-memory.ts';
+import { measureJoinStorm } from './workloads/join-storm.ts';
+import { withSession } from './workloads/session.ts';
+import { measureTyping } from './workloads/typing.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    systems: { type: 'string', default: SYSTEM_IDS.join(',') },
+    workloads: { type: 'string', default: WORKLOADS.join(',') },
+    'cpu-prof': { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const config: BenchConfig = args.quick ? QUICK : FULL;
+const systemIds = pick(args.systems, SYSTEM_IDS, 'system');
+const workloads = pick(args.workloads, WORKLOADS, 'workload');
+/** Atelier's Socket.IO transport is measured on typing only: the other workloads use its fastest transport. */
+const runs = (system: SystemId, workload: WorkloadId) => system !== 'atelier-sio' || workload === 'typing';
+
+const profileDir = path.join(os.tmpdir(), 'atelier-bench-peers-profiles');
+function nodeArgsFor(system: SystemId): string[] {
+  if (!args['cpu-prof'] || !system.startsWith('atelier')) return [];
+  mkdirSync(profileDir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+}
+
+function pick<T extends string>(list: string, known: readonly T[], what: string): T[] {
+  const chosen = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of chosen) if (!known.includes(name as T)) throw new Error(`unknown ${what} "${name}" (known: ${known.join(', ')})`);
+  return known.filter((name) => chosen.includes(name));
+}
+
+function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+const log = (line: string) => process.stderr.write(line + '\n');
+const loadavg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
+
+const started = performance.now();
+const report: RunReport = {
+  date: new Date().toISOString(),
+  quick: args.quick,
+  machine: machineInfo(),
+  loadBefore: loadavg(),
+  loadAfter: [],
+  seconds: 0,
+  config,
+  systems: systemIds.map((id): SystemResults => ({ id, label: SYSTEMS[id].label, setup: SYSTEMS[id].setup, errors: {} })),
+};
+const m = report.machine;
+log(`machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${report.loadBefore.join(' ')}`);
+
+for (const workload of workloads) {
+  for (const results of report.systems) {
+    if (!runs(results.id, workload)) continue;
+    const system = SYSTEMS[results.id];
+    const t0 = performance.now();
+    try {
+      await withSession(system, { nodeArgs: nodeArgsFor(system.id), pauseSeconds: config.pauseSeconds }, async (session) => {
+        switch (workload) {
+          case 'typing':
+            results.typing = await measureTyping(session, config.typing, config.connectConcurrency);
+            break;
+          case 'hotRoom':
+            results.hotRoom = await measureTyping(session, config.hotRoom, config.connectConcurrency);
+            break;
+          case 'capacity':
+            results.capacity = await measureCapacity(session, config.capacity, config.connectConcurrency);
+            break;
+          case 'idle':
+            results.idle = await measureIdleMemory(session, config.idle, config.connectConcurrency);
+            break;
+          case 'storm':
+            results.storm = await measureJoinStorm(session, config.storm);
+            break;
+        }
+      });
+      log(`${workload} · ${system.label}: ${describeWorkload(results, workload)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    } catch (err) {
+      results.errors[workload] = (err as Error).message.split('\n')[0]!;
+      log(`${workload} · ${system.label}: FAILED ${(err as Error).stack ?? err}`);
+    }
+  }
+}
+
+report.loadAfter = loadavg();
+report.seconds = (performance.now() - started) / 1000;
+log(`done in ${report.seconds.toFixed(0)} s; load average ${report.loadAfter.join(' ')}`);
+if (args['cpu-prof']) log(`CPU profiles of the Atelier server processes: ${profileDir}`);
+
+if (args.json) {
+  process.stdout.write(JSON.stringify(report) + '\n');
+} else {
+  process.stdout.write(renderMarkdown(report, 'peers.svg') + '\n');
+}
+if (!args['dry-run']) {
+  const written = writeDocs(renderMarkdown(report, 'peers.svg'), renderSvg(report));
+  log(`wrote ${written.join(' and ')}`);
+}

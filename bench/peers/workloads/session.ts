@@ -1,0 +1,55 @@
+// One workload's life: a fresh server process of the system, a fresh load
+// generator process, both stopped afterwards, then a quiet pause so the next
+// server does not start on a busy machine.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ProcSample, sampleProcess } from '../../lib/proc-stats.ts';
+import { LoadProcess } from '../lib/load-process.ts';
+import type { PeerSystem, RunningServer } from '../system.ts';
+
+export interface Session {
+  system: PeerSystem;
+  server: RunningServer;
+  load: LoadProcess;
+}
+
+export interface SessionOptions {
+  nodeArgs: string[];
+  pauseSeconds: number;
+}
+
+/** A moment for a fresh server to finish starting (JIT, lazy modules) before it is measured. */
+const SETTLE_AFTER_START_MS = 1000;
+
+export async function withSession<T>(system: PeerSystem, options: SessionOptions, fn: (session: Session) => Promise<T>): Promise<T> {
+  const server = await system.start({ nodeArgs: options.nodeArgs });
+  let load: LoadProcess | undefined;
+  try {
+    await sleep(SETTLE_AFTER_START_MS);
+    load = await LoadProcess.start(system.id, server.url);
+    return await fn({ system, server, load });
+  } finally {
+    await load?.stop();
+    await server.stop();
+    await sleep(options.pauseSeconds * 1000);
+  }
+}
+
+/** CPU and memory of the server and the load generator, sampled together. */
+export interface Samples {
+  server: ProcSample;
+  load: ProcSample;
+}
+
+export const sample = (session: Session): Samples => ({ server: sampleProcess(session.server.pid), load: sampleProcess(session.load.pid) });
+
+/** Samples the server's RSS every `everyMs` until stopped; returns the peak in bytes. */
+export function trackPeakRss(pid: number, everyMs = 250): () => number {
+  let peak = sampleProcess(pid).rssBytes;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, sampleProcess(pid).rssBytes);
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, sampleProcess(pid).rssBytes);
+  };
+}
