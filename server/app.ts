@@ -281,5 +281,10 @@ export async function openStore(config: Config, merger: MergeWorker, logger: Log
       logger: logger.child({ module: 'store' }),
     });
   }
-  return openSqliteStore(config.dataDir, merger.merge);
+  const storeLogger = logger.child({ module: 'store' });
+  return openSqliteStore(config.dataDir, {
+    merge: merger.merge,
+    checkpointMs: config.sqliteCheckpointMs,
+    onCheckpointError: (message) => storeLogger.error({ message }, 'WAL checkpoint failed'),
+  });
 }

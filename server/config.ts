@@ -50,6 +50,7 @@ const envSchema = z.object({
   ROOM_UNLOAD_GRACE_MS: int(0).default(10_000),
   LOG_COMPACT_ENTRIES: int(2).default(500),
   LOG_COMPACT_BYTES: int(1024).default(1024 * 1024),
+  SQLITE_CHECKPOINT_MS: int(0).default(1000),
   SHUTDOWN_TIMEOUT_MS: int(100).default(10_000),
 
   GEN_PROVIDERS: list.default(['local', 'openai']),
@@ -174,6 +175,8 @@ export interface Config {
   roomUnloadGraceMs: number;
   logCompactEntries: number;
   logCompactBytes: number;
+  /** Embedded store: WAL checkpoints on a thread this often; 0 leaves them to SQLite, on the event loop. */
+  sqliteCheckpointMs: number;
   shutdownTimeoutMs: number;
   gallery: GalleryConfig;
   /** Bearer token of the `/api/admin/` routes; they answer 404 when unset. */
@@ -254,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     roomUnloadGraceMs: e.ROOM_UNLOAD_GRACE_MS,
     logCompactEntries: e.LOG_COMPACT_ENTRIES,
     logCompactBytes: e.LOG_COMPACT_BYTES,
+    sqliteCheckpointMs: e.SQLITE_CHECKPOINT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     gallery: {
       publishesPerMinute: e.PUBLISHES_PER_MINUTE,

@@ -1,0 +1,76 @@
+// WAL checkpoints on a thread: the database file receives what the log holds
+// without the event loop running a checkpoint, the WAL is reused rather than
+// growing, and a clean close leaves it empty.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { tempDir, waitFor } from '../helpers/server.ts';
+
+const size = (file: string) => statSync(file).size;
+
+/** About 600 KB of updates in 60 transactions: well under SQLite's own 1,000-page checkpoint. */
+async function appendSome(store: ReturnType<typeof openSqliteStore>, roomId: string, rounds = 60) {
+  const doc = new Y.Doc();
+  for (let i = 0; i < rounds; i++) {
+    const before = Y.encodeStateVector(doc);
+    doc.getText('prompt').insert(0, 'x'.repeat(10_000));
+    await store.docLog.append(roomId, [Y.encodeStateAsUpdate(doc, before)]);
+  }
+  return doc;
+}
+
+describe('SQLite WAL checkpointer', () => {
+  it('copies the WAL into the database file from its own thread, and leaves an empty WAL on close', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'atelier.db');
+    const store = openSqliteStore(dir, { checkpointMs: 50 });
+    const initial = size(db);
+    const doc = await appendSome(store, 'room-a');
+    // Automatic checkpoints are off in the main connection, so only the thread can grow the file.
+    await waitFor(() => size(db) > initial + 500_000, 5_000, 'database file receives the WAL');
+    const loaded = await store.docLog.load('room-a');
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, loaded.update!);
+    expect(copy.getText('prompt').toString()).toBe(doc.getText('prompt').toString());
+    await store.close();
+    // Truncated, then removed by SQLite as the last connection closes.
+    expect(existsSync(`${db}-wal`) ? size(`${db}-wal`) : 0).toBe(0);
+
+    const reopened = openSqliteStore(dir, { checkpointMs: 50 });
+    const again = new Y.Doc();
+    Y.applyUpdate(again, (await reopened.docLog.load('room-a')).update!);
+    expect(again.getText('prompt').length).toBe(600_000);
+    await reopened.close();
+  });
+
+  it('keeps the WAL from growing without end: once checkpointed it is written from the start again', async () => {
+    const dir = tempDir();
+    const wal = path.join(dir, 'atelier.db-wal');
+    const store = openSqliteStore(dir, { checkpointMs: 20 });
+    let oneBurst = 0;
+    let largest = 0;
+    for (let round = 0; round < 8; round++) {
+      await appendSome(store, `room-${round}`, 20);
+      if (round === 0) oneBurst = size(wal);
+      largest = Math.max(largest, size(wal));
+      // Let a checkpoint finish before the next burst so the writer can restart the log.
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    // Without checkpoints the WAL would hold all eight bursts.
+    expect(largest).toBeLessThan(3 * oneBurst);
+    await store.close();
+  });
+
+  it('with SQLITE_CHECKPOINT_MS=0 leaves checkpoints to SQLite (nothing is copied below its threshold)', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'atelier.db');
+    const store = openSqliteStore(dir, { checkpointMs: 0 });
+    const initial = size(db);
+    await appendSome(store, 'room-a');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(size(db)).toBe(initial);
+    await store.close();
+  });
+});
