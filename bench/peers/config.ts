@@ -38,6 +38,8 @@ export interface StormParams {
 }
 
 export interface BenchConfig {
+  /** Rounds of the typing workload per system, systems in alternating order. */
+  typingRounds: number;
   typing: TypingParams;
   hotRoom: TypingParams;
   capacity: CapacityParams;
@@ -49,12 +51,13 @@ export interface BenchConfig {
 }
 
 export const FULL: BenchConfig = {
-  typing: { rooms: 100, clientsPerRoom: 10, rate: 5, warmupSeconds: 5, seconds: 15, observerRooms: 10, observersPerRoom: 3 },
-  hotRoom: { rooms: 1, clientsPerRoom: 200, rate: 1, warmupSeconds: 3, seconds: 15, observerRooms: 1, observersPerRoom: 5 },
+  typingRounds: 2,
+  typing: { rooms: 100, clientsPerRoom: 10, rate: 5, warmupSeconds: 5, seconds: 10, observerRooms: 10, observersPerRoom: 3 },
+  hotRoom: { rooms: 1, clientsPerRoom: 200, rate: 1, warmupSeconds: 3, seconds: 10, observerRooms: 1, observersPerRoom: 5 },
   capacity: {
     clientsPerRoom: 10,
     rate: 5,
-    steps: [20, 50, 100, 150, 200, 300, 400, 500],
+    steps: [50, 100, 150, 200, 250, 300, 400, 500],
     warmupSeconds: 2,
     seconds: 5,
     observerRooms: 10,
@@ -64,11 +67,12 @@ export const FULL: BenchConfig = {
   },
   idle: { rooms: 1000, clientsPerRoom: 5, settleSeconds: 5 },
   storm: { rooms: 1500, concurrency: 1500 },
-  pauseSeconds: 3,
+  pauseSeconds: 2,
   connectConcurrency: 100,
 };
 
 export const QUICK: BenchConfig = {
+  typingRounds: 1,
   typing: { rooms: 20, clientsPerRoom: 10, rate: 5, warmupSeconds: 2, seconds: 4, observerRooms: 5, observersPerRoom: 3 },
   hotRoom: { rooms: 1, clientsPerRoom: 50, rate: 1, warmupSeconds: 2, seconds: 4, observerRooms: 1, observersPerRoom: 3 },
   capacity: { ...FULL.capacity, steps: [20, 60], warmupSeconds: 1, seconds: 2, observerRooms: 5 },

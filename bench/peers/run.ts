@@ -22,8 +22,8 @@ import { SYSTEM_IDS, type SystemId } from './system.ts';
 import { measureCapacity } from './workloads/capacity.ts';
 import { measureIdleMemory } from './workloads/idle-memory.ts';
 import { measureJoinStorm } from './workloads/join-storm.ts';
-import { withSession } from './workloads/session.ts';
-import { measureTyping } from './workloads/typing.ts';
+import { type Session, withSession } from './workloads/session.ts';
+import { combineRounds, measureTyping, type TypingMeasurement } from './workloads/typing.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,9 +44,10 @@ const runs = (system: SystemId, workload: WorkloadId) => system !== 'atelier-sio
 
 const profileDir = path.join(os.tmpdir(), 'atelier-bench-peers-profiles');
 function nodeArgsFor(system: SystemId): string[] {
-  if (!args['cpu-prof'] || !system.startsWith('atelier')) return [];
-  mkdirSync(profileDir, { recursive: true });
-  return ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  if (!args['cpu-prof']) return [];
+  const dir = path.join(profileDir, system);
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 function pick<T extends string>(list: string, known: readonly T[], what: string): T[] {
@@ -83,35 +84,52 @@ const report: RunReport = {
 const m = report.machine;
 log(`machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${report.loadBefore.join(' ')}`);
 
+/** Runs one workload once on a fresh server of the system; typing rounds are collected for combining. */
+async function runOnce(results: SystemResults, workload: WorkloadId, rounds: TypingMeasurement[]): Promise<void> {
+  const system = SYSTEMS[results.id];
+  const measure = async (session: Session) => {
+    switch (workload) {
+      case 'typing':
+      case 'hotRoom': {
+        const params = workload === 'typing' ? config.typing : config.hotRoom;
+        const measurement = await measureTyping(session, params, config.connectConcurrency);
+        rounds.push(measurement);
+        results[workload] = combineRounds(rounds);
+        return;
+      }
+      case 'capacity':
+        results.capacity = await measureCapacity(session, config.capacity, config.connectConcurrency);
+        return;
+      case 'idle':
+        results.idle = await measureIdleMemory(session, config.idle, config.connectConcurrency);
+        return;
+      case 'storm':
+        results.storm = await measureJoinStorm(session, config.storm);
+        return;
+    }
+  };
+  await withSession(system, { nodeArgs: nodeArgsFor(system.id), pauseSeconds: config.pauseSeconds }, measure);
+}
+
 for (const workload of workloads) {
-  for (const results of report.systems) {
-    if (!runs(results.id, workload)) continue;
-    const system = SYSTEMS[results.id];
-    const t0 = performance.now();
-    try {
-      await withSession(system, { nodeArgs: nodeArgsFor(system.id), pauseSeconds: config.pauseSeconds }, async (session) => {
-        switch (workload) {
-          case 'typing':
-            results.typing = await measureTyping(session, config.typing, config.connectConcurrency);
-            break;
-          case 'hotRoom':
-            results.hotRoom = await measureTyping(session, config.hotRoom, config.connectConcurrency);
-            break;
-          case 'capacity':
-            results.capacity = await measureCapacity(session, config.capacity, config.connectConcurrency);
-            break;
-          case 'idle':
-            results.idle = await measureIdleMemory(session, config.idle, config.connectConcurrency);
-            break;
-          case 'storm':
-            results.storm = await measureJoinStorm(session, config.storm);
-            break;
-        }
-      });
-      log(`${workload} · ${system.label}: ${describeWorkload(results, workload)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-    } catch (err) {
-      results.errors[workload] = (err as Error).message.split('\n')[0]!;
-      log(`${workload} · ${system.label}: FAILED ${(err as Error).stack ?? err}`);
+  const rounds = workload === 'typing' ? config.typingRounds : 1;
+  const measurements = new Map<SystemId, TypingMeasurement[]>(report.systems.map((s) => [s.id, []]));
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order, so that no system always goes first or last.
+    const order = round % 2 === 0 ? report.systems : [...report.systems].reverse();
+    for (const results of order) {
+      if (!runs(results.id, workload) || results.errors[workload]) continue;
+      const t0 = performance.now();
+      const label = `${workload}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''} · ${results.label}`;
+      try {
+        await runOnce(results, workload, measurements.get(results.id)!);
+        const latest = workload === 'typing' || workload === 'hotRoom' ? measurements.get(results.id)!.at(-1)!.result : undefined;
+        const line = latest ? describeWorkload({ ...results, [workload]: latest }, workload) : describeWorkload(results, workload);
+        log(`${label}: ${line} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      } catch (err) {
+        results.errors[workload] = (err as Error).message.split('\n')[0]!;
+        log(`${label}: FAILED ${(err as Error).stack ?? err}`);
+      }
     }
   }
 }

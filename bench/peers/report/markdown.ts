@@ -19,14 +19,18 @@ export function describeWorkload(r: SystemResults, workload: WorkloadId): string
         `${int(t.clients)} clients (${t.observers} observers${t.failed ? `, ${t.failed} failed: ${t.firstError}` : ''}) joined in ${t.connectSeconds.toFixed(1)} s; ` +
         `${int(t.updatesPerSecond)} updates/s in, ${int(t.deliveriesPerSecond)} keystroke deliveries/s out (${(t.delivered * 100).toFixed(1)} %${t.closed ? `, ${t.closed} connections dropped` : ''}); ` +
         `p50 ${ms(t.latencyMs.p50)} / p95 ${ms(t.latencyMs.p95)} / p99 ${ms(t.latencyMs.p99)} / max ${ms(t.latencyMs.max)} ms (n = ${int(t.latencyMs.count)}); ` +
-        `server ${t.serverCpuSeconds.toFixed(1)} CPU s (${pct(t.serverCpu)} of a core), peak RSS ${t.serverPeakRssMb.toFixed(0)} MB; load generator ${pct(t.loadCpu)} of a core`
+        `server ${t.serverCpuSeconds.toFixed(1)} CPU s in ${t.seconds.toFixed(0)} s (${pct(t.serverCpu)} of a core), peak RSS ${t.serverPeakRssMb.toFixed(0)} MB; ` +
+        `load generator ${pct(t.loadCpu)} of a core, rest of the machine ${pct(t.otherCpu)}` +
+        (t.rounds.length > 1 ? `; rounds: ${t.rounds.map((r) => `p50 ${ms(r.p50)} / p99 ${ms(r.p99)} ms, server ${pct(r.serverCpu)}, rest ${pct(r.otherCpu)}`).join(' | ')}` : '')
       );
     }
     case 'capacity': {
       const c = r.capacity;
       if (!c) return 'not run';
       const steps = c.steps.map(
-        (s) => `${int(s.clients)}${s.failed ? ` (${s.failed} failed)` : ''}: p50 ${ms(s.p50)} / p99 ${ms(s.p99)} ms, ${(s.delivered * 100).toFixed(1)} %, server ${pct(s.serverCpu)}, load ${pct(s.loadCpu)}${s.held ? '' : ' ✗'}`,
+        (s) =>
+          `${int(s.clients)}${s.failed ? ` (${s.failed} failed)` : ''}: p50 ${ms(s.p50)} / p99 ${ms(s.p99)} ms, ${(s.delivered * 100).toFixed(1)} %, ` +
+          `server ${pct(s.serverCpu)}, load ${pct(s.loadCpu)}, rest ${pct(s.otherCpu)}${s.held ? '' : ' ✗'}`,
       );
       return `held ${int(c.held)} clients; stopped at ${c.stoppedBy}. Steps: ${steps.join('; ')}`;
     }
@@ -72,11 +76,13 @@ function table(report: RunReport): string[] {
 }
 
 function workloadsText(c: BenchConfig): string[] {
+  const rounds =
+    c.typingRounds > 1 ? ` In ${c.typingRounds} rounds, systems in alternating order, each round on a fresh server; latency samples pooled.` : '';
   return [
     `- **typing**: ${c.typing.rooms} rooms × ${c.typing.clientsPerRoom} clients × ${c.typing.rate} keystrokes/s ` +
       `(${int(c.typing.rooms * c.typing.clientsPerRoom * c.typing.rate)} updates/s in, ` +
       `${int(c.typing.rooms * c.typing.clientsPerRoom * c.typing.rate * (c.typing.clientsPerRoom - 1))} deliveries/s out), ` +
-      `${c.typing.warmupSeconds} s warm-up, ${c.typing.seconds} s measured; ${c.typing.observersPerRoom} observers in each of the first ${c.typing.observerRooms} rooms.`,
+      `${c.typing.warmupSeconds} s warm-up, ${c.typing.seconds} s measured; ${c.typing.observersPerRoom} observers in each of the first ${c.typing.observerRooms} rooms.${rounds}`,
     `- **hot room**: ${c.hotRoom.clientsPerRoom} writers in one document, ${c.hotRoom.rate} keystroke/s each ` +
       `(${int(c.hotRoom.clientsPerRoom * c.hotRoom.rate * (c.hotRoom.clientsPerRoom - 1))} deliveries/s), ${c.hotRoom.seconds} s measured; ${c.hotRoom.observersPerRoom} of the writers are observers.`,
     `- **capacity**: rooms of ${c.capacity.clientsPerRoom} clients typing ${c.capacity.rate} keystrokes/s, at ${c.capacity.steps.join(', ')} rooms in turn ` +
@@ -106,7 +112,9 @@ export function renderMarkdown(report: RunReport, svgPath: string): string {
       `Latency is from a keystroke's send on its writer to its receipt by an observer (a stock provider on a real Y.Doc) in the ` +
       `same load process, on one monotonic clock. "Delivered" is the receipts, by the other clients of its room, of every ` +
       `keystroke sent in the measured window (counted until 5 s after it closed) ÷ keystrokes sent × (room size − 1). ` +
-      `Server CPU is over the measured window.`,
+      `Server CPU is over the measured windows, in the server process's own CPU time; "other processes" is what the rest of ` +
+      `the machine used meanwhile (other processes and the kernel's loopback networking, from /proc/stat): the noise under ` +
+      `which the figures were taken.`,
     '',
     `![Each figure of each system, normalised to Atelier's](${svgPath})`,
     '',

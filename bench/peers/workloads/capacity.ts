@@ -2,10 +2,9 @@
 // p99 delivery latency passes the limit or keystrokes go missing. The figure
 // is the number of clients of the last step that held.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuShare } from '../../lib/proc-stats.ts';
 import { summarize } from '../../lib/stats.ts';
 import type { CapacityParams } from '../config.ts';
-import { sample, type Session } from './session.ts';
+import { cpuBetween, sample, type Session } from './session.ts';
 
 export interface CapacityStep {
   rooms: number;
@@ -16,6 +15,7 @@ export interface CapacityStep {
   delivered: number;
   serverCpu: number;
   loadCpu: number;
+  otherCpu: number;
   held: boolean;
 }
 
@@ -49,6 +49,7 @@ export async function measureCapacity(session: Session, params: CapacityParams, 
     const after = sample(session);
     await load.request({ type: 'pause' }, 'ok');
     const latency = summarize(measured.latencies);
+    const cpu = cpuBetween(before, after);
     const delivered = measured.expected > 0 ? measured.delivered / measured.expected : 0;
     const step: CapacityStep = {
       rooms,
@@ -57,8 +58,9 @@ export async function measureCapacity(session: Session, params: CapacityParams, 
       p50: latency.p50,
       p99: latency.p99,
       delivered,
-      serverCpu: cpuShare(before.server, after.server),
-      loadCpu: cpuShare(before.load, after.load),
+      serverCpu: cpu.server,
+      loadCpu: cpu.load,
+      otherCpu: cpu.other,
       held: connected.failed === 0 && latency.p99 <= params.p99LimitMs && delivered >= params.minDelivered,
     };
     steps.push(step);

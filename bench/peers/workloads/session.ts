@@ -2,8 +2,9 @@
 // generator process, both stopped afterwards, then a quiet pause so the next
 // server does not start on a busy machine.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ProcSample, sampleProcess } from '../../lib/proc-stats.ts';
+import { cpuShare, type ProcSample, sampleProcess } from '../../lib/proc-stats.ts';
 import { LoadProcess } from '../lib/load-process.ts';
+import { machineCores, type MachineSample, sampleMachine } from '../lib/machine-cpu.ts';
 import type { PeerSystem, RunningServer } from '../system.ts';
 
 export interface Session {
@@ -34,13 +35,25 @@ export async function withSession<T>(system: PeerSystem, options: SessionOptions
   }
 }
 
-/** CPU and memory of the server and the load generator, sampled together. */
+/** CPU and memory of the server and the load generator, and the machine's CPU, sampled together. */
 export interface Samples {
   server: ProcSample;
   load: ProcSample;
+  machine: MachineSample;
 }
 
-export const sample = (session: Session): Samples => ({ server: sampleProcess(session.server.pid), load: sampleProcess(session.load.pid) });
+export const sample = (session: Session): Samples => ({
+  server: sampleProcess(session.server.pid),
+  load: sampleProcess(session.load.pid),
+  machine: sampleMachine(),
+});
+
+/** CPU between two samples, in cores: the server's, the load generator's, and everything else's on the machine. */
+export function cpuBetween(before: Samples, after: Samples): { server: number; load: number; other: number } {
+  const server = cpuShare(before.server, after.server);
+  const load = cpuShare(before.load, after.load);
+  return { server, load, other: Math.max(0, machineCores(before.machine, after.machine) - server - load) };
+}
 
 /** Samples the server's RSS every `everyMs` until stopped; returns the peak in bytes. */
 export function trackPeakRss(pid: number, everyMs = 250): () => number {
