@@ -73,10 +73,10 @@ export const FULL: BenchConfig = {
 
 export const QUICK: BenchConfig = {
   typingRounds: 1,
-  typing: { rooms: 20, clientsPerRoom: 10, rate: 5, warmupSeconds: 2, seconds: 4, observerRooms: 5, observersPerRoom: 3 },
-  hotRoom: { rooms: 1, clientsPerRoom: 50, rate: 1, warmupSeconds: 2, seconds: 4, observerRooms: 1, observersPerRoom: 3 },
+  typing: { rooms: 20, clientsPerRoom: 10, rate: 5, warmupSeconds: 1, seconds: 3, observerRooms: 5, observersPerRoom: 3 },
+  hotRoom: { rooms: 1, clientsPerRoom: 50, rate: 1, warmupSeconds: 1, seconds: 3, observerRooms: 1, observersPerRoom: 3 },
   capacity: { ...FULL.capacity, steps: [20, 60], warmupSeconds: 1, seconds: 2, observerRooms: 5 },
-  idle: { rooms: 200, clientsPerRoom: 5, settleSeconds: 2 },
+  idle: { rooms: 200, clientsPerRoom: 5, settleSeconds: 1 },
   storm: { rooms: 300, concurrency: 300 },
   pauseSeconds: 0.5,
   connectConcurrency: 100,

@@ -7,8 +7,11 @@
 //
 //   npm run bench:peers -- [--quick] [--systems atelier,hocuspocus,...]
 //                          [--workloads typing,hotRoom,capacity,idle,storm]
-//                          [--cpu-prof] [--dry-run] [--json]
-import { mkdirSync } from 'node:fs';
+//                          [--cpu-prof] [--dry-run] [--json] [--report FILE]
+//
+// Each run saves its results as JSON (path printed at the end); --report FILE
+// renders such a file into the docs again without measuring anything.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +36,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    report: { type: 'string' },
   },
 });
 
@@ -70,19 +74,18 @@ function machineInfo(): MachineInfo {
 const log = (line: string) => process.stderr.write(line + '\n');
 const loadavg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
 
-const started = performance.now();
-const report: RunReport = {
-  date: new Date().toISOString(),
-  quick: args.quick,
-  machine: machineInfo(),
-  loadBefore: loadavg(),
-  loadAfter: [],
-  seconds: 0,
-  config,
-  systems: systemIds.map((id): SystemResults => ({ id, label: SYSTEMS[id].label, setup: SYSTEMS[id].setup, errors: {} })),
-};
-const m = report.machine;
-log(`machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${report.loadBefore.join(' ')}`);
+function newReport(): RunReport {
+  return {
+    date: new Date().toISOString(),
+    quick: args.quick,
+    machine: machineInfo(),
+    loadBefore: loadavg(),
+    loadAfter: [],
+    seconds: 0,
+    config,
+    systems: systemIds.map((id): SystemResults => ({ id, label: SYSTEMS[id].label, setup: SYSTEMS[id].setup, errors: {} })),
+  };
+}
 
 /** Runs one workload once on a fresh server of the system; typing rounds are collected for combining. */
 async function runOnce(results: SystemResults, workload: WorkloadId, rounds: TypingMeasurement[]): Promise<void> {
@@ -111,40 +114,47 @@ async function runOnce(results: SystemResults, workload: WorkloadId, rounds: Typ
   await withSession(system, { nodeArgs: nodeArgsFor(system.id), pauseSeconds: config.pauseSeconds }, measure);
 }
 
-for (const workload of workloads) {
-  const rounds = workload === 'typing' ? config.typingRounds : 1;
-  const measurements = new Map<SystemId, TypingMeasurement[]>(report.systems.map((s) => [s.id, []]));
-  for (let round = 0; round < rounds; round++) {
-    // Alternate the order, so that no system always goes first or last.
-    const order = round % 2 === 0 ? report.systems : [...report.systems].reverse();
-    for (const results of order) {
-      if (!runs(results.id, workload) || results.errors[workload]) continue;
-      const t0 = performance.now();
-      const label = `${workload}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''} · ${results.label}`;
-      try {
-        await runOnce(results, workload, measurements.get(results.id)!);
-        const latest = workload === 'typing' || workload === 'hotRoom' ? measurements.get(results.id)!.at(-1)!.result : undefined;
-        const line = latest ? describeWorkload({ ...results, [workload]: latest }, workload) : describeWorkload(results, workload);
-        log(`${label}: ${line} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-      } catch (err) {
-        results.errors[workload] = (err as Error).message.split('\n')[0]!;
-        log(`${label}: FAILED ${(err as Error).stack ?? err}`);
+/** Every workload, systems taking turns; returns what was measured. */
+async function measureAll(): Promise<RunReport> {
+  const started = performance.now();
+  const report = newReport();
+  const m = report.machine;
+  log(`machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${report.loadBefore.join(' ')}`);
+  for (const workload of workloads) {
+    const rounds = workload === 'typing' ? config.typingRounds : 1;
+    const measurements = new Map<SystemId, TypingMeasurement[]>(report.systems.map((s) => [s.id, []]));
+    for (let round = 0; round < rounds; round++) {
+      // Alternate the order, so that no system always goes first or last.
+      const order = round % 2 === 0 ? report.systems : [...report.systems].reverse();
+      for (const results of order) {
+        if (!runs(results.id, workload) || results.errors[workload]) continue;
+        const t0 = performance.now();
+        const label = `${workload}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''} · ${results.label}`;
+        try {
+          await runOnce(results, workload, measurements.get(results.id)!);
+          const latest = workload === 'typing' || workload === 'hotRoom' ? measurements.get(results.id)!.at(-1)!.result : undefined;
+          const line = latest ? describeWorkload({ ...results, [workload]: latest }, workload) : describeWorkload(results, workload);
+          log(`${label}: ${line} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        } catch (err) {
+          results.errors[workload] = (err as Error).message.split('\n')[0]!;
+          log(`${label}: FAILED ${(err as Error).stack ?? err}`);
+        }
       }
     }
   }
+  report.loadAfter = loadavg();
+  report.seconds = (performance.now() - started) / 1000;
+  log(`done in ${report.seconds.toFixed(0)} s; load average ${report.loadAfter.join(' ')}`);
+  if (args['cpu-prof']) log(`CPU profiles of the server processes: ${profileDir}/<system>/`);
+  return report;
 }
 
-report.loadAfter = loadavg();
-report.seconds = (performance.now() - started) / 1000;
-log(`done in ${report.seconds.toFixed(0)} s; load average ${report.loadAfter.join(' ')}`);
-if (args['cpu-prof']) log(`CPU profiles of the Atelier server processes: ${profileDir}`);
-
-if (args.json) {
-  process.stdout.write(JSON.stringify(report) + '\n');
-} else {
-  process.stdout.write(renderMarkdown(report, 'peers.svg') + '\n');
+const report: RunReport = args.report ? (JSON.parse(readFileSync(args.report, 'utf8')) as RunReport) : await measureAll();
+if (!args.report) {
+  const saved = path.join(os.tmpdir(), `atelier-bench-peers-${report.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(saved, JSON.stringify(report, null, 1));
+  log(`results saved to ${saved}`);
 }
-if (!args['dry-run']) {
-  const written = writeDocs(renderMarkdown(report, 'peers.svg'), renderSvg(report));
-  log(`wrote ${written.join(' and ')}`);
-}
+const markdown = renderMarkdown(report, 'peers.svg');
+process.stdout.write((args.json ? JSON.stringify(report) : markdown) + '\n');
+if (!args['dry-run']) log(`wrote ${writeDocs(markdown, renderSvg(report)).join(' and ')}`);

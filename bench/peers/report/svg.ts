@@ -13,12 +13,12 @@ const COLORS: Record<SystemId, string> = {
 };
 
 const BAR = 14;
-const GROUP_GAP = 22;
+const GROUP_GAP = 36;
 const LEFT = 48;
 const RIGHT = 16;
 const TOP = 78;
 const PLOT = 240;
-const BOTTOM = 64;
+const BOTTOM = 72;
 const MAX_AXIS = 4;
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -65,6 +65,7 @@ export function renderSvg(report: RunReport): string {
       const top = y(ratio);
       const clipped = ratio > axisMax;
       out.push(`<rect x="${x}" y="${round(top)}" width="${BAR - 2}" height="${round(TOP + PLOT - top)}" fill="${COLORS[s.id]}"><title>${escape(`${s.label}: ${figure.group} ${figure.label} ${figure.value(s)!.toFixed(figure.digits)} ${figure.unit} (${ratio.toFixed(2)}× Atelier's)`)}</title></rect>`);
+      if (s.id === 'atelier') return;
       const label = ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(ratio >= 1 ? 1 : 2);
       const lx = x + (BAR - 2) / 2 + 3;
       out.push(`<text x="${lx}" y="${round(top - 3)}" transform="rotate(-90 ${lx} ${round(top - 3)})" font-size="9" fill="${clipped ? '#b91c1c' : '#333'}">${label}${clipped ? '×' : ''}</text>`);
@@ -73,7 +74,7 @@ export function renderSvg(report: RunReport): string {
     const arrow = figure.better === 'lower' ? '↓' : '↑';
     out.push(
       `<text x="${cx}" y="${TOP + PLOT + 16}" text-anchor="middle" font-weight="600">${escape(figure.group)}</text>`,
-      ...wrap(`${figure.label} ${arrow}`, 14).map((line, l) => `<text x="${cx}" y="${TOP + PLOT + 30 + l * 12}" text-anchor="middle">${escape(line)}</text>`),
+      ...wrap(`${figure.label} ${arrow}`, 13).map((line, l) => `<text x="${cx}" y="${TOP + PLOT + 30 + l * 12}" text-anchor="middle">${escape(line)}</text>`),
     );
   });
   out.push(`<line x1="${LEFT}" x2="${width - RIGHT}" y1="${TOP + PLOT}" y2="${TOP + PLOT}" stroke="#333"/>`, '</svg>');
