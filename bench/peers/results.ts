@@ -32,6 +32,8 @@ export interface MachineInfo {
 
 export interface RunReport {
   date: string;
+  /** Atelier's commit, with "+changes" when server/ or shared/ had uncommitted edits. */
+  commit: string;
   quick: boolean;
   machine: MachineInfo;
   /** 1, 5 and 15-minute load averages. */

@@ -11,6 +11,7 @@
 //
 // Each run saves its results as JSON (path printed at the end); --report FILE
 // renders such a file into the docs again without measuring anything.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,12 +72,22 @@ function machineInfo(): MachineInfo {
   };
 }
 
+function atelierCommit(): string {
+  const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { encoding: 'utf8' }).trim();
+  try {
+    return git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--', 'server', 'shared') ? '+changes' : '');
+  } catch {
+    return 'unknown';
+  }
+}
+
 const log = (line: string) => process.stderr.write(line + '\n');
 const loadavg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
 
 function newReport(): RunReport {
   return {
     date: new Date().toISOString(),
+    commit: atelierCommit(),
     quick: args.quick,
     machine: machineInfo(),
     loadBefore: loadavg(),
