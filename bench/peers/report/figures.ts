@@ -54,6 +54,7 @@ export function advantage(figure: Figure, atelier: number | undefined, peer: num
 }
 
 export function formatValue(figure: Figure, value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return 'n/a';
+  if (value === undefined) return '—';
+  if (!Number.isFinite(value)) return 'n/a';
   return value.toLocaleString('en-US', { minimumFractionDigits: figure.digits, maximumFractionDigits: figure.digits });
 }

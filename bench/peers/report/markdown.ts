@@ -113,8 +113,8 @@ export function renderMarkdown(report: RunReport, svgPath: string): string {
       `Latency is from a keystroke's send on its writer to its receipt by an observer (a stock provider on a real Y.Doc) in the ` +
       `same load process, on one monotonic clock. "Delivered" is the receipts, by the other clients of its room, of every ` +
       `keystroke sent in the measured window (counted until 5 s after it closed) ÷ keystrokes sent × (room size − 1). ` +
-      `Server CPU is over the measured windows, in the server process's own CPU time; "other processes" is what the rest of ` +
-      `the machine used meanwhile (other processes and the kernel's loopback networking, from /proc/stat): the noise under ` +
+      `Server CPU is over the measured windows, in the server process's own CPU time; "rest of the machine" is what everything ` +
+      `else used meanwhile (other processes and the kernel's loopback networking, from /proc/stat): the noise under ` +
       `which the figures were taken.`,
     '',
     `![Each figure of each system, normalised to Atelier's](${svgPath})`,
