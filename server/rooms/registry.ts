@@ -7,6 +7,8 @@ import type { RecordStore } from '../store/records.ts';
 import { DocSaver, type SaverHooks, type SaverSettings } from './doc-saver.ts';
 import { Room, type RoomLimits, type RoomObserver } from './room.ts';
 import { syncWithStore } from './store-sync.ts';
+import { TurnBatchedLog } from './turn-batched-log.ts';
+import { type TurnEnd, turnEnd } from './turn-end.ts';
 
 export interface RegistryDeps {
   docLog: DocLog;
@@ -16,6 +18,8 @@ export interface RegistryDeps {
   saverHooks?: SaverHooks;
   unloadGraceMs: number;
   logger: Logger;
+  /** The turn rooms store and then publish in (the process's own unless given). */
+  turn?: TurnEnd;
 }
 
 export interface RegistryListener {
@@ -34,9 +38,14 @@ export class RoomRegistry {
   readonly #observers: RoomObserver[] = [];
   readonly #listeners: RegistryListener[] = [];
   #closed = false;
+  readonly #turn: TurnEnd;
+  /** What savers append through: one commit per turn for every room. */
+  readonly #savedLog: TurnBatchedLog;
 
   constructor(deps: RegistryDeps) {
     this.#deps = deps;
+    this.#turn = deps.turn ?? turnEnd;
+    this.#savedLog = new TurnBatchedLog(deps.docLog, this.#turn);
   }
 
   observe(observer: RoomObserver): void {
@@ -111,12 +120,13 @@ export class RoomRegistry {
     if (!record) throw new AppError('not_found', 'no such room');
     const stored = await this.#deps.docLog.load(roomId);
     const logger = this.#deps.logger.child({ roomId });
-    const saver = new DocSaver(roomId, this.#deps.docLog, this.#deps.saver, stored, logger, this.#deps.saverHooks);
+    const saver = new DocSaver(roomId, this.#savedLog, this.#deps.saver, stored, logger, this.#deps.saverHooks, this.#turn);
     const room = new Room(roomId, stored, {
       limits: this.#deps.limits,
       saver,
       observers: this.#observers,
       logger,
+      turn: this.#turn,
     });
     this.#rooms.set(roomId, room);
     for (const listener of this.#listeners) {

@@ -32,15 +32,21 @@ export class TurnEnd {
 
   /** Runs both phases now (shutdown, tests). */
   run(): void {
-    this.#scheduled = false;
-    // Tasks queued while these run (a publish that triggers another change)
-    // go to a fresh queue and the next turn.
-    const persist = this.#persist;
+    // Still "scheduled" while it runs: what tasks queue is picked up below, not by another immediate.
+    this.#scheduled = true;
+    // Persist tasks queued by persist tasks (a batched log's commit) run in
+    // this phase too, before anything is published.
+    while (this.#persist.length > 0) {
+      const persist = this.#persist;
+      this.#persist = [];
+      for (const task of persist) this.#safely(task);
+    }
+    // Tasks a publish queues (it triggered another change) wait for the next turn.
     const publish = this.#publish;
-    this.#persist = [];
     this.#publish = [];
-    for (const task of persist) this.#safely(task);
     for (const task of publish) this.#safely(task);
+    this.#scheduled = false;
+    if (this.#persist.length > 0 || this.#publish.length > 0) this.#schedule();
   }
 
   #schedule(): void {

@@ -16,10 +16,17 @@ export interface CompactionResult {
   bytesAfter: number;
 }
 
+export interface LogBatch {
+  roomId: string;
+  updates: readonly Uint8Array[];
+}
+
 export interface DocLog {
   load(roomId: string): Promise<StoredDoc>;
   /** Appends updates in order, atomically. */
   append(roomId: string, updates: readonly Uint8Array[]): Promise<void>;
+  /** Appends to several rooms at once, all or nothing (one commit for a turn's appends). */
+  appendMany(batches: readonly LogBatch[]): Promise<void>;
   /**
    * Merges every entry present when it starts into one, in one transaction.
    * Entries appended meanwhile stay as they are.

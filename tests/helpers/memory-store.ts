@@ -1,7 +1,7 @@
 // An in-memory DocLog and RecordStore for fast room tests, with a switch that
 // makes the log fail like a database that went away.
 import * as Y from 'yjs';
-import type { CompactionResult, DocLog, StoredDoc } from '../../server/store/doc-log.ts';
+import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../../server/store/doc-log.ts';
 import type { InviteRecord, RecordStore, RoomRecord, UserRecord } from '../../server/store/records.ts';
 
 export class MemoryDocLog implements DocLog {
@@ -23,6 +23,17 @@ export class MemoryDocLog implements DocLog {
     if (this.failing) throw new Error('database unavailable');
     this.appends++;
     this.rooms.set(roomId, [...(this.rooms.get(roomId) ?? []), ...updates]);
+  }
+
+  batches = 0;
+
+  async appendMany(batches: readonly LogBatch[]): Promise<void> {
+    if (this.failing) throw new Error('database unavailable');
+    this.batches++;
+    for (const { roomId, updates } of batches) {
+      this.appends++;
+      this.rooms.set(roomId, [...(this.rooms.get(roomId) ?? []), ...updates]);
+    }
   }
 
   async compact(roomId: string): Promise<CompactionResult> {

@@ -68,6 +68,27 @@ export function docLogContract(name: string, createBackend: () => Promise<DocLog
       expect(textOf((await log.load('room-b')).update)).toBe('other room');
     });
 
+    it('appendMany appends to several rooms in one go, in order', async () => {
+      const { log } = await open();
+      const a = typing('one commit', 11);
+      const b = typing('for both', 12);
+      await log.appendMany([]);
+      await log.appendMany([
+        { roomId: 'room-a', updates: a.updates.slice(0, 4) },
+        { roomId: 'room-b', updates: b.updates },
+        { roomId: 'room-c', updates: [] },
+        { roomId: 'room-a', updates: a.updates.slice(4) },
+      ]);
+      expect(textOf((await log.load('room-a')).update)).toBe('one commit');
+      expect((await log.load('room-a')).entries).toBe(a.updates.length);
+      expect(textOf((await log.load('room-b')).update)).toBe('for both');
+      expect(await log.load('room-c')).toEqual({ update: null, entries: 0, bytes: 0 });
+      // Appends after it land after it: compaction and loads see one history.
+      const more = typing('!', 11);
+      await log.append('room-a', more.updates);
+      expect((await log.load('room-a')).entries).toBe(a.updates.length + 1);
+    });
+
     it('keeps binary payloads exactly', async () => {
       const { log } = await open();
       const { updates } = typing('x', 7);

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { CompactionResult, DocLog, StoredDoc } from '../doc-log.ts';
+import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { bytes, LOCK_SPACE, type Pool, toBuffer, transaction } from './database.ts';
 
@@ -30,6 +30,20 @@ export class PostgresDocLog implements DocLog {
       roomId,
       updates.map(toBuffer),
     ]);
+  }
+
+  async appendMany(batches: readonly LogBatch[]): Promise<void> {
+    const rooms: string[] = [];
+    const data: Buffer[] = [];
+    for (const { roomId, updates } of batches) {
+      for (const update of updates) {
+        rooms.push(roomId);
+        data.push(toBuffer(update));
+      }
+    }
+    if (data.length === 0) return;
+    // One statement, so every room's part lands or none does; unnest keeps the order.
+    await this.#pool.query('INSERT INTO doc_updates (room_id, data) SELECT * FROM unnest($1::text[], $2::bytea[])', [rooms, data]);
   }
 
   /**
