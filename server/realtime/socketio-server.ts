@@ -22,6 +22,7 @@ import { TokenBucket } from '../rate-limit.ts';
 import type { Admitted, RoomAdmission } from '../rooms/admission.ts';
 import type { UpdateOrigin } from '../rooms/origin.ts';
 import type { Participant, Room, RoomObserver } from '../rooms/room.ts';
+import type { OutgoingUpdate } from '../rooms/outgoing.ts';
 import { readCookieToken } from '../auth/cookie.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
@@ -114,12 +115,14 @@ export class SocketIoTransport implements RoomObserver {
     this.#handlers.push(handlers);
   }
 
-  docUpdate(room: Room, _update: Uint8Array, message: Uint8Array, origin: UpdateOrigin): void {
-    this.#broadcast(room, 'yjs:sync', message, origin.source === 'connection' ? origin.connectionId : undefined);
+  docUpdate(room: Room, outgoing: OutgoingUpdate): void {
+    this.#broadcast(room, 'yjs:sync', outgoing.message, [...outgoing.senders.keys()]);
+    // Those who sent part of it get the rest, if any, on their own.
+    for (const [id, rest] of outgoing.senders) if (rest) this.#broadcast(room, 'yjs:sync', rest, [], id);
   }
 
   awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
-    this.#broadcast(room, 'yjs:awareness', message, origin.source === 'connection' ? origin.connectionId : undefined);
+    this.#broadcast(room, 'yjs:awareness', message, origin.source === 'connection' ? [origin.connectionId] : []);
   }
 
   /**
@@ -134,22 +137,23 @@ export class SocketIoTransport implements RoomObserver {
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 
-  #broadcast(room: Room, event: 'yjs:sync' | 'yjs:awareness', message: Uint8Array, except: string | undefined): void {
+  /** To the room's members but `except`, or to the one member `only`. */
+  #broadcast(room: Room, event: 'yjs:sync' | 'yjs:awareness', message: Uint8Array, except: readonly string[], only?: string): void {
     const channel = roomChannel(room.id);
     const members = this.io.of('/').adapter.rooms.get(channel);
     if (!members) return;
     const sockets = this.io.of('/').sockets;
     let recipients = 0;
-    for (const id of members) {
-      if (id === except) continue;
+    for (const id of only === undefined ? members : members.has(only) ? [only] : []) {
+      if (except.includes(id)) continue;
       recipients++;
       this.#coalescer.hold(tcpSocketOf(sockets.get(id)?.conn));
     }
     if (recipients === 0) return;
     // One encoding for all recipients; `local` keeps Yjs traffic off any
     // cross-node adapter (the relay carries it with origins instead).
-    const target = this.io.local.to(channel);
-    (except === undefined ? target : target.except(except)).emit(event, room.id, message);
+    const target = this.io.local.to(only ?? channel);
+    (except.length === 0 ? target : target.except([...except])).emit(event, room.id, message);
     this.#sent[event].inc(recipients);
     this.#sent.bytes.inc(recipients * message.byteLength);
   }

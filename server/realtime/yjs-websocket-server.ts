@@ -21,6 +21,7 @@ import { TokenBucket } from '../rate-limit.ts';
 import type { RoomAdmission } from '../rooms/admission.ts';
 import type { UpdateOrigin } from '../rooms/origin.ts';
 import type { Room, RoomObserver } from '../rooms/room.ts';
+import type { OutgoingUpdate } from '../rooms/outgoing.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const TRANSPORT = 'websocket';
@@ -80,12 +81,15 @@ export class YjsWebSocketServer implements RoomObserver {
     return true;
   }
 
-  docUpdate(room: Room, _update: Uint8Array, message: Uint8Array, origin: UpdateOrigin): void {
-    this.#broadcast(room, frame(YWS_MESSAGE.sync, message, false), origin, 'sync');
+  docUpdate(room: Room, outgoing: OutgoingUpdate): void {
+    const all = frame(YWS_MESSAGE.sync, outgoing.message, false);
+    this.#broadcast(room, (conn) => (outgoing.senders.has(conn.id) ? restFrame(outgoing.senders.get(conn.id)!) : all), 'sync');
   }
 
   awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
-    this.#broadcast(room, frame(YWS_MESSAGE.awareness, message, true), origin, 'awareness');
+    const data = frame(YWS_MESSAGE.awareness, message, true);
+    const except = origin.source === 'connection' ? origin.connectionId : undefined;
+    this.#broadcast(room, (conn) => (conn.id === except ? null : data), 'awareness');
   }
 
   async close(): Promise<void> {
@@ -234,17 +238,21 @@ export class YjsWebSocketServer implements RoomObserver {
     this.#deps.admission.leave(room, conn.id);
   }
 
-  #broadcast(room: Room, data: Uint8Array, origin: UpdateOrigin, type: 'sync' | 'awareness'): void {
+  /** Sends each peer of the room what `dataFor` gives it (null: nothing). */
+  #broadcast(room: Room, dataFor: (conn: Connection) => Uint8Array | null, type: 'sync' | 'awareness'): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
-    const except = origin.source === 'connection' ? origin.connectionId : undefined;
     let sent = 0;
+    let bytes = 0;
     for (const conn of peers) {
-      if (conn.id === except) continue;
-      if (this.#send(conn, data)) sent++;
+      const data = dataFor(conn);
+      if (data && this.#send(conn, data)) {
+        sent++;
+        bytes += data.byteLength;
+      }
     }
     this.#sent[type].inc(sent);
-    this.#sent.bytes.inc(sent * data.byteLength);
+    this.#sent.bytes.inc(bytes);
   }
 
   #send(conn: Connection, data: Uint8Array): boolean {
@@ -280,6 +288,11 @@ function frame(type: number, payload: Uint8Array, lengthPrefixed: boolean): Uint
   if (lengthPrefixed) encoding.writeVarUint8Array(encoder, payload);
   else encoding.writeUint8Array(encoder, payload);
   return encoding.toUint8Array(encoder);
+}
+
+/** A sender's share of a merged turn: the others' part, or nothing. */
+function restFrame(rest: Uint8Array | null): Uint8Array | null {
+  return rest ? frame(YWS_MESSAGE.sync, rest, false) : null;
 }
 
 function toBytes(data: RawData): Uint8Array {

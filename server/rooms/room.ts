@@ -13,6 +13,7 @@ import type { StoredDoc } from '../store/doc-log.ts';
 import { type AwarenessEntry, encodeAwarenessEntries, MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
 import type { DocSaver } from './doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
+import { type Applied, type OutgoingUpdate, outgoingOf } from './outgoing.ts';
 import { type TurnEnd, turnEnd } from './turn-end.ts';
 
 export interface RoomLimits {
@@ -42,10 +43,10 @@ export interface RoomObserver {
    */
   docApplied?(room: Room, update: Uint8Array, origin: UpdateOrigin): void;
   /**
-   * A change to send on: the raw update and the sync message carrying it, at
-   * the end of the turn, once it has been handed to the log (fan-out).
+   * A change to send on, at the end of the turn, once it has been handed to
+   * the log (fan-out). Participants' changes of one turn arrive merged.
    */
-  docUpdate?(room: Room, update: Uint8Array, message: Uint8Array, origin: UpdateOrigin): void;
+  docUpdate?(room: Room, outgoing: OutgoingUpdate): void;
   /** An awareness change, encoded once for every recipient. */
   awarenessUpdate?(room: Room, message: Uint8Array, origin: UpdateOrigin): void;
 }
@@ -75,7 +76,7 @@ export class Room {
   #destroyed = false;
   #relayed = false;
   /** Changes applied this turn, sent to observers once the turn's appends are made. */
-  #outbox: Array<{ update: Uint8Array; origin: UpdateOrigin }> = [];
+  #outbox: Applied[] = [];
   readonly #turn: TurnEnd;
 
   constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
@@ -324,13 +325,10 @@ export class Room {
     const outbox = this.#outbox;
     this.#outbox = [];
     if (this.#destroyed) return;
-    for (const { update, origin } of outbox) {
-      const encoder = encoding.createEncoder();
-      syncProtocol.writeUpdate(encoder, update);
-      const message = encoding.toUint8Array(encoder);
+    for (const outgoing of outgoingOf(outbox)) {
       for (const observer of this.#deps.observers) {
         try {
-          observer.docUpdate?.(this, update, message, origin);
+          observer.docUpdate?.(this, outgoing);
         } catch (err) {
           this.#deps.logger.error({ err, roomId: this.id }, 'room observer failed');
         }

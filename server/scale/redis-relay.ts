@@ -11,6 +11,7 @@ import { type AwarenessEntry, encodeAwarenessEntries, readAwarenessUpdate } from
 import { isStoredHere, type UpdateOrigin } from '../rooms/origin.ts';
 import type { Relay } from '../rooms/relay.ts';
 import type { Room } from '../rooms/room.ts';
+import type { OutgoingUpdate } from '../rooms/outgoing.ts';
 import { syncWithStore } from '../rooms/store-sync.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import { decodeRelayMessage, encodeRelayMessage, MalformedRelayMessage, type RelayMessage } from './relay-message.ts';
@@ -85,7 +86,7 @@ export class RedisRelay implements Relay {
       .catch((err: unknown) => this.#deps.logger.warn({ err, roomId: room.id }, 'relay unsubscribe failed'));
   }
 
-  docUpdate(room: Room, update: Uint8Array, _message: Uint8Array, origin: UpdateOrigin): void {
+  docUpdate(room: Room, { update, origin }: OutgoingUpdate): void {
     // Stored here ⇔ published here: a remote update was published by its owner,
     // and stored history is read from the log by every node itself.
     if (!isStoredHere(origin)) return;

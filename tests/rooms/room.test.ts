@@ -9,6 +9,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { DocSaver } from '../../server/rooms/doc-saver.ts';
 import type { UpdateOrigin } from '../../server/rooms/origin.ts';
+import { MAX_TAILORED_SENDERS, type OutgoingUpdate } from '../../server/rooms/outgoing.ts';
 import { Room } from '../../server/rooms/room.ts';
 import { TurnEnd } from '../../server/rooms/turn-end.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
@@ -21,6 +22,7 @@ function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxP
   const seen: Array<{ kind: 'doc' | 'awareness'; origin: UpdateOrigin }> = [];
   /** Log entries at the moment each doc update reached an observer. */
   const storedWhenSent: number[] = [];
+  const sent: OutgoingUpdate[] = [];
   // The test's own turn: run() ends it on demand, as setImmediate would.
   const turn = new TurnEnd((err) => {
     throw err;
@@ -30,9 +32,10 @@ function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxP
     saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, {}, turn),
     observers: [
       {
-        docUpdate: (_room, _update, _message, origin) => {
+        docUpdate: (_room, outgoing) => {
           storedWhenSent.push(log.rooms.get('r')?.length ?? 0);
-          seen.push({ kind: 'doc', origin });
+          sent.push(outgoing);
+          seen.push({ kind: 'doc', origin: outgoing.origin });
         },
         awarenessUpdate: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
       },
@@ -40,7 +43,7 @@ function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxP
     logger,
     turn,
   });
-  return { room, log, seen, turn, storedWhenSent };
+  return { room, log, seen, turn, storedWhenSent, sent };
 }
 
 const updateMessage = (update: Uint8Array) => {
@@ -71,6 +74,56 @@ describe('Room', () => {
     const fresh = new Y.Doc();
     Y.applyUpdate(fresh, decoding.readVarUint8Array(d));
     expect(fresh.getText('prompt').toString()).toBe('hi');
+  });
+
+  it('sends a turn’s participant changes merged: one message for the others, and to each sender only the rest', () => {
+    const { room, turn, sent } = makeRoom({ maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 20 });
+    const typist = (id: string, clientId: number) => {
+      room.join(id, user(id), 'editor', 'test');
+      const doc = new Y.Doc();
+      doc.clientID = clientId;
+      return { id, doc };
+    };
+    const type = (t: { id: string; doc: Y.Doc }, text: string) => {
+      const before = Y.encodeStateVector(t.doc);
+      t.doc.getText('prompt').insert(0, text);
+      room.handleSync(t.id, updateMessage(Y.encodeStateAsUpdate(t.doc, before)));
+    };
+    const textOf = (message: Uint8Array) => {
+      const d = decoding.createDecoder(message);
+      expect(decoding.readVarUint(d)).toBe(syncProtocol.messageYjsUpdate);
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+      return doc.getText('prompt').toString();
+    };
+    const ann = typist('ann', 1);
+    const bob = typist('bob', 2);
+    type(ann, 'a');
+    type(ann, 'b');
+    type(bob, 'x');
+    room.transact((doc) => doc.getMap('meta').set('title', 't'), 'test');
+    turn.run();
+    // The server's change alone, then one merge of all three keystrokes.
+    expect(sent.map((o) => o.origin.source)).toEqual(['server', 'connection']);
+    const merged = sent[1]!;
+    expect(textOf(merged.message).length).toBe(3);
+    expect(textOf(merged.senders.get('ann')!)).toBe('x');
+    expect(textOf(merged.senders.get('bob')!)).toBe('ba');
+
+    // One sender: nothing goes back to it.
+    sent.length = 0;
+    type(bob, 'y');
+    turn.run();
+    expect([...sent[0]!.senders]).toEqual([['bob', null]]);
+
+    // Many senders: each gets the whole merge (its own part applies as a no-op).
+    sent.length = 0;
+    const many = Array.from({ length: MAX_TAILORED_SENDERS + 1 }, (_, i) => typist(`t${i}`, 10 + i));
+    for (const t of many) type(t, 'z');
+    turn.run();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.senders.size).toBe(0);
+    expect(textOf(sent[0]!.message)).toBe('z'.repeat(many.length));
   });
 
   it('drops a viewer’s step 2 quietly and refuses its updates', () => {

@@ -80,11 +80,14 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     const stored = await storedLog(env.DATABASE_URL, room.id);
     expect(storedTwice(stored.entries)).toEqual([]);
     expect(promptOf(stored.doc)).toBe('gulls boats');
-    // What each node published is exactly what it stored: nothing relayed is re-published.
+    // Each node published only what it stored (a turn's updates go out merged,
+    // so at most one message per stored update): nothing relayed is re-published.
     for (const node of [a!, b!]) {
       const appended = await metric(node.url, 'atelier_log_appended_updates_total');
       expect(appended).toBeGreaterThan(0);
-      expect(await metric(node.url, 'atelier_relay_messages_total{direction="out",type="update"}')).toBe(appended);
+      const published = await metric(node.url, 'atelier_relay_messages_total{direction="out",type="update"}');
+      expect(published).toBeGreaterThan(0);
+      expect(published).toBeLessThanOrEqual(appended);
     }
   });
 

@@ -1,0 +1,67 @@
+// What a room sends on at the end of a turn. Its participants' changes of the
+// turn go out merged, one message per recipient whatever the number of
+// keystrokes: the more load, the more each message carries. A participant
+// that sent part of it gets the rest instead, so nobody receives their own
+// keystrokes back (past a few senders it gets the whole merge: applying its
+// own changes again changes nothing, and tailoring would cost a merge each).
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { UpdateOrigin } from './origin.ts';
+
+export interface OutgoingUpdate {
+  /** The change: one update, or a turn's participant updates merged. */
+  update: Uint8Array;
+  /** Its y-protocols sync message, encoded once for every recipient. */
+  message: Uint8Array;
+  /** Where it came from; for a merge, the first part's (every part is a connection's). */
+  origin: UpdateOrigin;
+  /** Connections that sent part of it → the sync message of the rest (null: nothing left for them). */
+  senders: ReadonlyMap<string, Uint8Array | null>;
+}
+
+type ConnectionOrigin = Extract<UpdateOrigin, { source: 'connection' }>;
+
+export interface Applied {
+  update: Uint8Array;
+  origin: UpdateOrigin;
+}
+
+/** Senders past which each gets the whole merge rather than a merge of the others' parts. */
+export const MAX_TAILORED_SENDERS = 4;
+
+const NO_SENDERS: ReadonlyMap<string, Uint8Array | null> = new Map();
+
+export function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** A turn's changes in the order to send them: each non-participant change alone, then the participants' merged. */
+export function outgoingOf(applied: readonly Applied[]): OutgoingUpdate[] {
+  const out: OutgoingUpdate[] = [];
+  const fromParticipants: Array<{ update: Uint8Array; origin: ConnectionOrigin }> = [];
+  for (const { update, origin } of applied) {
+    if (origin.source === 'connection') fromParticipants.push({ update, origin });
+    // Server changes, relayed and stored ones: each with its own origin, for observers that tell them apart.
+    else out.push({ update, message: syncUpdateMessage(update), origin, senders: NO_SENDERS });
+  }
+  if (fromParticipants.length > 0) out.push(mergeParticipants(fromParticipants));
+  return out;
+}
+
+function mergeParticipants(parts: ReadonlyArray<{ update: Uint8Array; origin: ConnectionOrigin }>): OutgoingUpdate {
+  const update = parts.length === 1 ? parts[0]!.update : Y.mergeUpdates(parts.map((p) => p.update));
+  const bySender = new Set(parts.map((p) => p.origin.connectionId));
+  const senders = new Map<string, Uint8Array | null>();
+  if (bySender.size === 1) {
+    senders.set(parts[0]!.origin.connectionId, null);
+  } else if (bySender.size <= MAX_TAILORED_SENDERS) {
+    for (const id of bySender) {
+      const rest = parts.filter((p) => p.origin.connectionId !== id).map((p) => p.update);
+      senders.set(id, syncUpdateMessage(rest.length === 1 ? rest[0]! : Y.mergeUpdates(rest)));
+    }
+  }
+  return { update, message: syncUpdateMessage(update), origin: parts[0]!.origin, senders };
+}
