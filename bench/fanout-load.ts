@@ -10,6 +10,7 @@ import { SocketIoProvider } from '../client/realtime/socketio-provider.ts';
 import { connectRawSocketIo } from './lib/raw-socketio-client.ts';
 import { connectRawYws } from './lib/raw-yws-client.ts';
 import { keystrokeMessages } from './lib/typing.ts';
+import { shuffled } from './lib/shuffle.ts';
 
 export interface LoadOptions {
   urls: string[];
@@ -157,9 +158,10 @@ async function run(options: LoadOptions): Promise<void> {
   });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
 
-  // Each typist keeps its own phase within the period, spread evenly.
+  // Each typist keeps its own phase within the period, spread evenly, given
+  // out in a shuffled order so a room's clients do not type in one burst.
   const period = 1000 / options.rate;
-  const phases = typists.map((t, i) => ({ t, phase: (i * period) / typists.length }));
+  const phases = shuffled(typists).map((t, i, all) => ({ t, phase: (i * period) / all.length }));
   const origin = performance.now();
   let cycle = 0;
   let cursor = 0;
