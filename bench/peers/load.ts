@@ -201,3 +201,49 @@ class LoadGenerator {
     return reply;
   }
 }
+
+
+async function pool(jobs: ReadonlyArray<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, jobs.length) }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
+}
+
+let generator: LoadGenerator | undefined;
+
+async function handle(request: LoadRequest): Promise<LoadReply> {
+  if (request.type === 'init') {
+    generator = new LoadGenerator(SYSTEMS[request.system], request.url);
+    return { type: 'ok' };
+  }
+  if (!generator) throw new Error('not initialised');
+  switch (request.type) {
+    case 'connect':
+      return generator.connect(request);
+    case 'type':
+      generator.type(request.rate);
+      return { type: 'ok' };
+    case 'pause':
+      generator.pause();
+      return { type: 'ok' };
+    case 'measure':
+      return generator.measure(request.seconds);
+    case 'storm':
+      return generator.storm(request);
+    default: {
+      const unknown: never = request;
+      throw new Error(`unknown request ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+process.on('message', (request: LoadRequest) => {
+  handle(request).then(
+    (reply) => process.send!(reply),
+    (err: Error) => process.send!({ type: 'error', message: err.stack ?? err.message } satisfies LoadReply),
+  );
+});
+process.on('disconnect', () => process.exit(0));
