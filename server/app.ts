@@ -285,6 +285,6 @@ export async function openStore(config: Config, merger: MergeWorker, logger: Log
   return openSqliteStore(config.dataDir, {
     merge: merger.merge,
     checkpointMs: config.sqliteCheckpointMs,
-    onCheckpointError: (message) => storeLogger.error({ message }, 'WAL checkpoint failed'),
+    onMaintenanceError: (message) => storeLogger.error({ message }, 'SQLite maintenance failed'),
   });
 }

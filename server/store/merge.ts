@@ -15,39 +15,42 @@ interface Pending {
 
 /** One worker thread merging one request at a time, in order. */
 export class MergeWorker {
-  readonly #worker: Worker;
+  /** Started on first use: the embedded store compacts on its own thread and never needs it. */
+  #worker: Worker | null = null;
   readonly #pending = new Map<number, Pending>();
   #next = 0;
   #closed = false;
 
-  constructor() {
-    this.#worker = new Worker(new URL('./merge-thread.ts', import.meta.url));
-    this.#worker.unref();
-    this.#worker.on('message', ({ id, merged, error }: { id: number; merged?: Uint8Array; error?: string }) => {
+  readonly merge: MergeUpdates = (updates) => {
+    if (this.#closed) return mergeInline(updates);
+    const worker = (this.#worker ??= this.#start());
+    const id = this.#next++;
+    // Copies: the log's buffers may be views into larger ones we do not own.
+    const copies = updates.map((u) => u.slice());
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ id, updates: copies }, copies.map((u) => u.buffer as ArrayBuffer));
+    });
+  };
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#worker?.terminate();
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL('./merge-thread.ts', import.meta.url));
+    worker.unref();
+    worker.on('message', ({ id, merged, error }: { id: number; merged?: Uint8Array; error?: string }) => {
       const pending = this.#pending.get(id);
       this.#pending.delete(id);
       if (!pending) return;
       if (merged) pending.resolve(merged);
       else pending.reject(new Error(error ?? 'merge failed'));
     });
-    this.#worker.on('error', (err) => this.#failAll(err));
-    this.#worker.on('exit', () => this.#failAll(new Error('merge worker exited')));
-  }
-
-  readonly merge: MergeUpdates = (updates) => {
-    if (this.#closed) return mergeInline(updates);
-    const id = this.#next++;
-    // Copies: the log's buffers may be views into larger ones we do not own.
-    const copies = updates.map((u) => u.slice());
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, updates: copies }, copies.map((u) => u.buffer as ArrayBuffer));
-    });
-  };
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#worker.terminate();
+    worker.on('error', (err) => this.#failAll(err));
+    worker.on('exit', () => this.#failAll(new Error('merge worker exited')));
+    return worker;
   }
 
   #failAll(err: Error): void {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openDatabase } from '../../server/store/sqlite/database.ts';
 import { MergeWorker } from '../../server/store/merge.ts';
 import { SqliteDocLog } from '../../server/store/sqlite/doc-log.ts';
+import { SqliteMaintenance } from '../../server/store/sqlite/maintenance.ts';
 import { SqliteRecordStore } from '../../server/store/sqlite/records.ts';
 import { docLogContract } from './doc-log.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
@@ -39,6 +40,28 @@ docLogContract('SQLite, merging on a worker thread', async () => {
     },
     async destroy() {
       await worker.close();
+      remove();
+    },
+  };
+});
+
+// Compacting whole on the maintenance thread (read, merge, swap on its own
+// connection), as the server runs it, while appends go on here.
+docLogContract('SQLite, compacting on the maintenance thread', async () => {
+  const { file, remove } = tempFile();
+  return {
+    async open() {
+      const db = openDatabase(file);
+      const maintenance = new SqliteMaintenance(file, 0);
+      return {
+        docLog: new SqliteDocLog(db, undefined, (roomId) => maintenance.compact(roomId)),
+        close: async () => {
+          await maintenance.stop();
+          db.close();
+        },
+      };
+    },
+    async destroy() {
       remove();
     },
   };

@@ -1,28 +1,29 @@
 import * as Y from 'yjs';
 import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
+import { type CompactionStatements, compactionStatements, readLog, swapMerged } from './compaction.ts';
 import { type Db, transaction } from './database.ts';
 
 export class SqliteDocLog implements DocLog {
   readonly #db: Db;
   readonly #merge: MergeUpdates;
-  readonly #select;
+  readonly #statements: CompactionStatements;
   readonly #insert;
-  readonly #deleteRange;
   readonly #deleteAll;
+  readonly #compactor: ((roomId: string) => Promise<CompactionResult>) | undefined;
 
-  constructor(db: Db, merge: MergeUpdates = mergeInline) {
+  /** `compactor`: compacts off the event loop (the maintenance thread); without it, here, merging with `merge`. */
+  constructor(db: Db, merge: MergeUpdates = mergeInline, compactor?: (roomId: string) => Promise<CompactionResult>) {
     this.#db = db;
     this.#merge = merge;
-    this.#select = db.prepare('SELECT seq, data FROM doc_updates WHERE room_id = ? ORDER BY seq');
-    this.#insert = db.prepare('INSERT INTO doc_updates (room_id, data) VALUES (?, ?)');
-    this.#deleteRange = db.prepare('DELETE FROM doc_updates WHERE room_id = ? AND seq BETWEEN ? AND ?');
+    this.#statements = compactionStatements(db);
+    this.#insert = this.#statements.insert;
     this.#deleteAll = db.prepare('DELETE FROM doc_updates WHERE room_id = ?');
+    this.#compactor = compactor;
   }
 
   async load(roomId: string): Promise<StoredDoc> {
-    const rows = this.#select.all(roomId);
-    const updates = rows.map((row) => row.data as Uint8Array);
+    const updates = readLog(this.#statements, roomId).map((row) => row.data);
     const bytes = updates.reduce((sum, u) => sum + u.byteLength, 0);
     if (updates.length === 0) return { update: null, entries: 0, bytes: 0 };
     return { update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), entries: updates.length, bytes };
@@ -52,25 +53,20 @@ export class SqliteDocLog implements DocLog {
    * compactor removed any of them meanwhile, it gives up and changes nothing.
    */
   async compact(roomId: string): Promise<CompactionResult> {
-    const rows = this.#select.all(roomId);
-    const bytesBefore = rows.reduce((sum, row) => sum + (row.data as Uint8Array).byteLength, 0);
-    if (rows.length < 2) return { merged: 0, bytesBefore, bytesAfter: bytesBefore };
-    const merged = await this.#merge(rows.map((row) => row.data as Uint8Array));
-    const first = rows[0]!.seq as number;
-    const last = rows[rows.length - 1]!.seq as number;
-    try {
-      return transaction(this.#db, () => {
-        // Appends only ever get higher sequence numbers, so this range holds
-        // exactly the rows read above, unless someone else compacted them.
-        const { changes } = this.#deleteRange.run(roomId, first, last);
-        if (Number(changes) !== rows.length) throw new CompactionConflict();
-        this.#insert.run(roomId, merged);
-        return { merged: rows.length, bytesBefore, bytesAfter: merged.byteLength };
-      });
-    } catch (err) {
-      if (err instanceof CompactionConflict) return { merged: 0, bytesBefore, bytesAfter: bytesBefore };
-      throw err;
+    if (this.#compactor) {
+      try {
+        return await this.#compactor(roomId);
+      } catch {
+        // The thread is gone or failed: the same work on the event loop still keeps the log small.
+      }
     }
+    const rows = readLog(this.#statements, roomId);
+    if (rows.length < 2) {
+      const bytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
+      return { merged: 0, bytesBefore: bytes, bytesAfter: bytes };
+    }
+    const merged = await this.#merge(rows.map((row) => row.data));
+    return swapMerged(this.#db, this.#statements, roomId, rows, merged);
   }
 
   async remove(roomId: string): Promise<void> {
@@ -78,4 +74,3 @@ export class SqliteDocLog implements DocLog {
   }
 }
 
-class CompactionConflict extends Error {}

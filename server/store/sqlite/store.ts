@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { MergeUpdates } from '../merge.ts';
 import type { Store } from '../store.ts';
-import { Checkpointer } from './checkpointer.ts';
 import { openDatabase } from './database.ts';
+import { SqliteMaintenance } from './maintenance.ts';
 import { SqliteDocLog } from './doc-log.ts';
 import { SqliteJobStore } from './jobs.ts';
 import { SqliteGalleryStore } from './gallery.ts';
@@ -10,25 +10,25 @@ import { SqliteRecordStore } from './records.ts';
 import { SqliteSignalStore } from './signals.ts';
 
 export interface SqliteStoreOptions {
+  /** Merging for compaction on the event loop's path (used only without the thread). */
   merge?: MergeUpdates;
-  /** WAL checkpoints on a thread this often (checkpointer.ts); 0: SQLite's own, on the event loop. */
+  /** WAL checkpoints on the maintenance thread this often; 0: SQLite's own, on the event loop. */
   checkpointMs?: number;
-  onCheckpointError?: (message: string) => void;
+  /** Compactions and checkpoints on a thread of their own (maintenance.ts); false keeps both here. */
+  thread?: boolean;
+  onMaintenanceError?: (message: string) => void;
 }
 
 /** The embedded store: one SQLite file in WAL mode under DATA_DIR. */
 export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Store {
-  const { merge, checkpointMs = 1000 } = options;
+  const { merge, checkpointMs = 1000, thread = true } = options;
   const file = path.join(dataDir, 'atelier.db');
   const db = openDatabase(file);
-  let checkpointer: Checkpointer | null = null;
-  if (checkpointMs > 0) {
-    db.exec('PRAGMA wal_autocheckpoint = 0');
-    checkpointer = new Checkpointer(file, checkpointMs, options.onCheckpointError);
-  }
+  const maintenance = thread ? new SqliteMaintenance(file, checkpointMs, options.onMaintenanceError) : null;
+  if (maintenance && checkpointMs > 0) db.exec('PRAGMA wal_autocheckpoint = 0');
   return {
     kind: 'sqlite',
-    docLog: new SqliteDocLog(db, merge),
+    docLog: new SqliteDocLog(db, merge, maintenance ? (roomId) => maintenance.compact(roomId) : undefined),
     records: new SqliteRecordStore(db),
     jobs: new SqliteJobStore(db),
     gallery: new SqliteGalleryStore(db),
@@ -37,7 +37,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
       db.prepare('SELECT 1').get();
     },
     async close() {
-      await checkpointer?.stop();
+      await maintenance?.stop();
       if (!db.isOpen) return;
       // Leave the file whole and the WAL empty: a clean stop needs no recovery.
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');

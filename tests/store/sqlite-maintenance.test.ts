@@ -1,6 +1,6 @@
-// WAL checkpoints on a thread: the database file receives what the log holds
-// without the event loop running a checkpoint, the WAL is reused rather than
-// growing, and a clean close leaves it empty.
+// The SQLite maintenance thread: WAL checkpoints reach the database file
+// without the event loop running one, the WAL is reused rather than growing, a
+// clean close leaves it empty, and the store's compactions run there.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ async function appendSome(store: ReturnType<typeof openSqliteStore>, roomId: str
   return doc;
 }
 
-describe('SQLite WAL checkpointer', () => {
+describe('SQLite maintenance thread', () => {
   it('copies the WAL into the database file from its own thread, and leaves an empty WAL on close', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'atelier.db');
@@ -61,6 +61,21 @@ describe('SQLite WAL checkpointer', () => {
     // Without checkpoints the WAL would hold all eight bursts.
     expect(largest).toBeLessThan(3 * oneBurst);
     await store.close();
+  });
+
+  it('compacts the store’s logs on the thread, and a store without it compacts the same way here', async () => {
+    for (const thread of [true, false]) {
+      const store = openSqliteStore(tempDir(), { checkpointMs: 0, thread });
+      const doc = await appendSome(store, 'room-a', 5);
+      const result = await store.docLog.compact('room-a');
+      expect(result.merged).toBe(5);
+      const loaded = await store.docLog.load('room-a');
+      expect(loaded.entries).toBe(1);
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, loaded.update!);
+      expect(copy.getText('prompt').toString()).toBe(doc.getText('prompt').toString());
+      await store.close();
+    }
   });
 
   it('with SQLITE_CHECKPOINT_MS=0 leaves checkpoints to SQLite (nothing is copied below its threshold)', async () => {

@@ -1,0 +1,56 @@
+// The SQLite maintenance thread: its own connection does the work that would
+// otherwise stall the event loop. WAL checkpoints (fsync included) on a timer,
+// and log compactions whole: read, merge, swap.
+import { DatabaseSync } from 'node:sqlite';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as Y from 'yjs';
+import { compactionStatements, readLog, swapMerged } from './compaction.ts';
+import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
+
+const { file, checkpointMs } = workerData as { file: string; checkpointMs: number };
+const port = parentPort!;
+const db = new DatabaseSync(file);
+db.exec('PRAGMA busy_timeout = 5000');
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const statements = compactionStatements(db);
+
+function reply(message: MaintenanceReply): void {
+  port.postMessage(message);
+}
+
+function runCheckpoint(id: number | null): void {
+  try {
+    // PASSIVE: never blocks the writer; frames appended meanwhile wait for the next round.
+    const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
+    reply({ type: 'checkpointed', id, log: row.log, checkpointed: row.checkpointed, busy: row.busy !== 0 });
+  } catch (err) {
+    reply({ type: 'failed', id, message: (err as Error).message });
+  }
+}
+
+function compact(id: number, roomId: string): void {
+  try {
+    const rows = readLog(statements, roomId);
+    const bytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
+    if (rows.length < 2) return reply({ type: 'compacted', id, result: { merged: 0, bytesBefore: bytes, bytesAfter: bytes } });
+    const merged = Y.mergeUpdates(rows.map((row) => row.data));
+    reply({ type: 'compacted', id, result: swapMerged(db, statements, roomId, rows, merged) });
+  } catch (err) {
+    reply({ type: 'failed', id, message: (err as Error).message });
+  }
+}
+
+const timer = checkpointMs > 0 ? setInterval(() => runCheckpoint(null), checkpointMs) : null;
+port.on('message', (request: MaintenanceRequest) => {
+  switch (request.type) {
+    case 'checkpoint':
+      return runCheckpoint(request.id);
+    case 'compact':
+      return compact(request.id, request.roomId);
+    case 'stop':
+      if (timer) clearInterval(timer);
+      db.close();
+      port.close();
+      return;
+  }
+});
