@@ -122,7 +122,7 @@ const describe = (report: Report) =>
     `Fan-out over ${transport} on ${report.nodes === 1 ? 'one node' : `${report.nodes} nodes (Redis + PostgreSQL)`}: ${options.rooms} rooms × ${options.clients} clients × ${options.rate} keystrokes/s, ${report.measuredSeconds.toFixed(1)} s measured`,
     `  machine: ${report.machine}`,
     `  joined ${report.clients} clients (${report.observers} full observers) in ${report.connectSeconds.toFixed(1)} s`,
-    `  updates in ${f(report.updatesPerSecond)}/s, deliveries out ${f(report.deliveriesPerSecond)}/s (${(report.deliveredShare * 100).toFixed(1)}% of expected)`,
+    `  updates in ${f(report.updatesPerSecond)}/s, frames out ${f(report.deliveriesPerSecond)}/s (${(report.deliveredShare * 100).toFixed(1)}% of one per keystroke and recipient; a room's keystrokes of one turn go out as one frame)`,
     `  latency keystroke → remote observer: p50 ${ms(report.latencyMs.p50)} ms, p95 ${ms(report.latencyMs.p95)} ms, p99 ${ms(report.latencyMs.p99)} ms, max ${ms(report.latencyMs.max)} ms (n=${report.latencyMs.count})`,
     `  server CPU ${report.serverCpuCores.map((c) => `${(c * 100).toFixed(0)}%`).join(' + ')} of a core, peak RSS ${report.serverRssMb.map((m) => `${m.toFixed(0)} MB`).join(' + ')}`,
     `  load generator CPU ${(report.loadCpuCores * 100).toFixed(0)}% of a core`,
