@@ -11,6 +11,7 @@ import { connectRawSocketIo } from './lib/raw-socketio-client.ts';
 import { connectRawYws } from './lib/raw-yws-client.ts';
 import { keystrokeMessages } from './lib/typing.ts';
 import { shuffled } from './lib/shuffle.ts';
+import { post } from './lib/http.ts';
 
 export interface LoadOptions {
   urls: string[];
@@ -49,16 +50,6 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
       while (next < items.length) await fn(items[next++]!);
     }),
   );
-}
-
-async function post<T>(url: string, route: string, body: object, token?: string): Promise<T> {
-  const res = await fetch(url + route, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }
 
 async function run(options: LoadOptions): Promise<void> {

@@ -10,20 +10,11 @@ import { startServerProcess } from '../../lib/server-process.ts';
 import { connectAtelierSioRaw } from '../clients/atelier-sio-raw.ts';
 import { connectYwsRaw } from '../clients/yws-raw.ts';
 import { CONNECT_TIMEOUT_MS, type PeerSystem, type RoomRef, withTimeout } from '../system.ts';
+import { post } from '../../lib/http.ts';
 
 /** Rooms made by one session (one owner), and room creations in flight. */
 const ROOMS_PER_SESSION = 100;
 const CREATE_CONCURRENCY = 8;
-
-async function post<T>(url: string, route: string, body: object, token?: string): Promise<T> {
-  const res = await fetch(url + route, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 async function createRooms(url: string, from: number, count: number): Promise<RoomRef[]> {
   const rooms: RoomRef[] = new Array(count);

@@ -1,10 +1,9 @@
 // Capacity: rooms of C typing clients, more rooms at each step, until the
 // p99 delivery latency passes the limit or keystrokes go missing. The figure
 // is the number of clients of the last step that held.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { summarize } from '../../lib/stats.ts';
 import type { CapacityParams } from '../config.ts';
-import { cpuBetween, sample, type Session } from './session.ts';
+import { type Session, typingRound } from './session.ts';
 
 export interface CapacityStep {
   rooms: number;
@@ -28,28 +27,10 @@ export interface CapacityResult {
 }
 
 export async function measureCapacity(session: Session, params: CapacityParams, concurrency: number): Promise<CapacityResult> {
-  const { load } = session;
   const steps: CapacityStep[] = [];
   for (const rooms of params.steps) {
-    const connected = await load.request(
-      {
-        type: 'connect',
-        rooms,
-        clientsPerRoom: params.clientsPerRoom,
-        observerRooms: params.observerRooms,
-        observersPerRoom: params.observersPerRoom,
-        concurrency,
-      },
-      'connected',
-    );
-    await load.request({ type: 'type', rate: params.rate }, 'ok');
-    await sleep(params.warmupSeconds * 1000);
-    const before = sample(session);
-    const measured = await load.request({ type: 'measure', seconds: params.seconds }, 'measured');
-    const after = sample(session);
-    await load.request({ type: 'pause' }, 'ok');
+    const { connected, measured, cpu } = await typingRound(session, { ...params, rooms }, concurrency);
     const latency = summarize(measured.latencies);
-    const cpu = cpuBetween(before, after);
     const delivered = measured.expected > 0 ? measured.delivered / measured.expected : 0;
     const step: CapacityStep = {
       rooms,

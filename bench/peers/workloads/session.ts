@@ -6,6 +6,7 @@ import { cpuShare, type ProcSample, sampleProcess } from '../../lib/proc-stats.t
 import { LoadProcess } from '../lib/load-process.ts';
 import { machineCores, type MachineSample, sampleMachine } from '../lib/machine-cpu.ts';
 import type { PeerSystem, RunningServer } from '../system.ts';
+import type { Connected, Measured } from '../protocol.ts';
 
 export interface Session {
   system: PeerSystem;
@@ -64,5 +65,45 @@ export function trackPeakRss(pid: number, everyMs = 250): () => number {
   return () => {
     clearInterval(timer);
     return Math.max(peak, sampleProcess(pid).rssBytes);
+  };
+}
+
+export interface RoundSpec {
+  rooms: number;
+  clientsPerRoom: number;
+  observerRooms: number;
+  observersPerRoom: number;
+  rate: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+export interface RoundFigures {
+  connected: Connected;
+  measured: Measured;
+  cpu: { server: number; load: number; other: number };
+  serverCpuSeconds: number;
+  serverPeakRssBytes: number;
+}
+
+/** One typing round: connect the clients, type through the warm-up, measure a window, pause them. */
+export async function typingRound(session: Session, spec: RoundSpec, concurrency: number): Promise<RoundFigures> {
+  const { load } = session;
+  const { rooms, clientsPerRoom, observerRooms, observersPerRoom } = spec;
+  const connected = await load.request({ type: 'connect', rooms, clientsPerRoom, observerRooms, observersPerRoom, concurrency }, 'connected');
+  await load.request({ type: 'type', rate: spec.rate }, 'ok');
+  await sleep(spec.warmupSeconds * 1000);
+  const before = sample(session);
+  const peakRss = trackPeakRss(session.server.pid);
+  const measured = await load.request({ type: 'measure', seconds: spec.seconds }, 'measured');
+  const after = sample(session);
+  const serverPeakRssBytes = peakRss();
+  await load.request({ type: 'pause' }, 'ok');
+  return {
+    connected,
+    measured,
+    cpu: cpuBetween(before, after),
+    serverCpuSeconds: after.server.cpuSeconds - before.server.cpuSeconds,
+    serverPeakRssBytes,
   };
 }

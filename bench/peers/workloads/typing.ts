@@ -2,10 +2,9 @@
 // Also the hot room (one room, many writers) with other parameters. A figure
 // may be measured in several rounds (each on a fresh server); rounds combine
 // into one result with every latency sample pooled.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Summary, summarize } from '../../lib/stats.ts';
 import type { TypingParams } from '../config.ts';
-import { cpuBetween, sample, type Session, trackPeakRss } from './session.ts';
+import { type Session, typingRound } from './session.ts';
 
 /** One round's figures, for the details. */
 export interface TypingRound {
@@ -53,27 +52,7 @@ export interface TypingMeasurement {
 }
 
 export async function measureTyping(session: Session, params: TypingParams, concurrency: number): Promise<TypingMeasurement> {
-  const { load } = session;
-  const connected = await load.request(
-    {
-      type: 'connect',
-      rooms: params.rooms,
-      clientsPerRoom: params.clientsPerRoom,
-      observerRooms: params.observerRooms,
-      observersPerRoom: params.observersPerRoom,
-      concurrency,
-    },
-    'connected',
-  );
-  await load.request({ type: 'type', rate: params.rate }, 'ok');
-  await sleep(params.warmupSeconds * 1000);
-  const before = sample(session);
-  const peakRss = trackPeakRss(session.server.pid);
-  const measured = await load.request({ type: 'measure', seconds: params.seconds }, 'measured');
-  const after = sample(session);
-  const peak = peakRss();
-  await load.request({ type: 'pause' }, 'ok');
-  const cpu = cpuBetween(before, after);
+  const { connected, measured, cpu, serverCpuSeconds, serverPeakRssBytes: peak } = await typingRound(session, params, concurrency);
   const latencyMs = summarize(measured.latencies);
   const delivered = measured.expected > 0 ? measured.delivered / measured.expected : 0;
   const result: TypingResult = {
@@ -90,7 +69,7 @@ export async function measureTyping(session: Session, params: TypingParams, conc
     deliveriesPerSecond: measured.delivered / measured.seconds,
     delivered,
     latencyMs,
-    serverCpuSeconds: after.server.cpuSeconds - before.server.cpuSeconds,
+    serverCpuSeconds,
     serverCpu: cpu.server,
     serverPeakRssMb: peak / 2 ** 20,
     loadCpu: cpu.load,
