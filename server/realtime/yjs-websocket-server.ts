@@ -83,7 +83,7 @@ export class YjsWebSocketServer implements RoomObserver {
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
     const all = frame(YWS_MESSAGE.sync, outgoing.message, false);
-    this.#broadcast(room, (conn) => (outgoing.senders.has(conn.id) ? restFrame(outgoing.senders.get(conn.id)!) : all), 'sync');
+    this.#broadcast(room, (conn) => (outgoing.senders.has(conn.id) ? restFrame(outgoing.senders.get(conn.id) ?? null) : all), 'sync');
   }
 
   awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
