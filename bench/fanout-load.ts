@@ -53,6 +53,8 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 }
 
 async function run(options: LoadOptions): Promise<void> {
+  // Every y-websocket provider (the observers) adds a process 'exit' listener of its own.
+  process.setMaxListeners(options.observerRooms * options.observersPerRoom + 10);
   const started = performance.now();
   const keystrokes = Math.ceil((options.warmupSeconds + options.seconds + 5) * options.rate);
   const counters: Array<{ received: number; close(): void }> = [];
