@@ -1,12 +1,28 @@
 // What every JobStore implementation must do. The SQLite store runs it now; a
 // PostgreSQL store runs the same suite with its own `open`.
 import { describe, expect, it } from 'vitest';
+import { randomId } from '../../server/ids.ts';
 import type { JobRecord, JobStore } from '../../server/store/jobs.ts';
+import type { Store } from '../../server/store/store.ts';
 
 export interface JobStoreFixture {
   jobs: JobStore;
   /** Creates a room the jobs can belong to and returns its id. */
   room(): Promise<string>;
+}
+
+/** A whole store as the fixture: one owner, and a fresh room of theirs for each `room()`. */
+export async function storeFixture(store: Store): Promise<JobStoreFixture> {
+  const owner = { id: randomId(), name: 'Owner', color: '#123456', createdAt: new Date().toISOString() };
+  await store.records.createUser(owner);
+  return {
+    jobs: store.jobs,
+    room: async () => {
+      const id = randomId();
+      await store.records.createRoom({ id, title: 't', ownerId: owner.id, linkAccess: 'edit', remixOf: null, createdAt: new Date().toISOString() }, []);
+      return id;
+    },
+  };
 }
 
 let counter = 0;

@@ -12,10 +12,9 @@ import { PostgresRecordStore } from '../../server/store/postgres/records.ts';
 import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/store/sqlite/migrations.ts';
 import { openPostgresStore } from '../../server/store/postgres/store.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
-import { randomId } from '../../server/ids.ts';
 import { galleryStoreContract } from '../gallery/gallery-store-contract.ts';
 import { signalStoreContract } from '../signals/signal-store-contract.ts';
-import { jobStoreContract } from '../generation/job-store-contract.ts';
+import { jobStoreContract, storeFixture } from '../generation/job-store-contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
 
@@ -58,16 +57,7 @@ describeWith([service], 'PostgreSQL store', () => {
     const url = await createTestDatabase(service);
     const store = await openPostgresStore({ url, poolMax: 4, logger });
     onTestFinished(() => store.close());
-    const owner = { id: randomId(), name: 'Owner', color: '#123456', createdAt: new Date().toISOString() };
-    await store.records.createUser(owner);
-    return {
-      jobs: store.jobs,
-      room: async () => {
-        const id = randomId();
-        await store.records.createRoom({ id, title: 't', ownerId: owner.id, linkAccess: 'edit', remixOf: null, createdAt: new Date().toISOString() }, []);
-        return id;
-      },
-    };
+    return storeFixture(store);
   });
 
   galleryStoreContract('PostgreSQL', async () => {
