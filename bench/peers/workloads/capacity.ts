@@ -4,17 +4,13 @@
 import { summarize } from '../../lib/stats.ts';
 import type { CapacityParams } from '../config.ts';
 import { type Session, typingRound } from './session.ts';
+import type { TypingRound } from './typing.ts';
 
-export interface CapacityStep {
+/** One step: a typing round's figures at that many rooms, and whether it held. */
+export interface CapacityStep extends TypingRound {
   rooms: number;
   clients: number;
   failed: number;
-  p50: number;
-  p99: number;
-  delivered: number;
-  serverCpu: number;
-  loadCpu: number;
-  otherCpu: number;
   held: boolean;
 }
 
