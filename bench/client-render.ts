@@ -42,7 +42,14 @@ const BUDGET_MS = 1000;
 await ensureClientBuilt();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'atelier-bench-render-'));
 const atelier = await startAtelier(
-  loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', SESSIONS_PER_MINUTE: '100000', HTTP_REQUESTS_PER_MINUTE: '100000' }),
+  loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    SESSIONS_PER_MINUTE: '100000',
+    HTTP_REQUESTS_PER_MINUTE: '100000',
+  }),
   pino({ level: 'silent' }),
 );
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -51,12 +58,27 @@ try {
   const { room } = await atelier.directory.create(session.user.id, { title: 'Twenty layers' });
 
   const sources: string[] = [];
-  const PROMPTS = ['a lighthouse at dusk, oil painting', 'red poppies in a green field', 'a quiet harbour with boats at dawn', 'neon city in the rain', 'mountains above a misty lake'];
+  const PROMPTS = [
+    'a lighthouse at dusk, oil painting',
+    'red poppies in a green field',
+    'a quiet harbour with boats at dawn',
+    'neon city in the rain',
+    'mountains above a misty lake',
+  ];
   if (args.images === 'local') {
     const provider = new LocalProvider();
     for (let i = 0; i < LAYERS; i++) {
       const [image] = await provider.generate(
-        { prompt: PROMPTS[i % PROMPTS.length]!, size: '1024x1024', width: 1024, height: 1024, count: 1, seed: 1000 + i, model: 'procedural-v1', user: 'bench' },
+        {
+          prompt: PROMPTS[i % PROMPTS.length]!,
+          size: '1024x1024',
+          width: 1024,
+          height: 1024,
+          count: 1,
+          seed: 1000 + i,
+          model: 'procedural-v1',
+          user: 'bench',
+        },
         { signal: new AbortController().signal, onProgress: () => {} },
       );
       sources.push((await atelier.media.put(image!.data, image!.ext)).url);
@@ -88,9 +110,17 @@ try {
     sources.forEach((src, i) => {
       const map = new Y.Map<unknown>();
       const fields = {
-        id: `layer-${i}`, name: `Layer ${i + 1}`, src, visible: true, opacity: i === 0 ? 1 : 0.5 + (i % 5) / 10,
-        blend: BLEND_MODES[i % BLEND_MODES.length]!, x: (i * 23) % 300, y: (i * 41) % 300, scale: 0.8 + (i % 4) / 10,
-        rotation: (i * 13) % 90 - 45, createdBy: session.user.id,
+        id: `layer-${i}`,
+        name: `Layer ${i + 1}`,
+        src,
+        visible: true,
+        opacity: i === 0 ? 1 : 0.5 + (i % 5) / 10,
+        blend: BLEND_MODES[i % BLEND_MODES.length]!,
+        x: (i * 23) % 300,
+        y: (i * 41) % 300,
+        scale: 0.8 + (i % 4) / 10,
+        rotation: ((i * 13) % 90) - 45,
+        createdBy: session.user.id,
       };
       for (const [k, v] of Object.entries(fields)) map.set(k, v);
       layers.push([map]);
@@ -115,11 +145,37 @@ try {
         roomSynced: at('atelier:room-synced'),
         complete: performance.getEntriesByName('atelier:canvas-complete')[0]?.startTime ?? NaN,
         decoded: Math.round(Math.max(...performance.getEntriesByName('atelier:image-decoded').map((e) => e.startTime))),
-        drawMs: Number((document.querySelector('atelier-app')?.shadowRoot?.querySelector('room-page')?.shadowRoot?.querySelector('canvas-preview') as HTMLElement | null)?.dataset.drawMs),
+        drawMs: Number(
+          (
+            document
+              .querySelector('atelier-app')
+              ?.shadowRoot?.querySelector('room-page')
+              ?.shadowRoot?.querySelector('canvas-preview') as HTMLElement | null
+          )?.dataset.drawMs,
+        ),
         images: performance.getEntriesByType('resource').filter((r) => r.name.includes('/media/')).length,
-        imagesStart: Math.round(Math.min(...performance.getEntriesByType('resource').filter((r) => r.name.includes('/media/')).map((r) => r.startTime))),
-        imagesEnd: Math.round(Math.max(...performance.getEntriesByType('resource').filter((r) => r.name.includes('/media/')).map((r) => (r as PerformanceResourceTiming).responseEnd))),
-        imageKB: Math.round(performance.getEntriesByType('resource').filter((r) => r.name.includes('/media/')).reduce((s, r) => s + (r as PerformanceResourceTiming).encodedBodySize, 0) / 1024),
+        imagesStart: Math.round(
+          Math.min(
+            ...performance
+              .getEntriesByType('resource')
+              .filter((r) => r.name.includes('/media/'))
+              .map((r) => r.startTime),
+          ),
+        ),
+        imagesEnd: Math.round(
+          Math.max(
+            ...performance
+              .getEntriesByType('resource')
+              .filter((r) => r.name.includes('/media/'))
+              .map((r) => (r as PerformanceResourceTiming).responseEnd),
+          ),
+        ),
+        imageKB: Math.round(
+          performance
+            .getEntriesByType('resource')
+            .filter((r) => r.name.includes('/media/'))
+            .reduce((s, r) => s + (r as PerformanceResourceTiming).encodedBodySize, 0) / 1024,
+        ),
       };
     });
     times.push(marks.complete);
@@ -131,11 +187,22 @@ try {
 
   const s = summarize(times);
   const load = `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`;
-  const result = { layers: LAYERS, images: args.images, runs: RUNS, loadAverage: load, firstRenderMs: { p50: Math.round(s.p50), max: Math.round(s.max), min: Math.round(Math.min(...times)) }, budgetMs: BUDGET_MS };
+  const result = {
+    layers: LAYERS,
+    images: args.images,
+    runs: RUNS,
+    loadAverage: load,
+    firstRenderMs: { p50: Math.round(s.p50), max: Math.round(s.max), min: Math.round(Math.min(...times)) },
+    budgetMs: BUDGET_MS,
+  };
   if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
-    process.stdout.write(`first render of a room with ${LAYERS} layers of ${args.images} images (navigation start → every layer drawn), ${RUNS} cold runs\n`);
-    process.stdout.write(`  p50 ${result.firstRenderMs.p50} ms   min ${result.firstRenderMs.min} ms   max ${result.firstRenderMs.max} ms   (budget ${BUDGET_MS} ms; 1-min load average ${load})\n`);
+    process.stdout.write(
+      `first render of a room with ${LAYERS} layers of ${args.images} images (navigation start → every layer drawn), ${RUNS} cold runs\n`,
+    );
+    process.stdout.write(
+      `  p50 ${result.firstRenderMs.p50} ms   min ${result.firstRenderMs.min} ms   max ${result.firstRenderMs.max} ms   (budget ${BUDGET_MS} ms; 1-min load average ${load})\n`,
+    );
   }
   if (!(s.p50 <= BUDGET_MS)) {
     process.stderr.write(`over budget: p50 ${Math.round(s.p50)} ms > ${BUDGET_MS} ms\n`);

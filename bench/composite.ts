@@ -33,7 +33,17 @@ async function sourceImage(width: number, height: number, seed: number, alpha: b
   return sharp(data, { raw: { width, height, channels } }).png().toBuffer();
 }
 
-const specs: Array<{ w: number; h: number; alpha: boolean; blend: BlendMode; opacity: number; x: number; y: number; scale: number; rotation: number }> = [
+const specs: Array<{
+  w: number;
+  h: number;
+  alpha: boolean;
+  blend: BlendMode;
+  opacity: number;
+  x: number;
+  y: number;
+  scale: number;
+  rotation: number;
+}> = [
   { w: 1024, h: 1024, alpha: false, blend: 'normal', opacity: 1, x: 0, y: 0, scale: 1, rotation: 0 },
   { w: 768, h: 512, alpha: true, blend: 'multiply', opacity: 0.8, x: 100, y: 150, scale: 1, rotation: 12 },
   { w: 512, h: 512, alpha: false, blend: 'screen', opacity: 0.6, x: 300, y: 80, scale: 1.2, rotation: -30 },
@@ -49,15 +59,34 @@ const layers: Layer[] = [];
 for (const [i, spec] of specs.entries()) {
   const src = `/media/${String(i).repeat(64)}.png`;
   files.set(src, await sourceImage(spec.w, spec.h, i + 1, spec.alpha));
-  layers.push({ id: `l${i}`, name: `layer ${i}`, src, visible: true, opacity: spec.opacity, blend: spec.blend, x: spec.x, y: spec.y, scale: spec.scale, rotation: spec.rotation, createdBy: 'bench' });
+  layers.push({
+    id: `l${i}`,
+    name: `layer ${i}`,
+    src,
+    visible: true,
+    opacity: spec.opacity,
+    blend: spec.blend,
+    x: spec.x,
+    y: spec.y,
+    scale: spec.scale,
+    rotation: spec.rotation,
+    createdBy: 'bench',
+  });
 }
 const scene: Scene = { width: SIZE, height: SIZE, background: '#f4efe6', layers };
 const read = async (src: string) => files.get(src) ?? null;
 const compositor = new Compositor({ maxSourcePixels: 40_000_000, batchBytes: 256 * 1024 * 1024 });
 
 const BARE_BLEND: Record<BlendMode, Blend> = {
-  normal: 'over', multiply: 'multiply', screen: 'screen', overlay: 'overlay', darken: 'darken',
-  lighten: 'lighten', 'soft-light': 'soft-light', 'hard-light': 'hard-light', difference: 'difference',
+  normal: 'over',
+  multiply: 'multiply',
+  screen: 'screen',
+  overlay: 'overlay',
+  darken: 'darken',
+  lighten: 'lighten',
+  'soft-light': 'soft-light',
+  'hard-light': 'hard-light',
+  difference: 'difference',
 };
 
 /** The straightforward sharp version: transform each layer, fade it, one composite, the three outputs. */
@@ -74,7 +103,13 @@ async function bare(): Promise<{ png: Buffer; raw: Buffer }> {
       const left = Math.round(layer.x + w / 2 - info.width / 2);
       const top = Math.round(layer.y + h / 2 - info.height / 2);
       // sharp refuses overlays larger than the base; all of these fit.
-      return { input: data, raw: { width: info.width, height: info.height, channels: 4 as const }, left, top, blend: BARE_BLEND[layer.blend] };
+      return {
+        input: data,
+        raw: { width: info.width, height: info.height, channels: 4 as const },
+        left,
+        top,
+        blend: BARE_BLEND[layer.blend],
+      };
     }),
   );
   const raw = await sharp({ create: { width: SIZE, height: SIZE, channels: 3, background: scene.background } })

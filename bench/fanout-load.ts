@@ -136,7 +136,8 @@ async function run(options: LoadOptions): Promise<void> {
     }
   }
   await pool(loadClients, 50, async ({ roomId, url, token }) => {
-    const client = options.transport === 'socket.io' ? await connectRawSocketIo(url, token, roomId) : await connectRawYws(url, token, roomId);
+    const client =
+      options.transport === 'socket.io' ? await connectRawSocketIo(url, token, roomId) : await connectRawYws(url, token, roomId);
     counters.push(client);
     const messages = keystrokeMessages(keystrokes, nextClientId++);
     let i = 0;

@@ -102,13 +102,25 @@ if (args.url) {
   reports.push(await measure([], args.url));
 } else {
   const baseline = [await startServerProcess({}, nodeArgs)];
-  reports.push(await measure(baseline, baseline.map((s) => s.url)));
+  reports.push(
+    await measure(
+      baseline,
+      baseline.map((s) => s.url),
+    ),
+  );
   for (const s of baseline) await s.stop();
   if (nodes > 1) {
     const scaled = await createScaledEnv(process.env.REDIS_URL || undefined, process.env.DATABASE_URL || undefined);
     try {
-      const servers = await Promise.all(Array.from({ length: nodes }, (_, i) => startServerProcess({ ...scaled.env, NODE_ID: `bench-${i + 1}` }, nodeArgs)));
-      reports.push(await measure(servers, servers.map((s) => s.url)));
+      const servers = await Promise.all(
+        Array.from({ length: nodes }, (_, i) => startServerProcess({ ...scaled.env, NODE_ID: `bench-${i + 1}` }, nodeArgs)),
+      );
+      reports.push(
+        await measure(
+          servers,
+          servers.map((s) => s.url),
+        ),
+      );
       for (const s of servers) await s.stop();
     } finally {
       await scaled.cleanup();
@@ -135,6 +147,8 @@ if (args.json) {
   for (const report of reports) process.stdout.write(describe(report));
   const [single, scaled] = reports;
   if (single && scaled) {
-    process.stdout.write(`p99 on ${scaled.nodes} nodes / p99 on one node: ${(scaled.latencyMs.p99 / single.latencyMs.p99).toFixed(2)}× (goal ≤ 2×)\n`);
+    process.stdout.write(
+      `p99 on ${scaled.nodes} nodes / p99 on one node: ${(scaled.latencyMs.p99 / single.latencyMs.p99).toFixed(2)}× (goal ≤ 2×)\n`,
+    );
   }
 }

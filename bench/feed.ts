@@ -61,7 +61,9 @@ async function serve(count: number): Promise<void> {
   const users: Array<{ user: { id: string }; token: string }> = [];
   for (let i = 0; i < 50; i++) users.push(await atelier.users.create(`Artist ${i}`));
   const room = await atelier.directory.create(users[0]!.user.id, { title: 'bench' });
-  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#8899aa' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#8899aa' } })
+    .png()
+    .toBuffer();
   const webp = await sharp(png).webp().toBuffer();
   const [image, thumb] = await Promise.all([atelier.media.put(png, 'png'), atelier.media.put(webp, 'webp')]);
   const pick = (n: number) => users[n % users.length]!.user.id;
@@ -170,7 +172,12 @@ async function measure(): Promise<void> {
     connections,
     seconds: `${Number(values.rounds)} × ${seconds}`,
     ...measured,
-    throughputVsBare: { atelier: ratio('atelier'), atelierSignedIn: ratio('atelierSignedIn'), atelierNoCache: ratio('atelierNoCache'), bareStatic: ratio('bareStatic') },
+    throughputVsBare: {
+      atelier: ratio('atelier'),
+      atelierSignedIn: ratio('atelierSignedIn'),
+      atelierNoCache: ratio('atelierNoCache'),
+      bareStatic: ratio('bareStatic'),
+    },
     goals: { throughputVsBare: '≥ 0.6', p99Ms: '≤ 25' },
   };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');

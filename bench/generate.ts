@@ -56,7 +56,13 @@ async function benchRenderer(): Promise<void> {
   console.log('| --- | --- | --- | --- |');
   for (const size of ['512x512', '1024x1024'] as const) {
     const request = (i: number): GenerationRequest => ({
-      prompt: PROMPTS[i % PROMPTS.length]!, seed: i, size, ...parseSize(size), count: 1, model: 'procedural-v1', user: 'bench',
+      prompt: PROMPTS[i % PROMPTS.length]!,
+      seed: i,
+      size,
+      ...parseSize(size),
+      count: 1,
+      model: 'procedural-v1',
+      user: 'bench',
     });
     const signal = new AbortController().signal;
     for (let i = 0; i < 3; i++) await provider.generate(request(i), { signal, onProgress: () => {} });
@@ -130,7 +136,9 @@ async function benchPipeline(): Promise<void> {
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - started) / 1000;
     const s = summary(latencies);
-    console.log(`\n## Pipeline: gen:start → candidate in a client's doc (${JOBS} jobs, ${PIPELINE_SIZE}, GEN_CONCURRENCY=${concurrency})\n`);
+    console.log(
+      `\n## Pipeline: gen:start → candidate in a client's doc (${JOBS} jobs, ${PIPELINE_SIZE}, GEN_CONCURRENCY=${concurrency})\n`,
+    );
     console.log('| jobs/s | latency p50 | latency p99 |');
     console.log('| --- | --- | --- |');
     console.log(`| ${(JOBS / seconds).toFixed(2)} | ${ms(s.p50)} | ${ms(s.p99)} |`);
@@ -142,6 +150,8 @@ async function benchPipeline(): Promise<void> {
   }
 }
 
-console.log(`# Generation benchmark — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+console.log(
+  `# Generation benchmark — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+);
 await benchRenderer();
 await benchPipeline();

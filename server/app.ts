@@ -244,10 +244,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info(
-    { url, store: store.kind, node: config.nodeId, process: scale?.processId, redis: scale !== undefined },
-    'atelier listening',
-  );
+  logger.info({ url, store: store.kind, node: config.nodeId, process: scale?.processId, redis: scale !== undefined }, 'atelier listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -267,7 +264,23 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     })());
 
   return {
-    config, url, port, server, store, registry, directory, users, metrics, media, socketIo, generation, gallery, contributors, signals, scale, close,
+    config,
+    url,
+    port,
+    server,
+    store,
+    registry,
+    directory,
+    users,
+    metrics,
+    media,
+    socketIo,
+    generation,
+    gallery,
+    contributors,
+    signals,
+    scale,
+    close,
   };
 }
 

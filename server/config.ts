@@ -14,7 +14,12 @@ const optionalUrl = (protocols: string[]) =>
     .optional();
 
 /** A comma-separated list; blanks dropped. */
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** Every setting, its environment variable and its default. README.md's table mirrors this. */
 const envSchema = z.object({
@@ -29,8 +34,14 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
-  NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('atelier:'),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+    .default('atelier:'),
   DATABASE_POOL_MAX: int(1, 1000).default(10),
   NODE_HEARTBEAT_MS: int(100, 60_000).default(5_000),
   NODE_TIMEOUT_MS: int(300, 300_000).default(15_000),
@@ -228,7 +239,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionSecret,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
-    corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (e.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,

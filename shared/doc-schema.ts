@@ -79,9 +79,8 @@ export function checkLayer(value: unknown): LayerCheck {
   const plain = value instanceof Y.Map ? value.toJSON() : value;
   const parsed = layerSchema.safeParse(plain);
   if (parsed.success) return { ok: true, layer: parsed.data };
-  const id = typeof plain === 'object' && plain !== null && typeof (plain as { id?: unknown }).id === 'string'
-    ? (plain as { id: string }).id
-    : '?';
+  const id =
+    typeof plain === 'object' && plain !== null && typeof (plain as { id?: unknown }).id === 'string' ? (plain as { id: string }).id : '?';
   const issue = parsed.error.issues[0];
   return { ok: false, id, reason: issue ? `${issue.path.join('.') || 'layer'}: ${issue.message}` : 'invalid layer' };
 }

@@ -152,19 +152,26 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const IMAGE_SIZES = ['256x256', '512x512', '1024x1024', '1024x1536', '1536x1024'] as const;
 export type ImageSize = (typeof IMAGE_SIZES)[number];
 
-export const genParamsSchema = z.strictObject({
-  prompt: z.string().max(4000).optional(),
-  size: z.enum(IMAGE_SIZES).optional(),
-  count: z.number().int().min(1).max(4).optional(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-  provider: z.string().min(1).max(40).optional(),
-  model: z.string().min(1).max(80).optional(),
-  editLayerId: z.string().min(1).max(64).optional(),
-  maskLayerId: z.string().min(1).max(64).optional(),
-}).refine((p) => p.maskLayerId === undefined || p.editLayerId !== undefined, {
-  message: 'maskLayerId needs editLayerId',
-  path: ['maskLayerId'],
-});
+export const genParamsSchema = z
+  .strictObject({
+    prompt: z.string().max(4000).optional(),
+    size: z.enum(IMAGE_SIZES).optional(),
+    count: z.number().int().min(1).max(4).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+    provider: z.string().min(1).max(40).optional(),
+    model: z.string().min(1).max(80).optional(),
+    editLayerId: z.string().min(1).max(64).optional(),
+    maskLayerId: z.string().min(1).max(64).optional(),
+  })
+  .refine((p) => p.maskLayerId === undefined || p.editLayerId !== undefined, {
+    message: 'maskLayerId needs editLayerId',
+    path: ['maskLayerId'],
+  });
 export type GenParams = z.infer<typeof genParamsSchema>;
 
 /** Job ids are 128 random bits in base64url, like room ids. */

@@ -35,7 +35,9 @@ describe('configuration', () => {
   it('scaled mode needs a shared SESSION_SECRET', () => {
     const dir = tempDir();
     expect(() => loadConfig({ DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/^SESSION_SECRET: required when REDIS_URL/);
-    expect(loadConfig({ DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:6379', SESSION_SECRET: 'k'.repeat(32) }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig({ DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:6379', SESSION_SECRET: 'k'.repeat(32) }).redisUrl).toBe(
+      'redis://127.0.0.1:6379',
+    );
   });
 
   it.each([

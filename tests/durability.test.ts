@@ -32,7 +32,10 @@ describe('durability', () => {
     layer.set('name', 'typed by the watcher');
     watcher.doc.getArray<Y.Map<unknown>>(ROOTS.layers).push([layer]);
     // Accepted = broadcast to the other participant. Kill the moment that is so.
-    await waitFor(() => watcher.doc.getText(ROOTS.prompt).toString() === expected && typist.doc.getArray(ROOTS.layers).length === 1, 10_000);
+    await waitFor(
+      () => watcher.doc.getText(ROOTS.prompt).toString() === expected && typist.doc.getArray(ROOTS.layers).length === 1,
+      10_000,
+    );
     await first.kill('SIGKILL');
     expect(first.process.signalCode).toBe('SIGKILL');
 

@@ -202,7 +202,6 @@ class LoadGenerator {
   }
 }
 
-
 async function pool(jobs: ReadonlyArray<() => Promise<void>>, limit: number): Promise<void> {
   let next = 0;
   await Promise.all(

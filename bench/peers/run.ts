@@ -56,7 +56,10 @@ function nodeArgsFor(system: SystemId): string[] {
 }
 
 function pick<T extends string>(list: string, known: readonly T[], what: string): T[] {
-  const chosen = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const chosen = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of chosen) if (!known.includes(name as T)) throw new Error(`unknown ${what} "${name}" (known: ${known.join(', ')})`);
   return known.filter((name) => chosen.includes(name));
 }

@@ -143,9 +143,11 @@ export class AtelierApp extends LitElement {
         </button>
         <user-menu></user-menu>
       </header>
-      ${route.page === 'not-found'
-        ? html`<section class="problem"><h1>Nothing here</h1><p>There is no page at ${route.path}.</p><a class="btn" href="/">Go to the gallery</a></section>`
-        : this.#page(route.page)}
+      ${
+        route.page === 'not-found'
+          ? html`<section class="problem"><h1>Nothing here</h1><p>There is no page at ${route.path}.</p><a class="btn" href="/">Go to the gallery</a></section>`
+          : this.#page(route.page)
+      }
     `;
   }
 
@@ -164,7 +166,10 @@ export class AtelierApp extends LitElement {
         document.title = 'Atelier — gallery';
         return html`<gallery-page @start-room=${() => this.#startRoom()}></gallery-page>`;
       case 'room':
-        return keyed(`${route.roomId}?${route.invite ?? ''}`, html`<room-page .roomId=${route.roomId} .invite=${route.invite}></room-page>`);
+        return keyed(
+          `${route.roomId}?${route.invite ?? ''}`,
+          html`<room-page .roomId=${route.roomId} .invite=${route.invite}></room-page>`,
+        );
       case 'work':
         return keyed(route.workId, html`<work-page .workId=${route.workId}></work-page>`);
       default:

@@ -11,10 +11,14 @@ export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: WireE
 
 /** Emits with an acknowledgement, turning a lost connection or silence into an error. */
 export function emitWithAck<T>(
-  send: (ack: (res: { ok: true } & T | { ok: false; error: WireError }) => void) => void,
+  send: (ack: (res: ({ ok: true } & T) | { ok: false; error: WireError }) => void) => void,
   connected: boolean,
 ): Promise<ActionResult<T>> {
-  if (!connected) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'You are offline. Try again when the connection is back.' } });
+  if (!connected)
+    return Promise.resolve({
+      ok: false,
+      error: { code: 'unavailable', message: 'You are offline. Try again when the connection is back.' },
+    });
   return new Promise((resolve) => {
     const timer = setTimeout(
       () => resolve({ ok: false, error: { code: 'unavailable', message: 'The server did not answer in time.' } }),
@@ -55,7 +59,10 @@ export class JobsController extends RoomAttachedController {
   async cancel(jobId: string): Promise<ActionResult<{ job: Job }>> {
     const setup = this.#setup;
     if (!setup) return { ok: false, error: { code: 'unavailable', message: 'Not connected to the room yet.' } };
-    const result = await emitWithAck<{ job: Job }>((ack) => setup.socket.emit('gen:cancel', setup.roomId, jobId, ack), setup.socket.connected);
+    const result = await emitWithAck<{ job: Job }>(
+      (ack) => setup.socket.emit('gen:cancel', setup.roomId, jobId, ack),
+      setup.socket.connected,
+    );
     if (result.ok) this.#remember(result.value.job);
     return result;
   }

@@ -108,7 +108,12 @@ export class RoomConnection implements ReactiveController {
       this.#host.requestUpdate();
     });
     this.#stopSessionWatch = onSessionChange(({ user }) => {
-      provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: user.color, colorLight: lightColor(user.color) });
+      provider.awareness.setLocalStateField('user', {
+        id: user.id,
+        name: user.name,
+        color: user.color,
+        colorLight: lightColor(user.color),
+      });
       if (this.setup) this.setup = { ...this.setup, me: user };
       this.#host.requestUpdate();
     });

@@ -1,15 +1,7 @@
 // Reading and changing the room's layer stack and candidates. Every change runs
 // in one transaction with the caller's origin, so undo sees it as one step.
 import * as Y from 'yjs';
-import {
-  type Candidate,
-  candidateSchema,
-  checkLayer,
-  type Layer,
-  ROOTS,
-  SCALE_LIMITS,
-  topmostById,
-} from '../../shared/doc-schema.ts';
+import { type Candidate, candidateSchema, checkLayer, type Layer, ROOTS, SCALE_LIMITS, topmostById } from '../../shared/doc-schema.ts';
 
 /** One entry of `layers`, valid or not (invalid ones are listed, never drawn). */
 export type LayerEntry =
@@ -156,7 +148,14 @@ export function placeCandidate(
   if (!parsed.success) return null;
   const candidate = parsed.data;
   const layer = fittedLayer(
-    { name: layerName(candidate.prompt), src: candidate.src, width: candidate.width, height: candidate.height, createdBy, jobId: candidate.jobId },
+    {
+      name: layerName(candidate.prompt),
+      src: candidate.src,
+      width: candidate.width,
+      height: candidate.height,
+      createdBy,
+      jobId: candidate.jobId,
+    },
     canvas,
   );
   doc.transact(() => {

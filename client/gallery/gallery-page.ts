@@ -123,9 +123,12 @@ export class GalleryPage extends LitElement {
   protected override updated(): void {
     // Infinite scroll: load the next page when the end of the grid comes near.
     if (!this.#observer) {
-      this.#observer = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting)) void this.#feed.more();
-      }, { rootMargin: '800px 0px' });
+      this.#observer = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((e) => e.isIntersecting)) void this.#feed.more();
+        },
+        { rootMargin: '800px 0px' },
+      );
     }
     this.#observer.disconnect();
     if (this.sentinel) this.#observer.observe(this.sentinel);
@@ -161,9 +164,11 @@ export class GalleryPage extends LitElement {
           <button aria-pressed=${feed.sort === 'top' ? 'true' : 'false'} @click=${() => this.#sort('top')}>Most liked</button>
         </div>
       </section>
-      ${feed.newSinceLoad > 0
-        ? html`<div class="fresh"><button class="btn" @click=${() => this.#sort('new')}>${feed.newSinceLoad} new ${feed.newSinceLoad === 1 ? 'work' : 'works'} — show newest</button></div>`
-        : nothing}
+      ${
+        feed.newSinceLoad > 0
+          ? html`<div class="fresh"><button class="btn" @click=${() => this.#sort('new')}>${feed.newSinceLoad} new ${feed.newSinceLoad === 1 ? 'work' : 'works'} — show newest</button></div>`
+          : nothing
+      }
       ${this.#body()}
       ${this.#likeError ? html`<div class="like-error" role="alert">${this.#likeError}</div>` : nothing}
     `;

@@ -111,7 +111,9 @@ export class WorkCard extends LitElement {
   @state() private ready = false;
 
   #like(): void {
-    this.dispatchEvent(new CustomEvent('work-like', { detail: { id: this.work.id, liked: !this.work.liked }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('work-like', { detail: { id: this.work.id, liked: !this.work.liked }, bubbles: true, composed: true }),
+    );
   }
 
   override render() {

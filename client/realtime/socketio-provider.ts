@@ -7,14 +7,7 @@ import type { Socket } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import type {
-  ClientToServerEvents,
-  Job,
-  Role,
-  RoomInfo,
-  ServerToClientEvents,
-  WireError,
-} from '../../shared/protocol.ts';
+import type { ClientToServerEvents, Job, Role, RoomInfo, ServerToClientEvents, WireError } from '../../shared/protocol.ts';
 
 export type AtelierClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -133,11 +126,7 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
       syncProtocol.writeSyncStep1(encoder, this.doc);
       this.socket.emit('yjs:sync', this.roomId, encoding.toUint8Array(encoder));
       if (this.awareness.getLocalState() !== null) {
-        this.socket.emit(
-          'yjs:awareness',
-          this.roomId,
-          awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]),
-        );
+        this.socket.emit('yjs:awareness', this.roomId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
       }
     });
   };
@@ -182,10 +171,7 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
     this.socket.emit('yjs:sync', this.roomId, encoding.toUint8Array(encoder));
   };
 
-  #onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
+  #onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     if (origin === this || !this.#inRoom()) return;
     const changed = added.concat(updated, removed);
     this.socket.emit('yjs:awareness', this.roomId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));

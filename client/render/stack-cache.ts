@@ -21,7 +21,12 @@ export interface PrefixPlan {
  * now, `cached` those the cache holds, `settled` how many layers from the
  * bottom are final (image decoded, failed, or nothing to draw).
  */
-export function planPrefix(previous: readonly string[], current: readonly string[], cached: readonly string[], settled: number): PrefixPlan {
+export function planPrefix(
+  previous: readonly string[],
+  current: readonly string[],
+  cached: readonly string[],
+  settled: number,
+): PrefixPlan {
   let changed = 0;
   while (changed < current.length && changed < previous.length && current[changed] === previous[changed]) changed++;
   const target = Math.min(settled, changed);
@@ -68,7 +73,8 @@ export class StackCache {
     const cacheCtx = canvas.getContext('2d');
     if (!cacheCtx) return drawStack(ctx, meta, layers, imageFor, zoom, { quality });
     if (plan.reuse === 0) drawStack(cacheCtx, meta, layers.slice(0, plan.target), imageFor, zoom, { quality });
-    else if (plan.target > plan.reuse) drawStack(cacheCtx, meta, layers.slice(plan.reuse, plan.target), imageFor, zoom, { onto: true, quality });
+    else if (plan.target > plan.reuse)
+      drawStack(cacheCtx, meta, layers.slice(plan.reuse, plan.target), imageFor, zoom, { onto: true, quality });
     this.#cached = current.slice(0, plan.target);
     const result = drawStack(ctx, meta, layers.slice(plan.target), imageFor, zoom, { base: canvas, quality });
     const below = layers.slice(0, plan.target).filter((l) => l.visible && l.opacity > 0).length;

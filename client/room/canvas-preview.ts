@@ -493,12 +493,16 @@ export class CanvasPreview extends LitElement {
       >
         <canvas aria-hidden="true"></canvas>
         ${this.#overlay()}
-        ${this.editable && this.selectedId
-          ? html`<p class="hint" aria-hidden="true">Drag to move · corners scale · top handle rotates (Shift snaps) · arrows nudge · Delete removes</p>`
-          : nothing}
-        ${visibleCount === 0
-          ? html`<div class="empty"><div><strong>${this.layers.length ? 'Every layer is hidden' : 'An empty canvas'}</strong>${this.editable ? 'Generate an image, or drop one here.' : 'Nothing has been placed yet.'}</div></div>`
-          : nothing}
+        ${
+          this.editable && this.selectedId
+            ? html`<p class="hint" aria-hidden="true">Drag to move · corners scale · top handle rotates (Shift snaps) · arrows nudge · Delete removes</p>`
+            : nothing
+        }
+        ${
+          visibleCount === 0
+            ? html`<div class="empty"><div><strong>${this.layers.length ? 'Every layer is hidden' : 'An empty canvas'}</strong>${this.editable ? 'Generate an image, or drop one here.' : 'Nothing has been placed yet.'}</div></div>`
+            : nothing
+        }
       </div>
     `;
   }
@@ -544,15 +548,23 @@ export class CanvasPreview extends LitElement {
           <text class="tag" x=${tag.x + 5 / this.fit} y=${tag.y - 7 / this.fit} style="font-size:${12 / this.fit}px">${p.name}</text>
         </g>`;
       })}
-      ${sel && selected
-        ? svg`<polygon class="hit selected" points=${points(sel)}></polygon>
+      ${
+        sel && selected
+          ? svg`<polygon class="hit selected" points=${points(sel)}></polygon>
           <polygon class="outline mine" points=${points(sel)}></polygon>
-          ${this.editable
-            ? svg`${rotateHandle ? svg`<line class="outline mine" x1=${(sel[0].x + sel[1].x) / 2} y1=${(sel[0].y + sel[1].y) / 2} x2=${rotateHandle.x} y2=${rotateHandle.y}></line>
-                <circle class="handle rotate" data-handle="rotate" cx=${rotateHandle.x} cy=${rotateHandle.y} r=${handle / 1.6}><title>Rotate (Shift snaps to 15°)</title></circle>` : nothing}
+          ${
+            this.editable
+              ? svg`${
+                  rotateHandle
+                    ? svg`<line class="outline mine" x1=${(sel[0].x + sel[1].x) / 2} y1=${(sel[0].y + sel[1].y) / 2} x2=${rotateHandle.x} y2=${rotateHandle.y}></line>
+                <circle class="handle rotate" data-handle="rotate" cx=${rotateHandle.x} cy=${rotateHandle.y} r=${handle / 1.6}><title>Rotate (Shift snaps to 15°)</title></circle>`
+                    : nothing
+                }
               ${sel.map((p) => svg`<rect class="handle scale" data-handle="scale" x=${p.x - handle / 2} y=${p.y - handle / 2} width=${handle} height=${handle} rx=${handle / 5}><title>Scale</title></rect>`)}`
-            : nothing}`
-        : nothing}
+              : nothing
+          }`
+          : nothing
+      }
     </svg>`;
   }
 }

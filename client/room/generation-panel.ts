@@ -136,16 +136,20 @@ export class GenerationPanel extends LitElement {
         </label>
         <div class="go">
           <button class="btn primary" ?disabled=${disabled || this.sending}>${icons.sparkles} ${this.sending ? 'Starting…' : 'Generate'}</button>
-          ${this.error
-            ? html`<span class="error-text" role="alert">${this.error}</span>`
-            : html`<span class="hint muted">${disabled ? 'View only: you can watch, not generate.' : 'Uses the prompt above. Results land in the tray below.'}</span>`}
+          ${
+            this.error
+              ? html`<span class="error-text" role="alert">${this.error}</span>`
+              : html`<span class="hint muted">${disabled ? 'View only: you can watch, not generate.' : 'Uses the prompt above. Results land in the tray below.'}</span>`
+          }
         </div>
       </form>
-      ${this.jobs.length
-        ? html`<ul class="jobs" aria-label="Generation jobs">
+      ${
+        this.jobs.length
+          ? html`<ul class="jobs" aria-label="Generation jobs">
             ${this.jobs.map((job) => html`<li><job-card .job=${job} ?cancellable=${this.editable} .cancel=${this.cancel}></job-card></li>`)}
           </ul>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 }

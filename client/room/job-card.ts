@@ -125,28 +125,34 @@ export class JobCard extends LitElement {
     const preview = previews[0];
     const active = isActive(job);
     return html`<div class="job" data-job-id=${job.id} data-status=${job.status}>
-      ${preview
-        ? html`<span class="previews" data-count=${previews.length}>
+      ${
+        preview
+          ? html`<span class="previews" data-count=${previews.length}>
             <img class="preview" src=${preview} alt=${`Preview of: ${job.prompt}`} />
             ${previews.length > 1 ? html`<span class="count" aria-label=${`${previews.length} images`}>×${previews.length}</span>` : nothing}
           </span>`
-        : html`<span class="preview skeleton" aria-hidden="true"></span>`}
+          : html`<span class="preview skeleton" aria-hidden="true"></span>`
+      }
       <div class="body">
         <div class="line">
           <span class="status ${job.status}">${STATUS_LABELS[job.status]}${job.status === 'running' ? ` ${percent}%` : ''}</span>
           <span class="prompt" title=${job.prompt}>${job.prompt}</span>
         </div>
-        ${active
-          ? html`<div class="bar ${job.status}" role="progressbar" aria-label="Progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
+        ${
+          active
+            ? html`<div class="bar ${job.status}" role="progressbar" aria-label="Progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
               <span style="width:${job.status === 'queued' ? 4 : Math.max(4, percent)}%"></span>
             </div>`
-          : nothing}
+            : nothing
+        }
         ${job.error ? html`<span class="error">${job.error.message}</span>` : nothing}
         ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
       </div>
-      ${active && this.cancellable
-        ? html`<button class="icon-btn" aria-label="Cancel this job" title="Cancel" ?disabled=${this.cancelling} @click=${() => this.#cancel()}>${icons.close}</button>`
-        : html`<span></span>`}
+      ${
+        active && this.cancellable
+          ? html`<button class="icon-btn" aria-label="Cancel this job" title="Cancel" ?disabled=${this.cancelling} @click=${() => this.#cancel()}>${icons.close}</button>`
+          : html`<span></span>`
+      }
     </div>`;
   }
 }

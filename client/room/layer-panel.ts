@@ -306,11 +306,13 @@ export class LayerPanel extends LitElement {
         <h2 class="section-title">Layers</h2>
         <slot name="actions"></slot>
       </div>
-      ${topFirst.length === 0
-        ? html`<p class="empty">No layers yet. Generate an image and place it, or upload one.</p>`
-        : html`<ol aria-label="Layers, top first" @dragend=${() => this.#endDrag()}>
+      ${
+        topFirst.length === 0
+          ? html`<p class="empty">No layers yet. Generate an image and place it, or upload one.</p>`
+          : html`<ol aria-label="Layers, top first" @dragend=${() => this.#endDrag()}>
             ${topFirst.map((entry) => this.#row(entry))}
-          </ol>`}
+          </ol>`
+      }
     `;
   }
 
@@ -338,11 +340,14 @@ export class LayerPanel extends LitElement {
           @dragstart=${(e: DragEvent) => this.#onDragStart(e, entry.id)}
           aria-hidden="true"
         >${this.editable ? icons.grip : nothing}</span>
-        ${entry.valid
-          ? html`<layer-thumb class=${entry.layer.visible ? '' : 'hidden-layer'} .src=${entry.layer.src}></layer-thumb>`
-          : html`<span class="thumb missing" aria-hidden="true">!</span>`}
-        ${this.renaming === entry.id
-          ? html`<input
+        ${
+          entry.valid
+            ? html`<layer-thumb class=${entry.layer.visible ? '' : 'hidden-layer'} .src=${entry.layer.src}></layer-thumb>`
+            : html`<span class="thumb missing" aria-hidden="true">!</span>`
+        }
+        ${
+          this.renaming === entry.id
+            ? html`<input
               class="input rename"
               aria-label="Layer name"
               .value=${name}
@@ -354,24 +359,30 @@ export class LayerPanel extends LitElement {
               }}
               @blur=${(e: FocusEvent) => this.#finishRename(entry.id, e.currentTarget as HTMLInputElement, true)}
             />`
-          : html`<button
+            : html`<button
               class="name ${entry.valid && !entry.layer.visible ? 'hidden-layer' : ''}"
               aria-pressed=${selected ? 'true' : 'false'}
               @click=${() => this.#select(selected ? null : entry.id)}
               @dblclick=${() => this.editable && entry.valid && this.#startRename(entry.id)}
             >
               <span class="label">${name}</span>
-              ${entry.valid
-                ? html`<small>${BLEND_LABELS[entry.layer.blend]} · ${Math.round(entry.layer.opacity * 100)}%</small>`
-                : html`<small class="invalid">Not drawn: ${entry.reason}</small>`}
-            </button>`}
-        ${holders.length
-          ? html`<span class="holders" title=${`Selected by ${holders.map((p) => p.name).join(', ')}`}>
+              ${
+                entry.valid
+                  ? html`<small>${BLEND_LABELS[entry.layer.blend]} · ${Math.round(entry.layer.opacity * 100)}%</small>`
+                  : html`<small class="invalid">Not drawn: ${entry.reason}</small>`
+              }
+            </button>`
+        }
+        ${
+          holders.length
+            ? html`<span class="holders" title=${`Selected by ${holders.map((p) => p.name).join(', ')}`}>
               ${holders.map((p) => html`<span class="holder" style="background:${p.color}"></span>`)}
             </span>`
-          : nothing}
-        ${entry.valid
-          ? html`<button
+            : nothing
+        }
+        ${
+          entry.valid
+            ? html`<button
               class="icon-btn"
               aria-label=${entry.layer.visible ? `Hide ${name}` : `Show ${name}`}
               aria-pressed=${entry.layer.visible ? 'false' : 'true'}
@@ -379,7 +390,8 @@ export class LayerPanel extends LitElement {
               ?disabled=${!this.editable}
               @click=${() => this.#update(entry.id, { visible: !entry.layer.visible })}
             >${entry.layer.visible ? icons.eye : icons.eyeOff}</button>`
-          : nothing}
+            : nothing
+        }
         <button class="icon-btn" aria-label=${`Delete ${name}`} title="Delete" ?disabled=${!this.editable} @click=${() => this.#emit('layer-delete', { id: entry.id })}>
           ${icons.trash}
         </button>

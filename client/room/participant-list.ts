@@ -9,7 +9,9 @@ const SHOWN = 5;
 /** The people in the room: overlapping avatars in their colours, who is typing. */
 @customElement('participant-list')
 export class ParticipantList extends LitElement {
-  static override styles = [baseStyles, css`
+  static override styles = [
+    baseStyles,
+    css`
     :host {
       display: inline-flex;
       align-items: center;
@@ -52,7 +54,8 @@ export class ParticipantList extends LitElement {
     .dots::after {
       content: '…';
     }
-  `];
+  `,
+  ];
 
   @property({ attribute: false }) participants: Participant[] = [];
 
@@ -62,18 +65,29 @@ export class ParticipantList extends LitElement {
     return html`
       <ul aria-label="People in this room">
         ${list.slice(0, SHOWN).map(
-          (p) => html`<li class=${p.typing ? 'typing' : ''} style="--ring-color:${p.color}" title=${`${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ' — typing' : ''}`} data-participant=${p.name}>
+          (
+            p,
+          ) => html`<li class=${p.typing ? 'typing' : ''} style="--ring-color:${p.color}" title=${`${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ' — typing' : ''}`} data-participant=${p.name}>
             <user-avatar .name=${p.name} .color=${p.color}></user-avatar>
             <span class="visually-hidden">${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ', typing' : ''}</span>
           </li>`,
         )}
-        ${list.length > SHOWN ? html`<li><span class="more" title=${list.slice(SHOWN).map((p) => p.name).join(', ')}>+${list.length - SHOWN}</span></li>` : nothing}
+        ${
+          list.length > SHOWN
+            ? html`<li><span class="more" title=${list
+                .slice(SHOWN)
+                .map((p) => p.name)
+                .join(', ')}>+${list.length - SHOWN}</span></li>`
+            : nothing
+        }
       </ul>
-      <span class="typing-note" aria-live="polite">${typing.length === 0
-        ? nothing
-        : typing.length === 1
-          ? html`${typing[0]!.name} is typing<span class="dots"></span>`
-          : html`${typing.length} people are typing<span class="dots"></span>`}</span>
+      <span class="typing-note" aria-live="polite">${
+        typing.length === 0
+          ? nothing
+          : typing.length === 1
+            ? html`${typing[0]!.name} is typing<span class="dots"></span>`
+            : html`${typing.length} people are typing<span class="dots"></span>`
+      }</span>
     `;
   }
 }

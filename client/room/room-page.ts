@@ -355,7 +355,10 @@ export class RoomPage extends LitElement {
         const uploaded = await uploadImage(setup.roomId, file, this.invite);
         const name = file.name.replace(/\.[a-z0-9]+$/i, '') || 'Uploaded image';
         this.#undo.stopCapturing();
-        const layer = fittedLayer({ name, src: uploaded.url, width: uploaded.width, height: uploaded.height, createdBy: setup.me.id }, this.#docState.meta);
+        const layer = fittedLayer(
+          { name, src: uploaded.url, width: uploaded.width, height: uploaded.height, createdBy: setup.me.id },
+          this.#docState.meta,
+        );
         addLayer(setup.doc, layer, LOCAL_ORIGIN);
         this.#select(layer.id);
         this.notice = null;
@@ -429,8 +432,9 @@ export class RoomPage extends LitElement {
       <header>
         <a class="home" href="/" aria-label="Atelier gallery">${icons.sparkles}</a>
         <div class="title">
-          ${this.renaming
-            ? html`<input
+          ${
+            this.renaming
+              ? html`<input
                 class="input title-input"
                 aria-label="Room title"
                 maxlength="120"
@@ -441,9 +445,10 @@ export class RoomPage extends LitElement {
                 }}
                 @blur=${(e: FocusEvent) => void this.#rename((e.target as HTMLInputElement).value)}
               />`
-            : connection.role === 'owner'
-              ? html`<h1><button class="title-button" title="Rename the room" @click=${() => this.#startRename()}>${title}</button></h1>`
-              : html`<h1 title=${title}>${title}</h1>`}
+              : connection.role === 'owner'
+                ? html`<h1><button class="title-button" title="Rename the room" @click=${() => this.#startRename()}>${title}</button></h1>`
+                : html`<h1 title=${title}>${title}</h1>`
+          }
           <span class="state" role="status" aria-live="polite">
             <span class="dot ${connection.status}"></span>${statusLabel(connection.status)}
             ${connection.role ? html`<span class="badge" data-role=${connection.role}>${editable ? (connection.role === 'owner' ? 'Owner' : 'Editor') : 'View only'}</span>` : nothing}

@@ -127,8 +127,9 @@ export class ShareDialog extends LitElement {
         ${!this.invites && !this.error ? html`<p class="muted">Loading links…</p>` : nothing}
       </div>
       ${this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : nothing}
-      ${this.userRole === 'owner' && this.roomInfo
-        ? html`<div class="access">
+      ${
+        this.userRole === 'owner' && this.roomInfo
+          ? html`<div class="access">
             <label class="field">
               The plain room link
               <select class="input" @change=${(e: Event) => this.#setAccess((e.target as HTMLSelectElement).value as LinkAccess)}>
@@ -136,7 +137,8 @@ export class ShareDialog extends LitElement {
               </select>
             </label>
           </div>`
-        : nothing}
+          : nothing
+      }
     </dialog>`;
   }
 }

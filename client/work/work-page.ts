@@ -248,21 +248,25 @@ export class WorkPage extends LitElement {
             ${w.authors.map((a) => html`<li><user-avatar .name=${a.name} .color=${a.color} style="--avatar-size:1.7rem"></user-avatar>${a.name}</li>`)}
           </ul>
         </section>
-        ${w.remixOfWork
-          ? html`<section class="lineage">
+        ${
+          w.remixOfWork
+            ? html`<section class="lineage">
               <h2 class="section-title">Remixed from</h2>
               <p>${w.remixOfWork.deleted ? html`<span class="muted">a work its author has since deleted</span>` : html`<a href="/g/${w.remixOfWork.id}">${w.remixOfWork.title}</a>`}</p>
             </section>`
-          : nothing}
+            : nothing
+        }
         <section>
           <h2 class="section-title">Remixes${this.remixes?.length ? ` · ${this.remixes.length}` : ''}</h2>
-          ${this.remixes === null
-            ? html`<p class="muted">Loading…</p>`
-            : this.remixes.length === 0
-              ? html`<p class="muted">No remixes yet. Be the first.</p>`
-              : html`<ul class="remixes">
+          ${
+            this.remixes === null
+              ? html`<p class="muted">Loading…</p>`
+              : this.remixes.length === 0
+                ? html`<p class="muted">No remixes yet. Be the first.</p>`
+                : html`<ul class="remixes">
                   ${this.remixes.map((r) => html`<li><a href="/g/${r.id}"><img src=${r.thumbUrl} alt="" loading="lazy" /><span>${r.title}</span></a></li>`)}
-                </ul>`}
+                </ul>`
+          }
         </section>
       </div>
     </div>`;

@@ -5,12 +5,68 @@ import type { RecordStore, UserPatch, UserRecord } from '../store/records.ts';
 import type { TokenSigner } from './tokens.ts';
 
 export const USER_COLORS = [
-  '#e11d48', '#db2777', '#c026d3', '#9333ea', '#6d28d9', '#4f46e5', '#2563eb', '#0284c7',
-  '#0891b2', '#0d9488', '#059669', '#16a34a', '#65a30d', '#ca8a04', '#d97706', '#ea580c',
+  '#e11d48',
+  '#db2777',
+  '#c026d3',
+  '#9333ea',
+  '#6d28d9',
+  '#4f46e5',
+  '#2563eb',
+  '#0284c7',
+  '#0891b2',
+  '#0d9488',
+  '#059669',
+  '#16a34a',
+  '#65a30d',
+  '#ca8a04',
+  '#d97706',
+  '#ea580c',
 ] as const;
 
-const ADJECTIVES = ['Amber', 'Brisk', 'Cobalt', 'Dusky', 'Ember', 'Fern', 'Gilded', 'Hazel', 'Indigo', 'Jade', 'Lunar', 'Misty', 'Nimble', 'Ochre', 'Quiet', 'Rosy', 'Sage', 'Tidal', 'Umber', 'Velvet'];
-const ANIMALS = ['Badger', 'Crane', 'Otter', 'Finch', 'Fox', 'Heron', 'Ibis', 'Lynx', 'Marten', 'Newt', 'Owl', 'Puffin', 'Raven', 'Seal', 'Stoat', 'Swift', 'Tern', 'Wren', 'Yak', 'Moth'];
+const ADJECTIVES = [
+  'Amber',
+  'Brisk',
+  'Cobalt',
+  'Dusky',
+  'Ember',
+  'Fern',
+  'Gilded',
+  'Hazel',
+  'Indigo',
+  'Jade',
+  'Lunar',
+  'Misty',
+  'Nimble',
+  'Ochre',
+  'Quiet',
+  'Rosy',
+  'Sage',
+  'Tidal',
+  'Umber',
+  'Velvet',
+];
+const ANIMALS = [
+  'Badger',
+  'Crane',
+  'Otter',
+  'Finch',
+  'Fox',
+  'Heron',
+  'Ibis',
+  'Lynx',
+  'Marten',
+  'Newt',
+  'Owl',
+  'Puffin',
+  'Raven',
+  'Seal',
+  'Stoat',
+  'Swift',
+  'Tern',
+  'Wren',
+  'Yak',
+  'Moth',
+];
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 

@@ -75,7 +75,7 @@ function writer(room: Room, origin: UpdateOrigin): string | null {
     case 'server':
       return origin.userId ?? null;
     case 'remote':
-      // The node that received it credited its author in the shared store.
+    // The node that received it credited its author in the shared store.
     case 'load':
       return null;
     default:

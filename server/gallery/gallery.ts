@@ -98,7 +98,13 @@ export class Gallery {
       this.#feedCache.set(key, page);
     }
     if (request.viewer === null) return { page, liked: null };
-    return { page, liked: await this.#store.likedBy(request.viewer, page.items.map((work) => work.id)) };
+    return {
+      page,
+      liked: await this.#store.likedBy(
+        request.viewer,
+        page.items.map((work) => work.id),
+      ),
+    };
   }
 
   /** Works remixed from this one (which may since have been deleted), newest first. */
@@ -166,7 +172,10 @@ export class Gallery {
 
   async #withLikes(records: readonly WorkRecord[], viewer: string | null): Promise<Work[]> {
     if (viewer === null) return records.map((record) => toWork(record));
-    const liked = await this.#store.likedBy(viewer, records.map((record) => record.id));
+    const liked = await this.#store.likedBy(
+      viewer,
+      records.map((record) => record.id),
+    );
     return records.map((record) => toWork(record, liked.has(record.id)));
   }
 }

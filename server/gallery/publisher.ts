@@ -73,10 +73,7 @@ export class Publisher {
       }
     });
 
-    const [image, thumb] = await Promise.all([
-      deps.media.put(rendering.png, 'png'),
-      deps.media.put(rendering.thumbnail.webp, 'webp'),
-    ]);
+    const [image, thumb] = await Promise.all([deps.media.put(rendering.png, 'png'), deps.media.put(rendering.thumbnail.webp, 'webp')]);
     const authorIds = await deps.contributors.list(room.id);
     // Whoever publishes is credited too, even if they only curated (a remix published as it came).
     if (!authorIds.includes(by.user.id)) authorIds.push(by.user.id);

@@ -11,11 +11,14 @@ export function remixState(published: Uint8Array): Uint8Array {
     to.transact(() => {
       // A delta keeps any formatting the prompt carries.
       to.getText(ROOTS.prompt).applyDelta(from.getText(ROOTS.prompt).toDelta());
-      const layers = from.getArray(ROOTS.layers).toArray().map((entry) => {
-        const layer = new Y.Map<unknown>();
-        if (entry instanceof Y.Map) for (const [key, value] of Object.entries(entry.toJSON())) layer.set(key, value);
-        return layer;
-      });
+      const layers = from
+        .getArray(ROOTS.layers)
+        .toArray()
+        .map((entry) => {
+          const layer = new Y.Map<unknown>();
+          if (entry instanceof Y.Map) for (const [key, value] of Object.entries(entry.toJSON())) layer.set(key, value);
+          return layer;
+        });
       to.getArray<Y.Map<unknown>>(ROOTS.layers).push(layers);
       const { width, height, background } = readMeta(from);
       const meta = to.getMap(ROOTS.meta);

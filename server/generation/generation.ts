@@ -19,7 +19,14 @@ import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
 import { JobQueue } from './job-queue.ts';
 import { PromptBlocklist } from './prompt-safety.ts';
 import type { RoomJobQuota } from './room-quota.ts';
-import { type GenerationRequest, type ImageProvider, parseSize, ProviderError, type ProviderEvent, type ProviderImage } from './provider.ts';
+import {
+  type GenerationRequest,
+  type ImageProvider,
+  parseSize,
+  ProviderError,
+  type ProviderEvent,
+  type ProviderImage,
+} from './provider.ts';
 import type { ProviderRegistry } from './providers.ts';
 import { appendCandidates, layerSrc, roomPrompt } from './room-doc.ts';
 
@@ -155,10 +162,13 @@ export class Generation {
     if (!prompt) throw new AppError('bad_request', 'the prompt is empty: write one in the room or pass params.prompt');
     if (prompt.length > MAX_PROMPT_LENGTH) throw new AppError('bad_request', `the prompt is longer than ${MAX_PROMPT_LENGTH} characters`);
     this.#blocklist.check(prompt);
-    const edit = params.editLayerId === undefined ? undefined : {
-      image: layerSrc(room.doc, params.editLayerId, 'editLayerId'),
-      ...(params.maskLayerId === undefined ? {} : { mask: layerSrc(room.doc, params.maskLayerId, 'maskLayerId') }),
-    };
+    const edit =
+      params.editLayerId === undefined
+        ? undefined
+        : {
+            image: layerSrc(room.doc, params.editLayerId, 'editLayerId'),
+            ...(params.maskLayerId === undefined ? {} : { mask: layerSrc(room.doc, params.maskLayerId, 'maskLayerId') }),
+          };
     if (!(await limiter.take(`gen:${user.id}`, { limit: config.userJobsPerMinute, windowMs: MINUTE }))) {
       throw new AppError('rate_limited', `you can start ${config.userJobsPerMinute} generations a minute; wait a little`);
     }
@@ -185,8 +195,16 @@ export class Generation {
     };
     const now = new Date().toISOString();
     const record: JobRecord = {
-      id, roomId: room.id, status: 'queued', progress: 0, prompt, params: resolved, requestedBy: user.id,
-      createdAt: now, nodeId: this.#deps.nodeId, updatedAt: now,
+      id,
+      roomId: room.id,
+      status: 'queued',
+      progress: 0,
+      prompt,
+      params: resolved,
+      requestedBy: user.id,
+      createdAt: now,
+      nodeId: this.#deps.nodeId,
+      updatedAt: now,
     };
     try {
       await jobs.create(record);
@@ -199,7 +217,12 @@ export class Generation {
       record,
       provider,
       request: {
-        prompt, size, ...parseSize(size), count: resolved.count!, seed: resolved.seed!, model,
+        prompt,
+        size,
+        ...parseSize(size),
+        count: resolved.count!,
+        seed: resolved.seed!,
+        model,
         user: createHash('sha256').update(user.id).digest('hex').slice(0, 32),
       },
       edit,
@@ -364,15 +387,17 @@ export class Generation {
       const stored = await media.put(image.data, image.ext);
       results.push({ src: stored.url, width: image.width, height: image.height, seed: image.seed });
     }
-    const candidates = results.map((result, index): Candidate => ({
-      id: `${record.id}-${index}`,
-      ...result,
-      jobId: record.id,
-      prompt: record.prompt,
-      provider: live.provider.name,
-      model: live.request.model,
-      createdBy: record.requestedBy,
-    }));
+    const candidates = results.map(
+      (result, index): Candidate => ({
+        id: `${record.id}-${index}`,
+        ...result,
+        jobId: record.id,
+        prompt: record.prompt,
+        provider: live.provider.name,
+        model: live.request.model,
+        createdBy: record.requestedBy,
+      }),
+    );
     await registry.withRoom(record.roomId, (room) =>
       room.transact((doc) => appendCandidates(doc, candidates, config.maxCandidates), 'gen:result', record.requestedBy),
     );

@@ -38,13 +38,17 @@ export class LocalProvider implements ImageProvider {
 
       const scale = PREVIEW_SIDE / Math.max(width, height);
       const [pw, ph] = [Math.round(width * scale), Math.round(height * scale)];
-      const preview = await sharp(Buffer.from(sceneSvg(scene, pw, ph))).webp({ quality: 70, effort: 0 }).toBuffer();
+      const preview = await sharp(Buffer.from(sceneSvg(scene, pw, ph)))
+        .webp({ quality: 70, effort: 0 })
+        .toBuffer();
       onProgress({ type: 'preview', index, image: { data: preview, ext: 'webp', width: pw, height: ph, seed } });
       advance(index, 1);
 
       signal.throwIfAborted();
       const [tw, th] = [Math.ceil(width / TEXTURE_SCALE), Math.ceil(height / TEXTURE_SCALE)];
-      const texture = await sharp(Buffer.from(textureSvg(scene.texture, width, height, tw, th))).png({ compressionLevel: 0 }).toBuffer();
+      const texture = await sharp(Buffer.from(textureSvg(scene.texture, width, height, tw, th)))
+        .png({ compressionLevel: 0 })
+        .toBuffer();
       advance(index, 2);
 
       signal.throwIfAborted();
@@ -66,7 +70,10 @@ export class LocalProvider implements ImageProvider {
 async function applyEdit(render: Buffer, edit: EditInput, width: number, height: number): Promise<Buffer> {
   const source = sharp(edit.image, { limitInputPixels: MAX_EDIT_PIXELS }).resize(width, height, { fit: 'cover' });
   if (!edit.mask) {
-    return source.composite([{ input: render, blend: 'soft-light' }]).webp(WEBP).toBuffer();
+    return source
+      .composite([{ input: render, blend: 'soft-light' }])
+      .webp(WEBP)
+      .toBuffer();
   }
   const where = await sharp(edit.mask, { limitInputPixels: MAX_EDIT_PIXELS })
     .resize(width, height, { fit: 'fill' })
@@ -80,5 +87,8 @@ async function applyEdit(render: Buffer, edit: EditInput, width: number, height:
     .joinChannel(where, { raw: { width, height, channels: 1 } })
     .png({ compressionLevel: 0 })
     .toBuffer();
-  return source.composite([{ input: painted }]).webp(WEBP).toBuffer();
+  return source
+    .composite([{ input: painted }])
+    .webp(WEBP)
+    .toBuffer();
 }

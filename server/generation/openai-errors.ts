@@ -1,11 +1,6 @@
 // OpenAI SDK errors → job error codes, with messages that help a person and
 // never carry the API key.
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { ProviderError } from './provider.ts';
 
 /** Error codes OpenAI uses when its safety system refuses a prompt or an image. */

@@ -142,7 +142,13 @@ export class OpenAiProvider implements ImageProvider {
     const flagged = response.results.filter((r) => r.flagged);
     if (flagged.length === 0) return;
     const categories = [
-      ...new Set(flagged.flatMap((r) => Object.entries(r.categories).filter(([, on]) => on === true).map(([name]) => name))),
+      ...new Set(
+        flagged.flatMap((r) =>
+          Object.entries(r.categories)
+            .filter(([, on]) => on === true)
+            .map(([name]) => name),
+        ),
+      ),
     ];
     throw new ProviderError(
       'content_policy',

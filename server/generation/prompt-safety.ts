@@ -5,7 +5,11 @@ import { AppError } from '../errors.ts';
 
 /** Lower case, NFKC, and every run of non-letters and non-digits as one space. */
 export function normalizePrompt(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 export class PromptBlocklist {

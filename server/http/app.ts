@@ -47,10 +47,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   if (deps.corsOrigins.length > 0) app.use(cors(deps.corsOrigins));
   app.use(express.json({ limit: deps.limits.maxBodyBytes, strict: true }));
   app.use(authenticate(deps.users));
-  app.use(
-    '/api',
-    rateLimit(deps.limiter, 'http', { limit: deps.limits.httpRequestsPerMinute, windowMs: 60_000 }),
-  );
+  app.use('/api', rateLimit(deps.limiter, 'http', { limit: deps.limits.httpRequestsPerMinute, windowMs: 60_000 }));
   for (const router of deps.routers) app.use(router);
   app.use(notFound);
   app.use(errorHandler(deps.logger));

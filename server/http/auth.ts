@@ -31,9 +31,5 @@ export function caller(req: Request): PublicUser | null {
 export function requireCaller(req: Request): PublicUser {
   const user = callers.get(req);
   if (user) return user;
-  throw new AppError(
-    'unauthorized',
-    badTokens.has(req) ? 'invalid or expired session token' : 'sign in first: POST /api/session',
-  );
+  throw new AppError('unauthorized', badTokens.has(req) ? 'invalid or expired session token' : 'sign in first: POST /api/session');
 }
-

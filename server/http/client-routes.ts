@@ -16,10 +16,7 @@ export function clientRoutes(distDir = CLIENT_DIST): Router {
     return router;
   }
   const shell = readFileSync(indexFile, 'utf8');
-  router.use(
-    '/assets',
-    express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }),
-  );
+  router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   router.use(express.static(distDir, { index: false, maxAge: '1h' }));
   router.get(['/', '/r/:roomId'], (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');

@@ -1,13 +1,7 @@
 // The gallery's JSON API (DESIGN.md §6, docs/gallery.md).
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import {
-  GALLERY_PAGE_DEFAULT,
-  GALLERY_PAGE_MAX,
-  GALLERY_SORTS,
-  type CreateRoomResponse,
-  workIdSchema,
-} from '../../shared/protocol.ts';
+import { GALLERY_PAGE_DEFAULT, GALLERY_PAGE_MAX, GALLERY_SORTS, type CreateRoomResponse, workIdSchema } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import type { RateLimit, RateLimiter } from '../rate-limit.ts';

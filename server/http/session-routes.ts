@@ -1,10 +1,5 @@
 import { Router } from 'express';
-import {
-  createSessionBodySchema,
-  type SessionResponse,
-  type SessionUserResponse,
-  updateSessionBodySchema,
-} from '../../shared/protocol.ts';
+import { createSessionBodySchema, type SessionResponse, type SessionUserResponse, updateSessionBodySchema } from '../../shared/protocol.ts';
 import { SESSION_COOKIE } from '../auth/cookie.ts';
 import type { Users } from '../auth/users.ts';
 import { AppError } from '../errors.ts';

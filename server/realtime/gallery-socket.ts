@@ -4,13 +4,7 @@
 // Redis they reach subscribers on every node.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import {
-  type PublishAck,
-  publishWorkBodySchema,
-  type SubscribeAck,
-  type Work,
-  type WireError,
-} from '../../shared/protocol.ts';
+import { type PublishAck, publishWorkBodySchema, type SubscribeAck, type Work, type WireError } from '../../shared/protocol.ts';
 import { AppError, toWireError } from '../errors.ts';
 import type { Gallery, GalleryListener } from '../gallery/gallery.ts';
 import type { Metrics } from '../metrics.ts';
@@ -45,7 +39,10 @@ export function gallerySocketHandlers(gallery: Gallery, metrics: Metrics, logger
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue && issue.path.length > 1 ? `${issue.path.slice(1).join('.')}: ` : '';
-        return refuse({ code: 'bad_request', message: `work:publish takes (roomId, {title, description?}, ack): ${where}${issue?.message ?? ''}` });
+        return refuse({
+          code: 'bad_request',
+          message: `work:publish takes (roomId, {title, description?}, ack): ${where}${issue?.message ?? ''}`,
+        });
       }
       const [, body] = parsed.data;
       const joined = ctx.joined(roomId);

@@ -22,7 +22,6 @@ interface Deps {
   scaled?: boolean;
 }
 
-
 export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
   const { generation } = deps;
   // `io.to` rather than `io.local.to`: with a cross-node adapter every node's sockets hear it.
@@ -31,18 +30,30 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
 
   socketIo.handle((ctx) => {
     ctx.socket.on('gen:start', (...args: unknown[]) => {
-      void respond(ctx, deps, args, { event: 'gen:start', usage: 'gen:start takes (roomId, params, ack)', schema: startArgs }, async ([roomId, params]) => {
-        const { room, participant } = joinedRoom(ctx, roomId);
-        const job = await generation.start({ room, user: participant.user, role: participant.role, params: params ?? {} });
-        return { ok: true, job };
-      });
+      void respond(
+        ctx,
+        deps,
+        args,
+        { event: 'gen:start', usage: 'gen:start takes (roomId, params, ack)', schema: startArgs },
+        async ([roomId, params]) => {
+          const { room, participant } = joinedRoom(ctx, roomId);
+          const job = await generation.start({ room, user: participant.user, role: participant.role, params: params ?? {} });
+          return { ok: true, job };
+        },
+      );
     });
     ctx.socket.on('gen:cancel', (...args: unknown[]) => {
-      void respond(ctx, deps, args, { event: 'gen:cancel', usage: 'gen:cancel takes (roomId, jobId, ack)', schema: cancelArgs }, async ([roomId, jobId]) => {
-        const { participant } = joinedRoom(ctx, roomId);
-        const job = await generation.cancel({ roomId, role: participant.role, jobId });
-        return { ok: true, job };
-      });
+      void respond(
+        ctx,
+        deps,
+        args,
+        { event: 'gen:cancel', usage: 'gen:cancel takes (roomId, jobId, ack)', schema: cancelArgs },
+        async ([roomId, jobId]) => {
+          const { participant } = joinedRoom(ctx, roomId);
+          const job = await generation.cancel({ roomId, role: participant.role, jobId });
+          return { ok: true, job };
+        },
+      );
     });
   });
 }

@@ -124,11 +124,7 @@ export class Room {
     if (!participant) return;
     this.#participants.delete(connectionId);
     if (participant.awarenessClients.size > 0) {
-      awarenessProtocol.removeAwarenessStates(
-        this.awareness,
-        [...participant.awarenessClients],
-        this.#connectionOrigin(participant),
-      );
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...participant.awarenessClients], this.#connectionOrigin(participant));
     }
   }
 

@@ -105,7 +105,7 @@ export class NodeLiveness {
     try {
       await this.#deps.client.del(this.key(this.#deps.nodeId));
     } catch (err) {
-      this.#deps.logger.warn({ err }, 'could not remove this node\'s heartbeat; it expires by itself');
+      this.#deps.logger.warn({ err }, "could not remove this node's heartbeat; it expires by itself");
     }
   }
 

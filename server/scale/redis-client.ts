@@ -11,7 +11,6 @@ export const MAX_RECONNECT_DELAY_MS = 1000;
 /** How long start-up waits for Redis before giving up. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
-
 /** A new client, connected; throws if Redis cannot be reached within CONNECT_TIMEOUT_MS. */
 export async function connectRedis(url: string, name: string, logger: Logger): Promise<Redis> {
   const client: Redis = createClient({

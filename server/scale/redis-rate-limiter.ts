@@ -46,7 +46,7 @@ export class RedisRateLimiter implements RateLimiter {
     try {
       return (await TAKE.run(this.#client, [this.#prefix + key], [String(limit.limit), String(limit.windowMs)])) === 1;
     } catch (err) {
-      this.#logger.warn({ err }, 'shared rate limit unavailable; using this node\'s own');
+      this.#logger.warn({ err }, "shared rate limit unavailable; using this node's own");
       return this.#fallback.take(key, limit);
     }
   }

@@ -18,9 +18,7 @@ export interface LayerRef {
   jobId: string | undefined;
 }
 
-export type Decision =
-  | { outcome: 'placed'; candidate: CandidateRef; layerId: string }
-  | { outcome: 'discarded'; candidate: CandidateRef };
+export type Decision = { outcome: 'placed'; candidate: CandidateRef; layerId: string } | { outcome: 'discarded'; candidate: CandidateRef };
 
 export type DecisionHandler = (decisions: Decision[], userId: string) => void;
 

@@ -14,7 +14,9 @@ export function diffPrompts(before: string, after: string): DiffOp[] {
   if (before === after) return before === '' ? [] : [['=', before]];
   const changes = diffWordsWithSpace(before, after, { maxEditLength: MAX_DIFF_EDITS });
   if (!changes) return replaced(before, after);
-  return changes.filter((change) => change.value !== '').map((change): DiffOp => [change.added ? '+' : change.removed ? '-' : '=', change.value]);
+  return changes
+    .filter((change) => change.value !== '')
+    .map((change): DiffOp => [change.added ? '+' : change.removed ? '-' : '=', change.value]);
 }
 
 function replaced(before: string, after: string): DiffOp[] {
@@ -23,4 +25,3 @@ function replaced(before: string, after: string): DiffOp[] {
   if (after !== '') ops.push(['+', after]);
   return ops;
 }
-

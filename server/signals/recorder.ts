@@ -86,11 +86,19 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
     this.#inOrder(`work:${reaction.workId}`, async () => {
       const roomId = await this.#workRoom(reaction.workId);
       if (roomId === null) return;
-      await this.#append([{
-        // Likes come and go: each change is its own event.
-        key: `${type}:${reaction.workId}:${reaction.userId}:${randomId()}`,
-        type, userId: reaction.userId, roomId, jobId: null, at, subjects: [], data: { workId: reaction.workId },
-      }]);
+      await this.#append([
+        {
+          // Likes come and go: each change is its own event.
+          key: `${type}:${reaction.workId}:${reaction.userId}:${randomId()}`,
+          type,
+          userId: reaction.userId,
+          roomId,
+          jobId: null,
+          at,
+          subjects: [],
+          data: { workId: reaction.workId },
+        },
+      ]);
     });
   }
 
@@ -99,11 +107,18 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
     this.#inOrder(`work:${remix.workId}`, async () => {
       const roomId = await this.#workRoom(remix.workId);
       if (roomId === null) return;
-      await this.#append([{
-        key: `remix:${remix.roomId}`,
-        type: 'remix', userId: remix.userId, roomId, jobId: null, at, subjects: [],
-        data: { workId: remix.workId, remixRoom: remix.roomId },
-      }]);
+      await this.#append([
+        {
+          key: `remix:${remix.roomId}`,
+          type: 'remix',
+          userId: remix.userId,
+          roomId,
+          jobId: null,
+          at,
+          subjects: [],
+          data: { workId: remix.workId, remixRoom: remix.roomId },
+        },
+      ]);
     });
   }
 
@@ -115,60 +130,81 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
   async #revised(job: Job): Promise<void> {
     const previous = await this.#deps.store.latest(job.roomId, 'prompt_revision');
     if (previous?.data.jobId === job.id) return;
-    await this.#append([{
-      key: `prompt:${job.id}`,
-      type: 'prompt_revision', userId: job.requestedBy, roomId: job.roomId, jobId: job.id, at: job.createdAt, subjects: [],
-      data: {
+    await this.#append([
+      {
+        key: `prompt:${job.id}`,
+        type: 'prompt_revision',
+        userId: job.requestedBy,
+        roomId: job.roomId,
         jobId: job.id,
-        text: job.prompt,
-        previous: previous ? { jobId: previous.data.jobId, at: previous.at } : null,
-        diff: diffPrompts(previous?.data.text ?? '', job.prompt),
+        at: job.createdAt,
+        subjects: [],
+        data: {
+          jobId: job.id,
+          text: job.prompt,
+          previous: previous ? { jobId: previous.data.jobId, at: previous.at } : null,
+          diff: diffPrompts(previous?.data.text ?? '', job.prompt),
+        },
       },
-    }]);
+    ]);
   }
 
   async #generated(job: Job, status: GenerationData['status']): Promise<void> {
     const { params } = job;
     const span = (from: string | undefined, to: string | undefined) =>
       from === undefined || to === undefined ? null : Math.max(0, Date.parse(to) - Date.parse(from));
-    await this.#append([{
-      key: `generation:${job.id}`,
-      type: 'generation', userId: job.requestedBy, roomId: job.roomId, jobId: job.id, at: job.finishedAt ?? new Date().toISOString(), subjects: [],
-      data: {
+    await this.#append([
+      {
+        key: `generation:${job.id}`,
+        type: 'generation',
+        userId: job.requestedBy,
+        roomId: job.roomId,
         jobId: job.id,
-        status,
-        // The generation module resolves every one of these before a job is accepted.
-        provider: params.provider ?? '',
-        model: params.model ?? '',
-        seed: params.seed ?? 0,
-        size: params.size ?? '1024x1024',
-        count: params.count ?? 1,
-        editLayerId: params.editLayerId ?? null,
-        maskLayerId: params.maskLayerId ?? null,
-        queuedMs: span(job.createdAt, job.startedAt),
-        durationMs: span(job.startedAt, job.finishedAt),
-        images: (job.results ?? []).map((image) => image.src),
-        error: job.error?.code ?? null,
+        at: job.finishedAt ?? new Date().toISOString(),
+        subjects: [],
+        data: {
+          jobId: job.id,
+          status,
+          // The generation module resolves every one of these before a job is accepted.
+          provider: params.provider ?? '',
+          model: params.model ?? '',
+          seed: params.seed ?? 0,
+          size: params.size ?? '1024x1024',
+          count: params.count ?? 1,
+          editLayerId: params.editLayerId ?? null,
+          maskLayerId: params.maskLayerId ?? null,
+          queuedMs: span(job.createdAt, job.startedAt),
+          durationMs: span(job.startedAt, job.finishedAt),
+          images: (job.results ?? []).map((image) => image.src),
+          error: job.error?.code ?? null,
+        },
       },
-    }]);
+    ]);
   }
 
   async #decided(roomId: string, decisions: readonly Decision[], userId: string, at: string): Promise<void> {
     for (const decision of decisions) {
       const job = await this.#jobOf(roomId, decision.candidate);
       if (!job) continue;
-      const stored = await this.#append([{
-        key: `outcome:${decision.candidate.id}:${decision.outcome}`,
-        type: 'candidate_outcome', userId, roomId, jobId: job.id, at, subjects: [],
-        data: {
+      const stored = await this.#append([
+        {
+          key: `outcome:${decision.candidate.id}:${decision.outcome}`,
+          type: 'candidate_outcome',
+          userId,
+          roomId,
           jobId: job.id,
-          candidateId: decision.candidate.id,
-          src: decision.candidate.src,
-          outcome: decision.outcome,
-          layerId: decision.outcome === 'placed' ? decision.layerId : null,
-          workId: null,
+          at,
+          subjects: [],
+          data: {
+            jobId: job.id,
+            candidateId: decision.candidate.id,
+            src: decision.candidate.src,
+            outcome: decision.outcome,
+            layerId: decision.outcome === 'placed' ? decision.layerId : null,
+            workId: null,
+          },
         },
-      }]);
+      ]);
       if (stored > 0) await this.#pair(job, decision.candidate.id);
     }
   }
@@ -201,23 +237,51 @@ export class SignalRecorder implements RegistryListener, GalleryListener {
     const at = work.createdAt;
     const { background, tray } = readPublishedState(source.state);
     const layers: PublishedLayer[] = source.layers.map((layer) => ({
-      id: layer.id, src: layer.src, jobId: layer.jobId ?? null, visible: layer.visible, opacity: layer.opacity,
-      blend: layer.blend, x: layer.x, y: layer.y, scale: layer.scale, rotation: layer.rotation,
+      id: layer.id,
+      src: layer.src,
+      jobId: layer.jobId ?? null,
+      visible: layer.visible,
+      opacity: layer.opacity,
+      blend: layer.blend,
+      x: layer.x,
+      y: layer.y,
+      scale: layer.scale,
+      rotation: layer.rotation,
     }));
-    const signals: NewSignal[] = [{
-      key: `publish:${work.id}`,
-      type: 'publish', userId: work.publishedBy, roomId: work.roomId, jobId: null, at, subjects: [],
-      data: {
-        workId: work.id, title: work.title, description: work.description, prompt: source.prompt,
-        width: source.width, height: source.height, background, imageUrl: work.imageUrl, remixOf: work.remixOf, layers,
+    const signals: NewSignal[] = [
+      {
+        key: `publish:${work.id}`,
+        type: 'publish',
+        userId: work.publishedBy,
+        roomId: work.roomId,
+        jobId: null,
+        at,
+        subjects: [],
+        data: {
+          workId: work.id,
+          title: work.title,
+          description: work.description,
+          prompt: source.prompt,
+          width: source.width,
+          height: source.height,
+          background,
+          imageUrl: work.imageUrl,
+          remixOf: work.remixOf,
+          layers,
+        },
       },
-    }];
+    ];
     for (const candidate of unplaced(tray)) {
       const job = await this.#jobOf(work.roomId, candidate);
       if (!job) continue;
       signals.push({
         key: `outcome:${candidate.id}:left:${work.id}`,
-        type: 'candidate_outcome', userId: work.publishedBy, roomId: work.roomId, jobId: job.id, at, subjects: [],
+        type: 'candidate_outcome',
+        userId: work.publishedBy,
+        roomId: work.roomId,
+        jobId: job.id,
+        at,
+        subjects: [],
         data: { jobId: job.id, candidateId: candidate.id, src: candidate.src, outcome: 'left', layerId: null, workId: work.id },
       });
     }
@@ -288,7 +352,11 @@ function preferencePair(job: JobRecord, kept: Outcome, discarded: Outcome): NewS
   const last = kept.seq > discarded.seq ? kept : discarded;
   return {
     key: `pair:${kept.data.candidateId}:${discarded.data.candidateId}`,
-    type: 'preference_pair', userId: last.userId, roomId: job.roomId, jobId: job.id, at: last.at,
+    type: 'preference_pair',
+    userId: last.userId,
+    roomId: job.roomId,
+    jobId: job.id,
+    at: last.at,
     subjects: [kept.userId, discarded.userId, job.requestedBy],
     data: {
       jobId: job.id,

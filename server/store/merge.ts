@@ -29,7 +29,10 @@ export class MergeWorker {
     const copies = updates.map((u) => u.slice());
     return new Promise<Uint8Array>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, updates: copies }, copies.map((u) => u.buffer as ArrayBuffer));
+      worker.postMessage(
+        { id, updates: copies },
+        copies.map((u) => u.buffer as ArrayBuffer),
+      );
     });
   };
 

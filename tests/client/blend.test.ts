@@ -21,11 +21,16 @@ const SHARP_BLEND: Record<BlendMode, Blend> = {
 async function sharpComposite(backdrop: Rgba, source: Rgba, mode: BlendMode, opacity: number): Promise<Rgba> {
   const size = 4;
   const solid = (c: Rgba, alpha: number) =>
-    sharp({ create: { width: size, height: size, channels: 4, background: { r: c[0], g: c[1], b: c[2], alpha } } }).png().toBuffer();
+    sharp({ create: { width: size, height: size, channels: 4, background: { r: c[0], g: c[1], b: c[2], alpha } } })
+      .png()
+      .toBuffer();
   const base = await solid(backdrop, backdrop[3] / 255);
   // The layer's opacity multiplies its alpha, as the server compositor applies it.
   const top = await solid(source, (source[3] / 255) * opacity);
-  const { data } = await sharp(base).composite([{ input: top, blend: SHARP_BLEND[mode] }]).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(base)
+    .composite([{ input: top, blend: SHARP_BLEND[mode] }])
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return [data[0]!, data[1]!, data[2]!, data[3]!];
 }
 
@@ -77,10 +82,18 @@ describe('blend maths', () => {
             const expected: Rgba =
               mode === 'normal'
                 ? await sharpComposite(backdrop, source, mode, opacity)
-                : [0, 1, 2, 3].map((i) => (i === 3 ? opaque[i]! : Math.round(backdrop[i]! + (opaque[i]! - backdrop[i]!) * opacity))) as [number, number, number, number];
+                : ([0, 1, 2, 3].map((i) => (i === 3 ? opaque[i]! : Math.round(backdrop[i]! + (opaque[i]! - backdrop[i]!) * opacity))) as [
+                    number,
+                    number,
+                    number,
+                    number,
+                  ]);
             const actual = compositePixel(backdrop, source, mode, opacity);
             for (let i = 0; i < 4; i++) {
-              expect(Math.abs(actual[i]! - expected[i]!), `${mode} ${backdrop} ← ${source} @${opacity} channel ${i}: ${actual} vs ${expected}`).toBeLessThanOrEqual(2);
+              expect(
+                Math.abs(actual[i]! - expected[i]!),
+                `${mode} ${backdrop} ← ${source} @${opacity} channel ${i}: ${actual} vs ${expected}`,
+              ).toBeLessThanOrEqual(2);
             }
           }
         }

@@ -2,7 +2,16 @@
 // image scaled to w·s × h·s with its top-left at (x, y), turned clockwise
 // about its centre.
 import { describe, expect, test } from 'vitest';
-import { apply, centre, contains, corners, invert, layerMatrix, normaliseDegrees, scaledAboutCentre } from '../../client/render/geometry.ts';
+import {
+  apply,
+  centre,
+  contains,
+  corners,
+  invert,
+  layerMatrix,
+  normaliseDegrees,
+  scaledAboutCentre,
+} from '../../client/render/geometry.ts';
 
 const close = (p: { x: number; y: number }, x: number, y: number) => {
   expect(p.x).toBeCloseTo(x, 6);

@@ -25,7 +25,9 @@ function entry(index: number, patch: Partial<Layer> = {}): LayerEntry {
   return { index, id: layer.id, valid: true, layer };
 }
 
-async function mount(props: Partial<Pick<LayerPanel, 'layers' | 'selectedId' | 'editable'>>): Promise<{ panel: LayerPanel; events: { type: string; detail: unknown }[] }> {
+async function mount(
+  props: Partial<Pick<LayerPanel, 'layers' | 'selectedId' | 'editable'>>,
+): Promise<{ panel: LayerPanel; events: { type: string; detail: unknown }[] }> {
   const panel = document.createElement('layer-panel');
   Object.assign(panel, { editable: true, ...props });
   const events: { type: string; detail: unknown }[] = [];
@@ -84,7 +86,17 @@ describe('layer-panel', () => {
     slider.dispatchEvent(new Event('input', { bubbles: true }));
     slider.dispatchEvent(new Event('change', { bubbles: true }));
     const blend = $<HTMLSelectElement>(panel, 'select[name="blend"]');
-    expect([...blend.options].map((o) => o.value)).toEqual(['normal', 'multiply', 'screen', 'overlay', 'darken', 'lighten', 'soft-light', 'hard-light', 'difference']);
+    expect([...blend.options].map((o) => o.value)).toEqual([
+      'normal',
+      'multiply',
+      'screen',
+      'overlay',
+      'darken',
+      'lighten',
+      'soft-light',
+      'hard-light',
+      'difference',
+    ]);
     blend.value = 'multiply';
     blend.dispatchEvent(new Event('change', { bubbles: true }));
     // l0 is at the bottom: it can come forward, not go further back.
@@ -144,7 +156,13 @@ describe('layer-panel', () => {
   });
 
   test('read-only: every control is disabled, invalid layers say why', async () => {
-    const invalid: LayerEntry = { index: 1, id: 'bad', valid: false, reason: 'src: must be a /media/ file of this server', name: 'Foreign' };
+    const invalid: LayerEntry = {
+      index: 1,
+      id: 'bad',
+      valid: false,
+      reason: 'src: must be a /media/ file of this server',
+      name: 'Foreign',
+    };
     const { panel, events } = await mount({ layers: [entry(0), invalid], selectedId: 'l0', editable: false });
     for (const el of $$(panel, 'button.icon-btn, input, select')) expect((el as HTMLButtonElement).disabled, el.outerHTML).toBe(true);
     expect($(panel, 'li[data-layer-id="bad"]').textContent).toContain('Not drawn: src: must be a /media/ file');

@@ -89,14 +89,36 @@ describe('layer operations', () => {
   test('placing a candidate makes it the top layer and empties the tray in one step', () => {
     const doc = new Y.Doc();
     const map = new Y.Map<unknown>();
-    const fields = { id: 'c1', src: SRC(9), width: 512, height: 512, jobId: 'j1', prompt: 'a quiet harbour at dawn with boats', seed: 3, provider: 'local', model: 'procedural-v1', createdBy: 'u2' };
+    const fields = {
+      id: 'c1',
+      src: SRC(9),
+      width: 512,
+      height: 512,
+      jobId: 'j1',
+      prompt: 'a quiet harbour at dawn with boats',
+      seed: 3,
+      provider: 'local',
+      model: 'procedural-v1',
+      createdBy: 'u2',
+    };
     for (const [k, v] of Object.entries(fields)) map.set(k, v);
     doc.getArray(ROOTS.candidates).push([map]);
     expect(readCandidates(doc)).toHaveLength(1);
-    const undo = new Y.UndoManager([doc.getArray(ROOTS.layers), doc.getArray(ROOTS.candidates)], { trackedOrigins: new Set([LOCAL_ORIGIN]) });
+    const undo = new Y.UndoManager([doc.getArray(ROOTS.layers), doc.getArray(ROOTS.candidates)], {
+      trackedOrigins: new Set([LOCAL_ORIGIN]),
+    });
     const id = placeCandidate(doc, 'c1', canvas, 'u1', LOCAL_ORIGIN);
     const top = readLayers(doc).at(-1)!;
-    expect(top.valid && top.layer).toMatchObject({ id, src: SRC(9), jobId: 'j1', createdBy: 'u1', name: 'a quiet harbour at dawn with…', x: 256, y: 256, scale: 1 });
+    expect(top.valid && top.layer).toMatchObject({
+      id,
+      src: SRC(9),
+      jobId: 'j1',
+      createdBy: 'u1',
+      name: 'a quiet harbour at dawn with…',
+      x: 256,
+      y: 256,
+      scale: 1,
+    });
     expect(readCandidates(doc)).toHaveLength(0);
     undo.undo();
     expect(readLayers(doc)).toHaveLength(0);

@@ -12,8 +12,8 @@ import { waitFor } from '../helpers/server.ts';
 import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
-
-const near = (a: readonly number[], b: readonly number[], tolerance: number) => a.slice(0, 3).every((v, i) => Math.abs(v - b[i]!) <= tolerance);
+const near = (a: readonly number[], b: readonly number[], tolerance: number) =>
+  a.slice(0, 3).every((v, i) => Math.abs(v - b[i]!) <= tolerance);
 
 describeInBrowser('canvas preview', (browser) => {
   test('blend modes, opacity and transforms match the compositor', async () => {
@@ -21,7 +21,18 @@ describeInBrowser('canvas preview', (browser) => {
     const base: Rgba = [40, 90, 200, 255];
     const top: Rgba = [230, 180, 20, 255];
     const layer = (id: string, src: string, extra: Record<string, unknown>) => ({
-      id, name: id, src, visible: true, opacity: 1, blend: 'normal', x: 0, y: 0, scale: 1, rotation: 0, createdBy: owner.user.id, ...extra,
+      id,
+      name: id,
+      src,
+      visible: true,
+      opacity: 1,
+      blend: 'normal',
+      x: 0,
+      y: 0,
+      scale: 1,
+      rotation: 0,
+      createdBy: owner.user.id,
+      ...extra,
     });
     addLayerMap(writer.doc, layer('base', await solidImage(atelier, 1024, 1024, [base[0], base[1], base[2]]), {}));
     addLayerMap(writer.doc, layer('top', await solidImage(atelier, 512, 512, [top[0], top[1], top[2]]), { x: 256, y: 256, opacity: 0.6 }));
@@ -73,10 +84,16 @@ describeInBrowser('canvas preview', (browser) => {
       topMap().set('blend', 'soft-light');
       topMap().set('opacity', 0.7);
     });
-    await waitFor(async () => near(await canvasPixel(viewer.page, 428, 328), compositePixel(base, top, 'soft-light', 0.7), 3), 10_000, 'soft-light drawn');
+    await waitFor(
+      async () => near(await canvasPixel(viewer.page, 428, 328), compositePixel(base, top, 'soft-light', 0.7), 3),
+      10_000,
+      'soft-light drawn',
+    );
     const published = (await writer.socket.timeout(20_000).emitWithAck('work:publish', room.id, { title: 'Agreement' })) as PublishAck;
     if (!published.ok) throw new Error(published.error.message);
-    const png = await sharp(Buffer.from(await (await fetch(atelier.url + published.work.imageUrl)).arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    const png = await sharp(Buffer.from(await (await fetch(atelier.url + published.work.imageUrl)).arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const serverPixel = (x: number, y: number) => {
       const i = (y * png.info.width + x) * png.info.channels;
       return [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
@@ -85,7 +102,9 @@ describeInBrowser('canvas preview', (browser) => {
     for (let y = 16; y < 1024; y += 48) {
       for (let x = 16; x < 1024; x += 48) {
         const inside = contains(placement, 512, 512, { x, y });
-        const nearEdge = [-6, 6].some((d) => contains(placement, 512, 512, { x: x + d, y }) !== inside || contains(placement, 512, 512, { x, y: y + d }) !== inside);
+        const nearEdge = [-6, 6].some(
+          (d) => contains(placement, 512, 512, { x: x + d, y }) !== inside || contains(placement, 512, 512, { x, y: y + d }) !== inside,
+        );
         if (nearEdge) continue;
         const client = await canvasPixel(viewer.page, x, y);
         expect(near(client, serverPixel(x, y), 4), `${x},${y}: canvas ${client} vs server ${serverPixel(x, y)}`).toBe(true);

@@ -87,7 +87,11 @@ describeInBrowser('gallery and works', (browser) => {
     await b.page.locator('work-card article').first().waitFor();
     expect(await b.page.locator('work-card h3').first().innerText()).toBe('Harbour, remixed');
     await b.page.getByRole('button', { name: 'Most liked' }).click();
-    await waitFor(async () => (await b.page.locator('work-card h3').first().innerText()) === 'Harbour <at> dawn & "gulls"', 10_000, 'top sort');
+    await waitFor(
+      async () => (await b.page.locator('work-card h3').first().innerText()) === 'Harbour <at> dawn & "gulls"',
+      10_000,
+      'top sort',
+    );
     await shot(b.page, 'gallery-07-top');
 
     // The server-rendered work page for a newcomer (no session yet) becomes the app.
@@ -106,8 +110,17 @@ describeInBrowser('gallery and works', (browser) => {
       writer.doc.getMap(ROOTS.meta).set('height', 64);
     });
     addLayerMap(writer.doc, {
-      id: 'dot', name: 'dot', src: await solidImage(atelier, 64, 64, [200, 120, 40]), visible: true, opacity: 1, blend: 'normal',
-      x: 0, y: 0, scale: 1, rotation: 0, createdBy: owner.user.id,
+      id: 'dot',
+      name: 'dot',
+      src: await solidImage(atelier, 64, 64, [200, 120, 40]),
+      visible: true,
+      opacity: 1,
+      blend: 'normal',
+      x: 0,
+      y: 0,
+      scale: 1,
+      rotation: 0,
+      createdBy: owner.user.id,
     });
     const TOTAL = 30;
     for (let i = 1; i <= TOTAL; i++) {

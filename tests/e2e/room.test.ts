@@ -10,7 +10,8 @@ import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 
 /** The fake OpenAI server's images are #3366cc. */
 const BLUE: [number, number, number] = [0x33, 0x66, 0xcc];
-const isColour = (pixel: readonly number[], rgb: readonly number[], tolerance = 3) => rgb.every((v, i) => Math.abs(v - pixel[i]!) <= tolerance);
+const isColour = (pixel: readonly number[], rgb: readonly number[], tolerance = 3) =>
+  rgb.every((v, i) => Math.abs(v - pixel[i]!) <= tolerance);
 
 describeInBrowser('room in the browser', (browser) => {
   test('co-edit the prompt, generate, place, change opacity, undo, publish; a viewer cannot type', async () => {
@@ -50,7 +51,11 @@ describeInBrowser('room in the browser', (browser) => {
     const aName = await a.page.locator('user-menu .name').innerText();
     await a.page.locator('prompt-editor .cm-content').click();
     await a.page.keyboard.type('a lighthouse at dusk, ');
-    await waitFor(async () => (await b.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk'), 10_000, 'B sees the prompt');
+    await waitFor(
+      async () => (await b.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk'),
+      10_000,
+      'B sees the prompt',
+    );
     await b.page.locator('prompt-editor .cm-ySelectionInfo', { hasText: aName }).waitFor();
     await waitFor(async () => (await b.page.locator(`participant-list [data-participant="${aName}"]`).count()) === 1, 10_000, 'B lists A');
     await shot(b.page, 'room-03-b-sees-a-typing');
@@ -59,7 +64,11 @@ describeInBrowser('room in the browser', (browser) => {
     await b.page.locator('prompt-editor .cm-content').click();
     await b.page.keyboard.press('End');
     await b.page.keyboard.type('oil painting');
-    await waitFor(async () => (await a.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk, oil painting'), 10_000, 'A sees B');
+    await waitFor(
+      async () => (await a.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk, oil painting'),
+      10_000,
+      'A sees B',
+    );
     // A (the owner) renames the room; B's header follows.
     await a.page.locator('room-page .title-button').click();
     await a.page.locator('room-page .title-input').fill('Lighthouse study');
@@ -70,7 +79,12 @@ describeInBrowser('room in the browser', (browser) => {
     await waitFor(async () => (await a.page.locator('participant-list .typing-note').innerText()).trim() === '', 10_000, 'typing ends');
 
     // B generates with the (fake, held) OpenAI provider: both watch the job run.
-    const outsider = await joinWithSocketIo(atelier.url, (await api(atelier.url).session('Observer')).token, roomId, new URL(viewLink).searchParams.get('invite')!);
+    const outsider = await joinWithSocketIo(
+      atelier.url,
+      (await api(atelier.url).session('Observer')).token,
+      roomId,
+      new URL(viewLink).searchParams.get('invite')!,
+    );
     fake.hold();
     await b.page.locator('generation-panel select[name="provider"]').selectOption('openai');
     await b.page.getByRole('button', { name: 'Generate' }).click();

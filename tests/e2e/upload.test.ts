@@ -8,19 +8,27 @@ import { ownedRoom } from './helpers/room-fixtures.ts';
 import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 
 const png = (rgb: [number, number, number]) =>
-  sharp({ create: { width: 400, height: 300, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer();
+  sharp({ create: { width: 400, height: 300, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .png()
+    .toBuffer();
 
 describeInBrowser('uploads and the layer panel', (browser) => {
   test('file picker and drop upload layers; reorder, hide, delete, undo', async () => {
     const { atelier, room, writer: watcher } = await ownedRoom();
-    const names = () => watcher.doc.getArray('layers').toJSON().map((l: { name: string }) => l.name);
+    const names = () =>
+      watcher.doc
+        .getArray('layers')
+        .toJSON()
+        .map((l: { name: string }) => l.name);
 
     const a = await newPerson(browser(), atelier.url);
     await a.page.goto(`/r/${room.id}`);
     await a.page.locator('layer-panel .empty').waitFor();
 
     // The file picker.
-    await a.page.locator('input[type="file"]').setInputFiles({ name: 'green field.png', mimeType: 'image/png', buffer: await png([0, 200, 0]) });
+    await a.page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'green field.png', mimeType: 'image/png', buffer: await png([0, 200, 0]) });
     await waitFor(() => names().join() === 'green field', 10_000, 'uploaded layer');
 
     // Drag and drop a file onto the canvas.
@@ -33,10 +41,14 @@ describeInBrowser('uploads and the layer panel', (browser) => {
     await a.page.locator('canvas-preview .stage').dispatchEvent('dragover', { dataTransfer: data });
     await a.page.locator('canvas-preview .stage').dispatchEvent('drop', { dataTransfer: data });
     await waitFor(() => names().join() === 'green field,magenta', 10_000, 'dropped layer on top');
-    await waitFor(async () => {
-      const [r, g, b] = await canvasPixel(a.page, 512, 512);
-      return r > 190 && g < 10 && b > 190;
-    }, 10_000, 'magenta on top');
+    await waitFor(
+      async () => {
+        const [r, g, b] = await canvasPixel(a.page, 512, 512);
+        return r > 190 && g < 10 && b > 190;
+      },
+      10_000,
+      'magenta on top',
+    );
     await shot(a.page, 'upload-01-two-layers');
 
     // Send the top layer backward from the keyboard: green is on top now.

@@ -45,7 +45,13 @@ describe('the gallery feed', () => {
     await like('a', 1);
 
     const all = await http.json<GalleryPage>('GET', '/api/gallery?sort=top');
-    expect(all.items.map((w) => [w.title, w.likes])).toEqual([['b', 3], ['d', 1], ['a', 1], ['e', 0], ['c', 0]]);
+    expect(all.items.map((w) => [w.title, w.likes])).toEqual([
+      ['b', 3],
+      ['d', 1],
+      ['a', 1],
+      ['e', 0],
+      ['c', 0],
+    ]);
 
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -114,10 +120,16 @@ describe('the gallery feed', () => {
     // Their ETag follows their likes too.
     const mineTag = mine.headers.get('etag')!;
     expect(mineTag).not.toBe(changed.headers.get('etag'));
-    expect((await http.request('GET', '/api/gallery', { token: ann.token, headers: { 'If-None-Match': mineTag, 'Cache-Control': 'max-age=0' } })).status).toBe(304);
+    expect(
+      (await http.request('GET', '/api/gallery', { token: ann.token, headers: { 'If-None-Match': mineTag, 'Cache-Control': 'max-age=0' } }))
+        .status,
+    ).toBe(304);
     const newest = ((await changed.json()) as GalleryPage).items[0]!;
     await http.json('POST', `/api/works/${newest.id}/like`, { token: ann.token, expect: 200 });
-    const liked = await http.request('GET', '/api/gallery', { token: ann.token, headers: { 'If-None-Match': mineTag, 'Cache-Control': 'max-age=0' } });
+    const liked = await http.request('GET', '/api/gallery', {
+      token: ann.token,
+      headers: { 'If-None-Match': mineTag, 'Cache-Control': 'max-age=0' },
+    });
     expect(liked.status).toBe(200);
     expect(((await liked.json()) as GalleryPage).items.map((w) => w.liked)).toEqual([true, false]);
     const defaults = await startServer(many);
@@ -132,7 +144,8 @@ describe('the feed cache (GALLERY_CACHE_MS)', () => {
     const ann = await studio(server, 'Ann');
     const one = await ann.publish('one');
     const bob = await http.session('Bob');
-    const likes = async (token?: string) => (await http.json<GalleryPage>('GET', '/api/gallery', { token })).items.map((w) => [w.title, w.likes, w.liked]);
+    const likes = async (token?: string) =>
+      (await http.json<GalleryPage>('GET', '/api/gallery', { token })).items.map((w) => [w.title, w.likes, w.liked]);
     expect(await likes()).toEqual([['one', 0, undefined]]);
     await http.json('POST', `/api/works/${one.id}/like`, { token: bob.token, expect: 200 });
     // The like count in the shared page waits for the cache; the caller's own like never does.
@@ -141,7 +154,10 @@ describe('the feed cache (GALLERY_CACHE_MS)', () => {
     expect(await likes(ann.token)).toEqual([['one', 0, false]]);
     expect((await http.json<Work>('GET', `/api/works/${one.id}`)).likes).toBe(1);
     const two = await ann.publish('two');
-    expect(await likes()).toEqual([['two', 0, undefined], ['one', 1, undefined]]);
+    expect(await likes()).toEqual([
+      ['two', 0, undefined],
+      ['one', 1, undefined],
+    ]);
     await http.json('POST', `/api/works/${two.id}/like`, { token: bob.token, expect: 200 });
     await http.request('DELETE', `/api/works/${one.id}`, { token: ann.token });
     expect(await likes()).toEqual([['two', 1, undefined]]);
@@ -187,13 +203,21 @@ describe('likes', () => {
     expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthorized' } });
     expect((await http.request('DELETE', route)).status).toBe(401);
     expect((await http.request('POST', route, { token: 'forged.token' })).status).toBe(401);
-    expect(await http.json('POST', `/api/works/${'x'.repeat(22)}/like`, { token: bob.token, expect: 404 })).toMatchObject({ error: { code: 'not_found' } });
-    expect(await http.json('POST', '/api/works/nope/like', { token: bob.token, expect: 404 })).toMatchObject({ error: { code: 'not_found' } });
+    expect(await http.json('POST', `/api/works/${'x'.repeat(22)}/like`, { token: bob.token, expect: 404 })).toMatchObject({
+      error: { code: 'not_found' },
+    });
+    expect(await http.json('POST', '/api/works/nope/like', { token: bob.token, expect: 404 })).toMatchObject({
+      error: { code: 'not_found' },
+    });
     expect((await http.json<Work>('GET', `/api/works/${work.id}`)).likes).toBe(1);
 
     // Only real changes are announced: +1, +1, −1.
     await waitFor(() => events.length === 3);
-    expect(events).toEqual([{ id: work.id, likes: 1 }, { id: work.id, likes: 2 }, { id: work.id, likes: 1 }]);
+    expect(events).toEqual([
+      { id: work.id, likes: 1 },
+      { id: work.id, likes: 2 },
+      { id: work.id, likes: 1 },
+    ]);
   });
 
   it('stops telling a socket that unsubscribed', async () => {

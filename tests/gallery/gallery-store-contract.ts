@@ -18,9 +18,28 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       await store.records.createUser(user);
       users.push(user);
     }
-    const room = { id: id('r'), title: 'R', ownerId: users[0]!.id, linkAccess: 'edit' as const, remixOf: null, createdAt: new Date().toISOString() };
+    const room = {
+      id: id('r'),
+      title: 'R',
+      ownerId: users[0]!.id,
+      linkAccess: 'edit' as const,
+      remixOf: null,
+      createdAt: new Date().toISOString(),
+    };
     await store.records.createRoom(room, [{ code: id('i'), roomId: room.id, role: 'view', createdAt: room.createdAt }]);
-    const layer: Layer = { id: 'l1', name: 'one', src: `/media/${'a'.repeat(64)}.png`, visible: true, opacity: 0.5, blend: 'multiply', x: 1, y: 2, scale: 1.5, rotation: 30, createdBy: users[0]!.id };
+    const layer: Layer = {
+      id: 'l1',
+      name: 'one',
+      src: `/media/${'a'.repeat(64)}.png`,
+      visible: true,
+      opacity: 0.5,
+      blend: 'multiply',
+      x: 1,
+      y: 2,
+      scale: 1.5,
+      rotation: 30,
+      createdBy: users[0]!.id,
+    };
     const newWork = (fields: Partial<NewWork> = {}): NewWork => ({
       id: id('w'),
       roomId: room.id,
@@ -59,7 +78,16 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       const { store, users, newWork, layer } = await world();
       const input = newWork({ authorIds: [users[1]!.id, users[0]!.id] });
       const stored = await store.gallery.insertWork(input);
-      expect(stored).toMatchObject({ id: input.id, title: 'T', likes: 0, remixOf: null, parent: null, width: 64, height: 48, placeholder: '#abcdef' });
+      expect(stored).toMatchObject({
+        id: input.id,
+        title: 'T',
+        likes: 0,
+        remixOf: null,
+        parent: null,
+        width: 64,
+        height: 48,
+        placeholder: '#abcdef',
+      });
       expect(stored.authors.map((a) => a.name)).toEqual(['Bob', 'Ann']);
       await store.records.updateUser(users[1]!.id, { name: 'Robert' });
       const found = await store.gallery.getWork(input.id);
@@ -82,11 +110,23 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       const titles = (list: { title: string }[]) => list.map((w) => w.title);
       const newest = await store.gallery.listWorks({ sort: 'new', limit: 10 });
       expect(titles(newest)).toEqual(['w3', 'w2', 'w1', 'w0']);
-      expect(titles(await store.gallery.listWorks({ sort: 'new', limit: 2, after: { sort: 'new', seq: works[2]!.seq } }))).toEqual(['w1', 'w0']);
+      expect(titles(await store.gallery.listWorks({ sort: 'new', limit: 2, after: { sort: 'new', seq: works[2]!.seq } }))).toEqual([
+        'w1',
+        'w0',
+      ]);
       const top = await store.gallery.listWorks({ sort: 'top', limit: 10 });
-      expect(top.map((w) => [w.title, w.likes])).toEqual([['w1', 2], ['w2', 1], ['w3', 0], ['w0', 0]]);
-      expect(titles(await store.gallery.listWorks({ sort: 'top', limit: 10, after: { sort: 'top', likes: 1, seq: works[2]!.seq } }))).toEqual(['w3', 'w0']);
-      expect(titles(await store.gallery.listWorks({ sort: 'top', limit: 1, after: { sort: 'top', likes: 0, seq: works[3]!.seq } }))).toEqual(['w0']);
+      expect(top.map((w) => [w.title, w.likes])).toEqual([
+        ['w1', 2],
+        ['w2', 1],
+        ['w3', 0],
+        ['w0', 0],
+      ]);
+      expect(
+        titles(await store.gallery.listWorks({ sort: 'top', limit: 10, after: { sort: 'top', likes: 1, seq: works[2]!.seq } })),
+      ).toEqual(['w3', 'w0']);
+      expect(
+        titles(await store.gallery.listWorks({ sort: 'top', limit: 1, after: { sort: 'top', likes: 0, seq: works[3]!.seq } })),
+      ).toEqual(['w0']);
     });
 
     it('counts one like per user; unlike; says whether anything changed; which works a user likes', async () => {
@@ -112,7 +152,14 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       expect(await store.gallery.deleteWork(parent.id, '2030-01-01T00:00:00.000Z')).toBe(false);
       expect(await store.gallery.getWork(parent.id)).toEqual({
         state: 'deleted',
-        tombstone: { id: parent.id, roomId: parent.roomId, remixOf: null, publishedBy: users[0]!.id, createdAt: parent.createdAt, deletedAt: '2030-01-01T00:00:00.000Z' },
+        tombstone: {
+          id: parent.id,
+          roomId: parent.roomId,
+          remixOf: null,
+          publishedBy: users[0]!.id,
+          createdAt: parent.createdAt,
+          deletedAt: '2030-01-01T00:00:00.000Z',
+        },
       });
       expect(await store.gallery.getWorkSource(parent.id)).toBeNull();
       expect(await store.gallery.like(parent.id, users[0]!.id)).toBeNull();

@@ -40,7 +40,18 @@ export interface LayerFields {
 
 export function addLayer(doc: Y.Doc, fields: LayerFields & Record<string, unknown>): void {
   const layer = new Y.Map<unknown>();
-  const full = { name: fields.id, visible: true, opacity: 1, blend: 'normal', x: 0, y: 0, scale: 1, rotation: 0, createdBy: 'test', ...fields };
+  const full = {
+    name: fields.id,
+    visible: true,
+    opacity: 1,
+    blend: 'normal',
+    x: 0,
+    y: 0,
+    scale: 1,
+    rotation: 0,
+    createdBy: 'test',
+    ...fields,
+  };
   for (const [key, value] of Object.entries(full)) layer.set(key, value);
   doc.getArray<Y.Map<unknown>>(ROOTS.layers).push([layer]);
 }
@@ -65,7 +76,9 @@ export async function published(socket: AtelierClientSocket, roomId: string, bod
 }
 
 /** The RGB of one pixel of an image. */
-export async function pixels(image: Uint8Array): Promise<{ width: number; height: number; at(x: number, y: number): [number, number, number] }> {
+export async function pixels(
+  image: Uint8Array,
+): Promise<{ width: number; height: number; at(x: number, y: number): [number, number, number] }> {
   const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return {
     width: info.width,

@@ -15,7 +15,12 @@ function metaContent(html: string, attr: 'property' | 'name', key: string): stri
   return match?.[1];
 }
 const unescape = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 async function hostileWork() {
   const server = await startServer({ PUBLIC_URL: 'https://atelier.example/' });
@@ -46,7 +51,9 @@ describe('user-written text is escaped', () => {
     expect(html).not.toContain('<img src=x');
     expect(html).not.toContain('<b>');
     expect(html).not.toContain('\u0007');
-    expect(html).toContain('&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;apostrophes&#39; $&amp; $&#39; &lt;/title&gt;');
+    expect(html).toContain(
+      '&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;apostrophes&#39; $&amp; $&#39; &lt;/title&gt;',
+    );
     expect(unescape(metaContent(html, 'property', 'og:title')!)).toBe(HOSTILE_TITLE.trim());
     expect(unescape(metaContent(html, 'name', 'twitter:title')!)).toBe(HOSTILE_TITLE.trim());
     expect(unescape(metaContent(html, 'property', 'og:description')!)).toBe(HOSTILE_DESCRIPTION.trim().replace('\u0007', ''));
@@ -58,7 +65,9 @@ describe('user-written text is escaped', () => {
     expect(html.match(/<title>/g)).toHaveLength(1);
     // The fallback content: title, image, prompt, authors.
     expect(html).toContain(`<img src="${work.imageUrl}" width="64" height="64"`);
-    expect(html).toContain('<blockquote class="prompt">a &quot;fox&quot; &amp; &lt;b&gt;hound&lt;/b&gt; ]]&gt; &lt;!-- --&gt;</blockquote>');
+    expect(html).toContain(
+      '<blockquote class="prompt">a &quot;fox&quot; &amp; &lt;b&gt;hound&lt;/b&gt; ]]&gt; &lt;!-- --&gt;</blockquote>',
+    );
     expect(html).toContain('By <span class="author">Ann &lt;b&gt;&quot;the bold&quot;&lt;/b&gt;</span>');
     // The work's JSON for the client, which cannot close its script element.
     const json = /<script type="application\/json" id="atelier-work">([^<]*)<\/script>/.exec(html);
@@ -71,7 +80,13 @@ describe('user-written text is escaped', () => {
     expect(res.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     const xml = await res.text();
     expect(XMLValidator.validate(xml)).toBe(true);
-    const feed = new XMLParser({ htmlEntities: true, ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', isArray: (name) => ['entry', 'link', 'author'].includes(name) }).parse(xml).feed;
+    const feed = new XMLParser({
+      htmlEntities: true,
+      ignoreAttributes: false,
+      attributeNamePrefix: '@',
+      textNodeName: '#text',
+      isArray: (name) => ['entry', 'link', 'author'].includes(name),
+    }).parse(xml).feed;
     expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
     expect(feed.id).toBe('https://atelier.example/gallery.atom');
     expect(feed.updated).toBe(work.createdAt);
@@ -82,7 +97,9 @@ describe('user-written text is escaped', () => {
     expect(entry.title['#text']).toBe(HOSTILE_TITLE.trim());
     expect(entry.summary['#text']).toBe(HOSTILE_DESCRIPTION.trim().replace('\u0007', ''));
     expect(entry.author[0].name).toBe(`Ann <b>"the bold"</b>`);
-    expect(entry.link.find((l: Record<string, string>) => l['@rel'] === 'enclosure')['@href']).toBe(`https://atelier.example${work.imageUrl}`);
+    expect(entry.link.find((l: Record<string, string>) => l['@rel'] === 'enclosure')['@href']).toBe(
+      `https://atelier.example${work.imageUrl}`,
+    );
     expect(new Date(entry.updated).toISOString()).toBe(work.createdAt);
     // The entry's HTML content is itself escaped HTML.
     const content: string = entry.content['#text'];
@@ -126,9 +143,22 @@ describe('gallery pages', () => {
   </body>
 </html>`;
     const work: Work = {
-      id: 'a'.repeat(22), title: 'T $& $1 <i>', description: '', imageUrl: `/media/${'f'.repeat(64)}.png`, thumbUrl: `/media/${'f'.repeat(64)}.webp`,
-      placeholder: '#102030', width: 100, height: 50, prompt: 'p', authors: [{ id: 'u', name: 'N', color: '#000000' }], publishedBy: 'u',
-      roomId: 'r'.repeat(22), remixOf: null, remixOfWork: null, likes: 1, createdAt: '2025-01-02T03:04:05.000Z',
+      id: 'a'.repeat(22),
+      title: 'T $& $1 <i>',
+      description: '',
+      imageUrl: `/media/${'f'.repeat(64)}.png`,
+      thumbUrl: `/media/${'f'.repeat(64)}.webp`,
+      placeholder: '#102030',
+      width: 100,
+      height: 50,
+      prompt: 'p',
+      authors: [{ id: 'u', name: 'N', color: '#000000' }],
+      publishedBy: 'u',
+      roomId: 'r'.repeat(22),
+      remixOf: null,
+      remixOfWork: null,
+      likes: 1,
+      createdAt: '2025-01-02T03:04:05.000Z',
     };
     const html = renderPage(shell, workPage(work, 'https://x.example'));
     expect(html).toContain('<title>T $&amp; $1 &lt;i&gt; · Atelier</title>');

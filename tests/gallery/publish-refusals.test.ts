@@ -34,12 +34,20 @@ describe('publish refuses, storing nothing', () => {
     layerAt(ann.doc, 0).set('visible', true);
 
     addLayer(ann.doc, { id: 'foreign', src: 'https://elsewhere.example/cat.png' });
-    expectRefused(await publish(ann.socket, ann.roomId, { title: 'Foreign' }), 'bad_request', /^layer "foreign": src: must be a \/media\/ file of this server/);
+    expectRefused(
+      await publish(ann.socket, ann.roomId, { title: 'Foreign' }),
+      'bad_request',
+      /^layer "foreign": src: must be a \/media\/ file of this server/,
+    );
     ann.doc.getArray(ROOTS.layers).delete(1);
 
     // Well-formed, but no such file here (hidden layers are checked too).
     addLayer(ann.doc, { id: 'ghost', src: `/media/${'e'.repeat(64)}.png`, visible: false });
-    expectRefused(await publish(ann.socket, ann.roomId, { title: 'Ghost' }), 'bad_request', 'layer "ghost": src is not a media file of this server');
+    expectRefused(
+      await publish(ann.socket, ann.roomId, { title: 'Ghost' }),
+      'bad_request',
+      'layer "ghost": src is not a media file of this server',
+    );
     ann.doc.getArray(ROOTS.layers).delete(1);
 
     layerAt(ann.doc, 0).set('opacity', 1.5);
@@ -124,7 +132,11 @@ describe('publish limits', () => {
     addLayer(ann.doc, { id: 'l2', src });
     expect((await publish(ann.socket, ann.roomId, { title: 'two' })).ok).toBe(true);
     addLayer(ann.doc, { id: 'l3', src });
-    expectRefused(await publish(ann.socket, ann.roomId, { title: 'three' }), 'too_large', 'a work may have at most 2 layers (this one has 3)');
+    expectRefused(
+      await publish(ann.socket, ann.roomId, { title: 'three' }),
+      'too_large',
+      'a work may have at most 2 layers (this one has 3)',
+    );
     expect((await snapshot(server)).works).toBe(1);
   });
 

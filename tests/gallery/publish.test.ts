@@ -63,7 +63,16 @@ describe('publishing a room', () => {
     addLayer(a.doc, { id: 'base', src: baseSrc, x: base.x, y: base.y });
     // Bob stacks his layer on top once he has Ann's (concurrent pushes would order by client id).
     await waitFor(() => b.doc.getArray(ROOTS.layers).length === 1);
-    addLayer(b.doc, { id: 'top', src: topSrc, blend: 'multiply', opacity: top.opacity, x: top.x, y: top.y, scale: top.scale, rotation: top.rotation });
+    addLayer(b.doc, {
+      id: 'top',
+      src: topSrc,
+      blend: 'multiply',
+      opacity: top.opacity,
+      x: top.x,
+      y: top.y,
+      scale: top.scale,
+      rotation: top.rotation,
+    });
     // Cid only changes the canvas settings: that is not authorship.
     setCanvas(c.doc, 480, 320, background);
     await waitFor(() => a.doc.getArray(ROOTS.layers).length === 2 && a.doc.getMap(ROOTS.meta).get('width') === 480);
@@ -161,7 +170,11 @@ describe('publishing a room', () => {
     const a = await joinWithSocketIo(server.url, ann.token, room.id);
     const b = await joinWithSocketIo(server.url, bob.token, room.id);
     setCanvas(a.doc, 64, 64, '#ffffff');
-    for (const [id, colour] of [['red', '#ff0000'], ['green', '#00ff00'], ['blue', '#0000ff']] as const) {
+    for (const [id, colour] of [
+      ['red', '#ff0000'],
+      ['green', '#00ff00'],
+      ['blue', '#0000ff'],
+    ] as const) {
       addLayer(a.doc, { id, src: await stripes(server, 64, 64, [colour]) });
     }
     await waitFor(() => b.doc.getArray(ROOTS.layers).length === 3);
@@ -187,7 +200,10 @@ describe('publishing a room', () => {
     const work = await published(a.socket, room.id, { title: 'Moved twice' });
     const { layers } = (await server.store.gallery.getWorkSource(work.id))!;
     expect(layers.map((l) => l.id).sort()).toEqual(['blue', 'green', 'red']);
-    const upper = a.doc.getArray<Y.Map<unknown>>(ROOTS.layers).toArray().findLast((m) => m.get('id') === 'red')!;
+    const upper = a.doc
+      .getArray<Y.Map<unknown>>(ROOTS.layers)
+      .toArray()
+      .findLast((m) => m.get('id') === 'red')!;
     expect(layers.find((l) => l.id === 'red')!.opacity).toBe(upper.get('opacity'));
   });
 });

@@ -6,14 +6,28 @@ import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { addLayer, published, stripes, studio } from './helpers.ts';
 
-const layers = (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>(ROOTS.layers).toArray().map((layer) => layer.toJSON());
+const layers = (doc: Y.Doc) =>
+  doc
+    .getArray<Y.Map<unknown>>(ROOTS.layers)
+    .toArray()
+    .map((layer) => layer.toJSON());
 
 describe('remix', () => {
   it('starts a room owned by the caller from the work as published (not later edits); its next publish has remixOf', async () => {
     const server = await startServer();
     const http = api(server.url);
     const ann = await studio(server, 'Ann');
-    addLayer(ann.doc, { id: 'l2', src: await stripes(server, 16, 16, ['#0044ff']), blend: 'screen', opacity: 0.5, x: 20, y: 8, scale: 1.5, rotation: -20, visible: false });
+    addLayer(ann.doc, {
+      id: 'l2',
+      src: await stripes(server, 16, 16, ['#0044ff']),
+      blend: 'screen',
+      opacity: 0.5,
+      x: 20,
+      y: 8,
+      scale: 1.5,
+      rotation: -20,
+      visible: false,
+    });
     const original = await ann.publish('Original', 'the first one');
     const publishedLayers = layers(ann.doc);
 
@@ -26,7 +40,10 @@ describe('remix', () => {
     const { room, invites } = await http.json<CreateRoomResponse>('POST', `/api/works/${original.id}/remix`, { token: bob.token });
     expect(room).toMatchObject({ ownerId: bob.user.id, remixOf: original.id, title: 'Remix of Original', linkAccess: 'edit' });
     expect(invites.edit).toBeTypeOf('string');
-    expect(await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: bob.token })).toMatchObject({ role: 'owner', room: { remixOf: original.id } });
+    expect(await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: bob.token })).toMatchObject({
+      role: 'owner',
+      room: { remixOf: original.id },
+    });
 
     const b = await joinWithSocketIo(server.url, bob.token, room.id);
     expect(b.joined.role).toBe('owner');
@@ -37,7 +54,11 @@ describe('remix', () => {
 
     b.doc.getText(ROOTS.prompt).insert(0, 'remixed: ');
     const remix = await published(b.socket, room.id, { title: 'Remixed' });
-    expect(remix).toMatchObject({ remixOf: original.id, remixOfWork: { id: original.id, deleted: false, title: 'Original' }, prompt: "remixed: Ann's prompt" });
+    expect(remix).toMatchObject({
+      remixOf: original.id,
+      remixOfWork: { id: original.id, deleted: false, title: 'Original' },
+      prompt: "remixed: Ann's prompt",
+    });
     // Bob changed the prompt in his room; Ann's authorship stays with the original, linked through remixOf.
     expect(remix.authors.map((a) => a.id)).toEqual([bob.user.id]);
 
@@ -57,7 +78,9 @@ describe('remix', () => {
     const ann = await studio(server, 'Ann');
     const work = await ann.publish('One');
     expect((await http.request('POST', `/api/works/${work.id}/remix`)).status).toBe(401);
-    expect(await http.json('POST', `/api/works/${'z'.repeat(22)}/remix`, { token: ann.token, expect: 404 })).toMatchObject({ error: { code: 'not_found' } });
+    expect(await http.json('POST', `/api/works/${'z'.repeat(22)}/remix`, { token: ann.token, expect: 404 })).toMatchObject({
+      error: { code: 'not_found' },
+    });
     expect(await http.json('GET', `/api/works/${'z'.repeat(22)}/remixes`, { expect: 404 })).toMatchObject({ error: { code: 'not_found' } });
   });
 
@@ -91,7 +114,9 @@ describe('deleting a work', () => {
     watcher.on('gallery:deleted', ({ id }) => deleted.push(id));
     await new Promise((resolve) => watcher.emit('gallery:subscribe', resolve));
 
-    expect(await http.json('DELETE', `/api/works/${original.id}`, { token: bob.token, expect: 403 })).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await http.json('DELETE', `/api/works/${original.id}`, { token: bob.token, expect: 403 })).toMatchObject({
+      error: { code: 'forbidden' },
+    });
     expect((await http.request('DELETE', `/api/works/${original.id}`)).status).toBe(401);
     const res = await http.request('DELETE', `/api/works/${original.id}`, { token: ann.token });
     expect(res.status).toBe(204);
@@ -99,10 +124,15 @@ describe('deleting a work', () => {
     await waitFor(() => deleted.length === 1);
     expect(deleted).toEqual([original.id]);
 
-    expect(await http.json('GET', `/api/works/${original.id}`, { expect: 404 })).toEqual({ error: { code: 'not_found', message: 'this work was deleted by its author' } });
+    expect(await http.json('GET', `/api/works/${original.id}`, { expect: 404 })).toEqual({
+      error: { code: 'not_found', message: 'this work was deleted by its author' },
+    });
     expect((await http.json<GalleryPage>('GET', '/api/gallery')).items.map((w) => w.id)).toEqual([remix.id]);
     expect((await http.json<GalleryPage>('GET', '/api/gallery?sort=top')).items.map((w) => w.id)).toEqual([remix.id]);
-    expect(await http.json<Work>('GET', `/api/works/${remix.id}`)).toMatchObject({ remixOf: original.id, remixOfWork: { id: original.id, deleted: true } });
+    expect(await http.json<Work>('GET', `/api/works/${remix.id}`)).toMatchObject({
+      remixOf: original.id,
+      remixOfWork: { id: original.id, deleted: true },
+    });
     expect((await http.json<GalleryPage>('GET', `/api/works/${original.id}/remixes`)).items.map((w) => w.id)).toEqual([remix.id]);
     expect((await http.request('POST', `/api/works/${original.id}/like`, { token: bob.token })).status).toBe(404);
     expect((await http.request('POST', `/api/works/${original.id}/remix`, { token: bob.token })).status).toBe(404);

@@ -13,7 +13,12 @@ export type Reply =
   | { kind: 'json' }
   /** The SSE answer: `partials` partial images, then the completed image, for each of `n`. */
   | { kind: 'stream'; partials?: number }
-  | { kind: 'error'; status: number; error: { message: string; type?: string; code?: string | null; param?: string | null }; headers?: Record<string, string> }
+  | {
+      kind: 'error';
+      status: number;
+      error: { message: string; type?: string; code?: string | null; param?: string | null };
+      headers?: Record<string, string>;
+    }
   /** An SSE stream that sends one partial image, then an `error` event. */
   | { kind: 'stream-error'; error: { message: string; type?: string; code?: string | null } }
   /** Headers never come (until the client gives up). */
@@ -136,14 +141,24 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         const partials = reply.kind === 'stream' ? (reply.partials ?? Number(recorded.body.partial_images ?? 0)) : 1;
         for (let i = 0; i < n; i++) {
           for (let p = 0; p < partials; p++) {
-            event(res, `${prefix}.partial_image`, { type: `${prefix}.partial_image`, b64_json: await png(64, 64, '#999999'), partial_image_index: p, ...common });
+            event(res, `${prefix}.partial_image`, {
+              type: `${prefix}.partial_image`,
+              b64_json: await png(64, 64, '#999999'),
+              partial_image_index: p,
+              ...common,
+            });
           }
           if (reply.kind === 'stream-error') {
             event(res, 'error', { error: { type: 'server_error', code: null, ...reply.error } });
             res.end();
             return;
           }
-          event(res, `${prefix}.completed`, { type: `${prefix}.completed`, b64_json: await png(width, height, fake.colour), ...common, usage: usage() });
+          event(res, `${prefix}.completed`, {
+            type: `${prefix}.completed`,
+            b64_json: await png(width, height, fake.colour),
+            ...common,
+            usage: usage(),
+          });
         }
         res.end();
         return;
@@ -167,16 +182,20 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   function moderate(res: ServerResponse, input: string): void {
     const flagged = input.toLowerCase().includes(fake.flagWord);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({
-      id: 'modr-test',
-      model: 'omni-moderation-latest',
-      results: [{
-        flagged,
-        categories: { violence: flagged, harassment: false, sexual: false },
-        category_scores: { violence: flagged ? 0.98 : 0.01, harassment: 0.001, sexual: 0.001 },
-        category_applied_input_types: { violence: ['text'], harassment: ['text'], sexual: ['text'] },
-      }],
-    }));
+    res.end(
+      JSON.stringify({
+        id: 'modr-test',
+        model: 'omni-moderation-latest',
+        results: [
+          {
+            flagged,
+            categories: { violence: flagged, harassment: false, sexual: false },
+            category_scores: { violence: flagged ? 0.98 : 0.01, harassment: 0.001, sexual: 0.001 },
+            category_applied_input_types: { violence: ['text'], harassment: ['text'], sexual: ['text'] },
+          },
+        ],
+      }),
+    );
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -222,6 +241,8 @@ function usage() {
 }
 
 async function png(width: number, height: number, colour: string): Promise<string> {
-  const data = await sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+  const data = await sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
   return data.toString('base64');
 }

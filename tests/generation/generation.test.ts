@@ -42,7 +42,10 @@ describe('generation in a room', () => {
     expect(done.startedAt).toBeDefined();
     expect(done.finishedAt).toBeDefined();
     expect(done.previews).toHaveLength(2);
-    expect(done.results!.map((r) => [r.width, r.height, r.seed])).toEqual([[512, 512, 5], [512, 512, 6]]);
+    expect(done.results!.map((r) => [r.width, r.height, r.seed])).toEqual([
+      [512, 512, 5],
+      [512, 512, 6],
+    ]);
 
     await waitFor(() => candidates(b.doc).length === 2);
     expect(candidates(b.doc)).toEqual(
@@ -115,7 +118,10 @@ describe('generation in a room', () => {
     ];
     for (const [params, message] of cases) {
       const res = await a.socket.timeout(5000).emitWithAck('gen:start', room.id, params as GenParams);
-      expect(res, JSON.stringify(params).slice(0, 80)).toEqual({ ok: false, error: { code: 'bad_request', message: expect.stringContaining(message) } });
+      expect(res, JSON.stringify(params).slice(0, 80)).toEqual({
+        ok: false,
+        error: { code: 'bad_request', message: expect.stringContaining(message) },
+      });
     }
     expect(await server.generation.roomJobs(room.id)).toEqual([]);
     expect(await server.store.jobs.requesters(room.id)).toEqual([]);
@@ -139,7 +145,10 @@ describe('generation in a room', () => {
     expect(await genCancel(v.socket, room.id, job.id)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
     const outsider = connectSocket(server.url, (await http.session('Out')).token);
-    expect(await genStart(outsider, room.id, { prompt: 'x' })).toMatchObject({ ok: false, error: { code: 'forbidden', message: 'join the room first' } });
+    expect(await genStart(outsider, room.id, { prompt: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: 'join the room first' },
+    });
     expect(await genCancel(a.socket, room.id, 'A'.repeat(22))).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await genCancel(a.socket, room.id, 'not an id')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect((await server.generation.roomJobs(room.id)).map((j) => j.id)).toEqual([job.id]);
@@ -164,14 +173,30 @@ describe('generation in a room', () => {
 
   it('edits a layer: the local renderer paints into the layer image', async () => {
     const { server, ann, room, a } = await twoInRoom();
-    const source = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#ff0000' } }).png().toBuffer();
-    const uploaded = await (await fetch(`${server.url}/api/rooms/${room.id}/media`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ann.token}`, 'Content-Type': 'image/png' },
-      body: source,
-    })).json() as { url: string };
+    const source = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer();
+    const uploaded = (await (
+      await fetch(`${server.url}/api/rooms/${room.id}/media`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ann.token}`, 'Content-Type': 'image/png' },
+        body: source,
+      })
+    ).json()) as { url: string };
     const layer = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries({ id: 'l1', name: 'photo', src: uploaded.url, visible: true, opacity: 1, blend: 'normal', x: 0, y: 0, scale: 1, rotation: 0, createdBy: ann.user.id })) {
+    for (const [k, v] of Object.entries({
+      id: 'l1',
+      name: 'photo',
+      src: uploaded.url,
+      visible: true,
+      opacity: 1,
+      blend: 'normal',
+      x: 0,
+      y: 0,
+      scale: 1,
+      rotation: 0,
+      createdBy: ann.user.id,
+    })) {
       layer.set(k, v);
     }
     a.doc.getArray(ROOTS.layers).push([layer]);

@@ -39,15 +39,22 @@ export function watchJobs(socket: AtelierClientSocket): Updates {
     all,
     of,
     latest: (jobId) => of(jobId).at(-1),
-    statuses: (jobId) => of(jobId).map((j) => j.status).filter((s, i, list) => list[i - 1] !== s),
+    statuses: (jobId) =>
+      of(jobId)
+        .map((j) => j.status)
+        .filter((s, i, list) => list[i - 1] !== s),
     until: async (jobId, status, timeoutMs = 20_000) => {
-      await waitFor(() => {
-        const latest = updates.latest(jobId);
-        if (latest && latest.status !== status && !['queued', 'running'].includes(latest.status)) {
-          throw new Error(`job ended ${latest.status} (${JSON.stringify(latest.error)}), expected ${status}`);
-        }
-        return latest?.status === status;
-      }, timeoutMs, `job ${jobId} to be ${status}`);
+      await waitFor(
+        () => {
+          const latest = updates.latest(jobId);
+          if (latest && latest.status !== status && !['queued', 'running'].includes(latest.status)) {
+            throw new Error(`job ended ${latest.status} (${JSON.stringify(latest.error)}), expected ${status}`);
+          }
+          return latest?.status === status;
+        },
+        timeoutMs,
+        `job ${jobId} to be ${status}`,
+      );
       return updates.latest(jobId)!;
     },
   };
@@ -55,5 +62,8 @@ export function watchJobs(socket: AtelierClientSocket): Updates {
 }
 
 export function candidates(doc: Y.Doc): Candidate[] {
-  return doc.getArray<Y.Map<unknown>>(ROOTS.candidates).toArray().map((m) => m.toJSON() as Candidate);
+  return doc
+    .getArray<Y.Map<unknown>>(ROOTS.candidates)
+    .toArray()
+    .map((m) => m.toJSON() as Candidate);
 }

@@ -19,7 +19,10 @@ export async function storeFixture(store: Store): Promise<JobStoreFixture> {
     jobs: store.jobs,
     room: async () => {
       const id = randomId();
-      await store.records.createRoom({ id, title: 't', ownerId: owner.id, linkAccess: 'edit', remixOf: null, createdAt: new Date().toISOString() }, []);
+      await store.records.createRoom(
+        { id, title: 't', ownerId: owner.id, linkAccess: 'edit', remixOf: null, createdAt: new Date().toISOString() },
+        [],
+      );
       return id;
     },
   };
@@ -53,7 +56,14 @@ export function jobStoreContract(name: string, open: () => Promise<JobStoreFixtu
       await jobs.create(created);
       expect(await jobs.get(created.id)).toEqual(created);
 
-      const running: JobRecord = { ...created, status: 'running', progress: 0.5, startedAt: '2030-01-01T00:01:00.000Z', previews: ['/media/a.webp', ''], updatedAt: '2030-01-01T00:01:00.000Z' };
+      const running: JobRecord = {
+        ...created,
+        status: 'running',
+        progress: 0.5,
+        startedAt: '2030-01-01T00:01:00.000Z',
+        previews: ['/media/a.webp', ''],
+        updatedAt: '2030-01-01T00:01:00.000Z',
+      };
       expect(await jobs.save(running)).toBe(true);
       expect(await jobs.get(created.id)).toEqual(running);
 
@@ -71,7 +81,11 @@ export function jobStoreContract(name: string, open: () => Promise<JobStoreFixtu
 
     it('never changes a finished job again', async () => {
       const { jobs, room } = await open();
-      const failed = job(await room(), { status: 'failed', error: { code: 'timeout', message: 'too slow' }, finishedAt: '2030-01-02T00:00:00.000Z' });
+      const failed = job(await room(), {
+        status: 'failed',
+        error: { code: 'timeout', message: 'too slow' },
+        finishedAt: '2030-01-02T00:00:00.000Z',
+      });
       await jobs.create(failed);
       expect(await jobs.save({ ...failed, status: 'running', error: undefined })).toBe(false);
       expect(await jobs.get(failed.id)).toEqual(failed);

@@ -144,7 +144,14 @@ describe('job limits and lifecycle', () => {
       expect(res.headers.get('content-type')).toBe('image/webp');
     }
     await waitFor(() => candidates(a.doc).length === 2);
-    expect(candidates(a.doc)[0]).toMatchObject({ provider: 'openai', model: 'gpt-image-1', seed: 9, width: 1024, height: 1024, createdBy: ann.user.id });
+    expect(candidates(a.doc)[0]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-image-1',
+      seed: 9,
+      width: 1024,
+      height: 1024,
+      createdBy: ann.user.id,
+    });
     const png = (await server.media.readUrl(candidates(a.doc)[0]!.src))!;
     expect((await sharp(png).metadata()).format).toBe('png');
     expect(fake.imageRequests()[0]!.body).toMatchObject({ n: 2, stream: true, partial_images: 2 });

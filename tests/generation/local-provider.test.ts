@@ -74,7 +74,10 @@ describe('local procedural renderer', () => {
           if (++seen === 1) controller.abort(reason);
         },
       })
-      .then(() => 'finished', (e: unknown) => e);
+      .then(
+        () => 'finished',
+        (e: unknown) => e,
+      );
     expect(await result).toBe(reason);
   });
 });

@@ -48,7 +48,12 @@ function bomb(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 0, 0, 0, 0], 8);
   const rows = deflateSync(Buffer.alloc((width + 1) * 64), { level: 9 });
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', rows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function crc32(data: Buffer): number {
@@ -78,7 +83,9 @@ describe('image uploads', () => {
     expect([meta.format, meta.width, meta.height, meta.exif, meta.orientation]).toEqual(['webp', 200, 300, undefined, undefined]);
     expect(stored.includes('secret camera owner')).toBe(false);
 
-    const transparent = await sharp({ create: { width: 10, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } } }).png().toBuffer();
+    const transparent = await sharp({ create: { width: 10, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } } })
+      .png()
+      .toBuffer();
     const alpha = (await (await upload(transparent)).json()) as { url: string };
     expect(alpha.url).toMatch(/\.png$/);
     expect((await fetch(server.url + alpha.url)).headers.get('content-type')).toBe('image/png');
@@ -91,13 +98,17 @@ describe('image uploads', () => {
     expect(await error(await upload(svg, { type: 'image/svg+xml' }), 400, 'bad_request')).toContain('SVG');
     await error(await upload(new Uint8Array(0)), 400, 'bad_request');
     await error(await upload(JSON.stringify({ image: 'x' }), { type: 'application/json' }), 400, 'bad_request');
-    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#000' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
     await error(await upload(png.subarray(0, png.length - 30)), 400, 'bad_request');
   });
 
   it('refuses a body over MAX_UPLOAD_BYTES with too_large', async () => {
     const { upload } = await room({ MAX_UPLOAD_BYTES: '2048' });
-    const noisy = await sharp(randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } }).png().toBuffer();
+    const noisy = await sharp(randomBytes(64 * 64 * 3), { raw: { width: 64, height: 64, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(noisy.length).toBeGreaterThan(2048);
     await error(await upload(noisy), 413, 'too_large');
   });
@@ -107,15 +118,21 @@ describe('image uploads', () => {
     const huge = bomb(60_000, 60_000);
     expect(huge.length).toBeLessThan(10_000);
     expect(await error(await upload(huge), 413, 'too_large')).toContain('3600000000 pixels');
-    const wide = await sharp({ create: { width: 2000, height: 600, channels: 3, background: '#fff' } }).png().toBuffer();
+    const wide = await sharp({ create: { width: 2000, height: 600, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     expect(await error(await upload(wide), 413, 'too_large')).toContain('at most 1000000');
-    const fits = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#fff' } }).png().toBuffer();
+    const fits = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     expect((await upload(fits)).status).toBe(201);
   });
 
   it('lets only editors of an existing room upload, at most UPLOADS_PER_MINUTE times', async () => {
     const { http, ann, room: viewOnly, upload } = await room({ UPLOADS_PER_MINUTE: '3' });
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } })
+      .png()
+      .toBuffer();
     const vic = await http.session('Vic');
     await http.json('PATCH', `/api/rooms/${viewOnly.id}`, { token: ann.token, body: { linkAccess: 'view' } });
     await error(await upload(png, { token: vic.token }), 403, 'forbidden');
@@ -129,7 +146,11 @@ describe('image uploads', () => {
 
 describe('GET /media/:file', () => {
   /** A raw request, so the path reaches the server exactly as written. */
-  function raw(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  function raw(
+    url: string,
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
     return new Promise((resolve, reject) => {
       const req = httpRequest(url + path, { method: 'GET', headers }, (res) => {
         let body = '';
@@ -144,13 +165,19 @@ describe('GET /media/:file', () => {
 
   it('serves stored files immutably, and nothing else from anywhere', async () => {
     const { server, upload } = await room();
-    const png = await sharp({ create: { width: 8, height: 8, channels: 4, background: '#0f0' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 4, background: '#0f0' } })
+      .png()
+      .toBuffer();
     const { url } = (await (await upload(png)).json()) as { url: string };
     const hash = url.slice('/media/'.length, -'.png'.length);
 
     const ok = await raw(server.url, url);
     expect(ok.status).toBe(200);
-    expect(ok.headers).toMatchObject({ 'content-type': 'image/png', 'cache-control': 'public, max-age=31536000, immutable', etag: `"${hash}"` });
+    expect(ok.headers).toMatchObject({
+      'content-type': 'image/png',
+      'cache-control': 'public, max-age=31536000, immutable',
+      etag: `"${hash}"`,
+    });
     expect((await raw(server.url, url, { 'If-None-Match': `"${hash}"` })).status).toBe(304);
 
     const secret = readFileSync(`${server.config.dataDir}/session-secret`, 'utf8').trim();

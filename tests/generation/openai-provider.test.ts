@@ -39,7 +39,10 @@ async function run(p: OpenAiProvider, req = request(), signal = new AbortControl
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }
@@ -57,7 +60,10 @@ describe('openai provider against a local Images API', () => {
     const fake = await startFakeOpenAi();
     const { images, events } = await run(provider(fake), request({ count: 2, seed: 40 }));
 
-    expect(images.map((i) => [i.width, i.height, i.ext, i.seed])).toEqual([[1024, 1024, 'png', 40], [1024, 1024, 'png', 41]]);
+    expect(images.map((i) => [i.width, i.height, i.ext, i.seed])).toEqual([
+      [1024, 1024, 'png', 40],
+      [1024, 1024, 'png', 41],
+    ]);
     expect((await sharp(images[0]!.data).metadata()).width).toBe(1024);
     const previews = events.filter((e): e is Extract<ProviderEvent, { type: 'preview' }> => e.type === 'preview');
     expect(previews.map((p) => p.index)).toEqual([0, 0, 1, 1]);
@@ -69,14 +75,27 @@ describe('openai provider against a local Images API', () => {
     expect(fake.requests.map((r) => r.path)).toEqual(['/v1/moderations', '/v1/images/generations']);
     expect(fake.requests[0]!.body).toMatchObject({ model: 'omni-moderation-latest', input: 'a lighthouse at dusk' });
     expect(fake.requests[1]!.body).toMatchObject({
-      prompt: 'a lighthouse at dusk', model: 'gpt-image-1', n: 2, size: '1024x1024', stream: true, partial_images: 2, safety_identifier: 'user-hash',
+      prompt: 'a lighthouse at dusk',
+      model: 'gpt-image-1',
+      n: 2,
+      size: '1024x1024',
+      stream: true,
+      partial_images: 2,
+      safety_identifier: 'user-hash',
     });
   });
 
   it('uses the plain JSON answer when no partial images are wanted', async () => {
     const fake = await startFakeOpenAi();
-    const { images, events } = await run(provider(fake, { partialImages: 0, moderation: false }), request({ count: 3, size: '1536x1024', width: 1536, height: 1024 }));
-    expect(images.map((i) => [i.width, i.height])).toEqual([[1536, 1024], [1536, 1024], [1536, 1024]]);
+    const { images, events } = await run(
+      provider(fake, { partialImages: 0, moderation: false }),
+      request({ count: 3, size: '1536x1024', width: 1536, height: 1024 }),
+    );
+    expect(images.map((i) => [i.width, i.height])).toEqual([
+      [1536, 1024],
+      [1536, 1024],
+      [1536, 1024],
+    ]);
     expect(events.some((e) => e.type === 'preview')).toBe(false);
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]!.body.stream).toBeUndefined();
@@ -84,8 +103,12 @@ describe('openai provider against a local Images API', () => {
 
   it('edits with the image and a mask of the same size, sent as multipart files', async () => {
     const fake = await startFakeOpenAi();
-    const image = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ff0000' } }).jpeg().toBuffer();
-    const mask = await sharp({ create: { width: 30, height: 20, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const image = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ff0000' } })
+      .jpeg()
+      .toBuffer();
+    const mask = await sharp({ create: { width: 30, height: 20, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     const { images, events } = await run(provider(fake), request({ edit: { image, mask } }));
     expect(images).toHaveLength(1);
     expect(events.filter((e) => e.type === 'preview')).toHaveLength(2);
@@ -131,7 +154,11 @@ describe('openai provider against a local Images API', () => {
     fake.script({
       kind: 'error',
       status: 400,
-      error: { message: 'Your request was rejected by the safety system.', type: 'image_generation_user_error', code: 'moderation_blocked' },
+      error: {
+        message: 'Your request was rejected by the safety system.',
+        type: 'image_generation_user_error',
+        code: 'moderation_blocked',
+      },
     });
     const err = await failure(run(provider(fake, { moderation: false })));
     expect(err.code).toBe('content_policy');
@@ -144,7 +171,12 @@ describe('openai provider against a local Images API', () => {
     fake.script({
       kind: 'error',
       status: 400,
-      error: { message: "Invalid value: '512x512'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.", type: 'invalid_request_error', code: 'invalid_value', param: 'size' },
+      error: {
+        message: "Invalid value: '512x512'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.",
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        param: 'size',
+      },
     });
     const err = await failure(run(provider(fake, { moderation: false }), request({ size: '512x512', width: 512, height: 512 })));
     expect(err.code).toBe('invalid_request');

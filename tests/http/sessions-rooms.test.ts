@@ -8,7 +8,12 @@ describe('sessions', () => {
     const res = await api(server.url).request('POST', '/api/session', { body: { name: 'Ann' } });
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body.user).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), name: 'Ann', color: expect.stringMatching(/^#[0-9a-f]{6}$/), shareSignals: false });
+    expect(body.user).toEqual({
+      id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      name: 'Ann',
+      color: expect.stringMatching(/^#[0-9a-f]{6}$/),
+      shareSignals: false,
+    });
     expect(body.token).toMatch(/^v1\./);
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^atelier_token=/);
@@ -27,7 +32,10 @@ describe('sessions', () => {
     const http = api(server.url);
     const { user, token } = await http.session();
     expect(user.name).toMatch(/^\w+ \w+$/);
-    const renamed = await http.json<{ user: { name: string; color: string } }>('PATCH', '/api/session', { token, body: { name: 'Zoë', color: '#00ff00' } });
+    const renamed = await http.json<{ user: { name: string; color: string } }>('PATCH', '/api/session', {
+      token,
+      body: { name: 'Zoë', color: '#00ff00' },
+    });
     expect(renamed.user).toMatchObject({ name: 'Zoë', color: '#00ff00' });
   });
 
@@ -160,7 +168,11 @@ describe('rooms and roles', () => {
     await expectError(await http.request('GET', `/api/rooms/${room.id}`), 401, 'unauthorized');
     await expectError(await http.request('GET', '/api/rooms/AAAAAAAAAAAAAAAAAAAAAA', { token: ann.token }), 404, 'not_found');
     await expectError(await http.request('GET', '/api/rooms/..%2F..%2Fetc', { token: ann.token }), 404, 'not_found');
-    await expectError(await http.request('PATCH', `/api/rooms/${room.id}`, { token: bob.token, body: { title: 'Mine now' } }), 403, 'forbidden');
+    await expectError(
+      await http.request('PATCH', `/api/rooms/${room.id}`, { token: bob.token, body: { title: 'Mine now' } }),
+      403,
+      'forbidden',
+    );
     await expectError(await http.request('PATCH', `/api/rooms/${room.id}`, { token: ann.token, body: {} }), 400, 'bad_request');
     await expectError(await http.request('GET', '/api/nothing-here'), 404, 'not_found');
     expect((await server.directory.get(room.id)).title).toBe('Untitled room');

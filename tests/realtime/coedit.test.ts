@@ -6,13 +6,29 @@ import { api, startServer, waitFor } from '../helpers/server.ts';
 
 function addLayer(doc: Y.Doc, id: string, name: string): void {
   const layer = new Y.Map<unknown>();
-  for (const [k, v] of Object.entries({ id, name, src: `/media/${'a'.repeat(64)}.png`, visible: true, opacity: 1, blend: 'normal', x: 0, y: 0, scale: 1, rotation: 0, createdBy: 'test' })) {
+  for (const [k, v] of Object.entries({
+    id,
+    name,
+    src: `/media/${'a'.repeat(64)}.png`,
+    visible: true,
+    opacity: 1,
+    blend: 'normal',
+    x: 0,
+    y: 0,
+    scale: 1,
+    rotation: 0,
+    createdBy: 'test',
+  })) {
     layer.set(k, v);
   }
   doc.getArray<Y.Map<unknown>>(ROOTS.layers).push([layer]);
 }
 
-const layerNames = (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>(ROOTS.layers).toArray().map((l) => l.get('name'));
+const layerNames = (doc: Y.Doc) =>
+  doc
+    .getArray<Y.Map<unknown>>(ROOTS.layers)
+    .toArray()
+    .map((l) => l.get('name'));
 
 describe('co-editing over Socket.IO', () => {
   it('two participants co-edit the prompt and the layers; a late joiner receives everything', async () => {

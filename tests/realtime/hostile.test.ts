@@ -280,7 +280,10 @@ describe('hostile input over the Yjs WebSocket', () => {
       [[new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])], CLOSE_CODES.bad_request],
       [[new Uint8Array([9, 1, 2])], CLOSE_CODES.bad_request],
       [[new Uint8Array([YWS_MESSAGE.auth, 0, 1, 65])], CLOSE_CODES.bad_request],
-      [[frame(YWS_MESSAGE.sync, syncMessage(syncProtocol.messageYjsUpdate, update.subarray(0, update.length - 1)))], CLOSE_CODES.bad_request],
+      [
+        [frame(YWS_MESSAGE.sync, syncMessage(syncProtocol.messageYjsUpdate, update.subarray(0, update.length - 1)))],
+        CLOSE_CODES.bad_request,
+      ],
       [[frame(YWS_MESSAGE.sync, new Uint8Array([0, 40, 1]))], CLOSE_CODES.bad_request],
       [[frame(YWS_MESSAGE.awareness, new Uint8Array([20, 1, 2]))], CLOSE_CODES.bad_request],
       [[frame(YWS_MESSAGE.sync, syncMessage(syncProtocol.messageYjsUpdate, seeded(3, 40)))], CLOSE_CODES.bad_request],
@@ -330,7 +333,11 @@ describe('hostile input over the Yjs WebSocket', () => {
   it('floods close the connection with rate_limited', async () => {
     const s = await scene({ MESSAGES_PER_SECOND: '10', MESSAGE_BURST: '10' });
     const step1 = Uint8Array.from([YWS_MESSAGE.sync, ...syncMessage(0, Y.encodeStateVector(new Y.Doc()))]);
-    await expectClosed(s, Array.from({ length: 50 }, () => step1), CLOSE_CODES.rate_limited);
+    await expectClosed(
+      s,
+      Array.from({ length: 50 }, () => step1),
+      CLOSE_CODES.rate_limited,
+    );
     await s.stillSyncs();
   });
 });

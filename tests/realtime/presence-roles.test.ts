@@ -6,7 +6,10 @@ import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/
 import { api, startServer, waitFor } from '../helpers/server.ts';
 
 const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()].map((s) => (s.user as { name?: string } | undefined)?.name).filter(Boolean).sort();
+  [...states.values()]
+    .map((s) => (s.user as { name?: string } | undefined)?.name)
+    .filter(Boolean)
+    .sort();
 
 describe('presence', () => {
   it('appears on join and disappears within a second of a disconnect, on both transports', async () => {

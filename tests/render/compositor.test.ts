@@ -10,18 +10,26 @@ const rgb = (hex: string): RGB => [1, 3, 5].map((i) => parseInt(hex.slice(i, i +
 function w3c(mode: BlendMode, cb: number, cs: number): number {
   const hardLight = (b: number, s: number) => (s <= 0.5 ? 2 * s * b : 1 - 2 * (1 - s) * (1 - b));
   switch (mode) {
-    case 'normal': return cs;
-    case 'multiply': return cb * cs;
-    case 'screen': return cb + cs - cb * cs;
-    case 'overlay': return hardLight(cs, cb);
-    case 'darken': return Math.min(cb, cs);
-    case 'lighten': return Math.max(cb, cs);
-    case 'hard-light': return hardLight(cb, cs);
+    case 'normal':
+      return cs;
+    case 'multiply':
+      return cb * cs;
+    case 'screen':
+      return cb + cs - cb * cs;
+    case 'overlay':
+      return hardLight(cs, cb);
+    case 'darken':
+      return Math.min(cb, cs);
+    case 'lighten':
+      return Math.max(cb, cs);
+    case 'hard-light':
+      return hardLight(cb, cs);
     case 'soft-light': {
       const d = cb <= 0.25 ? ((16 * cb - 12) * cb + 4) * cb : Math.sqrt(cb);
       return cs <= 0.5 ? cb - (1 - 2 * cs) * cb * (1 - cb) : cb + (2 * cs - 1) * (d - cb);
     }
-    case 'difference': return Math.abs(cb - cs);
+    case 'difference':
+      return Math.abs(cb - cs);
   }
 }
 const expected = (mode: BlendMode, below: RGB, above: RGB, alpha: number): RGB =>
@@ -31,7 +39,11 @@ const sources = new Map<string, Uint8Array>();
 async function source(name: string, width: number, height: number, colours: string[]): Promise<string> {
   const half = Math.ceil(width / colours.length);
   const png = await sharp({ create: { width, height, channels: 3, background: colours[0]! } })
-    .composite(colours.slice(1).map((c, i) => ({ input: { create: { width: half, height, channels: 3 as const, background: c } }, left: half * (i + 1), top: 0 })))
+    .composite(
+      colours
+        .slice(1)
+        .map((c, i) => ({ input: { create: { width: half, height, channels: 3 as const, background: c } }, left: half * (i + 1), top: 0 })),
+    )
     .png()
     .toBuffer();
   const src = `/media/${name.padEnd(64, '0')}.png`;
@@ -60,7 +72,12 @@ describe('the compositor', () => {
   for (const mode of BLEND_MODES) {
     it(`blends "${mode}" by the W3C formula, opaque and at 0.35 opacity, and rotated (soft edges)`, async () => {
       const src = await source(`m${mode.replace('-', '')}`, 40, 40, [above]);
-      for (const [opacity, rotation] of [[1, 0], [0.35, 0], [1, 30], [0.35, 30]] as const) {
+      for (const [opacity, rotation] of [
+        [1, 0],
+        [0.35, 0],
+        [1, 30],
+        [0.35, 30],
+      ] as const) {
         const { at } = await flatten({
           width: 64,
           height: 64,
@@ -115,13 +132,23 @@ describe('the compositor', () => {
   it('scales about the top-left corner, then turns clockwise about the centre', async () => {
     // Left half red, right half blue; 20 × 10 scaled 3× at (10, 20) covers x 10–70, y 20–50.
     const src = await source('halves', 20, 10, ['#ff0000', '#0000ff']);
-    const flat = await flatten({ width: 100, height: 100, background: '#ffffff', layers: [layer({ id: 'l', src, x: 10, y: 20, scale: 3 })] });
+    const flat = await flatten({
+      width: 100,
+      height: 100,
+      background: '#ffffff',
+      layers: [layer({ id: 'l', src, x: 10, y: 20, scale: 3 })],
+    });
     expect(flat.at(12, 22)).toEqual([255, 0, 0]);
     expect(flat.at(68, 48)).toEqual([0, 0, 255]);
     expect(flat.at(72, 35)).toEqual([255, 255, 255]);
     expect(flat.at(40, 18)).toEqual([255, 255, 255]);
     // Turned 90° clockwise about its centre (40, 35): red (left) goes up, blue (right) goes down.
-    const turned = await flatten({ width: 100, height: 100, background: '#ffffff', layers: [layer({ id: 'l', src, x: 10, y: 20, scale: 3, rotation: 90 })] });
+    const turned = await flatten({
+      width: 100,
+      height: 100,
+      background: '#ffffff',
+      layers: [layer({ id: 'l', src, x: 10, y: 20, scale: 3, rotation: 90 })],
+    });
     expect(turned.at(40, 10)).toEqual([255, 0, 0]);
     expect(turned.at(40, 60)).toEqual([0, 0, 255]);
     expect(turned.at(20, 35)).toEqual([255, 255, 255]); // the 60 px side is now vertical: x spans 25–55
@@ -188,7 +215,10 @@ describe('the compositor', () => {
     sources.set(`/media/${'c'.repeat(64)}.png`, new TextEncoder().encode('not an image at all'));
     const scene = (bad: Layer): Scene => ({ width: 64, height: 64, background: '#ffffff', layers: [layer({ id: 'fine', src: ok }), bad] });
     const failure = async (promise: Promise<unknown>) => {
-      const err = await promise.then(() => null, (e: unknown) => e);
+      const err = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(LayerRenderError);
       return err as LayerRenderError;
     };

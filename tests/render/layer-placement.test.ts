@@ -21,7 +21,11 @@ describe('layer placement', () => {
 
   it('maps back exactly', () => {
     const t = { x: -33.5, y: 71.25, scale: 0.37, rotation: -123.4 };
-    for (const [u, v] of [[0, 0], [200, 100], [57.5, 12.25]] as const) {
+    for (const [u, v] of [
+      [0, 0],
+      [200, 100],
+      [57.5, 12.25],
+    ] as const) {
       const p = toCanvas(source, t, u, v);
       const back = toSource(source, t, p.x, p.y);
       expect(back.x).toBeCloseTo(u, 9);

@@ -23,7 +23,12 @@ describe('render slots (RENDER_CONCURRENCY, RENDER_QUEUE_LIMIT)', () => {
       return 'b';
     });
     expect([slots.running, slots.waiting]).toEqual([1, 1]);
-    const refused = await slots.run(async () => 'c').then(() => null, (err: unknown) => err);
+    const refused = await slots
+      .run(async () => 'c')
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('unavailable');
     expect(order).toEqual(['a']);

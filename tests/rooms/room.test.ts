@@ -27,22 +27,26 @@ function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxP
   const turn = new TurnEnd((err) => {
     throw err;
   });
-  const room = new Room('r', { update: null, entries: 0, bytes: 0 }, {
-    limits,
-    saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, {}, turn),
-    observers: [
-      {
-        docUpdate: (_room, outgoing) => {
-          storedWhenSent.push(log.rooms.get('r')?.length ?? 0);
-          sent.push(outgoing);
-          seen.push({ kind: 'doc', origin: outgoing.origin });
+  const room = new Room(
+    'r',
+    { update: null, entries: 0, bytes: 0 },
+    {
+      limits,
+      saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, {}, turn),
+      observers: [
+        {
+          docUpdate: (_room, outgoing) => {
+            storedWhenSent.push(log.rooms.get('r')?.length ?? 0);
+            sent.push(outgoing);
+            seen.push({ kind: 'doc', origin: outgoing.origin });
+          },
+          awarenessUpdate: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
         },
-        awarenessUpdate: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
-      },
-    ],
-    logger,
-    turn,
-  });
+      ],
+      logger,
+      turn,
+    },
+  );
   return { room, log, seen, turn, storedWhenSent, sent };
 }
 
@@ -142,7 +146,9 @@ describe('Room', () => {
 
   it('refuses messages from connections that did not join, and joins past the participant limit', () => {
     const { room } = makeRoom();
-    expect(() => room.handleSync('stranger', updateMessage(new Uint8Array([0, 0])))).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    expect(() => room.handleSync('stranger', updateMessage(new Uint8Array([0, 0])))).toThrow(
+      expect.objectContaining({ code: 'forbidden' }),
+    );
     room.join('a', user('a'), 'editor', 'test');
     room.join('b', user('b'), 'editor', 'test');
     room.join('b', user('b'), 'editor', 'test');

@@ -17,7 +17,10 @@ const postgres = await postgresService();
 
 const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
 const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()].map((s) => (s.user as { name?: string } | undefined)?.name).filter(Boolean).sort();
+  [...states.values()]
+    .map((s) => (s.user as { name?: string } | undefined)?.name)
+    .filter(Boolean)
+    .sort();
 
 const storedPrompt = async (databaseUrl: string, roomId: string) => promptOf((await storedLog(databaseUrl, roomId)).doc);
 
@@ -26,7 +29,13 @@ async function withLogs<T>(nodes: NodeProcess[], fn: () => Promise<T>): Promise<
   try {
     return await fn();
   } catch (err) {
-    const logs = nodes.map((n) => `--- ${n.nodeId}\n${n.logs.slice(-30).map((l) => JSON.stringify(l)).join('\n')}`);
+    const logs = nodes.map(
+      (n) =>
+        `--- ${n.nodeId}\n${n.logs
+          .slice(-30)
+          .map((l) => JSON.stringify(l))
+          .join('\n')}`,
+    );
     throw new Error(`${(err as Error).message}\n${logs.join('\n')}`, { cause: err });
   }
 }
@@ -48,8 +57,16 @@ describeWith([redis, postgres], 'three node processes', () => {
         const text = p.doc.getText(ROOTS.prompt);
         for (const ch of `<${i}>`) text.insert(text.length, ch);
       });
-      await waitFor(() => parts.every((p) => promptOf(p.doc) === promptOf(parts[0]!.doc) && promptOf(p.doc).length === 9), 10_000, 'convergence');
-      await waitFor(() => parts.every((p) => names(p.provider.awareness.getStates()).join() === 'Ann,Bob,Cat'), 10_000, 'presence everywhere');
+      await waitFor(
+        () => parts.every((p) => promptOf(p.doc) === promptOf(parts[0]!.doc) && promptOf(p.doc).length === 9),
+        10_000,
+        'convergence',
+      );
+      await waitFor(
+        () => parts.every((p) => names(p.provider.awareness.getStates()).join() === 'Ann,Bob,Cat'),
+        10_000,
+        'presence everywhere',
+      );
       expect(Y.encodeStateVector(parts[2]!.doc)).toEqual(Y.encodeStateVector(parts[0]!.doc));
 
       // A job started on node 2 runs there; its progress and result reach every node.
@@ -59,7 +76,11 @@ describeWith([redis, postgres], 'three node processes', () => {
         await w.until(job.id, 'succeeded');
         expect(w.statuses(job.id)).toContain('running');
       }
-      await waitFor(() => parts.every((p) => candidates(p.doc).filter((c) => c.jobId === job.id).length === 2), 10_000, 'candidates everywhere');
+      await waitFor(
+        () => parts.every((p) => candidates(p.doc).filter((c) => c.jobId === job.id).length === 2),
+        10_000,
+        'candidates everywhere',
+      );
       // A late joiner on node 3 gets the finished job in its join ack.
       const dan = await http.session('Dan');
       const pd = await joinWithSocketIo(nodes[2]!.url, dan.token, room.id);
@@ -127,10 +148,14 @@ describeWith([redis, postgres], 'three node processes', () => {
       pc.socket.disconnect();
       await waitFor(async () => (await storedPrompt(env.DATABASE_URL, room.id)) === final, 20_000, 'the log holds every edit');
       const dan = await api(third.url).session('Dan');
-      await waitFor(async () => {
-        const health = await (await fetch(`${third.url}/healthz`)).json() as { roomsLoaded: number };
-        return health.roomsLoaded === 0;
-      }, 10_000, 'room unloaded');
+      await waitFor(
+        async () => {
+          const health = (await (await fetch(`${third.url}/healthz`)).json()) as { roomsLoaded: number };
+          return health.roomsLoaded === 0;
+        },
+        10_000,
+        'room unloaded',
+      );
       const pd = await joinWithSocketIo(third.url, dan.token, room.id);
       expect(promptOf(pd.doc)).toBe(final);
     });

@@ -26,10 +26,14 @@ describeWith([redis, postgres], 'jobs across nodes', () => {
     const job = await startJob(pa.socket, roomId, { provider: 'openai', prompt: 'one' });
     await onB.until(job.id, 'running');
     // The adapter learns of its peers from their heartbeats: until then a request may find nobody.
-    await waitFor(async () => {
-      const res = await genCancel(pb.socket, roomId, job.id);
-      return res.ok && res.job.status === 'cancelled';
-    }, 15_000, 'cancelled from node B');
+    await waitFor(
+      async () => {
+        const res = await genCancel(pb.socket, roomId, job.id);
+        return res.ok && res.job.status === 'cancelled';
+      },
+      15_000,
+      'cancelled from node B',
+    );
     await onA.until(job.id, 'cancelled');
     await onB.until(job.id, 'cancelled');
     expect((await a.generation.roomJobs(roomId)).find((j) => j.id === job.id)?.status).toBe('cancelled');
@@ -56,7 +60,10 @@ describeWith([redis, postgres], 'jobs across nodes', () => {
     // Each node holds one job; without the shared count each could take another.
     const refused = await genStart(pa.socket, roomId, { provider: 'openai', prompt: 'three' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
-    expect(await genStart(pb.socket, roomId, { provider: 'openai', prompt: 'three' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(await genStart(pb.socket, roomId, { provider: 'openai', prompt: 'three' })).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
     // Another room is not affected.
     const other = (await api(a.url).room(ann.token)).room;
     const po = await joinWithSocketIo(a.url, ann.token, other.id);

@@ -46,20 +46,27 @@ describeWith([redis, postgres], 'node liveness', () => {
       doc.getText(ROOTS.prompt).insert(0, 'relayed, never stored');
       await send({ type: 'update', from: ghost, update: Y.encodeStateAsUpdate(doc, before) });
       const state = JSON.stringify({ user: { name: 'Ghost' } });
-      await send({ type: 'awareness', from: ghost, message: encodeAwarenessEntries([{ clientId: 4242, clock: 1, json: state, removed: false }]) });
+      await send({
+        type: 'awareness',
+        from: ghost,
+        message: encodeAwarenessEntries([{ clientId: 4242, clock: 1, json: state, removed: false }]),
+      });
       await waitFor(() => pa.doc.getText(ROOTS.prompt).toString() === 'relayed, never stored', 5000, 'ghost edit relayed');
       await waitFor(() => pa.provider.awareness.getStates().has(4242), 5000, 'ghost presence relayed');
       expect((await storedText(env.DATABASE_URL, room.id)).includes('relayed, never stored')).toBe(false);
 
       // Silence: the key expires, the sweeper notices.
       await waitFor(() => !pa.provider.awareness.getStates().has(4242), 10_000, 'ghost presence removed');
-      await waitFor(async () => (await storedText(env.DATABASE_URL, room.id)).includes('relayed, never stored'), 10_000, 'ghost edit stored');
+      await waitFor(
+        async () => (await storedText(env.DATABASE_URL, room.id)).includes('relayed, never stored'),
+        10_000,
+        'ghost edit stored',
+      );
       const metrics = await (await fetch(`${node!.url}/metrics`)).text();
       expect(metrics).toMatch(/^atelier_nodes_down_total 1$/m);
     } finally {
       client.destroy();
     }
-
   });
 
   it('a room unloading stores what only its copy held, even while the peer that relayed it looks alive', async () => {

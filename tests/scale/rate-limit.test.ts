@@ -25,7 +25,12 @@ describeWith([binary], 'shared rate limits', () => {
       const a = new RedisRateLimiter(one, 'p:', logger);
       const b = new RedisRateLimiter(two, 'p:', logger);
       const minute = { limit: 3, windowMs: 60_000 };
-      expect([await a.take('k', minute), await b.take('k', minute), await a.take('k', minute), await b.take('k', minute)]).toEqual([true, true, true, false]);
+      expect([await a.take('k', minute), await b.take('k', minute), await a.take('k', minute), await b.take('k', minute)]).toEqual([
+        true,
+        true,
+        true,
+        false,
+      ]);
       expect(await a.take('other', minute)).toBe(true);
       // A bucket refills over its window: one token per 300 ms here.
       const fast = { limit: 1, windowMs: 300 };

@@ -16,7 +16,10 @@ const postgres = await postgresService();
 const binary = await redisServerBinary();
 const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
 const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()].map((s) => (s.user as { name?: string } | undefined)?.name).filter(Boolean).sort();
+  [...states.values()]
+    .map((s) => (s.user as { name?: string } | undefined)?.name)
+    .filter(Boolean)
+    .sort();
 
 describeWith([postgres, binary], 'Redis restarted mid-session', () => {
   it('rooms resync with peers and the log; presence, room events and shared limits come back', async () => {
@@ -61,14 +64,27 @@ describeWith([postgres, binary], 'Redis restarted mid-session', () => {
     await waitFor(() => names(pBob.provider.awareness.getStates()).includes('Ann'), 5000, 'presence after the outage');
 
     // Room events through the adapter, on a Redis that lost its stream.
-    const job: Job = { id: 'j', roomId: one.id, status: 'queued', progress: 0, prompt: '', params: {}, requestedBy: ann!.user.id, createdAt: new Date().toISOString() };
+    const job: Job = {
+      id: 'j',
+      roomId: one.id,
+      status: 'queued',
+      progress: 0,
+      prompt: '',
+      params: {},
+      requestedBy: ann!.user.id,
+      createdAt: new Date().toISOString(),
+    };
     let got: Job | undefined;
     pBob.socket.on('gen:update', (_roomId, j) => (got = j));
-    await waitFor(async () => {
-      a!.socketIo.io.to(roomChannel(one.id)).emit('gen:update', one.id, job);
-      await new Promise((r) => setTimeout(r, 100));
-      return got !== undefined;
-    }, 15_000, 'gen:update across nodes after the outage');
+    await waitFor(
+      async () => {
+        a!.socketIo.io.to(roomChannel(one.id)).emit('gen:update', one.id, job);
+        await new Promise((r) => setTimeout(r, 100));
+        return got !== undefined;
+      },
+      15_000,
+      'gen:update across nodes after the outage',
+    );
     expect(got).toEqual(job);
   });
 });

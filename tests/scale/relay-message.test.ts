@@ -2,7 +2,13 @@
 // is refused with MalformedRelayMessage, never a crash.
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import { decodeRelayMessage, encodeRelayMessage, MalformedRelayMessage, RELAY_VERSION, type RelayMessage } from '../../server/scale/relay-message.ts';
+import {
+  decodeRelayMessage,
+  encodeRelayMessage,
+  MalformedRelayMessage,
+  RELAY_VERSION,
+  type RelayMessage,
+} from '../../server/scale/relay-message.ts';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
@@ -27,9 +33,25 @@ describe('relay messages', () => {
     ['empty', new Uint8Array(0)],
     ['truncated', encoded.slice(0, encoded.length - 1)],
     ['trailing bytes', new Uint8Array([...encoded, 9])],
-    ['another version', other((e) => (encoding.writeVarUint(e, RELAY_VERSION + 1), encoding.writeVarUint(e, 0), encoding.writeVarString(e, 'n')))],
-    ['an unknown type', other((e) => (encoding.writeVarUint(e, RELAY_VERSION), encoding.writeVarUint(e, 9), encoding.writeVarString(e, 'n')))],
-    ['no sender', other((e) => (encoding.writeVarUint(e, RELAY_VERSION), encoding.writeVarUint(e, 2), encoding.writeVarString(e, ''), encoding.writeVarUint8Array(e, bytes(0))))],
+    [
+      'another version',
+      other((e) => (encoding.writeVarUint(e, RELAY_VERSION + 1), encoding.writeVarUint(e, 0), encoding.writeVarString(e, 'n'))),
+    ],
+    [
+      'an unknown type',
+      other((e) => (encoding.writeVarUint(e, RELAY_VERSION), encoding.writeVarUint(e, 9), encoding.writeVarString(e, 'n'))),
+    ],
+    [
+      'no sender',
+      other(
+        (e) => (
+          encoding.writeVarUint(e, RELAY_VERSION),
+          encoding.writeVarUint(e, 2),
+          encoding.writeVarString(e, ''),
+          encoding.writeVarUint8Array(e, bytes(0))
+        ),
+      ),
+    ],
     ['garbage', new TextEncoder().encode('{"not":"binary"}')],
   ])('refuses %s', (_name, data) => {
     expect(() => decodeRelayMessage(data)).toThrow(MalformedRelayMessage);

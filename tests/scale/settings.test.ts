@@ -13,7 +13,15 @@ describe('scaled-mode settings', () => {
     const config = loadConfig({ DATA_DIR: tempDir() });
     expect(config).toMatchObject({ redisPrefix: 'atelier:', databasePoolMax: 10, nodeHeartbeatMs: 5000, nodeTimeoutMs: 15000 });
     expect(config.nodeTimeoutMs + config.nodeHeartbeatMs).toBeLessThanOrEqual(30_000);
-    expect(loadConfig({ DATA_DIR: tempDir(), REDIS_PREFIX: 'team-a:', DATABASE_POOL_MAX: '3', NODE_HEARTBEAT_MS: '1000', NODE_TIMEOUT_MS: '2000' })).toMatchObject({
+    expect(
+      loadConfig({
+        DATA_DIR: tempDir(),
+        REDIS_PREFIX: 'team-a:',
+        DATABASE_POOL_MAX: '3',
+        NODE_HEARTBEAT_MS: '1000',
+        NODE_TIMEOUT_MS: '2000',
+      }),
+    ).toMatchObject({
       redisPrefix: 'team-a:',
       databasePoolMax: 3,
       nodeHeartbeatMs: 1000,

@@ -20,7 +20,10 @@ const postgres = await postgresService();
 
 const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
 const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()].map((s) => (s.user as { name?: string } | undefined)?.name).filter(Boolean).sort();
+  [...states.values()]
+    .map((s) => (s.user as { name?: string } | undefined)?.name)
+    .filter(Boolean)
+    .sort();
 
 /** Struct ids (client:clock) found in more than one log entry: a relayed update stored again. */
 function storedTwice(entries: Uint8Array[]): string[] {
@@ -123,11 +126,15 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     pa.socket.on('gen:update', (roomId, j) => seen.push([`a:${roomId}`, j]));
     pb.socket.on('gen:update', (roomId, j) => seen.push([`b:${roomId}`, j]));
     // The adapter learns of node B's stream reader a moment after start: retry until delivered.
-    await waitFor(async () => {
-      a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, job);
-      await new Promise((r) => setTimeout(r, 100));
-      return seen.some(([who]) => who === `b:${room.id}`);
-    }, 10_000, 'gen:update on node B');
+    await waitFor(
+      async () => {
+        a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, job);
+        await new Promise((r) => setTimeout(r, 100));
+        return seen.some(([who]) => who === `b:${room.id}`);
+      },
+      10_000,
+      'gen:update on node B',
+    );
     expect(seen.find(([who]) => who === `b:${room.id}`)![1]).toEqual(job);
     expect(seen.some(([who]) => who === `a:${room.id}`)).toBe(true);
   });
@@ -177,7 +184,11 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
         Buffer.from(encodeRelayMessage({ type: 'hello', from, stateVector: new Uint8Array([200]) })),
       ];
       for (const message of garbage) await client.publish(channel, message);
-      await waitFor(async () => (await metric(a.url, 'atelier_relay_dropped_total{reason="malformed"}')) >= garbage.length, 5000, 'all refused');
+      await waitFor(
+        async () => (await metric(a.url, 'atelier_relay_dropped_total{reason="malformed"}')) >= garbage.length,
+        5000,
+        'all refused',
+      );
     } finally {
       client.destroy();
     }
@@ -192,7 +203,10 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     const watcherOnA = connectSocket(a.url);
     const watcherOnB = connectSocket(b.url);
     const seen: Array<[string, unknown]> = [];
-    for (const [name, socket] of [['a', watcherOnA], ['b', watcherOnB]] as const) {
+    for (const [name, socket] of [
+      ['a', watcherOnA],
+      ['b', watcherOnB],
+    ] as const) {
       socket.on('gallery:published', (work) => seen.push([`${name}:published`, work.id]));
       socket.on('gallery:liked', (change) => seen.push([`${name}:liked`, change]));
       await socket.timeout(5000).emitWithAck('gallery:subscribe');
@@ -200,11 +214,15 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     const ann = await studio(a, 'Ann');
     // The adapter learns of node B a moment after start: publish until B has heard (each publish is a new work).
     let workId = '';
-    await waitFor(async () => {
-      workId = (await ann.publish('Harbour at dusk')).id;
-      await new Promise((r) => setTimeout(r, 100));
-      return seen.some(([what, id]) => what === 'b:published' && id === workId);
-    }, 10_000, 'gallery:published on node B');
+    await waitFor(
+      async () => {
+        workId = (await ann.publish('Harbour at dusk')).id;
+        await new Promise((r) => setTimeout(r, 100));
+        return seen.some(([what, id]) => what === 'b:published' && id === workId);
+      },
+      10_000,
+      'gallery:published on node B',
+    );
     expect(seen).toContainEqual(['a:published', workId]);
 
     const bob = await api(b.url).session('Bob');
@@ -216,7 +234,11 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     ]);
     const work = await api(b.url).json<{ likes: number }>('GET', `/api/works/${workId}`);
     expect(work.likes).toBe(2);
-    await waitFor(() => seen.some(([what, change]) => what === 'a:liked' && (change as { likes: number }).likes === 2), 5000, 'gallery:liked on A');
+    await waitFor(
+      () => seen.some(([what, change]) => what === 'a:liked' && (change as { likes: number }).likes === 2),
+      5000,
+      'gallery:liked on A',
+    );
   });
 
   it('HTTP rate limits are shared: spreading requests over nodes buys nothing', async () => {

@@ -15,7 +15,8 @@ function map(fields: Record<string, unknown>): Y.Map<unknown> {
   for (const [key, value] of Object.entries(fields)) m.set(key, value);
   return m;
 }
-const candidate = (job: string, i: number, image = i) => map({ id: `${job}-${i}`, jobId: job, src: src(image), prompt: 'p', createdBy: 'ann' });
+const candidate = (job: string, i: number, image = i) =>
+  map({ id: `${job}-${i}`, jobId: job, src: src(image), prompt: 'p', createdBy: 'ann' });
 const layer = (id: string, image: number, jobId?: string) =>
   map({ id, src: src(image), ...(jobId ? { jobId } : {}), x: 0, y: 0, scale: 1, rotation: 0, opacity: 1, visible: true });
 
@@ -24,7 +25,11 @@ function setup() {
   const tray = doc.getArray<Y.Map<unknown>>(ROOTS.candidates);
   const stack = doc.getArray<Y.Map<unknown>>(ROOTS.layers);
   // As the server appends a job's results.
-  doc.transact(() => tray.push([candidate('j1', 0), candidate('j1', 1), candidate('j1', 2)]), { source: 'server', reason: 'gen:result', userId: 'ann' });
+  doc.transact(() => tray.push([candidate('j1', 0), candidate('j1', 1), candidate('j1', 2)]), {
+    source: 'server',
+    reason: 'gen:result',
+    userId: 'ann',
+  });
   const seen: Array<{ by: string } & Decision> = [];
   const tracker = new CandidateTracker(doc, (decisions, by) => seen.push(...decisions.map((d) => ({ ...d, by }))));
   const indexOf = (id: string) => tray.toArray().findIndex((m) => m.get('id') === id);
@@ -83,10 +88,13 @@ describe('candidate tracker', () => {
     // The server trims the oldest candidate past the cap.
     doc.transact(() => tray.delete(indexOf('j1-0'), 1), { source: 'server', reason: 'gen:result', userId: 'ann' });
     // Another node relays a placement its own participant made (and recorded).
-    doc.transact(() => {
-      tray.delete(indexOf('j1-1'), 1);
-      stack.push([layer('L1', 1, 'j1')]);
-    }, { source: 'remote', nodeId: 'n2' });
+    doc.transact(
+      () => {
+        tray.delete(indexOf('j1-1'), 1);
+        stack.push([layer('L1', 1, 'j1')]);
+      },
+      { source: 'remote', nodeId: 'n2' },
+    );
     expect(seen).toEqual([]);
     // What is left is still known: a local discard of it is seen.
     doc.transact(() => tray.delete(indexOf('j1-2'), 1), ann);
@@ -104,11 +112,19 @@ describe('candidate tracker', () => {
     const local = { local: true };
     const undo = new Y.UndoManager([tray, stack], { trackedOrigins: new Set([local]) });
     client.transact(() => {
-      tray.delete(tray.toArray().findIndex((m) => m.get('id') === 'j1-0'), 1);
+      tray.delete(
+        tray.toArray().findIndex((m) => m.get('id') === 'j1-0'),
+        1,
+      );
       stack.push([layer('L0', 0, 'j1')]);
     }, local);
     undo.undo();
-    expect(server.getArray<Y.Map<unknown>>(ROOTS.candidates).toArray().map((m) => m.get('id'))).toContain('j1-0');
+    expect(
+      server
+        .getArray<Y.Map<unknown>>(ROOTS.candidates)
+        .toArray()
+        .map((m) => m.get('id')),
+    ).toContain('j1-0');
     expect(server.getArray(ROOTS.layers).length).toBe(0);
     undo.redo();
     expect(server.getArray(ROOTS.layers).length).toBe(1);

@@ -32,8 +32,14 @@ describe('consent to share signals', () => {
 
     await server.close();
     const restarted = api((await startServer({ DATA_DIR: dataDir })).url);
-    expect((await restarted.json<SessionUserResponse>('GET', '/api/session', { token })).user).toEqual({ ...user, name: 'Anna', shareSignals: true });
-    expect((await restarted.json<SessionUserResponse>('PATCH', '/api/session', { token, body: { shareSignals: false } })).user.shareSignals).toBe(false);
+    expect((await restarted.json<SessionUserResponse>('GET', '/api/session', { token })).user).toEqual({
+      ...user,
+      name: 'Anna',
+      shareSignals: true,
+    });
+    expect(
+      (await restarted.json<SessionUserResponse>('PATCH', '/api/session', { token, body: { shareSignals: false } })).user.shareSignals,
+    ).toBe(false);
   });
 
   it('is nobody else’s business: users seen by others carry no consent', async () => {

@@ -21,7 +21,10 @@ const MAX_HEAP_GROWTH = 24 * MB;
 /** The export over a connection of its own, read only as fast as the test asks. */
 function openExport(url: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    get(`${url}/api/admin/signals.jsonl`, { agent: false, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }, resolve).on('error', reject);
+    get(`${url}/api/admin/signals.jsonl`, { agent: false, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }, resolve).on(
+      'error',
+      reject,
+    );
   });
 }
 
@@ -44,8 +47,13 @@ describe('a large export', () => {
       const batch: NewSignal[] = [];
       for (let i = start; i < start + BATCH; i++) {
         batch.push({
-          key: `prompt:job${i}`, type: 'prompt_revision', userId: ann.user.id, roomId: 'room', jobId: `job${i}`,
-          at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), subjects: [],
+          key: `prompt:job${i}`,
+          type: 'prompt_revision',
+          userId: ann.user.id,
+          roomId: 'room',
+          jobId: `job${i}`,
+          at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+          subjects: [],
           data: { jobId: `job${i}`, text: `${i} ${text}`, previous: null, diff: [['+', `${i} ${text}`]] },
         });
       }
@@ -84,12 +92,16 @@ describe('a large export', () => {
     consume(first.value);
     let last = -1;
     let steady = 0;
-    await waitFor(async () => {
-      const now = await exportedSoFar();
-      steady = now === last ? steady + 1 : 0;
-      last = now;
-      return steady >= 10;
-    }, 20_000, 'the export to stop while nobody reads');
+    await waitFor(
+      async () => {
+        const now = await exportedSoFar();
+        steady = now === last ? steady + 1 : 0;
+        last = now;
+        return steady >= 10;
+      },
+      20_000,
+      'the export to stop while nobody reads',
+    );
     expect(last).toBeLessThan(RECORDS / 4);
     sample();
 

@@ -60,7 +60,11 @@ describe('signals export', () => {
     expect(await (await fetchExport(server.url)).text()).toBe(text);
     await server.close();
 
-    const rekeyed = await startServer({ ...SIGNALS_ENV, DATA_DIR: dataDir, SIGNALS_PSEUDONYM_KEY: 'another-pseudonym-key-0123456789abcdef' });
+    const rekeyed = await startServer({
+      ...SIGNALS_ENV,
+      DATA_DIR: dataDir,
+      SIGNALS_PSEUDONYM_KEY: 'another-pseudonym-key-0123456789abcdef',
+    });
     const other = parseLines(await (await fetchExport(rekeyed.url)).text());
     expect(other.map((line) => line.seq)).toEqual(lines.map((line) => line.seq));
     expect(other[0]!.user).not.toBe(lines[0]!.user);

@@ -17,7 +17,10 @@ export const PSEUDONYM_KEY = 'pseudonym-key-for-tests-0123456789abcdef';
 export const SIGNALS_ENV = { ADMIN_TOKEN, SIGNALS_PSEUDONYM_KEY: PSEUDONYM_KEY };
 
 function trayIndex(doc: Y.Doc, candidateId: string): number {
-  const index = doc.getArray<Y.Map<unknown>>(ROOTS.candidates).toArray().findIndex((m) => m.get('id') === candidateId);
+  const index = doc
+    .getArray<Y.Map<unknown>>(ROOTS.candidates)
+    .toArray()
+    .findIndex((m) => m.get('id') === candidateId);
   if (index < 0) throw new Error(`no candidate ${candidateId} on the tray`);
   return index;
 }
@@ -39,15 +42,22 @@ export function discard(doc: Y.Doc, candidateId: string): void {
 
 /** Waits until the server's copy of the room agrees with the check, then until every signal it caused is stored. */
 export async function settled(server: Atelier, roomId: string, check: (doc: Y.Doc) => boolean): Promise<void> {
-  await waitFor(() => {
-    const room = server.registry.get(roomId);
-    return room !== undefined && check(room.doc);
-  }, 5000, 'the server to see the change');
+  await waitFor(
+    () => {
+      const room = server.registry.get(roomId);
+      return room !== undefined && check(room.doc);
+    },
+    5000,
+    'the server to see the change',
+  );
   await server.signals.idle();
 }
 
 export const trayIds = (doc: Y.Doc): string[] =>
-  doc.getArray<Y.Map<unknown>>(ROOTS.candidates).toArray().map((m) => String(m.get('id')));
+  doc
+    .getArray<Y.Map<unknown>>(ROOTS.candidates)
+    .toArray()
+    .map((m) => String(m.get('id')));
 
 /** `token: null` sends no Authorization header. */
 export async function fetchExport(url: string, query = '', token: string | null = ADMIN_TOKEN): Promise<Response> {
@@ -65,7 +75,10 @@ export async function exported(url: string, query = ''): Promise<SignalLine[]> {
 export function parseLines(text: string): SignalLine[] {
   if (text === '') return [];
   expect(text.endsWith('\n')).toBe(true);
-  return text.slice(0, -1).split('\n').map((line) => signalLineSchema.parse(JSON.parse(line)));
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => signalLineSchema.parse(JSON.parse(line)));
 }
 
 /** A new session whose user shares signals. */

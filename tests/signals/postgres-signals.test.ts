@@ -13,7 +13,10 @@ describeWith([service], 'signals on PostgreSQL', () => {
     const { job } = await oneGeneration(server);
     const served = await (await fetchExport(server.url)).text();
     const lines = parseLines(served);
-    expect(lines.map((line) => [line.type, 'jobId' in line.data ? line.data.jobId : null])).toEqual([['prompt_revision', job.id], ['generation', job.id]]);
+    expect(lines.map((line) => [line.type, 'jobId' in line.data ? line.data.jobId : null])).toEqual([
+      ['prompt_revision', job.id],
+      ['generation', job.id],
+    ]);
     const run = runExport(server, []);
     expect(run.stderr).toContain('export: 2 records');
     expect(run.status).toBe(0);

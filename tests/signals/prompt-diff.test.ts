@@ -4,7 +4,10 @@ import { diffPrompts, MAX_DIFF_EDITS } from '../../server/signals/prompt-diff.ts
 
 /** The documented reading of a diff: `before` drops the additions, `after` the removals. */
 const side = (ops: readonly DiffOp[], which: 'before' | 'after') =>
-  ops.filter(([op]) => op !== (which === 'before' ? '+' : '-')).map(([, text]) => text).join('');
+  ops
+    .filter(([op]) => op !== (which === 'before' ? '+' : '-'))
+    .map(([, text]) => text)
+    .join('');
 
 describe('prompt diffs', () => {
   it('keeps, removes and adds whole words, whitespace included', () => {
@@ -14,7 +17,12 @@ describe('prompt diffs', () => {
       ['+', 'at dusk '],
       ['=', 'in snow'],
     ]);
-    expect(diffPrompts('a red  fox', 'a blue  fox')).toEqual([['=', 'a '], ['-', 'red'], ['+', 'blue'], ['=', '  fox']]);
+    expect(diffPrompts('a red  fox', 'a blue  fox')).toEqual([
+      ['=', 'a '],
+      ['-', 'red'],
+      ['+', 'blue'],
+      ['=', '  fox'],
+    ]);
   });
 
   it('the first revision is all added; an unchanged prompt all kept; two empty prompts nothing', () => {
@@ -37,6 +45,9 @@ describe('prompt diffs', () => {
       expect(side(ops, 'after')).toBe(after);
     }
     const [before, after] = cases[2]!;
-    expect(diffPrompts(before, after)).toEqual([['-', before], ['+', after]]);
+    expect(diffPrompts(before, after)).toEqual([
+      ['-', before],
+      ['+', after],
+    ]);
   });
 });

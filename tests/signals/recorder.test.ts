@@ -26,7 +26,18 @@ describe('signal recorder', () => {
 
     const forge = (doc: Y.Doc, id: string) => {
       const map = new Y.Map<unknown>();
-      for (const [key, value] of Object.entries({ id, src: real, width: 256, height: 256, jobId: job.id, prompt: 'x', seed: 1, provider: 'local', model: 'm', createdBy: 'x' })) {
+      for (const [key, value] of Object.entries({
+        id,
+        src: real,
+        width: 256,
+        height: 256,
+        jobId: job.id,
+        prompt: 'x',
+        seed: 1,
+        provider: 'local',
+        model: 'm',
+        createdBy: 'x',
+      })) {
         map.set(key, value);
       }
       doc.getArray(ROOTS.candidates).push([map]);
@@ -50,7 +61,12 @@ describe('signal recorder', () => {
     discard(a.doc, `${job.id}-0`);
     await settled(server, roomA.id, (doc) => trayIds(doc).length === 0);
     const after = await exported(server.url);
-    expect(after.slice(2)).toEqual([expect.objectContaining({ type: 'candidate_outcome', data: expect.objectContaining({ candidateId: `${job.id}-0`, outcome: 'discarded' }) })]);
+    expect(after.slice(2)).toEqual([
+      expect.objectContaining({
+        type: 'candidate_outcome',
+        data: expect.objectContaining({ candidateId: `${job.id}-0`, outcome: 'discarded' }),
+      }),
+    ]);
   });
 
   it('a cancelled job is a generation record too: its status, no images, no error', async () => {
@@ -70,7 +86,15 @@ describe('signal recorder', () => {
     await server.signals.idle();
     const generations = (await exported(server.url)).filter((line) => line.type === 'generation');
     expect(generations.map((line) => line.data)).toEqual([
-      expect.objectContaining({ jobId: queued.id, status: 'cancelled', images: [], error: null, queuedMs: null, durationMs: null, count: 1 }),
+      expect.objectContaining({
+        jobId: queued.id,
+        status: 'cancelled',
+        images: [],
+        error: null,
+        queuedMs: null,
+        durationMs: null,
+        count: 1,
+      }),
       expect.objectContaining({ jobId: busy.id, status: 'succeeded', count: 4 }),
     ]);
   });

@@ -77,27 +77,59 @@ describe('creative signals from a room session', () => {
     const R = p.room(room.id);
     const any = { v: 1, seq: expect.any(Number), at: expect.any(String), room: R };
     const generation = (job: Job, user: string, count: number, seed: number) => ({
-      ...any, type: 'generation', user, at: job.finishedAt,
+      ...any,
+      type: 'generation',
+      user,
+      at: job.finishedAt,
       data: {
-        jobId: job.id, status: 'succeeded', provider: 'local', model: 'procedural-v1', seed, size: '256x256', count,
-        editLayerId: null, maskLayerId: null, queuedMs: expect.any(Number), durationMs: expect.any(Number),
-        images: job.results!.map((image) => image.src), error: null,
+        jobId: job.id,
+        status: 'succeeded',
+        provider: 'local',
+        model: 'procedural-v1',
+        seed,
+        size: '256x256',
+        count,
+        editLayerId: null,
+        maskLayerId: null,
+        queuedMs: expect.any(Number),
+        durationMs: expect.any(Number),
+        images: job.results!.map((image) => image.src),
+        error: null,
       },
     });
     const outcome = (user: string, job: Job, c: { id: string; src: string }, outcome: string, more: object = {}) => ({
-      ...any, type: 'candidate_outcome', user,
+      ...any,
+      type: 'candidate_outcome',
+      user,
       data: { jobId: job.id, candidateId: c.id, src: c.src, outcome, layerId: null, workId: null, ...more },
     });
-    const pair = (user: string, job: Job, requestedBy: string, prompt: string, kept: [{ id: string; src: string }, string], discarded: [{ id: string; src: string }, string]) => ({
-      ...any, type: 'preference_pair', user,
+    const pair = (
+      user: string,
+      job: Job,
+      requestedBy: string,
+      prompt: string,
+      kept: [{ id: string; src: string }, string],
+      discarded: [{ id: string; src: string }, string],
+    ) => ({
+      ...any,
+      type: 'preference_pair',
+      user,
       data: {
-        jobId: job.id, prompt, requestedBy,
+        jobId: job.id,
+        prompt,
+        requestedBy,
         kept: { candidateId: kept[0].id, src: kept[0].src, by: kept[1], at: expect.any(String) },
         discarded: { candidateId: discarded[0].id, src: discarded[0].src, by: discarded[1], at: expect.any(String) },
       },
     });
     const all = {
-      revision1: { ...any, type: 'prompt_revision', user: A, at: job1.createdAt, data: { jobId: job1.id, text: 'a red fox', previous: null, diff: [['+', 'a red fox']] } },
+      revision1: {
+        ...any,
+        type: 'prompt_revision',
+        user: A,
+        at: job1.createdAt,
+        data: { jobId: job1.id, text: 'a red fox', previous: null, diff: [['+', 'a red fox']] },
+      },
       generation1: generation(job1, A, 4, 7),
       placed10: outcome(A, job1, c1[0]!, 'placed', { layerId: 'fox' }),
       discarded11: outcome(B, job1, c1[1]!, 'discarded'),
@@ -105,18 +137,39 @@ describe('creative signals from a room session', () => {
       discarded12: outcome(A, job1, c1[2]!, 'discarded'),
       pair10x12: pair(A, job1, A, 'a red fox', [c1[0]!, A], [c1[2]!, A]),
       revision2: {
-        ...any, type: 'prompt_revision', user: B, at: job2.createdAt,
-        data: { jobId: job2.id, text: 'a red fox at dusk', previous: { jobId: job1.id, at: job1.createdAt }, diff: [['=', 'a red fox'], ['+', ' at dusk']] },
+        ...any,
+        type: 'prompt_revision',
+        user: B,
+        at: job2.createdAt,
+        data: {
+          jobId: job2.id,
+          text: 'a red fox at dusk',
+          previous: { jobId: job1.id, at: job1.createdAt },
+          diff: [
+            ['=', 'a red fox'],
+            ['+', ' at dusk'],
+          ],
+        },
       },
       generation2: generation(job2, B, 2, 11),
       placed20: outcome(B, job2, c2[0]!, 'placed', { layerId: 'dusk' }),
       discarded21: outcome(A, job2, c2[1]!, 'discarded'),
       pair20x21: pair(A, job2, B, 'a red fox at dusk', [c2[0]!, B], [c2[1]!, A]),
       publish: {
-        ...any, type: 'publish', user: A, at: work.createdAt,
+        ...any,
+        type: 'publish',
+        user: A,
+        at: work.createdAt,
         data: {
-          workId: work.id, title: 'Foxes at dusk', description: '', prompt: 'a red fox at dusk', width: 256, height: 256, background: '#ffffff',
-          imageUrl: work.imageUrl, remixOf: null,
+          workId: work.id,
+          title: 'Foxes at dusk',
+          description: '',
+          prompt: 'a red fox at dusk',
+          width: 256,
+          height: 256,
+          background: '#ffffff',
+          imageUrl: work.imageUrl,
+          remixOf: null,
           layers: [
             { id: 'fox', src: c1[0]!.src, jobId: job1.id, visible: true, opacity: 1, blend: 'normal', x: 0, y: 0, scale: 1, rotation: 0 },
             { id: 'dusk', src: c2[0]!.src, jobId: job2.id, visible: true, opacity: 1, blend: 'normal', x: 0, y: 0, scale: 1, rotation: 0 },
@@ -134,7 +187,9 @@ describe('creative signals from a room session', () => {
 
     // Only Ann consents: her own records, and no pair that involves Bob (as requester, keeper or discarder).
     const annOnly = await exported(server.url);
-    expect(annOnly).toEqual(only('revision1', 'generation1', 'placed10', 'discarded12', 'pair10x12', 'discarded21', 'publish', 'left13', 'likeA', 'unlikeA'));
+    expect(annOnly).toEqual(
+      only('revision1', 'generation1', 'placed10', 'discarded12', 'pair10x12', 'discarded21', 'publish', 'left13', 'likeA', 'unlikeA'),
+    );
     increasing(annOnly);
 
     // Bob consents too: everything the session produced, in the order it happened.

@@ -20,12 +20,27 @@ export function signalStoreContract(name: string, open: () => Promise<Store>): v
     return { store, ann: await user(true), bob: await user(false), cid: await user(true) };
   }
 
-  const like = (userId: string, roomId: string, at: string, fields: Partial<NewSignal> = {}): NewSignal => ({
-    key: id('k'), type: 'like', userId, roomId, jobId: null, at, subjects: [], data: { workId: id('w') }, ...fields,
-  } as NewSignal);
+  const like = (userId: string, roomId: string, at: string, fields: Partial<NewSignal> = {}): NewSignal =>
+    ({
+      key: id('k'),
+      type: 'like',
+      userId,
+      roomId,
+      jobId: null,
+      at,
+      subjects: [],
+      data: { workId: id('w') },
+      ...fields,
+    }) as NewSignal;
 
   const outcome = (userId: string, jobId: string, candidate: number, outcome: 'placed' | 'discarded', at: string): NewSignal => ({
-    key: `outcome:${jobId}-${candidate}:${outcome}`, type: 'candidate_outcome', userId, roomId: 'room', jobId, at, subjects: [],
+    key: `outcome:${jobId}-${candidate}:${outcome}`,
+    type: 'candidate_outcome',
+    userId,
+    roomId: 'room',
+    jobId,
+    at,
+    subjects: [],
     data: { jobId, candidateId: `${jobId}-${candidate}`, src: src(candidate), outcome, layerId: null, workId: null },
   });
 
@@ -52,7 +67,13 @@ export function signalStoreContract(name: string, open: () => Promise<Store>): v
     it('finds the latest of a type in a room and the records of a job in order', async () => {
       const { store, ann, bob } = await world();
       const revision = (jobId: string, text: string, roomId = 'r1'): NewSignal => ({
-        key: `prompt:${jobId}`, type: 'prompt_revision', userId: ann, roomId, jobId, at: '2026-02-01T10:00:00.000Z', subjects: [],
+        key: `prompt:${jobId}`,
+        type: 'prompt_revision',
+        userId: ann,
+        roomId,
+        jobId,
+        at: '2026-02-01T10:00:00.000Z',
+        subjects: [],
         data: { jobId, text, previous: null, diff: [['+', text]] },
       });
       expect(await store.signals.latest('r1', 'prompt_revision')).toBeNull();
@@ -98,13 +119,15 @@ export function signalStoreContract(name: string, open: () => Promise<Store>): v
       for (let i = 0; i < 25; i++) {
         // Out of time order on purpose (two nodes' clocks): `since` filters by time, pages go by seq.
         const minute = i % 2 === 0 ? 10 + i : 40 - i;
-        signals.push(like(i % 5 === 0 ? bob : ann, 'r', `2026-03-01T00:${String(minute).padStart(2, '0')}:00.000Z`, { key: `k${String(i).padStart(2, '0')}` }));
+        signals.push(
+          like(i % 5 === 0 ? bob : ann, 'r', `2026-03-01T00:${String(minute).padStart(2, '0')}:00.000Z`, {
+            key: `k${String(i).padStart(2, '0')}`,
+          }),
+        );
       }
       await store.signals.append(signals);
       const since = '2026-03-01T00:20:00.000Z';
-      const expected = signals
-        .filter((s) => s.userId === ann && s.at >= since)
-        .map((s) => s.key);
+      const expected = signals.filter((s) => s.userId === ann && s.at >= since).map((s) => s.key);
       expect(expected.length).toBeGreaterThan(5);
 
       const seen: string[] = [];

@@ -18,33 +18,44 @@ function syncMessage(type: number, payload: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-export function connectAtelierSioRaw(httpUrl: string, roomId: string, token: string, client: number, sink: DeliverySink): Promise<RawClient> {
+export function connectAtelierSioRaw(
+  httpUrl: string,
+  roomId: string,
+  token: string,
+  client: number,
+  sink: DeliverySink,
+): Promise<RawClient> {
   const conn = new RawConnection(engineIoUrl(httpUrl), client, sink);
   const room = `${JSON.stringify(roomId)},`;
   const sync = (type: number, payload: Uint8Array) => session.emitBinary('yjs:sync', room, syncMessage(type, payload));
-  const session = new SocketIoSession(conn, '/', { token }, {
-    connected: () => session.emit('room:join', `${room}{}`, JOIN_ACK_ID),
-    packet(packet, attachment) {
-      if (packet.type === PACKET.ack && packet.id === JOIN_ACK_ID) {
-        const [ack] = JSON.parse(packet.data) as [{ ok: boolean; error?: unknown }];
-        if (ack.ok) sync(STEP1, EMPTY_STATE_VECTOR);
-        else conn.fail(new Error(`join refused: ${JSON.stringify(ack.error)}`));
-        return;
-      }
-      if (packet.type !== PACKET.binaryEvent || !attachment || !packet.data.startsWith('["yjs:sync"')) return;
-      const decoder = decoding.createDecoder(attachment);
-      switch (decoding.readVarUint(decoder)) {
-        case STEP1:
-          sync(STEP2, EMPTY_UPDATE);
+  const session = new SocketIoSession(
+    conn,
+    '/',
+    { token },
+    {
+      connected: () => session.emit('room:join', `${room}{}`, JOIN_ACK_ID),
+      packet(packet, attachment) {
+        if (packet.type === PACKET.ack && packet.id === JOIN_ACK_ID) {
+          const [ack] = JSON.parse(packet.data) as [{ ok: boolean; error?: unknown }];
+          if (ack.ok) sync(STEP1, EMPTY_STATE_VECTOR);
+          else conn.fail(new Error(`join refused: ${JSON.stringify(ack.error)}`));
           return;
-        case STEP2:
-          conn.markSynced((update) => sync(UPDATE, update));
-          return;
-        case UPDATE:
-          conn.delivered(decoding.readVarUint8Array(decoder));
-          return;
-      }
+        }
+        if (packet.type !== PACKET.binaryEvent || !attachment || !packet.data.startsWith('["yjs:sync"')) return;
+        const decoder = decoding.createDecoder(attachment);
+        switch (decoding.readVarUint(decoder)) {
+          case STEP1:
+            sync(STEP2, EMPTY_UPDATE);
+            return;
+          case STEP2:
+            conn.markSynced((update) => sync(UPDATE, update));
+            return;
+          case UPDATE:
+            conn.delivered(decoding.readVarUint8Array(decoder));
+            return;
+        }
+      },
     },
-  });
+  );
   return conn.ready();
 }

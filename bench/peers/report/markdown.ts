@@ -21,7 +21,9 @@ export function describeWorkload(r: SystemResults, workload: WorkloadId): string
         `p50 ${ms(t.latencyMs.p50)} / p95 ${ms(t.latencyMs.p95)} / p99 ${ms(t.latencyMs.p99)} / max ${ms(t.latencyMs.max)} ms (n = ${int(t.latencyMs.count)}); ` +
         `server ${t.serverCpuSeconds.toFixed(1)} CPU s in ${t.seconds.toFixed(0)} s (${pct(t.serverCpu)} of a core), peak RSS ${t.serverPeakRssMb.toFixed(0)} MB; ` +
         `load generator ${pct(t.loadCpu)} of a core, rest of the machine ${pct(t.otherCpu)}` +
-        (t.rounds.length > 1 ? `; rounds: ${t.rounds.map((r) => `p50 ${ms(r.p50)} / p99 ${ms(r.p99)} ms, server ${pct(r.serverCpu)}, rest ${pct(r.otherCpu)}`).join(' | ')}` : '')
+        (t.rounds.length > 1
+          ? `; rounds: ${t.rounds.map((r) => `p50 ${ms(r.p50)} / p99 ${ms(r.p99)} ms, server ${pct(r.serverCpu)}, rest ${pct(r.otherCpu)}`).join(' | ')}`
+          : '')
       );
     }
     case 'capacity': {
@@ -77,7 +79,9 @@ function table(report: RunReport): string[] {
 
 function workloadsText(c: BenchConfig): string[] {
   const rounds =
-    c.typingRounds > 1 ? ` In ${c.typingRounds} rounds, systems in alternating order, each round on a fresh server; latency samples pooled.` : '';
+    c.typingRounds > 1
+      ? ` In ${c.typingRounds} rounds, systems in alternating order, each round on a fresh server; latency samples pooled.`
+      : '';
   return [
     `- **typing**: ${c.typing.rooms} rooms × ${c.typing.clientsPerRoom} clients × ${c.typing.rate} keystrokes/s ` +
       `(${int(c.typing.rooms * c.typing.clientsPerRoom * c.typing.rate)} updates/s in, ` +

@@ -31,10 +31,12 @@ export function renderSvg(report: RunReport): string {
   const groupWidth = systems.length * BAR + GROUP_GAP;
   const width = LEFT + figures.length * groupWidth + RIGHT;
   const height = TOP + PLOT + BOTTOM;
-  const ratios = figures.map((f) => systems.map((s) => {
-    const v = f.value(s);
-    return v === undefined || !Number.isFinite(v) ? undefined : v / f.value(atelier!)!;
-  }));
+  const ratios = figures.map((f) =>
+    systems.map((s) => {
+      const v = f.value(s);
+      return v === undefined || !Number.isFinite(v) ? undefined : v / f.value(atelier!)!;
+    }),
+  );
   const largest = Math.max(1, ...ratios.flat().filter((r): r is number => r !== undefined));
   const axisMax = Math.min(MAX_AXIS, Math.max(2, Math.ceil(largest * 2) / 2));
   const y = (ratio: number) => TOP + PLOT - (Math.min(ratio, axisMax) / axisMax) * PLOT;
@@ -47,7 +49,10 @@ export function renderSvg(report: RunReport): string {
   ];
   systems.forEach((s, i) => {
     const x = LEFT + i * 150;
-    out.push(`<rect x="${x}" y="46" width="12" height="12" fill="${COLORS[s.id]}"/>`, `<text x="${x + 17}" y="56">${escape(s.label)}</text>`);
+    out.push(
+      `<rect x="${x}" y="46" width="12" height="12" fill="${COLORS[s.id]}"/>`,
+      `<text x="${x + 17}" y="56">${escape(s.label)}</text>`,
+    );
   });
   for (let tick = 0; tick <= axisMax; tick += 0.5) {
     const ty = y(tick);
@@ -64,17 +69,23 @@ export function renderSvg(report: RunReport): string {
       const x = x0 + i * BAR;
       const top = y(ratio);
       const clipped = ratio > axisMax;
-      out.push(`<rect x="${x}" y="${round(top)}" width="${BAR - 2}" height="${round(TOP + PLOT - top)}" fill="${COLORS[s.id]}"><title>${escape(`${s.label}: ${figure.group} ${figure.label} ${figure.value(s)!.toFixed(figure.digits)} ${figure.unit} (${ratio.toFixed(2)}× Atelier's)`)}</title></rect>`);
+      out.push(
+        `<rect x="${x}" y="${round(top)}" width="${BAR - 2}" height="${round(TOP + PLOT - top)}" fill="${COLORS[s.id]}"><title>${escape(`${s.label}: ${figure.group} ${figure.label} ${figure.value(s)!.toFixed(figure.digits)} ${figure.unit} (${ratio.toFixed(2)}× Atelier's)`)}</title></rect>`,
+      );
       if (s.id === 'atelier') return;
       const label = ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(ratio >= 1 ? 1 : 2);
       const lx = x + (BAR - 2) / 2 + 3;
-      out.push(`<text x="${lx}" y="${round(top - 3)}" transform="rotate(-90 ${lx} ${round(top - 3)})" font-size="9" fill="${clipped ? '#b91c1c' : '#333'}">${label}${clipped ? '×' : ''}</text>`);
+      out.push(
+        `<text x="${lx}" y="${round(top - 3)}" transform="rotate(-90 ${lx} ${round(top - 3)})" font-size="9" fill="${clipped ? '#b91c1c' : '#333'}">${label}${clipped ? '×' : ''}</text>`,
+      );
     });
     const cx = x0 + (systems.length * BAR) / 2 - 1;
     const arrow = figure.better === 'lower' ? '↓' : '↑';
     out.push(
       `<text x="${cx}" y="${TOP + PLOT + 16}" text-anchor="middle" font-weight="600">${escape(figure.group)}</text>`,
-      ...wrap(`${figure.label} ${arrow}`, 13).map((line, l) => `<text x="${cx}" y="${TOP + PLOT + 30 + l * 12}" text-anchor="middle">${escape(line)}</text>`),
+      ...wrap(`${figure.label} ${arrow}`, 13).map(
+        (line, l) => `<text x="${cx}" y="${TOP + PLOT + 30 + l * 12}" text-anchor="middle">${escape(line)}</text>`,
+      ),
     );
   });
   out.push(`<line x1="${LEFT}" x2="${width - RIGHT}" y1="${TOP + PLOT}" y2="${TOP + PLOT}" stroke="#333"/>`, '</svg>');

@@ -15,7 +15,13 @@ export const ySocketIo: PeerSystem = {
   createRooms: async (_url, from, count) => Array.from({ length: count }, (_, i) => ({ id: `doc-${from + i}`, token: '' })),
   connectRaw: (url, room, client, sink) => connectYSocketIoRaw(url, room.id, client, sink),
   async connectObserver(url, room, doc) {
-    const provider = new SocketIOProvider(url, room.id, doc, { autoConnect: true, disableBc: true }, { transports: ['websocket'], forceNew: true });
+    const provider = new SocketIOProvider(
+      url,
+      room.id,
+      doc,
+      { autoConnect: true, disableBc: true },
+      { transports: ['websocket'], forceNew: true },
+    );
     const synced = new Promise<void>((resolve) => provider.on('sync', (state: boolean) => state && resolve()));
     await withTimeout(synced, CONNECT_TIMEOUT_MS, `y-socket.io observer ${room.id}`);
     return { destroy: () => provider.destroy() };

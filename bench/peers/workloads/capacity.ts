@@ -42,7 +42,10 @@ export async function measureCapacity(session: Session, params: CapacityParams, 
     };
     steps.push(step);
     if (!step.held) {
-      const why = connected.failed > 0 ? `${connected.failed} clients failed to connect` : `p99 ${latency.p99.toFixed(1)} ms, ${(delivered * 100).toFixed(1)} % delivered`;
+      const why =
+        connected.failed > 0
+          ? `${connected.failed} clients failed to connect`
+          : `p99 ${latency.p99.toFixed(1)} ms, ${(delivered * 100).toFixed(1)} % delivered`;
       return { held: steps.at(-2)?.clients ?? 0, stoppedBy: `${step.clients} clients: ${why}`, steps };
     }
   }

@@ -90,7 +90,10 @@ export interface RoundFigures {
 export async function typingRound(session: Session, spec: RoundSpec, concurrency: number): Promise<RoundFigures> {
   const { load } = session;
   const { rooms, clientsPerRoom, observerRooms, observersPerRoom } = spec;
-  const connected = await load.request({ type: 'connect', rooms, clientsPerRoom, observerRooms, observersPerRoom, concurrency }, 'connected');
+  const connected = await load.request(
+    { type: 'connect', rooms, clientsPerRoom, observerRooms, observersPerRoom, concurrency },
+    'connected',
+  );
   await load.request({ type: 'type', rate: spec.rate }, 'ok');
   await sleep(spec.warmupSeconds * 1000);
   const before = sample(session);

@@ -100,7 +100,12 @@ export function combineRounds(measurements: readonly TypingMeasurement[]): Typin
     expectedCount: sum((r) => r.expectedCount),
     updatesPerSecond: sum((r) => r.sent) / seconds,
     deliveriesPerSecond: sum((r) => r.deliveredCount) / seconds,
-    delivered: sum((r) => r.deliveredCount) / Math.max(1, sum((r) => r.expectedCount)),
+    delivered:
+      sum((r) => r.deliveredCount) /
+      Math.max(
+        1,
+        sum((r) => r.expectedCount),
+      ),
     latencyMs: summarize(measurements.flatMap((m) => m.latencies)),
     serverCpuSeconds: sum((r) => r.serverCpuSeconds),
     serverCpu: weighted((r) => r.serverCpu),

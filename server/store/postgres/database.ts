@@ -63,9 +63,7 @@ async function migrate(pool: Pool, migrations: readonly Migration[], logger: Log
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK_SPACE.migrations]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-    );
+    await client.query('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations');
     const applied = new Set(rows.map((row) => row.name));
     for (const migration of migrations) {

@@ -13,10 +13,7 @@ export class PostgresDocLog implements DocLog {
   }
 
   async load(roomId: string): Promise<StoredDoc> {
-    const { rows } = await this.#pool.query<{ data: Buffer }>(
-      'SELECT data FROM doc_updates WHERE room_id = $1 ORDER BY seq',
-      [roomId],
-    );
+    const { rows } = await this.#pool.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE room_id = $1 ORDER BY seq', [roomId]);
     if (rows.length === 0) return { update: null, entries: 0, bytes: 0 };
     const updates = rows.map((row) => bytes(row.data));
     const total = updates.reduce((sum, u) => sum + u.byteLength, 0);
@@ -26,10 +23,7 @@ export class PostgresDocLog implements DocLog {
   async append(roomId: string, updates: readonly Uint8Array[]): Promise<void> {
     if (updates.length === 0) return;
     // One statement, so the batch lands whole or not at all.
-    await this.#pool.query('INSERT INTO doc_updates (room_id, data) SELECT $1, unnest($2::bytea[])', [
-      roomId,
-      updates.map(toBuffer),
-    ]);
+    await this.#pool.query('INSERT INTO doc_updates (room_id, data) SELECT $1, unnest($2::bytea[])', [roomId, updates.map(toBuffer)]);
   }
 
   async appendMany(batches: readonly LogBatch[]): Promise<void> {
@@ -58,10 +52,10 @@ export class PostgresDocLog implements DocLog {
   async compact(roomId: string): Promise<CompactionResult> {
     try {
       return await transaction(this.#pool, async (client) => {
-        const lock = await client.query<{ locked: boolean }>(
-          'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
-          [LOCK_SPACE.compaction, roomId],
-        );
+        const lock = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked', [
+          LOCK_SPACE.compaction,
+          roomId,
+        ]);
         if (!lock.rows[0]?.locked) return { merged: 0, bytesBefore: 0, bytesAfter: 0 };
         const { rows } = await client.query<{ seq: string; data: Buffer }>(
           'SELECT seq, data FROM doc_updates WHERE room_id = $1 ORDER BY seq',

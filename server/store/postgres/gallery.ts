@@ -1,12 +1,4 @@
-import type {
-  FeedQuery,
-  GalleryStore,
-  LikeResult,
-  NewWork,
-  WorkLookup,
-  WorkRecord,
-  WorkSource,
-} from '../gallery.ts';
+import type { FeedQuery, GalleryStore, LikeResult, NewWork, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import type { Row } from '../record-rows.ts';
 import { bytes, type Client, type Pool, toBuffer, transaction } from './database.ts';
@@ -35,10 +27,10 @@ export class PostgresGalleryStore implements GalleryStore {
   }
 
   async addContributor(roomId: string, userId: string): Promise<void> {
-    await this.#pool.query(
-      'INSERT INTO room_contributors (room_id, user_id, first_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',
-      [roomId, userId],
-    );
+    await this.#pool.query('INSERT INTO room_contributors (room_id, user_id, first_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING', [
+      roomId,
+      userId,
+    ]);
   }
 
   async listContributors(roomId: string): Promise<string[]> {
@@ -53,9 +45,21 @@ export class PostgresGalleryStore implements GalleryStore {
            image_url, thumb_url, placeholder, layers, state, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
         [
-          work.id, work.roomId, work.remixOf, work.publishedBy, work.title, work.description, work.prompt,
-          work.width, work.height, work.imageUrl, work.thumbUrl, work.placeholder, JSON.stringify(work.layers),
-          toBuffer(work.state), work.createdAt,
+          work.id,
+          work.roomId,
+          work.remixOf,
+          work.publishedBy,
+          work.title,
+          work.description,
+          work.prompt,
+          work.width,
+          work.height,
+          work.imageUrl,
+          work.thumbUrl,
+          work.placeholder,
+          JSON.stringify(work.layers),
+          toBuffer(work.state),
+          work.createdAt,
         ],
       );
       for (const [position, userId] of work.authorIds.entries()) {
@@ -74,10 +78,9 @@ export class PostgresGalleryStore implements GalleryStore {
   }
 
   async getWorkSource(id: string): Promise<WorkSource | null> {
-    const [row] = await this.#rows(
-      'SELECT title, prompt, layers, width, height, state FROM works WHERE id = $1 AND deleted_at IS NULL',
-      [id],
-    );
+    const [row] = await this.#rows('SELECT title, prompt, layers, width, height, state FROM works WHERE id = $1 AND deleted_at IS NULL', [
+      id,
+    ]);
     if (!row) return null;
     return {
       title: String(row.title),

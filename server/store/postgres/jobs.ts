@@ -58,9 +58,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async unfinishedNodes(): Promise<string[]> {
-    const { rows } = await this.#pool.query<{ node_id: string }>(
-      "SELECT DISTINCT node_id FROM jobs WHERE status IN ('queued', 'running')",
-    );
+    const { rows } = await this.#pool.query<{ node_id: string }>("SELECT DISTINCT node_id FROM jobs WHERE status IN ('queued', 'running')");
     return rows.map((row) => row.node_id);
   }
 

@@ -40,10 +40,14 @@ export class PostgresRecordStore implements RecordStore {
 
   async createRoom(room: RoomRecord, invites: readonly InviteRecord[]): Promise<void> {
     await transaction(this.#pool, async (client) => {
-      await client.query(
-        'INSERT INTO rooms (id, title, owner_id, link_access, remix_of, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [room.id, room.title, room.ownerId, room.linkAccess, room.remixOf, room.createdAt],
-      );
+      await client.query('INSERT INTO rooms (id, title, owner_id, link_access, remix_of, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        room.id,
+        room.title,
+        room.ownerId,
+        room.linkAccess,
+        room.remixOf,
+        room.createdAt,
+      ]);
       for (const invite of invites) {
         await client.query('INSERT INTO invites (code, room_id, role, created_at) VALUES ($1, $2, $3, $4)', [
           invite.code,

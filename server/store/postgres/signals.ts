@@ -50,7 +50,10 @@ export class PostgresSignalStore implements SignalStore {
   }
 
   async latest<T extends SignalType>(roomId: string, type: T): Promise<StoredOf<T> | null> {
-    const { rows } = await this.#pool.query<Row>('SELECT * FROM signals WHERE room_id = $1 AND type = $2 ORDER BY seq DESC LIMIT 1', [roomId, type]);
+    const { rows } = await this.#pool.query<Row>('SELECT * FROM signals WHERE room_id = $1 AND type = $2 ORDER BY seq DESC LIMIT 1', [
+      roomId,
+      type,
+    ]);
     return rows[0] ? (toStoredSignal(rows[0]) as StoredOf<T>) : null;
   }
 

@@ -29,7 +29,13 @@ export function readLog(statements: CompactionStatements, roomId: string): LogRo
 }
 
 /** Swaps `rows` (as read) for `merged`; if another compactor removed any of them meanwhile, changes nothing. */
-export function swapMerged(db: Db, statements: CompactionStatements, roomId: string, rows: readonly LogRow[], merged: Uint8Array): CompactionResult {
+export function swapMerged(
+  db: Db,
+  statements: CompactionStatements,
+  roomId: string,
+  rows: readonly LogRow[],
+  merged: Uint8Array,
+): CompactionResult {
   const bytesBefore = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
   try {
     return transaction(db, () => {

@@ -34,7 +34,10 @@ export function transaction<T>(db: Db, fn: () => T): T {
 function migrate(db: Db): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(
-    db.prepare('SELECT name FROM migrations').all().map((row) => String(row.name)),
+    db
+      .prepare('SELECT name FROM migrations')
+      .all()
+      .map((row) => String(row.name)),
   );
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.name)) continue;

@@ -73,4 +73,3 @@ export class SqliteDocLog implements DocLog {
     this.#deleteAll.run(roomId);
   }
 }
-

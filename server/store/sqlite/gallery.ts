@@ -1,12 +1,4 @@
-import type {
-  FeedQuery,
-  GalleryStore,
-  LikeResult,
-  NewWork,
-  WorkLookup,
-  WorkRecord,
-  WorkSource,
-} from '../gallery.ts';
+import type { FeedQuery, GalleryStore, LikeResult, NewWork, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import { type Db, transaction } from './database.ts';
 
@@ -29,9 +21,7 @@ export class SqliteGalleryStore implements GalleryStore {
     this.#db = db;
     const live = `${FROM_WORKS} WHERE w.deleted_at IS NULL`;
     this.#statements = {
-      addContributor: db.prepare(
-        'INSERT INTO room_contributors (room_id, user_id, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
+      addContributor: db.prepare('INSERT INTO room_contributors (room_id, user_id, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       listContributors: db.prepare('SELECT user_id FROM room_contributors WHERE room_id = ? ORDER BY rowid'),
       insertWork: db.prepare(
         `INSERT INTO works (id, room_id, remix_of, published_by, title, description, prompt, width, height,
@@ -40,25 +30,15 @@ export class SqliteGalleryStore implements GalleryStore {
       ),
       insertAuthor: db.prepare('INSERT INTO work_authors (work_id, position, user_id) VALUES (?, ?, ?)'),
       getWork: db.prepare(`SELECT ${WORK_COLUMNS}, w.deleted_at ${FROM_WORKS} WHERE w.id = ?`),
-      getSource: db.prepare(
-        'SELECT title, prompt, layers, width, height, state FROM works WHERE id = ? AND deleted_at IS NULL',
-      ),
+      getSource: db.prepare('SELECT title, prompt, layers, width, height, state FROM works WHERE id = ? AND deleted_at IS NULL'),
       listNew: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
-      listTop: db.prepare(
-        `SELECT ${WORK_COLUMNS} ${live} AND (w.likes, w.seq) < (?, ?) ORDER BY w.likes DESC, w.seq DESC LIMIT ?`,
-      ),
-      listRemixes: db.prepare(
-        `SELECT ${WORK_COLUMNS} ${live} AND w.remix_of = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`,
-      ),
+      listTop: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND (w.likes, w.seq) < (?, ?) ORDER BY w.likes DESC, w.seq DESC LIMIT ?`),
+      listRemixes: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.remix_of = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
       isLive: db.prepare('SELECT likes FROM works WHERE id = ? AND deleted_at IS NULL'),
-      insertLike: db.prepare(
-        'INSERT INTO work_likes (work_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
+      insertLike: db.prepare('INSERT INTO work_likes (work_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       deleteLike: db.prepare('DELETE FROM work_likes WHERE work_id = ? AND user_id = ?'),
       addLikes: db.prepare('UPDATE works SET likes = likes + ? WHERE id = ? RETURNING likes'),
-      likedBy: db.prepare(
-        'SELECT work_id FROM work_likes WHERE user_id = ? AND work_id IN (SELECT value FROM json_each(?))',
-      ),
+      likedBy: db.prepare('SELECT work_id FROM work_likes WHERE user_id = ? AND work_id IN (SELECT value FROM json_each(?))'),
       tombstone: db.prepare(
         `UPDATE works SET title = '', description = '', prompt = '', image_url = '', thumb_url = '',
            placeholder = '', layers = '[]', state = NULL, likes = 0, deleted_at = ?
@@ -81,9 +61,21 @@ export class SqliteGalleryStore implements GalleryStore {
     const s = this.#statements;
     return transaction(this.#db, () => {
       s.insertWork.run(
-        work.id, work.roomId, work.remixOf, work.publishedBy, work.title, work.description, work.prompt,
-        work.width, work.height, work.imageUrl, work.thumbUrl, work.placeholder, JSON.stringify(work.layers),
-        work.state, work.createdAt,
+        work.id,
+        work.roomId,
+        work.remixOf,
+        work.publishedBy,
+        work.title,
+        work.description,
+        work.prompt,
+        work.width,
+        work.height,
+        work.imageUrl,
+        work.thumbUrl,
+        work.placeholder,
+        JSON.stringify(work.layers),
+        work.state,
+        work.createdAt,
       );
       work.authorIds.forEach((userId, position) => s.insertAuthor.run(work.id, position, userId));
       return toWork(s.getWork.get(work.id)!);
@@ -115,11 +107,7 @@ export class SqliteGalleryStore implements GalleryStore {
     const rows =
       query.sort === 'new'
         ? this.#statements.listNew.all(after?.seq ?? FIRST, limit)
-        : this.#statements.listTop.all(
-            after?.sort === 'top' ? after.likes : FIRST,
-            after?.seq ?? FIRST,
-            limit,
-          );
+        : this.#statements.listTop.all(after?.sort === 'top' ? after.likes : FIRST, after?.seq ?? FIRST, limit);
     return rows.map(toWork);
   }
 

@@ -7,10 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CompactionResult } from '../doc-log.ts';
 
-export type MaintenanceRequest =
-  | { type: 'checkpoint'; id: number }
-  | { type: 'compact'; id: number; roomId: string }
-  | { type: 'stop' };
+export type MaintenanceRequest = { type: 'checkpoint'; id: number } | { type: 'compact'; id: number; roomId: string } | { type: 'stop' };
 
 export type MaintenanceReply =
   | { type: 'checkpointed'; id: number | null; log: number; checkpointed: number; busy: boolean }

@@ -33,9 +33,7 @@ export class SqliteRecordStore implements RecordStore {
   async createRoom(room: RoomRecord, invites: readonly InviteRecord[]): Promise<void> {
     transaction(this.#db, () => {
       this.#db
-        .prepare(
-          'INSERT INTO rooms (id, title, owner_id, link_access, remix_of, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
+        .prepare('INSERT INTO rooms (id, title, owner_id, link_access, remix_of, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(room.id, room.title, room.ownerId, room.linkAccess, room.remixOf, room.createdAt);
       const insert = this.#db.prepare('INSERT INTO invites (code, room_id, role, created_at) VALUES (?, ?, ?, ?)');
       for (const invite of invites) insert.run(invite.code, invite.roomId, invite.role, invite.createdAt);
@@ -49,9 +47,7 @@ export class SqliteRecordStore implements RecordStore {
 
   async updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | null> {
     const row = this.#db
-      .prepare(
-        'UPDATE rooms SET title = coalesce(?, title), link_access = coalesce(?, link_access) WHERE id = ? RETURNING *',
-      )
+      .prepare('UPDATE rooms SET title = coalesce(?, title), link_access = coalesce(?, link_access) WHERE id = ? RETURNING *')
       .get(patch.title ?? null, patch.linkAccess ?? null, id);
     return row ? toRoom(row) : null;
   }

@@ -41,7 +41,13 @@ export class SqliteSignalStore implements SignalStore {
       let stored = 0;
       for (const signal of signals) {
         const row = this.#insert.get(
-          signal.key, signal.type, signal.userId, signal.roomId, signal.jobId, signal.at, JSON.stringify(signal.data),
+          signal.key,
+          signal.type,
+          signal.userId,
+          signal.roomId,
+          signal.jobId,
+          signal.at,
+          JSON.stringify(signal.data),
         );
         if (!row) continue;
         stored++;

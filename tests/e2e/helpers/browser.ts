@@ -45,9 +45,11 @@ export function describeInBrowser(name: string, body: (browser: () => Browser) =
   }
   if (!chromiumAvailable()) {
     process.stderr.write(`e2e "${name}" skipped: ${CHROMIUM} is missing (apt-get install chromium)\n`);
-    describe.skip(name, () => body(() => {
-      throw new Error('no browser');
-    }));
+    describe.skip(name, () =>
+      body(() => {
+        throw new Error('no browser');
+      }),
+    );
     return;
   }
   describe(name, () => {
@@ -121,9 +123,11 @@ export async function canvasPixel(page: Page, x: number, y: number): Promise<[nu
  */
 export async function unnamedControls(page: Page): Promise<string[]> {
   const snapshot = await page.locator('body').ariaSnapshot();
-  return snapshot
-    .split('\n')
-    .map((line) => line.trim())
-    // `- button "Name"` is named; `- button`, `- button:` or `- slider: "50"` is not.
-    .filter((line) => /^- (button|textbox|combobox|slider|checkbox|link|spinbutton|radio)(\s*$|:|\s+\[)/.test(line));
+  return (
+    snapshot
+      .split('\n')
+      .map((line) => line.trim())
+      // `- button "Name"` is named; `- button`, `- button:` or `- slider: "50"` is not.
+      .filter((line) => /^- (button|textbox|combobox|slider|checkbox|link|spinbutton|radio)(\s*$|:|\s+\[)/.test(line))
+  );
 }

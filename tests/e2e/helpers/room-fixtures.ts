@@ -27,13 +27,24 @@ export async function ownedRoom(env: TestEnv = {}): Promise<OwnedRoom> {
 }
 
 /** A solid-colour PNG stored in the server's media store; returns its URL. */
-export async function solidImage(atelier: Atelier, width: number, height: number, rgb: [number, number, number], alpha = 1): Promise<string> {
-  const png = await sharp({ create: { width, height, channels: 4, background: { r: rgb[0], g: rgb[1], b: rgb[2], alpha } } }).png().toBuffer();
+export async function solidImage(
+  atelier: Atelier,
+  width: number,
+  height: number,
+  rgb: [number, number, number],
+  alpha = 1,
+): Promise<string> {
+  const png = await sharp({ create: { width, height, channels: 4, background: { r: rgb[0], g: rgb[1], b: rgb[2], alpha } } })
+    .png()
+    .toBuffer();
   return (await atelier.media.put(png, 'png')).url;
 }
 
 /** Appends a candidate to a room's document, with the fields of DESIGN.md §4. */
-export function addCandidate(doc: Y.Doc, fields: { id: string; src: string; width: number; height: number; prompt: string; seed?: number }): void {
+export function addCandidate(
+  doc: Y.Doc,
+  fields: { id: string; src: string; width: number; height: number; prompt: string; seed?: number },
+): void {
   const map = new Y.Map<unknown>();
   const entries: Record<string, unknown> = {
     jobId: `job-${fields.id}`,
