@@ -92,6 +92,15 @@ const envSchema = z.object({
   GALLERY_MAX_AGE_SECONDS: int(0).default(5),
   GALLERY_CACHE_MS: int(0).default(1000),
 
+  COMMENTS_PER_MINUTE: int(1).default(10),
+  FOLLOWS_PER_MINUTE: int(1).default(30),
+  REPORTS_PER_MINUTE: int(1).default(5),
+  MENTIONS_PER_COMMENT: int(0, 100).default(10),
+  COMMENT_EDIT_MINUTES: int(0).default(10),
+  NOTIFICATION_COALESCE_SECONDS: int(0).default(3600),
+  WORK_SUBSCRIPTIONS_PER_CONNECTION: int(1).default(16),
+  MODERATORS: list.default([]),
+
   ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   SIGNALS_RECORD: bool.default(true),
   SIGNALS_PSEUDONYM_KEY: z.string().min(32, 'at least 32 characters').optional(),
@@ -156,6 +165,20 @@ export interface GalleryConfig {
   feedCacheMs: number;
 }
 
+export interface SocialConfig {
+  commentsPerMinute: number;
+  followsPerMinute: number;
+  reportsPerMinute: number;
+  /** `@handle`s per comment that are resolved (linked and notified); later ones stay text. */
+  mentionsPerComment: number;
+  commentEditMs: number;
+  /** How long an unread burst of likes, follows or remixes keeps collecting into one notification. */
+  notificationCoalesceMs: number;
+  workSubscriptionsPerConnection: number;
+  /** User ids or handles; handles are resolved whenever someone's rights are checked. */
+  moderators: string[];
+}
+
 export interface SignalsConfig {
   /** Record creative signals at all (for every user; consent decides only what an export holds). */
   record: boolean;
@@ -190,6 +213,7 @@ export interface Config {
   sqliteCheckpointMs: number;
   shutdownTimeoutMs: number;
   gallery: GalleryConfig;
+  social: SocialConfig;
   /** Bearer token of the `/api/admin/` routes; they answer 404 when unset. */
   adminToken: string | undefined;
   signals: SignalsConfig;
@@ -282,6 +306,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       renderBatchBytes: e.RENDER_BATCH_BYTES,
       maxAgeSeconds: e.GALLERY_MAX_AGE_SECONDS,
       feedCacheMs: e.GALLERY_CACHE_MS,
+    },
+    social: {
+      commentsPerMinute: e.COMMENTS_PER_MINUTE,
+      followsPerMinute: e.FOLLOWS_PER_MINUTE,
+      reportsPerMinute: e.REPORTS_PER_MINUTE,
+      mentionsPerComment: e.MENTIONS_PER_COMMENT,
+      commentEditMs: e.COMMENT_EDIT_MINUTES * 60_000,
+      notificationCoalesceMs: e.NOTIFICATION_COALESCE_SECONDS * 1000,
+      workSubscriptionsPerConnection: e.WORK_SUBSCRIPTIONS_PER_CONNECTION,
+      moderators: e.MODERATORS,
     },
     adminToken: e.ADMIN_TOKEN,
     signals: {

@@ -57,6 +57,9 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       layers: [layer],
       state: new Uint8Array([1, 2, 3, 250]),
       createdAt: new Date().toISOString(),
+      tags: [],
+      allowRemix: true,
+      hidePrompt: false,
       ...fields,
     });
     return { store, users, room, layer, newWork };
