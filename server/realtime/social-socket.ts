@@ -38,7 +38,7 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
     if (user) void socket.join(userChannel(user.id));
     subscribed.set(socket, new Set());
 
-    socket.on('work:subscribe', (...args: unknown[]) => {
+    ctx.on('work:subscribe', (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: SubscribeAck) => void) : undefined;
       const refuse = (err: unknown) => {
         if (!(err instanceof AppError)) logger.error({ err }, 'work:subscribe failed');
@@ -57,7 +57,7 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
         return refuse(new AppError('too_large', `a connection may follow at most ${options.maxSubscriptions} works at once`));
       }
       // Only works the socket's user may see: hidden ones are for moderators.
-      gallery.getRecord(workId, socket.data.user?.id ?? null).then(() => {
+      return gallery.getRecord(workId, socket.data.user?.id ?? null).then(() => {
         if (!socket.connected) return;
         works.add(workId);
         void socket.join(workChannel(workId));
@@ -65,7 +65,7 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
       }, refuse);
     });
 
-    socket.on('work:unsubscribe', (...args: unknown[]) => {
+    ctx.on('work:unsubscribe', (...args: unknown[]) => {
       if (!ctx.allow()) return;
       const parsed = workArg.safeParse(args[0]);
       if (!parsed.success) return;
