@@ -32,7 +32,6 @@ const COALESCED: Partial<Record<NotificationType, (event: NotifyEvent) => string
 export interface NotifierDeps {
   store: NotificationStore;
   graph: GraphStore;
-  sink: NotificationSink;
   /** How long an unread burst keeps collecting. */
   coalesceMs: number;
   logger: Logger;
@@ -40,18 +39,27 @@ export interface NotifierDeps {
 
 export class Notifier {
   readonly #deps: NotifierDeps;
+  readonly #sinks: NotificationSink[] = [];
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(deps: NotifierDeps) {
     this.#deps = deps;
   }
 
+  /** Adds a way to deliver (the Socket.IO broadcaster). */
+  listen(sink: NotificationSink): void {
+    this.#sinks.push(sink);
+  }
+
   /**
    * Notifies in the background: a failure is logged and never fails what
    * caused it (a like stays liked even if its notification cannot be stored).
+   * The event may still be on its way (its recipients being looked up).
    */
-  notify(event: NotifyEvent): void {
-    const work = this.#notify(event).catch((err: unknown) => this.#deps.logger.error({ err, type: event.type }, 'notification failed'));
+  notify(event: NotifyEvent | Promise<NotifyEvent>): void {
+    const work = Promise.resolve(event)
+      .then((e) => this.#notify(e))
+      .catch((err: unknown) => this.#deps.logger.error({ err }, 'notification failed'));
     this.#inFlight.add(work);
     void work.finally(() => this.#inFlight.delete(work));
   }
@@ -62,7 +70,7 @@ export class Notifier {
   }
 
   async #notify(event: NotifyEvent): Promise<void> {
-    const { store, graph, sink, coalesceMs } = this.#deps;
+    const { store, graph, coalesceMs } = this.#deps;
     const candidates = [...new Set(event.recipientIds)].filter((id) => id !== event.actorId);
     if (candidates.length === 0) return;
     const blocking = await graph.blockersAmong(event.actorId, candidates);
@@ -82,7 +90,9 @@ export class Notifier {
         createdAt: now.toISOString(),
         ...(key === undefined ? {} : { coalesce: { key, since: new Date(now.getTime() - coalesceMs).toISOString() } }),
       });
-      if (record) sink.deliver(recipientId, toNotification(record));
+      if (!record) continue;
+      const notification = toNotification(record);
+      for (const sink of this.#sinks) sink.deliver(recipientId, notification);
     }
   }
 }

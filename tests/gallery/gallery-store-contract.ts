@@ -162,6 +162,7 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
           publishedBy: users[0]!.id,
           createdAt: parent.createdAt,
           deletedAt: '2030-01-01T00:00:00.000Z',
+          removed: false,
         },
       });
       expect(await store.gallery.getWorkSource(parent.id)).toBeNull();
