@@ -25,7 +25,7 @@ export function toComment(row: Row): CommentRecord {
     mentions: parsed<PublicUser[]>(row.mention_users ?? '[]'),
     createdAt: isoString(row.created_at),
     editedAt: optionalIso(row.edited_at),
-    hidden: row.hidden_at !== null || row.author_hidden_at !== null,
+    hidden: row.hidden_at !== null || row.author_hidden === 1 || row.author_hidden === true,
     thread: Number(row.thread_seq),
     seq: Number(row.seq),
   };
@@ -75,10 +75,9 @@ export function toAudit(row: Row): AuditRecord {
   };
 }
 
-/** Which table holds a report target, and its hidden flag. */
-export const TARGET_TABLES: Record<ReportTargetType, string> = {
+/** Which table holds the hidden flag of a report target (by `id`); users' is user_moderation. */
+export const TARGET_TABLES: Record<Exclude<ReportTargetType, 'user'>, string> = {
   work: 'works',
   comment: 'comments',
-  user: 'users',
   room: 'rooms',
 };

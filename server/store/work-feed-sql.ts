@@ -2,6 +2,7 @@
 // search), for both SQL backends: live and visible works only, filters
 // combined, keyset-paged by (seq) or (likes, seq).
 import type { FeedQuery } from './gallery.ts';
+import { userHidden } from './social-sql.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -9,8 +10,7 @@ export type Dialect = 'sqlite' | 'postgres';
 const FIRST = Number.MAX_SAFE_INTEGER;
 
 /** What makes a work visible to everyone: not deleted, not hidden, its publisher not hidden. */
-export const VISIBLE = `w.deleted_at IS NULL AND w.hidden_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM users hu WHERE hu.id = w.published_by AND hu.hidden_at IS NOT NULL)`;
+export const VISIBLE = `w.deleted_at IS NULL AND w.hidden_at IS NULL AND NOT ${userHidden('w.published_by')}`;
 
 export interface FeedSql {
   sql: string;

@@ -1,6 +1,7 @@
 import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import type { Row } from '../record-rows.ts';
+import { userHidden } from '../social-sql.ts';
 import { feedSql, VISIBLE } from '../work-feed-sql.ts';
 import { bytes, type Client, type Pool, toBuffer, transaction } from './database.ts';
 
@@ -9,7 +10,7 @@ const WORK_COLUMNS = `
   w.seq, w.id, w.room_id, w.remix_of, w.published_by, w.title, w.description, w.prompt,
   w.width, w.height, w.image_url, w.thumb_url, w.placeholder, w.likes, w.created_at,
   w.tags, w.allow_remix, w.hide_prompt, w.hidden_at,
-  (SELECT hu.hidden_at IS NOT NULL FROM users hu WHERE hu.id = w.published_by) AS publisher_hidden,
+  ${userHidden('w.published_by')} AS publisher_hidden,
   p.id AS parent_id, p.title AS parent_title, p.deleted_at AS parent_deleted_at, p.hidden_at AS parent_hidden_at,
   (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'color', u.color) ORDER BY a.position), '[]')
      FROM work_authors a JOIN users u ON u.id = a.user_id WHERE a.work_id = w.id) AS authors`;

@@ -11,10 +11,15 @@ export const SOCIAL_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE works ADD COLUMN allow_remix BOOLEAN NOT NULL DEFAULT true;
       ALTER TABLE works ADD COLUMN hide_prompt BOOLEAN NOT NULL DEFAULT false;
       ALTER TABLE works ADD COLUMN hidden_at TIMESTAMPTZ;
-      ALTER TABLE users ADD COLUMN hidden_at TIMESTAMPTZ;
-      ALTER TABLE users ADD COLUMN suspended_at TIMESTAMPTZ;
       ALTER TABLE rooms ADD COLUMN hidden_at TIMESTAMPTZ;
-      CREATE INDEX work_authors_user ON work_authors (user_id, work_id);
+      -- IF NOT EXISTS: the accounts migration makes the same index.
+      CREATE INDEX IF NOT EXISTS work_authors_user ON work_authors (user_id, work_id);
+      -- A user hidden (with their works and comments) or suspended by a moderator.
+      CREATE TABLE user_moderation (
+        user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        hidden_at TIMESTAMPTZ,
+        suspended_at TIMESTAMPTZ
+      );
 
       CREATE TABLE work_tags (
         tag TEXT NOT NULL,

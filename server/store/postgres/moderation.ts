@@ -88,22 +88,35 @@ export class PostgresModerationStore implements ModerationStore {
   }
 
   async setHidden(type: ReportTargetType, id: string, at: string | null): Promise<boolean> {
+    if (type === 'user') return this.#setUser('hidden_at', id, at);
     const { rowCount } = await this.#pool.query(`UPDATE ${TARGET_TABLES[type]} SET hidden_at = $1 WHERE id = $2`, [at, id]);
     return (rowCount ?? 0) > 0;
   }
 
   async isHidden(type: ReportTargetType, id: string): Promise<boolean> {
-    const [row] = await this.#rows(`SELECT hidden_at FROM ${TARGET_TABLES[type]} WHERE id = $1`, [id]);
+    const sql =
+      type === 'user'
+        ? 'SELECT hidden_at FROM user_moderation WHERE user_id = $1'
+        : `SELECT hidden_at FROM ${TARGET_TABLES[type]} WHERE id = $1`;
+    const [row] = await this.#rows(sql, [id]);
     return row !== undefined && row.hidden_at !== null;
   }
 
   async setSuspended(userId: string, at: string | null): Promise<boolean> {
-    const { rowCount } = await this.#pool.query('UPDATE users SET suspended_at = $1 WHERE id = $2', [at, userId]);
-    return (rowCount ?? 0) > 0;
+    return this.#setUser('suspended_at', userId, at);
   }
 
   async isSuspended(userId: string): Promise<boolean> {
-    const [row] = await this.#rows('SELECT suspended_at FROM users WHERE id = $1', [userId]);
+    const [row] = await this.#rows('SELECT suspended_at FROM user_moderation WHERE user_id = $1', [userId]);
     return row !== undefined && row.suspended_at !== null;
+  }
+
+  async #setUser(column: 'hidden_at' | 'suspended_at', userId: string, at: string | null): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `INSERT INTO user_moderation (${column}, user_id) SELECT $1, id FROM users WHERE id = $2
+       ON CONFLICT (user_id) DO UPDATE SET ${column} = $1`,
+      [at, userId],
+    );
+    return (rowCount ?? 0) > 0;
   }
 }

@@ -2,6 +2,7 @@ import type { PublicUser } from '../../../shared/protocol.ts';
 import type { Row } from '../record-rows.ts';
 import type { FollowCounts, GraphStore, Listed, SeqPage } from '../social.ts';
 import { toPublicUser } from '../social-rows.ts';
+import { userHidden } from '../social-sql.ts';
 import { fullTextQuery } from '../work-feed-sql.ts';
 import { type Pool, transaction } from './database.ts';
 
@@ -54,7 +55,7 @@ export class PostgresGraphStore implements GraphStore {
   async #listed(shown: string, given: string, userId: string, page: SeqPage): Promise<Array<Listed<PublicUser>>> {
     const rows = await this.#rows(
       `SELECT f.seq, u.id, u.name, u.color FROM follows f JOIN users u ON u.id = f.${shown}
-       WHERE f.${given} = $1 AND f.seq < $2::bigint AND u.hidden_at IS NULL ORDER BY f.seq DESC LIMIT $3`,
+       WHERE f.${given} = $1 AND f.seq < $2::bigint AND NOT ${userHidden('u.id')} ORDER BY f.seq DESC LIMIT $3`,
       [userId, page.before ?? FIRST, page.limit],
     );
     return rows.map((row) => ({ seq: Number(row.seq), value: toPublicUser(row) }));
@@ -113,7 +114,7 @@ export class PostgresGraphStore implements GraphStore {
     if (terms.length === 0) return [];
     const rows = await this.#rows(
       `SELECT u.id, u.name, u.color FROM users u, to_tsquery('simple', $1) q
-       WHERE u.search @@ q AND u.hidden_at IS NULL
+       WHERE u.search @@ q AND NOT ${userHidden('u.id')}
          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = u.id)
        ORDER BY ts_rank(u.search, q) DESC, u.name LIMIT $3 OFFSET $4`,
       [fullTextQuery(terms, 'postgres'), viewer ?? '', page.limit, page.offset],

@@ -1,16 +1,17 @@
 import type { CommentListQuery, CommentRecord, CommentStore, NewComment } from '../social.ts';
 import { toComment } from '../social-rows.ts';
+import { userHidden } from '../social-sql.ts';
 import { type Db, transaction } from './database.ts';
 
 /** A comment with its author and the users it mentions (as they are now). */
 const COLUMNS = `
   c.seq, c.id, c.work_id, c.parent_id, c.thread_seq, c.body, c.created_at, c.edited_at, c.hidden_at,
-  u.id AS author_id, u.name AS author_name, u.color AS author_color, u.hidden_at AS author_hidden_at,
+  u.id AS author_id, u.name AS author_name, u.color AS author_color, ${userHidden('c.author_id')} AS author_hidden,
   (SELECT json_group_array(json_object('id', m.id, 'name', m.name, 'color', m.color) ORDER BY j.key)
      FROM json_each(c.mentions) j JOIN users m ON m.id = j.value) AS mention_users`;
 const FROM = 'FROM comments c JOIN users u ON u.id = c.author_id';
 /** Shown: neither the comment, its author, nor (for a reply) its parent is hidden. */
-const SHOWN = `c.hidden_at IS NULL AND u.hidden_at IS NULL
+const SHOWN = `c.hidden_at IS NULL AND NOT ${userHidden('c.author_id')}
   AND (c.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM comments pc WHERE pc.id = c.parent_id AND pc.hidden_at IS NOT NULL))`;
 
 export class SqliteCommentStore implements CommentStore {

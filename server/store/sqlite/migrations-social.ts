@@ -15,12 +15,17 @@ export const SOCIAL_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE works ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE works ADD COLUMN allow_remix INTEGER NOT NULL DEFAULT 1 CHECK (allow_remix IN (0, 1));
       ALTER TABLE works ADD COLUMN hide_prompt INTEGER NOT NULL DEFAULT 0 CHECK (hide_prompt IN (0, 1));
-      -- Moderation: hidden (or removed, with deleted_at) works, comments, users; closed rooms; suspended users.
+      -- Moderation: hidden (or removed, with deleted_at) works and comments; closed rooms.
       ALTER TABLE works ADD COLUMN hidden_at TEXT;
-      ALTER TABLE users ADD COLUMN hidden_at TEXT;
-      ALTER TABLE users ADD COLUMN suspended_at TEXT;
       ALTER TABLE rooms ADD COLUMN hidden_at TEXT;
-      CREATE INDEX work_authors_user ON work_authors (user_id, work_id);
+      -- IF NOT EXISTS: the accounts migration makes the same index.
+      CREATE INDEX IF NOT EXISTS work_authors_user ON work_authors (user_id, work_id);
+      -- A user hidden (with their works and comments) or suspended by a moderator.
+      CREATE TABLE user_moderation (
+        user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        hidden_at TEXT,
+        suspended_at TEXT
+      );
 
       CREATE TABLE work_tags (
         tag TEXT NOT NULL,

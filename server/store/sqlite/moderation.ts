@@ -1,6 +1,7 @@
 import type { ReportStatus, ReportTarget, ReportTargetType } from '../../../shared/social.ts';
 import type { AuditRecord, ModerationStore, NewReport, ReportRecord, Resolution, SeqPage } from '../social.ts';
 import { TARGET_TABLES, toAudit, toReport } from '../social-rows.ts';
+import type { StatementSync } from 'node:sqlite';
 import { type Db, transaction } from './database.ts';
 
 const FIRST = Number.MAX_SAFE_INTEGER;
@@ -11,11 +12,13 @@ export class SqliteModerationStore implements ModerationStore {
 
   constructor(db: Db) {
     this.#db = db;
-    const byTable = (sql: (table: string) => string) =>
-      Object.fromEntries(Object.entries(TARGET_TABLES).map(([type, table]) => [type, db.prepare(sql(table))])) as Record<
-        ReportTargetType,
-        ReturnType<Db['prepare']>
-      >;
+    const byTable = (sql: (table: string) => string, user: string) => ({
+      ...(Object.fromEntries(Object.entries(TARGET_TABLES).map(([type, table]) => [type, db.prepare(sql(table))])) as Record<
+        keyof typeof TARGET_TABLES,
+        StatementSync
+      >),
+      user: db.prepare(user),
+    });
     this.#s = {
       addReport: db.prepare(
         `INSERT INTO reports (id, reporter_id, target_type, target_id, reason, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -34,10 +37,20 @@ export class SqliteModerationStore implements ModerationStore {
         'INSERT INTO moderation_audit (id, moderator_id, action, target_type, target_id, report_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       listAudit: db.prepare('SELECT * FROM moderation_audit WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
-      setHidden: byTable((table) => `UPDATE ${table} SET hidden_at = ? WHERE id = ?`),
-      isHidden: byTable((table) => `SELECT hidden_at FROM ${table} WHERE id = ?`),
-      setSuspended: db.prepare('UPDATE users SET suspended_at = ? WHERE id = ?'),
-      isSuspended: db.prepare('SELECT suspended_at FROM users WHERE id = ?'),
+      setHidden: byTable(
+        (table) => `UPDATE ${table} SET hidden_at = ? WHERE id = ?`,
+        `INSERT INTO user_moderation (hidden_at, user_id) SELECT ?1, id FROM users WHERE id = ?2
+         ON CONFLICT (user_id) DO UPDATE SET hidden_at = ?1`,
+      ),
+      isHidden: byTable(
+        (table) => `SELECT hidden_at FROM ${table} WHERE id = ?`,
+        'SELECT hidden_at FROM user_moderation WHERE user_id = ?',
+      ),
+      setSuspended: db.prepare(
+        `INSERT INTO user_moderation (suspended_at, user_id) SELECT ?1, id FROM users WHERE id = ?2
+         ON CONFLICT (user_id) DO UPDATE SET suspended_at = ?1`,
+      ),
+      isSuspended: db.prepare('SELECT suspended_at FROM user_moderation WHERE user_id = ?'),
     };
   }
 

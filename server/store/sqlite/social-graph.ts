@@ -1,6 +1,7 @@
 import type { PublicUser } from '../../../shared/protocol.ts';
 import type { FollowCounts, GraphStore, Listed, SeqPage } from '../social.ts';
 import { toPublicUser } from '../social-rows.ts';
+import { userHidden } from '../social-sql.ts';
 import { fullTextQuery } from '../work-feed-sql.ts';
 import { type Db, transaction } from './database.ts';
 
@@ -22,11 +23,11 @@ export class SqliteGraphStore implements GraphStore {
       ),
       followers: db.prepare(
         `SELECT f.seq, u.id, u.name, u.color FROM follows f JOIN users u ON u.id = f.follower_id
-         WHERE f.followee_id = ? AND f.seq < ? AND u.hidden_at IS NULL ORDER BY f.seq DESC LIMIT ?`,
+         WHERE f.followee_id = ? AND f.seq < ? AND NOT ${userHidden('u.id')} ORDER BY f.seq DESC LIMIT ?`,
       ),
       following: db.prepare(
         `SELECT f.seq, u.id, u.name, u.color FROM follows f JOIN users u ON u.id = f.followee_id
-         WHERE f.follower_id = ? AND f.seq < ? AND u.hidden_at IS NULL ORDER BY f.seq DESC LIMIT ?`,
+         WHERE f.follower_id = ? AND f.seq < ? AND NOT ${userHidden('u.id')} ORDER BY f.seq DESC LIMIT ?`,
       ),
       followsAmong: db.prepare('SELECT followee_id FROM follows WHERE follower_id = ? AND followee_id IN (SELECT value FROM json_each(?))'),
       block: db.prepare('INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -41,7 +42,7 @@ export class SqliteGraphStore implements GraphStore {
       searchUsers: db.prepare(
         `SELECT u.id, u.name, u.color FROM users_fts f
            JOIN user_search_keys k ON k.n = f.rowid JOIN users u ON u.id = k.user_id
-         WHERE users_fts MATCH ? AND u.hidden_at IS NULL
+         WHERE users_fts MATCH ? AND NOT ${userHidden('u.id')}
            AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ? AND b.blocked_id = u.id)
          ORDER BY f.rank, u.name LIMIT ? OFFSET ?`,
       ),
