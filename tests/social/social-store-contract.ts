@@ -18,7 +18,14 @@ export function socialStoreContract(name: string, open: () => Promise<Store>): v
       await store.records.createUser(user);
       users[userName] = user.id;
     }
-    const room = { id: id('r'), title: 'R', ownerId: Object.values(users)[0]!, linkAccess: 'edit' as const, remixOf: null, createdAt: at(0) };
+    const room = {
+      id: id('r'),
+      title: 'R',
+      ownerId: Object.values(users)[0]!,
+      linkAccess: 'edit' as const,
+      remixOf: null,
+      createdAt: at(0),
+    };
     await store.records.createRoom(room, [{ code: id('i'), roomId: room.id, role: 'view', createdAt: at(0) }]);
     const work = (by: string, fields: Partial<NewWork> = {}) =>
       store.gallery.insertWork({
