@@ -223,6 +223,17 @@ export function socialStoreContract(name: string, open: () => Promise<Store>): v
       expect(list.map((n) => n.read)).toEqual([false, false, true, true]);
     });
 
+    it("leaves out, listed and counted, what someone did before the recipient blocked them", async () => {
+      const { store, users } = await world();
+      const { notifications, graph } = store.social;
+      await notifications.add({ id: id('n'), recipientId: users.Ann!, type: 'follow', actorId: users.Bob!, createdAt: at(1) });
+      await notifications.add({ id: id('n'), recipientId: users.Ann!, type: 'follow', actorId: users.Cid!, createdAt: at(2) });
+      await graph.block(users.Ann!, users.Bob!, at(3));
+      expect((await notifications.list(users.Ann!, { limit: 10 })).map((n) => n.actor.id)).toEqual([users.Cid]);
+      expect(await notifications.unread(users.Ann!)).toBe(1);
+      expect(await notifications.markRead(users.Ann!, undefined, at(4))).toBe(0);
+    });
+
     it('remembers muted types', async () => {
       const { store, users } = await world();
       const { notifications } = store.social;

@@ -8,6 +8,8 @@ const FIRST = String(Number.MAX_SAFE_INTEGER);
 const COLUMNS = `n.seq, n.id, n.recipient_id, n.type, n.work_id, n.comment_id, n.room_id, n.others, n.created_at, n.read_at,
   a.id AS actor_id, a.name AS actor_name, a.color AS actor_color`;
 const FROM = 'FROM notifications n JOIN users a ON a.id = n.actor_id';
+/** What someone did before they were blocked is not shown to the blocker either. */
+const UNBLOCKED = 'NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = n.recipient_id AND b.blocked_id = n.actor_id)';
 
 export class PostgresNotificationStore implements NotificationStore {
   readonly #pool: Pool;
@@ -75,16 +77,17 @@ export class PostgresNotificationStore implements NotificationStore {
 
   async list(recipientId: string, page: SeqPage): Promise<NotificationRecord[]> {
     const { rows } = await this.#pool.query<Row>(
-      `SELECT ${COLUMNS} ${FROM} WHERE n.recipient_id = $1 AND n.seq < $2::bigint ORDER BY n.seq DESC LIMIT $3`,
+      `SELECT ${COLUMNS} ${FROM} WHERE n.recipient_id = $1 AND n.seq < $2::bigint AND ${UNBLOCKED} ORDER BY n.seq DESC LIMIT $3`,
       [recipientId, page.before ?? FIRST, page.limit],
     );
     return rows.map(toNotification);
   }
 
   async unread(recipientId: string, client: Pool | Client = this.#pool): Promise<number> {
-    const { rows } = await client.query<Row>('SELECT count(*) AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL', [
-      recipientId,
-    ]);
+    const { rows } = await client.query<Row>(
+      `SELECT count(*) AS n FROM notifications n WHERE n.recipient_id = $1 AND n.read_at IS NULL AND ${UNBLOCKED}`,
+      [recipientId],
+    );
     return Number(rows[0]!.n);
   }
 

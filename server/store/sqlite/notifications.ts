@@ -7,6 +7,8 @@ const FIRST = Number.MAX_SAFE_INTEGER;
 const COLUMNS = `n.seq, n.id, n.recipient_id, n.type, n.work_id, n.comment_id, n.room_id, n.others, n.created_at, n.read_at,
   a.id AS actor_id, a.name AS actor_name, a.color AS actor_color`;
 const FROM = 'FROM notifications n JOIN users a ON a.id = n.actor_id';
+/** What someone did before they were blocked is not shown to the blocker either. */
+const UNBLOCKED = 'NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = n.recipient_id AND b.blocked_id = n.actor_id)';
 
 export class SqliteNotificationStore implements NotificationStore {
   readonly #db: Db;
@@ -26,8 +28,8 @@ export class SqliteNotificationStore implements NotificationStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE n.id = ?`),
-      list: db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE n.recipient_id = ? AND n.seq < ? ORDER BY n.seq DESC LIMIT ?`),
-      unread: db.prepare('SELECT count(*) AS n FROM notifications WHERE recipient_id = ? AND read_at IS NULL'),
+      list: db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE n.recipient_id = ? AND n.seq < ? AND ${UNBLOCKED} ORDER BY n.seq DESC LIMIT ?`),
+      unread: db.prepare(`SELECT count(*) AS n FROM notifications n WHERE n.recipient_id = ? AND n.read_at IS NULL AND ${UNBLOCKED}`),
       seqOf: db.prepare('SELECT seq FROM notifications WHERE id = ? AND recipient_id = ?'),
       markRead: db.prepare('UPDATE notifications SET read_at = ? WHERE recipient_id = ? AND read_at IS NULL AND seq <= ?'),
       muted: db.prepare('SELECT type FROM notification_mutes WHERE user_id = ?'),
