@@ -35,6 +35,7 @@ import { notificationRoutes } from './http/notification-routes.ts';
 import { peopleRoutes } from './http/people-routes.ts';
 import { searchRoutes } from './http/search-routes.ts';
 import { NO_HANDLES } from './social/handles.ts';
+import { socialRoomGate } from './social/room-gate.ts';
 import { Moderators } from './social/moderators.ts';
 import { createSocial, galleryAudience, type Social } from './social/social.ts';
 import { serveGeneration } from './realtime/generation-events.ts';
@@ -124,7 +125,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     roomLoaded: () => metrics.roomsLoaded.inc(),
     roomUnloaded: () => metrics.roomsLoaded.dec(),
   });
-  const directory = new RoomDirectory(store.records, store.docLog, registry);
+  const directory = new RoomDirectory(store.records, store.docLog, registry, socialRoomGate(store.social.graph, store.social.moderation));
   const admission = new RoomAdmission(directory, registry);
   const generationLogger = logger.child({ module: 'generation' });
   const generation = new Generation({

@@ -40,7 +40,7 @@ export function roomRoutes(directory: RoomDirectory, records: RecordStore, limit
   router.get('/api/rooms', async (req, res) => {
     const me = requireCaller(req);
     const { limit } = parse(listQuery, req.query);
-    res.json({ items: await records.listRooms(me.id, limit) });
+    res.json({ items: await directory.list(me.id, limit) });
   });
 
   router.get('/api/rooms/:id', async (req, res) => {

@@ -46,6 +46,8 @@ export interface GraphStore {
   unblock(blockerId: string, blockedId: string): Promise<boolean>;
   /** Of these users, those who block `userId`. */
   blockersAmong(userId: string, others: readonly string[]): Promise<Set<string>>;
+  /** Of these users, those `userId` blocks. */
+  blockedAmong(userId: string, others: readonly string[]): Promise<Set<string>>;
   /** Everyone who blocks `userId` (to keep their comments off the blockers' screens). */
   blockersOf(userId: string): Promise<string[]>;
   /** Whether the user blocks anyone at all (most do not: their feeds need no filter). */

@@ -3,8 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import type { GalleryPage, Work } from '../../shared/protocol.ts';
 import type { BlockResponse, CommentPage, NotificationPage, SearchPage, SocialSummary } from '../../shared/social.ts';
+import type { JoinAck } from '../../shared/protocol.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { api, startServer } from '../helpers/server.ts';
 import { person, seedWork } from './helpers.ts';
+
+function join(url: string, token: string, roomId: string, invite?: string): Promise<JoinAck> {
+  const socket = connectSocket(url, token);
+  return new Promise((resolve) => socket.emit('room:join', roomId, invite ? { invite } : {}, resolve));
+}
 
 describe('blocks', () => {
   it('end follows both ways; the blocked cannot follow, comment on, reply to or notify the blocker', async () => {
@@ -87,5 +95,32 @@ describe('blocks', () => {
     expect((await http.request('POST', `/api/users/${ann.id}/block`, { token: ann.token })).status).toBe(400);
     expect((await http.request('POST', `/api/users/${'z'.repeat(22)}/block`, { token: ann.token })).status).toBe(404);
     expect((await http.request('POST', `/api/users/${ann.id}/block`)).status).toBe(401);
+  });
+
+  it("keep the blocked out of the blocker's rooms on both transports and HTTP, invite or not; their rooms leave the blocker's list", async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(server, n)));
+    const { room, invites } = await http.room(ann!.token, { title: "Ann's" });
+    const bobsRoom = await http.room(bob!.token, { title: "Bob's" });
+    expect(await join(server.url, bob!.token, room.id)).toMatchObject({ ok: true, role: 'editor' });
+    await join(server.url, ann!.token, bobsRoom.room.id);
+    await http.json('POST', `/api/users/${bob!.id}/block`, { token: ann!.token, expect: 200 });
+
+    for (const invite of [undefined, invites.edit]) {
+      expect(await join(server.url, bob!.token, room.id, invite)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    const ws = rawYjsSocket(server.url, `/yjs/${room.id}?token=${bob!.token}&invite=${invites.edit}`);
+    expect((await ws.closed).code).toBe(4403);
+    expect((await http.request('GET', `/api/rooms/${room.id}`, { token: bob!.token })).status).toBe(403);
+    expect((await http.json<{ items: Array<{ id: string }> }>('GET', '/api/rooms', { token: ann!.token })).items.map((r) => r.id)).toEqual([
+      room.id,
+    ]);
+    // The owner still enters, and others too.
+    expect(await join(server.url, ann!.token, room.id)).toMatchObject({ ok: true, role: 'owner' });
+    const cid = await person(server, 'Cid');
+    expect(await join(server.url, cid.token, room.id)).toMatchObject({ ok: true });
+    await http.json('DELETE', `/api/users/${bob!.id}/block`, { token: ann!.token, expect: 200 });
+    expect(await join(server.url, bob!.token, room.id)).toMatchObject({ ok: true });
   });
 });

@@ -98,6 +98,8 @@ export function socialStoreContract(name: string, open: () => Promise<Store>): v
       await graph.block(Cid!, Bob!, at(4));
       expect(new Set(await graph.blockersOf(Bob!))).toEqual(new Set([Ann, Cid]));
       expect(await graph.blockersAmong(Bob!, [Ann!, 'x'])).toEqual(new Set([Ann]));
+      expect(await graph.blockedAmong(Ann!, [Bob!, Cid!])).toEqual(new Set([Bob]));
+      expect(await graph.blockedAmong(Ann!, [])).toEqual(new Set());
       expect(await graph.unblock(Ann!, Bob!)).toBe(true);
       expect(await graph.isBlocking(Ann!, Bob!)).toBe(false);
     });
@@ -223,7 +225,7 @@ export function socialStoreContract(name: string, open: () => Promise<Store>): v
       expect(list.map((n) => n.read)).toEqual([false, false, true, true]);
     });
 
-    it("leaves out, listed and counted, what someone did before the recipient blocked them", async () => {
+    it('leaves out, listed and counted, what someone did before the recipient blocked them', async () => {
       const { store, users } = await world();
       const { notifications, graph } = store.social;
       await notifications.add({ id: id('n'), recipientId: users.Ann!, type: 'follow', actorId: users.Bob!, createdAt: at(1) });

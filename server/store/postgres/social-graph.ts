@@ -98,6 +98,15 @@ export class PostgresGraphStore implements GraphStore {
     return new Set(rows.map((row) => String(row.blocker_id)));
   }
 
+  async blockedAmong(userId: string, others: readonly string[]): Promise<Set<string>> {
+    if (others.length === 0) return new Set();
+    const rows = await this.#rows('SELECT blocked_id FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::text[])', [
+      userId,
+      [...others],
+    ]);
+    return new Set(rows.map((row) => String(row.blocked_id)));
+  }
+
   async blockersOf(userId: string): Promise<string[]> {
     return (await this.#rows('SELECT blocker_id FROM blocks WHERE blocked_id = $1', [userId])).map((row) => String(row.blocker_id));
   }

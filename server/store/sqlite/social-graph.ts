@@ -36,6 +36,7 @@ export class SqliteGraphStore implements GraphStore {
         'DELETE FROM follows WHERE (follower_id = ?1 AND followee_id = ?2) OR (follower_id = ?2 AND followee_id = ?1)',
       ),
       blockersAmong: db.prepare('SELECT blocker_id FROM blocks WHERE blocked_id = ? AND blocker_id IN (SELECT value FROM json_each(?))'),
+      blockedAmong: db.prepare('SELECT blocked_id FROM blocks WHERE blocker_id = ? AND blocked_id IN (SELECT value FROM json_each(?))'),
       blockersOf: db.prepare('SELECT blocker_id FROM blocks WHERE blocked_id = ?'),
       blocksAnyone: db.prepare('SELECT 1 FROM blocks WHERE blocker_id = ? LIMIT 1'),
       isBlocking: db.prepare('SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?'),
@@ -94,6 +95,11 @@ export class SqliteGraphStore implements GraphStore {
   async blockersAmong(userId: string, others: readonly string[]): Promise<Set<string>> {
     if (others.length === 0) return new Set();
     return new Set(this.#s.blockersAmong.all(userId, json(others)).map((row) => String(row.blocker_id)));
+  }
+
+  async blockedAmong(userId: string, others: readonly string[]): Promise<Set<string>> {
+    if (others.length === 0) return new Set();
+    return new Set(this.#s.blockedAmong.all(userId, json(others)).map((row) => String(row.blocked_id)));
   }
 
   async blockersOf(userId: string): Promise<string[]> {
