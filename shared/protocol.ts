@@ -3,7 +3,8 @@
 // every transport checks where data enters (types vanish at run time).
 import { z } from 'zod';
 import type { Comment, Notification } from './social.ts';
-import { TAGS_PER_WORK, tagSchema } from './social.ts';
+import { TAGS_PER_WORK } from './social.ts';
+import { tagSchema } from './social-schemas.ts';
 
 export const PROTOCOL_VERSION = 1;
 

@@ -1,7 +1,7 @@
-// The social layer's wire types and the schemas its inputs are checked with
-// (docs/social.md): follows, comments, notifications, tags, search, blocks,
-// reports and moderation.
-import { z } from 'zod';
+// The social layer's wire types, limits and text helpers (docs/social.md):
+// follows, comments, notifications, tags, search, blocks, reports and
+// moderation. The schemas inputs are checked with are in social-schemas.ts
+// (zod stays out of the client pages that only need these).
 import type { PublicUser, Work } from './protocol.ts';
 
 // ---------------------------------------------------------------------------
@@ -16,18 +16,6 @@ export function normalizeTag(raw: string): string | null {
   const tag = raw.trim().replace(/^#/, '').toLowerCase();
   return TAG.test(tag) ? tag : null;
 }
-
-export const tagSchema = z
-  .string()
-  .max(TAG_MAX_LENGTH + 8)
-  .transform((raw, ctx) => {
-    const tag = normalizeTag(raw);
-    if (tag === null) {
-      ctx.addIssue({ code: 'custom', message: `a tag is 1–${TAG_MAX_LENGTH} characters of a-z, 0-9 and -` });
-      return z.NEVER;
-    }
-    return tag;
-  });
 
 /**
  * `#tags` written in a description: a `#` not inside a word or an HTML entity,
@@ -126,12 +114,6 @@ export interface CommentPage {
   nextCursor: string | null;
 }
 
-export const newCommentSchema = z.strictObject({
-  body: z.string(),
-  parentId: z.string().max(64).nullish(),
-});
-export const editCommentSchema = z.strictObject({ body: z.string() });
-
 export interface CommentResponse {
   comment: Comment;
 }
@@ -163,16 +145,10 @@ export interface NotificationPage {
   nextCursor: string | null;
 }
 
-export const markReadSchema = z.strictObject({ upTo: z.string().max(64).optional() });
-
 export interface NotificationSettings {
   /** Types the user does not want: they are neither stored nor sent. */
   muted: NotificationType[];
 }
-export const notificationSettingsSchema = z.strictObject({
-  muted: z.array(z.enum(NOTIFICATION_TYPES)).max(NOTIFICATION_TYPES.length),
-});
-
 // ---------------------------------------------------------------------------
 // Search
 
@@ -219,13 +195,6 @@ export interface Report {
   createdAt: string;
   resolvedAt: string | null;
 }
-
-export const newReportSchema = z.strictObject({
-  target: z.strictObject({ type: z.enum(REPORT_TARGET_TYPES), id: z.string().min(1).max(64) }),
-  reason: z.enum(REPORT_REASONS),
-  note: z.string().trim().max(REPORT_NOTE_MAX).optional(),
-});
-export const moderationActionSchema = z.strictObject({ action: z.enum(MODERATION_ACTIONS) });
 
 /** The reported thing as a moderator sees it, hidden or not. */
 export type ReportedContent =

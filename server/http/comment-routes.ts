@@ -1,6 +1,7 @@
 // Comments under works (docs/social.md).
 import { Router } from 'express';
-import { type CommentPage, type CommentResponse, editCommentSchema, newCommentSchema } from '../../shared/social.ts';
+import type { CommentPage, CommentResponse } from '../../shared/social.ts';
+import { editCommentSchema, newCommentSchema } from '../../shared/social-schemas.ts';
 import type { Comments } from '../social/comments.ts';
 import { caller, requireCaller } from './auth.ts';
 import { parse } from './errors.ts';

@@ -2,7 +2,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { GALLERY_PAGE_DEFAULT, GALLERY_PAGE_MAX, GALLERY_SORTS, type CreateRoomResponse, workIdSchema } from '../../shared/protocol.ts';
-import { tagSchema } from '../../shared/social.ts';
+import { tagSchema } from '../../shared/social-schemas.ts';
 import { AppError } from '../errors.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import type { RateLimit, RateLimiter } from '../rate-limit.ts';

@@ -1,14 +1,8 @@
 // Reports, the moderation queue, actions and the audit log (docs/social.md).
 import { Router } from 'express';
 import { z } from 'zod';
-import {
-  type AuditPage,
-  type ModerationPage,
-  moderationActionSchema,
-  newReportSchema,
-  REPORT_STATUSES,
-  type Report,
-} from '../../shared/social.ts';
+import { type AuditPage, type ModerationPage, REPORT_STATUSES, type Report } from '../../shared/social.ts';
+import { moderationActionSchema, newReportSchema } from '../../shared/social-schemas.ts';
 import type { Moderation } from '../social/moderation.ts';
 import { requireCaller } from './auth.ts';
 import { parse } from './errors.ts';

@@ -1,6 +1,7 @@
 // A user's notifications and which types they muted (docs/social.md).
 import { Router } from 'express';
-import { markReadSchema, type NotificationPage, type NotificationSettings, notificationSettingsSchema } from '../../shared/social.ts';
+import type { NotificationPage, NotificationSettings } from '../../shared/social.ts';
+import { markReadSchema, notificationSettingsSchema } from '../../shared/social-schemas.ts';
 import type { Notifications } from '../social/notifications.ts';
 import { requireCaller } from './auth.ts';
 import { parse } from './errors.ts';
