@@ -13,7 +13,7 @@ import {
 import { AppError } from '../errors.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
 import type { Room } from '../rooms/room.ts';
-import type { FeedPosition, GalleryStore, LikeResult, WorkFilter, WorkRecord } from '../store/gallery.ts';
+import type { FeedPosition, GalleryStore, LikeResult, TagCount, WorkFilter, WorkRecord } from '../store/gallery.ts';
 import { FeedCache } from './feed-cache.ts';
 import { decodeCursor, encodeCursor, type FeedKind } from './feed-cursor.ts';
 import type { Publisher } from './publisher.ts';
@@ -50,6 +50,9 @@ export interface GalleryAudience {
 }
 
 const REMIX_PREFIX = 'Remix of ';
+/** Popular tags counted, and how long a count is reused. */
+const TAGS_KEPT = 100;
+const TAGS_TTL_MS = 60_000;
 /** Distinct feed pages kept (sort × limit × cursor). */
 const FEED_CACHE_ENTRIES = 256;
 
@@ -60,6 +63,7 @@ export class Gallery {
   readonly #audience: GalleryAudience;
   readonly #listeners: GalleryListener[] = [];
   readonly #feedCache: FeedCache<GalleryPage>;
+  #tags: { at: number; tags: Promise<TagCount[]> } | null = null;
 
   /** `feedCacheMs`: how long an anonymous feed page is reused (0: never). */
   constructor(store: GalleryStore, publisher: Publisher, directory: RoomDirectory, feedCacheMs: number, audience: GalleryAudience) {
@@ -76,7 +80,7 @@ export class Gallery {
 
   async publish(room: Room, by: { user: PublicUser; role: Role }, body: PublishWorkBody): Promise<Work> {
     const work = toWork(await this.#publisher.publish(room, by, body));
-    this.#feedCache.clear();
+    this.#changed();
     for (const listener of this.#listeners) listener.published?.(work);
     return work;
   }
@@ -157,9 +161,20 @@ export class Gallery {
     return this.#page(records, request, 'new', positionOf);
   }
 
-  /** The most used tags. */
-  popularTags(limit: number): ReturnType<GalleryStore['popularTags']> {
-    return this.#store.popularTags(limit);
+  /** The most used tags (counting them is a scan: done at most once a minute, or again after a change here). */
+  async popularTags(limit: number): Promise<TagCount[]> {
+    if (!this.#tags || performance.now() - this.#tags.at > TAGS_TTL_MS) {
+      const tags = this.#store.popularTags(TAGS_KEPT);
+      this.#tags = { at: performance.now(), tags };
+      tags.catch(() => (this.#tags = null));
+    }
+    return (await this.#tags.tags).slice(0, limit);
+  }
+
+  /** The works changed here: cached pages and tag counts go. */
+  #changed(): void {
+    this.#feedCache.clear();
+    this.#tags = null;
   }
 
   async like(id: string, userId: string): Promise<LikeResponse> {
@@ -191,7 +206,7 @@ export class Gallery {
     if (!found || found.state === 'deleted') throw new AppError('not_found', 'no such work');
     if (found.work.publishedBy !== userId) throw new AppError('forbidden', 'only the author who published a work can delete it');
     if (!(await this.#store.deleteWork(id, new Date().toISOString()))) throw new AppError('not_found', 'no such work');
-    this.#feedCache.clear();
+    this.#changed();
     for (const listener of this.#listeners) listener.deleted?.({ id });
   }
 
@@ -200,7 +215,7 @@ export class Gallery {
    * works): it leaves every list at once, and open feeds drop it.
    */
   withdrawn(id: string | null): void {
-    this.#feedCache.clear();
+    this.#changed();
     if (id !== null) for (const listener of this.#listeners) listener.withdrawn?.({ id });
   }
 

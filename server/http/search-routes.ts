@@ -13,12 +13,9 @@ const searchQuery = pageQuery(24).extend({
   type: z.enum(SEARCH_TYPES).default('works'),
 });
 const tagsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
-/** Popular tags change slowly; counting them is a scan, so it is done at most this often per node. */
-const TAGS_TTL_MS = 60_000;
 
 export function searchRoutes(search: Search, gallery: Gallery): Router {
   const router = Router();
-  let popular: { at: number; tags: Promise<TagCount[]> } | null = null;
 
   router.get('/api/search', async (req, res) => {
     const { q, type, limit, cursor } = parse(searchQuery, req.query);
@@ -28,14 +25,8 @@ export function searchRoutes(search: Search, gallery: Gallery): Router {
 
   router.get('/api/tags', async (req, res) => {
     const { limit } = parse(tagsQuery, req.query);
-    if (!popular || performance.now() - popular.at > TAGS_TTL_MS) {
-      const tags = gallery.popularTags(100);
-      popular = { at: performance.now(), tags };
-      // A failed count is not kept.
-      tags.catch(() => (popular = null));
-    }
     res.setHeader('Cache-Control', 'public, max-age=60');
-    res.json({ items: (await popular.tags).slice(0, limit) });
+    res.json({ items: (await gallery.popularTags(limit)) satisfies TagCount[] });
   });
 
   return router;
