@@ -94,7 +94,8 @@ async function runStore(kind: 'sqlite' | 'postgres'): Promise<void> {
         const own = process.cpuUsage(before.self);
         const generator = (own.user + own.system) / 1e6 / elapsed;
         const total = machineCores(before.machine, sampleMachine());
-        const entry = (cpu[name] ??= { servers: [], generator: [], rest: [] });
+        cpu[name] ??= { servers: [], generator: [], rest: [] };
+        const entry = cpu[name];
         entry.servers.push(serverShare);
         entry.generator.push(generator);
         entry.rest.push(Math.max(0, total - serverShare - generator));

@@ -107,7 +107,7 @@ export const userNameSchema = z
   .trim()
   .min(1)
   .max(40)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed');
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'control characters are not allowed');
 export const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'a #rrggbb colour');
 export const roomTitleSchema = z.string().trim().min(1).max(120);
 

@@ -26,8 +26,8 @@ const HASHTAG = /(?<![\p{L}\p{N}_&#-])#([A-Za-z0-9-]{1,32})(?![A-Za-z0-9_-])/gu;
 
 export function hashtags(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(HASHTAG)) {
-    const tag = normalizeTag(match[1]!);
+  for (const [, written = ''] of text.matchAll(HASHTAG)) {
+    const tag = normalizeTag(written);
     if (tag !== null && /[a-z]/.test(tag) && !found.includes(tag)) found.push(tag);
   }
   return found;
@@ -42,8 +42,8 @@ const MENTION = /(?<![\p{L}\p{N}_@.])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_])/gu;
 /** Distinct handles mentioned in a text, lower-cased, in order of first appearance. */
 export function mentionedHandles(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(MENTION)) {
-    const handle = match[1]!.toLowerCase();
+  for (const [, name = ''] of text.matchAll(MENTION)) {
+    const handle = name.toLowerCase();
     if (!found.includes(handle)) found.push(handle);
   }
   return found;
@@ -55,7 +55,7 @@ export function splitMentions(text: string): Array<{ text: string; handle?: stri
   let at = 0;
   for (const match of text.matchAll(MENTION)) {
     if (match.index > at) parts.push({ text: text.slice(at, match.index) });
-    parts.push({ text: match[0], handle: match[1]!.toLowerCase() });
+    parts.push({ text: match[0], handle: (match[1] ?? '').toLowerCase() });
     at = match.index + match[0].length;
   }
   if (at < text.length) parts.push({ text: text.slice(at) });

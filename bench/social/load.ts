@@ -63,7 +63,7 @@ export async function loadSqlite(dataDir: string, data: Dataset): Promise<LoadTi
         w.createdAt,
         JSON.stringify(w.tags),
       );
-      w.authorIds.forEach((id, i) => author.run(w.id, i, id));
+      for (const [i, id] of w.authorIds.entries()) author.run(w.id, i, id);
       for (const t of w.tags) tag.run(t, w.seq);
     }
   });
@@ -85,13 +85,13 @@ export async function loadSqlite(dataDir: string, data: Dataset): Promise<LoadTi
 
 /** COPY text format: tab-separated, `\N` for null, backslash, tab and newlines escaped. */
 function copyText(rows: Iterable<Array<string | number | null>>): Readable {
-  const escape = (v: string | number | null) =>
+  const field = (v: string | number | null) =>
     v === null ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
   return Readable.from(
     (function* () {
       let chunk = '';
       for (const row of rows) {
-        chunk += `${row.map(escape).join('\t')}\n`;
+        chunk += `${row.map(field).join('\t')}\n`;
         if (chunk.length > 1 << 16) {
           yield chunk;
           chunk = '';

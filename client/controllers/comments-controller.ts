@@ -104,7 +104,7 @@ export class CommentsController implements ReactiveController {
         this.items = [...this.items, comment];
       } else {
         let end = thread + 1;
-        while (end < this.items.length && this.items[end]!.parentId === comment.parentId) end++;
+        while (this.items[end]?.parentId === comment.parentId) end++;
         this.items = [...this.items.slice(0, end), comment, ...this.items.slice(end)];
       }
     }

@@ -158,6 +158,12 @@ export class CommentSection extends LitElement {
     }
   }
 
+  /** Opens the reply box under a comment, or its edit box, or neither. */
+  #answer(replyTo: Comment | null, editing: string | null): void {
+    this.replyTo = replyTo;
+    this.editing = editing;
+  }
+
   async #delete(comment: Comment): Promise<void> {
     if (!confirm(comment.parentId === null ? 'Delete this comment and its replies?' : 'Delete this reply?')) return;
     try {
@@ -204,7 +210,7 @@ export class CommentSection extends LitElement {
       <div class="row">
         <span class="count">${mode === 'new' && this.length > COMMENT_MAX_LENGTH * 0.8 ? `${this.length} / ${COMMENT_MAX_LENGTH}` : ''}</span>
         <span>
-          ${mode === 'new' ? nothing : html`<button type="button" class="btn ghost" @click=${() => ((this.replyTo = null), (this.editing = null))}>Cancel</button>`}
+          ${mode === 'new' ? nothing : html`<button type="button" class="btn ghost" @click=${() => this.#answer(null, null)}>Cancel</button>`}
           <button class="btn primary" ?disabled=${this.busy}>${icons.send} ${mode === 'edit' ? 'Save' : mode === 'reply' ? 'Reply' : 'Comment'}</button>
         </span>
       </div>
@@ -226,8 +232,8 @@ export class CommentSection extends LitElement {
           </div>
           ${this.editing === comment.id ? this.#form('edit', comment) : html`<p class="body">${this.#body(comment)}</p>`}
           <div class="actions">
-            <button class="btn ghost" @click=${() => ((this.replyTo = comment), (this.editing = null))}>${icons.reply} Reply</button>
-            ${canEdit ? html`<button class="btn ghost" @click=${() => ((this.editing = comment.id), (this.replyTo = null))}>${icons.edit} Edit</button>` : nothing}
+            <button class="btn ghost" @click=${() => this.#answer(comment, null)}>${icons.reply} Reply</button>
+            ${canEdit ? html`<button class="btn ghost" @click=${() => this.#answer(null, comment.id)}>${icons.edit} Edit</button>` : nothing}
             ${canDelete ? html`<button class="btn ghost danger" @click=${() => this.#delete(comment)}>${icons.trash} Delete</button>` : nothing}
             ${mine ? nothing : html`<button class="btn ghost" @click=${() => this.#report(comment)}>${icons.flag} Report</button>`}
           </div>

@@ -224,6 +224,11 @@ export class WorkPage extends LitElement {
     }
   }
 
+  /** Someone liked or unliked it (live, from the comments' subscription). */
+  #likesChanged(likes: number): void {
+    if (this.work) this.work = { ...this.work, likes };
+  }
+
   async #remix(): Promise<void> {
     if (!this.work) return;
     this.remixing = true;
@@ -309,7 +314,7 @@ export class WorkPage extends LitElement {
     </div>
     <div class="comments">
       <comment-section .workId=${w.id} .authorIds=${w.authors.map((a) => a.id)}
-        @work-likes=${(e: CustomEvent<number>) => this.work && ((this.work = { ...this.work, likes: e.detail }))}
+        @work-likes=${(e: CustomEvent<number>) => this.#likesChanged(e.detail)}
         @report=${(e: CustomEvent<{ target: { type: 'comment'; id: string }; what: string }>) => this.reportDialog.open(e.detail.target, e.detail.what)}></comment-section>
     </div>
     <report-dialog></report-dialog>`;

@@ -88,7 +88,9 @@ export class Gallery {
   /** A live work; a hidden one only for moderators. */
   async get(id: string, viewer: string | null): Promise<Work> {
     const record = await this.getRecord(id, viewer);
-    return (await this.#withLikes([record], viewer))[0]!;
+    const [work] = await this.#withLikes([record], viewer);
+    if (!work) throw new AppError('not_found', 'no such work');
+    return work;
   }
 
   /** The stored work as `get` finds it: `not_found` for unknown, deleted, removed and (but to moderators) hidden works. */
@@ -236,11 +238,11 @@ export class Gallery {
     kind: FeedKind,
     position: (kind: FeedKind, last: WorkRecord) => FeedPosition,
   ): Promise<GalleryPage> {
-    const more = records.length > request.limit;
-    const items = more ? records.slice(0, request.limit) : records;
+    const items = records.slice(0, request.limit);
+    const last = items.at(-1);
     return {
       items: await this.#withLikes(items, request.viewer),
-      nextCursor: more ? encodeCursor(kind, position(kind, items[items.length - 1]!)) : null,
+      nextCursor: records.length > request.limit && last ? encodeCursor(kind, position(kind, last)) : null,
     };
   }
 

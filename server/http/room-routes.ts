@@ -27,7 +27,7 @@ function roomId(params: unknown): string {
   return id;
 }
 
-export function roomRoutes(directory: RoomDirectory, records: RecordStore, limiter: RateLimiter, createLimit: RateLimit): Router {
+export function roomRoutes(directory: RoomDirectory, _records: RecordStore, limiter: RateLimiter, createLimit: RateLimit): Router {
   const router = Router();
 
   router.post('/api/rooms', rateLimit(limiter, 'rooms', createLimit), async (req, res) => {

@@ -36,7 +36,8 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
     const { socket } = ctx;
     const user = socket.data.user;
     if (user) void socket.join(userChannel(user.id));
-    subscribed.set(socket, new Set());
+    const works = new Set<string>();
+    subscribed.set(socket, works);
 
     ctx.on('work:subscribe', (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: SubscribeAck) => void) : undefined;
@@ -52,7 +53,6 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
       if (!parsed.success) return refuse(new AppError('bad_request', 'work:subscribe takes (workId, ack?)'));
       const workId = parsed.data;
       if (!workIdSchema.safeParse(workId).success) return refuse(new AppError('not_found', 'no such work'));
-      const works = subscribed.get(socket)!;
       if (!works.has(workId) && works.size >= options.maxSubscriptions) {
         return refuse(new AppError('too_large', `a connection may follow at most ${options.maxSubscriptions} works at once`));
       }

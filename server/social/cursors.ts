@@ -28,7 +28,7 @@ export function decodeKeys(cursor: string, list: string, count: 1 | 2): number[]
 
 /** A page of `limit` from `limit + 1` rows read: the items, and the cursor after the last when there are more. */
 export function pageOf<T, R>(rows: readonly T[], limit: number, show: (row: T) => R, cursorAfter: (last: T) => string) {
-  const more = rows.length > limit;
-  const items = more ? rows.slice(0, limit) : rows;
-  return { items: items.map(show), nextCursor: more ? cursorAfter(items[items.length - 1]!) : null };
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map(show), nextCursor: rows.length > limit && last !== undefined ? cursorAfter(last) : null };
 }

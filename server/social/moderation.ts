@@ -21,7 +21,7 @@ import type { GalleryStore } from '../store/gallery.ts';
 import type { RecordStore } from '../store/records.ts';
 import type { ModerationStore, ReportRecord } from '../store/social.ts';
 import type { Comments } from './comments.ts';
-import { decodeKeys, encodeKeys } from './cursors.ts';
+import { decodeKeys, encodeKeys, pageOf } from './cursors.ts';
 import type { Moderators } from './moderators.ts';
 
 /** What suspension needs from the accounts module: every session of the user ends, on every node. */
@@ -86,12 +86,13 @@ export class Moderation {
     await this.requireModerator(me);
     const after = cursor === undefined ? undefined : decodeKeys(cursor, `rp${status}`, 1)[0];
     const rows = await this.#deps.store.listReports(status, { limit: limit + 1, ...(after === undefined ? {} : { cursor: after }) });
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    return {
-      items: await Promise.all(page.map((row) => this.#item(row))),
-      nextCursor: more ? encodeKeys(`rp${status}`, page[page.length - 1]!.seq) : null,
-    };
+    const page = pageOf(
+      rows,
+      limit,
+      (row) => row,
+      (last) => encodeKeys(`rp${status}`, last.seq),
+    );
+    return { items: await Promise.all(page.items.map((row) => this.#item(row))), nextCursor: page.nextCursor };
   }
 
   /** Acts on a report (and every other open report of the same target). */
@@ -113,11 +114,15 @@ export class Moderation {
     await this.requireModerator(me);
     const before = cursor === undefined ? undefined : decodeKeys(cursor, 'au', 1)[0];
     const rows = await this.#deps.store.listAudit({ limit: limit + 1, ...(before === undefined ? {} : { before }) });
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
+    const page = pageOf(
+      rows,
+      limit,
+      (row) => row,
+      (last) => encodeKeys('au', last.seq),
+    );
     return {
       items: await Promise.all(
-        page.map(async (row) => ({
+        page.items.map(async (row) => ({
           id: row.id,
           moderator: await this.#deps.users.get(row.moderatorId),
           action: row.action,
@@ -126,7 +131,7 @@ export class Moderation {
           at: row.at,
         })),
       ),
-      nextCursor: more ? encodeKeys('au', page[page.length - 1]!.seq) : null,
+      nextCursor: page.nextCursor,
     };
   }
 

@@ -31,7 +31,7 @@ export class Search {
     const terms = searchTerms(q);
     if (terms.length === 0) throw new AppError('bad_request', 'q: give at least one word to look for');
     if (type === 'works') return this.#gallery.search(terms, { limit, viewer, ...(cursor === undefined ? {} : { cursor }) });
-    const offset = cursor === undefined ? 0 : decodeKeys(cursor, 'su', 1)[0]!;
+    const [offset = 0] = cursor === undefined ? [] : decodeKeys(cursor, 'su', 1);
     if (offset > MAX_USER_OFFSET) throw new AppError('bad_request', 'cursor: results go no deeper');
     const rows: PublicUser[] = await this.#graph.searchUsers(terms, viewer, { limit: limit + 1, offset });
     const more = rows.length > limit;

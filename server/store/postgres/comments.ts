@@ -3,6 +3,7 @@ import type { CommentListQuery, CommentRecord, CommentStore, NewComment } from '
 import { toComment } from '../social-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { type Client, type Pool, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 /** A comment with its author and the users it mentions (as they are now). */
 const COLUMNS = `
@@ -49,7 +50,7 @@ export class PostgresCommentStore implements CommentStore {
           comment.createdAt,
         ],
       );
-      return toComment((await this.#one(`SELECT ${COLUMNS} ${FROM} WHERE c.id = $1`, [comment.id], client))!);
+      return toComment(mustHave(await this.#one(`SELECT ${COLUMNS} ${FROM} WHERE c.id = $1`, [comment.id], client), 'comment'));
     });
   }
 
@@ -91,6 +92,6 @@ export class PostgresCommentStore implements CommentStore {
 
   async count(workId: string): Promise<number> {
     const row = await this.#one(`SELECT count(*) AS n ${FROM} WHERE c.work_id = $1 AND ${SHOWN}`, [workId]);
-    return Number(row!.n);
+    return Number(mustHave(row, 'count').n);
   }
 }

@@ -4,6 +4,7 @@ import type { Row } from '../record-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { feedSql, VISIBLE } from '../work-feed-sql.ts';
 import { bytes, type Client, type Pool, toBuffer, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 /** Every column a work needs on the wire; never the layers or the Yjs state, which only a remix reads. */
 const WORK_COLUMNS = `
@@ -79,7 +80,7 @@ export class PostgresGalleryStore implements GalleryStore {
         await client.query('INSERT INTO work_authors (work_id, position, user_id) VALUES ($1, $2, $3)', [work.id, position, userId]);
       }
       const [row] = await this.#rows(`SELECT ${WORK_COLUMNS} ${FROM_WORKS} WHERE w.id = $1`, [work.id], client);
-      return toWork(row!);
+      return toWork(mustHave(row, 'work'));
     });
   }
 
@@ -159,7 +160,7 @@ export class PostgresGalleryStore implements GalleryStore {
       const { rowCount } = await client.query(change, [workId, userId]);
       if (!rowCount) return { likes: Number(live.likes), changed: false };
       const [updated] = await this.#rows('UPDATE works SET likes = likes + $1 WHERE id = $2 RETURNING likes', [delta, workId], client);
-      return { likes: Number(updated!.likes), changed: true };
+      return { likes: Number(mustHave(updated, 'work').likes), changed: true };
     });
   }
 

@@ -3,6 +3,7 @@ import type { Row } from '../record-rows.ts';
 import type { AuditRecord, ModerationStore, NewReport, ReportRecord, Resolution, SeqPage } from '../social.ts';
 import { TARGET_TABLES, toAudit, toReport } from '../social-rows.ts';
 import { type Pool, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 const FIRST = String(Number.MAX_SAFE_INTEGER);
 
@@ -28,7 +29,7 @@ export class PostgresModerationStore implements ModerationStore {
       "SELECT * FROM reports WHERE reporter_id = $1 AND target_type = $2 AND target_id = $3 AND status = 'open'",
       [report.reporterId, target.type, target.id],
     );
-    return { report: toReport(row!), created: (rowCount ?? 0) > 0 };
+    return { report: toReport(mustHave(row, 'report')), created: (rowCount ?? 0) > 0 };
   }
 
   async getReport(id: string): Promise<ReportRecord | null> {
@@ -56,13 +57,13 @@ export class PostgresModerationStore implements ModerationStore {
       target.type,
       target.id,
     ]);
-    return Number(row!.n);
+    return Number(mustHave(row, 'count').n);
   }
 
   async resolve(reportId: string, r: Resolution, auditId: string): Promise<ReportRecord | null> {
     return transaction(this.#pool, async (client) => {
       const { rows } = await client.query<Row>('SELECT * FROM reports WHERE id = $1 FOR UPDATE', [reportId]);
-      if (!rows[0] || rows[0].status !== 'open') return null;
+      if (rows[0]?.status !== 'open') return null;
       const report = toReport(rows[0]);
       await client.query(
         `UPDATE reports SET status = $1, action = $2, resolved_at = $3, resolved_by = $4
@@ -74,7 +75,7 @@ export class PostgresModerationStore implements ModerationStore {
         [auditId, r.by, r.action, report.target.type, report.target.id, report.id, r.at],
       );
       const updated = await client.query<Row>('SELECT * FROM reports WHERE id = $1', [reportId]);
-      return toReport(updated.rows[0]!);
+      return toReport(mustHave(updated.rows[0], 'report'));
     });
   }
 

@@ -3,6 +3,7 @@ import type { Row } from '../record-rows.ts';
 import type { NewNotification, NotificationRecord, NotificationStore, SeqPage } from '../social.ts';
 import { toNotification } from '../social-rows.ts';
 import { type Client, LOCK_SPACE, type Pool, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 const FIRST = String(Number.MAX_SAFE_INTEGER);
 const COLUMNS = `n.seq, n.id, n.recipient_id, n.type, n.work_id, n.comment_id, n.room_id, n.others, n.created_at, n.read_at,
@@ -72,7 +73,7 @@ export class PostgresNotificationStore implements NotificationStore {
 
   async #get(id: string, client: Pool | Client): Promise<NotificationRecord> {
     const { rows } = await client.query<Row>(`SELECT ${COLUMNS} ${FROM} WHERE n.id = $1`, [id]);
-    return toNotification(rows[0]!);
+    return toNotification(mustHave(rows[0], 'notification'));
   }
 
   async list(recipientId: string, page: SeqPage): Promise<NotificationRecord[]> {
@@ -88,7 +89,7 @@ export class PostgresNotificationStore implements NotificationStore {
       `SELECT count(*) AS n FROM notifications n WHERE n.recipient_id = $1 AND n.read_at IS NULL AND ${UNBLOCKED}`,
       [recipientId],
     );
-    return Number(rows[0]!.n);
+    return Number(mustHave(rows[0], 'count').n);
   }
 
   async markRead(recipientId: string, upTo: string | undefined, at: string): Promise<number | null> {

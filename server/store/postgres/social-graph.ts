@@ -5,6 +5,7 @@ import { toPublicUser } from '../social-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { fullTextQuery } from '../work-feed-sql.ts';
 import { type Pool, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 const FIRST = String(Number.MAX_SAFE_INTEGER);
 
@@ -41,7 +42,8 @@ export class PostgresGraphStore implements GraphStore {
               (SELECT count(*) FROM follows WHERE follower_id = $1) AS following`,
       [userId],
     );
-    return { followers: Number(row!.followers), following: Number(row!.following) };
+    const counts = mustHave(row, 'counts');
+    return { followers: Number(counts.followers), following: Number(counts.following) };
   }
 
   async followers(userId: string, page: SeqPage): Promise<Array<Listed<PublicUser>>> {

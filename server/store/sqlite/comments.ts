@@ -2,6 +2,7 @@ import type { CommentListQuery, CommentRecord, CommentStore, NewComment } from '
 import { toComment } from '../social-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { type Db, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 /** A comment with its author and the users it mentions (as they are now). */
 const COLUMNS = `
@@ -50,18 +51,21 @@ export class SqliteCommentStore implements CommentStore {
         if (!parent || parent.work_id !== comment.workId || parent.parent_id !== null) return null;
         thread = Number(parent.seq);
       }
-      const { seq } = s.insert.get(
-        comment.id,
-        comment.workId,
-        comment.parentId,
-        thread,
-        comment.authorId,
-        comment.body,
-        JSON.stringify(comment.mentionIds),
-        comment.createdAt,
-      )!;
+      const { seq } = mustHave(
+        s.insert.get(
+          comment.id,
+          comment.workId,
+          comment.parentId,
+          thread,
+          comment.authorId,
+          comment.body,
+          JSON.stringify(comment.mentionIds),
+          comment.createdAt,
+        ),
+        'comment',
+      );
       if (comment.parentId === null) s.ownThread.run(Number(seq));
-      return toComment(s.get.get(comment.id)!);
+      return toComment(mustHave(s.get.get(comment.id), 'comment'));
     });
   }
 
@@ -90,6 +94,6 @@ export class SqliteCommentStore implements CommentStore {
   }
 
   async count(workId: string): Promise<number> {
-    return Number(this.#s.count.get(workId)!.n);
+    return Number(mustHave(this.#s.count.get(workId), 'count').n);
   }
 }

@@ -4,6 +4,7 @@ import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { feedSql, VISIBLE } from '../work-feed-sql.ts';
 import { type Db, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 /** Every column a work needs on the wire; never the layers or the Yjs state, which only a remix reads. */
 const WORK_COLUMNS = `
@@ -93,9 +94,10 @@ export class SqliteGalleryStore implements GalleryStore {
         work.allowRemix ? 1 : 0,
         work.hidePrompt ? 1 : 0,
       );
-      work.authorIds.forEach((userId, position) => s.insertAuthor.run(work.id, position, userId));
-      for (const tag of work.tags) s.insertTag.run(tag, Number(inserted!.seq));
-      return toWork(s.getWork.get(work.id)!);
+      for (const [position, userId] of work.authorIds.entries()) s.insertAuthor.run(work.id, position, userId);
+      const seq = Number(mustHave(inserted, 'work').seq);
+      for (const tag of work.tags) s.insertTag.run(tag, seq);
+      return toWork(mustHave(s.getWork.get(work.id), 'work'));
     });
   }
 
@@ -124,7 +126,10 @@ export class SqliteGalleryStore implements GalleryStore {
   async listWorks(query: FeedQuery): Promise<WorkRecord[]> {
     const { sql, params, shape } = feedSql(query, 'sqlite', WORK_COLUMNS);
     let statement = this.#feeds.get(shape);
-    if (!statement) this.#feeds.set(shape, (statement = this.#db.prepare(sql)));
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#feeds.set(shape, statement);
+    }
     return statement.all(...(params as Array<string | number>)).map(toWork);
   }
 
@@ -151,7 +156,7 @@ export class SqliteGalleryStore implements GalleryStore {
       const live = s.isLive.get(workId);
       if (!live) return null;
       if (Number(change()) === 0) return { likes: Number(live.likes), changed: false };
-      const updated = s.addLikes.get(delta, workId)!;
+      const updated = mustHave(s.addLikes.get(delta, workId), 'work');
       return { likes: Number(updated.likes), changed: true };
     });
   }

@@ -3,6 +3,7 @@ import type { AuditRecord, ModerationStore, NewReport, ReportRecord, Resolution,
 import { TARGET_TABLES, toAudit, toReport } from '../social-rows.ts';
 import type { StatementSync } from 'node:sqlite';
 import { type Db, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 const FIRST = Number.MAX_SAFE_INTEGER;
 
@@ -62,7 +63,7 @@ export class SqliteModerationStore implements ModerationStore {
         Number(
           s.addReport.run(report.id, report.reporterId, target.type, target.id, report.reason, report.note, report.createdAt).changes,
         ) > 0;
-      return { report: toReport(s.openOf.get(report.reporterId, target.type, target.id)!), created };
+      return { report: toReport(mustHave(s.openOf.get(report.reporterId, target.type, target.id), 'report')), created };
     });
   }
 
@@ -78,18 +79,18 @@ export class SqliteModerationStore implements ModerationStore {
   }
 
   async openReportsOf(target: ReportTarget): Promise<number> {
-    return Number(this.#s.openCount.get(target.type, target.id)!.n);
+    return Number(mustHave(this.#s.openCount.get(target.type, target.id), 'count').n);
   }
 
   async resolve(reportId: string, r: Resolution, auditId: string): Promise<ReportRecord | null> {
     const s = this.#s;
     return transaction(this.#db, () => {
       const row = s.get.get(reportId);
-      if (!row || row.status !== 'open') return null;
+      if (row?.status !== 'open') return null;
       const report = toReport(row);
       s.resolve.run(r.status, r.action, r.at, r.by, report.target.type, report.target.id);
       s.audit.run(auditId, r.by, r.action, report.target.type, report.target.id, report.id, r.at);
-      return toReport(s.get.get(reportId)!);
+      return toReport(mustHave(s.get.get(reportId), 'report'));
     });
   }
 

@@ -2,6 +2,7 @@ import { NOTIFICATION_TYPES, type NotificationType } from '../../../shared/socia
 import type { NewNotification, NotificationRecord, NotificationStore, SeqPage } from '../social.ts';
 import { toNotification } from '../social-rows.ts';
 import { type Db, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 const FIRST = Number.MAX_SAFE_INTEGER;
 const COLUMNS = `n.seq, n.id, n.recipient_id, n.type, n.work_id, n.comment_id, n.room_id, n.others, n.created_at, n.read_at,
@@ -68,7 +69,7 @@ export class SqliteNotificationStore implements NotificationStore {
         firstAt,
         n.createdAt,
       );
-      return toNotification(s.get.get(id)!);
+      return toNotification(mustHave(s.get.get(id), 'notification'));
     });
   }
 
@@ -77,7 +78,7 @@ export class SqliteNotificationStore implements NotificationStore {
   }
 
   async unread(recipientId: string): Promise<number> {
-    return Number(this.#s.unread.get(recipientId)!.n);
+    return Number(mustHave(this.#s.unread.get(recipientId), 'count').n);
   }
 
   async markRead(recipientId: string, upTo: string | undefined, at: string): Promise<number | null> {
@@ -89,7 +90,7 @@ export class SqliteNotificationStore implements NotificationStore {
         seq = Number(row.seq);
       }
       this.#s.markRead.run(at, recipientId, seq);
-      return Number(this.#s.unread.get(recipientId)!.n);
+      return Number(mustHave(this.#s.unread.get(recipientId), 'count').n);
     });
   }
 

@@ -4,6 +4,7 @@ import { toPublicUser } from '../social-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { fullTextQuery } from '../work-feed-sql.ts';
 import { type Db, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 const FIRST = Number.MAX_SAFE_INTEGER;
 const json = (ids: readonly string[]) => JSON.stringify(ids);
@@ -59,7 +60,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async counts(userId: string): Promise<FollowCounts> {
-    const row = this.#s.counts.get(userId)!;
+    const row = mustHave(this.#s.counts.get(userId), 'counts');
     return { followers: Number(row.followers), following: Number(row.following) };
   }
 
