@@ -25,7 +25,15 @@ export function fullTextQuery(terms: readonly string[], dialect: Dialect): strin
   return terms.map((t, i) => `${t}${i === terms.length - 1 ? ':*' : ''}`).join(' & ');
 }
 
-export function feedSql(query: FeedQuery, dialect: Dialect, columns: string): FeedSql {
+/** Below this many people followed, the following feed gathers their works instead of scanning all works. */
+export const GATHER_FOLLOWS_BELOW = 20;
+
+export interface FeedSqlOptions {
+  /** For `followedBy`: whether to gather the followed people's works rather than scan (see GATHER_FOLLOWS_BELOW). */
+  gatherFollows?: boolean;
+}
+
+export function feedSql(query: FeedQuery, dialect: Dialect, columns: string, options: FeedSqlOptions = {}): FeedSql {
   const params: unknown[] = [];
   const p = (value: unknown, cast = '') => {
     params.push(value);
@@ -36,7 +44,7 @@ export function feedSql(query: FeedQuery, dialect: Dialect, columns: string): Fe
   const shape = [
     sort,
     filter.tag ? 't' : '',
-    filter.followedBy ? 'f' : '',
+    filter.followedBy ? (options.gatherFollows ? 'g' : 'f') : '',
     filter.authorId ? 'a' : '',
     filter.terms?.length ? 's' : '',
     filter.viewer ? 'v' : '',
@@ -59,9 +67,18 @@ export function feedSql(query: FeedQuery, dialect: Dialect, columns: string): Fe
   }
   if (filter.authorId) where.push(`w.id IN (SELECT a.work_id FROM work_authors a WHERE a.user_id = ${p(filter.authorId)})`);
   if (filter.followedBy) {
-    where.push(
-      `w.id IN (SELECT a.work_id FROM follows fo JOIN work_authors a ON a.user_id = fo.followee_id WHERE fo.follower_id = ${p(filter.followedBy)})`,
-    );
+    const follower = p(filter.followedBy);
+    if (options.gatherFollows) {
+      // Few people followed: gather their works and sort them (cheap however old they are).
+      where.push(
+        `w.id IN (SELECT a.work_id FROM follows fo JOIN work_authors a ON a.user_id = fo.followee_id WHERE fo.follower_id = ${follower})`,
+      );
+    } else {
+      // Many followed: newest works first, each checked against the follows (a few index probes), so a page
+      // is found after about limit ÷ (their share of all works) works, however many works they made.
+      where.push(`EXISTS (SELECT 1 FROM work_authors a JOIN follows fo ON fo.followee_id = a.user_id
+        WHERE a.work_id = w.id AND fo.follower_id = ${follower})`);
+    }
   }
   if (filter.viewer) {
     where.push(`NOT EXISTS (SELECT 1 FROM work_authors ba JOIN blocks b ON b.blocked_id = ba.user_id

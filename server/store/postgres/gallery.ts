@@ -2,7 +2,7 @@ import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkLookup
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import type { Row } from '../record-rows.ts';
 import { userHidden } from '../social-sql.ts';
-import { feedSql, VISIBLE } from '../work-feed-sql.ts';
+import { feedSql, GATHER_FOLLOWS_BELOW, VISIBLE } from '../work-feed-sql.ts';
 import { bytes, type Client, type Pool, toBuffer, transaction } from './database.ts';
 import { mustHave } from '../must-have.ts';
 
@@ -110,7 +110,19 @@ export class PostgresGalleryStore implements GalleryStore {
   }
 
   async listWorks(query: FeedQuery): Promise<WorkRecord[]> {
-    const { sql, params } = feedSql(query, 'postgres', WORK_COLUMNS);
+    const follower = query.filter?.followedBy;
+    let gatherFollows = false;
+    if (follower !== undefined) {
+      const [row] = await this.#rows('SELECT count(*) AS n FROM (SELECT 1 FROM follows WHERE follower_id = $1 LIMIT $2) f', [
+        follower,
+        GATHER_FOLLOWS_BELOW,
+      ]);
+      const followed = Number(mustHave(row, 'count').n);
+      // Nobody followed, nothing to show: not a scan of every work.
+      if (followed === 0) return [];
+      gatherFollows = followed < GATHER_FOLLOWS_BELOW;
+    }
+    const { sql, params } = feedSql(query, 'postgres', WORK_COLUMNS, { gatherFollows });
     return (await this.#rows(sql, params)).map(toWork);
   }
 

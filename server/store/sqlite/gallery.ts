@@ -2,7 +2,7 @@ import type { StatementSync } from 'node:sqlite';
 import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import { userHidden } from '../social-sql.ts';
-import { feedSql, VISIBLE } from '../work-feed-sql.ts';
+import { feedSql, GATHER_FOLLOWS_BELOW, VISIBLE } from '../work-feed-sql.ts';
 import { type Db, transaction } from './database.ts';
 import { mustHave } from '../must-have.ts';
 
@@ -47,6 +47,7 @@ export class SqliteGalleryStore implements GalleryStore {
       getSource: db.prepare(
         'SELECT title, prompt, layers, width, height, state, allow_remix, hide_prompt FROM works WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL',
       ),
+      followCount: db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM follows WHERE follower_id = ? LIMIT ?)'),
       listRemixes: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.remix_of = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
       isLive: db.prepare('SELECT likes FROM works WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL'),
       insertLike: db.prepare('INSERT INTO work_likes (work_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -124,7 +125,15 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   async listWorks(query: FeedQuery): Promise<WorkRecord[]> {
-    const { sql, params, shape } = feedSql(query, 'sqlite', WORK_COLUMNS);
+    const follower = query.filter?.followedBy;
+    let gatherFollows = false;
+    if (follower !== undefined) {
+      const followed = Number(mustHave(this.#statements.followCount.get(follower, GATHER_FOLLOWS_BELOW), 'count').n);
+      // Nobody followed, nothing to show: not a scan of every work.
+      if (followed === 0) return [];
+      gatherFollows = followed < GATHER_FOLLOWS_BELOW;
+    }
+    const { sql, params, shape } = feedSql(query, 'sqlite', WORK_COLUMNS, { gatherFollows });
     let statement = this.#feeds.get(shape);
     if (!statement) {
       statement = this.#db.prepare(sql);

@@ -132,7 +132,7 @@ export const SOCIAL_MIGRATIONS: readonly Migration[] = [
       -- Search: contentless FTS5 indexes kept by triggers; a work's rowid is its seq.
       CREATE VIRTUAL TABLE works_fts USING fts5(
         title, description, prompt, tags,
-        content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
+        content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3'
       );
       CREATE TRIGGER works_fts_insert AFTER INSERT ON works WHEN new.deleted_at IS NULL BEGIN
         INSERT INTO works_fts (rowid, title, description, prompt, tags) VALUES (new.seq, ${WORK_TEXT('new')});
@@ -152,7 +152,7 @@ export const SOCIAL_MIGRATIONS: readonly Migration[] = [
         user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE
       );
       CREATE VIRTUAL TABLE users_fts USING fts5(
-        name, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+        name, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
       );
       CREATE TRIGGER users_fts_insert AFTER INSERT ON users BEGIN
         INSERT INTO user_search_keys (user_id) VALUES (new.id);
