@@ -157,7 +157,10 @@ describe('keyboard', () => {
   test('[ and ] turn by a degree, by the snap step with Shift, wrapping at ±180', () => {
     expect(keyAction('[', false, selected)).toEqual({ kind: 'patch', patch: { rotation: -1 } });
     expect(keyAction('}', true, selected)).toEqual({ kind: 'patch', patch: { rotation: ROTATE_SNAP_DEGREES } });
-    expect(keyAction(']', false, { layer: layer({ rotation: 179.5 }), size: SIZE })).toEqual({ kind: 'patch', patch: { rotation: -179.5 } });
+    expect(keyAction(']', false, { layer: layer({ rotation: 179.5 }), size: SIZE })).toEqual({
+      kind: 'patch',
+      patch: { rotation: -179.5 },
+    });
   });
 
   test('Delete and Backspace delete', () => {
