@@ -8,8 +8,8 @@ import { rotateHandlePosition } from './canvas-gestures.ts';
 
 /** A selection handle's side, in CSS pixels. */
 const HANDLE_PX = 11;
-/** Name tags on others' selections, in CSS pixels: raised above the top-left corner, about 7 px per character. */
-const TAG = { lift: 20, height: 18, charWidth: 7, padding: 5, radius: 4, fontPx: 12, baseline: 7 } as const;
+/** Name tags on others' selections, in CSS pixels: raised above the top-left corner, at most 8 px per character of 12 px bold. */
+const TAG = { lift: 20, height: 18, charWidth: 8, padding: 5, radius: 4, fontPx: 12, baseline: 7 } as const;
 
 type Corners = readonly [Point, Point, Point, Point];
 

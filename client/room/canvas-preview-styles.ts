@@ -81,6 +81,23 @@ export const canvasPreviewStyles = [
       color: var(--ink-3);
       pointer-events: none;
     }
+    /* Fingers have no Shift, arrows or Delete; and a phone is narrower than the whole hint. */
+    @media (pointer: coarse) {
+      .hint .keys {
+        display: none;
+      }
+    }
+    @media (max-width: 600px) {
+      .hint {
+        left: 0;
+        right: 0;
+        top: calc(100% + 0.6rem);
+        bottom: auto;
+        transform: none;
+        white-space: normal;
+        text-align: center;
+      }
+    }
     .empty {
       position: absolute;
       inset: 0;

@@ -251,6 +251,8 @@ export class CanvasPreview extends LitElement {
     if (!gesture) return;
     this.#gesture = null;
     clearTimeout(this.#liveTimer);
+    // Unset, or the next gesture's trailing live update would never be scheduled.
+    this.#liveTimer = undefined;
     this.#pendingLive = null;
     const patch = gesturePatch(gesture, this.#toDoc(event), event.shiftKey);
     if (patch) this.#emit('layer-update', { id: gesture.id, patch, final: true } satisfies LayerUpdateDetail);
@@ -336,7 +338,7 @@ export class CanvasPreview extends LitElement {
         ${this.#overlay()}
         ${
           this.editable && this.selectedId
-            ? html`<p class="hint" aria-hidden="true">Drag to move · corners scale · top handle rotates (Shift snaps) · arrows nudge · Delete removes</p>`
+            ? html`<p class="hint" aria-hidden="true">Drag to move · corners scale · top handle rotates<span class="keys"> (Shift snaps) · arrows nudge · Delete removes</span></p>`
             : nothing
         }
         ${

@@ -185,5 +185,23 @@ export const roomPageStyles = [
         display: none;
       }
     }
+    /* A phone: the title and who is here on the first row, the tools on a second. */
+    @media (max-width: 600px) {
+      header {
+        flex-wrap: wrap;
+        gap: 0.5rem 0.6rem;
+        padding: 0.5rem 0.75rem;
+      }
+      .title {
+        flex: 1 1 0;
+      }
+      .spacer {
+        display: none;
+      }
+      .tools {
+        flex: 1 0 100%;
+        justify-content: flex-end;
+      }
+    }
   `,
 ];
