@@ -56,14 +56,17 @@ describeInBrowser('the room on a phone', (browser) => {
     const fit = box.width / 1024;
     const start = { x: box.x + (100 + 200) * fit, y: box.y + (100 + 150) * fit };
     const cdp = await context.newCDPSession(page);
-    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', at: { x: number; y: number } | null) =>
-      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: at ? [{ x: at.x, y: at.y }] : [] });
-    await touch('touchStart', start);
-    for (let step = 1; step <= 10; step++) await touch('touchMove', { x: start.x + step * 6, y: start.y + step * 3 });
-    // The finger rests before it lifts: a lift at speed is a fling, and Chromium swallows the next tap to stop it.
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await touch('touchMove', { x: start.x + 60, y: start.y + 30 });
-    await touch('touchEnd', null);
+    // The touches carry their own times (seconds, all before the taps that follow), so the drag has
+    // the same pace however loaded the machine is: ten moves a frame apart, a rest, the lift.
+    let time = Date.now() / 1000 - 1;
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', at: { x: number; y: number } | null, after: number) => {
+      time += after;
+      return cdp.send('Input.dispatchTouchEvent', { type, touchPoints: at ? [{ x: at.x, y: at.y }] : [], timestamp: time });
+    };
+    await touch('touchStart', start, 0);
+    for (let step = 1; step <= 10; step++) await touch('touchMove', { x: start.x + step * 6, y: start.y + step * 3 }, 0.016);
+    await touch('touchMove', { x: start.x + 60, y: start.y + 30 }, 0.3);
+    await touch('touchEnd', null, 0.016);
 
     // 60 × 30 CSS pixels is 60/fit × 30/fit document pixels.
     await waitFor(
