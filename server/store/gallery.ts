@@ -128,6 +128,8 @@ export interface GalleryStore {
 
   insertWork(work: NewWork): Promise<WorkRecord>;
   getWork(id: string): Promise<WorkLookup | null>;
+  /** The user ids of a work's authors, first contribution first (none for unknown or deleted works). */
+  authorIds(workId: string): Promise<string[]>;
   /** The published state of a live work, or null. */
   getWorkSource(id: string): Promise<WorkSource | null>;
   /**

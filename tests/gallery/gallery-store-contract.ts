@@ -146,6 +146,8 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       expect(found.map((w) => w.title).sort()).toEqual(['k0', 'k2']);
       expect(found.find((w) => w.title === 'k0')!.likes).toBe(1);
       expect(await store.gallery.getWorks([])).toEqual([]);
+      expect(await store.gallery.authorIds(works[0]!.id)).toEqual([users[0]!.id]);
+      expect(await store.gallery.authorIds(works[1]!.id)).toEqual([]);
     });
 
     it('counts one like per user; unlike; says whether anything changed; which works a user likes', async () => {

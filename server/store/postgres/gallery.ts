@@ -91,6 +91,11 @@ export class PostgresGalleryStore implements GalleryStore {
     return { state: 'deleted', tombstone: toTombstone(row) };
   }
 
+  async authorIds(workId: string): Promise<string[]> {
+    const rows = await this.#rows('SELECT user_id FROM work_authors WHERE work_id = $1 ORDER BY position', [workId]);
+    return rows.map((row) => String(row.user_id));
+  }
+
   async getWorkSource(id: string): Promise<WorkSource | null> {
     const [row] = await this.#rows(
       'SELECT title, prompt, layers, width, height, state, allow_remix, hide_prompt FROM works WHERE id = $1 AND deleted_at IS NULL AND hidden_at IS NULL',

@@ -46,6 +46,7 @@ export class SqliteGalleryStore implements GalleryStore {
          WHERE ${VISIBLE} GROUP BY t.tag ORDER BY works DESC, t.tag LIMIT ?`,
       ),
       getWork: db.prepare(`SELECT ${WORK_COLUMNS}, w.deleted_at ${FROM_WORKS} WHERE w.id = ?`),
+      authorIds: db.prepare('SELECT user_id FROM work_authors WHERE work_id = ? ORDER BY position'),
       getWorks: db.prepare(`SELECT ${WORK_COLUMNS} ${FROM_WORKS} WHERE w.id IN (SELECT value FROM json_each(?)) AND w.deleted_at IS NULL`),
       getSource: db.prepare(
         'SELECT title, prompt, layers, width, height, state, allow_remix, hide_prompt FROM works WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL',
@@ -110,6 +111,10 @@ export class SqliteGalleryStore implements GalleryStore {
     if (!row) return null;
     if (row.deleted_at === null) return { state: 'live', work: toWork(row) };
     return { state: 'deleted', tombstone: toTombstone(row) };
+  }
+
+  async authorIds(workId: string): Promise<string[]> {
+    return this.#statements.authorIds.all(workId).map((row) => String(row.user_id));
   }
 
   async getWorkSource(id: string): Promise<WorkSource | null> {
