@@ -4,6 +4,9 @@ export type Route =
   | { page: 'gallery' }
   | { page: 'room'; roomId: string; invite: string | null }
   | { page: 'work'; workId: string }
+  | { page: 'tag'; tag: string }
+  | { page: 'search'; q: string; type: 'works' | 'users' }
+  | { page: 'moderation' }
   | { page: 'not-found'; path: string };
 
 const ID = '[A-Za-z0-9_-]{1,64}';
@@ -15,6 +18,11 @@ export function parseRoute(url: URL): Route {
   if (roomId) return { page: 'room', roomId, invite: url.searchParams.get('invite') };
   const workId = new RegExp(`^/g/(${ID})$`).exec(path)?.[1];
   if (workId) return { page: 'work', workId };
+  const tag = /^\/t\/([A-Za-z0-9-]{1,32})$/.exec(path)?.[1];
+  if (tag) return { page: 'tag', tag: tag.toLowerCase() };
+  if (path === '/search')
+    return { page: 'search', q: url.searchParams.get('q') ?? '', type: url.searchParams.get('type') === 'users' ? 'users' : 'works' };
+  if (path === '/moderation') return { page: 'moderation' };
   return { page: 'not-found', path };
 }
 
