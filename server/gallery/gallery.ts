@@ -13,7 +13,7 @@ import {
 import { AppError } from '../errors.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
 import type { Room } from '../rooms/room.ts';
-import type { FeedPosition, GalleryStore, LikeResult, TagCount, WorkFilter, WorkRecord } from '../store/gallery.ts';
+import type { FeedPosition, FeedQuery, GalleryStore, LikeResult, TagCount, WorkFilter, WorkRecord } from '../store/gallery.ts';
 import { FeedCache } from './feed-cache.ts';
 import { decodeCursor, encodeCursor, type FeedKind } from './feed-cursor.ts';
 import type { Publisher } from './publisher.ts';
@@ -53,6 +53,8 @@ const REMIX_PREFIX = 'Remix of ';
 /** Popular tags counted, and how long a count is reused. */
 const TAGS_KEPT = 100;
 const TAGS_TTL_MS = 60_000;
+/** Works kept by id. */
+const WORK_CACHE_ENTRIES = 10_000;
 /** Distinct feed pages kept (sort × limit × cursor). */
 const FEED_CACHE_ENTRIES = 256;
 
@@ -63,6 +65,8 @@ export class Gallery {
   readonly #audience: GalleryAudience;
   readonly #listeners: GalleryListener[] = [];
   readonly #feedCache: FeedCache<GalleryPage>;
+  /** Works by id, for the lists that are one caller's own (following, search, a blocker's feed). */
+  readonly #works: FeedCache<WorkRecord>;
   #tags: { at: number; tags: Promise<TagCount[]> } | null = null;
 
   /** `feedCacheMs`: how long an anonymous feed page is reused (0: never). */
@@ -72,6 +76,7 @@ export class Gallery {
     this.#directory = directory;
     this.#audience = audience;
     this.#feedCache = new FeedCache(feedCacheMs, FEED_CACHE_ENTRIES);
+    this.#works = new FeedCache(feedCacheMs, WORK_CACHE_ENTRIES);
   }
 
   listen(listener: GalleryListener): void {
@@ -132,7 +137,7 @@ export class Gallery {
     const key = `${sort}|${request.limit}|${request.cursor ?? ''}|${request.tag ?? ''}`;
     let page = shared ? this.#feedCache.get(key) : undefined;
     if (!page) {
-      const records = await this.#store.listWorks({ sort: sort === 'top' ? 'top' : 'new', limit: request.limit + 1, after, filter });
+      const records = await this.#list({ sort: sort === 'top' ? 'top' : 'new', limit: request.limit + 1, after, filter });
       page = await this.#page(records, { ...request, viewer: null }, sort, positionOf);
       if (shared) this.#feedCache.set(key, page);
     }
@@ -151,7 +156,7 @@ export class Gallery {
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 'search');
     const filter: WorkFilter = { terms };
     if (request.viewer !== null && (await this.#audience.blocksAnyone(request.viewer))) filter.viewer = request.viewer;
-    const records = await this.#store.listWorks({ sort: 'new', limit: request.limit + 1, after, filter });
+    const records = await this.#list({ sort: 'new', limit: request.limit + 1, after, filter });
     return this.#page(records, request, 'search', positionOf);
   }
 
@@ -173,10 +178,28 @@ export class Gallery {
     return (await this.#tags.tags).slice(0, limit);
   }
 
-  /** The works changed here: cached pages and tag counts go. */
+  /** The works changed here: cached pages, works and tag counts go. */
   #changed(): void {
     this.#feedCache.clear();
+    this.#works.clear();
     this.#tags = null;
+  }
+
+  /**
+   * A list of works: which ones (and their like counts, always fresh) from
+   * the store, each work's content from the cache when it is there. Content
+   * read on another node's change can lag by the cache's time to live.
+   */
+  async #list(query: FeedQuery): Promise<WorkRecord[]> {
+    const keys = await this.#store.listWorkKeys(query);
+    const missing = keys.filter((key) => this.#works.get(key.id) === undefined).map((key) => key.id);
+    const fetched = new Map((await this.#store.getWorks(missing)).map((record) => [record.id, record]));
+    for (const record of fetched.values()) this.#works.set(record.id, record);
+    // A work deleted since the keys were read is simply not on the page.
+    return keys.flatMap((key) => {
+      const record = this.#works.get(key.id) ?? fetched.get(key.id);
+      return record ? [{ ...record, seq: key.seq, likes: key.likes }] : [];
+    });
   }
 
   async like(id: string, userId: string): Promise<LikeResponse> {

@@ -106,10 +106,7 @@ export function createSocial(deps: SocialDeps): Social {
 
 /** Likes and remixes notify the work's authors. */
 function galleryNotices(store: Store, notifier: Notifier): GalleryListener {
-  const authorsOf = async (workId: string) => {
-    const found = await store.gallery.getWork(workId);
-    return found?.state === 'live' ? found.work.authors.map((a) => a.id) : [];
-  };
+  const authorsOf = (workId: string) => store.gallery.authorIds(workId);
   return {
     reacted({ workId, userId, liked }) {
       if (!liked) return;

@@ -102,6 +102,13 @@ export interface FeedQuery {
   filter?: WorkFilter;
 }
 
+/** Where a work is in the lists, and its like count (which changes more often than anything else). */
+export interface WorkKey {
+  id: string;
+  seq: number;
+  likes: number;
+}
+
 export interface TagCount {
   tag: string;
   works: number;
@@ -121,6 +128,8 @@ export interface GalleryStore {
 
   insertWork(work: NewWork): Promise<WorkRecord>;
   getWork(id: string): Promise<WorkLookup | null>;
+  /** The user ids of a work's authors, first contribution first (none for unknown or deleted works). */
+  authorIds(workId: string): Promise<string[]>;
   /** The published state of a live work, or null. */
   getWorkSource(id: string): Promise<WorkSource | null>;
   /**
@@ -129,6 +138,10 @@ export interface GalleryStore {
    * publishers, are never listed.
    */
   listWorks(query: FeedQuery): Promise<WorkRecord[]>;
+  /** The same list as listWorks, only each work's keys: for callers that keep works themselves. */
+  listWorkKeys(query: FeedQuery): Promise<WorkKey[]>;
+  /** Live works by id (hidden ones too), in no particular order; unknown and deleted ones are left out. */
+  getWorks(ids: readonly string[]): Promise<WorkRecord[]>;
   /** The most used tags of live works. */
   popularTags(limit: number): Promise<TagCount[]>;
   /** Live works remixed from `workId` (live or deleted), newest first, seq below `beforeSeq` when given. */

@@ -132,6 +132,24 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       ).toEqual(['w0']);
     });
 
+    it('lists keys in the same order as works, and reads live works by id', async () => {
+      const { store, users, newWork } = await world();
+      const works = [];
+      for (let i = 0; i < 3; i++) works.push(await store.gallery.insertWork(newWork({ title: `k${i}` })));
+      await store.gallery.like(works[0]!.id, users[1]!.id);
+      for (const sort of ['new', 'top'] as const) {
+        const full = await store.gallery.listWorks({ sort, limit: 10 });
+        expect(await store.gallery.listWorkKeys({ sort, limit: 10 })).toEqual(full.map((w) => ({ id: w.id, seq: w.seq, likes: w.likes })));
+      }
+      await store.gallery.deleteWork(works[1]!.id, new Date().toISOString());
+      const found = await store.gallery.getWorks([works[0]!.id, works[1]!.id, works[2]!.id, id('w')]);
+      expect(found.map((w) => w.title).sort()).toEqual(['k0', 'k2']);
+      expect(found.find((w) => w.title === 'k0')!.likes).toBe(1);
+      expect(await store.gallery.getWorks([])).toEqual([]);
+      expect(await store.gallery.authorIds(works[0]!.id)).toEqual([users[0]!.id]);
+      expect(await store.gallery.authorIds(works[1]!.id)).toEqual([]);
+    });
+
     it('counts one like per user; unlike; says whether anything changed; which works a user likes', async () => {
       const { store, users, newWork } = await world();
       const [a, b] = [await store.gallery.insertWork(newWork()), await store.gallery.insertWork(newWork())];

@@ -1,4 +1,4 @@
-import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
+import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkKey, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import type { Row } from '../record-rows.ts';
 import { userHidden } from '../social-sql.ts';
@@ -91,6 +91,11 @@ export class PostgresGalleryStore implements GalleryStore {
     return { state: 'deleted', tombstone: toTombstone(row) };
   }
 
+  async authorIds(workId: string): Promise<string[]> {
+    const rows = await this.#rows('SELECT user_id FROM work_authors WHERE work_id = $1 ORDER BY position', [workId]);
+    return rows.map((row) => String(row.user_id));
+  }
+
   async getWorkSource(id: string): Promise<WorkSource | null> {
     const [row] = await this.#rows(
       'SELECT title, prompt, layers, width, height, state, allow_remix, hide_prompt FROM works WHERE id = $1 AND deleted_at IS NULL AND hidden_at IS NULL',
@@ -110,6 +115,24 @@ export class PostgresGalleryStore implements GalleryStore {
   }
 
   async listWorks(query: FeedQuery): Promise<WorkRecord[]> {
+    return (await this.#feed(query, WORK_COLUMNS)).map(toWork);
+  }
+
+  async listWorkKeys(query: FeedQuery): Promise<WorkKey[]> {
+    return (await this.#feed(query, 'w.seq, w.id, w.likes')).map((row) => ({
+      id: String(row.id),
+      seq: Number(row.seq),
+      likes: Number(row.likes),
+    }));
+  }
+
+  async getWorks(ids: readonly string[]): Promise<WorkRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#rows(`SELECT ${WORK_COLUMNS} ${FROM_WORKS} WHERE w.id = ANY($1::text[]) AND w.deleted_at IS NULL`, [[...ids]]);
+    return rows.map(toWork);
+  }
+
+  async #feed(query: FeedQuery, columns: string): Promise<Row[]> {
     const follower = query.filter?.followedBy;
     let gatherFollows = false;
     if (follower !== undefined) {
@@ -122,8 +145,8 @@ export class PostgresGalleryStore implements GalleryStore {
       if (followed === 0) return [];
       gatherFollows = followed < GATHER_FOLLOWS_BELOW;
     }
-    const { sql, params } = feedSql(query, 'postgres', WORK_COLUMNS, { gatherFollows });
-    return (await this.#rows(sql, params)).map(toWork);
+    const { sql, params } = feedSql(query, 'postgres', columns, { gatherFollows });
+    return this.#rows(sql, params);
   }
 
   async popularTags(limit: number): Promise<TagCount[]> {

@@ -1,5 +1,5 @@
 import type { StatementSync } from 'node:sqlite';
-import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
+import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkKey, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { feedSql, GATHER_FOLLOWS_BELOW, VISIBLE } from '../work-feed-sql.ts';
@@ -16,6 +16,8 @@ const WORK_COLUMNS = `
   (SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'color', u.color) ORDER BY a.position)
      FROM work_authors a JOIN users u ON u.id = a.user_id WHERE a.work_id = w.id) AS authors`;
 const FROM_WORKS = 'FROM works w LEFT JOIN works p ON p.id = w.remix_of';
+/** Just what places a work in a list. */
+const KEY_COLUMNS = 'w.seq, w.id, w.likes';
 /** Past every real key, for the first page. */
 const FIRST = Number.MAX_SAFE_INTEGER;
 
@@ -44,6 +46,8 @@ export class SqliteGalleryStore implements GalleryStore {
          WHERE ${VISIBLE} GROUP BY t.tag ORDER BY works DESC, t.tag LIMIT ?`,
       ),
       getWork: db.prepare(`SELECT ${WORK_COLUMNS}, w.deleted_at ${FROM_WORKS} WHERE w.id = ?`),
+      authorIds: db.prepare('SELECT user_id FROM work_authors WHERE work_id = ? ORDER BY position'),
+      getWorks: db.prepare(`SELECT ${WORK_COLUMNS} ${FROM_WORKS} WHERE w.id IN (SELECT value FROM json_each(?)) AND w.deleted_at IS NULL`),
       getSource: db.prepare(
         'SELECT title, prompt, layers, width, height, state, allow_remix, hide_prompt FROM works WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL',
       ),
@@ -109,6 +113,10 @@ export class SqliteGalleryStore implements GalleryStore {
     return { state: 'deleted', tombstone: toTombstone(row) };
   }
 
+  async authorIds(workId: string): Promise<string[]> {
+    return this.#statements.authorIds.all(workId).map((row) => String(row.user_id));
+  }
+
   async getWorkSource(id: string): Promise<WorkSource | null> {
     const row = this.#statements.getSource.get(id);
     if (!row) return null;
@@ -125,6 +133,19 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   async listWorks(query: FeedQuery): Promise<WorkRecord[]> {
+    return this.#feed(query, WORK_COLUMNS).map(toWork);
+  }
+
+  async listWorkKeys(query: FeedQuery): Promise<WorkKey[]> {
+    return this.#feed(query, KEY_COLUMNS).map((row) => ({ id: String(row.id), seq: Number(row.seq), likes: Number(row.likes) }));
+  }
+
+  async getWorks(ids: readonly string[]): Promise<WorkRecord[]> {
+    if (ids.length === 0) return [];
+    return this.#statements.getWorks.all(JSON.stringify(ids)).map(toWork);
+  }
+
+  #feed(query: FeedQuery, columns: string): Record<string, unknown>[] {
     const follower = query.filter?.followedBy;
     let gatherFollows = false;
     if (follower !== undefined) {
@@ -133,13 +154,14 @@ export class SqliteGalleryStore implements GalleryStore {
       if (followed === 0) return [];
       gatherFollows = followed < GATHER_FOLLOWS_BELOW;
     }
-    const { sql, params, shape } = feedSql(query, 'sqlite', WORK_COLUMNS, { gatherFollows });
-    let statement = this.#feeds.get(shape);
+    const { sql, params, shape } = feedSql(query, 'sqlite', columns, { gatherFollows });
+    const key = `${columns === KEY_COLUMNS ? 'k' : 'w'}${shape}`;
+    let statement = this.#feeds.get(key);
     if (!statement) {
       statement = this.#db.prepare(sql);
-      this.#feeds.set(shape, statement);
+      this.#feeds.set(key, statement);
     }
-    return statement.all(...(params as Array<string | number>)).map(toWork);
+    return statement.all(...(params as Array<string | number>));
   }
 
   async popularTags(limit: number): Promise<TagCount[]> {
