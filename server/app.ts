@@ -3,8 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { TokenSigner } from './auth/tokens.ts';
-import { Users } from './auth/users.ts';
+import { type Accounts, startAccounts } from './accounts/accounts.ts';
+import type { Users } from './auth/users.ts';
 import type { Config } from './config.ts';
 import { Contributors } from './gallery/contributors.ts';
 import { Gallery } from './gallery/gallery.ts';
@@ -19,7 +19,6 @@ import { galleryRoutes } from './http/gallery-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
-import { sessionRoutes } from './http/session-routes.ts';
 import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -51,6 +50,8 @@ export interface Atelier {
   readonly registry: RoomRegistry;
   readonly directory: RoomDirectory;
   readonly users: Users;
+  /** Sessions, passkeys, OpenID Connect, profiles, export and deletion. */
+  readonly accounts: Accounts;
   readonly metrics: Metrics;
   readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
@@ -84,8 +85,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     await merger.close();
     throw err;
   }
-  const users = new Users(store.records, new TokenSigner(config.sessionSecret));
   const limiter = scale?.limiter ?? new MemoryRateLimiter();
+  const accounts = startAccounts({ config, store, limiter, scale, logger });
+  const { users } = accounts;
   const media = new FileMediaStore(config.mediaDir);
 
   const registry = new RoomRegistry({
@@ -177,7 +179,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
 
   const minute = 60_000;
   const app = createHttpApp({
-    users,
+    sessions: accounts.sessions,
     limiter,
     limits: config.limits,
     logger: logger.child({ module: 'http' }),
@@ -186,7 +188,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     trustProxy: config.trustProxy,
     routers: [
       opsRoutes(store, registry, metrics, config.nodeId),
-      sessionRoutes(users, limiter, { limit: config.limits.sessionsPerMinute, windowMs: minute }),
+      ...accounts.routers({ gallery, media }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       mediaRoutes(media),
       uploadRoutes(directory, media, limiter, config.limits),
@@ -261,6 +263,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
       await signals.idle();
+      accounts.close();
       await scale?.close();
       await store.close();
       await merger.close();
@@ -277,6 +280,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     registry,
     directory,
     users,
+    accounts,
     metrics,
     media,
     socketIo,

@@ -7,6 +7,8 @@ import { PostgresGalleryStore } from './gallery.ts';
 import { PostgresJobStore } from './jobs.ts';
 import { PostgresRecordStore } from './records.ts';
 import { PostgresSignalStore } from './signals.ts';
+import { PostgresSessionStore } from './sessions.ts';
+import { PostgresAccountStore } from './accounts.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -27,6 +29,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     jobs: new PostgresJobStore(pool),
     gallery: new PostgresGalleryStore(pool),
     signals: new PostgresSignalStore(pool),
+    sessions: new PostgresSessionStore(pool),
+    accounts: new PostgresAccountStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -7,7 +7,7 @@ const WORK_COLUMNS = `
   w.seq, w.id, w.room_id, w.remix_of, w.published_by, w.title, w.description, w.prompt,
   w.width, w.height, w.image_url, w.thumb_url, w.placeholder, w.likes, w.created_at,
   p.id AS parent_id, p.title AS parent_title, p.deleted_at AS parent_deleted_at,
-  (SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'color', u.color) ORDER BY a.position)
+  (SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'color', u.color, 'handle', u.handle, 'avatarUrl', u.avatar_url) ORDER BY a.position)
      FROM work_authors a JOIN users u ON u.id = a.user_id WHERE a.work_id = w.id) AS authors`;
 const FROM_WORKS = 'FROM works w LEFT JOIN works p ON p.id = w.remix_of';
 /** Past every real key, for the first page. */
@@ -34,6 +34,14 @@ export class SqliteGalleryStore implements GalleryStore {
       listNew: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
       listTop: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND (w.likes, w.seq) < (?, ?) ORDER BY w.likes DESC, w.seq DESC LIMIT ?`),
       listRemixes: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.remix_of = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
+      listByAuthor: db.prepare(
+        `SELECT ${WORK_COLUMNS} ${live}
+           AND w.id IN (SELECT work_id FROM work_authors WHERE user_id = ?) AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`,
+      ),
+      authorStats: db.prepare(
+        `SELECT count(*) AS works, coalesce(sum(w.likes), 0) AS likes FROM works w
+         WHERE w.deleted_at IS NULL AND w.id IN (SELECT work_id FROM work_authors WHERE user_id = ?)`,
+      ),
       isLive: db.prepare('SELECT likes FROM works WHERE id = ? AND deleted_at IS NULL'),
       insertLike: db.prepare('INSERT INTO work_likes (work_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       deleteLike: db.prepare('DELETE FROM work_likes WHERE work_id = ? AND user_id = ?'),
@@ -113,6 +121,15 @@ export class SqliteGalleryStore implements GalleryStore {
 
   async listRemixes(workId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]> {
     return this.#statements.listRemixes.all(workId, beforeSeq ?? FIRST, limit).map(toWork);
+  }
+
+  async listWorksByAuthor(userId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]> {
+    return this.#statements.listByAuthor.all(userId, beforeSeq ?? FIRST, limit).map(toWork);
+  }
+
+  async authorStats(userId: string): Promise<{ works: number; likes: number }> {
+    const row = this.#statements.authorStats.get(userId)!;
+    return { works: Number(row.works), likes: Number(row.likes) };
   }
 
   async like(workId: string, userId: string): Promise<LikeResult | null> {
