@@ -117,6 +117,8 @@ export function handleSkeleton(handle: string): string {
 }
 
 const RESERVED_SKELETONS = new Set(RESERVED_HANDLES.map(handleSkeleton));
+const FRAGMENT_SKELETONS = FORBIDDEN_FRAGMENTS.map(handleSkeleton);
+const PREFIX_SKELETONS = FORBIDDEN_PREFIXES.map(handleSkeleton);
 
 export type HandleProblem = { kind: 'invalid'; message: string } | { kind: 'reserved'; message: string };
 
@@ -132,8 +134,8 @@ export function handleProblem(handle: string): HandleProblem | null {
   const skeleton = handleSkeleton(handle);
   if (
     RESERVED_SKELETONS.has(skeleton) ||
-    FORBIDDEN_FRAGMENTS.some((f) => skeleton.includes(f)) ||
-    FORBIDDEN_PREFIXES.some((p) => skeleton.startsWith(p))
+    FRAGMENT_SKELETONS.some((f) => skeleton.includes(f)) ||
+    PREFIX_SKELETONS.some((p) => skeleton.startsWith(p))
   ) {
     return { kind: 'reserved', message: `@${handle} is reserved` };
   }

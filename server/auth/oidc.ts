@@ -58,6 +58,13 @@ export interface OidcDeps {
 
 const stateKey = (state: string) => `oidc:${state}`;
 
+/** The ID token's claims, with name and email from UserInfo where the ID token lacks them. */
+interface Claims {
+  iss: string;
+  sub: string;
+  [claim: string]: unknown;
+}
+
 export class Oidc {
   readonly #d: OidcDeps;
   #configuration: Promise<client.Configuration> | null = null;
@@ -99,6 +106,8 @@ export class Oidc {
       nonce,
       code_challenge: await client.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
+      // Linking is for another account at the provider: let the person choose it.
+      ...(request.mode === 'link' ? { prompt: 'login' } : {}),
     });
     return { url: url.href, state };
   }
@@ -131,7 +140,7 @@ export class Oidc {
     return { outcome: await this.#settle(pending.mode, claims, current), returnTo: pending.returnTo };
   }
 
-  async #exchange(callbackUrl: URL, state: string, nonce: string, verifier: string): Promise<client.IDToken> {
+  async #exchange(callbackUrl: URL, state: string, nonce: string, verifier: string): Promise<Claims> {
     const configuration = await this.#config();
     try {
       const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
@@ -142,7 +151,7 @@ export class Oidc {
       });
       const claims = tokens.claims();
       if (!claims) throw new AppError('unauthorized', 'the identity provider sent no ID token');
-      return claims;
+      return { ...(await this.#profile(configuration, tokens.access_token, claims.sub)), ...claims };
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (isNetworkError(err)) throw new AppError('unavailable', 'the identity provider cannot be reached', { cause: err });
@@ -151,7 +160,22 @@ export class Oidc {
     }
   }
 
-  async #settle(mode: OidcMode, claims: client.IDToken, current: OidcCaller | null): Promise<OidcOutcome> {
+  /**
+   * Name and email, which many providers put only in the UserInfo response.
+   * Optional: without them the account is named like a guest.
+   */
+  async #profile(configuration: client.Configuration, accessToken: string, subject: string): Promise<Record<string, unknown>> {
+    if (!configuration.serverMetadata().userinfo_endpoint) return {};
+    try {
+      const { name, preferred_username, given_name, email } = await client.fetchUserInfo(configuration, accessToken, subject);
+      return { name, preferred_username, given_name, email };
+    } catch (err) {
+      this.#d.logger.info({ err }, 'OpenID Connect UserInfo unavailable; going on without it');
+      return {};
+    }
+  }
+
+  async #settle(mode: OidcMode, claims: Claims, current: OidcCaller | null): Promise<OidcOutcome> {
     const { accounts, records } = this.#d;
     const at = new Date().toISOString();
     const known = await accounts.getIdentity(claims.iss, claims.sub);
@@ -227,7 +251,7 @@ export function toIdentityInfo(identity: IdentityRecord): IdentityInfo {
   };
 }
 
-function identityFrom(claims: client.IDToken, userId: string, at: string): IdentityRecord {
+function identityFrom(claims: Claims, userId: string, at: string): IdentityRecord {
   const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value.slice(0, 200) : null);
   return {
     id: randomId(),
@@ -242,7 +266,7 @@ function identityFrom(claims: client.IDToken, userId: string, at: string): Ident
 }
 
 /** A display name from the claims, when one is usable. */
-function nameFrom(claims: client.IDToken): string | undefined {
+function nameFrom(claims: Claims): string | undefined {
   for (const candidate of [claims.name, claims.preferred_username, claims.given_name]) {
     const parsed = userNameSchema.safeParse(typeof candidate === 'string' ? candidate.slice(0, 40) : undefined);
     if (parsed.success) return parsed.data;

@@ -34,7 +34,11 @@ export const accountSettings = {
     int(0, 3650).default(30),
     "how long a changed handle (or a deleted account's) stays its owner's before anyone else may take it",
   ),
-  handleChangesPerDay: setting('HANDLE_CHANGES_PER_DAY', int(1).default(5), 'handle changes per user per day (`rate_limited`)'),
+  handleChangesPerDay: setting(
+    'HANDLE_CHANGES_PER_DAY',
+    int(1).default(20),
+    'attempts per user per day to take a new handle, refused ones included (`rate_limited`)',
+  ),
   /** Config's `accounts.oidc` is undefined unless issuer, client id and secret are all set. */
   oidc: {
     issuer: setting(

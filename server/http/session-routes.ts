@@ -50,7 +50,7 @@ export function sessionRoutes(users: Users, sessions: Sessions, limiter: RateLim
     if (body.handle !== undefined && body.handle !== me.record.handle) {
       const key = `handle:u:${me.user.id}`;
       if (!(await limiter.take(key, options.handleChangeLimit))) {
-        throw new AppError('rate_limited', `a handle can change ${options.handleChangeLimit.limit} times a day; try again later`);
+        throw new AppError('rate_limited', `at most ${options.handleChangeLimit.limit} handle changes a day; try again tomorrow`);
       }
     }
     const user = await users.update(me.user.id, body);

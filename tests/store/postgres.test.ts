@@ -15,7 +15,9 @@ import { createTestDatabase, describeWith, postgresService } from '../helpers/se
 import { galleryStoreContract } from '../gallery/gallery-store-contract.ts';
 import { signalStoreContract } from '../signals/signal-store-contract.ts';
 import { jobStoreContract, storeFixture } from '../generation/job-store-contract.ts';
+import { accountStoreContract } from './accounts.contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
+import { sessionStoreContract } from './sessions.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
 
 const service = await postgresService();
@@ -71,6 +73,29 @@ describeWith([service], 'PostgreSQL store', () => {
     onTestFinished(() => store.close());
     return store;
   });
+
+  async function accountsBackend() {
+    const url = await createTestDatabase(service);
+    const store = await openPostgresStore({ url, poolMax: 4, logger });
+    onTestFinished(() => store.close());
+    return {
+      store,
+      async breakDeletesOn(table: string) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(
+            `CREATE FUNCTION broken() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`,
+          );
+          await client.query(`CREATE TRIGGER broken BEFORE DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION broken()`);
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  }
+  sessionStoreContract('PostgreSQL', accountsBackend);
+  accountStoreContract('PostgreSQL', accountsBackend);
 
   it('has the same named migrations as SQLite', () => {
     expect(MIGRATIONS.map((m) => m.name)).toEqual(SQLITE_MIGRATIONS.map((m) => m.name));
