@@ -4,6 +4,8 @@ export type Route =
   | { page: 'gallery' }
   | { page: 'room'; roomId: string; invite: string | null }
   | { page: 'work'; workId: string }
+  | { page: 'profile'; handle: string }
+  | { page: 'settings' }
   | { page: 'not-found'; path: string };
 
 const ID = '[A-Za-z0-9_-]{1,64}';
@@ -15,6 +17,9 @@ export function parseRoute(url: URL): Route {
   if (room) return { page: 'room', roomId: room[1]!, invite: url.searchParams.get('invite') };
   const work = new RegExp(`^/g/(${ID})$`).exec(path);
   if (work) return { page: 'work', workId: work[1]! };
+  const profile = new RegExp(`^/u/(${ID})$`).exec(path);
+  if (profile?.[1]) return { page: 'profile', handle: profile[1] };
+  if (path === '/settings') return { page: 'settings' };
   return { page: 'not-found', path };
 }
 

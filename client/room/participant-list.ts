@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Participant } from '../controllers/presence-controller.ts';
+import { profileHref } from '../api/profiles.ts';
 import { baseStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
 
@@ -33,6 +34,10 @@ export class ParticipantList extends LitElement {
     }
     li.typing user-avatar {
       --avatar-ring: var(--ring-color);
+    }
+    li a {
+      display: block;
+      border-radius: 50%;
     }
     .more {
       display: inline-grid;
@@ -68,8 +73,10 @@ export class ParticipantList extends LitElement {
           (
             p,
           ) => html`<li class=${p.typing ? 'typing' : ''} style="--ring-color:${p.color}" title=${`${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ' — typing' : ''}`} data-participant=${p.name}>
-            <user-avatar .name=${p.name} .color=${p.color}></user-avatar>
-            <span class="visually-hidden">${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ', typing' : ''}</span>
+            <a href=${profileHref({ id: p.id, handle: p.handle ?? undefined })} target="_blank" rel="noopener">
+              <user-avatar .name=${p.name} .color=${p.color}></user-avatar>
+              <span class="visually-hidden">${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ', typing' : ''}: profile (opens a new tab)</span>
+            </a>
           </li>`,
         )}
         ${
