@@ -33,8 +33,16 @@ export interface Authenticated {
   legacy: boolean;
 }
 
-/** Closes one open connection; `error` says why. */
-export type CloseConnection = (error: WireError) => void;
+/** Which open connections to end: every one of a session, or of a user. */
+export type ConnectionMatch = { sessionId: string } | { userId: string };
+
+/** This node's open connections, as the transports keep them. */
+export interface OpenConnections {
+  /** Ids of the sessions that have a connection open here. */
+  sessionIds(): Iterable<string>;
+  /** Ends the matching connections on every transport, telling each client `error`. */
+  end(match: ConnectionMatch, error: WireError): void;
+}
 
 /** Last seen is written at most this often per session. */
 const TOUCH_MS = 60_000;
@@ -48,8 +56,7 @@ export class Sessions {
   readonly #o: SessionsOptions;
   readonly #cache = new SessionCache();
   readonly #loading = new Map<string, Promise<CachedSession | null>>();
-  /** Open connections by session, with their user. */
-  readonly #attached = new Map<string, { userId: string; closers: Set<CloseConnection> }>();
+  #connections: OpenConnections | null = null;
   #timers: NodeJS.Timeout[] = [];
   #sweeping = false;
 
@@ -152,22 +159,12 @@ export class Sessions {
     await this.#publish({ type: 'user-changed', userId });
   }
 
-  /** Registers an open connection of a session; `close` is called if the session stops working. Returns the detach. */
-  attach(sessionId: string, userId: string, close: CloseConnection): () => void {
-    const entry = this.#attached.get(sessionId) ?? { userId, closers: new Set<CloseConnection>() };
-    this.#attached.set(sessionId, entry);
-    entry.closers.add(close);
-    return () => {
-      const current = this.#attached.get(sessionId);
-      if (!current) return;
-      current.closers.delete(close);
-      if (current.closers.size === 0) this.#attached.delete(sessionId);
-    };
-  }
-
-  /** How many sessions have open connections here (for tests and metrics). */
-  get attachedSessions(): number {
-    return this.#attached.size;
+  /**
+   * The node's open connections, once the transports exist: a session that
+   * stops working has its connections ended, and the sweep checks theirs.
+   */
+  serve(connections: OpenConnections): void {
+    this.#connections = connections;
   }
 
   async #load(
@@ -191,7 +188,7 @@ export class Sessions {
     const found = await store.activeSession(id, new Date(now).toISOString());
     if (!found) {
       this.#cache.refuse(id, checkedAt);
-      this.#closeSession(id);
+      this.#end({ sessionId: id });
       return null;
     }
     const seenAt = Date.parse(found.session.lastSeenAt);
@@ -222,12 +219,12 @@ export class Sessions {
       case 'revoked':
         for (const id of event.sessionIds) {
           this.#cache.refuse(id, performance.now());
-          this.#closeSession(id);
+          this.#end({ sessionId: id });
         }
         return;
       case 'user-revoked':
         for (const id of this.#cache.sessionsOf(event.userId)) this.#cache.refuse(id, performance.now());
-        for (const [id, entry] of this.#attached) if (entry.userId === event.userId) this.#closeSession(id);
+        this.#end({ userId: event.userId });
         return;
       case 'user-changed':
         for (const id of this.#cache.sessionsOf(event.userId)) this.#cache.delete(id);
@@ -237,25 +234,20 @@ export class Sessions {
     }
   }
 
-  #closeSession(id: string): void {
-    const entry = this.#attached.get(id);
-    if (!entry) return;
-    this.#attached.delete(id);
-    for (const close of entry.closers) {
-      try {
-        close(SIGNED_OUT);
-      } catch (err) {
-        this.#o.logger.error({ err }, 'closing a signed-out connection failed');
-      }
+  #end(match: ConnectionMatch): void {
+    try {
+      this.#connections?.end(match, SIGNED_OUT);
+    } catch (err) {
+      this.#o.logger.error({ err }, 'ending signed-out connections failed');
     }
   }
 
   /** Asks the store about every session with an open connection here; closes those that stopped working. */
   async #sweep(): Promise<void> {
-    if (this.#sweeping || this.#attached.size === 0) return;
+    const ids = [...new Set(this.#connections?.sessionIds() ?? [])];
+    if (this.#sweeping || ids.length === 0) return;
     this.#sweeping = true;
     try {
-      const ids = [...this.#attached.keys()];
       const now = new Date().toISOString();
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK) {
         const chunk = ids.slice(i, i + SWEEP_CHUNK);
@@ -263,7 +255,7 @@ export class Sessions {
         for (const id of chunk) {
           if (working.has(id)) continue;
           this.#cache.refuse(id, performance.now());
-          this.#closeSession(id);
+          this.#end({ sessionId: id });
         }
       }
     } catch (err) {
