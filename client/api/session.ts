@@ -7,6 +7,8 @@ import type { SessionResponse, SessionUser } from '../../shared/protocol.ts';
 import { ApiError, onUnauthorized, request, setToken } from './http.ts';
 
 const TOKEN_KEY = 'atelier.token';
+/** Set (readable by scripts) by the server when it signed this browser into another session. */
+const SESSION_CHANGED_COOKIE = 'atelier_session_changed';
 
 export interface Session {
   user: SessionUser;
@@ -28,15 +30,26 @@ export function ensureSession(): Promise<Session> {
 
 async function load(): Promise<Session> {
   const saved = readToken();
-  if (saved) {
+  const changed = takeSessionChangedMark();
+  if (saved && !changed) {
     const found = await probe({ token: saved });
     if (found) return adopt({ user: found.user, token: found.token ?? saved });
   }
-  // No token, or it stopped working: the cookie may name a newer session.
-  const fromCookie = await probe({ anonymous: true });
-  if (fromCookie?.token) return adopt({ user: fromCookie.user, token: fromCookie.token });
+  // Back from signing in elsewhere (the server marked it), or the token stopped
+  // working: the HttpOnly cookie may name a newer session.
+  if (saved || changed) {
+    const fromCookie = await probe({ anonymous: true });
+    if (fromCookie?.token) return adopt({ user: fromCookie.user, token: fromCookie.token });
+  }
   const created = await request<SessionResponse>('POST', '/api/session', { body: {}, anonymous: true });
   return adopt(created);
+}
+
+/** Whether the server marked that this browser's session changed (an identity provider's sign-in); clears the mark. */
+function takeSessionChangedMark(): boolean {
+  const marked = document.cookie.split(';').some((part) => part.trim() === `${SESSION_CHANGED_COOKIE}=1`);
+  if (marked) document.cookie = `${SESSION_CHANGED_COOKIE}=; path=/; max-age=0; samesite=lax`;
+  return marked;
 }
 
 /** GET /api/session; null when it is not signed in. */

@@ -79,6 +79,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   router.post('/api/auth/login', async (req, res) => {
     const { response } = parse(loginBodySchema, req.body ?? {});
     const owner = await passkeys.login(response);
+    res.setHeader('Cache-Control', 'no-store');
     res.json(await signIn(req, res, owner));
   });
 

@@ -14,7 +14,7 @@ import { AppError, toWireError } from '../errors.ts';
 import { escapeMarkup as e } from '../gallery/markup.ts';
 import { callerSession } from './auth.ts';
 import { parse } from './errors.ts';
-import { setSessionCookie } from './session-cookie.ts';
+import { markSessionChanged, setSessionCookie } from './session-cookie.ts';
 
 export const STATE_COOKIE = 'atelier_oidc';
 const CALLBACK_PATH = '/auth/oidc/callback';
@@ -77,6 +77,7 @@ export function oidcRoutes(deps: OidcRoutesDeps): Router {
         const previous = callerSession(req);
         if (outcome.replaces && previous) await sessions.revoke(previous.user.id, outcome.replaces);
         setSessionCookie(req, res, created.token, deps.cookieMaxAgeMs);
+        markSessionChanged(req, res);
       } else {
         await sessions.userChanged(outcome.user.id);
       }

@@ -31,6 +31,8 @@ export function sessionRoutes(users: Users, sessions: Sessions, limiter: RateLim
 
   router.get('/api/session', async (req, res) => {
     const me = requireSession(req);
+    // It may carry a token: never kept by a cache.
+    res.setHeader('Cache-Control', 'no-store');
     const user = await users.session(me.user.id);
     if (!user) throw new AppError('unauthorized', 'this session no longer exists');
     // A client that only holds the cookie (back from an identity provider), or an

@@ -78,6 +78,8 @@ describe('OpenID Connect', () => {
     const { response } = await signIn(s, browser, 'alice');
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/');
+    // The client is told its stored token (if any) is not this browser's session any more.
+    expect(browser.cookie(s.origin, 'atelier_session_changed')).toBe('1');
     const me = await whoAmI(s, browser);
     expect(me?.user).toMatchObject({ name: 'Person alice', account: true });
     expect(me?.token).toMatch(/^v2\./);
@@ -96,6 +98,7 @@ describe('OpenID Connect', () => {
     const { browser, guest } = await guestBrowser(s, 'Amber Fox');
     const { room } = await s.http.room(guest.token, { title: 'Made as a guest' });
     await signIn(s, browser, 'bob');
+    expect(browser.cookie(s.origin, 'atelier_session_changed')).toBeUndefined();
     const me = await whoAmI(s, browser);
     expect(me?.user).toMatchObject({ id: guest.user.id, name: 'Amber Fox', account: true });
     // The guest's own token goes on working: it is the same session.
