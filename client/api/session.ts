@@ -48,6 +48,7 @@ async function load(): Promise<Session> {
 /** Whether the server marked that this browser's session changed (an identity provider's sign-in); clears the mark. */
 function takeSessionChangedMark(): boolean {
   const marked = document.cookie.split(';').some((part) => part.trim() === `${SESSION_CHANGED_COOKIE}=1`);
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Firefox and Safari
   if (marked) document.cookie = `${SESSION_CHANGED_COOKIE}=; path=/; max-age=0; samesite=lax`;
   return marked;
 }

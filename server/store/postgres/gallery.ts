@@ -130,7 +130,7 @@ export class PostgresGalleryStore implements GalleryStore {
        WHERE w.deleted_at IS NULL AND w.id IN (SELECT work_id FROM work_authors WHERE user_id = $1)`,
       [userId],
     );
-    return { works: Number(row!.works), likes: Number(row!.likes) };
+    return { works: Number(row?.works ?? 0), likes: Number(row?.likes ?? 0) };
   }
 
   async like(workId: string, userId: string): Promise<LikeResult | null> {

@@ -128,8 +128,8 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   async authorStats(userId: string): Promise<{ works: number; likes: number }> {
-    const row = this.#statements.authorStats.get(userId)!;
-    return { works: Number(row.works), likes: Number(row.likes) };
+    const row = this.#statements.authorStats.get(userId);
+    return { works: Number(row?.works ?? 0), likes: Number(row?.likes ?? 0) };
   }
 
   async like(workId: string, userId: string): Promise<LikeResult | null> {
