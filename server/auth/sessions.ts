@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { SessionInfo } from '../../shared/accounts.ts';
 import type { WireError } from '../../shared/protocol.ts';
+import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import type { UserRecord } from '../store/records.ts';
 import type { SessionRecord, SessionStore } from '../store/sessions.ts';
@@ -114,7 +115,16 @@ export class Sessions {
       loading = this.#load(id, parsed.kind === 'legacy' ? parsed : null, userAgent).finally(() => this.#loading.delete(id));
       this.#loading.set(id, loading);
     }
-    const found = await loading;
+    let found: CachedSession | null;
+    try {
+      found = await loading;
+    } catch (err) {
+      // The store is away: a session seen lately goes on working (revocations still arrive
+      // by the bus); one never seen cannot be checked.
+      this.#o.logger.warn({ err }, 'sessions cannot be checked; the store is unreachable');
+      if (cached) return toAuthenticated(cached, presentedLegacy);
+      throw new AppError('unavailable', 'signing in cannot be checked right now; try again shortly', { cause: err });
+    }
     return found && toAuthenticated(found, presentedLegacy);
   }
 

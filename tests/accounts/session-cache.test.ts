@@ -56,13 +56,15 @@ class FakeConnections implements OpenConnections {
 }
 
 /** The store, counting the lookups that the cache should spare it. */
-function counting(store: SessionStore): SessionStore & { lookups: number } {
-  const counted: SessionStore & { lookups: number } = {
+function counting(store: SessionStore): SessionStore & { lookups: number; failing: boolean } {
+  const counted: SessionStore & { lookups: number; failing: boolean } = {
     lookups: 0,
+    failing: false,
     createSession: (...args) => store.createSession(...args),
     migrateLegacySession: (...args) => store.migrateLegacySession(...args),
     activeSession: async (id, now) => {
       counted.lookups++;
+      if (counted.failing) throw new Error('database unavailable');
       return store.activeSession(id, now);
     },
     workingSessions: (...args) => store.workingSessions(...args),
@@ -153,4 +155,17 @@ it('when the bus loses the message, the other node’s sweep ends the connection
   expect(b.connections.ended).toEqual([{ sessionId: s.sessionId }]);
   expect(performance.now() - revokedAt).toBeLessThan(1000);
   expect(await b.sessions.authenticate(s.token)).toBeNull();
+});
+
+it('with the store away, a session seen lately goes on working and an unseen one is unavailable', async () => {
+  const { a, userId } = await twoNodes(50);
+  const seen = await a.sessions.create(userId, 'laptop');
+  const unseen = await a.sessions.create(userId, 'phone');
+  expect(await a.sessions.authenticate(seen.token)).not.toBeNull();
+  a.store.failing = true;
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  expect((await a.sessions.authenticate(seen.token))?.user.id).toBe(userId);
+  await expect(a.sessions.authenticate(unseen.token)).rejects.toMatchObject({ code: 'unavailable' });
+  a.store.failing = false;
+  expect(await a.sessions.authenticate(unseen.token)).not.toBeNull();
 });
