@@ -119,7 +119,7 @@ async function serve(count: number): Promise<void> {
     bodyBytes: encoded.length,
     seedSeconds: +seedSeconds.toFixed(1),
   };
-  process.stdout.write(JSON.stringify(targets) + '\n');
+  process.stdout.write(`${JSON.stringify(targets)}\n`);
   // Runs until the parent closes our stdin.
   process.stdin.resume();
   process.stdin.on('end', () => {
@@ -180,7 +180,7 @@ async function measure(): Promise<void> {
     },
     goals: { throughputVsBare: '≥ 0.6', p99Ms: '≤ 25' },
   };
-  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   child.stdin!.end();
   await new Promise((resolve) => child.once('exit', resolve));
 }

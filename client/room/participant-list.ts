@@ -92,7 +92,7 @@ export class ParticipantList extends LitElement {
         typing.length === 0
           ? nothing
           : typing.length === 1
-            ? html`${typing[0]!.name} is typing<span class="dots"></span>`
+            ? html`${typing[0]?.name} is typing<span class="dots"></span>`
             : html`${typing.length} people are typing<span class="dots"></span>`
       }</span>
     `;
