@@ -71,7 +71,9 @@ export class Gallery {
     const found = await this.#store.getWork(id);
     if (!found) throw new AppError('not_found', 'no such work');
     if (found.state === 'deleted') throw new AppError('not_found', 'this work was deleted by its author');
-    return (await this.#withLikes([found.work], viewer))[0]!;
+    const [work] = await this.#withLikes([found.work], viewer);
+    if (!work) throw new AppError('internal', 'a work went missing between its read and its likes');
+    return work;
   }
 
   /** A gallery page, newest or most liked first; a signed-in caller's likes marked. */
@@ -181,9 +183,10 @@ export class Gallery {
   ): Promise<GalleryPage> {
     const more = records.length > request.limit;
     const items = more ? records.slice(0, request.limit) : records;
+    const last = items.at(-1);
     return {
       items: await this.#withLikes(items, request.viewer),
-      nextCursor: more ? encodeCursor(positionOf(items[items.length - 1]!)) : null,
+      nextCursor: more && last ? encodeCursor(positionOf(last)) : null,
     };
   }
 

@@ -66,7 +66,8 @@ export class PostgresGalleryStore implements GalleryStore {
         await client.query('INSERT INTO work_authors (work_id, position, user_id) VALUES ($1, $2, $3)', [work.id, position, userId]);
       }
       const [row] = await this.#rows(`SELECT ${WORK_COLUMNS} ${FROM_WORKS} WHERE w.id = $1`, [work.id], client);
-      return toWork(row!);
+      if (!row) throw new Error('the work vanished inside its own transaction');
+      return toWork(row);
     });
   }
 
@@ -158,7 +159,7 @@ export class PostgresGalleryStore implements GalleryStore {
       const { rowCount } = await client.query(change, [workId, userId]);
       if (!rowCount) return { likes: Number(live.likes), changed: false };
       const [updated] = await this.#rows('UPDATE works SET likes = likes + $1 WHERE id = $2 RETURNING likes', [delta, workId], client);
-      return { likes: Number(updated!.likes), changed: true };
+      return { likes: Number(updated?.likes ?? live.likes), changed: true };
     });
   }
 

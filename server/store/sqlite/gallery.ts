@@ -85,8 +85,10 @@ export class SqliteGalleryStore implements GalleryStore {
         work.state,
         work.createdAt,
       );
-      work.authorIds.forEach((userId, position) => s.insertAuthor.run(work.id, position, userId));
-      return toWork(s.getWork.get(work.id)!);
+      for (const [position, userId] of work.authorIds.entries()) s.insertAuthor.run(work.id, position, userId);
+      const row = s.getWork.get(work.id);
+      if (!row) throw new Error('the work vanished inside its own transaction');
+      return toWork(row);
     });
   }
 
@@ -147,8 +149,8 @@ export class SqliteGalleryStore implements GalleryStore {
       const live = s.isLive.get(workId);
       if (!live) return null;
       if (Number(change()) === 0) return { likes: Number(live.likes), changed: false };
-      const updated = s.addLikes.get(delta, workId)!;
-      return { likes: Number(updated.likes), changed: true };
+      const updated = s.addLikes.get(delta, workId);
+      return { likes: Number(updated?.likes ?? live.likes), changed: true };
     });
   }
 
