@@ -2,12 +2,6 @@
 // needs, registering a passkey to the signed-in user (a guest becomes an
 // account, keeping its id) and signing in with one. Every challenge is
 // single-use and expires; nothing is stored unless a response verifies.
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
 import type { AuthenticationResponseJSON, AuthenticatorTransport, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import type { PasskeyInfo, PasskeyPurpose } from '../../shared/accounts.ts';
@@ -19,6 +13,14 @@ import type { ChallengeStore } from './challenges.ts';
 import type { RelyingParty } from './relying-party.ts';
 
 export const RP_NAME = 'Atelier';
+
+/**
+ * @simplewebauthn/server brings every attestation format's certificate
+ * parsing: about a second of loading, which a server that no one signs in to
+ * (or the export script, which shares the store code) need not pay at start.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | null = null;
+const webauthn = () => (library ??= import('@simplewebauthn/server'));
 
 const pendingSchema = z.strictObject({
   purpose: z.enum(['register', 'login']),
@@ -49,6 +51,7 @@ export class Passkeys {
    */
   async options(purpose: PasskeyPurpose, rp: RelyingParty, user: UserRecord | null): Promise<object> {
     const timeout = this.#d.challengeTtlMs;
+    const { generateAuthenticationOptions, generateRegistrationOptions } = await webauthn();
     let options: { challenge: string };
     let userId: string | null = null;
     if (purpose === 'register') {
@@ -78,6 +81,7 @@ export class Passkeys {
   async register(user: UserRecord, response: RegistrationResponseJSON, name: string | undefined, userAgent: string): Promise<PasskeyInfo> {
     const { challenge, pending } = await this.#take(response.response.clientDataJSON, 'register');
     if (pending.userId !== user.id) throw new AppError('unauthorized', 'this passkey prompt was started by another session');
+    const { verifyRegistrationResponse } = await webauthn();
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
       verified = await verifyRegistrationResponse({
@@ -119,6 +123,7 @@ export class Passkeys {
     if (userHandle !== undefined && userHandle !== Buffer.from(userHandleOf(passkey.userId)).toString('base64url')) {
       throw new AppError('unauthorized', 'this passkey belongs to another account');
     }
+    const { verifyAuthenticationResponse } = await webauthn();
     let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
     try {
       verified = await verifyAuthenticationResponse({

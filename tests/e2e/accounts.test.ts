@@ -6,6 +6,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { randomId } from '../../server/ids.ts';
 import type { Atelier } from '../../server/app.ts';
+import { startOidcProvider } from '../helpers/oidc-provider.ts';
 import { startServer } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, type Person, shot, unnamedControls } from './helpers/browser.ts';
 
@@ -214,5 +215,55 @@ describeInBrowser('accounts', (browser) => {
     expect(await old.page.getByRole('button', { name: 'Create a passkey' }).isDisabled()).toBe(true);
     await shot(old.page, 'accounts-11-unsupported-browser');
     await close(old);
+  });
+
+  test('single sign-on: the button claims this guest; another browser signs into the same account with it', async () => {
+    const provider = await startOidcProvider();
+    const atelier = await startServer({
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: provider.clientId,
+      OIDC_CLIENT_SECRET: provider.clientSecret,
+      OIDC_LABEL: 'Continue with Example ID',
+    });
+    provider.serve(`http://localhost:${atelier.port}/auth/oidc/callback`);
+    const signInAtProvider = async (page: Page, login: string) => {
+      await page.locator('input[name="login"]').fill(login);
+      await page.locator('input[name="password"]').fill('anything');
+      await page.locator('button[type="submit"]').click();
+      await page.locator('button[type="submit"]', { hasText: /continue/i }).click();
+    };
+
+    const a = await person(browser(), atelier);
+    await a.page.goto('/');
+    const guestName = await a.page.locator('user-menu .name').innerText();
+    await openMenu(a.page);
+    await a.page.getByRole('menuitem', { name: 'Create an account' }).click();
+    await shot(a.page, 'accounts-12-create-dialog-with-sso');
+    await a.page.getByRole('button', { name: 'Continue with Example ID' }).click();
+    await a.page.waitForURL(`${provider.issuer}/**`);
+    await signInAtProvider(a.page, 'sam');
+    await a.page.waitForURL(`http://localhost:${atelier.port}/`);
+    await openMenu(a.page);
+    await a.page.getByRole('menuitem', { name: 'Settings' }).waitFor();
+    expect(await a.page.locator('user-menu .name').innerText()).toBe(guestName);
+
+    // Another browser, a guest of its own with a token in storage, signs in with the same identity.
+    const b = await person(browser(), atelier);
+    await b.page.goto('/');
+    await b.page.locator('user-menu .name').waitFor();
+    await openMenu(b.page);
+    await b.page.getByRole('menuitem', { name: 'Sign in' }).click();
+    await b.page.getByRole('button', { name: 'Continue with Example ID' }).click();
+    await b.page.waitForURL(`${provider.issuer}/**`);
+    await signInAtProvider(b.page, 'sam');
+    await b.page.waitForURL(`http://localhost:${atelier.port}/`);
+    await b.page.locator('user-menu .name', { hasText: guestName }).waitFor();
+    await b.page.goto('/settings');
+    await b.page.locator('sign-in-settings li', { hasText: 'sam@example.test' }).waitFor();
+    await b.page.locator('sign-in-settings').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(b.page, 'accounts-13-settings-linked-account');
+    // Nothing failed on the way (the provider's own pages may lack a favicon).
+    expect(b.errors.filter((e) => !e.endsWith('/favicon.ico'))).toEqual([]);
+    await close(a, b);
   });
 });
