@@ -86,6 +86,9 @@ async function serve(count: number): Promise<void> {
       layers: [],
       state: new Uint8Array(64),
       createdAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+      tags: ['harbour', 'dawn'],
+      allowRemix: true,
+      hidePrompt: false,
     });
     ids.push(work.id);
   }

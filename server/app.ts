@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { type Accounts, startAccounts } from './accounts/accounts.ts';
+import { socialProfile } from './accounts/social-profile.ts';
 import type { Users } from './auth/users.ts';
 import type { Config } from './config.ts';
 import { Contributors } from './gallery/contributors.ts';
@@ -26,6 +27,16 @@ import { MemoryRateLimiter } from './rate-limit.ts';
 import { Compositor } from './render/compositor.ts';
 import { RenderSlots } from './render/render-slots.ts';
 import { GalleryBroadcaster, gallerySocketHandlers } from './realtime/gallery-socket.ts';
+import { SocialBroadcaster, socialSocketHandlers, userChannel } from './realtime/social-socket.ts';
+import { roomChannel } from './realtime/socketio-server.ts';
+import { commentRoutes } from './http/comment-routes.ts';
+import { moderationRoutes } from './http/moderation-routes.ts';
+import { notificationRoutes } from './http/notification-routes.ts';
+import { peopleRoutes } from './http/people-routes.ts';
+import { searchRoutes } from './http/search-routes.ts';
+import { socialRoomGate } from './social/room-gate.ts';
+import { Moderators } from './social/moderators.ts';
+import { createSocial, galleryAudience, type Social } from './social/social.ts';
 import { serveGeneration } from './realtime/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
@@ -61,6 +72,8 @@ export interface Atelier {
   readonly contributors: Contributors;
   /** Records creative signals (docs/signals.md); `idle()` waits for the ones in flight. */
   readonly signals: SignalRecorder;
+  /** Follows, comments, notifications, search, moderation (docs/social.md). */
+  readonly social: Social;
   /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
   readonly scale: Scale | undefined;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
@@ -114,7 +127,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     roomLoaded: () => metrics.roomsLoaded.inc(),
     roomUnloaded: () => metrics.roomsLoaded.dec(),
   });
-  const directory = new RoomDirectory(store.records, store.docLog, registry);
+  const directory = new RoomDirectory(store.records, store.docLog, registry, socialRoomGate(store.social.graph, store.social.moderation));
   const admission = new RoomAdmission(directory, registry);
   const generationLogger = logger.child({ module: 'generation' });
   const generation = new Generation({
@@ -144,6 +157,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   registry.listen({ roomUnloaded: (room) => contributors.forget(room.id) });
   // Whoever asks for a generation in a room is one of its authors.
   generation.listen((job) => void contributors.addContributor(job.roomId, job.requestedBy));
+  const moderators = new Moderators(config.social.moderators, accounts.handles);
   const gallery = new Gallery(
     store.gallery,
     new Publisher({
@@ -162,7 +176,27 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     }),
     directory,
     config.gallery.feedCacheMs,
+    galleryAudience(store, moderators),
   );
+  const social = createSocial({
+    store,
+    gallery,
+    users,
+    handles: accounts.handles,
+    moderators,
+    // Suspension and closed rooms reach every node through the adapter.
+    accounts: {
+      endSessions: async (userId) => {
+        await accounts.sessions.userRevoked(userId);
+        socketIo.io.in(userChannel(userId)).disconnectSockets(true);
+      },
+    },
+    rooms: { close: async (roomId) => socketIo.io.in(roomChannel(roomId)).disconnectSockets(true) },
+    limiter,
+    config: config.social,
+    logger: logger.child({ module: 'social' }),
+  });
+  accounts.profiles.contribute(socialProfile(social.people));
 
   const signals = new SignalRecorder({
     store: store.signals,
@@ -204,6 +238,11 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
         metrics,
         logger: logger.child({ module: 'admin' }),
       }),
+      peopleRoutes(social.people),
+      commentRoutes(social.comments),
+      notificationRoutes(social.notifications),
+      moderationRoutes(social.moderation),
+      searchRoutes(social.search, gallery),
       clientRoutes(),
     ],
   });
@@ -231,6 +270,13 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   }
   socketIo.handle(gallerySocketHandlers(gallery, metrics, realtimeLogger));
   gallery.listen(new GalleryBroadcaster(socketIo.io));
+  socketIo.handle(
+    socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection, metrics, logger: realtimeLogger }),
+  );
+  const socialBroadcaster = new SocialBroadcaster(socketIo.io);
+  social.comments.listen(socialBroadcaster);
+  social.notifier.listen(socialBroadcaster);
+  gallery.listen(socialBroadcaster);
   server.on('upgrade', (req, socket, head) => {
     try {
       // Socket.IO takes its own path; anything that is neither is refused.
@@ -264,6 +310,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       await registry.close();
       await signals.idle();
       accounts.close();
+      await social.idle();
       await scale?.close();
       await store.close();
       await merger.close();
@@ -288,6 +335,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     gallery,
     contributors,
     signals,
+    social,
     scale,
     close,
   };

@@ -153,6 +153,10 @@ export interface AccountExport {
   roomsOwned: RoomInfo[];
   /** Rooms they joined through an invite or a link, with the role remembered. */
   memberships: Array<{ roomId: string; role: 'editor' | 'viewer'; joinedAt: string }>;
-  /** Further sections (comments, follows…) as later features add them. */
+  /** Comments they wrote, oldest first. */
+  comments: Array<{ id: string; workId: string; parentId: string | null; body: string; createdAt: string; editedAt: string | null }>;
+  /** Whom they follow and who follows them (user ids). */
+  follows: { following: Array<{ userId: string; since: string }>; followers: Array<{ userId: string; since: string }> };
+  /** Further sections, as later features add them. */
   [section: string]: unknown;
 }

@@ -6,6 +6,9 @@ export type Route =
   | { page: 'work'; workId: string }
   | { page: 'profile'; handle: string }
   | { page: 'settings' }
+  | { page: 'tag'; tag: string }
+  | { page: 'search'; q: string; type: 'works' | 'users' }
+  | { page: 'moderation' }
   | { page: 'not-found'; path: string };
 
 const ID = '[A-Za-z0-9_-]{1,64}';
@@ -20,6 +23,11 @@ export function parseRoute(url: URL): Route {
   const handle = new RegExp(`^/u/(${ID})$`).exec(path)?.[1];
   if (handle) return { page: 'profile', handle };
   if (path === '/settings') return { page: 'settings' };
+  const tag = /^\/t\/([A-Za-z0-9-]{1,32})$/.exec(path)?.[1];
+  if (tag) return { page: 'tag', tag: tag.toLowerCase() };
+  if (path === '/search')
+    return { page: 'search', q: url.searchParams.get('q') ?? '', type: url.searchParams.get('type') === 'users' ? 'users' : 'works' };
+  if (path === '/moderation') return { page: 'moderation' };
   return { page: 'not-found', path };
 }
 

@@ -35,6 +35,8 @@ const CORE_SECTIONS = new Set([
   'likes',
   'roomsOwned',
   'memberships',
+  'comments',
+  'follows',
 ]);
 
 export class AccountExporter {
@@ -82,6 +84,8 @@ export class AccountExporter {
       likes: rows.likes,
       roomsOwned: rows.roomsOwned,
       memberships: rows.memberships,
+      comments: rows.comments,
+      follows: rows.follows,
     };
     for (const [name, read] of this.#sections) result[name] = await read(userId);
     return result;

@@ -21,7 +21,9 @@ import { sessionRoutes } from '../http/session-routes.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { Store } from '../store/store.ts';
+import type { HandleLookup } from '../social/handles.ts';
 import { AccountExporter } from './account-export.ts';
+import { accountHandles } from './handle-lookup.ts';
 import { Profiles } from './profiles.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -40,6 +42,8 @@ export interface Accounts {
   readonly sessions: Sessions;
   readonly users: Users;
   readonly profiles: Profiles;
+  /** Handles for the social layer (mentions, MODERATORS). */
+  readonly handles: HandleLookup;
   /** Later features add their sections to the export here. */
   readonly exporter: AccountExporter;
   /** The routes: the session's (first, as other routes need none of them) and the rest. */
@@ -61,16 +65,18 @@ export function startAccounts({ config, store, limiter, scale, logger }: Account
   });
   sessions.start();
   const handleHoldMs = settings.handleHoldDays * DAY_MS;
-  const users = new Users(store.records, store.accounts, sessions, { handleHoldMs });
+  const users = new Users(store.records, store.accounts, sessions, { handleHoldMs, cacheMs: settings.sessionRecheckMs });
   const challenges = scale?.challenges ?? new MemoryChallengeStore(settings.maxPendingChallenges);
   const challengeTtlMs = settings.challengeTtlSeconds * 1000;
-  const passkeys = new Passkeys({ accounts: store.accounts, records: store.records, challenges, challengeTtlMs });
+  const suspended = (userId: string) => store.social.moderation.isSuspended(userId);
+  const passkeys = new Passkeys({ accounts: store.accounts, records: store.records, challenges, suspended, challengeTtlMs });
   const oidc = settings.oidc
     ? new Oidc({
         settings: settings.oidc,
         accounts: store.accounts,
         records: store.records,
         challenges,
+        suspended,
         ttlMs: challengeTtlMs,
         logger: log,
       })
@@ -88,6 +94,7 @@ export function startAccounts({ config, store, limiter, scale, logger }: Account
     sessions,
     users,
     profiles,
+    handles: accountHandles(store.accounts, store.records),
     exporter,
     routers: ({ gallery, media }) => [
       sessionRoutes(users, sessions, limiter, {

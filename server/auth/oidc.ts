@@ -52,6 +52,8 @@ export interface OidcDeps {
   accounts: AccountStore;
   records: RecordStore;
   challenges: ChallengeStore;
+  /** Whether moderators suspended the user (docs/social.md): they may not sign in. */
+  suspended: (userId: string) => Promise<boolean>;
   ttlMs: number;
   logger: Logger;
 }
@@ -190,8 +192,8 @@ export class Oidc {
     }
     if (known) {
       const owner = await records.getUser(known.userId);
-      if (!owner || owner.deletedAt !== null || owner.suspendedAt !== null)
-        throw new AppError('unauthorized', 'this account cannot sign in');
+      if (!owner || owner.deletedAt !== null) throw new AppError('unauthorized', 'this account no longer exists');
+      if (await this.#d.suspended(owner.id)) throw new AppError('forbidden', 'this account is suspended');
       await accounts.useIdentity(known.id, at);
       if (current?.user.id === owner.id) return { kind: 'already', user: owner };
       return { kind: 'sign-in', user: owner, replaces: current?.sessionId ?? null };

@@ -34,6 +34,8 @@ export interface PasskeysDeps {
   accounts: AccountStore;
   records: RecordStore;
   challenges: ChallengeStore;
+  /** Whether moderators suspended the user (docs/social.md): they may not sign in. */
+  suspended: (userId: string) => Promise<boolean>;
   /** How long an answer to the options may take. */
   challengeTtlMs: number;
 }
@@ -144,9 +146,8 @@ export class Passkeys {
     }
     if (!verified.verified) throw new AppError('unauthorized', "the passkey's answer could not be verified");
     const owner = await this.#d.records.getUser(passkey.userId);
-    if (!owner || owner.deletedAt !== null || owner.suspendedAt !== null) {
-      throw new AppError('unauthorized', 'this account cannot sign in');
-    }
+    if (!owner || owner.deletedAt !== null) throw new AppError('unauthorized', 'this account no longer exists');
+    if (await this.#d.suspended(owner.id)) throw new AppError('forbidden', 'this account is suspended');
     await this.#d.accounts.usePasskey(passkey.id, verified.authenticationInfo.newCounter, new Date().toISOString());
     return owner;
   }

@@ -108,7 +108,12 @@ export interface ProfileChange {
 export interface UsersOptions {
   /** How long an old handle stays its owner's after they change it. */
   handleHoldMs: number;
+  /** How long `get` may answer from memory (changes made on other nodes show within it). */
+  cacheMs: number;
 }
+
+/** Users `get` keeps in memory at most. */
+const CACHE_LIMIT = 10_000;
 
 /** Creating users and changing them; who is calling is the Sessions' business. */
 export class Users {
@@ -116,6 +121,8 @@ export class Users {
   readonly #accounts: AccountStore;
   readonly #sessions: Sessions;
   readonly #options: UsersOptions;
+  /** Public users by id, read often (authors, people, moderation); each trusted for `cacheMs`. */
+  readonly #cache = new Map<string, { user: PublicUser | null; at: number }>();
 
   constructor(records: RecordStore, accounts: AccountStore, sessions: Sessions, options: UsersOptions) {
     this.#records = records;
@@ -134,7 +141,6 @@ export class Users {
       bio: '',
       avatarUrl: null,
       accountAt: null,
-      suspendedAt: null,
       deletedAt: null,
       ...record,
       shareSignals: false,
@@ -146,6 +152,24 @@ export class Users {
   async authenticate(token: unknown): Promise<PublicUser | null> {
     const found = await this.#sessions.authenticate(token);
     return found ? toPublicUser(found.user) : null;
+  }
+
+  /** A user as anyone may see them; null for an unknown or deleted one. */
+  async get(id: string): Promise<PublicUser | null> {
+    const cached = this.#cache.get(id);
+    if (cached && performance.now() - cached.at < this.#options.cacheMs) return cached.user;
+    const record = await this.#records.getUser(id);
+    const user = record && record.deletedAt === null ? toPublicUser(record) : null;
+    this.#cache.delete(id);
+    this.#cache.set(id, { user, at: performance.now() });
+    const oldest = this.#cache.keys().next();
+    if (this.#cache.size > CACHE_LIMIT && !oldest.done) this.#cache.delete(oldest.value);
+    return user;
+  }
+
+  /** Forgets the cached copy (after a change on this node). */
+  forget(id: string): void {
+    this.#cache.delete(id);
   }
 
   /** The user with their private settings, read from the store. */
@@ -164,6 +188,7 @@ export class Users {
     if (handle !== undefined) record = await this.#setHandle(id, handle);
     if (Object.keys(patch).length > 0 || !record) record = await this.#records.updateUser(id, patch);
     if (!record) return null;
+    this.forget(id);
     await this.#sessions.userChanged(id);
     return toSessionUser(record);
   }
@@ -172,6 +197,7 @@ export class Users {
   async setAvatar(id: string, avatarUrl: string | null): Promise<SessionUser | null> {
     const record = await this.#records.updateUser(id, { avatarUrl });
     if (!record) return null;
+    this.forget(id);
     await this.#sessions.userChanged(id);
     return toSessionUser(record);
   }

@@ -4,16 +4,15 @@ import path from 'node:path';
 import express, { Router } from 'express';
 
 export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../dist/client');
-
-/** Pages that are the SPA shell as is (the work and profile pages add tags of their own). */
-const SHELL_PAGES = ['/', '/r/:roomId', '/settings'];
+/** Client pages the SPA shell serves as they are (work and profile pages have routes of their own, with OpenGraph tags). */
+const PAGES = ['/', '/r/:roomId', '/t/:tag', '/search', '/moderation', '/settings'];
 
 export function clientRoutes(distDir = CLIENT_DIST): Router {
   const router = Router();
   const indexFile = path.join(distDir, 'index.html');
   if (!existsSync(indexFile)) {
     // Tests and API-only runs have no build; say so instead of a bare 404.
-    router.get(SHELL_PAGES, (_req, res) => {
+    router.get(PAGES, (_req, res) => {
       res.status(503).type('text/plain').send('The client is not built. Run `npm run build` (npm start does it for you).');
     });
     return router;
@@ -21,7 +20,7 @@ export function clientRoutes(distDir = CLIENT_DIST): Router {
   const shell = readFileSync(indexFile, 'utf8');
   router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   router.use(express.static(distDir, { index: false, maxAge: '1h' }));
-  router.get(SHELL_PAGES, (_req, res) => {
+  router.get(PAGES, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(shell);
   });

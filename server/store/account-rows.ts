@@ -38,8 +38,9 @@ export function toActiveSession(row: Row): ActiveSession {
 export const SESSION_COLUMNS = `s.id AS s_id, s.user_id AS s_user_id, s.created_at AS s_created_at,
   s.last_seen_at AS s_last_seen_at, s.expires_at AS s_expires_at, s.user_agent AS s_user_agent, s.legacy AS s_legacy`;
 
-/** Where a session works: the user is neither deleted nor suspended (moderation adds no other condition). */
-export const ACTIVE_USER = 'u.deleted_at IS NULL AND u.suspended_at IS NULL';
+/** Where a session works: its user (alias `u`) is neither deleted nor suspended by a moderator (docs/social.md). */
+export const ACTIVE_USER = `u.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM user_moderation um WHERE um.user_id = u.id AND um.suspended_at IS NOT NULL)`;
 
 export const toPasskey = (row: Row): PasskeyRecord => ({
   id: String(row.id),
@@ -64,3 +65,14 @@ export const toIdentity = (row: Row): IdentityRecord => ({
   createdAt: isoString(row.created_at),
   lastUsedAt: optionalIso(row.last_used_at),
 });
+
+export const toExportedComment = (row: Row) => ({
+  id: String(row.id),
+  workId: String(row.work_id),
+  parentId: row.parent_id === null ? null : String(row.parent_id),
+  body: String(row.body),
+  createdAt: isoString(row.created_at),
+  editedAt: optionalIso(row.edited_at),
+});
+
+export const toFollow = (row: Row) => ({ userId: String(row.user_id), since: isoString(row.created_at) });

@@ -68,6 +68,9 @@ export interface ExportRows {
   roomsOwned: RoomRecord[];
   likes: Array<{ workId: string; createdAt: string }>;
   memberships: Array<{ roomId: string; role: 'editor' | 'viewer'; joinedAt: string }>;
+  comments: Array<{ id: string; workId: string; parentId: string | null; body: string; createdAt: string; editedAt: string | null }>;
+  /** Whom they follow, and who follows them: user ids with when. */
+  follows: { following: Array<{ userId: string; since: string }>; followers: Array<{ userId: string; since: string }> };
 }
 
 export interface AccountStore {
@@ -104,6 +107,8 @@ export interface AccountStore {
    * key); else the one still holding it at `now`. Null when none, or deleted.
    */
   findByHandle(handle: string, key: string, now: string): Promise<UserRecord | null>;
+  /** The users (not deleted) holding exactly these handles now; no look-alikes, no holds. */
+  usersByHandles(handles: readonly string[]): Promise<UserRecord[]>;
 
   exportRows(userId: string): Promise<ExportRows>;
   /**

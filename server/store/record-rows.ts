@@ -24,7 +24,6 @@ export const toUser = (row: Row): UserRecord => ({
   createdAt: isoString(row.created_at),
   shareSignals: flag(row.share_signals),
   accountAt: optionalIso(row.account_at),
-  suspendedAt: optionalIso(row.suspended_at),
   deletedAt: optionalIso(row.deleted_at),
 });
 

@@ -14,8 +14,6 @@ export interface UserRecord {
   shareSignals: boolean;
   /** When they first held a passkey or a linked identity; null for a guest. */
   accountAt: string | null;
-  /** Set by moderation; a suspended user's sessions stop working. */
-  suspendedAt: string | null;
   /** A deleted account leaves this tombstone ("deleted user") so co-authored works keep their credit. */
   deletedAt: string | null;
 }

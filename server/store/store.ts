@@ -5,6 +5,7 @@ import type { GalleryStore } from './gallery.ts';
 import type { RecordStore } from './records.ts';
 import type { SessionStore } from './sessions.ts';
 import type { SignalStore } from './signals.ts';
+import type { SocialStore } from './social.ts';
 
 /** Every persistent part of one backend (SQLite or PostgreSQL). */
 export interface Store {
@@ -16,6 +17,7 @@ export interface Store {
   readonly signals: SignalStore;
   readonly sessions: SessionStore;
   readonly accounts: AccountStore;
+  readonly social: SocialStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -29,6 +29,9 @@ async function work(server: AccountServer, roomId: string, authorIds: string[], 
     layers: [],
     state: new Uint8Array([0]),
     createdAt: new Date().toISOString(),
+    tags: [],
+    allowRemix: true,
+    hidePrompt: false,
   });
 }
 

@@ -40,6 +40,9 @@ async function publishedWork(atelier: Atelier, authorIds: string[], title: strin
     layers: [],
     state: new Uint8Array([0]),
     createdAt: new Date().toISOString(),
+    tags: [],
+    allowRemix: true,
+    hidePrompt: false,
   });
 }
 

@@ -68,6 +68,9 @@ async function workOf(atelier: Atelier, userId: string, roomId: string, title: s
     layers: [],
     state: new Uint8Array([0]),
     createdAt: new Date().toISOString(),
+    tags: [],
+    allowRemix: true,
+    hidePrompt: false,
   });
   return work.id;
 }

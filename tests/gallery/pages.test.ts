@@ -159,6 +159,9 @@ describe('gallery pages', () => {
       remixOf: null,
       remixOfWork: null,
       likes: 1,
+      tags: [],
+      allowRemix: true,
+      hidePrompt: false,
       createdAt: '2025-01-02T03:04:05.000Z',
     };
     const html = renderPage(shell, workPage(work, 'https://x.example'));

@@ -27,6 +27,9 @@ function work(roomId: string, authorIds: string[], over: Partial<NewWork> = {}):
     layers: [],
     state: new Uint8Array([1, 2, 3]),
     createdAt: new Date().toISOString(),
+    tags: [],
+    allowRemix: true,
+    hidePrompt: false,
     ...over,
   };
 }
@@ -216,7 +219,16 @@ export function accountStoreContract(name: string, open: () => Promise<AccountsB
       expect(await store.accounts.setHandle(handleChange(cid.id, 'ann'))).toEqual({ ok: false, reason: 'taken' });
       expect(await store.records.updateUser(w.ann.id, { name: 'Back' })).toBeNull();
       expect(await store.accounts.deleteAccount({ userId: w.ann.id, at: now, holdUntil: now, tombstone: TOMBSTONE })).toBeNull();
-      expect(await store.accounts.exportRows(w.bob.id)).toMatchObject({ likes: [{ workId: w.shared.id }] });
+      expect(await store.accounts.exportRows(w.bob.id)).toMatchObject({
+        likes: [{ workId: w.shared.id }],
+        follows: { following: [], followers: [] },
+      });
+      // Her social traces are gone; Bob's own comment stays.
+      expect(await store.social.graph.counts(w.bob.id)).toEqual({ followers: 0, following: 0 });
+      expect(await store.social.comments.get(w.annsComment?.id ?? '')).toBeNull();
+      expect(await store.social.comments.get(w.bobsComment?.id ?? '')).not.toBeNull();
+      expect(await store.social.notifications.unread(w.bob.id)).toBe(0);
+      expect(await store.social.moderation.openReportsOf({ type: 'work', id: w.bobs.id })).toBe(0);
     });
 
     it('a deletion that fails half-way changes nothing', async () => {
@@ -240,6 +252,13 @@ export function accountStoreContract(name: string, open: () => Promise<AccountsB
       expect(rows.roomsOwned.map((r) => r.id).sort()).toEqual([w.soloRoom, w.sharedRoom].sort());
       expect(rows.likes.map((l) => l.workId)).toEqual([w.bobs.id]);
       expect(rows.memberships).toEqual([{ roomId: w.bobsRoom, role: 'editor', joinedAt: expect.any(String) }]);
+      expect(rows.comments).toEqual([
+        expect.objectContaining({ id: w.annsComment?.id, workId: w.bobs.id, body: 'Lovely', parentId: null }),
+      ]);
+      expect(rows.follows).toEqual({
+        following: [{ userId: w.bob.id, since: expect.any(String) }],
+        followers: [{ userId: w.bob.id, since: expect.any(String) }],
+      });
     });
   });
 }
@@ -276,7 +295,39 @@ async function deletionWorld(store: Store) {
   const bobs = await store.gallery.insertWork(work(bobsRoom, [bob.id]));
   await store.gallery.like(bobs.id, ann.id);
   await store.gallery.like(shared.id, bob.id);
-  return { ann, bob, annSession, soloRoom, sharedRoom, bobsRoom, solo, shared, bobs };
+  // The social layer: follows both ways, a comment of hers with Bob's reply, notifications both ways, a report she filed.
+  const social = store.social;
+  await social.graph.follow(ann.id, bob.id, at);
+  await social.graph.follow(bob.id, ann.id, at);
+  const annsComment = await social.comments.insert({
+    id: newId(),
+    workId: bobs.id,
+    parentId: null,
+    authorId: ann.id,
+    body: 'Lovely',
+    mentionIds: [],
+    createdAt: at,
+  });
+  const bobsComment = await social.comments.insert({
+    id: newId(),
+    workId: bobs.id,
+    parentId: null,
+    authorId: bob.id,
+    body: 'Thanks all',
+    mentionIds: [],
+    createdAt: at,
+  });
+  await social.notifications.add({ id: newId(), recipientId: bob.id, type: 'follow', actorId: ann.id, createdAt: at });
+  await social.notifications.add({ id: newId(), recipientId: ann.id, type: 'follow', actorId: bob.id, createdAt: at });
+  await social.moderation.addReport({
+    id: newId(),
+    reporterId: ann.id,
+    target: { type: 'work', id: bobs.id },
+    reason: 'spam',
+    note: null,
+    createdAt: at,
+  });
+  return { ann, bob, annSession, soloRoom, sharedRoom, bobsRoom, solo, shared, bobs, annsComment, bobsComment };
 }
 
 /** Everything a deletion of Ann would change. */
@@ -292,6 +343,10 @@ async function snapshot(store: Store, w: Awaited<ReturnType<typeof deletionWorld
     rooms: await Promise.all([w.soloRoom, w.sharedRoom].map((id) => store.records.getRoom(id))),
     log: (await store.docLog.load(w.soloRoom)).entries,
     membership: await store.records.getMembership(w.bobsRoom, w.ann.id),
+    follows: await store.social.graph.counts(w.ann.id),
+    comment: await store.social.comments.get(w.annsComment?.id ?? ''),
+    notifications: await store.social.notifications.unread(w.bob.id),
+    reports: await store.social.moderation.openReportsOf({ type: 'work', id: w.bobs.id }),
     byHandle: (await store.accounts.findByHandle('ann', handleSkeleton('ann'), now))?.id,
   };
 }

@@ -14,6 +14,7 @@ import { openPostgresStore } from '../../server/store/postgres/store.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
 import { galleryStoreContract } from '../gallery/gallery-store-contract.ts';
 import { signalStoreContract } from '../signals/signal-store-contract.ts';
+import { socialStoreContract } from '../social/social-store-contract.ts';
 import { jobStoreContract, storeFixture } from '../generation/job-store-contract.ts';
 import { accountStoreContract } from './accounts.contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
@@ -96,6 +97,11 @@ describeWith([service], 'PostgreSQL store', () => {
   }
   sessionStoreContract('PostgreSQL', accountsBackend);
   accountStoreContract('PostgreSQL', accountsBackend);
+  socialStoreContract('PostgreSQL', async () => {
+    const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
+    onTestFinished(() => store.close());
+    return store;
+  });
 
   it('has the same named migrations as SQLite', () => {
     expect(MIGRATIONS.map((m) => m.name)).toEqual(SQLITE_MIGRATIONS.map((m) => m.name));

@@ -21,7 +21,6 @@ function stored(u: NewUser): UserRecord {
     bio: '',
     avatarUrl: null,
     accountAt: null,
-    suspendedAt: null,
     deletedAt: null,
     ...u,
     shareSignals: u.shareSignals ?? false,

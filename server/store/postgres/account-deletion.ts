@@ -1,5 +1,7 @@
 // Deleting an account on PostgreSQL: every statement of it, run by
 // PostgresAccountStore inside one transaction (see AccountStore.deleteAccount).
+// The user row stays as a tombstone, so nothing cascades from it: every table
+// that holds the user's rows is named here.
 import type { AccountDeletion, DeletedAccount } from '../accounts.ts';
 import type { Client } from './database.ts';
 
@@ -47,6 +49,19 @@ export async function deleteAccountRows(client: Client, d: AccountDeletion): Pro
   await client.query('DELETE FROM rooms WHERE id = ANY($1::text[])', [removedRooms]);
   await client.query('DELETE FROM memberships WHERE user_id = $1', [d.userId]);
   await client.query('DELETE FROM signals WHERE user_id = $1', [d.userId]);
+  // The social layer's rows (docs/social.md): their follows and blocks either way, their comments
+  // (with the replies under them), notifications to and from them, mutes, the reports they filed.
+  for (const sql of [
+    'DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1',
+    'DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1',
+    'DELETE FROM comments WHERE author_id = $1',
+    'DELETE FROM notifications WHERE recipient_id = $1 OR actor_id = $1',
+    'DELETE FROM notification_actors WHERE actor_id = $1',
+    'DELETE FROM notification_mutes WHERE user_id = $1',
+    'DELETE FROM reports WHERE reporter_id = $1',
+  ]) {
+    await client.query(sql, [d.userId]);
+  }
   if (user.handle !== null && user.handle_key !== null) {
     await client.query(
       `INSERT INTO handle_holds (handle_key, handle, user_id, until) VALUES ($1, $2, $3, $4)

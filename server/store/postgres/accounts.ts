@@ -1,4 +1,4 @@
-import { toIdentity, toPasskey } from '../account-rows.ts';
+import { toExportedComment, toFollow, toIdentity, toPasskey } from '../account-rows.ts';
 import type {
   AccountDeletion,
   AccountStore,
@@ -188,6 +188,11 @@ export class PostgresAccountStore implements AccountStore {
     return row ? toUser(row) : null;
   }
 
+  async usersByHandles(handles: readonly string[]): Promise<UserRecord[]> {
+    if (handles.length === 0) return [];
+    return (await this.#rows('SELECT * FROM users WHERE handle = ANY($1::text[]) AND deleted_at IS NULL', [[...handles]])).map(toUser);
+  }
+
   async exportRows(userId: string): Promise<ExportRows> {
     const likes = await this.#rows('SELECT work_id, created_at FROM work_likes WHERE user_id = $1 ORDER BY created_at, work_id', [userId]);
     const memberships = await this.#rows(
@@ -195,6 +200,16 @@ export class PostgresAccountStore implements AccountStore {
       [userId],
     );
     const rooms = await this.#rows('SELECT * FROM rooms WHERE owner_id = $1 ORDER BY created_at, id', [userId]);
+    const comments = await this.#rows(
+      'SELECT id, work_id, parent_id, body, created_at, edited_at FROM comments WHERE author_id = $1 ORDER BY seq',
+      [userId],
+    );
+    const following = await this.#rows('SELECT followee_id AS user_id, created_at FROM follows WHERE follower_id = $1 ORDER BY seq', [
+      userId,
+    ]);
+    const followers = await this.#rows('SELECT follower_id AS user_id, created_at FROM follows WHERE followee_id = $1 ORDER BY seq', [
+      userId,
+    ]);
     return {
       roomsOwned: rooms.map(toRoom),
       likes: likes.map((row) => ({ workId: String(row.work_id), createdAt: isoString(row.created_at) })),
@@ -203,6 +218,8 @@ export class PostgresAccountStore implements AccountStore {
         role: String(row.role) === 'editor' ? 'editor' : 'viewer',
         joinedAt: isoString(row.joined_at),
       })),
+      comments: comments.map(toExportedComment),
+      follows: { following: following.map(toFollow), followers: followers.map(toFollow) },
     };
   }
 

@@ -9,6 +9,7 @@ import { PostgresRecordStore } from './records.ts';
 import { PostgresSignalStore } from './signals.ts';
 import { PostgresSessionStore } from './sessions.ts';
 import { PostgresAccountStore } from './accounts.ts';
+import { postgresSocialStore } from './social.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -31,6 +32,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     signals: new PostgresSignalStore(pool),
     sessions: new PostgresSessionStore(pool),
     accounts: new PostgresAccountStore(pool),
+    social: postgresSocialStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -1,5 +1,7 @@
 // Deleting an account on the embedded store: every statement of it, run by
 // SqliteAccountStore inside one transaction (see AccountStore.deleteAccount).
+// The user row stays as a tombstone, so nothing cascades from it: every table
+// that holds the user's rows is named here.
 import type { AccountDeletion, DeletedAccount } from '../accounts.ts';
 import type { Db } from './database.ts';
 
@@ -38,6 +40,15 @@ export function accountDeletionStatements(db: Db) {
     deleteRoomSignals: db.prepare('DELETE FROM signals WHERE room_id = ?'),
     deleteRoom: db.prepare('DELETE FROM rooms WHERE id = ?'),
     deleteMemberships: db.prepare('DELETE FROM memberships WHERE user_id = ?'),
+    // The social layer's rows (docs/social.md): their follows and blocks either way, their comments
+    // (with the replies under them), notifications to and from them, mutes, the reports they filed.
+    deleteFollows: db.prepare('DELETE FROM follows WHERE follower_id = ?1 OR followee_id = ?1'),
+    deleteBlocks: db.prepare('DELETE FROM blocks WHERE blocker_id = ?1 OR blocked_id = ?1'),
+    deleteComments: db.prepare('DELETE FROM comments WHERE author_id = ?'),
+    deleteNotifications: db.prepare('DELETE FROM notifications WHERE recipient_id = ?1 OR actor_id = ?1'),
+    deleteNotificationActors: db.prepare('DELETE FROM notification_actors WHERE actor_id = ?'),
+    deleteMutes: db.prepare('DELETE FROM notification_mutes WHERE user_id = ?'),
+    deleteReports: db.prepare('DELETE FROM reports WHERE reporter_id = ?'),
     deleteSignals: db.prepare('DELETE FROM signals WHERE user_id = ?'),
     holdHandle: db.prepare(
       `INSERT INTO handle_holds (handle_key, handle, user_id, until) VALUES (?, ?, ?, ?)
@@ -77,6 +88,17 @@ export function deleteAccountRows(s: Statements, d: AccountDeletion): DeletedAcc
   }
   s.deleteMemberships.run(d.userId);
   s.deleteSignals.run(d.userId);
+  for (const statement of [
+    s.deleteFollows,
+    s.deleteBlocks,
+    s.deleteComments,
+    s.deleteNotifications,
+    s.deleteNotificationActors,
+    s.deleteMutes,
+    s.deleteReports,
+  ]) {
+    statement.run(d.userId);
+  }
   if (user.handle !== null && user.handle_key !== null)
     s.holdHandle.run(String(user.handle_key), String(user.handle), d.userId, d.holdUntil);
   s.tombstoneUser.run(d.tombstone.name, d.tombstone.color, d.at, d.userId);

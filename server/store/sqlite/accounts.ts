@@ -11,6 +11,7 @@ import type {
   PasskeyRecord,
   RemoveCredentialResult,
 } from '../accounts.ts';
+import { toExportedComment, toFollow } from '../account-rows.ts';
 import { type Row, toRoom, toUser } from '../record-rows.ts';
 import type { NewUser, UserRecord } from '../records.ts';
 import { type Db, transaction } from './database.ts';
@@ -73,7 +74,11 @@ export class SqliteAccountStore implements AccountStore {
          WHERE h.handle_key = ? AND h.until > ? AND u.deleted_at IS NULL`,
       ),
       roomsOwned: db.prepare('SELECT * FROM rooms WHERE owner_id = ? ORDER BY created_at, id'),
+      byHandles: db.prepare('SELECT * FROM users WHERE handle IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL'),
       likesOf: db.prepare('SELECT work_id, created_at FROM work_likes WHERE user_id = ? ORDER BY created_at, work_id'),
+      commentsOf: db.prepare('SELECT id, work_id, parent_id, body, created_at, edited_at FROM comments WHERE author_id = ? ORDER BY seq'),
+      followingOf: db.prepare('SELECT followee_id AS user_id, created_at FROM follows WHERE follower_id = ? ORDER BY seq'),
+      followersOf: db.prepare('SELECT follower_id AS user_id, created_at FROM follows WHERE followee_id = ? ORDER BY seq'),
       membershipsOf: db.prepare('SELECT room_id, role, joined_at FROM memberships WHERE user_id = ? ORDER BY joined_at, room_id'),
     };
   }
@@ -192,6 +197,11 @@ export class SqliteAccountStore implements AccountStore {
     return row ? toUser(row) : null;
   }
 
+  async usersByHandles(handles: readonly string[]): Promise<UserRecord[]> {
+    if (handles.length === 0) return [];
+    return this.#s.byHandles.all(JSON.stringify(handles)).map(toUser);
+  }
+
   async exportRows(userId: string): Promise<ExportRows> {
     return {
       roomsOwned: this.#s.roomsOwned.all(userId).map(toRoom),
@@ -201,6 +211,11 @@ export class SqliteAccountStore implements AccountStore {
         role: String(row.role) === 'editor' ? 'editor' : 'viewer',
         joinedAt: String(row.joined_at),
       })),
+      comments: this.#s.commentsOf.all(userId).map(toExportedComment),
+      follows: {
+        following: this.#s.followingOf.all(userId).map(toFollow),
+        followers: this.#s.followersOf.all(userId).map(toFollow),
+      },
     };
   }
 

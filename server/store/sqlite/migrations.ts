@@ -1,6 +1,8 @@
 // Named, append-only schema migrations for the embedded store. Never edit one
 // that has shipped: add another.
 
+import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
+
 export interface Migration {
   name: string;
   sql: string;
@@ -158,7 +160,6 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN account_at TEXT;
       -- Tokens of the first format issued before this are refused ("sign out everywhere").
       ALTER TABLE users ADD COLUMN sessions_valid_after TEXT;
-      ALTER TABLE users ADD COLUMN suspended_at TEXT;
       ALTER TABLE users ADD COLUMN deleted_at TEXT;
       CREATE UNIQUE INDEX users_handle ON users (handle) WHERE handle IS NOT NULL;
       CREATE UNIQUE INDEX users_handle_key ON users (handle_key) WHERE handle_key IS NOT NULL;
@@ -207,7 +208,9 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (issuer, subject)
       );
       CREATE INDEX identities_user ON identities (user_id, created_at);
-      CREATE INDEX work_authors_user ON work_authors (user_id, work_id);
+      -- IF NOT EXISTS: the social migration makes the same index.
+      CREATE INDEX IF NOT EXISTS work_authors_user ON work_authors (user_id, work_id);
     `,
   },
+  ...SOCIAL_MIGRATIONS,
 ];

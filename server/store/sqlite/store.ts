@@ -10,6 +10,7 @@ import { SqliteRecordStore } from './records.ts';
 import { SqliteSignalStore } from './signals.ts';
 import { SqliteSessionStore } from './sessions.ts';
 import { SqliteAccountStore } from './accounts.ts';
+import { sqliteSocialStore } from './social.ts';
 
 export interface SqliteStoreOptions {
   /** Merging for compaction on the event loop's path (used only without the thread). */
@@ -37,6 +38,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     signals: new SqliteSignalStore(db),
     sessions: new SqliteSessionStore(db),
     accounts: new SqliteAccountStore(db),
+    social: sqliteSocialStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },
