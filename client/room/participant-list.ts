@@ -64,6 +64,11 @@ export class ParticipantList extends LitElement {
       overflow: hidden;
       text-overflow: ellipsis;
       white-space: nowrap;
+      color: var(--ink);
+      text-decoration: none;
+    }
+    .panel a.name:hover {
+      text-decoration: underline;
     }
     ul {
       display: flex;
@@ -80,10 +85,6 @@ export class ParticipantList extends LitElement {
     }
     li.typing user-avatar {
       --avatar-ring: var(--ring-color);
-    }
-    li a {
-      display: block;
-      border-radius: 50%;
     }
     .more {
       display: inline-grid;
@@ -146,10 +147,8 @@ export class ParticipantList extends LitElement {
           (
             p,
           ) => html`<li class=${p.typing ? 'typing' : ''} style="--ring-color:${p.color}" title=${`${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ' — typing' : ''}`} data-participant=${p.name}>
-            <a href=${profileHref({ id: p.id, handle: p.handle ?? undefined })} target="_blank" rel="noopener">
-              <user-avatar .name=${p.name} .color=${p.color}></user-avatar>
-              <span class="visually-hidden">${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ', typing' : ''}: profile (opens a new tab)</span>
-            </a>
+            <user-avatar .name=${p.name} .color=${p.color}></user-avatar>
+            <span class="visually-hidden">${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ', typing' : ''}</span>
           </li>`,
         )}
         ${
@@ -169,7 +168,7 @@ export class ParticipantList extends LitElement {
               ${this.#people().map(
                 (p) => html`<li>
                   <user-avatar .name=${p.name} .color=${p.color} style="--avatar-size:1.7rem"></user-avatar>
-                  <span class="name">${p.name}${p.isMe ? ' (you)' : ''}</span>
+                  <a class="name" href=${profileHref({ id: p.id, handle: p.handle ?? undefined })} target="_blank" rel="noopener" title="Profile (opens a new tab)">${p.name}${p.isMe ? ' (you)' : ''}</a>
                   ${p.isMe ? nothing : html`<follow-button .userId=${p.id} .name=${p.name}></follow-button>`}
                 </li>`,
               )}

@@ -155,6 +155,9 @@ describeInBrowser('accounts', (browser) => {
     expect(await unnamedControls(b.page)).toEqual([]);
     await b.page.goto(`/r/${roomId}`);
     await b.page.locator('prompt-editor .cm-content').waitFor();
+    // The people panel links each name to its profile.
+    await b.page.locator('participant-list button.people').click();
+    expect(await b.page.locator('participant-list a.name').first().getAttribute('href')).toBe('/u/tidepool');
     await close(a, b);
   });
 
