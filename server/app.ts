@@ -3,8 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { TokenSigner } from './auth/tokens.ts';
-import { Users } from './auth/users.ts';
+import { type Accounts, startAccounts } from './accounts/accounts.ts';
+import { socialProfile } from './accounts/social-profile.ts';
+import type { Users } from './auth/users.ts';
 import type { Config } from './config.ts';
 import { Contributors } from './gallery/contributors.ts';
 import { Gallery } from './gallery/gallery.ts';
@@ -19,7 +20,6 @@ import { galleryRoutes } from './http/gallery-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
-import { sessionRoutes } from './http/session-routes.ts';
 import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -34,7 +34,6 @@ import { moderationRoutes } from './http/moderation-routes.ts';
 import { notificationRoutes } from './http/notification-routes.ts';
 import { peopleRoutes } from './http/people-routes.ts';
 import { searchRoutes } from './http/search-routes.ts';
-import { NO_HANDLES } from './social/handles.ts';
 import { socialRoomGate } from './social/room-gate.ts';
 import { Moderators } from './social/moderators.ts';
 import { createSocial, galleryAudience, type Social } from './social/social.ts';
@@ -62,6 +61,8 @@ export interface Atelier {
   readonly registry: RoomRegistry;
   readonly directory: RoomDirectory;
   readonly users: Users;
+  /** Sessions, passkeys, OpenID Connect, profiles, export and deletion. */
+  readonly accounts: Accounts;
   readonly metrics: Metrics;
   readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
@@ -97,8 +98,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     await merger.close();
     throw err;
   }
-  const users = new Users(store.records, new TokenSigner(config.sessionSecret));
   const limiter = scale?.limiter ?? new MemoryRateLimiter();
+  const accounts = startAccounts({ config, store, limiter, scale, logger });
+  const { users } = accounts;
   const media = new FileMediaStore(config.mediaDir);
 
   const registry = new RoomRegistry({
@@ -155,7 +157,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   registry.listen({ roomUnloaded: (room) => contributors.forget(room.id) });
   // Whoever asks for a generation in a room is one of its authors.
   generation.listen((job) => void contributors.addContributor(job.roomId, job.requestedBy));
-  const moderators = new Moderators(config.social.moderators, NO_HANDLES);
+  const moderators = new Moderators(config.social.moderators, accounts.handles);
   const gallery = new Gallery(
     store.gallery,
     new Publisher({
@@ -180,15 +182,21 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     store,
     gallery,
     users,
-    handles: NO_HANDLES,
+    handles: accounts.handles,
     moderators,
     // Suspension and closed rooms reach every node through the adapter.
-    accounts: { endSessions: async (userId) => socketIo.io.in(userChannel(userId)).disconnectSockets(true) },
+    accounts: {
+      endSessions: async (userId) => {
+        await accounts.sessions.userRevoked(userId);
+        socketIo.io.in(userChannel(userId)).disconnectSockets(true);
+      },
+    },
     rooms: { close: async (roomId) => socketIo.io.in(roomChannel(roomId)).disconnectSockets(true) },
     limiter,
     config: config.social,
     logger: logger.child({ module: 'social' }),
   });
+  accounts.profiles.contribute(socialProfile(social.people));
 
   const signals = new SignalRecorder({
     store: store.signals,
@@ -205,7 +213,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
 
   const minute = 60_000;
   const app = createHttpApp({
-    users,
+    sessions: accounts.sessions,
     limiter,
     limits: config.limits,
     logger: logger.child({ module: 'http' }),
@@ -214,7 +222,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     trustProxy: config.trustProxy,
     routers: [
       opsRoutes(store, registry, metrics, config.nodeId),
-      sessionRoutes(users, limiter, { limit: config.limits.sessionsPerMinute, windowMs: minute }),
+      ...accounts.routers({ gallery, media }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       mediaRoutes(media),
       uploadRoutes(directory, media, limiter, config.limits),
@@ -301,6 +309,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
       await signals.idle();
+      accounts.close();
       await social.idle();
       await scale?.close();
       await store.close();
@@ -318,6 +327,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     registry,
     directory,
     users,
+    accounts,
     metrics,
     media,
     socketIo,

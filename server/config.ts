@@ -16,13 +16,22 @@ export type GalleryConfig = DeclaredConfig['gallery'];
 export type OpenAiConfig = DeclaredConfig['generation']['openai'] & { apiKey: string };
 export type GenerationConfig = Omit<DeclaredConfig['generation'], 'openai'> & { openai: OpenAiConfig | undefined };
 export type SignalsConfig = DeclaredConfig['signals'] & { pseudonymKey: string };
+/** Present only when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  label: string;
+}
+export type AccountsConfig = Omit<DeclaredConfig['accounts'], 'oidc'> & { oidc: OidcConfig | undefined };
 
 /** The declared settings, with the values that depend on another setting resolved. */
-export type Config = Omit<DeclaredConfig, 'mediaDir' | 'sessionSecret' | 'generation' | 'signals'> & {
+export type Config = Omit<DeclaredConfig, 'mediaDir' | 'sessionSecret' | 'generation' | 'signals' | 'accounts'> & {
   mediaDir: string;
   sessionSecret: string;
   generation: GenerationConfig;
   signals: SignalsConfig;
+  accounts: AccountsConfig;
 };
 
 /** A node silent for NODE_TIMEOUT_MS is dead; it must have missed at least two heartbeats by then. */
@@ -68,6 +77,33 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionSecret,
     generation: generationConfig(e.generation),
     signals: { ...e.signals, pseudonymKey: e.signals.pseudonymKey ?? derivePseudonymKey(sessionSecret) },
+    accounts: accountsConfig(e.accounts),
+  };
+}
+
+/** OpenID Connect needs its issuer, client id and secret together: one without the others is a mistake worth stopping for. */
+function accountsConfig(declared: DeclaredConfig['accounts']): AccountsConfig {
+  const { oidc, ...accounts } = declared;
+  const { issuer, clientId, clientSecret, label } = oidc;
+  const given = [
+    ['OIDC_ISSUER', issuer],
+    ['OIDC_CLIENT_ID', clientId],
+    ['OIDC_CLIENT_SECRET', clientSecret],
+  ] as const;
+  const missing = given.find(([, value]) => value === undefined);
+  if (missing && given.some(([, value]) => value !== undefined)) {
+    throw new ConfigError(missing[0], 'OpenID Connect needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together');
+  }
+  if (issuer !== undefined) {
+    const url = new URL(issuer);
+    if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+      throw new ConfigError('OIDC_ISSUER', 'must be https:// (plain http:// only for a provider on localhost)');
+    }
+  }
+  return {
+    ...accounts,
+    oidc:
+      issuer !== undefined && clientId !== undefined && clientSecret !== undefined ? { issuer, clientId, clientSecret, label } : undefined,
   };
 }
 

@@ -2,6 +2,7 @@
 // Socket.IO event maps, the Yjs WebSocket framing and the payload schemas that
 // every transport checks where data enters (types vanish at run time).
 import { z } from 'zod';
+import { bioSchema, handleSchema } from './accounts.ts';
 import type { Comment, Notification } from './social.ts';
 import { TAGS_PER_WORK } from './social.ts';
 import { tagSchema } from './social-schemas.ts';
@@ -20,6 +21,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'unavailable',
   'internal',
+  /** The request collides with the current state: a taken handle, a passkey already registered. */
+  'conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -40,6 +43,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   unavailable: 503,
   internal: 500,
+  conflict: 409,
 };
 
 /**
@@ -53,6 +57,7 @@ export const CLOSE_CODES = {
   not_found: 4404,
   too_large: 4413,
   rate_limited: 4429,
+  conflict: 4409,
   internal: 4500,
   unavailable: 4503,
 } as const satisfies Record<ErrorCode, number>;
@@ -72,16 +77,28 @@ export function canEdit(role: Role): boolean {
   return role === 'owner' || role === 'editor';
 }
 
+/**
+ * A person wherever one appears. `handle` and `avatarUrl` are present once set;
+ * `bio` only where a profile is shown (docs/accounts.md).
+ */
 export interface PublicUser {
   id: string;
   name: string;
   color: string;
+  /** Unique, 3–30 characters `[a-z0-9_]`; the profile is `/u/<handle>`. */
+  handle?: string;
+  /** At most 300 characters. */
+  bio?: string;
+  /** A `/media/…` image of this server. */
+  avatarUrl?: string;
 }
 
 /** The signed-in user as their own session sees them: their public fields and private settings. */
 export interface SessionUser extends PublicUser {
   /** Whether their creative signals may be exported (docs/signals.md); off until they turn it on. */
   shareSignals: boolean;
+  /** True once they hold a passkey or a linked identity: they can sign in anywhere. False for a guest. */
+  account: boolean;
 }
 
 export interface RoomInfo {
@@ -107,7 +124,7 @@ export const userNameSchema = z
   .trim()
   .min(1)
   .max(40)
-  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'control characters are not allowed');
+  .refine((s) => !/\p{Cc}/u.test(s), 'control characters are not allowed');
 export const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'a #rrggbb colour');
 export const roomTitleSchema = z.string().trim().min(1).max(120);
 
@@ -116,6 +133,9 @@ export const updateSessionBodySchema = z.strictObject({
   name: userNameSchema.optional(),
   color: colorSchema.optional(),
   shareSignals: z.boolean().optional(),
+  /** Accounts only (docs/accounts.md); taken, reserved or look-alike handles are a `conflict`. */
+  handle: handleSchema.optional(),
+  bio: bioSchema.optional(),
 });
 export const createRoomBodySchema = z.strictObject({
   title: roomTitleSchema.optional(),

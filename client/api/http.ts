@@ -14,6 +14,13 @@ export class ApiError extends Error {
 }
 
 let currentToken: string | null = null;
+const unauthorizedListeners = new Set<() => void>();
+
+/** Called when a request made with the token is refused as unauthorized (the session may have ended). */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
 
 /** The token sent as `Authorization: Bearer`; the session module sets it. */
 export function setToken(token: string | null): void {
@@ -60,6 +67,9 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (!res.ok) {
     const error = isErrorBody(parsed) ? parsed.error : { code: 'internal' as const, message: `${res.status} ${res.statusText}` };
+    if (res.status === 401 && token && !options.anonymous && options.token === undefined) {
+      for (const listener of unauthorizedListeners) listener();
+    }
     throw new ApiError(res.status, error.code, error.message);
   }
   return parsed as T;

@@ -3,19 +3,22 @@ import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { describeError } from '../api/http.ts';
 import { createRoom } from '../api/rooms.ts';
+import { onSessionEnded } from '../api/session.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles } from '../ui/styles.ts';
 import { interceptLinks, navigate, NAVIGATE_EVENT, parseRoute, type Route } from './router.ts';
 import './user-menu.ts';
 import '../social/notification-bell.ts';
 
-type PageName = 'gallery' | 'room' | 'work' | 'tag' | 'search' | 'moderation';
+type PageName = 'gallery' | 'room' | 'work' | 'profile' | 'settings' | 'tag' | 'search' | 'moderation';
 
 /** Each page is its own chunk: the gallery never loads the room's editor. */
 const PAGE_MODULES: Record<PageName, () => Promise<unknown>> = {
   gallery: () => import('../gallery/gallery-page.ts'),
   room: () => import('../room/room-page.ts'),
   work: () => import('../work/work-page.ts'),
+  profile: () => import('../profile/profile-page.ts'),
+  settings: () => import('../account/settings-page.ts'),
   tag: () => import('../gallery/gallery-page.ts'),
   search: () => import('../social/search-page.ts'),
   moderation: () => import('../social/moderation-page.ts'),
@@ -94,6 +97,27 @@ export class AtelierApp extends LitElement {
         color: var(--ink);
         font-size: 1.4rem;
       }
+      .ended {
+        position: fixed;
+        inset: auto 1rem 1rem;
+        z-index: 40;
+        margin: 0 auto;
+        max-width: 34rem;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.75rem;
+        padding: 0.8rem 1rem;
+        border-radius: var(--radius);
+        background: var(--ink);
+        color: white;
+        box-shadow: var(--shadow-lg);
+      }
+      .ended p {
+        flex: 1;
+        margin: 0;
+        min-width: 12rem;
+      }
     `,
   ];
 
@@ -102,13 +126,17 @@ export class AtelierApp extends LitElement {
   @state() private loadError: string | null = null;
   @state() private starting = false;
   @state() private startError: string | null = null;
+  /** The server no longer accepts this browser's session (signed out from another device). */
+  @state() private sessionEnded = false;
   #stopLinks: (() => void) | null = null;
+  #stopEnded: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('popstate', this.#onLocation);
     window.addEventListener(NAVIGATE_EVENT, this.#onLocation);
     this.#stopLinks = interceptLinks(this.renderRoot);
+    this.#stopEnded = onSessionEnded(() => (this.sessionEnded = true));
     this.#load();
   }
 
@@ -116,6 +144,7 @@ export class AtelierApp extends LitElement {
     window.removeEventListener('popstate', this.#onLocation);
     window.removeEventListener(NAVIGATE_EVENT, this.#onLocation);
     this.#stopLinks?.();
+    this.#stopEnded?.();
     super.disconnectedCallback();
   }
 
@@ -162,6 +191,14 @@ export class AtelierApp extends LitElement {
   }
 
   override render() {
+    return html`${this.#shell()}${
+      this.sessionEnded
+        ? html`<div class="ended" role="alert"><p>You were signed out of this browser.</p><button class="btn" @click=${() => location.assign('/')}>Continue</button></div>`
+        : nothing
+    }`;
+  }
+
+  #shell() {
     const route = this.route;
     if (route.page === 'room') return this.#page(route.page);
     return html`
@@ -209,6 +246,10 @@ export class AtelierApp extends LitElement {
         );
       case 'work':
         return keyed(route.workId, html`<work-page .workId=${route.workId}></work-page>`);
+      case 'profile':
+        return keyed(route.handle, html`<profile-page .handle=${route.handle}></profile-page>`);
+      case 'settings':
+        return html`<settings-page></settings-page>`;
       case 'tag':
         document.title = `#${route.tag} — Atelier`;
         return keyed(`tag:${route.tag}`, html`<gallery-page .tag=${route.tag} @start-room=${() => this.#startRoom()}></gallery-page>`);

@@ -4,6 +4,8 @@ export type Route =
   | { page: 'gallery' }
   | { page: 'room'; roomId: string; invite: string | null }
   | { page: 'work'; workId: string }
+  | { page: 'profile'; handle: string }
+  | { page: 'settings' }
   | { page: 'tag'; tag: string }
   | { page: 'search'; q: string; type: 'works' | 'users' }
   | { page: 'moderation' }
@@ -18,6 +20,9 @@ export function parseRoute(url: URL): Route {
   if (roomId) return { page: 'room', roomId, invite: url.searchParams.get('invite') };
   const workId = new RegExp(`^/g/(${ID})$`).exec(path)?.[1];
   if (workId) return { page: 'work', workId };
+  const handle = new RegExp(`^/u/(${ID})$`).exec(path)?.[1];
+  if (handle) return { page: 'profile', handle };
+  if (path === '/settings') return { page: 'settings' };
   const tag = /^\/t\/([A-Za-z0-9-]{1,32})$/.exec(path)?.[1];
   if (tag) return { page: 'tag', tag: tag.toLowerCase() };
   if (path === '/search')

@@ -9,6 +9,8 @@ export interface Participant {
   id: string;
   name: string;
   color: string;
+  /** Their handle, when they have one (their profile's address). */
+  handle: string | null;
   typing: boolean;
   layerId: string | null;
   isMe: boolean;
@@ -19,13 +21,14 @@ const TYPING_IDLE_MS = 1500;
 function readParticipant(clientId: number, state: Record<string, unknown>, me: number): Participant | null {
   const user = state.user;
   if (typeof user !== 'object' || user === null) return null;
-  const { id, name, color } = user as Record<string, unknown>;
+  const { id, name, color, handle } = user as Record<string, unknown>;
   if (typeof name !== 'string' || typeof color !== 'string') return null;
   return {
     clientId,
     id: typeof id === 'string' ? id : String(clientId),
     name: name.slice(0, 40),
     color: /^#[0-9a-f]{6}$/i.test(color) ? color : '#64748b',
+    handle: typeof handle === 'string' && /^[a-z0-9_]{3,30}$/.test(handle) ? handle : null,
     typing: state.typing === true,
     layerId: typeof state.layerId === 'string' ? state.layerId : null,
     isMe: clientId === me,

@@ -30,6 +30,11 @@ export function lightColor(color: string): string {
   return `${color}33`;
 }
 
+/** Me as the others in the room see me (docs/protocol.md, "Awareness rules"): the handle links to my profile. */
+function awarenessUser(me: PublicUser) {
+  return { id: me.id, name: me.name, color: me.color, colorLight: lightColor(me.color), ...(me.handle ? { handle: me.handle } : {}) };
+}
+
 export class RoomConnection implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: RoomConnectionOptions;
@@ -85,7 +90,7 @@ export class RoomConnection implements ReactiveController {
     const doc = new Y.Doc();
     const options = this.#options.invite ? { invite: this.#options.invite } : {};
     const provider = new SocketIoProvider(socket, this.#options.roomId, doc, options);
-    provider.awareness.setLocalStateField('user', { id: me.id, name: me.name, color: me.color, colorLight: lightColor(me.color) });
+    provider.awareness.setLocalStateField('user', awarenessUser(me));
     provider.on('status', (status) => {
       this.status = status;
       this.#host.requestUpdate();
@@ -108,12 +113,7 @@ export class RoomConnection implements ReactiveController {
       this.#host.requestUpdate();
     });
     this.#stopSessionWatch = onSessionChange(({ user }) => {
-      provider.awareness.setLocalStateField('user', {
-        id: user.id,
-        name: user.name,
-        color: user.color,
-        colorLight: lightColor(user.color),
-      });
+      provider.awareness.setLocalStateField('user', awarenessUser(user));
       if (this.setup) this.setup = { ...this.setup, me: user };
       this.#host.requestUpdate();
     });

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Work } from '../../shared/protocol.ts';
+import { profileHref } from '../api/profiles.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
@@ -73,6 +74,15 @@ export class WorkCard extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      .by a {
+        color: inherit;
+        text-decoration: none;
+        border-radius: 3px;
+      }
+      .by a:hover {
+        color: var(--ink);
+        text-decoration: underline;
+      }
       .like {
         display: inline-flex;
         align-items: center;
@@ -121,6 +131,7 @@ export class WorkCard extends LitElement {
     const ratio = w.width > 0 && w.height > 0 ? `${w.width} / ${w.height}` : '1';
     const placeholder = placeholderCss(w.placeholder);
     const authors = w.authors.map((a) => a.name).join(', ');
+    const byline = w.authors.map((a, i) => html`${i > 0 ? ', ' : ''}<a href=${profileHref(a)}>${a.name}</a>`);
     return html`<article data-work-id=${w.id}>
       <a class="image" href="/g/${w.id}" style="--ratio:${ratio};--placeholder:${placeholder}" aria-label=${w.title}>
         <img class=${this.ready ? 'ready' : ''} src=${w.thumbUrl} alt="" loading="lazy" decoding="async" width=${w.width} height=${w.height} @load=${() => (this.ready = true)} />
@@ -129,7 +140,7 @@ export class WorkCard extends LitElement {
       <div class="info">
         <div class="text">
           <h3 title=${w.title}>${w.title}</h3>
-          <div class="by" title=${authors}>${authors ? `by ${authors}` : ''}</div>
+          <div class="by" title=${authors}>${authors ? html`by ${byline}` : ''}</div>
         </div>
         <button class="like" aria-pressed=${w.liked ? 'true' : 'false'} aria-label=${`${w.liked ? 'Unlike' : 'Like'} ${w.title}, ${w.likes} likes`} @click=${() => this.#like()}>
           ${icons.heart}<span>${w.likes}</span>

@@ -1,6 +1,7 @@
 // One Socket.IO connection per page, shared by every controller that needs it
 // and closed when the last one lets go. socket.io-client reconnects by itself.
 import { io } from 'socket.io-client';
+import { checkSession } from '../api/session.ts';
 import type { AtelierClientSocket } from './socketio-provider.ts';
 
 let shared: { socket: AtelierClientSocket; token: string; users: number } | null = null;
@@ -16,6 +17,13 @@ export function acquireSocket(token: string): AtelierClientSocket {
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
+    });
+    // The server ends a connection whose session was signed out; find out whether that is it.
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') void checkSession();
+    });
+    socket.on('connect_error', (err) => {
+      if ((err as { data?: { code?: string } }).data?.code === 'unauthorized') void checkSession();
     });
     shared = { socket, token, users: 0 };
   }

@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Participant } from '../controllers/presence-controller.ts';
+import { profileHref } from '../api/profiles.ts';
 import { baseStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
 import '../social/follow-button.ts';
@@ -63,6 +64,11 @@ export class ParticipantList extends LitElement {
       overflow: hidden;
       text-overflow: ellipsis;
       white-space: nowrap;
+      color: var(--ink);
+      text-decoration: none;
+    }
+    .panel a.name:hover {
+      text-decoration: underline;
     }
     ul {
       display: flex;
@@ -162,7 +168,7 @@ export class ParticipantList extends LitElement {
               ${this.#people().map(
                 (p) => html`<li>
                   <user-avatar .name=${p.name} .color=${p.color} style="--avatar-size:1.7rem"></user-avatar>
-                  <span class="name">${p.name}${p.isMe ? ' (you)' : ''}</span>
+                  <a class="name" href=${profileHref({ id: p.id, handle: p.handle ?? undefined })} target="_blank" rel="noopener" title="Profile (opens a new tab)">${p.name}${p.isMe ? ' (you)' : ''}</a>
                   ${p.isMe ? nothing : html`<follow-button .userId=${p.id} .name=${p.name}></follow-button>`}
                 </li>`,
               )}

@@ -1,7 +1,7 @@
 import { css, html, LitElement } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 
-/** A round badge with a person's initials in their colour. */
+/** A round badge: a person's uploaded avatar, else their initials in their colour. */
 @customElement('user-avatar')
 export class UserAvatar extends LitElement {
   static override styles = css`
@@ -17,14 +17,27 @@ export class UserAvatar extends LitElement {
       box-shadow: 0 0 0 2px var(--avatar-ring, var(--surface));
       user-select: none;
       flex: none;
+      overflow: hidden;
+    }
+    img {
+      width: 100%;
+      height: 100%;
+      object-fit: cover;
+      display: block;
     }
   `;
 
   @property() name = '';
   @property() color = '#64748b';
+  /** A `/media/…` image; initials when absent or when it fails to load. */
+  @property() src: string | undefined = undefined;
+  @state() private failed: string | undefined = undefined;
 
   override render() {
     this.style.background = this.color;
+    if (this.src && this.failed !== this.src) {
+      return html`<img src=${this.src} alt="" loading="lazy" decoding="async" @error=${() => (this.failed = this.src)} />`;
+    }
     return html`<span aria-hidden="true">${initials(this.name)}</span>`;
   }
 }

@@ -5,6 +5,7 @@ import { fetchRemixes, fetchWork, remixWork, setLiked } from '../api/rooms.ts';
 import { navigate } from '../app/router.ts';
 import { likedWorks } from '../controllers/gallery-feed-controller.ts';
 import type { Work } from '../../shared/protocol.ts';
+import { profileHref } from '../api/profiles.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles, pageStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
@@ -103,7 +104,19 @@ export class WorkPage extends LitElement {
         display: inline-flex;
         align-items: center;
         gap: 0.45rem;
+      }
+      ul.authors a {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.45rem;
         font-size: 0.9rem;
+        color: var(--ink);
+        text-decoration: none;
+        border-radius: 999px;
+        padding-right: 0.4rem;
+      }
+      ul.authors a:hover {
+        text-decoration: underline;
       }
       .lineage a {
         color: var(--accent-strong);
@@ -287,7 +300,7 @@ export class WorkPage extends LitElement {
         <section>
           <h2 class="section-title">Made by</h2>
           <ul class="authors">
-            ${w.authors.map((a) => html`<li><user-avatar .name=${a.name} .color=${a.color} style="--avatar-size:1.7rem"></user-avatar>${a.name}<follow-button .userId=${a.id} .name=${a.name}></follow-button></li>`)}
+            ${w.authors.map((a) => html`<li><a href=${profileHref(a)}><user-avatar .name=${a.name} .color=${a.color} .src=${a.avatarUrl} style="--avatar-size:1.7rem"></user-avatar>${a.name}</a><follow-button .userId=${a.id} .name=${a.name}></follow-button></li>`)}
           </ul>
         </section>
         ${

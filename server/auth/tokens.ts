@@ -1,14 +1,25 @@
-// Session tokens: `v1.<userId>.<issuedAt base36>.<HMAC-SHA256 base64url>`.
+// Session tokens. A token names a session record (server/store/sessions.ts):
+//   `v2.<sessionId>.<HMAC-SHA256 base64url>`
+// Tokens of the first format, `v1.<userId>.<issuedAt base36>.<HMAC>`, named a
+// user; each is still accepted until its own expiry and is moved into a
+// session record of its own on first use (docs/accounts.md, "Upgrading").
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { LEGACY_TOKEN_MAX_AGE_MS } from '../store/sessions.ts';
 
-const VERSION = 'v1';
-const MAX_AGE_MS = 400 * 24 * 60 * 60 * 1000;
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/** Prefix of the session ids derived from first-format tokens; random ids never start with it. */
+const LEGACY_PREFIX = 'v1-';
 
-export interface TokenClaims {
-  userId: string;
-  issuedAt: number;
-}
+export type ParsedToken =
+  | { kind: 'session'; sessionId: string }
+  | {
+      kind: 'legacy';
+      /** Derived from the token, so every use of it names the same session. */
+      sessionId: string;
+      userId: string;
+      issuedAt: number;
+    };
 
 export class TokenSigner {
   readonly #secret: string;
@@ -17,28 +28,51 @@ export class TokenSigner {
     this.#secret = secret;
   }
 
-  sign(userId: string, issuedAt = Date.now()): string {
-    if (!ID_PATTERN.test(userId)) throw new Error('user ids are URL-safe');
-    const body = `${VERSION}.${userId}.${issuedAt.toString(36)}`;
+  /** The token of a session. */
+  sign(sessionId: string): string {
+    if (!SESSION_ID_PATTERN.test(sessionId) && !isLegacySessionId(sessionId)) throw new Error('not a session id');
+    const body = `v2.${sessionId}`;
     return `${body}.${this.#mac(body)}`;
   }
 
-  /** The claims of a well-formed, authentic, unexpired token; otherwise null. */
-  verify(token: unknown, now = Date.now()): TokenClaims | null {
+  /** A token of the first format (tests and upgrade checks only: the server no longer issues them). */
+  signLegacy(userId: string, issuedAt = Date.now()): string {
+    if (!ID_PATTERN.test(userId)) throw new Error('user ids are URL-safe');
+    const body = `v1.${userId}.${issuedAt.toString(36)}`;
+    return `${body}.${this.#mac(body)}`;
+  }
+
+  /** What a well-formed, authentic (and, for the first format, unexpired) token names; otherwise null. */
+  parse(token: unknown, now = Date.now()): ParsedToken | null {
     if (typeof token !== 'string' || token.length > 256) return null;
     const parts = token.split('.');
-    if (parts.length !== 4) return null;
-    const [version, userId, issued, mac] = parts as [string, string, string, string];
-    if (version !== VERSION || !ID_PATTERN.test(userId) || !/^[0-9a-z]{1,12}$/.test(issued)) return null;
-    const expected = Buffer.from(this.#mac(`${version}.${userId}.${issued}`));
+    if (parts[0] === 'v2' && parts.length === 3) {
+      const [, sessionId, mac] = parts as [string, string, string];
+      if (!SESSION_ID_PATTERN.test(sessionId) && !isLegacySessionId(sessionId)) return null;
+      return this.#authentic(`v2.${sessionId}`, mac) ? { kind: 'session', sessionId } : null;
+    }
+    if (parts[0] === 'v1' && parts.length === 4) {
+      const [, userId, issued, mac] = parts as [string, string, string, string];
+      if (!ID_PATTERN.test(userId) || !/^[0-9a-z]{1,12}$/.test(issued)) return null;
+      if (!this.#authentic(`v1.${userId}.${issued}`, mac)) return null;
+      const issuedAt = parseInt(issued, 36);
+      if (issuedAt > now + 60_000 || now - issuedAt > LEGACY_TOKEN_MAX_AGE_MS) return null;
+      return { kind: 'legacy', sessionId: LEGACY_PREFIX + this.#mac(`legacy-session.${mac}`).slice(0, 22), userId, issuedAt };
+    }
+    return null;
+  }
+
+  #authentic(body: string, mac: string): boolean {
+    const expected = Buffer.from(this.#mac(body));
     const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-    const issuedAt = parseInt(issued, 36);
-    if (issuedAt > now + 60_000 || now - issuedAt > MAX_AGE_MS) return null;
-    return { userId, issuedAt };
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   #mac(body: string): string {
     return createHmac('sha256', this.#secret).update(body).digest('base64url');
   }
+}
+
+function isLegacySessionId(id: string): boolean {
+  return id.startsWith(LEGACY_PREFIX) && SESSION_ID_PATTERN.test(id.slice(LEGACY_PREFIX.length));
 }

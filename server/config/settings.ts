@@ -9,6 +9,7 @@
 //    showing the expected row, until the table matches the declarations.
 // 3. test its default, a good value and a refused one (the error names the variable).
 // A value that depends on another setting is checked or resolved in loadConfig (server/config.ts).
+import { accountSettings } from './account-settings.ts';
 import { gallerySettings } from './gallery-settings.ts';
 import { generationSettings } from './generation-settings.ts';
 import { limitSettings } from './limit-settings.ts';
@@ -26,6 +27,7 @@ export const SETTINGS = {
   gallery: gallerySettings,
   social: socialSettings,
   signals: signalsSettings,
+  accounts: accountSettings,
 } satisfies Settings;
 
 /** Config as the declarations parse it, before loadConfig resolves the values that depend on others. */

@@ -202,6 +202,23 @@ export class Gallery {
     });
   }
 
+  /** Works the user is an author of, newest first (their profile). */
+  async byAuthor(userId: string, request: PageRequest): Promise<GalleryPage> {
+    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 'new');
+    const records = await this.#store.listWorksByAuthor(userId, request.limit + 1, after?.sort === 'new' ? after.seq : undefined);
+    return this.#page(records, request, 'new', positionOf);
+  }
+
+  /** A deleted account took these works and likes with it: feeds and listeners hear of it. */
+  accountRemoved(change: { removedWorks: readonly string[]; unliked: ReadonlyArray<{ id: string; likes: number }> }): void {
+    if (change.removedWorks.length === 0 && change.unliked.length === 0) return;
+    this.#changed();
+    for (const listener of this.#listeners) {
+      for (const id of change.removedWorks) listener.deleted?.({ id });
+      for (const like of change.unliked) listener.liked?.(like);
+    }
+  }
+
   async like(id: string, userId: string): Promise<LikeResponse> {
     return this.#likeChanged(id, userId, await this.#store.like(id, userId), true);
   }

@@ -55,7 +55,7 @@ export function workPage(work: Work, base: string): PageParts {
         ${work.description ? `<p class="description">${e(work.description)}</p>` : ''}
         <h2>Prompt</h2>
         <blockquote class="prompt">${e(work.prompt) || '<em>(no prompt)</em>'}</blockquote>
-        <p class="authors">By ${work.authors.map((a) => `<span class="author">${e(a.name)}</span>`).join(', ')}</p>
+        <p class="authors">By ${work.authors.map((a) => `<a class="author" href="/u/${e(encodeURIComponent(a.handle ?? a.id))}">${e(a.name)}</a>`).join(', ')}</p>
         ${lineage}
         <p class="meta">${work.likes} ${work.likes === 1 ? 'like' : 'likes'} · published <time datetime="${e(work.createdAt)}">${e(work.createdAt.slice(0, 10))}</time></p>
         <p><a href="/">Back to the gallery</a></p>

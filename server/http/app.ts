@@ -6,13 +6,13 @@ import type { Logger } from 'pino';
 import type { Limits } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RateLimiter } from '../rate-limit.ts';
-import type { Users } from '../auth/users.ts';
+import type { Sessions } from '../auth/sessions.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { rateLimit } from './rate-limit.ts';
 
 export interface HttpAppDeps {
-  users: Users;
+  sessions: Sessions;
   limiter: RateLimiter;
   limits: Limits;
   logger: Logger;
@@ -46,7 +46,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
   if (deps.corsOrigins.length > 0) app.use(cors(deps.corsOrigins));
   app.use(express.json({ limit: deps.limits.maxBodyBytes, strict: true }));
-  app.use(authenticate(deps.users));
+  app.use(authenticate(deps.sessions));
   app.use('/api', rateLimit(deps.limiter, 'http', { limit: deps.limits.httpRequestsPerMinute, windowMs: 60_000 }));
   for (const router of deps.routers) app.use(router);
   app.use(notFound);
@@ -64,7 +64,7 @@ function cors(origins: readonly string[]): express.RequestHandler {
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Vary', 'Origin');
       if (req.method === 'OPTIONS') {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
         res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
         res.setHeader('Access-Control-Max-Age', '600');
         res.status(204).end();

@@ -14,9 +14,11 @@ import type { RateLimiter } from '../rate-limit.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import { NodeLiveness } from './node-liveness.ts';
 import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
+import { RedisChallengeStore } from './redis-challenges.ts';
 import { RedisRateLimiter } from './redis-rate-limiter.ts';
 import { RedisRelay } from './redis-relay.ts';
 import { RedisRoomQuota } from './redis-room-quota.ts';
+import { RedisSessionBus } from './redis-session-bus.ts';
 
 /** How long the adapter's XREAD blocks; also how long its reader may linger after close. */
 const ADAPTER_BLOCK_MS = 2000;
@@ -39,6 +41,10 @@ export interface Scale {
   readonly liveness: NodeLiveness;
   readonly limiter: RateLimiter;
   readonly roomQuota: RoomJobQuota;
+  /** Sign-outs and profile changes between nodes. */
+  readonly sessionBus: RedisSessionBus;
+  /** Sign-ins in progress, shared so any node can finish one. */
+  readonly challenges: RedisChallengeStore;
   /** For `io.adapter(…)`. */
   readonly adapter: ReturnType<typeof createAdapter>;
   /** The command connection (tests look at its state). */
@@ -80,6 +86,8 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     await relay.peerDown(id);
   });
   await liveness.start();
+  const sessionBus = new RedisSessionBus({ publisher: redis, subscriber, prefix, processId, logger: log });
+  await sessionBus.start();
 
   const adapter = createAdapter(redis, {
     streamName: `${prefix}socket.io`,
@@ -94,10 +102,13 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     liveness,
     limiter: new RedisRateLimiter(redis, prefix, log),
     roomQuota: new RedisRoomQuota(redis, prefix, log),
+    sessionBus,
+    challenges: new RedisChallengeStore(redis, prefix, log),
     adapter,
     redis,
     async close() {
       await liveness.close();
+      await sessionBus.close();
       await relay.close();
       await closeRedis(subscriber);
       await closeRedis(redis);

@@ -5,6 +5,22 @@ import type { PublicUser } from '../../shared/protocol.ts';
 import type { ParentLink, WorkRecord, WorkTombstone } from './gallery.ts';
 import { isoString, type Row } from './record-rows.ts';
 
+/** An author as the works queries build it: handle and avatar are null when unset. */
+interface AuthorRow {
+  id: string;
+  name: string;
+  color: string;
+  handle?: string | null;
+  avatarUrl?: string | null;
+}
+
+function toAuthor(row: AuthorRow): PublicUser {
+  const author: PublicUser = { id: row.id, name: row.name, color: row.color };
+  if (row.handle) author.handle = row.handle;
+  if (row.avatarUrl) author.avatarUrl = row.avatarUrl;
+  return author;
+}
+
 const parsed = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
 function toParent(row: Row): ParentLink | null {
@@ -24,7 +40,7 @@ export function toWork(row: Row): WorkRecord {
     remixOf: row.remix_of === null ? null : String(row.remix_of),
     parent: toParent(row),
     publishedBy: String(row.published_by),
-    authors: parsed<PublicUser[]>(row.authors),
+    authors: parsed<AuthorRow[]>(row.authors).map(toAuthor),
     title: String(row.title),
     description: String(row.description),
     prompt: String(row.prompt),

@@ -146,6 +146,10 @@ export interface GalleryStore {
   popularTags(limit: number): Promise<TagCount[]>;
   /** Live works remixed from `workId` (live or deleted), newest first, seq below `beforeSeq` when given. */
   listRemixes(workId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]>;
+  /** Live works the user is an author of, newest first, seq below `beforeSeq` when given. */
+  listWorksByAuthor(userId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]>;
+  /** How many live works the user is an author of, and the likes those works hold. */
+  authorStats(userId: string): Promise<{ works: number; likes: number }>;
 
   /** Null when there is no live work with this id. */
   like(workId: string, userId: string): Promise<LikeResult | null>;

@@ -9,13 +9,22 @@ export function isoString(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
+/** ISO text, or null for SQL NULL. */
+export const optionalIso = (value: unknown): string | null => (value === null || value === undefined ? null : isoString(value));
+/** INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL. */
+export const flag = (value: unknown): boolean => value === 1 || value === true || value === 1n;
+
 export const toUser = (row: Row): UserRecord => ({
   id: String(row.id),
   name: String(row.name),
   color: String(row.color),
+  handle: row.handle === null || row.handle === undefined ? null : String(row.handle),
+  bio: String(row.bio ?? ''),
+  avatarUrl: row.avatar_url === null || row.avatar_url === undefined ? null : String(row.avatar_url),
   createdAt: isoString(row.created_at),
-  // INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL.
-  shareSignals: row.share_signals === 1 || row.share_signals === true,
+  shareSignals: flag(row.share_signals),
+  accountAt: optionalIso(row.account_at),
+  deletedAt: optionalIso(row.deleted_at),
 });
 
 export const toRoom = (row: Row): RoomRecord => ({

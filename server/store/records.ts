@@ -1,14 +1,31 @@
 // Users, rooms, invites and memberships.
-import type { InviteRole, LinkAccess, PublicUser, Role, RoomInfo } from '../../shared/protocol.ts';
+import type { InviteRole, LinkAccess, Role, RoomInfo } from '../../shared/protocol.ts';
 
-export interface UserRecord extends PublicUser {
+export interface UserRecord {
+  id: string;
+  name: string;
+  color: string;
+  handle: string | null;
+  /** '' when they wrote none. */
+  bio: string;
+  avatarUrl: string | null;
   createdAt: string;
   /** Consent to export this user's creative signals (docs/signals.md); off until they turn it on. */
   shareSignals: boolean;
+  /** When they first held a passkey or a linked identity; null for a guest. */
+  accountAt: string | null;
+  /** A deleted account leaves this tombstone ("deleted user") so co-authored works keep their credit. */
+  deletedAt: string | null;
 }
 
-/** A user as created: consent, when not given, is off. */
-export type NewUser = Omit<UserRecord, 'shareSignals'> & { shareSignals?: boolean };
+/** A user as created: a guest, consent off unless given. */
+export interface NewUser {
+  id: string;
+  name: string;
+  color: string;
+  createdAt: string;
+  shareSignals?: boolean;
+}
 
 export type RoomRecord = RoomInfo;
 
@@ -28,11 +45,16 @@ export interface UserPatch {
   name?: string;
   color?: string;
   shareSignals?: boolean;
+  bio?: string;
+  /** null removes it. */
+  avatarUrl?: string | null;
 }
 
 export interface RecordStore {
   createUser(user: NewUser): Promise<void>;
+  /** Any user, deleted ones (tombstones) included. */
   getUser(id: string): Promise<UserRecord | null>;
+  /** Changes a user that is not deleted; null when there is none. */
   updateUser(id: string, patch: UserPatch): Promise<UserRecord | null>;
 
   /** Creates the room and its invites in one transaction. */

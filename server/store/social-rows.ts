@@ -9,9 +9,18 @@ const parsed = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse
 const optionalIso = (value: unknown): string | null => (value === null || value === undefined ? null : isoString(value));
 const optional = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
-/** A user as every list shows them; `prefix` names the row's columns (`author_` for `author_id`, …). */
+/**
+ * A user as every list shows them; `prefix` names the row's columns (`author_`
+ * for `author_id`, …). `handle` and `avatar_url` come along where the query
+ * selects them (docs/accounts.md: `user = {id, name, color, handle?, avatarUrl?}`).
+ */
 export function toPublicUser(row: Row, prefix = ''): PublicUser {
-  return { id: String(row[`${prefix}id`]), name: String(row[`${prefix}name`]), color: String(row[`${prefix}color`]) };
+  const user: PublicUser = { id: String(row[`${prefix}id`]), name: String(row[`${prefix}name`]), color: String(row[`${prefix}color`]) };
+  const handle = row[`${prefix}handle`];
+  const avatarUrl = row[`${prefix}avatar_url`];
+  if (typeof handle === 'string') user.handle = handle;
+  if (typeof avatarUrl === 'string') user.avatarUrl = avatarUrl;
+  return user;
 }
 
 export function toComment(row: Row): CommentRecord {
@@ -22,7 +31,7 @@ export function toComment(row: Row): CommentRecord {
     author: toPublicUser(row, 'author_'),
     body: String(row.body),
     // Only users that still exist: a deleted account drops out of the mentions it was in.
-    mentions: parsed<PublicUser[]>(row.mention_users ?? '[]'),
+    mentions: parsed<Row[]>(row.mention_users ?? '[]').map((mention) => toPublicUser(mention)),
     createdAt: isoString(row.created_at),
     editedAt: optionalIso(row.edited_at),
     hidden: row.hidden_at !== null || row.author_hidden === 1 || row.author_hidden === true,

@@ -1,7 +1,9 @@
+import type { AccountStore } from './accounts.ts';
 import type { DocLog } from './doc-log.ts';
 import type { JobStore } from './jobs.ts';
 import type { GalleryStore } from './gallery.ts';
 import type { RecordStore } from './records.ts';
+import type { SessionStore } from './sessions.ts';
 import type { SignalStore } from './signals.ts';
 import type { SocialStore } from './social.ts';
 
@@ -13,6 +15,8 @@ export interface Store {
   readonly jobs: JobStore;
   readonly gallery: GalleryStore;
   readonly signals: SignalStore;
+  readonly sessions: SessionStore;
+  readonly accounts: AccountStore;
   readonly social: SocialStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;

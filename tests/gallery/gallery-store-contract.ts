@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Layer } from '../../shared/doc-schema.ts';
 import type { NewWork } from '../../server/store/gallery.ts';
-import type { UserRecord } from '../../server/store/records.ts';
+import type { NewUser } from '../../server/store/records.ts';
 import type { Store } from '../../server/store/store.ts';
 
 export function galleryStoreContract(name: string, open: () => Promise<Store>): void {
@@ -12,7 +12,7 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
 
   async function world() {
     const store = await open();
-    const users: UserRecord[] = [];
+    const users: NewUser[] = [];
     for (const userName of ['Ann', 'Bob', 'Cid']) {
       const user = { id: id('u'), name: userName, color: '#123456', createdAt: new Date().toISOString(), shareSignals: false };
       await store.records.createUser(user);

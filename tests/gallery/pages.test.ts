@@ -68,7 +68,8 @@ describe('user-written text is escaped', () => {
     expect(html).toContain(
       '<blockquote class="prompt">a &quot;fox&quot; &amp; &lt;b&gt;hound&lt;/b&gt; ]]&gt; &lt;!-- --&gt;</blockquote>',
     );
-    expect(html).toContain('By <span class="author">Ann &lt;b&gt;&quot;the bold&quot;&lt;/b&gt;</span>');
+    // Each author's name links to their profile.
+    expect(html).toContain(`By <a class="author" href="/u/${work.authors[0]!.id}">Ann &lt;b&gt;&quot;the bold&quot;&lt;/b&gt;</a>`);
     // The work's JSON for the client, which cannot close its script element.
     const json = /<script type="application\/json" id="atelier-work">([^<]*)<\/script>/.exec(html);
     expect(JSON.parse(json![1]!)).toEqual(work);

@@ -13,8 +13,10 @@ describe('sessions', () => {
       name: 'Ann',
       color: expect.stringMatching(/^#[0-9a-f]{6}$/),
       shareSignals: false,
+      account: false,
     });
-    expect(body.token).toMatch(/^v1\./);
+    // The token names a session record (docs/accounts.md).
+    expect(body.token).toMatch(/^v2\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^atelier_token=/);
     expect(cookie).toMatch(/HttpOnly/i);
@@ -24,7 +26,8 @@ describe('sessions', () => {
     const http = api(server.url);
     expect(await http.json('GET', '/api/session', { token: body.token })).toEqual({ user: body.user });
     const viaCookie = await http.request('GET', '/api/session', { headers: { cookie: cookie.split(';')[0]! } });
-    expect((await viaCookie.json()).user).toEqual(body.user);
+    // A client holding only the cookie gets the token too (it came back from an identity provider).
+    expect(await viaCookie.json()).toEqual({ user: body.user, token: body.token });
   });
 
   it('gives a generated name when none is sent, and lets the user rename themselves', async () => {

@@ -11,7 +11,7 @@ describe('consent to share signals', () => {
     const server = await startServer({ DATA_DIR: dataDir });
     const http = api(server.url);
     const { user, token } = await http.session('Ann');
-    expect(user).toEqual({ id: user.id, name: 'Ann', color: user.color, shareSignals: false });
+    expect(user).toEqual({ id: user.id, name: 'Ann', color: user.color, shareSignals: false, account: false });
     const get = () => http.json<SessionUserResponse>('GET', '/api/session', { token });
     const patch = (body: object) => http.json<SessionUserResponse>('PATCH', '/api/session', { token, body });
     expect((await get()).user.shareSignals).toBe(false);

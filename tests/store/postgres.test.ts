@@ -16,7 +16,9 @@ import { galleryStoreContract } from '../gallery/gallery-store-contract.ts';
 import { signalStoreContract } from '../signals/signal-store-contract.ts';
 import { socialStoreContract } from '../social/social-store-contract.ts';
 import { jobStoreContract, storeFixture } from '../generation/job-store-contract.ts';
+import { accountStoreContract } from './accounts.contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
+import { sessionStoreContract } from './sessions.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
 
 const service = await postgresService();
@@ -73,6 +75,28 @@ describeWith([service], 'PostgreSQL store', () => {
     return store;
   });
 
+  async function accountsBackend() {
+    const url = await createTestDatabase(service);
+    const store = await openPostgresStore({ url, poolMax: 4, logger });
+    onTestFinished(() => store.close());
+    return {
+      store,
+      async breakDeletesOn(table: string) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(
+            `CREATE FUNCTION broken() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`,
+          );
+          await client.query(`CREATE TRIGGER broken BEFORE DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION broken()`);
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  }
+  sessionStoreContract('PostgreSQL', accountsBackend);
+  accountStoreContract('PostgreSQL', accountsBackend);
   socialStoreContract('PostgreSQL', async () => {
     const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
     onTestFinished(() => store.close());

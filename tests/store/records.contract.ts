@@ -1,6 +1,6 @@
 // The contract every RecordStore implementation must pass (SQLite, PostgreSQL).
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { InviteRecord, RecordStore, RoomRecord, UserRecord } from '../../server/store/records.ts';
+import type { InviteRecord, NewUser, RecordStore, RoomRecord, UserRecord } from '../../server/store/records.ts';
 
 export interface RecordsBackend {
   records: RecordStore;
@@ -10,8 +10,21 @@ export interface RecordsBackend {
 let counter = 0;
 const id = (prefix: string) => `${prefix}${(++counter).toString().padStart(4, '0')}${Math.random().toString(36).slice(2, 8)}`;
 
-function user(name = 'Ann'): UserRecord {
+function user(name = 'Ann'): NewUser & { shareSignals: boolean } {
   return { id: id('u'), name, color: '#123456', createdAt: new Date().toISOString(), shareSignals: false };
+}
+
+/** A new user as the store reads it back: a guest, nothing set. */
+function stored(u: NewUser): UserRecord {
+  return {
+    handle: null,
+    bio: '',
+    avatarUrl: null,
+    accountAt: null,
+    deletedAt: null,
+    ...u,
+    shareSignals: u.shareSignals ?? false,
+  };
 }
 
 function room(ownerId: string, createdAt = new Date().toISOString()): { room: RoomRecord; invites: InviteRecord[] } {
@@ -37,10 +50,19 @@ export function recordStoreContract(name: string, createBackend: () => Promise<R
       const records = await open();
       const ann = user('Ann');
       await records.createUser(ann);
-      expect(await records.getUser(ann.id)).toEqual(ann);
+      expect(await records.getUser(ann.id)).toEqual(stored(ann));
       expect(await records.getUser('nobody')).toBeNull();
-      expect(await records.updateUser(ann.id, { name: 'Anna' })).toEqual({ ...ann, name: 'Anna' });
-      expect(await records.updateUser(ann.id, { color: '#abcdef' })).toEqual({ ...ann, name: 'Anna', color: '#abcdef' });
+      expect(await records.updateUser(ann.id, { name: 'Anna' })).toEqual(stored({ ...ann, name: 'Anna' }));
+      expect(await records.updateUser(ann.id, { color: '#abcdef' })).toEqual(stored({ ...ann, name: 'Anna', color: '#abcdef' }));
+      const withBio = await records.updateUser(ann.id, { bio: 'Painter.', avatarUrl: `/media/${'a'.repeat(64)}.webp` });
+      expect(withBio).toEqual({
+        ...stored({ ...ann, name: 'Anna', color: '#abcdef' }),
+        bio: 'Painter.',
+        avatarUrl: `/media/${'a'.repeat(64)}.webp`,
+      });
+      // A patch that does not name the avatar leaves it; null removes it.
+      expect((await records.updateUser(ann.id, { name: 'Ann' }))?.avatarUrl).toBe(`/media/${'a'.repeat(64)}.webp`);
+      expect((await records.updateUser(ann.id, { avatarUrl: null }))?.avatarUrl).toBeNull();
       expect(await records.updateUser('nobody', { name: 'x' })).toBeNull();
       await expect(records.createUser(ann)).rejects.toThrow();
     });
@@ -50,12 +72,12 @@ export function recordStoreContract(name: string, createBackend: () => Promise<R
       const { shareSignals: _omitted, ...bob } = user('Bob');
       await records.createUser(bob);
       expect((await records.getUser(bob.id))?.shareSignals).toBe(false);
-      expect(await records.updateUser(bob.id, { shareSignals: true })).toEqual({ ...bob, shareSignals: true });
-      expect(await records.updateUser(bob.id, { name: 'Bo' })).toEqual({ ...bob, name: 'Bo', shareSignals: true });
-      expect(await records.updateUser(bob.id, { shareSignals: false })).toEqual({ ...bob, name: 'Bo', shareSignals: false });
+      expect(await records.updateUser(bob.id, { shareSignals: true })).toEqual(stored({ ...bob, shareSignals: true }));
+      expect(await records.updateUser(bob.id, { name: 'Bo' })).toEqual(stored({ ...bob, name: 'Bo', shareSignals: true }));
+      expect(await records.updateUser(bob.id, { shareSignals: false })).toEqual(stored({ ...bob, name: 'Bo', shareSignals: false }));
       const cid = { ...user('Cid'), shareSignals: true };
       await records.createUser(cid);
-      expect(await records.getUser(cid.id)).toEqual(cid);
+      expect(await records.getUser(cid.id)).toEqual(stored(cid));
     });
 
     it('creates rooms with their invites and updates title and link access', async () => {

@@ -6,7 +6,11 @@ import { MergeWorker } from '../../server/store/merge.ts';
 import { SqliteDocLog } from '../../server/store/sqlite/doc-log.ts';
 import { SqliteMaintenance } from '../../server/store/sqlite/maintenance.ts';
 import { SqliteRecordStore } from '../../server/store/sqlite/records.ts';
+import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { onTestFinished } from 'vitest';
+import { accountStoreContract } from './accounts.contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
+import { sessionStoreContract } from './sessions.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
 
 function tempFile(): { file: string; remove(): void } {
@@ -78,3 +82,24 @@ recordStoreContract('SQLite', async () => {
     },
   };
 });
+
+async function sqliteAccountsBackend() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atelier-sqlite-'));
+  const store = openSqliteStore(dir, { thread: false });
+  onTestFinished(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    store,
+    async breakDeletesOn(table: string) {
+      // Another connection to the same file, as another process would be: the trigger is in the schema.
+      const db = openDatabase(path.join(dir, 'atelier.db'));
+      db.exec(`CREATE TRIGGER broken_${table} BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+      db.close();
+    },
+  };
+}
+
+sessionStoreContract('SQLite', sqliteAccountsBackend);
+accountStoreContract('SQLite', sqliteAccountsBackend);

@@ -15,6 +15,7 @@ export const LOCK_SPACE = {
   migrations: 0x41544c31, // 'ATL1'
   compaction: 0x41544c32, // 'ATL2'
   notifications: 0x41544c33, // 'ATL3'
+  handles: 0x41544c34, // 'ATL4'
 } as const;
 
 // bytea arrives as Buffer, timestamps as Date (our records keep ISO strings),

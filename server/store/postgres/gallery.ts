@@ -13,7 +13,7 @@ const WORK_COLUMNS = `
   w.tags, w.allow_remix, w.hide_prompt, w.hidden_at,
   ${userHidden('w.published_by')} AS publisher_hidden,
   p.id AS parent_id, p.title AS parent_title, p.deleted_at AS parent_deleted_at, p.hidden_at AS parent_hidden_at,
-  (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'color', u.color) ORDER BY a.position), '[]')
+  (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'color', u.color, 'handle', u.handle, 'avatarUrl', u.avatar_url) ORDER BY a.position), '[]')
      FROM work_authors a JOIN users u ON u.id = a.user_id WHERE a.work_id = w.id) AS authors`;
 const FROM_WORKS = 'FROM works w LEFT JOIN works p ON p.id = w.remix_of';
 const LIVE = `${FROM_WORKS} WHERE ${VISIBLE}`;
@@ -164,6 +164,24 @@ export class PostgresGalleryStore implements GalleryStore {
       [workId, beforeSeq ?? FIRST, limit],
     );
     return rows.map(toWork);
+  }
+
+  async listWorksByAuthor(userId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]> {
+    const rows = await this.#rows(
+      `SELECT ${WORK_COLUMNS} ${LIVE}
+         AND w.id IN (SELECT work_id FROM work_authors WHERE user_id = $1) AND w.seq < $2::bigint ORDER BY w.seq DESC LIMIT $3`,
+      [userId, beforeSeq ?? FIRST, limit],
+    );
+    return rows.map(toWork);
+  }
+
+  async authorStats(userId: string): Promise<{ works: number; likes: number }> {
+    const [row] = await this.#rows(
+      `SELECT count(*) AS works, coalesce(sum(w.likes), 0) AS likes FROM works w
+       WHERE ${VISIBLE} AND w.id IN (SELECT work_id FROM work_authors WHERE user_id = $1)`,
+      [userId],
+    );
+    return { works: Number(row?.works ?? 0), likes: Number(row?.likes ?? 0) };
   }
 
   async like(workId: string, userId: string): Promise<LikeResult | null> {

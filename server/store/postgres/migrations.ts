@@ -150,5 +150,69 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signal_subjects_user ON signal_subjects (user_id);
     `,
   },
+  {
+    name: '005-accounts',
+    sql: `
+      -- handle: as shown (lower case); handle_key: its look-alike skeleton, unique.
+      ALTER TABLE users ADD COLUMN handle TEXT;
+      ALTER TABLE users ADD COLUMN handle_key TEXT;
+      ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+      ALTER TABLE users ADD COLUMN avatar_url TEXT;
+      -- When the user first held a passkey or a linked identity; NULL for a guest.
+      ALTER TABLE users ADD COLUMN account_at TIMESTAMPTZ;
+      -- Tokens of the first format issued before this are refused ("sign out everywhere").
+      ALTER TABLE users ADD COLUMN sessions_valid_after TIMESTAMPTZ;
+      ALTER TABLE users ADD COLUMN deleted_at TIMESTAMPTZ;
+      CREATE UNIQUE INDEX users_handle ON users (handle) WHERE handle IS NOT NULL;
+      CREATE UNIQUE INDEX users_handle_key ON users (handle_key) WHERE handle_key IS NOT NULL;
+      -- An old handle stays its last owner's for a while (until), so links never jump to a stranger.
+      CREATE TABLE handle_holds (
+        handle_key TEXT PRIMARY KEY,
+        handle TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        until TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX handle_holds_handle ON handle_holds (handle);
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        created_at TIMESTAMPTZ NOT NULL,
+        last_seen_at TIMESTAMPTZ NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL,
+        user_agent TEXT NOT NULL DEFAULT '',
+        legacy BOOLEAN NOT NULL DEFAULT false,
+        revoked_at TIMESTAMPTZ
+      );
+      CREATE INDEX sessions_user ON sessions (user_id, last_seen_at);
+      CREATE INDEX sessions_expiry ON sessions (expires_at);
+      CREATE TABLE passkeys (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        public_key BYTEA NOT NULL,
+        counter BIGINT NOT NULL,
+        transports TEXT NOT NULL,
+        device_type TEXT NOT NULL CHECK (device_type IN ('singleDevice', 'multiDevice')),
+        backed_up BOOLEAN NOT NULL,
+        name TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        last_used_at TIMESTAMPTZ
+      );
+      CREATE INDEX passkeys_user ON passkeys (user_id, created_at);
+      CREATE TABLE identities (
+        id TEXT PRIMARY KEY,
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        email TEXT,
+        name TEXT,
+        created_at TIMESTAMPTZ NOT NULL,
+        last_used_at TIMESTAMPTZ,
+        UNIQUE (issuer, subject)
+      );
+      CREATE INDEX identities_user ON identities (user_id, created_at);
+      -- IF NOT EXISTS: the social migration makes the same index.
+      CREATE INDEX IF NOT EXISTS work_authors_user ON work_authors (user_id, work_id);
+    `,
+  },
   ...SOCIAL_MIGRATIONS,
 ];

@@ -7,7 +7,7 @@ import { mustHave } from '../must-have.ts';
 
 const FIRST = String(Number.MAX_SAFE_INTEGER);
 const COLUMNS = `n.seq, n.id, n.recipient_id, n.type, n.work_id, n.comment_id, n.room_id, n.others, n.created_at, n.read_at,
-  a.id AS actor_id, a.name AS actor_name, a.color AS actor_color`;
+  a.id AS actor_id, a.name AS actor_name, a.color AS actor_color, a.handle AS actor_handle, a.avatar_url AS actor_avatar_url`;
 const FROM = 'FROM notifications n JOIN users a ON a.id = n.actor_id';
 /** What someone did before they were blocked is not shown to the blocker either. */
 const UNBLOCKED = 'NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = n.recipient_id AND b.blocked_id = n.actor_id)';

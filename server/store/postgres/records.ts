@@ -31,9 +31,20 @@ export class PostgresRecordStore implements RecordStore {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    // avatar_url: NULL removes it, so "unchanged" needs its own flag.
     const row = await this.#one(
-      'UPDATE users SET name = coalesce($1, name), color = coalesce($2, color), share_signals = coalesce($3, share_signals) WHERE id = $4 RETURNING *',
-      [patch.name ?? null, patch.color ?? null, patch.shareSignals ?? null, id],
+      `UPDATE users SET name = coalesce($1, name), color = coalesce($2, color), share_signals = coalesce($3, share_signals),
+         bio = coalesce($4, bio), avatar_url = CASE WHEN $5::boolean THEN $6::text ELSE avatar_url END
+       WHERE id = $7 AND deleted_at IS NULL RETURNING *`,
+      [
+        patch.name ?? null,
+        patch.color ?? null,
+        patch.shareSignals ?? null,
+        patch.bio ?? null,
+        patch.avatarUrl !== undefined,
+        patch.avatarUrl ?? null,
+        id,
+      ],
     );
     return row ? toUser(row) : null;
   }

@@ -56,7 +56,7 @@ export class PostgresGraphStore implements GraphStore {
 
   async #listed(shown: string, given: string, userId: string, page: SeqPage): Promise<Array<Listed<PublicUser>>> {
     const rows = await this.#rows(
-      `SELECT f.seq, u.id, u.name, u.color FROM follows f JOIN users u ON u.id = f.${shown}
+      `SELECT f.seq, u.id, u.name, u.color, u.handle, u.avatar_url FROM follows f JOIN users u ON u.id = f.${shown}
        WHERE f.${given} = $1 AND f.seq < $2::bigint AND NOT ${userHidden('u.id')} ORDER BY f.seq DESC LIMIT $3`,
       [userId, page.before ?? FIRST, page.limit],
     );
@@ -124,8 +124,8 @@ export class PostgresGraphStore implements GraphStore {
   async searchUsers(terms: readonly string[], viewer: string | null, page: { limit: number; offset: number }): Promise<PublicUser[]> {
     if (terms.length === 0) return [];
     const rows = await this.#rows(
-      `SELECT u.id, u.name, u.color FROM users u, to_tsquery('simple', $1) q
-       WHERE u.search @@ q AND NOT ${userHidden('u.id')}
+      `SELECT u.id, u.name, u.color, u.handle, u.avatar_url FROM users u, to_tsquery('simple', $1) q
+       WHERE u.search @@ q AND u.deleted_at IS NULL AND NOT ${userHidden('u.id')}
          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $2 AND b.blocked_id = u.id)
        ORDER BY ts_rank(u.search, q) DESC, u.name LIMIT $3 OFFSET $4`,
       [fullTextQuery(terms, 'postgres'), viewer ?? '', page.limit, page.offset],

@@ -7,6 +7,8 @@ import { PostgresGalleryStore } from './gallery.ts';
 import { PostgresJobStore } from './jobs.ts';
 import { PostgresRecordStore } from './records.ts';
 import { PostgresSignalStore } from './signals.ts';
+import { PostgresSessionStore } from './sessions.ts';
+import { PostgresAccountStore } from './accounts.ts';
 import { postgresSocialStore } from './social.ts';
 
 export interface PostgresStoreOptions {
@@ -28,6 +30,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     jobs: new PostgresJobStore(pool),
     gallery: new PostgresGalleryStore(pool),
     signals: new PostgresSignalStore(pool),
+    sessions: new PostgresSessionStore(pool),
+    accounts: new PostgresAccountStore(pool),
     social: postgresSocialStore(pool),
     async ping() {
       await pool.query('SELECT 1');

@@ -7,9 +7,9 @@ import { mustHave } from '../must-have.ts';
 /** A comment with its author and the users it mentions (as they are now). */
 const COLUMNS = `
   c.seq, c.id, c.work_id, c.parent_id, c.thread_seq, c.body, c.created_at, c.edited_at, c.hidden_at,
-  u.id AS author_id, u.name AS author_name, u.color AS author_color, ${userHidden('c.author_id')} AS author_hidden,
+  u.id AS author_id, u.name AS author_name, u.color AS author_color, u.handle AS author_handle, u.avatar_url AS author_avatar_url, ${userHidden('c.author_id')} AS author_hidden,
   CASE WHEN c.mentions = '[]' THEN '[]' ELSE
-    (SELECT json_group_array(json_object('id', m.id, 'name', m.name, 'color', m.color) ORDER BY j.key)
+    (SELECT json_group_array(json_object('id', m.id, 'name', m.name, 'color', m.color, 'handle', m.handle, 'avatar_url', m.avatar_url) ORDER BY j.key)
        FROM json_each(c.mentions) j JOIN users m ON m.id = j.value) END AS mention_users`;
 const FROM = 'FROM comments c JOIN users u ON u.id = c.author_id';
 /** Shown: neither the comment, its author, nor (for a reply) its parent is hidden. */

@@ -13,7 +13,7 @@ const WORK_COLUMNS = `
   w.tags, w.allow_remix, w.hide_prompt, w.hidden_at,
   ${userHidden('w.published_by')} AS publisher_hidden,
   p.id AS parent_id, p.title AS parent_title, p.deleted_at AS parent_deleted_at, p.hidden_at AS parent_hidden_at,
-  (SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'color', u.color) ORDER BY a.position)
+  (SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'color', u.color, 'handle', u.handle, 'avatarUrl', u.avatar_url) ORDER BY a.position)
      FROM work_authors a JOIN users u ON u.id = a.user_id WHERE a.work_id = w.id) AS authors`;
 const FROM_WORKS = 'FROM works w LEFT JOIN works p ON p.id = w.remix_of';
 /** Just what places a work in a list. */
@@ -53,6 +53,14 @@ export class SqliteGalleryStore implements GalleryStore {
       ),
       followCount: db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM follows WHERE follower_id = ? LIMIT ?)'),
       listRemixes: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.remix_of = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
+      listByAuthor: db.prepare(
+        `SELECT ${WORK_COLUMNS} ${live}
+           AND w.id IN (SELECT work_id FROM work_authors WHERE user_id = ?) AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`,
+      ),
+      authorStats: db.prepare(
+        `SELECT count(*) AS works, coalesce(sum(w.likes), 0) AS likes FROM works w
+         WHERE ${VISIBLE} AND w.id IN (SELECT work_id FROM work_authors WHERE user_id = ?)`,
+      ),
       isLive: db.prepare('SELECT likes FROM works WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL'),
       insertLike: db.prepare('INSERT INTO work_likes (work_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       deleteLike: db.prepare('DELETE FROM work_likes WHERE work_id = ? AND user_id = ?'),
@@ -170,6 +178,15 @@ export class SqliteGalleryStore implements GalleryStore {
 
   async listRemixes(workId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]> {
     return this.#statements.listRemixes.all(workId, beforeSeq ?? FIRST, limit).map(toWork);
+  }
+
+  async listWorksByAuthor(userId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]> {
+    return this.#statements.listByAuthor.all(userId, beforeSeq ?? FIRST, limit).map(toWork);
+  }
+
+  async authorStats(userId: string): Promise<{ works: number; likes: number }> {
+    const row = this.#statements.authorStats.get(userId);
+    return { works: Number(row?.works ?? 0), likes: Number(row?.likes ?? 0) };
   }
 
   async like(workId: string, userId: string): Promise<LikeResult | null> {

@@ -22,11 +22,22 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    // avatar_url: NULL removes it, so "unchanged" needs its own flag.
     const row = this.#db
       .prepare(
-        'UPDATE users SET name = coalesce(?, name), color = coalesce(?, color), share_signals = coalesce(?, share_signals) WHERE id = ? RETURNING *',
+        `UPDATE users SET name = coalesce(?, name), color = coalesce(?, color), share_signals = coalesce(?, share_signals),
+           bio = coalesce(?, bio), avatar_url = CASE WHEN ? THEN ? ELSE avatar_url END
+         WHERE id = ? AND deleted_at IS NULL RETURNING *`,
       )
-      .get(patch.name ?? null, patch.color ?? null, patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0, id);
+      .get(
+        patch.name ?? null,
+        patch.color ?? null,
+        patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0,
+        patch.bio ?? null,
+        patch.avatarUrl === undefined ? 0 : 1,
+        patch.avatarUrl ?? null,
+        id,
+      );
     return row ? toUser(row) : null;
   }
 

@@ -23,11 +23,11 @@ export class SqliteGraphStore implements GraphStore {
                 (SELECT count(*) FROM follows WHERE follower_id = ?1) AS following`,
       ),
       followers: db.prepare(
-        `SELECT f.seq, u.id, u.name, u.color FROM follows f JOIN users u ON u.id = f.follower_id
+        `SELECT f.seq, u.id, u.name, u.color, u.handle, u.avatar_url FROM follows f JOIN users u ON u.id = f.follower_id
          WHERE f.followee_id = ? AND f.seq < ? AND NOT ${userHidden('u.id')} ORDER BY f.seq DESC LIMIT ?`,
       ),
       following: db.prepare(
-        `SELECT f.seq, u.id, u.name, u.color FROM follows f JOIN users u ON u.id = f.followee_id
+        `SELECT f.seq, u.id, u.name, u.color, u.handle, u.avatar_url FROM follows f JOIN users u ON u.id = f.followee_id
          WHERE f.follower_id = ? AND f.seq < ? AND NOT ${userHidden('u.id')} ORDER BY f.seq DESC LIMIT ?`,
       ),
       followsAmong: db.prepare('SELECT followee_id FROM follows WHERE follower_id = ? AND followee_id IN (SELECT value FROM json_each(?))'),
@@ -42,9 +42,9 @@ export class SqliteGraphStore implements GraphStore {
       blocksAnyone: db.prepare('SELECT 1 FROM blocks WHERE blocker_id = ? LIMIT 1'),
       isBlocking: db.prepare('SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?'),
       searchUsers: db.prepare(
-        `SELECT u.id, u.name, u.color FROM users_fts f
+        `SELECT u.id, u.name, u.color, u.handle, u.avatar_url FROM users_fts f
            JOIN user_search_keys k ON k.n = f.rowid JOIN users u ON u.id = k.user_id
-         WHERE users_fts MATCH ? AND NOT ${userHidden('u.id')}
+         WHERE users_fts MATCH ? AND u.deleted_at IS NULL AND NOT ${userHidden('u.id')}
            AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ? AND b.blocked_id = u.id)
          ORDER BY f.rank, u.name LIMIT ? OFFSET ?`,
       ),

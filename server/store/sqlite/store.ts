@@ -8,6 +8,8 @@ import { SqliteJobStore } from './jobs.ts';
 import { SqliteGalleryStore } from './gallery.ts';
 import { SqliteRecordStore } from './records.ts';
 import { SqliteSignalStore } from './signals.ts';
+import { SqliteSessionStore } from './sessions.ts';
+import { SqliteAccountStore } from './accounts.ts';
 import { sqliteSocialStore } from './social.ts';
 
 export interface SqliteStoreOptions {
@@ -34,6 +36,8 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     jobs: new SqliteJobStore(db),
     gallery: new SqliteGalleryStore(db),
     signals: new SqliteSignalStore(db),
+    sessions: new SqliteSessionStore(db),
+    accounts: new SqliteAccountStore(db),
     social: sqliteSocialStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
