@@ -18,6 +18,7 @@ import { adminRoutes } from './http/admin-routes.ts';
 import { galleryRoutes } from './http/gallery-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
+import { providerRoutes } from './http/provider-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { uploadRoutes } from './http/upload-routes.ts';
@@ -115,6 +116,18 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const directory = new RoomDirectory(store.records, store.docLog, registry);
   const admission = new RoomAdmission(directory, registry);
   const generationLogger = logger.child({ module: 'generation' });
+  let providers: ReturnType<typeof createProviders> | undefined;
+  try {
+    providers = createProviders(config.generation, generationLogger);
+    // The first check of every provider: a workflow that can never run stops start-up here.
+    await providers.start();
+  } catch (err) {
+    await providers?.close();
+    await scale?.close();
+    await store.close();
+    await merger.close();
+    throw err;
+  }
   const generation = new Generation({
     config: config.generation,
     // In scaled mode a job belongs to this process, the id other nodes check the heartbeat of.
@@ -124,7 +137,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     jobs: store.jobs,
     media,
     registry,
-    providers: createProviders(config.generation, generationLogger),
+    providers,
     limiter,
     roomQuota: scale?.roomQuota ?? localRoomQuota,
     metrics,
@@ -185,7 +198,8 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     routers: [
-      opsRoutes(store, registry, metrics, config.nodeId),
+      opsRoutes(store, registry, metrics, config.nodeId, () => providers.health()),
+      providerRoutes(providers),
       sessionRoutes(users, limiter, { limit: config.limits.sessionsPerMinute, windowMs: minute }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       mediaRoutes(media),
@@ -252,6 +266,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       server.close();
       // Jobs stop first: their last results still reach the rooms, and their final state the store.
       await generation.close();
+      await providers.close();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();

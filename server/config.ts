@@ -4,6 +4,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import * as limits from '../shared/limits.ts';
+import {
+  ENABLED_BY,
+  GEN_PROVIDER_NAMES,
+  type GenProviderName,
+  isConfigured,
+  type ProvidersConfig,
+  providerEnvShape,
+  providersConfig,
+} from './generation/provider-config.ts';
+
+export { GEN_PROVIDER_NAMES, type GenProviderName };
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -64,7 +75,7 @@ const envSchema = z.object({
   SQLITE_CHECKPOINT_MS: int(0).default(1000),
   SHUTDOWN_TIMEOUT_MS: int(100).default(10_000),
 
-  GEN_PROVIDERS: list.default(['local', 'openai']),
+  GEN_PROVIDERS: list.default([...GEN_PROVIDER_NAMES]),
   GEN_DEFAULT_PROVIDER: z.string().min(1).default('local'),
   GEN_CONCURRENCY: int(1, 64).default(2),
   GEN_QUEUE_LIMIT: int(1).default(100),
@@ -79,6 +90,7 @@ const envSchema = z.object({
   OPENAI_MAX_RETRIES: int(0, 10).default(2),
   OPENAI_PARTIAL_IMAGES: int(0, 3).default(2),
   OPENAI_MODERATION: bool.default(true),
+  ...providerEnvShape,
   MAX_UPLOAD_BYTES: int(1024).default(10 * 1024 * 1024),
   MAX_UPLOAD_PIXELS: int(1).default(40_000_000),
   UPLOADS_PER_MINUTE: int(1).default(30),
@@ -119,9 +131,6 @@ export interface Limits {
   uploadsPerMinute: number;
 }
 
-export const GEN_PROVIDER_NAMES = ['local', 'openai'] as const;
-export type GenProviderName = (typeof GEN_PROVIDER_NAMES)[number];
-
 export interface OpenAiConfig {
   apiKey: string;
   baseUrl: string | undefined;
@@ -132,7 +141,7 @@ export interface OpenAiConfig {
 }
 
 export interface GenerationConfig {
-  /** Providers a job may name; `openai` only when OPENAI_API_KEY is set. */
+  /** Providers a job may name: those of GEN_PROVIDERS that are configured (their URL or key is set). */
   providers: GenProviderName[];
   defaultProvider: GenProviderName;
   concurrency: number;
@@ -143,6 +152,8 @@ export interface GenerationConfig {
   maxCandidates: number;
   promptBlocklist: string[];
   openai: OpenAiConfig | undefined;
+  /** The other providers' settings, and how often their reachability is checked. */
+  backends: ProvidersConfig;
 }
 
 export interface GalleryConfig {
@@ -304,11 +315,13 @@ function generationConfig(e: z.infer<typeof envSchema>): GenerationConfig {
   for (const name of e.GEN_PROVIDERS) {
     if (!known(name)) throw new ConfigError('GEN_PROVIDERS', `unknown provider "${name}" (known: ${GEN_PROVIDER_NAMES.join(', ')})`);
   }
-  // `openai` listed without a key is simply unavailable; naming it the default is a mistake worth stopping for.
-  const providers = e.GEN_PROVIDERS.filter(known).filter((name) => name !== 'openai' || e.OPENAI_API_KEY !== undefined);
+  // A provider listed without its URL or key is simply unavailable; naming it the default is a mistake worth stopping for.
+  const backends = providersConfig(e);
+  const configured = (name: GenProviderName) => isConfigured(name, backends, e.OPENAI_API_KEY);
+  const providers = e.GEN_PROVIDERS.filter(known).filter(configured);
   const fallback = e.GEN_DEFAULT_PROVIDER;
   if (!known(fallback) || !providers.includes(fallback)) {
-    const why = fallback === 'openai' && e.OPENAI_API_KEY === undefined ? 'needs OPENAI_API_KEY' : 'must be one of GEN_PROVIDERS';
+    const why = known(fallback) && !configured(fallback) ? `needs ${ENABLED_BY[fallback]}` : 'must be one of GEN_PROVIDERS';
     throw new ConfigError('GEN_DEFAULT_PROVIDER', `"${fallback}" ${why}`);
   }
   return {
@@ -332,6 +345,7 @@ function generationConfig(e: z.infer<typeof envSchema>): GenerationConfig {
             partialImages: e.OPENAI_PARTIAL_IMAGES,
             moderation: e.OPENAI_MODERATION,
           },
+    backends,
   };
 }
 

@@ -22,12 +22,13 @@ import type { RoomJobQuota } from './room-quota.ts';
 import {
   type GenerationRequest,
   type ImageProvider,
+  type PreviewImage,
   parseSize,
-  ProviderError,
   type ProviderEvent,
   type ProviderImage,
 } from './provider.ts';
-import type { ProviderRegistry } from './providers.ts';
+import { ProviderError } from './provider-error.ts';
+import type { ProviderRegistry } from './provider-registry.ts';
 import { appendCandidates, layerSrc, roomPrompt } from './room-doc.ts';
 
 export interface GenerationDeps {
@@ -158,6 +159,7 @@ export class Generation {
     if (!canEdit(role)) throw new AppError('forbidden', 'viewers cannot start generations');
     const provider = providers.get(params.provider);
     const model = providers.model(provider, params.model);
+    checkCapabilities(provider, params);
     const prompt = (params.prompt ?? roomPrompt(room.doc)).trim();
     if (!prompt) throw new AppError('bad_request', 'the prompt is empty: write one in the room or pass params.prompt');
     if (prompt.length > MAX_PROMPT_LENGTH) throw new AppError('bad_request', `the prompt is longer than ${MAX_PROMPT_LENGTH} characters`);
@@ -217,7 +219,10 @@ export class Generation {
       record,
       provider,
       request: {
+        jobId: id,
         prompt,
+        ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}),
+        ...(params.steps === undefined ? {} : { steps: params.steps }),
         size,
         ...parseSize(size),
         count: resolved.count!,
@@ -233,7 +238,7 @@ export class Generation {
     this.#live.set(id, live);
     const snapshot = toWire(record);
     this.#emit(live);
-    if (!this.#queue.enqueue(id, (signal) => this.#run(live, signal))) {
+    if (!this.#queue.enqueue(id, (signal) => this.#run(live, signal), { name: provider.name, limit: provider.concurrency })) {
       this.#finish(live, { status: 'failed', error: { code: 'interrupted', message: 'the server stopped before the job ran' } });
     }
     return snapshot;
@@ -327,7 +332,11 @@ export class Generation {
     if (deadline.aborted) {
       return { status: 'failed', error: { code: 'timeout', message: `the job ran longer than ${this.#deps.config.timeoutMs} ms` } };
     }
-    if (err instanceof ProviderError) return { status: 'failed', error: { code: err.code, message: err.message } };
+    if (err instanceof ProviderError) {
+      const error: JobError = { code: err.code, message: err.message };
+      if (err.retryAfterMs !== undefined) error.retryAfterMs = err.retryAfterMs;
+      return { status: 'failed', error };
+    }
     this.#deps.logger.error({ err, jobId: live.record.id, provider: live.provider.name }, 'job failed unexpectedly');
     return { status: 'failed', error: { code: 'internal', message: 'the job failed unexpectedly' } };
   }
@@ -335,7 +344,7 @@ export class Generation {
   async #readEdit(edit: { image: string; mask?: string }): Promise<{ image: Uint8Array; mask?: Uint8Array }> {
     const read = async (url: string) => {
       const data = await this.#deps.media.readUrl(url);
-      if (!data) throw new ProviderError('invalid_request', `the layer image ${url} is missing from the media store`);
+      if (!data) throw new ProviderError('bad_request', `the layer image ${url} is missing from the media store`);
       return data;
     };
     const image = await read(edit.image);
@@ -361,7 +370,7 @@ export class Generation {
     }
   }
 
-  async #storePreview(live: LiveJob, index: number, image: ProviderImage): Promise<void> {
+  async #storePreview(live: LiveJob, index: number, image: PreviewImage): Promise<void> {
     try {
       const small = await sharp(image.data)
         .resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true })
@@ -446,6 +455,18 @@ export class Generation {
       }
     }
   }
+}
+
+/** Negative prompts and steps only where the provider takes them; edits and masks likewise. */
+function checkCapabilities(provider: ImageProvider, params: GenParams): void {
+  const { capabilities } = provider;
+  const refuse = (what: string) => {
+    throw new AppError('bad_request', `provider "${provider.name}" does not support ${what}`);
+  };
+  if (params.negativePrompt !== undefined && params.negativePrompt.trim() !== '' && !capabilities.negativePrompt) refuse('negativePrompt');
+  if (params.steps !== undefined && !capabilities.steps) refuse('steps');
+  if (params.editLayerId !== undefined && !capabilities.edit) refuse('edits (editLayerId)');
+  if (params.maskLayerId !== undefined && !capabilities.mask) refuse('masks (maskLayerId)');
 }
 
 /** The wire job: the record without what only the servers need. */

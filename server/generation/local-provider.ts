@@ -9,6 +9,7 @@ import {
   type GenerationRequest,
   type ImageProvider,
   type ProviderImage,
+  type ProviderStatus,
   seedFor,
 } from './provider.ts';
 
@@ -24,8 +25,24 @@ const MAX_EDIT_PIXELS = 64_000_000;
 
 export class LocalProvider implements ImageProvider {
   readonly name = 'local';
+  readonly label = 'Sketch (offline, not AI)';
+  readonly capabilities = {
+    edit: true,
+    mask: true,
+    seed: true,
+    negativePrompt: false,
+    steps: false,
+    previews: true,
+    cancel: true,
+    models: false,
+  };
+  /** It renders on this node's CPU: as many at once as the node runs jobs (GEN_CONCURRENCY). */
+  readonly concurrency = Number.POSITIVE_INFINITY;
   readonly defaultModel = LOCAL_MODEL;
-  readonly models = [LOCAL_MODEL] as const;
+
+  async check(): Promise<ProviderStatus> {
+    return { models: [{ id: LOCAL_MODEL, label: 'Procedural sketch v1' }] };
+  }
 
   async generate(request: GenerationRequest, { signal, onProgress }: GenerateOptions): Promise<ProviderImage[]> {
     const { width, height, count } = request;
@@ -41,7 +58,7 @@ export class LocalProvider implements ImageProvider {
       const preview = await sharp(Buffer.from(sceneSvg(scene, pw, ph)))
         .webp({ quality: 70, effort: 0 })
         .toBuffer();
-      onProgress({ type: 'preview', index, image: { data: preview, ext: 'webp', width: pw, height: ph, seed } });
+      onProgress({ type: 'preview', index, image: { data: preview } });
       advance(index, 1);
 
       signal.throwIfAborted();

@@ -8,7 +8,7 @@ import type { ImageSize } from '../../shared/protocol.ts';
 const provider = new LocalProvider();
 
 function request(prompt: string, seed: number, size: ImageSize = '256x256', count = 1): GenerationRequest {
-  return { prompt, seed, size, ...parseSize(size), count, model: 'procedural-v1', user: 'u' };
+  return { jobId: 'job', prompt, seed, size, ...parseSize(size), count, model: 'procedural-v1', user: 'u' };
 }
 
 async function render(req: GenerationRequest, signal = new AbortController().signal) {

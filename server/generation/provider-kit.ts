@@ -1,0 +1,57 @@
+// Small pieces every HTTP-backed provider needs: the edit image and mask in the
+// shape backends take them, downloads of the images they made, a sleep that
+// ends with the job, and a type guard for JSON bodies.
+import sharp from 'sharp';
+import type { EditInput } from './provider.ts';
+import { failureOfStatus, ProviderError } from './provider-error.ts';
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The edit image as a PNG of the job's size (cropped to fill it). */
+export function editImagePng(edit: EditInput, width: number, height: number): Promise<Buffer> {
+  return sharp(edit.image).resize(width, height, { fit: 'cover' }).png().toBuffer();
+}
+
+/**
+ * The mask as most diffusion backends take it: a grey PNG of the job's size,
+ * white where the image is to change. Atelier's masks (OpenAI's convention)
+ * are transparent there instead.
+ */
+export function whiteWhereTransparent(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(mask).resize(width, height, { fit: 'fill' }).ensureAlpha().extractChannel(3).negate().png().toBuffer();
+}
+
+export function dataUri(png: Buffer): string {
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
+
+/** An image a hosted backend left at a URL (no credentials are sent with it). */
+export async function download(url: string, signal: AbortSignal, backend: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal });
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    throw new ProviderError('unavailable', `cannot download the image ${backend} made`, { cause: err });
+  }
+  if (!res.ok) throw new ProviderError(failureOfStatus(res.status), `the image ${backend} made answered ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', abort, { once: true });
+  });
+}
