@@ -10,6 +10,7 @@
 // docs (google.rpc.Status with RetryInfo).
 import type { Logger } from 'pino';
 import { imageFromBytes } from './image-bytes.ts';
+import type { ImageSize } from '../../shared/protocol.ts';
 import type { ProvidersConfig } from './provider-config.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
 import { detail, type ProviderFailure, ProviderError, settle } from './provider-error.ts';
@@ -19,7 +20,13 @@ type GeminiConfig = NonNullable<ProvidersConfig['gemini']>;
 type GenAiModule = typeof import('@google/genai');
 type Client = InstanceType<GenAiModule['GoogleGenAI']>;
 
-const RATIOS: Record<string, string> = { '256x256': '1:1', '512x512': '1:1', '1024x1024': '1:1', '1024x1536': '2:3', '1536x1024': '3:2' };
+const RATIOS: Record<ImageSize, string> = {
+  '256x256': '1:1',
+  '512x512': '1:1',
+  '1024x1024': '1:1',
+  '1024x1536': '2:3',
+  '1536x1024': '3:2',
+};
 /** Finish and block reasons that mean the content was refused. */
 const REFUSED = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'OTHER']);
 
@@ -84,7 +91,7 @@ export class GeminiProvider implements ImageProvider {
         const response = await client.models.generateContent({
           model: request.model,
           contents: [{ role: 'user', parts }],
-          config: { responseModalities: ['IMAGE'], seed, imageConfig: { aspectRatio: RATIOS[request.size]! }, abortSignal: signal },
+          config: { responseModalities: ['IMAGE'], seed, imageConfig: { aspectRatio: RATIOS[request.size] }, abortSignal: signal },
         });
         images.push(await imageFromBytes(imageOf(response), seed, 'Gemini'));
         onProgress({ type: 'progress', progress: (index + 1) / request.count });

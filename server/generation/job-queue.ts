@@ -157,24 +157,25 @@ export class JobQueue {
 
   #pump(): void {
     for (let i = 0; i < this.#waiting.length && !this.#stopped && this.#running < this.#limits.concurrency; ) {
-      const entry = this.#waiting[i]!;
-      if (entry.lane && this.runningIn(entry.lane.name) >= entry.lane.limit) {
+      const entry = this.#waiting[i];
+      const run = entry?.run;
+      if (!entry || !run || (entry.lane && this.runningIn(entry.lane.name) >= entry.lane.limit)) {
         i++;
         continue;
       }
       this.#waiting.splice(i, 1);
-      this.#start(entry);
+      this.#start(entry, run);
     }
     this.#changed();
   }
 
-  #start(entry: Entry): void {
+  #start(entry: Entry, run: Run): void {
     const controller = new AbortController();
     entry.controller = controller;
     this.#running++;
     const lane = entry.lane?.name;
     if (lane !== undefined) this.#perLane.set(lane, this.runningIn(lane) + 1);
-    entry.settled = entry.run!(controller.signal)
+    entry.settled = run(controller.signal)
       .catch((err: unknown) => this.#crashed(entry.id, err))
       .finally(() => {
         this.#running--;

@@ -42,8 +42,8 @@ export interface RegistryOptions {
 }
 
 export class ProviderRegistry {
-  readonly #providers = new Map<string, ImageProvider>();
-  readonly #states = new Map<string, ProviderState>();
+  /** Each provider and what its last check found. */
+  readonly #entries = new Map<string, { provider: ImageProvider; state: ProviderState }>();
   readonly #options: RegistryOptions;
   readonly defaultName: string;
   #timer: NodeJS.Timeout | undefined;
@@ -51,17 +51,14 @@ export class ProviderRegistry {
   #closed = false;
 
   constructor(providers: readonly ImageProvider[], defaultName: string, options: RegistryOptions) {
-    for (const provider of providers) {
-      this.#providers.set(provider.name, provider);
-      this.#states.set(provider.name, { state: 'checking' });
-    }
-    if (!this.#providers.has(defaultName)) throw new Error(`default provider ${defaultName} is not registered`);
+    for (const provider of providers) this.#entries.set(provider.name, { provider, state: { state: 'checking' } });
+    if (!this.#entries.has(defaultName)) throw new Error(`default provider ${defaultName} is not registered`);
     this.defaultName = defaultName;
     this.#options = options;
   }
 
   get names(): string[] {
-    return [...this.#providers.keys()];
+    return [...this.#entries.keys()];
   }
 
   /**
@@ -70,7 +67,7 @@ export class ProviderRegistry {
    */
   async start(): Promise<void> {
     await this.refresh();
-    for (const [name, state] of this.#states) {
+    for (const [name, { state }] of this.#entries) {
       if (state.state === 'down' && state.setup) throw new ProviderSetupError(name, state.error);
     }
     this.#timer = setInterval(() => void this.refresh(), this.#options.refreshMs);
@@ -79,7 +76,7 @@ export class ProviderRegistry {
 
   /** Checks every provider now (one round at a time). */
   refresh(): Promise<void> {
-    this.#refreshing ??= Promise.all([...this.#providers.values()].map((p) => this.#check(p))).then(() => {
+    this.#refreshing ??= Promise.all([...this.#entries.values()].map((entry) => this.#check(entry))).then(() => {
       this.#refreshing = undefined;
     });
     return this.#refreshing;
@@ -89,14 +86,13 @@ export class ProviderRegistry {
     this.#closed = true;
     clearInterval(this.#timer);
     await this.#refreshing;
-    await Promise.all([...this.#providers.values()].map((p) => p.close?.()));
+    await Promise.all([...this.#entries.values()].map(({ provider }) => provider.close?.()));
   }
 
   /** The providers a job may use now, as `GET /api/providers` lists them. */
   list(): ProviderInfo[] {
     const infos: ProviderInfo[] = [];
-    for (const provider of this.#providers.values()) {
-      const state = this.#states.get(provider.name)!;
+    for (const { provider, state } of this.#entries.values()) {
       if (state.state !== 'up') continue;
       infos.push({
         id: provider.name,
@@ -111,8 +107,7 @@ export class ProviderRegistry {
   }
 
   health(): ProviderHealth[] {
-    return [...this.#providers.values()].map((provider) => {
-      const state = this.#states.get(provider.name)!;
+    return [...this.#entries.values()].map(({ provider, state }) => {
       const line: ProviderHealth = {
         id: provider.name,
         ok: state.state === 'up',
@@ -127,16 +122,16 @@ export class ProviderRegistry {
 
   /** The named provider (the default when unnamed); `bad_request` for one this server does not offer, `unavailable` for one that does not answer. */
   get(name: string | undefined): ImageProvider {
-    const provider = this.#providers.get(name ?? this.defaultName);
-    if (!provider) throw new AppError('bad_request', `unknown provider "${name}" (available: ${this.names.join(', ')})`);
-    const state = this.#states.get(provider.name)!;
+    const entry = this.#entries.get(name ?? this.defaultName);
+    if (!entry) throw new AppError('bad_request', `unknown provider "${name}" (available: ${this.names.join(', ')})`);
+    const { provider, state } = entry;
     if (state.state === 'down') throw new AppError('unavailable', `provider "${provider.name}" is not reachable: ${state.error}`);
     return provider;
   }
 
   /** The model a job uses: the one asked for if the provider has it, else the provider's default. */
   model(provider: ImageProvider, asked: string | undefined): string {
-    const state = this.#states.get(provider.name)!;
+    const state = this.#entries.get(provider.name)?.state ?? { state: 'checking' };
     const models = state.state === 'up' ? state.models : [];
     if (asked === undefined) {
       const model = this.#defaultModel(provider, models);
@@ -157,9 +152,9 @@ export class ProviderRegistry {
     return models[0]?.id ?? provider.defaultModel;
   }
 
-  async #check(provider: ImageProvider): Promise<void> {
+  async #check(entry: { provider: ImageProvider; state: ProviderState }): Promise<void> {
     const { logger, checkTimeoutMs } = this.#options;
-    const previous = this.#states.get(provider.name)!;
+    const { provider, state: previous } = entry;
     let next: ProviderState;
     try {
       const status = await provider.check(AbortSignal.timeout(checkTimeoutMs));
@@ -171,7 +166,7 @@ export class ProviderRegistry {
       if (!(err instanceof ProviderError) && !setup) logger.warn({ err, provider: provider.name }, 'provider check failed');
     }
     if (this.#closed) return;
-    this.#states.set(provider.name, next);
+    entry.state = next;
     if (previous.state !== next.state) {
       const fields = { provider: provider.name, models: next.state === 'up' ? next.models.length : undefined };
       if (next.state === 'up') logger.info(fields, 'provider reachable');

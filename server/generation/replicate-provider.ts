@@ -9,6 +9,7 @@
 // parseProgressFromLogs); Replicate's HTTP API docs for the prediction object.
 import type { Logger } from 'pino';
 import { imageFromBytes } from './image-bytes.ts';
+import type { ImageSize } from '../../shared/protocol.ts';
 import type { ProvidersConfig } from './provider-config.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
 import { detail, failureOfStatus, ProviderError, retryAfterMs, settle } from './provider-error.ts';
@@ -25,7 +26,13 @@ interface Prediction {
   logs?: string;
 }
 
-const RATIOS: Record<string, string> = { '256x256': '1:1', '512x512': '1:1', '1024x1024': '1:1', '1024x1536': '2:3', '1536x1024': '3:2' };
+const RATIOS: Record<ImageSize, string> = {
+  '256x256': '1:1',
+  '512x512': '1:1',
+  '1024x1024': '1:1',
+  '1024x1536': '2:3',
+  '1536x1024': '3:2',
+};
 const STARTING = 0.05;
 
 export class ReplicateProvider implements ImageProvider {
@@ -57,7 +64,7 @@ export class ReplicateProvider implements ImageProvider {
   }
 
   async check(signal: AbortSignal): Promise<ProviderStatus> {
-    const { client, module } = await this.#load();
+    const { client } = await this.#load();
     const found: ProviderStatus['models'] = [];
     for (const id of this.#config.models) {
       const [owner = '', name = ''] = id.split('/');
@@ -130,7 +137,7 @@ export class ReplicateProvider implements ImageProvider {
     };
     if (declared.has('seed')) input.seed = (request.seed + run * perRun) % 2 ** 31;
     if (declared.has('num_outputs')) input.num_outputs = Math.min(perRun, request.count - run * perRun);
-    const ratio = RATIOS[request.size]!;
+    const ratio = RATIOS[request.size];
     if (declared.has('aspect_ratio') && (declared.get('aspect_ratio')?.includes(ratio) ?? true)) input.aspect_ratio = ratio;
     else if (declared.has('width') && declared.has('height')) Object.assign(input, { width: request.width, height: request.height });
     if (declared.get('output_format')?.includes('png')) input.output_format = 'png';
@@ -221,7 +228,7 @@ function inputsOf(model: Record<string, unknown>): Map<string, unknown[] | undef
     // Cog puts enums in their own schema, referenced through allOf.
     const ref = isObject(spec) && Array.isArray(spec.allOf) && isObject(spec.allOf[0]) ? spec.allOf[0].$ref : undefined;
     if (typeof ref === 'string') {
-      const target = schemas[ref.split('/').at(-1)!];
+      const target = schemas[ref.split('/').at(-1) ?? ''];
       if (isObject(target) && Array.isArray(target.enum)) values = target.enum;
     }
     inputs.set(name, values);

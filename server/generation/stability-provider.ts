@@ -7,6 +7,7 @@
 // (request fields, `Accept: image/*`, the `finish-reason` and `seed` response
 // headers, error bodies `{id, name, errors}` with 400, 403 content_moderation,
 // 413, 422, 429, 500).
+import type { ImageSize } from '../../shared/protocol.ts';
 import type { ProvidersConfig } from './provider-config.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
 import { imageFromBytes } from './image-bytes.ts';
@@ -15,7 +16,13 @@ import { editImagePng, isObject, whiteWhereTransparent } from './provider-kit.ts
 
 type StabilityConfig = NonNullable<ProvidersConfig['stability']>;
 
-const RATIOS: Record<string, string> = { '256x256': '1:1', '512x512': '1:1', '1024x1024': '1:1', '1024x1536': '2:3', '1536x1024': '3:2' };
+const RATIOS: Record<ImageSize, string> = {
+  '256x256': '1:1',
+  '512x512': '1:1',
+  '1024x1024': '1:1',
+  '1024x1536': '2:3',
+  '1536x1024': '3:2',
+};
 /** `STABILITY_MODELS` entries that run on the sd3 endpoint (its `model` field); the others name an endpoint (core, ultra). */
 const SD3_MODELS = /^sd3/;
 
@@ -86,7 +93,7 @@ export class StabilityProvider implements ImageProvider {
       }
       return { route: '/v2beta/stable-image/edit/inpaint', form };
     }
-    form.set('aspect_ratio', RATIOS[request.size]!);
+    form.set('aspect_ratio', RATIOS[request.size]);
     if (SD3_MODELS.test(request.model)) {
       form.set('model', request.model);
       return { route: '/v2beta/stable-image/generate/sd3', form };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
 import type { ComfyUiConfig } from '../provider-config.ts';
-import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from '../provider.ts';
+import type { EditInput, GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from '../provider.ts';
 import { ProviderError, settle } from '../provider-error.ts';
 import { ProviderSetupError } from '../provider-registry.ts';
 import { imageFromBytes } from '../image-bytes.ts';
@@ -95,14 +95,14 @@ export class ComfyUiProvider implements ImageProvider {
     const report = () => onProgress({ type: 'progress', progress: fractions.reduce((a, b) => a + b, 0) / request.count });
     let poller: NodeJS.Timeout | undefined;
     try {
-      const uploaded = request.edit ? await this.#upload(request, signal) : {};
+      const uploaded = request.edit ? await this.#upload(request, request.edit, signal) : {};
       for (let index = 0; index < request.count; index++) {
         const run = new PromptRun(
           randomUUID(),
           this.#http,
           {
             progress: (fraction) => {
-              fractions[index] = Math.max(fractions[index]!, fraction * 0.98);
+              fractions[index] = Math.max(fractions[index] ?? 0, fraction * 0.98);
               report();
             },
             preview: (data) => onProgress({ type: 'preview', index, image: { data } }),
@@ -164,8 +164,7 @@ export class ComfyUiProvider implements ImageProvider {
   }
 
   /** The edit image at the job's size, and its mask at the same size with only its alpha kept. */
-  async #upload(request: GenerationRequest, signal: AbortSignal): Promise<{ image?: string; mask?: string }> {
-    const edit = request.edit!;
+  async #upload(request: GenerationRequest, edit: EditInput, signal: AbortSignal): Promise<{ image?: string; mask?: string }> {
     const { width, height } = request;
     const image = await sharp(edit.image).resize(width, height, { fit: 'cover' }).png().toBuffer();
     const names: { image?: string; mask?: string } = {

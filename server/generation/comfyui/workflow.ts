@@ -47,25 +47,26 @@ export const builtInWorkflow: Workflow = {
   takes: new Set(WORKFLOW_INPUTS),
   modelSource: { nodeClass: CHECKPOINT_LOADER, input: 'ckpt_name' },
   build(v) {
+    const sampler = {
+      class_type: 'KSampler',
+      inputs: {
+        seed: v.seed,
+        steps: v.steps,
+        cfg: 7,
+        sampler_name: 'euler',
+        scheduler: 'normal',
+        denoise: 1,
+        model: ['4', 0],
+        positive: ['6', 0],
+        negative: ['7', 0],
+        latent_image: ['5', 0],
+      } as Record<string, unknown>,
+    };
     const graph: Graph = {
       '4': { class_type: CHECKPOINT_LOADER, inputs: { ckpt_name: v.model } },
       '6': { class_type: 'CLIPTextEncode', inputs: { text: v.prompt, clip: ['4', 1] } },
       '7': { class_type: 'CLIPTextEncode', inputs: { text: v.negativePrompt, clip: ['4', 1] } },
-      '3': {
-        class_type: 'KSampler',
-        inputs: {
-          seed: v.seed,
-          steps: v.steps,
-          cfg: 7,
-          sampler_name: 'euler',
-          scheduler: 'normal',
-          denoise: 1,
-          model: ['4', 0],
-          positive: ['6', 0],
-          negative: ['7', 0],
-          latent_image: ['5', 0],
-        },
-      },
+      '3': sampler,
       '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
       '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'atelier', images: ['8', 0] } },
     };
@@ -76,8 +77,7 @@ export const builtInWorkflow: Workflow = {
     graph['10'] = { class_type: 'LoadImage', inputs: { image: v.image } };
     graph['11'] = { class_type: 'VAEEncode', inputs: { pixels: ['10', 0], vae: ['4', 2] } };
     if (v.mask === undefined) {
-      graph['3']!.inputs.latent_image = ['11', 0];
-      graph['3']!.inputs.denoise = IMAGE_TO_IMAGE_DENOISE;
+      Object.assign(sampler.inputs, { latent_image: ['11', 0], denoise: IMAGE_TO_IMAGE_DENOISE });
       return graph;
     }
     // LoadImageMask's alpha channel gives 1 - alpha: transparent is where the sampler repaints.
@@ -113,7 +113,12 @@ export function loadWorkflow(path: string, nodes: string | undefined): Workflow 
     if (!template[target.node])
       throw new Error(`COMFYUI_WORKFLOW_NODES: ${name} names node ${target.node}, which the workflow does not have`);
   }
-  const model = mapping.model && { nodeClass: template[mapping.model.node]!.class_type, input: mapping.model.input };
+  const node = (id: string) => {
+    const found = template[id];
+    if (!found) throw new Error(`COMFYUI_WORKFLOW_NODES names node ${id}, which the workflow does not have`);
+    return found;
+  };
+  const model = mapping.model && { nodeClass: node(mapping.model.node).class_type, input: mapping.model.input };
   return {
     takes: new Set(Object.keys(mapping) as WorkflowInput[]),
     modelSource: model,
@@ -121,7 +126,8 @@ export function loadWorkflow(path: string, nodes: string | undefined): Workflow 
       const built = structuredClone(template);
       const set = (name: WorkflowInput, value: unknown) => {
         const target = mapping[name];
-        if (target && value !== undefined) built[target.node]!.inputs[target.input] = value;
+        const into = target && built[target.node];
+        if (into && value !== undefined) into.inputs[target.input] = value;
       };
       set('prompt', v.prompt);
       set('negative_prompt', v.negativePrompt);
@@ -136,15 +142,14 @@ export function loadWorkflow(path: string, nodes: string | undefined): Workflow 
     },
     validate(nodeTypes) {
       const problems: string[] = [];
-      for (const [id, node] of Object.entries(template)) {
-        if (!(node.class_type in nodeTypes)) problems.push(`node ${id} is a ${node.class_type}, which ComfyUI does not have`);
+      for (const [id, entry] of Object.entries(template)) {
+        if (!(entry.class_type in nodeTypes)) problems.push(`node ${id} is a ${entry.class_type}, which ComfyUI does not have`);
       }
       for (const [name, target] of Object.entries(mapping)) {
-        const info = nodeTypes[template[target.node]!.class_type];
+        const nodeClass = node(target.node).class_type;
+        const info = nodeTypes[nodeClass];
         if (info && !inputsOf(info).includes(target.input)) {
-          problems.push(
-            `${name} names input ${target.input} of node ${target.node} (${template[target.node]!.class_type}), which has no such input`,
-          );
+          problems.push(`${name} names input ${target.input} of node ${target.node} (${nodeClass}), which has no such input`);
         }
       }
       return problems;
