@@ -244,9 +244,14 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   socketIo.handle(gallerySocketHandlers(gallery, metrics, realtimeLogger));
   gallery.listen(new GalleryBroadcaster(socketIo.io));
   server.on('upgrade', (req, socket, head) => {
-    // Socket.IO takes its own path; anything that is neither is refused.
-    if (yjsWs.handleUpgrade(req, socket, head)) return;
-    if (!req.url?.startsWith('/socket.io/')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    try {
+      // Socket.IO takes its own path; anything that is neither is refused.
+      if (yjsWs.handleUpgrade(req, socket, head)) return;
+      if (!req.url?.startsWith('/socket.io/')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    } catch (err) {
+      realtimeLogger.error({ err }, 'upgrade failed');
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {

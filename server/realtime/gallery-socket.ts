@@ -25,7 +25,7 @@ export function gallerySocketHandlers(gallery: Gallery, metrics: Metrics, logger
   return (ctx: SocketContext) => {
     const { socket } = ctx;
 
-    socket.on('work:publish', (...args: unknown[]) => {
+    ctx.on('work:publish', (...args: unknown[]) => {
       const ack = takeAck<PublishAck>(args);
       const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
       const refuse = (error: WireError) => {
@@ -47,7 +47,7 @@ export function gallerySocketHandlers(gallery: Gallery, metrics: Metrics, logger
       const [, body] = parsed.data;
       const joined = ctx.joined(roomId);
       if (!joined) return refuse({ code: 'forbidden', message: 'join the room first' });
-      gallery.publish(joined.room, joined.participant, body).then(
+      return gallery.publish(joined.room, joined.participant, body).then(
         (work: Work) => ack?.({ ok: true, work }),
         (err: unknown) => {
           if (!(err instanceof AppError)) logger.error({ err, roomId }, 'work:publish failed');
@@ -56,14 +56,14 @@ export function gallerySocketHandlers(gallery: Gallery, metrics: Metrics, logger
       );
     });
 
-    socket.on('gallery:subscribe', (...args: unknown[]) => {
+    ctx.on('gallery:subscribe', (...args: unknown[]) => {
       const ack = takeAck<SubscribeAck>(args);
       if (!ctx.allow()) return ack?.({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
       void socket.join(GALLERY_CHANNEL);
       ack?.({ ok: true, subscribed: true });
     });
 
-    socket.on('gallery:unsubscribe', () => {
+    ctx.on('gallery:unsubscribe', () => {
       if (!ctx.allow()) return;
       void socket.leave(GALLERY_CHANNEL);
     });

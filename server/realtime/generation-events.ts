@@ -29,8 +29,8 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
   if (deps.scaled) serveRemoteCancel(socketIo, deps);
 
   socketIo.handle((ctx) => {
-    ctx.socket.on('gen:start', (...args: unknown[]) => {
-      void respond(
+    ctx.on('gen:start', (...args: unknown[]) =>
+      respond(
         ctx,
         deps,
         args,
@@ -40,10 +40,10 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
           const job = await generation.start({ room, user: participant.user, role: participant.role, params: params ?? {} });
           return { ok: true, job };
         },
-      );
-    });
-    ctx.socket.on('gen:cancel', (...args: unknown[]) => {
-      void respond(
+      ),
+    );
+    ctx.on('gen:cancel', (...args: unknown[]) =>
+      respond(
         ctx,
         deps,
         args,
@@ -53,8 +53,8 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
           const job = await generation.cancel({ roomId, role: participant.role, jobId });
           return { ok: true, job };
         },
-      );
-    });
+      ),
+    );
   });
 }
 

@@ -24,6 +24,7 @@ import type { UpdateOrigin } from '../rooms/origin.ts';
 import type { Participant, Room, RoomObserver } from '../rooms/room.ts';
 import type { OutgoingUpdate } from '../rooms/outgoing.ts';
 import { readCookieToken } from '../auth/cookie.ts';
+import { guarded } from './guard.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
 export interface JoinedRoom {
@@ -53,6 +54,8 @@ export type AtelierSocket = Socket<ClientToServerEvents, ServerToClientEvents, I
 /** What a module adding events of its own (generation, gallery) gets for each socket. */
 export interface SocketContext {
   socket: AtelierSocket;
+  /** Adds a handler for a client event, guarded: whatever it throws or rejects is logged, never fatal. */
+  on(event: keyof ClientToServerEvents, handler: (...args: unknown[]) => unknown): void;
   /** False (having told the client) when the socket is over its message rate. */
   allow(): boolean;
   joined(roomId: unknown): JoinedRoom | undefined;
@@ -184,31 +187,37 @@ export class SocketIoTransport implements RoomObserver {
   #connected(socket: AtelierSocket): void {
     const { metrics, logger } = this.#deps;
     metrics.connections.inc({ transport: TRANSPORT });
+    const on = (event: keyof ClientToServerEvents, handler: (...args: unknown[]) => unknown) =>
+      socket.on(event, guarded(logger, event, handler));
     const context: SocketContext = {
       socket,
+      on,
       allow: () => this.#allow(socket),
       joined: (roomId) => (typeof roomId === 'string' ? socket.data.joined.get(roomId) : undefined),
       fail: (roomId, err) => this.#fail(socket, roomId, err),
     };
 
-    socket.on('room:join', (...args: unknown[]) => {
+    on('room:join', (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: JoinAck) => void) : undefined;
-      void this.#join(socket, args, ack);
+      return this.#join(socket, args, ack);
     });
-    socket.on('room:leave', (...args: unknown[]) => {
+    on('room:leave', (...args: unknown[]) => {
       if (!this.#allow(socket)) return;
       const roomId = roomIdArg.safeParse(args[0]);
       if (roomId.success) this.#leave(socket, roomId.data);
     });
-    socket.on('yjs:sync', (...args: unknown[]) => this.#message(socket, 'sync', args));
-    socket.on('yjs:awareness', (...args: unknown[]) => this.#message(socket, 'awareness', args));
+    on('yjs:sync', (...args: unknown[]) => this.#message(socket, 'sync', args));
+    on('yjs:awareness', (...args: unknown[]) => this.#message(socket, 'awareness', args));
     for (const handlers of this.#handlers) handlers(context);
 
-    socket.on('disconnect', () => {
-      metrics.connections.dec({ transport: TRANSPORT });
-      clearTimeout(socket.data.pendingNotice);
-      for (const roomId of [...socket.data.joined.keys()]) this.#leave(socket, roomId);
-    });
+    socket.on(
+      'disconnect',
+      guarded(logger, 'disconnect', () => {
+        metrics.connections.dec({ transport: TRANSPORT });
+        clearTimeout(socket.data.pendingNotice);
+        for (const roomId of [...socket.data.joined.keys()]) this.#leave(socket, roomId);
+      }),
+    );
     logger.debug({ socket: socket.id, user: socket.data.user?.id }, 'socket connected');
   }
 
@@ -216,7 +225,8 @@ export class SocketIoTransport implements RoomObserver {
     const reply = (res: JoinAck) => {
       if (!res.ok) this.#deps.metrics.errors.inc({ code: res.error.code });
       if (ack) ack(res);
-      else if (!res.ok) socket.emit('room:error', String(args[0] ?? ''), res.error);
+      // Whatever the client sent as a room id, only a string goes back (an object's toString may throw).
+      else if (!res.ok) socket.emit('room:error', typeof args[0] === 'string' ? args[0].slice(0, 64) : '', res.error);
     };
     if (!this.#allow(socket)) return reply({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
     const parsed = joinArgs.safeParse(args);
@@ -267,16 +277,21 @@ export class SocketIoTransport implements RoomObserver {
     const parsed = messageArgs.safeParse(args);
     const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
     if (!parsed.success) {
-      return this.#fail(socket, roomId, new AppError('bad_request', `yjs:${kind} takes (roomId, Uint8Array)`));
+      this.#fail(socket, roomId, new AppError('bad_request', `yjs:${kind} takes (roomId, Uint8Array)`));
+      return;
     }
     const [, message] = parsed.data;
     metrics.messagesIn.inc({ transport: TRANSPORT, type: kind });
     metrics.bytesIn.inc({ transport: TRANSPORT }, message.byteLength);
     if (message.byteLength > limits.maxMessageBytes) {
-      return this.#fail(socket, roomId, new AppError('too_large', `messages are limited to ${limits.maxMessageBytes} bytes`));
+      this.#fail(socket, roomId, new AppError('too_large', `messages are limited to ${limits.maxMessageBytes} bytes`));
+      return;
     }
     const joined = socket.data.joined.get(roomId);
-    if (!joined) return this.#fail(socket, roomId, new AppError('forbidden', 'join the room first'));
+    if (!joined) {
+      this.#fail(socket, roomId, new AppError('forbidden', 'join the room first'));
+      return;
+    }
     try {
       if (kind === 'sync') {
         const reply = joined.room.handleSync(socket.id, message);

@@ -22,6 +22,7 @@ import type { RoomAdmission } from '../rooms/admission.ts';
 import type { UpdateOrigin } from '../rooms/origin.ts';
 import type { Room, RoomObserver } from '../rooms/room.ts';
 import type { OutgoingUpdate } from '../rooms/outgoing.ts';
+import { guarded } from './guard.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const TRANSPORT = 'websocket';
@@ -75,9 +76,15 @@ export class YjsWebSocketServer implements RoomObserver {
 
   /** Takes an HTTP upgrade if its path is ours; false leaves it to others. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith(YJS_PATH_PREFIX)) return false;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => void this.#accept(ws, url, req));
+    // URL.parse, not new URL: a request line such as `GET //` must not throw here.
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
+    if (!url?.pathname.startsWith(YJS_PATH_PREFIX)) return false;
+    this.#wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      guarded(this.#deps.logger, 'yjs upgrade', (ws: WebSocket) => this.#accept(ws, url, req)),
+    );
     return true;
   }
 
@@ -111,10 +118,16 @@ export class YjsWebSocketServer implements RoomObserver {
     };
     this.#all.add(conn);
     metrics.connections.inc({ transport: TRANSPORT });
-    ws.on('message', (data, isBinary) => this.#received(conn, data, isBinary));
+    ws.on(
+      'message',
+      guarded(this.#deps.logger, 'yjs message', (data: RawData, isBinary: boolean) => this.#received(conn, data, isBinary)),
+    );
     ws.on('pong', () => (conn.alive = true));
     ws.on('error', (err) => this.#deps.logger.debug({ err, conn: conn.id }, 'websocket error'));
-    ws.on('close', () => this.#closed(conn));
+    ws.on(
+      'close',
+      guarded(this.#deps.logger, 'yjs close', () => this.#closed(conn)),
+    );
 
     try {
       const token = url.searchParams.get('token') ?? readCookieToken(req.headers.cookie);
@@ -125,7 +138,10 @@ export class YjsWebSocketServer implements RoomObserver {
       const admitted = await this.#deps.admission.admit(roomId, user, invite, conn.id, TRANSPORT, () => ws.readyState === WebSocket.OPEN);
       conn.room = admitted.live;
       let peers = this.#byRoom.get(admitted.live.id);
-      if (!peers) this.#byRoom.set(admitted.live.id, (peers = new Set()));
+      if (!peers) {
+        peers = new Set();
+        this.#byRoom.set(admitted.live.id, peers);
+      }
       peers.add(conn);
       this.#send(conn, frame(YWS_MESSAGE.sync, admitted.live.syncStep1(), false));
       const awareness = admitted.live.awarenessSnapshot();
@@ -139,13 +155,20 @@ export class YjsWebSocketServer implements RoomObserver {
   }
 
   #received(conn: Connection, data: RawData, isBinary: boolean): void {
-    if (!isBinary) return this.#reject(conn, new AppError('bad_request', 'binary frames only'));
-    if (!conn.bucket.take()) return this.#reject(conn, new AppError('rate_limited', 'too many messages'));
+    if (!isBinary) {
+      this.#reject(conn, new AppError('bad_request', 'binary frames only'));
+      return;
+    }
+    if (!conn.bucket.take()) {
+      this.#reject(conn, new AppError('rate_limited', 'too many messages'));
+      return;
+    }
     const message = toBytes(data);
     this.#deps.metrics.bytesIn.inc({ transport: TRANSPORT }, message.byteLength);
     if (conn.queue) {
       if (conn.queue.length >= MAX_QUEUED_BEFORE_JOIN) {
-        return this.#reject(conn, new AppError('rate_limited', 'too many messages before the join completed'));
+        this.#reject(conn, new AppError('rate_limited', 'too many messages before the join completed'));
+        return;
       }
       conn.queue.push(message);
       return;
@@ -198,7 +221,10 @@ export class YjsWebSocketServer implements RoomObserver {
           throw new AppError('bad_request', `unknown message type ${type}`);
       }
     } catch (err) {
-      if (err instanceof AppError && err.code === 'forbidden') return this.#deny(conn, err.message);
+      if (err instanceof AppError && err.code === 'forbidden') {
+        this.#deny(conn, err.message);
+        return;
+      }
       this.#reject(conn, err);
     }
   }

@@ -1,0 +1,40 @@
+// The process itself: where it listens, where it keeps its files, who may call it.
+import { z } from 'zod';
+import { bool, int, list, secret, setting } from './setting.ts';
+
+export const serverSettings = {
+  port: setting('PORT', int(0, 65535).default(3000), 'HTTP, Socket.IO and Yjs WebSocket port (`0`: any free port)'),
+  host: setting('HOST', z.string().min(1).default('127.0.0.1'), 'interface to listen on'),
+  dataDir: setting('DATA_DIR', z.string().min(1).default('./data'), 'SQLite database, session secret, media'),
+  mediaDir: setting('MEDIA_DIR', z.string().min(1).optional(), 'content-addressed images (may be a shared volume)', {
+    defaultDoc: '`$DATA_DIR/media`',
+  }),
+  sessionSecret: setting(
+    'SESSION_SECRET',
+    secret.optional(),
+    'HMAC key for session tokens (≥ 32 characters); required with `REDIS_URL`, where every node must share it',
+    { defaultDoc: 'generated once into `$DATA_DIR/session-secret`' },
+  ),
+  logLevel: setting(
+    'LOG_LEVEL',
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    '`fatal` … `trace`, or `silent`',
+  ),
+  publicUrl: setting(
+    'PUBLIC_URL',
+    z
+      .url()
+      .transform((u) => u.replace(/\/$/, ''))
+      .optional(),
+    'absolute base URL for links in feeds and cards',
+    { defaultDoc: "request's own origin" },
+  ),
+  corsOrigins: setting('CORS_ORIGINS', list.default([]), 'comma-separated origins allowed to call the API with credentials', {
+    defaultDoc: 'none (CORS off)',
+  }),
+  trustProxy: setting('TRUST_PROXY', bool.default(false), 'trust `X-Forwarded-*` (behind a load balancer)'),
+  shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', int(100).default(10_000), 'SIGTERM: time allowed to flush and close'),
+  adminToken: setting('ADMIN_TOKEN', secret.optional(), 'bearer token of `/api/admin/*`, e.g. the signals export (≥ 32 characters)', {
+    defaultDoc: 'unset (admin routes answer 404)',
+  }),
+};

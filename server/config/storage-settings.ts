@@ -1,0 +1,55 @@
+// Where rooms are kept and how nodes of one deployment find each other.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { int, optionalUrl, setting } from './setting.ts';
+
+export const storageSettings = {
+  redisUrl: setting('REDIS_URL', optionalUrl(['redis://', 'rediss://']), 'scaled mode: cross-node fan-out and shared limits'),
+  databaseUrl: setting(
+    'DATABASE_URL',
+    optionalUrl(['postgres://', 'postgresql://']),
+    '`postgres://…`: records and document logs in PostgreSQL',
+    { defaultDoc: 'unset (SQLite)' },
+  ),
+  nodeId: setting(
+    'NODE_ID',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .default(() => `node-${randomBytes(4).toString('hex')}`),
+    "this node's name in logs, metrics and the relay",
+    { defaultDoc: 'random' },
+  ),
+  /** Prefix of every Redis key and channel, so deployments (and tests) can share one Redis. */
+  redisPrefix: setting(
+    'REDIS_PREFIX',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+      .default('atelier:'),
+    'prefix of every Redis key and channel (several deployments can share a Redis)',
+  ),
+  databasePoolMax: setting('DATABASE_POOL_MAX', int(1, 1000).default(10), 'PostgreSQL connections one node may open'),
+  nodeHeartbeatMs: setting(
+    'NODE_HEARTBEAT_MS',
+    int(100, 60_000).default(5_000),
+    "scaled mode: how often a node renews its heartbeat and checks its peers'",
+  ),
+  nodeTimeoutMs: setting(
+    'NODE_TIMEOUT_MS',
+    int(300, 300_000).default(15_000),
+    'scaled mode: a node silent this long is dead (≥ 2 × `NODE_HEARTBEAT_MS`); its jobs fail as `interrupted`',
+  ),
+  roomUnloadGraceMs: setting('ROOM_UNLOAD_GRACE_MS', int(0).default(10_000), 'how long an empty room stays loaded'),
+  logCompactEntries: setting('LOG_COMPACT_ENTRIES', int(2).default(500), "entries in a room's log past which they are merged into one"),
+  logCompactBytes: setting(
+    'LOG_COMPACT_BYTES',
+    int(1024).default(1024 * 1024),
+    "bytes in a room's log past which it is merged into one entry",
+  ),
+  sqliteCheckpointMs: setting(
+    'SQLITE_CHECKPOINT_MS',
+    int(0).default(1000),
+    "embedded store: how often its maintenance thread copies the WAL into the database file (`0`: SQLite's own checkpoints, which stall the event loop under load)",
+  ),
+};
