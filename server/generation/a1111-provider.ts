@@ -21,6 +21,8 @@ const CANCEL_TIMEOUT_MS = 3000;
 
 interface ProgressAnswer {
   progress: number;
+  /** `state.interrupted`: someone interrupted the job running now. */
+  interrupted: boolean;
   /** Absent on servers older than 1.8, which cannot say whose task runs. */
   currentTask: string | null | undefined;
   currentImage: string | null;
@@ -77,6 +79,10 @@ export class A1111Provider implements ImageProvider {
     const watch = this.#watch(taskId, request, signal, onProgress);
     try {
       const answer = await this.#json('POST', route, body, signal);
+      // An interrupted A1111 still answers 200 with the half-made batch (processing.py): not a result.
+      if (watch.interrupted() || (await this.#endedInterrupted(taskId, signal))) {
+        throw new ProviderError('cancelled', 'the job was interrupted on the A1111 server');
+      }
       return await this.#images(answer, request);
     } catch (err) {
       if (signal.aborted) await this.#cancel(taskId);
@@ -130,6 +136,7 @@ export class A1111Provider implements ImageProvider {
   #watch(taskId: string, request: GenerationRequest, signal: AbortSignal, onProgress: GenerateOptions['onProgress']) {
     let last: string | null = null;
     let busy = false;
+    let interrupted = false;
     const timer = setInterval(() => {
       if (busy || signal.aborted) return;
       busy = true;
@@ -137,6 +144,7 @@ export class A1111Provider implements ImageProvider {
         .then((answer) => {
           if (answer.currentTask !== undefined && answer.currentTask !== taskId) return;
           if (answer.currentTask === undefined && answer.progress === 0) return;
+          if (answer.currentTask === taskId && answer.interrupted) interrupted = true;
           onProgress({ type: 'progress', progress: Math.min(0.99, answer.progress) });
           if (answer.currentImage && answer.currentImage !== last) {
             last = answer.currentImage;
@@ -151,7 +159,7 @@ export class A1111Provider implements ImageProvider {
           busy = false;
         });
     }, this.#config.previewMs);
-    return { stop: () => clearInterval(timer) };
+    return { stop: () => clearInterval(timer), interrupted: () => interrupted };
   }
 
   async #progress(withImage: boolean, signal: AbortSignal): Promise<ProgressAnswer> {
@@ -161,7 +169,18 @@ export class A1111Provider implements ImageProvider {
       progress: typeof answer.progress === 'number' ? answer.progress : 0,
       currentTask: 'current_task' in answer ? (typeof answer.current_task === 'string' ? answer.current_task : null) : undefined,
       currentImage: typeof answer.current_image === 'string' ? answer.current_image : null,
+      interrupted: isObject(answer.state) && answer.state.interrupted === true,
     };
+  }
+
+  /**
+   * Whether the job that just ended was interrupted: `state.interrupted` stays
+   * true after a job ends until the next one begins (shared_state.py), so
+   * right after our answer it speaks of ours, unless another task runs by then.
+   */
+  async #endedInterrupted(taskId: string, signal: AbortSignal): Promise<boolean> {
+    const answer = await this.#progress(false, signal);
+    return answer.interrupted && (answer.currentTask === null || answer.currentTask === taskId);
   }
 
   /** Interrupts A1111 only if our task is the one it runs; a task still waiting is watched until it starts. */

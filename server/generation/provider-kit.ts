@@ -20,7 +20,7 @@ export function editImagePng(edit: EditInput, width: number, height: number): Pr
  * are transparent there instead.
  */
 export function whiteWhereTransparent(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(mask).resize(width, height, { fit: 'fill' }).ensureAlpha().extractChannel(3).negate().png().toBuffer();
+  return sharp(mask).resize(width, height, { fit: 'fill' }).ensureAlpha().extractChannel(3).negate().toColourspace('b-w').png().toBuffer();
 }
 
 export function dataUri(png: Buffer): string {
