@@ -109,6 +109,8 @@ export class GeminiProvider implements ImageProvider {
           apiKey: this.#config.apiKey,
           vertexai: false,
           httpOptions: {
+            // Image generation (`imageConfig`, IMAGE responses) is in v1beta.
+            apiVersion: 'v1beta',
             ...(this.#config.baseUrl === undefined ? {} : { baseUrl: this.#config.baseUrl }),
             retryOptions: { attempts: this.#config.maxRetries + 1 },
           },
