@@ -30,7 +30,7 @@ function node(name: string, required: Record<string, unknown>, output: string[],
 }
 
 export function NODE_TYPES(models: string[], uploads: string[]): Record<string, NodeType> {
-  const int = ['INT', { default: 0, min: 0, max: 0xffffffffffffffff }];
+  const int = ['INT', { default: 0, min: 0, max: Number.MAX_SAFE_INTEGER }];
   return {
     CheckpointLoaderSimple: node(
       'CheckpointLoaderSimple',
