@@ -9,8 +9,8 @@
 // (Processed.js: all_seeds, index_of_first_image), modules/progress.py.
 import type { Logger } from 'pino';
 import { imageFromBytes } from './image-bytes.ts';
-import type { A1111Config } from './provider-config.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
+import type { A1111Config } from './provider-config.ts';
 import { detail, failureOfStatus, ProviderError, settle } from './provider-error.ts';
 import { editImagePng, isObject, whiteWhereTransparent } from './provider-kit.ts';
 

@@ -8,8 +8,8 @@
 // src/types/common.d.ts (QueueStatus); fal's docs on queue and errors.
 import type { Logger } from 'pino';
 import { imageFromBytes } from './image-bytes.ts';
-import type { ProvidersConfig } from './provider-config.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
+import type { ProvidersConfig } from './provider-config.ts';
 import { detail, failureOfStatus, ProviderError, retryAfterMs, settle } from './provider-error.ts';
 import { dataUri, download, editImagePng, isObject, sleep, whiteWhereTransparent } from './provider-kit.ts';
 

@@ -9,11 +9,11 @@
 // BlockedReason, GenerateContentResponse, HttpRetryOptions); Gemini API error
 // docs (google.rpc.Status with RetryInfo).
 import type { Logger } from 'pino';
-import { imageFromBytes } from './image-bytes.ts';
 import type { ImageSize } from '../../shared/protocol.ts';
-import type { ProvidersConfig } from './provider-config.ts';
+import { imageFromBytes } from './image-bytes.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
-import { detail, type ProviderFailure, ProviderError, settle } from './provider-error.ts';
+import type { ProvidersConfig } from './provider-config.ts';
+import { detail, ProviderError, type ProviderFailure, settle } from './provider-error.ts';
 import { editImagePng, isObject } from './provider-kit.ts';
 
 type GeminiConfig = NonNullable<ProvidersConfig['gemini']>;

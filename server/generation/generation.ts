@@ -2,10 +2,7 @@
 // job, runs it through its provider under the queue's limits and a deadline,
 // stores the images and appends them to the room's candidates. Every change of
 // a job goes to the listeners (the transports) and, for state changes, to the store.
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import sharp from 'sharp';
-import type { Candidate } from '../../shared/doc-schema.ts';
 import { canEdit, type GenParams, type Job, type JobError, type JobImage, type PublicUser, type Role } from '../../shared/protocol.ts';
 import type { GenerationConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -16,20 +13,17 @@ import type { RateLimiter } from '../rate-limit.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { Room } from '../rooms/room.ts';
 import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
+import { candidatesOf, previewWebp } from './job-output.ts';
 import { JobQueue } from './job-queue.ts';
+import { readEditLayers, resolveJobRequest } from './job-request.ts';
 import { PromptBlocklist } from './prompt-safety.ts';
-import type { RoomJobQuota } from './room-quota.ts';
-import {
-  type GenerationRequest,
-  type ImageProvider,
-  type PreviewImage,
-  parseSize,
-  type ProviderEvent,
-  type ProviderImage,
-} from './provider.ts';
+import type { GenerationRequest, ImageProvider, PreviewImage, ProviderEvent, ProviderImage } from './provider.ts';
 import { ProviderError } from './provider-error.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
-import { appendCandidates, layerSrc, roomPrompt } from './room-doc.ts';
+import { appendCandidates } from './room-doc.ts';
+import type { RoomJobQuota } from './room-quota.ts';
+
+export { MAX_PROMPT_LENGTH } from './job-request.ts';
 
 export interface GenerationDeps {
   config: GenerationConfig;
@@ -67,8 +61,6 @@ export type CancelElsewhere = (roomId: string, jobId: string) => Promise<Job | n
 
 /** Finished jobs the `room:join` ack carries besides the active ones. */
 export const RECENT_JOBS = 20;
-export const MAX_PROMPT_LENGTH = 4000;
-const PREVIEW_SIDE = 384;
 /** Smaller progress steps are not worth a message to every participant. */
 const PROGRESS_STEP = 0.01;
 const MINUTE = 60_000;
@@ -157,20 +149,7 @@ export class Generation {
     const { config, providers, limiter, jobs } = this.#deps;
     if (this.#closed) throw new AppError('unavailable', 'the server is shutting down');
     if (!canEdit(role)) throw new AppError('forbidden', 'viewers cannot start generations');
-    const provider = providers.get(params.provider);
-    const model = providers.model(provider, params.model);
-    checkCapabilities(provider, params);
-    const prompt = (params.prompt ?? roomPrompt(room.doc)).trim();
-    if (!prompt) throw new AppError('bad_request', 'the prompt is empty: write one in the room or pass params.prompt');
-    if (prompt.length > MAX_PROMPT_LENGTH) throw new AppError('bad_request', `the prompt is longer than ${MAX_PROMPT_LENGTH} characters`);
-    this.#blocklist.check(prompt);
-    const edit =
-      params.editLayerId === undefined
-        ? undefined
-        : {
-            image: layerSrc(room.doc, params.editLayerId, 'editLayerId'),
-            ...(params.maskLayerId === undefined ? {} : { mask: layerSrc(room.doc, params.maskLayerId, 'maskLayerId') }),
-          };
+    const { provider, prompt, params: resolved, request, edit } = resolveJobRequest(room.doc, params, user, providers, this.#blocklist);
     if (!(await limiter.take(`gen:${user.id}`, { limit: config.userJobsPerMinute, windowMs: MINUTE }))) {
       throw new AppError('rate_limited', `you can start ${config.userJobsPerMinute} generations a minute; wait a little`);
     }
@@ -186,15 +165,6 @@ export class Generation {
       void roomQuota.release(room.id, id);
       throw err;
     }
-    const size = params.size ?? '1024x1024';
-    const resolved: GenParams = {
-      ...params,
-      size,
-      count: params.count ?? 1,
-      seed: params.seed ?? Math.floor(Math.random() * 2 ** 31),
-      provider: provider.name,
-      model,
-    };
     const now = new Date().toISOString();
     const record: JobRecord = {
       id,
@@ -218,18 +188,7 @@ export class Generation {
     const live: LiveJob = {
       record,
       provider,
-      request: {
-        jobId: id,
-        prompt,
-        ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}),
-        ...(params.steps === undefined ? {} : { steps: params.steps }),
-        size,
-        ...parseSize(size),
-        count: resolved.count!,
-        seed: resolved.seed!,
-        model,
-        user: createHash('sha256').update(user.id).digest('hex').slice(0, 32),
-      },
+      request: { ...request, jobId: id },
       edit,
       phase: 'queued',
       previews: Promise.resolve(),
@@ -304,7 +263,7 @@ export class Generation {
     this.#changed(live, true);
     let outcome: Outcome;
     try {
-      const edit = live.edit && (await this.#readEdit(live.edit));
+      const edit = live.edit && (await readEditLayers(this.#deps.media, live.edit));
       const images = await live.provider.generate(
         { ...live.request, ...(edit ? { edit } : {}) },
         { signal: jobSignal, onProgress: (event) => this.#progress(live, event) },
@@ -341,16 +300,6 @@ export class Generation {
     return { status: 'failed', error: { code: 'internal', message: 'the job failed unexpectedly' } };
   }
 
-  async #readEdit(edit: { image: string; mask?: string }): Promise<{ image: Uint8Array; mask?: Uint8Array }> {
-    const read = async (url: string) => {
-      const data = await this.#deps.media.readUrl(url);
-      if (!data) throw new ProviderError('bad_request', `the layer image ${url} is missing from the media store`);
-      return data;
-    };
-    const image = await read(edit.image);
-    return edit.mask === undefined ? { image } : { image, mask: await read(edit.mask) };
-  }
-
   #progress(live: LiveJob, event: ProviderEvent): void {
     if (live.phase !== 'running') return;
     switch (event.type) {
@@ -372,11 +321,7 @@ export class Generation {
 
   async #storePreview(live: LiveJob, index: number, image: PreviewImage): Promise<void> {
     try {
-      const small = await sharp(image.data)
-        .resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 70, effort: 0 })
-        .toBuffer();
-      const stored = await this.#deps.media.put(small, 'webp');
+      const stored = await this.#deps.media.put(await previewWebp(image.data), 'webp');
       if (live.phase !== 'running') return;
       const previews = [...(live.record.previews ?? [])];
       previews[index] = stored.url;
@@ -396,17 +341,7 @@ export class Generation {
       const stored = await media.put(image.data, image.ext);
       results.push({ src: stored.url, width: image.width, height: image.height, seed: image.seed });
     }
-    const candidates = results.map(
-      (result, index): Candidate => ({
-        id: `${record.id}-${index}`,
-        ...result,
-        jobId: record.id,
-        prompt: record.prompt,
-        provider: live.provider.name,
-        model: live.request.model,
-        createdBy: record.requestedBy,
-      }),
-    );
+    const candidates = candidatesOf(record, results, live.provider.name, live.request.model);
     await registry.withRoom(record.roomId, (room) =>
       room.transact((doc) => appendCandidates(doc, candidates, config.maxCandidates), 'gen:result', record.requestedBy),
     );
@@ -455,18 +390,6 @@ export class Generation {
       }
     }
   }
-}
-
-/** Negative prompts and steps only where the provider takes them; edits and masks likewise. */
-function checkCapabilities(provider: ImageProvider, params: GenParams): void {
-  const { capabilities } = provider;
-  const refuse = (what: string) => {
-    throw new AppError('bad_request', `provider "${provider.name}" does not support ${what}`);
-  };
-  if (params.negativePrompt !== undefined && params.negativePrompt.trim() !== '' && !capabilities.negativePrompt) refuse('negativePrompt');
-  if (params.steps !== undefined && !capabilities.steps) refuse('steps');
-  if (params.editLayerId !== undefined && !capabilities.edit) refuse('edits (editLayerId)');
-  if (params.maskLayerId !== undefined && !capabilities.mask) refuse('masks (maskLayerId)');
 }
 
 /** The wire job: the record without what only the servers need. */

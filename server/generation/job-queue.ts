@@ -130,7 +130,7 @@ export class JobQueue {
       return entry.id;
     });
     const running = [...this.#entries.values()].filter((entry) => entry.controller);
-    for (const entry of running) entry.controller!.abort(reason);
+    for (const entry of running) entry.controller?.abort(reason);
     return { dropped, settled: Promise.all(running.map((entry) => entry.settled)).then(() => undefined) };
   }
 

@@ -4,6 +4,7 @@
 import OpenAI, { toFile } from 'openai';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
+import { imageFromBytes } from './image-bytes.ts';
 import { fromOpenAiError } from './openai-errors.ts';
 import {
   type EditInput,
@@ -14,7 +15,6 @@ import {
   type ProviderStatus,
   seedFor,
 } from './provider.ts';
-import { imageFromBytes } from './image-bytes.ts';
 import { ProviderError } from './provider-error.ts';
 
 export interface OpenAiProviderOptions {

@@ -8,10 +8,10 @@
 // lib/models.js, lib/error.js, lib/util.js (withAutomaticRetries,
 // parseProgressFromLogs); Replicate's HTTP API docs for the prediction object.
 import type { Logger } from 'pino';
-import { imageFromBytes } from './image-bytes.ts';
 import type { ImageSize } from '../../shared/protocol.ts';
-import type { ProvidersConfig } from './provider-config.ts';
+import { imageFromBytes } from './image-bytes.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
+import type { ProvidersConfig } from './provider-config.ts';
 import { detail, failureOfStatus, ProviderError, retryAfterMs, settle } from './provider-error.ts';
 import { dataUri, download, editImagePng, isObject, sleep, whiteWhereTransparent } from './provider-kit.ts';
 

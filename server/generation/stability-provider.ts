@@ -8,9 +8,9 @@
 // headers, error bodies `{id, name, errors}` with 400, 403 content_moderation,
 // 413, 422, 429, 500).
 import type { ImageSize } from '../../shared/protocol.ts';
-import type { ProvidersConfig } from './provider-config.ts';
-import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
 import { imageFromBytes } from './image-bytes.ts';
+import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
+import type { ProvidersConfig } from './provider-config.ts';
 import { detail, failureOfStatus, ProviderError, retryAfterMs } from './provider-error.ts';
 import { editImagePng, isObject, whiteWhereTransparent } from './provider-kit.ts';
 
