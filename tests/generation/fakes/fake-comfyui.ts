@@ -51,8 +51,10 @@ export interface FakeComfyUi {
   uploads: Map<string, Uint8Array>;
   /** Client ids of the WebSocket connections opened so far, with their first message. */
   connections: Array<{ clientId: string; flags: unknown }>;
-  /** Every frame sent, with the time it left, for the benchmark. */
-  onFrame: ((kind: 'json' | 'binary', sentAt: number) => void) | undefined;
+  /** Every frame sent to a client, with the time it left (the benchmark's clock). */
+  onFrame: ((frame: SentFrame) => void) | undefined;
+  /** The positive prompt of each prompt queued (node 6 of the built-in graph), by prompt_id. */
+  texts: Map<string, string>;
   /** Holds prompts in the queue until release(). */
   hold(): void;
   release(): void;
@@ -68,6 +70,15 @@ interface Queued {
   behaviour: Behaviour;
   number: number;
   interrupted: boolean;
+}
+
+export interface SentFrame {
+  /** The message type, or `preview` for a binary preview frame. */
+  type: string;
+  promptId: string | undefined;
+  /** `progress`'s value. */
+  value: number | undefined;
+  sentAt: number;
 }
 
 export interface FakeOptions {
@@ -100,6 +111,7 @@ export async function startFakeComfyUi(options: FakeOptions = {}): Promise<FakeC
     uploads: new Map(),
     connections: [],
     onFrame: undefined,
+    texts: new Map(),
     hold: () => {
       held = true;
     },
@@ -121,13 +133,14 @@ export async function startFakeComfyUi(options: FakeOptions = {}): Promise<FakeC
     },
   };
 
-  const send = (clientId: string | undefined, type: string, data: object) => {
+  const send = (clientId: string | undefined, type: string, data: Record<string, unknown>) => {
     const message = JSON.stringify({ type, data });
     const targets = clientId === undefined ? [...sockets.values()] : [sockets.get(clientId)].filter((s) => s !== undefined);
     for (const target of targets) {
       if (target.ws.readyState !== WebSocket.OPEN) continue;
       target.ws.send(message);
-      fake.onFrame?.('json', performance.now());
+      const promptId = typeof data.prompt_id === 'string' ? data.prompt_id : undefined;
+      fake.onFrame?.({ type, promptId, value: typeof data.value === 'number' ? data.value : undefined, sentAt: performance.now() });
     }
   };
   const queueInfo = () => ({ exec_info: { queue_remaining: queue.length + running.size } });
@@ -155,13 +168,13 @@ export async function startFakeComfyUi(options: FakeOptions = {}): Promise<FakeC
       frame = Buffer.concat([u32(1), u32(1), preview]);
     }
     target.ws.send(frame);
-    fake.onFrame?.('binary', performance.now());
+    fake.onFrame?.({ type: 'preview', promptId: item.id, value: undefined, sentAt: performance.now() });
   }
 
   async function execute(item: Queued): Promise<void> {
     const { id, clientId, graph, behaviour } = item;
     const messages: Array<[string, object]> = [];
-    const add = (event: string, data: object) => {
+    const add = (event: string, data: Record<string, unknown>) => {
       const stamped = { ...data, timestamp: Date.now() };
       messages.push([event, stamped]);
       send(clientId, event, stamped);
@@ -266,6 +279,8 @@ export async function startFakeComfyUi(options: FakeOptions = {}): Promise<FakeC
       const valid = validatePrompt(parsed.prompt, fake.models, [...fake.uploads.keys()]);
       if (!valid.ok) return reply(res, 400, { error: valid.error, node_errors: valid.nodeErrors });
       const id = String(parsed.prompt_id ?? crypto.randomUUID());
+      const text = parsed.prompt?.['6']?.inputs?.text;
+      if (typeof text === 'string') fake.texts.set(id, text);
       queue.push({
         id,
         clientId: String(parsed.client_id ?? ''),
