@@ -93,7 +93,7 @@ async function applyEdit(render: Buffer, edit: EditInput, width: number, height:
       .toBuffer();
   }
   const where = await sharp(edit.mask, { limitInputPixels: MAX_EDIT_PIXELS })
-    .resize(width, height, { fit: 'fill' })
+    .resize(width, height, { fit: 'cover' })
     .ensureAlpha()
     .extractChannel(3)
     .negate()

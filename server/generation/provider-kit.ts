@@ -17,10 +17,11 @@ export function editImagePng(edit: EditInput, width: number, height: number): Pr
 /**
  * The mask as most diffusion backends take it: a grey PNG of the job's size,
  * white where the image is to change. Atelier's masks (OpenAI's convention)
- * are transparent there instead.
+ * are transparent there instead. It is cropped like the image (a mask painted
+ * on the layer has the layer's size), so the two stay aligned.
  */
 export function whiteWhereTransparent(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(mask).resize(width, height, { fit: 'fill' }).ensureAlpha().extractChannel(3).negate().toColourspace('b-w').png().toBuffer();
+  return sharp(mask).resize(width, height, { fit: 'cover' }).ensureAlpha().extractChannel(3).negate().toColourspace('b-w').png().toBuffer();
 }
 
 export function dataUri(png: Buffer): string {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
 import { imageFromBytes } from '../image-bytes.ts';
+import { editImagePng } from '../provider-kit.ts';
 import type { EditInput, GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from '../provider.ts';
 import type { ComfyUiConfig } from '../provider-config.ts';
 import { ProviderError, settle } from '../provider-error.ts';
@@ -166,12 +167,12 @@ export class ComfyUiProvider implements ImageProvider {
   /** The edit image at the job's size, and its mask at the same size with only its alpha kept. */
   async #upload(request: GenerationRequest, edit: EditInput, signal: AbortSignal): Promise<{ image?: string; mask?: string }> {
     const { width, height } = request;
-    const image = await sharp(edit.image).resize(width, height, { fit: 'cover' }).png().toBuffer();
+    const image = await editImagePng(edit, width, height);
     const names: { image?: string; mask?: string } = {
       image: await this.#http.upload(`atelier-${request.jobId}.png`, image, signal),
     };
     if (edit.mask && this.capabilities.mask) {
-      const mask = await sharp(edit.mask).resize(width, height, { fit: 'fill' }).ensureAlpha().png().toBuffer();
+      const mask = await sharp(edit.mask).resize(width, height, { fit: 'cover' }).ensureAlpha().png().toBuffer();
       names.mask = await this.#http.upload(`atelier-${request.jobId}-mask.png`, mask, signal);
     }
     return names;
