@@ -135,6 +135,15 @@ async function setUp(url: string): Promise<Room[]> {
   return rooms;
 }
 
+/** Loaded into the server process: SIGUSR2 runs a full garbage collection. */
+const GC_ON_SIGNAL = `data:text/javascript,${encodeURIComponent("process.on('SIGUSR2', () => globalThis.gc());")}`;
+
+/** The server's V8 heap in use, from its own metrics. */
+async function heapUsed(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^atelier_nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+}
+
 let jobNumber = 0;
 
 /** Each room runs `perRoom` jobs back to back: `rooms` jobs in flight at all times. */
@@ -159,16 +168,19 @@ async function runJobs(rooms: Room[], perRoom: number, afterEach?: (done: number
 async function main(): Promise<void> {
   const fake = await startFakeComfyUi({ parallel: ROOMS, autoClose: false });
   watch(fake);
-  const server = await startServerProcess({
-    COMFYUI_URL: fake.url,
-    GEN_PROVIDERS: 'local,comfyui',
-    GEN_CONCURRENCY: String(ROOMS),
-    COMFYUI_CONCURRENCY: String(ROOMS),
-    GEN_USER_JOBS_PER_MINUTE: '1000000',
-    GEN_QUEUE_LIMIT: '1000',
-    GEN_PROVIDER_REFRESH_MS: '600000',
-    MAX_PARTICIPANTS_PER_ROOM: String(PARTICIPANTS + 10),
-  });
+  const server = await startServerProcess(
+    {
+      COMFYUI_URL: fake.url,
+      GEN_PROVIDERS: 'local,comfyui',
+      GEN_CONCURRENCY: String(ROOMS),
+      COMFYUI_CONCURRENCY: String(ROOMS),
+      GEN_USER_JOBS_PER_MINUTE: '1000000',
+      GEN_QUEUE_LIMIT: '1000',
+      GEN_PROVIDER_REFRESH_MS: '600000',
+      MAX_PARTICIPANTS_PER_ROOM: String(PARTICIPANTS + 10),
+    },
+    ['--expose-gc', `--import=${GC_ON_SIGNAL}`],
+  );
   try {
     const rooms = await setUp(server.url);
     const perRoom = Math.max(1, Math.round(JOBS / ROOMS));
@@ -224,16 +236,25 @@ async function main(): Promise<void> {
 
     if (RSS_JOBS > 0) {
       fake.behaviour = { steps: STEPS, previews: PREVIEWS, stepDelayMs: STEP_MS };
-      const samples: Array<[number, number]> = [[0, sampleProcess(server.pid).rssBytes]];
-      const every = Math.max(ROOMS, Math.round(RSS_JOBS / 10));
-      await runJobs(rooms, Math.ceil(RSS_JOBS / ROOMS), (done) => {
-        const total = done;
-        if (total % Math.ceil(every / ROOMS) === 0) samples.push([total * ROOMS, sampleProcess(server.pid).rssBytes]);
+      const total = Math.ceil(RSS_JOBS / ROOMS) * ROOMS;
+      const every = Math.max(ROOMS, Math.round(total / 10));
+      const samples: Array<{ jobs: number; rss: number; heap: number }> = [];
+      const sample = async (jobs: number) => {
+        // A full collection first (see GC_ON_SIGNAL), so the heap figure is what the server keeps.
+        process.kill(server.pid, 'SIGUSR2');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        samples.push({ jobs, rss: sampleProcess(server.pid).rssBytes, heap: await heapUsed(server.url) });
+      };
+      await sample(0);
+      const pending: Array<Promise<unknown>> = [];
+      await runJobs(rooms, total / ROOMS, (done) => {
+        if (done % every === 0) pending.push(sample(done));
       });
-      samples.push([Math.ceil(RSS_JOBS / ROOMS) * ROOMS, sampleProcess(server.pid).rssBytes]);
-      console.log(
-        `\nServer RSS over ${Math.ceil(RSS_JOBS / ROOMS) * ROOMS} more jobs (MiB): ${samples.map(([jobs, rss]) => `${jobs}: ${(rss / 2 ** 20).toFixed(0)}`).join(', ')}`,
-      );
+      await Promise.all(pending);
+      await sample(total);
+      const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+      console.log(`\nServer memory over ${total} more jobs (jobs: RSS / heap used, MiB):`);
+      console.log(samples.map((s) => `${s.jobs}: ${mib(s.rss)} / ${mib(s.heap)}`).join(', '));
     }
     for (const room of rooms) {
       for (const socket of room.observers) socket.close();
