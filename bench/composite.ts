@@ -173,4 +173,4 @@ const result = {
   goal: '≤ 1.3',
   bareVsExact: { maxChannelDiff: worst, channelsOffByMoreThan3: `${((off / reference.length) * 100).toFixed(1)}%` },
 };
-process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

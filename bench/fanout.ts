@@ -142,7 +142,7 @@ const describe = (report: Report) =>
   ].join('\n');
 
 if (args.json) {
-  for (const report of reports) process.stdout.write(JSON.stringify(report) + '\n');
+  for (const report of reports) process.stdout.write(`${JSON.stringify(report)}\n`);
 } else {
   for (const report of reports) process.stdout.write(describe(report));
   const [single, scaled] = reports;

@@ -86,6 +86,9 @@ async function serve(count: number): Promise<void> {
       layers: [],
       state: new Uint8Array(64),
       createdAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+      tags: ['harbour', 'dawn'],
+      allowRemix: true,
+      hidePrompt: false,
     });
     ids.push(work.id);
   }
@@ -119,7 +122,7 @@ async function serve(count: number): Promise<void> {
     bodyBytes: encoded.length,
     seedSeconds: +seedSeconds.toFixed(1),
   };
-  process.stdout.write(JSON.stringify(targets) + '\n');
+  process.stdout.write(`${JSON.stringify(targets)}\n`);
   // Runs until the parent closes our stdin.
   process.stdin.resume();
   process.stdin.on('end', () => {
@@ -180,7 +183,7 @@ async function measure(): Promise<void> {
     },
     goals: { throughputVsBare: '≥ 0.6', p99Ms: '≤ 25' },
   };
-  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   child.stdin!.end();
   await new Promise((resolve) => child.once('exit', resolve));
 }

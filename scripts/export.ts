@@ -55,7 +55,8 @@ try {
   await merger.close();
   fail(`cannot open the store: ${(err as Error).message}`, 1);
 }
-const toFile = options.out !== undefined && options.out !== '-';
+const outFile = options.out === '-' ? undefined : options.out;
+const toFile = outFile !== undefined;
 const partial = `${options.out}.partial`;
 let records = 0;
 try {
@@ -65,7 +66,7 @@ try {
   });
   const destination: Writable = toFile ? createWriteStream(partial, { flags: 'w' }) : process.stdout;
   await pipeline(Readable.from(chunks, { highWaterMark: 1 }), destination, { end: toFile });
-  if (toFile) await rename(partial, options.out!);
+  if (outFile !== undefined) await rename(partial, outFile);
   process.stderr.write(`export: ${records} records since ${since.toISOString()}${toFile ? ` written to ${options.out}` : ''}\n`);
 } catch (err) {
   if (toFile) await rm(partial, { force: true });

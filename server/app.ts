@@ -28,6 +28,17 @@ import { MemoryRateLimiter } from './rate-limit.ts';
 import { Compositor } from './render/compositor.ts';
 import { RenderSlots } from './render/render-slots.ts';
 import { GalleryBroadcaster, gallerySocketHandlers } from './realtime/gallery-socket.ts';
+import { SocialBroadcaster, socialSocketHandlers, userChannel } from './realtime/social-socket.ts';
+import { roomChannel } from './realtime/socketio-server.ts';
+import { commentRoutes } from './http/comment-routes.ts';
+import { moderationRoutes } from './http/moderation-routes.ts';
+import { notificationRoutes } from './http/notification-routes.ts';
+import { peopleRoutes } from './http/people-routes.ts';
+import { searchRoutes } from './http/search-routes.ts';
+import { NO_HANDLES } from './social/handles.ts';
+import { socialRoomGate } from './social/room-gate.ts';
+import { Moderators } from './social/moderators.ts';
+import { createSocial, galleryAudience, type Social } from './social/social.ts';
 import { serveGeneration } from './realtime/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket-server.ts';
@@ -61,6 +72,8 @@ export interface Atelier {
   readonly contributors: Contributors;
   /** Records creative signals (docs/signals.md); `idle()` waits for the ones in flight. */
   readonly signals: SignalRecorder;
+  /** Follows, comments, notifications, search, moderation (docs/social.md). */
+  readonly social: Social;
   /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
   readonly scale: Scale | undefined;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
@@ -113,7 +126,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     roomLoaded: () => metrics.roomsLoaded.inc(),
     roomUnloaded: () => metrics.roomsLoaded.dec(),
   });
-  const directory = new RoomDirectory(store.records, store.docLog, registry);
+  const directory = new RoomDirectory(store.records, store.docLog, registry, socialRoomGate(store.social.graph, store.social.moderation));
   const admission = new RoomAdmission(directory, registry);
   const generationLogger = logger.child({ module: 'generation' });
   let providers: ReturnType<typeof createProviders> | undefined;
@@ -155,6 +168,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   registry.listen({ roomUnloaded: (room) => contributors.forget(room.id) });
   // Whoever asks for a generation in a room is one of its authors.
   generation.listen((job) => void contributors.addContributor(job.roomId, job.requestedBy));
+  const moderators = new Moderators(config.social.moderators, NO_HANDLES);
   const gallery = new Gallery(
     store.gallery,
     new Publisher({
@@ -173,7 +187,21 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     }),
     directory,
     config.gallery.feedCacheMs,
+    galleryAudience(store, moderators),
   );
+  const social = createSocial({
+    store,
+    gallery,
+    users,
+    handles: NO_HANDLES,
+    moderators,
+    // Suspension and closed rooms reach every node through the adapter.
+    accounts: { endSessions: async (userId) => socketIo.io.in(userChannel(userId)).disconnectSockets(true) },
+    rooms: { close: async (roomId) => socketIo.io.in(roomChannel(roomId)).disconnectSockets(true) },
+    limiter,
+    config: config.social,
+    logger: logger.child({ module: 'social' }),
+  });
 
   const signals = new SignalRecorder({
     store: store.signals,
@@ -216,6 +244,11 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
         metrics,
         logger: logger.child({ module: 'admin' }),
       }),
+      peopleRoutes(social.people),
+      commentRoutes(social.comments),
+      notificationRoutes(social.notifications),
+      moderationRoutes(social.moderation),
+      searchRoutes(social.search, gallery),
       clientRoutes(),
     ],
   });
@@ -243,6 +276,13 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   }
   socketIo.handle(gallerySocketHandlers(gallery, metrics, realtimeLogger));
   gallery.listen(new GalleryBroadcaster(socketIo.io));
+  socketIo.handle(
+    socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection, metrics, logger: realtimeLogger }),
+  );
+  const socialBroadcaster = new SocialBroadcaster(socketIo.io);
+  social.comments.listen(socialBroadcaster);
+  social.notifier.listen(socialBroadcaster);
+  gallery.listen(socialBroadcaster);
   server.on('upgrade', (req, socket, head) => {
     try {
       // Socket.IO takes its own path; anything that is neither is refused.
@@ -276,6 +316,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
       await signals.idle();
+      await social.idle();
       await scale?.close();
       await store.close();
       await merger.close();
@@ -299,6 +340,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     gallery,
     contributors,
     signals,
+    social,
     scale,
     close,
   };

@@ -94,8 +94,7 @@ export function checkLayer(value: unknown): LayerCheck {
 export function topmostById<T extends { id: string }>(bottomFirst: readonly T[]): T[] {
   const seen = new Set<string>();
   const kept: T[] = [];
-  for (let i = bottomFirst.length - 1; i >= 0; i--) {
-    const entry = bottomFirst[i]!;
+  for (const entry of bottomFirst.toReversed()) {
     if (seen.has(entry.id)) continue;
     seen.add(entry.id);
     kept.push(entry);

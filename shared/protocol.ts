@@ -2,6 +2,9 @@
 // Socket.IO event maps, the Yjs WebSocket framing and the payload schemas that
 // every transport checks where data enters (types vanish at run time).
 import { z } from 'zod';
+import type { Comment, Notification } from './social.ts';
+import { TAGS_PER_WORK } from './social.ts';
+import { tagSchema } from './social-schemas.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -104,7 +107,7 @@ export const userNameSchema = z
   .trim()
   .min(1)
   .max(40)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed');
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'control characters are not allowed');
 export const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'a #rrggbb colour');
 export const roomTitleSchema = z.string().trim().min(1).max(120);
 
@@ -297,7 +300,7 @@ export interface ProvidersResponse {
 
 export const WORK_TITLE_MAX = 120;
 export const WORK_DESCRIPTION_MAX = 2000;
-export const GALLERY_SORTS = ['new', 'top'] as const;
+export const GALLERY_SORTS = ['new', 'top', 'following'] as const;
 export type GallerySort = (typeof GALLERY_SORTS)[number];
 export const GALLERY_PAGE_DEFAULT = 24;
 export const GALLERY_PAGE_MAX = 100;
@@ -308,6 +311,12 @@ export const workIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a work 
 export const publishWorkBodySchema = z.strictObject({
   title: z.string().trim().min(1).max(WORK_TITLE_MAX),
   description: z.string().trim().max(WORK_DESCRIPTION_MAX).optional(),
+  /** With the description's `#tags`, at most TAGS_PER_WORK in all. */
+  tags: z.array(tagSchema).max(TAGS_PER_WORK).optional(),
+  /** False: nobody may remix it (`forbidden`). Default true. */
+  allowRemix: z.boolean().optional(),
+  /** True: the prompt is not shown, searchable, remixed or exported. Default false. */
+  hidePrompt: z.boolean().optional(),
 });
 export type PublishWorkBody = z.infer<typeof publishWorkBodySchema>;
 
@@ -337,6 +346,12 @@ export interface Work {
   remixOfWork: WorkLink | null;
   likes: number;
   createdAt: string;
+  /** Lower-case tags, given at publish or written as `#tags` in the description. */
+  tags: string[];
+  /** Whether others may remix it. */
+  allowRemix: boolean;
+  /** Whether its authors hid the prompt (then `prompt` is ''). */
+  hidePrompt: boolean;
   /** Whether the caller likes it; present only when the request was signed in. */
   liked?: boolean;
 }
@@ -378,6 +393,8 @@ export interface ClientToServerEvents {
   'work:publish': (roomId: string, body: PublishWorkBody, ack: (res: PublishAck) => void) => void;
   'gallery:subscribe': (ack?: (res: SubscribeAck) => void) => void;
   'gallery:unsubscribe': () => void;
+  'work:subscribe': (workId: string, ack?: (res: SubscribeAck) => void) => void;
+  'work:unsubscribe': (workId: string) => void;
 }
 
 export interface ServerToClientEvents {
@@ -389,6 +406,12 @@ export interface ServerToClientEvents {
   'gallery:published': (work: Work) => void;
   'gallery:liked': (like: { id: string; likes: number }) => void;
   'gallery:deleted': (removed: { id: string }) => void;
+  /** To a work's subscribers (`work:subscribe`), on every node. */
+  'comment:added': (comment: Comment) => void;
+  'comment:updated': (comment: Comment) => void;
+  'comment:removed': (removed: { id: string; workId: string }) => void;
+  /** To every socket of the recipient, on every node, as it is created or grows (a coalesced burst). */
+  notification: (notification: Notification) => void;
 }
 
 // ---------------------------------------------------------------------------

@@ -84,7 +84,7 @@ function atelierCommit(): string {
   }
 }
 
-const log = (line: string) => process.stderr.write(line + '\n');
+const log = (line: string) => process.stderr.write(`${line}\n`);
 const loadavg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
 
 function newReport(): RunReport {
@@ -170,5 +170,5 @@ if (!args.report) {
   log(`results saved to ${saved}`);
 }
 const markdown = renderMarkdown(report, 'peers.svg');
-process.stdout.write((args.json ? JSON.stringify(report) : markdown) + '\n');
+process.stdout.write(`${args.json ? JSON.stringify(report) : markdown}\n`);
 if (!args['dry-run']) log(`wrote ${writeDocs(markdown, renderSvg(report)).join(' and ')}`);

@@ -52,7 +52,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

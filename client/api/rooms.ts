@@ -1,13 +1,5 @@
 // Room, gallery and work requests (DESIGN.md §3, §6).
-import type {
-  CreateRoomResponse,
-  GalleryPage,
-  GetRoomResponse,
-  LikeResponse,
-  RoomInfo,
-  UploadMediaResponse,
-  Work,
-} from '../../shared/protocol.ts';
+import type { CreateRoomResponse, GetRoomResponse, LikeResponse, RoomInfo, UploadMediaResponse, Work } from '../../shared/protocol.ts';
 import { request } from './http.ts';
 import { ensureSession } from './session.ts';
 
@@ -31,13 +23,6 @@ export async function uploadImage(roomId: string, file: Blob, invite?: string | 
   await ensureSession();
   const query = invite ? `?invite=${encodeURIComponent(invite)}` : '';
   return request<UploadMediaResponse>('POST', `/api/rooms/${encodeURIComponent(roomId)}/media${query}`, { blob: file });
-}
-
-export async function fetchGallery(sort: 'new' | 'top', cursor: string | null, limit = 24, signal?: AbortSignal): Promise<GalleryPage> {
-  await ensureSession();
-  const query = new URLSearchParams({ sort, limit: String(limit) });
-  if (cursor) query.set('cursor', cursor);
-  return request<GalleryPage>('GET', `/api/gallery?${query}`, signal ? { signal } : {});
 }
 
 export async function fetchWork(workId: string): Promise<Work> {

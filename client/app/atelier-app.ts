@@ -7,14 +7,18 @@ import { icons } from '../ui/icons.ts';
 import { baseStyles } from '../ui/styles.ts';
 import { interceptLinks, navigate, NAVIGATE_EVENT, parseRoute, type Route } from './router.ts';
 import './user-menu.ts';
+import '../social/notification-bell.ts';
 
-type PageName = 'gallery' | 'room' | 'work';
+type PageName = 'gallery' | 'room' | 'work' | 'tag' | 'search' | 'moderation';
 
 /** Each page is its own chunk: the gallery never loads the room's editor. */
 const PAGE_MODULES: Record<PageName, () => Promise<unknown>> = {
   gallery: () => import('../gallery/gallery-page.ts'),
   room: () => import('../room/room-page.ts'),
   work: () => import('../work/work-page.ts'),
+  tag: () => import('../gallery/gallery-page.ts'),
+  search: () => import('../social/search-page.ts'),
+  moderation: () => import('../social/moderation-page.ts'),
 };
 
 /** The app shell: routes, the top bar, and the page for the current URL. */
@@ -61,6 +65,24 @@ export class AtelierApp extends LitElement {
       }
       .spacer {
         flex: 1;
+      }
+      .search {
+        display: flex;
+        align-items: center;
+        max-width: 18rem;
+        flex: 1;
+      }
+      .search input {
+        border-radius: 999px;
+        padding-left: 0.9rem;
+      }
+      @media (max-width: 640px) {
+        .search {
+          display: none;
+        }
+        .start-label {
+          display: none;
+        }
       }
       .boot,
       .problem {
@@ -130,6 +152,15 @@ export class AtelierApp extends LitElement {
     }
   }
 
+  #search(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const q = String(new FormData(form).get('q') ?? '').trim();
+    if (!q) return;
+    form.reset();
+    navigate(`/search?${new URLSearchParams({ q })}`);
+  }
+
   override render() {
     const route = this.route;
     if (route.page === 'room') return this.#page(route.page);
@@ -137,10 +168,16 @@ export class AtelierApp extends LitElement {
       <header>
         <a class="brand" href="/"><span class="logo">${icons.sparkles}</span>Atelier</a>
         <span class="spacer"></span>
+        <form class="search" role="search" @submit=${(e: SubmitEvent) => this.#search(e)}>
+          <label class="visually-hidden" for="site-search">Search works and people</label>
+          <input id="site-search" class="input" name="q" type="search" placeholder="Search" maxlength="200" />
+        </form>
+        <a class="icon-btn" href="/search" aria-label="Search" title="Search">${icons.search}</a>
         ${this.startError ? html`<span class="error-text" role="alert">${this.startError}</span>` : nothing}
-        <button class="btn primary" ?disabled=${this.starting} @click=${() => this.#startRoom()}>
-          ${icons.plus} ${this.starting ? 'Starting…' : 'Start a room'}
+        <button class="btn primary" ?disabled=${this.starting} @click=${() => this.#startRoom()} aria-label="Start a room">
+          ${icons.plus} <span class="start-label">${this.starting ? 'Starting…' : 'Start a room'}</span>
         </button>
+        <notification-bell></notification-bell>
         <user-menu></user-menu>
       </header>
       ${
@@ -172,6 +209,13 @@ export class AtelierApp extends LitElement {
         );
       case 'work':
         return keyed(route.workId, html`<work-page .workId=${route.workId}></work-page>`);
+      case 'tag':
+        document.title = `#${route.tag} — Atelier`;
+        return keyed(`tag:${route.tag}`, html`<gallery-page .tag=${route.tag} @start-room=${() => this.#startRoom()}></gallery-page>`);
+      case 'search':
+        return keyed(`${route.type}?${route.q}`, html`<search-page .q=${route.q} .type=${route.type}></search-page>`);
+      case 'moderation':
+        return html`<moderation-page></moderation-page>`;
       default:
         return nothing;
     }

@@ -4,6 +4,9 @@ export type Route =
   | { page: 'gallery' }
   | { page: 'room'; roomId: string; invite: string | null }
   | { page: 'work'; workId: string }
+  | { page: 'tag'; tag: string }
+  | { page: 'search'; q: string; type: 'works' | 'users' }
+  | { page: 'moderation' }
   | { page: 'not-found'; path: string };
 
 const ID = '[A-Za-z0-9_-]{1,64}';
@@ -11,10 +14,15 @@ const ID = '[A-Za-z0-9_-]{1,64}';
 export function parseRoute(url: URL): Route {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'gallery' };
-  const room = new RegExp(`^/r/(${ID})$`).exec(path);
-  if (room) return { page: 'room', roomId: room[1]!, invite: url.searchParams.get('invite') };
-  const work = new RegExp(`^/g/(${ID})$`).exec(path);
-  if (work) return { page: 'work', workId: work[1]! };
+  const roomId = new RegExp(`^/r/(${ID})$`).exec(path)?.[1];
+  if (roomId) return { page: 'room', roomId, invite: url.searchParams.get('invite') };
+  const workId = new RegExp(`^/g/(${ID})$`).exec(path)?.[1];
+  if (workId) return { page: 'work', workId };
+  const tag = /^\/t\/([A-Za-z0-9-]{1,32})$/.exec(path)?.[1];
+  if (tag) return { page: 'tag', tag: tag.toLowerCase() };
+  if (path === '/search')
+    return { page: 'search', q: url.searchParams.get('q') ?? '', type: url.searchParams.get('type') === 'users' ? 'users' : 'works' };
+  if (path === '/moderation') return { page: 'moderation' };
   return { page: 'not-found', path };
 }
 
@@ -39,7 +47,7 @@ export function interceptLinks(root: EventTarget): () => void {
     if (!(event instanceof MouseEvent) || event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
-    if (!anchor || !anchor.href || anchor.target || anchor.hasAttribute('download')) return;
+    if (!anchor?.href || anchor.target || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href);
     if (url.origin !== location.origin || parseRoute(url).page === 'not-found') return;
     event.preventDefault();

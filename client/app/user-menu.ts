@@ -34,6 +34,14 @@ export class UserMenu extends LitElement {
       :host([compact]) .name {
         display: none;
       }
+      @media (max-width: 480px) {
+        .name {
+          display: none;
+        }
+        .me {
+          padding: 0.2rem;
+        }
+      }
       :host([compact]) .me {
         padding: 0.2rem;
       }

@@ -2,12 +2,13 @@
 // the socket (`gallery:subscribe`), likes sent over HTTP.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { describeError } from '../api/http.ts';
-import { fetchGallery, setLiked } from '../api/rooms.ts';
+import { setLiked } from '../api/rooms.ts';
+import { fetchFeed } from '../api/social.ts';
 import type { Work } from '../../shared/protocol.ts';
 import type { AtelierClientSocket } from '../realtime/socketio-provider.ts';
 import { SocketController } from './socket-controller.ts';
 
-export type FeedSort = 'new' | 'top';
+export type FeedSort = 'new' | 'top' | 'following';
 
 const PAGE_SIZE = 24;
 const LIKED_KEY = 'atelier.liked';
@@ -41,6 +42,8 @@ export class GalleryFeedController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #socket: SocketController;
   sort: FeedSort = 'new';
+  /** Only works with this tag (a tag page), or all. */
+  tag: string | null = null;
   items: Work[] = [];
   nextCursor: string | null = null;
   loading = false;
@@ -75,8 +78,9 @@ export class GalleryFeedController implements ReactiveController {
     if (socket?.connected) socket.emit('gallery:unsubscribe');
   }
 
-  async reload(sort: FeedSort = this.sort): Promise<void> {
+  async reload(sort: FeedSort = this.sort, tag: string | null = this.tag): Promise<void> {
     this.sort = sort;
+    this.tag = tag;
     this.items = [];
     this.nextCursor = null;
     this.loaded = false;
@@ -111,7 +115,7 @@ export class GalleryFeedController implements ReactiveController {
     this.error = null;
     this.#host.requestUpdate();
     try {
-      const page = await fetchGallery(this.sort, cursor, PAGE_SIZE, abort.signal);
+      const page = await fetchFeed({ sort: this.sort, tag: this.tag }, cursor, PAGE_SIZE, abort.signal);
       if (abort.signal.aborted) return;
       const known = new Set(this.items.map((w) => w.id));
       this.items = [...this.items, ...page.items.filter((w) => !known.has(w.id)).map(withLiked)];
@@ -147,6 +151,8 @@ export class GalleryFeedController implements ReactiveController {
 
   #onPublished = (work: Work): void => {
     if (this.items.some((w) => w.id === work.id)) return;
+    // Whom I follow is the server's to say: the Following tab shows new works when it is loaded again.
+    if (this.sort === 'following' || (this.tag !== null && !work.tags.includes(this.tag))) return;
     if (this.sort === 'new') this.items = [withLiked(work), ...this.items];
     else this.newSinceLoad++;
     this.#host.requestUpdate();

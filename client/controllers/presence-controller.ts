@@ -80,8 +80,8 @@ export class PresenceController extends RoomAttachedController {
       const key = participant.id;
       if (seenUsers.has(key)) {
         const other = list.findIndex((p) => p.id === key);
-        if (other >= 0 && (participant.isMe || participant.typing))
-          list[other] = { ...participant, isMe: participant.isMe || list[other]!.isMe };
+        const earlier = list[other];
+        if (earlier && (participant.isMe || participant.typing)) list[other] = { ...participant, isMe: participant.isMe || earlier.isMe };
         continue;
       }
       seenUsers.add(key);

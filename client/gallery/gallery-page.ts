@@ -1,5 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { TagCount } from '../../shared/social.ts';
+import { popularTags } from '../api/social.ts';
 import { describeError } from '../api/http.ts';
 import { type FeedSort, GalleryFeedController } from '../controllers/gallery-feed-controller.ts';
 import { icons } from '../ui/icons.ts';
@@ -57,6 +59,33 @@ export class GalleryPage extends LitElement {
         color: var(--ink);
         box-shadow: 0 1px 2px rgb(0 0 0 / 8%);
       }
+      .chips {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem;
+        margin: -0.6rem 0 1.4rem;
+        padding: 0;
+        list-style: none;
+      }
+      .chips a {
+        display: inline-flex;
+        gap: 0.3rem;
+        padding: 0.25rem 0.7rem;
+        border-radius: 999px;
+        border: 1px solid var(--line);
+        background: var(--surface);
+        color: var(--ink-2);
+        font-size: 0.82rem;
+        text-decoration: none;
+      }
+      .chips a:hover,
+      .chips a[aria-current='page'] {
+        color: var(--ink);
+        border-color: var(--line-strong);
+      }
+      .chips small {
+        color: var(--ink-3);
+      }
       .grid {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(min(100%, 15rem), 1fr));
@@ -109,10 +138,22 @@ export class GalleryPage extends LitElement {
     `,
   ];
 
+  /** A tag page (`/t/:tag`): only works with this tag. */
+  @property() tag: string | null = null;
+  @state() private tags: TagCount[] = [];
   readonly #feed = new GalleryFeedController(this);
   #observer: IntersectionObserver | null = null;
   #likeError: string | null = null;
   @query('.sentinel') private sentinel!: HTMLElement | null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#feed.tag = this.tag;
+    void popularTags(12).then(
+      (tags) => (this.tags = tags),
+      () => undefined,
+    );
+  }
 
   override disconnectedCallback(): void {
     this.#observer?.disconnect();
@@ -156,14 +197,26 @@ export class GalleryPage extends LitElement {
     return html`
       <section class="hero">
         <div>
-          <h1>Made together, live</h1>
-          <p class="lede">Every piece here was written and arranged by people in a shared room — each watching the others' cursors, generating, layering. Like what moves you, or remix it into a room of your own.</p>
+          ${
+            this.tag
+              ? html`<h1>#${this.tag}</h1><p class="lede">Works tagged ${this.tag}. <a href="/">All works</a></p>`
+              : html`<h1>Made together, live</h1>
+                <p class="lede">Every piece here was written and arranged by people in a shared room — each watching the others' cursors, generating, layering. Like what moves you, or remix it into a room of your own.</p>`
+          }
         </div>
         <div class="sort" role="group" aria-label="Sort the gallery">
           <button aria-pressed=${feed.sort === 'new' ? 'true' : 'false'} @click=${() => this.#sort('new')}>Newest</button>
           <button aria-pressed=${feed.sort === 'top' ? 'true' : 'false'} @click=${() => this.#sort('top')}>Most liked</button>
+          ${this.tag ? nothing : html`<button aria-pressed=${feed.sort === 'following' ? 'true' : 'false'} @click=${() => this.#sort('following')}>Following</button>`}
         </div>
       </section>
+      ${
+        this.tags.length > 0
+          ? html`<ul class="chips" aria-label="Popular tags">
+            ${this.tags.map((t) => html`<li><a href="/t/${t.tag}" aria-current=${this.tag === t.tag ? 'page' : 'false'}>#${t.tag} <small>${t.works}</small></a></li>`)}
+          </ul>`
+          : nothing
+      }
       ${
         feed.newSinceLoad > 0
           ? html`<div class="fresh"><button class="btn" @click=${() => this.#sort('new')}>${feed.newSinceLoad} new ${feed.newSinceLoad === 1 ? 'work' : 'works'} — show newest</button></div>`
@@ -181,6 +234,20 @@ export class GalleryPage extends LitElement {
         <h2>The gallery could not load</h2>
         <p>${feed.error}</p>
         <button class="btn" @click=${() => void feed.reload()}>Try again</button>
+      </div>`;
+    }
+    if (feed.loaded && feed.items.length === 0 && feed.sort === 'following') {
+      return html`<div class="state">
+        <h2>Nothing from people you follow yet</h2>
+        <p>Follow the makers whose works you love — from a work's page — and their new pieces land here.</p>
+        <button class="btn" @click=${() => this.#sort('new')}>See the newest works</button>
+      </div>`;
+    }
+    if (feed.loaded && feed.items.length === 0 && this.tag) {
+      return html`<div class="state">
+        <h2>No works tagged #${this.tag}</h2>
+        <p>Tag a work when you publish it, or write #${this.tag} in its description.</p>
+        <a class="btn" href="/">All works</a>
       </div>`;
     }
     if (feed.loaded && feed.items.length === 0) {

@@ -44,10 +44,10 @@ export function compositePixel(backdrop: Rgba, source: Rgba, mode: BlendMode, op
   const as = (source[3] / 255) * Math.min(1, Math.max(0, opacity));
   const ao = as + ab * (1 - as);
   const blend = BLEND_FUNCTIONS[mode];
-  const channel = (i: number): number => {
+  const channel = (i: 0 | 1 | 2): number => {
     if (ao === 0) return 0;
-    const cb = backdrop[i]! / 255;
-    const cs = source[i]! / 255;
+    const cb = backdrop[i] / 255;
+    const cs = source[i] / 255;
     const mixed = (1 - ab) * cs + ab * blend(cb, cs);
     const premultiplied = as * mixed + (1 - as) * ab * cb;
     return Math.round(Math.min(1, Math.max(0, premultiplied / ao)) * 255);
@@ -59,5 +59,6 @@ export function compositePixel(backdrop: Rgba, source: Rgba, mode: BlendMode, op
 export function parseHex(color: string): Rgba {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
   if (!m) return [255, 255, 255, 255];
-  return [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16), 255];
+  const [, r = '', g = '', b = ''] = m;
+  return [parseInt(r, 16), parseInt(g, 16), parseInt(b, 16), 255];
 }

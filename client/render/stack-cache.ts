@@ -57,15 +57,16 @@ export class StackCache {
       this.#cached = [];
     }
     const current = layers.map((layer) => `${JSON.stringify(layer)}:${settled(layer) ? 1 : 0}`);
-    let settledCount = 0;
-    while (settledCount < layers.length && settled(layers[settledCount]!)) settledCount++;
+    const unsettled = layers.findIndex((layer) => !settled(layer));
+    const settledCount = unsettled < 0 ? layers.length : unsettled;
     const plan = planPrefix(this.#previous, current, this.#cached, settledCount);
     this.#previous = current;
     if (plan.target === 0) {
       this.#cached = [];
       return drawStack(ctx, meta, layers, imageFor, zoom, { quality });
     }
-    const canvas = (this.#canvas ??= document.createElement('canvas'));
+    this.#canvas ??= document.createElement('canvas');
+    const canvas = this.#canvas;
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;

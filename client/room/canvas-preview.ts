@@ -1,21 +1,27 @@
-import { css, html, LitElement, nothing, svg, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { type CanvasMeta, CANVAS_DEFAULTS, type Layer, SCALE_LIMITS } from '../../shared/doc-schema.ts';
+import { assertNever } from '../../shared/assert-never.ts';
+import { CANVAS_DEFAULTS, type CanvasMeta, type Layer } from '../../shared/doc-schema.ts';
 import type { Participant } from '../controllers/presence-controller.ts';
 import type { LayerEntry, LayerPatch } from '../doc/layers.ts';
-import { StackCache } from '../render/stack-cache.ts';
-import { centre, contains, corners, normaliseDegrees, type Point, scaledAboutCentre } from '../render/geometry.ts';
+import { corners, type Point } from '../render/geometry.ts';
 import { imageFailed, imageForWidth, onImageReady, peekImage } from '../render/image-cache.ts';
-import { baseStyles } from '../ui/styles.ts';
+import { StackCache } from '../render/stack-cache.ts';
+import {
+  type CanvasTool,
+  type Gesture,
+  gesturePatch,
+  handleGesture,
+  hitTest,
+  keyAction,
+  type Size,
+  toDocPoint,
+} from './canvas-gestures.ts';
+import { ownSelection, remoteSelection } from './canvas-overlay.ts';
+import { canvasPreviewStyles } from './canvas-preview-styles.ts';
 import type { LayerUpdateDetail } from './layer-panel.ts';
 
-type Gesture =
-  | { kind: 'move'; id: string; start: Point; origin: Layer }
-  | { kind: 'scale'; id: string; start: Point; origin: Layer }
-  | { kind: 'rotate'; id: string; start: Point; origin: Layer };
-
 const LIVE_UPDATE_MS = 40;
-const HANDLE_PX = 11;
 const PROGRESS_MS = 250;
 /** How long the canvas must be unchanged before its high-quality redraw. */
 const STILL_MS = 200;
@@ -24,114 +30,20 @@ const STILL_MS = 200;
  * The canvas: the layer stack rendered as the server composites it, and
  * direct manipulation of the selected layer (drag to move, corner handles to
  * scale, the top handle to rotate; arrow keys, +/−, [ ] from the keyboard).
- * Changes go out as `layer-update` events; the room page applies them.
+ * Changes go out as `layer-update` events; the room page applies them. The
+ * maths of each gesture and key is in canvas-gestures.ts.
  */
 @customElement('canvas-preview')
 export class CanvasPreview extends LitElement {
-  static override styles = [
-    baseStyles,
-    css`
-      :host {
-        display: grid;
-        place-items: center;
-        min-height: 0;
-        min-width: 0;
-        position: relative;
-      }
-      .stage {
-        position: relative;
-        box-shadow: var(--shadow);
-        border-radius: 4px;
-        background: repeating-conic-gradient(#e7e7e2 0 25%, #fafaf7 0 50%) 50% / 16px 16px;
-        touch-action: none;
-      }
-      .stage:focus-visible {
-        outline-offset: 4px;
-      }
-      .stage.dropping {
-        outline: 3px dashed var(--accent);
-        outline-offset: 6px;
-      }
-      canvas,
-      svg.overlay {
-        position: absolute;
-        inset: 0;
-        width: 100%;
-        height: 100%;
-        border-radius: 4px;
-      }
-      svg.overlay {
-        overflow: visible;
-      }
-      svg.overlay.editable {
-        cursor: default;
-      }
-      .hit {
-        fill: transparent;
-      }
-      .editable .hit.selected {
-        cursor: move;
-      }
-      .outline {
-        fill: none;
-        stroke-width: 1.5;
-        vector-effect: non-scaling-stroke;
-      }
-      .outline.mine {
-        stroke: var(--accent);
-      }
-      .handle {
-        fill: white;
-        stroke: var(--accent);
-        stroke-width: 1.5;
-        vector-effect: non-scaling-stroke;
-      }
-      .handle.scale {
-        cursor: nwse-resize;
-      }
-      .handle.rotate {
-        cursor: grab;
-      }
-      .tag {
-        font: 600 12px var(--font);
-        fill: white;
-      }
-      .hint {
-        position: absolute;
-        left: 50%;
-        bottom: -2.1rem;
-        transform: translateX(-50%);
-        margin: 0;
-        white-space: nowrap;
-        font-size: 0.75rem;
-        color: var(--ink-3);
-        pointer-events: none;
-      }
-      .empty {
-        position: absolute;
-        inset: 0;
-        display: grid;
-        place-items: center;
-        text-align: center;
-        padding: 2rem;
-        color: var(--ink-3);
-        pointer-events: none;
-        font-size: 0.95rem;
-      }
-      .empty strong {
-        display: block;
-        color: var(--ink-2);
-        font-size: 1.05rem;
-        margin-bottom: 0.3rem;
-      }
-    `,
-  ];
+  static override styles = canvasPreviewStyles;
 
   @property({ attribute: false }) meta: CanvasMeta = { title: '', ...CANVAS_DEFAULTS };
   @property({ attribute: false }) layers: LayerEntry[] = [];
   @property({ attribute: false }) selectedId: string | null = null;
   @property({ attribute: false }) participants: Participant[] = [];
   @property({ type: Boolean }) editable = false;
+  /** What pointer input does (canvas-gestures.ts lists the tools). */
+  @property() tool: CanvasTool = 'transform';
   /** CSS pixels per document pixel, fitted to the available space. */
   @state() private fit = 0.5;
   @state() private live: { id: string; patch: LayerPatch } | null = null;
@@ -273,25 +185,13 @@ export class CanvasPreview extends LitElement {
   }
 
   /** The natural size of a layer's image, when loaded. */
-  #size(layer: Layer): { width: number; height: number } | null {
+  #size(layer: Layer): Size | null {
     const image = peekImage(layer.src);
     return image ? { width: image.width, height: image.height } : null;
   }
 
-  #toDoc(event: PointerEvent | DragEvent): Point {
-    const box = this.canvas.getBoundingClientRect();
-    return { x: (event.clientX - box.left) / this.fit, y: (event.clientY - box.top) / this.fit };
-  }
-
-  #hitTest(point: Point): Layer | null {
-    const layers = this.#drawnLayers();
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const layer = layers[i]!;
-      if (!layer.visible) continue;
-      const size = this.#size(layer);
-      if (size && contains(layer, size.width, size.height, point)) return layer;
-    }
-    return null;
+  #toDoc(event: PointerEvent): Point {
+    return toDocPoint(event, this.canvas.getBoundingClientRect(), this.fit);
   }
 
   #emit(name: string, detail: unknown): void {
@@ -306,15 +206,25 @@ export class CanvasPreview extends LitElement {
     if (event.button !== 0) return;
     // The keyboard controls act on what was just clicked.
     this.renderRoot.querySelector<HTMLElement>('.stage')?.focus({ preventScroll: true });
+    switch (this.tool) {
+      case 'transform':
+        this.#transformDown(event);
+        return;
+      default:
+        assertNever(this.tool);
+    }
+  }
+
+  /** A press selects the layer under it and starts moving it, or, on a handle of the selection, scaling or turning it. */
+  #transformDown(event: PointerEvent): void {
     const point = this.#toDoc(event);
-    const target = event.target as Element;
-    const handle = target.getAttribute('data-handle');
+    const handle = (event.target as Element).getAttribute('data-handle');
     const selected = this.#selected();
     if (handle && selected && this.editable) {
-      this.#begin(event, { kind: handle === 'rotate' ? 'rotate' : 'scale', id: selected.id, start: point, origin: selected });
+      this.#begin(event, handleGesture(handle, selected, this.#size(selected), point));
       return;
     }
-    const hit = this.#hitTest(point);
+    const hit = hitTest(this.#drawnLayers(), (layer) => this.#size(layer), point);
     if (hit?.id !== this.selectedId) this.#emit('layer-select', { id: hit?.id ?? null });
     if (hit && this.editable) this.#begin(event, { kind: 'move', id: hit.id, start: point, origin: hit });
   }
@@ -330,7 +240,7 @@ export class CanvasPreview extends LitElement {
     const gesture = this.#gesture;
     if (!gesture) return;
     const point = this.#toDoc(event);
-    const patch = this.#gesturePatch(gesture, point, event.shiftKey);
+    const patch = gesturePatch(gesture, point, event.shiftKey);
     if (!patch) return;
     this.live = { id: gesture.id, patch };
     this.#sendLive({ id: gesture.id, patch, final: false });
@@ -341,55 +251,13 @@ export class CanvasPreview extends LitElement {
     if (!gesture) return;
     this.#gesture = null;
     clearTimeout(this.#liveTimer);
+    // Unset, or the next gesture's trailing live update would never be scheduled.
+    this.#liveTimer = undefined;
     this.#pendingLive = null;
-    const patch = this.#gesturePatch(gesture, this.#toDoc(event), event.shiftKey);
+    const patch = gesturePatch(gesture, this.#toDoc(event), event.shiftKey);
     if (patch) this.#emit('layer-update', { id: gesture.id, patch, final: true } satisfies LayerUpdateDetail);
     this.#emit('manipulate-end', { id: gesture.id });
     this.live = null;
-  }
-
-  #gesturePatch(gesture: Gesture, point: Point, snap: boolean): LayerPatch | null {
-    const { origin } = gesture;
-    switch (gesture.kind) {
-      case 'move': {
-        const dx = point.x - gesture.start.x;
-        const dy = point.y - gesture.start.y;
-        if (Math.abs(dx) < 0.5 && Math.abs(dy) < 0.5) return null;
-        return { x: Math.round(origin.x + dx), y: Math.round(origin.y + dy) };
-      }
-      case 'scale': {
-        const size = this.#size(origin);
-        if (!size) return null;
-        const c = centre(origin, size.width, size.height);
-        const from = Math.hypot(gesture.start.x - c.x, gesture.start.y - c.y);
-        const to = Math.hypot(point.x - c.x, point.y - c.y);
-        if (from < 1) return null;
-        const scale = Math.min(SCALE_LIMITS.max, Math.max(SCALE_LIMITS.min, origin.scale * (to / from)));
-        return this.#rescale(origin, Math.round(scale * 1000) / 1000);
-      }
-      case 'rotate': {
-        const size = this.#size(origin);
-        if (!size) return null;
-        const c = centre(origin, size.width, size.height);
-        const a0 = Math.atan2(gesture.start.y - c.y, gesture.start.x - c.x);
-        const a1 = Math.atan2(point.y - c.y, point.x - c.x);
-        let rotation = origin.rotation + ((a1 - a0) * 180) / Math.PI;
-        if (snap) rotation = Math.round(rotation / 15) * 15;
-        return { rotation: normaliseDegrees(rotation) };
-      }
-      default: {
-        const never: never = gesture;
-        return never;
-      }
-    }
-  }
-
-  /** A new scale about the layer's centre (x and y move with it). */
-  #rescale(layer: Layer, scale: number): LayerPatch | null {
-    const size = this.#size(layer);
-    if (!size) return null;
-    const placed = scaledAboutCentre(layer, size.width, size.height, scale);
-    return { scale, x: Math.round(placed.x * 100) / 100, y: Math.round(placed.y * 100) / 100 };
   }
 
   /** Live changes go out at most every LIVE_UPDATE_MS, the last one always. */
@@ -412,51 +280,26 @@ export class CanvasPreview extends LitElement {
 
   #onKeyDown(event: KeyboardEvent): void {
     const layer = this.#selected();
-    if (event.key === 'Escape') {
-      this.#emit('layer-select', { id: null });
-      return;
-    }
-    if (!layer || !this.editable) return;
-    const step = event.shiftKey ? 10 : 1;
-    let patch: LayerPatch | null = null;
-    switch (event.key) {
-      case 'ArrowLeft':
-        patch = { x: layer.x - step };
-        break;
-      case 'ArrowRight':
-        patch = { x: layer.x + step };
-        break;
-      case 'ArrowUp':
-        patch = { y: layer.y - step };
-        break;
-      case 'ArrowDown':
-        patch = { y: layer.y + step };
-        break;
-      case '+':
-      case '=':
-        patch = this.#rescale(layer, Math.min(SCALE_LIMITS.max, Math.round(layer.scale * 1.05 * 1000) / 1000));
-        break;
-      case '-':
-        patch = this.#rescale(layer, Math.max(SCALE_LIMITS.min, Math.round((layer.scale / 1.05) * 1000) / 1000));
-        break;
-      case '[':
-      case '{':
-        patch = { rotation: normaliseDegrees(layer.rotation - (event.shiftKey ? 15 : 1)) };
-        break;
-      case ']':
-      case '}':
-        patch = { rotation: normaliseDegrees(layer.rotation + (event.shiftKey ? 15 : 1)) };
-        break;
-      case 'Delete':
-      case 'Backspace':
+    const action = keyAction(event.key, event.shiftKey, layer && { layer, size: this.#size(layer) });
+    switch (action.kind) {
+      case 'deselect':
+        this.#emit('layer-select', { id: null });
+        return;
+      case 'none':
+        return;
+      case 'delete':
+        if (!layer || !this.editable) return;
         event.preventDefault();
         this.#emit('layer-delete', { id: layer.id });
         return;
-      default:
+      case 'patch':
+        if (!layer || !this.editable) return;
+        event.preventDefault();
+        if (action.patch) this.#emit('layer-update', { id: layer.id, patch: action.patch, final: true } satisfies LayerUpdateDetail);
         return;
+      default:
+        assertNever(action);
     }
-    event.preventDefault();
-    if (patch) this.#emit('layer-update', { id: layer.id, patch, final: true } satisfies LayerUpdateDetail);
   }
 
   #onDragOver(event: DragEvent): void {
@@ -495,7 +338,7 @@ export class CanvasPreview extends LitElement {
         ${this.#overlay()}
         ${
           this.editable && this.selectedId
-            ? html`<p class="hint" aria-hidden="true">Drag to move · corners scale · top handle rotates (Shift snaps) · arrows nudge · Delete removes</p>`
+            ? html`<p class="hint" aria-hidden="true">Drag to move · corners scale · top handle rotates<span class="keys"> (Shift snaps) · arrows nudge · Delete removes</span></p>`
             : nothing
         }
         ${
@@ -509,25 +352,11 @@ export class CanvasPreview extends LitElement {
 
   #overlay() {
     const layers = this.#drawnLayers();
-    const selected = layers.find((l) => l.id === this.selectedId);
-    const others = this.participants.filter((p) => !p.isMe && p.layerId);
-    const handle = HANDLE_PX / this.fit;
-    const polygon = (layer: Layer) => {
-      const size = this.#size(layer);
-      if (!size) return null;
-      return corners(layer, size.width, size.height);
+    const outline = (layer: Layer | undefined) => {
+      const size = layer && this.#size(layer);
+      return size ? corners(layer, size.width, size.height) : null;
     };
-    const sel = selected ? polygon(selected) : null;
-    const points = (pts: Point[]) => pts.map((p) => `${p.x},${p.y}`).join(' ');
-    let rotateHandle: Point | null = null;
-    if (sel) {
-      const [tl, tr] = sel;
-      const mid = { x: (tl.x + tr.x) / 2, y: (tl.y + tr.y) / 2 };
-      const c = { x: (sel[0].x + sel[2].x) / 2, y: (sel[0].y + sel[2].y) / 2 };
-      const len = Math.hypot(mid.x - c.x, mid.y - c.y) || 1;
-      const off = 28 / this.fit;
-      rotateHandle = { x: mid.x + ((mid.x - c.x) / len) * off, y: mid.y + ((mid.y - c.y) / len) * off };
-    }
+    const selected = outline(layers.find((l) => l.id === this.selectedId));
     return html`<svg
       class="overlay ${this.editable ? 'editable' : ''}"
       viewBox="0 0 ${this.meta.width} ${this.meta.height}"
@@ -537,34 +366,11 @@ export class CanvasPreview extends LitElement {
       @pointercancel=${(e: PointerEvent) => this.#onPointerUp(e)}
     >
       <rect class="hit" x="0" y="0" width=${this.meta.width} height=${this.meta.height}></rect>
-      ${others.map((p) => {
-        const layer = layers.find((l) => l.id === p.layerId);
-        const poly = layer ? polygon(layer) : null;
-        if (!poly) return nothing;
-        const tag = poly[0];
-        return svg`<g data-remote-selection=${p.name}>
-          <polygon class="outline" points=${points(poly)} style="stroke:${p.color}" stroke-dasharray="6 4"></polygon>
-          <rect x=${tag.x} y=${tag.y - 20 / this.fit} width=${(p.name.length * 7 + 10) / this.fit} height=${18 / this.fit} rx=${4 / this.fit} style="fill:${p.color}"></rect>
-          <text class="tag" x=${tag.x + 5 / this.fit} y=${tag.y - 7 / this.fit} style="font-size:${12 / this.fit}px">${p.name}</text>
-        </g>`;
+      ${this.participants.map((p) => {
+        const held = !p.isMe && p.layerId ? outline(layers.find((l) => l.id === p.layerId)) : null;
+        return held ? remoteSelection(p, held, this.fit) : nothing;
       })}
-      ${
-        sel && selected
-          ? svg`<polygon class="hit selected" points=${points(sel)}></polygon>
-          <polygon class="outline mine" points=${points(sel)}></polygon>
-          ${
-            this.editable
-              ? svg`${
-                  rotateHandle
-                    ? svg`<line class="outline mine" x1=${(sel[0].x + sel[1].x) / 2} y1=${(sel[0].y + sel[1].y) / 2} x2=${rotateHandle.x} y2=${rotateHandle.y}></line>
-                <circle class="handle rotate" data-handle="rotate" cx=${rotateHandle.x} cy=${rotateHandle.y} r=${handle / 1.6}><title>Rotate (Shift snaps to 15°)</title></circle>`
-                    : nothing
-                }
-              ${sel.map((p) => svg`<rect class="handle scale" data-handle="scale" x=${p.x - handle / 2} y=${p.y - handle / 2} width=${handle} height=${handle} rx=${handle / 5}><title>Scale</title></rect>`)}`
-              : nothing
-          }`
-          : nothing
-      }
+      ${selected ? ownSelection(selected, this.fit, this.editable) : nothing}
     </svg>`;
   }
 }

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { assertNever } from '../../shared/assert-never.ts';
 import type { ProviderStatus } from '../realtime/socketio-provider.ts';
 import { icons } from '../ui/icons.ts';
 
@@ -58,10 +59,8 @@ export function statusLabel(status: ProviderStatus): string {
       return 'Offline';
     case 'refused':
       return 'No access';
-    default: {
-      const never: never = status;
-      return never;
-    }
+    default:
+      return assertNever(status);
   }
 }
 

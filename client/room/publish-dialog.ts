@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { PublishWorkBody } from '../../shared/protocol.ts';
+import { normalizeTag, TAGS_PER_WORK } from '../../shared/social.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles, dialogStyles } from '../ui/styles.ts';
 
@@ -32,6 +33,21 @@ export class PublishDialog extends LitElement {
         font-size: 0.75rem;
         color: var(--ink-3);
       }
+      .check {
+        display: flex;
+        gap: 0.5rem;
+        align-items: flex-start;
+        font-size: 0.88rem;
+        font-weight: 400;
+        color: var(--ink);
+      }
+      .check input {
+        margin-top: 0.2rem;
+      }
+      .check small {
+        display: block;
+        color: var(--ink-3);
+      }
     `,
   ];
 
@@ -45,6 +61,9 @@ export class PublishDialog extends LitElement {
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('input[name="title"]') private titleInput!: HTMLInputElement;
   @query('textarea[name="description"]') private descriptionInput!: HTMLTextAreaElement;
+  @query('input[name="tags"]') private tagsInput!: HTMLInputElement;
+  @query('input[name="allowRemix"]') private allowRemixInput!: HTMLInputElement;
+  @query('input[name="hidePrompt"]') private hidePromptInput!: HTMLInputElement;
 
   open(): void {
     this.error = null;
@@ -65,9 +84,24 @@ export class PublishDialog extends LitElement {
       this.error = 'Give the piece a title.';
       return;
     }
+    const words = this.tagsInput.value.split(/[\s,]+/).filter(Boolean);
+    const tags = words.map(normalizeTag);
+    const bad = words.find((_, i) => tags[i] === null);
+    if (bad !== undefined) {
+      this.error = `"${bad}" is not a tag: use letters, digits and dashes, at most 32.`;
+      return;
+    }
+    if (tags.length > TAGS_PER_WORK) {
+      this.error = `At most ${TAGS_PER_WORK} tags.`;
+      return;
+    }
+    const request: PublishWorkBody = { title, tags: [...new Set(tags as string[])] };
+    if (description) request.description = description;
+    if (!this.allowRemixInput.checked) request.allowRemix = false;
+    if (this.hidePromptInput.checked) request.hidePrompt = true;
     this.busy = true;
     this.error = null;
-    this.error = await this.publish(description ? { title, description } : { title });
+    this.error = await this.publish(request);
     this.busy = false;
     if (!this.error) this.dialog.close();
   }
@@ -86,6 +120,11 @@ export class PublishDialog extends LitElement {
           <textarea class="input" name="description" maxlength="2000" @input=${(e: Event) => (this.descriptionLength = (e.target as HTMLTextAreaElement).value.length)}></textarea>
         </label>
         <span class="count" aria-hidden="true">${this.descriptionLength} / 2000</span>
+        <label class="field">Tags (optional, up to ${TAGS_PER_WORK}; #tags in the description count too)
+          <input class="input" name="tags" placeholder="lighthouse, dawn, sea" autocomplete="off" />
+        </label>
+        <label class="check"><input type="checkbox" name="allowRemix" checked /> <span>Let others remix it<small>They start a room of their own from your layers.</small></span></label>
+        <label class="check"><input type="checkbox" name="hidePrompt" /> <span>Keep the prompt to ourselves<small>It is not shown, searchable or carried into remixes.</small></span></label>
         ${this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : nothing}
         <div class="actions">
           <button type="button" class="btn ghost" @click=${() => this.dialog.close()}>Cancel</button>

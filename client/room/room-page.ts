@@ -1,4 +1,4 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { canEdit, type GenParams, type PublishWorkBody, type Work } from '../../shared/protocol.ts';
@@ -14,15 +14,15 @@ import { addLayer, discardCandidate, fittedLayer, moveLayer, placeCandidate, rem
 import { LOCAL_ORIGIN } from '../doc/local-origin.ts';
 import { icons } from '../ui/icons.ts';
 import { whenIdle } from '../ui/idle.ts';
-import { baseStyles } from '../ui/styles.ts';
+import { roomPageStyles } from './room-page-styles.ts';
 import '../app/user-menu.ts';
-import './candidate-tray.ts';
 import './canvas-preview.ts';
 import { statusLabel } from './connection-banner.ts';
-import './generation-panel.ts';
 import type { LayerMoveDetail, LayerUpdateDetail } from './layer-panel.ts';
-import './layer-panel.ts';
+import './layers-sidebar.ts';
+import type { RoomNotice } from './layers-sidebar.ts';
 import './participant-list.ts';
+import './prompt-sidebar.ts';
 import type { PublishDialog } from './publish-dialog.ts';
 import './publish-dialog.ts';
 import type { ShareDialog } from './share-dialog.ts';
@@ -36,217 +36,13 @@ const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** A room: the shared prompt, generation, the canvas and its layers, live. */
 @customElement('room-page')
 export class RoomPage extends LitElement {
-  static override styles = [
-    baseStyles,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        height: 100vh;
-        overflow: hidden;
-      }
-      header {
-        display: flex;
-        align-items: center;
-        gap: 0.8rem;
-        padding: 0.55rem 1rem;
-        background: var(--surface);
-        border-bottom: 1px solid var(--line);
-        min-height: 3.4rem;
-      }
-      .home {
-        display: grid;
-        place-items: center;
-        width: 2rem;
-        height: 2rem;
-        border-radius: 8px;
-        background: var(--accent);
-        color: white;
-      }
-      .title {
-        display: grid;
-        min-width: 0;
-      }
-      .title h1 {
-        margin: 0;
-        font-size: 1rem;
-        font-weight: 650;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .title-button {
-        border: none;
-        background: none;
-        padding: 0 0.2rem;
-        margin: 0 -0.2rem;
-        font: inherit;
-        cursor: text;
-        border-radius: 6px;
-        max-width: 100%;
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .title-button:hover {
-        background: var(--surface-2);
-      }
-      .title-input {
-        min-height: 1.8rem;
-        padding: 0.15rem 0.4rem;
-        font-weight: 650;
-        width: 16rem;
-      }
-      .state {
-        display: inline-flex;
-        align-items: center;
-        gap: 0.35rem;
-        font-size: 0.75rem;
-        color: var(--ink-3);
-      }
-      .dot {
-        width: 0.5rem;
-        height: 0.5rem;
-        border-radius: 50%;
-        background: var(--line-strong);
-      }
-      .dot.synced {
-        background: #22c55e;
-      }
-      .dot.offline,
-      .dot.refused {
-        background: #f59e0b;
-      }
-      .badge {
-        padding: 0.1rem 0.45rem;
-        border-radius: 999px;
-        background: var(--surface-2);
-        color: var(--ink-2);
-        font-size: 0.7rem;
-        font-weight: 650;
-      }
-      .spacer {
-        flex: 1;
-      }
-      .origin {
-        color: var(--accent-strong);
-        font-size: 0.75rem;
-      }
-      .tools {
-        display: flex;
-        align-items: center;
-        gap: 0.3rem;
-      }
-      .workspace {
-        flex: 1;
-        display: grid;
-        grid-template-columns: minmax(19rem, 24rem) minmax(0, 1fr) minmax(16rem, 20rem);
-        min-height: 0;
-      }
-      aside {
-        overflow: auto;
-        padding: 1rem;
-        display: flex;
-        flex-direction: column;
-        gap: 1.3rem;
-        background: var(--surface);
-      }
-      aside.left {
-        border-right: 1px solid var(--line);
-      }
-      aside.right {
-        border-left: 1px solid var(--line);
-      }
-      section {
-        display: grid;
-        gap: 0.6rem;
-      }
-      .stage {
-        display: grid;
-        min-height: 0;
-        min-width: 0;
-        padding: 1rem;
-      }
-      .editor-placeholder {
-        height: 7.5rem;
-        border-radius: var(--radius-sm);
-      }
-      prompt-editor:not(:defined) {
-        display: none;
-      }
-      .notice {
-        display: flex;
-        align-items: center;
-        justify-content: center;
-        gap: 0.5rem;
-        padding: 0.45rem 1rem;
-        background: var(--accent-soft);
-        color: var(--accent-strong);
-        font-size: 0.86rem;
-      }
-      .toast {
-        font-size: 0.82rem;
-        padding: 0.5rem 0.7rem;
-        border-radius: var(--radius-sm);
-        background: var(--surface-2);
-      }
-      .toast.error {
-        background: var(--danger-soft);
-        color: var(--danger);
-      }
-      .center-msg {
-        margin: auto;
-        max-width: 28rem;
-        text-align: center;
-        padding: 2rem;
-        color: var(--ink-2);
-      }
-      .center-msg h1 {
-        color: var(--ink);
-        font-size: 1.35rem;
-      }
-      .spinner {
-        width: 2rem;
-        height: 2rem;
-        margin: 0 auto 1rem;
-        border: 3px solid var(--line);
-        border-top-color: var(--accent);
-        border-radius: 50%;
-        animation: spin 0.9s linear infinite;
-      }
-      @keyframes spin {
-        to {
-          transform: rotate(360deg);
-        }
-      }
-      @media (max-width: 1100px) {
-        :host {
-          height: auto;
-          overflow: visible;
-        }
-        .workspace {
-          grid-template-columns: 1fr;
-        }
-        .stage {
-          order: -1;
-          height: 70vh;
-        }
-        aside.left,
-        aside.right {
-          border: none;
-          border-top: 1px solid var(--line);
-        }
-        .hide-narrow {
-          display: none;
-        }
-      }
-    `,
-  ];
+  static override styles = roomPageStyles;
 
   @property() roomId = '';
   @property() invite: string | null = null;
   @state() private selectedId: string | null = null;
   @state() private uploads: string[] = [];
-  @state() private notice: { text: string; error: boolean } | null = null;
+  @state() private notice: RoomNotice | null = null;
   @state() private renaming = false;
   @query('share-dialog') private shareDialog!: ShareDialog;
   @query('publish-dialog') private publishDialog!: PublishDialog;
@@ -474,35 +270,20 @@ export class RoomPage extends LitElement {
         @layer-delete=${(e: CustomEvent<{ id: string }>) => this.#onLayerDelete(e.detail.id)}
       >
         <aside class="left" aria-label="Prompt and generation">
-          <section>
-            <h2 class="section-title">Prompt</h2>
-            ${customElements.get('prompt-editor') ? nothing : html`<div class="editor-placeholder skeleton" role="status" aria-label="Loading the prompt editor"></div>`}
-            <prompt-editor
-              .doc=${setup?.doc ?? null}
-              .awareness=${setup?.provider.awareness ?? null}
-              ?readonly=${!editable}
-              @prompt-typing=${() => this.#presence.typed()}
-            ></prompt-editor>
-          </section>
-          <section>
-            <h2 class="section-title">Generate</h2>
-            <generation-panel
-              ?editable=${editable}
-              .promptText=${promptText}
-              .jobs=${this.#jobs.jobs}
-              .start=${this.#startJob}
-              .cancel=${this.#cancelJob}
-            ></generation-panel>
-          </section>
-          <section>
-            <h2 class="section-title">Generated images${candidates.length ? ` · ${candidates.length}` : ''}</h2>
-            <candidate-tray
-              .candidates=${candidates}
-              ?editable=${editable}
-              @candidate-place=${(e: CustomEvent<{ id: string }>) => this.#onPlace(e.detail.id)}
-              @candidate-discard=${(e: CustomEvent<{ id: string }>) => this.#onDiscard(e.detail.id)}
-            ></candidate-tray>
-          </section>
+          <prompt-sidebar
+            .doc=${setup?.doc ?? null}
+            .awareness=${setup?.provider.awareness ?? null}
+            ?editable=${editable}
+            ?editorReady=${customElements.get('prompt-editor') !== undefined}
+            .promptText=${promptText}
+            .jobs=${this.#jobs.jobs}
+            .candidates=${candidates}
+            .start=${this.#startJob}
+            .cancel=${this.#cancelJob}
+            @prompt-typing=${() => this.#presence.typed()}
+            @candidate-place=${(e: CustomEvent<{ id: string }>) => this.#onPlace(e.detail.id)}
+            @candidate-discard=${(e: CustomEvent<{ id: string }>) => this.#onDiscard(e.detail.id)}
+          ></prompt-sidebar>
         </aside>
         <div class="stage">
           <canvas-preview
@@ -517,31 +298,16 @@ export class RoomPage extends LitElement {
           ></canvas-preview>
         </div>
         <aside class="right" aria-label="Layers">
-          <layer-panel
+          <layers-sidebar
             .layers=${layers}
             .selectedId=${this.selectedId}
             .participants=${others}
             ?editable=${editable}
+            .uploads=${this.uploads}
+            .notice=${this.notice}
             @layer-move=${(e: CustomEvent<LayerMoveDetail>) => this.#onLayerMove(e.detail)}
-          >
-            <label slot="actions" class="btn ghost" ?hidden=${!editable}>
-              ${icons.upload} Upload
-              <input
-                class="visually-hidden"
-                type="file"
-                accept="image/png,image/jpeg,image/webp,image/gif,image/avif"
-                multiple
-                aria-label="Upload an image as a layer"
-                @change=${(e: Event) => {
-                  const input = e.target as HTMLInputElement;
-                  void this.#upload([...(input.files ?? [])]);
-                  input.value = '';
-                }}
-              />
-            </label>
-          </layer-panel>
-          ${this.uploads.length ? html`<p class="toast" role="status">Uploading ${this.uploads.join(', ')}…</p>` : nothing}
-          ${this.notice ? html`<p class="toast ${this.notice.error ? 'error' : ''}" role="alert">${this.notice.text}</p>` : nothing}
+            @image-upload=${(e: CustomEvent<{ files: File[] }>) => void this.#upload(e.detail.files)}
+          ></layers-sidebar>
         </aside>
       </div>
       <share-dialog .roomId=${this.roomId} .userRole=${connection.role}></share-dialog>

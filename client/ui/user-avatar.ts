@@ -32,9 +32,9 @@ export class UserAvatar extends LitElement {
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return '?';
-  const first = words[0]!.charAt(0);
-  const last = words.length > 1 ? words[words.length - 1]!.charAt(0) : '';
-  return (first + last).toUpperCase();
+  const [first = '', ...rest] = words;
+  const last = rest.at(-1) ?? '';
+  return (first.charAt(0) + last.charAt(0)).toUpperCase();
 }
 
 declare global {

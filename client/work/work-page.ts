@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { ApiError, describeError } from '../api/http.ts';
 import { fetchRemixes, fetchWork, remixWork, setLiked } from '../api/rooms.ts';
 import { navigate } from '../app/router.ts';
@@ -8,6 +8,10 @@ import type { Work } from '../../shared/protocol.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles, pageStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
+import '../social/comment-section.ts';
+import '../social/follow-button.ts';
+import '../social/report-dialog.ts';
+import type { ReportDialog } from '../social/report-dialog.ts';
 
 /** One published work: the image, prompt, authors, likes, remix and lineage. */
 @customElement('work-page')
@@ -144,6 +148,35 @@ export class WorkPage extends LitElement {
         text-align: center;
         padding: 5rem 1rem;
       }
+      .tags {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem;
+        margin: 0.6rem 0 0;
+        padding: 0;
+        list-style: none;
+      }
+      .tags a {
+        display: inline-flex;
+        padding: 0.15rem 0.6rem;
+        border-radius: 999px;
+        background: var(--surface-2);
+        color: var(--ink-2);
+        font-size: 0.8rem;
+        text-decoration: none;
+      }
+      .tags a:hover {
+        color: var(--ink);
+      }
+      .note {
+        font-size: 0.8rem;
+        color: var(--ink-3);
+        margin: 0.4rem 0 0;
+      }
+      .comments {
+        margin-top: clamp(1.5rem, 4vw, 2.5rem);
+        max-width: 52rem;
+      }
     `,
   ];
 
@@ -153,6 +186,7 @@ export class WorkPage extends LitElement {
   @state() private error: { missing: boolean; message: string } | null = null;
   @state() private actionError: string | null = null;
   @state() private remixing = false;
+  @query('report-dialog') private reportDialog!: ReportDialog;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -188,6 +222,11 @@ export class WorkPage extends LitElement {
       this.work = work;
       this.actionError = describeError(err);
     }
+  }
+
+  /** Someone liked or unliked it (live, from the comments' subscription). */
+  #likesChanged(likes: number): void {
+    if (this.work) this.work = { ...this.work, likes };
   }
 
   async #remix(): Promise<void> {
@@ -228,24 +267,27 @@ export class WorkPage extends LitElement {
         <div>
           <h1>${w.title}</h1>
           ${w.description ? html`<p class="desc">${w.description}</p>` : nothing}
+          ${w.tags.length ? html`<ul class="tags" aria-label="Tags">${w.tags.map((t) => html`<li><a href="/t/${t}">#${t}</a></li>`)}</ul>` : nothing}
           <time class="date" datetime=${w.createdAt}>${Number.isNaN(created.getTime()) ? '' : created.toLocaleDateString(undefined, { dateStyle: 'long' })}</time>
         </div>
         <div class="actions">
           <button class="btn ${w.liked ? 'liked' : ''}" aria-pressed=${w.liked ? 'true' : 'false'} @click=${() => this.#toggleLike()}>
             ${icons.heart} <span>${w.likes} ${w.likes === 1 ? 'like' : 'likes'}</span>
           </button>
-          <button class="btn primary" ?disabled=${this.remixing} @click=${() => this.#remix()}>${icons.remix} ${this.remixing ? 'Opening a room…' : 'Remix in a new room'}</button>
+          <button class="btn primary" ?disabled=${this.remixing || !w.allowRemix} title=${w.allowRemix ? '' : 'Its authors do not allow remixes'} @click=${() => this.#remix()}>${icons.remix} ${this.remixing ? 'Opening a room…' : 'Remix in a new room'}</button>
           <a class="btn ghost" href=${w.imageUrl} download>Download</a>
+          <button class="btn ghost" @click=${() => this.reportDialog.open({ type: 'work', id: w.id }, 'work')}>${icons.flag} Report</button>
         </div>
+        ${w.allowRemix ? nothing : html`<p class="note">Its authors do not allow remixes of this work.</p>`}
         ${this.actionError ? html`<p class="error-text" role="alert">${this.actionError}</p>` : nothing}
         <section>
           <h2 class="section-title">Prompt</h2>
-          <blockquote>${w.prompt || html`<span class="muted">No prompt.</span>`}</blockquote>
+          <blockquote>${w.hidePrompt ? html`<span class="muted">Its authors keep the prompt to themselves.</span>` : w.prompt || html`<span class="muted">No prompt.</span>`}</blockquote>
         </section>
         <section>
           <h2 class="section-title">Made by</h2>
           <ul class="authors">
-            ${w.authors.map((a) => html`<li><user-avatar .name=${a.name} .color=${a.color} style="--avatar-size:1.7rem"></user-avatar>${a.name}</li>`)}
+            ${w.authors.map((a) => html`<li><user-avatar .name=${a.name} .color=${a.color} style="--avatar-size:1.7rem"></user-avatar>${a.name}<follow-button .userId=${a.id} .name=${a.name}></follow-button></li>`)}
           </ul>
         </section>
         ${
@@ -269,7 +311,13 @@ export class WorkPage extends LitElement {
           }
         </section>
       </div>
-    </div>`;
+    </div>
+    <div class="comments">
+      <comment-section .workId=${w.id} .authorIds=${w.authors.map((a) => a.id)}
+        @work-likes=${(e: CustomEvent<number>) => this.#likesChanged(e.detail)}
+        @report=${(e: CustomEvent<{ target: { type: 'comment'; id: string }; what: string }>) => this.reportDialog.open(e.detail.target, e.detail.what)}></comment-section>
+    </div>
+    <report-dialog></report-dialog>`;
   }
 }
 

@@ -44,7 +44,7 @@ const ADJECTIVES = [
   'Tidal',
   'Umber',
   'Velvet',
-];
+] as const;
 const ANIMALS = [
   'Badger',
   'Crane',
@@ -66,9 +66,9 @@ const ANIMALS = [
   'Wren',
   'Yak',
   'Moth',
-];
+] as const;
 
-const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
+const pick = <T>(list: readonly [T, ...T[]]): T => list[Math.floor(Math.random() * list.length)] ?? list[0];
 
 export const toPublicUser = (u: UserRecord): PublicUser => ({ id: u.id, name: u.name, color: u.color });
 const toSessionUser = (u: UserRecord): SessionUser => ({ ...toPublicUser(u), shareSignals: u.shareSignals });
@@ -132,6 +132,7 @@ export class Users {
   #remember(user: PublicUser): void {
     this.#cache.delete(user.id);
     this.#cache.set(user.id, user);
-    if (this.#cache.size > CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value!);
+    const oldest = this.#cache.keys().next();
+    if (this.#cache.size > CACHE_LIMIT && !oldest.done) this.#cache.delete(oldest.value);
   }
 }

@@ -15,6 +15,7 @@ import { limitSettings } from './limit-settings.ts';
 import { serverSettings } from './server-settings.ts';
 import type { EnvName, Settings, Values } from './setting.ts';
 import { signalsSettings } from './signals-settings.ts';
+import { socialSettings } from './social-settings.ts';
 import { storageSettings } from './storage-settings.ts';
 
 export const SETTINGS = {
@@ -23,6 +24,7 @@ export const SETTINGS = {
   limits: limitSettings,
   generation: generationSettings,
   gallery: gallerySettings,
+  social: socialSettings,
   signals: signalsSettings,
 } satisfies Settings;
 

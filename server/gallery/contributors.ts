@@ -33,8 +33,8 @@ export class Contributors implements RoomObserver {
 
   /** Credits a user in a room (the generation module calls this for whoever starts a job). */
   addContributor(roomId: string, userId: string): Promise<void> {
-    let known = this.#known.get(roomId);
-    if (!known) this.#known.set(roomId, (known = new Set()));
+    const known = this.#known.get(roomId) ?? new Set<string>();
+    this.#known.set(roomId, known);
     if (known.has(userId)) return this.#pending.get(roomId) ?? Promise.resolve();
     known.add(userId);
     const previous = this.#pending.get(roomId) ?? Promise.resolve();

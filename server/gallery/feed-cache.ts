@@ -29,7 +29,8 @@ export class FeedCache<T> {
   set(key: string, value: T, now = performance.now()): void {
     if (this.#ttlMs <= 0) return;
     // Oldest first out: a crawler walking deep cursors cannot grow it without bound.
-    if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    const oldest = this.#entries.keys().next();
+    if (this.#entries.size >= this.#maxEntries && !oldest.done) this.#entries.delete(oldest.value);
     this.#entries.set(key, { value, expires: now + this.#ttlMs });
   }
 

@@ -13,9 +13,9 @@ import {
 import { AppError } from '../errors.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
 import type { Room } from '../rooms/room.ts';
-import type { GalleryStore, LikeResult, WorkRecord } from '../store/gallery.ts';
+import type { FeedPosition, GalleryStore, LikeResult, TagCount, WorkFilter, WorkRecord } from '../store/gallery.ts';
 import { FeedCache } from './feed-cache.ts';
-import { decodeCursor, encodeCursor } from './feed-cursor.ts';
+import { decodeCursor, encodeCursor, type FeedKind } from './feed-cursor.ts';
 import type { Publisher } from './publisher.ts';
 import { remixState } from './remix-doc.ts';
 import { toWork } from './work-view.ts';
@@ -24,6 +24,8 @@ export interface GalleryListener {
   published?(work: Work): void;
   liked?(change: { id: string; likes: number }): void;
   deleted?(removed: { id: string }): void;
+  /** Hidden or removed by a moderator: gone for everyone else, as if deleted. */
+  withdrawn?(removed: { id: string }): void;
   /** Who liked or unliked: for the server's own records, never broadcast. */
   reacted?(reaction: { workId: string; userId: string; liked: boolean }): void;
   /** A work remixed into a new room. */
@@ -35,9 +37,22 @@ export interface PageRequest {
   cursor?: string;
   /** The signed-in caller, whose likes are marked; null for anonymous. */
   viewer: string | null;
+  /** Only works with this tag. */
+  tag?: string;
+}
+
+/** Who is looking, as far as what they may see goes (the social layer answers). */
+export interface GalleryAudience {
+  /** Whether the user blocks anyone: their lists then leave those people's works out. */
+  blocksAnyone(userId: string): Promise<boolean>;
+  /** Moderators still see hidden works. */
+  isModerator(userId: string | null): Promise<boolean>;
 }
 
 const REMIX_PREFIX = 'Remix of ';
+/** Popular tags counted, and how long a count is reused. */
+const TAGS_KEPT = 100;
+const TAGS_TTL_MS = 60_000;
 /** Distinct feed pages kept (sort × limit × cursor). */
 const FEED_CACHE_ENTRIES = 256;
 
@@ -45,14 +60,17 @@ export class Gallery {
   readonly #store: GalleryStore;
   readonly #publisher: Publisher;
   readonly #directory: RoomDirectory;
+  readonly #audience: GalleryAudience;
   readonly #listeners: GalleryListener[] = [];
   readonly #feedCache: FeedCache<GalleryPage>;
+  #tags: { at: number; tags: Promise<TagCount[]> } | null = null;
 
   /** `feedCacheMs`: how long an anonymous feed page is reused (0: never). */
-  constructor(store: GalleryStore, publisher: Publisher, directory: RoomDirectory, feedCacheMs: number) {
+  constructor(store: GalleryStore, publisher: Publisher, directory: RoomDirectory, feedCacheMs: number, audience: GalleryAudience) {
     this.#store = store;
     this.#publisher = publisher;
     this.#directory = directory;
+    this.#audience = audience;
     this.#feedCache = new FeedCache(feedCacheMs, FEED_CACHE_ENTRIES);
   }
 
@@ -62,16 +80,31 @@ export class Gallery {
 
   async publish(room: Room, by: { user: PublicUser; role: Role }, body: PublishWorkBody): Promise<Work> {
     const work = toWork(await this.#publisher.publish(room, by, body));
-    this.#feedCache.clear();
+    this.#changed();
     for (const listener of this.#listeners) listener.published?.(work);
     return work;
   }
 
+  /** A live work; a hidden one only for moderators. */
   async get(id: string, viewer: string | null): Promise<Work> {
+    const record = await this.getRecord(id, viewer);
+    const [work] = await this.#withLikes([record], viewer);
+    if (!work) throw new AppError('not_found', 'no such work');
+    return work;
+  }
+
+  /** The stored work as `get` finds it: `not_found` for unknown, deleted, removed and (but to moderators) hidden works. */
+  async getRecord(id: string, viewer: string | null): Promise<WorkRecord> {
     const found = await this.#store.getWork(id);
     if (!found) throw new AppError('not_found', 'no such work');
-    if (found.state === 'deleted') throw new AppError('not_found', 'this work was deleted by its author');
-    return (await this.#withLikes([found.work], viewer))[0]!;
+    if (found.state === 'deleted') {
+      throw new AppError(
+        'not_found',
+        found.tombstone.removed ? 'this work was removed by moderators' : 'this work was deleted by its author',
+      );
+    }
+    if (found.work.hidden && !(await this.#audience.isModerator(viewer))) throw new AppError('not_found', 'no such work');
+    return found.work;
   }
 
   /** A gallery page, newest or most liked first; a signed-in caller's likes marked. */
@@ -82,29 +115,44 @@ export class Gallery {
   }
 
   /**
-   * The page everyone sees (cached briefly, and the same object while it is,
-   * so a transport can keep its encoding alongside), and which of its works
-   * the caller likes (null for anonymous callers).
+   * The page as everyone sees it (cached briefly, and the same object while
+   * it is, so a transport can keep its encoding alongside), and which of its
+   * works the caller likes (null for anonymous callers). Callers who block
+   * someone, and the `following` sort, get pages of their own.
    */
   async sharedFeed(sort: GallerySort, request: PageRequest): Promise<{ page: GalleryPage; liked: Set<string> | null }> {
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, sort);
-    const key = `${sort}|${request.limit}|${request.cursor ?? ''}`;
-    let page = this.#feedCache.get(key);
+    const { viewer } = request;
+    if (sort === 'following' && viewer === null) throw new AppError('unauthorized', 'sign in to see the works of people you follow');
+    const filter: WorkFilter = {};
+    if (request.tag !== undefined) filter.tag = request.tag;
+    if (sort === 'following' && viewer !== null) filter.followedBy = viewer;
+    if (viewer !== null && (await this.#audience.blocksAnyone(viewer))) filter.viewer = viewer;
+    const shared = filter.followedBy === undefined && filter.viewer === undefined;
+    const key = `${sort}|${request.limit}|${request.cursor ?? ''}|${request.tag ?? ''}`;
+    let page = shared ? this.#feedCache.get(key) : undefined;
     if (!page) {
-      const records = await this.#store.listWorks({ sort, limit: request.limit + 1, after });
-      page = await this.#page(records, { ...request, viewer: null }, (last) =>
-        sort === 'new' ? { sort, seq: last.seq } : { sort, likes: last.likes, seq: last.seq },
-      );
-      this.#feedCache.set(key, page);
+      const records = await this.#store.listWorks({ sort: sort === 'top' ? 'top' : 'new', limit: request.limit + 1, after, filter });
+      page = await this.#page(records, { ...request, viewer: null }, sort, positionOf);
+      if (shared) this.#feedCache.set(key, page);
     }
-    if (request.viewer === null) return { page, liked: null };
+    if (viewer === null) return { page, liked: null };
     return {
       page,
       liked: await this.#store.likedBy(
-        request.viewer,
+        viewer,
         page.items.map((work) => work.id),
       ),
     };
+  }
+
+  /** Works with words starting with every term (the last as a prefix), newest first. */
+  async search(terms: readonly string[], request: PageRequest): Promise<GalleryPage> {
+    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 'search');
+    const filter: WorkFilter = { terms };
+    if (request.viewer !== null && (await this.#audience.blocksAnyone(request.viewer))) filter.viewer = request.viewer;
+    const records = await this.#store.listWorks({ sort: 'new', limit: request.limit + 1, after, filter });
+    return this.#page(records, request, 'search', positionOf);
   }
 
   /** Works remixed from this one (which may since have been deleted), newest first. */
@@ -112,7 +160,23 @@ export class Gallery {
     if (!(await this.#store.getWork(id))) throw new AppError('not_found', 'no such work');
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 'new');
     const records = await this.#store.listRemixes(id, request.limit + 1, after?.sort === 'new' ? after.seq : undefined);
-    return this.#page(records, request, (last) => ({ sort: 'new', seq: last.seq }));
+    return this.#page(records, request, 'new', positionOf);
+  }
+
+  /** The most used tags (counting them is a scan: done at most once a minute, or again after a change here). */
+  async popularTags(limit: number): Promise<TagCount[]> {
+    if (!this.#tags || performance.now() - this.#tags.at > TAGS_TTL_MS) {
+      const tags = this.#store.popularTags(TAGS_KEPT);
+      this.#tags = { at: performance.now(), tags };
+      tags.catch(() => (this.#tags = null));
+    }
+    return (await this.#tags.tags).slice(0, limit);
+  }
+
+  /** The works changed here: cached pages and tag counts go. */
+  #changed(): void {
+    this.#feedCache.clear();
+    this.#tags = null;
   }
 
   async like(id: string, userId: string): Promise<LikeResponse> {
@@ -127,11 +191,13 @@ export class Gallery {
   async remix(id: string, userId: string): ReturnType<RoomDirectory['create']> {
     const source = await this.#store.getWorkSource(id);
     if (!source) {
-      const found = await this.#store.getWork(id);
-      throw new AppError('not_found', found ? 'this work was deleted by its author' : 'no such work');
+      await this.getRecord(id, null);
+      throw new AppError('not_found', 'no such work');
     }
+    if (!source.allowRemix) throw new AppError('forbidden', 'its authors do not allow remixes of this work');
     const title = roomTitleSchema.parse((REMIX_PREFIX + source.title).slice(0, 120));
-    const created = await this.#directory.create(userId, { title, remixOf: id, initialState: remixState(source.state) });
+    const initialState = remixState(source.state, { keepPrompt: !source.hidePrompt });
+    const created = await this.#directory.create(userId, { title, remixOf: id, initialState });
     for (const listener of this.#listeners) listener.remixed?.({ workId: id, userId, roomId: created.room.id });
     return created;
   }
@@ -142,8 +208,17 @@ export class Gallery {
     if (!found || found.state === 'deleted') throw new AppError('not_found', 'no such work');
     if (found.work.publishedBy !== userId) throw new AppError('forbidden', 'only the author who published a work can delete it');
     if (!(await this.#store.deleteWork(id, new Date().toISOString()))) throw new AppError('not_found', 'no such work');
-    this.#feedCache.clear();
+    this.#changed();
     for (const listener of this.#listeners) listener.deleted?.({ id });
+  }
+
+  /**
+   * A moderator hid or removed a work (or, with null, a user and so their
+   * works): it leaves every list at once, and open feeds drop it.
+   */
+  withdrawn(id: string | null): void {
+    this.#changed();
+    if (id !== null) for (const listener of this.#listeners) listener.withdrawn?.({ id });
   }
 
   #likeChanged(id: string, userId: string, result: LikeResult | null, liked: boolean): LikeResponse {
@@ -160,13 +235,14 @@ export class Gallery {
   async #page(
     records: WorkRecord[],
     request: PageRequest,
-    positionOf: (last: WorkRecord) => Parameters<typeof encodeCursor>[0],
+    kind: FeedKind,
+    position: (kind: FeedKind, last: WorkRecord) => FeedPosition,
   ): Promise<GalleryPage> {
-    const more = records.length > request.limit;
-    const items = more ? records.slice(0, request.limit) : records;
+    const items = records.slice(0, request.limit);
+    const last = items.at(-1);
     return {
       items: await this.#withLikes(items, request.viewer),
-      nextCursor: more ? encodeCursor(positionOf(items[items.length - 1]!)) : null,
+      nextCursor: records.length > request.limit && last ? encodeCursor(kind, position(kind, last)) : null,
     };
   }
 
@@ -178,4 +254,9 @@ export class Gallery {
     );
     return records.map((record) => toWork(record, liked.has(record.id)));
   }
+}
+
+/** The key a list continues after: (likes, seq) for `top`, seq for the others. */
+function positionOf(kind: FeedKind, last: WorkRecord): FeedPosition {
+  return kind === 'top' ? { sort: 'top', likes: last.likes, seq: last.seq } : { sort: 'new', seq: last.seq };
 }

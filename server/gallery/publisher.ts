@@ -4,6 +4,7 @@
 import * as Y from 'yjs';
 import { checkLayer, type Layer, ROOTS, readMeta, topmostById } from '../../shared/doc-schema.ts';
 import { canEdit, type PublicUser, type PublishWorkBody, type Role } from '../../shared/protocol.ts';
+import { hashtags, TAGS_PER_WORK } from '../../shared/social.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { MEDIA_URL_PREFIX, type MediaStore } from '../media/media-store.ts';
@@ -94,6 +95,9 @@ export class Publisher {
       layers: snapshot.layers,
       state: snapshot.state,
       createdAt: new Date().toISOString(),
+      tags: workTags(body),
+      allowRemix: body.allowRemix ?? true,
+      hidePrompt: body.hidePrompt ?? false,
     });
     deps.metrics.worksPublished.inc();
     return work;
@@ -132,4 +136,11 @@ export class Publisher {
     const missing = layers.find((_, i) => located[i] === null);
     if (missing) throw new AppError('bad_request', `layer "${missing.id}": src is not a media file of this server`);
   }
+}
+
+/** The tags given, then the description's `#tags`, distinct, the first TAGS_PER_WORK of them. */
+export function workTags(body: Pick<PublishWorkBody, 'tags' | 'description'>): string[] {
+  const tags = new Set(body.tags ?? []);
+  for (const tag of hashtags(body.description ?? '')) tags.add(tag);
+  return [...tags].slice(0, TAGS_PER_WORK);
 }

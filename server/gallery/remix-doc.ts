@@ -1,16 +1,17 @@
 // The first state of a remix's room: the work's prompt, layer stack and canvas
-// exactly as published, in a fresh document (no history, no candidates).
+// exactly as published, in a fresh document (no history, no candidates). A
+// hidden prompt stays behind: the remix starts with an empty one.
 import * as Y from 'yjs';
 import { ROOTS, readMeta } from '../../shared/doc-schema.ts';
 
-export function remixState(published: Uint8Array): Uint8Array {
+export function remixState(published: Uint8Array, options: { keepPrompt: boolean } = { keepPrompt: true }): Uint8Array {
   const from = new Y.Doc();
   const to = new Y.Doc();
   try {
     Y.applyUpdate(from, published);
     to.transact(() => {
       // A delta keeps any formatting the prompt carries.
-      to.getText(ROOTS.prompt).applyDelta(from.getText(ROOTS.prompt).toDelta());
+      if (options.keepPrompt) to.getText(ROOTS.prompt).applyDelta(from.getText(ROOTS.prompt).toDelta());
       const layers = from
         .getArray(ROOTS.layers)
         .toArray()

@@ -13,7 +13,8 @@ export function toWork(record: WorkRecord, liked?: boolean): Work {
     placeholder: record.placeholder,
     width: record.width,
     height: record.height,
-    prompt: record.prompt,
+    // A hidden prompt leaves the server nowhere: not in the API, pages, feeds or search.
+    prompt: record.hidePrompt ? '' : record.prompt,
     authors: record.authors,
     publishedBy: record.publishedBy,
     roomId: record.roomId,
@@ -21,6 +22,9 @@ export function toWork(record: WorkRecord, liked?: boolean): Work {
     remixOfWork: record.parent,
     likes: record.likes,
     createdAt: record.createdAt,
+    tags: record.tags,
+    allowRemix: record.allowRemix,
+    hidePrompt: record.hidePrompt,
   };
   if (liked !== undefined) work.liked = liked;
   return work;

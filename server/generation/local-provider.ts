@@ -2,7 +2,8 @@
 // the scene of procedural-scene.ts with sharp (librsvg), offline and
 // deterministically: the same prompt, seed and size give byte-identical files.
 import sharp from 'sharp';
-import { buildScene, sceneSvg, textureSvg } from './procedural-scene.ts';
+import { buildScene } from './procedural-scene.ts';
+import { sceneSvg, textureSvg } from './procedural-svg.ts';
 import {
   type EditInput,
   type GenerateOptions,

@@ -2,6 +2,8 @@
 // and deterministic (no clock, no Math.random), so the same inputs give the same
 // bytes: colour words and a hash of the prompt choose the palette, its words
 // choose motifs and their placement, and a noise texture covers it all.
+// procedural-svg.ts draws the scene.
+import { clamp, hsl } from './procedural-colour.ts';
 
 export interface Texture {
   type: 'fractalNoise' | 'turbulence';
@@ -141,6 +143,12 @@ const ROUGH_WORDS = new Set(['rough', 'grain', 'grainy', 'gritty', 'storm', 'sto
 const SMOOTH_WORDS = new Set(['smooth', 'calm', 'soft', 'minimal', 'clean', 'glass', 'still']);
 const STOP_WORDS = new Set(['the', 'and', 'with', 'for', 'from', 'into', 'over', 'under', 'of', 'in', 'on', 'at', 'an', 'by', 'to']);
 const MAX_MOTIFS = 5;
+/** Hue offsets of a generated palette: analogous, complementary, triadic. */
+const HUE_SCHEMES = [
+  [0, 30, -30, 60, -60],
+  [0, 180, 30, 210, -30],
+  [0, 120, 240, 60, 180],
+] as const;
 
 /** FNV-1a, 32 bits. */
 export function hash(text: string): number {
@@ -200,11 +208,7 @@ function palette(list: string[], promptHash: number, rng: () => number): string[
   const lightness = list.some((w) => DARK_WORDS.has(w)) ? 0.22 : list.some((w) => LIGHT_WORDS.has(w)) ? 0.78 : 0.5;
   // The hue follows the prompt; the seed nudges it, so another seed is a variation, not another picture.
   const base = (promptHash % 360) + (rng() - 0.5) * 40;
-  const scheme = [
-    [0, 30, -30, 60, -60],
-    [0, 180, 30, 210, -30],
-    [0, 120, 240, 60, 180],
-  ][(promptHash >>> 9) % 3]!;
+  const scheme = HUE_SCHEMES[(promptHash >>> 9) % HUE_SCHEMES.length] ?? HUE_SCHEMES[0];
   const generated = scheme.map((offset, i) =>
     hsl(base + offset, 0.45 + rng() * 0.4, clamp(lightness + (i % 2 === 0 ? -0.12 : 0.14) + (rng() - 0.5) * 0.1, 0.08, 0.92)),
   );
@@ -214,6 +218,7 @@ function palette(list: string[], promptHash: number, rng: () => number): string[
 function motifs(list: string[], seed: number, promptHash: number): Motif[] {
   const chosen = new Map<MotifKind, number>();
   const kinds = Object.keys(MOTIF_WORDS) as MotifKind[];
+  const kindFor = (n: number): MotifKind => kinds[n % kinds.length] ?? 'clouds';
   for (const word of list) {
     const kind = kinds.find((k) => (MOTIF_WORDS[k] as readonly string[]).includes(word));
     if (kind && !chosen.has(kind)) chosen.set(kind, hash(word));
@@ -222,215 +227,12 @@ function motifs(list: string[], seed: number, promptHash: number): Motif[] {
   const unknown = list.filter((w) => w.length > 2 && !STOP_WORDS.has(w) && !COLOUR_WORDS[w]);
   for (const word of unknown) {
     if (chosen.size >= 3) break;
-    const kind = kinds[hash(word) % kinds.length]!;
+    const kind = kindFor(hash(word));
     if (!chosen.has(kind)) chosen.set(kind, hash(word));
   }
-  if (chosen.size === 0) chosen.set(kinds[promptHash % kinds.length]!, promptHash);
-  return MOTIF_ORDER.filter((k) => chosen.has(k))
-    .slice(0, MAX_MOTIFS)
-    .map((kind) => ({ kind, seed: (chosen.get(kind)! ^ Math.imul(seed + 1, 0x85ebca6b)) >>> 0 }));
+  if (chosen.size === 0) chosen.set(kindFor(promptHash), promptHash);
+  return MOTIF_ORDER.flatMap((kind) => {
+    const wordHash = chosen.get(kind);
+    return wordHash === undefined ? [] : [{ kind, seed: (wordHash ^ Math.imul(seed + 1, 0x85ebca6b)) >>> 0 }];
+  }).slice(0, MAX_MOTIFS);
 }
-
-// ---------------------------------------------------------------------------
-// SVG
-
-const f = (n: number) => (Math.round(n * 10) / 10).toString();
-
-/** The scene as SVG at this size; `texture` is the href of the noise image to overlay, if any. */
-export function sceneSvg(scene: Scene, width: number, height: number, texture?: string): string {
-  const { palette: p } = scene;
-  const rad = (scene.angle * Math.PI) / 180;
-  const [x1, y1, x2, y2] = [0.5 - Math.cos(rad) / 2, 0.5 - Math.sin(rad) / 2, 0.5 + Math.cos(rad) / 2, 0.5 + Math.sin(rad) / 2];
-  const parts = scene.motifs.map((m) => drawMotif(m, scene, width, height));
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    '<defs>',
-    `<linearGradient id="bg" x1="${f(x1)}" y1="${f(y1)}" x2="${f(x2)}" y2="${f(y2)}">`,
-    `<stop offset="0" stop-color="${p[0]}"/><stop offset="0.6" stop-color="${p[1]}"/><stop offset="1" stop-color="${p[2]}"/></linearGradient>`,
-    `<radialGradient id="glow"><stop offset="0" stop-color="#ffffff" stop-opacity="0.55"/><stop offset="1" stop-color="#ffffff" stop-opacity="0"/></radialGradient>`,
-    '</defs>',
-    `<rect width="${width}" height="${height}" fill="url(#bg)"/>`,
-    ...parts,
-    texture
-      ? `<image width="${width}" height="${height}" preserveAspectRatio="none" opacity="${scene.texture.opacity}" style="mix-blend-mode:overlay" href="${texture}"/>`
-      : '',
-    '</svg>',
-  ].join('');
-}
-
-/** Grey noise, drawn at (w, h) pixels but in the image's own coordinates so any size shows the same pattern. */
-export function textureSvg(texture: Texture, width: number, height: number, w: number, h: number): string {
-  const frequency = (texture.frequency * 1024) / Math.max(width, height);
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${width} ${height}">` +
-    `<filter id="n" x="0" y="0" width="100%" height="100%">` +
-    `<feTurbulence type="${texture.type}" baseFrequency="${frequency.toFixed(5)}" numOctaves="${texture.octaves}" seed="${texture.seed}"/>` +
-    // Grey and opaque: the overlay blend then only lightens and darkens.
-    `<feColorMatrix type="saturate" values="0"/><feComponentTransfer><feFuncA type="linear" slope="0" intercept="1"/></feComponentTransfer>` +
-    `</filter><rect width="${width}" height="${height}" filter="url(#n)"/></svg>`
-  );
-}
-
-function drawMotif(motif: Motif, scene: Scene, w: number, h: number): string {
-  const rng = random(motif.seed);
-  const p = scene.palette;
-  const pick = () => p[Math.floor(rng() * p.length)]!;
-  const side = Math.min(w, h);
-  const horizon = scene.horizon * h;
-  const out: string[] = [];
-  switch (motif.kind) {
-    case 'clouds':
-      for (let i = 0, n = 3 + Math.floor(rng() * 4); i < n; i++) {
-        const cx = rng() * w,
-          cy = rng() * horizon * 0.7,
-          r = side * (0.06 + rng() * 0.08);
-        for (let j = 0; j < 3; j++) {
-          out.push(
-            `<ellipse cx="${f(cx + (j - 1) * r * 0.9)}" cy="${f(cy + (j === 1 ? -r * 0.3 : 0))}" rx="${f(r * 1.3)}" ry="${f(r * 0.8)}" fill="url(#glow)"/>`,
-          );
-        }
-      }
-      break;
-    case 'stars':
-      for (let i = 0, n = 30 + Math.floor(rng() * 50); i < n; i++) {
-        out.push(
-          `<circle cx="${f(rng() * w)}" cy="${f(rng() * horizon)}" r="${f(side * (0.001 + rng() * 0.004))}" fill="#ffffff" opacity="${f(0.4 + rng() * 0.6)}"/>`,
-        );
-      }
-      break;
-    case 'orb': {
-      const cx = w * (0.2 + rng() * 0.6),
-        cy = h * (0.15 + rng() * 0.3),
-        r = side * (0.08 + rng() * 0.12);
-      out.push(`<circle cx="${f(cx)}" cy="${f(cy)}" r="${f(r * 2.2)}" fill="url(#glow)"/>`);
-      out.push(`<circle cx="${f(cx)}" cy="${f(cy)}" r="${f(r)}" fill="${lightest(p)}"/>`);
-      break;
-    }
-    case 'ridge':
-      for (let layer = 0; layer < 3; layer++) {
-        const base = horizon + layer * h * 0.06;
-        const points = [`0,${f(h)}`];
-        for (let x = 0, steps = 4 + Math.floor(rng() * 5); x <= steps; x++) {
-          points.push(`${f((x / steps) * w)},${f(base - rng() * h * (0.35 - layer * 0.08))}`);
-        }
-        points.push(`${f(w)},${f(h)}`);
-        out.push(`<polygon points="${points.join(' ')}" fill="${shade(pick(), -0.15 * (layer + 1))}" opacity="0.9"/>`);
-      }
-      break;
-    case 'skyline':
-      for (let x = 0; x < w; ) {
-        const bw = w * (0.04 + rng() * 0.07),
-          bh = h * (0.1 + rng() * 0.35),
-          colour = shade(pick(), -0.35);
-        out.push(`<rect x="${f(x)}" y="${f(horizon - bh)}" width="${f(bw)}" height="${f(bh + h - horizon)}" fill="${colour}"/>`);
-        if (rng() < 0.5)
-          out.push(
-            `<rect x="${f(x + bw * 0.3)}" y="${f(horizon - bh * 0.8)}" width="${f(bw * 0.15)}" height="${f(bw * 0.15)}" fill="${lightest(p)}" opacity="0.8"/>`,
-          );
-        x += bw + w * rng() * 0.01;
-      }
-      break;
-    case 'grove':
-      for (let i = 0, n = 6 + Math.floor(rng() * 9); i < n; i++) {
-        const x = rng() * w,
-          top = horizon - h * (0.05 + rng() * 0.2),
-          r = side * (0.03 + rng() * 0.05);
-        out.push(
-          `<rect x="${f(x - r * 0.12)}" y="${f(top)}" width="${f(r * 0.24)}" height="${f(h - top)}" fill="${shade(pick(), -0.4)}"/>`,
-        );
-        out.push(`<ellipse cx="${f(x)}" cy="${f(top)}" rx="${f(r)}" ry="${f(r * 1.3)}" fill="${shade(pick(), -0.1)}" opacity="0.95"/>`);
-      }
-      break;
-    case 'waves':
-      for (let band = 0; band < 4; band++) {
-        const y = horizon + band * (h - horizon) * 0.25,
-          amp = h * (0.01 + rng() * 0.03),
-          seg = w / (2 + Math.floor(rng() * 3));
-        out.push(
-          `<path d="M0 ${f(y)} Q ${f(seg / 2)} ${f(y - amp)} ${f(seg)} ${f(y)} T ${f(w + seg)} ${f(y)} V ${f(h)} H 0 Z" fill="${shade(pick(), -0.08 * band)}" opacity="0.8"/>`,
-        );
-      }
-      break;
-    case 'flock':
-      for (let i = 0, n = 8 + Math.floor(rng() * 12); i < n; i++) {
-        const x = rng() * w,
-          y = rng() * horizon * 0.8,
-          s = side * (0.01 + rng() * 0.02);
-        out.push(
-          `<path d="M${f(x - s)} ${f(y)} Q ${f(x - s / 2)} ${f(y - s * 0.6)} ${f(x)} ${f(y)} Q ${f(x + s / 2)} ${f(y - s * 0.6)} ${f(x + s)} ${f(y)}" stroke="${darkest(p)}" stroke-width="${f(s * 0.2)}" fill="none"/>`,
-        );
-      }
-      break;
-    case 'grid': {
-      const n = 4 + Math.floor(rng() * 5),
-        cw = w / n,
-        ch = h / n;
-      for (let i = 0; i < n * n; i++) {
-        if (rng() < 0.45) continue;
-        out.push(
-          `<rect x="${f((i % n) * cw + cw * 0.1)}" y="${f(Math.floor(i / n) * ch + ch * 0.1)}" width="${f(cw * 0.8)}" height="${f(ch * 0.8)}" fill="${pick()}" opacity="${f(0.2 + rng() * 0.4)}"/>`,
-        );
-      }
-      break;
-    }
-    case 'stripes': {
-      const slope = (rng() - 0.5) * h,
-        gap = side * (0.03 + rng() * 0.06);
-      for (let x = -Math.abs(slope); x < w + Math.abs(slope); x += gap) {
-        out.push(
-          `<line x1="${f(x)}" y1="0" x2="${f(x + slope)}" y2="${f(h)}" stroke="${pick()}" stroke-width="${f(gap * 0.25)}" opacity="0.35"/>`,
-        );
-      }
-      break;
-    }
-    default:
-      return assertNever(motif.kind);
-  }
-  return `<g>${out.join('')}</g>`;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unknown motif ${String(value)}`);
-}
-
-// ---------------------------------------------------------------------------
-// Colour
-
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-
-function hsl(h: number, s: number, l: number): string {
-  const hue = ((h % 360) + 360) % 360;
-  const c = (1 - Math.abs(2 * l - 1)) * s;
-  const x = c * (1 - Math.abs(((hue / 60) % 2) - 1));
-  const [r, g, b] =
-    hue < 60 ? [c, x, 0] : hue < 120 ? [x, c, 0] : hue < 180 ? [0, c, x] : hue < 240 ? [0, x, c] : hue < 300 ? [x, 0, c] : [c, 0, x];
-  const m = l - c / 2;
-  return rgbHex([r + m, g + m, b + m]);
-}
-
-function rgb(hex: string): [number, number, number] {
-  const n = parseInt(hex.slice(1), 16);
-  return [((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255];
-}
-
-function rgbHex(values: number[]): string {
-  return (
-    '#' +
-    values
-      .map((v) =>
-        Math.round(clamp(v, 0, 1) * 255)
-          .toString(16)
-          .padStart(2, '0'),
-      )
-      .join('')
-  );
-}
-
-/** Lighter (amount > 0) or darker (< 0), towards white or black. */
-function shade(hex: string, amount: number): string {
-  return rgbHex(rgb(hex).map((v) => (amount >= 0 ? v + (1 - v) * amount : v * (1 + amount))));
-}
-
-const luminance = (hex: string) => rgb(hex).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i]!, 0);
-const lightest = (p: string[]) => shade([...p].sort((a, b) => luminance(b) - luminance(a))[0]!, 0.3);
-const darkest = (p: string[]) => shade([...p].sort((a, b) => luminance(a) - luminance(b))[0]!, -0.4);

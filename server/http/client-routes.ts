@@ -4,13 +4,15 @@ import path from 'node:path';
 import express, { Router } from 'express';
 
 export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../dist/client');
+/** Client pages the SPA shell serves as they are (a work's page has its own route, with OpenGraph tags). */
+const PAGES = ['/', '/r/:roomId', '/t/:tag', '/search', '/moderation'];
 
 export function clientRoutes(distDir = CLIENT_DIST): Router {
   const router = Router();
   const indexFile = path.join(distDir, 'index.html');
   if (!existsSync(indexFile)) {
     // Tests and API-only runs have no build; say so instead of a bare 404.
-    router.get(['/', '/r/:roomId'], (_req, res) => {
+    router.get(PAGES, (_req, res) => {
       res.status(503).type('text/plain').send('The client is not built. Run `npm run build` (npm start does it for you).');
     });
     return router;
@@ -18,7 +20,7 @@ export function clientRoutes(distDir = CLIENT_DIST): Router {
   const shell = readFileSync(indexFile, 'utf8');
   router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   router.use(express.static(distDir, { index: false, maxAge: '1h' }));
-  router.get(['/', '/r/:roomId'], (_req, res) => {
+  router.get(PAGES, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(shell);
   });

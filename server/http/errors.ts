@@ -1,12 +1,12 @@
 // One JSON shape for every HTTP failure: {error: {code, message}} with the
 // status that matches the code.
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type ErrorCode, HTTP_STATUS } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 
-export function sendError(res: import('express').Response, code: ErrorCode, message: string): void {
+export function sendError(res: Response, code: ErrorCode, message: string): void {
   res.status(HTTP_STATUS[code]).json({ error: { code, message } });
 }
 

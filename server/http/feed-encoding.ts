@@ -26,10 +26,11 @@ export class FeedEncoder {
   encode(page: GalleryPage, liked: ReadonlySet<string> | null): EncodedPage {
     const parts = this.#partsOf(page);
     if (liked === null) return parts.shared;
-    const marked = (parts.marked ??= {
-      unliked: parts.open.map((o) => o + ',"liked":false}'),
-      liked: parts.open.map((o) => o + ',"liked":true}'),
-    });
+    parts.marked ??= {
+      unliked: parts.open.map((o) => `${o},"liked":false}`),
+      liked: parts.open.map((o) => `${o},"liked":true}`),
+    };
+    const { marked } = parts;
     const marks = page.items.map((work) => liked.has(work.id));
     const items = marks.map((mark, i) => (mark ? marked.liked[i] : marked.unliked[i]));
     // The body follows from the shared page and which of its works are liked: so does the tag.
@@ -42,7 +43,7 @@ export class FeedEncoder {
     if (!parts) {
       const open = page.items.map((work) => JSON.stringify(work).slice(0, -1));
       const tail = `,"nextCursor":${JSON.stringify(page.nextCursor)}}`;
-      const body = Buffer.from(`{"items":[${open.map((o) => o + '}').join(',')}]${tail}`);
+      const body = Buffer.from(`{"items":[${open.map((o) => `${o}}`).join(',')}]${tail}`);
       parts = {
         open,
         tail,

@@ -2,6 +2,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { GALLERY_PAGE_DEFAULT, GALLERY_PAGE_MAX, GALLERY_SORTS, type CreateRoomResponse, workIdSchema } from '../../shared/protocol.ts';
+import { tagSchema } from '../../shared/social-schemas.ts';
 import { AppError } from '../errors.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import type { RateLimit, RateLimiter } from '../rate-limit.ts';
@@ -15,7 +16,7 @@ const pageQuery = {
   limit: z.coerce.number().int().min(1).max(GALLERY_PAGE_MAX).default(GALLERY_PAGE_DEFAULT),
   cursor: z.string().min(1).max(200).optional(),
 };
-const feedQuery = z.object({ sort: z.enum(GALLERY_SORTS).default('new'), ...pageQuery });
+const feedQuery = z.object({ sort: z.enum(GALLERY_SORTS).default('new'), tag: tagSchema.optional(), ...pageQuery });
 const remixesQuery = z.object(pageQuery);
 
 export interface GalleryRoutesOptions {
@@ -49,8 +50,8 @@ export function galleryRoutes(gallery: Gallery, limiter: RateLimiter, options: G
   const encoder = new FeedEncoder();
 
   router.get('/api/gallery', async (req, res) => {
-    const { sort, limit, cursor } = parse(feedQuery, req.query);
-    const { page, liked } = await gallery.sharedFeed(sort, { limit, cursor, viewer: caller(req)?.id ?? null });
+    const { sort, limit, cursor, tag } = parse(feedQuery, req.query);
+    const { page, liked } = await gallery.sharedFeed(sort, { limit, cursor, viewer: caller(req)?.id ?? null, ...(tag ? { tag } : {}) });
     const { body, etag } = encoder.encode(page, liked);
     cacheable(req, res);
     // express answers 304 itself when If-None-Match matches the ETag set here.

@@ -27,7 +27,7 @@ function roomId(params: unknown): string {
   return id;
 }
 
-export function roomRoutes(directory: RoomDirectory, records: RecordStore, limiter: RateLimiter, createLimit: RateLimit): Router {
+export function roomRoutes(directory: RoomDirectory, _records: RecordStore, limiter: RateLimiter, createLimit: RateLimit): Router {
   const router = Router();
 
   router.post('/api/rooms', rateLimit(limiter, 'rooms', createLimit), async (req, res) => {
@@ -40,7 +40,7 @@ export function roomRoutes(directory: RoomDirectory, records: RecordStore, limit
   router.get('/api/rooms', async (req, res) => {
     const me = requireCaller(req);
     const { limit } = parse(listQuery, req.query);
-    res.json({ items: await records.listRooms(me.id, limit) });
+    res.json({ items: await directory.list(me.id, limit) });
   });
 
   router.get('/api/rooms/:id', async (req, res) => {

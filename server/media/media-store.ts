@@ -35,7 +35,8 @@ export interface MediaStore {
 
 export function parseMediaFile(file: string): { hash: string; ext: MediaExt } | null {
   const match = MEDIA_FILE_PATTERN.exec(file);
-  return match ? { hash: match[1]!, ext: match[2] as MediaExt } : null;
+  const [, hash, ext] = match ?? [];
+  return hash && ext ? { hash, ext: ext as MediaExt } : null;
 }
 
 export class FileMediaStore implements MediaStore {

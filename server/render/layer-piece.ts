@@ -81,6 +81,7 @@ export async function preparePiece(layer: Layer, canvas: Size, read: SourceReade
 function fade(rgba: Buffer, opacity: number): boolean {
   let translucent = false;
   for (let i = 3; i < rgba.length; i += 4) {
+    // biome-ignore lint/style/noNonNullAssertion: i < rgba.length by the loop bound; this runs once per pixel of every layer.
     const alpha = opacity < 1 ? Math.round(rgba[i]! * opacity) : rgba[i]!;
     rgba[i] = alpha;
     if (alpha !== 0 && alpha !== 255) translucent = true;

@@ -81,6 +81,7 @@ export class Raster {
     const below = await composite(region === this.#rgb ? Buffer.from(region) : region, rect, this.#pending);
     // B(Cb, Cs) at full strength: libvips is exact for an opaque source.
     const alpha = Buffer.allocUnsafe(rect.width * rect.height);
+    // biome-ignore-start lint/style/noNonNullAssertion: indices stay below the buffers' lengths by the loop bounds; a check per byte would slow the compositor's innermost loops.
     for (let p = 0, i = 3; p < alpha.length; p++, i += 4) {
       alpha[p] = rgba[i]!;
       rgba[i] = 255;
@@ -94,6 +95,7 @@ export class Raster {
       below[i + 1] = (below[i + 1]! * keep + full[i + 1]! * a + 127) / 255;
       below[i + 2] = (below[i + 2]! * keep + full[i + 2]! * a + 127) / 255;
     }
+    // biome-ignore-end lint/style/noNonNullAssertion: end of the per-pixel loops
     return below;
   }
 }
@@ -130,6 +132,7 @@ function clip(overlay: Overlay, area: Rect): Overlay | null {
  */
 function towardsNeutral(rgba: Buffer, neutral: 0 | 255): Buffer {
   const out = Buffer.allocUnsafe((rgba.length / 4) * 3);
+  // biome-ignore-start lint/style/noNonNullAssertion: indices stay below the buffers' lengths by the loop bounds; a check per byte would slow the compositor's innermost loops.
   for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
     const a = rgba[i + 3]!;
     const keep = (255 - a) * neutral;
@@ -137,5 +140,6 @@ function towardsNeutral(rgba: Buffer, neutral: 0 | 255): Buffer {
     out[o + 1] = (rgba[i + 1]! * a + keep + 127) / 255;
     out[o + 2] = (rgba[i + 2]! * a + keep + 127) / 255;
   }
+  // biome-ignore-end lint/style/noNonNullAssertion: end of the per-pixel loops
   return out;
 }

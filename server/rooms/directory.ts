@@ -22,15 +22,32 @@ export interface Access {
   role: Role;
 }
 
+/**
+ * Who may not enter a room at all, whatever their role or invite (a user the
+ * owner blocks; anyone but the owner once a moderator closed it), and which
+ * rooms a user wants listed. The social layer provides it.
+ */
+export interface RoomGate {
+  /** Throws an AppError when the user may not enter. */
+  check(room: RoomRecord, userId: string): Promise<void>;
+  /** Of these rooms, the ones to list for the user. */
+  listable<T extends RoomRecord>(rooms: T[], userId: string): Promise<T[]>;
+}
+
+/** No rules beyond roles (tests of the rooms alone). */
+export const OPEN_GATE: RoomGate = { check: async () => undefined, listable: async (rooms) => rooms };
+
 export class RoomDirectory {
   readonly #records: RecordStore;
   readonly #docLog: DocLog;
   readonly #registry: RoomRegistry;
+  readonly #gate: RoomGate;
 
-  constructor(records: RecordStore, docLog: DocLog, registry: RoomRegistry) {
+  constructor(records: RecordStore, docLog: DocLog, registry: RoomRegistry, gate: RoomGate = OPEN_GATE) {
     this.#records = records;
     this.#docLog = docLog;
     this.#registry = registry;
+    this.#gate = gate;
   }
 
   async create(ownerId: string, options: NewRoom = {}): Promise<{ room: RoomRecord; invites: Invites }> {
@@ -87,6 +104,7 @@ export class RoomDirectory {
    */
   async resolve(roomId: string, userId: string, invite?: string, options = { remember: true }): Promise<Access> {
     const room = await this.get(roomId);
+    await this.#gate.check(room, userId);
     if (room.ownerId === userId) return { room, role: 'owner' };
     if (invite) {
       const record = await this.#records.getInvite(invite);
@@ -106,6 +124,11 @@ export class RoomDirectory {
       case 'none':
         throw new AppError('forbidden', 'this room is invite-only');
     }
+  }
+
+  /** Rooms the user owns or joined, newest first, leaving out those they do not want to see (owned by someone they block). */
+  async list(userId: string, limit: number): Promise<Array<RoomRecord & { role: Role }>> {
+    return this.#gate.listable(await this.#records.listRooms(userId, limit), userId);
   }
 
   /** The invites a role may hand out: editors share both links, viewers only the view link. */

@@ -14,7 +14,7 @@ import type { Room } from '../rooms/room.ts';
 import type { OutgoingUpdate } from '../rooms/outgoing.ts';
 import { syncWithStore } from '../rooms/store-sync.ts';
 import type { DocLog } from '../store/doc-log.ts';
-import { decodeRelayMessage, encodeRelayMessage, MalformedRelayMessage, type RelayMessage } from './relay-message.ts';
+import { decodeRelayMessage, encodeRelayMessage, type MalformedRelayMessage, type RelayMessage } from './relay-message.ts';
 import type { Redis } from './redis-client.ts';
 
 /** Awareness states one relayed message may carry (a resync sends a whole room's). */
@@ -245,7 +245,8 @@ export class RedisRelay implements Relay {
 
   #applyAwareness(link: Link, message: Uint8Array, from: string): void {
     const entries = readAwarenessUpdate(message, MAX_RELAYED_AWARENESS_STATES);
-    const clients = link.peers.get(from)!;
+    const clients = link.peers.get(from) ?? new Set<number>();
+    link.peers.set(from, clients);
     for (const entry of entries) {
       if (entry.removed) {
         clients.delete(entry.clientId);

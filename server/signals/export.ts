@@ -39,7 +39,7 @@ export interface ExportOptions {
 export async function* exportChunks(store: SignalStore, pseudonyms: Pseudonyms, options: ExportOptions): AsyncGenerator<string> {
   for await (const page of streamShared(store, options.since.toISOString(), options.pageSize ?? EXPORT_PAGE_SIZE)) {
     let chunk = '';
-    for (const signal of page) chunk += JSON.stringify(toLine(signal, pseudonyms)) + '\n';
+    for (const signal of page) chunk += `${JSON.stringify(toLine(signal, pseudonyms))}\n`;
     options.onRecords?.(page.length);
     yield chunk;
   }

@@ -10,7 +10,10 @@ const parsed = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse
 function toParent(row: Row): ParentLink | null {
   if (row.parent_id === null) return null;
   const id = String(row.parent_id);
-  return row.parent_deleted_at === null ? { id, deleted: false, title: String(row.parent_title) } : { id, deleted: true };
+  // A hidden parent is, to everyone reading the remix, as gone as a deleted one.
+  return row.parent_deleted_at === null && row.parent_hidden_at === null
+    ? { id, deleted: false, title: String(row.parent_title) }
+    : { id, deleted: true };
 }
 
 export function toWork(row: Row): WorkRecord {
@@ -32,8 +35,15 @@ export function toWork(row: Row): WorkRecord {
     placeholder: String(row.placeholder),
     likes: Number(row.likes),
     createdAt: isoString(row.created_at),
+    tags: parsed<string[]>(row.tags),
+    allowRemix: flag(row.allow_remix),
+    hidePrompt: flag(row.hide_prompt),
+    hidden: row.hidden_at !== null || flag(row.publisher_hidden),
   };
 }
+
+/** INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL. */
+const flag = (value: unknown): boolean => value === 1 || value === true;
 
 export function toTombstone(row: Row): WorkTombstone {
   return {
@@ -43,6 +53,7 @@ export function toTombstone(row: Row): WorkTombstone {
     publishedBy: String(row.published_by),
     createdAt: isoString(row.created_at),
     deletedAt: isoString(row.deleted_at),
+    removed: row.hidden_at !== null,
   };
 }
 

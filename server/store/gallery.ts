@@ -19,6 +19,10 @@ export interface WorkBase {
   thumbUrl: string;
   placeholder: string;
   createdAt: string;
+  /** Lower-case, distinct, at most TAGS_PER_WORK. */
+  tags: string[];
+  allowRemix: boolean;
+  hidePrompt: boolean;
 }
 
 /** Everything publish records. */
@@ -42,6 +46,8 @@ export interface WorkRecord extends WorkBase {
   /** Current names and colours. */
   authors: PublicUser[];
   likes: number;
+  /** Hidden by a moderator (or its publisher is): shown to moderators only. */
+  hidden: boolean;
 }
 
 /** What is left of a deleted work: enough for remixes to say where they came from. */
@@ -52,6 +58,8 @@ export interface WorkTombstone {
   publishedBy: string;
   createdAt: string;
   deletedAt: string;
+  /** Removed by a moderator rather than deleted by its author. */
+  removed: boolean;
 }
 
 export type WorkLookup = { state: 'live'; work: WorkRecord } | { state: 'deleted'; tombstone: WorkTombstone };
@@ -64,16 +72,39 @@ export interface WorkSource {
   width: number;
   height: number;
   state: Uint8Array;
+  allowRemix: boolean;
+  /** Then the prompt must not reach the remix. */
+  hidePrompt: boolean;
 }
 
 /** A position in a feed: the key of the last item of the previous page. */
 export type FeedPosition = { sort: 'new'; seq: number } | { sort: 'top'; likes: number; seq: number };
+
+/** Narrows a feed; every part is optional and they combine. */
+export interface WorkFilter {
+  /** Works carrying this tag. */
+  tag?: string;
+  /** Works this user is one of the authors of. */
+  authorId?: string;
+  /** Works with at least one author this user follows. */
+  followedBy?: string;
+  /** Works whose words start with every one of these (letters and digits only), the last one as a prefix. */
+  terms?: readonly string[];
+  /** Leaves out works with an author this user blocks. */
+  viewer?: string;
+}
 
 export interface FeedQuery {
   sort: 'new' | 'top';
   limit: number;
   /** Items strictly after this position; the first page when absent. */
   after?: FeedPosition;
+  filter?: WorkFilter;
+}
+
+export interface TagCount {
+  tag: string;
+  works: number;
 }
 
 export interface LikeResult {
@@ -93,10 +124,13 @@ export interface GalleryStore {
   /** The published state of a live work, or null. */
   getWorkSource(id: string): Promise<WorkSource | null>;
   /**
-   * Live works in feed order: `new` by seq descending; `top` by likes
-   * descending, then seq descending.
+   * Live, visible works in feed order: `new` by seq descending; `top` by
+   * likes descending, then seq descending. Hidden works, and works of hidden
+   * publishers, are never listed.
    */
   listWorks(query: FeedQuery): Promise<WorkRecord[]>;
+  /** The most used tags of live works. */
+  popularTags(limit: number): Promise<TagCount[]>;
   /** Live works remixed from `workId` (live or deleted), newest first, seq below `beforeSeq` when given. */
   listRemixes(workId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]>;
 

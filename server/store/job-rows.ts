@@ -16,7 +16,7 @@ export function toJob(row: Row): JobRecord {
     status: String(row.status) as JobStatus,
     progress: Number(row.progress),
     prompt: String(row.prompt),
-    params: json<GenParams>(row.params)!,
+    params: json<GenParams>(row.params) ?? {},
     requestedBy: String(row.requested_by),
     createdAt: isoString(row.created_at),
     nodeId: String(row.node_id),

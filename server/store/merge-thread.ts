@@ -2,11 +2,14 @@
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 
-parentPort!.on('message', ({ id, updates }: { id: number; updates: Uint8Array[] }) => {
+if (!parentPort) throw new Error('merge-thread.ts runs as a worker thread (server/store/merge.ts starts it)');
+const port = parentPort;
+
+port.on('message', ({ id, updates }: { id: number; updates: Uint8Array[] }) => {
   try {
     const merged = Y.mergeUpdates(updates);
-    parentPort!.postMessage({ id, merged }, [merged.buffer as ArrayBuffer]);
+    port.postMessage({ id, merged }, [merged.buffer as ArrayBuffer]);
   } catch (err) {
-    parentPort!.postMessage({ id, error: (err as Error).message });
+    port.postMessage({ id, error: (err as Error).message });
   }
 });

@@ -23,7 +23,8 @@ export class MergeWorker {
 
   readonly merge: MergeUpdates = (updates) => {
     if (this.#closed) return mergeInline(updates);
-    const worker = (this.#worker ??= this.#start());
+    this.#worker ??= this.#start();
+    const worker = this.#worker;
     const id = this.#next++;
     // Copies: the log's buffers may be views into larger ones we do not own.
     const copies = updates.map((u) => u.slice());

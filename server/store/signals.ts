@@ -65,7 +65,8 @@ export async function* streamShared(store: SignalStore, since: string, pageSize:
     const page = await store.sharedPage(after === undefined ? { since, limit: pageSize } : { since, after, limit: pageSize });
     if (page.length === 0) return;
     yield page;
-    if (page.length < pageSize) return;
-    after = page[page.length - 1]!.seq;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    after = last.seq;
   }
 }

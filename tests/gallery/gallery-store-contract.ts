@@ -57,6 +57,9 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       layers: [layer],
       state: new Uint8Array([1, 2, 3, 250]),
       createdAt: new Date().toISOString(),
+      tags: [],
+      allowRemix: true,
+      hidePrompt: false,
       ...fields,
     });
     return { store, users, room, layer, newWork };
@@ -159,6 +162,7 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
           publishedBy: users[0]!.id,
           createdAt: parent.createdAt,
           deletedAt: '2030-01-01T00:00:00.000Z',
+          removed: false,
         },
       });
       expect(await store.gallery.getWorkSource(parent.id)).toBeNull();

@@ -14,7 +14,7 @@ function metaContent(html: string, attr: 'property' | 'name', key: string): stri
   const match = new RegExp(`<meta ${attr}="${key.replace(/[:]/g, '\\$&')}" content="([^"]*)" />`).exec(html);
   return match?.[1];
 }
-const unescape = (s: string) =>
+const unescapeEntities = (s: string) =>
   s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -54,9 +54,9 @@ describe('user-written text is escaped', () => {
     expect(html).toContain(
       '&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;apostrophes&#39; $&amp; $&#39; &lt;/title&gt;',
     );
-    expect(unescape(metaContent(html, 'property', 'og:title')!)).toBe(HOSTILE_TITLE.trim());
-    expect(unescape(metaContent(html, 'name', 'twitter:title')!)).toBe(HOSTILE_TITLE.trim());
-    expect(unescape(metaContent(html, 'property', 'og:description')!)).toBe(HOSTILE_DESCRIPTION.trim().replace('\u0007', ''));
+    expect(unescapeEntities(metaContent(html, 'property', 'og:title')!)).toBe(HOSTILE_TITLE.trim());
+    expect(unescapeEntities(metaContent(html, 'name', 'twitter:title')!)).toBe(HOSTILE_TITLE.trim());
+    expect(unescapeEntities(metaContent(html, 'property', 'og:description')!)).toBe(HOSTILE_DESCRIPTION.trim().replace('\u0007', ''));
     expect(metaContent(html, 'property', 'og:image')).toBe(`https://atelier.example${work.imageUrl}`);
     expect(metaContent(html, 'name', 'twitter:image')).toBe(`https://atelier.example${work.imageUrl}`);
     expect(metaContent(html, 'name', 'twitter:card')).toBe('summary_large_image');
@@ -158,6 +158,9 @@ describe('gallery pages', () => {
       remixOf: null,
       remixOfWork: null,
       likes: 1,
+      tags: [],
+      allowRemix: true,
+      hidePrompt: false,
       createdAt: '2025-01-02T03:04:05.000Z',
     };
     const html = renderPage(shell, workPage(work, 'https://x.example'));

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { GalleryPage, PublishAck } from '../../shared/protocol.ts';
 import type { Atelier } from '../../server/app.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { CreateRoomResponse, GalleryPage, GetRoomResponse, Work } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';

@@ -52,7 +52,7 @@ export async function joinWithYWebsocket(url: string, token: string, roomId: str
   const doc = new Y.Doc();
   const params: Record<string, string> = { token };
   if (invite) params.invite = invite;
-  const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/yjs', roomId, doc, {
+  const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, roomId, doc, {
     params,
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,

@@ -69,8 +69,8 @@ export function api(url: string): Api {
   };
 }
 
-/** Polls until the check passes (returns true or does not throw), or fails with the last error. */
-export async function waitFor(check: () => boolean | void | Promise<boolean | void>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+/** Polls until the check passes (returns anything but false, or a promise of it, and does not throw), or fails with the last error. */
+export async function waitFor(check: () => unknown, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

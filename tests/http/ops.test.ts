@@ -4,7 +4,7 @@ import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 
 const metric = (text: string, name: string) => {
-  const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line === undefined ? undefined : Number(line.split(' ').pop());
 };
 

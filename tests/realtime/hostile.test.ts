@@ -29,7 +29,10 @@ function realUpdate(text = 'abc'): Uint8Array {
 
 function seeded(seed: number, length: number): Uint8Array {
   let x = seed;
-  return Uint8Array.from({ length }, () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 16) & 0xff);
+  return Uint8Array.from({ length }, () => {
+    x = (x * 1103515245 + 12345) >>> 0;
+    return (x >>> 16) & 0xff;
+  });
 }
 
 interface Scene {

@@ -123,7 +123,7 @@ describe('roles on the realtime transports', () => {
     const b2 = connectSocket(server.url, bob.token);
     expect(await join(b2, room.id)).toMatchObject({ ok: true, role: 'editor' });
 
-    const forged = connectSocket(server.url, ann.token.slice(0, -2) + 'xx');
+    const forged = connectSocket(server.url, `${ann.token.slice(0, -2)}xx`);
     const error = await new Promise<Error & { data?: unknown }>((resolve) => forged.on('connect_error', resolve));
     expect(error.data).toEqual({ code: 'unauthorized', message: expect.any(String) });
   });

@@ -29,7 +29,7 @@ describe('TurnBatchedLog', () => {
     const log = new TurnBatchedLog(memory, turn);
     const savers = ['a', 'b', 'c'].map((id) => new DocSaver(id, log, settings, fresh, logger, {}, turn));
     let entriesAtPublish = -1;
-    savers.forEach((saver, i) => saver.add(update(`room ${i}`)));
+    for (const [i, saver] of savers.entries()) saver.add(update(`room ${i}`));
     savers[0]!.add(update('second in room a'));
     turn.publish(() => (entriesAtPublish = [...memory.rooms.values()].reduce((n, list) => n + list.length, 0)));
     turn.run();

@@ -24,34 +24,23 @@ describe('relay messages', () => {
   });
 
   const encoded = encodeRelayMessage({ type: 'hello', from: 'n', stateVector: bytes(0) });
-  const other = (fn: (e: encoding.Encoder) => void) => {
+  /** A frame written field by field: numbers as varuints, strings as varstrings, bytes as varbytes. */
+  const frame = (...fields: (number | string | Uint8Array)[]) => {
     const e = encoding.createEncoder();
-    fn(e);
+    for (const field of fields) {
+      if (typeof field === 'number') encoding.writeVarUint(e, field);
+      else if (typeof field === 'string') encoding.writeVarString(e, field);
+      else encoding.writeVarUint8Array(e, field);
+    }
     return encoding.toUint8Array(e);
   };
   it.each([
     ['empty', new Uint8Array(0)],
     ['truncated', encoded.slice(0, encoded.length - 1)],
     ['trailing bytes', new Uint8Array([...encoded, 9])],
-    [
-      'another version',
-      other((e) => (encoding.writeVarUint(e, RELAY_VERSION + 1), encoding.writeVarUint(e, 0), encoding.writeVarString(e, 'n'))),
-    ],
-    [
-      'an unknown type',
-      other((e) => (encoding.writeVarUint(e, RELAY_VERSION), encoding.writeVarUint(e, 9), encoding.writeVarString(e, 'n'))),
-    ],
-    [
-      'no sender',
-      other(
-        (e) => (
-          encoding.writeVarUint(e, RELAY_VERSION),
-          encoding.writeVarUint(e, 2),
-          encoding.writeVarString(e, ''),
-          encoding.writeVarUint8Array(e, bytes(0))
-        ),
-      ),
-    ],
+    ['another version', frame(RELAY_VERSION + 1, 0, 'n')],
+    ['an unknown type', frame(RELAY_VERSION, 9, 'n')],
+    ['no sender', frame(RELAY_VERSION, 2, '', bytes(0))],
     ['garbage', new TextEncoder().encode('{"not":"binary"}')],
   ])('refuses %s', (_name, data) => {
     expect(() => decodeRelayMessage(data)).toThrow(MalformedRelayMessage);

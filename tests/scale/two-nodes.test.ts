@@ -43,7 +43,7 @@ function storedTwice(entries: Uint8Array[]): string[] {
 
 async function metric(url: string, line: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const found = text.split('\n').find((l) => l.startsWith(line + ' '));
+  const found = text.split('\n').find((l) => l.startsWith(`${line} `));
   return found ? Number(found.slice(line.length + 1)) : 0;
 }
 

@@ -14,6 +14,7 @@ import { openPostgresStore } from '../../server/store/postgres/store.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
 import { galleryStoreContract } from '../gallery/gallery-store-contract.ts';
 import { signalStoreContract } from '../signals/signal-store-contract.ts';
+import { socialStoreContract } from '../social/social-store-contract.ts';
 import { jobStoreContract, storeFixture } from '../generation/job-store-contract.ts';
 import { docLogContract } from './doc-log.contract.ts';
 import { recordStoreContract } from './records.contract.ts';
@@ -67,6 +68,12 @@ describeWith([service], 'PostgreSQL store', () => {
   });
 
   signalStoreContract('PostgreSQL', async () => {
+    const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
+    onTestFinished(() => store.close());
+    return store;
+  });
+
+  socialStoreContract('PostgreSQL', async () => {
     const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
     onTestFinished(() => store.close());
     return store;

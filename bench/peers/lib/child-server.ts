@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { RunningServer } from '../system.ts';
 
 export function announceListening(url: string): void {
-  process.stdout.write(JSON.stringify({ listening: url }) + '\n');
+  process.stdout.write(`${JSON.stringify({ listening: url })}\n`);
 }
 
 export async function startChildServer(entry: string, nodeArgs: string[], env: Record<string, string> = {}): Promise<RunningServer> {

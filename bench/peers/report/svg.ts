@@ -21,7 +21,7 @@ const PLOT = 240;
 const BOTTOM = 72;
 const MAX_AXIS = 4;
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const round = (v: number) => Math.round(v * 10) / 10;
 
 export function renderSvg(report: RunReport): string {
@@ -45,13 +45,13 @@ export function renderSvg(report: RunReport): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${LEFT}" y="18" font-size="14" font-weight="600">Atelier and its peers: each figure ÷ Atelier's (Atelier = 1)</text>`,
-    `<text x="${LEFT}" y="34" fill="#555">${escape(`↓ lower is better, ↑ higher is better · ${report.date.slice(0, 10)} · ${report.machine.cores} × ${report.machine.cpu} · Node ${report.machine.node} · load ${report.loadBefore[0]} → ${report.loadAfter[0]}${report.quick ? ' · QUICK MODE' : ''}`)}</text>`,
+    `<text x="${LEFT}" y="34" fill="#555">${escapeXml(`↓ lower is better, ↑ higher is better · ${report.date.slice(0, 10)} · ${report.machine.cores} × ${report.machine.cpu} · Node ${report.machine.node} · load ${report.loadBefore[0]} → ${report.loadAfter[0]}${report.quick ? ' · QUICK MODE' : ''}`)}</text>`,
   ];
   systems.forEach((s, i) => {
     const x = LEFT + i * 150;
     out.push(
       `<rect x="${x}" y="46" width="12" height="12" fill="${COLORS[s.id]}"/>`,
-      `<text x="${x + 17}" y="56">${escape(s.label)}</text>`,
+      `<text x="${x + 17}" y="56">${escapeXml(s.label)}</text>`,
     );
   });
   for (let tick = 0; tick <= axisMax; tick += 0.5) {
@@ -70,7 +70,7 @@ export function renderSvg(report: RunReport): string {
       const top = y(ratio);
       const clipped = ratio > axisMax;
       out.push(
-        `<rect x="${x}" y="${round(top)}" width="${BAR - 2}" height="${round(TOP + PLOT - top)}" fill="${COLORS[s.id]}"><title>${escape(`${s.label}: ${figure.group} ${figure.label} ${figure.value(s)!.toFixed(figure.digits)} ${figure.unit} (${ratio.toFixed(2)}× Atelier's)`)}</title></rect>`,
+        `<rect x="${x}" y="${round(top)}" width="${BAR - 2}" height="${round(TOP + PLOT - top)}" fill="${COLORS[s.id]}"><title>${escapeXml(`${s.label}: ${figure.group} ${figure.label} ${figure.value(s)!.toFixed(figure.digits)} ${figure.unit} (${ratio.toFixed(2)}× Atelier's)`)}</title></rect>`,
       );
       if (s.id === 'atelier') return;
       const label = ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(ratio >= 1 ? 1 : 2);
@@ -82,14 +82,14 @@ export function renderSvg(report: RunReport): string {
     const cx = x0 + (systems.length * BAR) / 2 - 1;
     const arrow = figure.better === 'lower' ? '↓' : '↑';
     out.push(
-      `<text x="${cx}" y="${TOP + PLOT + 16}" text-anchor="middle" font-weight="600">${escape(figure.group)}</text>`,
+      `<text x="${cx}" y="${TOP + PLOT + 16}" text-anchor="middle" font-weight="600">${escapeXml(figure.group)}</text>`,
       ...wrap(`${figure.label} ${arrow}`, 13).map(
-        (line, l) => `<text x="${cx}" y="${TOP + PLOT + 30 + l * 12}" text-anchor="middle">${escape(line)}</text>`,
+        (line, l) => `<text x="${cx}" y="${TOP + PLOT + 30 + l * 12}" text-anchor="middle">${escapeXml(line)}</text>`,
       ),
     );
   });
   out.push(`<line x1="${LEFT}" x2="${width - RIGHT}" y1="${TOP + PLOT}" y2="${TOP + PLOT}" stroke="#333"/>`, '</svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function wrap(text: string, width: number): string[] {

@@ -14,6 +14,7 @@ export type Client = pg.PoolClient;
 export const LOCK_SPACE = {
   migrations: 0x41544c31, // 'ATL1'
   compaction: 0x41544c32, // 'ATL2'
+  notifications: 0x41544c33, // 'ATL3'
 } as const;
 
 // bytea arrives as Buffer, timestamps as Date (our records keep ISO strings),

@@ -2,6 +2,8 @@
 // schema (../sqlite/migrations.ts) name for name. Never edit one that has
 // shipped: add another, to both backends.
 
+import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
+
 export interface Migration {
   name: string;
   sql: string;
@@ -148,4 +150,5 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signal_subjects_user ON signal_subjects (user_id);
     `,
   },
+  ...SOCIAL_MIGRATIONS,
 ];

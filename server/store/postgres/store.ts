@@ -7,6 +7,7 @@ import { PostgresGalleryStore } from './gallery.ts';
 import { PostgresJobStore } from './jobs.ts';
 import { PostgresRecordStore } from './records.ts';
 import { PostgresSignalStore } from './signals.ts';
+import { postgresSocialStore } from './social.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -27,6 +28,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     jobs: new PostgresJobStore(pool),
     gallery: new PostgresGalleryStore(pool),
     signals: new PostgresSignalStore(pool),
+    social: postgresSocialStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -37,11 +37,14 @@ export function swapMerged(
   merged: Uint8Array,
 ): CompactionResult {
   const bytesBefore = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (!first || !last) return { merged: 0, bytesBefore, bytesAfter: bytesBefore };
   try {
     return transaction(db, () => {
       // Appends only ever get higher sequence numbers, so this range holds
       // exactly the rows read, unless someone else compacted them.
-      const { changes } = statements.deleteRange.run(roomId, rows[0]!.seq, rows[rows.length - 1]!.seq);
+      const { changes } = statements.deleteRange.run(roomId, first.seq, last.seq);
       if (Number(changes) !== rows.length) throw new CompactionConflict();
       statements.insert.run(roomId, merged);
       return { merged: rows.length, bytesBefore, bytesAfter: merged.byteLength };

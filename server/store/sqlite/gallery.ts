@@ -1,12 +1,18 @@
-import type { FeedQuery, GalleryStore, LikeResult, NewWork, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
+import type { StatementSync } from 'node:sqlite';
+import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkLookup, WorkRecord, WorkSource } from '../gallery.ts';
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
+import { userHidden } from '../social-sql.ts';
+import { feedSql, GATHER_FOLLOWS_BELOW, VISIBLE } from '../work-feed-sql.ts';
 import { type Db, transaction } from './database.ts';
+import { mustHave } from '../must-have.ts';
 
 /** Every column a work needs on the wire; never the layers or the Yjs state, which only a remix reads. */
 const WORK_COLUMNS = `
   w.seq, w.id, w.room_id, w.remix_of, w.published_by, w.title, w.description, w.prompt,
   w.width, w.height, w.image_url, w.thumb_url, w.placeholder, w.likes, w.created_at,
-  p.id AS parent_id, p.title AS parent_title, p.deleted_at AS parent_deleted_at,
+  w.tags, w.allow_remix, w.hide_prompt, w.hidden_at,
+  ${userHidden('w.published_by')} AS publisher_hidden,
+  p.id AS parent_id, p.title AS parent_title, p.deleted_at AS parent_deleted_at, p.hidden_at AS parent_hidden_at,
   (SELECT json_group_array(json_object('id', u.id, 'name', u.name, 'color', u.color) ORDER BY a.position)
      FROM work_authors a JOIN users u ON u.id = a.user_id WHERE a.work_id = w.id) AS authors`;
 const FROM_WORKS = 'FROM works w LEFT JOIN works p ON p.id = w.remix_of';
@@ -16,32 +22,41 @@ const FIRST = Number.MAX_SAFE_INTEGER;
 export class SqliteGalleryStore implements GalleryStore {
   readonly #db: Db;
   readonly #statements;
+  /** Feed statements by shape (sort and filters). */
+  readonly #feeds = new Map<string, StatementSync>();
 
   constructor(db: Db) {
     this.#db = db;
-    const live = `${FROM_WORKS} WHERE w.deleted_at IS NULL`;
+    const live = `${FROM_WORKS} WHERE ${VISIBLE}`;
     this.#statements = {
       addContributor: db.prepare('INSERT INTO room_contributors (room_id, user_id, first_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       listContributors: db.prepare('SELECT user_id FROM room_contributors WHERE room_id = ? ORDER BY rowid'),
       insertWork: db.prepare(
         `INSERT INTO works (id, room_id, remix_of, published_by, title, description, prompt, width, height,
-           image_url, thumb_url, placeholder, layers, state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           image_url, thumb_url, placeholder, layers, state, created_at, tags, allow_remix, hide_prompt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
       ),
       insertAuthor: db.prepare('INSERT INTO work_authors (work_id, position, user_id) VALUES (?, ?, ?)'),
+      insertTag: db.prepare('INSERT OR IGNORE INTO work_tags (tag, work_seq) VALUES (?, ?)'),
+      deleteTags: db.prepare('DELETE FROM work_tags WHERE work_seq = (SELECT seq FROM works WHERE id = ?)'),
+      popularTags: db.prepare(
+        `SELECT t.tag, count(*) AS works FROM work_tags t JOIN works w ON w.seq = t.work_seq
+         WHERE ${VISIBLE} GROUP BY t.tag ORDER BY works DESC, t.tag LIMIT ?`,
+      ),
       getWork: db.prepare(`SELECT ${WORK_COLUMNS}, w.deleted_at ${FROM_WORKS} WHERE w.id = ?`),
-      getSource: db.prepare('SELECT title, prompt, layers, width, height, state FROM works WHERE id = ? AND deleted_at IS NULL'),
-      listNew: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
-      listTop: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND (w.likes, w.seq) < (?, ?) ORDER BY w.likes DESC, w.seq DESC LIMIT ?`),
+      getSource: db.prepare(
+        'SELECT title, prompt, layers, width, height, state, allow_remix, hide_prompt FROM works WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL',
+      ),
+      followCount: db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM follows WHERE follower_id = ? LIMIT ?)'),
       listRemixes: db.prepare(`SELECT ${WORK_COLUMNS} ${live} AND w.remix_of = ? AND w.seq < ? ORDER BY w.seq DESC LIMIT ?`),
-      isLive: db.prepare('SELECT likes FROM works WHERE id = ? AND deleted_at IS NULL'),
+      isLive: db.prepare('SELECT likes FROM works WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL'),
       insertLike: db.prepare('INSERT INTO work_likes (work_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       deleteLike: db.prepare('DELETE FROM work_likes WHERE work_id = ? AND user_id = ?'),
       addLikes: db.prepare('UPDATE works SET likes = likes + ? WHERE id = ? RETURNING likes'),
       likedBy: db.prepare('SELECT work_id FROM work_likes WHERE user_id = ? AND work_id IN (SELECT value FROM json_each(?))'),
       tombstone: db.prepare(
         `UPDATE works SET title = '', description = '', prompt = '', image_url = '', thumb_url = '',
-           placeholder = '', layers = '[]', state = NULL, likes = 0, deleted_at = ?
+           placeholder = '', layers = '[]', state = NULL, likes = 0, tags = '[]', deleted_at = ?
          WHERE id = ? AND deleted_at IS NULL`,
       ),
       deleteAuthors: db.prepare('DELETE FROM work_authors WHERE work_id = ?'),
@@ -60,7 +75,7 @@ export class SqliteGalleryStore implements GalleryStore {
   async insertWork(work: NewWork): Promise<WorkRecord> {
     const s = this.#statements;
     return transaction(this.#db, () => {
-      s.insertWork.run(
+      const inserted = s.insertWork.get(
         work.id,
         work.roomId,
         work.remixOf,
@@ -76,9 +91,14 @@ export class SqliteGalleryStore implements GalleryStore {
         JSON.stringify(work.layers),
         work.state,
         work.createdAt,
+        JSON.stringify(work.tags),
+        work.allowRemix ? 1 : 0,
+        work.hidePrompt ? 1 : 0,
       );
-      work.authorIds.forEach((userId, position) => s.insertAuthor.run(work.id, position, userId));
-      return toWork(s.getWork.get(work.id)!);
+      for (const [position, userId] of work.authorIds.entries()) s.insertAuthor.run(work.id, position, userId);
+      const seq = Number(mustHave(inserted, 'work').seq);
+      for (const tag of work.tags) s.insertTag.run(tag, seq);
+      return toWork(mustHave(s.getWork.get(work.id), 'work'));
     });
   }
 
@@ -99,16 +119,31 @@ export class SqliteGalleryStore implements GalleryStore {
       width: Number(row.width),
       height: Number(row.height),
       state: row.state as Uint8Array,
+      allowRemix: row.allow_remix === 1,
+      hidePrompt: row.hide_prompt === 1,
     };
   }
 
   async listWorks(query: FeedQuery): Promise<WorkRecord[]> {
-    const { after, limit } = query;
-    const rows =
-      query.sort === 'new'
-        ? this.#statements.listNew.all(after?.seq ?? FIRST, limit)
-        : this.#statements.listTop.all(after?.sort === 'top' ? after.likes : FIRST, after?.seq ?? FIRST, limit);
-    return rows.map(toWork);
+    const follower = query.filter?.followedBy;
+    let gatherFollows = false;
+    if (follower !== undefined) {
+      const followed = Number(mustHave(this.#statements.followCount.get(follower, GATHER_FOLLOWS_BELOW), 'count').n);
+      // Nobody followed, nothing to show: not a scan of every work.
+      if (followed === 0) return [];
+      gatherFollows = followed < GATHER_FOLLOWS_BELOW;
+    }
+    const { sql, params, shape } = feedSql(query, 'sqlite', WORK_COLUMNS, { gatherFollows });
+    let statement = this.#feeds.get(shape);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#feeds.set(shape, statement);
+    }
+    return statement.all(...(params as Array<string | number>)).map(toWork);
+  }
+
+  async popularTags(limit: number): Promise<TagCount[]> {
+    return this.#statements.popularTags.all(limit).map((row) => ({ tag: String(row.tag), works: Number(row.works) }));
   }
 
   async listRemixes(workId: string, limit: number, beforeSeq?: number): Promise<WorkRecord[]> {
@@ -130,7 +165,7 @@ export class SqliteGalleryStore implements GalleryStore {
       const live = s.isLive.get(workId);
       if (!live) return null;
       if (Number(change()) === 0) return { likes: Number(live.likes), changed: false };
-      const updated = s.addLikes.get(delta, workId)!;
+      const updated = mustHave(s.addLikes.get(delta, workId), 'work');
       return { likes: Number(updated.likes), changed: true };
     });
   }
@@ -147,6 +182,7 @@ export class SqliteGalleryStore implements GalleryStore {
       if (Number(s.tombstone.run(deletedAt, id).changes) === 0) return false;
       s.deleteAuthors.run(id);
       s.deleteLikes.run(id);
+      s.deleteTags.run(id);
       return true;
     });
   }

@@ -8,7 +8,8 @@ import { compactionStatements, readLog, swapMerged } from './compaction.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
 
 const { file, checkpointMs } = workerData as { file: string; checkpointMs: number };
-const port = parentPort!;
+if (!parentPort) throw new Error('maintenance-thread.ts runs as a worker thread (maintenance.ts starts it)');
+const port = parentPort;
 const db = new DatabaseSync(file);
 db.exec('PRAGMA busy_timeout = 5000');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
@@ -32,7 +33,10 @@ function compact(id: number, roomId: string): void {
   try {
     const rows = readLog(statements, roomId);
     const bytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
-    if (rows.length < 2) return reply({ type: 'compacted', id, result: { merged: 0, bytesBefore: bytes, bytesAfter: bytes } });
+    if (rows.length < 2) {
+      reply({ type: 'compacted', id, result: { merged: 0, bytesBefore: bytes, bytesAfter: bytes } });
+      return;
+    }
     const merged = Y.mergeUpdates(rows.map((row) => row.data));
     reply({ type: 'compacted', id, result: swapMerged(db, statements, roomId, rows, merged) });
   } catch (err) {

@@ -86,11 +86,14 @@ export class SqliteMaintenance {
     if (!pending) return;
     switch (reply.type) {
       case 'checkpointed':
-        return pending.resolve({ log: reply.log, checkpointed: reply.checkpointed, busy: reply.busy });
+        pending.resolve({ log: reply.log, checkpointed: reply.checkpointed, busy: reply.busy });
+        return;
       case 'compacted':
-        return pending.resolve(reply.result);
+        pending.resolve(reply.result);
+        return;
       case 'failed':
-        return pending.reject(new Error(reply.message));
+        pending.reject(new Error(reply.message));
+        return;
     }
   }
 

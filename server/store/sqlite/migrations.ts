@@ -1,6 +1,8 @@
 // Named, append-only schema migrations for the embedded store. Never edit one
 // that has shipped: add another.
 
+import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
+
 export interface Migration {
   name: string;
   sql: string;
@@ -146,4 +148,5 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signal_subjects_user ON signal_subjects (user_id);
     `,
   },
+  ...SOCIAL_MIGRATIONS,
 ];

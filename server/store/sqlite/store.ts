@@ -8,6 +8,7 @@ import { SqliteJobStore } from './jobs.ts';
 import { SqliteGalleryStore } from './gallery.ts';
 import { SqliteRecordStore } from './records.ts';
 import { SqliteSignalStore } from './signals.ts';
+import { sqliteSocialStore } from './social.ts';
 
 export interface SqliteStoreOptions {
   /** Merging for compaction on the event loop's path (used only without the thread). */
@@ -33,6 +34,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     jobs: new SqliteJobStore(db),
     gallery: new SqliteGalleryStore(db),
     signals: new SqliteSignalStore(db),
+    social: sqliteSocialStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -1,0 +1,207 @@
+// The room page's layout: the header, the three-column workspace (one column
+// on narrow screens, the canvas first), notices and the join / refusal states.
+import { css } from 'lit';
+import { baseStyles } from '../ui/styles.ts';
+
+export const roomPageStyles = [
+  baseStyles,
+  css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      height: 100vh;
+      overflow: hidden;
+    }
+    header {
+      display: flex;
+      align-items: center;
+      gap: 0.8rem;
+      padding: 0.55rem 1rem;
+      background: var(--surface);
+      border-bottom: 1px solid var(--line);
+      min-height: 3.4rem;
+    }
+    .home {
+      display: grid;
+      place-items: center;
+      width: 2rem;
+      height: 2rem;
+      border-radius: 8px;
+      background: var(--accent);
+      color: white;
+    }
+    .title {
+      display: grid;
+      min-width: 0;
+    }
+    .title h1 {
+      margin: 0;
+      font-size: 1rem;
+      font-weight: 650;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .title-button {
+      border: none;
+      background: none;
+      padding: 0 0.2rem;
+      margin: 0 -0.2rem;
+      font: inherit;
+      cursor: text;
+      border-radius: 6px;
+      max-width: 100%;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .title-button:hover {
+      background: var(--surface-2);
+    }
+    .title-input {
+      min-height: 1.8rem;
+      padding: 0.15rem 0.4rem;
+      font-weight: 650;
+      width: 16rem;
+    }
+    .state {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.35rem;
+      font-size: 0.75rem;
+      color: var(--ink-3);
+    }
+    .dot {
+      width: 0.5rem;
+      height: 0.5rem;
+      border-radius: 50%;
+      background: var(--line-strong);
+    }
+    .dot.synced {
+      background: #22c55e;
+    }
+    .dot.offline,
+    .dot.refused {
+      background: #f59e0b;
+    }
+    .badge {
+      padding: 0.1rem 0.45rem;
+      border-radius: 999px;
+      background: var(--surface-2);
+      color: var(--ink-2);
+      font-size: 0.7rem;
+      font-weight: 650;
+    }
+    .spacer {
+      flex: 1;
+    }
+    .origin {
+      color: var(--accent-strong);
+      font-size: 0.75rem;
+    }
+    .tools {
+      display: flex;
+      align-items: center;
+      gap: 0.3rem;
+    }
+    .workspace {
+      flex: 1;
+      display: grid;
+      grid-template-columns: minmax(19rem, 24rem) minmax(0, 1fr) minmax(16rem, 20rem);
+      min-height: 0;
+    }
+    aside {
+      overflow: auto;
+      padding: 1rem;
+      display: flex;
+      flex-direction: column;
+      gap: 1.3rem;
+      background: var(--surface);
+    }
+    aside.left {
+      border-right: 1px solid var(--line);
+    }
+    aside.right {
+      border-left: 1px solid var(--line);
+    }
+    .stage {
+      display: grid;
+      min-height: 0;
+      min-width: 0;
+      padding: 1rem;
+    }
+    .notice {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      gap: 0.5rem;
+      padding: 0.45rem 1rem;
+      background: var(--accent-soft);
+      color: var(--accent-strong);
+      font-size: 0.86rem;
+    }
+    .center-msg {
+      margin: auto;
+      max-width: 28rem;
+      text-align: center;
+      padding: 2rem;
+      color: var(--ink-2);
+    }
+    .center-msg h1 {
+      color: var(--ink);
+      font-size: 1.35rem;
+    }
+    .spinner {
+      width: 2rem;
+      height: 2rem;
+      margin: 0 auto 1rem;
+      border: 3px solid var(--line);
+      border-top-color: var(--accent);
+      border-radius: 50%;
+      animation: spin 0.9s linear infinite;
+    }
+    @keyframes spin {
+      to {
+        transform: rotate(360deg);
+      }
+    }
+    @media (max-width: 1100px) {
+      :host {
+        height: auto;
+        overflow: visible;
+      }
+      .workspace {
+        grid-template-columns: 1fr;
+      }
+      .stage {
+        order: -1;
+        height: 70vh;
+      }
+      aside.left,
+      aside.right {
+        border: none;
+        border-top: 1px solid var(--line);
+      }
+      .hide-narrow {
+        display: none;
+      }
+    }
+    /* A phone: the title and who is here on the first row, the tools on a second. */
+    @media (max-width: 600px) {
+      header {
+        flex-wrap: wrap;
+        gap: 0.5rem 0.6rem;
+        padding: 0.5rem 0.75rem;
+      }
+      .title {
+        flex: 1 1 0;
+      }
+      .spacer {
+        display: none;
+      }
+      .tools {
+        flex: 1 0 100%;
+        justify-content: flex-end;
+      }
+    }
+  `,
+];

@@ -1,0 +1,84 @@
+// The room on a phone (390 × 844, touch): nothing wider than the screen, a tap
+// in the layer list selects, and a finger dragging on the canvas moves the
+// layer, one undoable change in everyone's document.
+import { expect, test } from 'vitest';
+import { waitFor } from '../helpers/server.ts';
+import { describeInBrowser, shot } from './helpers/browser.ts';
+import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
+
+const PHONE = { width: 390, height: 844 };
+
+describeInBrowser('the room on a phone', (browser) => {
+  test('fits the screen; tap to select, drag with a finger to move', async () => {
+    const { atelier, room, writer } = await ownedRoom();
+    const src = await solidImage(atelier, 400, 300, [40, 160, 90]);
+    addLayerMap(writer.doc, {
+      id: 'green',
+      name: 'green field',
+      src,
+      visible: true,
+      opacity: 1,
+      blend: 'normal',
+      x: 100,
+      y: 100,
+      scale: 1,
+      rotation: 0,
+      createdBy: 'owner',
+    });
+    const layer = () => writer.doc.getArray('layers').toJSON()[0] as { x: number; y: number };
+
+    const context = await browser().newContext({
+      baseURL: atelier.url,
+      viewport: PHONE,
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    // The owner's own link: the phone edits as the owner.
+    await page.goto(`/r/${room.id}`);
+    await page.locator('canvas-preview[data-rendered="1"]').waitFor();
+
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(PHONE.width);
+
+    await page.locator('layer-panel li[data-layer-id="green"] button.name').tap();
+    await page.locator('layer-panel li[data-layer-id="green"] button.name[aria-pressed="true"]').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    // The layer's centre on screen: the stage is drawn at `fit` CSS pixels per document pixel.
+    const stage = page.locator('canvas-preview .stage');
+    await stage.scrollIntoViewIfNeeded();
+    const box = await stage.boundingBox();
+    if (!box) throw new Error('the canvas is not on screen');
+    const fit = box.width / 1024;
+    const start = { x: box.x + (100 + 200) * fit, y: box.y + (100 + 150) * fit };
+    const cdp = await context.newCDPSession(page);
+    // The touches carry their own times (seconds, all before the taps that follow), so the drag has
+    // the same pace however loaded the machine is: ten moves a frame apart, a rest, the lift.
+    let time = Date.now() / 1000 - 1;
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', at: { x: number; y: number } | null, after: number) => {
+      time += after;
+      return cdp.send('Input.dispatchTouchEvent', { type, touchPoints: at ? [{ x: at.x, y: at.y }] : [], timestamp: time });
+    };
+    await touch('touchStart', start, 0);
+    for (let step = 1; step <= 10; step++) await touch('touchMove', { x: start.x + step * 6, y: start.y + step * 3 }, 0.016);
+    await touch('touchMove', { x: start.x + 60, y: start.y + 30 }, 0.3);
+    await touch('touchEnd', null, 0.016);
+
+    // 60 × 30 CSS pixels is 60/fit × 30/fit document pixels.
+    await waitFor(
+      () => Math.abs(layer().x - (100 + 60 / fit)) <= 2 && Math.abs(layer().y - (100 + 30 / fit)) <= 2,
+      10_000,
+      'the layer moved',
+    );
+    await shot(page, 'phone-01-moved');
+
+    await page.getByRole('button', { name: 'Undo' }).tap();
+    await waitFor(() => layer().x === 100 && layer().y === 100, 10_000, 'the move undone');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});

@@ -1,0 +1,78 @@
+// The social layer across two nodes over Redis and PostgreSQL: live comments
+// and notifications reach sockets on the other node, blocks and limits hold
+// on every node.
+import { expect, it } from 'vitest';
+import type { JoinAck } from '../../shared/protocol.ts';
+import type { CommentResponse, NotificationPage } from '../../shared/social.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { clusterEnv, startNodes } from '../helpers/cluster.ts';
+import { api, waitFor } from '../helpers/server.ts';
+import { describeWith, postgresService, redisService } from '../helpers/services.ts';
+import { listen, person, seedWork } from './helpers.ts';
+
+const redis = await redisService();
+const postgres = await postgresService();
+
+describeWith([redis, postgres], 'the social layer on two nodes', () => {
+  it("a comment posted on node A reaches a work page's subscriber and the author's notification on node B", async () => {
+    const [a, b] = await startNodes(2, await clusterEnv(redis, postgres));
+    const ann = await person(a!, 'Ann');
+    const bob = await person(b!, 'Bob');
+    const work = await seedWork(b!, [bob]);
+    const watcher = await listen(b!.url);
+    expect(await watcher.subscribe(work.id)).toEqual({ ok: true, subscribed: true });
+    const bobsPhone = await listen(b!.url, bob.token);
+
+    const { comment } = await api(a!.url).json<CommentResponse>('POST', `/api/works/${work.id}/comments`, {
+      token: ann.token,
+      body: { body: 'Seen from node A' },
+    });
+    await waitFor(() => watcher.added.length === 1 && bobsPhone.notifications.length === 1, 5000, 'the comment on node B');
+    expect(watcher.added[0]).toEqual(comment);
+    expect(bobsPhone.notifications[0]).toMatchObject({
+      type: 'comment',
+      actor: { id: ann.id },
+      workId: work.id,
+      commentId: comment.id,
+      read: false,
+    });
+    const stored = await api(b!.url).json<NotificationPage>('GET', '/api/notifications', { token: bob.token });
+    expect(stored.items.map((n) => n.id)).toEqual([bobsPhone.notifications[0]!.id]);
+
+    // A like on node A reaches the work page and, as a notification, the author on node B.
+    await api(a!.url).json('POST', `/api/works/${work.id}/like`, { token: ann.token, expect: 200 });
+    await waitFor(() => watcher.likes.length === 1 && bobsPhone.notifications.length === 2, 5000, 'the like on node B');
+    expect(bobsPhone.notifications[1]).toMatchObject({ type: 'like', workId: work.id });
+  });
+
+  it('a block made on node A refuses a room join on node B', async () => {
+    const [a, b] = await startNodes(2, await clusterEnv(redis, postgres));
+    const ann = await person(a!, 'Ann');
+    const bob = await person(b!, 'Bob');
+    const { room, invites } = await api(a!.url).room(ann.token);
+    await api(a!.url).json('POST', `/api/users/${bob.id}/block`, { token: ann.token, expect: 200 });
+    const socket = connectSocket(b!.url, bob.token);
+    const ack = await new Promise<JoinAck>((resolve) => socket.emit('room:join', room.id, { invite: invites.edit! }, resolve));
+    expect(ack).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('COMMENTS_PER_MINUTE, FOLLOWS_PER_MINUTE and REPORTS_PER_MINUTE are shared by the nodes', async () => {
+    const env = await clusterEnv(redis, postgres, { COMMENTS_PER_MINUTE: '2', FOLLOWS_PER_MINUTE: '2', REPORTS_PER_MINUTE: '2' });
+    const [a, b] = await startNodes(2, env);
+    const ann = await person(a!, 'Ann');
+    const others = await Promise.all(['B', 'C', 'D'].map((n) => person(a!, n)));
+    const work = await seedWork(a!, [others[0]!]);
+    const status = async (node: typeof a, method: string, route: string, body?: unknown) =>
+      (await api(node!.url).request(method, route, { token: ann.token, ...(body === undefined ? {} : { body }) })).status;
+    expect(await status(a, 'POST', `/api/works/${work.id}/comments`, { body: 'one' })).toBe(201);
+    expect(await status(b, 'POST', `/api/works/${work.id}/comments`, { body: 'two' })).toBe(201);
+    expect(await status(a, 'POST', `/api/works/${work.id}/comments`, { body: 'three' })).toBe(429);
+    expect(await status(b, 'POST', `/api/users/${others[0]!.id}/follow`)).toBe(200);
+    expect(await status(a, 'POST', `/api/users/${others[1]!.id}/follow`)).toBe(200);
+    expect(await status(b, 'POST', `/api/users/${others[2]!.id}/follow`)).toBe(429);
+    const report = (id: string) => ({ target: { type: 'user', id }, reason: 'spam' });
+    expect(await status(a, 'POST', '/api/reports', report(others[0]!.id))).toBe(201);
+    expect(await status(b, 'POST', '/api/reports', report(others[1]!.id))).toBe(201);
+    expect(await status(a, 'POST', '/api/reports', report(others[2]!.id))).toBe(429);
+  });
+});
