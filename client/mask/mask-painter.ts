@@ -7,7 +7,7 @@ import type { Dab } from './mask-brush.ts';
 
 /** Masks of bigger layers are painted at a lower resolution: a brush has no need of more. */
 const MAX_SIDE = 2048;
-const TINT = 'rgba(229, 57, 53, 1)';
+const TINT = 'rgb(0, 176, 255)';
 
 export class MaskPainter {
   readonly layerId: string;

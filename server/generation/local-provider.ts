@@ -100,9 +100,17 @@ async function applyEdit(render: Buffer, edit: EditInput, width: number, height:
     .negate()
     .raw()
     .toBuffer();
-  const painted = await sharp(render)
-    .removeAlpha()
-    .joinChannel(where, { raw: { width, height, channels: 1 } })
+  // The render's colours with the mask as their alpha, interleaved by hand: an image that
+  // joinChannel gave a fourth band is still written as RGB, and would paint everywhere.
+  const rgb = await sharp(render).removeAlpha().raw().toBuffer();
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let i = 0, j = 0; i < width * height; i++, j += 3) {
+    rgba[i * 4] = rgb[j] ?? 0;
+    rgba[i * 4 + 1] = rgb[j + 1] ?? 0;
+    rgba[i * 4 + 2] = rgb[j + 2] ?? 0;
+    rgba[i * 4 + 3] = where[i] ?? 0;
+  }
+  const painted = await sharp(rgba, { raw: { width, height, channels: 4 } })
     .png({ compressionLevel: 0 })
     .toBuffer();
   return source
