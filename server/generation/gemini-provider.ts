@@ -14,7 +14,7 @@ import { imageFromBytes } from './image-bytes.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
 import type { ProvidersConfig } from './provider-config.ts';
 import { detail, ProviderError, type ProviderFailure, settle } from './provider-error.ts';
-import { editImagePng, isObject } from './provider-kit.ts';
+import { editImagePng, isObject, knownModels } from './provider-kit.ts';
 
 type GeminiConfig = NonNullable<ProvidersConfig['gemini']>;
 type GenAiModule = typeof import('@google/genai');
@@ -59,22 +59,18 @@ export class GeminiProvider implements ImageProvider {
   /** Each configured model as Gemini describes it (`models.get`); ones it does not know are left out. */
   async check(signal: AbortSignal): Promise<ProviderStatus> {
     const client = await this.#load();
-    const models: ProviderStatus['models'] = [];
-    for (const id of this.#config.models) {
-      try {
-        const model = await client.models.get({ model: id, config: { abortSignal: signal } });
-        models.push({ id, label: model.displayName ?? id });
-      } catch (err) {
-        const mapped = geminiError(err, this.#config.apiKey);
-        if (mapped instanceof ProviderError && mapped.failure === 'bad_request') {
-          this.#logger.warn({ model: id }, 'Gemini has no such model; it is not offered');
-          continue;
-        }
-        throw settle(mapped, signal);
-      }
-    }
-    if (models.length === 0) throw new ProviderError('unavailable', 'none of GEMINI_MODELS exists');
-    return { models };
+    const lookup = async (id: string) => {
+      const model = await client.models.get({ model: id, config: { abortSignal: signal } });
+      return { id, label: model.displayName ?? id };
+    };
+    const failure = (err: unknown) => settle(geminiError(err, this.#config.apiKey), signal);
+    return {
+      models: await knownModels(this.#config.models, lookup, failure, {
+        backend: 'Gemini',
+        setting: 'GEMINI_MODELS',
+        logger: this.#logger,
+      }),
+    };
   }
 
   async generate(request: GenerationRequest, { signal, onProgress }: GenerateOptions): Promise<ProviderImage[]> {

@@ -1,8 +1,9 @@
 // Small pieces every HTTP-backed provider needs: the edit image and mask in the
 // shape backends take them, downloads of the images they made, a sleep that
 // ends with the job, and a type guard for JSON bodies.
+import type { Logger } from 'pino';
 import sharp from 'sharp';
-import type { EditInput } from './provider.ts';
+import type { EditInput, ProviderModel } from './provider.ts';
 import { failureOfStatus, ProviderError } from './provider-error.ts';
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -55,4 +56,29 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', abort, { once: true });
   });
+}
+
+/**
+ * The configured models a backend knows: each is looked up; one it refuses as
+ * a bad request (it has no such model) is left out with a warning, any other
+ * failure is the check's. `unavailable` when none is left.
+ */
+export async function knownModels(
+  ids: readonly string[],
+  lookup: (id: string) => Promise<ProviderModel>,
+  failure: (err: unknown) => unknown,
+  what: { backend: string; setting: string; logger: Logger },
+): Promise<ProviderModel[]> {
+  const models: ProviderModel[] = [];
+  for (const id of ids) {
+    try {
+      models.push(await lookup(id));
+    } catch (err) {
+      const mapped = failure(err);
+      if (!(mapped instanceof ProviderError) || mapped.failure !== 'bad_request') throw mapped;
+      what.logger.warn({ model: id }, `${what.backend} has no such model; it is not offered`);
+    }
+  }
+  if (models.length === 0) throw new ProviderError('unavailable', `none of ${what.setting} exists at ${what.backend}`);
+  return models;
 }

@@ -13,7 +13,7 @@ import { imageFromBytes } from './image-bytes.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
 import type { ProvidersConfig } from './provider-config.ts';
 import { detail, failureOfStatus, ProviderError, retryAfterMs, settle } from './provider-error.ts';
-import { dataUri, download, editImagePng, isObject, sleep, whiteWhereTransparent } from './provider-kit.ts';
+import { dataUri, download, editImagePng, isObject, knownModels, sleep, whiteWhereTransparent } from './provider-kit.ts';
 
 type ReplicateConfig = NonNullable<ProvidersConfig['replicate']>;
 type ReplicateModule = typeof import('replicate');
@@ -65,27 +65,20 @@ export class ReplicateProvider implements ImageProvider {
 
   async check(signal: AbortSignal): Promise<ProviderStatus> {
     const { client } = await this.#load();
-    const found: ProviderStatus['models'] = [];
-    for (const id of this.#config.models) {
+    const lookup = async (id: string) => {
       const [owner = '', name = ''] = id.split('/');
-      try {
-        const model = (await client.request(`/models/${owner}/${name}`, { method: 'GET', signal }).then((r) => r.json())) as Record<
-          string,
-          unknown
-        >;
-        this.#inputs.set(id, inputsOf(model));
-        found.push({ id, label: id });
-      } catch (err) {
-        const mapped = replicateError(err, this.#config.apiKey);
-        if (mapped instanceof ProviderError && mapped.failure === 'bad_request') {
-          this.#logger.warn({ model: id }, 'Replicate has no such model; it is not offered');
-          continue;
-        }
-        throw mapped;
-      }
-    }
-    if (found.length === 0) throw new ProviderError('unavailable', 'none of REPLICATE_MODELS exists on Replicate');
-    return { models: found };
+      const model: unknown = await client.request(`/models/${owner}/${name}`, { method: 'GET', signal }).then((r) => r.json());
+      this.#inputs.set(id, inputsOf(isObject(model) ? model : {}));
+      return { id, label: id };
+    };
+    const failure = (err: unknown) => replicateError(err, this.#config.apiKey);
+    return {
+      models: await knownModels(this.#config.models, lookup, failure, {
+        backend: 'Replicate',
+        setting: 'REPLICATE_MODELS',
+        logger: this.#logger,
+      }),
+    };
   }
 
   async generate(request: GenerationRequest, { signal, onProgress }: GenerateOptions): Promise<ProviderImage[]> {
