@@ -6,8 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { declared, Setting, type Settings } from './config/setting.ts';
 import { type DeclaredConfig, SETTINGS } from './config/settings.ts';
-
-import { type GenProviderName } from './config/generation-settings.ts';
+import type { GenProviderName } from './config/generation-settings.ts';
 import { ENABLED_BY, isConfigured, type ProvidersConfig, providersConfig } from './generation/provider-config.ts';
 
 export { GEN_PROVIDER_NAMES, type GenProviderName } from './config/generation-settings.ts';

@@ -4,7 +4,6 @@
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
 import type { Atelier } from '../../server/app.ts';
-import { waitFor } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, shot, unnamedControls } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
