@@ -70,6 +70,7 @@ try {
     for (let i = 0; i < LAYERS; i++) {
       const [image] = await provider.generate(
         {
+          jobId: `bench-${i}`,
           prompt: PROMPTS[i % PROMPTS.length]!,
           size: '1024x1024',
           width: 1024,

@@ -56,6 +56,7 @@ async function benchRenderer(): Promise<void> {
   console.log('| --- | --- | --- | --- |');
   for (const size of ['512x512', '1024x1024'] as const) {
     const request = (i: number): GenerationRequest => ({
+      jobId: `bench-${i}`,
       prompt: PROMPTS[i % PROMPTS.length]!,
       seed: i,
       size,

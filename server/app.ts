@@ -19,6 +19,7 @@ import { adminRoutes } from './http/admin-routes.ts';
 import { galleryRoutes } from './http/gallery-routes.ts';
 import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
+import { providerRoutes } from './http/provider-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
 import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
@@ -130,6 +131,18 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const directory = new RoomDirectory(store.records, store.docLog, registry, socialRoomGate(store.social.graph, store.social.moderation));
   const admission = new RoomAdmission(directory, registry);
   const generationLogger = logger.child({ module: 'generation' });
+  let providers: ReturnType<typeof createProviders> | undefined;
+  try {
+    providers = createProviders(config.generation, generationLogger);
+    // The first check of every provider: a workflow that can never run stops start-up here.
+    await providers.start();
+  } catch (err) {
+    await providers?.close();
+    await scale?.close();
+    await store.close();
+    await merger.close();
+    throw err;
+  }
   const generation = new Generation({
     config: config.generation,
     // In scaled mode a job belongs to this process, the id other nodes check the heartbeat of.
@@ -139,7 +152,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     jobs: store.jobs,
     media,
     registry,
-    providers: createProviders(config.generation, generationLogger),
+    providers,
     limiter,
     roomQuota: scale?.roomQuota ?? localRoomQuota,
     metrics,
@@ -221,7 +234,8 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     routers: [
-      opsRoutes(store, registry, metrics, config.nodeId),
+      opsRoutes(store, registry, metrics, config.nodeId, () => providers.health()),
+      providerRoutes(providers),
       ...accounts.routers({ gallery, media }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       mediaRoutes(media),
@@ -305,6 +319,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       server.close();
       // Jobs stop first: their last results still reach the rooms, and their final state the store.
       await generation.close();
+      await providers.close();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();

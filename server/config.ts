@@ -6,6 +6,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { declared, Setting, type Settings } from './config/setting.ts';
 import { type DeclaredConfig, SETTINGS } from './config/settings.ts';
+import type { GenProviderName } from './config/generation-settings.ts';
+import { ENABLED_BY, isConfigured, type ProvidersConfig, providersConfig } from './generation/provider-config.ts';
 
 export { GEN_PROVIDER_NAMES, type GenProviderName } from './config/generation-settings.ts';
 export { type Env, SETTINGS } from './config/settings.ts';
@@ -14,7 +16,11 @@ export type Limits = DeclaredConfig['limits'];
 export type GalleryConfig = DeclaredConfig['gallery'];
 /** Present only when OPENAI_API_KEY is set. */
 export type OpenAiConfig = DeclaredConfig['generation']['openai'] & { apiKey: string };
-export type GenerationConfig = Omit<DeclaredConfig['generation'], 'openai'> & { openai: OpenAiConfig | undefined };
+export type GenerationConfig = Omit<DeclaredConfig['generation'], 'openai' | 'backends'> & {
+  openai: OpenAiConfig | undefined;
+  /** The other providers, each undefined unless its URL or key is set. */
+  backends: ProvidersConfig;
+};
 export type SignalsConfig = DeclaredConfig['signals'] & { pseudonymKey: string };
 /** Present only when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. */
 export interface OidcConfig {
@@ -134,16 +140,18 @@ export function derivePseudonymKey(sessionSecret: string): string {
 }
 
 function generationConfig(declared: DeclaredConfig['generation']): GenerationConfig {
-  const { openai, ...generation } = declared;
-  // `openai` listed without a key is simply unavailable; naming it the default is a mistake worth stopping for.
-  const providers = generation.providers.filter((name) => name !== 'openai' || openai.apiKey !== undefined);
-  if (!providers.includes(generation.defaultProvider)) {
-    const why =
-      generation.defaultProvider === 'openai' && openai.apiKey === undefined ? 'needs OPENAI_API_KEY' : 'must be one of GEN_PROVIDERS';
-    throw new ConfigError('GEN_DEFAULT_PROVIDER', `"${generation.defaultProvider}" ${why}`);
+  const { openai, backends: declaredBackends, ...generation } = declared;
+  const backends = providersConfig(declaredBackends);
+  // A provider listed without its URL or key is simply unavailable; naming it the default is a mistake worth stopping for.
+  const configured = (name: GenProviderName) => isConfigured(name, backends, openai.apiKey);
+  const providers = generation.providers.filter(configured);
+  const fallback = generation.defaultProvider;
+  if (!providers.includes(fallback)) {
+    const why = configured(fallback) ? 'must be one of GEN_PROVIDERS' : `needs ${ENABLED_BY[fallback]}`;
+    throw new ConfigError('GEN_DEFAULT_PROVIDER', `"${fallback}" ${why}`);
   }
   const { apiKey } = openai;
-  return { ...generation, providers, openai: apiKey === undefined ? undefined : { ...openai, apiKey } };
+  return { ...generation, providers, backends, openai: apiKey === undefined ? undefined : { ...openai, apiKey } };
 }
 
 function loadOrCreateSecret(dataDir: string): string {

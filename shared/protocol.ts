@@ -175,6 +175,10 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const IMAGE_SIZES = ['256x256', '512x512', '1024x1024', '1024x1536', '1536x1024'] as const;
 export type ImageSize = (typeof IMAGE_SIZES)[number];
 
+export const NEGATIVE_PROMPT_MAX = 2000;
+export const STEPS_MIN = 1;
+export const STEPS_MAX = 150;
+
 export const genParamsSchema = z
   .strictObject({
     prompt: z.string().max(4000).optional(),
@@ -190,6 +194,10 @@ export const genParamsSchema = z
     model: z.string().min(1).max(80).optional(),
     editLayerId: z.string().min(1).max(64).optional(),
     maskLayerId: z.string().min(1).max(64).optional(),
+    /** What the image should not show; only for providers whose capabilities say `negativePrompt`. */
+    negativePrompt: z.string().max(NEGATIVE_PROMPT_MAX).optional(),
+    /** Denoising steps; only for providers whose capabilities say `steps`. */
+    steps: z.number().int().min(STEPS_MIN).max(STEPS_MAX).optional(),
   })
   .refine((p) => p.maskLayerId === undefined || p.editLayerId !== undefined, {
     message: 'maskLayerId needs editLayerId',
@@ -235,16 +243,20 @@ export const JOB_ERROR_CODES = [
   'provider_quota',
   /** The provider failed or was unreachable after every retry. */
   'provider_unavailable',
-  /** The provider answered something we could not use. */
+  /** The provider answered something we could not use, or failed inside (e.g. out of GPU memory). */
   'provider_error',
   /** A bug of ours; the logs say more. */
   'internal',
+  /** Someone stopped the job at the backend itself (not through Atelier). */
+  'provider_cancelled',
 ] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
 
 export interface JobError {
   code: JobErrorCode;
   message: string;
+  /** With `provider_rate_limited`: how long the provider asked us to wait (live updates only; not stored). */
+  retryAfterMs?: number;
 }
 
 export interface Job {
@@ -261,6 +273,46 @@ export interface Job {
   previews?: string[];
   results?: JobImage[];
   error?: JobError;
+}
+
+// ---------------------------------------------------------------------------
+// Image providers (`GET /api/providers`; docs/generation.md)
+
+export interface ProviderCapabilities {
+  /** Edits an existing layer (`editLayerId`). */
+  edit: boolean;
+  /** Confines an edit to a mask (`maskLayerId`). */
+  mask: boolean;
+  /** Honours `seed`, and reports the seed each image was made with. */
+  seed: boolean;
+  negativePrompt: boolean;
+  steps: boolean;
+  /** Sends partial images while it works. */
+  previews: boolean;
+  /** Cancelling stops the work at the backend, not only in Atelier. */
+  cancel: boolean;
+  /** Lists its models (`models` is what the backend offers, not a fixed list). */
+  models: boolean;
+}
+
+export interface ProviderModel {
+  id: string;
+  label: string;
+}
+
+export interface ProviderInfo {
+  id: string;
+  label: string;
+  /** The provider a job gets when it names none. */
+  default: boolean;
+  models: ProviderModel[];
+  /** The model a job of this provider gets when it names none. */
+  defaultModel: string;
+  capabilities: ProviderCapabilities;
+}
+
+export interface ProvidersResponse {
+  providers: ProviderInfo[];
 }
 
 // ---------------------------------------------------------------------------

@@ -47,7 +47,7 @@ describe('settings documentation', () => {
     expect(shown).toMatchObject({
       PORT: '`3000`',
       TRUST_PROXY: '`false`',
-      GEN_PROVIDERS: '`local,openai`',
+      GEN_PROVIDERS: '`local,openai,comfyui,a1111,fal,replicate,gemini,stability`',
       PROMPT_BLOCKLIST: 'empty',
       REDIS_URL: 'unset',
       NODE_ID: 'random',

@@ -6,6 +6,8 @@ import { WebSocket } from 'ws';
 export interface RawSocketIoClient {
   /** `yjs:sync` messages received (one per delivered update or sync reply). */
   received: number;
+  /** Event frames of every other kind received (`gen:update`, `room:error`…), counted, never parsed. */
+  events: number;
   sendSync(roomId: string, message: Uint8Array): void;
   close(): void;
 }
@@ -18,6 +20,7 @@ export function connectRawSocketIo(url: string, token: string, roomId: string): 
     let expectSyncBinary = false;
     const client: RawSocketIoClient = {
       received: 0,
+      events: 0,
       sendSync(room, message) {
         if (ws.readyState !== WebSocket.OPEN) return;
         ws.send(`451-["yjs:sync",${JSON.stringify(room)},{"_placeholder":true,"num":0}]`);
@@ -51,6 +54,7 @@ export function connectRawSocketIo(url: string, token: string, roomId: string): 
             reject(new Error(`connect refused: ${text}`));
           } else {
             expectSyncBinary = text.startsWith(SYNC_HEADER);
+            if (!expectSyncBinary && text.startsWith('42')) client.events++;
           }
           return;
       }

@@ -10,10 +10,11 @@ import { centre, contains, normaliseDegrees, type Point, scaledAboutCentre } fro
 
 /**
  * What pointer input on the canvas does. `transform` moves, scales and turns
- * the selected layer. A new tool (a mask brush, say) adds its name here, its
- * gesture kinds to `Gesture`, and a case to the canvas's pointer switch.
+ * the selected layer; `mask` paints a mask over it (client/mask/). A new tool
+ * adds its name here, its gesture kinds to `Gesture`, and a case to the
+ * canvas's pointer switch.
  */
-export const CANVAS_TOOLS = ['transform'] as const;
+export const CANVAS_TOOLS = ['transform', 'mask'] as const;
 export type CanvasTool = (typeof CANVAS_TOOLS)[number];
 
 /** A movement under this many document pixels on both axes is a click, not a move. */

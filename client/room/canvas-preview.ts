@@ -4,6 +4,7 @@ import { assertNever } from '../../shared/assert-never.ts';
 import { CANVAS_DEFAULTS, type CanvasMeta, type Layer } from '../../shared/doc-schema.ts';
 import type { Participant } from '../controllers/presence-controller.ts';
 import type { LayerEntry, LayerPatch } from '../doc/layers.ts';
+import type { MaskSession } from '../mask/mask-session.ts';
 import { corners, type Point } from '../render/geometry.ts';
 import { imageFailed, imageForWidth, onImageReady, peekImage } from '../render/image-cache.ts';
 import { StackCache } from '../render/stack-cache.ts';
@@ -19,6 +20,8 @@ import {
 } from './canvas-gestures.ts';
 import { ownSelection, remoteSelection } from './canvas-overlay.ts';
 import { canvasPreviewStyles } from './canvas-preview-styles.ts';
+import { LiveThrottle } from './live-throttle.ts';
+import { acceptsFiles, canvasHint, canvasLabel, droppedImages, emptyCanvas } from './canvas-text.ts';
 import type { LayerUpdateDetail } from './layer-panel.ts';
 
 const LIVE_UPDATE_MS = 40;
@@ -44,17 +47,18 @@ export class CanvasPreview extends LitElement {
   @property({ type: Boolean }) editable = false;
   /** What pointer input does (canvas-gestures.ts lists the tools). */
   @property() tool: CanvasTool = 'transform';
+  /** The mask being painted over the selected layer, while the tool is `mask`. */
+  @property({ attribute: false }) mask: MaskSession | null = null;
   /** CSS pixels per document pixel, fitted to the available space. */
   @state() private fit = 0.5;
   @state() private live: { id: string; patch: LayerPatch } | null = null;
   @state() private dropping = false;
   @query('canvas') private canvas!: HTMLCanvasElement;
+  @query('canvas.mask') private maskCanvas!: HTMLCanvasElement | null;
   #resize: ResizeObserver | null = null;
   #frame = 0;
   #gesture: Gesture | null = null;
-  #lastLiveEmit = 0;
-  #pendingLive: LayerUpdateDetail | null = null;
-  #liveTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #liveUpdates = new LiveThrottle<LayerUpdateDetail>((detail) => this.#emit('layer-update', detail), LIVE_UPDATE_MS);
   #completeMarked = false;
   readonly #stack = new StackCache();
   #still = false;
@@ -98,7 +102,7 @@ export class CanvasPreview extends LitElement {
     clearTimeout(this.#progressTimer);
     this.#resize?.disconnect();
     cancelAnimationFrame(this.#frame);
-    clearTimeout(this.#liveTimer);
+    this.#liveUpdates.cancel();
     clearTimeout(this.#stillTimer);
     super.disconnectedCallback();
   }
@@ -120,7 +124,7 @@ export class CanvasPreview extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     // Presence and selection only touch the overlay; the pixels need these.
     const keys = changed as Map<PropertyKey, unknown>;
-    if (['layers', 'meta', 'fit', 'live'].some((key) => keys.has(key))) this.#schedule();
+    if (['layers', 'meta', 'fit', 'live', 'mask', 'tool'].some((key) => keys.has(key))) this.#schedule();
   }
 
   /** The valid layers with the gesture in progress applied. */
@@ -162,6 +166,7 @@ export class CanvasPreview extends LitElement {
     // high-quality pass (software canvases make the difference 2–3×).
     const quality: ImageSmoothingQuality = this.#still ? 'high' : 'low';
     const result = this.#stack.draw(ctx, this.meta, layers, imageFor, zoom, settled, quality);
+    this.#drawMask(width, height, zoom);
     this.dataset.quality = quality;
     clearTimeout(this.#stillTimer);
     if (!this.#still) {
@@ -190,6 +195,38 @@ export class CanvasPreview extends LitElement {
     return image ? { width: image.width, height: image.height } : null;
   }
 
+  /** The mask being painted, tinted over the canvas (same pixel size as the canvas). */
+  #drawMask(width: number, height: number, zoom: number): void {
+    const canvas = this.maskCanvas;
+    const layer = this.#selected();
+    const size = layer && this.#size(layer);
+    if (!canvas || !layer || !size || !this.mask) return;
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    this.mask.draw(canvas, layer, size, zoom);
+  }
+
+  /** Pointer and keyboard input for the mask tool, over the selected layer. */
+  #maskInput(event: PointerEvent | KeyboardEvent, phase: 'down' | 'move' | 'up'): boolean {
+    const layer = this.#selected();
+    const size = layer && this.#size(layer);
+    if (!this.mask || !layer || !size || !this.editable) return false;
+    if (event instanceof KeyboardEvent) {
+      if (!this.mask.key(event, layer, size)) return false;
+    } else {
+      if (phase === 'down') this.#capture(event);
+      this.mask.input(phase, event.pointerId, this.#toDoc(event), layer, size);
+    }
+    event.preventDefault();
+    this.#schedule();
+    return true;
+  }
+
+  #capture(event: PointerEvent): void {
+    event.preventDefault();
+    (event.currentTarget as Element).setPointerCapture(event.pointerId);
+  }
+
   #toDoc(event: PointerEvent): Point {
     return toDocPoint(event, this.canvas.getBoundingClientRect(), this.fit);
   }
@@ -209,6 +246,9 @@ export class CanvasPreview extends LitElement {
     switch (this.tool) {
       case 'transform':
         this.#transformDown(event);
+        return;
+      case 'mask':
+        this.#maskInput(event, 'down');
         return;
       default:
         assertNever(this.tool);
@@ -230,55 +270,39 @@ export class CanvasPreview extends LitElement {
   }
 
   #begin(event: PointerEvent, gesture: Gesture): void {
-    event.preventDefault();
-    (event.currentTarget as Element).setPointerCapture(event.pointerId);
+    this.#capture(event);
     this.#gesture = gesture;
     this.#emit('manipulate-start', { id: gesture.id });
   }
 
   #onPointerMove(event: PointerEvent): void {
+    if (this.tool === 'mask') return void this.#maskInput(event, 'move');
     const gesture = this.#gesture;
     if (!gesture) return;
     const point = this.#toDoc(event);
     const patch = gesturePatch(gesture, point, event.shiftKey);
     if (!patch) return;
     this.live = { id: gesture.id, patch };
-    this.#sendLive({ id: gesture.id, patch, final: false });
+    this.#liveUpdates.push({ id: gesture.id, patch, final: false });
   }
 
   #onPointerUp(event: PointerEvent): void {
+    if (this.tool === 'mask') return void this.#maskInput(event, 'up');
     const gesture = this.#gesture;
     if (!gesture) return;
     this.#gesture = null;
-    clearTimeout(this.#liveTimer);
-    // Unset, or the next gesture's trailing live update would never be scheduled.
-    this.#liveTimer = undefined;
-    this.#pendingLive = null;
+    this.#liveUpdates.cancel();
     const patch = gesturePatch(gesture, this.#toDoc(event), event.shiftKey);
     if (patch) this.#emit('layer-update', { id: gesture.id, patch, final: true } satisfies LayerUpdateDetail);
     this.#emit('manipulate-end', { id: gesture.id });
     this.live = null;
   }
 
-  /** Live changes go out at most every LIVE_UPDATE_MS, the last one always. */
-  #sendLive(detail: LayerUpdateDetail): void {
-    this.#pendingLive = detail;
-    const wait = this.#lastLiveEmit + LIVE_UPDATE_MS - performance.now();
-    if (wait > 0) {
-      if (this.#liveTimer === undefined) {
-        this.#liveTimer = setTimeout(() => {
-          this.#liveTimer = undefined;
-          if (this.#pendingLive && this.#gesture) this.#sendLive(this.#pendingLive);
-        }, wait);
-      }
+  #onKeyDown(event: KeyboardEvent): void {
+    if (this.tool === 'mask' && (event.key === 'Escape' || this.#maskInput(event, 'down'))) {
+      if (event.key === 'Escape') this.#emit('mask-exit', {});
       return;
     }
-    this.#lastLiveEmit = performance.now();
-    this.#pendingLive = null;
-    this.#emit('layer-update', detail);
-  }
-
-  #onKeyDown(event: KeyboardEvent): void {
     const layer = this.#selected();
     const action = keyAction(event.key, event.shiftKey, layer && { layer, size: this.#size(layer) });
     switch (action.kind) {
@@ -302,50 +326,30 @@ export class CanvasPreview extends LitElement {
     }
   }
 
-  #onDragOver(event: DragEvent): void {
-    if (!this.editable || !event.dataTransfer?.types.includes('Files')) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    this.dropping = true;
-  }
-
-  #onDrop(event: DragEvent): void {
-    this.dropping = false;
-    const files = [...(event.dataTransfer?.files ?? [])].filter((f) => f.type.startsWith('image/'));
-    if (!this.editable || files.length === 0) return;
-    event.preventDefault();
-    this.#emit('image-drop', { files });
-  }
-
   override render() {
-    const width = this.meta.width * this.fit;
-    const height = this.meta.height * this.fit;
     const visibleCount = this.layers.filter((l) => l.valid && l.layer.visible).length;
     return html`
       <div
-        class="stage ${this.dropping ? 'dropping' : ''}"
-        style="width:${width}px;height:${height}px"
+        class="stage ${this.dropping ? 'dropping' : ''} ${this.tool}"
+        style="width:${this.meta.width * this.fit}px;height:${this.meta.height * this.fit}px"
         tabindex="0"
         role="application"
         aria-roledescription="canvas"
-        aria-label=${`Canvas, ${this.meta.width} by ${this.meta.height}. ${this.editable ? 'Click a layer to select it; arrow keys move it, plus and minus scale it, brackets rotate it.' : 'View only.'}`}
+        aria-label=${canvasLabel(this.meta.width, this.meta.height, this.editable, this.tool)}
         @keydown=${(e: KeyboardEvent) => this.#onKeyDown(e)}
-        @dragover=${(e: DragEvent) => this.#onDragOver(e)}
+        @keyup=${(e: KeyboardEvent) => this.tool === 'mask' && this.#maskInput(e, 'up')}
+        @dragover=${(e: DragEvent) => (this.dropping = acceptsFiles(e, this.editable))}
         @dragleave=${() => (this.dropping = false)}
-        @drop=${(e: DragEvent) => this.#onDrop(e)}
+        @drop=${(e: DragEvent) => {
+          this.dropping = false;
+          const files = droppedImages(e, this.editable);
+          if (files.length > 0) this.#emit('image-drop', { files });
+        }}
       >
         <canvas aria-hidden="true"></canvas>
-        ${this.#overlay()}
-        ${
-          this.editable && this.selectedId
-            ? html`<p class="hint" aria-hidden="true">Drag to move · corners scale · top handle rotates<span class="keys"> (Shift snaps) · arrows nudge · Delete removes</span></p>`
-            : nothing
-        }
-        ${
-          visibleCount === 0
-            ? html`<div class="empty"><div><strong>${this.layers.length ? 'Every layer is hidden' : 'An empty canvas'}</strong>${this.editable ? 'Generate an image, or drop one here.' : 'Nothing has been placed yet.'}</div></div>`
-            : nothing
-        }
+        ${this.tool === 'mask' ? html`<canvas class="mask" aria-hidden="true"></canvas>` : nothing}
+        ${this.#overlay()} ${canvasHint(this.editable, this.selectedId !== null, this.tool)}
+        ${emptyCanvas(visibleCount, this.layers.length, this.editable)}
       </div>
     `;
   }
@@ -370,7 +374,7 @@ export class CanvasPreview extends LitElement {
         const held = !p.isMe && p.layerId ? outline(layers.find((l) => l.id === p.layerId)) : null;
         return held ? remoteSelection(p, held, this.fit) : nothing;
       })}
-      ${selected ? ownSelection(selected, this.fit, this.editable) : nothing}
+      ${selected ? ownSelection(selected, this.fit, this.editable && this.tool === 'transform') : nothing}
     </svg>`;
   }
 }

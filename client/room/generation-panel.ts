@@ -1,15 +1,20 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { type GenParams, IMAGE_SIZES, type ImageSize, type Job } from '../../shared/protocol.ts';
+import {
+  type GenParams,
+  IMAGE_SIZES,
+  type ImageSize,
+  type Job,
+  NEGATIVE_PROMPT_MAX,
+  type ProviderInfo,
+  STEPS_MAX,
+  STEPS_MIN,
+} from '../../shared/protocol.ts';
+import { fetchProviders } from '../api/providers.ts';
+import { type LoadProviders, ProvidersController } from '../controllers/providers-controller.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles } from '../ui/styles.ts';
 import './job-card.ts';
-
-export const PROVIDER_CHOICES = [
-  { value: '', label: 'Room default' },
-  { value: 'local', label: 'Local sketch renderer (offline, not AI)' },
-  { value: 'openai', label: 'OpenAI (when the server has a key)' },
-] as const;
 
 const SIZE_LABELS: Record<ImageSize, string> = {
   '256x256': '256 × 256',
@@ -20,8 +25,10 @@ const SIZE_LABELS: Record<ImageSize, string> = {
 };
 
 /**
- * Asks for images: size, count, seed and provider, a Generate button, and the
- * room's jobs with their progress. The prompt itself is the shared one.
+ * Asks for images: provider and model (those the server can run now, from
+ * `/api/providers`), size, count, seed, and a negative prompt and steps where
+ * the provider takes them; a Generate button, and the room's jobs with their
+ * progress and previews. The prompt itself is the shared one.
  */
 @customElement('generation-panel')
 export class GenerationPanel extends LitElement {
@@ -53,6 +60,10 @@ export class GenerationPanel extends LitElement {
       .hint {
         font-size: 0.8rem;
       }
+      textarea.input {
+        min-height: 2.6rem;
+        resize: vertical;
+      }
       .jobs {
         display: grid;
         gap: 0.5rem;
@@ -69,12 +80,26 @@ export class GenerationPanel extends LitElement {
   /** Starts a job; resolves with an error message or null. */
   @property({ attribute: false }) start: (params: GenParams) => Promise<string | null> = async () => 'Not connected.';
   @property({ attribute: false }) cancel: (jobId: string) => Promise<string | null> = async () => 'Not connected.';
+  /** Where the providers come from (the server's `/api/providers` unless a test says otherwise). */
+  @property({ attribute: false }) loadProviders: LoadProviders = fetchProviders;
   @state() private size: ImageSize = '1024x1024';
   @state() private count = 1;
   @state() private seed = '';
+  /** The chosen provider's id; '' until the first list arrives (then its default). */
   @state() private provider = '';
+  /** The chosen model per provider, so switching back keeps it. */
+  @state() private models: Record<string, string> = {};
+  @state() private negativePrompt = '';
+  @state() private steps = '';
   @state() private sending = false;
   @state() private error: string | null = null;
+  readonly #providers = new ProvidersController(this, () => this.loadProviders);
+
+  /** The chosen provider if the server still offers it, else its default. */
+  get #chosen(): ProviderInfo | undefined {
+    const offered = this.#providers.providers ?? [];
+    return offered.find((p) => p.id === this.provider) ?? this.#providers.fallback;
+  }
 
   async #submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
@@ -83,27 +108,81 @@ export class GenerationPanel extends LitElement {
       this.error = 'Write a prompt first — it is what the image will show.';
       return;
     }
-    const params: GenParams = { size: this.size, count: this.count };
-    const seed = this.seed.trim();
-    if (seed !== '') {
-      const value = Number(seed);
-      if (!Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) {
-        this.error = 'The seed is a whole number from 0 to 2147483647, or empty for a random one.';
-        return;
-      }
-      params.seed = value;
+    const params = this.#params();
+    if (typeof params === 'string') {
+      this.error = params;
+      return;
     }
-    if (this.provider) params.provider = this.provider;
     this.sending = true;
     this.error = null;
     this.error = await this.start(params);
     this.sending = false;
   }
 
+  /** The job's parameters, or why they cannot be sent. */
+  #params(): GenParams | string {
+    const params: GenParams = { size: this.size, count: this.count };
+    const seed = this.seed.trim();
+    if (seed !== '') {
+      const value = Number(seed);
+      if (!Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) {
+        return 'The seed is a whole number from 0 to 2147483647, or empty for a random one.';
+      }
+      params.seed = value;
+    }
+    const provider = this.#chosen;
+    if (!provider) return params;
+    params.provider = provider.id;
+    const model = this.models[provider.id];
+    if (model && provider.models.some((m) => m.id === model)) params.model = model;
+    const { capabilities } = provider;
+    if (capabilities.negativePrompt && this.negativePrompt.trim()) params.negativePrompt = this.negativePrompt.trim();
+    if (capabilities.steps && this.steps.trim() !== '') {
+      const steps = Number(this.steps);
+      if (!Number.isInteger(steps) || steps < STEPS_MIN || steps > STEPS_MAX)
+        return `Steps are a whole number from ${STEPS_MIN} to ${STEPS_MAX}.`;
+      params.steps = steps;
+    }
+    return params;
+  }
+
+  #providerField(disabled: boolean) {
+    const offered = this.#providers.providers;
+    const chosen = this.#chosen;
+    if (offered === null) {
+      return html`<label class="field">Provider<select class="input" name="provider" disabled><option>${this.#providers.error ?? 'Loading…'}</option></select></label>`;
+    }
+    return html`<label class="field">
+      Provider
+      <select class="input" name="provider" ?disabled=${disabled} @change=${(e: Event) => (this.provider = (e.target as HTMLSelectElement).value)}>
+        ${offered.map((p) => html`<option value=${p.id} ?selected=${p.id === chosen?.id}>${p.label}</option>`)}
+      </select>
+    </label>`;
+  }
+
+  #modelField(provider: ProviderInfo | undefined, disabled: boolean) {
+    if (!provider || provider.models.length < 2) return nothing;
+    const current = this.models[provider.id] ?? provider.defaultModel;
+    return html`<label class="field">
+      Model
+      <select
+        class="input"
+        name="model"
+        ?disabled=${disabled}
+        @change=${(e: Event) => (this.models = { ...this.models, [provider.id]: (e.target as HTMLSelectElement).value })}
+      >
+        ${provider.models.map((m) => html`<option value=${m.id} ?selected=${m.id === current}>${m.label}</option>`)}
+      </select>
+    </label>`;
+  }
+
   override render() {
     const disabled = !this.editable;
+    const provider = this.#chosen;
+    const capabilities = provider?.capabilities;
     return html`
       <form @submit=${(e: SubmitEvent) => this.#submit(e)} aria-label="Generate images">
+        ${this.#providerField(disabled)} ${this.#modelField(provider, disabled)}
         <label class="field">
           Size
           <select class="input" name="size" ?disabled=${disabled} @change=${(e: Event) => (this.size = (e.target as HTMLSelectElement).value as ImageSize)}>
@@ -122,18 +201,48 @@ export class GenerationPanel extends LitElement {
             class="input"
             name="seed"
             inputmode="numeric"
-            placeholder="Random"
+            placeholder=${capabilities && !capabilities.seed ? 'Not used by this provider' : 'Random'}
             .value=${this.seed}
             ?disabled=${disabled}
             @input=${(e: Event) => (this.seed = (e.target as HTMLInputElement).value)}
           />
         </label>
-        <label class="field">
-          Provider
-          <select class="input" name="provider" ?disabled=${disabled} @change=${(e: Event) => (this.provider = (e.target as HTMLSelectElement).value)}>
-            ${PROVIDER_CHOICES.map((p) => html`<option value=${p.value} ?selected=${p.value === this.provider}>${p.label}</option>`)}
-          </select>
-        </label>
+        ${
+          capabilities?.steps
+            ? html`<label class="field">
+              Steps
+              <input
+                class="input"
+                name="steps"
+                type="number"
+                inputmode="numeric"
+                min=${STEPS_MIN}
+                max=${STEPS_MAX}
+                placeholder="Default"
+                .value=${this.steps}
+                ?disabled=${disabled}
+                @input=${(e: Event) => (this.steps = (e.target as HTMLInputElement).value)}
+              />
+            </label>`
+            : nothing
+        }
+        ${
+          capabilities?.negativePrompt
+            ? html`<label class="field wide">
+              Leave out (negative prompt)
+              <textarea
+                class="input"
+                name="negativePrompt"
+                rows="2"
+                maxlength=${NEGATIVE_PROMPT_MAX}
+                placeholder="What the image should not show"
+                .value=${this.negativePrompt}
+                ?disabled=${disabled}
+                @input=${(e: Event) => (this.negativePrompt = (e.target as HTMLTextAreaElement).value)}
+              ></textarea>
+            </label>`
+            : nothing
+        }
         <div class="go">
           <button class="btn primary" ?disabled=${disabled || this.sending}>${icons.sparkles} ${this.sending ? 'Starting…' : 'Generate'}</button>
           ${

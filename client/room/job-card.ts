@@ -13,7 +13,15 @@ const STATUS_LABELS: Record<JobStatus, string> = {
   cancelled: 'Cancelled',
 };
 
-/** One generation job: status, progress bar, the latest partial preview, cancel. */
+/** A failed job's message, with how long to wait when the provider said so. */
+function errorText(job: Job): string {
+  const error = job.error;
+  if (!error) return '';
+  const wait = error.retryAfterMs === undefined ? '' : ` Try again in ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))} s.`;
+  return `${error.message}${wait}`;
+}
+
+/** One generation job: status, progress bar, live partial previews while it runs, cancel. */
 @customElement('job-card')
 export class JobCard extends LitElement {
   static override styles = [
@@ -102,6 +110,25 @@ export class JobCard extends LitElement {
         font-size: 0.78rem;
         color: var(--danger);
       }
+      .source {
+        font-size: 0.72rem;
+        color: var(--ink-3);
+        white-space: nowrap;
+      }
+      .live {
+        grid-column: 1 / -1;
+        display: flex;
+        gap: 0.4rem;
+        overflow-x: auto;
+      }
+      .live img {
+        width: 6.5rem;
+        height: 6.5rem;
+        flex: none;
+        border-radius: 6px;
+        object-fit: cover;
+        background: var(--surface-2);
+      }
     `,
   ];
 
@@ -124,6 +151,8 @@ export class JobCard extends LitElement {
     const previews = (job.results?.map((r) => r.src) ?? job.previews ?? []).filter(Boolean);
     const preview = previews[0];
     const active = isActive(job);
+    const live = job.status === 'running' ? (job.previews ?? []).filter(Boolean) : [];
+    const source = [job.params.provider, job.params.model].filter(Boolean).join(' · ');
     return html`<div class="job" data-job-id=${job.id} data-status=${job.status}>
       ${
         preview
@@ -138,6 +167,7 @@ export class JobCard extends LitElement {
           <span class="status ${job.status}">${STATUS_LABELS[job.status]}${job.status === 'running' ? ` ${percent}%` : ''}</span>
           <span class="prompt" title=${job.prompt}>${job.prompt}</span>
         </div>
+        ${source ? html`<span class="source">${source}</span>` : nothing}
         ${
           active
             ? html`<div class="bar ${job.status}" role="progressbar" aria-label="Progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
@@ -145,13 +175,20 @@ export class JobCard extends LitElement {
             </div>`
             : nothing
         }
-        ${job.error ? html`<span class="error">${job.error.message}</span>` : nothing}
+        ${job.error ? html`<span class="error">${errorText(job)}</span>` : nothing}
         ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
       </div>
       ${
         active && this.cancellable
           ? html`<button class="icon-btn" aria-label="Cancel this job" title="Cancel" ?disabled=${this.cancelling} @click=${() => this.#cancel()}>${icons.close}</button>`
           : html`<span></span>`
+      }
+      ${
+        live.length
+          ? html`<div class="live" aria-label="Live previews">
+            ${live.map((src, i) => html`<img src=${src} alt=${`Live preview ${i + 1} of ${live.length}: ${job.prompt}`} data-live-preview />`)}
+          </div>`
+          : nothing
       }
     </div>`;
   }

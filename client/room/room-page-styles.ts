@@ -125,9 +125,16 @@ export const roomPageStyles = [
     }
     .stage {
       display: grid;
+      grid-template-rows: auto minmax(0, 1fr);
+      gap: 0.6rem;
       min-height: 0;
       min-width: 0;
       padding: 1rem;
+    }
+    .canvas-tools {
+      display: flex;
+      justify-content: flex-end;
+      min-height: 2.3rem;
     }
     .notice {
       display: flex;

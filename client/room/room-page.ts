@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { ROOTS } from '../../shared/doc-schema.ts';
+import { type Layer, ROOTS } from '../../shared/doc-schema.ts';
 import { canEdit, type GenParams, type PublishWorkBody, type Work } from '../../shared/protocol.ts';
 import { describeError } from '../api/http.ts';
 import { updateRoom, uploadImage } from '../api/rooms.ts';
@@ -14,6 +14,10 @@ import { addLayer, discardCandidate, fittedLayer, moveLayer, placeCandidate, rem
 import { LOCAL_ORIGIN } from '../doc/local-origin.ts';
 import { icons } from '../ui/icons.ts';
 import { whenIdle } from '../ui/idle.ts';
+import { MaskEditController } from '../mask/mask-edit-controller.ts';
+import type { MaskEditRequest } from '../mask/mask-edit-controller.ts';
+import '../mask/mask-toolbar.ts';
+import { peekImage } from '../render/image-cache.ts';
 import { roomPageStyles } from './room-page-styles.ts';
 import '../app/user-menu.ts';
 import './canvas-preview.ts';
@@ -51,6 +55,7 @@ export class RoomPage extends LitElement {
   #presence!: PresenceController;
   #undo!: UndoController;
   #jobs!: JobsController;
+  #mask!: MaskEditController;
 
   override connectedCallback(): void {
     // CodeMirror is the larger half of this page's code: it loads beside the
@@ -72,6 +77,7 @@ export class RoomPage extends LitElement {
       this.#presence = new PresenceController(this, this.#connection);
       this.#undo = new UndoController(this, this.#connection);
       this.#jobs = new JobsController(this, this.#connection);
+      this.#mask = new MaskEditController(this);
     }
     super.connectedCallback();
   }
@@ -86,6 +92,8 @@ export class RoomPage extends LitElement {
   }
 
   #select(id: string | null): void {
+    // A mask belongs to the layer it was painted on.
+    if (this.#mask.session && this.#mask.session.layerId !== id) this.#mask.end();
     this.selectedId = id;
     this.#presence.selectLayer(id);
   }
@@ -187,6 +195,34 @@ export class RoomPage extends LitElement {
     }
   }
 
+  #layer(id: string | null): Layer | undefined {
+    const entry = this.#docState.layers.find((l) => l.id === id);
+    return entry?.valid ? entry.layer : undefined;
+  }
+
+  /** Starts painting a mask over the selected layer, once its image is loaded. */
+  #beginMask(): void {
+    const layer = this.#layer(this.selectedId);
+    const image = layer && peekImage(layer.src);
+    if (!layer || !image) {
+      this.notice = { text: 'Select a layer whose image has loaded to paint a mask over it.', error: true };
+      return;
+    }
+    this.#mask.begin(layer.id, { width: image.width, height: image.height });
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('canvas-preview')?.focus());
+  }
+
+  #submitMask(request: MaskEditRequest): void {
+    const setup = this.#connection?.setup;
+    const layer = this.#layer(this.#mask.session?.layerId ?? null);
+    if (!setup || !layer || !this.#editable) return;
+    this.#undo.stopCapturing();
+    const context = { roomId: setup.roomId, invite: this.invite, doc: setup.doc, userId: setup.me.id, layer, start: this.#startJob };
+    void this.#mask.submit(request, context).then((started) => {
+      if (started) this.notice = { text: `Editing ${layer.name}: the result will arrive among the generated images.`, error: false };
+    });
+  }
+
   #startJob = async (params: GenParams): Promise<string | null> => {
     const result = await this.#jobs.start(params);
     return result.ok ? null : result.error.message;
@@ -286,7 +322,28 @@ export class RoomPage extends LitElement {
           ></prompt-sidebar>
         </aside>
         <div class="stage">
+          <div class="canvas-tools">
+            ${
+              this.#mask.session
+                ? html`<mask-toolbar
+                  .session=${this.#mask.session}
+                  .revision=${this.#mask.revision}
+                  .layerName=${this.#layer(this.#mask.session.layerId)?.name ?? 'the layer'}
+                  .promptText=${promptText}
+                  ?busy=${this.#mask.busy}
+                  .error=${this.#mask.error}
+                  @mask-submit=${(e: CustomEvent<MaskEditRequest>) => this.#submitMask(e.detail)}
+                  @mask-exit=${() => this.#mask.end()}
+                ></mask-toolbar>`
+                : editable && this.selectedId
+                  ? html`<button class="btn" @click=${() => this.#beginMask()}>${icons.brush} Mask &amp; edit</button>`
+                  : nothing
+            }
+          </div>
           <canvas-preview
+            .tool=${this.#mask.session ? 'mask' : 'transform'}
+            .mask=${this.#mask.session}
+            @mask-exit=${() => this.#mask.end()}
             .meta=${meta}
             .layers=${layers}
             .selectedId=${this.selectedId}

@@ -1,8 +1,10 @@
-// Image generation: providers, queues and the OpenAI provider (Config's `generation`).
+// Image generation: providers, queues and the OpenAI provider (Config's `generation`);
+// the other providers are in provider-settings.ts.
 import { z } from 'zod';
+import { providerSettings } from './provider-settings.ts';
 import { bool, int, list, optionalUrl, setting } from './setting.ts';
 
-export const GEN_PROVIDER_NAMES = ['local', 'openai'] as const;
+export const GEN_PROVIDER_NAMES = ['local', 'openai', 'comfyui', 'a1111', 'fal', 'replicate', 'gemini', 'stability'] as const;
 export type GenProviderName = (typeof GEN_PROVIDER_NAMES)[number];
 
 const provider = z.enum(GEN_PROVIDER_NAMES, {
@@ -10,11 +12,11 @@ const provider = z.enum(GEN_PROVIDER_NAMES, {
 });
 
 export const generationSettings = {
-  /** Providers a job may name; `openai` only when OPENAI_API_KEY is set (loadConfig drops it otherwise). */
+  /** Providers a job may name; each only when its URL or key is set (loadConfig drops it otherwise). */
   providers: setting(
     'GEN_PROVIDERS',
     list.pipe(z.array(provider)).default([...GEN_PROVIDER_NAMES]),
-    'image providers a job may name (`openai` only with `OPENAI_API_KEY`)',
+    'image providers a job may name, each only once its URL or key is set (`local` always)',
   ),
   defaultProvider: setting(
     'GEN_DEFAULT_PROVIDER',
@@ -50,4 +52,5 @@ export const generationSettings = {
     partialImages: setting('OPENAI_PARTIAL_IMAGES', int(0, 3).default(2), 'streamed partial images per image (0–3; 0: no streaming)'),
     moderation: setting('OPENAI_MODERATION', bool.default(true), "check prompts with OpenAI's moderation endpoint first"),
   },
+  backends: providerSettings,
 };

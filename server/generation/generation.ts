@@ -2,10 +2,7 @@
 // job, runs it through its provider under the queue's limits and a deadline,
 // stores the images and appends them to the room's candidates. Every change of
 // a job goes to the listeners (the transports) and, for state changes, to the store.
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import sharp from 'sharp';
-import type { Candidate } from '../../shared/doc-schema.ts';
 import { canEdit, type GenParams, type Job, type JobError, type JobImage, type PublicUser, type Role } from '../../shared/protocol.ts';
 import type { GenerationConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -16,19 +13,17 @@ import type { RateLimiter } from '../rate-limit.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { Room } from '../rooms/room.ts';
 import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
+import { candidatesOf, previewWebp } from './job-output.ts';
 import { JobQueue } from './job-queue.ts';
+import { readEditLayers, resolveJobRequest } from './job-request.ts';
 import { PromptBlocklist } from './prompt-safety.ts';
+import type { GenerationRequest, ImageProvider, PreviewImage, ProviderEvent, ProviderImage } from './provider.ts';
+import { ProviderError } from './provider-error.ts';
+import type { ProviderRegistry } from './provider-registry.ts';
+import { appendCandidates } from './room-doc.ts';
 import type { RoomJobQuota } from './room-quota.ts';
-import {
-  type GenerationRequest,
-  type ImageProvider,
-  parseSize,
-  ProviderError,
-  type ProviderEvent,
-  type ProviderImage,
-} from './provider.ts';
-import type { ProviderRegistry } from './providers.ts';
-import { appendCandidates, layerSrc, roomPrompt } from './room-doc.ts';
+
+export { MAX_PROMPT_LENGTH } from './job-request.ts';
 
 export interface GenerationDeps {
   config: GenerationConfig;
@@ -66,8 +61,6 @@ export type CancelElsewhere = (roomId: string, jobId: string) => Promise<Job | n
 
 /** Finished jobs the `room:join` ack carries besides the active ones. */
 export const RECENT_JOBS = 20;
-export const MAX_PROMPT_LENGTH = 4000;
-const PREVIEW_SIDE = 384;
 /** Smaller progress steps are not worth a message to every participant. */
 const PROGRESS_STEP = 0.01;
 const MINUTE = 60_000;
@@ -156,19 +149,7 @@ export class Generation {
     const { config, providers, limiter, jobs } = this.#deps;
     if (this.#closed) throw new AppError('unavailable', 'the server is shutting down');
     if (!canEdit(role)) throw new AppError('forbidden', 'viewers cannot start generations');
-    const provider = providers.get(params.provider);
-    const model = providers.model(provider, params.model);
-    const prompt = (params.prompt ?? roomPrompt(room.doc)).trim();
-    if (!prompt) throw new AppError('bad_request', 'the prompt is empty: write one in the room or pass params.prompt');
-    if (prompt.length > MAX_PROMPT_LENGTH) throw new AppError('bad_request', `the prompt is longer than ${MAX_PROMPT_LENGTH} characters`);
-    this.#blocklist.check(prompt);
-    const edit =
-      params.editLayerId === undefined
-        ? undefined
-        : {
-            image: layerSrc(room.doc, params.editLayerId, 'editLayerId'),
-            ...(params.maskLayerId === undefined ? {} : { mask: layerSrc(room.doc, params.maskLayerId, 'maskLayerId') }),
-          };
+    const { provider, prompt, params: resolved, request, edit } = resolveJobRequest(room.doc, params, user, providers, this.#blocklist);
     if (!(await limiter.take(`gen:${user.id}`, { limit: config.userJobsPerMinute, windowMs: MINUTE }))) {
       throw new AppError('rate_limited', `you can start ${config.userJobsPerMinute} generations a minute; wait a little`);
     }
@@ -184,15 +165,6 @@ export class Generation {
       void roomQuota.release(room.id, id);
       throw err;
     }
-    const size = params.size ?? '1024x1024';
-    const resolved: GenParams = {
-      ...params,
-      size,
-      count: params.count ?? 1,
-      seed: params.seed ?? Math.floor(Math.random() * 2 ** 31),
-      provider: provider.name,
-      model,
-    };
     const now = new Date().toISOString();
     const record: JobRecord = {
       id,
@@ -216,15 +188,7 @@ export class Generation {
     const live: LiveJob = {
       record,
       provider,
-      request: {
-        prompt,
-        size,
-        ...parseSize(size),
-        count: resolved.count!,
-        seed: resolved.seed!,
-        model,
-        user: createHash('sha256').update(user.id).digest('hex').slice(0, 32),
-      },
+      request: { ...request, jobId: id },
       edit,
       phase: 'queued',
       previews: Promise.resolve(),
@@ -233,7 +197,7 @@ export class Generation {
     this.#live.set(id, live);
     const snapshot = toWire(record);
     this.#emit(live);
-    if (!this.#queue.enqueue(id, (signal) => this.#run(live, signal))) {
+    if (!this.#queue.enqueue(id, (signal) => this.#run(live, signal), { name: provider.name, limit: provider.concurrency })) {
       this.#finish(live, { status: 'failed', error: { code: 'interrupted', message: 'the server stopped before the job ran' } });
     }
     return snapshot;
@@ -299,7 +263,7 @@ export class Generation {
     this.#changed(live, true);
     let outcome: Outcome;
     try {
-      const edit = live.edit && (await this.#readEdit(live.edit));
+      const edit = live.edit && (await readEditLayers(this.#deps.media, live.edit));
       const images = await live.provider.generate(
         { ...live.request, ...(edit ? { edit } : {}) },
         { signal: jobSignal, onProgress: (event) => this.#progress(live, event) },
@@ -327,19 +291,13 @@ export class Generation {
     if (deadline.aborted) {
       return { status: 'failed', error: { code: 'timeout', message: `the job ran longer than ${this.#deps.config.timeoutMs} ms` } };
     }
-    if (err instanceof ProviderError) return { status: 'failed', error: { code: err.code, message: err.message } };
+    if (err instanceof ProviderError) {
+      const error: JobError = { code: err.code, message: err.message };
+      if (err.retryAfterMs !== undefined) error.retryAfterMs = err.retryAfterMs;
+      return { status: 'failed', error };
+    }
     this.#deps.logger.error({ err, jobId: live.record.id, provider: live.provider.name }, 'job failed unexpectedly');
     return { status: 'failed', error: { code: 'internal', message: 'the job failed unexpectedly' } };
-  }
-
-  async #readEdit(edit: { image: string; mask?: string }): Promise<{ image: Uint8Array; mask?: Uint8Array }> {
-    const read = async (url: string) => {
-      const data = await this.#deps.media.readUrl(url);
-      if (!data) throw new ProviderError('invalid_request', `the layer image ${url} is missing from the media store`);
-      return data;
-    };
-    const image = await read(edit.image);
-    return edit.mask === undefined ? { image } : { image, mask: await read(edit.mask) };
   }
 
   #progress(live: LiveJob, event: ProviderEvent): void {
@@ -361,13 +319,9 @@ export class Generation {
     }
   }
 
-  async #storePreview(live: LiveJob, index: number, image: ProviderImage): Promise<void> {
+  async #storePreview(live: LiveJob, index: number, image: PreviewImage): Promise<void> {
     try {
-      const small = await sharp(image.data)
-        .resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 70, effort: 0 })
-        .toBuffer();
-      const stored = await this.#deps.media.put(small, 'webp');
+      const stored = await this.#deps.media.put(await previewWebp(image.data), 'webp');
       if (live.phase !== 'running') return;
       const previews = [...(live.record.previews ?? [])];
       previews[index] = stored.url;
@@ -387,17 +341,7 @@ export class Generation {
       const stored = await media.put(image.data, image.ext);
       results.push({ src: stored.url, width: image.width, height: image.height, seed: image.seed });
     }
-    const candidates = results.map(
-      (result, index): Candidate => ({
-        id: `${record.id}-${index}`,
-        ...result,
-        jobId: record.id,
-        prompt: record.prompt,
-        provider: live.provider.name,
-        model: live.request.model,
-        createdBy: record.requestedBy,
-      }),
-    );
+    const candidates = candidatesOf(record, results, live.provider.name, live.request.model);
     await registry.withRoom(record.roomId, (room) =>
       room.transact((doc) => appendCandidates(doc, candidates, config.maxCandidates), 'gen:result', record.requestedBy),
     );

@@ -1,6 +1,9 @@
 // First in, first out, at most `concurrency` at a time, with a cap on waiting
-// jobs per node and on active jobs per room. Knows nothing of images: a job is
-// an id, a room and a function that honours its AbortSignal.
+// jobs per node and on active jobs per room, and lanes that run at most so many
+// of their jobs at once (a provider's own limit: A1111 renders one at a time).
+// A job whose lane is full waits without holding up the jobs of other lanes.
+// Knows nothing of images: a job is an id, a room, a lane and a function that
+// honours its AbortSignal.
 import { AppError } from '../errors.ts';
 
 export interface QueueLimits {
@@ -14,9 +17,16 @@ export interface QueueLimits {
 
 export type Run = (signal: AbortSignal) => Promise<void>;
 
+/** Jobs that share a limit of their own. */
+export interface Lane {
+  name: string;
+  limit: number;
+}
+
 interface Entry {
   id: string;
   roomId: string;
+  lane?: Lane;
   run?: Run;
   controller?: AbortController;
   settled?: Promise<void>;
@@ -29,6 +39,7 @@ export class JobQueue {
   readonly #entries = new Map<string, Entry>();
   readonly #waiting: Entry[] = [];
   readonly #perRoom = new Map<string, number>();
+  readonly #perLane = new Map<string, number>();
   #running = 0;
   #pumpScheduled = false;
   #stopped = false;
@@ -78,7 +89,7 @@ export class JobQueue {
    * Puts a reserved job in line. It starts on a later turn of the event loop,
    * never inside this call. False (the reservation dropped) once the queue has stopped.
    */
-  enqueue(id: string, run: Run): boolean {
+  enqueue(id: string, run: Run, lane?: Lane): boolean {
     const entry = this.#entries.get(id);
     if (!entry || entry.run) throw new Error(`job ${id} was not reserved`);
     if (this.#stopped) {
@@ -86,6 +97,7 @@ export class JobQueue {
       return false;
     }
     entry.run = run;
+    if (lane) entry.lane = lane;
     this.#waiting.push(entry);
     this.#schedule();
     return true;
@@ -118,7 +130,7 @@ export class JobQueue {
       return entry.id;
     });
     const running = [...this.#entries.values()].filter((entry) => entry.controller);
-    for (const entry of running) entry.controller!.abort(reason);
+    for (const entry of running) entry.controller?.abort(reason);
     return { dropped, settled: Promise.all(running.map((entry) => entry.settled)).then(() => undefined) };
   }
 
@@ -138,21 +150,39 @@ export class JobQueue {
     this.#changed();
   }
 
+  /** Jobs of the lane running now. */
+  runningIn(lane: string): number {
+    return this.#perLane.get(lane) ?? 0;
+  }
+
   #pump(): void {
-    while (!this.#stopped && this.#running < this.#limits.concurrency && this.#waiting.length > 0) {
-      const entry = this.#waiting.shift()!;
-      const controller = new AbortController();
-      entry.controller = controller;
-      this.#running++;
-      entry.settled = entry.run!(controller.signal)
-        .catch((err: unknown) => this.#crashed(entry.id, err))
-        .finally(() => {
-          this.#running--;
-          this.#forget(entry);
-          this.#schedule();
-        });
+    for (let i = 0; i < this.#waiting.length && !this.#stopped && this.#running < this.#limits.concurrency; ) {
+      const entry = this.#waiting[i];
+      const run = entry?.run;
+      if (!entry || !run || (entry.lane && this.runningIn(entry.lane.name) >= entry.lane.limit)) {
+        i++;
+        continue;
+      }
+      this.#waiting.splice(i, 1);
+      this.#start(entry, run);
     }
     this.#changed();
+  }
+
+  #start(entry: Entry, run: Run): void {
+    const controller = new AbortController();
+    entry.controller = controller;
+    this.#running++;
+    const lane = entry.lane?.name;
+    if (lane !== undefined) this.#perLane.set(lane, this.runningIn(lane) + 1);
+    entry.settled = run(controller.signal)
+      .catch((err: unknown) => this.#crashed(entry.id, err))
+      .finally(() => {
+        this.#running--;
+        if (lane !== undefined) this.#perLane.set(lane, this.runningIn(lane) - 1);
+        this.#forget(entry);
+        this.#schedule();
+      });
   }
 
   #forget(entry: Entry): void {

@@ -10,6 +10,7 @@ import {
   type GenerationRequest,
   type ImageProvider,
   type ProviderImage,
+  type ProviderStatus,
   seedFor,
 } from './provider.ts';
 
@@ -25,8 +26,24 @@ const MAX_EDIT_PIXELS = 64_000_000;
 
 export class LocalProvider implements ImageProvider {
   readonly name = 'local';
+  readonly label = 'Sketch (offline, not AI)';
+  readonly capabilities = {
+    edit: true,
+    mask: true,
+    seed: true,
+    negativePrompt: false,
+    steps: false,
+    previews: true,
+    cancel: true,
+    models: false,
+  };
+  /** It renders on this node's CPU: as many at once as the node runs jobs (GEN_CONCURRENCY). */
+  readonly concurrency = Number.POSITIVE_INFINITY;
   readonly defaultModel = LOCAL_MODEL;
-  readonly models = [LOCAL_MODEL] as const;
+
+  async check(): Promise<ProviderStatus> {
+    return { models: [{ id: LOCAL_MODEL, label: 'Procedural sketch v1' }] };
+  }
 
   async generate(request: GenerationRequest, { signal, onProgress }: GenerateOptions): Promise<ProviderImage[]> {
     const { width, height, count } = request;
@@ -42,7 +59,7 @@ export class LocalProvider implements ImageProvider {
       const preview = await sharp(Buffer.from(sceneSvg(scene, pw, ph)))
         .webp({ quality: 70, effort: 0 })
         .toBuffer();
-      onProgress({ type: 'preview', index, image: { data: preview, ext: 'webp', width: pw, height: ph, seed } });
+      onProgress({ type: 'preview', index, image: { data: preview } });
       advance(index, 1);
 
       signal.throwIfAborted();
@@ -77,15 +94,23 @@ async function applyEdit(render: Buffer, edit: EditInput, width: number, height:
       .toBuffer();
   }
   const where = await sharp(edit.mask, { limitInputPixels: MAX_EDIT_PIXELS })
-    .resize(width, height, { fit: 'fill' })
+    .resize(width, height, { fit: 'cover' })
     .ensureAlpha()
     .extractChannel(3)
     .negate()
     .raw()
     .toBuffer();
-  const painted = await sharp(render)
-    .removeAlpha()
-    .joinChannel(where, { raw: { width, height, channels: 1 } })
+  // The render's colours with the mask as their alpha, interleaved by hand: an image that
+  // joinChannel gave a fourth band is still written as RGB, and would paint everywhere.
+  const rgb = await sharp(render).removeAlpha().raw().toBuffer();
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let i = 0, j = 0; i < width * height; i++, j += 3) {
+    rgba[i * 4] = rgb[j] ?? 0;
+    rgba[i * 4 + 1] = rgb[j + 1] ?? 0;
+    rgba[i * 4 + 2] = rgb[j + 2] ?? 0;
+    rgba[i * 4 + 3] = where[i] ?? 0;
+  }
+  const painted = await sharp(rgba, { raw: { width, height, channels: 4 } })
     .png({ compressionLevel: 0 })
     .toBuffer();
   return source

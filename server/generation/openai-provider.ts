@@ -4,17 +4,18 @@
 import OpenAI, { toFile } from 'openai';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
-import type { MediaExt } from '../media/media-store.ts';
+import { imageFromBytes } from './image-bytes.ts';
 import { fromOpenAiError } from './openai-errors.ts';
 import {
   type EditInput,
   type GenerateOptions,
   type GenerationRequest,
   type ImageProvider,
-  ProviderError,
   type ProviderImage,
+  type ProviderStatus,
   seedFor,
 } from './provider.ts';
+import { ProviderError } from './provider-error.ts';
 
 export interface OpenAiProviderOptions {
   apiKey: string;
@@ -26,6 +27,8 @@ export interface OpenAiProviderOptions {
   /** Partial images to stream per image (0: no streaming). */
   partialImages: number;
   moderation: boolean;
+  /** Requests to OpenAI at once from this node. */
+  concurrency: number;
   logger: Logger;
 }
 
@@ -33,7 +36,6 @@ export const MODERATION_MODEL = 'omni-moderation-latest';
 /** Progress spent before the image request (moderation) and reserved after it. */
 const START = 0.05;
 const SPAN = 0.9;
-const FORMATS: Record<string, MediaExt> = { png: 'png', webp: 'webp', jpeg: 'jpg' };
 
 type ImageEvent =
   | { type: 'image_generation.partial_image' | 'image_edit.partial_image'; b64_json: string; partial_image_index: number }
@@ -41,14 +43,26 @@ type ImageEvent =
 
 export class OpenAiProvider implements ImageProvider {
   readonly name = 'openai';
+  readonly label = 'OpenAI';
+  readonly capabilities = {
+    edit: true,
+    mask: true,
+    seed: false,
+    negativePrompt: false,
+    steps: false,
+    previews: true,
+    cancel: false,
+    models: false,
+  };
+  readonly concurrency: number;
   readonly defaultModel: string;
-  readonly models = undefined;
   readonly #client: OpenAI;
   readonly #options: OpenAiProviderOptions;
 
   constructor(options: OpenAiProviderOptions) {
     this.#options = options;
     this.defaultModel = options.model;
+    this.concurrency = options.concurrency;
     const log = options.logger;
     this.#client = new OpenAI({
       apiKey: options.apiKey,
@@ -68,6 +82,11 @@ export class OpenAiProvider implements ImageProvider {
         debug: (message, ...rest) => log.debug({ details: rest }, message),
       },
     });
+  }
+
+  /** The configured model only: OpenAI's model list holds far more than image models. */
+  async check(): Promise<ProviderStatus> {
+    return { models: [{ id: this.defaultModel, label: this.defaultModel }] };
   }
 
   async generate(request: GenerationRequest, options: GenerateOptions): Promise<ProviderImage[]> {
@@ -115,8 +134,7 @@ export class OpenAiProvider implements ImageProvider {
           case 'image_generation.partial_image':
           case 'image_edit.partial_image': {
             const index = images.length;
-            const preview = await decodeImage(event.b64_json, seedFor(request.seed, index));
-            onProgress({ type: 'preview', index, image: preview });
+            onProgress({ type: 'preview', index, image: { data: Buffer.from(event.b64_json, 'base64') } });
             const within = Math.min(1, (event.partial_image_index + 1) / (partials + 1));
             onProgress({ type: 'progress', progress: START + (SPAN * (index + within)) / count });
             break;
@@ -133,7 +151,7 @@ export class OpenAiProvider implements ImageProvider {
       // The SDK ends a stream quietly when its request is aborted.
       signal.throwIfAborted();
     }
-    if (images.length === 0) throw new ProviderError('provider_error', 'OpenAI answered without an image');
+    if (images.length === 0) throw new ProviderError('internal', 'OpenAI answered without an image');
     return images;
   }
 
@@ -151,7 +169,7 @@ export class OpenAiProvider implements ImageProvider {
       ),
     ];
     throw new ProviderError(
-      'content_policy',
+      'forbidden',
       `OpenAI moderation flagged the prompt${categories.length > 0 ? ` (${categories.join(', ')})` : ''}`,
     );
   }
@@ -168,16 +186,6 @@ async function editFiles(edit: EditInput): Promise<{ image: File; mask?: File }>
   return files;
 }
 
-async function decodeImage(b64: string, seed: number): Promise<ProviderImage> {
-  const data = Buffer.from(b64, 'base64');
-  try {
-    const meta = await sharp(data).metadata();
-    const ext = FORMATS[meta.format];
-    if (ext && meta.width > 0 && meta.height > 0) return { data, ext, width: meta.width, height: meta.height, seed };
-    // Anything else (gif, svg) is converted to PNG, the one format every layer can show.
-    const png = await sharp(data).png().toBuffer({ resolveWithObject: true });
-    return { data: png.data, ext: 'png', width: png.info.width, height: png.info.height, seed };
-  } catch (err) {
-    throw new ProviderError('provider_error', 'OpenAI sent an image that cannot be decoded', { cause: err });
-  }
+function decodeImage(b64: string, seed: number): Promise<ProviderImage> {
+  return imageFromBytes(Buffer.from(b64, 'base64'), seed, 'OpenAI');
 }

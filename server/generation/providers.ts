@@ -1,55 +1,41 @@
-// Providers by name: the ones configuration allows, and the default.
+// Builds the providers configuration allows (GEN_PROVIDERS, each with its URL
+// or key) into a registry. Hosted providers' SDKs are imported only when a
+// provider first talks to its backend, so an unconfigured one costs nothing.
 import type { Logger } from 'pino';
 import type { GenerationConfig, GenProviderName } from '../config.ts';
-import { AppError } from '../errors.ts';
+import { A1111Provider } from './a1111-provider.ts';
+import { ComfyUiProvider } from './comfyui/provider.ts';
+import { FalProvider } from './fal-provider.ts';
+import { GeminiProvider } from './gemini-provider.ts';
 import { LocalProvider } from './local-provider.ts';
 import { OpenAiProvider } from './openai-provider.ts';
 import type { ImageProvider } from './provider.ts';
+import { ProviderRegistry } from './provider-registry.ts';
+import { ReplicateProvider } from './replicate-provider.ts';
+import { StabilityProvider } from './stability-provider.ts';
 
-export class ProviderRegistry {
-  readonly #providers = new Map<string, ImageProvider>();
-  readonly defaultName: string;
+export { ProviderRegistry };
 
-  constructor(providers: readonly ImageProvider[], defaultName: string) {
-    for (const provider of providers) this.#providers.set(provider.name, provider);
-    if (!this.#providers.has(defaultName)) throw new Error(`default provider ${defaultName} is not registered`);
-    this.defaultName = defaultName;
-  }
-
-  get names(): string[] {
-    return [...this.#providers.keys()];
-  }
-
-  /** The named provider (the default when unnamed); `bad_request` for one this server does not offer. */
-  get(name: string | undefined): ImageProvider {
-    const provider = this.#providers.get(name ?? this.defaultName);
-    if (!provider) throw new AppError('bad_request', `unknown provider "${name}" (available: ${this.names.join(', ')})`);
-    return provider;
-  }
-
-  /** The model a job uses: the one asked for if the provider has it, else the provider's default. */
-  model(provider: ImageProvider, asked: string | undefined): string {
-    if (asked === undefined) return provider.defaultModel;
-    if (provider.models && !provider.models.includes(asked)) {
-      throw new AppError('bad_request', `provider "${provider.name}" has no model "${asked}" (available: ${provider.models.join(', ')})`);
-    }
-    return asked;
-  }
-}
-
+/** Throws ProviderSetupError when a provider's configuration cannot work (a broken COMFYUI_WORKFLOW). */
 export function createProviders(config: GenerationConfig, logger: Logger): ProviderRegistry {
-  const providers = config.providers.map((name) => createProvider(name, config, logger));
-  return new ProviderRegistry(providers, config.defaultProvider);
+  const providers = config.providers.map((name) => createProvider(name, config, logger.child({ provider: name })));
+  return new ProviderRegistry(providers, config.defaultProvider, {
+    refreshMs: config.backends.refreshMs,
+    checkTimeoutMs: config.backends.checkTimeoutMs,
+    logger,
+  });
 }
 
 function createProvider(name: GenProviderName, config: GenerationConfig, logger: Logger): ImageProvider {
+  const { backends } = config;
+  // config.ts lists a provider only when its URL or key is set.
+  const missing = () => new Error(`the ${name} provider is not configured`);
   switch (name) {
     case 'local':
       return new LocalProvider();
     case 'openai': {
       const openai = config.openai;
-      // config.ts lists `openai` only when it has a key.
-      if (!openai) throw new Error('the openai provider needs OPENAI_API_KEY');
+      if (!openai) throw missing();
       return new OpenAiProvider({
         apiKey: openai.apiKey,
         baseUrl: openai.baseUrl,
@@ -58,9 +44,28 @@ function createProvider(name: GenProviderName, config: GenerationConfig, logger:
         timeoutMs: config.timeoutMs,
         partialImages: openai.partialImages,
         moderation: openai.moderation,
-        logger: logger.child({ provider: 'openai' }),
+        concurrency: config.concurrency,
+        logger,
       });
     }
+    case 'comfyui':
+      if (!backends.comfyui) throw missing();
+      return new ComfyUiProvider(backends.comfyui, logger);
+    case 'a1111':
+      if (!backends.a1111) throw missing();
+      return new A1111Provider(backends.a1111, config.timeoutMs, logger);
+    case 'fal':
+      if (!backends.fal) throw missing();
+      return new FalProvider(backends.fal, logger);
+    case 'replicate':
+      if (!backends.replicate) throw missing();
+      return new ReplicateProvider(backends.replicate, logger);
+    case 'gemini':
+      if (!backends.gemini) throw missing();
+      return new GeminiProvider(backends.gemini, logger);
+    case 'stability':
+      if (!backends.stability) throw missing();
+      return new StabilityProvider(backends.stability);
     default:
       throw new Error(`unknown provider ${String(name satisfies never)}`);
   }

@@ -1,9 +1,17 @@
 import { Router } from 'express';
+import type { ProviderHealth } from '../generation/provider-registry.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { Store } from '../store/store.ts';
 
-export function opsRoutes(store: Store, registry: RoomRegistry, metrics: Metrics, nodeId: string): Router {
+/** `providers`: one health line per image provider (its last check), for `/healthz`. */
+export function opsRoutes(
+  store: Store,
+  registry: RoomRegistry,
+  metrics: Metrics,
+  nodeId: string,
+  providers?: () => ProviderHealth[],
+): Router {
   const router = Router();
   const started = Date.now();
 
@@ -20,6 +28,7 @@ export function opsRoutes(store: Store, registry: RoomRegistry, metrics: Metrics
       node: nodeId,
       store: { kind: store.kind, ok: storeOk },
       roomsLoaded: registry.size,
+      ...(providers ? { providers: providers() } : {}),
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     });
   });

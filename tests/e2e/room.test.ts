@@ -100,7 +100,7 @@ describeInBrowser('room in the browser', (browser) => {
     await shot(b.page, 'room-05-b-candidate');
 
     // The local renderer (the room default) too: two images, which A discards.
-    await b.page.locator('generation-panel select[name="provider"]').selectOption('');
+    await b.page.locator('generation-panel select[name="provider"]').selectOption('local');
     await b.page.locator('generation-panel select[name="count"]').selectOption('2');
     await b.page.getByRole('button', { name: 'Generate' }).click();
     await waitFor(async () => (await a.page.locator('candidate-tray [data-candidate-id]').count()) === 3, 20_000, 'two local candidates');

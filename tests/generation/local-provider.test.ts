@@ -8,7 +8,7 @@ import type { ImageSize } from '../../shared/protocol.ts';
 const provider = new LocalProvider();
 
 function request(prompt: string, seed: number, size: ImageSize = '256x256', count = 1): GenerationRequest {
-  return { prompt, seed, size, ...parseSize(size), count, model: 'procedural-v1', user: 'u' };
+  return { jobId: 'job', prompt, seed, size, ...parseSize(size), count, model: 'procedural-v1', user: 'u' };
 }
 
 async function render(req: GenerationRequest, signal = new AbortController().signal) {
@@ -79,5 +79,26 @@ describe('local procedural renderer', () => {
         (e: unknown) => e,
       );
     expect(await result).toBe(reason);
+  });
+
+  it('edits only where the mask is transparent, and keeps the layer elsewhere', async () => {
+    const image = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#d22828' } })
+      .png()
+      .toBuffer();
+    // Transparent on the right half: that is where the sketch goes.
+    const raw = Buffer.alloc(200 * 100 * 4);
+    for (let i = 0; i < 200 * 100; i++) raw[i * 4 + 3] = i % 200 >= 100 ? 0 : 255;
+    const mask = await sharp(raw, { raw: { width: 200, height: 100, channels: 4 } })
+      .png()
+      .toBuffer();
+    const { images } = await render({ ...request('blue sea at night', 4, '256x256'), edit: { image, mask } });
+    const pixel = async (x: number, y: number) => [
+      ...(await sharp(images[0]!.data).extract({ left: x, top: y, width: 1, height: 1 }).raw().toBuffer()),
+    ];
+    // The 2:1 layer covers the square job: its middle half is shown, the mask's edge in the middle.
+    const [r, g, b] = await pixel(20, 128);
+    expect(r).toBeGreaterThan(180);
+    expect(Math.max(g!, b!)).toBeLessThan(70);
+    expect(await pixel(236, 128)).not.toEqual([r, g, b]);
   });
 });

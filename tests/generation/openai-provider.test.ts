@@ -2,7 +2,8 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { OpenAiProvider, type OpenAiProviderOptions } from '../../server/generation/openai-provider.ts';
-import { type GenerationRequest, ProviderError, type ProviderEvent } from '../../server/generation/provider.ts';
+import type { GenerationRequest, ProviderEvent } from '../../server/generation/provider.ts';
+import { ProviderError } from '../../server/generation/provider-error.ts';
 import { waitFor } from '../helpers/server.ts';
 import { FAKE_KEY, type FakeOpenAi, type Reply, startFakeOpenAi } from './fake-openai.ts';
 
@@ -15,12 +16,14 @@ function provider(fake: FakeOpenAi, options: Partial<OpenAiProviderOptions> = {}
     timeoutMs: 10_000,
     partialImages: 2,
     moderation: true,
+    concurrency: 2,
     logger: pino({ level: 'silent' }),
     ...options,
   });
 }
 
 const request = (over: Partial<GenerationRequest> = {}): GenerationRequest => ({
+  jobId: 'job',
   prompt: 'a lighthouse at dusk',
   size: '1024x1024',
   width: 1024,
