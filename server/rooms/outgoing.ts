@@ -4,9 +4,9 @@
 // that sent part of it gets the rest instead, so nobody receives their own
 // keystrokes back (past a few senders it gets the whole merge: applying its
 // own changes again changes nothing, and tailoring would cost a merge each).
+import { mergeAll } from '../../shared/merge-all.ts';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
 import type { UpdateOrigin } from './origin.ts';
 
 export interface OutgoingUpdate {
@@ -52,16 +52,18 @@ export function outgoingOf(applied: readonly Applied[]): OutgoingUpdate[] {
 }
 
 function mergeParticipants(parts: ReadonlyArray<{ update: Uint8Array; origin: ConnectionOrigin }>): OutgoingUpdate {
-  const update = parts.length === 1 ? parts[0]!.update : Y.mergeUpdates(parts.map((p) => p.update));
+  const update = mergeAll(parts.map((p) => p.update));
+  const [first] = parts;
+  if (!first) throw new Error('mergeParticipants needs at least one part');
   const bySender = new Set(parts.map((p) => p.origin.connectionId));
   const senders = new Map<string, Uint8Array | null>();
   if (bySender.size === 1) {
-    senders.set(parts[0]!.origin.connectionId, null);
+    senders.set(first.origin.connectionId, null);
   } else if (bySender.size <= MAX_TAILORED_SENDERS) {
     for (const id of bySender) {
       const rest = parts.filter((p) => p.origin.connectionId !== id).map((p) => p.update);
-      senders.set(id, syncUpdateMessage(rest.length === 1 ? rest[0]! : Y.mergeUpdates(rest)));
+      senders.set(id, syncUpdateMessage(mergeAll(rest)));
     }
   }
-  return { update, message: syncUpdateMessage(update), origin: parts[0]!.origin, senders };
+  return { update, message: syncUpdateMessage(update), origin: first.origin, senders };
 }

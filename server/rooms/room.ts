@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { StoredDoc } from '../store/doc-log.ts';
-import { type AwarenessEntry, encodeAwarenessEntries, MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
+import { type AwarenessEntry, encodeAwarenessEntries, type MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
 import type { DocSaver } from './doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 import { type Applied, type OutgoingUpdate, outgoingOf } from './outgoing.ts';

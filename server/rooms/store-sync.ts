@@ -2,6 +2,7 @@
 // may have missed something: after Redis reconnects (other nodes' edits are in
 // the log but were never relayed) and when a peer dies (it may have relayed
 // edits in the turn before its own append, so only memory holds them).
+import { mergeAll } from '../../shared/merge-all.ts';
 import * as Y from 'yjs';
 import type { DocLog } from '../store/doc-log.ts';
 import type { Room } from './room.ts';
@@ -45,7 +46,7 @@ export function missingFromLog(stored: Uint8Array | null, doc: Y.Doc): Uint8Arra
     scratch.on('update', (update: Uint8Array) => changes.push(update));
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
     if (changes.length === 0) return null;
-    return changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes);
+    return mergeAll(changes);
   } finally {
     scratch.destroy();
   }

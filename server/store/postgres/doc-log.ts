@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import { mergeAll } from '../../../shared/merge-all.ts';
 import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { bytes, LOCK_SPACE, type Pool, toBuffer, transaction } from './database.ts';
@@ -17,7 +17,7 @@ export class PostgresDocLog implements DocLog {
     if (rows.length === 0) return { update: null, entries: 0, bytes: 0 };
     const updates = rows.map((row) => bytes(row.data));
     const total = updates.reduce((sum, u) => sum + u.byteLength, 0);
-    return { update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), entries: updates.length, bytes: total };
+    return { update: mergeAll(updates), entries: updates.length, bytes: total };
   }
 
   async append(roomId: string, updates: readonly Uint8Array[]): Promise<void> {

@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import { mergeAll } from '../../../shared/merge-all.ts';
 import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { type CompactionStatements, compactionStatements, readLog, swapMerged } from './compaction.ts';
@@ -26,7 +26,7 @@ export class SqliteDocLog implements DocLog {
     const updates = readLog(this.#statements, roomId).map((row) => row.data);
     const bytes = updates.reduce((sum, u) => sum + u.byteLength, 0);
     if (updates.length === 0) return { update: null, entries: 0, bytes: 0 };
-    return { update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), entries: updates.length, bytes };
+    return { update: mergeAll(updates), entries: updates.length, bytes };
   }
 
   async append(roomId: string, updates: readonly Uint8Array[]): Promise<void> {
