@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { io } from 'socket.io-client';
 import * as Y from 'yjs';
-import { startAtelier } from '../server/app.ts';
+import { startAtelier } from '../server/atelier.ts';
 import { LocalProvider } from '../server/generation/local-provider.ts';
 import { loadConfig } from '../server/config.ts';
 import { BLEND_MODES, ROOTS } from '../shared/doc-schema.ts';

@@ -22,7 +22,7 @@ import autocannon from 'autocannon';
 import express from 'express';
 import pino from 'pino';
 import sharp from 'sharp';
-import { startAtelier } from '../server/app.ts';
+import { startAtelier } from '../server/atelier.ts';
 import { loadConfig } from '../server/config.ts';
 import { randomId } from '../server/ids.ts';
 

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { io } from 'socket.io-client';
 import * as Y from 'yjs';
 import { type AtelierClientSocket, SocketIoProvider } from '../client/realtime/socketio-provider.ts';
-import { startAtelier } from '../server/app.ts';
+import { startAtelier } from '../server/atelier.ts';
 import { loadConfig } from '../server/config.ts';
 import { LocalProvider } from '../server/generation/local-provider.ts';
 import { type GenerationRequest, parseSize } from '../server/generation/provider.ts';

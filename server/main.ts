@@ -1,5 +1,5 @@
 // The process: read the configuration, start, and stop cleanly on SIGTERM.
-import { startAtelier } from './app.ts';
+import { startAtelier } from './atelier.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 

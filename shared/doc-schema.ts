@@ -1,4 +1,4 @@
-// The room document (DESIGN.md §4): root names, field ranges, defaults, and the
+// The room document (docs/protocol.md, "The room document"): root names, field ranges, defaults, and the
 // check that the server, the renderer and the client apply to every layer.
 import * as Y from 'yjs';
 import { z } from 'zod';

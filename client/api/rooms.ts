@@ -1,4 +1,4 @@
-// Room, gallery and work requests (DESIGN.md §3, §6).
+// Room, gallery and work requests (docs/protocol.md: "Rooms and roles", "Gallery").
 import type { CreateRoomResponse, GetRoomResponse, LikeResponse, RoomInfo, UploadMediaResponse, Work } from '../../shared/protocol.ts';
 import { request } from './http.ts';
 import { ensureSession } from './session.ts';

@@ -1,4 +1,4 @@
-// The gallery's JSON API (DESIGN.md §6, docs/gallery.md).
+// The gallery's JSON API (docs/gallery.md, docs/protocol.md "Gallery").
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { GALLERY_PAGE_DEFAULT, GALLERY_PAGE_MAX, GALLERY_SORTS, type CreateRoomResponse, workIdSchema } from '../../shared/protocol.ts';

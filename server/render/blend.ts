@@ -1,4 +1,4 @@
-// The document's blend modes (DESIGN.md §4) as libvips composite modes. Both
+// The document's blend modes (docs/protocol.md, "The room document") as libvips composite modes. Both
 // follow the W3C Compositing and Blending formulas in sRGB, as a browser
 // canvas does with the same `globalCompositeOperation` names.
 import type { Blend } from 'sharp';

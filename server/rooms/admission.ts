@@ -1,12 +1,16 @@
 // Letting one connection into a room, the same way for every transport.
-import { type PublicUser, roomIdSchema } from '../../shared/protocol.ts';
+import { type PublicUser, type Role, roomIdSchema } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
-import type { Access, RoomDirectory } from './directory.ts';
+import type { RoomRecord } from '../store/records.ts';
+import type { RoomDirectory } from './directory.ts';
 import type { RoomRegistry } from './registry.ts';
 import type { Participant, Room } from './room.ts';
 
-export interface Admitted extends Access {
-  live: Room;
+/** A connection let into a room: its stored record, the role it got, the loaded Room and its place in it. */
+export interface Admitted {
+  record: RoomRecord;
+  role: Role;
+  room: Room;
   participant: Participant;
 }
 
@@ -35,14 +39,14 @@ export class RoomAdmission {
     if (!user) throw new AppError('unauthorized', 'a session token is required to join a room');
     const id = roomIdSchema.safeParse(roomId);
     if (!id.success) throw new AppError('not_found', 'no such room');
-    const access = await this.#directory.resolve(id.data, user.id, invite);
-    const live = await this.#registry.open(id.data);
+    const { room: record, role } = await this.#directory.resolve(id.data, user.id, invite);
+    const room = await this.#registry.open(id.data);
     try {
       if (!stillOpen()) throw new AppError('unavailable', 'connection closed while joining');
-      const participant = live.join(connectionId, user, access.role, transport);
-      return { ...access, live, participant };
+      const participant = room.join(connectionId, user, role, transport);
+      return { record, role, room, participant };
     } catch (err) {
-      this.#registry.release(live);
+      this.#registry.release(room);
       throw err;
     }
   }

@@ -4,11 +4,11 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import type { RecordStore } from '../store/records.ts';
-import { DocSaver, type SaverHooks, type SaverSettings } from './doc-saver.ts';
+import { DocSaver, type SaverHooks, type SaverSettings } from './persistence/doc-saver.ts';
 import { Room, type RoomLimits, type RoomObserver } from './room.ts';
-import { syncWithStore } from './store-sync.ts';
-import { TurnBatchedLog } from './turn-batched-log.ts';
-import { type TurnEnd, turnEnd } from './turn-end.ts';
+import { syncWithStore } from './persistence/store-sync.ts';
+import { TurnBatchedLog } from './persistence/turn-batched-log.ts';
+import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
 
 export interface RegistryDeps {
   docLog: DocLog;

@@ -11,10 +11,10 @@ import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { StoredDoc } from '../store/doc-log.ts';
 import { type AwarenessEntry, encodeAwarenessEntries, type MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
-import type { DocSaver } from './doc-saver.ts';
+import type { DocSaver } from './persistence/doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 import { type Applied, type OutgoingUpdate, outgoingOf } from './outgoing.ts';
-import { type TurnEnd, turnEnd } from './turn-end.ts';
+import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
 
 export interface RoomLimits {
   maxDocBytes: number;
@@ -313,7 +313,7 @@ export class Room {
     this.#docBytesExact = false;
     if (isStoredHere(origin)) this.#deps.saver.add(update);
     for (const observer of this.#deps.observers) observer.docApplied?.(this, update, origin);
-    // Sent only after the saver's append (turn-end.ts): what others have seen is stored.
+    // Sent only after the saver's append (persistence/turn-end.ts): what others have seen is stored.
     if (this.#outbox.push({ update, origin }) === 1) this.#turn.publish(this.#publishOutbox);
   };
 

@@ -12,7 +12,7 @@ import { isStoredHere, type UpdateOrigin } from '../rooms/origin.ts';
 import type { Relay } from '../rooms/relay.ts';
 import type { Room } from '../rooms/room.ts';
 import type { OutgoingUpdate } from '../rooms/outgoing.ts';
-import { syncWithStore } from '../rooms/store-sync.ts';
+import { syncWithStore } from '../rooms/persistence/store-sync.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import { decodeRelayMessage, encodeRelayMessage, type MalformedRelayMessage, type RelayMessage } from './relay-message.ts';
 import type { Redis } from './redis-client.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProfileResponse } from '../../shared/accounts.ts';
 import type { GalleryPage, SessionUser } from '../../shared/protocol.ts';
 import { randomId } from '../../server/ids.ts';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { type AccountServer, accountServer, accountWithPasskey } from './helpers.ts';
 
 async function patch(server: AccountServer, token: string, body: object): Promise<{ status: number; code?: string; user?: SessionUser }> {

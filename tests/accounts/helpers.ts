@@ -1,7 +1,7 @@
 // Signing in from tests: a server reached as http://localhost:PORT (WebAuthn
 // refuses IP addresses as relying parties), and passkey ceremonies answered by
 // the software authenticator.
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import type { PasskeyInfo, SignedIn } from '../../shared/accounts.ts';
 import type { SessionResponse, SessionUser } from '../../shared/protocol.ts';
 import { type Api, api, startServer, type TestEnv } from '../helpers/server.ts';

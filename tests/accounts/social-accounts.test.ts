@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProfileResponse } from '../../shared/accounts.ts';
 import type { Comment } from '../../shared/social.ts';
 import { randomId } from '../../server/ids.ts';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { accountServer, accountWithPasskey, passkeyOptions } from './helpers.ts';
 
 async function workBy(atelier: Atelier, userId: string): Promise<string> {

@@ -5,7 +5,7 @@
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { randomId } from '../../server/ids.ts';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { startOidcProvider } from '../helpers/oidc-provider.ts';
 import { startServer } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, type Person, shot, unnamedControls } from './helpers/browser.ts';

@@ -3,7 +3,7 @@
 // a hidden layer whose image is transparent where the brush went.
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { describeInBrowser, newPerson, shot, unnamedControls } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 

@@ -4,7 +4,7 @@
 // and the Following tab, on a desktop and on a phone.
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import type { Work } from '../../shared/protocol.ts';
 import { startServer } from '../helpers/server.ts';
 import { seedWork } from '../social/helpers.ts';

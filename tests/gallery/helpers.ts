@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck, PublishWorkBody, Work } from '../../shared/protocol.ts';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api } from '../helpers/server.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { GalleryPage, PublishAck } from '../../shared/protocol.ts';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { addLayer, publish, stripes, studio } from './helpers.ts';

@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { onTestFinished } from 'vitest';
-import { type Atelier, startAtelier } from '../../server/app.ts';
+import { type Atelier, startAtelier } from '../../server/atelier.ts';
 import { loadConfig } from '../../server/config.ts';
 import { joinWithSocketIo, type SocketParticipant } from '../helpers/clients.ts';
 import { api, type TestEnv, tempDir } from '../helpers/server.ts';

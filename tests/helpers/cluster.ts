@@ -8,7 +8,7 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import { createServer, type Socket, connect } from 'node:net';
 import { onTestFinished } from 'vitest';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { type ChildServer, startChildServer } from './child-server.ts';
 import type { SessionResponse } from '../../shared/protocol.ts';
 import { api, startServer, type TestEnv, tempDir } from './server.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { onTestFinished } from 'vitest';
-import { type Atelier, startAtelier } from '../../server/app.ts';
+import { type Atelier, startAtelier } from '../../server/atelier.ts';
 import { type Env, loadConfig } from '../../server/config.ts';
 import type { CreateRoomResponse, SessionResponse } from '../../shared/protocol.ts';
 

@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../shared/protocol.ts';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { connectSocket, joinWithSocketIo, type SocketParticipant } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { api, startServer, type TestEnv, waitFor } from '../helpers/server.ts';

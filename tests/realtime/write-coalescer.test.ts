@@ -1,6 +1,6 @@
 import { Socket as NetSocket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { tcpSocketOf, WriteCoalescer } from '../../server/realtime/write-coalescer.ts';
+import { tcpSocketOf, WriteCoalescer } from '../../server/realtime/socketio/write-coalescer.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer } from '../helpers/server.ts';
 

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DocSaver } from '../../server/rooms/doc-saver.ts';
+import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
 
 const logger = pino({ level: 'silent' });

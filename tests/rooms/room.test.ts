@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { DocSaver } from '../../server/rooms/doc-saver.ts';
+import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import type { UpdateOrigin } from '../../server/rooms/origin.ts';
 import { MAX_TAILORED_SENDERS, type OutgoingUpdate } from '../../server/rooms/outgoing.ts';
 import { Room } from '../../server/rooms/room.ts';
-import { TurnEnd } from '../../server/rooms/turn-end.ts';
+import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
 
 const logger = pino({ level: 'silent' });

@@ -4,9 +4,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DocSaver } from '../../server/rooms/doc-saver.ts';
-import { TurnBatchedLog } from '../../server/rooms/turn-batched-log.ts';
-import { TurnEnd } from '../../server/rooms/turn-end.ts';
+import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
+import { TurnBatchedLog } from '../../server/rooms/persistence/turn-batched-log.ts';
+import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
 import { waitFor } from '../helpers/server.ts';
 

@@ -3,7 +3,7 @@
 // room resyncs with its peers and with the log, so nothing edited meanwhile
 // is lost anywhere.
 import { expect, it } from 'vitest';
-import { roomChannel } from '../../server/realtime/socketio-server.ts';
+import { roomChannel } from '../../server/realtime/socketio/socketio-server.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Job } from '../../shared/protocol.ts';
 import type * as Y from 'yjs';

@@ -4,11 +4,11 @@
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createClient } from 'redis';
-import { roomChannel } from '../../server/realtime/socketio-server.ts';
+import { roomChannel } from '../../server/realtime/socketio/socketio-server.ts';
 import { encodeRelayMessage } from '../../server/scale/relay-message.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Job } from '../../shared/protocol.ts';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { studio } from '../gallery/helpers.ts';
 import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { clusterEnv, startNodes, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';

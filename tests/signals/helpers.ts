@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { type SignalLine, signalLineSchema } from '../../shared/signals.ts';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { addLayer } from '../gallery/helpers.ts';
 import { startJob, watchJobs } from '../generation/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';

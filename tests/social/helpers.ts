@@ -1,7 +1,7 @@
 // People and works for the social suites: sessions made over HTTP, works
 // stored directly (fast; publishing itself is tested in tests/gallery), and
 // sockets that collect what they are sent.
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import { randomId } from '../../server/ids.ts';
 import type { NewWork } from '../../server/store/gallery.ts';
 import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';

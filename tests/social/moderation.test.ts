@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Atelier } from '../../server/app.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import type { GalleryPage, Work } from '../../shared/protocol.ts';
 import type { AuditPage, CommentPage, CommentResponse, ModerationPage, Report, SearchPage } from '../../shared/social.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';

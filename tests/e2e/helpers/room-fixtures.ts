@@ -3,7 +3,7 @@
 import sharp from 'sharp';
 import * as Y from 'yjs';
 import { ROOTS } from '../../../shared/doc-schema.ts';
-import type { Atelier } from '../../../server/app.ts';
+import type { Atelier } from '../../../server/atelier.ts';
 import type { RoomInfo, SessionResponse } from '../../../shared/protocol.ts';
 import { joinWithSocketIo, type SocketParticipant } from '../../helpers/clients.ts';
 import { api, startServer, type TestEnv } from '../../helpers/server.ts';
@@ -40,7 +40,7 @@ export async function solidImage(
   return (await atelier.media.put(png, 'png')).url;
 }
 
-/** Appends a candidate to a room's document, with the fields of DESIGN.md §4. */
+/** Appends a candidate to a room's document, with the fields docs/protocol.md lists under "The room document". */
 export function addCandidate(
   doc: Y.Doc,
   fields: { id: string; src: string; width: number; height: number; prompt: string; seed?: number },

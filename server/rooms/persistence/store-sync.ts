@@ -2,10 +2,10 @@
 // may have missed something: after Redis reconnects (other nodes' edits are in
 // the log but were never relayed) and when a peer dies (it may have relayed
 // edits in the turn before its own append, so only memory holds them).
-import { mergeAll } from '../../shared/merge-all.ts';
+import { mergeAll } from '../../../shared/merge-all.ts';
 import * as Y from 'yjs';
-import type { DocLog } from '../store/doc-log.ts';
-import type { Room } from './room.ts';
+import type { DocLog } from '../../store/doc-log.ts';
+import type { Room } from '../room.ts';
 
 export interface StoreSyncResult {
   /** The log held something the room lacked. */

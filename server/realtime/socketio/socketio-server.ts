@@ -13,18 +13,18 @@ import {
   type PublicUser,
   type ServerToClientEvents,
   type WireError,
-} from '../../shared/protocol.ts';
-import type { Users } from '../auth/users.ts';
-import type { Limits } from '../config.ts';
-import { AppError, toWireError } from '../errors.ts';
-import type { Metrics } from '../metrics.ts';
-import { TokenBucket } from '../rate-limit.ts';
-import type { Admitted, RoomAdmission } from '../rooms/admission.ts';
-import type { UpdateOrigin } from '../rooms/origin.ts';
-import type { Participant, Room, RoomObserver } from '../rooms/room.ts';
-import type { OutgoingUpdate } from '../rooms/outgoing.ts';
-import { readCookieToken } from '../auth/cookie.ts';
-import { guarded } from './guard.ts';
+} from '../../../shared/protocol.ts';
+import type { Users } from '../../auth/users.ts';
+import type { Limits } from '../../config.ts';
+import { AppError, toWireError } from '../../errors.ts';
+import type { Metrics } from '../../metrics.ts';
+import { TokenBucket } from '../../rate-limit.ts';
+import type { Admitted, RoomAdmission } from '../../rooms/admission.ts';
+import type { UpdateOrigin } from '../../rooms/origin.ts';
+import type { Participant, Room, RoomObserver } from '../../rooms/room.ts';
+import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
+import { readCookieToken } from '../../auth/cookie.ts';
+import { guarded } from '../guard.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
 export interface JoinedRoom {
@@ -248,11 +248,11 @@ export class SocketIoTransport implements RoomObserver {
       } finally {
         data.joining.delete(roomId);
       }
-      const joined: JoinedRoom = { room: admitted.live, participant: admitted.participant };
+      const joined: JoinedRoom = { room: admitted.room, participant: admitted.participant };
       data.joined.set(roomId, joined);
       await socket.join(roomChannel(roomId));
       const extras = (await this.#deps.joinExtras?.(roomId)) ?? { jobs: [] };
-      reply({ ok: true, role: admitted.participant.role, room: admitted.room, ...extras });
+      reply({ ok: true, role: admitted.participant.role, room: admitted.record, ...extras });
       // Rejoining is how a client asks to resync: always start the exchange again.
       socket.emit('yjs:sync', roomId, joined.room.syncStep1());
       const awareness = joined.room.awarenessSnapshot();

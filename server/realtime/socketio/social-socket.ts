@@ -5,13 +5,13 @@
 // left out by their user channel, wherever they are connected.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type SubscribeAck, workIdSchema } from '../../shared/protocol.ts';
-import type { Comment, Notification } from '../../shared/social.ts';
-import { AppError, toWireError } from '../errors.ts';
-import type { Gallery, GalleryListener } from '../gallery/gallery.ts';
-import type { Metrics } from '../metrics.ts';
-import type { CommentListener } from '../social/comments.ts';
-import type { NotificationSink } from '../social/notifier.ts';
+import { type SubscribeAck, workIdSchema } from '../../../shared/protocol.ts';
+import type { Comment, Notification } from '../../../shared/social.ts';
+import { AppError, toWireError } from '../../errors.ts';
+import type { Gallery, GalleryListener } from '../../gallery/gallery.ts';
+import type { Metrics } from '../../metrics.ts';
+import type { CommentListener } from '../../social/comments.ts';
+import type { NotificationSink } from '../../social/notifier.ts';
 import { GALLERY_CHANNEL } from './gallery-socket.ts';
 import type { AtelierServer, AtelierSocket, SocketContext, SocketHandlers } from './socketio-server.ts';
 

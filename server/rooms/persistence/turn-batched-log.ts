@@ -3,7 +3,7 @@
 // commits them all before the turn publishes anything (turn-end.ts). On SQLite
 // a commit costs whole WAL pages and a hundred rooms typing made a hundred
 // commits per turn; now it is one.
-import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../store/doc-log.ts';
+import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../../store/doc-log.ts';
 import type { TurnEnd } from './turn-end.ts';
 
 interface Waiting extends LogBatch {

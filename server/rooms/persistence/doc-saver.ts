@@ -3,7 +3,7 @@
 // once the log passes a size or count threshold.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { CompactionResult, DocLog } from '../store/doc-log.ts';
+import type { CompactionResult, DocLog } from '../../store/doc-log.ts';
 import { type TurnEnd, turnEnd } from './turn-end.ts';
 
 export interface SaverSettings {

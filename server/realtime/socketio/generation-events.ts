@@ -2,10 +2,10 @@
 // enter, and every job change sent to its room as `gen:update`.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type GenCancelAck, genParamsSchema, type GenStartAck, type Job, jobIdSchema } from '../../shared/protocol.ts';
-import { AppError, toWireError } from '../errors.ts';
-import type { Generation } from '../generation/generation.ts';
-import type { Metrics } from '../metrics.ts';
+import { type GenCancelAck, genParamsSchema, type GenStartAck, type Job, jobIdSchema } from '../../../shared/protocol.ts';
+import { AppError, toWireError } from '../../errors.ts';
+import type { Generation } from '../../generation/generation.ts';
+import type { Metrics } from '../../metrics.ts';
 import { roomChannel, type SocketContext, type SocketIoTransport } from './socketio-server.ts';
 
 const roomIdArg = z.string().max(64);

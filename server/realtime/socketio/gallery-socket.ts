@@ -4,10 +4,10 @@
 // Redis they reach subscribers on every node.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type PublishAck, publishWorkBodySchema, type SubscribeAck, type Work, type WireError } from '../../shared/protocol.ts';
-import { AppError, toWireError } from '../errors.ts';
-import type { Gallery, GalleryListener } from '../gallery/gallery.ts';
-import type { Metrics } from '../metrics.ts';
+import { type PublishAck, publishWorkBodySchema, type SubscribeAck, type Work, type WireError } from '../../../shared/protocol.ts';
+import { AppError, toWireError } from '../../errors.ts';
+import type { Gallery, GalleryListener } from '../../gallery/gallery.ts';
+import type { Metrics } from '../../metrics.ts';
 import type { AtelierServer, SocketContext, SocketHandlers } from './socketio-server.ts';
 
 export const GALLERY_CHANNEL = 'gallery';
