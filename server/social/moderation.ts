@@ -101,12 +101,12 @@ export class Moderation {
     const { store } = this.#deps;
     const report = await store.getReport(reportId);
     if (!report) throw new AppError('not_found', 'no such report');
-    if (report.status !== 'open') throw new AppError('bad_request', `this report was already resolved (${report.action})`);
+    if (report.status !== 'open') throw new AppError('conflict', `this report was already resolved (${report.action})`);
     await this.#apply(me, action, report.target);
     const at = new Date().toISOString();
     const status = action === 'dismiss' ? 'dismissed' : 'actioned';
     const resolved = await store.resolve(reportId, { status, action, by: me, at }, randomId());
-    if (!resolved) throw new AppError('bad_request', 'this report was resolved by another moderator meanwhile');
+    if (!resolved) throw new AppError('conflict', 'this report was resolved by another moderator meanwhile');
     return toReport(resolved);
   }
 

@@ -101,7 +101,7 @@ describe('reports and moderation', () => {
     expect(
       (await http.request('POST', `/api/moderation/reports/${queue.items[1]!.id}`, { token: mod.token, body: { action: 'dismiss' } }))
         .status,
-    ).toBe(400);
+    ).toBe(409);
 
     const titles = (page: GalleryPage | SearchPage) => (page.items as Work[]).map((w) => w.title);
     expect(titles(await http.json<GalleryPage>('GET', '/api/gallery'))).toEqual([]);

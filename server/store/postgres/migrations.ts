@@ -2,6 +2,7 @@
 // schema (../sqlite/migrations.ts) name for name. Never edit one that has
 // shipped: add another, to both backends.
 
+import { FINISH_MIGRATIONS } from './migrations-finish.ts';
 import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
 
 export interface Migration {
@@ -215,4 +216,5 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...SOCIAL_MIGRATIONS,
+  ...FINISH_MIGRATIONS,
 ];

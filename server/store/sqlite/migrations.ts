@@ -1,6 +1,7 @@
 // Named, append-only schema migrations for the embedded store. Never edit one
 // that has shipped: add another.
 
+import { FINISH_MIGRATIONS } from './migrations-finish.ts';
 import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
 
 export interface Migration {
@@ -213,4 +214,5 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...SOCIAL_MIGRATIONS,
+  ...FINISH_MIGRATIONS,
 ];

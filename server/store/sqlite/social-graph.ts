@@ -46,7 +46,7 @@ export class SqliteGraphStore implements GraphStore {
            JOIN user_search_keys k ON k.n = f.rowid JOIN users u ON u.id = k.user_id
          WHERE users_fts MATCH ? AND u.deleted_at IS NULL AND NOT ${userHidden('u.id')}
            AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ? AND b.blocked_id = u.id)
-         ORDER BY f.rank, u.name LIMIT ? OFFSET ?`,
+         ORDER BY bm25(users_fts, 1.0, 2.0), u.name LIMIT ? OFFSET ?`,
       ),
     };
   }
