@@ -41,6 +41,7 @@ import { createSocial, galleryAudience, type Social } from './social/social.ts';
 import { serveGeneration } from './realtime/socketio/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket/yjs-websocket-server.ts';
+import { originCheck } from './realtime/origin-check.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
@@ -263,6 +264,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   const server = createServer(app);
 
   const realtimeLogger = logger.child({ module: 'realtime' });
+  const originAllowed = originCheck({ publicUrl: config.publicUrl, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
   const socketIo = new SocketIoTransport(server, {
     admission,
     users,
@@ -270,10 +272,11 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     logger: realtimeLogger,
     metrics,
     corsOrigins: config.corsOrigins,
+    originAllowed,
     joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
   serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger, scaled: scale !== undefined });
-  const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics });
+  const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics, originAllowed });
   registry.observe(socketIo);
   registry.observe(yjsWs);
   if (scale) {

@@ -26,12 +26,17 @@ export const serverSettings = {
       .url()
       .transform((u) => u.replace(/\/$/, ''))
       .optional(),
-    'absolute base URL for links in feeds and cards',
+    'absolute base URL for links in feeds and cards; its origin may open the realtime transports',
     { defaultDoc: "request's own origin" },
   ),
-  corsOrigins: setting('CORS_ORIGINS', list.default([]), 'comma-separated origins allowed to call the API with credentials', {
-    defaultDoc: 'none (CORS off)',
-  }),
+  corsOrigins: setting(
+    'CORS_ORIGINS',
+    list.default([]),
+    'comma-separated origins allowed to call the API with credentials and to open the realtime transports',
+    {
+      defaultDoc: 'none (CORS off)',
+    },
+  ),
   trustProxy: setting('TRUST_PROXY', bool.default(false), 'trust `X-Forwarded-*` (behind a load balancer)'),
   shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', int(100).default(10_000), 'SIGTERM: time allowed to flush and close'),
   adminToken: setting('ADMIN_TOKEN', secret.optional(), 'bearer token of `/api/admin/*`, e.g. the signals export (≥ 32 characters)', {

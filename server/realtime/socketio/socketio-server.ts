@@ -25,6 +25,7 @@ import type { Participant, Room, RoomObserver } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
+import type { OriginCheck } from '../origin-check.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
 export interface JoinedRoom {
@@ -70,6 +71,8 @@ export interface SocketIoDeps {
   logger: Logger;
   metrics: Metrics;
   corsOrigins: string[];
+  /** Refuses cross-site handshakes (origin-check.ts). */
+  originAllowed: OriginCheck;
   /** Extra content of a successful join's ack (the room's jobs). */
   joinExtras?: (roomId: string) => Promise<{ jobs: Job[] }>;
 }
@@ -108,6 +111,12 @@ export class SocketIoTransport implements RoomObserver {
       // The Yjs WebSocket shares the HTTP server: leave other upgrades alone.
       destroyUpgrade: false,
       cors: deps.corsOrigins.length > 0 ? { origin: deps.corsOrigins, credentials: true } : undefined,
+      // CORS headers only tell a browser what it may read; this refuses the handshake itself.
+      allowRequest: (req, callback) => {
+        const allowed = deps.originAllowed(req);
+        if (!allowed) deps.metrics.errors.inc({ code: 'forbidden' });
+        callback(allowed ? null : 'origin not allowed', allowed);
+      },
     });
     this.io.use((socket, next) => void this.#authenticate(socket).then(() => next(), next));
     this.io.on('connection', (socket) => this.#connected(socket));

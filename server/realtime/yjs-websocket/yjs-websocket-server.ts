@@ -23,6 +23,7 @@ import type { UpdateOrigin } from '../../rooms/origin.ts';
 import type { Room, RoomObserver } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import { guarded } from '../guard.ts';
+import type { OriginCheck } from '../origin-check.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const TRANSPORT = 'websocket';
@@ -38,6 +39,8 @@ export interface YjsWebSocketDeps {
   limits: Limits;
   logger: Logger;
   metrics: Metrics;
+  /** Refuses cross-site handshakes (origin-check.ts). */
+  originAllowed: OriginCheck;
 }
 
 interface Connection {
@@ -79,6 +82,11 @@ export class YjsWebSocketServer implements RoomObserver {
     // URL.parse, not new URL: a request line such as `GET //` must not throw here.
     const url = URL.parse(req.url ?? '/', 'http://localhost');
     if (!url?.pathname.startsWith(YJS_PATH_PREFIX)) return false;
+    if (!this.#deps.originAllowed(req)) {
+      this.#deps.metrics.errors.inc({ code: 'forbidden' });
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return true;
+    }
     this.#wss.handleUpgrade(
       req,
       socket,
