@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { HANDLE_MAX, handleProblem, normalizeHandle } from './handles.ts';
 import type { PublicUser, RoomInfo, SessionUser, Work } from './protocol.ts';
+import type { ModerationAction, NotificationType, ReportReason, ReportStatus, ReportTargetType } from './social.ts';
 
 export const BIO_MAX = 300;
 export const PASSKEY_NAME_MAX = 60;
@@ -157,6 +158,32 @@ export interface AccountExport {
   comments: Array<{ id: string; workId: string; parentId: string | null; body: string; createdAt: string; editedAt: string | null }>;
   /** Whom they follow and who follows them (user ids). */
   follows: { following: Array<{ userId: string; since: string }>; followers: Array<{ userId: string; since: string }> };
+  /** Whom they block (not who blocks them: that is the others' data). */
+  blocks: Array<{ userId: string; since: string }>;
+  notificationSettings: { muted: NotificationType[] };
+  /** Notifications they received, newest first; `actorId` the latest person, `others` how many more. */
+  notifications: Array<{
+    id: string;
+    type: NotificationType;
+    actorId: string;
+    others: number;
+    workId: string | null;
+    commentId: string | null;
+    roomId: string | null;
+    createdAt: string;
+    read: boolean;
+  }>;
+  /** Reports they filed, oldest first (who resolved them stays with the moderators). */
+  reports: Array<{
+    id: string;
+    target: { type: ReportTargetType; id: string };
+    reason: ReportReason;
+    note: string | null;
+    status: ReportStatus;
+    action: ModerationAction | null;
+    createdAt: string;
+    resolvedAt: string | null;
+  }>;
   /** Further sections, as later features add them. */
   [section: string]: unknown;
 }

@@ -37,6 +37,10 @@ const CORE_SECTIONS = new Set([
   'memberships',
   'comments',
   'follows',
+  'blocks',
+  'notificationSettings',
+  'notifications',
+  'reports',
 ]);
 
 export class AccountExporter {
@@ -86,6 +90,10 @@ export class AccountExporter {
       memberships: rows.memberships,
       comments: rows.comments,
       follows: rows.follows,
+      blocks: rows.blocks,
+      notificationSettings: rows.notificationSettings,
+      notifications: rows.notifications,
+      reports: rows.reports,
     };
     for (const [name, read] of this.#sections) result[name] = await read(userId);
     return result;

@@ -2,6 +2,7 @@
 // the handle, and the account's end (deletion). One implementation per
 // backend; tests/store/accounts.contract.ts is the suite each must pass.
 import type { NewUser, RoomRecord, UserRecord } from './records.ts';
+import type { SocialExportRows } from './social-export.ts';
 
 export interface PasskeyRecord {
   /** The credential id, base64url. */
@@ -64,7 +65,8 @@ export interface DeletedAccount {
   unliked: Array<{ id: string; likes: number }>;
 }
 
-export interface ExportRows {
+/** The social layer's parts (blocks, notification settings, notifications, reports) come from social-export.ts. */
+export interface ExportRows extends SocialExportRows {
   roomsOwned: RoomRecord[];
   likes: Array<{ workId: string; createdAt: string }>;
   memberships: Array<{ roomId: string; role: 'editor' | 'viewer'; joinedAt: string }>;

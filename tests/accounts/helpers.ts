@@ -1,6 +1,7 @@
 // Signing in from tests: a server reached as http://localhost:PORT (WebAuthn
 // refuses IP addresses as relying parties), and passkey ceremonies answered by
 // the software authenticator.
+import { randomId } from '../../server/ids.ts';
 import type { Atelier } from '../../server/atelier.ts';
 import type { PasskeyInfo, SignedIn } from '../../shared/accounts.ts';
 import type { SessionResponse, SessionUser } from '../../shared/protocol.ts';
@@ -46,4 +47,29 @@ export async function accountWithPasskey(
 export async function signInWithPasskey(server: AccountServer, soft: SoftAuthenticator, token?: string): Promise<SignedIn> {
   const options = await passkeyOptions(server.http, 'login', token);
   return server.http.json<SignedIn>('POST', '/api/auth/login', { token, body: { response: soft.authenticate(options) }, expect: 200 });
+}
+
+/** A published work straight in the store (no room document, no render): enough for the social routes. */
+export async function insertWork(atelier: Atelier, roomId: string, authorIds: string[], title: string) {
+  return atelier.store.gallery.insertWork({
+    id: randomId(),
+    roomId,
+    remixOf: null,
+    publishedBy: authorIds[0] ?? '',
+    authorIds,
+    title,
+    description: '',
+    prompt: 'a prompt',
+    width: 8,
+    height: 8,
+    imageUrl: `/media/${'a'.repeat(64)}.png`,
+    thumbUrl: `/media/${'a'.repeat(64)}.png`,
+    placeholder: '#000000',
+    layers: [],
+    state: new Uint8Array([0]),
+    createdAt: new Date().toISOString(),
+    tags: [],
+    allowRemix: true,
+    hidePrompt: false,
+  });
 }

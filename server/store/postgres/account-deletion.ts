@@ -50,11 +50,17 @@ export async function deleteAccountRows(client: Client, d: AccountDeletion): Pro
   await client.query('DELETE FROM memberships WHERE user_id = $1', [d.userId]);
   await client.query('DELETE FROM signals WHERE user_id = $1', [d.userId]);
   // The social layer's rows (docs/social.md): their follows and blocks either way, their comments
-  // (with the replies under them), notifications to and from them, mutes, the reports they filed.
+  // (with the replies under them) and their mentions in others', notifications to and from them,
+  // mutes, the reports they filed.
   for (const sql of [
     'DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1',
     'DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1',
     'DELETE FROM comments WHERE author_id = $1',
+    // Others' comments that mention them keep their text; the mention (a link, a profile) goes.
+    `UPDATE comments SET mentions = coalesce(
+       (SELECT json_agg(j.id ORDER BY j.n) FROM json_array_elements_text(comments.mentions) WITH ORDINALITY AS j(id, n) WHERE j.id <> $1),
+       '[]'::json)
+     WHERE mentions::text <> '[]' AND mentions::jsonb ? $1`,
     'DELETE FROM notifications WHERE recipient_id = $1 OR actor_id = $1',
     'DELETE FROM notification_actors WHERE actor_id = $1',
     'DELETE FROM notification_mutes WHERE user_id = $1',

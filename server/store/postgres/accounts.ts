@@ -14,6 +14,7 @@ import type {
 import { isoString, type Row, toRoom, toUser } from '../record-rows.ts';
 import type { NewUser, UserRecord } from '../records.ts';
 import { deleteAccountRows } from './account-deletion.ts';
+import { socialExportQueries, type SocialExportRows, toSocialExport } from '../social-export.ts';
 import { LOCK_SPACE, type Pool, toBuffer, transaction } from './database.ts';
 
 const UNIQUE_VIOLATION = '23505';
@@ -210,6 +211,9 @@ export class PostgresAccountStore implements AccountStore {
     const followers = await this.#rows('SELECT follower_id AS user_id, created_at FROM follows WHERE followee_id = $1 ORDER BY seq', [
       userId,
     ]);
+    const social = await Promise.all(
+      Object.entries(socialExportQueries('$1')).map(async ([section, sql]) => [section, await this.#rows(sql, [userId])] as const),
+    );
     return {
       roomsOwned: rooms.map(toRoom),
       likes: likes.map((row) => ({ workId: String(row.work_id), createdAt: isoString(row.created_at) })),
@@ -220,6 +224,7 @@ export class PostgresAccountStore implements AccountStore {
       })),
       comments: comments.map(toExportedComment),
       follows: { following: following.map(toFollow), followers: followers.map(toFollow) },
+      ...toSocialExport(Object.fromEntries(social) as Record<keyof SocialExportRows, Row[]>),
     };
   }
 

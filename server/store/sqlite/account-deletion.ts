@@ -41,10 +41,16 @@ export function accountDeletionStatements(db: Db) {
     deleteRoom: db.prepare('DELETE FROM rooms WHERE id = ?'),
     deleteMemberships: db.prepare('DELETE FROM memberships WHERE user_id = ?'),
     // The social layer's rows (docs/social.md): their follows and blocks either way, their comments
-    // (with the replies under them), notifications to and from them, mutes, the reports they filed.
+    // (with the replies under them) and their mentions in others', notifications to and from them,
+    // mutes, the reports they filed.
     deleteFollows: db.prepare('DELETE FROM follows WHERE follower_id = ?1 OR followee_id = ?1'),
     deleteBlocks: db.prepare('DELETE FROM blocks WHERE blocker_id = ?1 OR blocked_id = ?1'),
     deleteComments: db.prepare('DELETE FROM comments WHERE author_id = ?'),
+    // Others' comments that mention them keep their text; the mention (a link, a profile) goes.
+    unmention: db.prepare(
+      `UPDATE comments SET mentions = (SELECT json_group_array(j.value ORDER BY j.key) FROM json_each(comments.mentions) j WHERE j.value <> ?1)
+       WHERE mentions <> '[]' AND EXISTS (SELECT 1 FROM json_each(comments.mentions) j WHERE j.value = ?1)`,
+    ),
     deleteNotifications: db.prepare('DELETE FROM notifications WHERE recipient_id = ?1 OR actor_id = ?1'),
     deleteNotificationActors: db.prepare('DELETE FROM notification_actors WHERE actor_id = ?'),
     deleteMutes: db.prepare('DELETE FROM notification_mutes WHERE user_id = ?'),
@@ -92,6 +98,7 @@ export function deleteAccountRows(s: Statements, d: AccountDeletion): DeletedAcc
     s.deleteFollows,
     s.deleteBlocks,
     s.deleteComments,
+    s.unmention,
     s.deleteNotifications,
     s.deleteNotificationActors,
     s.deleteMutes,

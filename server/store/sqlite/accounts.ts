@@ -12,6 +12,9 @@ import type {
   RemoveCredentialResult,
 } from '../accounts.ts';
 import { toExportedComment, toFollow } from '../account-rows.ts';
+import { socialExportQueries, type SocialExportRows, toSocialExport } from '../social-export.ts';
+
+type SocialRows = Record<keyof SocialExportRows, Row[]>;
 import { type Row, toRoom, toUser } from '../record-rows.ts';
 import type { NewUser, UserRecord } from '../records.ts';
 import { type Db, transaction } from './database.ts';
@@ -80,6 +83,7 @@ export class SqliteAccountStore implements AccountStore {
       followingOf: db.prepare('SELECT followee_id AS user_id, created_at FROM follows WHERE follower_id = ? ORDER BY seq'),
       followersOf: db.prepare('SELECT follower_id AS user_id, created_at FROM follows WHERE followee_id = ? ORDER BY seq'),
       membershipsOf: db.prepare('SELECT room_id, role, joined_at FROM memberships WHERE user_id = ? ORDER BY joined_at, room_id'),
+      socialExport: Object.entries(socialExportQueries('?1')).map(([section, sql]) => [section, db.prepare(sql)] as const),
     };
   }
 
@@ -216,6 +220,9 @@ export class SqliteAccountStore implements AccountStore {
         following: this.#s.followingOf.all(userId).map(toFollow),
         followers: this.#s.followersOf.all(userId).map(toFollow),
       },
+      ...toSocialExport(
+        Object.fromEntries(this.#s.socialExport.map(([section, statement]) => [section, statement.all(userId)])) as SocialRows,
+      ),
     };
   }
 
