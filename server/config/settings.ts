@@ -18,6 +18,7 @@ import type { EnvName, Settings, Values } from './setting.ts';
 import { signalsSettings } from './signals-settings.ts';
 import { socialSettings } from './social-settings.ts';
 import { storageSettings } from './storage-settings.ts';
+import { timelineSettings } from './timeline-settings.ts';
 
 export const SETTINGS = {
   ...serverSettings,
@@ -27,6 +28,7 @@ export const SETTINGS = {
   gallery: gallerySettings,
   social: socialSettings,
   signals: signalsSettings,
+  timeline: timelineSettings,
   accounts: accountSettings,
 } satisfies Settings;
 

@@ -6,6 +6,7 @@ import type { RecordStore } from './records.ts';
 import type { SessionStore } from './sessions.ts';
 import type { SignalStore } from './signals.ts';
 import type { SocialStore } from './social.ts';
+import type { TimelineStore } from './timeline.ts';
 
 /** Every persistent part of one backend (SQLite or PostgreSQL). */
 export interface Store {
@@ -18,6 +19,8 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly accounts: AccountStore;
   readonly social: SocialStore;
+  /** Making-of keyframes (docs/live.md § Making-of). */
+  readonly timeline: TimelineStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@
 
 import { FINISH_MIGRATIONS } from './migrations-finish.ts';
 import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
+import { TIMELINE_MIGRATIONS } from './migrations-timeline.ts';
 
 export interface Migration {
   name: string;
@@ -217,4 +218,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   ...SOCIAL_MIGRATIONS,
   ...FINISH_MIGRATIONS,
+  ...TIMELINE_MIGRATIONS,
 ];

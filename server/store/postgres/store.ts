@@ -10,6 +10,7 @@ import { PostgresSignalStore } from './signals.ts';
 import { PostgresSessionStore } from './sessions.ts';
 import { PostgresAccountStore } from './accounts.ts';
 import { postgresSocialStore } from './social.ts';
+import { PostgresTimelineStore } from './timeline.ts';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -33,6 +34,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     sessions: new PostgresSessionStore(pool),
     accounts: new PostgresAccountStore(pool),
     social: postgresSocialStore(pool),
+    timeline: new PostgresTimelineStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -3,6 +3,7 @@
 
 import { FINISH_MIGRATIONS } from './migrations-finish.ts';
 import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
+import { TIMELINE_MIGRATIONS } from './migrations-timeline.ts';
 
 export interface Migration {
   name: string;
@@ -215,4 +216,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   ...SOCIAL_MIGRATIONS,
   ...FINISH_MIGRATIONS,
+  ...TIMELINE_MIGRATIONS,
 ];

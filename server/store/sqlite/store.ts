@@ -11,6 +11,7 @@ import { SqliteSignalStore } from './signals.ts';
 import { SqliteSessionStore } from './sessions.ts';
 import { SqliteAccountStore } from './accounts.ts';
 import { sqliteSocialStore } from './social.ts';
+import { SqliteTimelineStore } from './timeline.ts';
 
 export interface SqliteStoreOptions {
   /** Merging for compaction on the event loop's path (used only without the thread). */
@@ -39,6 +40,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     sessions: new SqliteSessionStore(db),
     accounts: new SqliteAccountStore(db),
     social: sqliteSocialStore(db),
+    timeline: new SqliteTimelineStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },
