@@ -38,7 +38,7 @@ import { searchRoutes } from './http/search-routes.ts';
 import { socialRoomGate } from './social/room-gate.ts';
 import { Moderators } from './social/moderators.ts';
 import { createSocial, galleryAudience, type Social } from './social/social.ts';
-import { serveGeneration } from './realtime/socketio/generation-events.ts';
+import { cancelOnOtherNodes, serveGeneration } from './realtime/socketio/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket/yjs-websocket-server.ts';
 import { originCheck } from './realtime/origin-check.ts';
@@ -110,7 +110,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     records: store.records,
     limits: config.limits,
     saver: { compactEntries: config.logCompactEntries, compactBytes: config.logCompactBytes },
-    saverHooks: {
+    saverEvents: {
       appended: (seconds, updates) => {
         metrics.logAppendSeconds.observe(seconds);
         metrics.logAppendedUpdates.inc(updates);
@@ -125,7 +125,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     unloadGraceMs: config.roomUnloadGraceMs,
     logger: logger.child({ module: 'rooms' }),
   });
-  registry.listen({
+  registry.events.add({
     roomLoaded: () => metrics.roomsLoaded.inc(),
     roomUnloaded: () => metrics.roomsLoaded.dec(),
   });
@@ -158,19 +158,20 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     roomQuota: scale?.roomQuota ?? localRoomQuota,
     metrics,
     logger: generationLogger,
+    // The transport is made further down, before any request can arrive.
+    ...(scale ? { cancelElsewhere: cancelOnOtherNodes(() => socketIo, logger.child({ module: 'realtime' })) } : {}),
   });
   await generation.recover();
   if (scale) {
     // A dead node's jobs can never finish: whoever notices fails them, and every room hears.
     scale.liveness.watch(() => store.jobs.unfinishedNodes());
-    scale.liveness.onDown((nodeId) => generation.nodeDown(nodeId).then(() => undefined));
+    scale.liveness.events.add({ nodeDown: (nodeId) => generation.nodeDown(nodeId).then(() => undefined) });
   }
 
   const contributors = new Contributors(store.gallery, logger.child({ module: 'gallery' }));
-  registry.observe(contributors);
-  registry.listen({ roomUnloaded: (room) => contributors.forget(room.id) });
+  registry.events.add(contributors);
   // Whoever asks for a generation in a room is one of its authors.
-  generation.listen((job) => void contributors.addContributor(job.roomId, job.requestedBy));
+  generation.events.add({ jobChanged: (job) => contributors.addContributor(job.roomId, job.requestedBy) });
   const moderators = new Moderators(config.social.moderators, accounts.handles);
   const gallery = new Gallery(
     store.gallery,
@@ -191,6 +192,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     directory,
     config.gallery.feedCacheMs,
     galleryAudience(store, moderators),
+    logger.child({ module: 'gallery' }),
   );
   const social = createSocial({
     store,
@@ -220,9 +222,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     logger: logger.child({ module: 'signals' }),
   });
   if (config.signals.record) {
-    registry.listen(signals);
-    generation.listen((job) => signals.jobChanged(job));
-    gallery.listen(signals);
+    registry.events.add(signals);
+    generation.events.add(signals);
+    gallery.events.add(signals);
   }
 
   const minute = 60_000;
@@ -277,23 +279,22 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger, scaled: scale !== undefined });
   const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics, originAllowed });
-  registry.observe(socketIo);
-  registry.observe(yjsWs);
+  registry.events.add(socketIo);
+  registry.events.add(yjsWs);
   if (scale) {
     // Yjs traffic goes through the relay, with origins; room events through the adapter.
-    registry.observe(scale.relay);
-    registry.listen(scale.relay);
+    registry.events.add(scale.relay);
     socketIo.io.adapter(scale.adapter);
   }
   socketIo.handle(gallerySocketHandlers(gallery, metrics, realtimeLogger));
-  gallery.listen(new GalleryBroadcaster(socketIo.io));
+  gallery.events.add(new GalleryBroadcaster(socketIo.io));
   socketIo.handle(
     socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection, metrics, logger: realtimeLogger }),
   );
   const socialBroadcaster = new SocialBroadcaster(socketIo.io);
-  social.comments.listen(socialBroadcaster);
-  social.notifier.listen(socialBroadcaster);
-  gallery.listen(socialBroadcaster);
+  social.comments.events.add(socialBroadcaster);
+  social.notifier.sinks.add(socialBroadcaster);
+  gallery.events.add(socialBroadcaster);
   server.on('upgrade', (req, socket, head) => {
     try {
       // Socket.IO takes its own path; anything that is neither is refused.

@@ -6,13 +6,13 @@ import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { canEdit } from '../../shared/protocol.ts';
 import { assertNever, type UpdateOrigin } from '../rooms/origin.ts';
-import type { Room, RoomObserver } from '../rooms/room.ts';
+import type { Room, RoomEvents } from '../rooms/room.ts';
 import type { GalleryStore } from '../store/gallery.ts';
 
 /** Roots whose changes make someone an author; `meta` (title, canvas) and `candidates` do not. */
 const CREATIVE_ROOTS: readonly string[] = [ROOTS.prompt, ROOTS.layers];
 
-export class Contributors implements RoomObserver {
+export class Contributors implements RoomEvents {
   readonly #store: GalleryStore;
   readonly #logger: Logger;
   /** Users already recorded per loaded room, so an update from a known author is not even decoded. */
@@ -56,6 +56,10 @@ export class Contributors implements RoomObserver {
   async list(roomId: string): Promise<string[]> {
     await this.#pending.get(roomId);
     return this.#store.listContributors(roomId);
+  }
+
+  roomUnloaded(room: Room): void {
+    this.forget(room.id);
   }
 
   /** Drops what is cached for a room that unloaded. */

@@ -10,7 +10,9 @@ import {
   roomTitleSchema,
   type Work,
 } from '../../shared/protocol.ts';
+import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
 import type { Room } from '../rooms/room.ts';
 import type { FeedPosition, FeedQuery, GalleryStore, LikeResult, TagCount, WorkFilter, WorkRecord } from '../store/gallery.ts';
@@ -63,14 +65,22 @@ export class Gallery {
   readonly #publisher: Publisher;
   readonly #directory: RoomDirectory;
   readonly #audience: GalleryAudience;
-  readonly #listeners: GalleryListener[] = [];
+  readonly #listeners: Listeners<GalleryListener>;
   readonly #feedCache: FeedCache<GalleryPage>;
   /** Works by id, for the lists that are one caller's own (following, search, a blocker's feed). */
   readonly #works: FeedCache<WorkRecord>;
   #tags: { at: number; tags: Promise<TagCount[]> } | null = null;
 
   /** `feedCacheMs`: how long an anonymous feed page is reused (0: never). */
-  constructor(store: GalleryStore, publisher: Publisher, directory: RoomDirectory, feedCacheMs: number, audience: GalleryAudience) {
+  constructor(
+    store: GalleryStore,
+    publisher: Publisher,
+    directory: RoomDirectory,
+    feedCacheMs: number,
+    audience: GalleryAudience,
+    logger: Logger,
+  ) {
+    this.#listeners = new Listeners(logger, 'gallery');
     this.#store = store;
     this.#publisher = publisher;
     this.#directory = directory;
@@ -79,14 +89,15 @@ export class Gallery {
     this.#works = new FeedCache(feedCacheMs, WORK_CACHE_ENTRIES);
   }
 
-  listen(listener: GalleryListener): void {
-    this.#listeners.push(listener);
+  /** Publishes, likes, removals and remixes (broadcasters, notifications, signals). */
+  get events(): Subscribable<GalleryListener> {
+    return this.#listeners;
   }
 
   async publish(room: Room, by: { user: PublicUser; role: Role }, body: PublishWorkBody): Promise<Work> {
     const work = toWork(await this.#publisher.publish(room, by, body));
     this.#changed();
-    for (const listener of this.#listeners) listener.published?.(work);
+    this.#listeners.emit('published', work);
     return work;
   }
 
@@ -213,10 +224,8 @@ export class Gallery {
   accountRemoved(change: { removedWorks: readonly string[]; unliked: ReadonlyArray<{ id: string; likes: number }> }): void {
     if (change.removedWorks.length === 0 && change.unliked.length === 0) return;
     this.#changed();
-    for (const listener of this.#listeners) {
-      for (const id of change.removedWorks) listener.deleted?.({ id });
-      for (const like of change.unliked) listener.liked?.(like);
-    }
+    for (const id of change.removedWorks) this.#listeners.emit('deleted', { id });
+    for (const like of change.unliked) this.#listeners.emit('liked', like);
   }
 
   async like(id: string, userId: string): Promise<LikeResponse> {
@@ -238,7 +247,7 @@ export class Gallery {
     const title = roomTitleSchema.parse((REMIX_PREFIX + source.title).slice(0, 120));
     const initialState = remixState(source.state, { keepPrompt: !source.hidePrompt });
     const created = await this.#directory.create(userId, { title, remixOf: id, initialState });
-    for (const listener of this.#listeners) listener.remixed?.({ workId: id, userId, roomId: created.room.id });
+    this.#listeners.emit('remixed', { workId: id, userId, roomId: created.room.id });
     return created;
   }
 
@@ -249,7 +258,7 @@ export class Gallery {
     if (found.work.publishedBy !== userId) throw new AppError('forbidden', 'only the author who published a work can delete it');
     if (!(await this.#store.deleteWork(id, new Date().toISOString()))) throw new AppError('not_found', 'no such work');
     this.#changed();
-    for (const listener of this.#listeners) listener.deleted?.({ id });
+    this.#listeners.emit('deleted', { id });
   }
 
   /**
@@ -258,16 +267,14 @@ export class Gallery {
    */
   withdrawn(id: string | null): void {
     this.#changed();
-    if (id !== null) for (const listener of this.#listeners) listener.withdrawn?.({ id });
+    if (id !== null) this.#listeners.emit('withdrawn', { id });
   }
 
   #likeChanged(id: string, userId: string, result: LikeResult | null, liked: boolean): LikeResponse {
     if (!result) throw new AppError('not_found', 'no such work');
     if (result.changed) {
-      for (const listener of this.#listeners) {
-        listener.liked?.({ id, likes: result.likes });
-        listener.reacted?.({ workId: id, userId, liked });
-      }
+      this.#listeners.emit('liked', { id, likes: result.likes });
+      this.#listeners.emit('reacted', { workId: id, userId, liked });
     }
     return { likes: result.likes, liked };
   }

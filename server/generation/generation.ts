@@ -7,6 +7,7 @@ import { canEdit, type GenParams, type Job, type JobError, type JobImage, type P
 import type { GenerationConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RateLimiter } from '../rate-limit.ts';
@@ -39,6 +40,8 @@ export interface GenerationDeps {
   roomQuota: RoomJobQuota;
   metrics: Metrics;
   logger: Logger;
+  /** Scaled mode: asks the other nodes to cancel a job one of them runs. */
+  cancelElsewhere?: CancelElsewhere;
 }
 
 export interface StartRequest {
@@ -54,7 +57,10 @@ export interface CancelRequest {
   jobId: string;
 }
 
-export type JobListener = (job: Job) => void;
+export interface GenerationEvents {
+  /** Every change of a job's state or progress (transports, contributors, signals). */
+  jobChanged?(job: Job): void;
+}
 
 /** Asks the other nodes to cancel a job one of them runs; the job, or null if none has it. */
 export type CancelElsewhere = (roomId: string, jobId: string) => Promise<Job | null>;
@@ -94,24 +100,25 @@ export class Generation {
   readonly #blocklist: PromptBlocklist;
   /** Jobs this node holds, until their final state is saved. */
   readonly #live = new Map<string, LiveJob>();
-  readonly #listeners: JobListener[] = [];
+  readonly #listeners: Listeners<GenerationEvents>;
   #closed = false;
 
   constructor(deps: GenerationDeps) {
     this.#deps = deps;
     this.#blocklist = new PromptBlocklist(deps.config.promptBlocklist);
-    this.#queue = new JobQueue(deps.config, (id, err) => deps.logger.error({ err, jobId: id }, 'job run crashed'));
-    this.#queue.onChange = ({ waiting, running }) => {
-      deps.metrics.genJobsActive.set({ state: 'waiting' }, waiting);
-      deps.metrics.genJobsActive.set({ state: 'running' }, running);
-    };
+    this.#listeners = new Listeners(deps.logger, 'generation');
+    this.#queue = new JobQueue(
+      deps.config,
+      (id, err) => deps.logger.error({ err, jobId: id }, 'job run crashed'),
+      ({ waiting, running }) => {
+        deps.metrics.genJobsActive.set({ state: 'waiting' }, waiting);
+        deps.metrics.genJobsActive.set({ state: 'running' }, running);
+      },
+    );
   }
 
-  /** Set in scaled mode by the transport that can reach other nodes. */
-  cancelElsewhere: CancelElsewhere | undefined;
-
-  listen(listener: JobListener): void {
-    this.#listeners.push(listener);
+  get events(): Subscribable<GenerationEvents> {
+    return this.#listeners;
   }
 
   /** Fails the jobs a previous process left queued or running: they can never finish. */
@@ -214,7 +221,7 @@ export class Generation {
     const stored = await this.#deps.jobs.get(jobId);
     if (!stored || stored.roomId !== roomId) throw new AppError('not_found', 'no such job in this room');
     if (!isActive(stored.status)) return toWire(stored);
-    const elsewhere = await this.cancelElsewhere?.(roomId, jobId);
+    const elsewhere = await this.#deps.cancelElsewhere?.(roomId, jobId);
     if (elsewhere) return elsewhere;
     throw new AppError('unavailable', `the job runs on another node (${stored.nodeId}), which did not answer`);
   }
@@ -382,13 +389,7 @@ export class Generation {
   }
 
   #tell(job: Job): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(job);
-      } catch (err) {
-        this.#deps.logger.error({ err, jobId: job.id }, 'job listener failed');
-      }
-    }
+    this.#listeners.emit('jobChanged', job);
   }
 }
 

@@ -43,13 +43,20 @@ export class JobQueue {
   #running = 0;
   #pumpScheduled = false;
   #stopped = false;
-  /** Told whenever the number of waiting or running jobs changes. */
-  onChange: ((counts: { waiting: number; running: number }) => void) | undefined;
+  readonly #changed: (counts: { waiting: number; running: number }) => void;
 
-  /** `crashed` hears a run that rejected: runs report their own failures, so that is a bug. */
-  constructor(limits: QueueLimits, crashed: (id: string, err: unknown) => void) {
+  /**
+   * `crashed` hears a run that rejected: runs report their own failures, so that
+   * is a bug. `changed` hears every change of the number of waiting or running jobs.
+   */
+  constructor(
+    limits: QueueLimits,
+    crashed: (id: string, err: unknown) => void,
+    changed: (counts: { waiting: number; running: number }) => void = () => undefined,
+  ) {
     this.#limits = limits;
     this.#crashed = crashed;
+    this.#changed = changed;
   }
 
   get waiting(): number {
@@ -147,7 +154,7 @@ export class JobQueue {
       this.#pumpScheduled = false;
       this.#pump();
     });
-    this.#changed();
+    this.#countsChanged();
   }
 
   /** Jobs of the lane running now. */
@@ -166,7 +173,7 @@ export class JobQueue {
       this.#waiting.splice(i, 1);
       this.#start(entry, run);
     }
-    this.#changed();
+    this.#countsChanged();
   }
 
   #start(entry: Entry, run: Run): void {
@@ -191,10 +198,10 @@ export class JobQueue {
     const left = this.active(entry.roomId) - 1;
     if (left > 0) this.#perRoom.set(entry.roomId, left);
     else this.#perRoom.delete(entry.roomId);
-    this.#changed();
+    this.#countsChanged();
   }
 
-  #changed(): void {
-    this.onChange?.({ waiting: this.waiting, running: this.#running });
+  #countsChanged(): void {
+    this.#changed({ waiting: this.waiting, running: this.#running });
   }
 }

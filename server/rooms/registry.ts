@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import type { RecordStore } from '../store/records.ts';
-import { DocSaver, type SaverHooks, type SaverSettings } from './persistence/doc-saver.ts';
-import { Room, type RoomLimits, type RoomObserver } from './room.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
+import { DocSaver, type SaverEvents, type SaverSettings } from './persistence/doc-saver.ts';
+import { Room, type RoomEvents, type RoomLimits } from './room.ts';
 import { syncWithStore } from './persistence/store-sync.ts';
 import { TurnBatchedLog } from './persistence/turn-batched-log.ts';
 import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
@@ -15,16 +16,12 @@ export interface RegistryDeps {
   records: RecordStore;
   limits: RoomLimits;
   saver: SaverSettings;
-  saverHooks?: SaverHooks;
+  /** Hears every room's appends, compactions and failures (metrics). */
+  saverEvents?: SaverEvents;
   unloadGraceMs: number;
   logger: Logger;
   /** The turn rooms store and then publish in (the process's own unless given). */
   turn?: TurnEnd;
-}
-
-export interface RegistryListener {
-  roomLoaded?(room: Room): void | Promise<void>;
-  roomUnloaded?(room: Room): void;
 }
 
 export class RoomRegistry {
@@ -34,9 +31,9 @@ export class RoomRegistry {
   /** Bumped on every open, so an unload can tell that its room was reopened while it flushed. */
   readonly #opens = new WeakMap<Room, number>();
   readonly #unloadTimers = new Map<string, NodeJS.Timeout>();
-  /** Shared by every room, so an observer added later hears rooms already open. */
-  readonly #observers: RoomObserver[] = [];
-  readonly #listeners: RegistryListener[] = [];
+  /** Shared by every room, so a listener added later hears rooms already open. */
+  readonly #events: Listeners<RoomEvents>;
+  readonly #saverEvents: Listeners<SaverEvents>;
   #closed = false;
   readonly #turn: TurnEnd;
   /** What savers append through: one commit per turn for every room. */
@@ -46,14 +43,13 @@ export class RoomRegistry {
     this.#deps = deps;
     this.#turn = deps.turn ?? turnEnd;
     this.#savedLog = new TurnBatchedLog(deps.docLog, this.#turn);
+    this.#events = new Listeners(deps.logger, 'rooms');
+    this.#saverEvents = new Listeners(deps.logger, 'doc saver', deps.saverEvents ? [deps.saverEvents] : []);
   }
 
-  observe(observer: RoomObserver): void {
-    this.#observers.push(observer);
-  }
-
-  listen(listener: RegistryListener): void {
-    this.#listeners.push(listener);
+  /** Every room's changes and every load and unload (transports, relay, bookkeeping). */
+  get events(): Subscribable<RoomEvents> {
+    return this.#events;
   }
 
   get size(): number {
@@ -120,22 +116,16 @@ export class RoomRegistry {
     if (!record) throw new AppError('not_found', 'no such room');
     const stored = await this.#deps.docLog.load(roomId);
     const logger = this.#deps.logger.child({ roomId });
-    const saver = new DocSaver(roomId, this.#savedLog, this.#deps.saver, stored, logger, this.#deps.saverHooks, this.#turn);
+    const saver = new DocSaver(roomId, this.#savedLog, this.#deps.saver, stored, logger, this.#saverEvents, this.#turn);
     const room = new Room(roomId, stored, {
       limits: this.#deps.limits,
       saver,
-      observers: this.#observers,
+      events: this.#events,
       logger,
       turn: this.#turn,
     });
     this.#rooms.set(roomId, room);
-    for (const listener of this.#listeners) {
-      try {
-        await listener.roomLoaded?.(room);
-      } catch (err) {
-        logger.error({ err }, 'room load listener failed');
-      }
-    }
+    await this.#events.emitInOrder('roomLoaded', room);
     logger.debug({ entries: stored.entries, bytes: stored.bytes }, 'room loaded');
     return room;
   }
@@ -159,7 +149,7 @@ export class RoomRegistry {
       this.#deps.logger.error({ roomId: room.id, unsaved: room.saver.unsaved }, 'room closed with unsaved updates');
     }
     this.#rooms.delete(room.id);
-    for (const listener of this.#listeners) listener.roomUnloaded?.(room);
+    this.#events.emit('roomUnloaded', room);
     room.destroy();
   }
 

@@ -1,12 +1,11 @@
 // How a room reaches its copies on other nodes. A relay hears every change of
-// every room (RoomObserver) and every load and unload (RegistryListener); what
+// every room and every load and unload (RoomEvents); what
 // it receives it applies with a `remote` origin, which is neither stored here
 // nor relayed again. One implementation per backend (server/scale/redis-relay.ts);
 // a single node has none.
-import type { RegistryListener } from './registry.ts';
-import type { RoomObserver } from './room.ts';
+import type { RoomEvents } from './room.ts';
 
-export interface Relay extends RoomObserver, RegistryListener {
+export interface Relay extends RoomEvents {
   /** Other nodes' ids heard from in open rooms, for the liveness sweeper to watch. */
   peers(): Iterable<string>;
   /** A peer died: drop its participants' presence and make sure nothing it relayed is lost. */

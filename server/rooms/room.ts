@@ -1,6 +1,6 @@
 // One room: its Y.Doc, its Awareness, its participants and their roles. It
 // speaks y-protocols messages and knows nothing of sockets; transports call in,
-// and observers (transports' fan-out, the relay) hear every change with its origin.
+// and listeners (transports' fan-out, the relay) hear every change with its origin.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
+import type { Listeners } from '../listeners.ts';
 import type { StoredDoc } from '../store/doc-log.ts';
 import { type AwarenessEntry, encodeAwarenessEntries, type MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
@@ -36,7 +37,16 @@ export interface Participant {
   awarenessClients: Set<number>;
 }
 
-export interface RoomObserver {
+/**
+ * What rooms tell their listeners: each Room its changes, with their origin;
+ * the registry each room's load and unload. One listener may hear both (the
+ * relay does), and one that throws is logged and skipped (server/listeners.ts).
+ */
+export interface RoomEvents {
+  /** A room just loaded, before its first participant joins; awaited in turn. */
+  roomLoaded?(room: Room): void | Promise<void>;
+  /** A room left memory, its log flushed. */
+  roomUnloaded?(room: Room): void;
   /**
    * A change just applied to the doc, inside its transaction's update event
    * (bookkeeping that must see the doc exactly as the change left it).
@@ -54,7 +64,8 @@ export interface RoomObserver {
 export interface RoomDeps {
   limits: RoomLimits;
   saver: DocSaver;
-  observers: readonly RoomObserver[];
+  /** Shared by every room of the registry, so a listener added later hears rooms already open. */
+  events: Listeners<RoomEvents>;
   logger: Logger;
   /** When this turn's changes are stored and then sent (the process's own unless given). */
   turn?: TurnEnd;
@@ -312,7 +323,7 @@ export class Room {
     this.#docBytes += update.byteLength;
     this.#docBytesExact = false;
     if (isStoredHere(origin)) this.#deps.saver.add(update);
-    for (const observer of this.#deps.observers) observer.docApplied?.(this, update, origin);
+    this.#deps.events.emit('docApplied', this, update, origin);
     // Sent only after the saver's append (persistence/turn-end.ts): what others have seen is stored.
     if (this.#outbox.push({ update, origin }) === 1) this.#turn.publish(this.#publishOutbox);
   };
@@ -321,15 +332,7 @@ export class Room {
     const outbox = this.#outbox;
     this.#outbox = [];
     if (this.#destroyed) return;
-    for (const outgoing of outgoingOf(outbox)) {
-      for (const observer of this.#deps.observers) {
-        try {
-          observer.docUpdate?.(this, outgoing);
-        } catch (err) {
-          this.#deps.logger.error({ err, roomId: this.id }, 'room observer failed');
-        }
-      }
-    }
+    for (const outgoing of outgoingOf(outbox)) this.#deps.events.emit('docUpdate', this, outgoing);
   };
 
   #onAwarenessUpdate = (
@@ -354,6 +357,6 @@ export class Room {
     const changed = added.concat(updated, removed);
     if (changed.length === 0) return;
     const message = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    for (const observer of this.#deps.observers) observer.awarenessUpdate?.(this, message, origin);
+    this.#deps.events.emit('awarenessUpdate', this, message, origin);
   };
 }

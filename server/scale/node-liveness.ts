@@ -3,11 +3,15 @@
 // about (peers in its rooms, owners of running jobs). A node whose key has
 // expired is dead: each listener hears of it once.
 import type { Logger } from 'pino';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import type { Redis } from './redis-client.ts';
 
 /** Ids of nodes to watch, asked on every sweep (relay peers, owners of running jobs). */
 export type WatchSource = () => Iterable<string> | Promise<Iterable<string>>;
-export type DownListener = (nodeId: string) => void | Promise<void>;
+export interface LivenessEvents {
+  /** A watched node's heartbeat expired; awaited in turn, once per death. */
+  nodeDown?(nodeId: string): void | Promise<void>;
+}
 
 export interface NodeLivenessDeps {
   client: Redis;
@@ -24,7 +28,7 @@ export interface NodeLivenessDeps {
 export class NodeLiveness {
   readonly #deps: NodeLivenessDeps;
   readonly #sources: WatchSource[] = [];
-  readonly #listeners: DownListener[] = [];
+  readonly #listeners: Listeners<LivenessEvents>;
   /** Reported dead and not seen since: each death is reported once. */
   readonly #down = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
@@ -33,6 +37,7 @@ export class NodeLiveness {
 
   constructor(deps: NodeLivenessDeps) {
     this.#deps = deps;
+    this.#listeners = new Listeners(deps.logger, 'node liveness');
     this.#readySince = deps.client.isReady ? performance.now() : Number.POSITIVE_INFINITY;
     deps.client.on('ready', this.#onReady);
   }
@@ -45,8 +50,8 @@ export class NodeLiveness {
     this.#sources.push(source);
   }
 
-  onDown(listener: DownListener): void {
-    this.#listeners.push(listener);
+  get events(): Subscribable<LivenessEvents> {
+    return this.#listeners;
   }
 
   /** Beats once (so this node counts as alive before it serves anyone), then on every heartbeat. */
@@ -85,13 +90,7 @@ export class NodeLiveness {
     for (const id of dead) {
       this.#down.add(id);
       this.#deps.logger.warn({ node: id }, 'node found dead: its heartbeat expired');
-      for (const listener of this.#listeners) {
-        try {
-          await listener(id);
-        } catch (err) {
-          this.#deps.logger.error({ err, node: id }, 'node-down listener failed');
-        }
-      }
+      await this.#listeners.emitInOrder('nodeDown', id);
     }
     return dead;
   }

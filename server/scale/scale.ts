@@ -81,9 +81,11 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     logger: log,
   });
   liveness.watch(() => relay.peers());
-  liveness.onDown(async (id) => {
-    metrics.nodesDown.inc();
-    await relay.peerDown(id);
+  liveness.events.add({
+    nodeDown: async (id) => {
+      metrics.nodesDown.inc();
+      await relay.peerDown(id);
+    },
   });
   await liveness.start();
   const sessionBus = new RedisSessionBus({ publisher: redis, subscriber, prefix, processId, logger: log });

@@ -12,8 +12,7 @@ import type { GalleryListener } from '../gallery/gallery.ts';
 import { randomId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
 import { assertNever } from '../rooms/origin.ts';
-import type { RegistryListener } from '../rooms/registry.ts';
-import type { Room } from '../rooms/room.ts';
+import type { Room, RoomEvents } from '../rooms/room.ts';
 import type { GalleryStore } from '../store/gallery.ts';
 import type { JobRecord, JobStore } from '../store/jobs.ts';
 import type { NewSignal, SignalStore, StoredOf } from '../store/signals.ts';
@@ -30,7 +29,7 @@ export interface SignalRecorderDeps {
 
 type Outcome = StoredOf<'candidate_outcome'>;
 
-export class SignalRecorder implements RegistryListener, GalleryListener {
+export class SignalRecorder implements RoomEvents, GalleryListener {
   readonly #deps: SignalRecorderDeps;
   readonly #trackers = new WeakMap<Room, CandidateTracker>();
   /** The last task per room (and per work): their signals are worked out in the order they happened. */

@@ -4,7 +4,9 @@
 // Socket.IO broadcaster) hear each change.
 import type { PublicUser } from '../../shared/protocol.ts';
 import { COMMENT_MAX_LENGTH, type Comment, type CommentPage, mentionedHandles } from '../../shared/social.ts';
+import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import { randomId } from '../ids.ts';
 import type { RateLimiter } from '../rate-limit.ts';
@@ -31,6 +33,7 @@ export interface CommentLimits {
 }
 
 export interface CommentsDeps {
+  logger: Logger;
   store: CommentStore;
   graph: GraphStore;
   gallery: Gallery;
@@ -51,14 +54,16 @@ const isControl = (c: string) => {
 
 export class Comments {
   readonly #deps: CommentsDeps;
-  readonly #listeners: CommentListener[] = [];
+  readonly #listeners: Listeners<CommentListener>;
 
   constructor(deps: CommentsDeps) {
     this.#deps = deps;
+    this.#listeners = new Listeners(deps.logger, 'comments');
   }
 
-  listen(listener: CommentListener): void {
-    this.#listeners.push(listener);
+  /** Comments added, edited and removed (the Socket.IO broadcaster). */
+  get events(): Subscribable<CommentListener> {
+    return this.#listeners;
   }
 
   async list(workId: string, viewer: string | null, limit: number, cursor?: string): Promise<CommentPage> {
@@ -104,7 +109,7 @@ export class Comments {
     if (!record) throw new AppError('not_found', 'parentId: no such comment on this work');
     const comment = toComment(record);
     const hiddenFrom = await graph.blockersOf(me);
-    for (const listener of this.#listeners) listener.added?.(comment, hiddenFrom);
+    this.#listeners.emit('added', comment, hiddenFrom);
     this.#notify(comment, work, answered, mentions);
     return comment;
   }
@@ -130,7 +135,7 @@ export class Comments {
     if (!record) throw new AppError('not_found', 'no such comment');
     const comment = toComment(record);
     const hiddenFrom = await graph.blockersOf(me);
-    for (const listener of this.#listeners) listener.updated?.(comment, hiddenFrom);
+    this.#listeners.emit('updated', comment, hiddenFrom);
     // Only people newly mentioned hear of it.
     const before = new Set(found.mentions.map((u) => u.id));
     const added = mentions.filter((u) => !before.has(u.id));
@@ -158,12 +163,12 @@ export class Comments {
   /** Removes a comment and its replies and tells listeners (moderation uses it too). */
   async remove(comment: { id: string; workId: string }): Promise<void> {
     const ids = await this.#deps.store.delete(comment.id);
-    for (const removedId of ids) for (const listener of this.#listeners) listener.removed?.({ id: removedId, workId: comment.workId });
+    for (const removedId of ids) this.#listeners.emit('removed', { id: removedId, workId: comment.workId });
   }
 
   /** Tells listeners a comment left (hidden by a moderator) without deleting it. */
   withdrawn(comment: { id: string; workId: string }): void {
-    for (const listener of this.#listeners) listener.removed?.(comment);
+    this.#listeners.emit('removed', comment);
   }
 
   /** A comment as a moderator sees it (hidden ones too), or null. */

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Notification, NotificationType } from '../../shared/social.ts';
 import { randomId } from '../ids.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import type { GraphStore, NotificationRecord, NotificationStore } from '../store/social.ts';
 
 /** Delivers a notification to every connection of its recipient, wherever it is. */
@@ -39,16 +40,17 @@ export interface NotifierDeps {
 
 export class Notifier {
   readonly #deps: NotifierDeps;
-  readonly #sinks: NotificationSink[] = [];
+  readonly #sinks: Listeners<NotificationSink>;
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(deps: NotifierDeps) {
     this.#deps = deps;
+    this.#sinks = new Listeners(deps.logger, 'notifier');
   }
 
-  /** Adds a way to deliver (the Socket.IO broadcaster). */
-  listen(sink: NotificationSink): void {
-    this.#sinks.push(sink);
+  /** Ways to deliver (the Socket.IO broadcaster). */
+  get sinks(): Subscribable<NotificationSink> {
+    return this.#sinks;
   }
 
   /**
@@ -92,7 +94,7 @@ export class Notifier {
       });
       if (!record) continue;
       const notification = toNotification(record);
-      for (const sink of this.#sinks) sink.deliver(recipientId, notification);
+      this.#sinks.emit('deliver', recipientId, notification);
     }
   }
 }

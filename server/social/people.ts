@@ -3,7 +3,9 @@
 // ends any follow between the two either way.
 import type { PublicUser } from '../../shared/protocol.ts';
 import type { BlockResponse, FollowResponse, SocialSummary, UserPage } from '../../shared/social.ts';
+import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { GraphStore, Listed, ModerationStore } from '../store/social.ts';
 import { decodeKeys, encodeKeys, pageOf } from './cursors.ts';
@@ -17,25 +19,28 @@ export interface PeopleDeps {
   limiter: RateLimiter;
   followsPerMinute: number;
   notifier: Notifier;
+  logger: Logger;
 }
 
 /** Told when one user blocks another (rooms use it to let the blocked one go). */
 export interface BlockListener {
-  blocked(blockerId: string, blockedId: string): void;
+  blocked?(blockerId: string, blockedId: string): void;
 }
 
 const MINUTE = 60_000;
 
 export class People {
   readonly #deps: PeopleDeps;
-  readonly #listeners: BlockListener[] = [];
+  readonly #listeners: Listeners<BlockListener>;
 
   constructor(deps: PeopleDeps) {
     this.#deps = deps;
+    this.#listeners = new Listeners(deps.logger, 'people');
   }
 
-  listen(listener: BlockListener): void {
-    this.#listeners.push(listener);
+  /** Blocks as they are made. */
+  get events(): Subscribable<BlockListener> {
+    return this.#listeners;
   }
 
   async follow(me: string, targetId: string): Promise<FollowResponse> {
@@ -86,7 +91,7 @@ export class People {
     if (targetId === me) throw new AppError('bad_request', 'you cannot block yourself');
     if (!(await this.#deps.users.get(targetId))) throw new AppError('not_found', 'no such user');
     if (await this.#deps.graph.block(me, targetId, new Date().toISOString())) {
-      for (const listener of this.#listeners) listener.blocked(me, targetId);
+      this.#listeners.emit('blocked', me, targetId);
     }
     return { blocked: true };
   }

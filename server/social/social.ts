@@ -64,6 +64,7 @@ export function createSocial(deps: SocialDeps): Social {
     limiter,
     followsPerMinute: config.followsPerMinute,
     notifier,
+    logger: deps.logger,
   });
   const comments = new Comments({
     store: store.social.comments,
@@ -73,6 +74,7 @@ export function createSocial(deps: SocialDeps): Social {
     moderators: deps.moderators,
     notifier,
     limiter,
+    logger: deps.logger,
     limits: {
       commentsPerMinute: config.commentsPerMinute,
       mentionsPerComment: config.mentionsPerComment,
@@ -92,7 +94,7 @@ export function createSocial(deps: SocialDeps): Social {
     limiter,
     reportsPerMinute: config.reportsPerMinute,
   });
-  gallery.listen(galleryNotices(store, notifier));
+  gallery.events.add(galleryNotices(store, notifier));
   return {
     notifier,
     notifications: new Notifications(store.social.notifications),

@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { Listeners } from '../../server/listeners.ts';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import type { UpdateOrigin } from '../../server/rooms/origin.ts';
 import { MAX_TAILORED_SENDERS, type OutgoingUpdate } from '../../server/rooms/outgoing.ts';
-import { Room } from '../../server/rooms/room.ts';
+import { Room, type RoomEvents } from '../../server/rooms/room.ts';
 import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
 
@@ -32,8 +33,8 @@ function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxP
     { update: null, entries: 0, bytes: 0 },
     {
       limits,
-      saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, {}, turn),
-      observers: [
+      saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, undefined, turn),
+      events: new Listeners<RoomEvents>(logger, 'rooms', [
         {
           docUpdate: (_room, outgoing) => {
             storedWhenSent.push(log.rooms.get('r')?.length ?? 0);
@@ -42,7 +43,7 @@ function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxP
           },
           awarenessUpdate: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
         },
-      ],
+      ]),
       logger,
       turn,
     },

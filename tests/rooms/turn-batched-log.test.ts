@@ -27,7 +27,7 @@ describe('TurnBatchedLog', () => {
       throw err;
     });
     const log = new TurnBatchedLog(memory, turn);
-    const savers = ['a', 'b', 'c'].map((id) => new DocSaver(id, log, settings, fresh, logger, {}, turn));
+    const savers = ['a', 'b', 'c'].map((id) => new DocSaver(id, log, settings, fresh, logger, undefined, turn));
     let entriesAtPublish = -1;
     for (const [i, saver] of savers.entries()) saver.add(update(`room ${i}`));
     savers[0]!.add(update('second in room a'));
@@ -44,8 +44,8 @@ describe('TurnBatchedLog', () => {
     const memory = new MemoryDocLog();
     const turn = new TurnEnd();
     const log = new TurnBatchedLog(memory, turn);
-    const a = new DocSaver('a', log, settings, fresh, logger, {}, turn);
-    const b = new DocSaver('b', log, settings, fresh, logger, {}, turn);
+    const a = new DocSaver('a', log, settings, fresh, logger, undefined, turn);
+    const b = new DocSaver('b', log, settings, fresh, logger, undefined, turn);
     memory.failing = true;
     a.add(update('kept a'));
     b.add(update('kept b'));

@@ -105,7 +105,7 @@ describeWith([redis, postgres], 'node liveness', () => {
       const liveness = new NodeLiveness({ client, prefix, nodeId: 'me/1', info: {}, heartbeatMs: 100, timeoutMs: 300, logger });
       const heard: string[] = [];
       liveness.watch(() => ['ghost/1', 'me/1']);
-      liveness.onDown((id) => void heard.push(id));
+      liveness.events.add({ nodeDown: (id) => void heard.push(id) });
       const beat = () => client.set(liveness.key('ghost/1'), '{}', { PX: 300 });
       await beat();
       // Beating: alive.

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { type GenCancelAck, genParamsSchema, type GenStartAck, type Job, jobIdSchema } from '../../../shared/protocol.ts';
 import { AppError, toWireError } from '../../errors.ts';
-import type { Generation } from '../../generation/generation.ts';
+import type { CancelElsewhere, Generation } from '../../generation/generation.ts';
 import type { Metrics } from '../../metrics.ts';
 import { roomChannel, type SocketContext, type SocketIoTransport } from './socketio-server.ts';
 
@@ -25,8 +25,8 @@ interface Deps {
 export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
   const { generation } = deps;
   // `io.to` rather than `io.local.to`: with a cross-node adapter every node's sockets hear it.
-  generation.listen((job) => socketIo.io.to(roomChannel(job.roomId)).emit('gen:update', job.roomId, job));
-  if (deps.scaled) serveRemoteCancel(socketIo, deps);
+  generation.events.add({ jobChanged: (job) => socketIo.io.to(roomChannel(job.roomId)).emit('gen:update', job.roomId, job) });
+  if (deps.scaled) answerRemoteCancel(socketIo, deps);
 
   socketIo.handle((ctx) => {
     ctx.on('gen:start', (...args: unknown[]) =>
@@ -63,7 +63,7 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
  * still cancel it. The request goes to every other node through the adapter
  * (the requesting node has checked the role); the one holding the job answers.
  */
-function serveRemoteCancel(socketIo: SocketIoTransport, { generation, logger }: Deps): void {
+function answerRemoteCancel(socketIo: SocketIoTransport, { generation, logger }: Deps): void {
   const { io } = socketIo;
   io.on('gen:cancel', (roomId, jobId, ack) => {
     if (typeof ack !== 'function') return;
@@ -75,8 +75,13 @@ function serveRemoteCancel(socketIo: SocketIoTransport, { generation, logger }: 
       ack(null);
     }
   });
-  generation.cancelElsewhere = (roomId, jobId) =>
+}
+
+/** Generation's way to cancel a job another node runs (scaled mode): ask them all, take the answer of the one holding it. */
+export function cancelOnOtherNodes(socketIo: () => SocketIoTransport, logger: Logger): CancelElsewhere {
+  return (roomId, jobId) =>
     new Promise((resolve) => {
+      const { io } = socketIo();
       // Answers are awaited for the adapter's requestsTimeout (5 s).
       io.serverSideEmit('gen:cancel', roomId, jobId, (err: Error | null, answers: Array<Job | null>) => {
         // A node that did not answer in time (a dead one) does not matter if the one holding the job did.

@@ -21,7 +21,7 @@ import type { Metrics } from '../../metrics.ts';
 import { TokenBucket } from '../../rate-limit.ts';
 import type { Admitted, RoomAdmission } from '../../rooms/admission.ts';
 import type { UpdateOrigin } from '../../rooms/origin.ts';
-import type { Participant, Room, RoomObserver } from '../../rooms/room.ts';
+import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
@@ -89,7 +89,7 @@ const binaryArg = z.instanceof(Uint8Array);
 const joinArgs = z.tuple([roomIdArg, joinOptionsSchema.optional()]);
 const messageArgs = z.tuple([roomIdArg, binaryArg]);
 
-export class SocketIoTransport implements RoomObserver {
+export class SocketIoTransport implements RoomEvents {
   readonly io: AtelierServer;
   readonly #deps: SocketIoDeps;
   readonly #handlers: SocketHandlers[] = [];

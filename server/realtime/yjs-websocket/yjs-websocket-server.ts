@@ -20,7 +20,7 @@ import type { Metrics } from '../../metrics.ts';
 import { TokenBucket } from '../../rate-limit.ts';
 import type { RoomAdmission } from '../../rooms/admission.ts';
 import type { UpdateOrigin } from '../../rooms/origin.ts';
-import type { Room, RoomObserver } from '../../rooms/room.ts';
+import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
@@ -53,7 +53,7 @@ interface Connection {
   deniedNotice: boolean;
 }
 
-export class YjsWebSocketServer implements RoomObserver {
+export class YjsWebSocketServer implements RoomEvents {
   readonly #deps: YjsWebSocketDeps;
   readonly #wss: WebSocketServer;
   readonly #byRoom = new Map<string, Set<Connection>>();

@@ -3,6 +3,7 @@
 // once the log passes a size or count threshold.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { Listeners } from '../../listeners.ts';
 import type { CompactionResult, DocLog } from '../../store/doc-log.ts';
 import { type TurnEnd, turnEnd } from './turn-end.ts';
 
@@ -18,7 +19,8 @@ export interface SaverSettings {
   jitter?: number;
 }
 
-export interface SaverHooks {
+/** What a saver tells (metrics): a listener that throws is logged, never mistaken for a failed append. */
+export interface SaverEvents {
   appended?(seconds: number, updates: number, bytes: number): void;
   compacted?(result: CompactionResult, seconds: number): void;
   failed?(operation: 'append' | 'compact'): void;
@@ -32,7 +34,7 @@ export class DocSaver {
   readonly #compactBytes: number;
   #compacting: Promise<void> | null = null;
   readonly #logger: Logger;
-  readonly #hooks: SaverHooks;
+  readonly #events: Listeners<SaverEvents> | undefined;
   readonly #turn: TurnEnd;
   #pending: Uint8Array[] = [];
   /** Updates handed to the log and not yet confirmed. */
@@ -49,7 +51,7 @@ export class DocSaver {
     settings: SaverSettings,
     initial: { entries: number; bytes: number },
     logger: Logger,
-    hooks: SaverHooks = {},
+    events: Listeners<SaverEvents> | undefined = undefined,
     turn: TurnEnd = turnEnd,
   ) {
     this.#turn = turn;
@@ -63,7 +65,7 @@ export class DocSaver {
     this.#entriesSince = initial.entries > 1 ? initial.entries : 0;
     this.#bytesSince = initial.entries > 1 ? initial.bytes : 0;
     this.#logger = logger;
-    this.#hooks = hooks;
+    this.#events = events;
   }
 
   /** Updates accepted but not yet known to be in the log. */
@@ -105,10 +107,11 @@ export class DocSaver {
       const started = performance.now();
       try {
         await this.#log.append(this.#roomId, batch);
-        this.#hooks.appended?.((performance.now() - started) / 1000, batch.length, bytes);
+        // emit() never throws: a failing listener cannot pass for a failed append (and a second copy).
+        this.#events?.emit('appended', (performance.now() - started) / 1000, batch.length, bytes);
         break;
       } catch (err) {
-        this.#hooks.failed?.('append');
+        this.#events?.emit('failed', 'append');
         this.#logger.error({ err, roomId: this.#roomId, attempt, updates: batch.length }, 'doc log append failed');
         if (attempt >= this.#settings.attempts) {
           // Keep them in memory, ahead of newer ones; the next write retries.
@@ -133,12 +136,12 @@ export class DocSaver {
     const bytes = this.#bytesSince;
     try {
       const result = await this.#log.compact(this.#roomId);
-      this.#hooks.compacted?.(result, (performance.now() - started) / 1000);
+      this.#events?.emit('compacted', result, (performance.now() - started) / 1000);
       // What was appended while it ran still counts towards the next one.
       this.#entriesSince -= entries;
       this.#bytesSince -= bytes;
     } catch (err) {
-      this.#hooks.failed?.('compact');
+      this.#events?.emit('failed', 'compact');
       this.#logger.error({ err, roomId: this.#roomId }, 'doc log compaction failed');
     }
   }
