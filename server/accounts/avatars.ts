@@ -1,6 +1,6 @@
 // An uploaded avatar: decoded and checked like any upload (image-ingest.ts),
 // then cut to a square and stored in the media store.
-import sharp from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import { AppError } from '../errors.ts';
 import { ingestImage } from '../media/image-ingest.ts';
 import type { MediaStore } from '../media/media-store.ts';
@@ -11,6 +11,7 @@ export const AVATAR_SIDE = 256;
 /** Stores the image as the user's avatar; returns its `/media/…` URL. */
 export async function storeAvatar(media: MediaStore, body: Buffer, maxPixels: number): Promise<string> {
   const image = await ingestImage(body, { maxPixels });
+  const sharp = await loadSharp();
   let square: Buffer;
   try {
     square = await sharp(image.data)

@@ -4,7 +4,7 @@
 // identity signs into the account it is linked to; an unknown one claims the
 // current guest (same user id) or becomes a new account; `link` adds it to
 // the signed-in account.
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { IdentityInfo } from '../../shared/accounts.ts';
@@ -58,6 +58,11 @@ export interface OidcDeps {
   logger: Logger;
 }
 
+type OpenIdClient = typeof client;
+let loading: Promise<OpenIdClient> | undefined;
+/** openid-client (and jose) load with the first sign-in, not at start: most nodes never see one. */
+const openIdClient = (): Promise<OpenIdClient> => (loading ??= import('openid-client'));
+
 const stateKey = (state: string) => `oidc:${state}`;
 
 /** The ID token's claims, with name and email from UserInfo where the ID token lacks them. */
@@ -88,6 +93,7 @@ export class Oidc {
   }): Promise<{ url: string; state: string }> {
     if (request.mode === 'link' && !request.caller) throw new AppError('unauthorized', 'sign in before linking another account');
     const configuration = await this.#config();
+    const client = await openIdClient();
     const state = client.randomState();
     const nonce = client.randomNonce();
     const verifier = client.randomPKCECodeVerifier();
@@ -144,6 +150,7 @@ export class Oidc {
 
   async #exchange(callbackUrl: URL, state: string, nonce: string, verifier: string): Promise<Claims> {
     const configuration = await this.#config();
+    const client = await openIdClient();
     try {
       const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
         pkceCodeVerifier: verifier,
@@ -168,6 +175,7 @@ export class Oidc {
    */
   async #profile(configuration: client.Configuration, accessToken: string, subject: string): Promise<Record<string, unknown>> {
     if (!configuration.serverMetadata().userinfo_endpoint) return {};
+    const client = await openIdClient();
     try {
       const { name, preferred_username, given_name, email } = await client.fetchUserInfo(configuration, accessToken, subject);
       return { name, preferred_username, given_name, email };
@@ -236,6 +244,7 @@ export class Oidc {
     const url = new URL(issuer);
     // Plain HTTP only for a provider on this machine (development, tests).
     const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    const client = await openIdClient();
     return client.discovery(url, clientId, clientSecret, undefined, {
       execute: url.protocol === 'http:' && loopback ? [client.allowInsecureRequests] : [],
     });

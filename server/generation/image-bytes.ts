@@ -1,6 +1,6 @@
 // An image a backend sent, as a provider image: its format and size read by
 // sharp, and anything a layer cannot show (gif, svg, avif…) converted to PNG.
-import sharp from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import type { MediaExt } from '../media/media-store.ts';
 import type { ProviderImage } from './provider.ts';
 import { ProviderError } from './provider-error.ts';
@@ -10,6 +10,7 @@ const FORMATS: Record<string, MediaExt> = { png: 'png', webp: 'webp', jpeg: 'jpg
 const MAX_PIXELS = 64_000_000;
 
 export async function imageFromBytes(data: Uint8Array, seed: number, backend: string): Promise<ProviderImage> {
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(data, { limitInputPixels: MAX_PIXELS }).metadata();
     const ext = FORMATS[meta.format];

@@ -1,7 +1,7 @@
 // The `local` provider: a procedural sketch renderer, not an AI model. It draws
 // the scene of procedural-scene.ts with sharp (librsvg), offline and
 // deterministically: the same prompt, seed and size give byte-identical files.
-import sharp from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import { buildScene } from './procedural-scene.ts';
 import { sceneSvg, textureSvg } from './procedural-svg.ts';
 import {
@@ -46,6 +46,7 @@ export class LocalProvider implements ImageProvider {
   }
 
   async generate(request: GenerationRequest, { signal, onProgress }: GenerateOptions): Promise<ProviderImage[]> {
+    const sharp = await loadSharp();
     const { width, height, count } = request;
     const images: ProviderImage[] = [];
     const advance = (index: number, step: number) => onProgress({ type: 'progress', progress: (index * STEPS + step) / (count * STEPS) });
@@ -86,6 +87,7 @@ export class LocalProvider implements ImageProvider {
  * there is a mask (OpenAI's convention), else blended softly over all of it.
  */
 async function applyEdit(render: Buffer, edit: EditInput, width: number, height: number): Promise<Buffer> {
+  const sharp = await loadSharp();
   const source = sharp(edit.image, { limitInputPixels: MAX_EDIT_PIXELS }).resize(width, height, { fit: 'cover' });
   if (!edit.mask) {
     return source

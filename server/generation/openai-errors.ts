@@ -1,6 +1,6 @@
 // OpenAI SDK errors → job error codes, with messages that help a person and
 // never carry the API key.
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { APIError } from 'openai';
 import { ProviderError, retryAfterMs } from './provider-error.ts';
 
 /** Error codes OpenAI uses when its safety system refuses a prompt or an image. */
@@ -10,8 +10,10 @@ const MAX_MESSAGE = 300;
 /**
  * What a failed OpenAI call becomes. Once `signal` has aborted (cancel or job
  * timeout) the abort reason itself is returned, so the runner can tell them apart.
+ * `sdk` is the loaded SDK module, whose classes the errors are instances of.
  */
-export function fromOpenAiError(err: unknown, signal: AbortSignal): unknown {
+export function fromOpenAiError(err: unknown, signal: AbortSignal, sdk: typeof import('openai')): unknown {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
   if (signal.aborted) return signal.reason;
   if (err instanceof ProviderError) return err;
   if (err instanceof APIUserAbortError) return new ProviderError('internal', 'the request to OpenAI was aborted', { cause: err });

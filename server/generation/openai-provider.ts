@@ -1,9 +1,11 @@
 // The `openai` provider: OpenAI's image models through the official SDK, with
 // moderation first, partial images streamed as previews, edits with masks, the
 // SDK's retries (429, 5xx) and the caller's AbortSignal on every request.
-import OpenAI, { toFile } from 'openai';
+// The SDK is imported when the provider first talks to OpenAI (~30 MB of
+// resident memory that a node which never calls it does not carry).
+import type OpenAI from 'openai';
 import type { Logger } from 'pino';
-import sharp from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import { imageFromBytes } from './image-bytes.ts';
 import { fromOpenAiError } from './openai-errors.ts';
 import {
@@ -32,6 +34,13 @@ export interface OpenAiProviderOptions {
   logger: Logger;
 }
 
+type OpenAiModule = typeof import('openai');
+
+interface OpenAiSdk {
+  module: OpenAiModule;
+  client: OpenAI;
+}
+
 export const MODERATION_MODEL = 'omni-moderation-latest';
 /** Progress spent before the image request (moderation) and reserved after it. */
 const START = 0.05;
@@ -56,15 +65,25 @@ export class OpenAiProvider implements ImageProvider {
   };
   readonly concurrency: number;
   readonly defaultModel: string;
-  readonly #client: OpenAI;
   readonly #options: OpenAiProviderOptions;
+  #sdk: Promise<OpenAiSdk> | undefined;
 
   constructor(options: OpenAiProviderOptions) {
     this.#options = options;
     this.defaultModel = options.model;
     this.concurrency = options.concurrency;
+  }
+
+  /** The client, built on first use. */
+  #load(): Promise<OpenAiSdk> {
+    this.#sdk ??= import('openai').then((module) => ({ module, client: this.#newClient(module.OpenAI) }));
+    return this.#sdk;
+  }
+
+  #newClient(Client: typeof OpenAI): OpenAI {
+    const options = this.#options;
     const log = options.logger;
-    this.#client = new OpenAI({
+    return new Client({
       apiKey: options.apiKey,
       // Nulls, not undefined: the SDK would otherwise read OPENAI_* variables itself, and config.ts is the one place that does.
       baseURL: options.baseUrl ?? null,
@@ -90,15 +109,20 @@ export class OpenAiProvider implements ImageProvider {
   }
 
   async generate(request: GenerationRequest, options: GenerateOptions): Promise<ProviderImage[]> {
+    const sdk = await this.#load();
     try {
-      return await this.#generate(request, options);
+      return await this.#generate(sdk, request, options);
     } catch (err) {
-      throw fromOpenAiError(err, options.signal);
+      throw fromOpenAiError(err, options.signal, sdk.module);
     }
   }
 
-  async #generate(request: GenerationRequest, { signal, onProgress }: GenerateOptions): Promise<ProviderImage[]> {
-    if (this.#options.moderation) await this.#moderate(request.prompt, signal);
+  async #generate(
+    { client, module }: OpenAiSdk,
+    request: GenerationRequest,
+    { signal, onProgress }: GenerateOptions,
+  ): Promise<ProviderImage[]> {
+    if (this.#options.moderation) await moderate(client, request.prompt, signal);
     onProgress({ type: 'progress', progress: START });
 
     const { count, edit } = request;
@@ -119,16 +143,16 @@ export class OpenAiProvider implements ImageProvider {
 
     if (partials === 0) {
       const response = edit
-        ? await this.#client.images.edit({ ...common, ...(await editFiles(edit)) }, { signal })
-        : await this.#client.images.generate(common, { signal });
+        ? await client.images.edit({ ...common, ...(await editFiles(module, edit)) }, { signal })
+        : await client.images.generate(common, { signal });
       for (const item of response.data ?? []) {
         if (item.b64_json) await finish(item.b64_json);
       }
     } else {
       const streamed = { ...common, stream: true as const, partial_images: partials };
       const stream: AsyncIterable<ImageEvent> = edit
-        ? await this.#client.images.edit({ ...streamed, ...(await editFiles(edit)) }, { signal })
-        : await this.#client.images.generate(streamed, { signal });
+        ? await client.images.edit({ ...streamed, ...(await editFiles(module, edit)) }, { signal })
+        : await client.images.generate(streamed, { signal });
       for await (const event of stream) {
         switch (event.type) {
           case 'image_generation.partial_image':
@@ -154,29 +178,27 @@ export class OpenAiProvider implements ImageProvider {
     if (images.length === 0) throw new ProviderError('internal', 'OpenAI answered without an image');
     return images;
   }
+}
 
-  async #moderate(prompt: string, signal: AbortSignal): Promise<void> {
-    const response = await this.#client.moderations.create({ model: MODERATION_MODEL, input: prompt }, { signal });
-    const flagged = response.results.filter((r) => r.flagged);
-    if (flagged.length === 0) return;
-    const categories = [
-      ...new Set(
-        flagged.flatMap((r) =>
-          Object.entries(r.categories)
-            .filter(([, on]) => on === true)
-            .map(([name]) => name),
-        ),
+async function moderate(client: OpenAI, prompt: string, signal: AbortSignal): Promise<void> {
+  const response = await client.moderations.create({ model: MODERATION_MODEL, input: prompt }, { signal });
+  const flagged = response.results.filter((r) => r.flagged);
+  if (flagged.length === 0) return;
+  const categories = [
+    ...new Set(
+      flagged.flatMap((r) =>
+        Object.entries(r.categories)
+          .filter(([, on]) => on === true)
+          .map(([name]) => name),
       ),
-    ];
-    throw new ProviderError(
-      'forbidden',
-      `OpenAI moderation flagged the prompt${categories.length > 0 ? ` (${categories.join(', ')})` : ''}`,
-    );
-  }
+    ),
+  ];
+  throw new ProviderError('forbidden', `OpenAI moderation flagged the prompt${categories.length > 0 ? ` (${categories.join(', ')})` : ''}`);
 }
 
 /** The layer's image as PNG, and the mask as a PNG of the same size, as the edits endpoint wants them. */
-async function editFiles(edit: EditInput): Promise<{ image: File; mask?: File }> {
+async function editFiles({ toFile }: OpenAiModule, edit: EditInput): Promise<{ image: File; mask?: File }> {
+  const sharp = await loadSharp();
   const image = await sharp(edit.image).png().toBuffer({ resolveWithObject: true });
   const files: { image: File; mask?: File } = { image: await toFile(image.data, 'image.png', { type: 'image/png' }) };
   if (edit.mask) {

@@ -2,7 +2,7 @@
 // shape backends take them, downloads of the images they made, a sleep that
 // ends with the job, and a type guard for JSON bodies.
 import type { Logger } from 'pino';
-import sharp from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import type { EditInput, ProviderModel } from './provider.ts';
 import { failureOfStatus, ProviderError } from './provider-error.ts';
 
@@ -11,7 +11,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The edit image as a PNG of the job's size (cropped to fill it). */
-export function editImagePng(edit: EditInput, width: number, height: number): Promise<Buffer> {
+export async function editImagePng(edit: EditInput, width: number, height: number): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(edit.image).resize(width, height, { fit: 'cover' }).png().toBuffer();
 }
 
@@ -21,7 +22,8 @@ export function editImagePng(edit: EditInput, width: number, height: number): Pr
  * are transparent there instead. It is cropped like the image (a mask painted
  * on the layer has the layer's size), so the two stay aligned.
  */
-export function whiteWhereTransparent(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
+export async function whiteWhereTransparent(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(mask).resize(width, height, { fit: 'cover' }).ensureAlpha().extractChannel(3).negate().toColourspace('b-w').png().toBuffer();
 }
 

@@ -1,7 +1,7 @@
 // Turning uploaded bytes into a media file we trust: decoded by sharp under a
 // pixel limit (a decompression bomb is refused from its header, before any
 // decoding), oriented, bounded in size, re-encoded, every metadata chunk dropped.
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 import { CANVAS_LIMITS } from '../../shared/doc-schema.ts';
 import { AppError } from '../errors.ts';
 import type { MediaExt } from './media-store.ts';
@@ -22,6 +22,7 @@ export interface IngestedImage {
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 'tiff']);
 
 export async function ingestImage(input: Buffer, { maxPixels }: IngestLimits): Promise<IngestedImage> {
+  const sharp = await loadSharp();
   let format: string;
   let pixels: number;
   try {

@@ -2,7 +2,7 @@
 // first, transformed (layer-placement.ts), faded by its opacity, clipped to the
 // canvas and blended onto the background (raster.ts); then the full PNG, a
 // WebP thumbnail and a placeholder colour for the feed.
-import sharp from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import type { Layer } from '../../shared/doc-schema.ts';
 import { preparePiece, type SourceReader } from './layer-piece.ts';
 import { Raster } from './raster.ts';
@@ -51,6 +51,7 @@ export class Compositor {
 
   /** Throws LayerRenderError naming the first layer whose source is missing or unreadable. */
   async render(scene: Scene, read: SourceReader): Promise<Rendering> {
+    const sharp = await loadSharp();
     const canvas = await this.flatten(scene, read);
     const raw = { raw: { width: scene.width, height: scene.height, channels: 3 as const } };
     const [png, thumbnail, stats] = await Promise.all([

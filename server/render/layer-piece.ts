@@ -1,7 +1,8 @@
 // One layer made ready to blend: its source decoded, the part that can reach
 // the canvas cut out, scaled, turned, clipped to the canvas and faded by its
 // opacity.
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import type { BlendMode, Layer } from '../../shared/doc-schema.ts';
 import { clipToCanvas, placeCentred, planSource, type Rect, type Size } from './layer-placement.ts';
 import { copyRect } from './pixels.ts';
@@ -35,6 +36,7 @@ const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
 export async function preparePiece(layer: Layer, canvas: Size, read: SourceReader, maxSourcePixels: number): Promise<Piece | null> {
   const bytes = await read(layer.src);
   if (!bytes) throw new LayerRenderError(layer.id, 'src is not a media file of this server');
+  const sharp = await loadSharp();
   const options = { limitInputPixels: maxSourcePixels };
   let source: Size;
   try {

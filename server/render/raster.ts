@@ -11,7 +11,7 @@
 //   it covers, mixed with what was there by α here, and drawn as an opaque
 //   `normal` piece.
 // Pieces queue up and reach the whole canvas in one libvips composite.
-import sharp from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import type { BlendMode } from '../../shared/doc-schema.ts';
 import { sharpBlend } from './blend.ts';
 import { intersect, type Rect } from './layer-placement.ts';
@@ -104,6 +104,7 @@ export class Raster {
 async function composite(base: Buffer, area: Rect, overlays: readonly Overlay[]): Promise<Buffer> {
   const inside = overlays.map((o) => clip(o, area)).filter((o): o is Overlay => o !== null);
   if (inside.length === 0) return base;
+  const sharp = await loadSharp();
   return sharp(base, { raw: { width: area.width, height: area.height, channels: 3 } })
     .composite(
       inside.map((o) => ({

@@ -2,7 +2,7 @@
 // takes, log outages once rather than on every attempt, and fail start-up
 // clearly when Redis cannot be reached at all.
 import type { Logger } from 'pino';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 
 export type Redis = RedisClientType;
 
@@ -13,6 +13,8 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 
 /** A new client, connected; throws if Redis cannot be reached within CONNECT_TIMEOUT_MS. */
 export async function connectRedis(url: string, name: string, logger: Logger): Promise<Redis> {
+  // Imported here, not at the top: a single node never pays for the client (~25 MB resident).
+  const { createClient } = await import('redis');
   const client: Redis = createClient({
     url,
     socket: {

@@ -5,7 +5,7 @@
 //    gallery:*), on a Redis stream so a short disconnection loses none;
 //  - shared rate limits, per-room job quotas and node heartbeats (plain keys).
 import { randomBytes } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
@@ -91,7 +91,9 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
   const sessionBus = new RedisSessionBus({ publisher: redis, subscriber, prefix, processId, logger: log });
   await sessionBus.start();
 
-  const adapter = createAdapter(redis, {
+  // Imported here: a single node never loads the adapter.
+  const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
+  const adapter = newAdapter(redis, {
     streamName: `${prefix}socket.io`,
     channelPrefix: `${prefix}socket.io`,
     sessionKeyPrefix: `${prefix}sio:session:`,

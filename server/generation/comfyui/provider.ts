@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import sharp from 'sharp';
+import { loadSharp } from '../../media/sharp.ts';
 import { imageFromBytes } from '../image-bytes.ts';
 import { editImagePng } from '../provider-kit.ts';
 import type { EditInput, GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from '../provider.ts';
@@ -172,6 +172,7 @@ export class ComfyUiProvider implements ImageProvider {
       image: await this.#http.upload(`atelier-${request.jobId}.png`, image, signal),
     };
     if (edit.mask && this.capabilities.mask) {
+      const sharp = await loadSharp();
       const mask = await sharp(edit.mask).resize(width, height, { fit: 'cover' }).ensureAlpha().png().toBuffer();
       names.mask = await this.#http.upload(`atelier-${request.jobId}-mask.png`, mask, signal);
     }

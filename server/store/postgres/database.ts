@@ -1,6 +1,6 @@
 // Opening PostgreSQL: a pool, the named migrations (applied once however many
 // nodes start together), and a transaction helper.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { type Migration, MIGRATIONS } from './migrations.ts';
 
@@ -28,7 +28,9 @@ export interface PoolOptions {
 }
 
 export async function openPool(options: PoolOptions): Promise<Pool> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max });
+  // Imported here, not at the top: a SQLite node never loads the driver.
+  const { default: driver } = await import('pg');
+  const pool = new driver.Pool({ connectionString: options.connectionString, max: options.max });
   // An idle client whose connection breaks emits here; unhandled, it would kill the process.
   pool.on('error', (err) => options.logger.error({ err }, 'postgresql connection lost'));
   try {
