@@ -42,6 +42,7 @@ import { cancelOnOtherNodes, serveGeneration } from './realtime/socketio/generat
 import { SocketIoTransport } from './realtime/socketio/socketio-server.ts';
 import { YjsWebSocketServer } from './realtime/yjs-websocket/yjs-websocket-server.ts';
 import { originCheck } from './realtime/origin-check.ts';
+import { OutageLog } from './store/outage-log.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
@@ -84,9 +85,11 @@ export interface Atelier {
 
 export async function startAtelier(config: Config, logger: Logger): Promise<Atelier> {
   const merger = new MergeWorker();
+  // One per process: every room's retries and every pooled connection report to it.
+  const storeOutage = new OutageLog(config.databaseUrl ? 'postgresql' : 'sqlite', logger.child({ module: 'store' }));
   let store: Store;
   try {
-    store = await openStore(config, merger, logger);
+    store = await openStore(config, merger, logger, storeOutage);
   } catch (err) {
     await merger.close();
     throw err;
@@ -112,6 +115,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     saver: { compactEntries: config.logCompactEntries, compactBytes: config.logCompactBytes },
     saverEvents: {
       appended: (seconds, updates) => {
+        storeOutage.succeeded();
         metrics.logAppendSeconds.observe(seconds);
         metrics.logAppendedUpdates.inc(updates);
       },
@@ -120,7 +124,10 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
         metrics.compactions.inc();
         metrics.compactionSeconds.observe(seconds);
       },
-      failed: (operation) => metrics.logFailures.inc({ operation }),
+      failed: (operation, err, context) => {
+        metrics.logFailures.inc({ operation });
+        storeOutage.failed(err, { operation: `doc log ${operation}`, ...context });
+      },
     },
     unloadGraceMs: config.roomUnloadGraceMs,
     logger: logger.child({ module: 'rooms' }),
@@ -168,7 +175,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     scale.liveness.events.add({ nodeDown: (nodeId) => generation.nodeDown(nodeId).then(() => undefined) });
   }
 
-  const contributors = new Contributors(store.gallery, logger.child({ module: 'gallery' }));
+  const contributors = new Contributors(store.gallery, logger.child({ module: 'gallery' }), storeOutage);
   registry.events.add(contributors);
   // Whoever asks for a generation in a room is one of its authors.
   generation.events.add({ jobChanged: (job) => contributors.addContributor(job.roomId, job.requestedBy) });
@@ -237,7 +244,13 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     routers: [
-      opsRoutes(store, registry, metrics, config.nodeId, () => providers.health()),
+      opsRoutes(store, registry, metrics, {
+        nodeId: config.nodeId,
+        providers: () => providers.health(),
+        redisReady: scale ? () => scale.redis.isReady : undefined,
+        degradedStatus: config.healthDegradedStatus,
+        storeOutage,
+      }),
       providerRoutes(providers),
       ...accounts.routers({ gallery, media }),
       roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
@@ -361,13 +374,14 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
 }
 
 /** The configured backend; the export script opens it the same way. */
-export async function openStore(config: Config, merger: MergeWorker, logger: Logger): Promise<Store> {
+export async function openStore(config: Config, merger: MergeWorker, logger: Logger, outage?: OutageLog): Promise<Store> {
   if (config.databaseUrl) {
     return openPostgresStore({
       url: config.databaseUrl,
       poolMax: config.databasePoolMax,
       merge: merger.merge,
       logger: logger.child({ module: 'store' }),
+      outage,
     });
   }
   const storeLogger = logger.child({ module: 'store' });

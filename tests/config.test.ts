@@ -17,6 +17,7 @@ describe('configuration', () => {
       corsOrigins: [],
       redisUrl: undefined,
       databaseUrl: undefined,
+      healthDegradedStatus: 200,
       limits: { maxMessageBytes: 1048576, maxRoomsPerConnection: 8, maxParticipantsPerRoom: 500 },
     });
   });
@@ -49,6 +50,7 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['SESSION_SECRET', 'short'],
     ['TRUST_PROXY', 'maybe'],
+    ['HEALTH_DEGRADED_STATUS', '500'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     const run = () => loadConfig({ DATA_DIR: tempDir(), [variable]: value });
     expect(run).toThrow(ConfigError);

@@ -52,4 +52,12 @@ export const storageSettings = {
     int(0).default(1000),
     "embedded store: how often its maintenance thread copies the WAL into the database file (`0`: SQLite's own checkpoints, which stall the event loop under load)",
   ),
+  healthDegradedStatus: setting(
+    'HEALTH_DEGRADED_STATUS',
+    z
+      .enum(['200', '503'])
+      .default('200')
+      .transform((v) => (v === '503' ? 503 : 200)),
+    "`/healthz` status while Redis is lost (`degraded`): `503` takes the node out of a balancer's rotation",
+  ),
 };

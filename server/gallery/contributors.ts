@@ -8,6 +8,7 @@ import { canEdit } from '../../shared/protocol.ts';
 import { assertNever, type UpdateOrigin } from '../rooms/origin.ts';
 import type { Room, RoomEvents } from '../rooms/room.ts';
 import type { GalleryStore } from '../store/gallery.ts';
+import type { OutageLog } from '../store/outage-log.ts';
 
 /** Roots whose changes make someone an author; `meta` (title, canvas) and `candidates` do not. */
 const CREATIVE_ROOTS: readonly string[] = [ROOTS.prompt, ROOTS.layers];
@@ -20,9 +21,13 @@ export class Contributors implements RoomEvents {
   /** The last write per room, awaited before the list is read. */
   readonly #pending = new Map<string, Promise<void>>();
 
-  constructor(store: GalleryStore, logger: Logger) {
+  readonly #outage: OutageLog | undefined;
+
+  /** With `outage`, failures go to it (logged once per store outage), else each is logged. */
+  constructor(store: GalleryStore, logger: Logger, outage?: OutageLog) {
     this.#store = store;
     this.#logger = logger;
+    this.#outage = outage;
   }
 
   docApplied(room: Room, update: Uint8Array, origin: UpdateOrigin): void {
@@ -39,11 +44,15 @@ export class Contributors implements RoomEvents {
     known.add(userId);
     const previous = this.#pending.get(roomId) ?? Promise.resolve();
     const write = previous.then(() =>
-      this.#store.addContributor(roomId, userId).catch((err: unknown) => {
-        // Forget it so the user's next change tries again; the edit itself is not affected.
-        known.delete(userId);
-        this.#logger.error({ err, roomId, userId }, 'could not record a contributor');
-      }),
+      this.#store.addContributor(roomId, userId).then(
+        () => this.#outage?.succeeded(),
+        (err: unknown) => {
+          // Forget it so the user's next change tries again; the edit itself is not affected.
+          known.delete(userId);
+          if (this.#outage) this.#outage.failed(err, { operation: 'record a contributor', roomId, userId });
+          else this.#logger.error({ err, roomId, userId }, 'could not record a contributor');
+        },
+      ),
     );
     this.#pending.set(roomId, write);
     void write.then(() => {

@@ -35,6 +35,8 @@ export class RoomRegistry {
   readonly #events: Listeners<RoomEvents>;
   readonly #saverEvents: Listeners<SaverEvents>;
   #closed = false;
+  /** Rooms whose unload waits for the log, already reported. */
+  readonly #keptInMemory = new WeakSet<Room>();
   readonly #turn: TurnEnd;
   /** What savers append through: one commit per turn for every room. */
   readonly #savedLog: TurnBatchedLog;
@@ -142,7 +144,11 @@ export class RoomRegistry {
     if (!saved) {
       if (!force) {
         // Keep it in memory rather than lose what the log refused; try again later.
-        this.#deps.logger.error({ roomId: room.id, unsaved: room.saver.unsaved }, 'room kept in memory: log unavailable');
+        // Said once per room: the retries are the store's outage, which is logged where it is seen.
+        if (!this.#keptInMemory.has(room)) {
+          this.#keptInMemory.add(room);
+          this.#deps.logger.warn({ roomId: room.id, unsaved: room.saver.unsaved }, 'room kept in memory: log unavailable');
+        }
         this.release(room);
         return;
       }

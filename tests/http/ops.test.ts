@@ -17,7 +17,7 @@ describe('operations', () => {
     await server.store.close();
     const down = await fetch(`${server.url}/healthz`);
     expect(down.status).toBe(503);
-    expect((await down.json()).status).toBe('degraded');
+    expect((await down.json()).status).toBe('down');
   });
 
   it('/metrics exposes connections, rooms, messages, bytes, log appends and compactions', async () => {

@@ -23,7 +23,12 @@ export interface SaverSettings {
 export interface SaverEvents {
   appended?(seconds: number, updates: number, bytes: number): void;
   compacted?(result: CompactionResult, seconds: number): void;
-  failed?(operation: 'append' | 'compact'): void;
+  /**
+   * An append attempt or a compaction failed (the saver retries). Reporting it
+   * is the listener's job (server/store/outage-log.ts: a store outage is logged
+   * once, not once per attempt of every room); the saver logs each at debug.
+   */
+  failed?(operation: 'append' | 'compact', err: unknown, context: Record<string, unknown>): void;
 }
 
 export class DocSaver {
@@ -111,8 +116,7 @@ export class DocSaver {
         this.#events?.emit('appended', (performance.now() - started) / 1000, batch.length, bytes);
         break;
       } catch (err) {
-        this.#events?.emit('failed', 'append');
-        this.#logger.error({ err, roomId: this.#roomId, attempt, updates: batch.length }, 'doc log append failed');
+        this.#failed('append', err, { attempt, updates: batch.length });
         if (attempt >= this.#settings.attempts) {
           // Keep them in memory, ahead of newer ones; the next write retries.
           this.#pending = batch.concat(this.#pending);
@@ -141,8 +145,13 @@ export class DocSaver {
       this.#entriesSince -= entries;
       this.#bytesSince -= bytes;
     } catch (err) {
-      this.#events?.emit('failed', 'compact');
-      this.#logger.error({ err, roomId: this.#roomId }, 'doc log compaction failed');
+      this.#failed('compact', err, {});
     }
+  }
+
+  #failed(operation: 'append' | 'compact', err: unknown, context: Record<string, unknown>): void {
+    const where = { roomId: this.#roomId, ...context };
+    this.#logger.debug({ err, ...where }, `doc log ${operation} failed`);
+    this.#events?.emit('failed', operation, err, where);
   }
 }

@@ -25,6 +25,8 @@ export interface PoolOptions {
   max: number;
   logger: Logger;
   migrations?: readonly Migration[];
+  /** An idle pooled connection broke (the server went away); logged as an error when not given. */
+  onIdleError?: (err: Error) => void;
 }
 
 export async function openPool(options: PoolOptions): Promise<Pool> {
@@ -32,7 +34,7 @@ export async function openPool(options: PoolOptions): Promise<Pool> {
   const { default: driver } = await import('pg');
   const pool = new driver.Pool({ connectionString: options.connectionString, max: options.max });
   // An idle client whose connection breaks emits here; unhandled, it would kill the process.
-  pool.on('error', (err) => options.logger.error({ err }, 'postgresql connection lost'));
+  pool.on('error', options.onIdleError ?? ((err) => options.logger.error({ err }, 'postgresql connection lost')));
   try {
     await migrate(pool, options.migrations ?? MIGRATIONS, options.logger);
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { MergeUpdates } from '../merge.ts';
+import type { OutageLog } from '../outage-log.ts';
 import type { Store } from '../store.ts';
 import { openPool } from './database.ts';
 import { PostgresDocLog } from './doc-log.ts';
@@ -18,11 +19,19 @@ export interface PostgresStoreOptions {
   /** Merges for compaction (the merge worker); inline when not given. */
   merge?: MergeUpdates;
   logger: Logger;
+  /** Where lost pooled connections are reported (once per outage); else each is logged. */
+  outage?: OutageLog;
 }
 
 /** The shared store of scaled mode: every node points at one PostgreSQL database. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const pool = await openPool({ connectionString: options.url, max: options.poolMax, logger: options.logger });
+  const { outage } = options;
+  const pool = await openPool({
+    connectionString: options.url,
+    max: options.poolMax,
+    logger: options.logger,
+    onIdleError: outage ? (err) => outage.failed(err, { operation: 'idle connection' }) : undefined,
+  });
   let closed = false;
   return {
     kind: 'postgres',
