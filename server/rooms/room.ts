@@ -16,6 +16,7 @@ import type { DocSaver } from './persistence/doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 import { type Applied, type OutgoingUpdate, outgoingOf } from './outgoing.ts';
 import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
+import { checkUpdate, UpdateRefused } from './update-check/check-update.ts';
 
 export interface RoomLimits {
   maxDocBytes: number;
@@ -305,11 +306,11 @@ export class Room {
 
   #applyClientUpdate(participant: Participant, update: Uint8Array): void {
     try {
-      // Decode it whole first: applyUpdate integrates structs before it reads
-      // the delete set, so a truncated update would otherwise half-apply.
-      Y.decodeUpdate(update);
+      // Read and checked whole first (update-check/): what passes integrates
+      // whole, leaving nothing pending, so a refusal changes nothing.
+      checkUpdate(update, this.#clockOf);
     } catch (err) {
-      throw new AppError('bad_request', 'malformed Yjs update', { cause: err });
+      throw new AppError('bad_request', err instanceof UpdateRefused ? err.message : 'malformed Yjs update', { cause: err });
     }
     const max = this.#deps.limits.maxDocBytes;
     if (this.#docBytes + update.byteLength > max && this.measureDocBytes() + update.byteLength > max) {
@@ -317,6 +318,8 @@ export class Room {
     }
     Y.applyUpdate(this.doc, update, this.#connectionOrigin(participant));
   }
+
+  #clockOf = (client: number): number => Y.getState(this.doc.store, client);
 
   #onDocUpdate = (update: Uint8Array, rawOrigin: unknown): void => {
     const origin = asOrigin(rawOrigin);
