@@ -48,6 +48,8 @@ import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
 import { Pseudonyms } from './signals/pseudonyms.ts';
 import { SignalRecorder } from './signals/recorder.ts';
+import { startTimeline } from './timeline/timeline.ts';
+import type { TimelineRecorder } from './timeline/timeline-recorder.ts';
 import { localRoomQuota } from './generation/room-quota.ts';
 import { startScale, type Scale } from './scale/scale.ts';
 import { MergeWorker } from './store/merge.ts';
@@ -75,6 +77,8 @@ export interface Atelier {
   readonly contributors: Contributors;
   /** Records creative signals (docs/signals.md); `idle()` waits for the ones in flight. */
   readonly signals: SignalRecorder;
+  /** Records making-of keyframes (docs/live.md); `flush()` records what is being coalesced and waits. */
+  readonly timeline: TimelineRecorder;
   /** Follows, comments, notifications, search, moderation (docs/social.md). */
   readonly social: Social;
   /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
@@ -234,6 +238,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     gallery.events.add(signals);
   }
 
+  const timeline = startTimeline({ registry, gallery, store, users, config, logger });
   const minute = 60_000;
   const app = createHttpApp({
     sessions: accounts.sessions,
@@ -273,6 +278,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       notificationRoutes(social.notifications),
       moderationRoutes(social.moderation),
       searchRoutes(social.search, gallery),
+      timeline.router,
       clientRoutes(),
     ],
   });
@@ -341,6 +347,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
       await signals.idle();
+      await timeline.recorder.idle();
       accounts.close();
       await social.idle();
       await scale?.close();
@@ -367,6 +374,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     gallery,
     contributors,
     signals,
+    timeline: timeline.recorder,
     social,
     scale,
     close,

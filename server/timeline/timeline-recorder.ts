@@ -1,0 +1,103 @@
+// Records every loaded room's making-of keyframes (room-sampler.ts) and each
+// publish, into the timeline store, in the order they happened per room. A
+// frame that cannot be stored is logged and lost; the room goes on unharmed.
+import type { Logger } from 'pino';
+import type { Work } from '../../shared/protocol.ts';
+import type { GalleryListener } from '../gallery/gallery.ts';
+import type { RegistryListener } from '../rooms/registry.ts';
+import type { Room } from '../rooms/room.ts';
+import type { GalleryStore } from '../store/gallery.ts';
+import type { NewFrame, TimelineStore } from '../store/timeline.ts';
+import { RoomSampler, type SampledFrame, type SamplerSettings } from './room-sampler.ts';
+
+export interface TimelineRecorderDeps {
+  store: TimelineStore;
+  gallery: GalleryStore;
+  settings: SamplerSettings & { maxFrames: number };
+  logger: Logger;
+}
+
+export class TimelineRecorder implements RegistryListener, GalleryListener {
+  readonly #deps: TimelineRecorderDeps;
+  readonly #samplers = new Map<string, RoomSampler>();
+  /** The last write per room: its frames are stored in the order they were taken. */
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(deps: TimelineRecorderDeps) {
+    this.#deps = deps;
+  }
+
+  roomLoaded(room: Room): void {
+    const roomId = room.id;
+    this.#samplers.get(roomId)?.dispose();
+    this.#samplers.set(
+      roomId,
+      new RoomSampler(room.doc, this.#deps.settings, (frame) => this.#store(roomId, { ...frame, roomId, workId: null })),
+    );
+  }
+
+  roomUnloaded(room: Room): void {
+    const sampler = this.#samplers.get(room.id);
+    if (!sampler) return;
+    sampler.flush();
+    sampler.dispose();
+    this.#samplers.delete(room.id);
+  }
+
+  /** The room as published ends its timeline; what was being typed until then is recorded first. */
+  published(work: Work): void {
+    this.#samplers.get(work.roomId)?.flush();
+    this.#inOrder(work.roomId, async () => {
+      const source = await this.#deps.gallery.getWorkSource(work.id);
+      // Deleted before we got to it: its author took it back.
+      if (!source) return;
+      await this.#append({
+        roomId: work.roomId,
+        at: work.createdAt,
+        event: 'publish',
+        actorId: work.publishedBy,
+        prompt: source.prompt,
+        layers: source.layers,
+        images: [],
+        workId: work.id,
+      });
+    });
+  }
+
+  /** Records what every room is coalescing, and resolves once every frame so far is stored. */
+  async flush(): Promise<void> {
+    for (const sampler of this.#samplers.values()) sampler.flush();
+    await this.idle();
+  }
+
+  /** Resolves once every frame taken so far is stored (or has failed and been logged). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+  }
+
+  #store(roomId: string, frame: SampledFrame & { roomId: string; workId: null }): void {
+    this.#inOrder(roomId, () => this.#append(frame));
+  }
+
+  #append(frame: NewFrame): Promise<void> {
+    return this.#deps.store.append(frame, this.#deps.settings.maxFrames);
+  }
+
+  #inOrder(roomId: string, task: () => Promise<void>): void {
+    const previous = this.#chains.get(roomId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        await task();
+      } catch (err) {
+        this.#deps.logger.error({ err, roomId }, 'making-of frame not recorded');
+      }
+    });
+    this.#chains.set(roomId, next);
+    this.#inFlight.add(next);
+    void next.then(() => {
+      this.#inFlight.delete(next);
+      if (this.#chains.get(roomId) === next) this.#chains.delete(roomId);
+    });
+  }
+}
