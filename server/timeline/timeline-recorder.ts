@@ -4,8 +4,7 @@
 import type { Logger } from 'pino';
 import type { Work } from '../../shared/protocol.ts';
 import type { GalleryListener } from '../gallery/gallery.ts';
-import type { RegistryListener } from '../rooms/registry.ts';
-import type { Room } from '../rooms/room.ts';
+import type { Room, RoomEvents } from '../rooms/room.ts';
 import type { GalleryStore } from '../store/gallery.ts';
 import type { NewFrame, TimelineStore } from '../store/timeline.ts';
 import { RoomSampler, type SampledFrame, type SamplerSettings } from './room-sampler.ts';
@@ -17,7 +16,7 @@ export interface TimelineRecorderDeps {
   logger: Logger;
 }
 
-export class TimelineRecorder implements RegistryListener, GalleryListener {
+export class TimelineRecorder implements RoomEvents, GalleryListener {
   readonly #deps: TimelineRecorderDeps;
   readonly #samplers = new Map<string, RoomSampler>();
   /** The last write per room: its frames are stored in the order they were taken. */

@@ -27,8 +27,8 @@ export function startTimeline(deps: TimelineDeps): { recorder: TimelineRecorder;
     settings: deps.config.timeline,
     logger: deps.logger.child({ module: 'timeline' }),
   });
-  deps.registry.listen(recorder);
-  deps.gallery.listen(recorder);
+  deps.registry.events.add(recorder);
+  deps.gallery.events.add(recorder);
   const timelines = new Timelines({ works: deps.gallery, gallery: deps.store.gallery, store: deps.store.timeline, users: deps.users });
   return { recorder, router: timelineRoutes(timelines, { maxAgeSeconds: deps.config.gallery.maxAgeSeconds }) };
 }
