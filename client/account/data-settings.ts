@@ -88,7 +88,7 @@ export class DataSettings extends LitElement {
   override render() {
     return html`<section aria-labelledby="data-title">
       <h2 id="data-title">Your data</h2>
-      <p class="lede">Download everything Atelier keeps about you: profile, works, likes, rooms, sessions and passkeys (as JSON).</p>
+      <p class="lede">Download everything Atelier keeps about you: profile, works, likes, comments, follows, blocks, notifications, reports, rooms, sessions and passkeys (as JSON).</p>
       <div class="buttons"><button class="btn" ?disabled=${this.exporting} @click=${() => this.#export()}>${this.exporting ? 'Preparing…' : 'Download my data'}</button></div>
       <div class="danger-zone">
         <h3 class="section-title">Delete account</h3>

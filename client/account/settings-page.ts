@@ -5,11 +5,12 @@ import { describeError } from '../api/http.ts';
 import { ensureSession, onSessionChange } from '../api/session.ts';
 import { baseStyles, pageStyles } from '../ui/styles.ts';
 import './data-settings.ts';
+import './notification-settings.ts';
 import './profile-settings.ts';
 import './session-settings.ts';
 import './sign-in-settings.ts';
 
-/** /settings: my profile, how I sign in, where I am signed in, my data. */
+/** /settings: my profile, how I sign in, what notifies me, where I am signed in, my data. */
 @customElement('settings-page')
 export class SettingsPage extends LitElement {
   static override styles = [
@@ -65,6 +66,7 @@ export class SettingsPage extends LitElement {
       <div class="sections">
         <profile-settings .user=${user}></profile-settings>
         <sign-in-settings .user=${user}></sign-in-settings>
+        <notification-settings></notification-settings>
         ${user.account ? html`<session-settings></session-settings>` : nothing}
         <data-settings .user=${user}></data-settings>
       </div>

@@ -1,20 +1,35 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ProfileResponse, ProfileStats } from '../../shared/accounts.ts';
 import type { GalleryPage, Work } from '../../shared/protocol.ts';
 import { ApiError, describeError } from '../api/http.ts';
 import { fetchProfile, fetchUserWorks, profileHref } from '../api/profiles.ts';
 import { setLiked } from '../api/rooms.ts';
 import { ensureSession } from '../api/session.ts';
+import { setBlocked, socialSummary } from '../api/social.ts';
 import { navigate } from '../app/router.ts';
 import '../gallery/work-card.ts';
+import '../social/follow-button.ts';
+import '../social/report-dialog.ts';
+import type { ReportDialog } from '../social/report-dialog.ts';
+import './people-list.ts';
 import { baseStyles, pageStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
 
-/** The figures under a profile's name, in order; later features add theirs (followers, following). */
+/** The figures under a profile's name, in order. */
 const STATS: ReadonlyArray<{ key: keyof ProfileStats; one: string; many: string }> = [
   { key: 'works', one: 'work', many: 'works' },
+  { key: 'followers', one: 'follower', many: 'followers' },
+  { key: 'following', one: 'following', many: 'following' },
   { key: 'likes', one: 'like received', many: 'likes received' },
+];
+
+/** What the page lists under the header. */
+type Tab = 'works' | 'followers' | 'following';
+const TABS: ReadonlyArray<{ tab: Tab; label: string }> = [
+  { tab: 'works', label: 'Works' },
+  { tab: 'followers', label: 'Followers' },
+  { tab: 'following', label: 'Following' },
 ];
 
 /** /u/:handle: a person, their stats and the works they made, newest first. */
@@ -74,8 +89,35 @@ export class ProfilePage extends LitElement {
       }
       .actions {
         display: flex;
+        flex-wrap: wrap;
+        align-items: center;
         gap: 0.5rem;
       }
+      .tabs {
+        display: flex;
+        gap: 0.25rem;
+        margin: 0 0 1.25rem;
+        border-bottom: 1px solid var(--line);
+        overflow-x: auto;
+      }
+      .tabs button {
+        appearance: none;
+        background: none;
+        border: none;
+        border-bottom: 2px solid transparent;
+        margin-bottom: -1px;
+        padding: 0.6rem 0.9rem;
+        font: inherit;
+        font-weight: 600;
+        color: var(--ink-2);
+        cursor: pointer;
+        white-space: nowrap;
+      }
+      .tabs button[aria-selected='true'] {
+        color: var(--ink);
+        border-bottom-color: var(--accent);
+      }
+
       .grid {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr));
@@ -109,6 +151,11 @@ export class ProfilePage extends LitElement {
   @state() private error: { missing: boolean; message: string } | null = null;
   @state() private worksError: string | null = null;
   @state() private meId: string | null = null;
+  @state() private tab: Tab = 'works';
+  /** Whether followedByMe and blockedByMe are mine (the page the server rendered was for anyone). */
+  @state() private standingKnown = false;
+  @state() private actionError: string | null = null;
+  @query('report-dialog') private reportDialog!: ReportDialog;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -127,6 +174,8 @@ export class ProfilePage extends LitElement {
       // An id, a look-alike or an old handle: show the address people should share.
       if (canonical !== location.pathname) navigate(canonical, { replace: true });
       this.profile = profile;
+      // A page the server rendered for anyone knows nothing of me: where I stand comes from the server.
+      void this.#standing(profile.user.id);
       document.title = `${profile.user.name}${profile.user.handle ? ` (@${profile.user.handle})` : ''} — Atelier`;
       // The page's works were rendered for anyone; asked again, they carry my likes.
       await this.#more();
@@ -134,6 +183,44 @@ export class ProfilePage extends LitElement {
       this.error = { missing: err instanceof ApiError && err.status === 404, message: describeError(err) };
       document.title = 'Profile not found — Atelier';
     }
+  }
+
+  async #standing(userId: string): Promise<void> {
+    try {
+      const summary = await socialSummary(userId);
+      const profile = this.profile;
+      if (profile?.user.id !== userId) return;
+      this.profile = {
+        ...profile,
+        stats: { ...profile.stats, followers: summary.followers, following: summary.following },
+        followedByMe: summary.followedByMe,
+        blockedByMe: summary.blockedByMe,
+      };
+      this.standingKnown = true;
+    } catch {
+      // The counts the page came with stand.
+    }
+  }
+
+  async #block(blocked: boolean): Promise<void> {
+    const profile = this.profile;
+    if (!profile) return;
+    const name = profile.user.name;
+    const question = `Block ${name}? They will not be able to follow you, comment on your works, mention you or join your rooms, and you will no longer see their works or comments.`;
+    if (blocked && !confirm(question)) return;
+    this.actionError = null;
+    try {
+      await setBlocked(profile.user.id, blocked);
+      await this.#standing(profile.user.id);
+    } catch (err) {
+      this.actionError = describeError(err);
+    }
+  }
+
+  #followChanged(detail: { following: boolean; followers: number }): void {
+    const profile = this.profile;
+    if (!profile) return;
+    this.profile = { ...profile, followedByMe: detail.following, stats: { ...profile.stats, followers: detail.followers } };
   }
 
   #show(page: GalleryPage): void {
@@ -190,11 +277,37 @@ export class ProfilePage extends LitElement {
             ${STATS.map(({ key, one, many }) => html`<li><strong>${stats[key]}</strong> ${stats[key] === 1 ? one : many}</li>`)}
           </ul>
         </div>
-        <div class="actions">
-          ${this.meId === user.id ? html`<a class="btn" href="/settings">Edit profile</a>` : nothing}
-        </div>
+        <div class="actions">${this.#actions(profile)}</div>
       </header>
-      ${this.#grid()}
+      ${this.actionError ? html`<p class="error-text" role="alert">${this.actionError}</p>` : nothing}
+      <div class="tabs" role="tablist" aria-label="What to show">
+        ${TABS.map(
+          ({ tab, label }) =>
+            html`<button role="tab" id=${`tab-${tab}`} aria-controls="panel" aria-selected=${this.tab === tab ? 'true' : 'false'} @click=${() => (this.tab = tab)}>
+              ${label}
+            </button>`,
+        )}
+      </div>
+      <div id="panel" role="tabpanel" aria-labelledby=${`tab-${this.tab}`}>
+        ${this.tab === 'works' ? this.#grid() : html`<people-list .userId=${user.id} .which=${this.tab} .name=${user.name}></people-list>`}
+      </div>
+      <report-dialog></report-dialog>
+    `;
+  }
+
+  #actions(profile: ProfileResponse) {
+    const { user } = profile;
+    if (this.meId === null || (this.meId !== user.id && !this.standingKnown)) return nothing;
+    if (this.meId === user.id) return html`<a class="btn" href="/settings">Edit profile</a>`;
+    return html`
+      ${
+        profile.blockedByMe
+          ? nothing
+          : html`<follow-button .userId=${user.id} .name=${user.name} .following=${profile.followedByMe}
+              @follow-change=${(e: CustomEvent<{ following: boolean; followers: number }>) => this.#followChanged(e.detail)}></follow-button>`
+      }
+      <button class="btn ghost" @click=${() => void this.#block(!profile.blockedByMe)}>${profile.blockedByMe ? 'Unblock' : 'Block'}</button>
+      <button class="btn ghost" @click=${() => this.reportDialog.open({ type: 'user', id: user.id }, user.name)}>Report</button>
     `;
   }
 

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { PublicUser } from '../../shared/protocol.ts';
 import { type Comment, COMMENT_MAX_LENGTH, splitMentions } from '../../shared/social.ts';
 import { describeError } from '../api/http.ts';
+import { profileHref } from '../api/profiles.ts';
 import { ensureSession } from '../api/session.ts';
 import { CommentsController } from '../controllers/comments-controller.ts';
 import { icons } from '../ui/icons.ts';
@@ -82,6 +83,12 @@ export class CommentSection extends LitElement {
       }
       .head .name {
         font-weight: 650;
+        color: inherit;
+        text-decoration: none;
+      }
+      .head .name:hover,
+      .head .name:focus-visible {
+        text-decoration: underline;
       }
       .head .meta {
         color: var(--ink-3);
@@ -223,10 +230,10 @@ export class CommentSection extends LitElement {
     const canDelete = mine || (this.me !== null && this.authorIds.includes(this.me));
     return html`<li class=${comment.parentId ? 'reply' : ''}>
       <article id="comment-${comment.id}" data-comment-id=${comment.id}>
-        <user-avatar .name=${comment.author.name} .color=${comment.author.color} style="--avatar-size:1.9rem"></user-avatar>
+        <a href=${profileHref(comment.author)} tabindex="-1" aria-hidden="true"><user-avatar .name=${comment.author.name} .color=${comment.author.color} .src=${comment.author.avatarUrl} style="--avatar-size:1.9rem"></user-avatar></a>
         <div>
           <div class="head">
-            <span class="name">${comment.author.name}</span>
+            <a class="name" href=${profileHref(comment.author)}>${comment.author.name}</a>
             <time class="meta" datetime=${comment.createdAt}>${timeAgo(comment.createdAt)}</time>
             ${comment.editedAt ? html`<span class="meta">edited</span>` : nothing}
           </div>
@@ -248,7 +255,7 @@ export class CommentSection extends LitElement {
     const named = new Map(comment.mentions.map((u) => [handleOf(u), u] as const));
     return splitMentions(comment.body).map((part) => {
       const user = part.handle === undefined ? undefined : named.get(part.handle);
-      return user ? html`<a href="/u/${part.handle}" title=${user.name}>${part.text}</a>` : part.text;
+      return user ? html`<a href=${profileHref(user)} title=${user.name}>${part.text}</a>` : part.text;
     });
   }
 }

@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { AuditEntry, ModerationAction, ModerationItem, ReportedContent, ReportStatus } from '../../shared/social.ts';
 import { describeError } from '../api/http.ts';
+import { profileHref } from '../api/profiles.ts';
 import { amModerator, auditLog, moderate, moderationQueue } from '../api/social.ts';
 import { baseStyles, pageStyles } from '../ui/styles.ts';
 import { timeAgo } from './notification-text.ts';
@@ -174,7 +175,7 @@ export class ModerationPage extends LitElement {
       ${this.items.map(
         (item) => html`<li class="card item" data-report-id=${item.id}>
           <div class="meta">
-            <span class="reason">${item.reason}</span> · ${item.target.type} · reported by ${item.reporter?.name ?? 'someone'} ${timeAgo(item.createdAt)}
+            <span class="reason">${item.reason}</span> · ${item.target.type} · reported by ${item.reporter ? html`<a href=${profileHref(item.reporter)}>${item.reporter.name}</a>` : 'someone'} ${timeAgo(item.createdAt)}
             ${item.openReports > 1 ? html` · <strong>${item.openReports} open reports</strong>` : nothing}
             ${item.moderated ? html` · already hidden` : nothing}
             ${item.action ? html` · ${item.action}` : nothing}
@@ -197,13 +198,13 @@ export class ModerationPage extends LitElement {
         return content.comment
           ? html`<div>
               ${content.parent ? html`<div class="meta">In reply to ${content.parent.author.name}: “${content.parent.body}”</div>` : nothing}
-              <strong>${content.comment.author.name}</strong> on ${content.work ? html`<a href="/g/${content.work.id}">${content.work.title}</a>` : 'a work'}:
+              <strong><a href=${profileHref(content.comment.author)}>${content.comment.author.name}</a></strong> on ${content.work ? html`<a href="/g/${content.work.id}">${content.work.title}</a>` : 'a work'}:
               <blockquote>${content.comment.body}</blockquote>
             </div>`
           : html`<span class="muted">The comment is gone.</span>`;
       case 'user':
         return content.user
-          ? html`<div><strong>${content.user.name}</strong><div class="meta">${content.works.length} recent works: ${content.works.map((w) => html`<a href="/g/${w.id}">${w.title}</a> `)}</div></div>`
+          ? html`<div><strong><a href=${profileHref(content.user)}>${content.user.name}</a></strong><div class="meta">${content.works.length} recent works: ${content.works.map((w) => html`<a href="/g/${w.id}">${w.title}</a> `)}</div></div>`
           : html`<span class="muted">The user is gone.</span>`;
       case 'room':
         return content.room

@@ -195,7 +195,7 @@ export class NotificationBell extends LitElement {
   #item(n: Notification) {
     const { who, what } = notificationText(n);
     const href = notificationHref(n);
-    const body = html`<user-avatar .name=${n.actor.name} .color=${n.actor.color} style="--avatar-size:2rem"></user-avatar>
+    const body = html`<user-avatar .name=${n.actor.name} .color=${n.actor.color} .src=${n.actor.avatarUrl} style="--avatar-size:2rem"></user-avatar>
       <span class="text"><strong>${who}</strong>${what}</span>
       <time class="when" datetime=${n.createdAt}>${timeAgo(n.createdAt)}</time>`;
     return html`<li class=${n.read ? '' : 'unread'} data-type=${n.type}>

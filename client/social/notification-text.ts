@@ -1,5 +1,6 @@
 // What a notification says and where it leads, in one place for the bell and any list.
 import type { Notification } from '../../shared/social.ts';
+import { profileHref } from '../api/profiles.ts';
 
 const VERBS: Record<Notification['type'], string> = {
   follow: 'followed you',
@@ -17,8 +18,9 @@ export function notificationText(n: Notification): { who: string; what: string }
   return { who: n.actor.name, what: `${others} ${VERBS[n.type]}` };
 }
 
-/** Where clicking it goes: the work (at the comment), the room, or nowhere. */
+/** Where clicking it goes: the work (at the comment), the room, the new follower's profile, or nowhere. */
 export function notificationHref(n: Notification): string | null {
+  if (n.type === 'follow') return profileHref(n.actor);
   if (n.type === 'join_request' && n.roomId) return `/r/${n.roomId}`;
   if (n.workId) return n.commentId ? `/g/${n.workId}#comment-${n.commentId}` : `/g/${n.workId}`;
   return null;

@@ -8,8 +8,7 @@ import { search } from '../api/social.ts';
 import { navigate } from '../app/router.ts';
 import { baseStyles, pageStyles } from '../ui/styles.ts';
 import '../gallery/work-card.ts';
-import '../ui/user-avatar.ts';
-import './follow-button.ts';
+import './person-row.ts';
 
 /** `/search?q=&type=`: works by their words and tags, people by name. */
 @customElement('search-page')
@@ -58,19 +57,6 @@ export class SearchPage extends LitElement {
         display: grid;
         gap: 0.6rem;
         max-width: 36rem;
-      }
-      .people li {
-        display: flex;
-        align-items: center;
-        gap: 0.7rem;
-        padding: 0.5rem 0.7rem;
-        border: 1px solid var(--line);
-        border-radius: var(--radius-sm);
-        background: var(--surface);
-      }
-      .people .name {
-        flex: 1;
-        font-weight: 600;
       }
       .state {
         color: var(--ink-2);
@@ -131,7 +117,7 @@ export class SearchPage extends LitElement {
         <a href=${link('users')} aria-current=${this.type === 'users' ? 'page' : 'false'}>People</a>
       </nav>
       ${this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : nothing}
-      ${!this.q.trim() ? html`<p class="state">Search works by their title, description, prompt and tags, or people by name.</p>` : nothing}
+      ${!this.q.trim() ? html`<p class="state">Search works by their title, description, prompt and tags, or people by name and @handle.</p>` : nothing}
       ${this.searched && this.items.length === 0 ? html`<p class="state">Nothing matches “${this.q}”.</p>` : nothing}
       ${this.type === 'works' ? this.#works() : this.#people()}
       ${this.loading ? html`<p class="state" aria-live="polite">Searching…</p>` : nothing}
@@ -159,13 +145,7 @@ export class SearchPage extends LitElement {
 
   #people() {
     return html`<ul class="people" aria-label="People found">
-      ${(this.items as PublicUser[]).map(
-        (u) => html`<li>
-          <user-avatar .name=${u.name} .color=${u.color} style="--avatar-size:2.2rem"></user-avatar>
-          <span class="name">${u.name}</span>
-          <follow-button .userId=${u.id} .name=${u.name}></follow-button>
-        </li>`,
-      )}
+      ${(this.items as PublicUser[]).map((u) => html`<li><person-row .user=${u}></person-row></li>`)}
     </ul>`;
   }
 }

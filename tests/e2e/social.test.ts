@@ -2,55 +2,10 @@
 // Ann, on the same work's page, sees the badge of her bell and the comment
 // arrive without reloading; then the notifications, a reply, tags, search
 // and the Following tab, on a desktop and on a phone.
-import sharp from 'sharp';
 import { expect, test } from 'vitest';
-import type { Atelier } from '../../server/atelier.ts';
-import type { Work } from '../../shared/protocol.ts';
 import { startServer } from '../helpers/server.ts';
-import { seedWork } from '../social/helpers.ts';
-import type { Browser } from 'playwright-core';
-import { describeInBrowser, newPerson, type Person, shot, unnamedControls } from './helpers/browser.ts';
-
-const PHONE = { width: 390, height: 844 };
-
-/** A person on a phone: 390 × 844, touch, a mobile viewport. */
-async function phonePerson(browser: Browser, baseURL: string): Promise<Person> {
-  const context = await browser.newContext({ baseURL, viewport: PHONE, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) errors.push(`http ${res.status()}: ${new URL(res.url()).pathname}`);
-  });
-  return { context, page, errors };
-}
-
-/** The session the page's client made for itself: its user id and name. */
-async function whoAmI(person: Person): Promise<{ id: string; name: string; token: string }> {
-  const token = await person.page.evaluate(() => localStorage.getItem('atelier.token'));
-  if (!token) throw new Error('no session in the page');
-  const res = await person.page.request.get('/api/session', { headers: { authorization: `Bearer ${token}` } });
-  const { user } = (await res.json()) as { user: { id: string; name: string } };
-  return { ...user, token };
-}
-
-async function realWork(atelier: Atelier, author: { id: string; name: string; token: string }, fields: Partial<Work> = {}): Promise<Work> {
-  const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#3b6ea8' } })
-    .png()
-    .toBuffer();
-  const image = await atelier.media.put(png, 'png');
-  const thumb = await atelier.media.put(await sharp(png).webp().toBuffer(), 'webp');
-  return seedWork(atelier, [author], {
-    title: fields.title ?? 'Lighthouse at dawn',
-    description: 'Made in a shared room.',
-    imageUrl: image.url,
-    thumbUrl: thumb.url,
-    width: 96,
-    height: 64,
-    tags: fields.tags ?? ['lighthouse', 'sea'],
-  });
-}
+import { realWork } from './helpers/work-fixtures.ts';
+import { describeInBrowser, newPerson, PHONE, phonePerson, shot, unnamedControls, whoAmI } from './helpers/browser.ts';
 
 describeInBrowser('the social layer', (browser) => {
   test('one follows and comments, the other sees the badge and the comment arrive without reloading', async () => {

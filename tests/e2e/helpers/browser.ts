@@ -92,6 +92,30 @@ export async function newPerson(browser: Browser, baseURL: string, viewport = { 
   return { context, page, errors };
 }
 
+export const PHONE = { width: 390, height: 844 };
+
+/** A person on a phone: 390 × 844, touch, a mobile viewport. */
+export async function phonePerson(browser: Browser, baseURL: string): Promise<Person> {
+  const context = await browser.newContext({ baseURL, viewport: PHONE, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`http ${res.status()}: ${new URL(res.url()).pathname}`);
+  });
+  return { context, page, errors };
+}
+
+/** The session the page's client made for itself: its user id, name and token. */
+export async function whoAmI(person: Person): Promise<{ id: string; name: string; token: string }> {
+  const token = await person.page.evaluate(() => localStorage.getItem('atelier.token'));
+  if (!token) throw new Error('no session in the page');
+  const res = await person.page.request.get('/api/session', { headers: { authorization: `Bearer ${token}` } });
+  const { user } = (await res.json()) as { user: { id: string; name: string } };
+  return { ...user, token };
+}
+
 /** Saves a screenshot as test-results/e2e/<name>.png and returns its path. */
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(SHOTS, { recursive: true });
