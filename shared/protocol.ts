@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { bioSchema, handleSchema } from './accounts.ts';
 import type { PublishAck, PublishWorkBody, SubscribeAck, Work } from './gallery-wire.ts';
 import type { GenParams, Job } from './jobs.ts';
+import type { EditRequest, GrantAck, GrantRole, LiveItem, LiveSubscribeAck, RequestEditAck, RoleChange } from './live.ts';
 import type { Comment, Notification } from './social.ts';
 
 // Generation and gallery wire types live in their own files (one area each);
@@ -150,8 +151,10 @@ export const updateRoomBodySchema = z
   .strictObject({
     title: roomTitleSchema.optional(),
     linkAccess: z.enum(LINK_ACCESS).optional(),
+    /** Shown in "Live now" and open to watch by anyone (docs/live.md). */
+    listed: z.boolean().optional(),
   })
-  .refine((b) => b.title !== undefined || b.linkAccess !== undefined, 'nothing to change');
+  .refine((b) => b.title !== undefined || b.linkAccess !== undefined || b.listed !== undefined, 'nothing to change');
 
 export interface SessionResponse {
   user: SessionUser;
@@ -169,6 +172,8 @@ export interface GetRoomResponse {
   room: RoomInfo;
   role: Role;
   invites: Invites;
+  /** Whether the owner listed it in "Live now" (docs/live.md). */
+  listed: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -176,8 +181,13 @@ export interface GetRoomResponse {
 
 export interface JoinOptions {
   invite?: string;
+  watch?: boolean;
 }
-export const joinOptionsSchema = z.strictObject({ invite: z.string().max(64).optional() });
+export const joinOptionsSchema = z.strictObject({
+  invite: z.string().max(64).optional(),
+  /** Join a listed room to watch: as a viewer unless an invite or a membership says more (docs/live.md). */
+  watch: z.boolean().optional(),
+});
 
 export type JoinAck = Ack<{ role: Role; room: RoomInfo; jobs: Job[] }>;
 
@@ -196,6 +206,11 @@ export interface ClientToServerEvents {
   'gallery:unsubscribe': () => void;
   'work:subscribe': (workId: string, ack?: (res: SubscribeAck) => void) => void;
   'work:unsubscribe': (workId: string) => void;
+  /** Live rooms (docs/live.md). */
+  'live:subscribe': (ack?: (res: LiveSubscribeAck) => void) => void;
+  'live:unsubscribe': () => void;
+  'room:request-edit': (roomId: string, ack: (res: RequestEditAck) => void) => void;
+  'room:grant': (roomId: string, userId: string, role: GrantRole, ack: (res: GrantAck) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -213,6 +228,13 @@ export interface ServerToClientEvents {
   'comment:removed': (removed: { id: string; workId: string }) => void;
   /** To every socket of the recipient, on every node, as it is created or grows (a coalesced burst). */
   notification: (notification: Notification) => void;
+  /** Live rooms (docs/live.md), to `live:subscribe`rs on every node. */
+  'live:update': (item: LiveItem) => void;
+  'live:ended': (ended: { roomId: string }) => void;
+  /** To the room's owner, on every node: a viewer asks to edit. */
+  'room:edit-requested': (roomId: string, request: EditRequest) => void;
+  /** To the participant whose role the owner changed, on every node. */
+  'room:role': (roomId: string, change: RoleChange) => void;
 }
 
 // ---------------------------------------------------------------------------

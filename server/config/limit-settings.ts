@@ -22,7 +22,12 @@ export const limitSettings = {
   maxParticipantsPerRoom: setting(
     'MAX_PARTICIPANTS_PER_ROOM',
     int(1).default(limits.DEFAULT_MAX_PARTICIPANTS_PER_ROOM),
-    'connections in one room',
+    'connections in one room as owner or editor',
+  ),
+  maxSpectatorsPerRoom: setting(
+    'MAX_SPECTATORS_PER_ROOM',
+    int(1).default(limits.DEFAULT_MAX_SPECTATORS_PER_ROOM),
+    'connections in one room as viewer, counted apart from makers (`unavailable` past it)',
   ),
   messagesPerSecond: setting(
     'MESSAGES_PER_SECOND',

@@ -13,6 +13,7 @@ import { accountSettings } from './account-settings.ts';
 import { gallerySettings } from './gallery-settings.ts';
 import { generationSettings } from './generation-settings.ts';
 import { limitSettings } from './limit-settings.ts';
+import { liveSettings } from './live-settings.ts';
 import { serverSettings } from './server-settings.ts';
 import type { EnvName, Settings, Values } from './setting.ts';
 import { signalsSettings } from './signals-settings.ts';
@@ -27,6 +28,7 @@ export const SETTINGS = {
   generation: generationSettings,
   gallery: gallerySettings,
   social: socialSettings,
+  live: liveSettings,
   signals: signalsSettings,
   timeline: timelineSettings,
   accounts: accountSettings,

@@ -34,6 +34,20 @@ export interface RoomGate {
   listable<T extends RoomRecord>(rooms: T[], userId: string): Promise<T[]>;
 }
 
+/** Which rooms their owners listed in "Live now" (docs/live.md): anyone may watch those. */
+export interface RoomListing {
+  isListed(roomId: string): Promise<boolean>;
+}
+
+export const NEVER_LISTED: RoomListing = { isListed: async () => false };
+
+export interface ResolveOptions {
+  /** Remember the role an invite gives (false for a look that is not a join). */
+  remember?: boolean;
+  /** Joining a listed room to watch: a viewer unless an invite or a membership says more. */
+  watch?: boolean;
+}
+
 /** No rules beyond roles (tests of the rooms alone). */
 export const OPEN_GATE: RoomGate = { check: async () => undefined, listable: async (rooms) => rooms };
 
@@ -42,12 +56,14 @@ export class RoomDirectory {
   readonly #docLog: DocLog;
   readonly #registry: RoomRegistry;
   readonly #gate: RoomGate;
+  readonly #listing: RoomListing;
 
-  constructor(records: RecordStore, docLog: DocLog, registry: RoomRegistry, gate: RoomGate = OPEN_GATE) {
+  constructor(records: RecordStore, docLog: DocLog, registry: RoomRegistry, gate: RoomGate = OPEN_GATE, listing = NEVER_LISTED) {
     this.#records = records;
     this.#docLog = docLog;
     this.#registry = registry;
     this.#gate = gate;
+    this.#listing = listing;
   }
 
   async create(ownerId: string, options: NewRoom = {}): Promise<{ room: RoomRecord; invites: Invites }> {
@@ -100,9 +116,12 @@ export class RoomDirectory {
   /**
    * The role a user gets on joining: the owner is always owner; then an invite
    * they present (remembered for next time); then a remembered membership; then
-   * the room's link access. An invite for another room is ignored.
+   * the room's link access. A listed room admits anyone else as a viewer,
+   * and anyone who came to watch as a viewer at most. An invite for another
+   * room is ignored.
    */
-  async resolve(roomId: string, userId: string, invite?: string, options = { remember: true }): Promise<Access> {
+  async resolve(roomId: string, userId: string, invite?: string, options: ResolveOptions = {}): Promise<Access> {
+    const { remember = true, watch = false } = options;
     const room = await this.get(roomId);
     await this.#gate.check(room, userId);
     if (room.ownerId === userId) return { room, role: 'owner' };
@@ -110,12 +129,14 @@ export class RoomDirectory {
       const record = await this.#records.getInvite(invite);
       if (record && record.roomId === roomId) {
         const role = record.role === 'edit' ? 'editor' : 'viewer';
-        if (options.remember) await this.#records.rememberMembership(roomId, userId, role);
+        if (remember) await this.#records.rememberMembership(roomId, userId, role);
         return { room, role };
       }
     }
     const remembered = await this.#records.getMembership(roomId, userId);
     if (remembered) return { room, role: remembered };
+    const watching = room.linkAccess === 'none' || (watch && room.linkAccess === 'edit');
+    if (watching && (await this.#listing.isListed(roomId))) return { room, role: 'viewer' };
     switch (room.linkAccess) {
       case 'edit':
         return { room, role: 'editor' };
@@ -124,6 +145,10 @@ export class RoomDirectory {
       case 'none':
         throw new AppError('forbidden', 'this room is invite-only');
     }
+  }
+
+  async isListed(roomId: string): Promise<boolean> {
+    return this.#listing.isListed(roomId);
   }
 
   /** Rooms the user owns or joined, newest first, leaving out those they do not want to see (owned by someone they block). */

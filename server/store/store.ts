@@ -1,6 +1,7 @@
 import type { AccountStore } from './accounts.ts';
 import type { DocLog } from './doc-log.ts';
 import type { JobStore } from './jobs.ts';
+import type { LiveStore } from './live.ts';
 import type { GalleryStore } from './gallery.ts';
 import type { RecordStore } from './records.ts';
 import type { SessionStore } from './sessions.ts';
@@ -21,6 +22,8 @@ export interface Store {
   readonly social: SocialStore;
   /** Making-of keyframes (docs/live.md § Making-of). */
   readonly timeline: TimelineStore;
+  /** Listed rooms and granted roles (docs/live.md). */
+  readonly live: LiveStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

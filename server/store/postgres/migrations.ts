@@ -3,6 +3,7 @@
 // shipped: add another, to both backends.
 
 import { FINISH_MIGRATIONS } from './migrations-finish.ts';
+import { LIVE_MIGRATIONS } from './migrations-live.ts';
 import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
 import { TIMELINE_MIGRATIONS } from './migrations-timeline.ts';
 
@@ -219,4 +220,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...SOCIAL_MIGRATIONS,
   ...FINISH_MIGRATIONS,
   ...TIMELINE_MIGRATIONS,
+  ...LIVE_MIGRATIONS,
 ];

@@ -10,6 +10,7 @@ import { PostgresRecordStore } from './records.ts';
 import { PostgresSignalStore } from './signals.ts';
 import { PostgresSessionStore } from './sessions.ts';
 import { PostgresAccountStore } from './accounts.ts';
+import { PostgresLiveStore } from './live.ts';
 import { postgresSocialStore } from './social.ts';
 import { PostgresTimelineStore } from './timeline.ts';
 
@@ -44,6 +45,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     accounts: new PostgresAccountStore(pool),
     social: postgresSocialStore(pool),
     timeline: new PostgresTimelineStore(pool),
+    live: new PostgresLiveStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

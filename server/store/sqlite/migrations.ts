@@ -2,6 +2,7 @@
 // that has shipped: add another.
 
 import { FINISH_MIGRATIONS } from './migrations-finish.ts';
+import { LIVE_MIGRATIONS } from './migrations-live.ts';
 import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
 import { TIMELINE_MIGRATIONS } from './migrations-timeline.ts';
 
@@ -217,4 +218,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...SOCIAL_MIGRATIONS,
   ...FINISH_MIGRATIONS,
   ...TIMELINE_MIGRATIONS,
+  ...LIVE_MIGRATIONS,
 ];

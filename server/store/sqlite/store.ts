@@ -10,6 +10,7 @@ import { SqliteRecordStore } from './records.ts';
 import { SqliteSignalStore } from './signals.ts';
 import { SqliteSessionStore } from './sessions.ts';
 import { SqliteAccountStore } from './accounts.ts';
+import { SqliteLiveStore } from './live.ts';
 import { sqliteSocialStore } from './social.ts';
 import { SqliteTimelineStore } from './timeline.ts';
 
@@ -41,6 +42,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     accounts: new SqliteAccountStore(db),
     social: sqliteSocialStore(db),
     timeline: new SqliteTimelineStore(db),
+    live: new SqliteLiveStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

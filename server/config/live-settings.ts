@@ -1,0 +1,16 @@
+// Live rooms: previews in "Live now" and asking to edit (Config's `live`; docs/live.md).
+import { int, setting } from './setting.ts';
+
+export const liveSettings = {
+  previewMs: setting(
+    'LIVE_PREVIEW_MS',
+    int(250).default(3000),
+    'a listed room\'s preview is re-rendered at most this often, and only while it has spectators or someone looks at "Live now"',
+  ),
+  previewSide: setting('LIVE_PREVIEW_SIDE', int(64, 1024).default(384), 'longest side of a live preview, in pixels'),
+  editRequestsPerMinute: setting(
+    'EDIT_REQUESTS_PER_MINUTE',
+    int(1).default(3),
+    '`room:request-edit` per user and room, across all nodes (`rate_limited`)',
+  ),
+};

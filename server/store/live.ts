@@ -1,0 +1,16 @@
+// Live rooms' records (docs/live.md): which rooms their owners listed, and the
+// roles the owner granted or revoked in them.
+import type { GrantRole } from '../../shared/live.ts';
+
+export interface LiveStore {
+  /** Lists or unlists a room; false when there is no such room. */
+  setListed(roomId: string, listed: boolean, at: string): Promise<boolean>;
+  isListed(roomId: string): Promise<boolean>;
+  /** Of these rooms, the ones listed now. */
+  listedAmong(roomIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * The role the owner gave a user in a room, remembered for their next
+   * join. Unlike an invite's membership it may lower the role (a revoke).
+   */
+  setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void>;
+}

@@ -1,0 +1,47 @@
+import type { GrantRole } from '../../../shared/live.ts';
+import type { LiveStore } from '../live.ts';
+import type { Pool } from './database.ts';
+
+export class PostgresLiveStore implements LiveStore {
+  readonly #pool: Pool;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  async setListed(roomId: string, listed: boolean, at: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('SELECT 1 FROM rooms WHERE id = $1', [roomId]);
+    if ((rowCount ?? 0) === 0) return false;
+    if (listed) {
+      await this.#pool.query(
+        `INSERT INTO live_listings (room_id, listed_at) SELECT id, $1 FROM rooms WHERE id = $2
+         ON CONFLICT (room_id) DO NOTHING`,
+        [at, roomId],
+      );
+    } else {
+      await this.#pool.query('DELETE FROM live_listings WHERE room_id = $1', [roomId]);
+    }
+    return true;
+  }
+
+  async isListed(roomId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('SELECT 1 FROM live_listings WHERE room_id = $1', [roomId]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async listedAmong(roomIds: readonly string[]): Promise<Set<string>> {
+    if (roomIds.length === 0) return new Set();
+    const { rows } = await this.#pool.query<{ room_id: string }>('SELECT room_id FROM live_listings WHERE room_id = ANY($1::text[])', [
+      roomIds,
+    ]);
+    return new Set(rows.map((row) => row.room_id));
+  }
+
+  async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role`,
+      [roomId, userId, role, at],
+    );
+  }
+}
