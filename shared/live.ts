@@ -49,5 +49,4 @@ export interface EditRequest {
 /** `room:role`: to a participant whose role the owner just changed, on every node. */
 export interface RoleChange {
   role: GrantRole;
-  by: string;
 }

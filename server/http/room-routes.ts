@@ -11,7 +11,6 @@ import {
 import { AppError } from '../errors.ts';
 import type { RateLimit, RateLimiter } from '../rate-limit.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
-import type { RecordStore } from '../store/records.ts';
 import { requireCaller } from './auth.ts';
 import { parse } from './errors.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -27,7 +26,17 @@ function roomId(params: unknown): string {
   return id;
 }
 
-export function roomRoutes(directory: RoomDirectory, _records: RecordStore, limiter: RateLimiter, createLimit: RateLimit): Router {
+/** Listing a room in "Live now" (docs/live.md). */
+export interface RoomListingControl {
+  setListed(roomId: string, userId: string, listed: boolean): Promise<void>;
+}
+
+export function roomRoutes(
+  directory: RoomDirectory,
+  listing: RoomListingControl,
+  limiter: RateLimiter,
+  createLimit: RateLimit,
+): Router {
   const router = Router();
 
   router.post('/api/rooms', rateLimit(limiter, 'rooms', createLimit), async (req, res) => {
@@ -47,16 +56,19 @@ export function roomRoutes(directory: RoomDirectory, _records: RecordStore, limi
     const me = requireCaller(req);
     const { invite } = parse(roomQuery, req.query);
     const { room, role } = await directory.resolve(roomId(req.params), me.id, invite, { remember: false });
-    const invites = await directory.invitesFor(room.id, role);
-    res.json({ room, role, invites } satisfies GetRoomResponse);
+    const [invites, listed] = await Promise.all([directory.invitesFor(room.id, role), directory.isListed(room.id)]);
+    res.json({ room, role, invites, listed } satisfies GetRoomResponse);
   });
 
   router.patch('/api/rooms/:id', async (req, res) => {
     const me = requireCaller(req);
     const id = roomId(req.params);
-    const body = parse(updateRoomBodySchema, req.body ?? {});
-    const room = await directory.update(id, me.id, body);
-    res.json({ room, role: 'owner' });
+    const { listed, ...patch } = parse(updateRoomBodySchema, req.body ?? {});
+    // Both are the owner's alone; each checks it.
+    let room = patch.title !== undefined || patch.linkAccess !== undefined ? await directory.update(id, me.id, patch) : undefined;
+    if (listed !== undefined) await listing.setListed(id, me.id, listed);
+    room ??= await directory.get(id);
+    res.json({ room, role: 'owner', listed: await directory.isListed(id) });
   });
 
   return router;

@@ -21,7 +21,10 @@ import { checkUpdate, UpdateRefused } from './update-check/check-update.ts';
 export interface RoomLimits {
   maxDocBytes: number;
   maxAwarenessBytes: number;
+  /** Owner and editors. */
   maxParticipantsPerRoom: number;
+  /** Viewers, counted apart so a crowd watching a listed room cannot lock its makers out. */
+  maxSpectatorsPerRoom: number;
 }
 
 /** Awareness client ids one connection may hold (a tab has one; a few for reconnect races). */
@@ -60,6 +63,13 @@ export interface RoomEvents {
   docUpdate?(room: Room, outgoing: OutgoingUpdate): void;
   /** An awareness change, encoded once for every recipient. */
   awarenessUpdate?(room: Room, message: Uint8Array, origin: UpdateOrigin): void;
+  /** A participant's role changed while connected (the owner granted or revoked editing). */
+  roleChanged?(room: Room, participant: Participant): void;
+  /**
+   * The participant may no longer be here (the room was unlisted, closed or
+   * deleted): the transport that carries the connection lets it go.
+   */
+  evicted?(room: Room, participant: Participant, error: AppError): void;
 }
 
 export interface RoomDeps {
@@ -79,6 +89,8 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
   readonly #participants = new Map<string, Participant>();
+  /** Participants who are viewers; the rest are makers. */
+  #spectators = 0;
   /** Which connection may speak for each awareness client id. */
   readonly #awarenessOwners = new Map<number, string>();
   readonly #deps: RoomDeps;
@@ -115,8 +127,12 @@ export class Room {
   join(connectionId: string, user: PublicUser, role: Role, transport: string): Participant {
     const existing = this.#participants.get(connectionId);
     if (existing) return existing;
-    if (this.#participants.size >= this.#deps.limits.maxParticipantsPerRoom) {
-      throw new AppError('unavailable', `room is full (${this.#deps.limits.maxParticipantsPerRoom} participants)`);
+    const { maxParticipantsPerRoom, maxSpectatorsPerRoom } = this.#deps.limits;
+    if (canEdit(role) ? this.makers >= maxParticipantsPerRoom : this.#spectators >= maxSpectatorsPerRoom) {
+      throw new AppError(
+        'unavailable',
+        canEdit(role) ? `room is full (${maxParticipantsPerRoom} participants)` : `room is full (${maxSpectatorsPerRoom} spectators)`,
+      );
     }
     const participant: Participant = {
       connectionId,
@@ -127,7 +143,55 @@ export class Room {
       awarenessClients: new Set(),
     };
     this.#participants.set(connectionId, participant);
+    if (!canEdit(role)) this.#spectators++;
     return participant;
+  }
+
+  /** Viewers present. */
+  get spectators(): number {
+    return this.#spectators;
+  }
+
+  /** Owner and editors present. */
+  get makers(): number {
+    return this.#participants.size - this.#spectators;
+  }
+
+  /**
+   * Changes the role of every connection of a user (not the owner's) at once,
+   * and tells observers; their next message is judged by it. Returns those changed.
+   */
+  setRole(userId: string, role: Exclude<Role, 'owner'>): Participant[] {
+    const changed: Participant[] = [];
+    for (const participant of this.#participants.values()) {
+      if (participant.user.id !== userId || participant.role === 'owner' || participant.role === role) continue;
+      this.#spectators += canEdit(role) ? -1 : 1;
+      participant.role = role;
+      changed.push(participant);
+    }
+    for (const participant of changed) {
+      for (const observer of this.#deps.observers) {
+        try {
+          observer.roleChanged?.(this, participant);
+        } catch (err) {
+          this.#deps.logger.error({ err, roomId: this.id }, 'room observer failed');
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** Asks the transports to let the connection go (they call leave). */
+  evict(connectionId: string, error: AppError): void {
+    const participant = this.#participants.get(connectionId);
+    if (!participant) return;
+    for (const observer of this.#deps.observers) {
+      try {
+        observer.evicted?.(this, participant, error);
+      } catch (err) {
+        this.#deps.logger.error({ err, roomId: this.id }, 'room observer failed');
+      }
+    }
   }
 
   /** Removes a participant and, at once, every awareness state it held. */
@@ -135,6 +199,7 @@ export class Room {
     const participant = this.#participants.get(connectionId);
     if (!participant) return;
     this.#participants.delete(connectionId);
+    if (!canEdit(participant.role)) this.#spectators--;
     if (participant.awarenessClients.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...participant.awarenessClients], this.#connectionOrigin(participant));
     }

@@ -11,7 +11,7 @@ function registry(docLog = new MemoryDocLog(), graceMs = 20) {
   const reg = new RoomRegistry({
     docLog,
     records: memoryRecords(['room-1', 'room-2']),
-    limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 10 },
+    limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 10, maxSpectatorsPerRoom: 10 },
     saver: { compactEntries: 1000, compactBytes: 1 << 20 },
     unloadGraceMs: graceMs,
     logger: pino({ level: 'silent' }),

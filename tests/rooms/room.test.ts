@@ -18,7 +18,7 @@ import { MemoryDocLog } from '../helpers/memory-store.ts';
 const logger = pino({ level: 'silent' });
 const user = (id: string) => ({ id, name: id, color: '#000000' });
 
-function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3 }) {
+function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 }) {
   const log = new MemoryDocLog();
   const seen: Array<{ kind: 'doc' | 'awareness'; origin: UpdateOrigin }> = [];
   /** Log entries at the moment each doc update reached an observer. */
@@ -82,7 +82,7 @@ describe('Room', () => {
   });
 
   it('sends a turn’s participant changes merged: one message for the others, and to each sender only the rest', () => {
-    const { room, turn, sent } = makeRoom({ maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 20 });
+    const { room, turn, sent } = makeRoom({ maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 20, maxSpectatorsPerRoom: 20 });
     const typist = (id: string, clientId: number) => {
       room.join(id, user(id), 'editor', 'test');
       const doc = new Y.Doc();
@@ -159,8 +159,34 @@ describe('Room', () => {
     expect(() => room.join('d', user('d'), 'editor', 'test')).not.toThrow();
   });
 
+  it('counts viewers apart from makers, and a role changed in place moves a participant between the two', () => {
+    const { room } = makeRoom();
+    for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
+    // Makers are at their limit; spectators have their own.
+    room.join('v1', user('v1'), 'viewer', 'test');
+    room.join('v2', user('v2'), 'viewer', 'test');
+    expect(() => room.join('v3', user('v3'), 'viewer', 'test')).toThrow(expect.objectContaining({ code: 'unavailable' }));
+    expect([room.makers, room.spectators]).toEqual([3, 2]);
+
+    const client = new Y.Doc();
+    client.getText('prompt').insert(0, 'hello');
+    const update = updateMessage(Y.encodeStateAsUpdate(client));
+    expect(() => room.handleSync('v1', update)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    room.leave('c');
+    expect(room.setRole('v1', 'editor').map((p) => p.connectionId)).toEqual(['v1']);
+    expect([room.makers, room.spectators]).toEqual([3, 1]);
+    expect(room.handleSync('v1', update)).toBeNull();
+    expect(room.doc.getText('prompt').toString()).toBe('hello');
+    // Revoked: viewer again, and counted as one.
+    room.setRole('v1', 'viewer');
+    expect([room.makers, room.spectators]).toEqual([2, 2]);
+    expect(() => room.handleSync('v1', update)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    room.leave('v1');
+    expect([room.makers, room.spectators]).toEqual([2, 1]);
+  });
+
   it('measures the document exactly only when an update could cross the limit', () => {
-    const { room } = makeRoom({ maxDocBytes: 400, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3 });
+    const { room } = makeRoom({ maxDocBytes: 400, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 });
     room.join('a', user('a'), 'editor', 'test');
     const client = new Y.Doc();
     const updates: Uint8Array[] = [];

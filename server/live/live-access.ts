@@ -1,0 +1,148 @@
+// Who may be in a live room, and as what: the owner lists and unlists it;
+// when a room leaves the list (unlisted, closed by a moderator, deleted) every
+// node lets go of whoever is no longer allowed in; a viewer asks to edit and
+// the owner grants or revokes, applied at once on every node.
+import type { EditRequest, GrantRole } from '../../shared/live.ts';
+import { canEdit, type PublicUser } from '../../shared/protocol.ts';
+import { AppError } from '../errors.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+import type { RoomDirectory } from '../rooms/directory.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import type { LiveStore } from '../store/live.ts';
+import type { LiveBoard } from './board.ts';
+import type { LiveBus, LiveCommand } from './bus.ts';
+import type { LiveRooms } from './live-rooms.ts';
+
+/** Where an owner hears of a request at once: their sockets, on every node. */
+export interface EditRequestSink {
+  editRequested(roomId: string, ownerId: string, request: EditRequest): void;
+}
+
+export interface LiveAccessDeps {
+  store: LiveStore;
+  directory: RoomDirectory;
+  registry: RoomRegistry;
+  board: LiveBoard;
+  bus: LiveBus;
+  rooms: LiveRooms;
+  limiter: RateLimiter;
+  /** Whether a moderator closed the room (a closed room cannot be listed). */
+  isClosed(roomId: string): Promise<boolean>;
+  /** The `join_request` notification (server/social/notifier.ts). */
+  notify(event: { type: 'join_request'; actorId: string; recipientIds: string[]; roomId: string }): void;
+  editRequestsPerMinute: number;
+}
+
+export class LiveAccess {
+  readonly #deps: LiveAccessDeps;
+  readonly #sinks: EditRequestSink[] = [];
+
+  constructor(deps: LiveAccessDeps) {
+    this.#deps = deps;
+    deps.bus.subscribe((command) => this.#command(command));
+  }
+
+  listen(sink: EditRequestSink): void {
+    this.#sinks.push(sink);
+  }
+
+  /** `PATCH /api/rooms/:id {listed}` by the owner. */
+  async setListed(roomId: string, userId: string, listed: boolean): Promise<void> {
+    const { store, directory, bus, isClosed } = this.#deps;
+    const room = await directory.get(roomId);
+    if (room.ownerId !== userId) throw new AppError('forbidden', 'only the owner can list the room');
+    if (listed && (await isClosed(roomId))) throw new AppError('forbidden', 'this room was closed by a moderator');
+    if (!(await store.setListed(roomId, listed, new Date().toISOString()))) throw new AppError('not_found', 'no such room');
+    if (listed) {
+      await bus.publish({ type: 'listed', roomId });
+      return;
+    }
+    await this.ended(roomId);
+  }
+
+  /** The room left the list whatever the reason: off "Live now", and its spectators let go on every node. */
+  async ended(roomId: string): Promise<void> {
+    await this.#deps.rooms.ended(roomId);
+    await this.#deps.bus.publish({ type: 'recheck', roomId });
+  }
+
+  /** A moderator closed the room: it leaves the list for good (the owner may list it again once reopened). */
+  async closed(roomId: string): Promise<void> {
+    await this.#deps.store.setListed(roomId, false, new Date().toISOString());
+    await this.ended(roomId);
+  }
+
+  /** `room:request-edit`: a viewer in the room asks its owner. */
+  async requestEdit(roomId: string, user: PublicUser): Promise<void> {
+    const { directory, limiter, editRequestsPerMinute, notify } = this.#deps;
+    const live = this.#deps.registry.get(roomId);
+    const here = live ? [...live.participants.values()].find((p) => p.user.id === user.id) : undefined;
+    if (!here) throw new AppError('forbidden', 'join the room first');
+    if (canEdit(here.role)) throw new AppError('bad_request', 'you can already edit this room');
+    if (!(await limiter.take(`edit-request:${roomId}:${user.id}`, { limit: editRequestsPerMinute, windowMs: 60_000 }))) {
+      throw new AppError('rate_limited', `at most ${editRequestsPerMinute} requests a minute in one room`);
+    }
+    const room = await directory.get(roomId);
+    notify({ type: 'join_request', actorId: user.id, recipientIds: [room.ownerId], roomId });
+    const request: EditRequest = { user, at: new Date().toISOString() };
+    for (const sink of this.#sinks) sink.editRequested(roomId, room.ownerId, request);
+  }
+
+  /** `room:grant`: the owner makes someone in the room an editor, or a viewer again. */
+  async grant(roomId: string, by: string, userId: string, role: GrantRole): Promise<void> {
+    const { directory, store, bus } = this.#deps;
+    const room = await directory.get(roomId);
+    if (room.ownerId !== by) throw new AppError('forbidden', 'only the owner can change roles');
+    if (userId === room.ownerId) throw new AppError('bad_request', 'the owner is always the owner');
+    if (!(await this.#present(roomId, userId))) throw new AppError('not_found', 'that user is not in the room');
+    // Remembered first: a reconnect on any node gets the new role too.
+    await store.setMembership(roomId, userId, role, new Date().toISOString());
+    await bus.publish({ type: 'role', roomId, userId, role, by });
+  }
+
+  /** In the room on this node, or on another node's board entry. */
+  async #present(roomId: string, userId: string): Promise<boolean> {
+    const live = this.#deps.registry.get(roomId);
+    if (live && [...live.participants.values()].some((p) => p.user.id === userId)) return true;
+    const entries = await this.#deps.board.entries(Date.now());
+    return entries.some(
+      (entry) => entry.roomId === roomId && (entry.viewerIds.includes(userId) || entry.participants.some((u) => u.id === userId)),
+    );
+  }
+
+  #command(command: LiveCommand): void {
+    const live = this.#deps.registry.get(command.roomId);
+    if (!live) return;
+    switch (command.type) {
+      case 'listed':
+        return;
+      case 'role':
+        live.setRole(command.userId, command.role);
+        return;
+      case 'recheck':
+        void this.#recheck(command.roomId);
+        return;
+    }
+  }
+
+  /** Asks again, for each person here, whether they may be in the room; those refused are let go. */
+  async #recheck(roomId: string): Promise<void> {
+    const live = this.#deps.registry.get(roomId);
+    if (!live) return;
+    const byUser = new Map<string, string[]>();
+    for (const participant of live.participants.values()) {
+      if (participant.role === 'owner') continue;
+      const ids = byUser.get(participant.user.id) ?? [];
+      ids.push(participant.connectionId);
+      byUser.set(participant.user.id, ids);
+    }
+    for (const [userId, connectionIds] of byUser) {
+      try {
+        await this.#deps.directory.resolve(roomId, userId, undefined, { remember: false });
+      } catch (err) {
+        const refusal = err instanceof AppError ? err : new AppError('forbidden', 'you may no longer watch this room');
+        for (const id of connectionIds) live.evict(id, refusal);
+      }
+    }
+  }
+}

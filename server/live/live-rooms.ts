@@ -1,0 +1,273 @@
+// The live side of the rooms this node holds open: for each listed one, who is
+// in it here and when its document last changed go on the board (board.ts)
+// once a tick when they changed; its preview is redrawn at most every
+// LIVE_PREVIEW_MS while it has spectators or someone looks at "Live now",
+// never while the node is busy; and subscribers hear `live:update` and
+// `live:ended` as the merged picture of every node changes.
+import type { Logger } from 'pino';
+import type { LiveItem } from '../../shared/live.ts';
+import { canEdit, type PublicUser, type RoomInfo } from '../../shared/protocol.ts';
+import type { RoomDirectory } from '../rooms/directory.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import type { Room } from '../rooms/room.ts';
+import type { LiveStore } from '../store/live.ts';
+import { type LiveBoard, type LiveEntry, mergeEntries } from './board.ts';
+import type { LiveBus, LiveCommand } from './bus.ts';
+import type { PreviewRenderer } from './previews.ts';
+
+/** Where `live:update` and `live:ended` go (the Socket.IO broadcaster, to every node). */
+export interface LiveEvents {
+  update(item: LiveItem): void;
+  ended(roomId: string): void;
+}
+
+export interface LiveRoomsDeps {
+  store: LiveStore;
+  directory: RoomDirectory;
+  registry: RoomRegistry;
+  board: LiveBoard;
+  bus: LiveBus;
+  previews: PreviewRenderer;
+  /** This process on the board. */
+  nodeId: string;
+  previewMs: number;
+  /** True while the node has no time for optional work. */
+  busy: () => boolean;
+  logger: Logger;
+}
+
+interface Tracked {
+  room: Room;
+  info: RoomInfo | null;
+  listed: boolean;
+  updatedAt: number;
+  /** What was last put on the board, and when. */
+  signature: string;
+  putAt: number;
+  renderedAt: number;
+  renderedKey: string | null;
+}
+
+export class LiveRooms {
+  readonly #deps: LiveRoomsDeps;
+  readonly #tracked = new Map<string, Tracked>();
+  readonly #events: LiveEvents[] = [];
+  /** Rooms whose preview is due, drawn one at a time. */
+  readonly #renderQueue: string[] = [];
+  readonly #tickMs: number;
+  readonly #entryTtlMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | null = null;
+  #rendering: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(deps: LiveRoomsDeps) {
+    this.#deps = deps;
+    this.#tickMs = Math.min(1000, deps.previewMs);
+    // Long enough that a node refreshing every few ticks never lapses; short enough that a dead node's rooms go soon.
+    this.#entryTtlMs = Math.max(10_000, deps.previewMs * 3);
+  }
+
+  listen(events: LiveEvents): void {
+    this.#events.push(events);
+  }
+
+  start(): void {
+    const { registry, bus } = this.#deps;
+    registry.listen({
+      roomLoaded: (room) => void this.#track(room),
+      roomUnloaded: (room) => void this.#untrack(room.id),
+    });
+    registry.observe({
+      docApplied: (room) => {
+        const tracked = this.#tracked.get(room.id);
+        if (tracked) tracked.updatedAt = Date.now();
+      },
+    });
+    bus.subscribe((command) => this.#command(command));
+    this.#timer = setInterval(() => void this.tick(), this.#tickMs);
+    this.#timer.unref();
+  }
+
+  /** Puts what changed on the board and tells subscribers; resolves when done (tests call it directly). */
+  tick(): Promise<void> {
+    this.#ticking ??= this.#tick()
+      .catch((err: unknown) => this.#deps.logger.error({ err }, 'live tick failed'))
+      .finally(() => {
+        this.#ticking = null;
+      });
+    return this.#ticking;
+  }
+
+  /** Resolves once the previews being drawn are done. */
+  async idle(): Promise<void> {
+    await this.#ticking;
+    while (this.#rendering) await this.#rendering;
+  }
+
+  /** The room left the list (unlisted, closed, deleted): off the board everywhere, subscribers told. */
+  async ended(roomId: string): Promise<void> {
+    const tracked = this.#tracked.get(roomId);
+    if (tracked) tracked.listed = false;
+    await this.#deps.board.remove(roomId);
+    for (const events of this.#events) events.ended(roomId);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await this.idle();
+    await Promise.allSettled([...this.#tracked.keys()].map((id) => this.#deps.board.remove(id, this.#deps.nodeId)));
+  }
+
+  async #track(room: Room): Promise<void> {
+    const tracked: Tracked = {
+      room,
+      info: null,
+      listed: false,
+      updatedAt: Date.now(),
+      signature: '',
+      putAt: 0,
+      renderedAt: 0,
+      renderedKey: null,
+    };
+    this.#tracked.set(room.id, tracked);
+    try {
+      tracked.listed = await this.#deps.store.isListed(room.id);
+    } catch (err) {
+      this.#deps.logger.warn({ err, roomId: room.id }, 'could not read whether a room is listed; the next sweep will');
+    }
+  }
+
+  async #untrack(roomId: string): Promise<void> {
+    const tracked = this.#tracked.get(roomId);
+    this.#tracked.delete(roomId);
+    if (!tracked?.listed) return;
+    try {
+      await this.#deps.board.remove(roomId, this.#deps.nodeId);
+      await this.#announce(new Set([roomId]));
+    } catch (err) {
+      this.#deps.logger.warn({ err, roomId }, 'could not take an unloaded room off the live board');
+    }
+  }
+
+  #command(command: LiveCommand): void {
+    if (command.type !== 'listed') return;
+    const tracked = this.#tracked.get(command.roomId);
+    if (!tracked) return;
+    tracked.listed = true;
+    tracked.signature = '';
+    void this.tick();
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#closed) return;
+    const { board, store, nodeId } = this.#deps;
+    const now = Date.now();
+    const listed = [...this.#tracked.values()].filter((t) => t.listed);
+    if (listed.length === 0) return;
+    // The sweep: a listing lost in transit, or a room deleted with its owner, stops here.
+    const still = await store.listedAmong(listed.map((t) => t.room.id));
+    const changed = new Set<string>();
+    for (const tracked of listed) {
+      const roomId = tracked.room.id;
+      if (!still.has(roomId)) {
+        tracked.listed = false;
+        await board.remove(roomId, nodeId);
+        changed.add(roomId);
+        continue;
+      }
+      const entry = await this.#entryOf(tracked, now);
+      if (!entry) continue;
+      const signature = JSON.stringify([entry.participants.map((u) => u.id), entry.viewerIds, entry.updatedAt, entry.room.title]);
+      if (signature !== tracked.signature || now - tracked.putAt > this.#entryTtlMs / 3) {
+        await board.put(entry);
+        if (signature !== tracked.signature) changed.add(roomId);
+        tracked.signature = signature;
+        tracked.putAt = now;
+      }
+    }
+    await this.#schedulePreviews(listed, now);
+    await this.#announce(changed);
+  }
+
+  async #entryOf(tracked: Tracked, now: number): Promise<LiveEntry | null> {
+    const { room } = tracked;
+    if (tracked.info === null || now - tracked.putAt > this.#entryTtlMs / 3) {
+      tracked.info = await this.#deps.directory.get(room.id).catch(() => null);
+    }
+    if (!tracked.info) return null;
+    const makers = new Map<string, PublicUser>();
+    const viewers = new Set<string>();
+    for (const participant of room.participants.values()) {
+      if (canEdit(participant.role)) makers.set(participant.user.id, participant.user);
+      else viewers.add(participant.user.id);
+    }
+    return {
+      roomId: room.id,
+      nodeId: this.#deps.nodeId,
+      room: tracked.info,
+      participants: [...makers.values()],
+      spectators: room.spectators,
+      viewerIds: [...viewers],
+      updatedAt: tracked.updatedAt,
+      expiresAt: now + this.#entryTtlMs,
+    };
+  }
+
+  async #schedulePreviews(listed: readonly Tracked[], now: number): Promise<void> {
+    const { board, busy, previewMs } = this.#deps;
+    if (busy()) return;
+    const demanded = await board.demanded(now);
+    for (const tracked of listed) {
+      if (!tracked.listed || now - tracked.renderedAt < previewMs) continue;
+      if (!demanded && tracked.room.spectators === 0) continue;
+      if (!this.#renderQueue.includes(tracked.room.id)) this.#renderQueue.push(tracked.room.id);
+    }
+    this.#rendering ??= this.#drainRenders().finally(() => {
+      this.#rendering = null;
+    });
+  }
+
+  async #drainRenders(): Promise<void> {
+    const { board, previews, nodeId, previewMs, logger } = this.#deps;
+    for (let roomId = this.#renderQueue.shift(); roomId !== undefined; roomId = this.#renderQueue.shift()) {
+      const tracked = this.#tracked.get(roomId);
+      if (!tracked?.listed || this.#closed) continue;
+      try {
+        const scene = previews.sceneOf(tracked.room);
+        tracked.renderedAt = Date.now();
+        if (scene.key === tracked.renderedKey) continue;
+        // Another node may hold the room too: one of them draws it each period.
+        const last = await board.preview(roomId);
+        if (last?.key === scene.key) {
+          tracked.renderedKey = scene.key;
+          continue;
+        }
+        if (!(await board.claimRender(roomId, nodeId, previewMs))) continue;
+        const url = await previews.render(scene);
+        tracked.renderedKey = scene.key;
+        await board.setPreview(roomId, { url, key: scene.key, renderedAt: Date.now() });
+        await this.#announce(new Set([roomId]));
+      } catch (err) {
+        logger.warn({ err, roomId }, 'live preview failed');
+      }
+    }
+  }
+
+  /** Sends subscribers the merged item of each room given, or `live:ended` for one that is gone. */
+  async #announce(roomIds: ReadonlySet<string>): Promise<void> {
+    if (roomIds.size === 0 || this.#events.length === 0) return;
+    const { board } = this.#deps;
+    const entries = (await board.entries(Date.now())).filter((entry) => roomIds.has(entry.roomId));
+    const items = mergeEntries(entries, await board.previews([...roomIds]));
+    for (const roomId of roomIds) {
+      const item = items.find((i) => i.room.id === roomId);
+      // A room that changed and has no item left (nobody in it on any node, or unlisted) has ended.
+      for (const events of this.#events) {
+        if (item) events.update(item);
+        else events.ended(roomId);
+      }
+    }
+  }
+}
