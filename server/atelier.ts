@@ -21,6 +21,9 @@ import { mediaRoutes } from './http/media-routes.ts';
 import { opsRoutes } from './http/ops-routes.ts';
 import { providerRoutes } from './http/provider-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
+import { liveRoutes } from './http/live-routes.ts';
+import { type Live, startLive } from './live/start-live.ts';
+import { serveLive } from './realtime/socketio/live-socket.ts';
 import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -83,6 +86,8 @@ export interface Atelier {
   readonly social: Social;
   /** Scaled mode's Redis side (relay, adapter, shared limits, heartbeats); undefined without REDIS_URL. */
   readonly scale: Scale | undefined;
+  /** Listed rooms, spectators, asking to edit (docs/live.md). */
+  readonly live: Live;
   /** Stops accepting, closes every connection, flushes every room, closes the store. */
   close(): Promise<void>;
 }
@@ -140,7 +145,11 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     roomLoaded: () => metrics.roomsLoaded.inc(),
     roomUnloaded: () => metrics.roomsLoaded.dec(),
   });
-  const directory = new RoomDirectory(store.records, store.docLog, registry, socialRoomGate(store.social.graph, store.social.moderation));
+  const gate = socialRoomGate(store.social.graph, store.social.moderation);
+  const directory = new RoomDirectory(store.records, store.docLog, registry, gate, store.live);
+  // Asking to edit notifies through the social layer, started further down.
+  const parts = { config, store, directory, registry, gate, media, limiter, scale, logger: logger.child({ module: 'live' }) };
+  const live = startLive(parts, (event) => social.notifier.notify(event));
   const admission = new RoomAdmission(directory, registry);
   const generationLogger = logger.child({ module: 'generation' });
   let providers: ReturnType<typeof createProviders> | undefined;
@@ -218,7 +227,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
         socketIo.io.in(userChannel(userId)).disconnectSockets(true);
       },
     },
-    rooms: { close: async (roomId) => socketIo.io.in(roomChannel(roomId)).disconnectSockets(true) },
+    rooms: { close: (id) => live.access.closed(id).then(() => socketIo.io.in(roomChannel(id)).disconnectSockets(true)) },
     limiter,
     config: config.social,
     logger: logger.child({ module: 'social' }),
@@ -258,7 +267,8 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       }),
       providerRoutes(providers),
       ...accounts.routers({ gallery, media }),
-      roomRoutes(directory, store.records, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
+      roomRoutes(directory, live.access, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
+      liveRoutes(live.page),
       mediaRoutes(media),
       uploadRoutes(directory, media, limiter, config.limits),
       galleryRoutes(gallery, limiter, {
@@ -310,6 +320,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   socketIo.handle(
     socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection, metrics, logger: realtimeLogger }),
   );
+  serveLive(socketIo, live, registry, metrics, realtimeLogger);
   const socialBroadcaster = new SocialBroadcaster(socketIo.io);
   social.comments.events.add(socialBroadcaster);
   social.notifier.sinks.add(socialBroadcaster);
@@ -343,6 +354,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       // Jobs stop first: their last results still reach the rooms, and their final state the store.
       await generation.close();
       await providers.close();
+      await live.close();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
@@ -377,6 +389,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     timeline: timeline.recorder,
     social,
     scale,
+    live,
     close,
   };
 }

@@ -141,7 +141,7 @@ describe('emitters that used to let a listener’s failure through', () => {
       'r',
       { update: null, entries: 0, bytes: 0 },
       {
-        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3 },
+        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 3 },
         saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, undefined, turn),
         events,
         logger,

@@ -31,12 +31,7 @@ export interface RoomListingControl {
   setListed(roomId: string, userId: string, listed: boolean): Promise<void>;
 }
 
-export function roomRoutes(
-  directory: RoomDirectory,
-  listing: RoomListingControl,
-  limiter: RateLimiter,
-  createLimit: RateLimit,
-): Router {
+export function roomRoutes(directory: RoomDirectory, listing: RoomListingControl, limiter: RateLimiter, createLimit: RateLimit): Router {
   const router = Router();
 
   router.post('/api/rooms', rateLimit(limiter, 'rooms', createLimit), async (req, res) => {

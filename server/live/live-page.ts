@@ -49,7 +49,14 @@ export async function livePage(
   const live = entries.filter((entry) => listed.has(entry.roomId));
   let items = mergeEntries(live, await deps.board.previews([...listed]));
   if (viewerId !== null) {
-    const visible = new Set((await deps.gate.listable(items.map((item) => item.room), viewerId)).map((room) => room.id));
+    const visible = new Set(
+      (
+        await deps.gate.listable(
+          items.map((item) => item.room),
+          viewerId,
+        )
+      ).map((room) => room.id),
+    );
     const blockers = await deps.blockersAmong(viewerId, [...new Set(items.map((item) => item.room.ownerId))]);
     items = items.filter((item) => visible.has(item.room.id) && !blockers.has(item.room.ownerId));
   }

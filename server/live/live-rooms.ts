@@ -74,11 +74,9 @@ export class LiveRooms {
 
   start(): void {
     const { registry, bus } = this.#deps;
-    registry.listen({
+    registry.events.add({
       roomLoaded: (room) => void this.#track(room),
       roomUnloaded: (room) => void this.#untrack(room.id),
-    });
-    registry.observe({
       docApplied: (room) => {
         const tracked = this.#tracked.get(room.id);
         if (tracked) tracked.updatedAt = Date.now();

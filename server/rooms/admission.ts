@@ -6,6 +6,12 @@ import type { RoomDirectory } from './directory.ts';
 import type { RoomRegistry } from './registry.ts';
 import type { Participant, Room } from './room.ts';
 
+/** What the connection asked for: an invite's role, or only to watch a listed room (docs/live.md). */
+export interface JoinChoice {
+  invite?: string | undefined;
+  watch?: boolean | undefined;
+}
+
 /** A connection let into a room: its stored record, the role it got, the loaded Room and its place in it. */
 export interface Admitted {
   record: RoomRecord;
@@ -31,7 +37,7 @@ export class RoomAdmission {
   async admit(
     roomId: unknown,
     user: PublicUser | null,
-    invite: string | undefined,
+    choice: JoinChoice,
     connectionId: string,
     transport: string,
     stillOpen: () => boolean,
@@ -39,7 +45,7 @@ export class RoomAdmission {
     if (!user) throw new AppError('unauthorized', 'a session token is required to join a room');
     const id = roomIdSchema.safeParse(roomId);
     if (!id.success) throw new AppError('not_found', 'no such room');
-    const { room: record, role } = await this.#directory.resolve(id.data, user.id, invite);
+    const { room: record, role } = await this.#directory.resolve(id.data, user.id, choice.invite, { watch: choice.watch ?? false });
     const room = await this.#registry.open(id.data);
     try {
       if (!stillOpen()) throw new AppError('unavailable', 'connection closed while joining');

@@ -169,29 +169,14 @@ export class Room {
       participant.role = role;
       changed.push(participant);
     }
-    for (const participant of changed) {
-      for (const observer of this.#deps.observers) {
-        try {
-          observer.roleChanged?.(this, participant);
-        } catch (err) {
-          this.#deps.logger.error({ err, roomId: this.id }, 'room observer failed');
-        }
-      }
-    }
+    for (const participant of changed) this.#deps.events.emit('roleChanged', this, participant);
     return changed;
   }
 
   /** Asks the transports to let the connection go (they call leave). */
   evict(connectionId: string, error: AppError): void {
     const participant = this.#participants.get(connectionId);
-    if (!participant) return;
-    for (const observer of this.#deps.observers) {
-      try {
-        observer.evicted?.(this, participant, error);
-      } catch (err) {
-        this.#deps.logger.error({ err, roomId: this.id }, 'room observer failed');
-      }
-    }
+    if (participant) this.#deps.events.emit('evicted', this, participant, error);
   }
 
   /** Removes a participant and, at once, every awareness state it held. */

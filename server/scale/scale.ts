@@ -15,6 +15,8 @@ import type { DocLog } from '../store/doc-log.ts';
 import { NodeLiveness } from './node-liveness.ts';
 import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
 import { RedisChallengeStore } from './redis-challenges.ts';
+import { RedisLiveBoard } from './redis-live-board.ts';
+import { RedisLiveBus } from './redis-live-bus.ts';
 import { RedisRateLimiter } from './redis-rate-limiter.ts';
 import { RedisRelay } from './redis-relay.ts';
 import { RedisRoomQuota } from './redis-room-quota.ts';
@@ -45,6 +47,9 @@ export interface Scale {
   readonly sessionBus: RedisSessionBus;
   /** Sign-ins in progress, shared so any node can finish one. */
   readonly challenges: RedisChallengeStore;
+  /** Live rooms on every node: what each holds (board) and listing and role changes (bus). */
+  readonly liveBoard: RedisLiveBoard;
+  readonly liveBus: RedisLiveBus;
   /** For `io.adapter(…)`. */
   readonly adapter: ReturnType<typeof createAdapter>;
   /** The command connection (tests look at its state). */
@@ -90,6 +95,8 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
   await liveness.start();
   const sessionBus = new RedisSessionBus({ publisher: redis, subscriber, prefix, processId, logger: log });
   await sessionBus.start();
+  const liveBus = new RedisLiveBus({ publisher: redis, subscriber, prefix, processId, logger: log });
+  await liveBus.start();
 
   // Imported here: a single node never loads the adapter.
   const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
@@ -108,11 +115,14 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     roomQuota: new RedisRoomQuota(redis, prefix, log),
     sessionBus,
     challenges: new RedisChallengeStore(redis, prefix, log),
+    liveBoard: new RedisLiveBoard(redis, prefix, log),
+    liveBus,
     adapter,
     redis,
     async close() {
       await liveness.close();
       await sessionBus.close();
+      await liveBus.close();
       await relay.close();
       await closeRedis(subscriber);
       await closeRedis(redis);

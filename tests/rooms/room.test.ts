@@ -82,7 +82,12 @@ describe('Room', () => {
   });
 
   it('sends a turn’s participant changes merged: one message for the others, and to each sender only the rest', () => {
-    const { room, turn, sent } = makeRoom({ maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 20, maxSpectatorsPerRoom: 20 });
+    const { room, turn, sent } = makeRoom({
+      maxDocBytes: 1 << 20,
+      maxAwarenessBytes: 1024,
+      maxParticipantsPerRoom: 20,
+      maxSpectatorsPerRoom: 20,
+    });
     const typist = (id: string, clientId: number) => {
       room.join(id, user(id), 'editor', 'test');
       const doc = new Y.Doc();

@@ -17,10 +17,12 @@ import type { WireError } from '../../../shared/protocol.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { EditRequestSink, LiveAccess } from '../../live/live-access.ts';
 import type { LiveEvents } from '../../live/live-rooms.ts';
+import type { Live } from '../../live/start-live.ts';
+import type { RoomRegistry } from '../../rooms/registry.ts';
 import type { Metrics } from '../../metrics.ts';
-import type { Participant, Room, RoomObserver } from '../../rooms/room.ts';
+import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
 import { userChannel } from './social-socket.ts';
-import type { AtelierServer, SocketContext, SocketHandlers } from './socketio-server.ts';
+import type { AtelierServer, SocketContext, SocketHandlers, SocketIoTransport } from './socketio-server.ts';
 
 export const LIVE_CHANNEL = 'live';
 
@@ -97,7 +99,7 @@ export function liveSocketHandlers(options: LiveSocketOptions): SocketHandlers {
 }
 
 /** Live events to subscribers and owners (through the adapter), and role changes to the sockets concerned. */
-export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomObserver {
+export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomEvents {
   readonly #io: AtelierServer;
 
   constructor(io: AtelierServer) {
@@ -121,4 +123,13 @@ export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomObserve
     if (participant.role === 'owner') return;
     this.#io.local.to(participant.connectionId).emit('room:role', room.id, { role: participant.role });
   }
+}
+
+/** Live rooms on this transport: the events, and who hears what. */
+export function serveLive(socketIo: SocketIoTransport, live: Live, registry: RoomRegistry, metrics: Metrics, logger: Logger): void {
+  socketIo.handle(liveSocketHandlers({ access: live.access, demand: live.demand, metrics, logger }));
+  const broadcaster = new LiveBroadcaster(socketIo.io);
+  live.rooms.listen(broadcaster);
+  live.access.listen(broadcaster);
+  registry.events.add(broadcaster);
 }

@@ -137,6 +137,15 @@ export class SocketIoTransport implements RoomEvents {
     this.#broadcast(room, 'yjs:awareness', message, origin.source === 'connection' ? [origin.connectionId] : []);
   }
 
+  /** Told why, then out of the room (the socket stays connected for its other rooms). */
+  evicted(room: Room, participant: Participant, error: AppError): void {
+    if (participant.transport !== TRANSPORT) return;
+    const socket = this.io.of('/').sockets.get(participant.connectionId);
+    if (!socket) return;
+    this.#leave(socket, room.id);
+    this.#notify(socket, room.id, toWireError(error));
+  }
+
   /**
    * Disconnects every socket gracefully (each first sends what is queued for
    * it, such as a last `gen:update`), then closes the server. `io.close()` on
@@ -253,7 +262,7 @@ export class SocketIoTransport implements RoomEvents {
       data.joining.add(roomId);
       let admitted: Admitted;
       try {
-        admitted = await this.#deps.admission.admit(roomId, data.user, options?.invite, socket.id, TRANSPORT, () => socket.connected);
+        admitted = await this.#deps.admission.admit(roomId, data.user, options ?? {}, socket.id, TRANSPORT, () => socket.connected);
       } finally {
         data.joining.delete(roomId);
       }

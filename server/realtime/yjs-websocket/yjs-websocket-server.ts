@@ -20,7 +20,7 @@ import type { Metrics } from '../../metrics.ts';
 import { TokenBucket } from '../../rate-limit.ts';
 import type { RoomAdmission } from '../../rooms/admission.ts';
 import type { UpdateOrigin } from '../../rooms/origin.ts';
-import type { Room, RoomEvents } from '../../rooms/room.ts';
+import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
@@ -107,6 +107,12 @@ export class YjsWebSocketServer implements RoomEvents {
     this.#broadcast(room, (conn) => (conn.id === except ? null : data), 'awareness');
   }
 
+  /** Closed with the error's code: the connection was only for this room. */
+  evicted(room: Room, participant: Participant, error: AppError): void {
+    if (participant.transport !== TRANSPORT) return;
+    for (const conn of this.#byRoom.get(room.id) ?? []) if (conn.id === participant.connectionId) this.#reject(conn, error);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#ping);
     for (const conn of this.#all) conn.ws.close(1001, 'server shutting down');
@@ -143,7 +149,16 @@ export class YjsWebSocketServer implements RoomEvents {
       if (!user) throw new AppError('unauthorized', 'a valid session token is required (?token=)');
       const roomId = safeDecode(url.pathname.slice(YJS_PATH_PREFIX.length));
       const invite = url.searchParams.get('invite') ?? undefined;
-      const admitted = await this.#deps.admission.admit(roomId, user, invite, conn.id, TRANSPORT, () => ws.readyState === WebSocket.OPEN);
+      // `?watch=1`: a listed room, to watch (docs/live.md).
+      const watch = url.searchParams.get('watch') === '1';
+      const admitted = await this.#deps.admission.admit(
+        roomId,
+        user,
+        { invite, watch },
+        conn.id,
+        TRANSPORT,
+        () => ws.readyState === WebSocket.OPEN,
+      );
       conn.room = admitted.room;
       let peers = this.#byRoom.get(admitted.room.id);
       if (!peers) {

@@ -1,0 +1,98 @@
+// Live rooms put together (docs/live.md): the board and bus of one node, or
+// Redis's when scaled; the preview renderer; who is where (LiveRooms); who may
+// be there and as what (LiveAccess); and what `GET /api/live` reads.
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+import { Compositor } from '../render/compositor.ts';
+import type { RoomDirectory, RoomGate } from '../rooms/directory.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import type { Scale } from '../scale/scale.ts';
+import type { Store } from '../store/store.ts';
+import { type LiveBoard, MemoryLiveBoard } from './board.ts';
+import { type LiveBus, LocalLiveBus } from './bus.ts';
+import { LoopBusy } from './busy.ts';
+import { LiveAccess, type LiveAccessDeps } from './live-access.ts';
+import type { LivePageDeps } from './live-page.ts';
+import { LiveRooms } from './live-rooms.ts';
+import { PreviewRenderer } from './previews.ts';
+
+/** Event-loop utilisation over which previews wait for a quieter tick. */
+const BUSY_UTILIZATION = 0.8;
+
+export interface LiveDeps {
+  config: Config;
+  store: Store;
+  directory: RoomDirectory;
+  registry: RoomRegistry;
+  gate: RoomGate;
+  media: MediaStore;
+  limiter: RateLimiter;
+  scale: Scale | undefined;
+  logger: Logger;
+}
+
+export interface Live {
+  readonly rooms: LiveRooms;
+  readonly access: LiveAccess;
+  readonly page: LivePageDeps;
+  readonly board: LiveBoard;
+  /** Someone looks at "Live now" (a subscriber): previews stay fresh a while. */
+  demand(): void;
+  close(): Promise<void>;
+}
+
+export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Live {
+  const { config, store, scale, logger } = deps;
+  const previewMs = config.live.previewMs;
+  const board: LiveBoard = scale?.liveBoard ?? new MemoryLiveBoard();
+  const bus: LiveBus = scale?.liveBus ?? new LocalLiveBus();
+  const busy = new LoopBusy(BUSY_UTILIZATION);
+  const rooms = new LiveRooms({
+    store: store.live,
+    directory: deps.directory,
+    registry: deps.registry,
+    board,
+    bus,
+    previews: new PreviewRenderer({
+      compositor: new Compositor({ maxSourcePixels: config.gallery.maxSourcePixels, batchBytes: config.gallery.renderBatchBytes }),
+      media: deps.media,
+      side: config.live.previewSide,
+    }),
+    nodeId: scale?.processId ?? config.nodeId,
+    previewMs,
+    busy: () => busy.check(),
+    logger,
+  });
+  const access = new LiveAccess({
+    store: store.live,
+    directory: deps.directory,
+    registry: deps.registry,
+    board,
+    bus,
+    rooms,
+    limiter: deps.limiter,
+    isClosed: (roomId) => store.social.moderation.isHidden('room', roomId),
+    notify,
+    editRequestsPerMinute: config.live.editRequestsPerMinute,
+  });
+  rooms.start();
+  const demand = () => {
+    board.markDemand(Date.now() + previewMs * 2).catch((err: unknown) => logger.warn({ err }, 'could not mark live demand'));
+  };
+  return {
+    rooms,
+    access,
+    board,
+    page: {
+      board,
+      store: store.live,
+      gate: deps.gate,
+      blockersAmong: (userId, owners) => store.social.graph.blockersAmong(userId, owners),
+      previewMs,
+    },
+    demand,
+    close: () => rooms.close(),
+  };
+}

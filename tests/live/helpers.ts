@@ -1,0 +1,35 @@
+// Live rooms in tests: a socket that joins and records what the server says.
+import type { LiveItem, LivePage } from '../../shared/live.ts';
+import type { JoinAck, JoinOptions, WireError } from '../../shared/protocol.ts';
+import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import type { Api } from '../helpers/server.ts';
+
+export interface Heard {
+  socket: AtelierClientSocket;
+  errors: Array<{ roomId: string; error: WireError }>;
+  roles: string[];
+  requests: string[];
+  updates: LiveItem[];
+  ended: string[];
+}
+
+/** A socket recording room errors, role changes, edit requests and live events. */
+export function listeningSocket(url: string, token: string): Heard {
+  const socket = connectSocket(url, token);
+  const heard: Heard = { socket, errors: [], roles: [], requests: [], updates: [], ended: [] };
+  socket.on('room:error', (roomId, error) => heard.errors.push({ roomId, error }));
+  socket.on('room:role', (_roomId, change) => heard.roles.push(change.role));
+  socket.on('room:edit-requested', (_roomId, request) => heard.requests.push(request.user.id));
+  socket.on('live:update', (item) => heard.updates.push(item));
+  socket.on('live:ended', ({ roomId }) => heard.ended.push(roomId));
+  return heard;
+}
+
+export function joinRoom(socket: AtelierClientSocket, roomId: string, options: JoinOptions = {}): Promise<JoinAck> {
+  return new Promise((resolve) => socket.emit('room:join', roomId, options, resolve));
+}
+
+export async function livePage(http: Api, token?: string): Promise<LivePage> {
+  return http.json<LivePage>('GET', '/api/live', token === undefined ? {} : { token });
+}

@@ -1,0 +1,181 @@
+// Live rooms on one node, end to end over HTTP, Socket.IO and the Yjs
+// WebSocket: listing, watching, leaving the list, asking to edit and granting.
+import { describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { GrantAck, RequestEditAck } from '../../shared/live.ts';
+import { CLOSE_CODES, type GetRoomResponse } from '../../shared/protocol.ts';
+import type { NotificationPage } from '../../shared/social.ts';
+import { rawYjsSocket } from '../helpers/raw-ws.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { joinRoom, listeningSocket, livePage } from './helpers.ts';
+
+async function setUp() {
+  const server = await startServer({ LIVE_PREVIEW_MS: '250', EDIT_REQUESTS_PER_MINUTE: '2' });
+  const http = api(server.url);
+  const [owner, watcher, other] = await Promise.all([http.session('Owner'), http.session('Watcher'), http.session('Other')]);
+  // Invite-only: only the listing lets strangers in.
+  const { room } = await http.room(owner.token, { title: 'Live one', linkAccess: 'none' });
+  return { server, http, owner, watcher, other, room };
+}
+
+const grant = (socket: ReturnType<typeof listeningSocket>['socket'], roomId: string, userId: string, role: string) =>
+  new Promise<GrantAck>((resolve) => socket.emit('room:grant', roomId, userId, role as 'editor', resolve));
+const requestEdit = (socket: ReturnType<typeof listeningSocket>['socket'], roomId: string) =>
+  new Promise<RequestEditAck>((resolve) => socket.emit('room:request-edit', roomId, resolve));
+
+function typedUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('prompt').insert(0, text);
+  const encoder = encoding.createEncoder();
+  syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc));
+  return encoding.toUint8Array(encoder);
+}
+
+describe('live rooms', () => {
+  it('a listed invite-only room can be watched on both transports, shows in /api/live, and leaves it at once when unlisted', async () => {
+    const { server, http, owner, watcher, room } = await setUp();
+    const ownerSocket = listeningSocket(server.url, owner.token);
+    expect((await joinRoom(ownerSocket.socket, room.id)).ok).toBe(true);
+    const watcherSocket = listeningSocket(server.url, watcher.token);
+    expect(await joinRoom(watcherSocket.socket, room.id)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    // Only the owner lists it.
+    expect((await http.request('PATCH', `/api/rooms/${room.id}`, { token: watcher.token, body: { listed: true } })).status).toBe(403);
+    const listed = await http.json<GetRoomResponse>('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    expect(listed.listed).toBe(true);
+    expect((await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: watcher.token })).role).toBe('viewer');
+
+    expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
+    const ws = rawYjsSocket(server.url, `/yjs/${room.id}?token=${watcher.token}&watch=1`);
+    await ws.opened;
+    await waitFor(() => ws.frames.length > 0, 5000, 'the sync step 1');
+    await server.live.rooms.tick();
+    const page = await livePage(http);
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ room: { id: room.id, title: 'Live one' }, spectators: 2 });
+    expect(page.items[0]?.participants.map((u) => u.id)).toEqual([owner.user.id]);
+
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: false } });
+    // Both of the watcher's connections are moved out; the owner stays.
+    await waitFor(() => watcherSocket.errors.some((e) => e.roomId === room.id && e.error.code === 'forbidden'), 5000, 'eviction');
+    expect((await ws.closed).code).toBe(CLOSE_CODES.forbidden);
+    await waitFor(() => server.registry.get(room.id)?.spectators === 0, 5000, 'both connections gone');
+    expect(server.registry.get(room.id)?.makers).toBe(1);
+    expect((await livePage(http)).items).toEqual([]);
+    expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const refused = rawYjsSocket(server.url, `/yjs/${room.id}?token=${watcher.token}&watch=1`);
+    expect((await refused.closed).code).toBe(CLOSE_CODES.forbidden);
+  });
+
+  it('a blocked user can neither see nor watch a listed room; a moderator closing it ends it', async () => {
+    const { server, http, owner, watcher, other, room } = await setUp();
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    const ownerSocket = listeningSocket(server.url, owner.token);
+    await joinRoom(ownerSocket.socket, room.id);
+    await http.json('POST', `/api/users/${watcher.user.id}/block`, { token: owner.token, expect: 200 });
+    await server.live.rooms.tick();
+    expect((await livePage(http, other.token)).items).toHaveLength(1);
+    expect((await livePage(http, watcher.token)).items).toEqual([]);
+    const blocked = listeningSocket(server.url, watcher.token);
+    expect(await joinRoom(blocked.socket, room.id, { watch: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const ws = rawYjsSocket(server.url, `/yjs/${room.id}?token=${watcher.token}&watch=1`);
+    expect((await ws.closed).code).toBe(CLOSE_CODES.forbidden);
+
+    const otherSocket = listeningSocket(server.url, other.token);
+    expect(await joinRoom(otherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
+    await server.live.access.closed(room.id);
+    await waitFor(() => otherSocket.errors.some((e) => e.error.code === 'forbidden'), 5000, 'eviction');
+    expect((await livePage(http, other.token)).items).toEqual([]);
+    expect((await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: owner.token })).listed).toBe(false);
+  });
+
+  it('a spectator asks to edit (rate-limited); only the owner grants, only to someone in the room; a grant applies at once and can be revoked', async () => {
+    const { server, http, owner, watcher, other, room } = await setUp();
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    const ownerSocket = listeningSocket(server.url, owner.token);
+    await joinRoom(ownerSocket.socket, room.id);
+    const watcherSocket = listeningSocket(server.url, watcher.token);
+    await joinRoom(watcherSocket.socket, room.id, { watch: true });
+    const otherSocket = listeningSocket(server.url, other.token);
+    await joinRoom(otherSocket.socket, room.id, { watch: true });
+
+    // A viewer's keystroke changes nothing.
+    watcherSocket.socket.emit('yjs:sync', room.id, typedUpdate('nope'));
+    await waitFor(() => watcherSocket.errors.some((e) => e.error.code === 'forbidden'), 5000, 'refusal');
+    expect(server.registry.get(room.id)?.doc.getText('prompt').toString()).toBe('');
+
+    expect(await requestEdit(watcherSocket.socket, room.id)).toEqual({ ok: true, requested: true });
+    expect(await requestEdit(watcherSocket.socket, room.id)).toEqual({ ok: true, requested: true });
+    expect(await requestEdit(watcherSocket.socket, room.id)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(await requestEdit(ownerSocket.socket, room.id)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await requestEdit(otherSocket.socket, 'x'.repeat(22))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await waitFor(() => ownerSocket.requests.length === 2, 5000, 'the in-room prompt');
+    await server.social.idle();
+    const notes = await http.json<NotificationPage>('GET', '/api/notifications', { token: owner.token });
+    expect(notes.items[0]).toMatchObject({ type: 'join_request', actor: { id: watcher.user.id }, roomId: room.id });
+
+    expect(await grant(otherSocket.socket, room.id, watcher.user.id, 'editor')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const stranger = await http.session('Stranger');
+    expect(await grant(ownerSocket.socket, room.id, stranger.user.id, 'editor')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await grant(ownerSocket.socket, room.id, watcher.user.id, 'owner')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await grant(ownerSocket.socket, room.id, watcher.user.id, 'editor')).toEqual({
+      ok: true,
+      userId: watcher.user.id,
+      role: 'editor',
+    });
+    await waitFor(() => watcherSocket.roles.includes('editor'), 5000, 'room:role');
+    watcherSocket.socket.emit('yjs:sync', room.id, typedUpdate('yes'));
+    await waitFor(() => server.registry.get(room.id)?.doc.getText('prompt').toString() === 'yes', 5000, 'the granted edit');
+    // Remembered: a rejoin is an editor too.
+    expect((await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: watcher.token })).role).toBe('editor');
+
+    expect(await grant(ownerSocket.socket, room.id, watcher.user.id, 'viewer')).toMatchObject({ ok: true, role: 'viewer' });
+    await waitFor(() => watcherSocket.roles.at(-1) === 'viewer', 5000, 'the revoke');
+    const errorsBefore = watcherSocket.errors.length;
+    watcherSocket.socket.emit('yjs:sync', room.id, typedUpdate('again'));
+    await waitFor(() => watcherSocket.errors.length > errorsBefore, 5000, 'refusal');
+    expect(server.registry.get(room.id)?.doc.getText('prompt').toString()).toBe('yes');
+  });
+
+  it('subscribers hear live:update with a preview and the people, then live:ended', async () => {
+    const { server, http, owner, watcher, room } = await setUp();
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    const subscriber = listeningSocket(server.url, watcher.token);
+    await new Promise((resolve) => subscriber.socket.emit('live:subscribe', resolve));
+    const ownerSocket = listeningSocket(server.url, owner.token);
+    await joinRoom(ownerSocket.socket, room.id);
+    await waitFor(() => subscriber.updates.some((item) => item.previewUrl !== null), 10_000, 'a preview');
+    const item = subscriber.updates.find((u) => u.previewUrl !== null);
+    expect(item).toMatchObject({ room: { id: room.id }, spectators: 0, participants: [{ id: owner.user.id }] });
+    const preview = await fetch(server.url + (item?.previewUrl ?? ''));
+    expect(preview.headers.get('content-type')).toBe('image/webp');
+    ownerSocket.socket.emit('room:leave', room.id);
+    await waitFor(() => subscriber.ended.includes(room.id), 10_000, 'live:ended');
+    expect((await livePage(http)).items).toEqual([]);
+  });
+
+  it('refuses bad input and keeps spectators apart from makers under their own limit', async () => {
+    const server = await startServer({ MAX_SPECTATORS_PER_ROOM: '1', MAX_PARTICIPANTS_PER_ROOM: '1' });
+    const http = api(server.url);
+    const [owner, a, b] = await Promise.all([http.session('O'), http.session('A'), http.session('B')]);
+    const { room } = await http.room(owner.token, { linkAccess: 'view' });
+    expect((await http.request('GET', '/api/live?cursor=%%%')).status).toBe(400);
+    expect((await http.request('GET', '/api/live?limit=0')).status).toBe(400);
+    expect((await http.request('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: 'yes' } })).status).toBe(400);
+    const ownerSocket = listeningSocket(server.url, owner.token);
+    expect((await joinRoom(ownerSocket.socket, room.id)).ok).toBe(true);
+    const first = listeningSocket(server.url, a.token);
+    expect(await joinRoom(first.socket, room.id)).toMatchObject({ ok: true, role: 'viewer' });
+    const second = listeningSocket(server.url, b.token);
+    expect(await joinRoom(second.socket, room.id)).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await grant(ownerSocket.socket, room.id, 'not-an-id', 'editor')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(
+      await new Promise((resolve) => ownerSocket.socket.emit('room:grant', room.id, a.user.id, 'admin' as 'editor', resolve)),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+  });
+});
