@@ -113,9 +113,10 @@ describeWith([service], 'PostgreSQL store', () => {
     try {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY name');
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations');
       await client.end();
-      expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+      // Each once: compared as sorted lists, since areas' migrations are not named in the order they run.
+      expect(rows.map((r) => r.name).sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
       // And every node can use the schema.
       for (const store of stores) await store.ping();
       await stores[0]!.docLog.append('r', [new Uint8Array([0, 0])]);
