@@ -30,7 +30,8 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
 import { Compositor } from './render/compositor.ts';
 import { RenderSlots } from './render/render-slots.ts';
-import { GalleryBroadcaster, gallerySocketHandlers } from './realtime/socketio/gallery-socket.ts';
+import { GalleryBroadcaster } from './realtime/socketio/gallery-broadcaster.ts';
+import { gallerySocketHandlers } from './realtime/socketio/gallery-socket.ts';
 import { SocialBroadcaster, socialSocketHandlers, userChannel } from './realtime/socketio/social-socket.ts';
 import { roomChannel } from './realtime/socketio/socketio-server.ts';
 import { commentRoutes } from './http/comment-routes.ts';
@@ -316,7 +317,8 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     socketIo.io.adapter(scale.adapter);
   }
   socketIo.handle(gallerySocketHandlers(gallery, metrics, realtimeLogger));
-  gallery.events.add(new GalleryBroadcaster(socketIo.io));
+  // Live works skip the sockets of people who block an author, as the HTTP feeds do.
+  gallery.events.add(new GalleryBroadcaster(socketIo.io, store.social.graph, realtimeLogger));
   socketIo.handle(
     socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection, metrics, logger: realtimeLogger }),
   );

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { type PublishAck, publishWorkBodySchema, type SubscribeAck, type Work, type WireError } from '../../../shared/protocol.ts';
 import { AppError, toWireError } from '../../errors.ts';
-import type { Gallery, GalleryListener } from '../../gallery/gallery.ts';
+import type { Gallery } from '../../gallery/gallery.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { AtelierServer, SocketContext, SocketHandlers } from './socketio-server.ts';
 
@@ -68,25 +68,4 @@ export function gallerySocketHandlers(gallery: Gallery, metrics: Metrics, logger
       void socket.leave(GALLERY_CHANNEL);
     });
   };
-}
-
-/** Sends gallery changes to everyone subscribed. */
-export class GalleryBroadcaster implements GalleryListener {
-  readonly #io: AtelierServer;
-
-  constructor(io: AtelierServer) {
-    this.#io = io;
-  }
-
-  published(work: Work): void {
-    this.#io.to(GALLERY_CHANNEL).emit('gallery:published', work);
-  }
-
-  liked(change: { id: string; likes: number }): void {
-    this.#io.to(GALLERY_CHANNEL).emit('gallery:liked', change);
-  }
-
-  deleted(removed: { id: string }): void {
-    this.#io.to(GALLERY_CHANNEL).emit('gallery:deleted', removed);
-  }
 }
