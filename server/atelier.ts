@@ -50,6 +50,7 @@ import { OutageLog } from './store/outage-log.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
+import { Connections } from './rooms/sessions/connections.ts';
 import { Pseudonyms } from './signals/pseudonyms.ts';
 import { SignalRecorder } from './signals/recorder.ts';
 import { startTimeline } from './timeline/timeline.ts';
@@ -297,9 +298,11 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
 
   const realtimeLogger = logger.child({ module: 'realtime' });
   const originAllowed = originCheck({ publicUrl: config.publicUrl, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
+  // Both transports' connections, in one registry: a revoked session ends on either.
+  const connections = new Connections({ admission, authenticator: users, limits: config.limits, metrics, logger: realtimeLogger });
+  accounts.sessions.serve(connections);
   const socketIo = new SocketIoTransport(server, {
-    admission,
-    users,
+    connections,
     limits: config.limits,
     logger: realtimeLogger,
     metrics,
@@ -308,9 +311,10 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
   serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger, scaled: scale !== undefined });
-  const yjsWs = new YjsWebSocketServer({ admission, users, limits: config.limits, logger: realtimeLogger, metrics, originAllowed });
+  const yjsWs = new YjsWebSocketServer({ connections, limits: config.limits, logger: realtimeLogger, metrics, originAllowed });
   registry.events.add(socketIo);
   registry.events.add(yjsWs);
+  registry.events.add(connections);
   if (scale) {
     // Yjs traffic goes through the relay, with origins; room events through the adapter.
     registry.events.add(scale.relay);

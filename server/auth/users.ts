@@ -154,6 +154,12 @@ export class Users {
     return found ? toPublicUser(found.user) : null;
   }
 
+  /** Like authenticate, with the session the token names (a connection ends when its session is revoked). */
+  async identify(token: unknown): Promise<{ user: PublicUser; sessionId: string } | null> {
+    const found = await this.#sessions.authenticate(token);
+    return found ? { user: toPublicUser(found.user), sessionId: found.sessionId } : null;
+  }
+
   /** A user as anyone may see them; null for an unknown or deleted one. */
   async get(id: string): Promise<PublicUser | null> {
     const cached = this.#cache.get(id);

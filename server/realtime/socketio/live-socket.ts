@@ -91,7 +91,7 @@ export function liveSocketHandlers(options: LiveSocketOptions): SocketHandlers {
       const parsed = grantArgsSchema.safeParse(args);
       if (!parsed.success) return refuse(new AppError('bad_request', "room:grant takes (roomId, userId, 'editor' | 'viewer', ack)"));
       const [, userId, role] = parsed.data;
-      const me = socket.data.user;
+      const me = socket.data.identity?.user;
       if (!me) return refuse(new AppError('unauthorized', 'a session token is required'));
       return access.grant(roomId, me.id, userId, role).then(() => ack?.({ ok: true, userId, role }), refuse);
     });

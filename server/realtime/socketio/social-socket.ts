@@ -34,7 +34,7 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
   const subscribed = new WeakMap<AtelierSocket, Set<string>>();
   return (ctx: SocketContext) => {
     const { socket } = ctx;
-    const user = socket.data.user;
+    const user = socket.data.identity?.user;
     if (user) void socket.join(userChannel(user.id));
     const works = new Set<string>();
     subscribed.set(socket, works);
@@ -57,7 +57,7 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
         return refuse(new AppError('too_large', `a connection may follow at most ${options.maxSubscriptions} works at once`));
       }
       // Only works the socket's user may see: hidden ones are for moderators.
-      return gallery.getRecord(workId, socket.data.user?.id ?? null).then(() => {
+      return gallery.getRecord(workId, socket.data.identity?.user.id ?? null).then(() => {
         if (!socket.connected) return;
         works.add(workId);
         void socket.join(workChannel(workId));

@@ -10,34 +10,27 @@ import {
   type Job,
   type JoinAck,
   joinOptionsSchema,
-  type PublicUser,
   type ServerToClientEvents,
   type WireError,
 } from '../../../shared/protocol.ts';
-import type { Users } from '../../auth/users.ts';
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
-import { TokenBucket } from '../../rate-limit.ts';
-import type { Admitted, RoomAdmission } from '../../rooms/admission.ts';
 import type { UpdateOrigin } from '../../rooms/origin.ts';
-import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
+import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
+import type { Connection, Identity } from '../../rooms/sessions/connection.ts';
+import type { Connections } from '../../rooms/sessions/connections.ts';
+import type { RoomSession } from '../../rooms/sessions/room-session.ts';
+import type { SessionSink } from '../../rooms/sessions/sink.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
-export interface JoinedRoom {
-  room: Room;
-  participant: Participant;
-}
-
 export interface SocketData {
-  user: PublicUser | null;
-  joined: Map<string, JoinedRoom>;
-  joining: Set<string>;
-  bucket: TokenBucket;
+  /** Who the handshake's token named; null for an anonymous socket. */
+  identity: Identity | null;
   lastNotice: number;
   /** A rate-limit notice held back by the throttle, sent when it allows. */
   pendingNotice: NodeJS.Timeout | undefined;
@@ -59,14 +52,13 @@ export interface SocketContext {
   on(event: keyof ClientToServerEvents, handler: (...args: unknown[]) => unknown): void;
   /** False (having told the client) when the socket is over its message rate. */
   allow(): boolean;
-  joined(roomId: unknown): JoinedRoom | undefined;
+  joined(roomId: unknown): RoomSession | undefined;
   fail(roomId: string, err: unknown): void;
 }
 export type SocketHandlers = (context: SocketContext) => void;
 
 export interface SocketIoDeps {
-  admission: RoomAdmission;
-  users: Users;
+  connections: Connections;
   limits: Limits;
   logger: Logger;
   metrics: Metrics;
@@ -137,15 +129,6 @@ export class SocketIoTransport implements RoomEvents {
     this.#broadcast(room, 'yjs:awareness', message, origin.source === 'connection' ? [origin.connectionId] : []);
   }
 
-  /** Told why, then out of the room (the socket stays connected for its other rooms). */
-  evicted(room: Room, participant: Participant, error: AppError): void {
-    if (participant.transport !== TRANSPORT) return;
-    const socket = this.io.of('/').sockets.get(participant.connectionId);
-    if (!socket) return;
-    this.#leave(socket, room.id);
-    this.#notify(socket, room.id, toWireError(error));
-  }
-
   /**
    * Disconnects every socket gracefully (each first sends what is queued for
    * it, such as a last `gen:update`), then closes the server. `io.close()` on
@@ -182,155 +165,114 @@ export class SocketIoTransport implements RoomEvents {
   async #authenticate(socket: AtelierSocket): Promise<void> {
     const auth: unknown = socket.handshake.auth;
     const given = typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
-    const token = given ?? readCookieToken(socket.handshake.headers.cookie);
-    let user: PublicUser | null = null;
-    if (token !== undefined) {
-      user = await this.#deps.users.authenticate(token);
-      if (!user) {
-        throw Object.assign(new Error('unauthorized'), {
-          data: { code: 'unauthorized', message: 'invalid or expired session token' } satisfies WireError,
-        });
-      }
+    let identity: Identity | null;
+    try {
+      identity = await this.#deps.connections.authenticate(given ?? readCookieToken(socket.handshake.headers.cookie));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'unauthorized') throw err;
+      // Socket.IO hands `data` to the client's connect_error.
+      throw Object.assign(new Error('unauthorized'), { data: toWireError(err) });
     }
-    socket.data = {
-      user,
-      joined: new Map(),
-      joining: new Set(),
-      bucket: new TokenBucket(this.#deps.limits.messagesPerSecond, this.#deps.limits.messageBurst),
-      lastNotice: -Infinity,
-      pendingNotice: undefined,
-    };
+    socket.data = { identity, lastNotice: -Infinity, pendingNotice: undefined };
   }
 
   #connected(socket: AtelierSocket): void {
-    const { metrics, logger } = this.#deps;
-    metrics.connections.inc({ transport: TRANSPORT });
+    const { logger } = this.#deps;
+    const connection = this.#deps.connections.open({
+      id: socket.id,
+      transport: TRANSPORT,
+      identity: socket.data.identity,
+      sink: this.#sinkOf(socket),
+    });
     const on = (event: keyof ClientToServerEvents, handler: (...args: unknown[]) => unknown) =>
       socket.on(event, guarded(logger, event, handler));
     const context: SocketContext = {
       socket,
       on,
-      allow: () => this.#allow(socket),
-      joined: (roomId) => (typeof roomId === 'string' ? socket.data.joined.get(roomId) : undefined),
-      fail: (roomId, err) => this.#fail(socket, roomId, err),
+      allow: () => connection.allow(),
+      joined: (roomId) => connection.session(roomId),
+      fail: (roomId, err) => connection.refuse(roomId, err),
     };
 
     on('room:join', (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: JoinAck) => void) : undefined;
-      return this.#join(socket, args, ack);
+      return this.#join(socket, connection, args, ack);
     });
     on('room:leave', (...args: unknown[]) => {
-      if (!this.#allow(socket)) return;
+      if (!connection.allow()) return;
       const roomId = roomIdArg.safeParse(args[0]);
-      if (roomId.success) this.#leave(socket, roomId.data);
+      if (roomId.success && connection.session(roomId.data)) {
+        connection.leave(roomId.data);
+        void socket.leave(roomChannel(roomId.data));
+      }
     });
-    on('yjs:sync', (...args: unknown[]) => this.#message(socket, 'sync', args));
-    on('yjs:awareness', (...args: unknown[]) => this.#message(socket, 'awareness', args));
+    on('yjs:sync', (...args: unknown[]) => this.#message(connection, 'sync', args));
+    on('yjs:awareness', (...args: unknown[]) => this.#message(connection, 'awareness', args));
     for (const handlers of this.#handlers) handlers(context);
 
     socket.on(
       'disconnect',
       guarded(logger, 'disconnect', () => {
-        metrics.connections.dec({ transport: TRANSPORT });
         clearTimeout(socket.data.pendingNotice);
-        for (const roomId of [...socket.data.joined.keys()]) this.#leave(socket, roomId);
+        connection.close();
       }),
     );
-    logger.debug({ socket: socket.id, user: socket.data.user?.id }, 'socket connected');
+    logger.debug({ socket: socket.id, user: connection.user?.id }, 'socket connected');
   }
 
-  async #join(socket: AtelierSocket, args: unknown[], ack: ((res: JoinAck) => void) | undefined): Promise<void> {
+  /** What the room side sees of this socket. */
+  #sinkOf(socket: AtelierSocket): SessionSink {
+    return {
+      sync: (roomId, message) => socket.emit('yjs:sync', roomId, message),
+      awareness: (roomId, message) => socket.emit('yjs:awareness', roomId, message),
+      refuse: (roomId, error) => this.#notify(socket, roomId, error),
+      // Out of the room; the socket stays connected for its other rooms.
+      left: (roomId, error) => {
+        void socket.leave(roomChannel(roomId));
+        this.#notify(socket, roomId, error);
+      },
+      close: (error) => {
+        // Sent before the close: engine.io flushes what is queued first.
+        socket.emit('room:error', '', error);
+        socket.disconnect(true);
+      },
+      isOpen: () => socket.connected,
+    };
+  }
+
+  async #join(socket: AtelierSocket, connection: Connection, args: unknown[], ack: ((res: JoinAck) => void) | undefined): Promise<void> {
     const reply = (res: JoinAck) => {
       if (!res.ok) this.#deps.metrics.errors.inc({ code: res.error.code });
       if (ack) ack(res);
       // Whatever the client sent as a room id, only a string goes back (an object's toString may throw).
       else if (!res.ok) socket.emit('room:error', typeof args[0] === 'string' ? args[0].slice(0, 64) : '', res.error);
     };
-    if (!this.#allow(socket)) return reply({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
+    if (!connection.allow()) return reply({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
     const parsed = joinArgs.safeParse(args);
     if (!parsed.success) return reply({ ok: false, error: { code: 'bad_request', message: 'room:join takes (roomId, {invite?}, ack)' } });
     const [roomId, options] = parsed.data;
-    const { data } = socket;
     try {
-      const already = data.joined.get(roomId);
-      if (!already) {
-        if (data.joining.has(roomId)) throw new AppError('bad_request', 'already joining this room');
-        if (data.joined.size + data.joining.size >= this.#deps.limits.maxRoomsPerConnection) {
-          throw new AppError('too_large', `a connection may join at most ${this.#deps.limits.maxRoomsPerConnection} rooms`);
-        }
-      }
-      data.joining.add(roomId);
-      let admitted: Admitted;
-      try {
-        admitted = await this.#deps.admission.admit(roomId, data.user, options ?? {}, socket.id, TRANSPORT, () => socket.connected);
-      } finally {
-        data.joining.delete(roomId);
-      }
-      const joined: JoinedRoom = { room: admitted.room, participant: admitted.participant };
-      data.joined.set(roomId, joined);
+      const session = await connection.join(roomId, options ?? {});
       await socket.join(roomChannel(roomId));
       const extras = (await this.#deps.joinExtras?.(roomId)) ?? { jobs: [] };
-      reply({ ok: true, role: admitted.participant.role, room: admitted.record, ...extras });
-      // Rejoining is how a client asks to resync: always start the exchange again.
-      socket.emit('yjs:sync', roomId, joined.room.syncStep1());
-      const awareness = joined.room.awarenessSnapshot();
-      if (awareness) socket.emit('yjs:awareness', roomId, awareness);
+      reply({ ok: true, role: session.participant.role, room: session.record, ...extras });
+      session.greet();
     } catch (err) {
       if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId }, 'room:join failed');
       reply({ ok: false, error: toWireError(err) });
     }
   }
 
-  #leave(socket: AtelierSocket, roomId: string): void {
-    const joined = socket.data.joined.get(roomId);
-    if (!joined) return;
-    socket.data.joined.delete(roomId);
-    void socket.leave(roomChannel(roomId));
-    this.#deps.admission.leave(joined.room, socket.id);
-  }
-
-  #message(socket: AtelierSocket, kind: 'sync' | 'awareness', args: unknown[]): void {
-    const { metrics, limits } = this.#deps;
-    if (!this.#allow(socket)) return;
+  #message(connection: Connection, kind: 'sync' | 'awareness', args: unknown[]): void {
+    if (!connection.allow()) return;
     const parsed = messageArgs.safeParse(args);
     const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
     if (!parsed.success) {
-      this.#fail(socket, roomId, new AppError('bad_request', `yjs:${kind} takes (roomId, Uint8Array)`));
+      connection.refuse(roomId, new AppError('bad_request', `yjs:${kind} takes (roomId, Uint8Array)`));
       return;
     }
     const [, message] = parsed.data;
-    metrics.messagesIn.inc({ transport: TRANSPORT, type: kind });
-    metrics.bytesIn.inc({ transport: TRANSPORT }, message.byteLength);
-    if (message.byteLength > limits.maxMessageBytes) {
-      this.#fail(socket, roomId, new AppError('too_large', `messages are limited to ${limits.maxMessageBytes} bytes`));
-      return;
-    }
-    const joined = socket.data.joined.get(roomId);
-    if (!joined) {
-      this.#fail(socket, roomId, new AppError('forbidden', 'join the room first'));
-      return;
-    }
-    try {
-      if (kind === 'sync') {
-        const reply = joined.room.handleSync(socket.id, message);
-        if (reply) socket.emit('yjs:sync', roomId, reply);
-      } else {
-        joined.room.handleAwareness(socket.id, message);
-      }
-    } catch (err) {
-      this.#fail(socket, roomId, err);
-    }
-  }
-
-  #allow(socket: AtelierSocket): boolean {
-    if (socket.data.bucket.take()) return true;
-    this.#notify(socket, '', { code: 'rate_limited', message: 'too many messages; slow down and rejoin to resync' });
-    return false;
-  }
-
-  #fail(socket: AtelierSocket, roomId: string, err: unknown): void {
-    if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId, socket: socket.id }, 'socket handler failed');
-    this.#notify(socket, roomId, toWireError(err));
+    if (connection.fits(roomId, message.byteLength)) connection.receive(roomId, kind, message);
   }
 
   /**
@@ -339,7 +281,6 @@ export class SocketIoTransport implements RoomEvents {
    * only resyncs what was dropped once it has been told.
    */
   #notify(socket: AtelierSocket, roomId: string, error: WireError): void {
-    this.#deps.metrics.errors.inc({ code: error.code });
     if (error.code !== 'rate_limited') {
       socket.emit('room:error', roomId, error);
       return;

@@ -10,18 +10,18 @@ import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
 import * as authProtocol from 'y-protocols/auth';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { CLOSE_CODES, type PublicUser, YWS_MESSAGE } from '../../../shared/protocol.ts';
+import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../../shared/protocol.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
-import type { Users } from '../../auth/users.ts';
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import { randomId } from '../../ids.ts';
 import type { Metrics } from '../../metrics.ts';
-import { TokenBucket } from '../../rate-limit.ts';
-import type { RoomAdmission } from '../../rooms/admission.ts';
 import type { UpdateOrigin } from '../../rooms/origin.ts';
-import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
+import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
+import type { Connection } from '../../rooms/sessions/connection.ts';
+import type { Connections } from '../../rooms/sessions/connections.ts';
+import type { SessionSink } from '../../rooms/sessions/sink.ts';
 import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
 
@@ -34,8 +34,7 @@ export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const PING_INTERVAL_MS = 30_000;
 
 export interface YjsWebSocketDeps {
-  admission: RoomAdmission;
-  users: Users;
+  connections: Connections;
   limits: Limits;
   logger: Logger;
   metrics: Metrics;
@@ -43,12 +42,13 @@ export interface YjsWebSocketDeps {
   originAllowed: OriginCheck;
 }
 
-interface Connection {
+/** One WebSocket: its framing state beside the transport-neutral Connection. */
+interface Socket {
   id: string;
   ws: WebSocket;
+  /** The room once joined; messages wait in `queue` until then. */
   room: Room | null;
   queue: Uint8Array[] | null;
-  bucket: TokenBucket;
   alive: boolean;
   deniedNotice: boolean;
 }
@@ -56,8 +56,8 @@ interface Connection {
 export class YjsWebSocketServer implements RoomEvents {
   readonly #deps: YjsWebSocketDeps;
   readonly #wss: WebSocketServer;
-  readonly #byRoom = new Map<string, Set<Connection>>();
-  readonly #all = new Set<Connection>();
+  readonly #byRoom = new Map<string, Set<Socket>>();
+  readonly #all = new Set<Socket>();
   readonly #ping: NodeJS.Timeout;
   readonly #sent;
 
@@ -98,19 +98,13 @@ export class YjsWebSocketServer implements RoomEvents {
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
     const all = frame(YWS_MESSAGE.sync, outgoing.message, false);
-    this.#broadcast(room, (conn) => (outgoing.senders.has(conn.id) ? restFrame(outgoing.senders.get(conn.id) ?? null) : all), 'sync');
+    this.#broadcast(room, (peer) => (outgoing.senders.has(peer.id) ? restFrame(outgoing.senders.get(peer.id) ?? null) : all), 'sync');
   }
 
   awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
     const data = frame(YWS_MESSAGE.awareness, message, true);
     const except = origin.source === 'connection' ? origin.connectionId : undefined;
-    this.#broadcast(room, (conn) => (conn.id === except ? null : data), 'awareness');
-  }
-
-  /** Closed with the error's code: the connection was only for this room. */
-  evicted(room: Room, participant: Participant, error: AppError): void {
-    if (participant.transport !== TRANSPORT) return;
-    for (const conn of this.#byRoom.get(room.id) ?? []) if (conn.id === participant.connectionId) this.#reject(conn, error);
+    this.#broadcast(room, (peer) => (peer.id === except ? null : data), 'awareness');
   }
 
   async close(): Promise<void> {
@@ -120,93 +114,83 @@ export class YjsWebSocketServer implements RoomEvents {
   }
 
   async #accept(ws: WebSocket, url: URL, req: IncomingMessage): Promise<void> {
-    const { metrics, limits } = this.#deps;
-    const conn: Connection = {
-      id: `ws:${randomId()}`,
-      ws,
-      room: null,
-      queue: [],
-      bucket: new TokenBucket(limits.messagesPerSecond, limits.messageBurst),
-      alive: true,
-      deniedNotice: false,
+    const { logger } = this.#deps;
+    const conn: Socket = { id: `ws:${randomId()}`, ws, room: null, queue: [], alive: true, deniedNotice: false };
+    const sink: SessionSink = {
+      sync: (_roomId, message) => void this.#send(conn, frame(YWS_MESSAGE.sync, message, false)),
+      awareness: (_roomId, message) => void this.#send(conn, frame(YWS_MESSAGE.awareness, message, true)),
+      refuse: (_roomId, error) => (error.code === 'forbidden' ? this.#deny(conn, error.message) : this.#close(conn, error)),
+      // The connection was only for this room.
+      left: (_roomId, error) => this.#close(conn, error),
+      close: (error) => this.#close(conn, error),
+      isOpen: () => ws.readyState === WebSocket.OPEN,
     };
+    const connection = this.#deps.connections.open({ id: conn.id, transport: TRANSPORT, identity: null, sink });
     this.#all.add(conn);
-    metrics.connections.inc({ transport: TRANSPORT });
     ws.on(
       'message',
-      guarded(this.#deps.logger, 'yjs message', (data: RawData, isBinary: boolean) => this.#received(conn, data, isBinary)),
+      guarded(logger, 'yjs message', (data: RawData, isBinary: boolean) => this.#received(conn, connection, data, isBinary)),
     );
     ws.on('pong', () => (conn.alive = true));
-    ws.on('error', (err) => this.#deps.logger.debug({ err, conn: conn.id }, 'websocket error'));
+    ws.on('error', (err) => logger.debug({ err, conn: conn.id }, 'websocket error'));
     ws.on(
       'close',
-      guarded(this.#deps.logger, 'yjs close', () => this.#closed(conn)),
+      guarded(logger, 'yjs close', () => this.#closed(conn, connection)),
     );
 
     try {
       const token = url.searchParams.get('token') ?? readCookieToken(req.headers.cookie);
-      const user: PublicUser | null = token === null || token === undefined ? null : await this.#deps.users.authenticate(token);
-      if (!user) throw new AppError('unauthorized', 'a valid session token is required (?token=)');
+      const identity = await this.#deps.connections.authenticate(token);
+      if (!identity) throw new AppError('unauthorized', 'a valid session token is required (?token=)');
+      connection.signIn(identity);
       const roomId = safeDecode(url.pathname.slice(YJS_PATH_PREFIX.length));
-      const invite = url.searchParams.get('invite') ?? undefined;
       // `?watch=1`: a listed room, to watch (docs/live.md).
       const watch = url.searchParams.get('watch') === '1';
-      const admitted = await this.#deps.admission.admit(
-        roomId,
-        user,
-        { invite, watch },
-        conn.id,
-        TRANSPORT,
-        () => ws.readyState === WebSocket.OPEN,
-      );
-      conn.room = admitted.room;
-      let peers = this.#byRoom.get(admitted.room.id);
+      const session = await connection.join(roomId, { invite: url.searchParams.get('invite') ?? undefined, watch });
+      conn.room = session.room;
+      let peers = this.#byRoom.get(session.roomId);
       if (!peers) {
         peers = new Set();
-        this.#byRoom.set(admitted.room.id, peers);
+        this.#byRoom.set(session.roomId, peers);
       }
       peers.add(conn);
-      this.#send(conn, frame(YWS_MESSAGE.sync, admitted.room.syncStep1(), false));
-      const awareness = admitted.room.awarenessSnapshot();
-      if (awareness) this.#send(conn, frame(YWS_MESSAGE.awareness, awareness, true));
+      session.greet();
       const queued = conn.queue ?? [];
       conn.queue = null;
-      for (const message of queued) this.#process(conn, message);
+      for (const message of queued) this.#process(conn, connection, message);
     } catch (err) {
-      this.#reject(conn, err);
+      // A refused join always closes (a forbidden write only gets a notice).
+      if (!(err instanceof AppError)) logger.error({ err, conn: conn.id }, 'websocket join failed');
+      const error = toWireError(err);
+      this.#deps.metrics.errors.inc({ code: error.code });
+      this.#close(conn, error);
     }
   }
 
-  #received(conn: Connection, data: RawData, isBinary: boolean): void {
+  #received(conn: Socket, connection: Connection, data: RawData, isBinary: boolean): void {
     if (!isBinary) {
-      this.#reject(conn, new AppError('bad_request', 'binary frames only'));
+      connection.refuse('', new AppError('bad_request', 'binary frames only'));
       return;
     }
-    if (!conn.bucket.take()) {
-      this.#reject(conn, new AppError('rate_limited', 'too many messages'));
-      return;
-    }
+    if (!connection.allow()) return;
     const message = toBytes(data);
-    this.#deps.metrics.bytesIn.inc({ transport: TRANSPORT }, message.byteLength);
     if (conn.queue) {
       if (conn.queue.length >= MAX_QUEUED_BEFORE_JOIN) {
-        this.#reject(conn, new AppError('rate_limited', 'too many messages before the join completed'));
+        connection.refuse('', new AppError('rate_limited', 'too many messages before the join completed'));
         return;
       }
       conn.queue.push(message);
       return;
     }
-    this.#process(conn, message);
+    this.#process(conn, connection, message);
   }
 
-  #process(conn: Connection, message: Uint8Array): void {
-    const room = conn.room;
+  /** y-websocket framing: the message type, then its payload, for the room's session. */
+  #process(conn: Socket, connection: Connection, message: Uint8Array): void {
+    const { room } = conn;
     if (!room || conn.ws.readyState !== WebSocket.OPEN) return;
-    const { metrics, limits } = this.#deps;
+    if (!connection.fits(room.id, message.byteLength)) return;
     try {
-      if (message.byteLength > limits.maxMessageBytes) {
-        throw new AppError('too_large', `messages are limited to ${limits.maxMessageBytes} bytes`);
-      }
       const decoder = decoding.createDecoder(message);
       let type: number;
       try {
@@ -215,46 +199,34 @@ export class YjsWebSocketServer implements RoomEvents {
         throw new AppError('bad_request', 'malformed message', { cause: err });
       }
       switch (type) {
-        case YWS_MESSAGE.sync: {
-          metrics.messagesIn.inc({ transport: TRANSPORT, type: 'sync' });
-          const reply = room.handleSync(conn.id, message.subarray(decoder.pos));
-          if (reply) this.#send(conn, frame(YWS_MESSAGE.sync, reply, false));
+        case YWS_MESSAGE.sync:
+          connection.receive(room.id, 'sync', message.subarray(decoder.pos));
           return;
-        }
         case YWS_MESSAGE.awareness: {
-          metrics.messagesIn.inc({ transport: TRANSPORT, type: 'awareness' });
           let update: Uint8Array;
           try {
             update = decoding.readVarUint8Array(decoder);
           } catch (err) {
             throw new AppError('bad_request', 'malformed awareness message', { cause: err });
           }
-          room.handleAwareness(conn.id, update);
+          connection.receive(room.id, 'awareness', update);
           return;
         }
-        case YWS_MESSAGE.queryAwareness: {
-          metrics.messagesIn.inc({ transport: TRANSPORT, type: 'query-awareness' });
-          const snapshot = room.awarenessSnapshot();
-          if (snapshot) this.#send(conn, frame(YWS_MESSAGE.awareness, snapshot, true));
+        case YWS_MESSAGE.queryAwareness:
+          connection.receive(room.id, 'query-awareness', new Uint8Array(0));
           return;
-        }
         case YWS_MESSAGE.auth:
           throw new AppError('bad_request', 'auth messages are sent by the server only');
         default:
           throw new AppError('bad_request', `unknown message type ${type}`);
       }
     } catch (err) {
-      if (err instanceof AppError && err.code === 'forbidden') {
-        this.#deny(conn, err.message);
-        return;
-      }
-      this.#reject(conn, err);
+      connection.refuse(room.id, err);
     }
   }
 
   /** A forbidden write keeps the connection: y-protocols' permission-denied tells the client why. */
-  #deny(conn: Connection, reason: string): void {
-    this.#deps.metrics.errors.inc({ code: 'forbidden' });
+  #deny(conn: Socket, reason: string): void {
     if (conn.deniedNotice) return;
     conn.deniedNotice = true;
     const encoder = encoding.createEncoder();
@@ -263,10 +235,8 @@ export class YjsWebSocketServer implements RoomEvents {
     this.#send(conn, encoding.toUint8Array(encoder));
   }
 
-  #reject(conn: Connection, err: unknown): void {
-    const error = toWireError(err);
-    if (error.code === 'internal') this.#deps.logger.error({ err, conn: conn.id }, 'websocket handler failed');
-    this.#deps.metrics.errors.inc({ code: error.code });
+  /** Closes with the error's named code (shared/protocol.ts CLOSE_CODES). */
+  #close(conn: Socket, error: WireError): void {
     conn.queue = null;
     if (conn.ws.readyState === WebSocket.OPEN || conn.ws.readyState === WebSocket.CONNECTING) {
       // Close reasons are limited to 123 bytes.
@@ -274,21 +244,21 @@ export class YjsWebSocketServer implements RoomEvents {
     }
   }
 
-  #closed(conn: Connection): void {
+  #closed(conn: Socket, connection: Connection): void {
     if (!this.#all.delete(conn)) return;
-    this.#deps.metrics.connections.dec({ transport: TRANSPORT });
     conn.queue = null;
     const room = conn.room;
-    if (!room) return;
     conn.room = null;
-    const peers = this.#byRoom.get(room.id);
-    peers?.delete(conn);
-    if (peers?.size === 0) this.#byRoom.delete(room.id);
-    this.#deps.admission.leave(room, conn.id);
+    if (room) {
+      const peers = this.#byRoom.get(room.id);
+      peers?.delete(conn);
+      if (peers?.size === 0) this.#byRoom.delete(room.id);
+    }
+    connection.close();
   }
 
   /** Sends each peer of the room what `dataFor` gives it (null: nothing). */
-  #broadcast(room: Room, dataFor: (conn: Connection) => Uint8Array | null, type: 'sync' | 'awareness'): void {
+  #broadcast(room: Room, dataFor: (peer: Socket) => Uint8Array | null, type: 'sync' | 'awareness'): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
     let sent = 0;
@@ -304,7 +274,7 @@ export class YjsWebSocketServer implements RoomEvents {
     this.#sent.bytes.inc(bytes);
   }
 
-  #send(conn: Connection, data: Uint8Array): boolean {
+  #send(conn: Socket, data: Uint8Array): boolean {
     if (conn.ws.readyState !== WebSocket.OPEN) return false;
     if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.#deps.logger.warn({ conn: conn.id }, 'dropping a client that does not read');

@@ -1,0 +1,206 @@
+// One client connection, whatever transport carries it (Hocuspocus's
+// Connection, tldraw's session): who it is, its message rate, the rooms it
+// joined (a RoomSession each) and leaving them all when it goes. Transports
+// keep framing and fan-out; they call in here for everything else.
+import type { Logger } from 'pino';
+import type { PublicUser, WireError } from '../../../shared/protocol.ts';
+import type { Limits } from '../../config.ts';
+import { AppError, toWireError } from '../../errors.ts';
+import type { Metrics } from '../../metrics.ts';
+import { TokenBucket } from '../../rate-limit.ts';
+import type { JoinChoice, RoomAdmission } from '../admission.ts';
+import { RoomSession } from './room-session.ts';
+import type { SessionSink } from './sink.ts';
+
+/** Who a connection is: the user and the sign-in session its token names. */
+export interface Identity {
+  user: PublicUser;
+  sessionId: string;
+}
+
+/** What a client may send into a room; `query-awareness` is the Yjs WebSocket's. */
+export type MessageKind = 'sync' | 'awareness' | 'query-awareness';
+
+export interface ConnectionDeps {
+  admission: RoomAdmission;
+  limits: Pick<Limits, 'messagesPerSecond' | 'messageBurst' | 'maxMessageBytes' | 'maxRoomsPerConnection'>;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface ConnectionInit {
+  id: string;
+  /** The metric label and the participant's `transport`: `socket.io` or `websocket`. */
+  transport: string;
+  /** Null until known: anonymous on Socket.IO, or not yet checked on the Yjs WebSocket. */
+  identity: Identity | null;
+  sink: SessionSink;
+  /** Told once the connection closed (the registry forgets it). */
+  closed: (connection: Connection) => void;
+}
+
+export const RATE_LIMITED: WireError = { code: 'rate_limited', message: 'too many messages; slow down and rejoin to resync' };
+
+export class Connection {
+  readonly id: string;
+  readonly transport: string;
+  readonly #deps: ConnectionDeps;
+  readonly #sink: SessionSink;
+  readonly #closedHook: (connection: Connection) => void;
+  readonly #bucket: TokenBucket;
+  readonly #sessions = new Map<string, RoomSession>();
+  readonly #joining = new Set<string>();
+  #identity: Identity | null;
+  #closed = false;
+
+  constructor(init: ConnectionInit, deps: ConnectionDeps) {
+    this.id = init.id;
+    this.transport = init.transport;
+    this.#identity = init.identity;
+    this.#sink = init.sink;
+    this.#closedHook = init.closed;
+    this.#deps = deps;
+    this.#bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst);
+    deps.metrics.connections.inc({ transport: this.transport });
+  }
+
+  get user(): PublicUser | null {
+    return this.#identity?.user ?? null;
+  }
+
+  get sessionId(): string | undefined {
+    return this.#identity?.sessionId;
+  }
+
+  /** The transport learnt who this is after it opened (the Yjs WebSocket authenticates after the upgrade). */
+  signIn(identity: Identity): void {
+    this.#identity = identity;
+  }
+
+  /**
+   * Takes one message from the rate budget. Over it, the message is dropped
+   * (and the client told, throttled by the transport): false.
+   */
+  allow(roomId = ''): boolean {
+    if (this.#bucket.take()) return true;
+    this.#dropped(roomId, RATE_LIMITED);
+    return false;
+  }
+
+  /** Counts an incoming message's bytes; false (the client told) when it is over the size limit. */
+  fits(roomId: string, bytes: number): boolean {
+    this.#deps.metrics.bytesIn.inc({ transport: this.transport }, bytes);
+    const max = this.#deps.limits.maxMessageBytes;
+    if (bytes <= max) return true;
+    this.#dropped(roomId, { code: 'too_large', message: `messages are limited to ${max} bytes` });
+    return false;
+  }
+
+  /** The session of a room this connection joined. */
+  session(roomId: unknown): RoomSession | undefined {
+    return typeof roomId === 'string' ? this.#sessions.get(roomId) : undefined;
+  }
+
+  get rooms(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * Joins a room: role, limits, admission. Joining a room again re-admits
+   * (the role may have changed) and is how a client asks to resync; the caller
+   * greets the session once it has answered the join.
+   */
+  async join(roomId: string, choice: JoinChoice): Promise<RoomSession> {
+    const { limits, admission } = this.#deps;
+    if (!this.#sessions.has(roomId)) {
+      if (this.#joining.has(roomId)) throw new AppError('bad_request', 'already joining this room');
+      if (this.#sessions.size + this.#joining.size >= limits.maxRoomsPerConnection) {
+        throw new AppError('too_large', `a connection may join at most ${limits.maxRoomsPerConnection} rooms`);
+      }
+    }
+    this.#joining.add(roomId);
+    try {
+      const admitted = await admission.admit(
+        roomId,
+        this.user,
+        choice,
+        this.id,
+        this.transport,
+        () => !this.#closed && this.#sink.isOpen(),
+      );
+      const session = new RoomSession(admitted, this.#sink);
+      this.#sessions.set(session.roomId, session);
+      return session;
+    } finally {
+      this.#joining.delete(roomId);
+    }
+  }
+
+  /**
+   * One message for a room, its size already checked (fits): counted and
+   * handed to the room's session; refusals go back to the client.
+   */
+  receive(roomId: string, kind: MessageKind, payload: Uint8Array): void {
+    this.#deps.metrics.messagesIn.inc({ transport: this.transport, type: kind });
+    const session = this.#sessions.get(roomId);
+    if (!session) {
+      this.refuse(roomId, new AppError('forbidden', 'join the room first'));
+      return;
+    }
+    try {
+      if (kind === 'sync') session.receiveSync(payload);
+      else if (kind === 'awareness') session.receiveAwareness(payload);
+      else session.queryAwareness();
+    } catch (err) {
+      this.refuse(roomId, err);
+    }
+  }
+
+  /** Tells the client that a message was refused; a failure that is not an AppError is a bug, and logged. */
+  refuse(roomId: string, err: unknown): void {
+    if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId, connection: this.id }, 'realtime handler failed');
+    this.#refused(roomId, toWireError(err));
+  }
+
+  leave(roomId: string): void {
+    const session = this.#sessions.get(roomId);
+    if (!session) return;
+    this.#sessions.delete(roomId);
+    this.#deps.admission.leave(session.room, this.id);
+  }
+
+  /**
+   * The room let the participant go (their role was withdrawn, the room
+   * unlisted or closed): out of the room, and the client told why.
+   */
+  evict(roomId: string, error: WireError): void {
+    if (!this.#sessions.has(roomId)) return;
+    this.leave(roomId);
+    this.#deps.metrics.errors.inc({ code: error.code });
+    this.#sink.left(roomId, error);
+  }
+
+  /** Ends the connection from the server's side (signed out, suspended); the transport then calls close(). */
+  end(error: WireError): void {
+    this.#sink.close(error);
+  }
+
+  /** The client went away: leave every room. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const roomId of [...this.#sessions.keys()]) this.leave(roomId);
+    this.#deps.metrics.connections.dec({ transport: this.transport });
+    this.#closedHook(this);
+  }
+
+  /** The one place where a message is dropped for its rate or its size. */
+  #dropped(roomId: string, error: WireError): void {
+    this.#refused(roomId, error);
+  }
+
+  #refused(roomId: string, error: WireError): void {
+    this.#deps.metrics.errors.inc({ code: error.code });
+    this.#sink.refuse(roomId, error);
+  }
+}
