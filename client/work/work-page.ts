@@ -12,6 +12,7 @@ import '../ui/user-avatar.ts';
 import '../social/comment-section.ts';
 import '../social/follow-button.ts';
 import '../social/report-dialog.ts';
+import './making-of-player.ts';
 import type { ReportDialog } from '../social/report-dialog.ts';
 
 /** One published work: the image, prompt, authors, likes, remix and lineage. */
@@ -186,6 +187,7 @@ export class WorkPage extends LitElement {
         color: var(--ink-3);
         margin: 0.4rem 0 0;
       }
+      making-of-player,
       .comments {
         margin-top: clamp(1.5rem, 4vw, 2.5rem);
         max-width: 52rem;
@@ -325,6 +327,7 @@ export class WorkPage extends LitElement {
         </section>
       </div>
     </div>
+    <making-of-player .workId=${w.id}></making-of-player>
     <div class="comments">
       <comment-section .workId=${w.id} .authorIds=${w.authors.map((a) => a.id)}
         @work-likes=${(e: CustomEvent<number>) => this.#likesChanged(e.detail)}
