@@ -8,7 +8,7 @@ import { type PublishAck, publishWorkBodySchema, type SubscribeAck, type Work, t
 import { AppError, toWireError } from '../../errors.ts';
 import type { Gallery } from '../../gallery/gallery.ts';
 import type { Metrics } from '../../metrics.ts';
-import type { AtelierServer, SocketContext, SocketHandlers } from './socketio-server.ts';
+import type { SocketContext, SocketHandlers } from './socketio-server.ts';
 
 export const GALLERY_CHANNEL = 'gallery';
 
