@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { type Accounts, startAccounts } from './accounts/accounts.ts';
 import { socialProfile } from './accounts/social-profile.ts';
+import { SINGLE_NODE_BUS } from './auth/session-bus.ts';
 import type { Users } from './auth/users.ts';
 import type { Config } from './config.ts';
 import { Contributors } from './gallery/contributors.ts';
@@ -41,6 +42,7 @@ import { peopleRoutes } from './http/people-routes.ts';
 import { searchRoutes } from './http/search-routes.ts';
 import { socialRoomGate } from './social/room-gate.ts';
 import { Moderators } from './social/moderators.ts';
+import { BlockEviction } from './social/block-eviction.ts';
 import { createSocial, galleryAudience, type Social } from './social/social.ts';
 import { cancelOnOtherNodes, serveGeneration } from './realtime/socketio/generation-events.ts';
 import { SocketIoTransport } from './realtime/socketio/socketio-server.ts';
@@ -224,8 +226,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     moderators,
     // Suspension and closed rooms reach every node through the adapter.
     accounts: {
+      // Suspension signs every session out in the store (not only refused while suspended).
       endSessions: async (userId) => {
-        await accounts.sessions.userRevoked(userId);
+        await accounts.sessions.revokeAll(userId);
         socketIo.io.in(userChannel(userId)).disconnectSockets(true);
       },
     },
@@ -235,6 +238,10 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     logger: logger.child({ module: 'social' }),
   });
   accounts.profiles.contribute(socialProfile(social.people));
+  // Someone the owner blocks leaves the owner's rooms at once, on every node.
+  social.people.events.add(
+    new BlockEviction({ bus: scale?.sessionBus ?? SINGLE_NODE_BUS, registry, directory, logger: logger.child({ module: 'social' }) }),
+  );
 
   const signals = new SignalRecorder({
     store: store.signals,

@@ -1,6 +1,7 @@
-// How one node tells the others that sessions stopped working or a user
-// changed, so their caches and open connections follow at once
-// (server/scale/redis-session-bus.ts carries it between nodes).
+// How one node tells the others that sessions stopped working, a user
+// changed or may no longer be somewhere, so their caches and open
+// connections follow at once (server/scale/redis-session-bus.ts carries it
+// between nodes).
 import { z } from 'zod';
 
 export const sessionEventSchema = z.discriminatedUnion('type', [
@@ -10,6 +11,11 @@ export const sessionEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('user-revoked'), userId: z.string().max(64) }),
   /** The user's profile changed: cached copies are stale. */
   z.strictObject({ type: z.literal('user-changed'), userId: z.string().max(64) }),
+  /**
+   * One user blocked another: the blocked one may no longer be in the
+   * blocker's rooms (server/social/block-eviction.ts lets them go on every node).
+   */
+  z.strictObject({ type: z.literal('blocked'), blockerId: z.string().max(64), blockedId: z.string().max(64) }),
 ]);
 export type SessionEvent = z.infer<typeof sessionEventSchema>;
 

@@ -239,6 +239,9 @@ export class Sessions {
       case 'user-changed':
         for (const id of this.#cache.sessionsOf(event.userId)) this.#cache.delete(id);
         return;
+      case 'blocked':
+        // Rooms act on it (BlockEviction); sessions go on working.
+        return;
       default:
         event satisfies never;
     }

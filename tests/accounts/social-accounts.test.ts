@@ -72,5 +72,10 @@ describe('accounts and the social layer', () => {
     const login = await server.http.request('POST', '/api/auth/login', { body: { response: ann.soft.authenticate(options) } });
     expect(login.status).toBe(403);
     expect(((await login.json()) as { error: { message: string } }).error.message).toContain('suspended');
+    // Signed out in the store, not only refused while suspended: lifting the suspension brings no session back.
+    await server.atelier.store.social.moderation.setSuspended(ann.user.id, null);
+    await server.atelier.accounts.sessions.userChanged(ann.user.id);
+    expect(await server.atelier.store.sessions.listSessions(ann.user.id, new Date().toISOString())).toEqual([]);
+    expect((await server.http.request('GET', '/api/session', { token: ann.token })).status).toBe(401);
   });
 });

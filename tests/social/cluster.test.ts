@@ -1,10 +1,11 @@
 // The social layer across two nodes over Redis and PostgreSQL: live comments
-// and notifications reach sockets on the other node, blocks and limits hold
-// on every node.
+// and notifications reach sockets on the other node, blocks (joins refused,
+// the blocked let go of rooms they are in) and limits hold on every node.
 import { expect, it } from 'vitest';
-import type { JoinAck } from '../../shared/protocol.ts';
+import { CLOSE_CODES, type JoinAck, type WireError } from '../../shared/protocol.ts';
 import type { CommentResponse, NotificationPage } from '../../shared/social.ts';
-import { connectSocket } from '../helpers/clients.ts';
+import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
+import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
 import { api, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
@@ -54,6 +55,36 @@ describeWith([redis, postgres], 'the social layer on two nodes', () => {
     const socket = connectSocket(b!.url, bob.token);
     const ack = await new Promise<JoinAck>((resolve) => socket.emit('room:join', room.id, { invite: invites.edit! }, resolve));
     expect(ack).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it("a block made on node A lets the blocked user go from the blocker's rooms on node B, on both transports, and nowhere else", async () => {
+    const [a, b] = await startNodes(2, await clusterEnv(redis, postgres));
+    const ann = await person(a!, 'Ann');
+    const bob = await person(b!, 'Bob');
+    const cid = await person(b!, 'Cid');
+    const annsRoom = await api(a!.url).room(ann.token);
+    const cidsRoom = await api(b!.url).room(cid.token);
+    const viaIo = await joinWithSocketIo(b!.url, bob.token, annsRoom.room.id, annsRoom.invites.edit!);
+    const errors: Array<[string, WireError]> = [];
+    viaIo.socket.on('room:error', (roomId, error) => errors.push([roomId, error]));
+    const viaWs = rawYjsSocket(b!.url, `/yjs/${annsRoom.room.id}?token=${encodeURIComponent(bob.token)}&invite=${annsRoom.invites.edit!}`);
+    await viaWs.opened;
+    const elsewhere = await joinWithSocketIo(b!.url, bob.token, cidsRoom.room.id, cidsRoom.invites.edit!);
+    const inRoom = (roomId: string) =>
+      [...(b!.registry.get(roomId)?.participants.values() ?? [])].filter((p) => p.user.id === bob.id).length;
+    await waitFor(() => inRoom(annsRoom.room.id) === 2 && inRoom(cidsRoom.room.id) === 1, 5000, 'Bob in both rooms on node B');
+
+    await api(a!.url).json('POST', `/api/users/${bob.id}/block`, { token: ann.token, expect: 200 });
+    expect(await viaWs.closed).toMatchObject({ code: CLOSE_CODES.forbidden });
+    await waitFor(() => errors.length > 0 && inRoom(annsRoom.room.id) === 0, 5000, 'Bob let go on node B');
+    expect(errors[0]).toEqual([annsRoom.room.id, { code: 'forbidden', message: 'the owner of this room does not let you in' }]);
+    // Cid's room keeps him, on the same socket as before.
+    expect(inRoom(cidsRoom.room.id)).toBe(1);
+    expect(elsewhere.socket.connected).toBe(true);
+    const again = await new Promise<JoinAck>((resolve) =>
+      viaIo.socket.emit('room:join', annsRoom.room.id, { invite: annsRoom.invites.edit! }, resolve),
+    );
+    expect(again).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('COMMENTS_PER_MINUTE, FOLLOWS_PER_MINUTE and REPORTS_PER_MINUTE are shared by the nodes', async () => {
