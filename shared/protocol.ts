@@ -182,11 +182,18 @@ export interface GetRoomResponse {
 export interface JoinOptions {
   invite?: string;
   watch?: boolean;
+  /**
+   * false: this socket gets the room's events (jobs) but not its document:
+   * no `yjs:sync` / `yjs:awareness` for the room (Atelier's client carries them
+   * on the Yjs WebSocket, docs/protocol.md). Default true.
+   */
+  yjs?: boolean;
 }
 export const joinOptionsSchema = z.strictObject({
   invite: z.string().max(64).optional(),
   /** Join a listed room to watch: as a viewer unless an invite or a membership says more (docs/live.md). */
   watch: z.boolean().optional(),
+  yjs: z.boolean().optional(),
 });
 
 export type JoinAck = Ack<{ role: Role; room: RoomInfo; jobs: Job[] }>;

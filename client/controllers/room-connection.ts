@@ -1,5 +1,6 @@
 // The room's live connection: a session, the page's socket, a Y.Doc and the
-// Socket.IO Yjs provider with its awareness. Everything else in the room page
+// room's provider (document and awareness on the Yjs WebSocket, the room's
+// events on the page's Socket.IO connection). Everything else in the room page
 // hangs off the `RoomSetup` this controller publishes while the host is
 // connected, and tears down when it goes away.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -8,12 +9,13 @@ import { describeError } from '../api/http.ts';
 import { ensureSession, onSessionChange } from '../api/session.ts';
 import type { Job, PublicUser, Role, RoomInfo, WireError } from '../../shared/protocol.ts';
 import { acquireSocket, releaseSocket } from '../realtime/socket-connection.ts';
-import { type AtelierClientSocket, type ProviderStatus, SocketIoProvider } from '../realtime/socketio-provider.ts';
+import { RoomProvider } from '../realtime/room-provider.ts';
+import type { AtelierClientSocket, ProviderStatus } from '../realtime/socketio-provider.ts';
 
 export interface RoomSetup {
   roomId: string;
   doc: Y.Doc;
-  provider: SocketIoProvider;
+  provider: RoomProvider;
   socket: AtelierClientSocket;
   me: PublicUser;
 }
@@ -88,8 +90,9 @@ export class RoomConnection implements ReactiveController {
     performance.mark('atelier:session-ready');
     const socket = acquireSocket(token);
     const doc = new Y.Doc();
-    const options = this.#options.invite ? { invite: this.#options.invite } : {};
-    const provider = new SocketIoProvider(socket, this.#options.roomId, doc, options);
+    const invite = this.#options.invite ? { invite: this.#options.invite } : {};
+    let current = token;
+    const provider = new RoomProvider(socket, this.#options.roomId, doc, { baseUrl: location.origin, token: () => current, ...invite });
     provider.awareness.setLocalStateField('user', awarenessUser(me));
     provider.on('status', (status) => {
       this.status = status;
@@ -112,7 +115,8 @@ export class RoomConnection implements ReactiveController {
       if (provider.status === 'refused') this.error = error;
       this.#host.requestUpdate();
     });
-    this.#stopSessionWatch = onSessionChange(({ user }) => {
+    this.#stopSessionWatch = onSessionChange(({ user, token: next }) => {
+      current = next;
       provider.awareness.setLocalStateField('user', awarenessUser(user));
       if (this.setup) this.setup = { ...this.setup, me: user };
       this.#host.requestUpdate();

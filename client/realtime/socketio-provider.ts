@@ -1,21 +1,24 @@
 // Yjs over Socket.IO: joins a room, runs the y-protocols sync and awareness
-// exchange, and resyncs after every reconnect. Works in browsers and in Node.
+// exchange in `yjs:sync` / `yjs:awareness` events, and resyncs after every
+// reconnect. Works in browsers and in Node. The contract's path for any stock
+// socket.io-client; Atelier's own page carries its document on the Yjs
+// WebSocket instead (room-provider.ts), which costs one frame per message.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
-import type { Socket } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import type { ClientToServerEvents, Job, Role, RoomInfo, ServerToClientEvents, WireError } from '../../shared/protocol.ts';
+import type { Role, WireError } from '../../shared/protocol.ts';
+import { type AtelierClientSocket, type JoinedInfo, RoomMembership } from './room-membership.ts';
 
-export type AtelierClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type { AtelierClientSocket } from './room-membership.ts';
 
 export type ProviderStatus = 'connecting' | 'joined' | 'synced' | 'offline' | 'refused';
 
 export interface ProviderEvents {
   status: (status: ProviderStatus) => void;
-  joined: (info: { role: Role; room: RoomInfo; jobs: Job[] }) => void;
+  joined: (info: JoinedInfo) => void;
   error: (error: WireError) => void;
   synced: () => void;
 }
@@ -26,15 +29,33 @@ export interface ProviderOptions {
   resyncDelayMs?: number;
 }
 
+/** Resolves once `provider` first reports 'synced'; rejects if it is refused first. */
+export function whenSynced(provider: ObservableV2<ProviderEvents> & { status: ProviderStatus }): Promise<void> {
+  if (provider.status === 'synced') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onSynced = () => {
+      provider.off('synced', onSynced);
+      provider.off('status', onStatus);
+      resolve();
+    };
+    const onStatus = (status: ProviderStatus) => {
+      if (status !== 'refused') return;
+      provider.off('synced', onSynced);
+      provider.off('status', onStatus);
+      reject(new Error('refused by the server'));
+    };
+    provider.on('synced', onSynced);
+    provider.on('status', onStatus);
+  });
+}
+
 export class SocketIoProvider extends ObservableV2<ProviderEvents> {
   readonly roomId: string;
   readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   readonly socket: AtelierClientSocket;
   status: ProviderStatus = 'connecting';
-  role: Role | null = null;
-  readonly #options: ProviderOptions;
-  #resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #membership: RoomMembership;
   #destroyed = false;
 
   constructor(socket: AtelierClientSocket, roomId: string, doc: Y.Doc, options: ProviderOptions = {}) {
@@ -43,15 +64,22 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
     this.roomId = roomId;
     this.doc = doc;
     this.awareness = new awarenessProtocol.Awareness(doc);
-    this.#options = options;
     doc.on('update', this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
-    socket.on('connect', this.#join);
     socket.on('disconnect', this.#onDisconnect);
     socket.on('yjs:sync', this.#onSync);
     socket.on('yjs:awareness', this.#onAwareness);
-    socket.on('room:error', this.#onRoomError);
-    if (socket.connected) this.#join();
+    this.#membership = new RoomMembership(socket, roomId, options);
+    this.#membership.on('status', (status) => {
+      // 'joined' waits for the server's step 2 to become 'synced'.
+      this.#setStatus(status);
+    });
+    this.#membership.on('joined', this.#onJoined);
+    this.#membership.on('error', (error) => this.emit('error', [error]));
+  }
+
+  get role(): Role | null {
+    return this.#membership.role;
   }
 
   get synced(): boolean {
@@ -60,37 +88,19 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
 
   /** Resolves once the first full sync with the server is done. */
   whenSynced(): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const onSynced = () => {
-        this.off('synced', onSynced);
-        this.off('status', onStatus);
-        resolve();
-      };
-      const onStatus = (status: ProviderStatus) => {
-        if (status !== 'refused') return;
-        this.off('synced', onSynced);
-        this.off('status', onStatus);
-        reject(new Error(`refused by the server`));
-      };
-      this.on('synced', onSynced);
-      this.on('status', onStatus);
-    });
+    return whenSynced(this);
   }
 
   override destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    clearTimeout(this.#resyncTimer);
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
-    if (this.socket.connected) this.socket.emit('room:leave', this.roomId);
+    this.#membership.destroy();
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
-    this.socket.off('connect', this.#join);
     this.socket.off('disconnect', this.#onDisconnect);
     this.socket.off('yjs:sync', this.#onSync);
     this.socket.off('yjs:awareness', this.#onAwareness);
-    this.socket.off('room:error', this.#onRoomError);
     this.awareness.destroy();
     super.destroy();
   }
@@ -106,34 +116,20 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
     if (status === 'synced') this.emit('synced', []);
   }
 
-  #join = (): void => {
-    if (this.#destroyed) return;
-    this.#setStatus('connecting');
-    const options = this.#options.invite ? { invite: this.#options.invite } : {};
-    this.socket.emit('room:join', this.roomId, options, (res) => {
-      if (this.#destroyed) return;
-      if (!res.ok) {
-        this.#setStatus('refused');
-        this.emit('error', [res.error]);
-        return;
-      }
-      this.role = res.role;
-      this.#setStatus('joined');
-      this.emit('joined', [{ role: res.role, room: res.room, jobs: res.jobs }]);
-      // Our step 1 asks for what we lack; the server's step 1 (already on its
-      // way) makes us send what it lacks, including edits made offline.
-      const encoder = encoding.createEncoder();
-      syncProtocol.writeSyncStep1(encoder, this.doc);
-      this.socket.emit('yjs:sync', this.roomId, encoding.toUint8Array(encoder));
-      if (this.awareness.getLocalState() !== null) {
-        this.socket.emit('yjs:awareness', this.roomId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
-      }
-    });
+  #onJoined = (info: JoinedInfo): void => {
+    this.emit('joined', [info]);
+    // Our step 1 asks for what we lack; the server's step 1 (already on its
+    // way) makes us send what it lacks, including edits made offline.
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.socket.emit('yjs:sync', this.roomId, encoding.toUint8Array(encoder));
+    if (this.awareness.getLocalState() !== null) {
+      this.socket.emit('yjs:awareness', this.roomId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
+    }
   };
 
   #onDisconnect = (): void => {
     if (this.#destroyed) return;
-    this.#setStatus('offline');
     // Everyone else's presence is unknown until we are back.
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
@@ -151,16 +147,6 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
   #onAwareness = (roomId: string, message: Uint8Array): void => {
     if (roomId !== this.roomId) return;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, new Uint8Array(message), this);
-  };
-
-  #onRoomError = (roomId: string, error: WireError): void => {
-    if (roomId !== this.roomId && roomId !== '') return;
-    this.emit('error', [error]);
-    if (error.code === 'rate_limited') {
-      // Something we sent was dropped: rejoin after a pause, which resyncs both ways.
-      clearTimeout(this.#resyncTimer);
-      this.#resyncTimer = setTimeout(this.#join, this.#options.resyncDelayMs ?? 1000);
-    }
   };
 
   #onDocUpdate = (update: Uint8Array, origin: unknown): void => {

@@ -75,6 +75,8 @@ const NOTICE_INTERVAL_MS = 1000;
 const DRAIN_TIMEOUT_MS = 2000;
 /** Room channel names; a socket's own id is a channel too, which `except` relies on. */
 export const roomChannel = (roomId: string) => `room:${roomId}`;
+/** The room's members that take its document (`yjs:sync`, `yjs:awareness`) over Socket.IO. */
+const docChannel = (roomId: string) => `yjs:${roomId}`;
 
 const roomIdArg = z.string().max(64);
 const binaryArg = z.instanceof(Uint8Array);
@@ -143,7 +145,7 @@ export class SocketIoTransport implements RoomEvents {
 
   /** To the room's members but `except`, or to the one member `only`. */
   #broadcast(room: Room, event: 'yjs:sync' | 'yjs:awareness', message: Uint8Array, except: readonly string[], only?: string): void {
-    const channel = roomChannel(room.id);
+    const channel = docChannel(room.id);
     const members = this.io.of('/').adapter.rooms.get(channel);
     if (!members) return;
     const sockets = this.io.of('/').sockets;
@@ -204,6 +206,7 @@ export class SocketIoTransport implements RoomEvents {
       if (roomId.success && connection.session(roomId.data)) {
         connection.leave(roomId.data);
         void socket.leave(roomChannel(roomId.data));
+        void socket.leave(docChannel(roomId.data));
       }
     });
     on('yjs:sync', (...args: unknown[]) => this.#message(connection, 'sync', args));
@@ -229,6 +232,7 @@ export class SocketIoTransport implements RoomEvents {
       // Out of the room; the socket stays connected for its other rooms.
       left: (roomId, error) => {
         void socket.leave(roomChannel(roomId));
+        void socket.leave(docChannel(roomId));
         this.#notify(socket, roomId, error);
       },
       close: (error) => {
@@ -253,10 +257,13 @@ export class SocketIoTransport implements RoomEvents {
     const [roomId, options] = parsed.data;
     try {
       const session = await connection.join(roomId, options ?? {});
-      await socket.join(roomChannel(roomId));
+      // `yjs: false`: the room's events only; its document goes over the Yjs WebSocket (docs/protocol.md).
+      const withDoc = options?.yjs !== false;
+      await socket.join(withDoc ? [roomChannel(roomId), docChannel(roomId)] : roomChannel(roomId));
+      if (!withDoc) await socket.leave(docChannel(roomId));
       const extras = (await this.#deps.joinExtras?.(roomId)) ?? { jobs: [] };
       reply({ ok: true, role: session.participant.role, room: session.record, ...extras });
-      session.greet();
+      if (withDoc) session.greet();
     } catch (err) {
       if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId }, 'room:join failed');
       reply({ ok: false, error: toWireError(err) });

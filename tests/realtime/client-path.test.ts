@@ -1,0 +1,161 @@
+// Atelier's own client path (client/realtime/room-provider.ts): the document
+// and awareness on the Yjs WebSocket, the room's events on Socket.IO joined
+// with `yjs: false`, against a real server, beside stock Socket.IO clients in
+// the same rooms, with the same roles and refusals.
+import { describe, expect, it, onTestFinished } from 'vitest';
+import * as Y from 'yjs';
+import { RoomProvider } from '../../client/realtime/room-provider.ts';
+import type { ProviderStatus } from '../../client/realtime/socketio-provider.ts';
+import { YjsSocketProvider } from '../../client/realtime/yjs-socket-provider.ts';
+import { ROOTS } from '../../shared/doc-schema.ts';
+import type { JoinAck, WireError } from '../../shared/protocol.ts';
+import { startJob } from '../generation/helpers.ts';
+import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+
+function clientPath(url: string, token: string, roomId: string, invite?: string) {
+  const socket = connectSocket(url, token);
+  const doc = new Y.Doc();
+  const provider = new RoomProvider(socket, roomId, doc, { baseUrl: url, token: () => token, ...(invite ? { invite } : {}) });
+  onTestFinished(() => provider.destroy());
+  const errors: WireError[] = [];
+  provider.on('error', (error) => errors.push(error));
+  /** Every event the socket received, by name. */
+  const events: string[] = [];
+  socket.onAny((event: string) => events.push(event));
+  return { socket, doc, provider, errors, events };
+}
+
+const names = (states: Map<number, Record<string, unknown>>) =>
+  [...states.values()]
+    .map((s) => (s.user as { name?: string } | undefined)?.name)
+    .filter(Boolean)
+    .sort();
+
+describe("the client's document path", () => {
+  it('co-edits with stock Socket.IO clients; the socket gets the room events (jobs) and no yjs events', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const bob = await http.session('Bob');
+    const { room } = await http.room(ann.token);
+
+    const a = clientPath(server.url, ann.token, room.id);
+    const joined = new Promise<{ role: string }>((resolve) => a.provider.on('joined', resolve));
+    await a.provider.whenSynced();
+    expect((await joined).role).toBe('owner');
+    expect(a.provider.status).toBe('synced');
+    a.provider.awareness.setLocalStateField('user', { name: 'Ann' });
+
+    const b = await joinWithSocketIo(server.url, bob.token, room.id);
+    b.provider.awareness.setLocalStateField('user', { name: 'Bob' });
+    a.doc.getText(ROOTS.prompt).insert(0, 'from the client path');
+    await waitFor(() => b.doc.getText(ROOTS.prompt).toString() === 'from the client path', 5000, 'Bob gets Ann’s text');
+    b.doc.getText(ROOTS.prompt).insert(0, 'and Socket.IO: ');
+    await waitFor(() => a.doc.getText(ROOTS.prompt).toString() === 'and Socket.IO: from the client path', 5000, 'Ann gets Bob’s');
+    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Ann,Bob', 5000, 'Ann sees Bob');
+    await waitFor(() => names(b.provider.awareness.getStates()).join() === 'Ann,Bob', 5000, 'Bob sees Ann');
+
+    // A job started on the socket: its updates come on the socket, its image into the doc on the WebSocket.
+    const job = await startJob(a.socket, room.id, { prompt: 'a lighthouse', size: '256x256', provider: 'local' });
+    await waitFor(() => a.doc.getArray(ROOTS.candidates).length === 1, 30_000, 'the candidate in Ann’s doc');
+    await waitFor(() => a.events.includes('gen:update'), 5000, 'gen:update on the socket');
+    expect(a.doc.getArray<Y.Map<unknown>>(ROOTS.candidates).get(0).get('jobId')).toBe(job.id);
+    expect(a.events.filter((e) => e.startsWith('yjs:'))).toEqual([]);
+    expect(server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString()).toBe('and Socket.IO: from the client path');
+  }, 60_000);
+
+  it('a stock client asking for yjs: false gets the join and no document', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const { room } = await http.room(ann.token);
+    const socket = connectSocket(server.url, ann.token);
+    const events: string[] = [];
+    socket.onAny((event: string) => events.push(event));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const res = await new Promise<JoinAck>((resolve) => socket.emit('room:join', room.id, { yjs: false }, resolve));
+    expect(res.ok && res.role).toBe('owner');
+    // Someone edits over Socket.IO's document path; Carl, joined the stock way, gets it all.
+    const bob = await joinWithSocketIo(server.url, ann.token, room.id);
+    const carl = await joinWithSocketIo(server.url, ann.token, room.id);
+    bob.doc.getText(ROOTS.prompt).insert(0, 'typed');
+    bob.provider.awareness.setLocalStateField('user', { name: 'Bob' });
+    await waitFor(() => carl.doc.getText(ROOTS.prompt).toString() === 'typed', 5000, 'Carl gets the text');
+    await waitFor(() => names(carl.provider.awareness.getStates()).join() === 'Bob', 5000, 'Carl gets the presence');
+    // One fan-out reached Carl; anything it sent this socket precedes this later acknowledgement.
+    const rejoined = await new Promise<JoinAck>((resolve) => socket.emit('room:join', room.id, { yjs: false }, resolve));
+    expect(rejoined.ok).toBe(true);
+    expect(events.filter((e) => e.startsWith('yjs:'))).toEqual([]);
+    // The same socket joining with the default gets the document again.
+    const again = await new Promise<JoinAck>((resolve) => socket.emit('room:join', room.id, {}, resolve));
+    expect(again.ok).toBe(true);
+    await waitFor(() => events.includes('yjs:sync'), 5000, 'yjs:sync after the default join');
+  });
+
+  it('a viewer reads and shows presence; its edits are refused (forbidden) and change nothing', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const vic = await http.session('Vic');
+    const { room, invites } = await http.room(ann.token);
+    const a = await joinWithSocketIo(server.url, ann.token, room.id);
+    a.doc.getText(ROOTS.prompt).insert(0, 'owned text');
+
+    const v = clientPath(server.url, vic.token, room.id, invites.view);
+    const joined = new Promise<{ role: string }>((resolve) => v.provider.on('joined', resolve));
+    await v.provider.whenSynced();
+    expect((await joined).role).toBe('viewer');
+    await waitFor(() => v.doc.getText(ROOTS.prompt).toString() === 'owned text');
+    v.provider.awareness.setLocalStateField('user', { name: 'Vic' });
+    v.doc.getText(ROOTS.prompt).insert(0, 'VANDAL ');
+    await waitFor(() => v.errors.some((e) => e.code === 'forbidden'), 5000, 'the viewer is told');
+    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Vic', 5000, 'the viewer’s presence');
+    a.doc.getText(ROOTS.prompt).insert(10, '!');
+    await waitFor(() => v.doc.getText(ROOTS.prompt).toString().endsWith('!'), 5000, 'the viewer gets Ann’s edit');
+    expect(server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString()).toBe('owned text!');
+    expect(v.provider.status).toBe('synced');
+  });
+
+  it('an unknown room or a bad token is refused for good, with the typed error', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const statuses: ProviderStatus[] = [];
+    const unknown = clientPath(server.url, ann.token, 'A'.repeat(22));
+    unknown.provider.on('status', (s) => statuses.push(s));
+    await expect(unknown.provider.whenSynced()).rejects.toThrow(/refused/);
+    await waitFor(() => unknown.errors.length === 2, 5000, 'both halves refuse');
+    expect(unknown.errors.map((e) => e.code)).toEqual(['not_found', 'not_found']);
+    expect(statuses.at(-1)).toBe('refused');
+
+    const { room } = await http.room(ann.token);
+    const doc = new Y.Doc();
+    const forged = new YjsSocketProvider(room.id, doc, { baseUrl: server.url, token: () => 'not-a-token' });
+    onTestFinished(() => forged.destroy());
+    const errors: WireError[] = [];
+    forged.on('error', (e) => errors.push(e));
+    await waitFor(() => forged.status === 'refused', 5000, 'refused');
+    expect(errors.map((e) => e.code)).toEqual(['unauthorized']);
+  });
+
+  it('edits made while the WebSocket is down reach the room with the next connection', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const { room } = await http.room(ann.token);
+    const doc = new Y.Doc();
+    const provider = new YjsSocketProvider(room.id, doc, { baseUrl: server.url, token: () => ann.token });
+    onTestFinished(() => provider.destroy());
+    await waitFor(() => provider.status === 'synced');
+    // Dropped and connecting again: the edit cannot be sent as it is made.
+    provider.reconnect();
+    expect(provider.open).toBe(false);
+    doc.getText(ROOTS.prompt).insert(0, 'made while away');
+    await waitFor(
+      () => server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString() === 'made while away',
+      5000,
+      'synced on reconnect',
+    );
+  });
+});
