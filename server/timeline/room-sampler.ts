@@ -63,6 +63,11 @@ export class RoomSampler {
   #promptLength: number;
   #layerIds: Set<string>;
   #trayIds: Set<string>;
+  /**
+   * Each layer map's checked layer (null: not drawable), dropped when the map
+   * changes: checking a layer costs tens of µs, and most frames are typing.
+   */
+  readonly #checked = new WeakMap<Y.Map<unknown>, Layer | null>();
 
   constructor(doc: Y.Doc, settings: SamplerSettings, emit: (frame: SampledFrame) => void) {
     this.#doc = doc;
@@ -185,7 +190,11 @@ export class RoomSampler {
     for (const type of transaction.changed.keys()) {
       if (type === prompt) parts.add('prompt');
       else if (type === this.#tray) parts.add('tray');
-      else if (type === this.#stack || type._item?.parent === this.#stack) parts.add('layers');
+      else if (type === this.#stack) parts.add('layers');
+      else if (type._item?.parent === this.#stack) {
+        parts.add('layers');
+        if (type instanceof Y.Map) this.#checked.delete(type);
+      }
     }
     return parts;
   }
@@ -217,9 +226,15 @@ export class RoomSampler {
   #readLayers(): Layer[] {
     const layers: Layer[] = [];
     for (const entry of this.#stack) {
-      const checked = checkLayer(entry);
-      // What the renderer would not draw is left out, as publishing does.
-      if (checked.ok) layers.push(checked.layer);
+      if (!(entry instanceof Y.Map)) continue;
+      let layer = this.#checked.get(entry);
+      if (layer === undefined) {
+        const checked = checkLayer(entry);
+        // What the renderer would not draw is left out, as publishing does.
+        layer = checked.ok ? checked.layer : null;
+        this.#checked.set(entry, layer);
+      }
+      if (layer) layers.push(layer);
     }
     return topmostById(layers);
   }
