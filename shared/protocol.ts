@@ -240,6 +240,8 @@ export interface ServerToClientEvents {
   'live:ended': (ended: { roomId: string }) => void;
   /** To the room's owner, on every node: a viewer asks to edit. */
   'room:edit-requested': (roomId: string, request: EditRequest) => void;
+  /** This connection was let go of the room (unlisted, closed, deleted); rejoining says whether it may come back. */
+  'room:evicted': (roomId: string, error: WireError) => void;
   /** To the participant whose role the owner changed, on every node. */
   'room:role': (roomId: string, change: RoleChange) => void;
 }

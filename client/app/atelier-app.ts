@@ -10,7 +10,7 @@ import { interceptLinks, navigate, NAVIGATE_EVENT, parseRoute, type Route } from
 import './user-menu.ts';
 import '../social/notification-bell.ts';
 
-type PageName = 'gallery' | 'room' | 'work' | 'profile' | 'settings' | 'tag' | 'search' | 'moderation';
+type PageName = 'gallery' | 'room' | 'work' | 'profile' | 'settings' | 'tag' | 'search' | 'moderation' | 'live';
 
 /** Each page is its own chunk: the gallery never loads the room's editor. */
 const PAGE_MODULES: Record<PageName, () => Promise<unknown>> = {
@@ -22,6 +22,7 @@ const PAGE_MODULES: Record<PageName, () => Promise<unknown>> = {
   tag: () => import('../gallery/gallery-page.ts'),
   search: () => import('../social/search-page.ts'),
   moderation: () => import('../social/moderation-page.ts'),
+  live: () => import('../live/live-page.ts'),
 };
 
 /** The app shell: routes, the top bar, and the page for the current URL. */
@@ -65,6 +66,26 @@ export class AtelierApp extends LitElement {
         border-radius: 8px;
         background: var(--accent);
         color: white;
+      }
+      .live-link {
+        padding: 0.3rem 0.5rem;
+        font-weight: 600;
+        color: var(--ink);
+        text-decoration: none;
+      }
+      @media (max-width: 640px) {
+        .live-link {
+          display: none;
+        }
+      }
+      .live-link::before {
+        content: '';
+        display: inline-block;
+        width: 0.5rem;
+        height: 0.5rem;
+        margin-right: 0.35rem;
+        border-radius: 50%;
+        background: #dc2626;
       }
       .spacer {
         flex: 1;
@@ -210,6 +231,7 @@ export class AtelierApp extends LitElement {
           <input id="site-search" class="input" name="q" type="search" placeholder="Search" maxlength="200" />
         </form>
         <a class="icon-btn" href="/search" aria-label="Search" title="Search">${icons.search}</a>
+        <a class="live-link" href="/live">Live</a>
         ${this.startError ? html`<span class="error-text" role="alert">${this.startError}</span>` : nothing}
         <button class="btn primary" ?disabled=${this.starting} @click=${() => this.#startRoom()} aria-label="Start a room">
           ${icons.plus} <span class="start-label">${this.starting ? 'Starting…' : 'Start a room'}</span>
@@ -242,7 +264,7 @@ export class AtelierApp extends LitElement {
       case 'room':
         return keyed(
           `${route.roomId}?${route.invite ?? ''}`,
-          html`<room-page .roomId=${route.roomId} .invite=${route.invite}></room-page>`,
+          html`<room-page .roomId=${route.roomId} .invite=${route.invite} .watch=${route.watch}></room-page>`,
         );
       case 'work':
         return keyed(route.workId, html`<work-page .workId=${route.workId}></work-page>`);
@@ -257,6 +279,8 @@ export class AtelierApp extends LitElement {
         return keyed(`${route.type}?${route.q}`, html`<search-page .q=${route.q} .type=${route.type}></search-page>`);
       case 'moderation':
         return html`<moderation-page></moderation-page>`;
+      case 'live':
+        return html`<live-page></live-page>`;
       default:
         return nothing;
     }

@@ -2,7 +2,8 @@
 // shadow roots are followed too, through composedPath().
 export type Route =
   | { page: 'gallery' }
-  | { page: 'room'; roomId: string; invite: string | null }
+  | { page: 'room'; roomId: string; invite: string | null; watch: boolean }
+  | { page: 'live' }
   | { page: 'work'; workId: string }
   | { page: 'profile'; handle: string }
   | { page: 'settings' }
@@ -17,7 +18,8 @@ export function parseRoute(url: URL): Route {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'gallery' };
   const roomId = new RegExp(`^/r/(${ID})$`).exec(path)?.[1];
-  if (roomId) return { page: 'room', roomId, invite: url.searchParams.get('invite') };
+  if (roomId) return { page: 'room', roomId, invite: url.searchParams.get('invite'), watch: url.searchParams.get('watch') === '1' };
+  if (path === '/live') return { page: 'live' };
   const workId = new RegExp(`^/g/(${ID})$`).exec(path)?.[1];
   if (workId) return { page: 'work', workId };
   const handle = new RegExp(`^/u/(${ID})$`).exec(path)?.[1];

@@ -14,6 +14,8 @@ export interface Participant {
   typing: boolean;
   layerId: string | null;
   isMe: boolean;
+  /** A viewer (a spectator of a listed room, or with a view link): shown apart from the makers. */
+  watching: boolean;
 }
 
 const TYPING_IDLE_MS = 1500;
@@ -32,6 +34,7 @@ function readParticipant(clientId: number, state: Record<string, unknown>, me: n
     typing: state.typing === true,
     layerId: typeof state.layerId === 'string' ? state.layerId : null,
     isMe: clientId === me,
+    watching: state.watching === true,
   };
 }
 

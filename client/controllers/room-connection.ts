@@ -7,6 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Y from 'yjs';
 import { describeError } from '../api/http.ts';
 import { ensureSession, onSessionChange } from '../api/session.ts';
+import type { EditRequest, GrantRole } from '../../shared/live.ts';
 import type { Job, PublicUser, Role, RoomInfo, WireError } from '../../shared/protocol.ts';
 import { acquireSocket, releaseSocket } from '../realtime/socket-connection.ts';
 import { RoomProvider } from '../realtime/room-provider.ts';
@@ -23,6 +24,8 @@ export interface RoomSetup {
 export interface RoomConnectionOptions {
   roomId: string;
   invite?: string;
+  /** Opened from "Live now": join as a viewer (docs/live.md). */
+  watch?: boolean;
 }
 
 type SetupListener = (setup: RoomSetup | null) => void;
@@ -51,6 +54,10 @@ export class RoomConnection implements ReactiveController {
   error: WireError | null = null;
   /** Whether the first sync completed (the document is the room's, not empty). */
   loaded = false;
+  /** The owner's: viewers who asked to edit, newest last, until answered. */
+  editRequests: EditRequest[] = [];
+  /** The owner's: who they let edit from here, so they can take it back. */
+  granted: PublicUser[] = [];
   #generation = 0;
   #stopSessionWatch: (() => void) | null = null;
 
@@ -90,16 +97,24 @@ export class RoomConnection implements ReactiveController {
     performance.mark('atelier:session-ready');
     const socket = acquireSocket(token);
     const doc = new Y.Doc();
-    const invite = this.#options.invite ? { invite: this.#options.invite } : {};
+    const invite = { ...(this.#options.invite ? { invite: this.#options.invite } : {}), watch: this.#options.watch ?? false };
     let current = token;
     const provider = new RoomProvider(socket, this.#options.roomId, doc, { baseUrl: location.origin, token: () => current, ...invite });
     provider.awareness.setLocalStateField('user', awarenessUser(me));
+    socket.on('room:edit-requested', this.#onEditRequested);
+    provider.on('role', (role) => {
+      this.role = role;
+      provider.awareness.setLocalStateField('watching', role === 'viewer');
+      this.#host.requestUpdate();
+    });
     provider.on('status', (status) => {
       this.status = status;
       this.#host.requestUpdate();
     });
     provider.on('joined', ({ role, room, jobs }) => {
       this.role = role;
+      // Spectators are shown apart from makers (docs/live.md).
+      provider.awareness.setLocalStateField('watching', role === 'viewer');
       this.room = room;
       this.initialJobs = jobs;
       this.error = null;
@@ -132,6 +147,7 @@ export class RoomConnection implements ReactiveController {
     this.#stopSessionWatch?.();
     this.#stopSessionWatch = null;
     if (!setup) return;
+    setup.socket.off('room:edit-requested', this.#onEditRequested);
     this.setup = null;
     for (const listener of this.#listeners) listener(null);
     setup.provider.destroy();
@@ -139,4 +155,39 @@ export class RoomConnection implements ReactiveController {
     releaseSocket(setup.socket);
     this.loaded = false;
   }
+
+  /** A viewer asks the owner to edit; null once asked, else why not. */
+  requestEdit(): Promise<WireError | null> {
+    const setup = this.setup;
+    if (!setup?.socket.connected) return Promise.resolve({ code: 'unavailable', message: 'not connected' });
+    return new Promise((resolve) => setup.socket.emit('room:request-edit', setup.roomId, (res) => resolve(res.ok ? null : res.error)));
+  }
+
+  /** The owner lets someone edit, or takes it back; null once done, else why not. */
+  grant(user: PublicUser, role: GrantRole): Promise<WireError | null> {
+    const setup = this.setup;
+    if (!setup?.socket.connected) return Promise.resolve({ code: 'unavailable', message: 'not connected' });
+    return new Promise((resolve) =>
+      setup.socket.emit('room:grant', setup.roomId, user.id, role, (res) => {
+        if (res.ok) {
+          this.editRequests = this.editRequests.filter((r) => r.user.id !== user.id);
+          const others = this.granted.filter((u) => u.id !== user.id);
+          this.granted = role === 'editor' ? [...others, user] : others;
+          this.#host.requestUpdate();
+        }
+        resolve(res.ok ? null : res.error);
+      }),
+    );
+  }
+
+  dismissRequest(userId: string): void {
+    this.editRequests = this.editRequests.filter((r) => r.user.id !== userId);
+    this.#host.requestUpdate();
+  }
+
+  #onEditRequested = (roomId: string, request: EditRequest): void => {
+    if (roomId !== this.#options.roomId) return;
+    this.editRequests = [...this.editRequests.filter((r) => r.user.id !== request.user.id), request];
+    this.#host.requestUpdate();
+  };
 }

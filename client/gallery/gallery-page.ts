@@ -7,6 +7,7 @@ import { type FeedSort, GalleryFeedController } from '../controllers/gallery-fee
 import { icons } from '../ui/icons.ts';
 import { baseStyles, pageStyles } from '../ui/styles.ts';
 import './work-card.ts';
+import '../live/live-strip.ts';
 
 /** The public gallery: newest or most liked works, loading more as you scroll. */
 @customElement('gallery-page')
@@ -210,6 +211,7 @@ export class GalleryPage extends LitElement {
           ${this.tag ? nothing : html`<button aria-pressed=${feed.sort === 'following' ? 'true' : 'false'} @click=${() => this.#sort('following')}>Following</button>`}
         </div>
       </section>
+      ${this.tag ? nothing : html`<live-strip></live-strip>`}
       ${
         this.tags.length > 0
           ? html`<ul class="chips" aria-label="Popular tags">

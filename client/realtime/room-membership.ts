@@ -21,6 +21,8 @@ export interface MembershipEvents {
   status: (status: MembershipStatus) => void;
   joined: (info: JoinedInfo) => void;
   error: (error: WireError) => void;
+  /** The owner granted or revoked editing (docs/live.md). */
+  role: (role: Role) => void;
 }
 
 export interface MembershipOptions {
@@ -50,6 +52,8 @@ export class RoomMembership extends ObservableV2<MembershipEvents> {
     socket.on('connect', this.join);
     socket.on('disconnect', this.#onDisconnect);
     socket.on('room:error', this.#onRoomError);
+    socket.on('room:evicted', this.#onEvicted);
+    socket.on('room:role', this.#onRole);
     if (socket.connected) this.join();
   }
 
@@ -87,6 +91,8 @@ export class RoomMembership extends ObservableV2<MembershipEvents> {
     this.socket.off('connect', this.join);
     this.socket.off('disconnect', this.#onDisconnect);
     this.socket.off('room:error', this.#onRoomError);
+    this.socket.off('room:evicted', this.#onEvicted);
+    this.socket.off('room:role', this.#onRole);
     super.destroy();
   }
 
@@ -98,6 +104,19 @@ export class RoomMembership extends ObservableV2<MembershipEvents> {
 
   #onDisconnect = (): void => {
     if (!this.#destroyed) this.#setStatus('offline');
+  };
+
+  /** The room let this socket go (unlisted, closed, blocked): refused until the page is opened again. */
+  #onEvicted = (roomId: string, error: WireError): void => {
+    if (roomId !== this.roomId) return;
+    this.#setStatus('refused');
+    this.emit('error', [error]);
+  };
+
+  #onRole = (roomId: string, change: { role: Role }): void => {
+    if (roomId !== this.roomId) return;
+    this.role = change.role;
+    this.emit('role', [change.role]);
   };
 
   #onRoomError = (roomId: string, error: WireError): void => {

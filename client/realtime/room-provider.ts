@@ -43,6 +43,7 @@ export class RoomProvider extends ObservableV2<ProviderEvents> {
     this.#membership.on('status', this.#update);
     this.#membership.on('error', this.#onError);
     this.#membership.on('joined', this.#onJoined);
+    this.#membership.on('role', (role) => this.emit('role', [role]));
     // Socket.IO notices a dead network by its heartbeat; the WebSocket may not
     // until it writes: when one goes, the other starts over too, and when it is
     // back, the other need not wait for its backoff.

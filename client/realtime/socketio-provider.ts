@@ -21,6 +21,8 @@ export interface ProviderEvents {
   joined: (info: JoinedInfo) => void;
   error: (error: WireError) => void;
   synced: () => void;
+  /** The owner granted or revoked editing (docs/live.md). */
+  role: (role: Role) => void;
 }
 
 export interface ProviderOptions {

@@ -6,6 +6,9 @@ import { baseStyles } from '../ui/styles.ts';
 import '../ui/user-avatar.ts';
 import '../social/follow-button.ts';
 
+import { SPECTATORS_SHOWN } from '../../shared/live.ts';
+import { icons } from '../ui/icons.ts';
+
 const SHOWN = 5;
 
 /** The people in the room: overlapping avatars in their colours, who is typing; opened, everyone with a follow button. */
@@ -103,6 +106,36 @@ export class ParticipantList extends LitElement {
       color: var(--ink-3);
       white-space: nowrap;
     }
+    .watching {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.25rem;
+      font-size: 0.8rem;
+      color: var(--ink-3);
+      white-space: nowrap;
+    }
+    @media (max-width: 640px) {
+      .watching .label {
+        display: none;
+      }
+    }
+    .watching svg {
+      width: 0.95rem;
+      height: 0.95rem;
+    }
+    .panel h3 {
+      margin: 0.5rem 0.4rem 0.2rem;
+      font-size: 0.75rem;
+      font-weight: 650;
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+      color: var(--ink-3);
+    }
+    .panel .rest {
+      padding: 0.3rem 0.4rem;
+      font-size: 0.82rem;
+      color: var(--ink-3);
+    }
     .dots::after {
       content: '…';
     }
@@ -137,8 +170,18 @@ export class ParticipantList extends LitElement {
     return [...seen.values()];
   }
 
+  #row(p: Participant) {
+    return html`<li>
+      <user-avatar .name=${p.name} .color=${p.color} style="--avatar-size:1.7rem"></user-avatar>
+      <a class="name" href=${profileHref({ id: p.id, handle: p.handle ?? undefined })} target="_blank" rel="noopener" title="Profile (opens a new tab)">${p.name}${p.isMe ? ' (you)' : ''}</a>
+      ${p.isMe ? nothing : html`<follow-button .userId=${p.id} .name=${p.name}></follow-button>`}
+    </li>`;
+  }
+
   override render() {
-    const list = this.participants;
+    const everyone = this.#people();
+    const list = this.participants.filter((p) => !p.watching);
+    const watchers = everyone.filter((p) => p.watching);
     const typing = list.filter((p) => p.typing && !p.isMe);
     return html`
       <button class="people" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${`People in this room: ${list.length}`} @click=${() => (this.open = !this.open)} @keydown=${(e: KeyboardEvent) => this.#key(e)}>
@@ -164,18 +207,19 @@ export class ParticipantList extends LitElement {
       ${
         this.open
           ? html`<div class="panel" role="region" aria-label="People in this room">
-            <ol>
-              ${this.#people().map(
-                (p) => html`<li>
-                  <user-avatar .name=${p.name} .color=${p.color} style="--avatar-size:1.7rem"></user-avatar>
-                  <a class="name" href=${profileHref({ id: p.id, handle: p.handle ?? undefined })} target="_blank" rel="noopener" title="Profile (opens a new tab)">${p.name}${p.isMe ? ' (you)' : ''}</a>
-                  ${p.isMe ? nothing : html`<follow-button .userId=${p.id} .name=${p.name}></follow-button>`}
-                </li>`,
-              )}
-            </ol>
+            <h3>Making</h3>
+            <ol>${everyone.filter((p) => !p.watching).map((p) => this.#row(p))}</ol>
+            ${
+              watchers.length > 0
+                ? html`<h3>Watching · ${watchers.length}</h3>
+                  <ol aria-label="Watching">${watchers.slice(0, SPECTATORS_SHOWN).map((p) => this.#row(p))}</ol>
+                  ${watchers.length > SPECTATORS_SHOWN ? html`<p class="rest">and ${watchers.length - SPECTATORS_SHOWN} more</p>` : nothing}`
+                : nothing
+            }
           </div>`
           : nothing
       }
+      ${watchers.length > 0 ? html`<span class="watching" title="Watching" data-watching=${watchers.length}>${icons.eye}${watchers.length}<span class="label">&nbsp;watching</span></span>` : nothing}
       <span class="typing-note" aria-live="polite">${
         typing.length === 0
           ? nothing

@@ -31,6 +31,7 @@ import type { PublishDialog } from './publish-dialog.ts';
 import './publish-dialog.ts';
 import type { ShareDialog } from './share-dialog.ts';
 import './share-dialog.ts';
+import './edit-access.ts';
 
 performance.mark('atelier:room-chunk');
 
@@ -44,6 +45,8 @@ export class RoomPage extends LitElement {
 
   @property() roomId = '';
   @property() invite: string | null = null;
+  /** Opened from "Live now" (`?watch=1`): join as a viewer. */
+  @property({ type: Boolean }) watch = false;
   @state() private selectedId: string | null = null;
   @state() private uploads: string[] = [];
   @state() private notice: RoomNotice | null = null;
@@ -72,7 +75,11 @@ export class RoomPage extends LitElement {
       );
     }
     if (!this.#connection) {
-      this.#connection = new RoomConnection(this, this.invite ? { roomId: this.roomId, invite: this.invite } : { roomId: this.roomId });
+      this.#connection = new RoomConnection(this, {
+        roomId: this.roomId,
+        watch: this.watch,
+        ...(this.invite ? { invite: this.invite } : {}),
+      });
       this.#docState = new DocStateController(this, this.#connection);
       this.#presence = new PresenceController(this, this.#connection);
       this.#undo = new UndoController(this, this.#connection);
@@ -298,7 +305,7 @@ export class RoomPage extends LitElement {
         </div>
       </header>
       <connection-banner .status=${connection.status} ?wasSynced=${connection.loaded}></connection-banner>
-      ${!editable ? html`<div class="notice" role="note">${icons.eye} You are watching this room. Ask for the edit link to join in.</div>` : nothing}
+      <edit-access .connection=${connection} .userRole=${connection.role} .requests=${connection.editRequests} .granted=${connection.granted}></edit-access>
       <div
         class="workspace"
         @layer-select=${(e: CustomEvent<{ id: string | null }>) => this.#select(e.detail.id)}

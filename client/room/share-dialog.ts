@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Invites, LinkAccess, Role, RoomInfo } from '../../shared/protocol.ts';
 import { describeError } from '../api/http.ts';
+import { setListed } from '../api/live.ts';
 import { getRoom, inviteLink, updateRoom } from '../api/rooms.ts';
 import { icons } from '../ui/icons.ts';
 import { baseStyles, dialogStyles } from '../ui/styles.ts';
@@ -46,6 +47,16 @@ export class ShareDialog extends LitElement {
         color: var(--ink-3);
         margin: 0;
       }
+      .listing {
+        display: flex;
+        gap: 0.6rem;
+        align-items: flex-start;
+        margin-top: 1rem;
+        font-size: 0.9rem;
+      }
+      .listing input {
+        margin-top: 0.2rem;
+      }
       .access {
         margin-top: 1.2rem;
         padding-top: 1rem;
@@ -58,6 +69,7 @@ export class ShareDialog extends LitElement {
   @property({ attribute: false }) userRole: Role | null = null;
   @state() private invites: Invites | null = null;
   @state() private roomInfo: RoomInfo | null = null;
+  @state() private listed = false;
   @state() private error: string | null = null;
   @state() private copied: 'edit' | 'view' | null = null;
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -70,6 +82,7 @@ export class ShareDialog extends LitElement {
       const info = await getRoom(this.roomId);
       this.invites = info.invites;
       this.roomInfo = info.room;
+      this.listed = info.listed;
     } catch (err) {
       this.error = describeError(err);
     }
@@ -94,6 +107,14 @@ export class ShareDialog extends LitElement {
   async #setAccess(linkAccess: LinkAccess): Promise<void> {
     try {
       this.roomInfo = await updateRoom(this.roomId, { linkAccess });
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  async #setListed(listed: boolean): Promise<void> {
+    try {
+      this.listed = await setListed(this.roomId, listed);
     } catch (err) {
       this.error = describeError(err);
     }
@@ -129,7 +150,11 @@ export class ShareDialog extends LitElement {
       ${this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : nothing}
       ${
         this.userRole === 'owner' && this.roomInfo
-          ? html`<div class="access">
+          ? html`<label class="listing">
+              <input type="checkbox" name="listed" .checked=${this.listed} @change=${(e: Event) => void this.#setListed((e.target as HTMLInputElement).checked)} />
+              <span><strong>List in Live now</strong><br /><span class="desc">Anyone can watch this room from the gallery while you make it, and ask you to join in. People you block cannot.</span></span>
+            </label>
+            <div class="access">
             <label class="field">
               The plain room link
               <select class="input" @change=${(e: Event) => this.#setAccess((e.target as HTMLSelectElement).value as LinkAccess)}>

@@ -5,7 +5,7 @@ import express, { Router } from 'express';
 
 export const CLIENT_DIST = path.resolve(import.meta.dirname, '../../dist/client');
 /** Client pages the SPA shell serves as they are (work and profile pages have routes of their own, with OpenGraph tags). */
-const PAGES = ['/', '/r/:roomId', '/t/:tag', '/search', '/moderation', '/settings'];
+const PAGES = ['/', '/r/:roomId', '/live', '/t/:tag', '/search', '/moderation', '/settings'];
 
 export function clientRoutes(distDir = CLIENT_DIST): Router {
   const router = Router();

@@ -8,6 +8,7 @@ import type { Api } from '../helpers/server.ts';
 export interface Heard {
   socket: AtelierClientSocket;
   errors: Array<{ roomId: string; error: WireError }>;
+  evicted: Array<{ roomId: string; error: WireError }>;
   roles: string[];
   requests: string[];
   updates: LiveItem[];
@@ -17,8 +18,9 @@ export interface Heard {
 /** A socket recording room errors, role changes, edit requests and live events. */
 export function listeningSocket(url: string, token: string): Heard {
   const socket = connectSocket(url, token);
-  const heard: Heard = { socket, errors: [], roles: [], requests: [], updates: [], ended: [] };
+  const heard: Heard = { socket, errors: [], evicted: [], roles: [], requests: [], updates: [], ended: [] };
   socket.on('room:error', (roomId, error) => heard.errors.push({ roomId, error }));
+  socket.on('room:evicted', (roomId, error) => heard.evicted.push({ roomId, error }));
   socket.on('room:role', (_roomId, change) => heard.roles.push(change.role));
   socket.on('room:edit-requested', (_roomId, request) => heard.requests.push(request.user.id));
   socket.on('live:update', (item) => heard.updates.push(item));

@@ -59,7 +59,7 @@ describe('live rooms', () => {
 
     await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: false } });
     // Both of the watcher's connections are moved out; the owner stays.
-    await waitFor(() => watcherSocket.errors.some((e) => e.roomId === room.id && e.error.code === 'forbidden'), 5000, 'eviction');
+    await waitFor(() => watcherSocket.evicted.some((e) => e.roomId === room.id && e.error.code === 'forbidden'), 5000, 'eviction');
     expect((await ws.closed).code).toBe(CLOSE_CODES.forbidden);
     await waitFor(() => server.registry.get(room.id)?.spectators === 0, 5000, 'both connections gone');
     expect(server.registry.get(room.id)?.makers).toBe(1);
@@ -86,7 +86,7 @@ describe('live rooms', () => {
     const otherSocket = listeningSocket(server.url, other.token);
     expect(await joinRoom(otherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
     await server.live.access.closed(room.id);
-    await waitFor(() => otherSocket.errors.some((e) => e.error.code === 'forbidden'), 5000, 'eviction');
+    await waitFor(() => otherSocket.evicted.some((e) => e.error.code === 'forbidden'), 5000, 'eviction');
     expect((await livePage(http, other.token)).items).toEqual([]);
     expect((await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: owner.token })).listed).toBe(false);
   });

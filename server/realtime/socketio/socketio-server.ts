@@ -233,7 +233,9 @@ export class SocketIoTransport implements RoomEvents {
       left: (roomId, error) => {
         void socket.leave(roomChannel(roomId));
         void socket.leave(docChannel(roomId));
-        this.#notify(socket, roomId, error);
+        this.#deps.metrics.errors.inc({ code: error.code });
+        // Its own event: the client stops showing the room rather than retrying (docs/protocol.md).
+        socket.emit('room:evicted', roomId, error);
       },
       close: (error) => {
         // Sent before the close: engine.io flushes what is queued first.

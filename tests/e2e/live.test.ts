@@ -1,0 +1,75 @@
+// Live rooms in Chromium: the owner lists an invite-only room; a second
+// person, on a phone, sees it in "Live now", opens it, watches the prompt
+// being typed, asks to edit, is let in and types; a third watches on a desktop.
+import { expect, test } from 'vitest';
+import { startServer, waitFor } from '../helpers/server.ts';
+import { describeInBrowser, newPerson, phonePerson, shot, unnamedControls } from './helpers/browser.ts';
+
+describeInBrowser('live rooms in the browser', (browser) => {
+  test('list a room; a watcher finds it in Live now, watches it typed live, asks to edit, is granted and types', async () => {
+    const atelier = await startServer({ LIVE_PREVIEW_MS: '500' });
+    const owner = await newPerson(browser(), atelier.url);
+    const watcher = await phonePerson(browser(), atelier.url);
+    const fan = await newPerson(browser(), atelier.url);
+
+    // Nothing is live yet: the strip and the page say so.
+    await watcher.page.goto('/');
+    await watcher.page.locator('live-strip').getByText('Nobody is making anything in the open right now').waitFor();
+    await fan.page.goto('/live');
+    await fan.page.getByText('Nothing is live right now').waitFor();
+
+    // The owner starts a room, makes it invite-only and lists it.
+    await owner.page.goto('/');
+    await owner.page.getByRole('button', { name: 'Start a room' }).first().click();
+    await owner.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}$/);
+    const roomId = new URL(owner.page.url()).pathname.split('/')[2] ?? '';
+    await owner.page.locator('prompt-editor .cm-content').waitFor();
+    await owner.page.getByRole('button', { name: 'Share' }).click();
+    await owner.page.locator('share-dialog select').selectOption('none');
+    await owner.page.locator('share-dialog input[name="listed"]').check();
+    await waitFor(async () => (await atelier.store.live.isListed(roomId)) === true, 10_000, 'the listing');
+    await shot(owner.page, 'live-01-owner-lists-the-room');
+    await owner.page.keyboard.press('Escape');
+    await owner.page.locator('prompt-editor .cm-content').click();
+    await owner.page.keyboard.type('a lighthouse');
+
+    // The watcher sees it arrive in "Live now" without reloading, and the fan on /live.
+    const tile = watcher.page.locator(`live-strip live-tile a[data-room="${roomId}"]`);
+    await tile.waitFor({ timeout: 15_000 });
+    await fan.page.locator(`live-page live-tile a[data-room="${roomId}"]`).waitFor({ timeout: 15_000 });
+    await fan.page.locator(`live-page live-tile img`).waitFor({ timeout: 15_000 });
+    await shot(watcher.page, 'live-02-phone-live-now-strip');
+    await shot(fan.page, 'live-03-desktop-live-page');
+    expect(await unnamedControls(fan.page)).toEqual([]);
+
+    // The watcher opens it: read-only, the prompt as typed so far.
+    await tile.click();
+    await watcher.page.waitForURL(new RegExp(`/r/${roomId}\\?watch=1$`));
+    await watcher.page.getByText('You are watching this room.').waitFor();
+    const watcherPrompt = watcher.page.locator('prompt-editor .cm-content');
+    await waitFor(async () => (await watcherPrompt.innerText()).includes('a lighthouse'), 10_000, 'the prompt so far');
+    expect(await watcherPrompt.getAttribute('contenteditable')).toBe('false');
+    await owner.page.keyboard.type(' at dusk');
+    await waitFor(async () => (await watcherPrompt.innerText()).includes('a lighthouse at dusk'), 10_000, 'typing seen live');
+    await fan.page.locator(`live-page live-tile a[data-room="${roomId}"]`).click();
+    await fan.page.getByText('You are watching this room.').waitFor();
+    await owner.page.locator('participant-list [data-watching="2"]').waitFor({ timeout: 10_000 });
+    await shot(watcher.page, 'live-04-phone-spectating');
+    await shot(fan.page, 'live-05-desktop-spectating');
+
+    // Ask to edit; the owner lets them in; they type.
+    await watcher.page.getByRole('button', { name: 'Ask to edit' }).click();
+    await watcher.page.getByText('Asked — the owner decides.').waitFor();
+    const request = owner.page.locator('edit-access [data-request]');
+    await request.getByText('asks to edit').waitFor();
+    await shot(owner.page, 'live-06-owner-sees-the-request');
+    await request.getByRole('button', { name: 'Let them edit' }).click();
+    await waitFor(async () => (await watcherPrompt.getAttribute('contenteditable')) === 'true', 10_000, 'editing granted');
+    await watcherPrompt.click();
+    await watcher.page.keyboard.press('End');
+    await watcher.page.keyboard.type(', gulls');
+    const ownerPrompt = owner.page.locator('prompt-editor .cm-content');
+    await waitFor(async () => (await ownerPrompt.innerText()).includes('gulls'), 10_000, 'the new editor types');
+    await shot(watcher.page, 'live-07-phone-granted-and-typing');
+  });
+});
