@@ -42,7 +42,8 @@ export async function livePage(
 ): Promise<LivePage> {
   const now = Date.now();
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-  await deps.board.markDemand(now + deps.previewMs * 2);
+  // A page just read is looked at for a while even without a subscription.
+  await deps.board.markDemand(now + Math.max(10_000, deps.previewMs * 2));
   const entries = await deps.board.entries(now);
   // The store has the last word: an entry outliving its listing (a node that missed the news) is not shown.
   const listed = await deps.store.listedAmong([...new Set(entries.map((e) => e.roomId))]);

@@ -16,6 +16,9 @@ import type { LiveBus, LiveCommand } from './bus.ts';
 import type { PreviewRenderer } from './previews.ts';
 
 /** Where `live:update` and `live:ended` go (the Socket.IO broadcaster, to every node). */
+/** Busy ticks in a row after which a preview is drawn anyway. */
+export const MAX_BUSY_SKIPS = 5;
+
 export interface LiveEvents {
   update(item: LiveItem): void;
   ended(roomId: string): void;
@@ -57,6 +60,10 @@ export class LiveRooms {
   readonly #tickMs: number;
   readonly #entryTtlMs: number;
   #timer: NodeJS.Timeout | undefined;
+  /** Whether someone on this node is subscribed to `live:update` (the transport knows). */
+  #watched: () => boolean = () => false;
+  /** Ticks in a row that skipped previews because the node was busy. */
+  #busySkips = 0;
   #ticking: Promise<void> | null = null;
   #rendering: Promise<void> | null = null;
   #closed = false;
@@ -70,6 +77,11 @@ export class LiveRooms {
 
   listen(events: LiveEvents): void {
     this.#events.push(events);
+  }
+
+  /** How to tell that "Live now" is open on this node; each tick then keeps previews wanted on every node. */
+  watchedBy(watched: () => boolean): void {
+    this.#watched = watched;
   }
 
   start(): void {
@@ -215,7 +227,10 @@ export class LiveRooms {
 
   async #schedulePreviews(listed: readonly Tracked[], now: number): Promise<void> {
     const { board, busy, previewMs } = this.#deps;
-    if (busy()) return;
+    // Busy: skip, but not for ever, or a loaded node would show stale tiles without end.
+    if (busy() && ++this.#busySkips <= MAX_BUSY_SKIPS) return;
+    this.#busySkips = 0;
+    if (this.#watched()) await board.markDemand(now + previewMs * 2);
     const demanded = await board.demanded(now);
     for (const tracked of listed) {
       if (!tracked.listed || now - tracked.renderedAt < previewMs) continue;

@@ -132,4 +132,5 @@ export function serveLive(socketIo: SocketIoTransport, live: Live, registry: Roo
   live.rooms.listen(broadcaster);
   live.access.listen(broadcaster);
   registry.events.add(broadcaster);
+  live.rooms.watchedBy(() => (socketIo.io.of('/').adapter.rooms.get(LIVE_CHANNEL)?.size ?? 0) > 0);
 }
