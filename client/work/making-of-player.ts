@@ -95,7 +95,7 @@ export class MakingOfPlayer extends LitElement {
         color: var(--ink-3);
         font-size: 0.8rem;
       }
-      blockquote {
+      .prompt {
         margin: 0 0 0.8rem;
         padding: 0.7rem 0.9rem;
         border-radius: var(--radius-sm);
@@ -260,7 +260,7 @@ export class MakingOfPlayer extends LitElement {
             <span><strong>${frame.actor?.name ?? 'Someone'}</strong> ${DID[frame.event]}</span>
             <time datetime=${frame.at}>${timeOf(frame.at)}</time>
           </p>
-          ${timeline.promptHidden ? html`<blockquote class="muted">Its authors keep the prompt to themselves.</blockquote>` : html`<blockquote class="prompt">${promptWithChange(frame.prompt ?? '', previous?.prompt ?? '')}</blockquote>`}
+          ${timeline.promptHidden ? html`<p class="prompt muted">Its authors keep the prompt to themselves.</p>` : html`<p class="prompt" data-prompt>${promptWithChange(frame.prompt ?? '', previous?.prompt ?? '')}</p>`}
           <ol class="stack" aria-label="Layers, top first">
             ${frame.layers.toReversed().map((layer) => html`<li class=${layerClass(layer, previous)}><span>${layer.name || layer.id}</span><span class="muted">${Math.round(layer.opacity * 100)}%${layer.blend === 'normal' ? '' : ` · ${layer.blend}`}</span></li>`)}
           </ol>

@@ -22,7 +22,7 @@ function playerPixel(page: Page, x: number, y: number): Promise<number[]> {
 
 /** Waits until the player shows frame `index` with every image drawn. */
 const showing = (page: Page, index: number) => page.locator(`making-of-player canvas[data-frame="${index}"][data-pending="0"]`).waitFor();
-const prompt = (page: Page) => page.locator('making-of-player blockquote.prompt').innerText();
+const prompt = (page: Page) => page.locator('making-of-player [data-prompt]').innerText();
 
 const BACKGROUND = [0xff, 0xee, 0xdd];
 const SKY = [0x33, 0x66, 0xaa];
