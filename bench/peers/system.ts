@@ -3,7 +3,7 @@
 // (load-generator side). Every system is driven through this one interface.
 import type * as Y from 'yjs';
 
-export const SYSTEM_IDS = ['atelier', 'atelier-sio', 'hocuspocus', 'y-socket.io'] as const;
+export const SYSTEM_IDS = ['atelier', 'atelier-client', 'atelier-sio', 'hocuspocus', 'y-socket.io'] as const;
 export type SystemId = (typeof SYSTEM_IDS)[number];
 
 export interface RunningServer {

@@ -57,7 +57,8 @@ export function describeWorkload(r: SystemResults, workload: WorkloadId): string
 
 function table(report: RunReport): string[] {
   const systems = report.systems;
-  const atelier = systems.find((s) => s.id === 'atelier');
+  // Peers are compared with the path Atelier's web client uses when it was measured.
+  const atelier = systems.find((s) => s.id === 'atelier-client') ?? systems.find((s) => s.id === 'atelier');
   const header = ['figure', ...systems.map((s) => s.label)];
   const rows = FIGURES.filter((f) => systems.some((s) => f.value(s) !== undefined)).map((figure) => {
     const base = atelier ? figure.value(atelier) : undefined;
@@ -65,7 +66,7 @@ function table(report: RunReport): string[] {
     const cells = systems.map((s) => {
       const value = figure.value(s);
       let cell = formatValue(figure, value);
-      if (value !== undefined && s.id !== 'atelier' && s.id !== 'atelier-sio') {
+      if (value !== undefined && !s.id.startsWith('atelier')) {
         const ratio = advantage(figure, base, value);
         if (ratio !== undefined) cell += ratio < 1 ? ` (**×${ratio.toFixed(2)}**)` : ` (×${ratio.toFixed(2)})`;
       }
@@ -112,7 +113,7 @@ export function renderMarkdown(report: RunReport, svgPath: string): string {
     '',
     ...table(report),
     '',
-    `↓ lower is better, ↑ higher is better. (×N) is Atelier's advantage over that peer: the peer's figure ÷ Atelier's where ` +
+    `↓ lower is better, ↑ higher is better. (×N) is Atelier's advantage over that peer (its client path's, when that was measured): the peer's figure ÷ Atelier's where ` +
       `lower is better, Atelier's ÷ the peer's where higher is better; above 1 Atelier is ahead, **below 1 it is behind**. ` +
       `Latency is from a keystroke's send on its writer to its receipt by an observer (a stock provider on a real Y.Doc) in the ` +
       `same load process, on one monotonic clock. "Delivered" is the receipts, by the other clients of its room, of every ` +

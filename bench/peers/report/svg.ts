@@ -7,6 +7,7 @@ import { FIGURES } from './figures.ts';
 
 const COLORS: Record<SystemId, string> = {
   atelier: '#2563eb',
+  'atelier-client': '#1e3a8a',
   'atelier-sio': '#93c5fd',
   hocuspocus: '#f59e0b',
   'y-socket.io': '#10b981',

@@ -1,11 +1,14 @@
 // Atelier as `npm start` runs it (SQLite in a temporary DATA_DIR: every update
 // is appended to the room's log), the benchmark's rate limits raised. Two
 // transports: the Yjs WebSocket (/yjs/:roomId, y-websocket's protocol) and
-// Socket.IO (`yjs:sync` events after `room:join`).
+// Socket.IO (`yjs:sync` events after `room:join`), and the web client's path:
+// the document on the Yjs WebSocket beside a Socket.IO join with `yjs: false`.
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
+import { RoomProvider } from '../../../client/realtime/room-provider.ts';
 import { SocketIoProvider } from '../../../client/realtime/socketio-provider.ts';
+import { connectAtelierClientRaw } from '../clients/atelier-client-raw.ts';
 import { startServerProcess } from '../../lib/server-process.ts';
 import { connectAtelierSioRaw } from '../clients/atelier-sio-raw.ts';
 import { connectYwsRaw } from '../clients/yws-raw.ts';
@@ -69,6 +72,26 @@ export const atelierSocketIo: PeerSystem = {
     const socket = io(url, { auth: { token: room.token }, transports: ['websocket'], forceNew: true });
     const provider = new SocketIoProvider(socket, room.id, doc);
     await withTimeout(provider.whenSynced(), CONNECT_TIMEOUT_MS, `Atelier Socket.IO observer ${room.id}`);
+    return {
+      destroy() {
+        provider.destroy();
+        socket.disconnect();
+      },
+    };
+  },
+};
+
+export const atelierClient: PeerSystem = {
+  id: 'atelier-client',
+  label: 'Atelier (client path)',
+  setup:
+    'Atelier as its web client uses it: the document on the Yjs WebSocket, and a Socket.IO connection per client joined with `yjs: false` (observers: the client’s RoomProvider), SQLite doc log in a temporary DATA_DIR',
+  ...shared,
+  connectRaw: (url, room, client, sink) => connectAtelierClientRaw(url, room.id, room.token, client, sink),
+  async connectObserver(url, room, doc) {
+    const socket = io(url, { auth: { token: room.token }, transports: ['websocket'], forceNew: true });
+    const provider = new RoomProvider(socket, room.id, doc, { baseUrl: url, token: () => room.token });
+    await withTimeout(provider.whenSynced(), CONNECT_TIMEOUT_MS, `Atelier client-path observer ${room.id}`);
     return {
       destroy() {
         provider.destroy();
