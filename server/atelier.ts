@@ -327,13 +327,11 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     registry.events.add(scale.relay);
     socketIo.io.adapter(scale.adapter);
   }
-  socketIo.handle(gallerySocketHandlers(gallery, metrics, realtimeLogger));
+  socketIo.handle(gallerySocketHandlers(gallery));
   // Live works skip the sockets of people who block an author, as the HTTP feeds do.
   gallery.events.add(new GalleryBroadcaster(socketIo.io, store.social.graph, realtimeLogger));
-  socketIo.handle(
-    socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection, metrics, logger: realtimeLogger }),
-  );
-  serveLive(socketIo, live, registry, metrics, realtimeLogger);
+  socketIo.handle(socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection }));
+  serveLive(socketIo, live, registry);
   const socialBroadcaster = new SocialBroadcaster(socketIo.io);
   social.comments.events.add(socialBroadcaster);
   social.notifier.sinks.add(socialBroadcaster);

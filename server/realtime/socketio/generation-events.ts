@@ -2,17 +2,14 @@
 // enter, and every job change sent to its room as `gen:update`.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type GenCancelAck, genParamsSchema, type GenStartAck, type Job, jobIdSchema } from '../../../shared/protocol.ts';
-import { AppError, toWireError } from '../../errors.ts';
+import { genParamsSchema, type Job, jobIdSchema } from '../../../shared/protocol.ts';
 import type { CancelElsewhere, Generation } from '../../generation/generation.ts';
 import type { Metrics } from '../../metrics.ts';
-import { roomChannel, type SocketContext, type SocketIoTransport } from './socketio-server.ts';
+import { idArg } from './serve.ts';
+import { roomChannel, type SocketIoTransport } from './socketio-server.ts';
 
-const roomIdArg = z.string().max(64);
-const startArgs = z.tuple([roomIdArg, genParamsSchema.optional()]);
-const cancelArgs = z.tuple([roomIdArg, jobIdSchema]);
-
-type Reply = GenStartAck | GenCancelAck;
+const startArgs = z.tuple([idArg, genParamsSchema.optional()]);
+const cancelArgs = z.tuple([idArg, jobIdSchema]);
 
 interface Deps {
   generation: Generation;
@@ -29,32 +26,24 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
   if (deps.scaled) answerRemoteCancel(socketIo, deps);
 
   socketIo.handle((ctx) => {
-    ctx.on('gen:start', (...args: unknown[]) =>
-      respond(
-        ctx,
-        deps,
-        args,
-        { event: 'gen:start', usage: 'gen:start takes (roomId, params, ack)', schema: startArgs },
-        async ([roomId, params]) => {
-          const { room, participant } = joinedRoom(ctx, roomId);
-          const job = await generation.start({ room, user: participant.user, role: participant.role, params: params ?? {} });
-          return { ok: true, job };
-        },
-      ),
-    );
-    ctx.on('gen:cancel', (...args: unknown[]) =>
-      respond(
-        ctx,
-        deps,
-        args,
-        { event: 'gen:cancel', usage: 'gen:cancel takes (roomId, jobId, ack)', schema: cancelArgs },
-        async ([roomId, jobId]) => {
-          const { participant } = joinedRoom(ctx, roomId);
-          const job = await generation.cancel({ roomId, role: participant.role, jobId });
-          return { ok: true, job };
-        },
-      ),
-    );
+    ctx.serve('gen:start', {
+      args: startArgs,
+      names: ['roomId', 'params'],
+      usage: 'gen:start takes (roomId, params, ack)',
+      handle: async ([roomId, params]) => {
+        const { room, participant } = ctx.joined(roomId);
+        return { job: await generation.start({ room, user: participant.user, role: participant.role, params: params ?? {} }) };
+      },
+    });
+    ctx.serve('gen:cancel', {
+      args: cancelArgs,
+      names: ['roomId', 'jobId'],
+      usage: 'gen:cancel takes (roomId, jobId, ack)',
+      handle: async ([roomId, jobId]) => {
+        const { participant } = ctx.joined(roomId);
+        return { job: await generation.cancel({ roomId, role: participant.role, jobId }) };
+      },
+    });
   });
 }
 
@@ -67,7 +56,7 @@ function answerRemoteCancel(socketIo: SocketIoTransport, { generation, logger }:
   const { io } = socketIo;
   io.on('gen:cancel', (roomId, jobId, ack) => {
     if (typeof ack !== 'function') return;
-    if (!roomIdArg.safeParse(roomId).success || !jobIdSchema.safeParse(jobId).success) return ack(null);
+    if (!idArg.safeParse(roomId).success || !jobIdSchema.safeParse(jobId).success) return ack(null);
     try {
       ack(generation.cancelHere(roomId, jobId));
     } catch (err) {
@@ -89,48 +78,4 @@ export function cancelOnOtherNodes(socketIo: () => SocketIoTransport, logger: Lo
         resolve(answers.find((job) => job !== null) ?? null);
       });
     });
-}
-
-function joinedRoom(ctx: SocketContext, roomId: string) {
-  const joined = ctx.joined(roomId);
-  if (!joined) throw new AppError('forbidden', 'join the room first');
-  return joined;
-}
-
-/**
- * Runs one acknowledged event: rate limit, argument check, handler, and a typed
- * error in the ack (or as `room:error` when the client sent no ack).
- */
-async function respond<S extends z.ZodType>(
-  ctx: SocketContext,
-  deps: Deps,
-  args: unknown[],
-  { event, usage, schema }: { event: string; usage: string; schema: S },
-  handler: (parsed: z.infer<S>) => Promise<Reply>,
-): Promise<void> {
-  const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: Reply) => void) : undefined;
-  const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
-  // Over the rate, allow() has already sent a (throttled) room:error.
-  if (!ctx.allow()) return ack?.({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
-  try {
-    const parsed = schema.safeParse(args);
-    if (!parsed.success) throw new AppError('bad_request', describe(parsed.error, usage));
-    const reply = await handler(parsed.data);
-    ack?.(reply);
-  } catch (err) {
-    if (!ack) return ctx.fail(roomId, err);
-    if (!(err instanceof AppError)) deps.logger.error({ err, roomId }, `${event} failed`);
-    const error = toWireError(err);
-    deps.metrics.errors.inc({ code: error.code });
-    ack({ ok: false, error });
-  }
-}
-
-/** The first problem, named by its place: `params.size: Invalid option…`. */
-function describe(error: z.ZodError, usage: string): string {
-  const issue = error.issues[0];
-  if (!issue || issue.path.length === 0) return usage;
-  const [position, ...rest] = issue.path;
-  const where = position === 0 ? 'roomId' : ['params', ...rest].join('.');
-  return `${where}: ${issue.message}`;
 }

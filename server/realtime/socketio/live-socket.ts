@@ -3,97 +3,70 @@
 // through the adapter; `room:request-edit` and `room:grant` from sockets in a
 // room; the owner's `room:edit-requested` on their user channel; and
 // `room:role` to a participant whose role just changed on this node.
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import {
-  type EditRequest,
-  type GrantAck,
-  grantArgsSchema,
-  type LiveItem,
-  type LiveSubscribeAck,
-  type RequestEditAck,
-} from '../../../shared/live.ts';
-import type { WireError } from '../../../shared/protocol.ts';
-import { AppError, toWireError } from '../../errors.ts';
+import { type EditRequest, grantArgsSchema, type LiveItem } from '../../../shared/live.ts';
+import { AppError } from '../../errors.ts';
 import type { EditRequestSink, LiveAccess } from '../../live/live-access.ts';
 import type { LiveEvents } from '../../live/live-rooms.ts';
 import type { Live } from '../../live/start-live.ts';
 import type { RoomRegistry } from '../../rooms/registry.ts';
-import type { Metrics } from '../../metrics.ts';
 import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
+import { idArg } from './serve.ts';
 import { userChannel } from './social-socket.ts';
 import type { AtelierServer, SocketContext, SocketHandlers, SocketIoTransport } from './socketio-server.ts';
 
 export const LIVE_CHANNEL = 'live';
 
-const roomArg = z.string().max(64);
-
-type AckFn<T> = (res: T) => void;
-
-function takeAck<T>(args: unknown[]): AckFn<T> | undefined {
-  return typeof args[args.length - 1] === 'function' ? (args.pop() as AckFn<T>) : undefined;
-}
-
 export interface LiveSocketOptions {
   access: LiveAccess;
   /** Someone subscribed: "Live now" is being looked at (previews stay fresh). */
   demand(): void;
-  metrics: Metrics;
-  logger: Logger;
 }
 
 export function liveSocketHandlers(options: LiveSocketOptions): SocketHandlers {
-  const { access, metrics, logger } = options;
+  const { access } = options;
   return (ctx: SocketContext) => {
     const { socket } = ctx;
-    /** Answers through the ack if there is one, else as a `room:error`. */
-    const refuser =
-      <T extends object>(event: string, roomId: string, ack: AckFn<{ ok: false; error: WireError } | T> | undefined) =>
-      (err: unknown) => {
-        if (!(err instanceof AppError)) logger.error({ err, roomId }, `${event} failed`);
-        const error = toWireError(err);
-        metrics.errors.inc({ code: error.code });
-        if (ack) ack({ ok: false, error });
-        else socket.emit('room:error', roomId, error);
-      };
+    const none = z.tuple([]).rest(z.unknown());
 
-    ctx.on('live:subscribe', (...args: unknown[]) => {
-      const ack = takeAck<LiveSubscribeAck>(args);
-      if (!ctx.allow()) return ack?.({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
-      void socket.join(LIVE_CHANNEL);
-      options.demand();
-      ack?.({ ok: true, subscribed: true });
+    ctx.serve('live:subscribe', {
+      args: none,
+      names: [],
+      usage: 'live:subscribe takes (ack?)',
+      handle: () => {
+        void socket.join(LIVE_CHANNEL);
+        options.demand();
+        return { subscribed: true };
+      },
     });
-
-    ctx.on('live:unsubscribe', () => {
-      if (!ctx.allow()) return;
-      void socket.leave(LIVE_CHANNEL);
+    ctx.serve('live:unsubscribe', {
+      args: none,
+      names: [],
+      usage: 'live:unsubscribe takes ()',
+      handle: () => {
+        void socket.leave(LIVE_CHANNEL);
+        return {};
+      },
     });
-
-    ctx.on('room:request-edit', (...args: unknown[]) => {
-      const ack = takeAck<RequestEditAck>(args);
-      const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
-      const refuse = refuser('room:request-edit', roomId, ack);
-      if (!ctx.allow()) return refuse(new AppError('rate_limited', 'too many messages'));
-      if (!roomArg.safeParse(args[0]).success || args.length !== 1) {
-        return refuse(new AppError('bad_request', 'room:request-edit takes (roomId, ack)'));
-      }
-      const joined = ctx.joined(roomId);
-      if (!joined) return refuse(new AppError('forbidden', 'join the room first'));
-      return access.requestEdit(roomId, joined.participant.user).then(() => ack?.({ ok: true, requested: true }), refuse);
+    ctx.serve('room:request-edit', {
+      args: z.tuple([idArg]),
+      names: ['roomId'],
+      usage: 'room:request-edit takes (roomId, ack)',
+      handle: async ([roomId]) => {
+        await access.requestEdit(roomId, ctx.joined(roomId).participant.user);
+        return { requested: true };
+      },
     });
-
-    ctx.on('room:grant', (...args: unknown[]) => {
-      const ack = takeAck<GrantAck>(args);
-      const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
-      const refuse = refuser('room:grant', roomId, ack);
-      if (!ctx.allow()) return refuse(new AppError('rate_limited', 'too many messages'));
-      const parsed = grantArgsSchema.safeParse(args);
-      if (!parsed.success) return refuse(new AppError('bad_request', "room:grant takes (roomId, userId, 'editor' | 'viewer', ack)"));
-      const [, userId, role] = parsed.data;
-      const me = socket.data.identity?.user;
-      if (!me) return refuse(new AppError('unauthorized', 'a session token is required'));
-      return access.grant(roomId, me.id, userId, role).then(() => ack?.({ ok: true, userId, role }), refuse);
+    ctx.serve('room:grant', {
+      args: grantArgsSchema,
+      names: ['roomId', 'userId', 'role'],
+      usage: "room:grant takes (roomId, userId, 'editor' | 'viewer', ack)",
+      handle: async ([roomId, userId, role]) => {
+        const me = socket.data.identity?.user;
+        if (!me) throw new AppError('unauthorized', 'a session token is required');
+        await access.grant(roomId, me.id, userId, role);
+        return { userId, role };
+      },
     });
   };
 }
@@ -126,8 +99,8 @@ export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomEvents 
 }
 
 /** Live rooms on this transport: the events, and who hears what. */
-export function serveLive(socketIo: SocketIoTransport, live: Live, registry: RoomRegistry, metrics: Metrics, logger: Logger): void {
-  socketIo.handle(liveSocketHandlers({ access: live.access, demand: live.demand, metrics, logger }));
+export function serveLive(socketIo: SocketIoTransport, live: Live, registry: RoomRegistry): void {
+  socketIo.handle(liveSocketHandlers({ access: live.access, demand: live.demand }));
   const broadcaster = new LiveBroadcaster(socketIo.io);
   live.rooms.listen(broadcaster);
   live.access.listen(broadcaster);

@@ -3,74 +3,62 @@
 // channel (comments, likes). Broadcasts go through the adapter, so with Redis
 // they reach sockets on every node; users who block a comment's author are
 // left out by their user channel, wherever they are connected.
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type SubscribeAck, workIdSchema } from '../../../shared/protocol.ts';
+import { workIdSchema } from '../../../shared/protocol.ts';
 import type { Comment, Notification } from '../../../shared/social.ts';
-import { AppError, toWireError } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import type { Gallery, GalleryListener } from '../../gallery/gallery.ts';
-import type { Metrics } from '../../metrics.ts';
 import type { CommentListener } from '../../social/comments.ts';
 import type { NotificationSink } from '../../social/notifier.ts';
 import { GALLERY_CHANNEL } from './gallery-socket.ts';
-import type { AtelierServer, AtelierSocket, SocketContext, SocketHandlers } from './socketio-server.ts';
+import { idArg } from './serve.ts';
+import type { AtelierServer, SocketContext, SocketHandlers } from './socketio-server.ts';
 
 export const userChannel = (userId: string) => `user:${userId}`;
 export const workChannel = (workId: string) => `work:${workId}`;
-
-const workArg = z.string().max(64);
 
 export interface SocialSocketOptions {
   gallery: Gallery;
   /** Works one connection may follow at once. */
   maxSubscriptions: number;
-  metrics: Metrics;
-  logger: Logger;
 }
 
 export function socialSocketHandlers(options: SocialSocketOptions): SocketHandlers {
-  const { gallery, metrics, logger } = options;
-  /** Works each socket follows, for the limit. */
-  const subscribed = new WeakMap<AtelierSocket, Set<string>>();
+  const { gallery } = options;
   return (ctx: SocketContext) => {
     const { socket } = ctx;
     const user = socket.data.identity?.user;
     if (user) void socket.join(userChannel(user.id));
+    /** Works this socket follows, for the limit. */
     const works = new Set<string>();
-    subscribed.set(socket, works);
 
-    ctx.on('work:subscribe', (...args: unknown[]) => {
-      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: SubscribeAck) => void) : undefined;
-      const refuse = (err: unknown) => {
-        if (!(err instanceof AppError)) logger.error({ err }, 'work:subscribe failed');
-        const error = toWireError(err);
-        metrics.errors.inc({ code: error.code });
-        if (ack) ack({ ok: false, error });
-        else socket.emit('room:error', '', error);
-      };
-      if (!ctx.allow()) return ack?.({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
-      const parsed = workArg.safeParse(args[0]);
-      if (!parsed.success) return refuse(new AppError('bad_request', 'work:subscribe takes (workId, ack?)'));
-      const workId = parsed.data;
-      if (!workIdSchema.safeParse(workId).success) return refuse(new AppError('not_found', 'no such work'));
-      if (!works.has(workId) && works.size >= options.maxSubscriptions) {
-        return refuse(new AppError('too_large', `a connection may follow at most ${options.maxSubscriptions} works at once`));
-      }
-      // Only works the socket's user may see: hidden ones are for moderators.
-      return gallery.getRecord(workId, socket.data.identity?.user.id ?? null).then(() => {
-        if (!socket.connected) return;
-        works.add(workId);
-        void socket.join(workChannel(workId));
-        ack?.({ ok: true, subscribed: true });
-      }, refuse);
+    ctx.serve('work:subscribe', {
+      args: z.tuple([idArg]),
+      names: ['workId'],
+      usage: 'work:subscribe takes (workId, ack?)',
+      handle: async ([workId]) => {
+        if (!workIdSchema.safeParse(workId).success) throw new AppError('not_found', 'no such work');
+        if (!works.has(workId) && works.size >= options.maxSubscriptions) {
+          throw new AppError('too_large', `a connection may follow at most ${options.maxSubscriptions} works at once`);
+        }
+        // Only works the socket's user may see: hidden ones are for moderators.
+        await gallery.getRecord(workId, user?.id ?? null);
+        if (socket.connected) {
+          works.add(workId);
+          void socket.join(workChannel(workId));
+        }
+        return { subscribed: true };
+      },
     });
-
-    ctx.on('work:unsubscribe', (...args: unknown[]) => {
-      if (!ctx.allow()) return;
-      const parsed = workArg.safeParse(args[0]);
-      if (!parsed.success) return;
-      subscribed.get(socket)?.delete(parsed.data);
-      void socket.leave(workChannel(parsed.data));
+    ctx.serve('work:unsubscribe', {
+      args: z.tuple([idArg]).rest(z.unknown()),
+      names: ['workId'],
+      usage: 'work:unsubscribe takes (workId)',
+      handle: ([workId]) => {
+        works.delete(workId);
+        void socket.leave(workChannel(workId));
+        return {};
+      },
     });
   };
 }

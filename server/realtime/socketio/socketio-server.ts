@@ -8,7 +8,6 @@ import { z } from 'zod';
 import {
   type ClientToServerEvents,
   type Job,
-  type JoinAck,
   joinOptionsSchema,
   type ServerToClientEvents,
   type WireError,
@@ -25,6 +24,7 @@ import type { RoomSession } from '../../rooms/sessions/room-session.ts';
 import type { SessionSink } from '../../rooms/sessions/sink.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
+import { type EventSpec, type EventTools, idArg, served } from './serve.ts';
 import type { OriginCheck } from '../origin-check.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
@@ -48,12 +48,10 @@ export type AtelierSocket = Socket<ClientToServerEvents, ServerToClientEvents, I
 /** What a module adding events of its own (generation, gallery) gets for each socket. */
 export interface SocketContext {
   socket: AtelierSocket;
-  /** Adds a handler for a client event, guarded: whatever it throws or rejects is logged, never fatal. */
-  on(event: keyof ClientToServerEvents, handler: (...args: unknown[]) => unknown): void;
-  /** False (having told the client) when the socket is over its message rate. */
-  allow(): boolean;
-  joined(roomId: unknown): RoomSession | undefined;
-  fail(roomId: string, err: unknown): void;
+  /** Serves a client event (serve.ts): rate, arguments, handler, answer; guarded, never fatal. */
+  serve<S extends z.ZodType, R extends object>(event: keyof ClientToServerEvents, spec: EventSpec<S, R>): void;
+  /** The socket's session in a room it joined; `forbidden` when it has not. */
+  joined(roomId: string): RoomSession;
 }
 export type SocketHandlers = (context: SocketContext) => void;
 
@@ -78,10 +76,9 @@ export const roomChannel = (roomId: string) => `room:${roomId}`;
 /** The room's members that take its document (`yjs:sync`, `yjs:awareness`) over Socket.IO. */
 const docChannel = (roomId: string) => `yjs:${roomId}`;
 
-const roomIdArg = z.string().max(64);
-const binaryArg = z.instanceof(Uint8Array);
-const joinArgs = z.tuple([roomIdArg, joinOptionsSchema.optional()]);
-const messageArgs = z.tuple([roomIdArg, binaryArg]);
+const joinArgs = z.tuple([idArg, joinOptionsSchema.optional()]);
+const leaveArgs = z.tuple([idArg]).rest(z.unknown());
+const messageArgs = z.tuple([idArg, z.instanceof(Uint8Array)]);
 
 export class SocketIoTransport implements RoomEvents {
   readonly io: AtelierServer;
@@ -188,27 +185,54 @@ export class SocketIoTransport implements RoomEvents {
     });
     const on = (event: keyof ClientToServerEvents, handler: (...args: unknown[]) => unknown) =>
       socket.on(event, guarded(logger, event, handler));
+    const tools: EventTools = {
+      allow: () => connection.allow(),
+      fail: (roomId, err) => connection.refuse(roomId, err),
+      metrics: this.#deps.metrics,
+      logger,
+    };
     const context: SocketContext = {
       socket,
-      on,
-      allow: () => connection.allow(),
-      joined: (roomId) => connection.session(roomId),
-      fail: (roomId, err) => connection.refuse(roomId, err),
+      serve: (event, spec) => on(event, served(tools, event, spec)),
+      joined: (roomId) => {
+        const session = connection.session(roomId);
+        if (!session) throw new AppError('forbidden', 'join the room first');
+        return session;
+      },
     };
 
-    on('room:join', (...args: unknown[]) => {
-      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: JoinAck) => void) : undefined;
-      return this.#join(socket, connection, args, ack);
+    context.serve('room:join', {
+      args: joinArgs,
+      names: ['roomId', 'options'],
+      usage: 'room:join takes (roomId, {invite?, watch?}, ack)',
+      handle: async ([roomId, options]) => {
+        const session = await connection.join(roomId, options ?? {});
+        // `yjs: false`: the room's events only; its document goes over the Yjs WebSocket (docs/protocol.md).
+        const withDoc = options?.yjs !== false;
+        await socket.join(withDoc ? [roomChannel(roomId), docChannel(roomId)] : roomChannel(roomId));
+        if (!withDoc) await socket.leave(docChannel(roomId));
+        const extras = (await this.#deps.joinExtras?.(roomId)) ?? { jobs: [] };
+        return { role: session.participant.role, room: session.record, ...extras };
+      },
+      // After the answer: a client takes the room's messages once it knows it joined.
+      after: (_joined, [roomId, options]) => {
+        if (options?.yjs !== false) connection.session(roomId)?.greet();
+      },
     });
-    on('room:leave', (...args: unknown[]) => {
-      if (!connection.allow()) return;
-      const roomId = roomIdArg.safeParse(args[0]);
-      if (roomId.success && connection.session(roomId.data)) {
-        connection.leave(roomId.data);
-        void socket.leave(roomChannel(roomId.data));
-        void socket.leave(docChannel(roomId.data));
-      }
+    context.serve('room:leave', {
+      args: leaveArgs,
+      names: ['roomId'],
+      usage: 'room:leave takes (roomId)',
+      handle: ([roomId]) => {
+        if (connection.session(roomId)) {
+          connection.leave(roomId);
+          void socket.leave(roomChannel(roomId));
+          void socket.leave(docChannel(roomId));
+        }
+        return {};
+      },
     });
+    // The hot path, without an acknowledgement: straight to the connection.
     on('yjs:sync', (...args: unknown[]) => this.#message(connection, 'sync', args));
     on('yjs:awareness', (...args: unknown[]) => this.#message(connection, 'awareness', args));
     for (const handlers of this.#handlers) handlers(context);
@@ -244,32 +268,6 @@ export class SocketIoTransport implements RoomEvents {
       },
       isOpen: () => socket.connected,
     };
-  }
-
-  async #join(socket: AtelierSocket, connection: Connection, args: unknown[], ack: ((res: JoinAck) => void) | undefined): Promise<void> {
-    const reply = (res: JoinAck) => {
-      if (!res.ok) this.#deps.metrics.errors.inc({ code: res.error.code });
-      if (ack) ack(res);
-      // Whatever the client sent as a room id, only a string goes back (an object's toString may throw).
-      else if (!res.ok) socket.emit('room:error', typeof args[0] === 'string' ? args[0].slice(0, 64) : '', res.error);
-    };
-    if (!connection.allow()) return reply({ ok: false, error: { code: 'rate_limited', message: 'too many messages' } });
-    const parsed = joinArgs.safeParse(args);
-    if (!parsed.success) return reply({ ok: false, error: { code: 'bad_request', message: 'room:join takes (roomId, {invite?}, ack)' } });
-    const [roomId, options] = parsed.data;
-    try {
-      const session = await connection.join(roomId, options ?? {});
-      // `yjs: false`: the room's events only; its document goes over the Yjs WebSocket (docs/protocol.md).
-      const withDoc = options?.yjs !== false;
-      await socket.join(withDoc ? [roomChannel(roomId), docChannel(roomId)] : roomChannel(roomId));
-      if (!withDoc) await socket.leave(docChannel(roomId));
-      const extras = (await this.#deps.joinExtras?.(roomId)) ?? { jobs: [] };
-      reply({ ok: true, role: session.participant.role, room: session.record, ...extras });
-      if (withDoc) session.greet();
-    } catch (err) {
-      if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId }, 'room:join failed');
-      reply({ ok: false, error: toWireError(err) });
-    }
   }
 
   #message(connection: Connection, kind: 'sync' | 'awareness', args: unknown[]): void {

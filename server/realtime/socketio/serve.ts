@@ -1,0 +1,90 @@
+// One way to serve a Socket.IO event from a client, whatever module adds it:
+// the message rate, the arguments checked against a tuple schema, the handler,
+// and its answer in the acknowledgement (`{ok: true, …}` or `{ok: false,
+// error}`), or, when the client sent no ack, a refusal as `room:error`.
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError, toWireError } from '../../errors.ts';
+import type { Metrics } from '../../metrics.ts';
+
+/** How one event is served. */
+export interface EventSpec<S extends z.ZodType, R extends object> {
+  /** The arguments before the acknowledgement, as a tuple. */
+  args: S;
+  /** What each argument is called, for the error of a bad one (`params.size: …`). */
+  names: readonly string[];
+  /** The error when the arguments do not fit at all (`gen:start takes (roomId, params, ack)`). */
+  usage: string;
+  /** The answer's content besides `ok: true`. Throw an AppError to refuse. */
+  handle(args: z.infer<S>): R | Promise<R>;
+  /** Runs once the answer went out (the join greeting follows the join's answer). */
+  after?(result: R, args: z.infer<S>): void;
+}
+
+export interface EventTools {
+  /** Takes one message from the connection's rate budget; false once told. */
+  allow(): boolean;
+  /** A refusal without an acknowledgement: a `room:error` to the client. */
+  fail(roomId: string, err: unknown): void;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/**
+ * An id as a client sends it: any short string. Handlers check the real format
+ * where it matters (an unknown room is `not_found`, not a bad request).
+ */
+export const idArg = z.string().max(64);
+
+type AckFn = (res: object) => void;
+
+/** Takes a trailing acknowledgement callback off the arguments, if the client sent one. */
+export function takeAck(args: unknown[]): AckFn | undefined {
+  const last = args[args.length - 1];
+  if (typeof last !== 'function') return undefined;
+  args.pop();
+  return (res) => Reflect.apply(last, undefined, [res]);
+}
+
+export const TOO_MANY = { code: 'rate_limited', message: 'too many messages' } as const;
+
+/** The handler Socket.IO calls for `event`; it never throws or rejects (every failure is answered). */
+export function served<S extends z.ZodType, R extends object>(
+  tools: EventTools,
+  event: string,
+  spec: EventSpec<S, R>,
+): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const ack = takeAck(args);
+    // Whatever the client sent, only a string goes back as the room (an object's toString may throw).
+    const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
+    // Over the rate, allow() has told the client already; an ack still gets its answer.
+    if (!tools.allow()) return ack?.({ ok: false, error: TOO_MANY });
+    let parsed: z.infer<S>;
+    let result: R;
+    try {
+      const checked = spec.args.safeParse(args);
+      if (!checked.success) throw new AppError('bad_request', describe(checked.error, spec));
+      parsed = checked.data;
+      result = await spec.handle(parsed);
+    } catch (err) {
+      if (!ack) return tools.fail(roomId, err);
+      if (!(err instanceof AppError)) tools.logger.error({ err, roomId }, `${event} failed`);
+      const error = toWireError(err);
+      tools.metrics.errors.inc({ code: error.code });
+      return ack({ ok: false, error });
+    }
+    ack?.({ ok: true, ...result });
+    spec.after?.(result, parsed);
+  };
+}
+
+/** The first problem, named by its place: `params.size: Invalid option…`; the usage when the shape is wrong. */
+function describe(error: z.ZodError, { names, usage }: { names: readonly string[]; usage: string }): string {
+  const issue = error.issues[0];
+  if (!issue || issue.path.length === 0) return usage;
+  const [position, ...rest] = issue.path;
+  const name = typeof position === 'number' ? names[position] : undefined;
+  if (name === undefined) return usage;
+  return `${[name, ...rest.map(String)].join('.')}: ${issue.message}`;
+}
