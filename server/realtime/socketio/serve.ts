@@ -79,12 +79,12 @@ export function served<S extends z.ZodType, R extends object>(
   };
 }
 
-/** The first problem, named by its place: `params.size: Invalid option…`; the usage when the shape is wrong. */
+/** The usage and the first problem, named by its place: `gen:start takes (…): params.size: Invalid option…`. */
 function describe(error: z.ZodError, { names, usage }: { names: readonly string[]; usage: string }): string {
   const issue = error.issues[0];
   if (!issue || issue.path.length === 0) return usage;
   const [position, ...rest] = issue.path;
   const name = typeof position === 'number' ? names[position] : undefined;
   if (name === undefined) return usage;
-  return `${[name, ...rest.map(String)].join('.')}: ${issue.message}`;
+  return `${usage}: ${[name, ...rest.map(String)].join('.')}: ${issue.message}`;
 }
