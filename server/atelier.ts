@@ -33,7 +33,7 @@ import { Compositor } from './render/compositor.ts';
 import { RenderSlots } from './render/render-slots.ts';
 import { GalleryBroadcaster } from './realtime/socketio/gallery-broadcaster.ts';
 import { gallerySocketHandlers } from './realtime/socketio/gallery-socket.ts';
-import { SocialBroadcaster, socialSocketHandlers, userChannel } from './realtime/socketio/social-socket.ts';
+import { SocialBroadcaster, socialSocketHandlers } from './realtime/socketio/social-socket.ts';
 import { roomChannel } from './realtime/socketio/socketio-server.ts';
 import { commentRoutes } from './http/comment-routes.ts';
 import { moderationRoutes } from './http/moderation-routes.ts';
@@ -224,14 +224,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     users,
     handles: accounts.handles,
     moderators,
-    // Suspension and closed rooms reach every node through the adapter.
-    accounts: {
-      // Suspension signs every session out in the store (not only refused while suspended).
-      endSessions: async (userId) => {
-        await accounts.sessions.revokeAll(userId);
-        socketIo.io.in(userChannel(userId)).disconnectSockets(true);
-      },
-    },
+    // Suspension signs every session out in the store (not only refused while suspended); the user's
+    // connections end on every node and transport through the session bus. Closed rooms go through the adapter.
+    accounts: { endSessions: (userId) => accounts.sessions.revokeAll(userId).then(() => undefined) },
     rooms: { close: (id) => live.access.closed(id).then(() => socketIo.io.in(roomChannel(id)).disconnectSockets(true)) },
     limiter,
     config: config.social,
