@@ -10,13 +10,14 @@ import * as Y from 'yjs';
 import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { Listeners } from '../listeners.ts';
-import type { StoredDoc } from '../store/doc-log.ts';
+import type { ClientClaim, StoredDoc } from '../store/doc-log.ts';
 import { type AwarenessEntry, encodeAwarenessEntries, type MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 import { type Applied, type OutgoingUpdate, outgoingOf } from './outgoing.ts';
 import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
 import { checkUpdate, UpdateRefused } from './update-check/check-update.ts';
+import { type ClaimSource, ClientOwners, NO_CLAIMS } from './client-owners.ts';
 
 export interface RoomLimits {
   maxDocBytes: number;
@@ -70,6 +71,12 @@ export interface RoomEvents {
    * deleted): the transport that carries the connection lets it go.
    */
   evicted?(room: Room, participant: Participant, error: AppError): void;
+  /**
+   * The room refused a participant's update only for the moment (its client
+   * id's owner was being looked up): send that connection the room's sync
+   * step 1, and its answer brings the update again.
+   */
+  syncWanted?(room: Room, connectionId: string): void;
 }
 
 export interface RoomDeps {
@@ -80,6 +87,8 @@ export interface RoomDeps {
   logger: Logger;
   /** When this turn's changes are stored and then sent (the process's own unless given). */
   turn?: TurnEnd;
+  /** Who owns the room's client ids (none known unless given: every id is claimed by its first writer). */
+  claims?: ClaimSource;
 }
 
 const LOAD: UpdateOrigin = { source: 'load' };
@@ -102,6 +111,9 @@ export class Room {
   /** Changes applied this turn, sent to observers once the turn's appends are made. */
   #outbox: Applied[] = [];
   readonly #turn: TurnEnd;
+  readonly #owners: ClientOwners;
+  /** Claims of the participant update being applied, stored with it. */
+  #claiming: readonly ClientClaim[] = [];
 
   constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
     this.id = id;
@@ -109,6 +121,7 @@ export class Room {
     this.#turn = deps.turn ?? turnEnd;
     if (stored.update) Y.applyUpdate(this.doc, stored.update, LOAD);
     this.#docBytes = stored.update?.byteLength ?? 0;
+    this.#owners = new ClientOwners(deps.claims ?? NO_CLAIMS, this.doc, deps.logger);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null);
@@ -355,10 +368,11 @@ export class Room {
   }
 
   #applyClientUpdate(participant: Participant, update: Uint8Array): void {
+    let writers: number[];
     try {
       // Read and checked whole first (update-check/): what passes integrates
       // whole, leaving nothing pending, so a refusal changes nothing.
-      checkUpdate(update, this.#clockOf);
+      writers = checkUpdate(update, this.#clockOf).writers;
     } catch (err) {
       throw new AppError('bad_request', err instanceof UpdateRefused ? err.message : 'malformed Yjs update', { cause: err });
     }
@@ -366,7 +380,17 @@ export class Room {
     if (this.#docBytes + update.byteLength > max && this.measureDocBytes() + update.byteLength > max) {
       throw new AppError('too_large', `the document would grow past ${max} bytes`);
     }
-    Y.applyUpdate(this.doc, update, this.#connectionOrigin(participant));
+    const { connectionId } = participant;
+    const claims = this.#owners.claimsFor(writers, participant.user.id, () => {
+      if (!this.#destroyed && this.#participants.has(connectionId)) this.#deps.events.emit('syncWanted', this, connectionId);
+    });
+    this.#claiming = claims;
+    try {
+      Y.applyUpdate(this.doc, update, this.#connectionOrigin(participant));
+    } finally {
+      this.#claiming = [];
+    }
+    this.#owners.record(claims);
   }
 
   #clockOf = (client: number): number => Y.getState(this.doc.store, client);
@@ -375,7 +399,8 @@ export class Room {
     const origin = asOrigin(rawOrigin);
     this.#docBytes += update.byteLength;
     this.#docBytesExact = false;
-    if (isStoredHere(origin)) this.#deps.saver.add(update);
+    if (isStoredHere(origin))
+      this.#deps.saver.add(update, origin.source === 'connection' ? this.#claiming : this.#owners.serverClaims(origin));
     this.#deps.events.emit('docApplied', this, update, origin);
     // Sent only after the saver's append (persistence/turn-end.ts): what others have seen is stored.
     if (this.#outbox.push({ update, origin }) === 1) this.#turn.publish(this.#publishOutbox);

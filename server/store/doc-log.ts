@@ -16,15 +16,23 @@ export interface CompactionResult {
   bytesAfter: number;
 }
 
+/** A Yjs client id of a room and the user who wrote under it first (docs/protocol.md § Document update rules). */
+export interface ClientClaim {
+  clientId: number;
+  userId: string;
+}
+
 export interface LogBatch {
   roomId: string;
   updates: readonly Uint8Array[];
+  /** Client ids first used by these updates: stored in the same commit, so a crash cannot split them. */
+  claims?: readonly ClientClaim[];
 }
 
 export interface DocLog {
   load(roomId: string): Promise<StoredDoc>;
-  /** Appends updates in order, atomically. */
-  append(roomId: string, updates: readonly Uint8Array[]): Promise<void>;
+  /** Appends updates in order, atomically, with the client ids they claim (an existing claim is kept). */
+  append(roomId: string, updates: readonly Uint8Array[], claims?: readonly ClientClaim[]): Promise<void>;
   /** Appends to several rooms at once, all or nothing (one commit for a turn's appends). */
   appendMany(batches: readonly LogBatch[]): Promise<void>;
   /**
@@ -32,5 +40,8 @@ export interface DocLog {
    * Entries appended meanwhile stay as they are.
    */
   compact(roomId: string): Promise<CompactionResult>;
+  /** Every client id claimed in the room. */
+  claims(roomId: string): Promise<ClientClaim[]>;
+  /** Removes the log and the room's claims. */
   remove(roomId: string): Promise<void>;
 }

@@ -1,11 +1,12 @@
 // An in-memory DocLog and RecordStore for fast room tests, with a switch that
 // makes the log fail like a database that went away.
 import * as Y from 'yjs';
-import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../../server/store/doc-log.ts';
+import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from '../../server/store/doc-log.ts';
 import type { InviteRecord, RecordStore, RoomRecord, UserRecord } from '../../server/store/records.ts';
 
 export class MemoryDocLog implements DocLog {
   readonly rooms = new Map<string, Uint8Array[]>();
+  readonly roomClients = new Map<string, Map<number, string>>();
   loads = 0;
   appends = 0;
   compactions = 0;
@@ -19,10 +20,21 @@ export class MemoryDocLog implements DocLog {
     return { update: entries.length ? Y.mergeUpdates(entries) : null, entries: entries.length, bytes };
   }
 
-  async append(roomId: string, updates: readonly Uint8Array[]): Promise<void> {
+  async append(roomId: string, updates: readonly Uint8Array[], claims: readonly ClientClaim[] = []): Promise<void> {
     if (this.failing) throw new Error('database unavailable');
     this.appends++;
     this.rooms.set(roomId, [...(this.rooms.get(roomId) ?? []), ...updates]);
+    this.#claim(roomId, claims);
+  }
+
+  async claims(roomId: string): Promise<ClientClaim[]> {
+    return [...(this.roomClients.get(roomId) ?? [])].map(([clientId, userId]) => ({ clientId, userId }));
+  }
+
+  #claim(roomId: string, claims: readonly ClientClaim[]): void {
+    let owners = this.roomClients.get(roomId);
+    if (!owners) this.roomClients.set(roomId, (owners = new Map()));
+    for (const { clientId, userId } of claims) if (!owners.has(clientId)) owners.set(clientId, userId);
   }
 
   batches = 0;
@@ -30,9 +42,10 @@ export class MemoryDocLog implements DocLog {
   async appendMany(batches: readonly LogBatch[]): Promise<void> {
     if (this.failing) throw new Error('database unavailable');
     this.batches++;
-    for (const { roomId, updates } of batches) {
+    for (const { roomId, updates, claims = [] } of batches) {
       this.appends++;
       this.rooms.set(roomId, [...(this.rooms.get(roomId) ?? []), ...updates]);
+      this.#claim(roomId, claims);
     }
   }
 

@@ -161,5 +161,31 @@ export function docLogContract(name: string, createBackend: () => Promise<DocLog
       expect((await log.load('gone')).update).toBeNull();
       expect(textOf((await log.load('kept')).update)).toBe('hi');
     });
+
+    it('client id claims land with their append, the first claim stands, on every node; remove clears them', async () => {
+      const { log, another } = await open();
+      const a = typing('ab', 0xffff_fff0);
+      await log.append('claimed', a.updates.slice(0, 1), [{ clientId: 0xffff_fff0, userId: 'user-a' }]);
+      const other = await another();
+      // Another node's later claim of the same id changes nothing; its new one lands.
+      await other.appendMany([
+        {
+          roomId: 'claimed',
+          updates: a.updates.slice(1),
+          claims: [
+            { clientId: 0xffff_fff0, userId: 'user-b' },
+            { clientId: 7, userId: 'user-b' },
+          ],
+        },
+        { roomId: 'elsewhere', updates: a.updates.slice(0, 1), claims: [{ clientId: 0xffff_fff0, userId: 'user-c' }] },
+      ]);
+      const byId = (claims: { clientId: number; userId: string }[]) => Object.fromEntries(claims.map((c) => [c.clientId, c.userId]));
+      expect(byId(await other.claims('claimed'))).toEqual({ 4294967280: 'user-a', 7: 'user-b' });
+      expect(byId(await log.claims('elsewhere'))).toEqual({ 4294967280: 'user-c' });
+      expect(textOf((await log.load('claimed')).update)).toBe('ab');
+      await log.remove('claimed');
+      expect(await log.claims('claimed')).toEqual([]);
+      expect(await log.claims('elsewhere')).toHaveLength(1);
+    });
   });
 }

@@ -4,7 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Listeners } from '../../listeners.ts';
-import type { CompactionResult, DocLog } from '../../store/doc-log.ts';
+import type { ClientClaim, CompactionResult, DocLog } from '../../store/doc-log.ts';
 import { type TurnEnd, turnEnd } from './turn-end.ts';
 
 export interface SaverSettings {
@@ -42,6 +42,8 @@ export class DocSaver {
   readonly #events: Listeners<SaverEvents> | undefined;
   readonly #turn: TurnEnd;
   #pending: Uint8Array[] = [];
+  /** Client ids first used by the pending updates, appended in the same commit. */
+  #claims: ClientClaim[] = [];
   /** Updates handed to the log and not yet confirmed. */
   #writing = 0;
   #scheduled = false;
@@ -78,8 +80,9 @@ export class DocSaver {
     return this.#pending.length + this.#writing;
   }
 
-  add(update: Uint8Array): void {
+  add(update: Uint8Array, claims: readonly ClientClaim[] = []): void {
     this.#pending.push(update);
+    for (const claim of claims) this.#claims.push(claim);
     if (this.#scheduled) return;
     this.#scheduled = true;
     this.#turn.persist(this.#write);
@@ -97,21 +100,23 @@ export class DocSaver {
     this.#scheduled = false;
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
+    const claims = this.#claims;
     this.#pending = [];
+    this.#claims = [];
     // With nothing in flight the append starts now, not a microtask later: an
     // embedded log commits before the turn's broadcasts go out (turn-end.ts).
     const idle = this.#writing === 0;
     this.#writing += batch.length;
-    const written = idle ? this.#append(batch) : this.#chain.then(() => this.#append(batch));
+    const written = idle ? this.#append(batch, claims) : this.#chain.then(() => this.#append(batch, claims));
     this.#chain = written.finally(() => (this.#writing -= batch.length));
   };
 
-  async #append(batch: Uint8Array[]): Promise<void> {
+  async #append(batch: Uint8Array[], claims: ClientClaim[]): Promise<void> {
     const bytes = batch.reduce((sum, u) => sum + u.byteLength, 0);
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        await this.#log.append(this.#roomId, batch);
+        await this.#log.append(this.#roomId, batch, claims);
         // emit() never throws: a failing listener cannot pass for a failed append (and a second copy).
         this.#events?.emit('appended', (performance.now() - started) / 1000, batch.length, bytes);
         break;
@@ -120,6 +125,7 @@ export class DocSaver {
         if (attempt >= this.#settings.attempts) {
           // Keep them in memory, ahead of newer ones; the next write retries.
           this.#pending = batch.concat(this.#pending);
+          this.#claims = claims.concat(this.#claims);
           return;
         }
         await delay(50 * 2 ** attempt);

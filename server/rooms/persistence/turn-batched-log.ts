@@ -3,7 +3,7 @@
 // commits them all before the turn publishes anything (turn-end.ts). On SQLite
 // a commit costs whole WAL pages and a hundred rooms typing made a hundred
 // commits per turn; now it is one.
-import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../../store/doc-log.ts';
+import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from '../../store/doc-log.ts';
 import type { TurnEnd } from './turn-end.ts';
 
 interface Waiting extends LogBatch {
@@ -26,11 +26,15 @@ export class TurnBatchedLog implements DocLog {
   }
 
   /** Resolves once this turn's combined commit has landed (rejects if it failed: nothing of it landed). */
-  append(roomId: string, updates: readonly Uint8Array[]): Promise<void> {
+  append(roomId: string, updates: readonly Uint8Array[], claims: readonly ClientClaim[] = []): Promise<void> {
     if (updates.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      if (this.#waiting.push({ roomId, updates, resolve, reject }) === 1) this.#turn.persist(this.#commit);
+      if (this.#waiting.push({ roomId, updates, claims, resolve, reject }) === 1) this.#turn.persist(this.#commit);
     });
+  }
+
+  claims(roomId: string): Promise<ClientClaim[]> {
+    return this.#log.claims(roomId);
   }
 
   appendMany(batches: readonly LogBatch[]): Promise<void> {

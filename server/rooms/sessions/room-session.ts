@@ -35,6 +35,14 @@ export class RoomSession {
   }
 
   /**
+   * Asks the participant for whatever the room lacks of theirs: the room's
+   * sync step 1, which every y-protocols client answers with a step 2.
+   */
+  requestSync(): void {
+    this.#sink.sync(this.room.id, this.room.syncStep1());
+  }
+
+  /**
    * One sync message from the participant. The one place where what a
    * participant writes enters the room (Room.handleSync checks and applies it);
    * a step 1 is answered with the step 2 they lack.

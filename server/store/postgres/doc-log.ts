@@ -1,5 +1,5 @@
 import { mergeAll } from '../../../shared/merge-all.ts';
-import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
+import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { bytes, LOCK_SPACE, type Pool, toBuffer, transaction } from './database.ts';
 
@@ -20,24 +20,52 @@ export class PostgresDocLog implements DocLog {
     return { update: mergeAll(updates), entries: updates.length, bytes: total };
   }
 
-  async append(roomId: string, updates: readonly Uint8Array[]): Promise<void> {
+  async append(roomId: string, updates: readonly Uint8Array[], claims: readonly ClientClaim[] = []): Promise<void> {
     if (updates.length === 0) return;
-    // One statement, so the batch lands whole or not at all.
-    await this.#pool.query('INSERT INTO doc_updates (room_id, data) SELECT $1, unnest($2::bytea[])', [roomId, updates.map(toBuffer)]);
+    await this.appendMany([{ roomId, updates, claims }]);
+  }
+
+  async claims(roomId: string): Promise<ClientClaim[]> {
+    const { rows } = await this.#pool.query<{ client_id: string; user_id: string }>(
+      'SELECT client_id, user_id FROM room_clients WHERE room_id = $1',
+      [roomId],
+    );
+    return rows.map((row) => ({ clientId: Number(row.client_id), userId: row.user_id }));
   }
 
   async appendMany(batches: readonly LogBatch[]): Promise<void> {
     const rooms: string[] = [];
     const data: Buffer[] = [];
-    for (const { roomId, updates } of batches) {
+    const claimRooms: string[] = [];
+    const clientIds: number[] = [];
+    const userIds: string[] = [];
+    for (const { roomId, updates, claims = [] } of batches) {
       for (const update of updates) {
         rooms.push(roomId);
         data.push(toBuffer(update));
       }
+      for (const claim of claims) {
+        claimRooms.push(roomId);
+        clientIds.push(claim.clientId);
+        userIds.push(claim.userId);
+      }
     }
     if (data.length === 0) return;
-    // One statement, so every room's part lands or none does; unnest keeps the order.
-    await this.#pool.query('INSERT INTO doc_updates (room_id, data) SELECT * FROM unnest($1::text[], $2::bytea[])', [rooms, data]);
+    // One statement, so every room's part lands or none does; unnest keeps the
+    // order. The claims ride in the same statement (a data-modifying CTE); the
+    // first claim of a client id stands, a racing one changes nothing.
+    if (clientIds.length === 0) {
+      await this.#pool.query('INSERT INTO doc_updates (room_id, data) SELECT * FROM unnest($1::text[], $2::bytea[])', [rooms, data]);
+      return;
+    }
+    await this.#pool.query(
+      `WITH claimed AS (
+         INSERT INTO room_clients (room_id, client_id, user_id) SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[])
+         ON CONFLICT DO NOTHING
+       )
+       INSERT INTO doc_updates (room_id, data) SELECT * FROM unnest($1::text[], $2::bytea[])`,
+      [rooms, data, claimRooms, clientIds, userIds],
+    );
   }
 
   /**
@@ -80,7 +108,9 @@ export class PostgresDocLog implements DocLog {
   }
 
   async remove(roomId: string): Promise<void> {
-    await this.#pool.query('DELETE FROM doc_updates WHERE room_id = $1', [roomId]);
+    await this.#pool.query('WITH claims AS (DELETE FROM room_clients WHERE room_id = $1) DELETE FROM doc_updates WHERE room_id = $1', [
+      roomId,
+    ]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { mergeAll } from '../../../shared/merge-all.ts';
-import type { CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
+import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { type CompactionStatements, compactionStatements, readLog, swapMerged } from './compaction.ts';
 import { type Db, transaction } from './database.ts';
@@ -10,6 +10,9 @@ export class SqliteDocLog implements DocLog {
   readonly #statements: CompactionStatements;
   readonly #insert;
   readonly #deleteAll;
+  readonly #claim;
+  readonly #selectClaims;
+  readonly #deleteClaims;
   readonly #compactor: ((roomId: string) => Promise<CompactionResult>) | undefined;
 
   /** `compactor`: compacts off the event loop (the maintenance thread); without it, here, merging with `merge`. */
@@ -19,6 +22,10 @@ export class SqliteDocLog implements DocLog {
     this.#statements = compactionStatements(db);
     this.#insert = this.#statements.insert;
     this.#deleteAll = db.prepare('DELETE FROM doc_updates WHERE room_id = ?');
+    // The first claim stands: a later one (another node's race) changes nothing.
+    this.#claim = db.prepare('INSERT INTO room_clients (room_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    this.#selectClaims = db.prepare('SELECT client_id, user_id FROM room_clients WHERE room_id = ?');
+    this.#deleteClaims = db.prepare('DELETE FROM room_clients WHERE room_id = ?');
     this.#compactor = compactor;
   }
 
@@ -29,11 +36,16 @@ export class SqliteDocLog implements DocLog {
     return { update: mergeAll(updates), entries: updates.length, bytes };
   }
 
-  async append(roomId: string, updates: readonly Uint8Array[]): Promise<void> {
+  async append(roomId: string, updates: readonly Uint8Array[], claims: readonly ClientClaim[] = []): Promise<void> {
     if (updates.length === 0) return;
     transaction(this.#db, () => {
       for (const update of updates) this.#insert.run(roomId, update);
+      for (const claim of claims) this.#claim.run(roomId, claim.clientId, claim.userId);
     });
+  }
+
+  async claims(roomId: string): Promise<ClientClaim[]> {
+    return this.#selectClaims.all(roomId).map((row) => ({ clientId: Number(row.client_id), userId: String(row.user_id) }));
   }
 
   async appendMany(batches: readonly LogBatch[]): Promise<void> {
@@ -41,8 +53,9 @@ export class SqliteDocLog implements DocLog {
     // One commit for all: a commit writes whole pages to the WAL, so a turn's
     // keystrokes in a hundred rooms cost one write instead of a hundred.
     transaction(this.#db, () => {
-      for (const { roomId, updates } of batches) {
+      for (const { roomId, updates, claims = [] } of batches) {
         for (const update of updates) this.#insert.run(roomId, update);
+        for (const claim of claims) this.#claim.run(roomId, claim.clientId, claim.userId);
       }
     });
   }
@@ -70,6 +83,9 @@ export class SqliteDocLog implements DocLog {
   }
 
   async remove(roomId: string): Promise<void> {
-    this.#deleteAll.run(roomId);
+    transaction(this.#db, () => {
+      this.#deleteAll.run(roomId);
+      this.#deleteClaims.run(roomId);
+    });
   }
 }
