@@ -32,8 +32,8 @@ export class MemoryDocLog implements DocLog {
   }
 
   #claim(roomId: string, claims: readonly ClientClaim[]): void {
-    let owners = this.roomClients.get(roomId);
-    if (!owners) this.roomClients.set(roomId, (owners = new Map()));
+    const owners = this.roomClients.get(roomId) ?? new Map<number, string>();
+    this.roomClients.set(roomId, owners);
     for (const { clientId, userId } of claims) if (!owners.has(clientId)) owners.set(clientId, userId);
   }
 
