@@ -73,6 +73,42 @@ describeInBrowser('making-of player', (browser) => {
     expect(viewer.errors).toEqual([]);
   });
 
+  test('a piece made in the browser plays back: typed, generated, placed, published', async () => {
+    const atelier = await startServer(STILL);
+    const maker = await newPerson(browser(), atelier.url);
+    const { page } = maker;
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Start a room' }).first().click();
+    await page.waitForURL(/\/r\//);
+    await page.locator('prompt-editor .cm-content').click();
+    await page.keyboard.type('a harbour at dawn');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.locator('candidate-tray [data-candidate-id]').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: /^Place as layer/ }).click();
+    await page.locator('canvas-preview[data-rendered="1"]').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.locator('publish-dialog input[name="title"]').fill('Harbour');
+    await page.locator('publish-dialog button', { hasText: 'Publish' }).click();
+    await page.waitForURL(/\/g\/[A-Za-z0-9_-]{22}$/);
+
+    await showing(page, 3);
+    const slider = page.getByRole('slider', { name: 'Making-of frame' });
+    const seen: string[] = [];
+    for (let frame = 0; frame < 4; frame++) {
+      await slider.fill(String(frame));
+      await showing(page, frame);
+      seen.push(`${await page.locator('making-of-player .who').innerText()} | ${await prompt(page)}`);
+    }
+    const name = await page.locator('user-menu .name').innerText();
+    expect(seen.map((line) => line.replace(/\s+/g, ' ').replace(/ [A-Z][a-z]{2} \d.*\|/, ' |'))).toEqual([
+      `${name} wrote the prompt | a harbour at dawn`,
+      `${name} generated images | a harbour at dawn`,
+      `${name} placed a layer | a harbour at dawn`,
+      `${name} published the work | a harbour at dawn`,
+    ]);
+    expect(maker.errors).toEqual([]);
+  });
+
   test('plays on a phone with touch, without overflowing the screen', async () => {
     const atelier = await startServer(STILL);
     const { work } = await makeAWork(atelier);
