@@ -10,7 +10,8 @@ export interface LiveStore {
   listedAmong(roomIds: readonly string[]): Promise<Set<string>>;
   /**
    * The role the owner gave a user in a room, remembered for their next
-   * join. Unlike an invite's membership it may lower the role (a revoke).
+   * join. A revoke (`viewer`) forgets the membership: they are back to what
+   * the room's link and listing give them.
    */
   setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void>;
 }

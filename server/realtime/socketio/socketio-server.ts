@@ -257,8 +257,8 @@ export class SocketIoTransport implements RoomEvents {
       left: (roomId, error) => {
         void socket.leave(roomChannel(roomId));
         void socket.leave(docChannel(roomId));
-        this.#deps.metrics.errors.inc({ code: error.code });
-        // Its own event: the client stops showing the room rather than retrying (docs/protocol.md).
+        this.#notify(socket, roomId, error);
+        // And its own event: the client stops showing the room rather than retrying (docs/protocol.md).
         socket.emit('room:evicted', roomId, error);
       },
       close: (error) => {

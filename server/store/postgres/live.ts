@@ -38,6 +38,10 @@ export class PostgresLiveStore implements LiveStore {
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
+    if (role === 'viewer') {
+      await this.#pool.query('DELETE FROM memberships WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+      return;
+    }
     await this.#pool.query(
       `INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role`,

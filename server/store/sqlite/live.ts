@@ -15,6 +15,7 @@ export class SqliteLiveStore implements LiveStore {
       exists: db.prepare('SELECT 1 FROM rooms WHERE id = ?'),
       isListed: db.prepare('SELECT 1 FROM live_listings WHERE room_id = ?'),
       among: db.prepare('SELECT room_id FROM live_listings WHERE room_id IN (SELECT value FROM json_each(?))'),
+      forget: db.prepare('DELETE FROM memberships WHERE room_id = ? AND user_id = ?'),
       membership: db.prepare(
         `INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role`,
@@ -39,6 +40,7 @@ export class SqliteLiveStore implements LiveStore {
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
-    this.#s.membership.run(roomId, userId, role, at);
+    if (role === 'viewer') this.#s.forget.run(roomId, userId);
+    else this.#s.membership.run(roomId, userId, role, at);
   }
 }

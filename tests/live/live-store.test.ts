@@ -1,0 +1,71 @@
+// The live store on both backends: listing follows the room (a deleted room
+// takes its listing), and a grant is remembered while a revoke forgets it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openPostgresStore } from '../../server/store/postgres/store.ts';
+import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import type { Store } from '../../server/store/store.ts';
+import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
+
+const AT = '2026-01-01T00:00:00.000Z';
+const id = (c: string) => c.repeat(22);
+
+function liveStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`${name} live store`, () => {
+    async function seeded() {
+      const store = await open();
+      for (const user of ['o', 'u']) await store.records.createUser({ id: id(user), name: user, color: '#000000', createdAt: AT });
+      for (const room of ['a', 'b']) {
+        await store.records.createRoom({ id: id(room), title: room, ownerId: id('o'), linkAccess: 'none', remixOf: null, createdAt: AT }, [
+          { code: id(room.toUpperCase()), roomId: id(room), role: 'view', createdAt: AT },
+        ]);
+      }
+      return store;
+    }
+
+    it('lists and unlists rooms that exist, idempotently', async () => {
+      const { live } = await seeded();
+      expect(await live.setListed(id('a'), true, AT)).toBe(true);
+      expect(await live.setListed(id('a'), true, AT)).toBe(true);
+      expect(await live.setListed(id('z'), true, AT)).toBe(false);
+      expect(await live.isListed(id('a'))).toBe(true);
+      expect(await live.isListed(id('b'))).toBe(false);
+      expect(await live.listedAmong([id('a'), id('b'), id('z')])).toEqual(new Set([id('a')]));
+      expect(await live.listedAmong([])).toEqual(new Set());
+      await live.setListed(id('a'), false, AT);
+      expect(await live.isListed(id('a'))).toBe(false);
+    });
+
+    it('remembers a grant over a lower membership and forgets it on a revoke', async () => {
+      const { live, records } = await seeded();
+      await records.rememberMembership(id('a'), id('u'), 'viewer');
+      await live.setMembership(id('a'), id('u'), 'editor', AT);
+      expect(await records.getMembership(id('a'), id('u'))).toBe('editor');
+      await live.setMembership(id('a'), id('u'), 'viewer', AT);
+      expect(await records.getMembership(id('a'), id('u'))).toBeNull();
+      expect(await records.getMembership(id('b'), id('u'))).toBeNull();
+    });
+  });
+}
+
+liveStoreContract('SQLite', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atelier-live-'));
+  const store = openSqliteStore(dir, { thread: false });
+  onTestFinished(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return store;
+});
+
+const service = await postgresService();
+describeWith([service], 'PostgreSQL live store', () => {
+  liveStoreContract('PostgreSQL', async () => {
+    const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger: pino({ level: 'silent' }) });
+    onTestFinished(() => store.close());
+    return store;
+  });
+});
