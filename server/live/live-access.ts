@@ -4,7 +4,9 @@
 // the owner grants or revokes, applied at once on every node.
 import type { EditRequest, GrantRole } from '../../shared/live.ts';
 import { canEdit, type PublicUser } from '../../shared/protocol.ts';
+import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -31,19 +33,22 @@ export interface LiveAccessDeps {
   /** The `join_request` notification (server/social/notifier.ts). */
   notify(event: { type: 'join_request'; actorId: string; recipientIds: string[]; roomId: string }): void;
   editRequestsPerMinute: number;
+  logger: Logger;
 }
 
 export class LiveAccess {
   readonly #deps: LiveAccessDeps;
-  readonly #sinks: EditRequestSink[] = [];
+  readonly #sinks: Listeners<EditRequestSink>;
 
   constructor(deps: LiveAccessDeps) {
     this.#deps = deps;
+    this.#sinks = new Listeners(deps.logger, 'live access');
     deps.bus.subscribe((command) => this.#command(command));
   }
 
-  listen(sink: EditRequestSink): void {
-    this.#sinks.push(sink);
+  /** Where a request to edit goes (the owner's sockets). */
+  get sinks(): Subscribable<EditRequestSink> {
+    return this.#sinks;
   }
 
   /** `PATCH /api/rooms/:id {listed}` by the owner. */
@@ -85,7 +90,7 @@ export class LiveAccess {
     const room = await directory.get(roomId);
     notify({ type: 'join_request', actorId: user.id, recipientIds: [room.ownerId], roomId });
     const request: EditRequest = { user, at: new Date().toISOString() };
-    for (const sink of this.#sinks) sink.editRequested(roomId, room.ownerId, request);
+    this.#sinks.emit('editRequested', roomId, room.ownerId, request);
   }
 
   /** `room:grant`: the owner makes someone in the room an editor, or a viewer again. */

@@ -5,6 +5,7 @@
 // never while the node is busy; and subscribers hear `live:update` and
 // `live:ended` as the merged picture of every node changes.
 import type { Logger } from 'pino';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import type { LiveItem } from '../../shared/live.ts';
 import { canEdit, type PublicUser, type RoomInfo } from '../../shared/protocol.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
@@ -54,7 +55,7 @@ interface Tracked {
 export class LiveRooms {
   readonly #deps: LiveRoomsDeps;
   readonly #tracked = new Map<string, Tracked>();
-  readonly #events: LiveEvents[] = [];
+  readonly #events: Listeners<LiveEvents>;
   /** Rooms whose preview is due, drawn one at a time. */
   readonly #renderQueue: string[] = [];
   readonly #tickMs: number;
@@ -69,14 +70,16 @@ export class LiveRooms {
   #closed = false;
 
   constructor(deps: LiveRoomsDeps) {
+    this.#events = new Listeners(deps.logger, 'live rooms');
     this.#deps = deps;
     this.#tickMs = Math.min(1000, deps.previewMs);
     // Long enough that a node refreshing every few ticks never lapses; short enough that a dead node's rooms go soon.
     this.#entryTtlMs = Math.max(10_000, deps.previewMs * 3);
   }
 
-  listen(events: LiveEvents): void {
-    this.#events.push(events);
+  /** What subscribers hear: a room's item changed, or it left the board. */
+  get events(): Subscribable<LiveEvents> {
+    return this.#events;
   }
 
   /** How to tell that "Live now" is open on this node; each tick then keeps previews wanted on every node. */
@@ -120,7 +123,7 @@ export class LiveRooms {
     const tracked = this.#tracked.get(roomId);
     if (tracked) tracked.listed = false;
     await this.#deps.board.remove(roomId);
-    for (const events of this.#events) events.ended(roomId);
+    this.#events.emit('ended', roomId);
   }
 
   async close(): Promise<void> {
@@ -270,17 +273,15 @@ export class LiveRooms {
 
   /** Sends subscribers the merged item of each room given, or `live:ended` for one that is gone. */
   async #announce(roomIds: ReadonlySet<string>): Promise<void> {
-    if (roomIds.size === 0 || this.#events.length === 0) return;
+    if (roomIds.size === 0 || this.#events.size === 0) return;
     const { board } = this.#deps;
     const entries = (await board.entries(Date.now())).filter((entry) => roomIds.has(entry.roomId));
     const items = mergeEntries(entries, await board.previews([...roomIds]));
     for (const roomId of roomIds) {
       const item = items.find((i) => i.room.id === roomId);
       // A room that changed and has no item left (nobody in it on any node, or unlisted) has ended.
-      for (const events of this.#events) {
-        if (item) events.update(item);
-        else events.ended(roomId);
-      }
+      if (item) this.#events.emit('update', item);
+      else this.#events.emit('ended', roomId);
     }
   }
 }

@@ -76,6 +76,7 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
     isClosed: (roomId) => store.social.moderation.isHidden('room', roomId),
     notify,
     editRequestsPerMinute: config.live.editRequestsPerMinute,
+    logger,
   });
   rooms.start();
   const demand = () => {

@@ -102,8 +102,8 @@ export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomEvents 
 export function serveLive(socketIo: SocketIoTransport, live: Live, registry: RoomRegistry): void {
   socketIo.handle(liveSocketHandlers({ access: live.access, demand: live.demand }));
   const broadcaster = new LiveBroadcaster(socketIo.io);
-  live.rooms.listen(broadcaster);
-  live.access.listen(broadcaster);
+  live.rooms.events.add(broadcaster);
+  live.access.sinks.add(broadcaster);
   registry.events.add(broadcaster);
   live.rooms.watchedBy(() => (socketIo.io.of('/').adapter.rooms.get(LIVE_CHANNEL)?.size ?? 0) > 0);
 }
