@@ -3,11 +3,11 @@
 // media store. The key says what was drawn, so an unchanged room (a prompt
 // being typed moves no pixel) is not drawn again.
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { checkLayer, type Layer, ROOTS, readMeta, topmostById } from '../../shared/doc-schema.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { Compositor, Scene } from '../render/compositor.ts';
 import type { Room } from '../rooms/room.ts';
+import { loadSharp } from '../media/sharp.ts';
 
 const WEBP_QUALITY = 70;
 
@@ -60,6 +60,7 @@ export class PreviewRenderer {
   async render({ scene }: PreviewScene): Promise<string> {
     const { compositor, media } = this.#deps;
     const pixels = await compositor.flatten(scene, (src) => media.readUrl(src));
+    const sharp = await loadSharp();
     const webp = await sharp(pixels, { raw: { width: scene.width, height: scene.height, channels: 3 } })
       .webp({ quality: WEBP_QUALITY })
       .toBuffer();

@@ -89,7 +89,9 @@ export class TimelineRecorder implements RoomEvents, GalleryListener {
       try {
         await task();
       } catch (err) {
-        this.#deps.logger.error({ err, roomId }, 'making-of frame not recorded');
+        // A warning, not an error: the making-of is a record beside the room, and a
+        // store outage is already reported once by the store's own health.
+        this.#deps.logger.warn({ err, roomId }, 'making-of frame not recorded');
       }
     });
     this.#chains.set(roomId, next);
