@@ -1,0 +1,189 @@
+// One fuzz run: a server in its own process, honest participants and hostile
+// ones in the same rooms on the chosen transports, for a fixed time from a
+// fixed seed; then quiescence and the convergence check. Used by
+// `npm run fuzz` (run.ts) and by the short CI run (tests/realtime/fuzz-short.test.ts).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Attack, type AttackerKind, attack } from './attackers.ts';
+import type { Transport } from './clients.ts';
+import { loadCorpus } from './corpus.ts';
+import { type Divergence, HonestPeers } from './honest.ts';
+import { newRoom, newSession } from './http.ts';
+import { Random } from './random.ts';
+import { type ErrorLine, startServerProcess } from './server-process.ts';
+import { FuzzStats, percentile } from './stats.ts';
+import { CRAFTS, type Craft } from './yjs-craft.ts';
+
+export interface FuzzOptions {
+  seconds: number;
+  seed: number;
+  transports: readonly Transport[];
+  /** Server RSS past this fails the run. */
+  maxRssMb: number;
+  /** Hostile connections of each kind (socket.io, socket.io-raw, websocket). */
+  attackersPerKind: number;
+  /** Messages per second per hostile connection. */
+  rate: number;
+  /** How long replicas may take to converge once traffic stops. */
+  settleMs: number;
+  /** Share of hostile messages that are crafted Yjs updates. */
+  craftShare: number;
+  /** Which crafted updates to send (yjs-craft.ts); empty: none. */
+  crafts: readonly Craft[];
+  /** Progress lines (a line every ~10 s); silent when not given. */
+  progress?: (line: string) => void;
+}
+
+export const DEFAULT_OPTIONS: FuzzOptions = {
+  seconds: 60,
+  seed: 1,
+  transports: ['socket.io', 'websocket'],
+  maxRssMb: 1024,
+  attackersPerKind: 2,
+  rate: 40,
+  settleMs: 15_000,
+  craftShare: 0.15,
+  crafts: CRAFTS,
+};
+
+export interface FuzzReport {
+  options: Omit<FuzzOptions, 'progress'>;
+  stats: FuzzStats;
+  /** The server process exited during the run. */
+  crash: { code: number | null; signal: string | null; stderr: string } | undefined;
+  /** Errors the last-resort guard caught: a handler threw instead of validating. */
+  handlerFailures: ErrorLine[];
+  /** Every error-level line of the server, by message. */
+  errorLines: Record<string, number>;
+  divergences: Divergence[];
+  honest: { peers: number; edits: number; samples: number; p50Ms?: number; p99Ms?: number; maxMs?: number };
+  rss: { startMb?: number; peakMb?: number; endMb?: number };
+  /** The fuzzer's own event-loop delay: latencies above are only as good as this is small. */
+  fuzzerLoopDelayP99Ms: number;
+  /** Exceptions thrown inside this process by the honest clients (a server message they could not take). */
+  clientExceptions: string[];
+  failed: boolean;
+}
+
+const KINDS: Record<Transport, AttackerKind[]> = { 'socket.io': ['socket.io', 'socket.io-raw'], websocket: ['websocket'] };
+const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 1024 / 102.4) / 10);
+
+export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzReport> {
+  const { progress, ...options } = { ...DEFAULT_OPTIONS, ...given };
+  const corpus = loadCorpus();
+  const random = new Random(options.seed);
+  const stats = new FuzzStats();
+  const clientExceptions: string[] = [];
+  const onException = (err: unknown) =>
+    clientExceptions.push(String(err instanceof Error ? (err.stack ?? err.message) : err).slice(0, 500));
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onException);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const server = await startServerProcess();
+  const rss: number[] = [];
+  const sampler = setInterval(() => {
+    const value = server.rss();
+    if (value !== undefined) rss.push(value);
+  }, 1000);
+  const honest = new HonestPeers(random.fork());
+  try {
+    const owner = await newSession(server.url, 'Owner');
+    const rooms = [await newRoom(server.url, owner.token), await newRoom(server.url, owner.token)];
+    // Two honest peers a room (one per transport when both are fuzzed), so each edit has someone to reach.
+    for (const [r, { room }] of rooms.entries()) {
+      for (let i = 0; i < 2; i++) {
+        const transport = options.transports[i % options.transports.length] ?? 'socket.io';
+        const { token } = await newSession(server.url, `honest-${r}-${i}`);
+        await honest.join(server.url, token, room.id, transport, `h${r}${i}-${transport === 'socket.io' ? 'sio' : 'ws'}`);
+      }
+    }
+    const startRss = server.rss();
+    const end = performance.now() + options.seconds * 1000;
+    const stopped = () => performance.now() > end || server.exit !== undefined;
+    const attacks: Promise<void>[] = [];
+    let n = 0;
+    for (const transport of options.transports) {
+      for (const kind of KINDS[transport]) {
+        for (let i = 0; i < options.attackersPerKind; i++, n++) {
+          const target = rooms[n % rooms.length];
+          if (!target) continue;
+          const { token } = await newSession(server.url, `attacker-${n}`);
+          const a: Attack = {
+            url: server.url,
+            roomId: target.room.id,
+            token,
+            // The first of each kind is a viewer: what it sends must change nothing.
+            invite: i === 0 && options.attackersPerKind > 1 ? target.invites.view : undefined,
+            corpus,
+            random: random.fork(),
+            stats,
+            rate: options.rate,
+            stopped,
+            craftShare: options.craftShare,
+            crafts: options.crafts,
+          };
+          attacks.push(attack(kind, a));
+        }
+      }
+    }
+    const ticker = progress
+      ? setInterval(() => {
+          const left = Math.max(0, Math.round((end - performance.now()) / 1000));
+          progress(
+            `${left}s left: sent ${stats.sent.total}, refused ${stats.refused.total}, honest edits ${honest.edits}, rss ${mb(server.rss())} MB`,
+          );
+        }, 10_000)
+      : undefined;
+    // Attackers stop at the end of the run; one stuck in a handshake is not waited for long.
+    await Promise.race([Promise.all([...attacks, honest.run(150, stopped)]), delay(options.seconds * 1000 + 10_000)]);
+    clearInterval(ticker);
+    progress?.('traffic stopped; waiting for every replica to equal the server');
+    const crashed = server.exit !== undefined;
+    const divergences = crashed ? [] : await honest.converge(server.url, owner.token, options.settleMs);
+    progress?.(`convergence checked: ${divergences.length} divergences`);
+    const endRss = server.rss();
+    const peak = rss.length > 0 ? Math.max(...rss) : undefined;
+    const errorLines: Record<string, number> = {};
+    for (const line of server.errors) errorLines[line.msg] = (errorLines[line.msg] ?? 0) + 1;
+    const handlerFailures = server.errors.filter((line) => line.msg.startsWith('handler failed'));
+    const report: FuzzReport = {
+      options,
+      stats,
+      crash: server.exit,
+      handlerFailures,
+      errorLines,
+      divergences,
+      honest: {
+        peers: honest.peers.length,
+        edits: honest.edits,
+        samples: honest.latencies.length,
+        p50Ms: round(percentile(honest.latencies, 50)),
+        p99Ms: round(percentile(honest.latencies, 99)),
+        maxMs: round(percentile(honest.latencies, 100)),
+      },
+      rss: { startMb: mb(startRss), peakMb: mb(peak), endMb: mb(endRss) },
+      fuzzerLoopDelayP99Ms: Math.round(loop.percentile(99) / 1e6),
+      clientExceptions,
+      failed: false,
+    };
+    report.failed =
+      report.crash !== undefined ||
+      handlerFailures.length > 0 ||
+      divergences.length > 0 ||
+      clientExceptions.length > 0 ||
+      (peak ?? 0) > options.maxRssMb * 1024 * 1024;
+    return report;
+  } finally {
+    clearInterval(sampler);
+    loop.disable();
+    honest.destroy();
+    await server.stop();
+    // Late errors of closing clients still count until here.
+    await delay(100);
+    process.off('uncaughtException', onException);
+    process.off('unhandledRejection', onException);
+  }
+}
+
+const round = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);

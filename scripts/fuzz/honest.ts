@@ -1,0 +1,159 @@
+// Honest participants in the rooms under attack, on real clients: they type
+// (each edit carries a marker, so the others can time its arrival), move
+// layers and cursors. Afterwards every replica must equal the server's copy.
+import { setTimeout as delay } from 'node:timers/promises';
+import type * as Y from 'yjs';
+import { ROOTS } from '../../shared/doc-schema.ts';
+import { type Client, connectClient, type Transport } from './clients.ts';
+import { editLayers, MARKER, moveCursor, snapshot, type } from './edits.ts';
+import type { Random } from './random.ts';
+
+export interface HonestPeer {
+  name: string;
+  transport: Transport;
+  roomId: string;
+  client: Client;
+}
+
+export interface Divergence {
+  roomId: string;
+  peer: string;
+  transport: Transport;
+  /** The prompt lengths and state vectors of the two copies, enough to start looking. */
+  server: string;
+  replica: string;
+  /** Where the prompts first differ, with some context of each; empty when they are equal. */
+  firstDifference: string;
+}
+
+export class HonestPeers {
+  readonly peers: HonestPeer[] = [];
+  /** Milliseconds from an edit to its arrival at each other peer in the room. */
+  readonly latencies: number[] = [];
+  edits = 0;
+  readonly #sentAt = new Map<string, number>();
+  readonly #random: Random;
+
+  constructor(random: Random) {
+    this.#random = random;
+  }
+
+  async join(url: string, token: string, roomId: string, transport: Transport, name: string): Promise<void> {
+    const client = connectClient(transport, url, token, roomId);
+    await client.synced;
+    client.awareness.setLocalStateField('user', { id: name, name, color: '#30bced', colorLight: '#30bced33' });
+    client.doc.getText(ROOTS.prompt).observe((event, transaction) => {
+      if (transaction.local) return;
+      const now = performance.now();
+      for (const op of event.delta) {
+        if (typeof op.insert !== 'string') continue;
+        for (const match of op.insert.matchAll(MARKER)) {
+          const sent = this.#sentAt.get(match[1] ?? '');
+          if (sent !== undefined) this.latencies.push(now - sent);
+        }
+      }
+    });
+    this.peers.push({ name, transport, roomId, client });
+  }
+
+  /** Each peer acts every `intervalMs` (± half) until stopped. */
+  async run(intervalMs: number, stopped: () => boolean): Promise<void> {
+    await Promise.all(
+      this.peers.map(async (peer) => {
+        const random = this.#random.fork();
+        while (!stopped()) {
+          this.#act(peer, random);
+          await delay(intervalMs / 2 + random.next() * intervalMs);
+        }
+      }),
+    );
+  }
+
+  #act(peer: HonestPeer, random: Random): void {
+    const { doc, awareness } = peer.client;
+    const action = random.int(0, 9);
+    if (action < 6) {
+      const marker = `${peer.name}:${this.edits++}`;
+      this.#sentAt.set(marker, performance.now());
+      type(doc, random, `«${marker}» `);
+    } else if (action < 8) {
+      editLayers(doc, random, peer.name);
+    } else {
+      moveCursor(awareness, doc, random);
+    }
+  }
+
+  /**
+   * Waits until every peer's copy equals the server's (read by a fresh
+   * client per room), or the timeout passes; returns the peers that differ.
+   */
+  async converge(url: string, token: string, timeoutMs: number): Promise<Divergence[]> {
+    const rooms = [...new Set(this.peers.map((p) => p.roomId))];
+    const observers = new Map<string, Client>();
+    try {
+      for (const roomId of rooms) {
+        const observer = connectClient('websocket', url, token, roomId);
+        observers.set(roomId, observer);
+        // A room a fresh client cannot even sync with has diverged from every client.
+        if (!(await Promise.race([observer.synced.then(() => true), delay(timeoutMs).then(() => false)]))) {
+          return this.peers
+            .filter((peer) => peer.roomId === roomId)
+            .map((peer) => ({
+              roomId,
+              peer: peer.name,
+              transport: peer.transport,
+              server: 'a fresh client could not sync with the room',
+              replica: summary(peer.client.doc),
+              firstDifference: '',
+            }));
+        }
+      }
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const differing = this.peers.filter((peer) => snapshot(peer.client.doc) !== snapshot(serverDoc(observers, peer.roomId)));
+        if (differing.length === 0 || performance.now() > deadline) {
+          return differing.map((peer) => {
+            const server = serverDoc(observers, peer.roomId);
+            return {
+              roomId: peer.roomId,
+              peer: peer.name,
+              transport: peer.transport,
+              server: summary(server),
+              replica: summary(peer.client.doc),
+              firstDifference: firstDifference(server.getText(ROOTS.prompt).toString(), peer.client.doc.getText(ROOTS.prompt).toString()),
+            };
+          });
+        }
+        await delay(200);
+      }
+    } finally {
+      for (const observer of observers.values()) observer.destroy();
+    }
+  }
+
+  destroy(): void {
+    for (const peer of this.peers) peer.client.destroy();
+  }
+}
+
+function serverDoc(observers: Map<string, Client>, roomId: string): Y.Doc {
+  const observer = observers.get(roomId);
+  if (!observer) throw new Error(`no observer for ${roomId}`);
+  return observer.doc;
+}
+
+function summary(doc: Y.Doc): string {
+  const parsed = JSON.parse(snapshot(doc)) as { prompt: string; layers: unknown[]; stateVector: unknown };
+  return JSON.stringify({ promptChars: parsed.prompt.length, layers: parsed.layers.length, stateVector: parsed.stateVector }).slice(
+    0,
+    2000,
+  );
+}
+
+function firstDifference(server: string, replica: string): string {
+  if (server === replica) return '';
+  let i = 0;
+  while (i < server.length && server[i] === replica[i]) i++;
+  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, i - 20), i + 40));
+  return `prompt differs at ${i}: server ${around(server)}, replica ${around(replica)}`;
+}
