@@ -47,9 +47,10 @@ export class Timelines {
       });
     }
     const actors = await this.#actors(frames);
+    const names = work.hidePrompt ? neutralNames(frames) : null;
     return {
       canvas: { width: work.width, height: work.height, background: source ? backgroundOf(source.state) : CANVAS_DEFAULTS.background },
-      frames: frames.map((frame) => toFrame(frame, actors, work.hidePrompt)),
+      frames: frames.map((frame) => toFrame(frame, actors, names)),
       promptHidden: work.hidePrompt,
     };
   }
@@ -62,17 +63,28 @@ export class Timelines {
   }
 }
 
-function toFrame(frame: StoredFrame, actors: Map<string, PublicUser>, hidePrompt: boolean): TimelineFrame {
+/**
+ * `names`, for a work that hides its prompt: what each layer is called
+ * instead (a placed candidate is named after the first words of its prompt).
+ */
+function toFrame(frame: StoredFrame, actors: Map<string, PublicUser>, names: Map<string, string> | null): TimelineFrame {
   const out: TimelineFrame = {
     at: frame.at,
     event: frame.event,
     actor: frame.actorId === null ? null : (actors.get(frame.actorId) ?? null),
     // A hidden prompt leaves the server nowhere, its making-of included.
-    prompt: hidePrompt ? null : frame.prompt,
-    layers: frame.layers,
+    prompt: names ? null : frame.prompt,
+    layers: names ? frame.layers.map((layer) => ({ ...layer, name: names.get(layer.id) ?? 'Layer' })) : frame.layers,
   };
   if (frame.images.length > 0) out.images = frame.images;
   return out;
+}
+
+/** "Layer 1", "Layer 2", … by each layer id's first appearance: the same layer keeps its name from frame to frame. */
+function neutralNames(frames: readonly StoredFrame[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const frame of frames) for (const layer of frame.layers) if (!names.has(layer.id)) names.set(layer.id, `Layer ${names.size + 1}`);
+  return names;
 }
 
 function backgroundOf(state: Uint8Array): string {

@@ -65,6 +65,11 @@ describe('who may see a making-of', () => {
     expect(timeline.promptHidden).toBe(true);
     expect(timeline.frames.map((f) => f.prompt)).toEqual(Array(7).fill(null));
     expect(timeline.frames.map((f) => f.layers.length)).toEqual([0, 0, 1, 1, 2, 2, 2]);
+    // Placed candidates are named after their prompt's first words: those names go too.
+    expect(timeline.frames.at(-1)?.layers.map((l) => [l.id, l.name])).toEqual([
+      ['sky', 'Layer 1'],
+      ['fox', 'Layer 2'],
+    ]);
   });
 
   it("a remix's timeline starts at the remix", async () => {
