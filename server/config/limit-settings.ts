@@ -9,6 +9,11 @@ export const limitSettings = {
     int(1024).default(limits.DEFAULT_MAX_DOC_BYTES),
     "a room's encoded document; growth past it is refused (`too_large`)",
   ),
+  maxPendingBytes: setting(
+    'MAX_PENDING_BYTES',
+    int(1024).default(1024 * 1024),
+    'Yjs state a room holds back waiting for what it depends on (pending structs and deletes); past it that state is dropped and the sender refused (`too_large`)',
+  ),
   maxAwarenessBytes: setting(
     'MAX_AWARENESS_BYTES',
     int(64).default(limits.DEFAULT_MAX_AWARENESS_BYTES),

@@ -3,93 +3,28 @@
 // and listeners (transports' fan-out, the relay) hear every change with its origin.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
-import type { Listeners } from '../listeners.ts';
 import type { ClientClaim, StoredDoc } from '../store/doc-log.ts';
 import { type AwarenessEntry, encodeAwarenessEntries, type MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
-import { type Applied, type OutgoingUpdate, outgoingOf } from './outgoing.ts';
+import { type Applied, outgoingOf } from './outgoing.ts';
 import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
 import { checkUpdate, UpdateRefused } from './update-check/check-update.ts';
-import { type ClaimSource, ClientOwners, NO_CLAIMS } from './client-owners.ts';
+import { boundPending, DEFAULT_MAX_PENDING_BYTES } from './update-check/pending.ts';
+import { ClientOwners, NO_CLAIMS } from './client-owners.ts';
+import type { Participant, RoomDeps } from './room-types.ts';
 
-export interface RoomLimits {
-  maxDocBytes: number;
-  maxAwarenessBytes: number;
-  /** Owner and editors. */
-  maxParticipantsPerRoom: number;
-  /** Viewers, counted apart so a crowd watching a listed room cannot lock its makers out. */
-  maxSpectatorsPerRoom: number;
-}
+export type { Participant, RoomDeps, RoomEvents, RoomLimits } from './room-types.ts';
 
 /** Awareness client ids one connection may hold (a tab has one; a few for reconnect races). */
 export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
 /** States in one awareness update: stock providers relay everyone's, so this bounds a room's presence echo. */
 export const MAX_AWARENESS_ENTRIES = 1000;
-
-export interface Participant {
-  connectionId: string;
-  user: PublicUser;
-  role: Role;
-  transport: string;
-  joinedAt: number;
-  awarenessClients: Set<number>;
-}
-
-/**
- * What rooms tell their listeners: each Room its changes, with their origin;
- * the registry each room's load and unload. One listener may hear both (the
- * relay does), and one that throws is logged and skipped (server/listeners.ts).
- */
-export interface RoomEvents {
-  /** A room just loaded, before its first participant joins; awaited in turn. */
-  roomLoaded?(room: Room): void | Promise<void>;
-  /** A room left memory, its log flushed. */
-  roomUnloaded?(room: Room): void;
-  /**
-   * A change just applied to the doc, inside its transaction's update event
-   * (bookkeeping that must see the doc exactly as the change left it).
-   */
-  docApplied?(room: Room, update: Uint8Array, origin: UpdateOrigin): void;
-  /**
-   * A change to send on, at the end of the turn, once it has been handed to
-   * the log (fan-out). Participants' changes of one turn arrive merged.
-   */
-  docUpdate?(room: Room, outgoing: OutgoingUpdate): void;
-  /** An awareness change, encoded once for every recipient. */
-  awarenessUpdate?(room: Room, message: Uint8Array, origin: UpdateOrigin): void;
-  /** A participant's role changed while connected (the owner granted or revoked editing). */
-  roleChanged?(room: Room, participant: Participant): void;
-  /**
-   * The participant may no longer be here (the room was unlisted, closed or
-   * deleted): the transport that carries the connection lets it go.
-   */
-  evicted?(room: Room, participant: Participant, error: AppError): void;
-  /**
-   * The room refused a participant's update only for the moment (its client
-   * id's owner was being looked up): send that connection the room's sync
-   * step 1, and its answer brings the update again.
-   */
-  syncWanted?(room: Room, connectionId: string): void;
-}
-
-export interface RoomDeps {
-  limits: RoomLimits;
-  saver: DocSaver;
-  /** Shared by every room of the registry, so a listener added later hears rooms already open. */
-  events: Listeners<RoomEvents>;
-  logger: Logger;
-  /** When this turn's changes are stored and then sent (the process's own unless given). */
-  turn?: TurnEnd;
-  /** Who owns the room's client ids (none known unless given: every id is claimed by its first writer). */
-  claims?: ClaimSource;
-}
 
 const LOAD: UpdateOrigin = { source: 'load' };
 
@@ -305,6 +240,7 @@ export class Room {
   applyRemoteUpdate(update: Uint8Array, nodeId: string): void {
     this.#relayed = true;
     Y.applyUpdate(this.doc, update, { source: 'remote', nodeId } satisfies UpdateOrigin);
+    this.#boundPending(`node ${nodeId}`);
   }
 
   /** Whether another node ever relayed a change into this copy (which it, not we, was to store). */
@@ -319,6 +255,14 @@ export class Room {
    */
   applyStoredUpdate(update: Uint8Array): void {
     Y.applyUpdate(this.doc, update, LOAD);
+    this.#boundPending('the log');
+  }
+
+  /** Drops pending state past MAX_PENDING_BYTES (pending.ts); true when it did. */
+  #boundPending(from: string): boolean {
+    const dropped = boundPending(this.doc, this.#deps.limits.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
+    if (dropped > 0) this.#deps.logger.warn({ roomId: this.id, bytes: dropped, from }, 'pending Yjs state dropped');
+    return dropped > 0;
   }
 
   applyRemoteAwareness(message: Uint8Array, nodeId: string): void {
@@ -391,6 +335,8 @@ export class Room {
       this.#claiming = [];
     }
     this.#owners.record(claims);
+    // Unreachable for an update that passed the checks; the bound holds whatever slips past them.
+    if (this.#boundPending(`connection ${connectionId}`)) throw new AppError('too_large', 'pending state over MAX_PENDING_BYTES dropped');
   }
 
   #clockOf = (client: number): number => Y.getState(this.doc.store, client);
