@@ -45,6 +45,8 @@ export async function deleteAccountRows(client: Client, d: AccountDeletion): Pro
   const removedRooms = await ids(SOLO_ROOMS, [d.userId]);
   await client.query('DELETE FROM doc_updates WHERE room_id = ANY($1::text[])', [removedRooms]);
   await client.query('DELETE FROM signals WHERE room_id = ANY($1::text[])', [removedRooms]);
+  // The making-of of a room that goes (docs/live.md): what was typed there goes with it.
+  await client.query('DELETE FROM timeline_frames WHERE room_id = ANY($1::text[])', [removedRooms]);
   // Invites, memberships, jobs and contributors go with them (ON DELETE CASCADE).
   await client.query('DELETE FROM rooms WHERE id = ANY($1::text[])', [removedRooms]);
   await client.query('DELETE FROM memberships WHERE user_id = $1', [d.userId]);

@@ -38,6 +38,8 @@ export function accountDeletionStatements(db: Db) {
     soloRooms: db.prepare(SOLO_ROOMS),
     deleteRoomLog: db.prepare('DELETE FROM doc_updates WHERE room_id = ?'),
     deleteRoomSignals: db.prepare('DELETE FROM signals WHERE room_id = ?'),
+    // The making-of of a room that goes (docs/live.md): what was typed there goes with it.
+    deleteRoomTimeline: db.prepare('DELETE FROM timeline_frames WHERE room_id = ?'),
     deleteRoom: db.prepare('DELETE FROM rooms WHERE id = ?'),
     deleteMemberships: db.prepare('DELETE FROM memberships WHERE user_id = ?'),
     // The social layer's rows (docs/social.md): their follows and blocks either way, their comments
@@ -89,6 +91,7 @@ export function deleteAccountRows(s: Statements, d: AccountDeletion): DeletedAcc
   for (const id of removedRooms) {
     s.deleteRoomLog.run(id);
     s.deleteRoomSignals.run(id);
+    s.deleteRoomTimeline.run(id);
     // Invites, memberships, jobs and contributors go with it (ON DELETE CASCADE).
     s.deleteRoom.run(id);
   }
