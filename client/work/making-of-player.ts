@@ -44,15 +44,19 @@ export class MakingOfPlayer extends LitElement {
       .player {
         display: grid;
         grid-template-columns: minmax(0, 1fr) minmax(14rem, 0.8fr);
-        gap: 1rem 1.5rem;
+        grid-template-areas: 'canvas frame' 'controls frame';
+        gap: 0.75rem 1.5rem;
         align-items: start;
       }
+      /* On a phone the controls sit right under the picture they drive. */
       @media (max-width: 720px) {
         .player {
           grid-template-columns: 1fr;
+          grid-template-areas: 'canvas' 'controls' 'frame';
         }
       }
       canvas {
+        grid-area: canvas;
         display: block;
         width: 100%;
         height: auto;
@@ -60,8 +64,11 @@ export class MakingOfPlayer extends LitElement {
         background: var(--surface-2);
         box-shadow: var(--shadow);
       }
+      .frame {
+        grid-area: frame;
+      }
       .controls {
-        grid-column: 1 / -1;
+        grid-area: controls;
         display: flex;
         align-items: center;
         gap: 0.75rem;
