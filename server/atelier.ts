@@ -24,16 +24,12 @@ import { providerRoutes } from './http/provider-routes.ts';
 import { roomRoutes } from './http/room-routes.ts';
 import { liveRoutes } from './http/live-routes.ts';
 import { type Live, startLive } from './live/start-live.ts';
-import { serveLive } from './realtime/socketio/live-socket.ts';
 import { uploadRoutes } from './http/upload-routes.ts';
 import { FileMediaStore, type MediaStore } from './media/media-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
 import { Compositor } from './render/compositor.ts';
 import { RenderSlots } from './render/render-slots.ts';
-import { GalleryBroadcaster } from './realtime/socketio/gallery-broadcaster.ts';
-import { gallerySocketHandlers } from './realtime/socketio/gallery-socket.ts';
-import { SocialBroadcaster, socialSocketHandlers } from './realtime/socketio/social-socket.ts';
 import { roomChannel } from './realtime/socketio/socketio-server.ts';
 import { commentRoutes } from './http/comment-routes.ts';
 import { moderationRoutes } from './http/moderation-routes.ts';
@@ -44,15 +40,13 @@ import { socialRoomGate } from './social/room-gate.ts';
 import { Moderators } from './social/moderators.ts';
 import { BlockEviction } from './social/block-eviction.ts';
 import { createSocial, galleryAudience, type Social } from './social/social.ts';
-import { cancelOnOtherNodes, serveGeneration } from './realtime/socketio/generation-events.ts';
-import { SocketIoTransport } from './realtime/socketio/socketio-server.ts';
-import { YjsWebSocketServer } from './realtime/yjs-websocket/yjs-websocket-server.ts';
-import { originCheck } from './realtime/origin-check.ts';
+import { cancelOnOtherNodes } from './realtime/socketio/generation-events.ts';
+import { startRealtime } from './realtime/start-realtime.ts';
+import type { SocketIoTransport } from './realtime/socketio/socketio-server.ts';
 import { OutageLog } from './store/outage-log.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
 import { RoomRegistry } from './rooms/registry.ts';
-import { Connections } from './rooms/sessions/connections.ts';
 import { Pseudonyms } from './signals/pseudonyms.ts';
 import { SignalRecorder } from './signals/recorder.ts';
 import { startTimeline } from './timeline/timeline.ts';
@@ -183,7 +177,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     metrics,
     logger: generationLogger,
     // The transport is made further down, before any request can arrive.
-    ...(scale ? { cancelElsewhere: cancelOnOtherNodes(() => socketIo, logger.child({ module: 'realtime' })) } : {}),
+    ...(scale ? { cancelElsewhere: cancelOnOtherNodes(() => realtime.socketIo, logger.child({ module: 'realtime' })) } : {}),
   });
   await generation.recover();
   if (scale) {
@@ -298,49 +292,23 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   const server = createServer(app);
 
-  const realtimeLogger = logger.child({ module: 'realtime' });
-  const originAllowed = originCheck({ publicUrl: config.publicUrl, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
-  // Both transports' connections, in one registry: a revoked session ends on either.
-  const connections = new Connections({ admission, authenticator: users, limits: config.limits, metrics, logger: realtimeLogger });
-  accounts.sessions.serve(connections);
-  const socketIo = new SocketIoTransport(server, {
-    connections,
-    limits: config.limits,
-    logger: realtimeLogger,
+  const realtime = startRealtime({
+    server,
+    config,
+    admission,
+    users,
+    sessions: accounts.sessions,
+    registry,
+    generation,
+    gallery,
+    graph: store.social.graph,
+    social,
+    live,
+    scale,
     metrics,
-    corsOrigins: config.corsOrigins,
-    originAllowed,
-    joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
+    logger: logger.child({ module: 'realtime' }),
   });
-  serveGeneration(socketIo, { generation, metrics, logger: realtimeLogger, scaled: scale !== undefined });
-  const yjsWs = new YjsWebSocketServer({ connections, limits: config.limits, logger: realtimeLogger, metrics, originAllowed });
-  registry.events.add(socketIo);
-  registry.events.add(yjsWs);
-  registry.events.add(connections);
-  if (scale) {
-    // Yjs traffic goes through the relay, with origins; room events through the adapter.
-    registry.events.add(scale.relay);
-    socketIo.io.adapter(scale.adapter);
-  }
-  socketIo.handle(gallerySocketHandlers(gallery));
-  // Live works skip the sockets of people who block an author, as the HTTP feeds do.
-  gallery.events.add(new GalleryBroadcaster(socketIo.io, store.social.graph, realtimeLogger));
-  socketIo.handle(socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection }));
-  serveLive(socketIo, live, registry);
-  const socialBroadcaster = new SocialBroadcaster(socketIo.io);
-  social.comments.events.add(socialBroadcaster);
-  social.notifier.sinks.add(socialBroadcaster);
-  gallery.events.add(socialBroadcaster);
-  server.on('upgrade', (req, socket, head) => {
-    try {
-      // Socket.IO takes its own path; anything that is neither is refused.
-      if (yjsWs.handleUpgrade(req, socket, head)) return;
-      if (!req.url?.startsWith('/socket.io/')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-    } catch (err) {
-      realtimeLogger.error({ err }, 'upgrade failed');
-      socket.destroy();
-    }
-  });
+  const { socketIo } = realtime;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -361,7 +329,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       await generation.close();
       await providers.close();
       await live.close();
-      await Promise.all([socketIo.close(), yjsWs.close()]);
+      await realtime.close();
       // Rooms flush (and leave their relay channels) while Redis and the store are still there.
       await registry.close();
       await signals.idle();
