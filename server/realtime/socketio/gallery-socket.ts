@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { publishWorkBodySchema } from '../../../shared/protocol.ts';
 import type { Gallery } from '../../gallery/gallery.ts';
-import { idArg } from './serve.ts';
+import { idArg, noArgs } from './serve.ts';
 import type { SocketContext, SocketHandlers } from './socketio-server.ts';
 
 export const GALLERY_CHANNEL = 'gallery';
@@ -26,7 +26,7 @@ export function gallerySocketHandlers(gallery: Gallery): SocketHandlers {
       },
     });
     ctx.serve('gallery:subscribe', {
-      args: z.tuple([]).rest(z.unknown()),
+      args: noArgs,
       names: [],
       usage: 'gallery:subscribe takes (ack?)',
       handle: () => {
@@ -35,7 +35,7 @@ export function gallerySocketHandlers(gallery: Gallery): SocketHandlers {
       },
     });
     ctx.serve('gallery:unsubscribe', {
-      args: z.tuple([]).rest(z.unknown()),
+      args: noArgs,
       names: [],
       usage: 'gallery:unsubscribe takes ()',
       handle: () => {

@@ -3,7 +3,6 @@
 // through the adapter; `room:request-edit` and `room:grant` from sockets in a
 // room; the owner's `room:edit-requested` on their user channel; and
 // `room:role` to a participant whose role just changed on this node.
-import { z } from 'zod';
 import { type EditRequest, grantArgsSchema, type LiveItem } from '../../../shared/live.ts';
 import { AppError } from '../../errors.ts';
 import type { EditRequestSink, LiveAccess } from '../../live/live-access.ts';
@@ -11,7 +10,7 @@ import type { LiveEvents } from '../../live/live-rooms.ts';
 import type { Live } from '../../live/start-live.ts';
 import type { RoomRegistry } from '../../rooms/registry.ts';
 import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
-import { idArg } from './serve.ts';
+import { idArgs, noArgs } from './serve.ts';
 import { userChannel } from './social-socket.ts';
 import type { AtelierServer, SocketContext, SocketHandlers, SocketIoTransport } from './socketio-server.ts';
 
@@ -27,10 +26,8 @@ export function liveSocketHandlers(options: LiveSocketOptions): SocketHandlers {
   const { access } = options;
   return (ctx: SocketContext) => {
     const { socket } = ctx;
-    const none = z.tuple([]).rest(z.unknown());
-
     ctx.serve('live:subscribe', {
-      args: none,
+      args: noArgs,
       names: [],
       usage: 'live:subscribe takes (ack?)',
       handle: () => {
@@ -40,7 +37,7 @@ export function liveSocketHandlers(options: LiveSocketOptions): SocketHandlers {
       },
     });
     ctx.serve('live:unsubscribe', {
-      args: none,
+      args: noArgs,
       names: [],
       usage: 'live:unsubscribe takes ()',
       handle: () => {
@@ -49,7 +46,7 @@ export function liveSocketHandlers(options: LiveSocketOptions): SocketHandlers {
       },
     });
     ctx.serve('room:request-edit', {
-      args: z.tuple([idArg]),
+      args: idArgs,
       names: ['roomId'],
       usage: 'room:request-edit takes (roomId, ack)',
       handle: async ([roomId]) => {

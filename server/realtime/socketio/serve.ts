@@ -36,6 +36,16 @@ export interface EventTools {
  */
 export const idArg = z.string().max(64);
 
+// Argument tuples several events share, built once: a zod schema is ~1 KB of
+// heap, and specs are made per socket, so one built inside a handler set costs
+// that on every connection.
+/** No arguments (anything after them is ignored). */
+export const noArgs = z.tuple([]).rest(z.unknown());
+/** One id. */
+export const idArgs = z.tuple([idArg]);
+/** One id, anything after it ignored. */
+export const idFirstArgs = z.tuple([idArg]).rest(z.unknown());
+
 type AckFn = (res: object) => void;
 
 /** Takes a trailing acknowledgement callback off the arguments, if the client sent one. */

@@ -3,7 +3,6 @@
 // channel (comments, likes). Broadcasts go through the adapter, so with Redis
 // they reach sockets on every node; users who block a comment's author are
 // left out by their user channel, wherever they are connected.
-import { z } from 'zod';
 import { workIdSchema } from '../../../shared/protocol.ts';
 import type { Comment, Notification } from '../../../shared/social.ts';
 import { AppError } from '../../errors.ts';
@@ -11,7 +10,7 @@ import type { Gallery, GalleryListener } from '../../gallery/gallery.ts';
 import type { CommentListener } from '../../social/comments.ts';
 import type { NotificationSink } from '../../social/notifier.ts';
 import { GALLERY_CHANNEL } from './gallery-socket.ts';
-import { idArg } from './serve.ts';
+import { idArgs, idFirstArgs } from './serve.ts';
 import type { AtelierServer, SocketContext, SocketHandlers } from './socketio-server.ts';
 
 export const userChannel = (userId: string) => `user:${userId}`;
@@ -33,7 +32,7 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
     const works = new Set<string>();
 
     ctx.serve('work:subscribe', {
-      args: z.tuple([idArg]),
+      args: idArgs,
       names: ['workId'],
       usage: 'work:subscribe takes (workId, ack?)',
       handle: async ([workId]) => {
@@ -51,7 +50,7 @@ export function socialSocketHandlers(options: SocialSocketOptions): SocketHandle
       },
     });
     ctx.serve('work:unsubscribe', {
-      args: z.tuple([idArg]).rest(z.unknown()),
+      args: idFirstArgs,
       names: ['workId'],
       usage: 'work:unsubscribe takes (workId)',
       handle: ([workId]) => {
