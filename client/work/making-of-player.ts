@@ -118,6 +118,22 @@ export class MakingOfPlayer extends LitElement {
         color: inherit;
         border-radius: 3px;
       }
+      ul.images {
+        list-style: none;
+        margin: 0 0 0.8rem;
+        padding: 0;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem;
+      }
+      ul.images img {
+        display: block;
+        width: 3.5rem;
+        height: 3.5rem;
+        object-fit: cover;
+        border-radius: 6px;
+        background: var(--surface-2);
+      }
       ol.stack {
         list-style: none;
         margin: 0;
@@ -268,6 +284,7 @@ export class MakingOfPlayer extends LitElement {
             <time datetime=${frame.at}>${timeOf(frame.at)}</time>
           </p>
           ${timeline.promptHidden ? html`<p class="prompt muted">Its authors keep the prompt to themselves.</p>` : html`<p class="prompt" data-prompt>${promptWithChange(frame.prompt ?? '', previous?.prompt ?? '')}</p>`}
+          ${frame.images?.length ? html`<ul class="images" aria-label="Images generated">${frame.images.map((src, i) => html`<li><img src=${src} alt=${`Generated image ${i + 1}`} loading="lazy" /></li>`)}</ul>` : nothing}
           <ol class="stack" aria-label="Layers, top first">
             ${frame.layers.toReversed().map((layer) => html`<li class=${layerClass(layer, previous)}><span>${layer.name || layer.id}</span><span class="muted">${Math.round(layer.opacity * 100)}%${layer.blend === 'normal' ? '' : ` · ${layer.blend}`}</span></li>`)}
           </ol>

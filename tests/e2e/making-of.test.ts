@@ -98,6 +98,11 @@ describeInBrowser('making-of player', (browser) => {
       await slider.fill(String(frame));
       await showing(page, frame);
       seen.push(`${await page.locator('making-of-player .who').innerText()} | ${await prompt(page)}`);
+      if (frame === 1) {
+        expect(await page.getByRole('img', { name: /^Generated image/ }).count()).toBeGreaterThan(0);
+        await page.locator('making-of-player').scrollIntoViewIfNeeded();
+        await shot(page, 'making-of-04-generated');
+      }
     }
     const name = await page.locator('user-menu .name').innerText();
     expect(seen.map((line) => line.replace(/\s+/g, ' ').replace(/ [A-Z][a-z]{2} \d.*\|/, ' |'))).toEqual([
