@@ -1,6 +1,7 @@
 // The first state of a remix's room: the work's prompt, layer stack and canvas
 // exactly as published, in a fresh document (no history, no candidates). A
-// hidden prompt stays behind: the remix starts with an empty one.
+// hidden prompt stays behind: the remix starts with an empty one, and its
+// layers are renamed, since a placed candidate is named after its prompt.
 import * as Y from 'yjs';
 import { ROOTS, readMeta } from '../../shared/doc-schema.ts';
 
@@ -15,9 +16,10 @@ export function remixState(published: Uint8Array, options: { keepPrompt: boolean
       const layers = from
         .getArray(ROOTS.layers)
         .toArray()
-        .map((entry) => {
+        .map((entry, index) => {
           const layer = new Y.Map<unknown>();
           if (entry instanceof Y.Map) for (const [key, value] of Object.entries(entry.toJSON())) layer.set(key, value);
+          if (!options.keepPrompt) layer.set('name', `Layer ${index + 1}`);
           return layer;
         });
       to.getArray<Y.Map<unknown>>(ROOTS.layers).push(layers);

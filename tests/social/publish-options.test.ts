@@ -52,6 +52,8 @@ describe('publish options', () => {
     const http = api(server.url);
     const ann = await studio(server, 'Ann');
     ann.doc.getText(ROOTS.prompt).insert(0, ' with a zeppelin secretword');
+    // A placed candidate is named after its prompt's first words: the name is the prompt too.
+    (ann.doc.getArray(ROOTS.layers).get(0) as Y.Map<unknown>).set('name', 'zeppelin secretword');
     const closed = await publish(ann.socket, ann.roomId, { title: 'Closed', allowRemix: false });
     const hidden = await publish(ann.socket, ann.roomId, { title: 'Hidden prompt', hidePrompt: true });
     if (!closed.ok || !hidden.ok) throw new Error('publish failed');
@@ -82,6 +84,7 @@ describe('publish options', () => {
     Y.applyUpdate(doc, (await server.store.docLog.load(remix.room.id)).update!);
     expect(doc.getText(ROOTS.prompt).toString()).toBe('');
     expect(doc.getArray(ROOTS.layers).length).toBe(1);
+    expect((doc.getArray(ROOTS.layers).get(0) as Y.Map<unknown>).get('name')).toBe('Layer 1');
   });
 
   it('search: works by words and prefixes, users by name; bad queries refused', async () => {
