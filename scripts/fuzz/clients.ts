@@ -24,7 +24,7 @@ export interface Client {
   destroy(): void;
 }
 
-export function socketIoClient(url: string, token: string, roomId: string, tap: Tap = {}): Client {
+export function socketIoClient(url: string, token: string, roomId: string, tap: Tap = {}, invite?: string): Client {
   const socket: AtelierClientSocket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true });
   if (tap.socketio) {
     const seen = tap.socketio;
@@ -32,7 +32,7 @@ export function socketIoClient(url: string, token: string, roomId: string, tap: 
     socket.onAny((event: string, ...args: unknown[]) => seen('server', event, args));
   }
   const doc = new Y.Doc();
-  const provider = new SocketIoProvider(socket, roomId, doc);
+  const provider = new SocketIoProvider(socket, roomId, doc, invite ? { invite } : {});
   return {
     transport: 'socket.io',
     doc,
@@ -46,7 +46,7 @@ export function socketIoClient(url: string, token: string, roomId: string, tap: 
   };
 }
 
-export function yWebsocketClient(url: string, token: string, roomId: string, tap: Tap = {}): Client {
+export function yWebsocketClient(url: string, token: string, roomId: string, tap: Tap = {}, invite?: string): Client {
   const doc = new Y.Doc();
   const seen = tap.websocket;
   /** ws, with every frame shown to the tap. */
@@ -62,7 +62,7 @@ export function yWebsocketClient(url: string, token: string, roomId: string, tap
     }
   }
   const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, roomId, doc, {
-    params: { token },
+    params: invite ? { token, invite } : { token },
     WebSocketPolyfill: TappedWebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
@@ -82,6 +82,6 @@ export function yWebsocketClient(url: string, token: string, roomId: string, tap
   };
 }
 
-export function connectClient(transport: Transport, url: string, token: string, roomId: string, tap: Tap = {}): Client {
-  return transport === 'socket.io' ? socketIoClient(url, token, roomId, tap) : yWebsocketClient(url, token, roomId, tap);
+export function connectClient(transport: Transport, url: string, token: string, roomId: string, tap: Tap = {}, invite?: string): Client {
+  return transport === 'socket.io' ? socketIoClient(url, token, roomId, tap, invite) : yWebsocketClient(url, token, roomId, tap, invite);
 }

@@ -58,6 +58,8 @@ export interface FuzzReport {
   divergences: Divergence[];
   honest: { peers: number; edits: number; samples: number; p50Ms?: number; p99Ms?: number; maxMs?: number };
   rss: { startMb?: number; peakMb?: number; endMb?: number };
+  /** The rooms' documents at the end: encoded size and client ids (hostile ones included). */
+  rooms: { roomId: string; updateBytes: number; clients: number }[];
   /** The fuzzer's own event-loop delay: latencies above are only as good as this is small. */
   fuzzerLoopDelayP99Ms: number;
   /** Exceptions thrown inside this process by the honest clients (a server message they could not take). */
@@ -89,13 +91,14 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
   const honest = new HonestPeers(random.fork());
   try {
     const owner = await newSession(server.url, 'Owner');
-    const rooms = [await newRoom(server.url, owner.token), await newRoom(server.url, owner.token)];
+    // The link alone makes a viewer, so a viewer stays one whatever it rejoins with; editors hold the edit invite.
+    const rooms = [await newRoom(server.url, owner.token, 'view'), await newRoom(server.url, owner.token, 'view')];
     // Two honest peers a room (one per transport when both are fuzzed), so each edit has someone to reach.
-    for (const [r, { room }] of rooms.entries()) {
+    for (const [r, { room, invites }] of rooms.entries()) {
       for (let i = 0; i < 2; i++) {
         const transport = options.transports[i % options.transports.length] ?? 'socket.io';
         const { token } = await newSession(server.url, `honest-${r}-${i}`);
-        await honest.join(server.url, token, room.id, transport, `h${r}${i}-${transport === 'socket.io' ? 'sio' : 'ws'}`);
+        await honest.join(server.url, token, room.id, transport, `h${r}${i}-${transport === 'socket.io' ? 'sio' : 'ws'}`, invites.edit);
       }
     }
     const startRss = server.rss();
@@ -113,8 +116,8 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
             url: server.url,
             roomId: target.room.id,
             token,
-            // The first of each kind is a viewer: what it sends must change nothing.
-            invite: i === 0 && options.attackersPerKind > 1 ? target.invites.view : undefined,
+            // The first of each kind (of two or more) is a viewer: what it sends must change nothing.
+            invite: i === 0 && options.attackersPerKind > 1 ? undefined : target.invites.edit,
             corpus,
             random: random.fork(),
             stats,
@@ -163,6 +166,7 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
         maxMs: round(percentile(honest.latencies, 100)),
       },
       rss: { startMb: mb(startRss), peakMb: mb(peak), endMb: mb(endRss) },
+      rooms: honest.rooms,
       fuzzerLoopDelayP99Ms: Math.round(loop.percentile(99) / 1e6),
       clientExceptions,
       failed: false,

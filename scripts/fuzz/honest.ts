@@ -2,7 +2,7 @@
 // (each edit carries a marker, so the others can time its arrival), move
 // layers and cursors. Afterwards every replica must equal the server's copy.
 import { setTimeout as delay } from 'node:timers/promises';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { type Client, connectClient, type Transport } from './clients.ts';
 import { editLayers, MARKER, moveCursor, snapshot, type } from './edits.ts';
@@ -31,6 +31,8 @@ export class HonestPeers {
   /** Milliseconds from an edit to its arrival at each other peer in the room. */
   readonly latencies: number[] = [];
   edits = 0;
+  /** Each room's document as the server holds it, measured by the convergence check. */
+  readonly rooms: { roomId: string; updateBytes: number; clients: number }[] = [];
   readonly #sentAt = new Map<string, number>();
   readonly #random: Random;
 
@@ -38,8 +40,8 @@ export class HonestPeers {
     this.#random = random;
   }
 
-  async join(url: string, token: string, roomId: string, transport: Transport, name: string): Promise<void> {
-    const client = connectClient(transport, url, token, roomId);
+  async join(url: string, token: string, roomId: string, transport: Transport, name: string, invite?: string): Promise<void> {
+    const client = connectClient(transport, url, token, roomId, {}, invite);
     await client.synced;
     client.awareness.setLocalStateField('user', { id: name, name, color: '#30bced', colorLight: '#30bced33' });
     client.doc.getText(ROOTS.prompt).observe((event, transaction) => {
@@ -112,6 +114,13 @@ export class HonestPeers {
       for (;;) {
         const differing = this.peers.filter((peer) => snapshot(peer.client.doc) !== snapshot(serverDoc(observers, peer.roomId)));
         if (differing.length === 0 || performance.now() > deadline) {
+          for (const [roomId, observer] of observers) {
+            this.rooms.push({
+              roomId,
+              updateBytes: Y.encodeStateAsUpdate(observer.doc).byteLength,
+              clients: observer.doc.store.clients.size,
+            });
+          }
           return differing.map((peer) => {
             const server = serverDoc(observers, peer.roomId);
             return {

@@ -12,4 +12,6 @@ async function post<T>(url: string, body: object, token?: string): Promise<T> {
 }
 
 export const newSession = (base: string, name: string) => post<SessionResponse>(`${base}/api/session`, { name });
-export const newRoom = (base: string, token: string) => post<CreateRoomResponse>(`${base}/api/rooms`, { title: 'fuzz' }, token);
+/** `linkAccess: 'view'` makes the link alone give a viewer: editors need the edit invite. */
+export const newRoom = (base: string, token: string, linkAccess: 'edit' | 'view' = 'edit') =>
+  post<CreateRoomResponse>(`${base}/api/rooms`, { title: 'fuzz', linkAccess }, token);

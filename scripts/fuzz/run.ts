@@ -94,6 +94,7 @@ function print(r: FuzzReport): void {
   const h = r.honest;
   out(`honest: ${h.peers} peers, ${h.edits} edits, ${h.samples} deliveries timed: p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, max ${h.maxMs} ms`);
   out(`server RSS: start ${r.rss.startMb} MB, peak ${r.rss.peakMb} MB, end ${r.rss.endMb} MB (bound ${r.options.maxRssMb} MB)`);
+  for (const room of r.rooms) out(`room ${room.roomId}: ${room.updateBytes} bytes encoded, ${room.clients} client ids`);
   out(`fuzzer event-loop delay p99: ${r.fuzzerLoopDelayP99Ms} ms`);
   out(r.failed ? 'FAILED' : 'passed');
 }
