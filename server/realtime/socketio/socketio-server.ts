@@ -26,6 +26,7 @@ import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
 import { type EventSpec, type EventTools, idArg, served } from './serve.ts';
 import type { OriginCheck } from '../origin-check.ts';
+import { PreEncodedEvent } from './pre-encoded.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
 export interface SocketData {
@@ -146,17 +147,19 @@ export class SocketIoTransport implements RoomEvents {
     const members = this.io.of('/').adapter.rooms.get(channel);
     if (!members) return;
     const sockets = this.io.of('/').sockets;
+    // One encoding, down to the WebSocket frames, for all recipients; this
+    // node's sockets only (the relay carries Yjs traffic to other nodes, with origins).
+    let encoded: PreEncodedEvent | undefined;
     let recipients = 0;
     for (const id of only === undefined ? members : members.has(only) ? [only] : []) {
-      if (except.includes(id)) continue;
+      const socket = except.includes(id) ? undefined : sockets.get(id);
+      if (!socket) continue;
+      encoded ??= new PreEncodedEvent(this.io, event, [room.id, message]);
+      this.#coalescer.hold(tcpSocketOf(socket.conn));
+      encoded.sendTo(socket);
       recipients++;
-      this.#coalescer.hold(tcpSocketOf(sockets.get(id)?.conn));
     }
     if (recipients === 0) return;
-    // One encoding for all recipients; `local` keeps Yjs traffic off any
-    // cross-node adapter (the relay carries it with origins instead).
-    const target = this.io.local.to(only ?? channel);
-    (except.length === 0 ? target : target.except([...except])).emit(event, room.id, message);
     this.#sent[event].inc(recipients);
     this.#sent.bytes.inc(recipients * message.byteLength);
   }
