@@ -69,6 +69,7 @@ async function runStore(kind: 'sqlite' | 'postgres'): Promise<void> {
     for (const nodeId of ['a', 'b']) nodes.push(await startServerProcess({ ...env, NODE_ID: nodeId, DATA_DIR: dataDir }));
     const [a, b] = nodes as [ServerProcess, ServerProcess];
     const signer = new TokenSigner(secret);
+    // Each user has one session whose id is theirs (bench/social/load.ts).
     const tokens = data.users.map((u) => signer.sign(u.id));
     const random = rng(7);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;

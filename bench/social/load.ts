@@ -18,6 +18,10 @@ const THUMB = `/media/${'c'.repeat(64)}.webp`;
 /** Seconds each part took. */
 export type LoadTimes = Record<string, number>;
 
+/** Sessions the bench's tokens name: seen at load, working for as long as any run lasts. */
+const SEEN = new Date().toISOString();
+const SESSIONS_EXPIRE = '2099-01-01T00:00:00.000Z';
+
 async function timed<T>(times: LoadTimes, part: string, fn: () => T | Promise<T>): Promise<T> {
   const started = performance.now();
   const result = await fn();
@@ -35,6 +39,9 @@ export async function loadSqlite(dataDir: string, data: Dataset): Promise<LoadTi
   await timed(times, 'users', () => {
     const insert = db.prepare('INSERT INTO users (id, name, color, created_at) VALUES (?, ?, ?, ?)');
     for (const u of data.users) insert.run(u.id, u.name, u.color, u.createdAt);
+    // Each user's one sign-in session, named by the user's id (the bench signs tokens for them).
+    const session = db.prepare('INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)');
+    for (const u of data.users) session.run(u.id, u.id, u.createdAt, SEEN, SESSIONS_EXPIRE);
     db.prepare("INSERT INTO rooms (id, title, owner_id, link_access, created_at) VALUES (?, 'bench', ?, 'edit', ?)").run(
       BENCH_ROOM,
       data.users[0]!.id,
@@ -116,6 +123,11 @@ export async function loadPostgres(url: string, data: Dataset): Promise<LoadTime
         'users',
         'id, name, color, created_at',
         data.users.map((u) => [u.id, u.name, u.color, u.createdAt]),
+      );
+      await copy(
+        'sessions',
+        'id, user_id, created_at, last_seen_at, expires_at',
+        data.users.map((u) => [u.id, u.id, u.createdAt, SEEN, SESSIONS_EXPIRE]),
       );
       await client.query("INSERT INTO rooms (id, title, owner_id, link_access, created_at) VALUES ($1, 'bench', $2, 'edit', $3)", [
         BENCH_ROOM,
