@@ -32,6 +32,8 @@ export interface FuzzOptions {
   crafts: readonly Craft[];
   /** Progress lines (a line every ~10 s); silent when not given. */
   progress?: (line: string) => void;
+  /** Told the server process's pid once it runs (the watchdog kills it with a hung run). */
+  onServerStarted?: (pid: number) => void;
 }
 
 export const DEFAULT_OPTIONS: FuzzOptions = {
@@ -47,7 +49,7 @@ export const DEFAULT_OPTIONS: FuzzOptions = {
 };
 
 export interface FuzzReport {
-  options: Omit<FuzzOptions, 'progress'>;
+  options: Omit<FuzzOptions, 'progress' | 'onServerStarted'>;
   stats: FuzzStats;
   /** The server process exited during the run. */
   crash: { code: number | null; signal: string | null; stderr: string } | undefined;
@@ -56,7 +58,7 @@ export interface FuzzReport {
   /** Every error-level line of the server, by message. */
   errorLines: Record<string, number>;
   divergences: Divergence[];
-  honest: { peers: number; edits: number; samples: number; p50Ms?: number; p99Ms?: number; maxMs?: number };
+  honest: Latency & { peers: number; edits: number; byTransport: Partial<Record<Transport, Latency>> };
   rss: { startMb?: number; peakMb?: number; endMb?: number };
   /** The rooms' documents at the end: encoded size and client ids (hostile ones included). */
   rooms: { roomId: string; updateBytes: number; clients: number }[];
@@ -71,7 +73,7 @@ const KINDS: Record<Transport, AttackerKind[]> = { 'socket.io': ['socket.io', 's
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 1024 / 102.4) / 10);
 
 export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzReport> {
-  const { progress, ...options } = { ...DEFAULT_OPTIONS, ...given };
+  const { progress, onServerStarted, ...options } = { ...DEFAULT_OPTIONS, ...given };
   const corpus = loadCorpus();
   const random = new Random(options.seed);
   const stats = new FuzzStats();
@@ -83,6 +85,7 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const server = await startServerProcess();
+  onServerStarted?.(server.pid);
   const rss: number[] = [];
   const sampler = setInterval(() => {
     const value = server.rss();
@@ -160,10 +163,8 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
       honest: {
         peers: honest.peers.length,
         edits: honest.edits,
-        samples: honest.latencies.length,
-        p50Ms: round(percentile(honest.latencies, 50)),
-        p99Ms: round(percentile(honest.latencies, 99)),
-        maxMs: round(percentile(honest.latencies, 100)),
+        ...latency(honest.latencies),
+        byTransport: Object.fromEntries(options.transports.map((t) => [t, latency(honest.latenciesTo[t])])),
       },
       rss: { startMb: mb(startRss), peakMb: mb(peak), endMb: mb(endRss) },
       rooms: honest.rooms,
@@ -188,6 +189,22 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
     process.off('uncaughtException', onException);
     process.off('unhandledRejection', onException);
   }
+}
+
+export interface Latency {
+  samples: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
+}
+
+function latency(samples: readonly number[]): Latency {
+  return {
+    samples: samples.length,
+    p50Ms: round(percentile(samples, 50)),
+    p99Ms: round(percentile(samples, 99)),
+    maxMs: round(percentile(samples, 100)),
+  };
 }
 
 const round = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);

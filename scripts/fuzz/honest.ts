@@ -30,6 +30,8 @@ export class HonestPeers {
   readonly peers: HonestPeer[] = [];
   /** Milliseconds from an edit to its arrival at each other peer in the room. */
   readonly latencies: number[] = [];
+  /** The same, by the transport of the peer it arrived at. */
+  readonly latenciesTo: Record<Transport, number[]> = { 'socket.io': [], websocket: [] };
   edits = 0;
   /** Each room's document as the server holds it, measured by the convergence check. */
   readonly rooms: { roomId: string; updateBytes: number; clients: number }[] = [];
@@ -51,7 +53,9 @@ export class HonestPeers {
         if (typeof op.insert !== 'string') continue;
         for (const match of op.insert.matchAll(MARKER)) {
           const sent = this.#sentAt.get(match[1] ?? '');
-          if (sent !== undefined) this.latencies.push(now - sent);
+          if (sent === undefined) continue;
+          this.latencies.push(now - sent);
+          this.latenciesTo[transport].push(now - sent);
         }
       }
     });

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Transport } from './clients.ts';
 import { DEFAULT_OPTIONS, type FuzzReport, runFuzz } from './fuzz.ts';
+import { startWatchdog } from './watchdog.ts';
 import { CRAFTS, type Craft } from './yjs-craft.ts';
 
 const { values } = parseArgs({
@@ -47,13 +48,10 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 
 // A run that does not finish is a finding too (something waits forever): say so rather than hang a CI job.
 const seconds = number('seconds', values.seconds, DEFAULT_OPTIONS.seconds);
-setTimeout(
-  () => {
-    out(`fuzz: still running ${seconds + 180} s after the start: hung (seed ${seed})`);
-    process.exit(1);
-  },
+const watchdog = startWatchdog(
   (seconds + 180) * 1000,
-).unref();
+  `fuzz: still running ${seconds + 180} s after the start: hung (seed ${seed}); FAILED`,
+);
 out(
   `fuzz: seed ${seed} (repeat with --seed ${seed}), ${number('seconds', values.seconds, DEFAULT_OPTIONS.seconds)} s, ${chosen.join(' + ')}`,
 );
@@ -66,6 +64,7 @@ const report = await runFuzz({
   maxRssMb: number('max-rss-mb', values['max-rss-mb'], DEFAULT_OPTIONS.maxRssMb),
   crafts: crafts as Craft[],
   progress: (line) => out(`  ${line}`),
+  onServerStarted: (pid) => watchdog.watch(pid),
 });
 print(report);
 if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -93,6 +92,9 @@ function print(r: FuzzReport): void {
   for (const e of r.clientExceptions.slice(0, 5)) out(`    ${e.split('\n')[0]}`);
   const h = r.honest;
   out(`honest: ${h.peers} peers, ${h.edits} edits, ${h.samples} deliveries timed: p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, max ${h.maxMs} ms`);
+  for (const [transport, l] of Object.entries(h.byTransport)) {
+    out(`    to ${transport} peers: ${l.samples} deliveries, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms`);
+  }
   out(`server RSS: start ${r.rss.startMb} MB, peak ${r.rss.peakMb} MB, end ${r.rss.endMb} MB (bound ${r.options.maxRssMb} MB)`);
   for (const room of r.rooms) out(`room ${room.roomId}: ${room.updateBytes} bytes encoded, ${room.clients} client ids`);
   out(`fuzzer event-loop delay p99: ${r.fuzzerLoopDelayP99Ms} ms`);
