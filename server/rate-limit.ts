@@ -1,26 +1,44 @@
 // Token buckets: one per connection for message floods, and keyed ones (per IP,
 // per user) behind an interface that a shared Redis implementation also fits.
+import type { StallCredit } from './loop-stalls.ts';
 
 export class TokenBucket {
   readonly #capacity: number;
   readonly #perSecond: number;
+  readonly #stalls: StallCredit | undefined;
   #tokens: number;
   #last: number;
 
-  constructor(perSecond: number, capacity: number, now = performance.now()) {
+  /** `stalls`: the event loop's stalls, whose time refills the bucket past its capacity (loop-stalls.ts). */
+  constructor(perSecond: number, capacity: number, now = performance.now(), stalls?: StallCredit) {
     this.#perSecond = perSecond;
     this.#capacity = capacity;
+    this.#stalls = stalls;
     this.#tokens = capacity;
     this.#last = now;
   }
 
   /** Takes `cost` tokens if there are enough; false (taking nothing) otherwise. */
   take(cost = 1, now = performance.now()): boolean {
-    this.#tokens = Math.min(this.#capacity, this.#tokens + ((now - this.#last) / 1000) * this.#perSecond);
-    this.#last = now;
+    this.#refill(now);
     if (this.#tokens < cost) return false;
     this.#tokens -= cost;
     return true;
+  }
+
+  /** Milliseconds until `cost` tokens are there (0: now). */
+  msUntil(cost = 1, now = performance.now()): number {
+    this.#refill(now);
+    return this.#tokens >= cost ? 0 : ((cost - this.#tokens) / this.#perSecond) * 1000;
+  }
+
+  #refill(now: number): void {
+    const stalled = this.#stalls?.stalledSince(this.#last, now) ?? 0;
+    // What the client could have sent while the server stood still is credited on top of the burst.
+    const cap = this.#capacity + (stalled / 1000) * this.#perSecond;
+    const refilled = this.#tokens + ((now - this.#last) / 1000) * this.#perSecond;
+    this.#tokens = Math.max(this.#tokens, Math.min(cap, refilled));
+    this.#last = now;
   }
 }
 

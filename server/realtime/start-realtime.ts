@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import type { Generation } from '../generation/generation.ts';
 import type { Live } from '../live/start-live.ts';
+import { LoopStalls } from '../loop-stalls.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RoomAdmission } from '../rooms/admission.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -57,7 +58,16 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const { server, config, registry, generation, gallery, social, scale, metrics, logger } = deps;
   const originAllowed = originCheck({ publicUrl: config.publicUrl, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
   // Both transports' connections, in one registry: a revoked session ends on either.
-  const connections = new Connections({ admission: deps.admission, authenticator: deps.users, limits: config.limits, metrics, logger });
+  // A stall of the event loop is the server's, not the clients': rate budgets credit it (loop-stalls.ts).
+  const stalls = new LoopStalls().start();
+  const connections = new Connections({
+    admission: deps.admission,
+    authenticator: deps.users,
+    limits: config.limits,
+    metrics,
+    logger,
+    stalls,
+  });
   deps.sessions.serve(connections);
   const socketIo = new SocketIoTransport(server, {
     connections,
@@ -103,6 +113,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     yjsWs,
     close: async () => {
       await Promise.all([socketIo.close(), yjsWs.close()]);
+      stalls.stop();
     },
   };
 }

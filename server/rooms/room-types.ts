@@ -63,8 +63,9 @@ export interface RoomEvents {
   evicted?(room: Room, participant: Participant, error: AppError): void;
   /**
    * The room refused a participant's update only for the moment (its client
-   * id's owner was being looked up): send that connection the room's sync
-   * step 1, and its answer brings the update again.
+   * id's owner was being looked up), or for a gap (it depends on something
+   * of theirs the room lacks): ask that connection, with the room's sync
+   * step 1, for what the room lacks; its answer brings it.
    */
   syncWanted?(room: Room, connectionId: string): void;
 }

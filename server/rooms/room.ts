@@ -14,7 +14,7 @@ import type { DocSaver } from './persistence/doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 import { type Applied, outgoingOf } from './outgoing.ts';
 import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
-import { checkUpdate, UpdateRefused } from './update-check/check-update.ts';
+import { checkUpdate, UpdateGap, UpdateRefused } from './update-check/check-update.ts';
 import { boundPending, DEFAULT_MAX_PENDING_BYTES } from './update-check/pending.ts';
 import { ClientOwners, NO_CLAIMS } from './client-owners.ts';
 import type { Participant, RoomDeps } from './room-types.ts';
@@ -318,6 +318,7 @@ export class Room {
       // whole, leaving nothing pending, so a refusal changes nothing.
       writers = checkUpdate(update, this.#clockOf).writers;
     } catch (err) {
+      if (err instanceof UpdateGap) this.#deps.events.emit('syncWanted', this, participant.connectionId);
       throw new AppError('bad_request', err instanceof UpdateRefused ? err.message : 'malformed Yjs update', { cause: err });
     }
     const max = this.#deps.limits.maxDocBytes;

@@ -119,7 +119,12 @@ export class YjsWebSocketServer implements RoomEvents {
     const sink: SessionSink = {
       sync: (_roomId, message) => void this.#send(conn, frame(YWS_MESSAGE.sync, message, false)),
       awareness: (_roomId, message) => void this.#send(conn, frame(YWS_MESSAGE.awareness, message, true)),
-      refuse: (_roomId, error) => (error.code === 'forbidden' ? this.#deny(conn, error.message) : this.#close(conn, error)),
+      refuse: (_roomId, error, healing) => {
+        // Healing refusals keep the connection: the room's sync step 1 follows (connection.ts #dropped).
+        if (healing) return;
+        if (error.code === 'forbidden') this.#deny(conn, error.message);
+        else this.#close(conn, error);
+      },
       // The connection was only for this room.
       left: (_roomId, error) => this.#close(conn, error),
       close: (error) => this.#close(conn, error),

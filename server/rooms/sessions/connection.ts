@@ -7,8 +7,10 @@ import type { PublicUser, WireError } from '../../../shared/protocol.ts';
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
+import type { StallCredit } from '../../loop-stalls.ts';
 import { TokenBucket } from '../../rate-limit.ts';
 import type { JoinChoice, RoomAdmission } from '../admission.ts';
+import { UpdateGap } from '../update-check/check-update.ts';
 import { RoomSession } from './room-session.ts';
 import type { SessionSink } from './sink.ts';
 
@@ -26,6 +28,8 @@ export interface ConnectionDeps {
   limits: Pick<Limits, 'messagesPerSecond' | 'messageBurst' | 'maxMessageBytes' | 'maxRoomsPerConnection'>;
   metrics: Metrics;
   logger: Logger;
+  /** The event loop's stalls, credited to rate budgets (none unless given). */
+  stalls?: StallCredit;
 }
 
 export interface ConnectionInit {
@@ -60,7 +64,7 @@ export class Connection {
     this.#sink = init.sink;
     this.#closedHook = init.closed;
     this.#deps = deps;
-    this.#bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst);
+    this.#bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst, undefined, deps.stalls);
     deps.metrics.connections.inc({ transport: this.transport });
   }
 
@@ -159,13 +163,15 @@ export class Connection {
   /** Tells the client that a message was refused; a failure that is not an AppError is a bug, and logged. */
   refuse(roomId: string, err: unknown): void {
     if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId, connection: this.id }, 'realtime handler failed');
-    this.#refused(roomId, toWireError(err));
+    // A gap: the room has asked for what it lacks (RoomEvents.syncWanted).
+    this.#refused(roomId, toWireError(err), err instanceof AppError && err.cause instanceof UpdateGap);
   }
 
   leave(roomId: string): void {
     const session = this.#sessions.get(roomId);
     if (!session) return;
     this.#sessions.delete(roomId);
+    session.close();
     this.#deps.admission.leave(session.room, this.id);
   }
 
@@ -194,13 +200,21 @@ export class Connection {
     this.#closedHook(this);
   }
 
-  /** The one place where a message is dropped for its rate or its size. */
+  /**
+   * The one place where a message is dropped for its rate or its size. It may
+   * have carried an update: the room asks for what it lacks once the rate
+   * budget allows an answer (the room's one, or every room's when the drop
+   * came before the room was known).
+   */
   #dropped(roomId: string, error: WireError): void {
-    this.#refused(roomId, error);
+    const wait = this.#bucket.msUntil(1);
+    const sessions = roomId === '' ? [...this.#sessions.values()] : [this.#sessions.get(roomId)].filter((s) => s !== undefined);
+    for (const session of sessions) session.heal(wait);
+    this.#refused(roomId, error, sessions.length > 0);
   }
 
-  #refused(roomId: string, error: WireError): void {
+  #refused(roomId: string, error: WireError, healing = false): void {
     this.#deps.metrics.errors.inc({ code: error.code });
-    this.#sink.refuse(roomId, error);
+    this.#sink.refuse(roomId, error, healing);
   }
 }

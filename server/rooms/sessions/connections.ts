@@ -63,9 +63,9 @@ export class Connections implements RoomEvents {
     this.#open.get(participant.connectionId)?.evict(room.id, toWireError(error));
   }
 
-  /** A room wants a participant to send again what it refused for the moment: the room's sync step 1 asks for it. */
+  /** A room wants a participant to send again what it refused (for the moment, or for a gap): a sync step 1 asks for it. */
   syncWanted(room: Room, connectionId: string): void {
-    this.#open.get(connectionId)?.session(room.id)?.requestSync();
+    this.#open.get(connectionId)?.session(room.id)?.heal();
   }
 
   /** Ends the matching connections on every transport, telling each client `error`; how many. */

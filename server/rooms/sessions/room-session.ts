@@ -7,12 +7,20 @@ import type { Admitted } from '../admission.ts';
 import type { Participant, Room } from '../room.ts';
 import type { SessionSink } from './sink.ts';
 
+/** Waits between asking the same participant again, while their answers keep being refused. */
+const MIN_HEAL_BACKOFF_MS = 250;
+const MAX_HEAL_BACKOFF_MS = 30_000;
+
 export class RoomSession {
   readonly room: Room;
   readonly participant: Participant;
   /** The room's stored record as it was when they joined (title, owner, link access). */
   readonly record: RoomRecord;
   readonly #sink: SessionSink;
+  /** A sync step 1 waiting to be sent (one at a time). */
+  #healTimer: NodeJS.Timeout | undefined;
+  /** Least wait before the next one: grows while what they send keeps being refused, so a refusal cannot loop. */
+  #healBackoffMs = 0;
 
   constructor(admitted: Admitted, sink: SessionSink) {
     this.room = admitted.room;
@@ -43,12 +51,38 @@ export class RoomSession {
   }
 
   /**
+   * Self-healing (issue 18, finding 6): something of theirs was dropped or
+   * refused (rate, size, a gap it left), so ask them for what the room lacks
+   * with a sync step 1 once `afterMs` has passed (when their rate budget
+   * allows the answer), however many drops there were meanwhile. Any
+   * y-protocols client answers with a step 2 that fills the gap: no rejoin.
+   */
+  heal(afterMs = 0): void {
+    if (this.#healTimer) return;
+    const wait = Math.max(afterMs, this.#healBackoffMs);
+    this.#healBackoffMs = Math.min(MAX_HEAL_BACKOFF_MS, Math.max(MIN_HEAL_BACKOFF_MS, this.#healBackoffMs * 2));
+    this.#healTimer = setTimeout(() => {
+      this.#healTimer = undefined;
+      if (this.#sink.isOpen() && this.room.participants.has(this.participant.connectionId)) this.requestSync();
+    }, wait);
+    this.#healTimer.unref();
+  }
+
+  /** They left the room: nothing more is sent. */
+  close(): void {
+    clearTimeout(this.#healTimer);
+    this.#healTimer = undefined;
+  }
+
+  /**
    * One sync message from the participant. The one place where what a
    * participant writes enters the room (Room.handleSync checks and applies it);
    * a step 1 is answered with the step 2 they lack.
    */
   receiveSync(message: Uint8Array): void {
     const reply = this.room.handleSync(this.participant.connectionId, message);
+    // Accepted: whatever was missing has been filled (or was never missed).
+    this.#healBackoffMs = 0;
     if (reply) this.#sink.sync(this.room.id, reply);
   }
 

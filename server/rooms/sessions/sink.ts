@@ -15,7 +15,13 @@ export interface SessionSink {
    * client hears: Socket.IO a (throttled) `room:error`, the Yjs WebSocket a
    * permission-denied message for `forbidden` and a close for anything else.
    */
-  refuse(roomId: string, error: WireError): void;
+  /**
+   * `healing`: the refusal is one the room heals by itself (a drop for rate or
+   * size, an update depending on one of the client's that the room lacks): a
+   * sync step 1 follows, whose answer fills the gap, so the connection must
+   * stay (y-websocket's provider never reconnects after a 44xx close).
+   */
+  refuse(roomId: string, error: WireError, healing?: boolean): void;
   /**
    * The server took the client out of the room (evicted), telling it why:
    * Socket.IO leaves the room's channel and sends `room:error`; the Yjs

@@ -9,9 +9,9 @@
 //   the same update: earlier in the same client's run, or in another client's
 //   run without a cycle between them;
 // - every deleted range exists in the room or arrives in the same update.
-import { type ReadUpdate, readUpdate, type StructRun, UpdateRefused } from './read-update.ts';
+import { type ReadUpdate, readUpdate, type StructRun, UpdateGap, UpdateRefused } from './read-update.ts';
 
-export { UpdateRefused } from './read-update.ts';
+export { UpdateGap, UpdateRefused } from './read-update.ts';
 
 /**
  * Far beyond any honest document (one clock tick per character ever typed,
@@ -37,7 +37,7 @@ export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX
   let crossRefs = false;
   for (const run of read.runs) {
     const known = clockOf(run.client);
-    if (run.start > known) throw new UpdateRefused(`structs of client ${run.client} from clock ${run.start}, expected ${known} at most`);
+    if (run.start > known) throw new UpdateGap(`structs of client ${run.client} from clock ${run.start}, expected ${known} at most`);
     runs.set(run.client, run);
     if (run.end > known) writers.push(run.client);
     structs += run.starts.length;
@@ -53,7 +53,7 @@ export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX
         }
         const target = runs.get(ref.client);
         if (!target || ref.clock < target.start || ref.clock >= target.end) {
-          throw new UpdateRefused(`struct ${run.client}:${own} depends on ${ref.client}:${ref.clock}, which does not exist`);
+          throw new UpdateGap(`struct ${run.client}:${own} depends on ${ref.client}:${ref.clock}, which does not exist`);
         }
         crossRefs = true;
       }
@@ -62,7 +62,7 @@ export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX
   if (crossRefs) refuseCycles(read, runs, clockOf);
   for (const range of read.deletes) {
     const end = Math.max(clockOf(range.client), runs.get(range.client)?.end ?? 0);
-    if (range.clock + range.len > end) throw new UpdateRefused(`deleted range ${range.client}:${range.clock}+${range.len} does not exist`);
+    if (range.clock + range.len > end) throw new UpdateGap(`deleted range ${range.client}:${range.clock}+${range.len} does not exist`);
   }
   return { writers, structs, deletes: read.deletes.length };
 }

@@ -12,6 +12,16 @@ export class UpdateRefused extends Error {
   override name = 'UpdateRefused';
 }
 
+/**
+ * Refused because it depends on something the room lacks (a future clock, a
+ * missing origin, a delete of what is not there): from an honest client, the
+ * sign that an earlier update of theirs was dropped, so the room asks them
+ * for what it lacks (RoomEvents.syncWanted).
+ */
+export class UpdateGap extends UpdateRefused {
+  override name = 'UpdateGap';
+}
+
 /** Yjs client ids are unsigned 32-bit numbers (random.uint32). */
 export const MAX_CLIENT_ID = 0xffff_ffff;
 
