@@ -1,0 +1,279 @@
+// npm run bench:live — live rooms under load (docs/live.md, docs/benchmarks.md).
+// R listed rooms, M makers in each typing K keys/s (raw Socket.IO clients that
+// parse only the updates they receive), S spectators spread over the rooms
+// (raw clients counting frames), a painter per room moving a layer and a
+// "Live now" subscriber. Two runs on fresh servers: the same rooms and makers
+// with neither spectators nor previews (baseline), then with both (live).
+// Reports the makers' keystroke delivery p99 in each and their ratio, the
+// preview freshness (a layer moved → a live:update with a new previewUrl),
+// server RSS per spectator, CPU and frames delivered.
+//   LIVE_ROOMS=50 LIVE_MAKERS=5 LIVE_KEYS=2 LIVE_SPECTATORS=1000 LIVE_SECONDS=30
+//   LIVE_WARMUP=5 LIVE_PREVIEW_MS=3000 LIVE_PAINT_MS=7000 npm run bench:live
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as encoding from 'lib0/encoding';
+import { io } from 'socket.io-client';
+import type { LiveItem } from '../shared/live.ts';
+import type { AtelierClientSocket } from '../client/realtime/socketio-provider.ts';
+import { post } from './lib/http.ts';
+import { machine, sampleProcess } from './lib/proc-stats.ts';
+import { startServerProcess } from './lib/server-process.ts';
+import { ms, summarize } from './lib/stats.ts';
+import { KeystrokeSource } from './peers/lib/keystrokes.ts';
+import { forEachStruct } from './peers/lib/update-structs.ts';
+import { type Painter, startPainter } from './live/painter.ts';
+import { connectLiveRaw, type LiveRawClient } from './live/raw-client.ts';
+
+const int = (name: string, fallback: number) => Number.parseInt(process.env[name] ?? '', 10) || fallback;
+const O = {
+  rooms: int('LIVE_ROOMS', 50),
+  makers: int('LIVE_MAKERS', 5),
+  keys: int('LIVE_KEYS', 2),
+  spectators: int('LIVE_SPECTATORS', 1000),
+  seconds: int('LIVE_SECONDS', 30),
+  warmup: int('LIVE_WARMUP', 5),
+  previewMs: int('LIVE_PREVIEW_MS', 3000),
+  paintMs: int('LIVE_PAINT_MS', 7000),
+};
+
+interface Session {
+  token: string;
+  user: { id: string };
+}
+
+interface RunResult {
+  keystrokes: number[];
+  freshness: number[];
+  rssPerSpectatorKiB: number;
+  cpu: number;
+  spectatorFrames: number;
+  previews: number;
+  /** Updates mixing keystrokes with a layer change, left out of the timing. */
+  unparsed: number;
+}
+
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i] as T, i);
+      }
+    }),
+  );
+}
+
+function syncUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  // y-protocols sync "update" (Socket.IO carries sync messages without y-websocket's outer type).
+  encoding.writeVarUint(encoder, 2);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+const progress = (line: string) => process.stderr.write(`  ${line}\n`);
+
+async function run(live: boolean): Promise<RunResult> {
+  progress(live ? 'run with spectators and previews' : 'run with makers only');
+  const server = await startServerProcess({
+    LIVE_PREVIEW_MS: String(O.previewMs),
+    MAX_SPECTATORS_PER_ROOM: String(O.spectators + 10),
+    MESSAGES_PER_SECOND: '1000',
+    MESSAGE_BURST: '3000',
+    UPLOADS_PER_MINUTE: '100000',
+    GEN_PROVIDERS: 'local',
+  });
+  const closers: Array<() => void> = [];
+  try {
+    const { url } = server;
+    const session = (name: string) => post<Session>(url, '/api/session', { name });
+    const rooms: Array<{ id: string; edit: string; owner: Session }> = [];
+    await pool(
+      Array.from({ length: O.rooms }, (_, i) => i),
+      8,
+      async (i) => {
+        const owner = await session(`Owner ${i}`);
+        const { room, invites } = await post<{ room: { id: string }; invites: { edit: string } }>(
+          url,
+          '/api/rooms',
+          { linkAccess: 'view' },
+          owner.token,
+        );
+        if (live) {
+          const res = await fetch(`${url}/api/rooms/${room.id}`, {
+            method: 'PATCH',
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${owner.token}` },
+            body: JSON.stringify({ listed: true }),
+          });
+          if (!res.ok) throw new Error(`listing: ${res.status}`);
+        }
+        rooms.push({ id: room.id, edit: invites.edit, owner });
+      },
+    );
+
+    progress(`${rooms.length} rooms`);
+    // Makers: each keystroke's send time, by Yjs (client, clock); deliveries to the room's other makers.
+    const sentAt = new Map<number, number>();
+    const key = (client: number, clock: number) => client * 1_000_000 + clock;
+    let measuring = false;
+    const latencies: number[] = [];
+    let unparsed = 0;
+    const typists: Array<{ client: LiveRawClient; source: KeystrokeSource; roomId: string }> = [];
+    await pool(
+      rooms.flatMap((room) => Array.from({ length: O.makers }, () => room)),
+      16,
+      async (room) => {
+        const me = await session('Maker');
+        const source = new KeystrokeSource(1 + Math.floor(Math.random() * 2 ** 30));
+        const client = await connectLiveRaw({
+          url,
+          token: me.token,
+          roomId: room.id,
+          options: { invite: room.edit },
+          onUpdate: (update) => {
+            const now = performance.now();
+            const found: number[] = [];
+            try {
+              forEachStruct(update, (c, clock, length) => {
+                for (let k = clock; k < clock + length; k++) {
+                  const at = sentAt.get(key(c, k));
+                  if (at !== undefined) found.push(now - at);
+                }
+              });
+            } catch {
+              // A painter's layer change in the same turn: not a keystroke-only update, not timed.
+              unparsed++;
+              return;
+            }
+            if (measuring) latencies.push(...found);
+          },
+        });
+        typists.push({ client, source, roomId: room.id });
+        closers.push(() => client.close());
+      },
+    );
+
+    progress(`${typists.length} makers joined`);
+    // Painters (both runs, so the rooms are the same), spectators and a subscriber (live only).
+    const painters = new Map<string, Painter>();
+    await pool(rooms, 8, async (room) => {
+      const painter = await startPainter(url, room.owner.token, room.id, room.edit, room.owner.user.id);
+      painters.set(room.id, painter);
+      closers.push(() => painter.close());
+    });
+    progress(`${painters.size} painters placed their layers`);
+    const rssBefore = sampleProcess(server.pid).rssBytes;
+    const spectators: LiveRawClient[] = [];
+    const freshness: number[] = [];
+    const paintedAt = new Map<string, number>();
+    const lastPreview = new Map<string, string | null>();
+    let previews = 0;
+    if (live) {
+      await pool(
+        Array.from({ length: O.spectators }, (_, i) => i),
+        32,
+        async (i) => {
+          const viewer = await session('Spectator');
+          const room = rooms[i % rooms.length];
+          if (!room) return;
+          const client = await connectLiveRaw({ url, token: viewer.token, roomId: room.id, options: { watch: true } });
+          spectators.push(client);
+          closers.push(() => client.close());
+        },
+      );
+      const fan = await session('Fan');
+      const socket: AtelierClientSocket = io(url, { auth: { token: fan.token }, transports: ['websocket'], forceNew: true });
+      closers.push(() => socket.disconnect());
+      socket.on('live:update', (item: LiveItem) => {
+        const before = lastPreview.get(item.room.id);
+        lastPreview.set(item.room.id, item.previewUrl);
+        if (item.previewUrl === before || item.previewUrl === null) return;
+        previews++;
+        const painted = paintedAt.get(item.room.id);
+        if (painted !== undefined && measuring) freshness.push(Date.now() - painted);
+        paintedAt.delete(item.room.id);
+      });
+      socket.emit('live:subscribe');
+    }
+    progress(`${spectators.length} spectators joined`);
+    await sleep(2000);
+    const rssAfter = sampleProcess(server.pid).rssBytes;
+
+    // Type: every typist K keys/s, start times spread; paint each room every LIVE_PAINT_MS.
+    const timers: NodeJS.Timeout[] = [];
+    for (const t of typists) {
+      const start = setTimeout(
+        () => {
+          timers.push(
+            setInterval(() => {
+              const clock = t.source.clock;
+              const update = t.source.next();
+              sentAt.set(key(t.source.client, clock), performance.now());
+              t.client.sendSync(t.roomId, syncUpdate(update));
+            }, 1000 / O.keys),
+          );
+        },
+        Math.random() * (1000 / O.keys),
+      );
+      timers.push(start);
+    }
+    for (const [roomId, painter] of painters) {
+      const start = setTimeout(() => {
+        timers.push(
+          setInterval(() => {
+            // The first change after the last preview is the one the next preview should show.
+            if (!paintedAt.has(roomId)) paintedAt.set(roomId, painter.paint());
+            else painter.paint();
+          }, O.paintMs),
+        );
+      }, Math.random() * O.paintMs);
+      timers.push(start);
+    }
+    await sleep(O.warmup * 1000);
+    measuring = true;
+    const cpuFrom = sampleProcess(server.pid);
+    const framesFrom = spectators.reduce((s, c) => s + c.frames, 0);
+    await sleep(O.seconds * 1000);
+    measuring = false;
+    const cpuTo = sampleProcess(server.pid);
+    const framesTo = spectators.reduce((s, c) => s + c.frames, 0);
+    for (const timer of timers) clearInterval(timer);
+    return {
+      keystrokes: latencies,
+      freshness,
+      rssPerSpectatorKiB: live ? (rssAfter - rssBefore) / 1024 / Math.max(1, spectators.length) : 0,
+      cpu: (cpuTo.cpuSeconds - cpuFrom.cpuSeconds) / ((cpuTo.at - cpuFrom.at) / 1000),
+      spectatorFrames: (framesTo - framesFrom) / O.seconds,
+      previews,
+      unparsed,
+    };
+  } finally {
+    for (const close of closers) close();
+    await server.stop();
+  }
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+out(`bench:live on ${machine()}`);
+out(
+  `${O.rooms} rooms × ${O.makers} makers typing ${O.keys} keys/s, ${O.spectators} spectators, ${O.seconds} s measured after ${O.warmup} s, LIVE_PREVIEW_MS=${O.previewMs}, a layer moved every ${O.paintMs} ms per room`,
+);
+const baseline = await run(false);
+const withLive = await run(true);
+const b = summarize(baseline.keystrokes);
+const l = summarize(withLive.keystrokes);
+const f = summarize(withLive.freshness);
+out('');
+out('| run | keystroke deliveries | p50 ms | p99 ms | server CPU (cores) |');
+out('| --- | --- | --- | --- | --- |');
+out(`| makers only | ${b.count} | ${ms(b.p50)} | ${ms(b.p99)} | ${baseline.cpu.toFixed(2)} |`);
+out(`| with spectators and previews | ${l.count} | ${ms(l.p50)} | ${ms(l.p99)} | ${withLive.cpu.toFixed(2)} |`);
+out('');
+out(`keystroke p99 ratio (live / makers only): ${(l.p99 / b.p99).toFixed(2)} (target ≤ 1.25)`);
+out(
+  `preview freshness: ${f.count} previews measured, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms (target ≤ ${2 * O.previewMs} ms); ${withLive.previews} new previews in all`,
+);
+out(`server RSS per spectator: ${withLive.rssPerSpectatorKiB.toFixed(1)} KiB`);
+out(`updates not timed (a layer change merged in): ${baseline.unparsed} / ${withLive.unparsed}`);
+out(`frames delivered to spectators: ${withLive.spectatorFrames.toFixed(0)}/s`);
+process.exit(0);
