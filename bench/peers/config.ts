@@ -51,7 +51,7 @@ export interface BenchConfig {
 }
 
 export const FULL: BenchConfig = {
-  typingRounds: 2,
+  typingRounds: 3,
   typing: { rooms: 100, clientsPerRoom: 10, rate: 5, warmupSeconds: 5, seconds: 10, observerRooms: 10, observersPerRoom: 3 },
   hotRoom: { rooms: 1, clientsPerRoom: 200, rate: 1, warmupSeconds: 3, seconds: 10, observerRooms: 1, observersPerRoom: 5 },
   capacity: {
