@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import type * as Y from 'yjs';
 import type { ClientClaim } from '../store/doc-log.ts';
 import type { UpdateOrigin } from './origin.ts';
+import { UpdateGap } from './update-check/check-update.ts';
 
 /** The owner recorded for a room's own client id (server-made changes: generation results, titles). */
 export const SERVER_OWNER = '@server';
@@ -73,7 +74,10 @@ export class ClientOwners {
       if (owner !== undefined) throw new AppError('forbidden', `client id ${clientId} belongs to another participant of this room`);
       if (!this.#checked.has(clientId) && this.#doc.store.clients.has(clientId)) {
         this.#reload(loaded);
-        throw new AppError('unavailable', `checking who owns client id ${clientId}; it will be asked for again`);
+        // A healing refusal (connection.ts): the room asks for it again once the owner is known.
+        throw new AppError('unavailable', `checking who owns client id ${clientId}; it will be asked for again`, {
+          cause: new UpdateGap(`the owner of client id ${clientId} is being looked up`),
+        });
       }
       claims.push({ clientId, userId });
     }
