@@ -38,6 +38,9 @@ export class GalleryPage extends LitElement {
         max-width: 40rem;
         line-height: 1.5;
       }
+      .lede a {
+        color: var(--accent);
+      }
       .sort {
         display: inline-flex;
         padding: 0.2rem;
@@ -148,8 +151,9 @@ export class GalleryPage extends LitElement {
   @query('.sentinel') private sentinel!: HTMLElement | null;
 
   override connectedCallback(): void {
-    super.connectedCallback();
+    // Before super: connecting the controllers loads the first page, which must already carry the tag.
     this.#feed.tag = this.tag;
+    super.connectedCallback();
     void popularTags(12).then(
       (tags) => (this.tags = tags),
       () => undefined,

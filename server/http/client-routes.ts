@@ -24,5 +24,12 @@ export function clientRoutes(distDir = CLIENT_DIST): Router {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(shell);
   });
+  // Any other page a browser asks for gets the shell with a 404, so the client shows its own "Nothing here"
+  // page instead of raw JSON; API clients (and /api, /media) keep the JSON error.
+  router.get(/^(?!\/(?:api|media|assets)\/)/, (req, res, next) => {
+    if (req.accepts(['json', 'html']) !== 'html') return next();
+    res.status(404).setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(shell);
+  });
   return router;
 }

@@ -1,0 +1,77 @@
+// Pages a newcomer reaches by URL, in Chromium against a real server: a tag
+// page lists only the works with that tag (opened directly and through a chip
+// on the gallery), and an unknown path shows the client's "Nothing here" page
+// with a 404 instead of raw JSON.
+import { expect, test } from 'vitest';
+import { ROOTS } from '../../shared/doc-schema.ts';
+import type { PublishAck } from '../../shared/protocol.ts';
+import { describeInBrowser, newPerson, shot } from './helpers/browser.ts';
+import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
+
+describeInBrowser('pages by URL', (browser) => {
+  test('a tag page lists only the works with that tag; an unknown path is the client 404 page', async () => {
+    const { atelier, owner, room, writer } = await ownedRoom({ GALLERY_CACHE_MS: '0' });
+    writer.doc.transact(() => {
+      writer.doc.getMap(ROOTS.meta).set('width', 64);
+      writer.doc.getMap(ROOTS.meta).set('height', 64);
+    });
+    addLayerMap(writer.doc, {
+      id: 'dot',
+      name: 'dot',
+      src: await solidImage(atelier, 64, 64, [30, 90, 160]),
+      visible: true,
+      opacity: 1,
+      blend: 'normal',
+      x: 0,
+      y: 0,
+      scale: 1,
+      rotation: 0,
+      createdBy: owner.user.id,
+    });
+    for (const body of [{ title: 'Tagged harbour', tags: ['harbour'] }, { title: 'Untagged field' }]) {
+      const res = (await writer.socket.timeout(10_000).emitWithAck('work:publish', room.id, body)) as PublishAck;
+      expect(res.ok).toBe(true);
+    }
+    const visitor = await newPerson(browser(), atelier.url);
+    const feedRequests: string[] = [];
+    visitor.page.on('request', (req) => {
+      if (new URL(req.url()).pathname === '/api/gallery') feedRequests.push(new URL(req.url()).search);
+    });
+
+    // Opened by URL: only the tagged work, and the feed was asked for that tag only.
+    await visitor.page.goto('/t/harbour');
+    await visitor.page.locator('work-card h3', { hasText: 'Tagged harbour' }).waitFor();
+    await visitor.page.getByText('That is everything').waitFor();
+    expect(await visitor.page.locator('work-card h3').allInnerTexts()).toEqual(['Tagged harbour']);
+    expect(feedRequests.length).toBeGreaterThan(0);
+    expect(feedRequests.every((search) => new URLSearchParams(search).get('tag') === 'harbour')).toBe(true);
+    await shot(visitor.page, 'pages-01-tag');
+
+    // Through the chip on the gallery (client-side navigation): the same.
+    await visitor.page.goto('/');
+    await visitor.page.locator('work-card h3', { hasText: 'Untagged field' }).waitFor();
+    await visitor.page.locator('gallery-page a[href="/t/harbour"]').click();
+    await visitor.page.waitForURL('**/t/harbour');
+    await visitor.page.locator('gallery-page h1', { hasText: '#harbour' }).waitFor();
+    await visitor.page.getByText('That is everything').waitFor();
+    expect(await visitor.page.locator('work-card h3').allInnerTexts()).toEqual(['Tagged harbour']);
+
+    // A tag nobody used: the empty state, not the whole gallery.
+    await visitor.page.goto('/t/nothing-here');
+    await visitor.page.getByText('No works tagged #nothing-here').waitFor();
+    expect(await visitor.page.locator('work-card').count()).toBe(0);
+
+    // An unknown path: the app's own page, with a 404 status for the document.
+    const res = await visitor.page.goto('/no/such/page');
+    expect(res?.status()).toBe(404);
+    await visitor.page.getByRole('heading', { name: 'Nothing here' }).waitFor();
+    await shot(visitor.page, 'pages-02-unknown-path');
+    // API clients still get the JSON error.
+    const api = await fetch(`${atelier.url}/no/such/page`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({ error: { code: 'not_found', message: 'no such route' } });
+
+    expect(visitor.errors.filter((e) => !e.includes('/no/such/page'))).toEqual([]);
+    await visitor.context.close();
+  }, 180_000);
+});
