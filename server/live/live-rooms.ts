@@ -188,6 +188,8 @@ export class LiveRooms {
         tracked.listed = false;
         await board.remove(roomId, nodeId);
         changed.add(roomId);
+        // Its spectators may have lost their only reason to be there (a deleted room, all of them).
+        await this.#deps.bus.publish({ type: 'recheck', roomId });
         continue;
       }
       const entry = await this.#entryOf(tracked, now);

@@ -156,6 +156,21 @@ describe('live rooms', () => {
     expect((await livePage(http)).items).toEqual([]);
   });
 
+  it("a room deleted with its owner's account leaves Live now and lets its spectators go", async () => {
+    const { server, http, owner, watcher, room } = await setUp();
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    const ownerSocket = listeningSocket(server.url, owner.token);
+    await joinRoom(ownerSocket.socket, room.id);
+    const watcherSocket = listeningSocket(server.url, watcher.token);
+    expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
+    await server.live.rooms.tick();
+    expect((await livePage(http)).items).toHaveLength(1);
+    expect((await http.request('DELETE', '/api/account', { token: owner.token, body: { confirm: true } })).status).toBe(204);
+    await server.live.rooms.tick();
+    await waitFor(() => watcherSocket.evicted.some((e) => e.roomId === room.id), 5000, 'the spectator let go');
+    expect((await livePage(http)).items).toEqual([]);
+  });
+
   it('refuses bad input and keeps spectators apart from makers under their own limit', async () => {
     const server = await startServer({ MAX_SPECTATORS_PER_ROOM: '1', MAX_PARTICIPANTS_PER_ROOM: '1' });
     const http = api(server.url);
