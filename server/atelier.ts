@@ -227,6 +227,12 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     logger: logger.child({ module: 'social' }),
   });
   accounts.profiles.contribute(socialProfile(social.people));
+  // A deleted account's comments leave open work pages at once.
+  accounts.events.add({
+    closed: (_userId, deleted) => {
+      for (const comment of deleted.removedComments) social.comments.withdrawn(comment);
+    },
+  });
   // Someone the owner blocks leaves the owner's rooms at once, on every node.
   social.people.events.add(
     new BlockEviction({ bus: scale?.sessionBus ?? SINGLE_NODE_BUS, registry, directory, logger: logger.child({ module: 'social' }) }),

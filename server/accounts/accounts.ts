@@ -22,7 +22,9 @@ import type { MediaStore } from '../media/media-store.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { Store } from '../store/store.ts';
 import type { HandleLookup } from '../social/handles.ts';
+import type { AccountListener } from './account-closing.ts';
 import { AccountExporter } from './account-export.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import { accountHandles } from './handle-lookup.ts';
 import { Profiles } from './profiles.ts';
 
@@ -46,6 +48,8 @@ export interface Accounts {
   readonly handles: HandleLookup;
   /** Later features add their sections to the export here. */
   readonly exporter: AccountExporter;
+  /** Accounts as they close: what else went with them (comments, for open work pages). */
+  readonly events: Subscribable<AccountListener>;
   /** The routes: the session's (first, as other routes need none of them) and the rest. */
   routers(parts: { gallery: Gallery; media: MediaStore }): Router[];
   close(): void;
@@ -89,6 +93,7 @@ export function startAccounts({ config, store, limiter, scale, logger }: Account
     gallery: store.gallery,
   });
   const cookieMaxAgeMs = settings.sessionTtlDays * DAY_MS;
+  const events = new Listeners<AccountListener>(log, 'accounts');
 
   return {
     sessions,
@@ -96,6 +101,7 @@ export function startAccounts({ config, store, limiter, scale, logger }: Account
     profiles,
     handles: accountHandles(store.accounts, store.records),
     exporter,
+    events,
     routers: ({ gallery, media }) => [
       sessionRoutes(users, sessions, limiter, {
         sessionLimit: { limit: config.limits.sessionsPerMinute, windowMs: MINUTE_MS },
@@ -117,7 +123,7 @@ export function startAccounts({ config, store, limiter, scale, logger }: Account
       accountRoutes({
         users,
         exporter,
-        closing: { accounts: store.accounts, sessions, gallery, handleHoldMs },
+        closing: { accounts: store.accounts, sessions, gallery, handleHoldMs, events },
         media,
         limiter,
         limits: config.limits,

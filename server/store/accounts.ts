@@ -63,6 +63,8 @@ export interface DeletedAccount {
   removedRooms: string[];
   /** Works whose like count changed (their likes went): id and new count. */
   unliked: Array<{ id: string; likes: number }>;
+  /** Comments that went: theirs and the replies under them. */
+  removedComments: Array<{ id: string; workId: string }>;
 }
 
 /** The social layer's parts (blocks, notification settings, notifications, reports) come from social-export.ts. */

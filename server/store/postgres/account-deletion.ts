@@ -51,6 +51,10 @@ export async function deleteAccountRows(client: Client, d: AccountDeletion): Pro
   await client.query('DELETE FROM rooms WHERE id = ANY($1::text[])', [removedRooms]);
   await client.query('DELETE FROM memberships WHERE user_id = $1', [d.userId]);
   await client.query('DELETE FROM signals WHERE user_id = $1', [d.userId]);
+  const { rows: going } = await client.query<{ id: string; work_id: string }>(
+    'SELECT id, work_id FROM comments WHERE author_id = $1 OR parent_id IN (SELECT id FROM comments WHERE author_id = $1)',
+    [d.userId],
+  );
   // The social layer's rows (docs/social.md): their follows and blocks either way, their comments
   // (with the replies under them) and their mentions in others', notifications to and from them,
   // mutes, the reports they filed.
@@ -83,5 +87,10 @@ export async function deleteAccountRows(client: Client, d: AccountDeletion): Pro
      WHERE id = $1`,
     [d.userId, d.tombstone.name, d.tombstone.color, d.at],
   );
-  return { removedWorks, removedRooms, unliked: unliked.map((row) => ({ id: row.id, likes: Number(row.likes) })) };
+  return {
+    removedWorks,
+    removedRooms,
+    unliked: unliked.map((row) => ({ id: row.id, likes: Number(row.likes) })),
+    removedComments: going.map((row) => ({ id: row.id, workId: row.work_id })),
+  };
 }

@@ -47,6 +47,9 @@ export function accountDeletionStatements(db: Db) {
     // mutes, the reports they filed.
     deleteFollows: db.prepare('DELETE FROM follows WHERE follower_id = ?1 OR followee_id = ?1'),
     deleteBlocks: db.prepare('DELETE FROM blocks WHERE blocker_id = ?1 OR blocked_id = ?1'),
+    commentsGoing: db.prepare(
+      'SELECT id, work_id FROM comments WHERE author_id = ?1 OR parent_id IN (SELECT id FROM comments WHERE author_id = ?1)',
+    ),
     deleteComments: db.prepare('DELETE FROM comments WHERE author_id = ?'),
     // Others' comments that mention them keep their text; the mention (a link, a profile) goes.
     unmention: db.prepare(
@@ -97,6 +100,7 @@ export function deleteAccountRows(s: Statements, d: AccountDeletion): DeletedAcc
   }
   s.deleteMemberships.run(d.userId);
   s.deleteSignals.run(d.userId);
+  const removedComments = s.commentsGoing.all(d.userId).map((row) => ({ id: String(row.id), workId: String(row.work_id) }));
   for (const statement of [
     s.deleteFollows,
     s.deleteBlocks,
@@ -112,5 +116,5 @@ export function deleteAccountRows(s: Statements, d: AccountDeletion): DeletedAcc
   if (user.handle !== null && user.handle_key !== null)
     s.holdHandle.run(String(user.handle_key), String(user.handle), d.userId, d.holdUntil);
   s.tombstoneUser.run(d.tombstone.name, d.tombstone.color, d.at, d.userId);
-  return { removedWorks, removedRooms, unliked };
+  return { removedWorks, removedRooms, unliked, removedComments };
 }
