@@ -13,7 +13,7 @@ export interface LiveItem {
   room: RoomInfo;
   /** Its makers (owner and editors) present now, on any node, each once. */
   participants: PublicUser[];
-  /** Viewers present now, on any node. */
+  /** People watching now (viewers, each once however many connections), on any node. */
   spectators: number;
   /** A composite of the canvas at most a few seconds old (`LIVE_PREVIEW_MS`); null until the first one is made. */
   previewUrl: string | null;

@@ -57,7 +57,8 @@ export function mergeEntries(entries: readonly LiveEntry[], previews: ReadonlyMa
     const people = new Map<string, PublicUser>();
     for (const entry of list) for (const user of entry.participants) if (!people.has(user.id)) people.set(user.id, user);
     const newest = list.reduce((a, b) => (b.updatedAt > a.updatedAt ? b : a));
-    const spectators = list.reduce((sum, entry) => sum + entry.spectators, 0);
+    // People, not connections: a browser watches on two (its events and its document), and may be on two nodes.
+    const spectators = new Set(list.flatMap((entry) => entry.viewerIds)).size;
     if (people.size === 0 && spectators === 0) continue;
     items.push({
       room: newest.room,
