@@ -9,8 +9,9 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { WireError } from '../../shared/protocol.ts';
-import { connectSocket, joinWithYWebsocket } from '../helpers/clients.ts';
+import { joinWithYWebsocket } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
+import { stockSocketIoClient } from '../helpers/stock-socketio.ts';
 
 const LIMITS = { MESSAGES_PER_SECOND: '20', MESSAGE_BURST: '20' };
 const KEYSTROKES = 120;
@@ -22,37 +23,6 @@ async function scene() {
   const { room } = await http.room(owner.token);
   const text = () => server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString();
   return { server, roomId: room.id, token: owner.token, text };
-}
-
-/**
- * The stock exchange over Socket.IO and nothing more: answer every sync
- * message with what y-protocols says, send each local update; never rejoin,
- * whatever `room:error` says.
- */
-async function stockSocketIoClient(url: string, token: string, roomId: string) {
-  const socket = connectSocket(url, token);
-  const doc = new Y.Doc();
-  const errors: WireError[] = [];
-  let joins = 0;
-  socket.on('room:error', (_roomId, error) => errors.push(error));
-  socket.on('yjs:sync', (id, message) => {
-    if (id !== roomId) return;
-    const encoder = encoding.createEncoder();
-    syncProtocol.readSyncMessage(decoding.createDecoder(new Uint8Array(message)), encoder, doc, 'server');
-    if (encoding.length(encoder) > 0) socket.emit('yjs:sync', roomId, encoding.toUint8Array(encoder));
-  });
-  doc.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin === 'server') return;
-    const encoder = encoding.createEncoder();
-    syncProtocol.writeUpdate(encoder, update);
-    socket.emit('yjs:sync', roomId, encoding.toUint8Array(encoder));
-  });
-  const ack = await new Promise<{ ok: boolean }>((resolve) => {
-    joins++;
-    socket.emit('room:join', roomId, {}, resolve);
-  });
-  expect(ack.ok).toBe(true);
-  return { doc, errors, joins: () => joins };
 }
 
 describe('self-healing sync', () => {
