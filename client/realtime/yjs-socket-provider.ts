@@ -56,6 +56,8 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
   status: DocStatus = 'connecting';
   readonly #options: YjsSocketOptions;
   #ws: WebSocket | null = null;
+  /** The token the current (or last) connection presented. */
+  #token = '';
   #attempts = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #destroyed = false;
@@ -102,7 +104,8 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
 
   #connect(): void {
     const { baseUrl, token, invite, watch } = this.#options;
-    const ws = new WebSocket(yjsSocketUrl(baseUrl, this.roomId, token(), invite, watch));
+    this.#token = token();
+    const ws = new WebSocket(yjsSocketUrl(baseUrl, this.roomId, this.#token, invite, watch));
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     if (this.status !== 'offline') this.#setStatus('connecting');
@@ -139,7 +142,9 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
     this.#ws = null;
     this.#forgetOthers();
     const errorCode = CODE_OF_CLOSE.get(code);
-    const final = errorCode !== undefined && FINAL.includes(errorCode);
+    // Refused for a token the page has since replaced (a sign-in): the new one may do.
+    const stale = errorCode === 'unauthorized' && this.#options.token() !== this.#token;
+    const final = errorCode !== undefined && FINAL.includes(errorCode) && !stale;
     // Status first: a listener of the error sees whether it was final.
     this.#setStatus(final ? 'refused' : 'offline');
     if (errorCode) this.emit('error', [{ code: errorCode, message: reason || errorCode }]);

@@ -139,6 +139,22 @@ describe("the client's document path", () => {
     expect(errors.map((e) => e.code)).toEqual(['unauthorized']);
   });
 
+  it('a token refused after the page replaced it is not final: the next connection uses the new one', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const { room } = await http.room(ann.token);
+    let token = 'signed-out-token';
+    const provider = new YjsSocketProvider(room.id, new Y.Doc(), { baseUrl: server.url, token: () => token });
+    onTestFinished(() => provider.destroy());
+    const errors: WireError[] = [];
+    provider.on('error', (e) => errors.push(e));
+    // Replaced before the server's refusal of the first one arrives (a sign-in in this page).
+    token = ann.token;
+    await waitFor(() => provider.status === 'synced', 5000, 'synced with the new token');
+    expect(errors.map((e) => e.code)).toEqual(['unauthorized']);
+  });
+
   it('edits made while the WebSocket is down reach the room with the next connection', async () => {
     const server = await startServer();
     const http = api(server.url);
