@@ -133,7 +133,7 @@ export class HonestPeers {
               transport: peer.transport,
               server: summary(server),
               replica: summary(peer.client.doc),
-              firstDifference: firstDifference(server.getText(ROOTS.prompt).toString(), peer.client.doc.getText(ROOTS.prompt).toString()),
+              firstDifference: firstDifference(server, peer.client.doc),
             };
           });
         }
@@ -163,10 +163,28 @@ function summary(doc: Y.Doc): string {
   );
 }
 
-function firstDifference(server: string, replica: string): string {
-  if (server === replica) return '';
-  let i = 0;
-  while (i < server.length && server[i] === replica[i]) i++;
-  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, i - 20), i + 40));
-  return `prompt differs at ${i}: server ${around(server)}, replica ${around(replica)}`;
+/** Which part of the snapshot differs first (prompt, layers, candidates, meta, state vector, delete set), with context. */
+function firstDifference(serverDoc: Y.Doc, replicaDoc: Y.Doc): string {
+  const server = JSON.parse(snapshot(serverDoc)) as Record<string, unknown>;
+  const replica = JSON.parse(snapshot(replicaDoc)) as Record<string, unknown>;
+  server.deleteSet = deleteSet(serverDoc);
+  replica.deleteSet = deleteSet(replicaDoc);
+  for (const key of Object.keys(server)) {
+    const a = typeof server[key] === 'string' ? (server[key] as string) : JSON.stringify(server[key]);
+    const b = typeof replica[key] === 'string' ? (replica[key] as string) : JSON.stringify(replica[key]);
+    if (a === b) continue;
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    const around = (text: string) => JSON.stringify(text.slice(Math.max(0, i - 40), i + 80));
+    return `${key} differs at ${i}: server ${around(a)}, replica ${around(b)}`;
+  }
+  return '';
+}
+
+/** Deleted ranges per client, sorted: two replicas with equal state vectors may still differ here. */
+function deleteSet(doc: Y.Doc): [number, [number, number][]][] {
+  const ds = Y.createDeleteSetFromStructStore(doc.store);
+  return [...ds.clients.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([client, items]) => [client, items.map((item): [number, number] => [item.clock, item.len])]);
 }
