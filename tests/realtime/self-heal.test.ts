@@ -1,14 +1,6 @@
-// Issue 18's finding 6 on both transports: a client whose updates the server
-// dropped for their rate (or refused for the gap that left) gets the room's
-// sync step 1 once its budget allows, and a plain y-protocols client fills the
-// gap by answering it: no rejoin, nothing lost.
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
-import type { WireError } from '../../shared/protocol.ts';
 import { joinWithYWebsocket } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { stockSocketIoClient } from '../helpers/stock-socketio.ts';
