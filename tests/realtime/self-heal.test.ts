@@ -1,3 +1,7 @@
+// Issue 18's finding 6 on both transports: a client whose updates the server
+// dropped for their rate (or refused for the gap that left) gets the room's
+// sync step 1 once its budget allows, and a plain y-protocols client fills the
+// gap by answering it: no rejoin, nothing lost.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
