@@ -157,6 +157,31 @@ describe('live rooms', () => {
     expect((await livePage(http)).items).toEqual([]);
   });
 
+  it('a moderator hiding a listed room takes it out of Live now and lets its spectators go', async () => {
+    const first = await startServer();
+    const mod = await api(first.url).session('Mod');
+    await first.close();
+    const server = await startServer({ DATA_DIR: first.config.dataDir, MODERATORS: mod.user.id, LIVE_PREVIEW_MS: '250' });
+    const http = api(server.url);
+    const [owner, watcher] = await Promise.all([http.session('Owner'), http.session('Watcher')]);
+    const { room } = await http.room(owner.token, { linkAccess: 'none' });
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    const ownerSocket = listeningSocket(server.url, owner.token);
+    await joinRoom(ownerSocket.socket, room.id);
+    const watcherSocket = listeningSocket(server.url, watcher.token);
+    expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
+    await server.live.rooms.tick();
+    expect((await livePage(http)).items).toHaveLength(1);
+    const { report } = await http.json<{ report: { id: string } }>('POST', '/api/reports', {
+      token: watcher.token,
+      body: { target: { type: 'room', id: room.id }, reason: 'spam' },
+    });
+    await http.json('POST', `/api/moderation/reports/${report.id}`, { token: mod.token, body: { action: 'hide' }, expect: 200 });
+    await waitFor(() => watcherSocket.evicted.some((e) => e.roomId === room.id) || !watcherSocket.socket.connected, 5000, 'let go');
+    expect((await livePage(http)).items).toEqual([]);
+    expect((await http.request('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } })).status).toBe(403);
+  });
+
   it("a room deleted with its owner's account leaves Live now and lets its spectators go", async () => {
     const { server, http, owner, watcher, room } = await setUp();
     await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
