@@ -1,5 +1,4 @@
 // Server-rendered gallery pages: `/g/:workId` and `/gallery.atom`.
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Request, Router } from 'express';
 import { workIdSchema } from '../../shared/protocol.ts';
@@ -8,6 +7,7 @@ import { ATOM_ENTRIES, atomFeed } from '../gallery/atom-feed.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import { missingPage, renderPage, workPage } from '../gallery/work-page.ts';
 import { CLIENT_DIST } from './client-routes.ts';
+import { clientShell } from './client-shell.ts';
 
 export interface GalleryPagesOptions {
   /** PUBLIC_URL; otherwise links are made absolute with the request's own origin. */
@@ -19,8 +19,8 @@ export interface GalleryPagesOptions {
 export function galleryPages(gallery: Gallery, options: GalleryPagesOptions): Router {
   const router = Router();
   const indexFile = path.join(options.distDir ?? CLIENT_DIST, 'index.html');
-  // The shell is read once, as client-routes.ts does; without a build the page stands alone.
-  const shell = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
+  // Without a build the page stands alone.
+  const shell = clientShell(indexFile);
   const base = (req: Request) => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   const cacheControl = `public, max-age=${options.maxAgeSeconds}`;
 
@@ -31,11 +31,11 @@ export function galleryPages(gallery: Gallery, options: GalleryPagesOptions): Ro
       if (!workIdSchema.safeParse(id).success) throw new AppError('not_found', 'no such work');
       const work = await gallery.get(id, null);
       res.setHeader('Cache-Control', cacheControl);
-      res.send(renderPage(shell, workPage(work, base(req))));
+      res.send(renderPage(shell(), workPage(work, base(req))));
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
       res.setHeader('Cache-Control', 'no-cache');
-      res.status(404).send(renderPage(shell, missingPage(err.message)));
+      res.status(404).send(renderPage(shell(), missingPage(err.message)));
     }
   });
 

@@ -1,6 +1,5 @@
 // `/u/:handle`: a profile as a page (OpenGraph tags, readable content), the
 // canonical address being the user's current handle.
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Request, Router } from 'express';
 import { PROFILE_WORKS_PAGE_DEFAULT } from '../../shared/accounts.ts';
@@ -10,6 +9,7 @@ import { AppError } from '../errors.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import { missingPage, renderPage } from '../gallery/work-page.ts';
 import { CLIENT_DIST } from './client-routes.ts';
+import { clientShell } from './client-shell.ts';
 
 export interface ProfilePagesOptions {
   publicUrl: string | undefined;
@@ -20,7 +20,7 @@ export interface ProfilePagesOptions {
 export function profilePages(profiles: Profiles, gallery: Gallery, options: ProfilePagesOptions): Router {
   const router = Router();
   const indexFile = path.join(options.distDir ?? CLIENT_DIST, 'index.html');
-  const shell = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
+  const shell = clientShell(indexFile);
   const base = (req: Request) => options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
   router.get('/u/:handle', async (req, res) => {
@@ -38,13 +38,13 @@ export function profilePages(profiles: Profiles, gallery: Gallery, options: Prof
       }
       const works = await gallery.byAuthor(profile.user.id, { limit: PROFILE_WORKS_PAGE_DEFAULT, viewer: null });
       res.setHeader('Cache-Control', `public, max-age=${options.maxAgeSeconds}`);
-      res.send(renderPage(shell, profilePage(profile, works, base(req))));
+      res.send(renderPage(shell(), profilePage(profile, works, base(req))));
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
       res.setHeader('Cache-Control', 'no-cache');
       res
         .status(404)
-        .send(renderPage(shell, missingPage('There is no one here: the account may have been deleted, or its handle changed long ago.')));
+        .send(renderPage(shell(), missingPage('There is no one here: the account may have been deleted, or its handle changed long ago.')));
     }
   });
 
