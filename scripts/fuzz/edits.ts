@@ -83,7 +83,7 @@ export function moveCursor(awareness: Awareness, doc: Y.Doc, random: Random): vo
 
 /** What a room holds, comparably: the prompt, the layers and the state vector. */
 export function snapshot(doc: Y.Doc): string {
-  return JSON.stringify({
+  return canonical({
     prompt: doc.getText(ROOTS.prompt).toString(),
     layers: doc.getArray(ROOTS.layers).toJSON(),
     candidates: doc.getArray(ROOTS.candidates).toJSON(),
@@ -91,4 +91,16 @@ export function snapshot(doc: Y.Doc): string {
     // Sorted: replicas list clients in the order they first heard of them.
     stateVector: [...doc.store.clients.keys()].sort((a, b) => a - b).map((client) => [client, Y.getState(doc.store, client)]),
   });
+}
+
+/**
+ * JSON with every object's keys sorted: a Y.Map lists its keys in the order
+ * this replica first heard of them, which differs between replicas that agree.
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
