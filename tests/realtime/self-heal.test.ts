@@ -2,8 +2,11 @@
 // dropped for their rate (or refused for the gap that left) gets the room's
 // sync step 1 once its budget allows, and a plain y-protocols client fills the
 // gap by answering it: no rejoin, nothing lost.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { MAX_QUEUED_BEFORE_JOIN } from '../../server/realtime/yjs-websocket/yjs-websocket-server.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { joinWithYWebsocket } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
@@ -12,8 +15,8 @@ import { stockSocketIoClient } from '../helpers/stock-socketio.ts';
 const LIMITS = { MESSAGES_PER_SECOND: '20', MESSAGE_BURST: '20' };
 const KEYSTROKES = 120;
 
-async function scene() {
-  const server = await startServer(LIMITS);
+async function scene(limits = LIMITS) {
+  const server = await startServer(limits);
   const http = api(server.url);
   const owner = await http.session('Owner');
   const { room } = await http.room(owner.token);
@@ -55,5 +58,42 @@ describe('self-healing sync', () => {
     const prompt = client.doc.getText(ROOTS.prompt);
     for (let i = 0; i < KEYSTROKES; i++) prompt.insert(prompt.length, String(i % 10));
     await waitFor(() => s.text() === prompt.toString() && s.text()?.length === KEYSTROKES, 15_000, 'the healed room');
+  });
+});
+
+describe('self-healing sync before the join completes (Yjs WebSocket)', () => {
+  it('keystrokes past the queue held during the join are dropped, not closed on (4429), and then healed', async () => {
+    // A burst above the queue, so what overflows is the queue's own limit, not the rate.
+    const s = await scene({ MESSAGES_PER_SECOND: '1000', MESSAGE_BURST: '1000' });
+    const { registry, metrics } = s.server;
+    // Hold the join (the room's load) until the queue has overflowed: what a slow store does.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const open = registry.open.bind(registry);
+    registry.open = async (roomId) => {
+      await held;
+      return open(roomId);
+    };
+    const overflowed = async () => {
+      const counted = await metrics.errors.get();
+      return counted.values.some((v) => v.labels.code === 'rate_limited' && v.value > 0);
+    };
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(`${s.server.url.replace(/^http/, 'ws')}/yjs`, s.roomId, doc, {
+      params: { token: s.token },
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    onTestFinished(() => provider.destroy());
+    const closes: number[] = [];
+    provider.on('connection-close', (event: CloseEvent | null) => void (event && closes.push(event.code)));
+    await waitFor(() => provider.wsconnected, 5000, 'the socket open');
+    const prompt = doc.getText(ROOTS.prompt);
+    for (let i = 0; i < MAX_QUEUED_BEFORE_JOIN * 2; i++) prompt.insert(prompt.length, String(i % 10));
+    await waitFor(overflowed, 5000, 'the queue overflowed');
+    release();
+    await waitFor(() => s.text() === prompt.toString(), 15_000, 'the healed room');
+    expect(s.text()).toHaveLength(MAX_QUEUED_BEFORE_JOIN * 2);
+    expect(closes).toEqual([]);
   });
 });

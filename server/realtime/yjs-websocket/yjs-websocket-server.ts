@@ -27,7 +27,7 @@ import type { OriginCheck } from '../origin-check.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const TRANSPORT = 'websocket';
-/** Messages held while a new connection is still being authenticated. */
+/** Messages held while a new connection is still being authenticated; more are dropped, and healed once joined. */
 export const MAX_QUEUED_BEFORE_JOIN = 64;
 /** A client that lets this much pile up unread is dropped rather than buffered forever. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -49,6 +49,8 @@ interface Socket {
   /** The room once joined; messages wait in `queue` until then. */
   room: Room | null;
   queue: Uint8Array[] | null;
+  /** Something was dropped for its rate before the join completed: the room asks for it once joined. */
+  missed: boolean;
   alive: boolean;
   deniedNotice: boolean;
 }
@@ -115,13 +117,19 @@ export class YjsWebSocketServer implements RoomEvents {
 
   async #accept(ws: WebSocket, url: URL, req: IncomingMessage): Promise<void> {
     const { logger } = this.#deps;
-    const conn: Socket = { id: `ws:${randomId()}`, ws, room: null, queue: [], alive: true, deniedNotice: false };
+    const conn: Socket = { id: `ws:${randomId()}`, ws, room: null, queue: [], missed: false, alive: true, deniedNotice: false };
     const sink: SessionSink = {
       sync: (_roomId, message) => void this.#send(conn, frame(YWS_MESSAGE.sync, message, false)),
       awareness: (_roomId, message) => void this.#send(conn, frame(YWS_MESSAGE.awareness, message, true)),
       refuse: (_roomId, error, healing) => {
         // Healing refusals keep the connection: the room's sync step 1 follows (connection.ts #dropped).
         if (healing) return;
+        // Dropped for its rate before the join completed: no session to heal yet, so the join does (#accept).
+        // Closing (4429) would lose it for good: y-websocket never reconnects after a 44xx close.
+        if (conn.queue && error.code === 'rate_limited') {
+          conn.missed = true;
+          return;
+        }
         if (error.code === 'forbidden') this.#deny(conn, error.message);
         else this.#close(conn, error);
       },
@@ -163,6 +171,8 @@ export class YjsWebSocketServer implements RoomEvents {
       const queued = conn.queue ?? [];
       conn.queue = null;
       for (const message of queued) this.#process(conn, connection, message);
+      // The greeting's step 1 already asks for everything; this one follows what was queued (self-healing sync).
+      if (conn.missed) session.heal();
     } catch (err) {
       // A refused join always closes (a forbidden write only gets a notice).
       if (!(err instanceof AppError)) logger.error({ err, conn: conn.id }, 'websocket join failed');
