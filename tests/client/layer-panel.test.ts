@@ -6,22 +6,10 @@ import type { Layer } from '../../shared/doc-schema.ts';
 import type { LayerEntry } from '../../client/doc/layers.ts';
 import { dropIndex, type LayerPanel } from '../../client/room/layer-panel.ts';
 import '../../client/room/layer-panel.ts';
+import { testLayer } from '../helpers/layers.ts';
 
 function entry(index: number, patch: Partial<Layer> = {}): LayerEntry {
-  const layer: Layer = {
-    id: `l${index}`,
-    name: `Layer ${index}`,
-    src: `/media/${'a'.repeat(64)}.png`,
-    visible: true,
-    opacity: 1,
-    blend: 'normal',
-    x: 0,
-    y: 0,
-    scale: 1,
-    rotation: 0,
-    createdBy: 'u',
-    ...patch,
-  };
+  const layer = testLayer({ id: `l${index}`, name: `Layer ${index}`, createdBy: 'u', ...patch });
   return { index, id: layer.id, valid: true, layer };
 }
 

@@ -3,21 +3,9 @@
 import { describe, expect, test } from 'vitest';
 import { keyBrushMove, layerRadius, strokeDabs, toLayerPoint, touchesImage } from '../../client/mask/mask-brush.ts';
 import type { Layer } from '../../shared/doc-schema.ts';
+import { testLayer } from '../helpers/layers.ts';
 
-const layer = (patch: Partial<Layer> = {}): Layer => ({
-  id: 'l1',
-  name: 'photo',
-  src: `/media/${'a'.repeat(64)}.png`,
-  visible: true,
-  opacity: 1,
-  blend: 'normal',
-  x: 0,
-  y: 0,
-  scale: 1,
-  rotation: 0,
-  createdBy: 'u',
-  ...patch,
-});
+const layer = (patch: Partial<Layer> = {}): Layer => testLayer({ id: 'l1', name: 'photo', createdBy: 'u', ...patch });
 
 describe('mask brush', () => {
   test('maps document points to the layer image’s pixels through its position, scale and rotation', () => {

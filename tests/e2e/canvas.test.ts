@@ -5,9 +5,10 @@
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
 import type { PublishAck } from '../../shared/protocol.ts';
-import { BLEND_MODES } from '../../shared/doc-schema.ts';
+import { BLEND_MODES, type Layer } from '../../shared/doc-schema.ts';
 import { compositePixel, type Rgba } from '../../client/render/blend.ts';
 import { contains } from '../../client/render/geometry.ts';
+import { testLayer } from '../helpers/layers.ts';
 import { waitFor } from '../helpers/server.ts';
 import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
@@ -20,20 +21,7 @@ describeInBrowser('canvas preview', (browser) => {
     const { atelier, owner, room, writer } = await ownedRoom();
     const base: Rgba = [40, 90, 200, 255];
     const top: Rgba = [230, 180, 20, 255];
-    const layer = (id: string, src: string, extra: Record<string, unknown>) => ({
-      id,
-      name: id,
-      src,
-      visible: true,
-      opacity: 1,
-      blend: 'normal',
-      x: 0,
-      y: 0,
-      scale: 1,
-      rotation: 0,
-      createdBy: owner.user.id,
-      ...extra,
-    });
+    const layer = (id: string, src: string, extra: Partial<Layer>) => testLayer({ id, src, createdBy: owner.user.id, ...extra });
     addLayerMap(writer.doc, layer('base', await solidImage(atelier, 1024, 1024, [base[0], base[1], base[2]]), {}));
     addLayerMap(writer.doc, layer('top', await solidImage(atelier, 512, 512, [top[0], top[1], top[2]]), { x: 256, y: 256, opacity: 0.6 }));
 

@@ -5,6 +5,7 @@
 import { expect, test } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck } from '../../shared/protocol.ts';
+import { testLayer } from '../helpers/layers.ts';
 import { startServer, waitFor } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, shot, unnamedControls } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
@@ -110,19 +111,7 @@ describeInBrowser('gallery and works', (browser) => {
       writer.doc.getMap(ROOTS.meta).set('width', 64);
       writer.doc.getMap(ROOTS.meta).set('height', 64);
     });
-    addLayerMap(writer.doc, {
-      id: 'dot',
-      name: 'dot',
-      src: await solidImage(atelier, 64, 64, [200, 120, 40]),
-      visible: true,
-      opacity: 1,
-      blend: 'normal',
-      x: 0,
-      y: 0,
-      scale: 1,
-      rotation: 0,
-      createdBy: owner.user.id,
-    });
+    addLayerMap(writer.doc, testLayer({ id: 'dot', src: await solidImage(atelier, 64, 64, [200, 120, 40]), createdBy: owner.user.id }));
     const TOTAL = 30;
     for (let i = 1; i <= TOTAL; i++) {
       const res = (await writer.socket.timeout(10_000).emitWithAck('work:publish', room.id, { title: `Study ${i}` })) as PublishAck;

@@ -5,6 +5,7 @@
 import { expect, test } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck } from '../../shared/protocol.ts';
+import { testLayer } from '../helpers/layers.ts';
 import { describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
@@ -15,19 +16,7 @@ describeInBrowser('pages by URL', (browser) => {
       writer.doc.getMap(ROOTS.meta).set('width', 64);
       writer.doc.getMap(ROOTS.meta).set('height', 64);
     });
-    addLayerMap(writer.doc, {
-      id: 'dot',
-      name: 'dot',
-      src: await solidImage(atelier, 64, 64, [30, 90, 160]),
-      visible: true,
-      opacity: 1,
-      blend: 'normal',
-      x: 0,
-      y: 0,
-      scale: 1,
-      rotation: 0,
-      createdBy: owner.user.id,
-    });
+    addLayerMap(writer.doc, testLayer({ id: 'dot', src: await solidImage(atelier, 64, 64, [30, 90, 160]), createdBy: owner.user.id }));
     for (const body of [{ title: 'Tagged harbour', tags: ['harbour'] }, { title: 'Untagged field' }]) {
       const res = (await writer.socket.timeout(10_000).emitWithAck('work:publish', room.id, body)) as PublishAck;
       expect(res.ok).toBe(true);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
+import { pushLayer, testLayer } from '../helpers/layers.ts';
 import { type Api, api, startServer, waitFor } from '../helpers/server.ts';
 import { startJob } from '../generation/helpers.ts';
 import { addLayer, published, setCanvas, stripes } from './helpers.ts';
@@ -89,28 +90,7 @@ describe('contributors', () => {
       live.transact((doc) => doc.getMap(ROOTS.meta).set('title', 'renamed'), 'room:rename', ren.user.id);
       live.transact((doc) => doc.getArray(ROOTS.candidates).push([new Y.Map()]), 'gen:result', ren.user.id);
       // …placing a layer on someone's behalf is.
-      live.transact(
-        (doc) => {
-          const layer = new Y.Map<unknown>();
-          for (const [k, v] of Object.entries({
-            id: 'p1',
-            name: 'p',
-            src,
-            visible: true,
-            opacity: 1,
-            blend: 'normal',
-            x: 0,
-            y: 0,
-            scale: 1,
-            rotation: 0,
-            createdBy: pat.user.id,
-          }))
-            layer.set(k, v);
-          doc.getArray(ROOTS.layers).push([layer]);
-        },
-        'layer:place',
-        pat.user.id,
-      );
+      live.transact((doc) => pushLayer(doc, testLayer({ id: 'p1', name: 'p', src, createdBy: pat.user.id })), 'layer:place', pat.user.id);
     });
     expect(await server.contributors.list(room.id)).toEqual([pat.user.id]);
   });

@@ -1,12 +1,13 @@
 // Building rooms worth publishing: real images in the server's media store,
 // layers written through a participant's Y.Doc, publish over Socket.IO.
 import sharp from 'sharp';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck, PublishWorkBody, Work } from '../../shared/protocol.ts';
 import type { Atelier } from '../../server/atelier.ts';
 import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
+import { pushLayer, testLayer } from '../helpers/layers.ts';
 import { api } from '../helpers/server.ts';
 
 /** A PNG of vertical stripes, one per colour, stored in the server's media store; returns its `/media/…` URL. */
@@ -38,22 +39,9 @@ export interface LayerFields {
   rotation?: number;
 }
 
+/** Appends a layer with the fixture's defaults; extra or invalid fields go in as given. */
 export function addLayer(doc: Y.Doc, fields: LayerFields & Record<string, unknown>): void {
-  const layer = new Y.Map<unknown>();
-  const full = {
-    name: fields.id,
-    visible: true,
-    opacity: 1,
-    blend: 'normal',
-    x: 0,
-    y: 0,
-    scale: 1,
-    rotation: 0,
-    createdBy: 'test',
-    ...fields,
-  };
-  for (const [key, value] of Object.entries(full)) layer.set(key, value);
-  doc.getArray<Y.Map<unknown>>(ROOTS.layers).push([layer]);
+  pushLayer(doc, { ...testLayer({ id: fields.id }), ...fields });
 }
 
 export function setCanvas(doc: Y.Doc, width: number, height: number, background: string): void {

@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { GenParams } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
+import { pushLayer, testLayer } from '../helpers/layers.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { candidates, genCancel, genStart, startJob, watchJobs } from './helpers.ts';
 
@@ -183,23 +183,7 @@ describe('generation in a room', () => {
         body: source,
       })
     ).json()) as { url: string };
-    const layer = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries({
-      id: 'l1',
-      name: 'photo',
-      src: uploaded.url,
-      visible: true,
-      opacity: 1,
-      blend: 'normal',
-      x: 0,
-      y: 0,
-      scale: 1,
-      rotation: 0,
-      createdBy: ann.user.id,
-    })) {
-      layer.set(k, v);
-    }
-    a.doc.getArray(ROOTS.layers).push([layer]);
+    pushLayer(a.doc, testLayer({ id: 'l1', name: 'photo', src: uploaded.url, createdBy: ann.user.id }));
     const watched = watchJobs(a.socket);
     const job = await startJob(a.socket, room.id, { prompt: 'stars', size: '256x256', editLayerId: 'l1', seed: 3 });
     const done = await watched.until(job.id, 'succeeded');

@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
+import { pushLayer, testLayer } from '../helpers/layers.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 
 function addLayer(doc: Y.Doc, id: string, name: string): void {
-  const layer = new Y.Map<unknown>();
-  for (const [k, v] of Object.entries({
-    id,
-    name,
-    src: `/media/${'a'.repeat(64)}.png`,
-    visible: true,
-    opacity: 1,
-    blend: 'normal',
-    x: 0,
-    y: 0,
-    scale: 1,
-    rotation: 0,
-    createdBy: 'test',
-  })) {
-    layer.set(k, v);
-  }
-  doc.getArray<Y.Map<unknown>>(ROOTS.layers).push([layer]);
+  pushLayer(doc, testLayer({ id, name }));
 }
 
 const layerNames = (doc: Y.Doc) =>

@@ -5,23 +5,12 @@ import type { Layer } from '../../shared/doc-schema.ts';
 import type { TimelineEvent } from '../../shared/timeline.ts';
 import type { Store } from '../../server/store/store.ts';
 import type { NewFrame } from '../../server/store/timeline.ts';
+import { testLayer } from '../helpers/layers.ts';
 
 const src = (n: number) => `/media/${n.toString(16).padStart(64, '0')}.png`;
 
-export const layer = (id: string, n: number, fields: Partial<Layer> = {}): Layer => ({
-  id,
-  name: id,
-  src: src(n),
-  visible: true,
-  opacity: 1,
-  blend: 'normal',
-  x: 0,
-  y: 0,
-  scale: 1,
-  rotation: 0,
-  createdBy: 'u1',
-  ...fields,
-});
+export const layer = (id: string, n: number, fields: Partial<Layer> = {}): Layer =>
+  testLayer({ id, src: src(n), createdBy: 'u1', ...fields });
 
 export function timelineStoreContract(name: string, open: () => Promise<Store>): void {
   let clock = Date.parse('2026-01-01T00:00:00.000Z');

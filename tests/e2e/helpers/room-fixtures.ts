@@ -59,8 +59,4 @@ export function addCandidate(
 }
 
 /** Appends a layer directly (bottom-first stack). */
-export function addLayerMap(doc: Y.Doc, layer: Record<string, unknown>): void {
-  const map = new Y.Map<unknown>();
-  for (const [key, value] of Object.entries(layer)) map.set(key, value);
-  doc.getArray(ROOTS.layers).push([map]);
-}
+export { pushLayer as addLayerMap } from '../../helpers/layers.ts';
