@@ -50,7 +50,8 @@ export const roomPageStyles = [
       font: inherit;
       cursor: text;
       border-radius: 6px;
-      max-width: 100%;
+      /* The negative margins give back the padding: 100% alone cut every title short by 0.4rem. */
+      max-width: calc(100% + 0.4rem);
       overflow: hidden;
       text-overflow: ellipsis;
     }

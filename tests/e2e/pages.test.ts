@@ -1,7 +1,7 @@
 // Pages a newcomer reaches by URL, in Chromium against a real server: a tag
 // page lists only the works with that tag (opened directly and through a chip
 // on the gallery), and an unknown path shows the client's "Nothing here" page
-// with a 404 instead of raw JSON.
+// with a 404 instead of raw JSON; a room owner sees the whole room title.
 import { expect, test } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck } from '../../shared/protocol.ts';
@@ -63,4 +63,20 @@ describeInBrowser('pages by URL', (browser) => {
     expect(visitor.errors.filter((e) => !e.includes('/no/such/page'))).toEqual([]);
     await visitor.context.close();
   }, 180_000);
+
+  test("the owner's room title is shown whole when there is room for it", async () => {
+    const { atelier } = await ownedRoom();
+    const owner = await newPerson(browser(), atelier.url);
+    await owner.page.goto('/');
+    await owner.page.getByRole('button', { name: 'Start a room' }).first().click();
+    await owner.page.waitForURL(/\/r\//);
+    const title = owner.page.locator('room-page .title-button', { hasText: 'Untitled room' });
+    await title.waitFor();
+    // An ellipsis shows exactly when the text is wider than the button.
+    const { scroll, client } = await title.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(scroll).toBeLessThanOrEqual(client);
+    await shot(owner.page, 'pages-03-room-title');
+    expect(owner.errors).toEqual([]);
+    await owner.context.close();
+  }, 120_000);
 });
