@@ -27,6 +27,8 @@ export interface LivePreview {
   key: string;
   /** Epoch ms. */
   renderedAt: number;
+  /** The preview before it, kept one period for clients still fetching it, then deleted. */
+  previous?: string;
 }
 
 export interface LiveBoard {

@@ -122,15 +122,22 @@ export class LiveRooms {
   async ended(roomId: string): Promise<void> {
     const tracked = this.#tracked.get(roomId);
     if (tracked) tracked.listed = false;
+    const preview = await this.#deps.board.preview(roomId);
     await this.#deps.board.remove(roomId);
     this.#events.emit('ended', roomId);
+    await this.#discard(roomId, preview?.url, preview?.previous);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
     await this.idle();
-    await Promise.allSettled([...this.#tracked.keys()].map((id) => this.#deps.board.remove(id, this.#deps.nodeId)));
+    await Promise.allSettled(
+      [...this.#tracked.keys()].map(async (id) => {
+        await this.#deps.board.remove(id, this.#deps.nodeId);
+        await this.#dropIfGone(id);
+      }),
+    );
   }
 
   async #track(room: Room): Promise<void> {
@@ -158,6 +165,7 @@ export class LiveRooms {
     if (!tracked?.listed) return;
     try {
       await this.#deps.board.remove(roomId, this.#deps.nodeId);
+      await this.#dropIfGone(roomId);
       await this.#announce(new Set([roomId]));
     } catch (err) {
       this.#deps.logger.warn({ err, roomId }, 'could not take an unloaded room off the live board');
@@ -187,6 +195,7 @@ export class LiveRooms {
       if (!still.has(roomId)) {
         tracked.listed = false;
         await board.remove(roomId, nodeId);
+        await this.#dropIfGone(roomId);
         changed.add(roomId);
         // Its spectators may have lost their only reason to be there (a deleted room, all of them).
         await this.#deps.bus.publish({ type: 'recheck', roomId });
@@ -263,13 +272,43 @@ export class LiveRooms {
           continue;
         }
         if (!(await board.claimRender(roomId, nodeId, previewMs))) continue;
-        const url = await previews.render(scene);
+        const url = await previews.render(roomId, scene);
         tracked.renderedKey = scene.key;
-        await board.setPreview(roomId, { url, key: scene.key, renderedAt: Date.now() });
+        // Unlisted, unloaded or closing while it was drawn: its previews are already dropped.
+        if (!tracked.listed || this.#closed || this.#tracked.get(roomId) !== tracked) {
+          await this.#discard(roomId, url);
+          continue;
+        }
+        const replaced = last !== null && last.url !== url;
+        const previous = replaced ? last.url : last?.previous;
+        await board.setPreview(roomId, { url, key: scene.key, renderedAt: Date.now(), ...(previous ? { previous } : {}) });
+        // Two back: a client that read the board before the last change has had a whole period to fetch it.
+        const stale = replaced ? last.previous : undefined;
+        if (stale !== url && stale !== last?.url) await this.#discard(roomId, stale);
         await this.#announce(new Set([roomId]));
       } catch (err) {
         logger.warn({ err, roomId }, 'live preview failed');
       }
+    }
+  }
+
+  /** No node holds the room any more: its preview files go with its board record. */
+  async #dropIfGone(roomId: string): Promise<void> {
+    const { board } = this.#deps;
+    if ((await board.entries(Date.now())).some((entry) => entry.roomId === roomId)) return;
+    const preview = await board.preview(roomId);
+    if (!preview) return;
+    await board.remove(roomId);
+    await this.#discard(roomId, preview.url, preview.previous);
+  }
+
+  /** Deletes preview files; a failure is logged, never thrown (an orphan file costs disk, not service). */
+  async #discard(roomId: string, ...urls: (string | undefined)[]): Promise<void> {
+    for (const url of urls) {
+      if (!url) continue;
+      await this.#deps.previews.discard(url).catch((err: unknown) => {
+        this.#deps.logger.warn({ err, roomId, url }, 'could not delete a live preview');
+      });
     }
   }
 

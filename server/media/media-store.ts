@@ -31,6 +31,12 @@ export interface MediaStore {
   readUrl(url: string): Promise<Buffer | null>;
   /** Absolute path of a stored file, or null. */
   locate(file: string): Promise<string | null>;
+  /**
+   * Removes a file; true when it was there. Only for files nothing else can
+   * share (content addressing dedupes equal bytes): live previews, whose bytes
+   * carry their room.
+   */
+  delete(file: string): Promise<boolean>;
 }
 
 export function parseMediaFile(file: string): { hash: string; ext: MediaExt } | null {
@@ -78,6 +84,17 @@ export class FileMediaStore implements MediaStore {
     if (!parseMediaFile(file)) return null;
     const full = path.join(this.#dir, file);
     return (await exists(full)) ? full : null;
+  }
+
+  async delete(file: string): Promise<boolean> {
+    if (!parseMediaFile(file)) return false;
+    try {
+      await unlink(path.join(this.#dir, file));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
   }
 }
 

@@ -32,7 +32,7 @@ const entrySchema = z.object({
   updatedAt: z.number(),
   expiresAt: z.number(),
 });
-const previewSchema = z.object({ url: z.string(), key: z.string(), renderedAt: z.number() });
+const previewSchema = z.object({ url: z.string(), key: z.string(), renderedAt: z.number(), previous: z.string().optional() });
 
 export class RedisLiveBoard implements LiveBoard {
   readonly #redis: Redis;
