@@ -21,10 +21,10 @@ import type { Social } from '../social/social.ts';
 import type { GraphStore } from '../store/social.ts';
 import { originCheck } from './origin-check.ts';
 import { GalleryBroadcaster } from './socketio/gallery-broadcaster.ts';
-import { gallerySocketHandlers } from './socketio/gallery-socket.ts';
+import { serveGallerySocket } from './socketio/gallery-socket.ts';
 import { serveGeneration } from './socketio/generation-events.ts';
 import { serveLive } from './socketio/live-socket.ts';
-import { SocialBroadcaster, socialSocketHandlers } from './socketio/social-socket.ts';
+import { SocialBroadcaster, serveSocialSocket } from './socketio/social-socket.ts';
 import { SocketIoTransport } from './socketio/socketio-server.ts';
 import { YjsWebSocketServer } from './yjs-websocket/yjs-websocket-server.ts';
 
@@ -88,10 +88,10 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     registry.events.add(scale.relay);
     socketIo.io.adapter(scale.adapter);
   }
-  socketIo.handle(gallerySocketHandlers(gallery));
+  serveGallerySocket(socketIo, gallery);
   // Live works skip the sockets of people who block an author, as the HTTP feeds do.
   gallery.events.add(new GalleryBroadcaster(socketIo.io, deps.graph, logger));
-  socketIo.handle(socialSocketHandlers({ gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection }));
+  serveSocialSocket(socketIo, { gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection });
   serveLive(socketIo, deps.live, registry);
   const socialBroadcaster = new SocialBroadcaster(socketIo.io);
   social.comments.events.add(socialBroadcaster);

@@ -25,25 +25,23 @@ export function serveGeneration(socketIo: SocketIoTransport, deps: Deps): void {
   generation.events.add({ jobChanged: (job) => socketIo.io.to(roomChannel(job.roomId)).emit('gen:update', job.roomId, job) });
   if (deps.scaled) answerRemoteCancel(socketIo, deps);
 
-  socketIo.handle((ctx) => {
-    ctx.serve('gen:start', {
-      args: startArgs,
-      names: ['roomId', 'params'],
-      usage: 'gen:start takes (roomId, params, ack)',
-      handle: async ([roomId, params]) => {
-        const { room, participant } = ctx.joined(roomId);
-        return { job: await generation.start({ room, user: participant.user, role: participant.role, params: params ?? {} }) };
-      },
-    });
-    ctx.serve('gen:cancel', {
-      args: cancelArgs,
-      names: ['roomId', 'jobId'],
-      usage: 'gen:cancel takes (roomId, jobId, ack)',
-      handle: async ([roomId, jobId]) => {
-        const { participant } = ctx.joined(roomId);
-        return { job: await generation.cancel({ roomId, role: participant.role, jobId }) };
-      },
-    });
+  socketIo.serve('gen:start', {
+    args: startArgs,
+    names: ['roomId', 'params'],
+    usage: 'gen:start takes (roomId, params, ack)',
+    handle: async ([roomId, params], ctx) => {
+      const { room, participant } = ctx.joined(roomId);
+      return { job: await generation.start({ room, user: participant.user, role: participant.role, params: params ?? {} }) };
+    },
+  });
+  socketIo.serve('gen:cancel', {
+    args: cancelArgs,
+    names: ['roomId', 'jobId'],
+    usage: 'gen:cancel takes (roomId, jobId, ack)',
+    handle: async ([roomId, jobId], ctx) => {
+      const { participant } = ctx.joined(roomId);
+      return { job: await generation.cancel({ roomId, role: participant.role, jobId }) };
+    },
   });
 }
 

@@ -12,7 +12,7 @@ import type { RoomRegistry } from '../../rooms/registry.ts';
 import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
 import { idArgs, noArgs } from './serve.ts';
 import { userChannel } from './social-socket.ts';
-import type { AtelierServer, SocketContext, SocketHandlers, SocketIoTransport } from './socketio-server.ts';
+import type { AtelierServer, SocketIoTransport } from './socketio-server.ts';
 
 export const LIVE_CHANNEL = 'live';
 
@@ -22,50 +22,47 @@ export interface LiveSocketOptions {
   demand(): void;
 }
 
-export function liveSocketHandlers(options: LiveSocketOptions): SocketHandlers {
+export function serveLiveSocket(socketIo: SocketIoTransport, options: LiveSocketOptions): void {
   const { access } = options;
-  return (ctx: SocketContext) => {
-    const { socket } = ctx;
-    ctx.serve('live:subscribe', {
-      args: noArgs,
-      names: [],
-      usage: 'live:subscribe takes (ack?)',
-      handle: () => {
-        void socket.join(LIVE_CHANNEL);
-        options.demand();
-        return { subscribed: true };
-      },
-    });
-    ctx.serve('live:unsubscribe', {
-      args: noArgs,
-      names: [],
-      usage: 'live:unsubscribe takes ()',
-      handle: () => {
-        void socket.leave(LIVE_CHANNEL);
-        return {};
-      },
-    });
-    ctx.serve('room:request-edit', {
-      args: idArgs,
-      names: ['roomId'],
-      usage: 'room:request-edit takes (roomId, ack)',
-      handle: async ([roomId]) => {
-        await access.requestEdit(roomId, ctx.joined(roomId).participant.user);
-        return { requested: true };
-      },
-    });
-    ctx.serve('room:grant', {
-      args: grantArgsSchema,
-      names: ['roomId', 'userId', 'role'],
-      usage: "room:grant takes (roomId, userId, 'editor' | 'viewer', ack)",
-      handle: async ([roomId, userId, role]) => {
-        const me = socket.data.identity?.user;
-        if (!me) throw new AppError('unauthorized', 'a session token is required');
-        await access.grant(roomId, me.id, userId, role);
-        return { userId, role };
-      },
-    });
-  };
+  socketIo.serve('live:subscribe', {
+    args: noArgs,
+    names: [],
+    usage: 'live:subscribe takes (ack?)',
+    handle: (_args, { socket }) => {
+      void socket.join(LIVE_CHANNEL);
+      options.demand();
+      return { subscribed: true };
+    },
+  });
+  socketIo.serve('live:unsubscribe', {
+    args: noArgs,
+    names: [],
+    usage: 'live:unsubscribe takes ()',
+    handle: (_args, { socket }) => {
+      void socket.leave(LIVE_CHANNEL);
+      return {};
+    },
+  });
+  socketIo.serve('room:request-edit', {
+    args: idArgs,
+    names: ['roomId'],
+    usage: 'room:request-edit takes (roomId, ack)',
+    handle: async ([roomId], ctx) => {
+      await access.requestEdit(roomId, ctx.joined(roomId).participant.user);
+      return { requested: true };
+    },
+  });
+  socketIo.serve('room:grant', {
+    args: grantArgsSchema,
+    names: ['roomId', 'userId', 'role'],
+    usage: "room:grant takes (roomId, userId, 'editor' | 'viewer', ack)",
+    handle: async ([roomId, userId, role], { socket }) => {
+      const me = socket.data.identity?.user;
+      if (!me) throw new AppError('unauthorized', 'a session token is required');
+      await access.grant(roomId, me.id, userId, role);
+      return { userId, role };
+    },
+  });
 }
 
 /** Live events to subscribers and owners (through the adapter), and role changes to the sockets concerned. */
@@ -97,7 +94,7 @@ export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomEvents 
 
 /** Live rooms on this transport: the events, and who hears what. */
 export function serveLive(socketIo: SocketIoTransport, live: Live, registry: RoomRegistry): void {
-  socketIo.handle(liveSocketHandlers({ access: live.access, demand: live.demand }));
+  serveLiveSocket(socketIo, { access: live.access, demand: live.demand });
   const broadcaster = new LiveBroadcaster(socketIo.io);
   live.rooms.events.add(broadcaster);
   live.access.sinks.add(broadcaster);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
+import type { SocketContext } from './socket-context.ts';
 
 /** How one event is served. */
 export interface EventSpec<S extends z.ZodType, R extends object> {
@@ -15,20 +16,19 @@ export interface EventSpec<S extends z.ZodType, R extends object> {
   names: readonly string[];
   /** The error when the arguments do not fit at all (`gen:start takes (roomId, params, ack)`). */
   usage: string;
-  /** The answer's content besides `ok: true`. Throw an AppError to refuse. */
-  handle(args: z.infer<S>): R | Promise<R>;
+  /** The answer's content besides `ok: true`, for the socket `ctx`. Throw an AppError to refuse. */
+  handle(args: z.infer<S>, ctx: SocketContext): R | Promise<R>;
   /** Runs once the answer went out (the join greeting follows the join's answer). */
-  after?(result: R, args: z.infer<S>): void;
+  after?(result: R, args: z.infer<S>, ctx: SocketContext): void;
 }
 
 export interface EventTools {
-  /** Takes one message from the connection's rate budget; false once told. */
-  allow(): boolean;
-  /** A refusal without an acknowledgement: a `room:error` to the client. */
-  fail(roomId: string, err: unknown): void;
   metrics: Metrics;
   logger: Logger;
 }
+
+/** An event's handler, one per server: the socket's context comes as an argument. */
+export type ServedEvent = (ctx: SocketContext, args: unknown[]) => Promise<void>;
 
 /**
  * An id as a client sends it: any short string. Handlers check the real format
@@ -36,9 +36,7 @@ export interface EventTools {
  */
 export const idArg = z.string().max(64);
 
-// Argument tuples several events share, built once: a zod schema is ~1 KB of
-// heap, and specs are made per socket, so one built inside a handler set costs
-// that on every connection.
+// Argument tuples several events share, built once: a zod schema is ~1 KB of heap.
 /** No arguments (anything after them is ignored). */
 export const noArgs = z.tuple([]).rest(z.unknown());
 /** One id. */
@@ -58,34 +56,30 @@ export function takeAck(args: unknown[]): AckFn | undefined {
 
 export const TOO_MANY = { code: 'rate_limited', message: 'too many messages' } as const;
 
-/** The handler Socket.IO calls for `event`; it never throws or rejects (every failure is answered). */
-export function served<S extends z.ZodType, R extends object>(
-  tools: EventTools,
-  event: string,
-  spec: EventSpec<S, R>,
-): (...args: unknown[]) => Promise<void> {
-  return async (...args: unknown[]) => {
+/** The handler for `event` on every socket; it never throws or rejects (every failure is answered). */
+export function served<S extends z.ZodType, R extends object>(tools: EventTools, event: string, spec: EventSpec<S, R>): ServedEvent {
+  return async (ctx, args) => {
     const ack = takeAck(args);
     // Whatever the client sent, only a string goes back as the room (an object's toString may throw).
     const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
     // Over the rate, allow() has told the client already; an ack still gets its answer.
-    if (!tools.allow()) return ack?.({ ok: false, error: TOO_MANY });
+    if (!ctx.connection.allow()) return ack?.({ ok: false, error: TOO_MANY });
     let parsed: z.infer<S>;
     let result: R;
     try {
       const checked = spec.args.safeParse(args);
       if (!checked.success) throw new AppError('bad_request', describe(checked.error, spec));
       parsed = checked.data;
-      result = await spec.handle(parsed);
+      result = await spec.handle(parsed, ctx);
     } catch (err) {
-      if (!ack) return tools.fail(roomId, err);
+      if (!ack) return ctx.connection.refuse(roomId, err);
       if (!(err instanceof AppError)) tools.logger.error({ err, roomId }, `${event} failed`);
       const error = toWireError(err);
       tools.metrics.errors.inc({ code: error.code });
       return ack({ ok: false, error });
     }
     ack?.({ ok: true, ...result });
-    spec.after?.(result, parsed);
+    spec.after?.(result, parsed, ctx);
   };
 }
 

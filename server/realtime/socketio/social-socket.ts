@@ -11,7 +11,7 @@ import type { CommentListener } from '../../social/comments.ts';
 import type { NotificationSink } from '../../social/notifier.ts';
 import { GALLERY_CHANNEL } from './gallery-socket.ts';
 import { idArgs, idFirstArgs } from './serve.ts';
-import type { AtelierServer, SocketContext, SocketHandlers } from './socketio-server.ts';
+import type { AtelierServer, SocketContext, SocketIoTransport } from './socketio-server.ts';
 
 export const userChannel = (userId: string) => `user:${userId}`;
 export const workChannel = (workId: string) => `work:${workId}`;
@@ -22,44 +22,47 @@ export interface SocialSocketOptions {
   maxSubscriptions: number;
 }
 
-export function socialSocketHandlers(options: SocialSocketOptions): SocketHandlers {
+export function serveSocialSocket(socketIo: SocketIoTransport, options: SocialSocketOptions): void {
   const { gallery } = options;
-  return (ctx: SocketContext) => {
-    const { socket } = ctx;
+  /** Works each socket follows, for the limit; a socket's set is made on its first subscribe. */
+  const followed = new WeakMap<SocketContext, Set<string>>();
+  socketIo.onConnect(({ socket }) => {
     const user = socket.data.identity?.user;
     if (user) void socket.join(userChannel(user.id));
-    /** Works this socket follows, for the limit. */
-    const works = new Set<string>();
-
-    ctx.serve('work:subscribe', {
-      args: idArgs,
-      names: ['workId'],
-      usage: 'work:subscribe takes (workId, ack?)',
-      handle: async ([workId]) => {
-        if (!workIdSchema.safeParse(workId).success) throw new AppError('not_found', 'no such work');
-        if (!works.has(workId) && works.size >= options.maxSubscriptions) {
-          throw new AppError('too_large', `a connection may follow at most ${options.maxSubscriptions} works at once`);
-        }
-        // Only works the socket's user may see: hidden ones are for moderators.
-        await gallery.getRecord(workId, user?.id ?? null);
-        if (socket.connected) {
-          works.add(workId);
-          void socket.join(workChannel(workId));
-        }
-        return { subscribed: true };
-      },
-    });
-    ctx.serve('work:unsubscribe', {
-      args: idFirstArgs,
-      names: ['workId'],
-      usage: 'work:unsubscribe takes (workId)',
-      handle: ([workId]) => {
-        works.delete(workId);
-        void socket.leave(workChannel(workId));
-        return {};
-      },
-    });
-  };
+  });
+  socketIo.serve('work:subscribe', {
+    args: idArgs,
+    names: ['workId'],
+    usage: 'work:subscribe takes (workId, ack?)',
+    handle: async ([workId], ctx) => {
+      if (!workIdSchema.safeParse(workId).success) throw new AppError('not_found', 'no such work');
+      const following = followed.get(ctx);
+      if (!following?.has(workId) && (following?.size ?? 0) >= options.maxSubscriptions) {
+        throw new AppError('too_large', `a connection may follow at most ${options.maxSubscriptions} works at once`);
+      }
+      const { socket } = ctx;
+      // Only works the socket's user may see: hidden ones are for moderators.
+      await gallery.getRecord(workId, socket.data.identity?.user?.id ?? null);
+      if (socket.connected) {
+        // Looked up again: another subscribe may have made the set meanwhile.
+        const works = followed.get(ctx);
+        if (works) works.add(workId);
+        else followed.set(ctx, new Set([workId]));
+        void socket.join(workChannel(workId));
+      }
+      return { subscribed: true };
+    },
+  });
+  socketIo.serve('work:unsubscribe', {
+    args: idFirstArgs,
+    names: ['workId'],
+    usage: 'work:unsubscribe takes (workId)',
+    handle: ([workId], ctx) => {
+      followed.get(ctx)?.delete(workId);
+      void ctx.socket.leave(workChannel(workId));
+      return {};
+    },
+  });
 }
 
 /** Comments to a work's subscribers, notifications to their recipients, likes to the work's page. */

@@ -5,13 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import {
-  type ClientToServerEvents,
-  type Job,
-  joinOptionsSchema,
-  type ServerToClientEvents,
-  type WireError,
-} from '../../../shared/protocol.ts';
+import { type ClientToServerEvents, type Job, joinOptionsSchema, type ServerToClientEvents } from '../../../shared/protocol.ts';
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
@@ -20,11 +14,10 @@ import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import type { Connection, Identity } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
-import type { RoomSession } from '../../rooms/sessions/room-session.ts';
-import type { SessionSink } from '../../rooms/sessions/sink.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
 import { type EventSpec, type EventTools, idArg, served } from './serve.ts';
+import { docChannel, roomChannel, SocketContext } from './socket-context.ts';
 import type { OriginCheck } from '../origin-check.ts';
 import { PreEncodedEvent } from './pre-encoded.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
@@ -46,15 +39,7 @@ export interface InterServerEvents {
 export type AtelierServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AtelierSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** What a module adding events of its own (generation, gallery) gets for each socket. */
-export interface SocketContext {
-  socket: AtelierSocket;
-  /** Serves a client event (serve.ts): rate, arguments, handler, answer; guarded, never fatal. */
-  serve<S extends z.ZodType, R extends object>(event: keyof ClientToServerEvents, spec: EventSpec<S, R>): void;
-  /** The socket's session in a room it joined; `forbidden` when it has not. */
-  joined(roomId: string): RoomSession;
-}
-export type SocketHandlers = (context: SocketContext) => void;
+export type { SocketContext };
 
 export interface SocketIoDeps {
   connections: Connections;
@@ -69,13 +54,9 @@ export interface SocketIoDeps {
 }
 
 const TRANSPORT = 'socket.io';
-const NOTICE_INTERVAL_MS = 1000;
 /** How long shutdown waits for sockets to send what is queued for them. */
 const DRAIN_TIMEOUT_MS = 2000;
-/** Room channel names; a socket's own id is a channel too, which `except` relies on. */
-export const roomChannel = (roomId: string) => `room:${roomId}`;
-/** The room's members that take its document (`yjs:sync`, `yjs:awareness`) over Socket.IO. */
-const docChannel = (roomId: string) => `yjs:${roomId}`;
+export { roomChannel };
 
 const joinArgs = z.tuple([idArg, joinOptionsSchema.optional()]);
 const leaveArgs = z.tuple([idArg]).rest(z.unknown());
@@ -84,7 +65,13 @@ const messageArgs = z.tuple([idArg, z.instanceof(Uint8Array)]);
 export class SocketIoTransport implements RoomEvents {
   readonly io: AtelierServer;
   readonly #deps: SocketIoDeps;
-  readonly #handlers: SocketHandlers[] = [];
+  /** Each socket's state, for the handlers shared by all sockets. */
+  readonly #contexts = new WeakMap<AtelierSocket, SocketContext>();
+  /** Every served event's one listener, added to each socket as it connects. */
+  readonly #listeners: Array<[keyof ClientToServerEvents, (this: AtelierSocket, ...args: unknown[]) => void]> = [];
+  readonly #onConnect: Array<(ctx: SocketContext) => void> = [];
+  /** The one `disconnect` listener of every socket. */
+  readonly #disconnected: (this: AtelierSocket) => void;
   readonly #coalescer = new WriteCoalescer();
   readonly #sent;
 
@@ -110,13 +97,35 @@ export class SocketIoTransport implements RoomEvents {
         callback(allowed ? null : 'origin not allowed', allowed);
       },
     });
+    const contexts = this.#contexts;
+    const disconnect = guarded(deps.logger, 'disconnect', (socket: AtelierSocket) => {
+      clearTimeout(socket.data.pendingNotice);
+      contexts.get(socket)?.connection.close();
+    });
+    this.#disconnected = function (this: AtelierSocket) {
+      disconnect(this);
+    };
+    this.#serveRooms();
     this.io.use((socket, next) => void this.#authenticate(socket).then(() => next(), next));
     this.io.on('connection', (socket) => this.#connected(socket));
   }
 
-  /** Adds events of another module to every socket that connects from now on. */
-  handle(handlers: SocketHandlers): void {
-    this.#handlers.push(handlers);
+  /**
+   * Serves a client event on every socket that connects from now on (serve.ts:
+   * rate, arguments, handler, answer; guarded, never fatal). One handler for
+   * all sockets: it gets the socket's context as an argument.
+   */
+  serve<S extends z.ZodType, R extends object>(event: keyof ClientToServerEvents, spec: EventSpec<S, R>): void {
+    this.#listen(event, served(this.#tools, event, spec));
+  }
+
+  /** Runs for every socket that connects from now on, before its first event. */
+  onConnect(connected: (ctx: SocketContext) => void): void {
+    this.#onConnect.push(connected);
+  }
+
+  get #tools(): EventTools {
+    return { metrics: this.#deps.metrics, logger: this.#deps.logger };
   }
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
@@ -179,36 +188,34 @@ export class SocketIoTransport implements RoomEvents {
   }
 
   #connected(socket: AtelierSocket): void {
-    const { logger } = this.#deps;
-    const connection = this.#deps.connections.open({
-      id: socket.id,
-      transport: TRANSPORT,
-      identity: socket.data.identity,
-      sink: this.#sinkOf(socket),
-    });
-    const on = (event: keyof ClientToServerEvents, handler: (...args: unknown[]) => unknown) =>
-      socket.on(event, guarded(logger, event, handler));
-    const tools: EventTools = {
-      allow: () => connection.allow(),
-      fail: (roomId, err) => connection.refuse(roomId, err),
-      metrics: this.#deps.metrics,
-      logger,
-    };
-    const context: SocketContext = {
-      socket,
-      serve: (event, spec) => on(event, served(tools, event, spec)),
-      joined: (roomId) => {
-        const session = connection.session(roomId);
-        if (!session) throw new AppError('forbidden', 'join the room first');
-        return session;
-      },
-    };
+    const ctx = new SocketContext(socket);
+    ctx.connection = this.#deps.connections.open({ id: socket.id, transport: TRANSPORT, identity: socket.data.identity, sink: ctx });
+    this.#contexts.set(socket, ctx);
+    for (const [event, listener] of this.#listeners) socket.on(event, listener);
+    socket.on('disconnect', this.#disconnected);
+    for (const connected of this.#onConnect) connected(ctx);
+    this.#deps.logger.debug({ socket: socket.id, user: ctx.connection.user?.id }, 'socket connected');
+  }
 
-    context.serve('room:join', {
+  /** Serves `event` on every socket through one handler, which finds the socket's context (`this` is the socket). */
+  #listen(event: keyof ClientToServerEvents, handler: (ctx: SocketContext, args: unknown[]) => unknown): void {
+    const contexts = this.#contexts;
+    const guard = guarded(this.#deps.logger, event, handler);
+    this.#listeners.push([
+      event,
+      function (this: AtelierSocket, ...args: unknown[]) {
+        const ctx = contexts.get(this);
+        if (ctx) guard(ctx, args);
+      },
+    ]);
+  }
+
+  #serveRooms(): void {
+    this.serve('room:join', {
       args: joinArgs,
       names: ['roomId', 'options'],
       usage: 'room:join takes (roomId, {invite?, watch?}, ack)',
-      handle: async ([roomId, options]) => {
+      handle: async ([roomId, options], { socket, connection }) => {
         const session = await connection.join(roomId, options ?? {});
         // `yjs: false`: the room's events only; its document goes over the Yjs WebSocket (docs/protocol.md).
         const withDoc = options?.yjs !== false;
@@ -218,15 +225,15 @@ export class SocketIoTransport implements RoomEvents {
         return { role: session.participant.role, room: session.record, ...extras };
       },
       // After the answer: a client takes the room's messages once it knows it joined.
-      after: (_joined, [roomId, options]) => {
+      after: (_joined, [roomId, options], { connection }) => {
         if (options?.yjs !== false) connection.session(roomId)?.greet();
       },
     });
-    context.serve('room:leave', {
+    this.serve('room:leave', {
       args: leaveArgs,
       names: ['roomId'],
       usage: 'room:leave takes (roomId)',
-      handle: ([roomId]) => {
+      handle: ([roomId], { socket, connection }) => {
         if (connection.session(roomId)) {
           connection.leave(roomId);
           void socket.leave(roomChannel(roomId));
@@ -236,41 +243,8 @@ export class SocketIoTransport implements RoomEvents {
       },
     });
     // The hot path, without an acknowledgement: straight to the connection.
-    on('yjs:sync', (...args: unknown[]) => this.#message(connection, 'sync', args));
-    on('yjs:awareness', (...args: unknown[]) => this.#message(connection, 'awareness', args));
-    for (const handlers of this.#handlers) handlers(context);
-
-    socket.on(
-      'disconnect',
-      guarded(logger, 'disconnect', () => {
-        clearTimeout(socket.data.pendingNotice);
-        connection.close();
-      }),
-    );
-    logger.debug({ socket: socket.id, user: connection.user?.id }, 'socket connected');
-  }
-
-  /** What the room side sees of this socket. */
-  #sinkOf(socket: AtelierSocket): SessionSink {
-    return {
-      sync: (roomId, message) => socket.emit('yjs:sync', roomId, message),
-      awareness: (roomId, message) => socket.emit('yjs:awareness', roomId, message),
-      refuse: (roomId, error) => this.#notify(socket, roomId, error),
-      // Out of the room; the socket stays connected for its other rooms.
-      left: (roomId, error) => {
-        void socket.leave(roomChannel(roomId));
-        void socket.leave(docChannel(roomId));
-        this.#notify(socket, roomId, error);
-        // And its own event: the client stops showing the room rather than retrying (docs/protocol.md).
-        socket.emit('room:evicted', roomId, error);
-      },
-      close: (error) => {
-        // Sent before the close: engine.io flushes what is queued first.
-        socket.emit('room:error', '', error);
-        socket.disconnect(true);
-      },
-      isOpen: () => socket.connected,
-    };
+    this.#listen('yjs:sync', (ctx, args) => this.#message(ctx.connection, 'sync', args));
+    this.#listen('yjs:awareness', (ctx, args) => this.#message(ctx.connection, 'awareness', args));
   }
 
   #message(connection: Connection, kind: 'sync' | 'awareness', args: unknown[]): void {
@@ -283,27 +257,5 @@ export class SocketIoTransport implements RoomEvents {
     }
     const [, message] = parsed.data;
     if (connection.fits(roomId, message.byteLength)) connection.receive(roomId, kind, message);
-  }
-
-  /**
-   * Rate-limit notices go out at most once a second, so a flood cannot amplify
-   * itself; one held back is sent when the throttle allows, because a client
-   * only resyncs what was dropped once it has been told.
-   */
-  #notify(socket: AtelierSocket, roomId: string, error: WireError): void {
-    if (error.code !== 'rate_limited') {
-      socket.emit('room:error', roomId, error);
-      return;
-    }
-    const { data } = socket;
-    if (data.pendingNotice) return;
-    const wait = data.lastNotice + NOTICE_INTERVAL_MS - performance.now();
-    const send = () => {
-      data.pendingNotice = undefined;
-      data.lastNotice = performance.now();
-      if (socket.connected) socket.emit('room:error', roomId, error);
-    };
-    if (wait <= 0) send();
-    else data.pendingNotice = setTimeout(send, wait);
   }
 }
