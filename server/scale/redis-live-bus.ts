@@ -3,11 +3,9 @@
 // Pub/sub forgets what it cannot deliver: each node's sweep of its listed
 // rooms (server/live/live-rooms.ts) catches an unlisting it missed.
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { type LiveBus, type LiveCommand, liveCommandSchema } from '../live/bus.ts';
 import type { Redis } from './redis-client.ts';
-
-const envelopeSchema = z.strictObject({ sender: z.string().max(200), command: liveCommandSchema });
+import { RedisChannel } from './redis-channel.ts';
 
 export interface RedisLiveBusDeps {
   publisher: Redis;
@@ -19,51 +17,27 @@ export interface RedisLiveBusDeps {
 }
 
 export class RedisLiveBus implements LiveBus {
-  readonly #d: RedisLiveBusDeps;
-  readonly #channel: string;
-  readonly #handlers: Array<(command: LiveCommand) => void> = [];
-  readonly #listener = (message: string) => this.#receive(message);
+  readonly #channel: RedisChannel<LiveCommand>;
 
   constructor(deps: RedisLiveBusDeps) {
-    this.#d = deps;
-    this.#channel = `${deps.prefix}live`;
+    const { prefix, ...redis } = deps;
+    this.#channel = new RedisChannel({ ...redis, channel: `${prefix}live`, schema: liveCommandSchema, what: 'live command' });
   }
 
-  async start(): Promise<void> {
-    await this.#d.subscriber.subscribe(this.#channel, this.#listener);
+  start(): Promise<void> {
+    return this.#channel.start();
   }
 
-  async close(): Promise<void> {
-    if (this.#d.subscriber.isReady) await this.#d.subscriber.unsubscribe(this.#channel, this.#listener);
+  close(): Promise<void> {
+    return this.#channel.close();
   }
 
   async publish(command: LiveCommand): Promise<void> {
-    this.#deliver(command);
-    await this.#d.publisher.publish(this.#channel, JSON.stringify({ sender: this.#d.processId, command }));
+    this.#channel.deliver(command);
+    await this.#channel.publish(command);
   }
 
   subscribe(handler: (command: LiveCommand) => void): void {
-    this.#handlers.push(handler);
-  }
-
-  #receive(message: string): void {
-    let parsed: z.infer<typeof envelopeSchema>;
-    try {
-      parsed = envelopeSchema.parse(JSON.parse(message));
-    } catch (err) {
-      this.#d.logger.warn({ err }, 'malformed live command dropped');
-      return;
-    }
-    if (parsed.sender !== this.#d.processId) this.#deliver(parsed.command);
-  }
-
-  #deliver(command: LiveCommand): void {
-    for (const handler of this.#handlers) {
-      try {
-        handler(command);
-      } catch (err) {
-        this.#d.logger.error({ err }, 'live command handler failed');
-      }
-    }
+    this.#channel.subscribe(handler);
   }
 }

@@ -3,11 +3,9 @@
 // there. Pub/sub forgets what it cannot deliver; each node's sweep over its
 // open connections (SESSION_RECHECK_MS) catches what a lost message missed.
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { type SessionBus, type SessionEvent, sessionEventSchema } from '../auth/session-bus.ts';
 import type { Redis } from './redis-client.ts';
-
-const envelopeSchema = z.strictObject({ sender: z.string().max(200), event: sessionEventSchema });
+import { RedisChannel } from './redis-channel.ts';
 
 export interface RedisSessionBusDeps {
   publisher: Redis;
@@ -19,49 +17,28 @@ export interface RedisSessionBusDeps {
 }
 
 export class RedisSessionBus implements SessionBus {
-  readonly #d: RedisSessionBusDeps;
-  readonly #channel: string;
-  readonly #handlers: Array<(event: SessionEvent) => void> = [];
-  readonly #listener = (message: string) => this.#receive(message);
+  readonly #channel: RedisChannel<SessionEvent>;
 
   constructor(deps: RedisSessionBusDeps) {
-    this.#d = deps;
-    this.#channel = `${deps.prefix}sessions`;
+    const { prefix, ...redis } = deps;
+    this.#channel = new RedisChannel({ ...redis, channel: `${prefix}sessions`, schema: sessionEventSchema, what: 'session event' });
   }
 
   /** Subscribes the channel; resolves once Redis confirmed. */
-  async start(): Promise<void> {
-    await this.#d.subscriber.subscribe(this.#channel, this.#listener);
+  start(): Promise<void> {
+    return this.#channel.start();
   }
 
-  async close(): Promise<void> {
-    if (this.#d.subscriber.isReady) await this.#d.subscriber.unsubscribe(this.#channel, this.#listener);
+  close(): Promise<void> {
+    return this.#channel.close();
   }
 
-  async publish(event: SessionEvent): Promise<void> {
-    // The publishing node applies its events itself (Sessions does): only the others need them.
-    await this.#d.publisher.publish(this.#channel, JSON.stringify({ sender: this.#d.processId, event }));
+  // The publishing node applies its events itself (Sessions does): only the others need them.
+  publish(event: SessionEvent): Promise<void> {
+    return this.#channel.publish(event);
   }
 
   subscribe(handler: (event: SessionEvent) => void): void {
-    this.#handlers.push(handler);
-  }
-
-  #receive(message: string): void {
-    let parsed: z.infer<typeof envelopeSchema>;
-    try {
-      parsed = envelopeSchema.parse(JSON.parse(message));
-    } catch (err) {
-      this.#d.logger.warn({ err }, 'malformed session event dropped');
-      return;
-    }
-    if (parsed.sender === this.#d.processId) return;
-    for (const handler of this.#handlers) {
-      try {
-        handler(parsed.event);
-      } catch (err) {
-        this.#d.logger.error({ err }, 'session event handler failed');
-      }
-    }
+    this.#channel.subscribe(handler);
   }
 }
