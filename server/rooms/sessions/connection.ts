@@ -54,6 +54,8 @@ export class Connection {
   readonly #bucket: TokenBucket;
   readonly #sessions = new Map<string, RoomSession>();
   readonly #joining = new Set<string>();
+  /** Rooms whose client was told of a gap that is not filled yet: later refusals for it go untold. */
+  readonly #gapTold = new Set<string>();
   #identity: Identity | null;
   #closed = false;
 
@@ -152,8 +154,11 @@ export class Connection {
       return;
     }
     try {
-      if (kind === 'sync') session.receiveSync(payload);
-      else if (kind === 'awareness') session.receiveAwareness(payload);
+      if (kind === 'sync') {
+        session.receiveSync(payload);
+        // Accepted: the gap is filled (or this did not depend on it); the next one is told again.
+        this.#gapTold.delete(roomId);
+      } else if (kind === 'awareness') session.receiveAwareness(payload);
       else session.queryAwareness();
     } catch (err) {
       this.refuse(roomId, err);
@@ -163,14 +168,26 @@ export class Connection {
   /** Tells the client that a message was refused; a failure that is not an AppError is a bug, and logged. */
   refuse(roomId: string, err: unknown): void {
     if (!(err instanceof AppError)) this.#deps.logger.error({ err, roomId, connection: this.id }, 'realtime handler failed');
+    const error = toWireError(err);
     // A gap: the room has asked for what it lacks (RoomEvents.syncWanted).
-    this.#refused(roomId, toWireError(err), err instanceof AppError && err.cause instanceof UpdateGap);
+    if (!(err instanceof AppError && err.cause instanceof UpdateGap)) {
+      this.#refused(roomId, error);
+      return;
+    }
+    // Every keystroke typed before the heal lands depends on the gap: tell the first, count the rest.
+    if (this.#gapTold.has(roomId)) {
+      this.#deps.metrics.errors.inc({ code: error.code });
+      return;
+    }
+    this.#gapTold.add(roomId);
+    this.#refused(roomId, error, true);
   }
 
   leave(roomId: string): void {
     const session = this.#sessions.get(roomId);
     if (!session) return;
     this.#sessions.delete(roomId);
+    this.#gapTold.delete(roomId);
     session.close();
     this.#deps.admission.leave(session.room, this.id);
   }
