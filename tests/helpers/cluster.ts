@@ -3,16 +3,14 @@
 // processes that can be killed. A small TCP proxy stands in for the load
 // balancer, so a client's reconnection can land on another node.
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import pg from 'pg';
 import * as Y from 'yjs';
-import { createServer, type Socket, connect } from 'node:net';
-import { onTestFinished } from 'vitest';
 import type { Atelier } from '../../server/atelier.ts';
 import { type ChildServer, startChildServer } from './child-server.ts';
 import type { SessionResponse } from '../../shared/protocol.ts';
 import { api, startServer, type TestEnv, tempDir } from './server.ts';
 import { createRedisPrefix, createTestDatabase, type Service } from './services.ts';
+import { startTcpProxy } from './tcp-proxy.ts';
 
 export interface ClusterEnv extends TestEnv {
   REDIS_URL: string;
@@ -92,30 +90,9 @@ export interface Balancer {
 /** A TCP proxy: every new connection goes to the current target, like a sticky balancer after a failover. */
 export async function startBalancer(target: string): Promise<Balancer> {
   let port = Number(new URL(target).port);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onTestFinished(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no balancer port');
+  const proxy = await startTcpProxy(() => ({ host: '127.0.0.1', port }));
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://127.0.0.1:${proxy.port}`,
     route(url) {
       port = Number(new URL(url).port);
     },
