@@ -67,8 +67,10 @@ export class SocketIoTransport implements RoomEvents {
   readonly #deps: SocketIoDeps;
   /** Each socket's state, for the handlers shared by all sockets. */
   readonly #contexts = new WeakMap<AtelierSocket, SocketContext>();
-  /** Every served event's one listener, added to each socket as it connects. */
-  readonly #listeners: Array<[keyof ClientToServerEvents, (this: AtelierSocket, ...args: unknown[]) => void]> = [];
+  /** Every served event's one handler, for all sockets. */
+  readonly #handlers = new Map<string, (ctx: SocketContext, args: unknown[]) => void>();
+  /** Each socket's one listener for all its events (below). */
+  readonly #dispatch: (this: AtelierSocket, event: unknown, ...args: unknown[]) => void;
   readonly #onConnect: Array<(ctx: SocketContext) => void> = [];
   /** The one `disconnect` listener of every socket. */
   readonly #disconnected: (this: AtelierSocket) => void;
@@ -105,13 +107,26 @@ export class SocketIoTransport implements RoomEvents {
     this.#disconnected = function (this: AtelierSocket) {
       disconnect(this);
     };
+    // One catch-all listener per socket rather than one per event: a socket's
+    // listener table holds an entry per event, ~1.3 KB for ours. As Socket.IO
+    // does for its own listeners, the handler runs on the next tick and only
+    // while the socket is connected.
+    const handlers = this.#handlers;
+    const run = (socket: AtelierSocket, handler: (ctx: SocketContext, args: unknown[]) => void, args: unknown[]) => {
+      const ctx = socket.connected ? contexts.get(socket) : undefined;
+      if (ctx) handler(ctx, args);
+    };
+    this.#dispatch = function (this: AtelierSocket, event: unknown, ...args: unknown[]) {
+      const handler = typeof event === 'string' ? handlers.get(event) : undefined;
+      if (handler) process.nextTick(run, this, handler, args);
+    };
     this.#serveRooms();
     this.io.use((socket, next) => void this.#authenticate(socket).then(() => next(), next));
     this.io.on('connection', (socket) => this.#connected(socket));
   }
 
   /**
-   * Serves a client event on every socket that connects from now on (serve.ts:
+   * Serves a client event on every socket (serve.ts:
    * rate, arguments, handler, answer; guarded, never fatal). One handler for
    * all sockets: it gets the socket's context as an argument.
    */
@@ -191,23 +206,15 @@ export class SocketIoTransport implements RoomEvents {
     const ctx = new SocketContext(socket);
     ctx.connection = this.#deps.connections.open({ id: socket.id, transport: TRANSPORT, identity: socket.data.identity, sink: ctx });
     this.#contexts.set(socket, ctx);
-    for (const [event, listener] of this.#listeners) socket.on(event, listener);
+    socket.onAny(this.#dispatch);
     socket.on('disconnect', this.#disconnected);
     for (const connected of this.#onConnect) connected(ctx);
     this.#deps.logger.debug({ socket: socket.id, user: ctx.connection.user?.id }, 'socket connected');
   }
 
-  /** Serves `event` on every socket through one handler, which finds the socket's context (`this` is the socket). */
+  /** Serves `event` on every socket through one handler, which gets the socket's context. */
   #listen(event: keyof ClientToServerEvents, handler: (ctx: SocketContext, args: unknown[]) => unknown): void {
-    const contexts = this.#contexts;
-    const guard = guarded(this.#deps.logger, event, handler);
-    this.#listeners.push([
-      event,
-      function (this: AtelierSocket, ...args: unknown[]) {
-        const ctx = contexts.get(this);
-        if (ctx) guard(ctx, args);
-      },
-    ]);
+    this.#handlers.set(event, guarded(this.#deps.logger, event, handler));
   }
 
   #serveRooms(): void {
