@@ -159,7 +159,7 @@ describe('emitters that used to let a listener’s failure through', () => {
     room.handleAwareness('c1', awarenessProtocol.encodeAwarenessUpdate(aware, [aware.clientID]));
     turn.run();
     expect(room.doc.getText('prompt').toString()).toBe('still applied');
-    expect(room.awareness.getStates().get(aware.clientID)).toEqual({ cursor: 1 });
+    expect(room.awareness.getStates().get(aware.clientID)).toEqual({ cursor: 1, watching: false });
     expect(sent).toEqual(['connection']);
     expect(log.rooms.get('r')).toHaveLength(1);
     await settle();

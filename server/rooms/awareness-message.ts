@@ -2,11 +2,12 @@
 // so a truncated or malformed one changes nothing.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import type { Awareness } from 'y-protocols/awareness';
 
 export interface AwarenessEntry {
   clientId: number;
   clock: number;
-  /** The state's JSON text, as sent. */
+  /** The state's JSON text, as sent (or as stamped). */
   json: string;
   removed: boolean;
 }
@@ -48,4 +49,35 @@ export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint
     encoding.writeVarString(encoder, entry.json);
   }
   return encoding.toUint8Array(encoder);
+}
+
+/**
+ * The entry saying `watching` as the server knows it (a viewer watches, a
+ * maker does not), whatever the client claimed; the same entry when it agrees.
+ */
+export function stampWatching(entry: AwarenessEntry, watching: boolean): AwarenessEntry {
+  if (entry.removed) return entry;
+  // readAwarenessUpdate checked it is an object; states are small (maxAwarenessBytes).
+  const state = JSON.parse(entry.json) as Record<string, unknown>;
+  if (state.watching === watching) return entry;
+  return { ...entry, json: JSON.stringify({ ...state, watching }) };
+}
+
+/** The origin reason of restampedWatching's update (relayed to other nodes like a participant's own). */
+export const ROLE_RESTAMP = 'role';
+
+/**
+ * An update re-stating these clients' states with `watching` as given, one
+ * clock ahead as if each client had sent it (its provider adopts the state and
+ * carries on from that clock); null when none needs it.
+ */
+export function restampedWatching(awareness: Awareness, clientIds: Iterable<number>, watching: boolean): Uint8Array | null {
+  const entries: AwarenessEntry[] = [];
+  for (const clientId of clientIds) {
+    const state = awareness.getStates().get(clientId);
+    const clock = awareness.meta.get(clientId)?.clock;
+    if (state === undefined || clock === undefined || state.watching === watching) continue;
+    entries.push(stampWatching({ clientId, clock: clock + 1, json: JSON.stringify(state), removed: false }, watching));
+  }
+  return entries.length > 0 ? encodeAwarenessEntries(entries) : null;
 }

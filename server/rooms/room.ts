@@ -10,6 +10,7 @@ import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { ClientClaim, StoredDoc } from '../store/doc-log.ts';
 import { type AwarenessEntry, encodeAwarenessEntries, type MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
+import { ROLE_RESTAMP, restampedWatching, stampWatching } from './awareness-message.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 import { type Applied, outgoingOf } from './outgoing.ts';
@@ -117,7 +118,12 @@ export class Room {
       participant.role = role;
       changed.push(participant);
     }
-    for (const participant of changed) this.#deps.events.emit('roleChanged', this, participant);
+    for (const participant of changed) {
+      // The new role shows in the people list at once, even if the client never says so itself.
+      const update = restampedWatching(this.awareness, participant.awarenessClients, !canEdit(participant.role));
+      if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, { source: 'server', reason: ROLE_RESTAMP });
+      this.#deps.events.emit('roleChanged', this, participant);
+    }
     return changed;
   }
 
@@ -202,13 +208,15 @@ export class Room {
     const accepted: AwarenessEntry[] = [];
     let forged = 0;
     let claimed = participant.awarenessClients.size;
+    // The people list shows spectators apart by `watching`: the server says who watches, not the client.
+    const watching = !canEdit(participant.role);
     for (const entry of entries) {
       if (entry.json.length > this.#deps.limits.maxAwarenessBytes) {
         throw new AppError('too_large', `awareness state over ${this.#deps.limits.maxAwarenessBytes} bytes`);
       }
       const owner = this.#awarenessOwners.get(entry.clientId);
       if (owner === connectionId) {
-        accepted.push(entry);
+        accepted.push(stampWatching(entry, watching));
         continue;
       }
       const known = this.awareness.meta.get(entry.clientId)?.clock;
@@ -221,10 +229,11 @@ export class Room {
       if (!entry.removed && ++claimed > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
         throw new AppError('bad_request', 'too many awareness clients on one connection');
       }
-      accepted.push(entry);
+      accepted.push(stampWatching(entry, watching));
     }
     if (accepted.length > 0) {
-      const update = accepted.length === entries.length ? message : encodeAwarenessEntries(accepted);
+      const asSent = accepted.length === entries.length && accepted.every((entry, i) => entry === entries[i]);
+      const update = asSent ? message : encodeAwarenessEntries(accepted);
       awarenessProtocol.applyAwarenessUpdate(this.awareness, update, this.#connectionOrigin(participant));
     }
     if (forged > 0) throw new AppError('forbidden', 'awareness states of other participants cannot be changed');

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import type { Metrics } from '../metrics.ts';
-import { type AwarenessEntry, encodeAwarenessEntries, readAwarenessUpdate } from '../rooms/awareness-message.ts';
+import { type AwarenessEntry, encodeAwarenessEntries, ROLE_RESTAMP, readAwarenessUpdate } from '../rooms/awareness-message.ts';
 import { isStoredHere, type UpdateOrigin } from '../rooms/origin.ts';
 import type { Relay } from '../rooms/relay.ts';
 import type { Room } from '../rooms/room.ts';
@@ -94,8 +94,9 @@ export class RedisRelay implements Relay {
   }
 
   awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
-    // Only our own participants' presence: timeouts happen on every node alike.
-    if (origin.source !== 'connection') return;
+    // Only our own participants' presence (timeouts happen on every node alike), and the server's re-statement of it on a role change.
+    const restamped = origin.source === 'server' && origin.reason === ROLE_RESTAMP;
+    if (origin.source !== 'connection' && !restamped) return;
     this.#publish(room.id, { type: 'awareness', from: this.#deps.nodeId, message });
   }
 

@@ -64,7 +64,7 @@ describe('presence', () => {
     e.socket.on('room:error', (_id, error) => errors.push(error.code));
     e.socket.emit('yjs:awareness', room.id, encodeAwarenessUpdate(forged, [a.doc.clientID]));
     await waitFor(() => errors.includes('forbidden'));
-    expect(server.registry.get(room.id)!.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: 'Ann' } });
+    expect(server.registry.get(room.id)!.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: 'Ann' }, watching: false });
   });
 });
 

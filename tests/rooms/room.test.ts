@@ -212,7 +212,7 @@ describe('Room', () => {
     const aware = new awarenessProtocol.Awareness(new Y.Doc());
     aware.setLocalState({ cursor: 1 });
     room.handleAwareness('a', awarenessProtocol.encodeAwarenessUpdate(aware, [aware.clientID]));
-    expect(room.awareness.getStates().get(aware.clientID)).toEqual({ cursor: 1 });
+    expect(room.awareness.getStates().get(aware.clientID)).toEqual({ cursor: 1, watching: false });
     expect(room.participants.get('a')!.awarenessClients).toEqual(new Set([aware.clientID]));
     room.leave('a');
     expect(room.awareness.getStates().has(aware.clientID)).toBe(false);
