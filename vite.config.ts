@@ -2,6 +2,9 @@ import path from 'node:path';
 import { defineConfig } from 'vite';
 
 const server = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+// The client's own modules live in client/api/, which the dev server serves as /api/*.ts: those stay with Vite,
+// every other /api request goes to the server.
+const clientModule = (url: string | undefined) => (url && /^[^?]*\.ts(\?|$)/.test(url) ? url : undefined);
 
 export default defineConfig({
   root: path.resolve(import.meta.dirname, 'client'),
@@ -18,7 +21,7 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': server,
+      '/api': { target: server, bypass: (req) => clientModule(req.url) },
       '/media': server,
       '/healthz': server,
       '/socket.io': { target: server, ws: true },
