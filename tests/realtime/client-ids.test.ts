@@ -6,23 +6,15 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { type WireError, YWS_MESSAGE } from '../../shared/protocol.ts';
-import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { hostileRoomBothTransports } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { waitFor } from '../helpers/server.ts';
 import { buildUpdate, syncUpdateMessage, wsSyncFrame } from '../helpers/yjs-updates.ts';
 
 async function scene() {
-  const server = await startServer();
-  const http = api(server.url);
-  const owner = await http.session('Owner');
-  const mallory = await http.session('Mallory');
-  const { room } = await http.room(owner.token);
-  const a = await joinWithSocketIo(server.url, owner.token, room.id);
-  const b = await joinWithYWebsocket(server.url, owner.token, room.id);
-  a.doc.getText(ROOTS.prompt).insert(0, 'keep me');
-  await waitFor(() => b.doc.getText(ROOTS.prompt).toString() === 'keep me');
-  const live = () => server.registry.get(room.id)!;
-  return { server, roomId: room.id, owner, mallory, a, b, live, snapshot: () => Y.encodeStateAsUpdate(live().doc) };
+  const { server, room, owner, mallory, good: a, goodWs: b, live, snapshot } = await hostileRoomBothTransports();
+  return { server, roomId: room.id, owner, mallory, a, b, live, snapshot };
 }
 type Scene = Awaited<ReturnType<typeof scene>>;
 

@@ -9,9 +9,10 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { CLOSE_CODES, type ErrorCode, type WireError, YWS_MESSAGE } from '../../shared/protocol.ts';
-import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { hostileRoom } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { waitFor } from '../helpers/server.ts';
 
 const MAX_MESSAGE_BYTES = 4096;
 const MAX_DOC_BYTES = 3000;
@@ -145,16 +146,11 @@ const cases: Case[] = [
 
 describe.each(transports)('the same hostile cases over %s', (_name, open) => {
   it('refuses each with the same code and changes nothing in the room', async () => {
-    const server = await startServer({ MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), MAX_DOC_BYTES: String(MAX_DOC_BYTES) });
-    const http = api(server.url);
-    const owner = await http.session('Owner');
-    const mallory = await http.session('Mallory');
-    const { room, invites } = await http.room(owner.token);
-    const good = await joinWithSocketIo(server.url, owner.token, room.id);
-    good.doc.getText(ROOTS.prompt).insert(0, 'keep me');
-    const live = () => server.registry.get(room.id)!;
-    await waitFor(() => live().doc.getText(ROOTS.prompt).toString() === 'keep me');
-    const before = Y.encodeStateAsUpdate(live().doc);
+    const { server, mallory, room, invites, good, live, snapshot } = await hostileRoom({
+      MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
+      MAX_DOC_BYTES: String(MAX_DOC_BYTES),
+    });
+    const before = snapshot();
 
     const codes: Record<string, ErrorCode | 'healed'> = {};
     for (const c of cases) {

@@ -7,29 +7,21 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { CLOSE_CODES, type WireError } from '../../shared/protocol.ts';
-import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { hostileRoomBothTransports } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { waitFor } from '../helpers/server.ts';
 import { buildUpdate, HUGE_DELETE_MESSAGE, syncUpdateMessage, wsSyncFrame } from '../helpers/yjs-updates.ts';
 
 async function scene() {
-  const server = await startServer();
-  const http = api(server.url);
-  const owner = await http.session('Owner');
-  const mallory = await http.session('Mallory');
-  const { room } = await http.room(owner.token);
-  const good = await joinWithSocketIo(server.url, owner.token, room.id);
-  const goodWs = await joinWithYWebsocket(server.url, owner.token, room.id);
-  good.doc.getText(ROOTS.prompt).insert(0, 'keep me');
-  const live = () => server.registry.get(room.id)!;
-  await waitFor(() => goodWs.doc.getText(ROOTS.prompt).toString() === 'keep me');
+  const { server, room, mallory, good, goodWs, live, snapshot } = await hostileRoomBothTransports();
   let n = 0;
   return {
     server,
     roomId: room.id,
     malloryToken: mallory.token,
     live,
-    snapshot: () => Y.encodeStateAsUpdate(live().doc),
+    snapshot,
     /** Both honest participants still edit, are heard by each other, and the room still encodes. */
     async stillSyncs() {
       const marker = `#${++n}`;

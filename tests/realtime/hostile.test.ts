@@ -8,8 +8,9 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../shared/protocol.ts';
 import type { Atelier } from '../../server/atelier.ts';
 import { connectSocket, joinWithSocketIo, type SocketParticipant } from '../helpers/clients.ts';
+import { hostileRoom } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, type TestEnv, waitFor } from '../helpers/server.ts';
+import { api, type TestEnv, waitFor } from '../helpers/server.ts';
 
 const syncMessage = (type: number, payload: Uint8Array) => {
   const e = encoding.createEncoder();
@@ -47,15 +48,7 @@ interface Scene {
 }
 
 async function scene(env: TestEnv = {}): Promise<Scene> {
-  const server = await startServer(env);
-  const http = api(server.url);
-  const owner = await http.session('Owner');
-  const mallory = await http.session('Mallory');
-  const { room, invites } = await http.room(owner.token);
-  const good = await joinWithSocketIo(server.url, owner.token, room.id);
-  good.doc.getText(ROOTS.prompt).insert(0, 'keep me');
-  const live = () => server.registry.get(room.id)!;
-  await waitFor(() => live().doc.getText(ROOTS.prompt).toString() === 'keep me');
+  const { server, owner, mallory, room, invites, good, snapshot } = await hostileRoom(env);
   let n = 0;
   return {
     server,
@@ -63,7 +56,7 @@ async function scene(env: TestEnv = {}): Promise<Scene> {
     good,
     token: mallory.token,
     viewInvite: invites.view,
-    snapshot: () => Y.encodeStateAsUpdate(live().doc),
+    snapshot,
     async stillSyncs() {
       const observer = await joinWithSocketIo(server.url, owner.token, room.id);
       const marker = `#${++n}`;
