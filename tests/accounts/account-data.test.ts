@@ -4,36 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountExport, ProfileResponse } from '../../shared/accounts.ts';
 import type { GalleryPage, Work } from '../../shared/protocol.ts';
-import { randomId } from '../../server/ids.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
 import type { TestEnv } from '../helpers/server.ts';
-import { type AccountServer, accountServer, accountWithPasskey } from './helpers.ts';
+import { type AccountServer, accountServer, accountWithPasskey, insertWork } from './helpers.ts';
 
 const postgres = await postgresService();
 
-async function work(server: AccountServer, roomId: string, authorIds: string[], title: string) {
-  return server.atelier.store.gallery.insertWork({
-    id: randomId(),
-    roomId,
-    remixOf: null,
-    publishedBy: authorIds[0] ?? '',
-    authorIds,
-    title,
-    description: '',
-    prompt: 'a prompt',
-    width: 8,
-    height: 8,
-    imageUrl: `/media/${'a'.repeat(64)}.png`,
-    thumbUrl: `/media/${'a'.repeat(64)}.png`,
-    placeholder: '#000000',
-    layers: [],
-    state: new Uint8Array([0]),
-    createdAt: new Date().toISOString(),
-    tags: [],
-    allowRemix: true,
-    hidePrompt: false,
-  });
-}
+const work = (server: AccountServer, roomId: string, authorIds: string[], title: string) =>
+  insertWork(server.atelier, roomId, authorIds, title);
 
 function accountData(backend: string, env: () => Promise<TestEnv>) {
   describe(`export and deletion (${backend})`, () => {

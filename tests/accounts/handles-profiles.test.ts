@@ -5,9 +5,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ProfileResponse } from '../../shared/accounts.ts';
 import type { GalleryPage, SessionUser } from '../../shared/protocol.ts';
-import { randomId } from '../../server/ids.ts';
 import type { Atelier } from '../../server/atelier.ts';
-import { type AccountServer, accountServer, accountWithPasskey } from './helpers.ts';
+import { type AccountServer, accountServer, accountWithPasskey, insertWork } from './helpers.ts';
 
 async function patch(server: AccountServer, token: string, body: object): Promise<{ status: number; code?: string; user?: SessionUser }> {
   const res = await server.http.request('PATCH', '/api/session', { token, body });
@@ -23,27 +22,7 @@ async function publishedWork(atelier: Atelier, authorIds: string[], title: strin
     .png()
     .toBuffer();
   const image = await atelier.media.put(png, 'png');
-  return atelier.store.gallery.insertWork({
-    id: randomId(),
-    roomId: room.id,
-    remixOf: null,
-    publishedBy: owner,
-    authorIds,
-    title,
-    description: '',
-    prompt: 'p',
-    width: 8,
-    height: 8,
-    imageUrl: image.url,
-    thumbUrl: image.url,
-    placeholder: '#88aacc',
-    layers: [],
-    state: new Uint8Array([0]),
-    createdAt: new Date().toISOString(),
-    tags: [],
-    allowRemix: true,
-    hidePrompt: false,
-  });
+  return insertWork(atelier, room.id, authorIds, title, { prompt: 'p', imageUrl: image.url, thumbUrl: image.url, placeholder: '#88aacc' });
 }
 
 describe('handles', () => {

@@ -3,6 +3,7 @@
 // the software authenticator.
 import { randomId } from '../../server/ids.ts';
 import type { Atelier } from '../../server/atelier.ts';
+import type { NewWork } from '../../server/store/gallery.ts';
 import type { PasskeyInfo, SignedIn } from '../../shared/accounts.ts';
 import type { SessionResponse, SessionUser } from '../../shared/protocol.ts';
 import { type Api, api, startServer, type TestEnv } from '../helpers/server.ts';
@@ -50,7 +51,7 @@ export async function signInWithPasskey(server: AccountServer, soft: SoftAuthent
 }
 
 /** A published work straight in the store (no room document, no render): enough for the social routes. */
-export async function insertWork(atelier: Atelier, roomId: string, authorIds: string[], title: string) {
+export async function insertWork(atelier: Atelier, roomId: string, authorIds: string[], title: string, fields: Partial<NewWork> = {}) {
   return atelier.store.gallery.insertWork({
     id: randomId(),
     roomId,
@@ -71,5 +72,6 @@ export async function insertWork(atelier: Atelier, roomId: string, authorIds: st
     tags: [],
     allowRemix: true,
     hidePrompt: false,
+    ...fields,
   });
 }

@@ -4,34 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileResponse } from '../../shared/accounts.ts';
 import type { Comment } from '../../shared/social.ts';
-import { randomId } from '../../server/ids.ts';
 import type { Atelier } from '../../server/atelier.ts';
-import { accountServer, accountWithPasskey, passkeyOptions } from './helpers.ts';
+import { accountServer, accountWithPasskey, insertWork, passkeyOptions } from './helpers.ts';
 
 async function workBy(atelier: Atelier, userId: string): Promise<string> {
   const { room } = await atelier.directory.create(userId, { title: 'R' });
-  const work = await atelier.store.gallery.insertWork({
-    id: randomId(),
-    roomId: room.id,
-    remixOf: null,
-    publishedBy: userId,
-    authorIds: [userId],
-    title: 'Harbour',
-    description: '',
-    prompt: 'p',
-    width: 8,
-    height: 8,
-    imageUrl: `/media/${'a'.repeat(64)}.png`,
-    thumbUrl: `/media/${'a'.repeat(64)}.png`,
-    placeholder: '#000000',
-    layers: [],
-    state: new Uint8Array([0]),
-    createdAt: new Date().toISOString(),
-    tags: [],
-    allowRemix: true,
-    hidePrompt: false,
-  });
-  return work.id;
+  return (await insertWork(atelier, room.id, [userId], 'Harbour', { prompt: 'p' })).id;
 }
 
 describe('accounts and the social layer', () => {

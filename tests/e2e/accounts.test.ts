@@ -4,8 +4,8 @@
 // room and its works; settings, profile pages, and the errors people see.
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { randomId } from '../../server/ids.ts';
 import type { Atelier } from '../../server/atelier.ts';
+import { insertWork } from '../accounts/helpers.ts';
 import { startOidcProvider } from '../helpers/oidc-provider.ts';
 import { startServer } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, type Person, shot, unnamedControls } from './helpers/browser.ts';
@@ -51,26 +51,13 @@ async function workOf(atelier: Atelier, userId: string, roomId: string, title: s
     .png()
     .toBuffer();
   const image = await atelier.media.put(png, 'png');
-  const work = await atelier.store.gallery.insertWork({
-    id: randomId(),
-    roomId,
-    remixOf: null,
-    publishedBy: userId,
-    authorIds: [userId],
-    title,
-    description: '',
+  const work = await insertWork(atelier, roomId, [userId], title, {
     prompt: 'teal tide pools at noon',
     width: 96,
     height: 96,
     imageUrl: image.url,
     thumbUrl: image.url,
     placeholder: '#0d9488',
-    layers: [],
-    state: new Uint8Array([0]),
-    createdAt: new Date().toISOString(),
-    tags: [],
-    allowRemix: true,
-    hidePrompt: false,
   });
   return work.id;
 }
