@@ -52,8 +52,10 @@ export class Connection {
   readonly #sink: SessionSink;
   readonly #closedHook: (connection: Connection) => void;
   readonly #bucket: TokenBucket;
-  readonly #sessions = new Map<string, RoomSession>();
-  readonly #joining = new Set<string>();
+  // Made on the first join: a connection that never joins a room (a feed's or
+  // a notification socket) holds neither (docs/benchmarks.md, "Memory per connection").
+  #sessions: Map<string, RoomSession> | undefined;
+  #joining: Set<string> | undefined;
   /** Rooms whose client was told of a gap that is not filled yet: later refusals for it go untold. */
   readonly #gapTold = new Set<string>();
   #identity: Identity | null;
@@ -104,11 +106,11 @@ export class Connection {
 
   /** The session of a room this connection joined. */
   session(roomId: unknown): RoomSession | undefined {
-    return typeof roomId === 'string' ? this.#sessions.get(roomId) : undefined;
+    return typeof roomId === 'string' ? this.#sessions?.get(roomId) : undefined;
   }
 
   get rooms(): number {
-    return this.#sessions.size;
+    return this.#sessions?.size ?? 0;
   }
 
   /**
@@ -118,13 +120,15 @@ export class Connection {
    */
   async join(roomId: string, choice: JoinChoice): Promise<RoomSession> {
     const { limits, admission } = this.#deps;
-    if (!this.#sessions.has(roomId)) {
-      if (this.#joining.has(roomId)) throw new AppError('bad_request', 'already joining this room');
-      if (this.#sessions.size + this.#joining.size >= limits.maxRoomsPerConnection) {
+    this.#joining ??= new Set();
+    const joining = this.#joining;
+    if (!this.#sessions?.has(roomId)) {
+      if (joining.has(roomId)) throw new AppError('bad_request', 'already joining this room');
+      if (this.rooms + joining.size >= limits.maxRoomsPerConnection) {
         throw new AppError('too_large', `a connection may join at most ${limits.maxRoomsPerConnection} rooms`);
       }
     }
-    this.#joining.add(roomId);
+    joining.add(roomId);
     try {
       const admitted = await admission.admit(
         roomId,
@@ -135,10 +139,11 @@ export class Connection {
         () => !this.#closed && this.#sink.isOpen(),
       );
       const session = new RoomSession(admitted, this.#sink);
+      this.#sessions ??= new Map();
       this.#sessions.set(session.roomId, session);
       return session;
     } finally {
-      this.#joining.delete(roomId);
+      joining.delete(roomId);
     }
   }
 
@@ -148,7 +153,7 @@ export class Connection {
    */
   receive(roomId: string, kind: MessageKind, payload: Uint8Array): void {
     this.#deps.metrics.messagesIn.inc({ transport: this.transport, type: kind });
-    const session = this.#sessions.get(roomId);
+    const session = this.#sessions?.get(roomId);
     if (!session) {
       this.refuse(roomId, new AppError('forbidden', 'join the room first'));
       return;
@@ -184,9 +189,9 @@ export class Connection {
   }
 
   leave(roomId: string): void {
-    const session = this.#sessions.get(roomId);
+    const session = this.#sessions?.get(roomId);
     if (!session) return;
-    this.#sessions.delete(roomId);
+    this.#sessions?.delete(roomId);
     this.#gapTold.delete(roomId);
     session.close();
     this.#deps.admission.leave(session.room, this.id);
@@ -197,7 +202,7 @@ export class Connection {
    * unlisted or closed): out of the room, and the client told why.
    */
   evict(roomId: string, error: WireError): void {
-    if (!this.#sessions.has(roomId)) return;
+    if (!this.#sessions?.has(roomId)) return;
     this.leave(roomId);
     this.#deps.metrics.errors.inc({ code: error.code });
     this.#sink.left(roomId, error);
@@ -212,7 +217,7 @@ export class Connection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const roomId of [...this.#sessions.keys()]) this.leave(roomId);
+    for (const roomId of [...(this.#sessions?.keys() ?? [])]) this.leave(roomId);
     this.#deps.metrics.connections.dec({ transport: this.transport });
     this.#closedHook(this);
   }
@@ -225,7 +230,7 @@ export class Connection {
    */
   #dropped(roomId: string, error: WireError): void {
     const wait = this.#bucket.msUntil(1);
-    const sessions = roomId === '' ? [...this.#sessions.values()] : [this.#sessions.get(roomId)].filter((s) => s !== undefined);
+    const sessions = roomId === '' ? [...(this.#sessions?.values() ?? [])] : [this.session(roomId)].filter((s) => s !== undefined);
     for (const session of sessions) session.heal(wait);
     this.#refused(roomId, error, sessions.length > 0);
   }
