@@ -3,8 +3,9 @@
 // notifications they received and the reports they filed. One set of
 // queries for both SQL backends (the placeholder differs), one reading of rows.
 import type { AccountExport } from '../../shared/accounts.ts';
-import type { ModerationAction, NotificationType, ReportReason, ReportStatus, ReportTargetType } from '../../shared/social.ts';
-import { isoString, optionalIso, type Row } from './record-rows.ts';
+import type { NotificationType } from '../../shared/social.ts';
+import { isoString, type Row } from './record-rows.ts';
+import { notificationFields, reportFields } from './social-rows.ts';
 
 /** The export's social sections, as the wire type has them. */
 export type SocialExportRows = Pick<AccountExport, 'blocks' | 'notificationSettings' | 'notifications' | 'reports'>;
@@ -21,32 +22,11 @@ export function socialExportQueries(p: string): Record<keyof SocialExportRows, s
   };
 }
 
-const optional = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-
 export function toSocialExport(rows: Record<keyof SocialExportRows, Row[]>): SocialExportRows {
   return {
     blocks: rows.blocks.map((row) => ({ userId: String(row.blocked_id), since: isoString(row.created_at) })),
     notificationSettings: { muted: rows.notificationSettings.map((row) => String(row.type) as NotificationType) },
-    notifications: rows.notifications.map((row) => ({
-      id: String(row.id),
-      type: String(row.type) as NotificationType,
-      actorId: String(row.actor_id),
-      others: Number(row.others),
-      workId: optional(row.work_id),
-      commentId: optional(row.comment_id),
-      roomId: optional(row.room_id),
-      createdAt: isoString(row.created_at),
-      read: row.read_at !== null,
-    })),
-    reports: rows.reports.map((row) => ({
-      id: String(row.id),
-      target: { type: String(row.target_type) as ReportTargetType, id: String(row.target_id) },
-      reason: String(row.reason) as ReportReason,
-      note: optional(row.note),
-      status: String(row.status) as ReportStatus,
-      action: optional(row.action) as ModerationAction | null,
-      createdAt: isoString(row.created_at),
-      resolvedAt: optionalIso(row.resolved_at),
-    })),
+    notifications: rows.notifications.map((row) => ({ ...notificationFields(row), actorId: String(row.actor_id) })),
+    reports: rows.reports.map(reportFields),
   };
 }

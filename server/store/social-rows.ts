@@ -2,11 +2,10 @@
 // arrives as text (SQLite) or parsed (PostgreSQL); timestamps as ISO text or Date.
 import type { PublicUser } from '../../shared/protocol.ts';
 import type { ModerationAction, NotificationType, ReportReason, ReportStatus, ReportTargetType } from '../../shared/social.ts';
-import { isoString, type Row } from './record-rows.ts';
+import { isoString, optionalIso, type Row } from './record-rows.ts';
 import type { AuditRecord, CommentRecord, NotificationRecord, ReportRecord } from './social.ts';
 
 const parsed = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-const optionalIso = (value: unknown): string | null => (value === null || value === undefined ? null : isoString(value));
 const optional = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 /**
@@ -40,13 +39,11 @@ export function toComment(row: Row): CommentRecord {
   };
 }
 
-export function toNotification(row: Row): NotificationRecord {
+/** A notification's own columns, read the same for the store and for an account export. */
+export function notificationFields(row: Row) {
   return {
     id: String(row.id),
-    seq: Number(row.seq),
-    recipientId: String(row.recipient_id),
     type: String(row.type) as NotificationType,
-    actor: toPublicUser(row, 'actor_'),
     others: Number(row.others),
     workId: optional(row.work_id),
     commentId: optional(row.comment_id),
@@ -56,11 +53,19 @@ export function toNotification(row: Row): NotificationRecord {
   };
 }
 
-export function toReport(row: Row): ReportRecord {
+export function toNotification(row: Row): NotificationRecord {
+  return {
+    ...notificationFields(row),
+    seq: Number(row.seq),
+    recipientId: String(row.recipient_id),
+    actor: toPublicUser(row, 'actor_'),
+  };
+}
+
+/** What a reporter may see of a report, read the same for the store and for an account export. */
+export function reportFields(row: Row) {
   return {
     id: String(row.id),
-    seq: Number(row.seq),
-    reporterId: String(row.reporter_id),
     target: { type: String(row.target_type) as ReportTargetType, id: String(row.target_id) },
     reason: String(row.reason) as ReportReason,
     note: optional(row.note),
@@ -68,6 +73,14 @@ export function toReport(row: Row): ReportRecord {
     action: optional(row.action) as ModerationAction | null,
     createdAt: isoString(row.created_at),
     resolvedAt: optionalIso(row.resolved_at),
+  };
+}
+
+export function toReport(row: Row): ReportRecord {
+  return {
+    ...reportFields(row),
+    seq: Number(row.seq),
+    reporterId: String(row.reporter_id),
     resolvedBy: optional(row.resolved_by),
   };
 }
