@@ -4,6 +4,7 @@
 // them on node B at once; unlisting on A lets B's spectators go.
 import { expect, it } from 'vitest';
 import type { GrantAck, RequestEditAck } from '../../shared/live.ts';
+import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
 import { api, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
@@ -57,5 +58,33 @@ describeWith([redis, postgres], 'live rooms on two nodes', () => {
     await waitFor(() => spectator.evicted.some((e) => e.roomId === room.id), 10_000, 'the spectator let go on node B');
     await waitFor(() => subscriber.ended.includes(room.id), 10_000, 'live:ended on node B');
     expect((await livePage(api(b.url))).items).toEqual([]);
+  });
+
+  it("a spectator's flag is stamped on its node and a grant on the other node re-states it everywhere", async () => {
+    const [a, b] = await startNodes(2, await clusterEnv(redis, postgres, { LIVE_PREVIEW_MS: '250' }));
+    if (!a || !b) throw new Error('two nodes');
+    const owner = await api(a.url).session('Owner');
+    const watcher = await api(b.url).session('Watcher');
+    const { room } = await api(a.url).room(owner.token, { linkAccess: 'none' });
+    await api(a.url).json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    const ownerSocket = listeningSocket(a.url, owner.token);
+    expect((await joinRoom(ownerSocket.socket, room.id)).ok).toBe(true);
+    // A bare provider on B lying that it makes.
+    const liar = await joinWithSocketIo(b.url, watcher.token, room.id);
+    expect(liar.joined.role).toBe('viewer');
+    liar.provider.awareness.setLocalState({ user: { name: 'Liar' }, watching: false });
+    const watchingOnA = () => {
+      const states = a.registry.get(room.id)?.awareness.getStates() ?? new Map();
+      return [...states.values()].find((s) => s.user?.name === 'Liar')?.watching;
+    };
+    await waitFor(() => watchingOnA() === true, 10_000, 'shown watching on node A');
+
+    await b.live.rooms.tick();
+    await waitFor(async () => (await livePage(api(a.url))).items[0]?.spectators === 1, 10_000, 'the spectator counted on node A');
+    expect(
+      await new Promise<GrantAck>((resolve) => ownerSocket.socket.emit('room:grant', room.id, watcher.user.id, 'editor', resolve)),
+    ).toEqual({ ok: true, userId: watcher.user.id, role: 'editor' });
+    // The provider never says so itself: node B re-states it and node A hears it.
+    await waitFor(() => watchingOnA() === false, 10_000, 'shown making on node A');
   });
 });
