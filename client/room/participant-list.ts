@@ -183,8 +183,12 @@ export class ParticipantList extends LitElement {
     const list = this.participants.filter((p) => !p.watching);
     const watchers = everyone.filter((p) => p.watching);
     const typing = list.filter((p) => p.typing && !p.isMe);
+    // Count each person once, makers and watchers alike, as the header shows them: a spectator
+    // alone in a room must not hear "0 people".
+    const making = everyone.length - watchers.length;
+    const label = `People in this room: ${making} making${watchers.length > 0 ? ` · ${watchers.length} watching` : ''}`;
     return html`
-      <button class="people" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${`People in this room: ${list.length}`} @click=${() => (this.open = !this.open)} @keydown=${(e: KeyboardEvent) => this.#key(e)}>
+      <button class="people" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${label} @click=${() => (this.open = !this.open)} @keydown=${(e: KeyboardEvent) => this.#key(e)}>
       <ul>
         ${list.slice(0, SHOWN).map(
           (

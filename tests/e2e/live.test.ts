@@ -54,6 +54,9 @@ describeInBrowser('live rooms in the browser', (browser) => {
     await fan.page.locator(`live-page live-tile a[data-room="${roomId}"]`).click();
     await fan.page.getByText('You are watching this room.').waitFor();
     await owner.page.locator('participant-list [data-watching="2"]').waitFor({ timeout: 10_000 });
+    // The people button counts makers and watchers, as the header does.
+    await owner.page.getByRole('button', { name: 'People in this room: 1 making · 2 watching' }).waitFor();
+    await fan.page.getByRole('button', { name: 'People in this room: 1 making · 2 watching' }).waitFor({ timeout: 10_000 });
     await shot(watcher.page, 'live-04-phone-spectating');
     await shot(fan.page, 'live-05-desktop-spectating');
 
