@@ -53,6 +53,15 @@ export const sectionStyles = css`
     font-size: 0.8rem;
     color: var(--ink-3);
   }
+  /* On a phone the buttons go under the text, which keeps the row's full width. */
+  @media (max-width: 480px) {
+    ul.rows li {
+      flex-wrap: wrap;
+    }
+    .row-main {
+      flex-basis: 100%;
+    }
+  }
   .badge {
     display: inline-block;
     padding: 0.05rem 0.45rem;

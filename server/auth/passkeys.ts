@@ -98,6 +98,7 @@ export class Passkeys {
     }
     if (!verified.verified) throw new AppError('bad_request', "the passkey's answer could not be verified");
     const info = verified.registrationInfo;
+    const now = new Date().toISOString();
     const record: PasskeyRecord = {
       id: info.credential.id,
       userId: user.id,
@@ -107,8 +108,9 @@ export class Passkeys {
       deviceType: info.credentialDeviceType,
       backedUp: info.credentialBackedUp,
       name: name ?? describeUserAgent(userAgent),
-      createdAt: new Date().toISOString(),
-      lastUsedAt: null,
+      createdAt: now,
+      // Registering is a use: the person just proved they hold it (a new account is signed in with it).
+      lastUsedAt: now,
     };
     if ((await this.#d.accounts.addPasskey(record)) === 'duplicate') {
       throw new AppError('conflict', 'this passkey is registered already');

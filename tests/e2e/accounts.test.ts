@@ -175,6 +175,16 @@ describeInBrowser('accounts', (browser) => {
     await phone.page.locator('profile-settings input[name="handle"]').fill('marina_sea');
     await phone.page.getByRole('button', { name: 'Save profile' }).click();
     await phone.page.locator('profile-settings .status', { hasText: 'Saved.' }).waitFor();
+    // The passkey that made the account counts as used, and on a phone its buttons sit under its text.
+    const row = phone.page.locator('sign-in-settings ul.rows li').first();
+    await row.locator('.row-main span', { hasText: 'last used' }).waitFor();
+    expect(await row.locator('.row-main span').innerText()).not.toContain('never');
+    await row.scrollIntoViewIfNeeded();
+    await shot(phone.page, 'accounts-08b-phone-passkey-row');
+    const text = await row.locator('.row-main').boundingBox();
+    const remove = await row.getByRole('button', { name: /^Remove / }).boundingBox();
+    expect(text && remove && remove.y >= text.y + text.height).toBe(true);
+    expect(text && text.width > 300).toBe(true);
     await phone.page.goto('/u/marina_sea');
     await phone.page.locator('profile-page h1').waitFor();
     await phone.page.getByText('No published works yet.').waitFor();
