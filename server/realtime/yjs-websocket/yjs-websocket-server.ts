@@ -6,11 +6,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
-import * as authProtocol from 'y-protocols/auth';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../../shared/protocol.ts';
+import { YWS_MESSAGE } from '../../../shared/protocol.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
@@ -21,16 +19,14 @@ import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
-import type { SessionSink } from '../../rooms/sessions/sink.ts';
 import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
+import { frame, YjsSocket } from './yjs-socket.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const TRANSPORT = 'websocket';
 /** Messages held while a new connection is still being authenticated; more are dropped, and healed once joined. */
 export const MAX_QUEUED_BEFORE_JOIN = 64;
-/** A client that lets this much pile up unread is dropped rather than buffered forever. */
-export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const PING_INTERVAL_MS = 30_000;
 
 export interface YjsWebSocketDeps {
@@ -42,24 +38,21 @@ export interface YjsWebSocketDeps {
   originAllowed: OriginCheck;
 }
 
-/** One WebSocket: its framing state beside the transport-neutral Connection. */
-interface Socket {
-  id: string;
-  ws: WebSocket;
-  /** The room once joined; messages wait in `queue` until then. */
-  room: Room | null;
-  queue: Uint8Array[] | null;
-  /** Something was dropped for its rate before the join completed: the room asks for it once joined. */
-  missed: boolean;
-  alive: boolean;
-  deniedNotice: boolean;
-}
+type Socket = YjsSocket;
 
 export class YjsWebSocketServer implements RoomEvents {
   readonly #deps: YjsWebSocketDeps;
   readonly #wss: WebSocketServer;
   readonly #byRoom = new Map<string, Set<Socket>>();
   readonly #all = new Set<Socket>();
+  /** Each WebSocket's state, for the listeners shared by all of them. */
+  readonly #sockets = new WeakMap<WebSocket, Socket>();
+  readonly #listeners: {
+    message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+    pong: (this: WebSocket) => void;
+    error: (this: WebSocket, err: Error) => void;
+    close: (this: WebSocket) => void;
+  };
   readonly #ping: NodeJS.Timeout;
   readonly #sent;
 
@@ -77,6 +70,30 @@ export class YjsWebSocketServer implements RoomEvents {
     });
     this.#ping = setInterval(() => this.#heartbeat(), PING_INTERVAL_MS);
     this.#ping.unref();
+    // One set of listeners for every WebSocket (`this` is the WebSocket), not closures per connection.
+    const sockets = this.#sockets;
+    const { logger } = deps;
+    const received = guarded(logger, 'yjs message', (conn: Socket, data: RawData, isBinary: boolean) =>
+      this.#received(conn, data, isBinary),
+    );
+    const closed = guarded(logger, 'yjs close', (conn: Socket) => this.#closed(conn));
+    this.#listeners = {
+      message(data, isBinary) {
+        const conn = sockets.get(this);
+        if (conn) received(conn, data, isBinary);
+      },
+      pong() {
+        const conn = sockets.get(this);
+        if (conn) conn.alive = true;
+      },
+      error(err) {
+        logger.debug({ err, conn: sockets.get(this)?.id }, 'websocket error');
+      },
+      close() {
+        const conn = sockets.get(this);
+        if (conn) closed(conn);
+      },
+    };
   }
 
   /** Takes an HTTP upgrade if its path is ours; false leaves it to others. */
@@ -117,39 +134,16 @@ export class YjsWebSocketServer implements RoomEvents {
 
   async #accept(ws: WebSocket, url: URL, req: IncomingMessage): Promise<void> {
     const { logger } = this.#deps;
-    const conn: Socket = { id: `ws:${randomId()}`, ws, room: null, queue: [], missed: false, alive: true, deniedNotice: false };
-    const sink: SessionSink = {
-      sync: (_roomId, message) => void this.#send(conn, frame(YWS_MESSAGE.sync, message, false)),
-      awareness: (_roomId, message) => void this.#send(conn, frame(YWS_MESSAGE.awareness, message, true)),
-      refuse: (_roomId, error, healing) => {
-        // Healing refusals keep the connection: the room's sync step 1 follows (connection.ts #dropped).
-        if (healing) return;
-        // Dropped for its rate before the join completed: no session to heal yet, so the join does (#accept).
-        // Closing (4429) would lose it for good: y-websocket never reconnects after a 44xx close.
-        if (conn.queue && error.code === 'rate_limited') {
-          conn.missed = true;
-          return;
-        }
-        if (error.code === 'forbidden') this.#deny(conn, error.message);
-        else this.#close(conn, error);
-      },
-      // The connection was only for this room.
-      left: (_roomId, error) => this.#close(conn, error),
-      close: (error) => this.#close(conn, error),
-      isOpen: () => ws.readyState === WebSocket.OPEN,
-    };
-    const connection = this.#deps.connections.open({ id: conn.id, transport: TRANSPORT, identity: null, sink });
+    const conn = new YjsSocket(`ws:${randomId()}`, ws, logger);
+    const connection = this.#deps.connections.open({ id: conn.id, transport: TRANSPORT, identity: null, sink: conn });
+    conn.connection = connection;
+    this.#sockets.set(ws, conn);
     this.#all.add(conn);
-    ws.on(
-      'message',
-      guarded(logger, 'yjs message', (data: RawData, isBinary: boolean) => this.#received(conn, connection, data, isBinary)),
-    );
-    ws.on('pong', () => (conn.alive = true));
-    ws.on('error', (err) => logger.debug({ err, conn: conn.id }, 'websocket error'));
-    ws.on(
-      'close',
-      guarded(logger, 'yjs close', () => this.#closed(conn, connection)),
-    );
+    const listeners = this.#listeners;
+    ws.on('message', listeners.message);
+    ws.on('pong', listeners.pong);
+    ws.on('error', listeners.error);
+    ws.on('close', listeners.close);
 
     try {
       const token = url.searchParams.get('token') ?? readCookieToken(req.headers.cookie);
@@ -178,11 +172,12 @@ export class YjsWebSocketServer implements RoomEvents {
       if (!(err instanceof AppError)) logger.error({ err, conn: conn.id }, 'websocket join failed');
       const error = toWireError(err);
       this.#deps.metrics.errors.inc({ code: error.code });
-      this.#close(conn, error);
+      conn.close(error);
     }
   }
 
-  #received(conn: Socket, connection: Connection, data: RawData, isBinary: boolean): void {
+  #received(conn: Socket, data: RawData, isBinary: boolean): void {
+    const { connection } = conn;
     if (!isBinary) {
       connection.refuse('', new AppError('bad_request', 'binary frames only'));
       return;
@@ -240,26 +235,7 @@ export class YjsWebSocketServer implements RoomEvents {
     }
   }
 
-  /** A forbidden write keeps the connection: y-protocols' permission-denied tells the client why. */
-  #deny(conn: Socket, reason: string): void {
-    if (conn.deniedNotice) return;
-    conn.deniedNotice = true;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, YWS_MESSAGE.auth);
-    authProtocol.writePermissionDenied(encoder, reason);
-    this.#send(conn, encoding.toUint8Array(encoder));
-  }
-
-  /** Closes with the error's named code (shared/protocol.ts CLOSE_CODES). */
-  #close(conn: Socket, error: WireError): void {
-    conn.queue = null;
-    if (conn.ws.readyState === WebSocket.OPEN || conn.ws.readyState === WebSocket.CONNECTING) {
-      // Close reasons are limited to 123 bytes.
-      conn.ws.close(CLOSE_CODES[error.code], Buffer.from(error.message).subarray(0, 123).toString());
-    }
-  }
-
-  #closed(conn: Socket, connection: Connection): void {
+  #closed(conn: Socket): void {
     if (!this.#all.delete(conn)) return;
     conn.queue = null;
     const room = conn.room;
@@ -269,7 +245,7 @@ export class YjsWebSocketServer implements RoomEvents {
       peers?.delete(conn);
       if (peers?.size === 0) this.#byRoom.delete(room.id);
     }
-    connection.close();
+    conn.connection.close();
   }
 
   /** Sends each peer of the room what `dataFor` gives it (null: nothing). */
@@ -280,24 +256,13 @@ export class YjsWebSocketServer implements RoomEvents {
     let bytes = 0;
     for (const conn of peers) {
       const data = dataFor(conn);
-      if (data && this.#send(conn, data)) {
+      if (data && conn.send(data)) {
         sent++;
         bytes += data.byteLength;
       }
     }
     this.#sent[type].inc(sent);
     this.#sent.bytes.inc(bytes);
-  }
-
-  #send(conn: Socket, data: Uint8Array): boolean {
-    if (conn.ws.readyState !== WebSocket.OPEN) return false;
-    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.#deps.logger.warn({ conn: conn.id }, 'dropping a client that does not read');
-      conn.ws.terminate();
-      return false;
-    }
-    conn.ws.send(data);
-    return true;
   }
 
   #heartbeat(): void {
@@ -310,18 +275,6 @@ export class YjsWebSocketServer implements RoomEvents {
       conn.ws.ping();
     }
   }
-}
-
-/**
- * y-websocket framing: the message type, then the payload. Sync payloads are
- * already self-delimiting sync messages; awareness updates are length-prefixed.
- */
-function frame(type: number, payload: Uint8Array, lengthPrefixed: boolean): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, type);
-  if (lengthPrefixed) encoding.writeVarUint8Array(encoder, payload);
-  else encoding.writeUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
 }
 
 /** A sender's share of a merged turn: the others' part, or nothing. */

@@ -1,0 +1,119 @@
+// One Yjs WebSocket's state on this server, in one object: its framing state
+// beside the transport-neutral Connection, and, as the SessionSink the rooms
+// side writes to, the y-websocket framing of what the room sends. The
+// server's WebSocket listeners are made once and find this object by the
+// WebSocket, so a connection costs its state, not a set of closures
+// (docs/benchmarks.md, "Memory per connection").
+import * as encoding from 'lib0/encoding';
+import type { Logger } from 'pino';
+import * as authProtocol from 'y-protocols/auth';
+import { WebSocket } from 'ws';
+import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../../shared/protocol.ts';
+import type { Room } from '../../rooms/room.ts';
+import type { Connection } from '../../rooms/sessions/connection.ts';
+import type { SessionSink } from '../../rooms/sessions/sink.ts';
+
+/** A client that lets this much pile up unread is dropped rather than buffered forever. */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export class YjsSocket implements SessionSink {
+  readonly id: string;
+  readonly ws: WebSocket;
+  /** The room once joined; messages wait in `queue` until then. */
+  room: Room | null = null;
+  queue: Uint8Array[] | null = [];
+  /** Something was dropped for its rate before the join completed: the room asks for it once joined. */
+  missed = false;
+  alive = true;
+  deniedNotice = false;
+  readonly #logger: Logger;
+  #connection: Connection | undefined;
+
+  constructor(id: string, ws: WebSocket, logger: Logger) {
+    this.id = id;
+    this.ws = ws;
+    this.#logger = logger;
+  }
+
+  /** The rooms side of this socket; it opens (with this object as its sink) before any message is handled. */
+  get connection(): Connection {
+    if (!this.#connection) throw new Error('websocket used before its connection opened');
+    return this.#connection;
+  }
+
+  set connection(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  sync(_roomId: string, message: Uint8Array): void {
+    this.send(frame(YWS_MESSAGE.sync, message, false));
+  }
+
+  awareness(_roomId: string, message: Uint8Array): void {
+    this.send(frame(YWS_MESSAGE.awareness, message, true));
+  }
+
+  refuse(_roomId: string, error: WireError, healing?: boolean): void {
+    // Healing refusals keep the connection: the room's sync step 1 follows (connection.ts #dropped).
+    if (healing) return;
+    // Dropped for its rate before the join completed: no session to heal yet, so the join does (#accept).
+    // Closing (4429) would lose it for good: y-websocket never reconnects after a 44xx close.
+    if (this.queue && error.code === 'rate_limited') {
+      this.missed = true;
+      return;
+    }
+    if (error.code === 'forbidden') this.deny(error.message);
+    else this.close(error);
+  }
+
+  /** The connection was only for this room. */
+  left(_roomId: string, error: WireError): void {
+    this.close(error);
+  }
+
+  /** Closes with the error's named code (shared/protocol.ts CLOSE_CODES). */
+  close(error: WireError): void {
+    this.queue = null;
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+      // Close reasons are limited to 123 bytes.
+      this.ws.close(CLOSE_CODES[error.code], Buffer.from(error.message).subarray(0, 123).toString());
+    }
+  }
+
+  isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** A forbidden write keeps the connection: y-protocols' permission-denied tells the client why. */
+  deny(reason: string): void {
+    if (this.deniedNotice) return;
+    this.deniedNotice = true;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, YWS_MESSAGE.auth);
+    authProtocol.writePermissionDenied(encoder, reason);
+    this.send(encoding.toUint8Array(encoder));
+  }
+
+  send(data: Uint8Array): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.#logger.warn({ conn: this.id }, 'dropping a client that does not read');
+      this.ws.terminate();
+      return false;
+    }
+    this.ws.send(data);
+    return true;
+  }
+}
+
+/**
+ * y-websocket framing: the message type, then the payload. Sync payloads are
+ * already self-delimiting sync messages; awareness updates are length-prefixed.
+ */
+export function frame(type: number, payload: Uint8Array, lengthPrefixed: boolean): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  if (lengthPrefixed) encoding.writeVarUint8Array(encoder, payload);
+  else encoding.writeUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
