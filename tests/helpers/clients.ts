@@ -47,9 +47,14 @@ export interface WsParticipant {
   provider: WebsocketProvider;
 }
 
-/** The stock y-websocket provider against /yjs/:roomId. */
-export async function joinWithYWebsocket(url: string, token: string, roomId: string, invite?: string): Promise<WsParticipant> {
-  const doc = new Y.Doc();
+/** The stock y-websocket provider against /yjs/:roomId; pass an existing `doc` to join with its client id. */
+export async function joinWithYWebsocket(
+  url: string,
+  token: string,
+  roomId: string,
+  invite?: string,
+  doc = new Y.Doc(),
+): Promise<WsParticipant> {
   const params: Record<string, string> = { token };
   if (invite) params.invite = invite;
   const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, roomId, doc, {

@@ -1,9 +1,7 @@
 // Client id ownership across two nodes (Redis + PostgreSQL): an id claimed on
 // one node cannot be written under on the other, even by a node that loaded
 // the room before the claim, and its owner keeps it when they move nodes.
-import { expect, it, onTestFinished } from 'vitest';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
+import { expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { WireError } from '../../shared/protocol.ts';
@@ -51,25 +49,10 @@ describeWith([redis, postgres], 'client id ownership on two nodes', () => {
 
     // Ann moves to B with the same document (the same client id) and types on: B asks her again once it knows she owns it.
     ann1.provider.destroy();
-    const again = await yWebsocketOn(b.url, ann.token, roomId, ann1.doc);
+    const { doc: again } = await joinWithYWebsocket(b.url, ann.token, roomId, undefined, ann1.doc);
     expect(again.clientID).toBe(client);
     again.getText(ROOTS.prompt).insert(3, ' again');
     await waitFor(() => promptOf(onB.doc) === 'ann again', 10_000, "Ann's edit from B");
     expect(promptOf(live().doc)).toBe('ann again');
   });
 });
-
-/** The y-websocket provider on an existing doc, so its client id is kept. */
-async function yWebsocketOn(url: string, token: string, roomId: string, doc: Y.Doc): Promise<Y.Doc> {
-  const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, roomId, doc, {
-    params: { token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  });
-  onTestFinished(() => provider.destroy());
-  await new Promise<void>((resolve) => {
-    if (provider.synced) return resolve();
-    provider.once('sync', (synced: boolean) => synced && resolve());
-  });
-  return doc;
-}
