@@ -114,9 +114,22 @@ export class ParticipantList extends LitElement {
       color: var(--ink-3);
       white-space: nowrap;
     }
+    li.alone {
+      display: none;
+    }
     @media (max-width: 640px) {
       .watching .label {
         display: none;
+      }
+      /* The user menu beside the header already shows your avatar on a phone: show it once. */
+      li.me {
+        display: none;
+      }
+      li.alone {
+        display: inline-grid;
+        width: auto;
+        padding: 0 0.6rem;
+        border-radius: 999px;
       }
     }
     .watching svg {
@@ -193,7 +206,7 @@ export class ParticipantList extends LitElement {
         ${list.slice(0, SHOWN).map(
           (
             p,
-          ) => html`<li class=${p.typing ? 'typing' : ''} style="--ring-color:${p.color}" title=${`${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ' — typing' : ''}`} data-participant=${p.name}>
+          ) => html`<li class=${`${p.typing ? 'typing' : ''} ${p.isMe ? 'me' : ''}`} style="--ring-color:${p.color}" title=${`${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ' — typing' : ''}`} data-participant=${p.name}>
             <user-avatar .name=${p.name} .color=${p.color}></user-avatar>
             <span class="visually-hidden">${p.name}${p.isMe ? ' (you)' : ''}${p.typing ? ', typing' : ''}</span>
           </li>`,
@@ -206,6 +219,7 @@ export class ParticipantList extends LitElement {
                 .join(', ')}>+${list.length - SHOWN}</span></li>`
             : nothing
         }
+        ${list.length > 0 && list.every((p) => p.isMe) ? html`<li class="alone more" aria-hidden="true">Just you</li>` : nothing}
       </ul>
       </button>
       ${

@@ -24,6 +24,9 @@ describeInBrowser('live rooms in the browser', (browser) => {
     await owner.page.waitForURL(/\/r\/[A-Za-z0-9_-]{22}$/);
     const roomId = new URL(owner.page.url()).pathname.split('/')[2] ?? '';
     await owner.page.locator('prompt-editor .cm-content').waitFor();
+    // On a desktop the people button shows your own avatar (a phone leaves it to the user menu).
+    await owner.page.locator('participant-list li.me').waitFor();
+    expect(await owner.page.locator('participant-list li.alone').isVisible()).toBe(false);
     await owner.page.getByRole('button', { name: 'Share' }).click();
     await owner.page.locator('share-dialog select').selectOption('none');
     await owner.page.locator('share-dialog input[name="listed"]').check();

@@ -43,6 +43,10 @@ describeInBrowser('the room on a phone', (browser) => {
 
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(PHONE.width);
+    // The header shows the owner's avatar once (the user menu's); the people button says "Just you".
+    await page.locator('participant-list li.alone').waitFor();
+    expect(await page.locator('participant-list li.me').isVisible()).toBe(false);
+    await shot(page, 'phone-00-room-header');
 
     await page.locator('layer-panel li[data-layer-id="green"] button.name').tap();
     await page.locator('layer-panel li[data-layer-id="green"] button.name[aria-pressed="true"]').waitFor();
