@@ -1,18 +1,11 @@
-// Sessions as two nodes see them, over one real store: the cache spares the
-// store a query per request; a revocation ends the session's connections on
-// the node that made it and, through the bus, on the other; when the bus
-// loses the message, the other node's sweep finds out within recheckMs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import { expect, it, onTestFinished } from 'vitest';
 import type { SessionBus, SessionEvent } from '../../server/auth/session-bus.ts';
 import { type ConnectionMatch, type OpenConnections, Sessions } from '../../server/auth/sessions.ts';
 import { TokenSigner } from '../../server/auth/tokens.ts';
 import type { SessionStore } from '../../server/store/sessions.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { waitFor } from '../helpers/server.ts';
+import { tempSqliteStore } from '../helpers/stores.ts';
 
 /** Buses of several nodes; `lose` drops messages, as Redis down would. */
 function busNetwork() {
@@ -78,12 +71,7 @@ function counting(store: SessionStore): SessionStore & { lookups: number; failin
 }
 
 async function twoNodes(recheckMs = 200) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'atelier-sessions-'));
-  const store = openSqliteStore(dir, { thread: false });
-  onTestFinished(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const store = tempSqliteStore('atelier-sessions-');
   const { network, bus } = busNetwork();
   const tokens = new TokenSigner('a secret of at least thirty-two characters');
   const node = () => {

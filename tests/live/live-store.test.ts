@@ -1,14 +1,6 @@
-// The live store on both backends: listing follows the room (a deleted room
-// takes its listing), and a grant is remembered while a revoke forgets it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { openPostgresStore } from '../../server/store/postgres/store.ts';
-import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/store.ts';
-import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
+import { onBothStores } from '../helpers/stores.ts';
 
 const AT = '2026-01-01T00:00:00.000Z';
 const id = (c: string) => c.repeat(22);
@@ -51,21 +43,4 @@ function liveStoreContract(name: string, open: () => Promise<Store>): void {
   });
 }
 
-liveStoreContract('SQLite', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'atelier-live-'));
-  const store = openSqliteStore(dir, { thread: false });
-  onTestFinished(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-});
-
-const service = await postgresService();
-describeWith([service], 'PostgreSQL live store', () => {
-  liveStoreContract('PostgreSQL', async () => {
-    const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger: pino({ level: 'silent' }) });
-    onTestFinished(() => store.close());
-    return store;
-  });
-});
+await onBothStores('live store', liveStoreContract);
