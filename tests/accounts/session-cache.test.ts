@@ -1,3 +1,7 @@
+// Sessions as two nodes see them, over one real store: the cache spares the
+// store a query per request; a revocation ends the session's connections on
+// the node that made it and, through the bus, on the other; when the bus
+// loses the message, the other node's sweep finds out within recheckMs.
 import pino from 'pino';
 import { expect, it, onTestFinished } from 'vitest';
 import type { SessionBus, SessionEvent } from '../../server/auth/session-bus.ts';

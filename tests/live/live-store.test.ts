@@ -1,3 +1,5 @@
+// The live store on both backends: listing follows the room (a deleted room
+// takes its listing), and a grant is remembered while a revoke forgets it.
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/store.ts';
 import { onBothStores } from '../helpers/stores.ts';
