@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { HANDLE_MAX, handleProblem, normalizeHandle } from './handles.ts';
 import type { PublicUser, RoomInfo, SessionUser, Work } from './protocol.ts';
-import type { ModerationAction, NotificationType, ReportReason, ReportStatus, ReportTargetType } from './social.ts';
+import type { NotificationType, Report } from './social.ts';
 
 export const BIO_MAX = 300;
 export const PASSKEY_NAME_MAX = 60;
@@ -174,16 +174,7 @@ export interface AccountExport {
     read: boolean;
   }>;
   /** Reports they filed, oldest first (who resolved them stays with the moderators). */
-  reports: Array<{
-    id: string;
-    target: { type: ReportTargetType; id: string };
-    reason: ReportReason;
-    note: string | null;
-    status: ReportStatus;
-    action: ModerationAction | null;
-    createdAt: string;
-    resolvedAt: string | null;
-  }>;
+  reports: Report[];
   /** Further sections, as later features add them. */
   [section: string]: unknown;
 }
