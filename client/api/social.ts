@@ -124,8 +124,7 @@ export async function report(target: ReportTarget, reason: ReportReason, note?: 
 export async function amModerator(): Promise<boolean> {
   await ensureSession();
   try {
-    await request('GET', '/api/moderation');
-    return true;
+    return (await request<{ moderator: boolean }>('GET', '/api/moderation')).moderator === true;
   } catch {
     return false;
   }

@@ -46,6 +46,11 @@ export class ModerationPage extends LitElement {
         display: grid;
         gap: 0.6rem;
       }
+      /* The app's link colour, not the browser's default blue. */
+      .item a {
+        color: var(--accent);
+        text-underline-offset: 0.15em;
+      }
       .meta {
         font-size: 0.82rem;
         color: var(--ink-3);

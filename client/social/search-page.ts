@@ -17,6 +17,11 @@ export class SearchPage extends LitElement {
     baseStyles,
     pageStyles,
     css`
+      h1 {
+        margin: 0.3rem 0 1rem;
+        font-size: clamp(1.5rem, 3vw, 2rem);
+        letter-spacing: -0.02em;
+      }
       form {
         display: flex;
         gap: 0.5rem;
@@ -106,7 +111,9 @@ export class SearchPage extends LitElement {
 
   override render() {
     const link = (type: SearchType) => `/search?${new URLSearchParams({ q: this.q, type })}`;
+    // A heading names the page for screen readers (and says what was searched).
     return html`
+      <h1>${this.q.trim() ? `Search: “${this.q.trim()}”` : 'Search'}</h1>
       <form role="search" @submit=${(e: SubmitEvent) => this.#submit(e)}>
         <label class="visually-hidden" for="q">Search</label>
         <input id="q" class="input" name="q" type="search" .value=${this.q} maxlength="200" placeholder="Lighthouse, #dawn, a name…" autofocus />

@@ -77,8 +77,12 @@ export class Moderation {
     return toReport(report);
   }
 
+  isModerator(me: string): Promise<boolean> {
+    return this.#deps.moderators.isModerator(me);
+  }
+
   async requireModerator(me: string): Promise<void> {
-    if (!(await this.#deps.moderators.isModerator(me))) throw new AppError('forbidden', 'only moderators may do this');
+    if (!(await this.isModerator(me))) throw new AppError('forbidden', 'only moderators may do this');
   }
 
   /** The open queue oldest first; resolved reports newest first. */

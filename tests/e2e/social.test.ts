@@ -70,6 +70,7 @@ describeInBrowser('the social layer', (browser) => {
     await bob.page.locator('#site-search').press('Enter');
     await bob.page.waitForURL(/\/search\?q=lighth/);
     await bob.page.locator(`search-page work-card [data-work-id="${work.id}"]`).waitFor();
+    await bob.page.getByRole('heading', { level: 1, name: 'Search: “lighth”' }).waitFor();
     await shot(bob.page, 'social-04-search');
     expect(ann.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
