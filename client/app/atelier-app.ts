@@ -35,6 +35,25 @@ export class AtelierApp extends LitElement {
         display: block;
         min-height: 100vh;
       }
+      /* Keyboard users skip the header's stops; the link shows only when focused. */
+      .skip {
+        position: absolute;
+        left: 0.75rem;
+        top: -4rem;
+        z-index: 20;
+        padding: 0.5rem 0.9rem;
+        border-radius: var(--radius-sm);
+        background: var(--ink);
+        color: white;
+        font-weight: 650;
+        text-decoration: none;
+      }
+      .skip:focus {
+        top: 0.6rem;
+      }
+      #content:focus {
+        outline: none;
+      }
       header {
         position: sticky;
         top: 0;
@@ -223,6 +242,7 @@ export class AtelierApp extends LitElement {
     const route = this.route;
     if (route.page === 'room') return this.#page(route.page);
     return html`
+      <a class="skip" href="#content" @click=${(e: MouseEvent) => this.#skip(e)}>Skip to content</a>
       <header>
         <a class="brand" href="/"><span class="logo">${icons.sparkles}</span>Atelier</a>
         <span class="spacer"></span>
@@ -239,12 +259,18 @@ export class AtelierApp extends LitElement {
         <notification-bell></notification-bell>
         <user-menu></user-menu>
       </header>
-      ${
+      <div id="content" tabindex="-1">${
         route.page === 'not-found'
           ? html`<section class="problem"><h1>Nothing here</h1><p>There is no page at ${route.path}.</p><a class="btn" href="/">Go to the gallery</a></section>`
           : this.#page(route.page)
-      }
+      }</div>
     `;
+  }
+
+  /** The page lives in this shadow root, where a `#content` fragment cannot reach: move focus by hand. */
+  #skip(event: MouseEvent): void {
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('#content')?.focus();
   }
 
   #page(page: PageName) {
