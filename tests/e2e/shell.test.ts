@@ -4,7 +4,7 @@
 // desktop and on a phone; /moderation tells a non-moderator so without an
 // HTTP error (the client asks whether it moderates instead of being refused).
 import { expect, test } from 'vitest';
-import { startServer } from '../helpers/server.ts';
+import { api, startServer } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, PHONE, type Person, phonePerson, shot } from './helpers/browser.ts';
 
 /** The element focused inside the app's shadow root, by id or tag. */
@@ -48,5 +48,41 @@ describeInBrowser('app shell', (browser) => {
     await visitor.page.getByRole('heading', { level: 1, name: 'Moderation' }).waitFor();
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();
+  });
+
+  test("a moderator's queue links in the app's accent colour, not the browser's blue", async () => {
+    // The moderator is named by id, so the server starts again once the account exists.
+    const first = await startServer();
+    const modSession = await api(first.url).session('Mod');
+    await first.close();
+    const atelier = await startServer({ DATA_DIR: first.config.dataDir, MODERATORS: modSession.user.id });
+    const http = api(atelier.url);
+    const mod = await newPerson(browser(), atelier.url);
+    await mod.context.addInitScript((token) => localStorage.setItem('atelier.token', token), modSession.token);
+    const ann = await http.session('Ann');
+    await http.json('POST', '/api/reports', {
+      token: ann.token,
+      body: { target: { type: 'user', id: modSession.user.id }, reason: 'spam' },
+      expect: 201,
+    });
+    await mod.page.goto('/moderation');
+    const link = mod.page.locator('moderation-page .item a', { hasText: 'Ann' });
+    await link.waitFor();
+    const colours = await link.evaluate((a) => ({
+      link: getComputedStyle(a).color,
+      accent: getComputedStyle(a).getPropertyValue('--accent'),
+    }));
+    const probe = await mod.page.evaluate((accent) => {
+      const el = document.createElement('span');
+      el.style.color = accent;
+      document.body.append(el);
+      const rgb = getComputedStyle(el).color;
+      el.remove();
+      return rgb;
+    }, colours.accent.trim());
+    expect(colours.link).toBe(probe);
+    await shot(mod.page, 'shell-moderation-links');
+    expect(mod.errors).toEqual([]);
+    await mod.context.close();
   });
 });
