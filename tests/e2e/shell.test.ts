@@ -84,5 +84,18 @@ describeInBrowser('app shell', (browser) => {
     await shot(mod.page, 'shell-moderation-links');
     expect(mod.errors).toEqual([]);
     await mod.context.close();
+
+    // The same on a phone, and the search page's heading there.
+    const phone = await phonePerson(browser(), atelier.url);
+    await phone.context.addInitScript((token) => localStorage.setItem('atelier.token', token), modSession.token);
+    await phone.page.goto('/moderation');
+    await phone.page.locator('moderation-page .item a', { hasText: 'Ann' }).waitFor();
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await shot(phone.page, 'shell-moderation-phone');
+    await phone.page.goto('/search?q=harbour');
+    await phone.page.getByRole('heading', { level: 1, name: 'Search: “harbour”' }).waitFor();
+    await shot(phone.page, 'shell-search-phone');
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
   });
 });
