@@ -48,7 +48,6 @@ export class LivePage extends LitElement {
 
   override render() {
     document.title = 'Live now — Atelier';
-    const live = this.#live;
     return html`
       <h1>Live now</h1>
       <p class="lede">Rooms whose makers let anyone watch. Open one to see the prompt typed, cursors move and images arrive — and ask to join in.</p>

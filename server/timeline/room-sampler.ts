@@ -8,6 +8,7 @@
 import * as Y from 'yjs';
 import { checkLayer, type Layer, ROOTS, topmostById } from '../../shared/doc-schema.ts';
 import type { TimelineEvent } from '../../shared/timeline.ts';
+import type { NewFrame } from '../store/timeline.ts';
 import { asOrigin, type UpdateOrigin } from '../rooms/origin.ts';
 
 export interface SamplerSettings {
@@ -15,14 +16,8 @@ export interface SamplerSettings {
   promptChars: number;
 }
 
-export interface SampledFrame {
-  at: string;
-  event: TimelineEvent;
-  actorId: string | null;
-  prompt: string;
-  layers: Layer[];
-  images: string[];
-}
+/** A frame as the sampler takes it: the store's frame before its room and work are known. */
+export type SampledFrame = Omit<NewFrame, 'roomId' | 'workId'>;
 
 type Part = 'prompt' | 'layers' | 'tray';
 type Coalesced = Extract<TimelineEvent, 'prompt' | 'layer'>;

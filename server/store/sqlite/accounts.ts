@@ -1,4 +1,4 @@
-import { toIdentity, toPasskey } from '../account-rows.ts';
+import { toExportedComment, toFollow, toIdentity, toPasskey } from '../account-rows.ts';
 import type {
   AccountDeletion,
   AccountStore,
@@ -11,7 +11,6 @@ import type {
   PasskeyRecord,
   RemoveCredentialResult,
 } from '../accounts.ts';
-import { toExportedComment, toFollow } from '../account-rows.ts';
 import { socialExportQueries, type SocialExportRows, toSocialExport } from '../social-export.ts';
 
 type SocialRows = Record<keyof SocialExportRows, Row[]>;
