@@ -43,8 +43,7 @@ describeInBrowser('gallery and works', (browser) => {
     await a.page.waitForURL(/\/g\/[A-Za-z0-9_-]{22}$/);
     const workId = new URL(a.page.url()).pathname.split('/')[2]!;
     await a.page.locator('work-page h1', { hasText: 'Harbour <at> dawn & "gulls"' }).waitFor();
-    // The work's own prompt, not the making-of player's copy of it.
-    await a.page.locator('work-page blockquote:not(.prompt)', { hasText: 'a harbour at dawn, boats & gulls' }).waitFor();
+    await a.page.locator('work-page blockquote', { hasText: 'a harbour at dawn, boats & gulls' }).waitFor();
     const aName = await a.page.locator('user-menu .name').innerText();
     await a.page.locator('work-page ul.authors', { hasText: aName }).waitFor();
     await shot(a.page, 'gallery-03-work-page');
