@@ -148,6 +148,9 @@ export async function checkSession(): Promise<void> {
   const token = readToken();
   if (!token) return;
   if (await probe({ token }).catch(() => true)) return;
+  // Signed in as someone else meanwhile (a passkey sign-in revokes the guest
+  // session it replaces): the refused token is no longer this browser's to forget.
+  if (readToken() !== token) return;
   forgetToken();
   pending = null;
   for (const listener of endedListeners) listener();
