@@ -7,13 +7,18 @@
 // load generator (what `npm run bench` drives) types in 50 other rooms.
 //
 //   node bench/client-keystroke.ts [--keys 100] [--rate 5] [--load-rooms 50]
-//     [--load-transport websocket|socket.io] [--url http://…] [--json]
+//     [--load-transport websocket|socket.io] [--checkout DIR | --url http://…] [--json]
 //
-// --url measures a server started elsewhere (any commit, for a before/after:
-// start it with the benchmark's rate limits, bench/lib/server-process.ts); the
-// pages are that server's client. Without it, this checkout's server runs in
-// a child process as `npm start` runs it.
-import { type ChildProcess, fork } from 'node:child_process';
+// --checkout DIR measures another checkout of Atelier (any commit, for a
+// before/after: `git worktree add DIR COMMIT`, node_modules linked or
+// installed there): its client is built if needed and its server runs in a
+// child process, measured by this script and this checkout's load generator.
+// --url measures a server started elsewhere (start it with the benchmark's
+// rate limits, bench/lib/server-process.ts); the pages are that server's
+// client. Without either, this checkout's server runs in a child process as
+// `npm start` runs it.
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +39,7 @@ const { values: args } = parseArgs({
     'load-rooms': { type: 'string', default: '50' },
     'load-transport': { type: 'string', default: 'websocket' },
     url: { type: 'string' },
+    checkout: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -162,9 +168,25 @@ async function startLoad(url: string, seconds: number): Promise<{ load: ChildPro
   return { load, result };
 }
 
-if (!args.url) await ensureClientBuilt();
-const server: ServerProcess | null = args.url ? null : await startServerProcess();
+/** The server/main.ts of the checkout to measure, its client built (this checkout's by default). */
+async function serverMain(): Promise<string | undefined> {
+  if (!args.checkout) {
+    await ensureClientBuilt();
+    return undefined;
+  }
+  const root = path.resolve(args.checkout);
+  const main = path.join(root, 'server/main.ts');
+  if (!existsSync(main)) throw new Error(`--checkout ${root}: no server/main.ts there`);
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts/ensure-client.ts')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`--checkout ${root}: building its client failed`);
+  return main;
+}
+
+if (args.url && args.checkout) throw new Error('--url and --checkout exclude each other');
+const server: ServerProcess | null = args.url ? null : await startServerProcess({}, [], await serverMain());
 const url = args.url ?? server?.url ?? '';
+const commitOf = (dir: string) => spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+const measured = args.url ?? `${args.checkout ? path.resolve(args.checkout) : 'this checkout'} at ${commitOf(args.checkout ?? '.')}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 const phases: Phase[] = [];
 try {
@@ -191,9 +213,9 @@ try {
 }
 
 if (args.json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), rate: RATE, phases })}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), rate: RATE, measured, phases })}\n`);
 } else {
-  process.stdout.write(`Keystroke to screen (Chromium, two pages in one room, ${RATE} keys/s) — ${machine()}\n`);
+  process.stdout.write(`Keystroke to screen (Chromium, two pages in one room, ${RATE} keys/s) — ${machine()}; measured: ${measured}\n`);
   for (const p of phases) {
     const l = p.latencyMs;
     process.stdout.write(

@@ -22,9 +22,10 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+/** `main` is another checkout's server/main.ts, for a before/after of the same benchmark. */
+export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], main = MAIN): Promise<ServerProcess> {
   const dataDir = env.DATA_DIR ?? process.env.BENCH_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'atelier-bench-'));
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...BENCH_SERVER_ENV, ...env, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
