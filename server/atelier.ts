@@ -117,6 +117,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
 
   const registry = new RoomRegistry({
     docLog: store.docLog,
+    shared: scale !== undefined,
     records: store.records,
     limits: config.limits,
     saver: { compactEntries: config.logCompactEntries, compactBytes: config.logCompactBytes },

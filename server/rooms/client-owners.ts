@@ -21,6 +21,12 @@ export interface ClaimSource {
   initial: readonly ClientClaim[];
   /** Every claim of the room, as stored now (other nodes claim too). */
   load(): Promise<ClientClaim[]>;
+  /**
+   * With several nodes: claims a new id in the store before any update under
+   * it applies, answering its stored owner. Two nodes racing for one id then
+   * agree on who won; without it, each node's claim rides with its append.
+   */
+  claimFirst?(claim: ClientClaim): Promise<string>;
 }
 
 export const NO_CLAIMS: ClaimSource = { initial: [], load: async () => [] };
@@ -35,6 +41,8 @@ export class ClientOwners {
    */
   #checked = new Set<number>();
   #loading: Promise<void> | null = null;
+  /** Ids being claimed in the store (claimFirst), and the callbacks waiting for the answer. */
+  readonly #claiming = new Map<number, Array<() => void>>();
   readonly #source: ClaimSource;
   readonly #doc: Y.Doc;
   readonly #logger: Logger;
@@ -79,6 +87,12 @@ export class ClientOwners {
           cause: new UpdateGap(`the owner of client id ${clientId} is being looked up`),
         });
       }
+      if (this.#source.claimFirst) {
+        this.#claimFirst(this.#source.claimFirst, { clientId, userId }, loaded);
+        throw new AppError('unavailable', `claiming client id ${clientId}; it will be asked for again`, {
+          cause: new UpdateGap(`client id ${clientId} is being claimed`),
+        });
+      }
       claims.push({ clientId, userId });
     }
     return claims;
@@ -87,6 +101,27 @@ export class ClientOwners {
   /** Records claims made here (after their update applied). */
   record(claims: readonly ClientClaim[]): void {
     for (const claim of claims) if (!this.#owners.has(claim.clientId)) this.#owners.set(claim.clientId, claim.userId);
+  }
+
+  #claimFirst(claimFirst: (claim: ClientClaim) => Promise<string>, claim: ClientClaim, loaded: () => void): void {
+    const waiting = this.#claiming.get(claim.clientId);
+    if (waiting) {
+      waiting.push(loaded);
+      return;
+    }
+    const callbacks = [loaded];
+    this.#claiming.set(claim.clientId, callbacks);
+    claimFirst(claim)
+      .then(
+        (owner) => {
+          this.#owners.set(claim.clientId, owner);
+        },
+        (err: unknown) => this.#logger.error({ err, clientId: claim.clientId }, 'could not claim a client id'),
+      )
+      .finally(() => {
+        this.#claiming.delete(claim.clientId);
+        for (const callback of callbacks) callback();
+      });
   }
 
   #reload(loaded: () => void): void {

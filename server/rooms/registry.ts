@@ -2,7 +2,7 @@
 // grace period after its last participant leaves, once its log is flushed.
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
-import type { DocLog } from '../store/doc-log.ts';
+import type { ClientClaim, DocLog } from '../store/doc-log.ts';
 import type { RecordStore } from '../store/records.ts';
 import { Listeners, type Subscribable } from '../listeners.ts';
 import { DocSaver, type SaverEvents, type SaverSettings } from './persistence/doc-saver.ts';
@@ -22,6 +22,8 @@ export interface RegistryDeps {
   logger: Logger;
   /** The turn rooms store and then publish in (the process's own unless given). */
   turn?: TurnEnd;
+  /** Other nodes write to the same rooms: a new client id is claimed in the store before it is written under. */
+  shared?: boolean;
 }
 
 export class RoomRegistry {
@@ -127,7 +129,11 @@ export class RoomRegistry {
       events: this.#events,
       logger,
       turn: this.#turn,
-      claims: { initial: claims, load: () => this.#deps.docLog.claims(roomId) },
+      claims: {
+        initial: claims,
+        load: () => this.#deps.docLog.claims(roomId),
+        ...(this.#deps.shared ? { claimFirst: (claim: ClientClaim) => this.#deps.docLog.claim(roomId, claim) } : {}),
+      },
     });
     this.#rooms.set(roomId, room);
     await this.#events.emitInOrder('roomLoaded', room);

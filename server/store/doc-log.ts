@@ -42,6 +42,12 @@ export interface DocLog {
   compact(roomId: string): Promise<CompactionResult>;
   /** Every client id claimed in the room. */
   claims(roomId: string): Promise<ClientClaim[]>;
+  /**
+   * Claims one client id on its own, unless it is claimed already; answers its
+   * owner as stored. Several nodes racing for a new id all get the same answer
+   * (docs/scaling.md, "Client id ownership").
+   */
+  claim(roomId: string, claim: ClientClaim): Promise<string>;
   /** Removes the log and the room's claims. */
   remove(roomId: string): Promise<void>;
 }

@@ -31,6 +31,12 @@ export class MemoryDocLog implements DocLog {
     return [...(this.roomClients.get(roomId) ?? [])].map(([clientId, userId]) => ({ clientId, userId }));
   }
 
+  async claim(roomId: string, claim: ClientClaim): Promise<string> {
+    if (this.failing) throw new Error('database unavailable');
+    this.#claim(roomId, [claim]);
+    return this.roomClients.get(roomId)?.get(claim.clientId) ?? claim.userId;
+  }
+
   #claim(roomId: string, claims: readonly ClientClaim[]): void {
     const owners = this.roomClients.get(roomId) ?? new Map<number, string>();
     this.roomClients.set(roomId, owners);

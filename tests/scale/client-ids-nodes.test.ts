@@ -1,12 +1,13 @@
 // Client id ownership across two nodes (Redis + PostgreSQL): an id claimed on
 // one node cannot be written under on the other, even by a node that loaded
 // the room before the claim, and its owner keeps it when they move nodes.
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { WireError } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
-import { clusterEnv, twoNodesAndARoom } from '../helpers/cluster.ts';
+import { clusterEnv, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
 import { waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { buildUpdate, syncUpdateMessage } from '../helpers/yjs-updates.ts';
@@ -54,5 +55,51 @@ describeWith([redis, postgres], 'client id ownership on two nodes', () => {
     again.getText(ROOTS.prompt).insert(3, ' again');
     await waitFor(() => promptOf(onB.doc) === 'ann again', 10_000, "Ann's edit from B");
     expect(promptOf(live().doc)).toBe('ann again');
+  });
+
+  it('two nodes racing for one brand-new client id: the store picks one writer, the other is refused, every replica agrees', async () => {
+    const env = await clusterEnv(redis, postgres);
+    const { a, b, ann, bob, roomId } = await twoNodesAndARoom(env);
+    const client = 700_000_000 + Math.floor(Math.random() * 1_000_000);
+    const racers = [
+      { node: a, session: ann, text: 'ANN' },
+      { node: b, session: bob, text: 'BOB' },
+    ].map(({ node, session, text }) => {
+      const socket = connectSocket(node.url, session.token);
+      const errors: WireError[] = [];
+      socket.on('room:error', (_roomId, error) => errors.push(error));
+      const message = syncUpdateMessage(buildUpdate([{ client, clock: 0, structs: [{ kind: 'string', text }] }]));
+      return { node, session, text, socket, errors, message };
+    });
+    for (const { socket } of racers) {
+      expect((await new Promise<{ ok: boolean }>((r) => socket.emit('room:join', roomId, {}, r))).ok).toBe(true);
+    }
+    const prompts = () => racers.map(({ node }) => promptOf(node.registry.get(roomId)!.doc));
+    // Both at once, then again while a node is still deciding (a real client resends on the sync step 1 it is sent).
+    await waitFor(
+      async () => {
+        for (const { socket, message, errors } of racers)
+          if (!errors.some((e) => e.code === 'forbidden')) socket.emit('yjs:sync', roomId, message);
+        await new Promise((r) => setTimeout(r, 100));
+        const [onA, onB] = prompts();
+        return onA !== '' && onA === onB && racers.some(({ errors }) => errors.some((e) => e.code === 'forbidden'));
+      },
+      10_000,
+      'one writer to win on both nodes',
+    );
+    const [prompt] = prompts();
+    const winner = racers.find(({ text }) => text === prompt)!;
+    const loser = racers.find(({ text }) => text !== prompt)!;
+    expect(loser.errors.some((e) => e.code === 'forbidden')).toBe(true);
+    expect(winner.errors.some((e) => e.code === 'forbidden')).toBe(false);
+    // The store agrees: the winner's text only, under a claim that names the winner.
+    const stored = await storedLog(env.DATABASE_URL, roomId);
+    expect(promptOf(stored.doc)).toBe(winner.text);
+    const db = new pg.Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    const { rows } = await db.query('SELECT user_id FROM room_clients WHERE room_id = $1 AND client_id = $2', [roomId, client]);
+    await db.end();
+    expect(rows).toEqual([{ user_id: winner.session.user.id }]);
+    for (const { socket } of racers) socket.disconnect();
   });
 });

@@ -37,6 +37,10 @@ export class TurnBatchedLog implements DocLog {
     return this.#log.claims(roomId);
   }
 
+  claim(roomId: string, claim: ClientClaim): Promise<string> {
+    return this.#log.claim(roomId, claim);
+  }
+
   appendMany(batches: readonly LogBatch[]): Promise<void> {
     return this.#log.appendMany(batches);
   }

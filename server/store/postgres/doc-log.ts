@@ -33,6 +33,27 @@ export class PostgresDocLog implements DocLog {
     return rows.map((row) => ({ clientId: Number(row.client_id), userId: row.user_id }));
   }
 
+  async claim(roomId: string, { clientId, userId }: ClientClaim): Promise<string> {
+    const params = [roomId, clientId, userId];
+    // The insert's answer, or the row that was there: one round trip when nobody raced.
+    const { rows } = await this.#pool.query<{ user_id: string }>(
+      `WITH claimed AS (
+         INSERT INTO room_clients (room_id, client_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id
+       )
+       SELECT user_id FROM claimed UNION ALL SELECT user_id FROM room_clients WHERE room_id = $1 AND client_id = $2`,
+      params,
+    );
+    if (rows[0]) return rows[0].user_id;
+    // A racing claim committed while this statement waited for it: its snapshot could not see the row; a new one does.
+    const again = await this.#pool.query<{ user_id: string }>('SELECT user_id FROM room_clients WHERE room_id = $1 AND client_id = $2', [
+      roomId,
+      clientId,
+    ]);
+    const owner = again.rows[0]?.user_id;
+    if (owner === undefined) throw new Error(`client id ${clientId} of room ${roomId} is claimed by nobody after a claim`);
+    return owner;
+  }
+
   async appendMany(batches: readonly LogBatch[]): Promise<void> {
     const rooms: string[] = [];
     const data: Buffer[] = [];

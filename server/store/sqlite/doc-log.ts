@@ -12,6 +12,7 @@ export class SqliteDocLog implements DocLog {
   readonly #deleteAll;
   readonly #claim;
   readonly #selectClaims;
+  readonly #selectOwner;
   readonly #deleteClaims;
   readonly #compactor: ((roomId: string) => Promise<CompactionResult>) | undefined;
 
@@ -25,6 +26,7 @@ export class SqliteDocLog implements DocLog {
     // The first claim stands: a later one (another node's race) changes nothing.
     this.#claim = db.prepare('INSERT INTO room_clients (room_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     this.#selectClaims = db.prepare('SELECT client_id, user_id FROM room_clients WHERE room_id = ?');
+    this.#selectOwner = db.prepare('SELECT user_id FROM room_clients WHERE room_id = ? AND client_id = ?');
     this.#deleteClaims = db.prepare('DELETE FROM room_clients WHERE room_id = ?');
     this.#compactor = compactor;
   }
@@ -46,6 +48,12 @@ export class SqliteDocLog implements DocLog {
 
   async claims(roomId: string): Promise<ClientClaim[]> {
     return this.#selectClaims.all(roomId).map((row) => ({ clientId: Number(row.client_id), userId: String(row.user_id) }));
+  }
+
+  async claim(roomId: string, { clientId, userId }: ClientClaim): Promise<string> {
+    this.#claim.run(roomId, clientId, userId);
+    const row = this.#selectOwner.get(roomId, clientId);
+    return row ? String(row.user_id) : userId;
   }
 
   async appendMany(batches: readonly LogBatch[]): Promise<void> {
