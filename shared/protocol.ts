@@ -255,4 +255,7 @@ export const YWS_MESSAGE = {
   awareness: 1,
   auth: 2,
   queryAwareness: 3,
+  /** Atelier's events, for a client that opted in with `?events=1` (docs/protocol.md). */
+  event: 20,
+  ack: 21,
 } as const;

@@ -9,15 +9,18 @@ import { describeError } from '../api/http.ts';
 import { ensureSession, onSessionChange } from '../api/session.ts';
 import type { EditRequest, GrantRole } from '../../shared/live.ts';
 import type { Job, PublicUser, Role, RoomInfo, WireError } from '../../shared/protocol.ts';
-import { acquireSocket, releaseSocket } from '../realtime/socket-connection.ts';
+import { type EventSocket, socketIoEvents } from '../realtime/event-socket.ts';
+import { offerPageSocket } from '../realtime/page-connection.ts';
 import { RoomProvider } from '../realtime/room-provider.ts';
-import type { AtelierClientSocket, ProviderStatus } from '../realtime/socketio-provider.ts';
+import { acquireSocket, releaseSocket } from '../realtime/socket-connection.ts';
+import type { ProviderStatus } from '../realtime/socketio-provider.ts';
 
 export interface RoomSetup {
   roomId: string;
   doc: Y.Doc;
   provider: RoomProvider;
-  socket: AtelierClientSocket;
+  /** The room's events: jobs, roles, edit requests, publishing. */
+  socket: EventSocket;
   me: PublicUser;
 }
 
@@ -60,6 +63,7 @@ export class RoomConnection implements ReactiveController {
   granted: PublicUser[] = [];
   #generation = 0;
   #stopSessionWatch: (() => void) | null = null;
+  #takeBackPageSocket: (() => void) | null = null;
 
   constructor(host: ReactiveControllerHost, options: RoomConnectionOptions) {
     this.#host = host;
@@ -95,11 +99,12 @@ export class RoomConnection implements ReactiveController {
 
   #open(me: PublicUser, token: string): void {
     performance.mark('atelier:session-ready');
-    const socket = acquireSocket(token);
+    const socketIo = acquireSocket(token);
+    const socket = socketIoEvents(socketIo);
     const doc = new Y.Doc();
     const invite = { ...(this.#options.invite ? { invite: this.#options.invite } : {}), watch: this.#options.watch ?? false };
     let current = token;
-    const provider = new RoomProvider(socket, this.#options.roomId, doc, { baseUrl: location.origin, token: () => current, ...invite });
+    const provider = new RoomProvider(socketIo, this.#options.roomId, doc, { baseUrl: location.origin, token: () => current, ...invite });
     provider.awareness.setLocalStateField('user', awarenessUser(me));
     socket.on('room:edit-requested', this.#onEditRequested);
     provider.on('role', (role) => {
@@ -138,6 +143,7 @@ export class RoomConnection implements ReactiveController {
     });
     this.status = provider.status;
     this.setup = { roomId: this.#options.roomId, doc, provider, socket, me };
+    this.#takeBackPageSocket = offerPageSocket(socket);
     for (const listener of this.#listeners) listener(this.setup);
     this.#host.requestUpdate();
   }
@@ -150,9 +156,11 @@ export class RoomConnection implements ReactiveController {
     setup.socket.off('room:edit-requested', this.#onEditRequested);
     this.setup = null;
     for (const listener of this.#listeners) listener(null);
+    this.#takeBackPageSocket?.();
+    this.#takeBackPageSocket = null;
     setup.provider.destroy();
     setup.doc.destroy();
-    releaseSocket(setup.socket);
+    releaseSocket(setup.provider.socket);
     this.loaded = false;
   }
 
