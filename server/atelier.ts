@@ -40,7 +40,7 @@ import { socialRoomGate } from './social/room-gate.ts';
 import { Moderators } from './social/moderators.ts';
 import { BlockEviction } from './social/block-eviction.ts';
 import { createSocial, galleryAudience, type Social } from './social/social.ts';
-import { cancelOnOtherNodes } from './realtime/socketio/generation-events.ts';
+import { cancelOnOtherNodes } from './realtime/socketio/remote-cancel.ts';
 import { startRealtime } from './realtime/start-realtime.ts';
 import type { SocketIoTransport } from './realtime/socketio/socketio-server.ts';
 import { OutageLog } from './store/outage-log.ts';

@@ -255,7 +255,8 @@ export const YWS_MESSAGE = {
   awareness: 1,
   auth: 2,
   queryAwareness: 3,
-  /** Atelier's events, for a client that opted in with `?events=1` (docs/protocol.md). */
+  /** Atelier's events on the same socket, for a client that opted in with `?events=1` (shared/yws-events.ts). */
   event: 20,
+  /** The answer to an acknowledged event, server to client only. */
   ack: 21,
 } as const;

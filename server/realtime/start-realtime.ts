@@ -1,8 +1,8 @@
 // Both realtime transports on the node's HTTP server, and every area's
-// Socket.IO events and broadcasters: one registry of connections (a revoked
-// session ends on either transport), Socket.IO with generation, gallery,
-// social and live events, the Yjs WebSocket, and the upgrade routing between
-// them. Started by server/atelier.ts once the areas exist.
+// events and broadcasters: one registry of connections (a revoked session
+// ends on either transport), one registry of event handlers and one broadcast
+// service (events/) for generation, gallery, social and live, Socket.IO, the
+// Yjs WebSocket, and the upgrade routing between them. Started by server/atelier.ts once the areas exist.
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { OpenConnections } from '../auth/sessions.ts';
@@ -20,11 +20,14 @@ import type { Scale } from '../scale/scale.ts';
 import type { Social } from '../social/social.ts';
 import type { GraphStore } from '../store/social.ts';
 import { originCheck } from './origin-check.ts';
-import { GalleryBroadcaster } from './socketio/gallery-broadcaster.ts';
-import { serveGallerySocket } from './socketio/gallery-socket.ts';
-import { serveGeneration } from './socketio/generation-events.ts';
-import { serveLive } from './socketio/live-socket.ts';
-import { SocialBroadcaster, serveSocialSocket } from './socketio/social-socket.ts';
+import { Broadcast } from './events/broadcast.ts';
+import { EventRegistry } from './events/event-registry.ts';
+import { GalleryBroadcaster } from './events/gallery-broadcaster.ts';
+import { serveGalleryEvents } from './events/gallery-events.ts';
+import { serveGeneration } from './events/generation-events.ts';
+import { serveLive } from './events/live-events.ts';
+import { SocialBroadcaster, serveSocialEvents } from './events/social-events.ts';
+import { answerRemoteCancel } from './socketio/remote-cancel.ts';
 import { SocketIoTransport } from './socketio/socketio-server.ts';
 import { YjsWebSocketServer } from './yjs-websocket/yjs-websocket-server.ts';
 
@@ -50,6 +53,8 @@ export interface Realtime {
   connections: Connections;
   socketIo: SocketIoTransport;
   yjsWs: YjsWebSocketServer;
+  /** Server events to channels, on both transports and every node. */
+  broadcast: Broadcast;
   /** Closes every connection (each first sends what is queued for it). */
   close(): Promise<void>;
 }
@@ -69,7 +74,9 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     stalls,
   });
   deps.sessions.serve(connections);
+  const events = new EventRegistry({ metrics, logger });
   const socketIo = new SocketIoTransport(server, {
+    events,
     connections,
     limits: config.limits,
     logger,
@@ -78,7 +85,9 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     originAllowed,
     joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
-  serveGeneration(socketIo, { generation, metrics, logger, scaled: scale !== undefined });
+  const broadcast = new Broadcast(socketIo.io, { remote: false, logger });
+  serveGeneration(events, broadcast, generation);
+  if (scale) answerRemoteCancel(socketIo, generation, logger);
   const yjsWs = new YjsWebSocketServer({ connections, limits: config.limits, logger, metrics, originAllowed });
   registry.events.add(socketIo);
   registry.events.add(yjsWs);
@@ -88,12 +97,12 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     registry.events.add(scale.relay);
     socketIo.io.adapter(scale.adapter);
   }
-  serveGallerySocket(socketIo, gallery);
-  // Live works skip the sockets of people who block an author, as the HTTP feeds do.
-  gallery.events.add(new GalleryBroadcaster(socketIo.io, deps.graph, logger));
-  serveSocialSocket(socketIo, { gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection });
-  serveLive(socketIo, deps.live, registry);
-  const socialBroadcaster = new SocialBroadcaster(socketIo.io);
+  serveGalleryEvents(events, gallery);
+  // Live works skip the connections of people who block an author, as the HTTP feeds do.
+  gallery.events.add(new GalleryBroadcaster(broadcast, deps.graph, logger));
+  serveSocialEvents(events, { gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection });
+  serveLive(events, broadcast, deps.live, registry);
+  const socialBroadcaster = new SocialBroadcaster(broadcast);
   social.comments.events.add(socialBroadcaster);
   social.notifier.sinks.add(socialBroadcaster);
   gallery.events.add(socialBroadcaster);
@@ -111,6 +120,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     connections,
     socketIo,
     yjsWs,
+    broadcast,
     close: async () => {
       await Promise.all([socketIo.close(), yjsWs.close()]);
       stalls.stop();

@@ -1,24 +1,26 @@
 // One Socket.IO connection's state on this server, in one small object: the
-// socket, its Connection (rooms side), and, as the SessionSink the rooms side
-// writes to, the socket's framing of room messages. Event handlers are made
+// socket, its Connection (rooms side), as the SessionSink the rooms side
+// writes to, the socket's framing of room messages, and, as the EventContext
+// event handlers see (events/event-context.ts), its channels and refusals. Event handlers are made
 // once per server and take this object as an argument, so a connection costs
 // its state, not a set of closures per event (docs/benchmarks.md, "Memory per
 // connection").
-import type { WireError } from '../../../shared/protocol.ts';
+import type { PublicUser, WireError } from '../../../shared/protocol.ts';
 import { AppError } from '../../errors.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { RoomSession } from '../../rooms/sessions/room-session.ts';
 import type { SessionSink } from '../../rooms/sessions/sink.ts';
+import { roomChannel } from '../events/channels.ts';
+import type { EventContext } from '../events/event-context.ts';
 import type { AtelierSocket } from './socketio-server.ts';
 
 const NOTICE_INTERVAL_MS = 1000;
 
-/** Room channel names; a socket's own id is a channel too, which `except` relies on. */
-export const roomChannel = (roomId: string) => `room:${roomId}`;
+export { roomChannel };
 /** The room's members that take its document (`yjs:sync`, `yjs:awareness`) over Socket.IO. */
 export const docChannel = (roomId: string) => `yjs:${roomId}`;
 
-export class SocketContext implements SessionSink {
+export class SocketContext implements SessionSink, EventContext {
   readonly socket: AtelierSocket;
   #connection: Connection | undefined;
 
@@ -36,11 +38,27 @@ export class SocketContext implements SessionSink {
     this.#connection = connection;
   }
 
+  get user(): PublicUser | null {
+    return this.socket.data.identity?.user ?? null;
+  }
+
   /** The socket's session in a room it joined; `forbidden` when it has not. */
   joined(roomId: string): RoomSession {
     const session = this.connection.session(roomId);
     if (!session) throw new AppError('forbidden', 'join the room first');
     return session;
+  }
+
+  join(channel: string): void {
+    void this.socket.join(channel);
+  }
+
+  leave(channel: string): void {
+    void this.socket.leave(channel);
+  }
+
+  failed(roomId: string, err: unknown): void {
+    this.connection.refuse(roomId, err);
   }
 
   sync(roomId: string, message: Uint8Array): void {

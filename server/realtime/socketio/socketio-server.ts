@@ -1,5 +1,8 @@
 // The Socket.IO transport: translates events into calls on rooms, checking
-// every argument where it enters, and fans room changes out to sockets.
+// every argument where it enters, and fans room changes out to sockets. Its
+// own events are the room's membership and document (`room:join`,
+// `room:leave`, `yjs:*`); every other event is the registry's
+// (events/event-registry.ts), served alike on the Yjs WebSocket.
 import type { Server as HttpServer } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -16,7 +19,9 @@ import type { Connection, Identity } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
-import { type EventSpec, type EventTools, idArg, served } from './serve.ts';
+import type { RemoteBroadcast } from '../events/broadcast.ts';
+import type { EventRegistry } from '../events/event-registry.ts';
+import { type EventSpec, type EventTools, idArg, served } from '../events/serve.ts';
 import { docChannel, roomChannel, SocketContext } from './socket-context.ts';
 import type { OriginCheck } from '../origin-check.ts';
 import { PreEncodedEvent } from './pre-encoded.ts';
@@ -34,6 +39,8 @@ export interface SocketData {
 export interface InterServerEvents {
   /** Cancel a job if this node runs it; answers the job, or null when it is not here. */
   'gen:cancel': (roomId: string, jobId: string, ack: (job: Job | null) => void) => void;
+  /** An emit for other nodes' Yjs WebSockets that hear events (events/broadcast.ts). */
+  'events:broadcast': (message: RemoteBroadcast) => void;
 }
 
 export type AtelierServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -49,6 +56,8 @@ export interface SocketIoDeps {
   corsOrigins: string[];
   /** Refuses cross-site handshakes (origin-check.ts). */
   originAllowed: OriginCheck;
+  /** Every other client event's handler, shared with the Yjs WebSocket. */
+  events: EventRegistry;
   /** Extra content of a successful join's ack (the room's jobs). */
   joinExtras?: (roomId: string) => Promise<{ jobs: Job[] }>;
 }
@@ -67,11 +76,10 @@ export class SocketIoTransport implements RoomEvents {
   readonly #deps: SocketIoDeps;
   /** Each socket's state, for the handlers shared by all sockets. */
   readonly #contexts = new WeakMap<AtelierSocket, SocketContext>();
-  /** Every served event's one handler, for all sockets. */
+  /** This transport's own events' one handler each, for all sockets; the registry has the rest. */
   readonly #handlers = new Map<string, (ctx: SocketContext, args: unknown[]) => void>();
   /** Each socket's one listener for all its events (below). */
   readonly #dispatch: (this: AtelierSocket, event: unknown, ...args: unknown[]) => void;
-  readonly #onConnect: Array<(ctx: SocketContext) => void> = [];
   /** The one `disconnect` listener of every socket. */
   readonly #disconnected: (this: AtelierSocket) => void;
   readonly #coalescer = new WriteCoalescer();
@@ -112,31 +120,18 @@ export class SocketIoTransport implements RoomEvents {
     // does for its own listeners, the handler runs on the next tick and only
     // while the socket is connected.
     const handlers = this.#handlers;
+    const { events } = deps;
     const run = (socket: AtelierSocket, handler: (ctx: SocketContext, args: unknown[]) => void, args: unknown[]) => {
       const ctx = socket.connected ? contexts.get(socket) : undefined;
       if (ctx) handler(ctx, args);
     };
     this.#dispatch = function (this: AtelierSocket, event: unknown, ...args: unknown[]) {
-      const handler = typeof event === 'string' ? handlers.get(event) : undefined;
+      const handler = typeof event === 'string' ? (handlers.get(event) ?? events.handler(event)) : undefined;
       if (handler) process.nextTick(run, this, handler, args);
     };
     this.#serveRooms();
     this.io.use((socket, next) => void this.#authenticate(socket).then(() => next(), next));
     this.io.on('connection', (socket) => this.#connected(socket));
-  }
-
-  /**
-   * Serves a client event on every socket (serve.ts:
-   * rate, arguments, handler, answer; guarded, never fatal). One handler for
-   * all sockets: it gets the socket's context as an argument.
-   */
-  serve<S extends z.ZodType, R extends object>(event: keyof ClientToServerEvents, spec: EventSpec<S, R>): void {
-    this.#listen(event, served(this.#tools, event, spec));
-  }
-
-  /** Runs for every socket that connects from now on, before its first event. */
-  onConnect(connected: (ctx: SocketContext) => void): void {
-    this.#onConnect.push(connected);
   }
 
   get #tools(): EventTools {
@@ -208,7 +203,7 @@ export class SocketIoTransport implements RoomEvents {
     this.#contexts.set(socket, ctx);
     socket.onAny(this.#dispatch);
     socket.on('disconnect', this.#disconnected);
-    for (const connected of this.#onConnect) connected(ctx);
+    this.#deps.events.connected(ctx);
     this.#deps.logger.debug({ socket: socket.id, user: ctx.connection.user?.id }, 'socket connected');
   }
 
@@ -217,8 +212,13 @@ export class SocketIoTransport implements RoomEvents {
     this.#handlers.set(event, guarded(this.#deps.logger, event, handler));
   }
 
+  /** Serves one of this transport's own events (events/serve.ts: rate, arguments, handler, answer). */
+  #serve<S extends z.ZodType, R extends object>(event: keyof ClientToServerEvents, spec: EventSpec<S, R, SocketContext>): void {
+    this.#listen(event, served(this.#tools, event, spec));
+  }
+
   #serveRooms(): void {
-    this.serve('room:join', {
+    this.#serve('room:join', {
       args: joinArgs,
       names: ['roomId', 'options'],
       usage: 'room:join takes (roomId, {invite?, watch?}, ack)',
@@ -236,7 +236,7 @@ export class SocketIoTransport implements RoomEvents {
         if (options?.yjs !== false) connection.session(roomId)?.greet();
       },
     });
-    this.serve('room:leave', {
+    this.#serve('room:leave', {
       args: leaveArgs,
       names: ['roomId'],
       usage: 'room:leave takes (roomId)',

@@ -1,8 +1,8 @@
-// Live rooms over Socket.IO (docs/live.md): `live:subscribe` puts a socket on
-// the live channel, which hears `live:update` and `live:ended` from every node
-// through the adapter; `room:request-edit` and `room:grant` from sockets in a
-// room; the owner's `room:edit-requested` on their user channel; and
-// `room:role` to a participant whose role just changed on this node.
+// Live rooms' events, on both transports (docs/live.md): `live:subscribe`
+// puts a connection on the live channel, which hears `live:update` and
+// `live:ended` from every node; `room:request-edit` and `room:grant` from
+// connections in a room; the owner's `room:edit-requested` on their user
+// channel; and `room:role` to a participant whose role just changed on this node.
 import { type EditRequest, grantArgsSchema, type LiveItem } from '../../../shared/live.ts';
 import { AppError } from '../../errors.ts';
 import type { EditRequestSink, LiveAccess } from '../../live/live-access.ts';
@@ -10,11 +10,10 @@ import type { LiveEvents } from '../../live/live-rooms.ts';
 import type { Live } from '../../live/start-live.ts';
 import type { RoomRegistry } from '../../rooms/registry.ts';
 import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
+import type { Broadcast } from './broadcast.ts';
+import { LIVE_CHANNEL, userChannel } from './channels.ts';
+import type { EventRegistry } from './event-registry.ts';
 import { idArgs, noArgs } from './serve.ts';
-import { userChannel } from './social-socket.ts';
-import type { AtelierServer, SocketIoTransport } from './socketio-server.ts';
-
-export const LIVE_CHANNEL = 'live';
 
 export interface LiveSocketOptions {
   access: LiveAccess;
@@ -22,28 +21,28 @@ export interface LiveSocketOptions {
   demand(): void;
 }
 
-export function serveLiveSocket(socketIo: SocketIoTransport, options: LiveSocketOptions): void {
+export function serveLiveEvents(events: EventRegistry, options: LiveSocketOptions): void {
   const { access } = options;
-  socketIo.serve('live:subscribe', {
+  events.serve('live:subscribe', {
     args: noArgs,
     names: [],
     usage: 'live:subscribe takes (ack?)',
-    handle: (_args, { socket }) => {
-      void socket.join(LIVE_CHANNEL);
+    handle: (_args, ctx) => {
+      ctx.join(LIVE_CHANNEL);
       options.demand();
       return { subscribed: true };
     },
   });
-  socketIo.serve('live:unsubscribe', {
+  events.serve('live:unsubscribe', {
     args: noArgs,
     names: [],
     usage: 'live:unsubscribe takes ()',
-    handle: (_args, { socket }) => {
-      void socket.leave(LIVE_CHANNEL);
+    handle: (_args, ctx) => {
+      ctx.leave(LIVE_CHANNEL);
       return {};
     },
   });
-  socketIo.serve('room:request-edit', {
+  events.serve('room:request-edit', {
     args: idArgs,
     names: ['roomId'],
     usage: 'room:request-edit takes (roomId, ack)',
@@ -52,12 +51,12 @@ export function serveLiveSocket(socketIo: SocketIoTransport, options: LiveSocket
       return { requested: true };
     },
   });
-  socketIo.serve('room:grant', {
+  events.serve('room:grant', {
     args: grantArgsSchema,
     names: ['roomId', 'userId', 'role'],
     usage: "room:grant takes (roomId, userId, 'editor' | 'viewer', ack)",
-    handle: async ([roomId, userId, role], { socket }) => {
-      const me = socket.data.identity?.user;
+    handle: async ([roomId, userId, role], ctx) => {
+      const me = ctx.user;
       if (!me) throw new AppError('unauthorized', 'a session token is required');
       await access.grant(roomId, me.id, userId, role);
       return { userId, role };
@@ -65,11 +64,11 @@ export function serveLiveSocket(socketIo: SocketIoTransport, options: LiveSocket
   });
 }
 
-/** Live events to subscribers and owners (through the adapter), and role changes to the sockets concerned. */
+/** Live events to subscribers and owners (every node), and role changes to the connections concerned. */
 export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomEvents {
-  readonly #io: AtelierServer;
+  readonly #io: Broadcast;
 
-  constructor(io: AtelierServer) {
+  constructor(io: Broadcast) {
     this.#io = io;
   }
 
@@ -85,19 +84,19 @@ export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomEvents 
     this.#io.to(userChannel(ownerId)).emit('room:edit-requested', roomId, request);
   }
 
-  /** Every node applies a grant to its own connections: only local sockets are told here. */
+  /** Every node applies a grant to its own connections: only local connections are told here. */
   roleChanged(room: Room, participant: Participant): void {
     if (participant.role === 'owner') return;
     this.#io.local.to(participant.connectionId).emit('room:role', room.id, { role: participant.role });
   }
 }
 
-/** Live rooms on this transport: the events, and who hears what. */
-export function serveLive(socketIo: SocketIoTransport, live: Live, registry: RoomRegistry): void {
-  serveLiveSocket(socketIo, { access: live.access, demand: live.demand });
-  const broadcaster = new LiveBroadcaster(socketIo.io);
+/** Live rooms' events: the handlers, and who hears what. */
+export function serveLive(events: EventRegistry, broadcast: Broadcast, live: Live, registry: RoomRegistry): void {
+  serveLiveEvents(events, { access: live.access, demand: live.demand });
+  const broadcaster = new LiveBroadcaster(broadcast);
   live.rooms.events.add(broadcaster);
   live.access.sinks.add(broadcaster);
   registry.events.add(broadcaster);
-  live.rooms.watchedBy(() => (socketIo.io.of('/').adapter.rooms.get(LIVE_CHANNEL)?.size ?? 0) > 0);
+  live.rooms.watchedBy(() => broadcast.hasLocal(LIVE_CHANNEL));
 }

@@ -1,4 +1,5 @@
-// One way to serve a Socket.IO event from a client, whatever module adds it:
+// One way to serve a client's event, whatever module adds it and whatever
+// transport carries it (Socket.IO, or the Yjs WebSocket with `?events=1`):
 // the message rate, the arguments checked against a tuple schema, the handler,
 // and its answer in the acknowledgement (`{ok: true, …}` or `{ok: false,
 // error}`), or, when the client sent no ack, a refusal as `room:error`.
@@ -6,20 +7,20 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
-import type { SocketContext } from './socket-context.ts';
+import type { EventContext } from './event-context.ts';
 
 /** How one event is served. */
-export interface EventSpec<S extends z.ZodType, R extends object> {
+export interface EventSpec<S extends z.ZodType, R extends object, C extends EventContext = EventContext> {
   /** The arguments before the acknowledgement, as a tuple. */
   args: S;
   /** What each argument is called, for the error of a bad one (`params.size: …`). */
   names: readonly string[];
   /** The error when the arguments do not fit at all (`gen:start takes (roomId, params, ack)`). */
   usage: string;
-  /** The answer's content besides `ok: true`, for the socket `ctx`. Throw an AppError to refuse. */
-  handle(args: z.infer<S>, ctx: SocketContext): R | Promise<R>;
+  /** The answer's content besides `ok: true`, for the connection `ctx`. Throw an AppError to refuse. */
+  handle(args: z.infer<S>, ctx: C): R | Promise<R>;
   /** Runs once the answer went out (the join greeting follows the join's answer). */
-  after?(result: R, args: z.infer<S>, ctx: SocketContext): void;
+  after?(result: R, args: z.infer<S>, ctx: C): void;
 }
 
 export interface EventTools {
@@ -27,8 +28,8 @@ export interface EventTools {
   logger: Logger;
 }
 
-/** An event's handler, one per server: the socket's context comes as an argument. */
-export type ServedEvent = (ctx: SocketContext, args: unknown[]) => Promise<void>;
+/** An event's handler, one per server: the connection's context comes as an argument. */
+export type ServedEvent<C extends EventContext = EventContext> = (ctx: C, args: unknown[]) => Promise<void>;
 
 /**
  * An id as a client sends it: any short string. Handlers check the real format
@@ -56,8 +57,12 @@ export function takeAck(args: unknown[]): AckFn | undefined {
 
 export const TOO_MANY = { code: 'rate_limited', message: 'too many messages' } as const;
 
-/** The handler for `event` on every socket; it never throws or rejects (every failure is answered). */
-export function served<S extends z.ZodType, R extends object>(tools: EventTools, event: string, spec: EventSpec<S, R>): ServedEvent {
+/** The handler for `event` on every connection; it never throws or rejects (every failure is answered). */
+export function served<S extends z.ZodType, R extends object, C extends EventContext = EventContext>(
+  tools: EventTools,
+  event: string,
+  spec: EventSpec<S, R, C>,
+): ServedEvent<C> {
   return async (ctx, args) => {
     const ack = takeAck(args);
     // Whatever the client sent, only a string goes back as the room (an object's toString may throw).
@@ -72,7 +77,7 @@ export function served<S extends z.ZodType, R extends object>(tools: EventTools,
       parsed = checked.data;
       result = await spec.handle(parsed, ctx);
     } catch (err) {
-      if (!ack) return ctx.connection.refuse(roomId, err);
+      if (!ack) return ctx.failed(roomId, err);
       if (!(err instanceof AppError)) tools.logger.error({ err, roomId }, `${event} failed`);
       const error = toWireError(err);
       tools.metrics.errors.inc({ code: error.code });

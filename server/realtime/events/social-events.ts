@@ -1,20 +1,19 @@
-// The social layer over Socket.IO. Every signed-in socket listens on its
-// user's channel (notifications); `work:subscribe` puts a socket on a work's
-// channel (comments, likes). Broadcasts go through the adapter, so with Redis
-// they reach sockets on every node; users who block a comment's author are
-// left out by their user channel, wherever they are connected.
+// The social layer's events, on both transports. Every signed-in connection
+// listens on its user's channel (notifications); `work:subscribe` puts a
+// connection on a work's channel (comments, likes). Broadcasts reach
+// connections on every node (events/broadcast.ts); users who block a comment's
+// author are left out by their user channel, wherever they are connected.
 import { workIdSchema } from '../../../shared/protocol.ts';
 import type { Comment, Notification } from '../../../shared/social.ts';
 import { AppError } from '../../errors.ts';
 import type { Gallery, GalleryListener } from '../../gallery/gallery.ts';
 import type { CommentListener } from '../../social/comments.ts';
 import type { NotificationSink } from '../../social/notifier.ts';
-import { GALLERY_CHANNEL } from './gallery-socket.ts';
+import type { Broadcast } from './broadcast.ts';
+import { GALLERY_CHANNEL, userChannel, workChannel } from './channels.ts';
+import type { EventContext } from './event-context.ts';
+import type { EventRegistry } from './event-registry.ts';
 import { idArgs, idFirstArgs } from './serve.ts';
-import type { AtelierServer, SocketContext, SocketIoTransport } from './socketio-server.ts';
-
-export const userChannel = (userId: string) => `user:${userId}`;
-export const workChannel = (workId: string) => `work:${workId}`;
 
 export interface SocialSocketOptions {
   gallery: Gallery;
@@ -22,15 +21,14 @@ export interface SocialSocketOptions {
   maxSubscriptions: number;
 }
 
-export function serveSocialSocket(socketIo: SocketIoTransport, options: SocialSocketOptions): void {
+export function serveSocialEvents(events: EventRegistry, options: SocialSocketOptions): void {
   const { gallery } = options;
-  /** Works each socket follows, for the limit; a socket's set is made on its first subscribe. */
-  const followed = new WeakMap<SocketContext, Set<string>>();
-  socketIo.onConnect(({ socket }) => {
-    const user = socket.data.identity?.user;
-    if (user) void socket.join(userChannel(user.id));
+  /** Works each connection follows, for the limit; a connection's set is made on its first subscribe. */
+  const followed = new WeakMap<EventContext, Set<string>>();
+  events.onConnect((ctx) => {
+    if (ctx.user) ctx.join(userChannel(ctx.user.id));
   });
-  socketIo.serve('work:subscribe', {
+  events.serve('work:subscribe', {
     args: idArgs,
     names: ['workId'],
     usage: 'work:subscribe takes (workId, ack?)',
@@ -40,26 +38,25 @@ export function serveSocialSocket(socketIo: SocketIoTransport, options: SocialSo
       if (!following?.has(workId) && (following?.size ?? 0) >= options.maxSubscriptions) {
         throw new AppError('too_large', `a connection may follow at most ${options.maxSubscriptions} works at once`);
       }
-      const { socket } = ctx;
-      // Only works the socket's user may see: hidden ones are for moderators.
-      await gallery.getRecord(workId, socket.data.identity?.user?.id ?? null);
-      if (socket.connected) {
+      // Only works the connection's user may see: hidden ones are for moderators.
+      await gallery.getRecord(workId, ctx.user?.id ?? null);
+      if (ctx.isOpen()) {
         // Looked up again: another subscribe may have made the set meanwhile.
         const works = followed.get(ctx);
         if (works) works.add(workId);
         else followed.set(ctx, new Set([workId]));
-        void socket.join(workChannel(workId));
+        ctx.join(workChannel(workId));
       }
       return { subscribed: true };
     },
   });
-  socketIo.serve('work:unsubscribe', {
+  events.serve('work:unsubscribe', {
     args: idFirstArgs,
     names: ['workId'],
     usage: 'work:unsubscribe takes (workId)',
     handle: ([workId], ctx) => {
       followed.get(ctx)?.delete(workId);
-      void ctx.socket.leave(workChannel(workId));
+      ctx.leave(workChannel(workId));
       return {};
     },
   });
@@ -67,9 +64,9 @@ export function serveSocialSocket(socketIo: SocketIoTransport, options: SocialSo
 
 /** Comments to a work's subscribers, notifications to their recipients, likes to the work's page. */
 export class SocialBroadcaster implements CommentListener, NotificationSink, GalleryListener {
-  readonly #io: AtelierServer;
+  readonly #io: Broadcast;
 
-  constructor(io: AtelierServer) {
+  constructor(io: Broadcast) {
     this.#io = io;
   }
 

@@ -1,14 +1,13 @@
-// Gallery changes to everyone on the `gallery` channel, through the adapter
-// (with Redis, on every node). A published work skips the sockets of people
+// Gallery changes to everyone on the `gallery` channel (events/broadcast.ts:
+// both transports; with Redis, on every node). A published work skips the sockets of people
 // who block one of its authors, wherever they are connected (each signed-in
 // socket listens on its user's channel): the live feed leaves out what the
 // HTTP feed leaves out for them.
 import type { Logger } from 'pino';
 import type { Work } from '../../../shared/protocol.ts';
 import type { GalleryListener } from '../../gallery/gallery.ts';
-import { GALLERY_CHANNEL } from './gallery-socket.ts';
-import { userChannel } from './social-socket.ts';
-import type { AtelierServer } from './socketio-server.ts';
+import type { Broadcast } from './broadcast.ts';
+import { GALLERY_CHANNEL, userChannel } from './channels.ts';
 
 /** Who must not see a person's works (the social layer answers). */
 export interface BlockedAudience {
@@ -17,13 +16,13 @@ export interface BlockedAudience {
 }
 
 export class GalleryBroadcaster implements GalleryListener {
-  readonly #io: AtelierServer;
+  readonly #io: Broadcast;
   readonly #audience: BlockedAudience;
   readonly #logger: Logger;
   /** Events leave in the order they happened, though a publish waits for its lookup. */
   #last: Promise<void> = Promise.resolve();
 
-  constructor(io: AtelierServer, audience: BlockedAudience, logger: Logger) {
+  constructor(io: Broadcast, audience: BlockedAudience, logger: Logger) {
     this.#io = io;
     this.#audience = audience;
     this.#logger = logger;

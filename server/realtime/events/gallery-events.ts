@@ -1,19 +1,18 @@
-// The gallery over Socket.IO: `work:publish` from a joined editor, and the
-// `gallery` channel that subscribers (signed in or not) hear every published
-// work, like count and deletion on. Broadcasts go through the adapter, so with
-// Redis they reach subscribers on every node.
+// The gallery's events, on both transports: `work:publish` from a joined
+// editor, and the `gallery` channel that subscribers (signed in or not) hear
+// every published work, like count and deletion on (gallery-broadcaster.ts;
+// with Redis, on every node).
 import { z } from 'zod';
 import { publishWorkBodySchema } from '../../../shared/protocol.ts';
 import type { Gallery } from '../../gallery/gallery.ts';
+import { GALLERY_CHANNEL } from './channels.ts';
+import type { EventRegistry } from './event-registry.ts';
 import { idArg, noArgs } from './serve.ts';
-import type { SocketIoTransport } from './socketio-server.ts';
-
-export const GALLERY_CHANNEL = 'gallery';
 
 const publishArgs = z.tuple([idArg, publishWorkBodySchema]);
 
-export function serveGallerySocket(socketIo: SocketIoTransport, gallery: Gallery): void {
-  socketIo.serve('work:publish', {
+export function serveGalleryEvents(events: EventRegistry, gallery: Gallery): void {
+  events.serve('work:publish', {
     args: publishArgs,
     names: ['roomId', 'body'],
     usage: 'work:publish takes (roomId, {title, description?, tags?, allowRemix?, hidePrompt?}, ack)',
@@ -22,21 +21,21 @@ export function serveGallerySocket(socketIo: SocketIoTransport, gallery: Gallery
       return { work: await gallery.publish(room, participant, body) };
     },
   });
-  socketIo.serve('gallery:subscribe', {
+  events.serve('gallery:subscribe', {
     args: noArgs,
     names: [],
     usage: 'gallery:subscribe takes (ack?)',
-    handle: (_args, { socket }) => {
-      void socket.join(GALLERY_CHANNEL);
+    handle: (_args, ctx) => {
+      ctx.join(GALLERY_CHANNEL);
       return { subscribed: true };
     },
   });
-  socketIo.serve('gallery:unsubscribe', {
+  events.serve('gallery:unsubscribe', {
     args: noArgs,
     names: [],
     usage: 'gallery:unsubscribe takes ()',
-    handle: (_args, { socket }) => {
-      void socket.leave(GALLERY_CHANNEL);
+    handle: (_args, ctx) => {
+      ctx.leave(GALLERY_CHANNEL);
       return {};
     },
   });

@@ -1,0 +1,150 @@
+// Server events to channels (events/channels.ts), on both transports, on
+// every node: `to(channel).except(channel).emit(event, …args)`. Socket.IO
+// sockets hear it through Socket.IO (its adapter crosses nodes in scaled
+// mode); Yjs WebSockets that opted into events (EventMember) are tracked here,
+// per channel, and hear it as one encoded frame shared by all of them. In
+// scaled mode the same emit goes to other nodes' event members through the
+// adapter's server-side events (`events:broadcast`), once per emit.
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { ServerToClientEvents } from '../../../shared/protocol.ts';
+import { encodeEvent } from '../../../shared/yws-events.ts';
+import type { AtelierServer } from '../socketio/socketio-server.ts';
+
+/** A connection on the Yjs WebSocket that hears events (yjs-websocket/event-socket.ts). */
+export interface EventMember {
+  /** Its own channel: `local.to(id)` reaches it alone, `except(id)` leaves it out. */
+  readonly id: string;
+  /** One encoded event frame (shared/yws-events.ts). */
+  sendEvent(frame: Uint8Array): void;
+}
+
+interface UntypedEmit {
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+type EventName = keyof ServerToClientEvents;
+type EventArgs<E extends EventName> = Parameters<ServerToClientEvents[E]>;
+
+/** An emit as it travels to other nodes: its arguments already JSON, as the frame carries them. */
+export const remoteBroadcastSchema = z.strictObject({
+  channels: z.array(z.string().max(200)).max(10_000),
+  except: z.array(z.string().max(200)).max(10_000),
+  event: z.string().max(64),
+  args: z.string(),
+});
+export type RemoteBroadcast = z.infer<typeof remoteBroadcastSchema>;
+
+export interface BroadcastOptions {
+  /** Scaled mode: other nodes' event members hear this node's emits. */
+  remote: boolean;
+  logger: Logger;
+}
+
+export class Broadcast {
+  readonly #io: AtelierServer;
+  readonly #options: BroadcastOptions;
+  /** This node's event members by channel; empty while no client opted in (emits then cost nothing more). */
+  readonly #members = new Map<string, Set<EventMember>>();
+
+  constructor(io: AtelierServer, options: BroadcastOptions) {
+    this.#io = io;
+    this.#options = options;
+    io.on('events:broadcast', (message: unknown) => this.#fromRemote(message));
+  }
+
+  /** To every connection on `channels`, on every node. */
+  to(channels: string | readonly string[]): BroadcastEmit {
+    return new BroadcastEmit(this, toArray(channels), [], false);
+  }
+
+  /** To this node's connections only (a change every node applies to its own, such as a role). */
+  get local(): { to(channels: string | readonly string[]): BroadcastEmit } {
+    return { to: (channels) => new BroadcastEmit(this, toArray(channels), [], true) };
+  }
+
+  /** Puts an event member on a channel. */
+  add(channel: string, member: EventMember): void {
+    let members = this.#members.get(channel);
+    if (!members) {
+      members = new Set();
+      this.#members.set(channel, members);
+    }
+    members.add(member);
+  }
+
+  remove(channel: string, member: EventMember): void {
+    const members = this.#members.get(channel);
+    if (!members?.delete(member)) return;
+    if (members.size === 0) this.#members.delete(channel);
+  }
+
+  /** Whether any connection of this node, on either transport, is on `channel`. */
+  hasLocal(channel: string): boolean {
+    return this.#members.has(channel) || (this.#io.of('/').adapter.rooms.get(channel)?.size ?? 0) > 0;
+  }
+
+  /** Sends one emit (BroadcastEmit.emit). */
+  send(channels: readonly string[], except: readonly string[], local: boolean, event: EventName, args: unknown[]): void {
+    const io = local ? this.#io.local : this.#io;
+    // Socket.IO's typed emit cannot follow a generic event name: BroadcastEmit has checked the name and arguments.
+    const operator = io.to([...channels]).except([...except]) as unknown as UntypedEmit;
+    operator.emit(event, ...args);
+    const json = JSON.stringify(args);
+    this.#deliver(channels, except, event, json);
+    if (!local && this.#options.remote) {
+      const message: RemoteBroadcast = { channels: [...channels], except: [...except], event, args: json };
+      this.#io.serverSideEmit('events:broadcast', message);
+    }
+  }
+
+  /** To this node's event members on `channels` but not on `except`: once each, one frame for all. */
+  #deliver(channels: readonly string[], except: readonly string[], event: string, argsJson: string): void {
+    if (this.#members.size === 0) return;
+    const recipients = new Set<EventMember>();
+    for (const channel of channels) for (const member of this.#members.get(channel) ?? []) recipients.add(member);
+    if (recipients.size === 0) return;
+    for (const channel of except) for (const member of this.#members.get(channel) ?? []) recipients.delete(member);
+    if (recipients.size === 0) return;
+    const frame = encodeEvent(event, argsJson);
+    for (const member of recipients) member.sendEvent(frame);
+  }
+
+  #fromRemote(message: unknown): void {
+    const parsed = remoteBroadcastSchema.safeParse(message);
+    if (!parsed.success) {
+      this.#options.logger.warn({ err: parsed.error }, 'malformed events:broadcast from another node dropped');
+      return;
+    }
+    const { channels, except, event, args } = parsed.data;
+    this.#deliver(channels, except, event, args);
+  }
+}
+
+/** One emit being addressed: `except` narrows it, `emit` sends it. */
+export class BroadcastEmit {
+  readonly #broadcast: Broadcast;
+  readonly #channels: readonly string[];
+  readonly #except: readonly string[];
+  readonly #local: boolean;
+
+  constructor(broadcast: Broadcast, channels: readonly string[], except: readonly string[], local: boolean) {
+    this.#broadcast = broadcast;
+    this.#channels = channels;
+    this.#except = except;
+    this.#local = local;
+  }
+
+  /** Leaves out the connections on `channels`. */
+  except(channels: string | readonly string[]): BroadcastEmit {
+    return new BroadcastEmit(this.#broadcast, this.#channels, [...this.#except, ...toArray(channels)], this.#local);
+  }
+
+  emit<E extends EventName>(event: E, ...args: EventArgs<E>): void {
+    this.#broadcast.send(this.#channels, this.#except, this.#local, event, args);
+  }
+}
+
+function toArray(channels: string | readonly string[]): readonly string[] {
+  return typeof channels === 'string' ? [channels] : channels;
+}
