@@ -1,6 +1,7 @@
 // Prometheus metrics of one server instance (its own registry, so tests can run
 // several servers in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { TalliedCounter } from './metric-tally.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -18,25 +19,25 @@ export function createMetrics() {
     }),
     roomsLoaded: new Gauge({ name: 'atelier_rooms_loaded', help: 'Rooms loaded in memory', registers }),
     participants: new Gauge({ name: 'atelier_participants', help: 'Participants in loaded rooms', registers }),
-    messagesIn: new Counter({
+    messagesIn: new TalliedCounter({
       name: 'atelier_messages_in_total',
       help: 'Realtime messages received',
       labelNames: ['transport', 'type'] as const,
       registers,
     }),
-    bytesIn: new Counter({
+    bytesIn: new TalliedCounter({
       name: 'atelier_bytes_in_total',
       help: 'Realtime payload bytes received',
       labelNames: ['transport'] as const,
       registers,
     }),
-    messagesOut: new Counter({
+    messagesOut: new TalliedCounter({
       name: 'atelier_messages_out_total',
       help: 'Realtime messages delivered (one per recipient)',
       labelNames: ['transport', 'type'] as const,
       registers,
     }),
-    bytesOut: new Counter({
+    bytesOut: new TalliedCounter({
       name: 'atelier_bytes_out_total',
       help: 'Realtime payload bytes delivered (summed over recipients)',
       labelNames: ['transport'] as const,

@@ -88,9 +88,9 @@ export class SocketIoTransport implements RoomEvents {
   constructor(httpServer: HttpServer, deps: SocketIoDeps) {
     this.#deps = deps;
     this.#sent = {
-      'yjs:sync': deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'yjs:sync' }),
-      'yjs:awareness': deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'yjs:awareness' }),
-      bytes: deps.metrics.bytesOut.labels({ transport: TRANSPORT }),
+      'yjs:sync': deps.metrics.messagesOut.tally({ transport: TRANSPORT, type: 'yjs:sync' }),
+      'yjs:awareness': deps.metrics.messagesOut.tally({ transport: TRANSPORT, type: 'yjs:awareness' }),
+      bytes: deps.metrics.bytesOut.tally({ transport: TRANSPORT }),
     };
     this.io = new Server(httpServer, {
       serveClient: false,

@@ -59,9 +59,9 @@ export class YjsWebSocketServer implements RoomEvents {
   constructor(deps: YjsWebSocketDeps) {
     this.#deps = deps;
     this.#sent = {
-      sync: deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'sync' }),
-      awareness: deps.metrics.messagesOut.labels({ transport: TRANSPORT, type: 'awareness' }),
-      bytes: deps.metrics.bytesOut.labels({ transport: TRANSPORT }),
+      sync: deps.metrics.messagesOut.tally({ transport: TRANSPORT, type: 'sync' }),
+      awareness: deps.metrics.messagesOut.tally({ transport: TRANSPORT, type: 'awareness' }),
+      bytes: deps.metrics.bytesOut.tally({ transport: TRANSPORT }),
     };
     this.#wss = new WebSocketServer({
       noServer: true,

@@ -8,6 +8,7 @@ import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { StallCredit } from '../../loop-stalls.ts';
+import type { Tally } from '../../metric-tally.ts';
 import { TokenBucket } from '../../rate-limit.ts';
 import type { JoinChoice, RoomAdmission } from '../admission.ts';
 import { UpdateGap } from '../update-check/check-update.ts';
@@ -43,6 +44,32 @@ export interface ConnectionInit {
   closed: (connection: Connection) => void;
 }
 
+/** A transport's tallies of what comes in, made once per transport (metric-tally.ts). */
+interface Incoming {
+  bytes: Tally;
+  messages: Record<MessageKind, Tally>;
+}
+
+const incomingTallies = new WeakMap<Metrics, Map<string, Incoming>>();
+
+function incomingOf(metrics: Metrics, transport: string): Incoming {
+  let byTransport = incomingTallies.get(metrics);
+  if (!byTransport) {
+    byTransport = new Map();
+    incomingTallies.set(metrics, byTransport);
+  }
+  let incoming = byTransport.get(transport);
+  if (!incoming) {
+    const messages = (type: MessageKind) => metrics.messagesIn.tally({ transport, type });
+    incoming = {
+      bytes: metrics.bytesIn.tally({ transport }),
+      messages: { sync: messages('sync'), awareness: messages('awareness'), 'query-awareness': messages('query-awareness') },
+    };
+    byTransport.set(transport, incoming);
+  }
+  return incoming;
+}
+
 export const RATE_LIMITED: WireError = { code: 'rate_limited', message: 'too many messages; slow down and rejoin to resync' };
 
 export class Connection {
@@ -52,6 +79,7 @@ export class Connection {
   readonly #sink: SessionSink;
   readonly #closedHook: (connection: Connection) => void;
   readonly #bucket: TokenBucket;
+  readonly #incoming: Incoming;
   // Made on the first join: a connection that never joins a room (a feed's or
   // a notification socket) holds neither (docs/benchmarks.md, "Memory per connection").
   #sessions: Map<string, RoomSession> | undefined;
@@ -68,6 +96,7 @@ export class Connection {
     this.#sink = init.sink;
     this.#closedHook = init.closed;
     this.#deps = deps;
+    this.#incoming = incomingOf(deps.metrics, init.transport);
     this.#bucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messageBurst, undefined, deps.stalls);
     deps.metrics.connections.inc({ transport: this.transport });
   }
@@ -97,7 +126,7 @@ export class Connection {
 
   /** Counts an incoming message's bytes; false (the client told) when it is over the size limit. */
   fits(roomId: string, bytes: number): boolean {
-    this.#deps.metrics.bytesIn.inc({ transport: this.transport }, bytes);
+    this.#incoming.bytes.inc(bytes);
     const max = this.#deps.limits.maxMessageBytes;
     if (bytes <= max) return true;
     this.#dropped(roomId, { code: 'too_large', message: `messages are limited to ${max} bytes` });
@@ -152,7 +181,7 @@ export class Connection {
    * handed to the room's session; refusals go back to the client.
    */
   receive(roomId: string, kind: MessageKind, payload: Uint8Array): void {
-    this.#deps.metrics.messagesIn.inc({ transport: this.transport, type: kind });
+    this.#incoming.messages[kind].inc();
     const session = this.#sessions?.get(roomId);
     if (!session) {
       this.refuse(roomId, new AppError('forbidden', 'join the room first'));
