@@ -1,11 +1,13 @@
 // Atelier measured against its peers (Hocuspocus, y-socket.io) on the same
 // machine in the same run: typing fan-out, a hot room, capacity, idle memory
-// and a join storm. Every workload starts a fresh server process of each
-// system in turn, with the load generator in a process of its own; systems
-// take turns workload by workload so that drift in the machine's load is
-// shared. Writes a table and a chart into docs/benchmarks.md (## Peers).
+// and a join storm, each in several rounds. Every round of a workload starts
+// a fresh server process of each system in turn, with the load generator in a
+// process of its own; systems take turns workload by workload, in alternating
+// order from round to round, so that drift in the machine's load is shared.
+// Writes a table (each figure's median over the rounds, with the range) and a
+// chart into docs/benchmarks.md (## Peers).
 //
-//   npm run bench:peers -- [--quick] [--systems atelier,hocuspocus,...]
+//   npm run bench:peers -- [--quick] [--rounds 3] [--systems atelier,hocuspocus,...]
 //                          [--workloads typing,hotRoom,capacity,idle,storm]
 //                          [--cpu-prof] [--dry-run] [--json] [--report FILE]
 //
@@ -18,20 +20,30 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchConfig, FULL, QUICK } from './config.ts';
 import { writeDocs } from './report/docs.ts';
-import { describeWorkload, renderMarkdown } from './report/markdown.ts';
+import { CAPACITY_ASSUMED_LIMIT_ROOMS, estimateSeconds } from './estimate.ts';
+import { describeRound, renderMarkdown } from './report/markdown.ts';
 import { renderSvg } from './report/svg.ts';
-import { type MachineInfo, type RunReport, type SystemResults, WORKLOADS, type WorkloadId } from './results.ts';
+import {
+  addRound,
+  type MachineInfo,
+  type RunReport,
+  type SystemResults,
+  WORKLOADS,
+  type WorkloadId,
+  type WorkloadResults,
+} from './results.ts';
 import { SYSTEMS } from './systems/index.ts';
 import { SYSTEM_IDS, type SystemId } from './system.ts';
 import { measureCapacity } from './workloads/capacity.ts';
 import { measureIdleMemory } from './workloads/idle-memory.ts';
 import { measureJoinStorm } from './workloads/join-storm.ts';
 import { type Session, withSession } from './workloads/session.ts';
-import { combineRounds, measureTyping, type TypingMeasurement } from './workloads/typing.ts';
+import { measureTyping } from './workloads/typing.ts';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
     systems: { type: 'string', default: SYSTEM_IDS.join(',') },
     workloads: { type: 'string', default: WORKLOADS.join(',') },
     'cpu-prof': { type: 'boolean', default: false },
@@ -42,6 +54,8 @@ const { values: args } = parseArgs({
 });
 
 const config: BenchConfig = args.quick ? QUICK : FULL;
+const rounds = Number(args.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, not "${args.rounds}"`);
 const systemIds = pick(args.systems, SYSTEM_IDS, 'system');
 const workloads = pick(args.workloads, WORKLOADS, 'workload');
 /** Atelier's Socket.IO transport is measured on typing only: the other workloads use its fastest transport. */
@@ -87,70 +101,71 @@ function atelierCommit(): string {
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const loadavg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
 
+const plan = systemIds.flatMap((system) =>
+  workloads.filter((workload) => runs(system, workload)).map((workload) => ({ system, workload })),
+);
+
 function newReport(): RunReport {
   return {
     date: new Date().toISOString(),
     commit: atelierCommit(),
     quick: args.quick,
+    rounds,
     machine: machineInfo(),
     loadBefore: loadavg(),
     loadAfter: [],
+    estimatedSeconds: estimateSeconds(config, plan, rounds),
     seconds: 0,
     config,
-    systems: systemIds.map((id): SystemResults => ({ id, label: SYSTEMS[id].label, setup: SYSTEMS[id].setup, errors: {} })),
+    systems: systemIds.map((id): SystemResults => ({ id, label: SYSTEMS[id].label, setup: SYSTEMS[id].setup, rounds: {}, errors: {} })),
   };
 }
 
-/** Runs one workload once on a fresh server of the system; typing rounds are collected for combining. */
-async function runOnce(results: SystemResults, workload: WorkloadId, rounds: TypingMeasurement[]): Promise<void> {
-  const system = SYSTEMS[results.id];
-  const measure = async (session: Session) => {
+/** One round of one workload on a fresh server of the system. */
+async function measureRound<W extends WorkloadId>(system: SystemId, workload: W): Promise<WorkloadResults[W]> {
+  const measure = async (session: Session): Promise<WorkloadResults[WorkloadId]> => {
     switch (workload) {
       case 'typing':
-      case 'hotRoom': {
-        const params = workload === 'typing' ? config.typing : config.hotRoom;
-        const measurement = await measureTyping(session, params, config.connectConcurrency);
-        rounds.push(measurement);
-        results[workload] = combineRounds(rounds);
-        return;
-      }
+        return measureTyping(session, config.typing, config.connectConcurrency);
+      case 'hotRoom':
+        return measureTyping(session, config.hotRoom, config.connectConcurrency);
       case 'capacity':
-        results.capacity = await measureCapacity(session, config.capacity, config.connectConcurrency);
-        return;
+        return measureCapacity(session, config.capacity, config.connectConcurrency);
       case 'idle':
-        results.idle = await measureIdleMemory(session, config.idle, config.connectConcurrency);
-        return;
-      case 'storm':
-        results.storm = await measureJoinStorm(session, config.storm);
-        return;
+        return measureIdleMemory(session, config.idle, config.connectConcurrency);
+      default:
+        return measureJoinStorm(session, config.storm);
     }
   };
-  await withSession(system, { nodeArgs: nodeArgsFor(system.id), pauseSeconds: config.pauseSeconds }, measure);
+  const options = { nodeArgs: nodeArgsFor(system), pauseSeconds: config.pauseSeconds };
+  return (await withSession(SYSTEMS[system], options, measure)) as WorkloadResults[W];
 }
 
-/** Every workload, systems taking turns; returns what was measured. */
+/** Every workload in every round, systems taking turns; returns what was measured. */
 async function measureAll(): Promise<RunReport> {
   const started = performance.now();
   const report = newReport();
   const m = report.machine;
   log(`machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${report.loadBefore.join(' ')}`);
+  log(
+    `${plan.length * rounds} sessions (${rounds} round${rounds === 1 ? '' : 's'} of ${plan.length} workload × system pairs); ` +
+      `estimated ${(report.estimatedSeconds / 60).toFixed(1)} min` +
+      (workloads.includes('capacity') ? ` if capacity stops by ${CAPACITY_ASSUMED_LIMIT_ROOMS} rooms` : ''),
+  );
   for (const workload of workloads) {
-    const rounds = workload === 'typing' ? config.typingRounds : 1;
-    const measurements = new Map<SystemId, TypingMeasurement[]>(report.systems.map((s) => [s.id, []]));
     for (let round = 0; round < rounds; round++) {
       // Alternate the order, so that no system always goes first or last.
       const order = round % 2 === 0 ? report.systems : [...report.systems].reverse();
       for (const results of order) {
         if (!runs(results.id, workload) || results.errors[workload]) continue;
         const t0 = performance.now();
-        const label = `${workload}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''} · ${results.label}`;
+        const label = `${workload} (round ${round + 1} of ${rounds}) · ${results.label}`;
         try {
-          await runOnce(results, workload, measurements.get(results.id)!);
-          const latest = workload === 'typing' || workload === 'hotRoom' ? measurements.get(results.id)!.at(-1)!.result : undefined;
-          const line = latest ? describeWorkload({ ...results, [workload]: latest }, workload) : describeWorkload(results, workload);
-          log(`${label}: ${line} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+          const result = await measureRound(results.id, workload);
+          addRound(results, workload, result);
+          log(`${label}: ${describeRound(workload, result)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
         } catch (err) {
-          results.errors[workload] = (err as Error).message.split('\n')[0]!;
+          results.errors[workload] = `round ${round + 1}: ${(err as Error).message.split('\n')[0]!}`;
           log(`${label}: FAILED ${(err as Error).stack ?? err}`);
         }
       }
@@ -158,7 +173,9 @@ async function measureAll(): Promise<RunReport> {
   }
   report.loadAfter = loadavg();
   report.seconds = (performance.now() - started) / 1000;
-  log(`done in ${report.seconds.toFixed(0)} s; load average ${report.loadAfter.join(' ')}`);
+  log(
+    `done in ${report.seconds.toFixed(0)} s (estimated ${report.estimatedSeconds.toFixed(0)} s); load average ${report.loadAfter.join(' ')}`,
+  );
   if (args['cpu-prof']) log(`CPU profiles of the server processes: ${profileDir}/<system>/`);
   return report;
 }

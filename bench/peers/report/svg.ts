@@ -1,9 +1,9 @@
 // The peer chart, hand-written SVG: one group of bars per figure, every
-// system's value divided by Atelier's (Atelier = 1), on a linear axis clipped
+// system's median value divided by Atelier's (Atelier = 1), on a linear axis clipped
 // at a few times Atelier's figure (clipped bars carry their value).
 import type { RunReport } from '../results.ts';
 import type { SystemId } from '../system.ts';
-import { FIGURES } from './figures.ts';
+import { FIGURES, medianOf } from './figures.ts';
 
 const COLORS: Record<SystemId, string> = {
   atelier: '#2563eb',
@@ -27,15 +27,15 @@ const round = (v: number) => Math.round(v * 10) / 10;
 
 export function renderSvg(report: RunReport): string {
   const atelier = report.systems.find((s) => s.id === 'atelier');
-  const figures = FIGURES.filter((f) => f.better !== 'neither' && atelier && f.value(atelier) !== undefined && f.value(atelier)! > 0);
+  const figures = FIGURES.filter((f) => f.better !== 'neither' && atelier && (medianOf(f, atelier) ?? 0) > 0);
   const systems = report.systems;
   const groupWidth = systems.length * BAR + GROUP_GAP;
   const width = LEFT + figures.length * groupWidth + RIGHT;
   const height = TOP + PLOT + BOTTOM;
   const ratios = figures.map((f) =>
     systems.map((s) => {
-      const v = f.value(s);
-      return v === undefined || !Number.isFinite(v) ? undefined : v / f.value(atelier!)!;
+      const v = medianOf(f, s);
+      return v === undefined || !Number.isFinite(v) ? undefined : v / medianOf(f, atelier!)!;
     }),
   );
   const largest = Math.max(1, ...ratios.flat().filter((r): r is number => r !== undefined));
@@ -45,7 +45,7 @@ export function renderSvg(report: RunReport): string {
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${LEFT}" y="18" font-size="14" font-weight="600">Atelier and its peers: each figure ÷ Atelier's (Atelier = 1)</text>`,
+    `<text x="${LEFT}" y="18" font-size="14" font-weight="600">Atelier and its peers: each figure's median ÷ Atelier's (Atelier = 1)</text>`,
     `<text x="${LEFT}" y="34" fill="#555">${escapeXml(`↓ lower is better, ↑ higher is better · ${report.date.slice(0, 10)} · ${report.machine.cores} × ${report.machine.cpu} · Node ${report.machine.node} · load ${report.loadBefore[0]} → ${report.loadAfter[0]}${report.quick ? ' · QUICK MODE' : ''}`)}</text>`,
   ];
   systems.forEach((s, i) => {
@@ -71,7 +71,7 @@ export function renderSvg(report: RunReport): string {
       const top = y(ratio);
       const clipped = ratio > axisMax;
       out.push(
-        `<rect x="${x}" y="${round(top)}" width="${BAR - 2}" height="${round(TOP + PLOT - top)}" fill="${COLORS[s.id]}"><title>${escapeXml(`${s.label}: ${figure.group} ${figure.label} ${figure.value(s)!.toFixed(figure.digits)} ${figure.unit} (${ratio.toFixed(2)}× Atelier's)`)}</title></rect>`,
+        `<rect x="${x}" y="${round(top)}" width="${BAR - 2}" height="${round(TOP + PLOT - top)}" fill="${COLORS[s.id]}"><title>${escapeXml(`${s.label}: ${figure.group} ${figure.label} ${medianOf(figure, s)!.toFixed(figure.digits)} ${figure.unit} (${ratio.toFixed(2)}× Atelier's)`)}</title></rect>`,
       );
       if (s.id === 'atelier') return;
       const label = ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(ratio >= 1 ? 1 : 2);

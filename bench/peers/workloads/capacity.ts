@@ -4,10 +4,10 @@
 import { summarize } from '../../lib/stats.ts';
 import type { CapacityParams } from '../config.ts';
 import { type Session, typingRound } from './session.ts';
-import type { TypingRound } from './typing.ts';
+import type { WindowFigures } from './typing.ts';
 
 /** One step: a typing round's figures at that many rooms, and whether it held. */
-export interface CapacityStep extends TypingRound {
+export interface CapacityStep extends WindowFigures {
   rooms: number;
   clients: number;
   failed: number;
@@ -20,6 +20,8 @@ export interface CapacityResult {
   /** Why it stopped: the failing step's figures, or that the last step held. */
   stoppedBy: string;
   steps: CapacityStep[];
+  /** Cores kept busy by every other process on the machine, mean over the steps' windows. */
+  otherCpu: number;
 }
 
 export async function measureCapacity(session: Session, params: CapacityParams, concurrency: number): Promise<CapacityResult> {
@@ -46,8 +48,10 @@ export async function measureCapacity(session: Session, params: CapacityParams, 
         connected.failed > 0
           ? `${connected.failed} clients failed to connect`
           : `p99 ${latency.p99.toFixed(1)} ms, ${(delivered * 100).toFixed(1)} % delivered`;
-      return { held: steps.at(-2)?.clients ?? 0, stoppedBy: `${step.clients} clients: ${why}`, steps };
+      return { held: steps.at(-2)?.clients ?? 0, stoppedBy: `${step.clients} clients: ${why}`, steps, otherCpu: meanOtherCpu(steps) };
     }
   }
-  return { held: steps.at(-1)?.clients ?? 0, stoppedBy: 'the largest step held (more may fit)', steps };
+  return { held: steps.at(-1)?.clients ?? 0, stoppedBy: 'the largest step held (more may fit)', steps, otherCpu: meanOtherCpu(steps) };
 }
+
+const meanOtherCpu = (steps: readonly CapacityStep[]) => steps.reduce((sum, s) => sum + s.otherCpu, 0) / Math.max(1, steps.length);

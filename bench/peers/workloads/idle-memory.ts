@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleProcess } from '../../lib/proc-stats.ts';
 import type { IdleParams } from '../config.ts';
-import type { Session } from './session.ts';
+import { cpuBetween, type Session, sample } from './session.ts';
 
 export interface IdleResult {
   rooms: number;
@@ -14,16 +14,20 @@ export interface IdleResult {
   loadedRssMb: number;
   perClientKb: number;
   perRoomKb: number;
+  /** Cores kept busy by every other process on the machine while the clients joined and settled. */
+  otherCpu: number;
 }
 
 export async function measureIdleMemory(session: Session, params: IdleParams, concurrency: number): Promise<IdleResult> {
   const empty = sampleProcess(session.server.pid).rssBytes;
+  const before = sample(session);
   const connected = await session.load.request(
     { type: 'connect', rooms: params.rooms, clientsPerRoom: params.clientsPerRoom, observerRooms: 0, observersPerRoom: 0, concurrency },
     'connected',
   );
   await sleep(params.settleSeconds * 1000);
   const loaded = sampleProcess(session.server.pid).rssBytes;
+  const cpu = cpuBetween(before, sample(session));
   const delta = loaded - empty;
   return {
     rooms: connected.rooms,
@@ -34,5 +38,6 @@ export async function measureIdleMemory(session: Session, params: IdleParams, co
     loadedRssMb: loaded / 2 ** 20,
     perClientKb: delta / Math.max(1, connected.clients) / 1024,
     perRoomKb: delta / Math.max(1, connected.rooms) / 1024,
+    otherCpu: cpu.other,
   };
 }

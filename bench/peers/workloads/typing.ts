@@ -1,13 +1,12 @@
 // Typing load: R rooms × C clients × K keystrokes/s, measured after a warm-up.
-// Also the hot room (one room, many writers) with other parameters. A figure
-// may be measured in several rounds (each on a fresh server); rounds combine
-// into one result with every latency sample pooled.
+// Also the hot room (one room, many writers) with other parameters. One call
+// is one round on one fresh server; the report takes the median of rounds.
 import { type Summary, summarize } from '../../lib/stats.ts';
 import type { TypingParams } from '../config.ts';
 import { type Session, typingRound } from './session.ts';
 
-/** One round's figures, for the details. */
-export interface TypingRound {
+/** The figures of one measured window (a capacity step's too). */
+export interface WindowFigures {
   p50: number;
   p99: number;
   delivered: number;
@@ -20,11 +19,11 @@ export interface TypingResult {
   rooms: number;
   clients: number;
   observers: number;
-  /** Clients that could not connect (most in any round), and the first reason. */
+  /** Clients that could not connect, and the first reason. */
   failed: number;
   firstError?: string;
   connectSeconds: number;
-  /** Measured seconds, all rounds together. */
+  /** Measured seconds. */
   seconds: number;
   sent: number;
   deliveredCount: number;
@@ -35,23 +34,17 @@ export interface TypingResult {
   delivered: number;
   latencyMs: Summary;
   serverCpuSeconds: number;
-  /** Server CPU as a share of one core over the measured windows. */
+  /** Server CPU as a share of one core over the measured window. */
   serverCpu: number;
   serverPeakRssMb: number;
   loadCpu: number;
   /** Cores kept busy by every other process on the machine meanwhile. */
   otherCpu: number;
-  /** Connections closed by the end of a window (most in any round). */
+  /** Connections closed by the end of the window. */
   closed: number;
-  rounds: TypingRound[];
 }
 
-export interface TypingMeasurement {
-  result: TypingResult;
-  latencies: number[];
-}
-
-export async function measureTyping(session: Session, params: TypingParams, concurrency: number): Promise<TypingMeasurement> {
+export async function measureTyping(session: Session, params: TypingParams, concurrency: number): Promise<TypingResult> {
   const { connected, measured, cpu, serverCpuSeconds, serverPeakRssBytes: peak } = await typingRound(session, params, concurrency);
   const latencyMs = summarize(measured.latencies);
   const delivered = measured.expected > 0 ? measured.delivered / measured.expected : 0;
@@ -75,48 +68,7 @@ export async function measureTyping(session: Session, params: TypingParams, conc
     loadCpu: cpu.load,
     otherCpu: cpu.other,
     closed: measured.closed,
-    rounds: [{ p50: latencyMs.p50, p99: latencyMs.p99, delivered, serverCpu: cpu.server, loadCpu: cpu.load, otherCpu: cpu.other }],
   };
   if (connected.firstError !== undefined) result.firstError = connected.firstError;
-  return { result, latencies: measured.latencies };
-}
-
-/** Several rounds as one result: counts and CPU added up, latency samples pooled. */
-export function combineRounds(measurements: readonly TypingMeasurement[]): TypingResult {
-  const results = measurements.map((m) => m.result);
-  const first = results[0];
-  if (!first) throw new Error('no rounds to combine');
-  if (results.length === 1) return first;
-  const sum = (f: (r: TypingResult) => number) => results.reduce((s, r) => s + f(r), 0);
-  const seconds = sum((r) => r.seconds);
-  const weighted = (f: (r: TypingResult) => number) => sum((r) => f(r) * r.seconds) / seconds;
-  const combined: TypingResult = {
-    ...first,
-    failed: Math.max(...results.map((r) => r.failed)),
-    connectSeconds: sum((r) => r.connectSeconds) / results.length,
-    seconds,
-    sent: sum((r) => r.sent),
-    deliveredCount: sum((r) => r.deliveredCount),
-    expectedCount: sum((r) => r.expectedCount),
-    updatesPerSecond: sum((r) => r.sent) / seconds,
-    deliveriesPerSecond: sum((r) => r.deliveredCount) / seconds,
-    delivered:
-      sum((r) => r.deliveredCount) /
-      Math.max(
-        1,
-        sum((r) => r.expectedCount),
-      ),
-    latencyMs: summarize(measurements.flatMap((m) => m.latencies)),
-    serverCpuSeconds: sum((r) => r.serverCpuSeconds),
-    serverCpu: weighted((r) => r.serverCpu),
-    serverPeakRssMb: Math.max(...results.map((r) => r.serverPeakRssMb)),
-    loadCpu: weighted((r) => r.loadCpu),
-    otherCpu: weighted((r) => r.otherCpu),
-    closed: Math.max(...results.map((r) => r.closed)),
-    rounds: results.flatMap((r) => r.rounds),
-  };
-  const firstError = results.find((r) => r.firstError !== undefined)?.firstError;
-  if (firstError !== undefined) combined.firstError = firstError;
-  else delete combined.firstError;
-  return combined;
+  return result;
 }
