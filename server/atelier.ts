@@ -39,6 +39,7 @@ import { searchRoutes } from './http/search-routes.ts';
 import { socialRoomGate } from './social/room-gate.ts';
 import { Moderators } from './social/moderators.ts';
 import { BlockEviction } from './social/block-eviction.ts';
+import { PresenceRefresh } from './accounts/presence-refresh.ts';
 import { createSocial, galleryAudience, type Social } from './social/social.ts';
 import { cancelOnOtherNodes } from './realtime/socketio/remote-cancel.ts';
 import { startRealtime } from './realtime/start-realtime.ts';
@@ -234,6 +235,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
       for (const comment of deleted.removedComments) social.comments.withdrawn(comment);
     },
   });
+  accounts.sessions.profileChanges.add(new PresenceRefresh({ users, registry, logger }));
   // Someone the owner blocks leaves the owner's rooms at once, on every node.
   social.people.events.add(
     new BlockEviction({ bus: scale?.sessionBus ?? SINGLE_NODE_BUS, registry, directory, logger: logger.child({ module: 'social' }) }),

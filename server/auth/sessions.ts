@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { SessionInfo } from '../../shared/accounts.ts';
 import type { WireError } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import { randomId } from '../ids.ts';
 import type { UserRecord } from '../store/records.ts';
 import type { SessionRecord, SessionStore } from '../store/sessions.ts';
@@ -53,7 +54,13 @@ const SWEEP_CHUNK = 500;
 const USER_AGENT_MAX = 300;
 const SIGNED_OUT: WireError = { code: 'unauthorized', message: 'this session was signed out' };
 
+/** Hears of a profile changed on any node (name, colour, handle). */
+export interface ProfileListener {
+  userChanged(userId: string): void;
+}
+
 export class Sessions {
+  readonly #profileChanges: Listeners<ProfileListener>;
   readonly #o: SessionsOptions;
   readonly #cache = new SessionCache();
   readonly #loading = new Map<string, Promise<CachedSession | null>>();
@@ -63,7 +70,13 @@ export class Sessions {
 
   constructor(options: SessionsOptions) {
     this.#o = options;
+    this.#profileChanges = new Listeners(options.logger, 'profile change');
     options.bus.subscribe((event) => this.#apply(event));
+  }
+
+  /** Told of every profile change, made here or on another node. */
+  get profileChanges(): Subscribable<ProfileListener> {
+    return this.#profileChanges;
   }
 
   /** Starts the sweep over open connections and the hourly pruning of expired sessions. */
@@ -238,6 +251,7 @@ export class Sessions {
         return;
       case 'user-changed':
         for (const id of this.#cache.sessionsOf(event.userId)) this.#cache.delete(id);
+        this.#profileChanges.emit('userChanged', event.userId);
         return;
       case 'blocked':
         // Rooms act on it (BlockEviction); sessions go on working.

@@ -3,6 +3,8 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Awareness } from 'y-protocols/awareness';
+import { canEdit, type PublicUser } from '../../shared/protocol.ts';
+import type { Participant } from './room-types.ts';
 
 export interface AwarenessEntry {
   clientId: number;
@@ -51,33 +53,65 @@ export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint
   return encoding.toUint8Array(encoder);
 }
 
+/** What the server says of a participant in each of its awareness states, whatever the client sent. */
+export interface PresenceStamp {
+  /** A viewer watches, a maker (owner, editor) does not. */
+  watching: boolean;
+  /** The state's `user` as the web client writes it, from the account (sent only when the state has a `user`). */
+  userJson: string;
+}
+
+/** Each user record's `user` field as stamped; records are replaced, not changed, when a profile changes. */
+const userJsonOf = new WeakMap<PublicUser, string>();
+
+/** The `user` field of the web client's awareness state, as the server stamps it for `user`. */
+export function presenceUserJson(user: PublicUser): string {
+  let json = userJsonOf.get(user);
+  if (json === undefined) {
+    const { id, name, color, handle } = user;
+    json = JSON.stringify({ id, name, color, colorLight: `${color}33`, ...(handle ? { handle } : {}) });
+    userJsonOf.set(user, json);
+  }
+  return json;
+}
+
+/** The stamp for a participant's states, from its role and account. */
+export function presenceStamp(participant: Pick<Participant, 'role' | 'user'>): PresenceStamp {
+  return { watching: !canEdit(participant.role), userJson: presenceUserJson(participant.user) };
+}
+
 /**
- * The entry saying `watching` as the server knows it (a viewer watches, a
- * maker does not), whatever the client claimed; the same entry when it agrees.
+ * The entry with `watching` and `user` as the server knows them (so nobody can
+ * show themselves as a maker, a spectator or a person they are not); the same
+ * entry when it agrees, so an honest client's update goes on as sent.
  */
-export function stampWatching(entry: AwarenessEntry, watching: boolean): AwarenessEntry {
+export function stampPresence(entry: AwarenessEntry, stamp: PresenceStamp): AwarenessEntry {
   if (entry.removed) return entry;
   // readAwarenessUpdate checked it is an object; states are small (maxAwarenessBytes).
   const state = JSON.parse(entry.json) as Record<string, unknown>;
-  if (state.watching === watching) return entry;
-  return { ...entry, json: JSON.stringify({ ...state, watching }) };
+  const userAgrees = !('user' in state) || JSON.stringify(state.user) === stamp.userJson;
+  if (state.watching === stamp.watching && userAgrees) return entry;
+  const user = userAgrees ? {} : { user: JSON.parse(stamp.userJson) as unknown };
+  return { ...entry, json: JSON.stringify({ ...state, watching: stamp.watching, ...user }) };
 }
 
-/** The origin reason of restampedWatching's update (relayed to other nodes like a participant's own). */
+/** The origin reason of restamped's update (relayed to other nodes like a participant's own). */
 export const ROLE_RESTAMP = 'role';
 
 /**
- * An update re-stating these clients' states with `watching` as given, one
- * clock ahead as if each client had sent it (its provider adopts the state and
+ * An update re-stating these clients' states as the stamp says, one clock
+ * ahead as if each client had sent it (its provider adopts the state and
  * carries on from that clock); null when none needs it.
  */
-export function restampedWatching(awareness: Awareness, clientIds: Iterable<number>, watching: boolean): Uint8Array | null {
+export function restamped(awareness: Awareness, clientIds: Iterable<number>, stamp: PresenceStamp): Uint8Array | null {
   const entries: AwarenessEntry[] = [];
   for (const clientId of clientIds) {
     const state = awareness.getStates().get(clientId);
     const clock = awareness.meta.get(clientId)?.clock;
-    if (state === undefined || clock === undefined || state.watching === watching) continue;
-    entries.push(stampWatching({ clientId, clock: clock + 1, json: JSON.stringify(state), removed: false }, watching));
+    if (state === undefined || clock === undefined) continue;
+    const entry = { clientId, clock: clock + 1, json: JSON.stringify(state), removed: false };
+    const stamped = stampPresence(entry, stamp);
+    if (stamped !== entry) entries.push(stamped);
   }
   return entries.length > 0 ? encodeAwarenessEntries(entries) : null;
 }

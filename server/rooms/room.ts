@@ -9,8 +9,8 @@ import * as Y from 'yjs';
 import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { ClientClaim, StoredDoc } from '../store/doc-log.ts';
-import { type AwarenessEntry, encodeAwarenessEntries, type MalformedAwareness, readAwarenessUpdate } from './awareness-message.ts';
-import { ROLE_RESTAMP, restampedWatching, stampWatching } from './awareness-message.ts';
+import { presenceStamp, ROLE_RESTAMP, restamped } from './awareness-message.ts';
+import { acceptAwareness } from './awareness-filter.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 import { type Applied, outgoingOf } from './outgoing.ts';
@@ -21,11 +21,6 @@ import { ClientOwners, NO_CLAIMS } from './client-owners.ts';
 import type { Participant, RoomDeps } from './room-types.ts';
 
 export type { Participant, RoomDeps, RoomEvents, RoomLimits } from './room-types.ts';
-
-/** Awareness client ids one connection may hold (a tab has one; a few for reconnect races). */
-export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
-/** States in one awareness update: stock providers relay everyone's, so this bounds a room's presence echo. */
-export const MAX_AWARENESS_ENTRIES = 1000;
 
 const LOAD: UpdateOrigin = { source: 'load' };
 
@@ -120,11 +115,24 @@ export class Room {
     }
     for (const participant of changed) {
       // The new role shows in the people list at once, even if the client never says so itself.
-      const update = restampedWatching(this.awareness, participant.awarenessClients, !canEdit(participant.role));
-      if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, { source: 'server', reason: ROLE_RESTAMP });
+      this.#restamp(participant);
       this.#deps.events.emit('roleChanged', this, participant);
     }
     return changed;
+  }
+
+  /** A user's profile changed (name, colour, handle): their presence says so at once, as the server knows it. */
+  refreshUser(user: PublicUser): void {
+    for (const participant of this.#participants.values()) {
+      if (participant.user.id !== user.id) continue;
+      participant.user = user;
+      this.#restamp(participant);
+    }
+  }
+
+  #restamp(participant: Participant): void {
+    const update = restamped(this.awareness, participant.awarenessClients, presenceStamp(participant));
+    if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, { source: 'server', reason: ROLE_RESTAMP });
   }
 
   /** Asks the transports to let the connection go (they call leave). */
@@ -199,43 +207,12 @@ export class Room {
    */
   handleAwareness(connectionId: string, message: Uint8Array): void {
     const participant = this.#participant(connectionId);
-    let entries: AwarenessEntry[];
-    try {
-      entries = readAwarenessUpdate(message, MAX_AWARENESS_ENTRIES);
-    } catch (err) {
-      throw new AppError('bad_request', (err as MalformedAwareness).message, { cause: err });
-    }
-    const accepted: AwarenessEntry[] = [];
-    let forged = 0;
-    let claimed = participant.awarenessClients.size;
-    // The people list shows spectators apart by `watching`: the server says who watches, not the client.
-    const watching = !canEdit(participant.role);
-    for (const entry of entries) {
-      if (entry.json.length > this.#deps.limits.maxAwarenessBytes) {
-        throw new AppError('too_large', `awareness state over ${this.#deps.limits.maxAwarenessBytes} bytes`);
-      }
-      const owner = this.#awarenessOwners.get(entry.clientId);
-      if (owner === connectionId) {
-        accepted.push(stampWatching(entry, watching));
-        continue;
-      }
-      const known = this.awareness.meta.get(entry.clientId)?.clock;
-      // Applying it would change nothing: an echo of something we already have.
-      if (known !== undefined && entry.clock <= known) continue;
-      if (owner !== undefined) {
-        forged++;
-        continue;
-      }
-      if (!entry.removed && ++claimed > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
-        throw new AppError('bad_request', 'too many awareness clients on one connection');
-      }
-      accepted.push(stampWatching(entry, watching));
-    }
-    if (accepted.length > 0) {
-      const asSent = accepted.length === entries.length && accepted.every((entry, i) => entry === entries[i]);
-      const update = asSent ? message : encodeAwarenessEntries(accepted);
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, this.#connectionOrigin(participant));
-    }
+    const { update, forged } = acceptAwareness(message, participant, {
+      owners: this.#awarenessOwners,
+      awareness: this.awareness,
+      maxStateBytes: this.#deps.limits.maxAwarenessBytes,
+    });
+    if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, this.#connectionOrigin(participant));
     if (forged > 0) throw new AppError('forbidden', 'awareness states of other participants cannot be changed');
   }
 

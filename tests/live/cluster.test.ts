@@ -75,7 +75,8 @@ describeWith([redis, postgres], 'live rooms on two nodes', () => {
     liar.provider.awareness.setLocalState({ user: { name: 'Liar' }, watching: false });
     const watchingOnA = () => {
       const states = a.registry.get(room.id)?.awareness.getStates() ?? new Map();
-      return [...states.values()].find((s) => s.user?.name === 'Liar')?.watching;
+      // Named as the server knows them (presence carries the account's name), not 'Liar'.
+      return [...states.values()].find((s) => s.user?.name === 'Watcher')?.watching;
     };
     await waitFor(() => watchingOnA() === true, 10_000, 'shown watching on node A');
 

@@ -82,7 +82,8 @@ describe("the client's document path", () => {
     bob.doc.getText(ROOTS.prompt).insert(0, 'typed');
     bob.provider.awareness.setLocalStateField('user', { name: 'Bob' });
     await waitFor(() => carl.doc.getText(ROOTS.prompt).toString() === 'typed', 5000, 'Carl gets the text');
-    await waitFor(() => names(carl.provider.awareness.getStates()).join() === 'Bob', 5000, 'Carl gets the presence');
+    // Named by the server after the session's account (Ann's), whatever the client says.
+    await waitFor(() => names(carl.provider.awareness.getStates()).join() === 'Ann', 5000, 'Carl gets the presence');
     // One fan-out reached Carl; anything it sent this socket precedes this later acknowledgement.
     const rejoined = await new Promise<JoinAck>((resolve) => socket.emit('room:join', room.id, { yjs: false }, resolve));
     expect(rejoined.ok).toBe(true);

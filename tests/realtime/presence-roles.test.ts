@@ -64,7 +64,12 @@ describe('presence', () => {
     e.socket.on('room:error', (_id, error) => errors.push(error.code));
     e.socket.emit('yjs:awareness', room.id, encodeAwarenessUpdate(forged, [a.doc.clientID]));
     await waitFor(() => errors.includes('forbidden'));
-    expect(server.registry.get(room.id)!.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: 'Ann' }, watching: false });
+    // Ann's state as the server stamped it (her account's user), not Mallory's.
+    const held = server.registry.get(room.id)!.awareness.getStates().get(a.doc.clientID);
+    expect(held).toEqual({
+      user: { id: ann.user.id, name: 'Ann', color: ann.user.color, colorLight: `${ann.user.color}33` },
+      watching: false,
+    });
   });
 });
 
