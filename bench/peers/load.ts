@@ -34,6 +34,8 @@ class LoadGenerator {
   readonly #observers: ObserverConnection[] = [];
   readonly #ledger = new DeliveryLedger();
   #nextClient = 1;
+  /** Made by `stormRooms`, for the next storm. */
+  #stormRooms: RoomRef[] = [];
   #timer: NodeJS.Timeout | undefined;
 
   constructor(system: PeerSystem, url: string) {
@@ -166,9 +168,14 @@ class LoadGenerator {
     return measured;
   }
 
+  async stormRooms(request: Extract<LoadRequest, { type: 'stormRooms' }>): Promise<void> {
+    this.#stormRooms = await this.#system.createRooms(this.#url, this.#rooms.length, request.rooms);
+    this.#rooms.push(...this.#stormRooms);
+  }
+
   async storm(request: Extract<LoadRequest, { type: 'storm' }>): Promise<Stormed> {
-    const rooms = await this.#system.createRooms(this.#url, this.#rooms.length, request.rooms);
-    this.#rooms.push(...rooms);
+    const rooms = this.#stormRooms;
+    this.#stormRooms = [];
     const joinMs: number[] = [];
     let failed = 0;
     let firstError: string | undefined;
@@ -230,6 +237,9 @@ async function handle(request: LoadRequest): Promise<LoadReply> {
       return { type: 'ok' };
     case 'measure':
       return generator.measure(request.seconds);
+    case 'stormRooms':
+      await generator.stormRooms(request);
+      return { type: 'ok' };
     case 'storm':
       return generator.storm(request);
     default: {

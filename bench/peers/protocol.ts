@@ -21,8 +21,10 @@ export type LoadRequest =
   | { type: 'type'; rate: number }
   | { type: 'pause' }
   | { type: 'measure'; seconds: number }
-  /** Creates `rooms` rooms (untimed), then joins one new client to each at once and times it. */
-  | { type: 'storm'; rooms: number; concurrency: number };
+  /** Creates `rooms` rooms for the next storm (untimed). */
+  | { type: 'stormRooms'; rooms: number }
+  /** Joins one new client to each room `stormRooms` made, all at once, and times it. */
+  | { type: 'storm'; concurrency: number };
 
 export interface Connected {
   type: 'connected';

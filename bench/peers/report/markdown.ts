@@ -48,7 +48,9 @@ export function describeRound<W extends WorkloadId>(workload: W, round: Workload
       const s = r as StormResult;
       return (
         `${int(s.synced)} of ${int(s.clients)} synced${s.failed ? ` (${s.failed} failed: ${s.firstError})` : ''} ${s.seconds.toFixed(2)} s after the first attempt; ` +
-        `each client's join p50 ${ms(s.joinMs.p50)} / p99 ${ms(s.joinMs.p99)} ms; rest of the machine ${pct(s.otherCpu)}`
+        `each client's join p50 ${ms(s.joinMs.p50)} / p99 ${ms(s.joinMs.p99)} ms; ` +
+        (s.serverCpuSeconds === undefined ? '' : `server CPU ${s.serverCpuSeconds.toFixed(2)} s; `) +
+        `rest of the machine ${pct(s.otherCpu)}`
       );
     }
   }
