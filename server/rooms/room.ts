@@ -24,9 +24,14 @@ export type { Participant, RoomDeps, RoomEvents, RoomLimits } from './room-types
 
 const LOAD: UpdateOrigin = { source: 'load' };
 
+/** A Yjs update (v1) with no structs and no deletions: zero clients of each. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+}
+
 export class Room {
   readonly id: string;
-  readonly doc = new Y.Doc();
+  readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   readonly #participants = new Map<string, Participant>();
   /** Participants who are viewers; the rest are makers. */
@@ -48,6 +53,10 @@ export class Room {
 
   constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
     this.id = id;
+    // The room's id as the doc's guid: Yjs would otherwise draw a random UUID
+    // a byte at a time from the system's random source, the costliest step of
+    // loading a small room (docs/benchmarks.md, "Join storm").
+    this.doc = new Y.Doc({ guid: id });
     this.#deps = deps;
     this.#turn = deps.turn ?? turnEnd;
     if (stored.update) Y.applyUpdate(this.doc, stored.update, LOAD);
@@ -193,6 +202,9 @@ export class Room {
           if (type === syncProtocol.messageYjsSyncStep2) return null;
           throw new AppError('forbidden', 'viewers cannot edit this room');
         }
+        // A client with nothing the room lacks answers its step 1 with an empty
+        // update (every new tab does, on every join): applying it would change nothing.
+        if (isEmptyUpdate(payload)) return null;
         this.#applyClientUpdate(participant, payload);
         return null;
       default:

@@ -150,6 +150,33 @@ describe('Room', () => {
     expect(seen).toEqual([]);
   });
 
+  it('takes an empty step 2 (a new client’s answer to step 1) as a no-op: nothing stored or sent; a viewer’s empty update is still refused', async () => {
+    const { room, seen, log, turn } = makeRoom();
+    room.join('e', user('ed'), 'editor', 'test');
+    room.join('v', user('vic'), 'viewer', 'test');
+    const empty = Y.encodeStateAsUpdate(new Y.Doc());
+    expect([...empty]).toEqual([0, 0]);
+    const step2 = encoding.createEncoder();
+    syncProtocol.writeSyncStep2(step2, new Y.Doc());
+    const before = Y.encodeStateVector(room.doc);
+    expect(room.handleSync('e', encoding.toUint8Array(step2))).toBeNull();
+    expect(room.handleSync('e', updateMessage(empty))).toBeNull();
+    turn.run();
+    await room.saver.flush();
+    expect(Y.encodeStateVector(room.doc)).toEqual(before);
+    expect(seen).toEqual([]);
+    expect(log.appends).toBe(0);
+    expect(() => room.handleSync('v', updateMessage(empty))).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    // A non-empty update after it still goes through the checks and applies.
+    const client = new Y.Doc();
+    client.getText('prompt').insert(0, 'hi');
+    room.handleSync('e', updateMessage(Y.encodeStateAsUpdate(client)));
+    turn.run();
+    await room.saver.flush();
+    expect(room.doc.getText('prompt').toString()).toBe('hi');
+    expect(log.appends).toBe(1);
+  });
+
   it('refuses messages from connections that did not join, and joins past the participant limit', () => {
     const { room } = makeRoom();
     expect(() => room.handleSync('stranger', updateMessage(new Uint8Array([0, 0])))).toThrow(

@@ -106,6 +106,12 @@ export class YjsWebSocketServer implements RoomEvents {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
+    // Held until the turn ends: a join that completes within it (the usual
+    // case: sessions are cached, SQLite reads are synchronous) sends the 101
+    // response and the greeting in one write instead of two (docs/benchmarks.md,
+    // "Join storm"); a slower one still gets its 101 at once.
+    socket.cork();
+    setImmediate(uncork, socket);
     this.#wss.handleUpgrade(
       req,
       socket,
@@ -280,6 +286,10 @@ export class YjsWebSocketServer implements RoomEvents {
 /** A sender's share of a merged turn: the others' part, or nothing. */
 function restFrame(rest: Uint8Array | null): Uint8Array | null {
   return rest ? frame(YWS_MESSAGE.sync, rest, false) : null;
+}
+
+function uncork(socket: Duplex): void {
+  socket.uncork();
 }
 
 function toBytes(data: RawData): Uint8Array {
