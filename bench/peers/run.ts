@@ -180,7 +180,16 @@ async function measureAll(): Promise<RunReport> {
   return report;
 }
 
-const report: RunReport = args.report ? (JSON.parse(readFileSync(args.report, 'utf8')) as RunReport) : await measureAll();
+function savedReport(file: string): RunReport {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<RunReport>;
+  // Runs saved before every workload had rounds kept one result per workload.
+  if (typeof saved.rounds !== 'number' || !saved.systems?.every((s) => typeof s.rounds === 'object')) {
+    throw new Error(`${file} was saved by an older bench:peers (no rounds per workload): rerun the benchmark`);
+  }
+  return saved as RunReport;
+}
+
+const report: RunReport = args.report ? savedReport(args.report) : await measureAll();
 if (!args.report) {
   const saved = path.join(os.tmpdir(), `atelier-bench-peers-${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(saved, JSON.stringify(report, null, 1));
