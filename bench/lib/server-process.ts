@@ -1,11 +1,13 @@
-// Starts `node server/main.ts` in its own process for a benchmark.
+// Starts the server in its own process for a benchmark, as `npm start` does
+// (npm-start.ts): the same steps before it, the same Node flags.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { prepareNpmStart, ROOT } from './npm-start.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../../server/main.ts');
+const MAIN = path.join(ROOT, 'server/main.ts');
 
 /** Limits a benchmark's own load must not trip (it creates many sessions from one IP). */
 export const BENCH_SERVER_ENV = {
@@ -25,7 +27,10 @@ export interface ServerProcess {
 /** `main` is another checkout's server/main.ts, for a before/after of the same benchmark. */
 export async function startServerProcess(env: Record<string, string> = {}, nodeArgs: string[] = [], main = MAIN): Promise<ServerProcess> {
   const dataDir = env.DATA_DIR ?? process.env.BENCH_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'atelier-bench-'));
-  const child = spawn(process.execPath, [...nodeArgs, main], {
+  // Its own checkout's start: from there, as that checkout's `npm start` would.
+  const root = path.resolve(path.dirname(main), '..');
+  const child = spawn(process.execPath, [...prepareNpmStart(root), ...nodeArgs, main], {
+    cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...BENCH_SERVER_ENV, ...env, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
