@@ -108,19 +108,19 @@ class FrameReader {
   }
 }
 
-function text(bytes: Uint8Array, what: string): string {
+function text(bytes: Uint8Array, what: string, ackId = 0): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new EventFrameError(`malformed ${what}: not UTF-8`);
+    throw new EventFrameError(`malformed ${what}: not UTF-8`, ackId);
   }
 }
 
-function json(source: string, what: string): unknown {
+function json(source: string, what: string, ackId = 0): unknown {
   try {
     return JSON.parse(source);
   } catch {
-    throw new EventFrameError(`malformed ${what}: not JSON`);
+    throw new EventFrameError(`malformed ${what}: not JSON`, ackId);
   }
 }
 
@@ -136,13 +136,26 @@ export function decodeEvent(frame: Uint8Array, pos: number): DecodedEvent {
   if (!reader.done) throw new EventFrameError('malformed event: bytes after the acknowledgement id');
   if (ackId >= MAX_ACK_ID) throw new EventFrameError(`acknowledgement ids are below ${MAX_ACK_ID}`);
   if (nameBytes.length === 0 || nameBytes.length > MAX_EVENT_NAME) throw new EventFrameError('malformed event name', ackId);
-  const event = text(nameBytes, 'event name');
+  const event = text(nameBytes, 'event name', ackId);
   if (argsBytes.length > MAX_EVENT_BYTES) {
     throw new EventFrameError(`an event's arguments are limited to ${MAX_EVENT_BYTES} bytes`, ackId, true);
   }
-  const args = json(text(argsBytes, 'event arguments'), 'event arguments');
+  const args = json(text(argsBytes, 'event arguments', ackId), 'event arguments', ackId);
   if (!Array.isArray(args)) throw new EventFrameError('event arguments must be a JSON array', ackId);
   return { event, args, ackId };
+}
+
+/** Only the ack id of an event frame (0 if it has none or cannot be read): a dropped frame is answered without reading it. */
+export function peekAckId(frame: Uint8Array, pos: number): number {
+  try {
+    const reader = new FrameReader(frame, pos);
+    reader.stringBytes('event name');
+    reader.stringBytes('event arguments');
+    const ackId = reader.varUint('acknowledgement id');
+    return reader.done && ackId < MAX_ACK_ID ? ackId : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** An acknowledgement frame's content after its type (the client's side). */

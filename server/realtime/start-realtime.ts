@@ -29,6 +29,7 @@ import { serveLive } from './events/live-events.ts';
 import { SocialBroadcaster, serveSocialEvents } from './events/social-events.ts';
 import { answerRemoteCancel } from './socketio/remote-cancel.ts';
 import { SocketIoTransport } from './socketio/socketio-server.ts';
+import { WsEvents } from './yjs-websocket/ws-events.ts';
 import { YjsWebSocketServer } from './yjs-websocket/yjs-websocket-server.ts';
 
 export interface RealtimeDeps {
@@ -85,10 +86,18 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     originAllowed,
     joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
-  const broadcast = new Broadcast(socketIo.io, { remote: false, logger });
+  // In scaled mode other nodes' Yjs WebSockets hear this node's emits (and this node theirs).
+  const broadcast = new Broadcast(socketIo.io, { remote: scale !== undefined, logger });
   serveGeneration(events, broadcast, generation);
   if (scale) answerRemoteCancel(socketIo, generation, logger);
-  const yjsWs = new YjsWebSocketServer({ connections, limits: config.limits, logger, metrics, originAllowed });
+  const wsEvents = new WsEvents({
+    events,
+    broadcast,
+    metrics,
+    logger,
+    joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
+  });
+  const yjsWs = new YjsWebSocketServer({ connections, limits: config.limits, logger, metrics, originAllowed, events: wsEvents });
   registry.events.add(socketIo);
   registry.events.add(yjsWs);
   registry.events.add(connections);

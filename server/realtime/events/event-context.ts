@@ -16,6 +16,11 @@ export interface EventContext {
   /** Puts the connection on a broadcast channel (events/broadcast.ts); idempotent. */
   join(channel: string): void;
   leave(channel: string): void;
+  /**
+   * Takes the event from the connection's message rate; false (the client
+   * told) over it. A transport that counted the frame as it arrived says true.
+   */
+  allow(): boolean;
   /** False once the client went away. */
   isOpen(): boolean;
   /**

@@ -68,7 +68,7 @@ export function served<S extends z.ZodType, R extends object, C extends EventCon
     // Whatever the client sent, only a string goes back as the room (an object's toString may throw).
     const roomId = typeof args[0] === 'string' ? args[0].slice(0, 64) : '';
     // Over the rate, allow() has told the client already; an ack still gets its answer.
-    if (!ctx.connection.allow()) return ack?.({ ok: false, error: TOO_MANY });
+    if (!ctx.allow()) return ack?.({ ok: false, error: TOO_MANY });
     let parsed: z.infer<S>;
     let result: R;
     try {

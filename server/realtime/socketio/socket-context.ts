@@ -57,6 +57,10 @@ export class SocketContext implements SessionSink, EventContext {
     void this.socket.leave(channel);
   }
 
+  allow(): boolean {
+    return this.connection.allow();
+  }
+
   failed(roomId: string, err: unknown): void {
     this.connection.refuse(roomId, err);
   }

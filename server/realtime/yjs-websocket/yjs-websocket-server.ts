@@ -2,7 +2,8 @@
 // awareness, query-awareness), for any standard Yjs client, on the same rooms,
 // roles and limits as Socket.IO. Errors close the one connection with a named
 // code (shared/protocol.ts CLOSE_CODES); viewers' writes get y-protocols'
-// permission-denied message instead.
+// permission-denied message instead. With `?events=1` the socket also carries
+// Atelier's events (ws-events.ts); without, nothing of them is sent or kept.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as decoding from 'lib0/decoding';
@@ -21,6 +22,8 @@ import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
 import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
+import { EventSocket } from './event-socket.ts';
+import type { WsEvents } from './ws-events.ts';
 import { frame, YjsSocket } from './yjs-socket.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
@@ -36,6 +39,8 @@ export interface YjsWebSocketDeps {
   metrics: Metrics;
   /** Refuses cross-site handshakes (origin-check.ts). */
   originAllowed: OriginCheck;
+  /** Atelier's events for the sockets that opt in (`?events=1`). */
+  events?: WsEvents;
 }
 
 type Socket = YjsSocket;
@@ -140,7 +145,9 @@ export class YjsWebSocketServer implements RoomEvents {
 
   async #accept(ws: WebSocket, url: URL, req: IncomingMessage): Promise<void> {
     const { logger } = this.#deps;
-    const conn = new YjsSocket(`ws:${randomId()}`, ws, logger);
+    const id = `ws:${randomId()}`;
+    const { events } = this.#deps;
+    const conn = events && url.searchParams.get('events') === '1' ? events.socket(id, ws) : new YjsSocket(id, ws, logger);
     const connection = this.#deps.connections.open({ id: conn.id, transport: TRANSPORT, identity: null, sink: conn });
     conn.connection = connection;
     this.#sockets.set(ws, conn);
@@ -160,6 +167,7 @@ export class YjsWebSocketServer implements RoomEvents {
       // `?watch=1`: a listed room, to watch (docs/live.md).
       const watch = url.searchParams.get('watch') === '1';
       const session = await connection.join(roomId, { invite: url.searchParams.get('invite') ?? undefined, watch });
+      if (conn instanceof EventSocket && !(await events?.admitted(conn, session))) return;
       conn.room = session.room;
       let peers = this.#byRoom.get(session.roomId);
       if (!peers) {
@@ -188,7 +196,10 @@ export class YjsWebSocketServer implements RoomEvents {
       connection.refuse('', new AppError('bad_request', 'binary frames only'));
       return;
     }
-    if (!connection.allow()) return;
+    if (!connection.allow()) {
+      if (conn instanceof EventSocket) this.#deps.events?.overRate(conn, toBytes(data));
+      return;
+    }
     const message = toBytes(data);
     if (conn.queue) {
       if (conn.queue.length >= MAX_QUEUED_BEFORE_JOIN) {
@@ -233,6 +244,10 @@ export class YjsWebSocketServer implements RoomEvents {
           return;
         case YWS_MESSAGE.auth:
           throw new AppError('bad_request', 'auth messages are sent by the server only');
+        case YWS_MESSAGE.event:
+          if (!(conn instanceof EventSocket) || !this.#deps.events) throw new AppError('bad_request', `unknown message type ${type}`);
+          this.#deps.events.receive(conn, message, decoder.pos);
+          return;
         default:
           throw new AppError('bad_request', `unknown message type ${type}`);
       }
@@ -251,6 +266,7 @@ export class YjsWebSocketServer implements RoomEvents {
       peers?.delete(conn);
       if (peers?.size === 0) this.#byRoom.delete(room.id);
     }
+    if (conn instanceof EventSocket) conn.closed();
     conn.connection.close();
   }
 

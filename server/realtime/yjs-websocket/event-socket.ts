@@ -1,0 +1,135 @@
+// A Yjs WebSocket that opted into Atelier's events (`?events=1`, docs/protocol.md
+// "Events on the Yjs WebSocket"): the YjsSocket's framing of its room's
+// document, plus what event handlers see of it (EventContext) and what the
+// broadcast service sends it (EventMember). Only these sockets hold the event
+// state (channels, held events, notice throttle): a plain Yjs WebSocket is a
+// YjsSocket and costs what it did.
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { PublicUser, WireError } from '../../../shared/protocol.ts';
+import { encodeAck, encodeEvent, type WsServerEvents } from '../../../shared/yws-events.ts';
+import { AppError, toWireError } from '../../errors.ts';
+import type { Metrics } from '../../metrics.ts';
+import type { RoomSession } from '../../rooms/sessions/room-session.ts';
+import type { Broadcast, EventMember } from '../events/broadcast.ts';
+import type { EventContext } from '../events/event-context.ts';
+import { YjsSocket } from './yjs-socket.ts';
+
+const NOTICE_INTERVAL_MS = 1000;
+
+/** What every event socket of a server shares (one object per server). */
+export interface EventSocketDeps {
+  broadcast: Broadcast;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export class EventSocket extends YjsSocket implements EventContext, EventMember {
+  readonly #shared: EventSocketDeps;
+  /** The broadcast channels it is on, left when it closes. */
+  readonly #channels = new Set<string>();
+  /** Events that came before `room:joined`, sent right after it (it is always the first). */
+  #held: Uint8Array[] | null = [];
+  #lastNotice = Number.NEGATIVE_INFINITY;
+  #pendingNotice: NodeJS.Timeout | undefined;
+
+  constructor(id: string, ws: WebSocket, shared: EventSocketDeps) {
+    super(id, ws, shared.logger);
+    this.#shared = shared;
+  }
+
+  get user(): PublicUser | null {
+    return this.connection.user;
+  }
+
+  /** Its one room's session; any other room is `forbidden`, as for a Socket.IO socket that has not joined it. */
+  joined(roomId: string): RoomSession {
+    const session = this.connection.session(roomId);
+    if (!session) throw new AppError('forbidden', 'join the room first');
+    return session;
+  }
+
+  join(channel: string): void {
+    if (!this.isOpen() || this.#channels.has(channel)) return;
+    this.#channels.add(channel);
+    this.#shared.broadcast.add(channel, this);
+  }
+
+  leave(channel: string): void {
+    if (!this.#channels.delete(channel)) return;
+    this.#shared.broadcast.remove(channel, this);
+  }
+
+  /** The frame counted toward the rate when it arrived (the transport's message rate, like any other). */
+  allow(): boolean {
+    return true;
+  }
+
+  /** An event without an acknowledgement was refused: `room:error`, the connection kept. */
+  failed(roomId: string, err: unknown): void {
+    if (!(err instanceof AppError)) this.#shared.logger.error({ err, roomId, conn: this.id }, 'event handler failed');
+    const error = toWireError(err);
+    this.#shared.metrics.errors.inc({ code: error.code });
+    this.#notify(roomId, error);
+  }
+
+  /** Sends one event; before `room:joined` went out, it waits for it. */
+  emitEvent<E extends keyof WsServerEvents>(event: E, ...args: Parameters<WsServerEvents[E]>): void {
+    this.sendEvent(encodeEvent(event, JSON.stringify(args)));
+  }
+
+  sendEvent(frame: Uint8Array): void {
+    if (this.#held) this.#held.push(frame);
+    else this.send(frame);
+  }
+
+  /** The first event, then whatever waited for it. */
+  greetEvents(frame: Uint8Array): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    this.send(frame);
+    for (const waiting of held) this.send(waiting);
+  }
+
+  /** The answer to an acknowledged event. */
+  answer(ackId: number, res: object): void {
+    this.send(encodeAck(ackId, res));
+  }
+
+  /** A refusal of a document message: a rate-limit drop is told as `room:error` too (y-websocket has no word for it). */
+  override refuse(roomId: string, error: WireError, healing?: boolean): void {
+    if (error.code === 'rate_limited') this.#notify(roomId, error);
+    super.refuse(roomId, error, healing);
+  }
+
+  /** Evicted: told why as an event, then closed with the error's code as before. */
+  override left(roomId: string, error: WireError): void {
+    this.emitEvent('room:evicted', roomId, error);
+    super.left(roomId, error);
+  }
+
+  /** Gone: off every channel. */
+  closed(): void {
+    clearTimeout(this.#pendingNotice);
+    this.#held = null;
+    for (const channel of this.#channels) this.#shared.broadcast.remove(channel, this);
+    this.#channels.clear();
+  }
+
+  /** Rate-limit notices at most once a second, one held back sent when allowed (as on Socket.IO). */
+  #notify(roomId: string, error: WireError): void {
+    if (error.code !== 'rate_limited') {
+      this.emitEvent('room:error', roomId, error);
+      return;
+    }
+    if (this.#pendingNotice) return;
+    const send = () => {
+      this.#pendingNotice = undefined;
+      this.#lastNotice = performance.now();
+      if (this.isOpen()) this.emitEvent('room:error', roomId, error);
+    };
+    const wait = this.#lastNotice + NOTICE_INTERVAL_MS - performance.now();
+    if (wait <= 0) send();
+    else this.#pendingNotice = setTimeout(send, wait);
+  }
+}

@@ -1,0 +1,57 @@
+// Atelier's events on the Yjs WebSocket across two nodes (Redis + PostgreSQL):
+// an emit on one node reaches the event sockets of the other (gen:update of a
+// job run on node A, an edit request and its notification served on node B,
+// a grant made on node A), as Socket.IO's adapter carries them to sockets.
+import { expect, it } from 'vitest';
+import type { Job } from '../../shared/protocol.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { livePage } from '../live/helpers.ts';
+import { clusterEnv, startNodes } from '../helpers/cluster.ts';
+import { api, waitFor } from '../helpers/server.ts';
+import { describeWith, postgresService, redisService } from '../helpers/services.ts';
+import { eventWs } from '../helpers/ws-events.ts';
+
+const redis = await redisService();
+const postgres = await postgresService();
+
+describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () => {
+  it('gen:update, edit requests, notifications and role changes reach event sockets on the other node', async () => {
+    const env = await clusterEnv(redis, postgres);
+    const [a, b] = await startNodes(2, env);
+    const http = api(a!.url);
+    const [ann, bob] = await Promise.all([http.session('Ann'), http.session('Bob')]);
+    const { room } = await http.room(ann.token, { title: 'Harbour', linkAccess: 'view' });
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: ann.token, body: { listed: true } });
+
+    // Ann's room page on node A (events on its document socket); Bob watches on node B.
+    const annWs = eventWs(a!.url, room.id, ann.token);
+    await annWs.next('room:joined');
+    const bobWs = eventWs(b!.url, room.id, bob.token, '&watch=1');
+    expect((await bobWs.next('room:joined'))[1]).toMatchObject({ role: 'viewer' });
+
+    // A job Ann starts over Socket.IO on node A: Bob's event socket on node B hears it run.
+    const annSio = connectSocket(a!.url, ann.token);
+    expect(await annSio.timeout(10_000).emitWithAck('room:join', room.id, { yjs: false })).toMatchObject({ ok: true });
+    const started = await annSio.timeout(10_000).emitWithAck('gen:start', room.id, { prompt: 'two harbours', size: '256x256' });
+    if (!started.ok) throw new Error(started.error.message);
+    const jobId = started.job.id;
+    const isDone = (args: unknown[]) => (args[1] as Job).id === jobId && (args[1] as Job).status === 'succeeded';
+    await bobWs.next('gen:update', isDone, 20_000);
+    await annWs.next('gen:update', isDone, 20_000);
+    // Once each: the local emit and the other node's are not both delivered.
+    expect(bobWs.of('gen:update').filter(isDone)).toHaveLength(1);
+    expect(annWs.of('gen:update').filter(isDone)).toHaveLength(1);
+
+    // Bob asks on node B; the owner's event socket on node A hears the request and its notification.
+    expect(await bobWs.call('room:request-edit', room.id)).toEqual({ ok: true, requested: true });
+    expect((await annWs.next('room:edit-requested'))[1]).toMatchObject({ user: { id: bob.user.id } });
+    expect((await annWs.next('notification'))[0]).toMatchObject({ type: 'join_request', actor: { id: bob.user.id }, roomId: room.id });
+
+    // Ann grants on node A (once node B's board shows Bob there); Bob's event socket on node B is told its new role.
+    await b!.live.rooms.tick();
+    await waitFor(async () => (await livePage(http)).items[0]?.spectators === 1, 10_000, 'the spectator counted on node A');
+    expect(await annWs.call('room:grant', room.id, bob.user.id, 'editor')).toEqual({ ok: true, userId: bob.user.id, role: 'editor' });
+    expect(await bobWs.next('room:role')).toEqual([room.id, { role: 'editor' }]);
+    expect(await bobWs.call('gen:start', room.id, { prompt: 'mine', size: '256x256' })).toMatchObject({ ok: true });
+  });
+});
