@@ -87,7 +87,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
   // In scaled mode other nodes' Yjs WebSockets hear this node's emits (and this node theirs).
-  const broadcast = new Broadcast(socketIo.io, { remote: scale !== undefined, logger });
+  const broadcast = new Broadcast(socketIo.io, scale?.eventBus);
   serveGeneration(events, broadcast, generation);
   if (scale) answerRemoteCancel(socketIo, generation, logger);
   const wsEvents = new WsEvents({

@@ -49,7 +49,14 @@ export function eventWs(url: string, roomId: string, token: string, query = ''):
   raw.ws.on('message', () => queueMicrotask(read));
   const callRaw = async (frame: Uint8Array, ackId: number) => {
     raw.send(frame);
-    await waitFor(() => (read(), answers.has(ackId)), 10_000, `the answer to ack ${ackId}`);
+    await waitFor(
+      () => {
+        read();
+        return answers.has(ackId);
+      },
+      10_000,
+      `the answer to ack ${ackId}`,
+    );
     return answers.get(ackId)!;
   };
   return {
@@ -74,7 +81,10 @@ export function eventWs(url: string, roomId: string, token: string, query = ''):
       );
       return found!.args;
     },
-    of: (event) => (read(), events.filter((e) => e.event === event).map((e) => e.args)),
+    of: (event) => {
+      read();
+      return events.filter((e) => e.event === event).map((e) => e.args);
+    },
   };
 }
 

@@ -3,12 +3,12 @@
 // sockets hear it through Socket.IO (its adapter crosses nodes in scaled
 // mode); Yjs WebSockets that opted into events (EventMember) are tracked here,
 // per channel, and hear it as one encoded frame shared by all of them. In
-// scaled mode the same emit goes to other nodes' event members through the
-// adapter's server-side events (`events:broadcast`), once per emit.
-import type { Logger } from 'pino';
-import { z } from 'zod';
+// scaled mode the same emit goes to other nodes' event members over the event
+// bus (server/scale/redis-event-bus.ts), once per emit. Not the adapter's
+// serverSideEmit: its publish leaves a rejection unhandled when Redis is gone.
 import type { ServerToClientEvents } from '../../../shared/protocol.ts';
 import { encodeEvent } from '../../../shared/yws-events.ts';
+import type { RemoteEmit } from '../../scale/redis-event-bus.ts';
 import type { AtelierServer } from '../socketio/socketio-server.ts';
 
 /** A connection on the Yjs WebSocket that hears events (yjs-websocket/event-socket.ts). */
@@ -26,31 +26,22 @@ interface UntypedEmit {
 type EventName = keyof ServerToClientEvents;
 type EventArgs<E extends EventName> = Parameters<ServerToClientEvents[E]>;
 
-/** An emit as it travels to other nodes: its arguments already JSON, as the frame carries them. */
-export const remoteBroadcastSchema = z.strictObject({
-  channels: z.array(z.string().max(200)).max(10_000),
-  except: z.array(z.string().max(200)).max(10_000),
-  event: z.string().max(64),
-  args: z.string(),
-});
-export type RemoteBroadcast = z.infer<typeof remoteBroadcastSchema>;
-
-export interface BroadcastOptions {
-  /** Scaled mode: other nodes' event members hear this node's emits. */
-  remote: boolean;
-  logger: Logger;
+/** Other nodes (scaled mode): their event members hear this node's emits, and this node theirs. */
+export interface EventBus {
+  publish(emit: RemoteEmit): void;
+  subscribe(handler: (emit: RemoteEmit) => void): void;
 }
 
 export class Broadcast {
   readonly #io: AtelierServer;
-  readonly #options: BroadcastOptions;
+  readonly #bus: EventBus | undefined;
   /** This node's event members by channel; empty while no client opted in (emits then cost nothing more). */
   readonly #members = new Map<string, Set<EventMember>>();
 
-  constructor(io: AtelierServer, options: BroadcastOptions) {
+  constructor(io: AtelierServer, bus?: EventBus) {
     this.#io = io;
-    this.#options = options;
-    io.on('events:broadcast', (message: unknown) => this.#fromRemote(message));
+    this.#bus = bus;
+    bus?.subscribe(({ channels, except, event, args }) => this.#deliver(channels, except, event, args));
   }
 
   /** To every connection on `channels`, on every node. */
@@ -92,10 +83,7 @@ export class Broadcast {
     operator.emit(event, ...args);
     const json = JSON.stringify(args);
     this.#deliver(channels, except, event, json);
-    if (!local && this.#options.remote) {
-      const message: RemoteBroadcast = { channels: [...channels], except: [...except], event, args: json };
-      this.#io.serverSideEmit('events:broadcast', message);
-    }
+    if (!local) this.#bus?.publish({ channels: [...channels], except: [...except], event, args: json });
   }
 
   /** To this node's event members on `channels` but not on `except`: once each, one frame for all. */
@@ -108,16 +96,6 @@ export class Broadcast {
     if (recipients.size === 0) return;
     const frame = encodeEvent(event, argsJson);
     for (const member of recipients) member.sendEvent(frame);
-  }
-
-  #fromRemote(message: unknown): void {
-    const parsed = remoteBroadcastSchema.safeParse(message);
-    if (!parsed.success) {
-      this.#options.logger.warn({ err: parsed.error }, 'malformed events:broadcast from another node dropped');
-      return;
-    }
-    const { channels, except, event, args } = parsed.data;
-    this.#deliver(channels, except, event, args);
   }
 }
 

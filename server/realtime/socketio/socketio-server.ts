@@ -19,7 +19,6 @@ import type { Connection, Identity } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
-import type { RemoteBroadcast } from '../events/broadcast.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
 import { type EventSpec, type EventTools, idArg, served } from '../events/serve.ts';
 import { docChannel, roomChannel, SocketContext } from './socket-context.ts';
@@ -39,8 +38,6 @@ export interface SocketData {
 export interface InterServerEvents {
   /** Cancel a job if this node runs it; answers the job, or null when it is not here. */
   'gen:cancel': (roomId: string, jobId: string, ack: (job: Job | null) => void) => void;
-  /** An emit for other nodes' Yjs WebSockets that hear events (events/broadcast.ts). */
-  'events:broadcast': (message: RemoteBroadcast) => void;
 }
 
 export type AtelierServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
