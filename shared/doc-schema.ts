@@ -10,6 +10,18 @@ export const ROOTS = {
   meta: 'meta',
 } as const;
 
+/**
+ * Makes each root type of the room document, as the readers of a room do on
+ * first use. Called inside a transaction this costs none of its own (making a
+ * Y.Array alone runs one), so the server makes them in the one that loads a room.
+ */
+export function defineRoots(doc: Y.Doc): void {
+  doc.getText(ROOTS.prompt);
+  doc.getArray(ROOTS.layers);
+  doc.getArray(ROOTS.candidates);
+  doc.getMap(ROOTS.meta);
+}
+
 export const BLEND_MODES = [
   'normal',
   'multiply',

@@ -46,7 +46,7 @@ export class RoomAdmission {
     const id = roomIdSchema.safeParse(roomId);
     if (!id.success) throw new AppError('not_found', 'no such room');
     const { room: record, role } = await this.#directory.resolve(id.data, user.id, choice.invite, { watch: choice.watch ?? false });
-    const room = await this.#registry.open(id.data);
+    const room = await this.#registry.open(id.data, record);
     try {
       if (!stillOpen()) throw new AppError('unavailable', 'connection closed while joining');
       const participant = room.join(connectionId, user, role, transport);

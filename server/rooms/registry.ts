@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import type { ClientClaim, DocLog } from '../store/doc-log.ts';
-import type { RecordStore } from '../store/records.ts';
+import type { RecordStore, RoomRecord } from '../store/records.ts';
 import { Listeners, type Subscribable } from '../listeners.ts';
 import { DocSaver, type SaverEvents, type SaverSettings } from './persistence/doc-saver.ts';
 import { Room, type RoomEvents, type RoomLimits } from './room.ts';
@@ -68,15 +68,19 @@ export class RoomRegistry {
     return this.#rooms.values();
   }
 
-  /** The loaded room, loading it once however many callers ask at the same time. */
-  async open(roomId: string): Promise<Room> {
+  /**
+   * The loaded room, loading it once however many callers ask at the same
+   * time. `record`: the caller has just read the room's record (a join), so
+   * loading need not read it again to know that the room exists.
+   */
+  async open(roomId: string, record?: RoomRecord): Promise<Room> {
     if (this.#closed) throw new AppError('unavailable', 'server is shutting down');
     this.#cancelUnload(roomId);
     const loaded = this.#rooms.get(roomId);
     if (loaded) return this.#opened(loaded);
     let loading = this.#loading.get(roomId);
     if (!loading) {
-      loading = this.#load(roomId).finally(() => this.#loading.delete(roomId));
+      loading = this.#load(roomId, record).finally(() => this.#loading.delete(roomId));
       this.#loading.set(roomId, loading);
     }
     return this.#opened(await loading);
@@ -115,8 +119,8 @@ export class RoomRegistry {
     await Promise.all([...this.#rooms.values()].map((room) => this.#unload(room, true)));
   }
 
-  async #load(roomId: string): Promise<Room> {
-    const record = await this.#deps.records.getRoom(roomId);
+  async #load(roomId: string, known?: RoomRecord): Promise<Room> {
+    const record = known?.id === roomId ? known : await this.#deps.records.getRoom(roomId);
     if (!record) throw new AppError('not_found', 'no such room');
     const stored = await this.#deps.docLog.load(roomId);
     // Read after the log: a claim is committed with the first update that used its id.

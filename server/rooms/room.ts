@@ -6,6 +6,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { defineRoots } from '../../shared/doc-schema.ts';
 import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { ClientClaim, StoredDoc } from '../store/doc-log.ts';
@@ -59,7 +60,12 @@ export class Room {
     this.doc = new Y.Doc({ guid: id });
     this.#deps = deps;
     this.#turn = deps.turn ?? turnEnd;
-    if (stored.update) Y.applyUpdate(this.doc, stored.update, LOAD);
+    // One transaction for the stored state and the root types its readers
+    // (signals, timeline) ask for when the room loads.
+    this.doc.transact(() => {
+      defineRoots(this.doc);
+      if (stored.update) Y.applyUpdate(this.doc, stored.update, LOAD);
+    }, LOAD);
     this.#docBytes = stored.update?.byteLength ?? 0;
     this.#owners = new ClientOwners(deps.claims ?? NO_CLAIMS, this.doc, deps.logger);
     this.awareness = new awarenessProtocol.Awareness(this.doc);

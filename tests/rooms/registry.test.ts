@@ -29,6 +29,33 @@ describe('RoomRegistry', () => {
     await reg.close();
   });
 
+  it('loads a room without reading its record again when the join just read it; a record of another room is not taken for it', async () => {
+    const docLog = new MemoryDocLog();
+    const records = memoryRecords(['room-1']);
+    let reads = 0;
+    const getRoom = records.getRoom.bind(records);
+    records.getRoom = async (id) => {
+      reads++;
+      return getRoom(id);
+    };
+    const reg = new RoomRegistry({
+      docLog,
+      records,
+      limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 10, maxSpectatorsPerRoom: 10 },
+      saver: { compactEntries: 1000, compactBytes: 1 << 20 },
+      unloadGraceMs: 20,
+      logger: pino({ level: 'silent' }),
+    });
+    const record = await records.getRoom('room-1');
+    reads = 0;
+    expect((await reg.open('room-1', record ?? undefined)).id).toBe('room-1');
+    expect(reads).toBe(0);
+    // The record of room-1 says nothing of room-2, which does not exist.
+    await expect(reg.open('room-2', record ?? undefined)).rejects.toMatchObject({ code: 'not_found' });
+    expect(reads).toBe(1);
+    await reg.close();
+  });
+
   it('unloads an empty room after the grace period, having flushed its log', async () => {
     const { reg, docLog } = registry();
     const room = await reg.open('room-1');

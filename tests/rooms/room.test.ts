@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { ROOTS } from '../../shared/doc-schema.ts';
 import { Listeners } from '../../server/listeners.ts';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import type { UpdateOrigin } from '../../server/rooms/origin.ts';
@@ -175,6 +176,36 @@ describe('Room', () => {
     await room.saver.flush();
     expect(room.doc.getText('prompt').toString()).toBe('hi');
     expect(log.appends).toBe(1);
+  });
+
+  it('loads its stored state with the schema’s root types already made, in one transaction', () => {
+    const source = new Y.Doc();
+    source.getArray(ROOTS.layers).push([new Y.Map([['id', 'l1']])]);
+    source.getText(ROOTS.prompt).insert(0, 'fox');
+    const update = Y.encodeStateAsUpdate(source);
+    let transactions = 0;
+    const onDoc = (doc: Y.Doc) => doc.on('afterTransaction', () => transactions++);
+    const { doc } = new Room(
+      'r',
+      { update, entries: 1, bytes: update.byteLength },
+      {
+        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 },
+        saver: new DocSaver('r', new MemoryDocLog(), { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 1, bytes: 0 }, logger),
+        events: new Listeners<RoomEvents>(logger, 'rooms'),
+        logger,
+      },
+    );
+    expect(doc.share.get(ROOTS.layers)).toBeInstanceOf(Y.Array);
+    expect(doc.share.get(ROOTS.candidates)).toBeInstanceOf(Y.Array);
+    expect(doc.share.get(ROOTS.prompt)).toBeInstanceOf(Y.Text);
+    expect(doc.share.get(ROOTS.meta)).toBeInstanceOf(Y.Map);
+    expect(doc.getText(ROOTS.prompt).toString()).toBe('fox');
+    expect(doc.getArray<Y.Map<string>>(ROOTS.layers).get(0).get('id')).toBe('l1');
+    // Asking for them again (as the signals and timeline readers do on load) runs no transaction.
+    onDoc(doc);
+    doc.getArray(ROOTS.layers);
+    doc.getArray(ROOTS.candidates);
+    expect(transactions).toBe(0);
   });
 
   it('refuses messages from connections that did not join, and joins past the participant limit', () => {
