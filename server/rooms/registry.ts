@@ -1,6 +1,7 @@
 // Loads each room once (concurrent joins share one load), and unloads it a
 // grace period after its last participant leaves, once its log is flushed.
 import type { Logger } from 'pino';
+import { outdatedTimeout } from 'y-protocols/awareness';
 import { AppError } from '../errors.ts';
 import type { ClientClaim, DocLog } from '../store/doc-log.ts';
 import type { RecordStore, RoomRecord } from '../store/records.ts';
@@ -10,6 +11,9 @@ import { Room, type RoomEvents, type RoomLimits } from './room.ts';
 import { syncWithStore } from './persistence/store-sync.ts';
 import { TurnBatchedLog } from './persistence/turn-batched-log.ts';
 import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
+
+/** y-protocols' own check interval: a tenth of the 30 s a presence lasts unrenewed. */
+const AWARENESS_SWEEP_MS = outdatedTimeout / 10;
 
 export interface RegistryDeps {
   docLog: DocLog;
@@ -42,6 +46,8 @@ export class RoomRegistry {
   readonly #turn: TurnEnd;
   /** What savers append through: one commit per turn for every room. */
   readonly #savedLog: TurnBatchedLog;
+  /** Expires stale presence in every room (Room.expireAwareness). */
+  readonly #awarenessSweep: NodeJS.Timeout;
 
   constructor(deps: RegistryDeps) {
     this.#deps = deps;
@@ -49,6 +55,20 @@ export class RoomRegistry {
     this.#savedLog = new TurnBatchedLog(deps.docLog, this.#turn);
     this.#events = new Listeners(deps.logger, 'rooms');
     this.#saverEvents = new Listeners(deps.logger, 'doc saver', deps.saverEvents ? [deps.saverEvents] : []);
+    // As often as y-protocols checks each Awareness itself.
+    this.#awarenessSweep = setInterval(() => this.#expireAwareness(), AWARENESS_SWEEP_MS);
+    this.#awarenessSweep.unref();
+  }
+
+  #expireAwareness(): void {
+    const now = Date.now();
+    for (const room of this.#rooms.values()) {
+      try {
+        room.expireAwareness(now);
+      } catch (err) {
+        this.#deps.logger.error({ err, roomId: room.id }, 'could not expire presence');
+      }
+    }
   }
 
   /** Every room's changes and every load and unload (transports, relay, bookkeeping). */
@@ -113,6 +133,7 @@ export class RoomRegistry {
   /** Flushes every room's log and unloads them all; for shutdown. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#awarenessSweep);
     for (const timer of this.#unloadTimers.values()) clearTimeout(timer);
     this.#unloadTimers.clear();
     await Promise.allSettled([...this.#loading.values()]);

@@ -69,6 +69,9 @@ export class Room {
     this.#docBytes = stored.update?.byteLength ?? 0;
     this.#owners = new ClientOwners(deps.claims ?? NO_CLAIMS, this.doc, deps.logger);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // Presence expires in one sweep over every room (RoomRegistry), not on a
+    // timer per room: thousands of rooms would be thousands of timers.
+    clearInterval(this.awareness._checkInterval);
     // The server is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', this.#onDocUpdate);
@@ -172,6 +175,20 @@ export class Room {
     const encoder = encoding.createEncoder();
     syncProtocol.writeSyncStep1(encoder, this.doc);
     return encoding.toUint8Array(encoder);
+  }
+
+  /**
+   * Drops the presence of clients that have not renewed it for
+   * y-protocols' `outdatedTimeout` (they renew every 15 s while open), as
+   * y-protocols' own per-Awareness timer would.
+   */
+  expireAwareness(now = Date.now()): void {
+    if (this.#destroyed || this.awareness.states.size === 0) return;
+    const outdated: number[] = [];
+    for (const [clientId, meta] of this.awareness.meta) {
+      if (now - meta.lastUpdated >= awarenessProtocol.outdatedTimeout && this.awareness.states.has(clientId)) outdated.push(clientId);
+    }
+    if (outdated.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, outdated, 'timeout');
   }
 
   /** Every current awareness state, or null when there are none. */

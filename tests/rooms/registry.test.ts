@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { RoomRegistry } from '../../server/rooms/registry.ts';
 import { MemoryDocLog, memoryRecords } from '../helpers/memory-store.ts';
@@ -54,6 +55,28 @@ describe('RoomRegistry', () => {
     await expect(reg.open('room-2', record ?? undefined)).rejects.toMatchObject({ code: 'not_found' });
     expect(reads).toBe(1);
     await reg.close();
+  });
+
+  it('sweeps every loaded room for presence not renewed in 30 s, every 3 s', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { reg } = registry();
+      const room = await reg.open('room-1');
+      room.join('c1', USER, 'editor', 'test');
+      const aware = new awarenessProtocol.Awareness(new Y.Doc());
+      aware.setLocalState({ cursor: 1 });
+      room.handleAwareness('c1', awarenessProtocol.encodeAwarenessUpdate(aware, [aware.clientID]));
+      aware.destroy();
+      vi.advanceTimersByTime(3000);
+      expect(room.awareness.getStates().has(aware.clientID)).toBe(true);
+      room.awareness.meta.get(aware.clientID)!.lastUpdated = Date.now() - 30_000;
+      vi.advanceTimersByTime(3000);
+      expect(room.awareness.getStates().has(aware.clientID)).toBe(false);
+      await reg.close();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('unloads an empty room after the grace period, having flushed its log', async () => {

@@ -3,7 +3,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -276,6 +276,41 @@ describe('Room', () => {
     expect(room.awareness.getStates().has(aware.clientID)).toBe(false);
     expect(seen.filter((s) => s.kind === 'awareness')).toHaveLength(2);
     expect(room.awarenessSnapshot()).toBeNull();
+  });
+
+  it('expires presence not renewed for 30 s, keeps a renewed one, and holds no timer of its own', () => {
+    // y-protocols would check each Awareness on its own 3 s timer; the registry sweeps every room instead.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let made: ReturnType<typeof makeRoom>;
+    try {
+      made = makeRoom();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    const { room, seen } = made;
+    room.join('a', user('a'), 'editor', 'test');
+    room.join('b', user('b'), 'editor', 'test');
+    const stale = new awarenessProtocol.Awareness(new Y.Doc());
+    const fresh = new awarenessProtocol.Awareness(new Y.Doc());
+    for (const [id, aware] of [
+      ['a', stale],
+      ['b', fresh],
+    ] as const) {
+      aware.setLocalState({ cursor: 1 });
+      room.handleAwareness(id, awarenessProtocol.encodeAwarenessUpdate(aware, [aware.clientID]));
+    }
+    const renewedAt = room.awareness.meta.get(fresh.clientID)!.lastUpdated;
+    room.expireAwareness(renewedAt + awarenessProtocol.outdatedTimeout - 1);
+    expect(room.awareness.getStates().size).toBe(2);
+    room.awareness.meta.get(fresh.clientID)!.lastUpdated = renewedAt + 20_000;
+    seen.length = 0;
+    room.expireAwareness(renewedAt + awarenessProtocol.outdatedTimeout);
+    expect([...room.awareness.getStates().keys()]).toEqual([fresh.clientID]);
+    expect(room.participants.get('a')!.awarenessClients.size).toBe(0);
+    expect(seen).toEqual([{ kind: 'awareness', origin: { source: 'server', reason: 'unattributed' } }]);
+    stale.destroy();
+    fresh.destroy();
   });
 
   it('stores connection and server changes, but not remote ones', async () => {
