@@ -3,12 +3,16 @@
 // reconnecting whenever the server closes on it, until the run ends.
 //  - socket.io: socket.io-client emitting recorded events with mutated arguments;
 //  - socket.io-raw: a bare engine.io WebSocket sending hand-encoded, mutated packets;
-//  - websocket: a bare WebSocket on /yjs/:room sending mutated y-websocket frames.
+//  - websocket: a bare WebSocket on /yjs/:room sending mutated y-websocket frames;
+//  - websocket-events: the same with `?events=1`, half of its frames Atelier's
+//    event frames, mutated (event-frames.ts).
 import { setTimeout as delay } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { CLOSE_CODES } from '../../shared/protocol.ts';
+import { CLOSE_CODES, YWS_MESSAGE } from '../../shared/protocol.ts';
+import { decodeAck, decodeEvent } from '../../shared/yws-events.ts';
 import { type Corpus, fromHex, revive } from './corpus.ts';
+import { mutateEventFrame } from './event-frames.ts';
 import { mutateArgs } from './mutate-args.ts';
 import { mutateBytes } from './mutate-bytes.ts';
 import type { Random } from './random.ts';
@@ -16,7 +20,7 @@ import { encodeSocketIoPacket, mutatePacket } from './socketio-packets.ts';
 import type { FuzzStats } from './stats.ts';
 import { type Craft, craftSyncUpdate, RoomView } from './yjs-craft.ts';
 
-export type AttackerKind = 'socket.io' | 'socket.io-raw' | 'websocket';
+export type AttackerKind = 'socket.io' | 'socket.io-raw' | 'websocket' | 'websocket-events';
 
 export interface Attack {
   url: string;
@@ -44,7 +48,7 @@ const BURST = 5;
 export function attack(kind: AttackerKind, a: Attack): Promise<void> {
   if (kind === 'socket.io') return socketIoAttacker(a);
   if (kind === 'socket.io-raw') return rawSocketIoAttacker(a);
-  return websocketAttacker(a);
+  return websocketAttacker(a, kind === 'websocket-events');
 }
 
 const binaries = (corpus: Corpus) =>
@@ -173,22 +177,25 @@ async function rawSocketIoAttacker(a: Attack): Promise<void> {
   }
 }
 
-async function websocketAttacker(a: Attack): Promise<void> {
+async function websocketAttacker(a: Attack, events: boolean): Promise<void> {
   const frames = a.corpus.yjsWs.map((f) => ({ dir: f.dir, bytes: fromHex(f.hex) }));
   const all = frames.map((f) => f.bytes);
+  const recordedEvents = a.corpus.socketio.map((p) => ({ ...p, args: p.args.map((arg) => revive(arg, a.roomId)) }));
   const view = new RoomView();
-  const query = `token=${encodeURIComponent(a.token)}${a.invite ? `&invite=${encodeURIComponent(a.invite)}` : ''}`;
+  const name = events ? 'websocket-events' : 'websocket';
+  const query = `token=${encodeURIComponent(a.token)}${a.invite ? `&invite=${encodeURIComponent(a.invite)}` : ''}${events ? '&events=1' : ''}`;
   while (!a.stopped()) {
-    a.stats.connections.add('websocket');
+    a.stats.connections.add(name);
     const ws = new WebSocket(`${a.url.replace(/^http/, 'ws')}/yjs/${encodeURIComponent(a.roomId)}?${query}`);
     ws.on('message', (data: Buffer) => {
       // y-protocols' auth message: permission denied (a viewer's write).
-      if (data[0] === 2) a.stats.refused.add('websocket permission-denied');
+      if (data[0] === 2) a.stats.refused.add(`${name} permission-denied`);
       if (data[0] === 0) view.received(new Uint8Array(data.subarray(1)));
+      if (data[0] === YWS_MESSAGE.event || data[0] === YWS_MESSAGE.ack) countEventRefusal(a, name, new Uint8Array(data));
     });
     const closed = new Promise<void>((resolve) => {
       ws.on('close', (code) => {
-        a.stats.refused.add(`websocket ${CODE_NAMES.get(code) ?? `close:${code}`}`);
+        a.stats.refused.add(`${name} ${CODE_NAMES.get(code) ?? `close:${code}`}`);
         resolve();
       });
       ws.on('error', () => resolve());
@@ -202,14 +209,20 @@ async function websocketAttacker(a: Attack): Promise<void> {
       if (ws.readyState !== WebSocket.OPEN) return false;
       if (a.crafts.length > 0 && a.random.chance(a.craftShare)) {
         const { message, kind } = craftSyncUpdate(a.random, view.known, a.crafts);
-        a.stats.sent.add(`websocket craft:${kind}`);
+        a.stats.sent.add(`${name} craft:${kind}`);
         ws.send(Buffer.concat([Buffer.from([0]), message]));
+        return true;
+      }
+      if (events && a.random.chance(0.5)) {
+        const { bytes, kind } = mutateEventFrame(a.random, a.random.pick(recordedEvents), all);
+        a.stats.sent.add(`${name} ${kind}`);
+        ws.send(bytes);
         return true;
       }
       // Mostly what clients send, sometimes what the server sends (a client replaying it).
       const pool = a.random.chance(0.8) ? frames.filter((f) => f.dir === 'client') : frames;
       const { bytes, kind } = mutateBytes(a.random, a.random.pick(pool).bytes, all);
-      a.stats.sent.add(`websocket ${kind}`);
+      a.stats.sent.add(`${name} ${kind}`);
       ws.send(bytes);
       return true;
     });
@@ -217,4 +230,21 @@ async function websocketAttacker(a: Attack): Promise<void> {
     await closed;
   }
   view.destroy();
+}
+
+/** An event socket's refusals: `room:error` events and acknowledgements answering an error. */
+function countEventRefusal(a: Attack, name: string, data: Uint8Array): void {
+  try {
+    if (data[0] === YWS_MESSAGE.ack) {
+      const { answer } = decodeAck(data, 1);
+      const error = (answer as { ok?: unknown; error?: { code?: unknown } }).error;
+      if (error) a.stats.refused.add(`${name} ack:${String(error.code)}`);
+      return;
+    }
+    const { event, args } = decodeEvent(data, 1);
+    if (event === 'room:error') a.stats.refused.add(`${name} ${String((args[1] as { code?: unknown } | undefined)?.code)}`);
+  } catch (err) {
+    // The server's own frames must always decode: count it where the report shows it.
+    a.stats.refused.add(`${name} undecodable server frame: ${String(err)}`);
+  }
 }

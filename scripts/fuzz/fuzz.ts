@@ -69,7 +69,10 @@ export interface FuzzReport {
   failed: boolean;
 }
 
-const KINDS: Record<Transport, AttackerKind[]> = { 'socket.io': ['socket.io', 'socket.io-raw'], websocket: ['websocket'] };
+const KINDS: Record<Transport, AttackerKind[]> = {
+  'socket.io': ['socket.io', 'socket.io-raw'],
+  websocket: ['websocket', 'websocket-events'],
+};
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 1024 / 102.4) / 10);
 
 export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzReport> {

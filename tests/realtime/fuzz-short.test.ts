@@ -24,7 +24,7 @@ it('a short seeded fuzz of both transports: no crash, no handler failure, no div
   expect(report.clientExceptions).toEqual([]);
   // It did fuzz: hostile messages of every kind went out, and honest edits reached the other peers.
   expect(report.stats.sent.entries().map(([key]) => key.split(' ')[0])).toEqual(
-    expect.arrayContaining(['socket.io', 'socket.io-raw', 'websocket']),
+    expect.arrayContaining(['socket.io', 'socket.io-raw', 'websocket', 'websocket-events']),
   );
   expect(report.stats.refused.total).toBeGreaterThan(0);
   expect(report.honest.samples).toBeGreaterThan(0);
