@@ -2,9 +2,11 @@
 // per connection, for N connections of one kind made by a child process to a
 // server in this process. Kinds: `socket.io` (connected, no room), `client`
 // (the web client's pair: Socket.IO joined with `yjs: false` plus the Yjs
-// WebSocket of the same room), `websocket` (the Yjs WebSocket alone).
+// WebSocket of the same room), `websocket` (the Yjs WebSocket alone), `events`
+// (the Yjs WebSocket with `?events=1`: the page's one connection carrying
+// Atelier's events too, admitted once `room:joined` arrived).
 //
-//   node --expose-gc bench/connection-memory.ts [--connections 500] [--kind socket.io|client|websocket] [--snapshot FILE]
+//   node --expose-gc bench/connection-memory.ts [--connections 500] [--kind socket.io|client|websocket|events] [--snapshot FILE]
 //
 // (`npm run bench:memory` passes --expose-gc.) --snapshot writes a heap
 // snapshot with the connections open, for a diff against one with a single
@@ -21,7 +23,7 @@ import { startAtelier } from '../server/atelier.ts';
 import { loadConfig } from '../server/config.ts';
 import { machine } from './lib/proc-stats.ts';
 
-const KINDS = ['socket.io', 'client', 'websocket'] as const;
+const KINDS = ['socket.io', 'client', 'websocket', 'events'] as const;
 type Kind = (typeof KINDS)[number];
 
 const { values: args, positionals } = parseArgs({
@@ -42,14 +44,15 @@ if (positionals[0] === 'connect') {
   const { WebSocket } = await import('ws');
   const held: unknown[] = [];
   for (let i = 0; i < N; i++) {
-    if (kind !== 'websocket') {
+    if (kind === 'socket.io' || kind === 'client') {
       const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       if (kind === 'client') await new Promise((resolve) => socket.emit('room:join', roomId, { yjs: false }, resolve));
       held.push(socket);
     }
     if (kind !== 'socket.io') {
-      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/yjs/${roomId}?token=${encodeURIComponent(token)}`);
+      const events = kind === 'events' ? '&events=1' : '';
+      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/yjs/${roomId}?token=${encodeURIComponent(token)}${events}`);
       await new Promise<void>((resolve, reject) => {
         ws.once('message', () => resolve());
         ws.once('error', reject);
