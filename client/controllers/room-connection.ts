@@ -1,18 +1,18 @@
-// The room's live connection: a session, the page's socket, a Y.Doc and the
-// room's provider (document and awareness on the Yjs WebSocket, the room's
-// events on the page's Socket.IO connection). Everything else in the room page
-// hangs off the `RoomSetup` this controller publishes while the host is
-// connected, and tears down when it goes away.
+// The room's live connection: a session, a Y.Doc and the room's provider, on
+// one WebSocket (the document, awareness and the room's events, docs/protocol.md
+// "The client's document path"). Everything else in the room page hangs off
+// the `RoomSetup` this controller publishes while the host is connected, and
+// tears down when it goes away. The header's notifications listen on the same
+// connection meanwhile (page-connection.ts).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as Y from 'yjs';
 import { describeError } from '../api/http.ts';
 import { ensureSession, onSessionChange } from '../api/session.ts';
 import type { EditRequest, GrantRole } from '../../shared/live.ts';
 import type { Job, PublicUser, Role, RoomInfo, WireError } from '../../shared/protocol.ts';
-import { type EventSocket, socketIoEvents } from '../realtime/event-socket.ts';
+import type { EventSocket } from '../realtime/event-socket.ts';
 import { offerPageSocket } from '../realtime/page-connection.ts';
 import { RoomProvider } from '../realtime/room-provider.ts';
-import { acquireSocket, releaseSocket } from '../realtime/socket-connection.ts';
 import type { ProviderStatus } from '../realtime/socketio-provider.ts';
 
 export interface RoomSetup {
@@ -99,12 +99,11 @@ export class RoomConnection implements ReactiveController {
 
   #open(me: PublicUser, token: string): void {
     performance.mark('atelier:session-ready');
-    const socketIo = acquireSocket(token);
-    const socket = socketIoEvents(socketIo);
     const doc = new Y.Doc();
     const invite = { ...(this.#options.invite ? { invite: this.#options.invite } : {}), watch: this.#options.watch ?? false };
     let current = token;
-    const provider = new RoomProvider(socketIo, this.#options.roomId, doc, { baseUrl: location.origin, token: () => current, ...invite });
+    const provider = new RoomProvider(this.#options.roomId, doc, { baseUrl: location.origin, token: () => current, ...invite });
+    const socket = provider.socket;
     provider.awareness.setLocalStateField('user', awarenessUser(me));
     socket.on('room:edit-requested', this.#onEditRequested);
     provider.on('role', (role) => {
@@ -160,7 +159,6 @@ export class RoomConnection implements ReactiveController {
     this.#takeBackPageSocket = null;
     setup.provider.destroy();
     setup.doc.destroy();
-    releaseSocket(setup.provider.socket);
     this.loaded = false;
   }
 

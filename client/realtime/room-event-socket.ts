@@ -5,16 +5,14 @@
 // object its event and ack frames; this object frames what the page emits.
 // Connected means admitted: from the server's `room:joined` on a connection
 // until that connection closes.
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import type { ClientToServerEvents, WireError } from '../../shared/protocol.ts';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
+import { decodeAck, decodeEvent, encodeEvent, type JoinedRoom, MAX_ACK_ID } from '../../shared/yws-events.ts';
 import type { EventSocket, EventSocketEvents } from './event-socket.ts';
-import type { JoinedInfo } from './room-membership.ts';
 
 export interface RoomSocketEvents extends EventSocketEvents {
   /** The server admitted this connection: the role, the room, its recent jobs. */
-  'room:joined': (roomId: string, info: JoinedInfo) => void;
+  'room:joined': (roomId: string, joined: JoinedRoom) => void;
 }
 
 export interface RoomEventSocketOptions {
@@ -26,21 +24,10 @@ type Listener = (...args: never[]) => void;
 type AckCallback = (res: { ok: false; error: WireError }) => void;
 
 const ACK_TIMEOUT_MS = 15_000;
-/** Ack ids are positive and below 2^31 (the wire spec); they wrap around. */
-const MAX_ACK_ID = 2 ** 31 - 1;
 
 export const OFFLINE_ERROR: WireError = { code: 'unavailable', message: 'You are offline. Try again when the connection is back.' };
 export const NO_ANSWER_ERROR: WireError = { code: 'unavailable', message: 'The server did not answer in time.' };
 export const LOST_ERROR: WireError = { code: 'unavailable', message: 'The connection was lost before the server answered.' };
-
-export function encodeEvent(event: string, args: unknown[], ackId: number): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, YWS_MESSAGE.event);
-  encoding.writeVarString(encoder, event);
-  encoding.writeVarString(encoder, JSON.stringify(args));
-  encoding.writeVarUint(encoder, ackId);
-  return encoding.toUint8Array(encoder);
-}
 
 export class RoomEventSocket implements EventSocket {
   readonly roomId: string;
@@ -84,12 +71,13 @@ export class RoomEventSocket implements EventSocket {
     }
     let ackId = 0;
     if (ack) {
-      this.#lastAckId = this.#lastAckId >= MAX_ACK_ID ? 1 : this.#lastAckId + 1;
+      // Positive and below MAX_ACK_ID (the wire's bound), wrapping around.
+      this.#lastAckId = this.#lastAckId >= MAX_ACK_ID - 1 ? 1 : this.#lastAckId + 1;
       ackId = this.#lastAckId;
       const timer = setTimeout(() => this.#answer(ackId, { ok: false, error: NO_ANSWER_ERROR }), this.#ackTimeoutMs);
       this.#pending.set(ackId, { ack, timer });
     }
-    send(encodeEvent(event, payload, ackId));
+    send(encodeEvent(event, JSON.stringify(payload), ackId));
     return this;
   }
 
@@ -108,20 +96,17 @@ export class RoomEventSocket implements EventSocket {
   }
 
   /**
-   * The provider's side: an event or ack frame, its type already read. A frame
-   * this client cannot read is dropped: the connection and the document go on.
+   * The provider's side: an event or ack frame whose type ended at `pos`. A
+   * frame this client cannot read is dropped: the connection and the document go on.
    */
-  received(type: number, decoder: decoding.Decoder): void {
+  received(type: number, frame: Uint8Array, pos: number): void {
     try {
       if (type === YWS_MESSAGE.ack) {
-        const ackId = decoding.readVarUint(decoder);
-        const answer: unknown = JSON.parse(decoding.readVarString(decoder));
+        const { ackId, answer } = decodeAck(frame, pos);
         this.#answer(ackId, answer);
         return;
       }
-      const event = decoding.readVarString(decoder);
-      const args: unknown = JSON.parse(decoding.readVarString(decoder));
-      if (!Array.isArray(args)) return;
+      const { event, args } = decodeEvent(frame, pos);
       if (event === 'room:joined') {
         this.connected = true;
         this.#dispatch('room:joined', args);

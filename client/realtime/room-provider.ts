@@ -1,62 +1,60 @@
-// The page's connection to one room, on two transports: the document and
-// awareness on the Yjs WebSocket (one binary frame per message, the fastest
-// path the server has), the room's events (role, jobs, `gen:update`) through
-// a Socket.IO membership joined with `yjs: false`. Both are admitted by the
-// same rooms, roles and limits on the server. Seen from the page it is one
-// provider with one status, as SocketIoProvider is.
+// The page's connection to one room, on one WebSocket (/yjs/:roomId with
+// `?events=1`): the document and awareness in y-websocket's messages (one
+// binary frame each, the fastest path the server has), and the room's events
+// (role, jobs, edit requests, notifications) beside them on the same
+// connection, through `socket`. Seen from the page it is one provider with
+// one status, as SocketIoProvider is.
 import { ObservableV2 } from 'lib0/observable';
 import type * as Y from 'yjs';
+import type { RoleChange } from '../../shared/live.ts';
 import type { Role, WireError } from '../../shared/protocol.ts';
-import { type AtelierClientSocket, type JoinedInfo, RoomMembership } from './room-membership.ts';
+import type { RoomEventSocket } from './room-event-socket.ts';
+import type { JoinedRoom } from '../../shared/yws-events.ts';
 import { type ProviderEvents, type ProviderStatus, whenSynced } from './socketio-provider.ts';
 import { YjsSocketProvider } from './yjs-socket-provider.ts';
 
 export interface RoomProviderOptions {
   /** The server's base URL (the page's origin in a browser). */
   baseUrl: string;
-  /** The session token, asked at every connection of the WebSocket. */
+  /** The session token, asked at every connection. */
   token: () => string;
   invite?: string;
-  /** Watch a listed room (docs/live.md), on both connections. */
+  /** Watch a listed room (docs/live.md). */
   watch?: boolean;
+  /** How long an event's acknowledgement may take. */
+  ackTimeoutMs?: number;
+  /** First reconnection delay (doubled per failed attempt). */
+  reconnectDelayMs?: number;
 }
 
 export class RoomProvider extends ObservableV2<ProviderEvents> {
   readonly roomId: string;
   readonly doc: Y.Doc;
-  readonly socket: AtelierClientSocket;
+  /** The room's events, on the document's WebSocket. */
+  readonly socket: RoomEventSocket;
   status: ProviderStatus = 'connecting';
-  readonly #membership: RoomMembership;
+  role: Role | null = null;
   readonly #docPath: YjsSocketProvider;
 
-  constructor(socket: AtelierClientSocket, roomId: string, doc: Y.Doc, options: RoomProviderOptions) {
+  constructor(roomId: string, doc: Y.Doc, options: RoomProviderOptions) {
     super();
-    this.socket = socket;
     this.roomId = roomId;
     this.doc = doc;
-    const invite = options.invite ? { invite: options.invite } : {};
-    const watch = options.watch ? { watch: true } : {};
-    this.#docPath = new YjsSocketProvider(roomId, doc, { baseUrl: options.baseUrl, token: options.token, ...invite, ...watch });
-    this.#membership = new RoomMembership(socket, roomId, { ...invite, ...watch, yjs: false });
+    this.#docPath = new YjsSocketProvider(roomId, doc, { ...options, events: true });
+    const socket = this.#docPath.events;
+    if (!socket) throw new Error('the Yjs socket provider made no event socket');
+    this.socket = socket;
     this.#docPath.on('status', this.#update);
     this.#docPath.on('error', this.#onError);
-    this.#membership.on('status', this.#update);
-    this.#membership.on('error', this.#onError);
-    this.#membership.on('joined', this.#onJoined);
-    this.#membership.on('role', (role) => this.emit('role', [role]));
-    // Socket.IO notices a dead network by its heartbeat; the WebSocket may not
-    // until it writes: when one goes, the other starts over too, and when it is
-    // back, the other need not wait for its backoff.
-    socket.on('disconnect', this.#onSocketGone);
-    socket.on('connect', this.#onSocketBack);
+    socket.on('room:joined', this.#onJoined);
+    socket.on('disconnect', this.#update);
+    socket.on('room:role', this.#onRole);
+    socket.on('room:evicted', this.#onEvicted);
+    socket.on('room:error', this.#onRoomError);
   }
 
   get awareness() {
     return this.#docPath.awareness;
-  }
-
-  get role(): Role | null {
-    return this.#membership.role;
   }
 
   get synced(): boolean {
@@ -67,41 +65,53 @@ export class RoomProvider extends ObservableV2<ProviderEvents> {
     return whenSynced(this);
   }
 
+  /** Connects again now, without waiting for the backoff (the network is back). */
+  reconnect(): void {
+    this.#docPath.reconnect();
+  }
+
   override destroy(): void {
-    this.socket.off('disconnect', this.#onSocketGone);
-    this.socket.off('connect', this.#onSocketBack);
-    this.#membership.destroy();
     this.#docPath.destroy();
     super.destroy();
   }
 
-  #onSocketGone = (): void => {
-    this.#docPath.reconnect();
-  };
-
-  #onSocketBack = (): void => {
-    if (this.#docPath.waiting) this.#docPath.reconnect();
-  };
-
-  #onJoined = (info: JoinedInfo): void => {
+  #onJoined = (roomId: string, info: JoinedRoom): void => {
+    if (roomId !== this.roomId) return;
+    this.role = info.role;
     this.emit('joined', [info]);
     this.#update();
+  };
+
+  #onRole = (roomId: string, change: RoleChange): void => {
+    if (roomId !== this.roomId) return;
+    this.role = change.role;
+    this.emit('role', [change.role]);
+  };
+
+  /** The room let this client go (unlisted, closed, blocked): refused until the page is opened again. */
+  #onEvicted = (roomId: string, error: WireError): void => {
+    if (roomId !== this.roomId) return;
+    this.#docPath.stop();
+    this.emit('error', [error]);
+  };
+
+  #onRoomError = (roomId: string, error: WireError): void => {
+    if (roomId === this.roomId || roomId === '') this.emit('error', [error]);
   };
 
   #onError = (error: WireError): void => {
     this.emit('error', [error]);
   };
 
-  /** One status for both: synced once the document is and the room has let us in. */
+  /** Synced once the document is and the room has let this connection in. */
   #update = (): void => {
     const doc = this.#docPath.status;
-    const room = this.#membership.status;
     let status: ProviderStatus;
-    if (doc === 'refused' || room === 'refused') status = 'refused';
-    else if (doc === 'offline' || room === 'offline') status = 'offline';
-    else if (doc === 'synced' && room === 'joined') status = 'synced';
-    else if (room === 'joined') status = 'joined';
-    else status = 'connecting';
+    if (doc === 'refused') status = 'refused';
+    else if (doc === 'offline') status = 'offline';
+    else if (!this.socket.connected) status = 'connecting';
+    else if (doc === 'synced') status = 'synced';
+    else status = 'joined';
     if (this.status === status) return;
     this.status = status;
     this.emit('status', [status]);

@@ -3,6 +3,8 @@
 // syncs its rooms here (docs/protocol.md, "The client's document path"). It
 // reconnects by itself with a capped backoff and resyncs on every connection;
 // a refusal the server names (unauthorized, forbidden, not found) is final.
+// With `events`, the same WebSocket carries Atelier's events too (`?events=1`,
+// room-event-socket.ts), so a room page needs no other connection.
 // Works in browsers and in Node (its global WebSocket).
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -12,6 +14,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 import { CLOSE_CODES, type ErrorCode, type WireError, YWS_MESSAGE } from '../../shared/protocol.ts';
+import { RoomEventSocket } from './room-event-socket.ts';
 
 export type DocStatus = 'connecting' | 'synced' | 'offline' | 'refused';
 
@@ -29,23 +32,40 @@ export interface YjsSocketOptions {
   invite?: string;
   /** Watch a listed room (`?watch=1`, docs/live.md). */
   watch?: boolean;
+  /** Carry Atelier's events on this WebSocket too (`?events=1`), through `events`. */
+  events?: boolean;
+  /** How long an event's acknowledgement may take (with `events`). */
+  ackTimeoutMs?: number;
   /** First reconnection delay, doubled per failed attempt up to `maxReconnectDelayMs`. */
   reconnectDelayMs?: number;
   maxReconnectDelayMs?: number;
   /** Delay before reconnecting after the server said `rate_limited` (which drops what it refused). */
   resyncDelayMs?: number;
+  /**
+   * A connection silent this long is probed with query-awareness (the server
+   * answers with every presence, ours included); one still silent a period
+   * later is taken for dead: a dead network may not close a WebSocket for
+   * minutes. 0: never probed.
+   */
+  heartbeatMs?: number;
 }
 
 /** Close codes after which trying again cannot help. */
 const FINAL: readonly ErrorCode[] = ['unauthorized', 'forbidden', 'not_found'];
 const CODE_OF_CLOSE = new Map<number, ErrorCode>(Object.entries(CLOSE_CODES).map(([code, close]) => [close, code as ErrorCode]));
 
-export function yjsSocketUrl(baseUrl: string, roomId: string, token: string, invite?: string, watch?: boolean): string {
+export function yjsSocketUrl(
+  baseUrl: string,
+  roomId: string,
+  token: string,
+  { invite, watch, events }: Pick<YjsSocketOptions, 'invite' | 'watch' | 'events'> = {},
+): string {
   const url = new URL(`/yjs/${encodeURIComponent(roomId)}`, baseUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('token', token);
   if (invite) url.searchParams.set('invite', invite);
   if (watch) url.searchParams.set('watch', '1');
+  if (events) url.searchParams.set('events', '1');
   return url.href;
 }
 
@@ -53,6 +73,8 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
   readonly roomId: string;
   readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
+  /** Atelier's events on this WebSocket, with the `events` option. */
+  readonly events: RoomEventSocket | null;
   status: DocStatus = 'connecting';
   readonly #options: YjsSocketOptions;
   #ws: WebSocket | null = null;
@@ -60,6 +82,9 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
   #token = '';
   #attempts = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #lastReceived = 0;
+  #probing = false;
   #destroyed = false;
 
   constructor(roomId: string, doc: Y.Doc, options: YjsSocketOptions) {
@@ -68,8 +93,12 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
     this.doc = doc;
     this.#options = options;
     this.awareness = new awarenessProtocol.Awareness(doc);
+    this.events = options.events ? new RoomEventSocket(roomId, options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}) : null;
     doc.on('update', this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
+    // The browser knows first when the network goes and comes back.
+    globalThis.addEventListener?.('offline', this.#onOffline);
+    globalThis.addEventListener?.('online', this.#onOnline);
     this.#connect();
   }
 
@@ -90,26 +119,42 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
     this.#connect();
   }
 
+  /** The server let this client go for good (evicted from the room): closed, refused, no reconnecting. */
+  stop(): void {
+    if (this.#destroyed) return;
+    clearTimeout(this.#timer);
+    this.#drop();
+    this.#setStatus('refused');
+  }
+
   override destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
     clearTimeout(this.#timer);
+    globalThis.removeEventListener?.('offline', this.#onOffline);
+    globalThis.removeEventListener?.('online', this.#onOnline);
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
     this.#drop();
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
     this.awareness.destroy();
+    this.events?.destroy();
     super.destroy();
   }
 
   #connect(): void {
-    const { baseUrl, token, invite, watch } = this.#options;
+    const { baseUrl, token } = this.#options;
     this.#token = token();
-    const ws = new WebSocket(yjsSocketUrl(baseUrl, this.roomId, this.#token, invite, watch));
+    const ws = new WebSocket(yjsSocketUrl(baseUrl, this.roomId, this.#token, this.#options));
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     if (this.status !== 'offline') this.#setStatus('connecting');
     ws.onopen = () => {
+      this.#startHeartbeat();
+      // lib0's encoder writes into a plain ArrayBuffer; the shared codec's type only does not say so.
+      this.events?.opened((frame) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(frame as Uint8Array<ArrayBuffer>);
+      });
       // Our step 1 asks for what we lack; the server's step 1 (sent on join)
       // makes us send what it lacks, edits made offline included.
       const encoder = encoding.createEncoder();
@@ -119,6 +164,8 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
       if (this.awareness.getLocalState() !== null) this.#sendAwareness([this.doc.clientID]);
     };
     ws.onmessage = (event: MessageEvent) => {
+      this.#lastReceived = Date.now();
+      this.#probing = false;
       if (event.data instanceof ArrayBuffer) this.#received(ws, new Uint8Array(event.data));
     };
     ws.onclose = (event: CloseEvent) => {
@@ -130,16 +177,20 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
   #drop(): void {
     const ws = this.#ws;
     this.#ws = null;
+    clearInterval(this.#heartbeat);
     if (!ws) return;
     ws.onopen = null;
     ws.onmessage = null;
     ws.onclose = null;
     if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+    this.events?.closed('dropped');
     this.#forgetOthers();
   }
 
   #closed(code: number, reason: string): void {
     this.#ws = null;
+    clearInterval(this.#heartbeat);
+    this.events?.closed(reason || `closed (${code})`);
     this.#forgetOthers();
     const errorCode = CODE_OF_CLOSE.get(code);
     // Refused for a token the page has since replaced (a sign-in): the new one may do.
@@ -155,9 +206,47 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
     this.#timer = setTimeout(() => this.#connect(), delay);
   }
 
+  #startHeartbeat(): void {
+    const { heartbeatMs = 10_000 } = this.#options;
+    clearInterval(this.#heartbeat);
+    this.#lastReceived = Date.now();
+    this.#probing = false;
+    if (heartbeatMs > 0) this.#heartbeat = setInterval(() => this.#beat(heartbeatMs), heartbeatMs);
+  }
+
+  #beat(heartbeatMs: number): void {
+    if (!this.open || Date.now() - this.#lastReceived < heartbeatMs) return;
+    if (this.#probing) {
+      this.#lost();
+      return;
+    }
+    // Without a presence of ours the server may have nothing to answer with.
+    if (this.awareness.getLocalState() === null) return;
+    this.#probing = true;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, YWS_MESSAGE.queryAwareness);
+    this.#ws?.send(encoding.toUint8Array(encoder));
+  }
+
+  /** The connection is gone though it did not close: as if it had, without waiting for it. */
+  #lost(): void {
+    if (!this.#ws) return;
+    this.#drop();
+    this.#closed(1006, '');
+  }
+
+  #onOffline = (): void => {
+    this.#lost();
+  };
+
+  #onOnline = (): void => {
+    if (this.waiting) this.reconnect();
+  };
+
   #received(ws: WebSocket, message: Uint8Array): void {
     const decoder = decoding.createDecoder(message);
-    switch (decoding.readVarUint(decoder)) {
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
       case YWS_MESSAGE.sync: {
         const encoder = encoding.createEncoder();
         encoding.writeVarUint(encoder, YWS_MESSAGE.sync);
@@ -175,6 +264,10 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
       case YWS_MESSAGE.auth:
         // The server keeps the connection and tells a viewer why its write was dropped.
         authProtocol.readAuthMessage(decoder, this.doc, (_, reason) => this.emit('error', [{ code: 'forbidden', message: reason }]));
+        return;
+      case YWS_MESSAGE.event:
+      case YWS_MESSAGE.ack:
+        this.events?.received(type, message, decoder.pos);
         return;
       default:
         // Message types added later are not ours to handle.

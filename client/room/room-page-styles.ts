@@ -210,6 +210,9 @@ export const roomPageStyles = [
         flex: 1 0 100%;
         justify-content: flex-end;
       }
+      notification-bell {
+        --bell-panel-top: 6.4rem;
+      }
     }
   `,
 ];

@@ -20,6 +20,7 @@ import '../mask/mask-toolbar.ts';
 import { peekImage } from '../render/image-cache.ts';
 import { roomPageStyles } from './room-page-styles.ts';
 import '../app/user-menu.ts';
+import '../social/notification-bell.ts';
 import './canvas-preview.ts';
 import { statusLabel } from './connection-banner.ts';
 import type { LayerMoveDetail, LayerUpdateDetail } from './layer-panel.ts';
@@ -301,6 +302,7 @@ export class RoomPage extends LitElement {
           <button class="icon-btn" aria-label="Redo" title="Redo (Shift+Ctrl+Z)" ?disabled=${!editable || !this.#undo.canRedo} @click=${() => this.#undo.redo()}>${icons.redo}</button>
           <button class="btn" @click=${() => void this.shareDialog.open()}>${icons.share}<span class="hide-narrow">Share</span></button>
           <button class="btn primary" ?disabled=${!editable} @click=${() => this.publishDialog.open()}>${icons.send} Publish</button>
+          <notification-bell></notification-bell>
           <user-menu compact></user-menu>
         </div>
       </header>

@@ -111,7 +111,8 @@ export class NotificationBell extends LitElement {
       @media (max-width: 480px) {
         .panel {
           position: fixed;
-          top: 3.6rem;
+          /* Below the page's header, which a page may make taller (the room's two rows). */
+          top: var(--bell-panel-top, 3.6rem);
           left: 0.75rem;
           right: 0.75rem;
           width: auto;

@@ -1,53 +1,111 @@
-// The room page's document path in a real browser: the prompt travels on the
-// Yjs WebSocket (/yjs/:roomId), and the page's Socket.IO connection, joined
-// with `yjs: false`, carries no `yjs:*` event, while a stock Socket.IO client
-// in the same room co-edits with it.
+// The room page's one connection, in real Chromium: each page opens exactly
+// one WebSocket to the server, /yjs/:roomId with `?events=1` (counted by CDP's
+// Network.webSocketCreated), and makes no /socket.io/ request, while the
+// prompt syncs between two pages, a job started on one shows its progress on
+// the other, and a notification reaches the header's bell, all over it.
+import type { CDPSession, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { ROOTS } from '../../shared/doc-schema.ts';
-import { waitFor } from '../helpers/server.ts';
-import { describeInBrowser, newPerson } from './helpers/browser.ts';
-import { ownedRoom } from './helpers/room-fixtures.ts';
+import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { describeInBrowser, newPerson, PHONE, type Person, shot } from './helpers/browser.ts';
 
-interface Wire {
-  path: string;
-  sent: number;
-  /** Text frames received (Socket.IO packets); binary frames as '<binary>'. */
-  received: string[];
+interface Connections {
+  /** Every WebSocket the page opened, by URL (CDP). */
+  webSockets: URL[];
+  /** Every HTTP request to /socket.io/ (its polling transport, or an upgrade attempt). */
+  socketIo: string[];
+  cdp: CDPSession;
 }
 
-describeInBrowser('the room page’s document path', (browser) => {
-  test('the prompt goes over the Yjs WebSocket; Socket.IO carries no yjs event', async () => {
-    const { atelier, room, writer } = await ownedRoom();
-    const a = await newPerson(browser(), atelier.url);
-    const wires: Wire[] = [];
-    a.page.on('websocket', (ws) => {
-      const wire: Wire = { path: new URL(ws.url()).pathname, sent: 0, received: [] };
-      wires.push(wire);
-      ws.on('framesent', () => wire.sent++);
-      ws.on('framereceived', ({ payload }) => wire.received.push(typeof payload === 'string' ? payload : '<binary>'));
-    });
-    await a.page.goto(`/r/${room.id}`);
-    await a.page.locator('prompt-editor .cm-content').click();
-    await a.page.keyboard.type('over the wire');
-    await waitFor(() => writer.doc.getText(ROOTS.prompt).toString() === 'over the wire', 10_000, 'the stock client gets the text');
-    writer.doc.getText(ROOTS.prompt).insert(13, ', and back');
-    await waitFor(
-      async () => (await a.page.locator('prompt-editor .cm-content').innerText()).includes('over the wire, and back'),
-      10_000,
-      'the page shows the stock client’s text',
-    );
+/** Watches a page's connections from before it loads. */
+async function watchConnections(page: Page): Promise<Connections> {
+  const cdp = await page.context().newCDPSession(page);
+  const seen: Connections = { webSockets: [], socketIo: [], cdp };
+  cdp.on('Network.webSocketCreated', ({ url }) => seen.webSockets.push(new URL(url)));
+  await cdp.send('Network.enable');
+  page.on('request', (req) => {
+    if (new URL(req.url()).pathname.startsWith('/socket.io/')) seen.socketIo.push(req.url());
+  });
+  return seen;
+}
 
-    const yjs = wires.filter((w) => w.path === `/yjs/${room.id}`);
-    const sio = wires.filter((w) => w.path === '/socket.io/');
-    expect(yjs).toHaveLength(1);
-    expect(sio).toHaveLength(1);
-    // Step 1, the awareness state and at least one frame per keystroke went on the Yjs WebSocket.
-    expect(yjs[0]?.sent).toBeGreaterThanOrEqual('over the wire'.length);
-    expect(yjs[0]?.received.length).toBeGreaterThan(0);
-    // The page's socket joined the room (its ack and the handshake are there), with no document traffic.
-    expect(sio[0]?.received.length).toBeGreaterThan(0);
-    expect(sio[0]?.received.filter((p) => p.includes('"yjs:'))).toEqual([]);
+async function signedIn(person: Person, token: string): Promise<void> {
+  await person.context.addInitScript((t) => localStorage.setItem('atelier.token', t), token);
+}
+
+const promptText = (page: Page) => page.locator('prompt-editor .cm-content').innerText();
+
+describeInBrowser('the room page’s one connection', (browser) => {
+  test('one WebSocket per page and no Socket.IO: typing, a job’s progress and a notification travel on it', async () => {
+    const fake = await startFakeOpenAi();
+    const atelier = await startServer({ OPENAI_API_KEY: FAKE_KEY, OPENAI_BASE_URL: fake.baseUrl });
+    const http = api(atelier.url);
+    const [ann, bob, carl] = await Promise.all([http.session('Ann'), http.session('Bob'), http.session('Carl')]);
+    const { room, invites } = await http.room(ann.token, { title: 'One connection' });
+
+    const a = await newPerson(browser(), atelier.url, { width: 1280, height: 800 });
+    const b = await newPerson(browser(), atelier.url, PHONE);
+    await signedIn(a, ann.token);
+    await signedIn(b, bob.token);
+    const aWire = await watchConnections(a.page);
+    const bWire = await watchConnections(b.page);
+    await a.page.goto(`/r/${room.id}`);
+    await b.page.goto(`/r/${room.id}?invite=${invites.edit}`);
+    for (const person of [a, b]) await person.page.locator('room-page .state', { hasText: 'Live' }).waitFor();
+
+    // Typing, both ways.
+    await a.page.locator('prompt-editor .cm-content').click();
+    await a.page.keyboard.type('a lighthouse at dusk');
+    await waitFor(async () => (await promptText(b.page)).includes('a lighthouse at dusk'), 10_000, 'B sees A’s text');
+    await b.page.locator('prompt-editor .cm-content').click();
+    await b.page.keyboard.press('End');
+    await b.page.keyboard.type(', oil');
+    await waitFor(async () => (await promptText(a.page)).includes('a lighthouse at dusk, oil'), 10_000, 'A sees B’s text');
+
+    // A generates (the fake provider holds the image): B watches it run, then finish.
+    fake.hold();
+    await a.page.locator('generation-panel select[name="provider"]').selectOption('openai');
+    await a.page.getByRole('button', { name: 'Generate' }).click();
+    const running = b.page.locator('job-card [data-status="running"] [role="progressbar"]');
+    await running.waitFor();
+    await running.scrollIntoViewIfNeeded();
+    await shot(b.page, 'one-connection-01-phone-390-sees-job-running');
+    fake.release();
+    await b.page.locator('job-card [data-status="succeeded"]').waitFor();
+    await b.page.locator('candidate-tray [data-candidate-id]').waitFor();
+
+    // Carl follows both: each bell, in the room page's header, shows it without reloading.
+    for (const token of [ann.token, bob.token]) {
+      const { id } = (await http.json<{ user: { id: string } }>('GET', '/api/session', { token })).user;
+      const followed = await http.request('POST', `/api/users/${id}/follow`, { token: carl.token });
+      expect(followed.ok).toBe(true);
+    }
+    for (const person of [a, b]) await person.page.locator('notification-bell .badge', { hasText: '1' }).waitFor();
+    await shot(a.page, 'one-connection-02-desktop-1280');
+    await b.page.locator('notification-bell button.bell').click();
+    await b.page.locator('notification-bell .panel').getByText('followed you').waitFor();
+    const panel = await b.page.locator('notification-bell .panel').boundingBox();
+    const header = await b.page.locator('room-page header').first().boundingBox();
+    // On a phone the panel opens below the room's two-row header, within the screen.
+    expect(panel && header && panel.y >= header.y + header.height - 1 && panel.x >= 0 && panel.x + panel.width <= PHONE.width).toBe(true);
+    await shot(b.page, 'one-connection-03-phone-390-bell');
+    await b.page.keyboard.press('Escape');
+    expect(await b.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    for (const [name, wire] of [
+      ['A', aWire],
+      ['B', bWire],
+    ] as const) {
+      expect(
+        wire.webSockets.map((url) => url.pathname),
+        `${name}'s WebSockets`,
+      ).toEqual([`/yjs/${room.id}`]);
+      expect(wire.webSockets[0]?.searchParams.get('events'), `${name} opted in`).toBe('1');
+      expect(wire.socketIo, `${name}'s /socket.io/ requests`).toEqual([]);
+    }
     expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
     await a.context.close();
-  }, 60_000);
+    await b.context.close();
+  }, 120_000);
 });

@@ -15,7 +15,7 @@ describeInBrowser('offline and back', (browser) => {
     await a.page.keyboard.type('online words');
     await waitFor(() => other.doc.getText('prompt').toString() === 'online words', 10_000, 'online edit arrives');
 
-    // Cut every connection of A's browser: Socket.IO notices and the banner shows.
+    // Cut every connection of A's browser: the page notices (the browser says it is offline) and the banner shows.
     await a.context.setOffline(true);
     await a.page.locator('connection-banner [data-offline]').waitFor({ timeout: 30_000 });
     await a.page.keyboard.type(' and offline ones');

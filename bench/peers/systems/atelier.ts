@@ -89,13 +89,11 @@ export const atelierClient: PeerSystem = {
   ...shared,
   connectRaw: (url, room, client, sink) => connectAtelierClientRaw(url, room.id, room.token, client, sink),
   async connectObserver(url, room, doc) {
-    const socket = io(url, { auth: { token: room.token }, transports: ['websocket'], forceNew: true });
-    const provider = new RoomProvider(socket, room.id, doc, { baseUrl: url, token: () => room.token });
+    const provider = new RoomProvider(room.id, doc, { baseUrl: url, token: () => room.token });
     await withTimeout(provider.whenSynced(), CONNECT_TIMEOUT_MS, `Atelier client-path observer ${room.id}`);
     return {
       destroy() {
         provider.destroy();
-        socket.disconnect();
       },
     };
   },
