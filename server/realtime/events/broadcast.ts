@@ -81,9 +81,12 @@ export class Broadcast {
     // Socket.IO's typed emit cannot follow a generic event name: BroadcastEmit has checked the name and arguments.
     const operator = io.to([...channels]).except([...except]) as unknown as UntypedEmit;
     operator.emit(event, ...args);
+    const bus = local ? undefined : this.#bus;
+    // No event socket here and no other node to tell: Socket.IO was all there was to do.
+    if (this.#members.size === 0 && !bus) return;
     const json = JSON.stringify(args);
     this.#deliver(channels, except, event, json);
-    if (!local) this.#bus?.publish({ channels: [...channels], except: [...except], event, args: json });
+    bus?.publish({ channels: [...channels], except: [...except], event, args: json });
   }
 
   /** To this node's event members on `channels` but not on `except`: once each, one frame for all. */
