@@ -198,6 +198,33 @@ describe('events on the Yjs WebSocket', () => {
     await ws.next('live:update', (args) => (args[0] as { room: { id: string } }).room.id === room.id);
   });
 
+  it("broadcasts leave out as on Socket.IO: a blocker's event socket misses the author's work; a socket on two channels hears a like once", async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await studio(server, 'Ann');
+    const [bob, carol] = await Promise.all([http.session('Bob'), http.session('Carol')]);
+    await http.json('POST', `/api/users/${ann.user.id}/block`, { token: bob.token, expect: 200 });
+    const socketOf = async (token: string) => {
+      const { room } = await http.room(token);
+      const ws = eventWs(server.url, room.id, token);
+      await ws.next('room:joined');
+      expect(await ws.call('gallery:subscribe')).toEqual({ ok: true, subscribed: true });
+      return ws;
+    };
+    const bobWs = await socketOf(bob.token);
+    const carolWs = await socketOf(carol.token);
+    const work = await ann.publish('Harbour lights');
+    await carolWs.next('gallery:published', (args) => (args[0] as { id: string }).id === work.id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bobWs.of('gallery:published')).toEqual([]);
+
+    expect(await carolWs.call('work:subscribe', work.id)).toEqual({ ok: true, subscribed: true });
+    await http.json('POST', `/api/works/${work.id}/like`, { token: carol.token, expect: 200 });
+    await carolWs.next('gallery:liked');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(carolWs.of('gallery:liked')).toEqual([[{ id: work.id, likes: 1 }]]);
+  });
+
   it('sockets without events=1 are unchanged: no event frames while jobs run, a stock provider syncs, an event frame closes 4400', async () => {
     const { server, ann, bob, room } = await setUp();
     const plain = rawYjsSocket(server.url, `/yjs/${room.id}?token=${bob.token}`);
