@@ -37,6 +37,8 @@ export function accountDeletionStatements(db: Db) {
     deleteIdentities: db.prepare('DELETE FROM identities WHERE user_id = ?'),
     soloRooms: db.prepare(SOLO_ROOMS),
     deleteRoomLog: db.prepare('DELETE FROM doc_updates WHERE room_id = ?'),
+    // Its latest updates may still be in the doc log's journal (doc-journal.ts).
+    deleteRoomJournal: db.prepare('DELETE FROM doc_journal WHERE room_id = ?'),
     deleteRoomSignals: db.prepare('DELETE FROM signals WHERE room_id = ?'),
     // The making-of of a room that goes (docs/live.md): what was typed there goes with it.
     deleteRoomTimeline: db.prepare('DELETE FROM timeline_frames WHERE room_id = ?'),
@@ -93,6 +95,7 @@ export function deleteAccountRows(s: Statements, d: AccountDeletion): DeletedAcc
   const removedRooms = s.soloRooms.all(d.userId).map((row) => String(row.id));
   for (const id of removedRooms) {
     s.deleteRoomLog.run(id);
+    s.deleteRoomJournal.run(id);
     s.deleteRoomSignals.run(id);
     s.deleteRoomTimeline.run(id);
     // Invites, memberships, jobs and contributors go with it (ON DELETE CASCADE).

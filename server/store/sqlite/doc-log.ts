@@ -3,12 +3,17 @@ import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from 
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { type CompactionStatements, compactionStatements, readLog, swapMerged } from './compaction.ts';
 import { type Db, transaction } from './database.ts';
+import { drainJournal, JOURNAL_MAX_ROWS, type JournalStatements, journalSpan, journalStatements, readJournal } from './doc-journal.ts';
 
+// Appends go to the journal (doc-journal.ts); a room's log is its rows in
+// doc_updates and in the journal.
 export class SqliteDocLog implements DocLog {
   readonly #db: Db;
   readonly #merge: MergeUpdates;
   readonly #statements: CompactionStatements;
-  readonly #insert;
+  readonly #journal: JournalStatements;
+  /** Rows journalled since the journal's size was last looked at. */
+  #journalled = 0;
   readonly #deleteAll;
   readonly #claim;
   readonly #selectClaims;
@@ -21,7 +26,7 @@ export class SqliteDocLog implements DocLog {
     this.#db = db;
     this.#merge = merge;
     this.#statements = compactionStatements(db);
-    this.#insert = this.#statements.insert;
+    this.#journal = journalStatements(db);
     this.#deleteAll = db.prepare('DELETE FROM doc_updates WHERE room_id = ?');
     // The first claim stands: a later one (another node's race) changes nothing.
     this.#claim = db.prepare('INSERT INTO room_clients (room_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
@@ -32,7 +37,7 @@ export class SqliteDocLog implements DocLog {
   }
 
   async load(roomId: string): Promise<StoredDoc> {
-    const updates = readLog(this.#statements, roomId).map((row) => row.data);
+    const updates = [...readLog(this.#statements, roomId), ...readJournal(this.#journal, roomId)].map((row) => row.data);
     const bytes = updates.reduce((sum, u) => sum + u.byteLength, 0);
     if (updates.length === 0) return { update: null, entries: 0, bytes: 0 };
     return { update: mergeAll(updates), entries: updates.length, bytes };
@@ -41,9 +46,10 @@ export class SqliteDocLog implements DocLog {
   async append(roomId: string, updates: readonly Uint8Array[], claims: readonly ClientClaim[] = []): Promise<void> {
     if (updates.length === 0) return;
     transaction(this.#db, () => {
-      for (const update of updates) this.#insert.run(roomId, update);
+      for (const update of updates) this.#journal.insert.run(roomId, update);
       for (const claim of claims) this.#claim.run(roomId, claim.clientId, claim.userId);
     });
+    this.#bound(updates.length);
   }
 
   async claims(roomId: string): Promise<ClientClaim[]> {
@@ -60,12 +66,29 @@ export class SqliteDocLog implements DocLog {
     if (batches.every((batch) => batch.updates.length === 0)) return;
     // One commit for all: a commit writes whole pages to the WAL, so a turn's
     // keystrokes in a hundred rooms cost one write instead of a hundred.
+    let rows = 0;
     transaction(this.#db, () => {
       for (const { roomId, updates, claims = [] } of batches) {
-        for (const update of updates) this.#insert.run(roomId, update);
+        for (const update of updates) this.#journal.insert.run(roomId, update);
         for (const claim of claims) this.#claim.run(roomId, claim.clientId, claim.userId);
+        rows += updates.length;
       }
     });
+    this.#bound(rows);
+  }
+
+  /** Moves the journal into doc_updates now (compaction, shutdown, tests); returns the rows moved. */
+  drainJournal(): number {
+    this.#journalled = 0;
+    return drainJournal(this.#db, this.#journal);
+  }
+
+  /** The maintenance thread moves the journal on its timer; past JOURNAL_MAX_ROWS (no thread, or behind) this does. */
+  #bound(rows: number): void {
+    this.#journalled += rows;
+    if (this.#journalled < JOURNAL_MAX_ROWS) return;
+    this.#journalled = 0;
+    if (journalSpan(this.#journal) >= JOURNAL_MAX_ROWS) this.drainJournal();
   }
 
   /**
@@ -81,6 +104,8 @@ export class SqliteDocLog implements DocLog {
         // The thread is gone or failed: the same work on the event loop still keeps the log small.
       }
     }
+    // Everything appended so far is merged: the journal's rows too.
+    this.drainJournal();
     const rows = readLog(this.#statements, roomId);
     if (rows.length < 2) {
       const bytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
@@ -93,6 +118,7 @@ export class SqliteDocLog implements DocLog {
   async remove(roomId: string): Promise<void> {
     transaction(this.#db, () => {
       this.#deleteAll.run(roomId);
+      this.#journal.deleteRoom.run(roomId);
       this.#deleteClaims.run(roomId);
     });
   }

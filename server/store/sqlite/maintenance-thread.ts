@@ -1,19 +1,22 @@
 // The SQLite maintenance thread: its own connection does the work that would
 // otherwise stall the event loop. WAL checkpoints (fsync included) on a timer,
-// and log compactions whole: read, merge, swap.
+// log compactions whole (read, merge, swap), and moving the doc log's journal
+// into doc_updates on a timer (doc-journal.ts).
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { compactionStatements, readLog, swapMerged } from './compaction.ts';
+import { drainJournal, journalStatements } from './doc-journal.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
 
-const { file, checkpointMs } = workerData as { file: string; checkpointMs: number };
+const { file, checkpointMs, journalMs } = workerData as { file: string; checkpointMs: number; journalMs: number };
 if (!parentPort) throw new Error('maintenance-thread.ts runs as a worker thread (maintenance.ts starts it)');
 const port = parentPort;
 const db = new DatabaseSync(file);
 db.exec('PRAGMA busy_timeout = 5000');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const statements = compactionStatements(db);
+const journal = journalStatements(db);
 
 function reply(message: MaintenanceReply): void {
   port.postMessage(message);
@@ -29,8 +32,18 @@ function runCheckpoint(id: number | null): void {
   }
 }
 
+function moveJournal(): void {
+  try {
+    drainJournal(db, journal);
+  } catch (err) {
+    reply({ type: 'failed', id: null, message: `moving the doc journal: ${(err as Error).message}` });
+  }
+}
+
 function compact(id: number, roomId: string): void {
   try {
+    // Everything appended so far is merged: the journal's rows too.
+    drainJournal(db, journal);
     const rows = readLog(statements, roomId);
     const bytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
     if (rows.length < 2) {
@@ -45,6 +58,7 @@ function compact(id: number, roomId: string): void {
 }
 
 const timer = checkpointMs > 0 ? setInterval(() => runCheckpoint(null), checkpointMs) : null;
+const journalTimer = journalMs > 0 ? setInterval(moveJournal, journalMs) : null;
 port.on('message', (request: MaintenanceRequest) => {
   switch (request.type) {
     case 'checkpoint':
@@ -53,6 +67,7 @@ port.on('message', (request: MaintenanceRequest) => {
       return compact(request.id, request.roomId);
     case 'stop':
       if (timer) clearInterval(timer);
+      if (journalTimer) clearInterval(journalTimer);
       db.close();
       port.close();
       return;

@@ -7,6 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import type { CompactionResult } from '../doc-log.ts';
 
+/** How often the thread moves the doc log's journal: a load scans at most this long's appends. */
+export const JOURNAL_MOVE_MS = 250;
+
 export type MaintenanceRequest = { type: 'checkpoint'; id: number } | { type: 'compact'; id: number; roomId: string } | { type: 'stop' };
 
 export type MaintenanceReply =
@@ -33,10 +36,13 @@ export class SqliteMaintenance {
   #stopped: Promise<void> | null = null;
   readonly #onError: (message: string) => void;
 
-  /** `checkpointMs` 0: no timed checkpoints (SQLite's own stay on). */
-  constructor(file: string, checkpointMs: number, onError: (message: string) => void = () => {}) {
+  /**
+   * `checkpointMs` 0: no timed checkpoints (SQLite's own stay on). `journalMs`:
+   * how often the doc log's journal moves into doc_updates (doc-journal.ts; 0: never here).
+   */
+  constructor(file: string, checkpointMs: number, onError: (message: string) => void = () => {}, journalMs = JOURNAL_MOVE_MS) {
     this.#onError = onError;
-    this.#worker = new Worker(new URL('./maintenance-thread.ts', import.meta.url), { workerData: { file, checkpointMs } });
+    this.#worker = new Worker(new URL('./maintenance-thread.ts', import.meta.url), { workerData: { file, checkpointMs, journalMs } });
     this.#worker.unref();
     this.#worker.on('message', (reply: MaintenanceReply) => this.#settle(reply));
     this.#worker.on('error', (err) => this.#failAll(err));

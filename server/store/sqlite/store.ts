@@ -22,6 +22,8 @@ export interface SqliteStoreOptions {
   /** Compactions and checkpoints on a thread of their own (maintenance.ts); false keeps both here. */
   thread?: boolean;
   onMaintenanceError?: (message: string) => void;
+  /** The thread moves the doc log's journal into doc_updates this often (doc-journal.ts); 0: only past its bound. */
+  journalMs?: number;
 }
 
 /** The embedded store: one SQLite file in WAL mode under DATA_DIR. */
@@ -29,11 +31,12 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
   const { merge, checkpointMs = 1000, thread = true } = options;
   const file = path.join(dataDir, 'atelier.db');
   const db = openDatabase(file);
-  const maintenance = thread ? new SqliteMaintenance(file, checkpointMs, options.onMaintenanceError) : null;
+  const maintenance = thread ? new SqliteMaintenance(file, checkpointMs, options.onMaintenanceError, options.journalMs) : null;
   if (maintenance && checkpointMs > 0) db.exec('PRAGMA wal_autocheckpoint = 0');
+  const docLog = new SqliteDocLog(db, merge, maintenance ? (roomId) => maintenance.compact(roomId) : undefined);
   return {
     kind: 'sqlite',
-    docLog: new SqliteDocLog(db, merge, maintenance ? (roomId) => maintenance.compact(roomId) : undefined),
+    docLog,
     records: new SqliteRecordStore(db),
     jobs: new SqliteJobStore(db),
     gallery: new SqliteGalleryStore(db),
@@ -49,6 +52,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     async close() {
       await maintenance?.stop();
       if (!db.isOpen) return;
+      docLog.drainJournal();
       // Leave the file whole and the WAL empty: a clean stop needs no recovery.
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       db.close();

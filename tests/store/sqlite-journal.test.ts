@@ -1,0 +1,109 @@
+// The SQLite doc log's journal (server/store/sqlite/doc-journal.ts): appends
+// land in an unindexed table and move into doc_updates in batches. A room's
+// log is both, at every moment: before, during and after a move, after a
+// compaction, after a removal, and across a reopen.
+import { DatabaseSync } from 'node:sqlite';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { JOURNAL_MAX_ROWS } from '../../server/store/sqlite/doc-journal.ts';
+import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { tempDir, waitFor } from '../helpers/server.ts';
+
+/** Rows of each table, read on a connection of the test's own. */
+function rows(dir: string): { journal: number; log: number } {
+  const db = new DatabaseSync(path.join(dir, 'atelier.db'), { readOnly: true });
+  try {
+    const count = (table: string) => Number((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
+    return { journal: count('doc_journal'), log: count('doc_updates') };
+  } finally {
+    db.close();
+  }
+}
+
+/** `n` keystrokes of one typist, each its own update. */
+function keystrokes(n: number): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < n; i++) doc.getText('prompt').insert(i, String.fromCharCode(97 + (i % 26)));
+  return { doc, updates };
+}
+
+async function text(store: ReturnType<typeof openSqliteStore>, roomId: string): Promise<string> {
+  const loaded = await store.docLog.load(roomId);
+  const doc = new Y.Doc();
+  if (loaded.update) Y.applyUpdate(doc, loaded.update);
+  return doc.getText('prompt').toString();
+}
+
+describe('SQLite doc journal', () => {
+  it('lands appends in the journal, loads them from there, and the thread moves them into doc_updates', async () => {
+    const dir = tempDir();
+    // No timed moves yet: what is appended stays in the journal until the thread is started below.
+    const store = openSqliteStore(dir, { checkpointMs: 0, journalMs: 0 });
+    const a = keystrokes(30);
+    const b = keystrokes(10);
+    await store.docLog.appendMany([
+      { roomId: 'room-a', updates: a.updates.slice(0, 20) },
+      { roomId: 'room-b', updates: b.updates },
+    ]);
+    await store.docLog.append('room-a', a.updates.slice(20));
+    expect(rows(dir)).toEqual({ journal: 40, log: 0 });
+    expect(await text(store, 'room-a')).toBe(a.doc.getText('prompt').toString());
+    expect((await store.docLog.load('room-a')).entries).toBe(30);
+    await store.close();
+
+    const moving = openSqliteStore(dir, { checkpointMs: 0, journalMs: 20 });
+    // close() moved it already; what is appended now is moved by the thread's timer.
+    expect(rows(dir)).toEqual({ journal: 0, log: 40 });
+    const c = keystrokes(5);
+    await moving.docLog.append('room-c', c.updates);
+    expect(rows(dir).journal).toBe(5);
+    await waitFor(() => rows(dir).journal === 0, 5_000, 'the thread moves the journal');
+    expect(rows(dir).log).toBe(45);
+    for (const [roomId, source] of [
+      ['room-a', a],
+      ['room-b', b],
+      ['room-c', c],
+    ] as const) {
+      expect(await text(moving, roomId)).toBe(source.doc.getText('prompt').toString());
+    }
+    await moving.close();
+  });
+
+  it('without the thread, moves the journal itself once it passes JOURNAL_MAX_ROWS', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(dir, { checkpointMs: 0, thread: false });
+    const { doc, updates } = keystrokes(JOURNAL_MAX_ROWS + 10);
+    for (let i = 0; i < updates.length; i += 100) await store.docLog.append('room-a', updates.slice(i, i + 100));
+    const { journal, log } = rows(dir);
+    expect(journal).toBeLessThan(JOURNAL_MAX_ROWS);
+    expect(journal + log).toBe(updates.length);
+    expect(log).toBeGreaterThanOrEqual(JOURNAL_MAX_ROWS);
+    expect(await text(store, 'room-a')).toBe(doc.getText('prompt').toString());
+    await store.close();
+  });
+
+  it('compacts journalled rows with the rest, and removes a room from both tables', async () => {
+    for (const thread of [true, false]) {
+      const dir = tempDir();
+      const store = openSqliteStore(dir, { checkpointMs: 0, journalMs: 0, thread });
+      const { doc, updates } = keystrokes(12);
+      await store.docLog.append('room-a', updates.slice(0, 6));
+      await store.docLog.append('room-a', updates.slice(6));
+      await store.docLog.append('room-b', keystrokes(3).updates);
+      const result = await store.docLog.compact('room-a');
+      expect(result.merged).toBe(12);
+      expect((await store.docLog.load('room-a')).entries).toBe(1);
+      expect(await text(store, 'room-a')).toBe(doc.getText('prompt').toString());
+
+      await store.docLog.append('room-b', keystrokes(2).updates);
+      expect(rows(dir).journal).toBe(2);
+      await store.docLog.remove('room-b');
+      expect((await store.docLog.load('room-b')).entries).toBe(0);
+      expect(rows(dir)).toEqual({ journal: 0, log: 1 });
+      await store.close();
+    }
+  });
+});
