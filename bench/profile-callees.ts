@@ -42,6 +42,7 @@ function main(): void {
       top: { type: 'string', default: '40' },
       focus: { type: 'string', default: '' },
       callees: { type: 'string', default: '' },
+      callers: { type: 'string', default: '' },
       from: { type: 'string', default: '0' },
       to: { type: 'string', default: 'Infinity' },
     },
@@ -134,6 +135,32 @@ function main(): void {
       }
       out.push('', `under ${fn}:`);
       for (const [name, us] of [...under].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(line(us, name));
+    }
+  }
+  const callers = values.callers.split(',').filter(Boolean);
+  if (callers.length > 0) {
+    // Time in (and under) the named function, by the stack above it, `depth` frames up.
+    const parent = new Map<number, number>();
+    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+    const nameOf = (id: number) => {
+      const f = byId.get(id)?.callFrame;
+      return f ? `${f.functionName || '(anonymous)'} ${fileOf(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}` : '?';
+    };
+    for (const spec of callers) {
+      const [fn, depthText] = spec.split('@');
+      const depth = Number(depthText ?? 3);
+      const above = new Map<string, number>();
+      for (const [id, us] of self) {
+        let at: number | undefined = id;
+        while (at !== undefined && nameOf(at).split(' ')[0] !== fn && byId.get(at)?.callFrame.functionName !== fn) at = parent.get(at);
+        if (at === undefined) continue;
+        const path: string[] = [];
+        for (let up = parent.get(at); up !== undefined && path.length < depth; up = parent.get(up)) path.push(nameOf(up));
+        const key = path.join(' < ');
+        above.set(key, (above.get(key) ?? 0) + us);
+      }
+      out.push('', `callers of ${fn}:`);
+      for (const [name, us] of [...above].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(line(us, name));
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);

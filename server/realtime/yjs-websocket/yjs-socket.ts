@@ -12,6 +12,7 @@ import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../../shared/protoc
 import type { Room } from '../../rooms/room.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { SessionSink } from '../../rooms/sessions/sink.ts';
+import { sendFrame } from './ws-frame.ts';
 
 /** A client that lets this much pile up unread is dropped rather than buffered forever. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -95,13 +96,25 @@ export class YjsSocket implements SessionSink {
   }
 
   send(data: Uint8Array): boolean {
+    if (!this.#writable()) return false;
+    this.ws.send(data);
+    return true;
+  }
+
+  /** Sends a broadcast's frame, made once for all its recipients (ws-frame.ts). */
+  sendFrame(frame: Buffer): boolean {
+    if (!this.#writable()) return false;
+    sendFrame(this.ws, frame);
+    return true;
+  }
+
+  #writable(): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.#logger.warn({ conn: this.id }, 'dropping a client that does not read');
       this.ws.terminate();
       return false;
     }
-    this.ws.send(data);
     return true;
   }
 }

@@ -24,6 +24,7 @@ import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
 import { EventSocket } from './event-socket.ts';
 import type { WsEvents } from './ws-events.ts';
+import { binaryFrame, headerBytes } from './ws-frame.ts';
 import { frame, YjsSocket } from './yjs-socket.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
@@ -127,12 +128,12 @@ export class YjsWebSocketServer implements RoomEvents {
   }
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
-    const all = frame(YWS_MESSAGE.sync, outgoing.message, false);
+    const all = binaryFrame(frame(YWS_MESSAGE.sync, outgoing.message, false));
     this.#broadcast(room, (peer) => (outgoing.senders.has(peer.id) ? restFrame(outgoing.senders.get(peer.id) ?? null) : all), 'sync');
   }
 
   awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
-    const data = frame(YWS_MESSAGE.awareness, message, true);
+    const data = binaryFrame(frame(YWS_MESSAGE.awareness, message, true));
     const except = origin.source === 'connection' ? origin.connectionId : undefined;
     this.#broadcast(room, (peer) => (peer.id === except ? null : data), 'awareness');
   }
@@ -270,17 +271,17 @@ export class YjsWebSocketServer implements RoomEvents {
     conn.connection.close();
   }
 
-  /** Sends each peer of the room what `dataFor` gives it (null: nothing). */
-  #broadcast(room: Room, dataFor: (peer: Socket) => Uint8Array | null, type: 'sync' | 'awareness'): void {
+  /** Sends each peer of the room the frame `dataFor` gives it (null: nothing). */
+  #broadcast(room: Room, dataFor: (peer: Socket) => Buffer | null, type: 'sync' | 'awareness'): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
     let sent = 0;
     let bytes = 0;
     for (const conn of peers) {
       const data = dataFor(conn);
-      if (data && conn.send(data)) {
+      if (data && conn.sendFrame(data)) {
         sent++;
-        bytes += data.byteLength;
+        bytes += data.byteLength - headerBytes(data);
       }
     }
     this.#sent[type].inc(sent);
@@ -300,8 +301,8 @@ export class YjsWebSocketServer implements RoomEvents {
 }
 
 /** A sender's share of a merged turn: the others' part, or nothing. */
-function restFrame(rest: Uint8Array | null): Uint8Array | null {
-  return rest ? frame(YWS_MESSAGE.sync, rest, false) : null;
+function restFrame(rest: Uint8Array | null): Buffer | null {
+  return rest ? binaryFrame(frame(YWS_MESSAGE.sync, rest, false)) : null;
 }
 
 function uncork(socket: Duplex): void {
