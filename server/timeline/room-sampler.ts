@@ -19,7 +19,12 @@ export interface SamplerSettings {
 /** A frame as the sampler takes it: the store's frame before its room and work are known. */
 export type SampledFrame = Omit<NewFrame, 'roomId' | 'workId'>;
 
-type Part = 'prompt' | 'layers' | 'tray';
+/** Parts of the room a transaction changed, as bits: every transaction is looked at, so no Set per keystroke. */
+const PROMPT = 1;
+const LAYERS = 2;
+const TRAY = 4;
+/** A set of PROMPT, LAYERS and TRAY. */
+type Parts = number;
 type Coalesced = Extract<TimelineEvent, 'prompt' | 'layer'>;
 
 interface Pending {
@@ -52,7 +57,7 @@ export class RoomSampler {
   /** The state of the last frame recorded (or of the room when it loaded). */
   #last: { prompt: string; layers: Layer[] };
   /** Parts changed, by anyone, since the last frame. */
-  #changed = new Set<Part>();
+  #changed: Parts = 0;
   #pending: Pending | null = null;
   #timer: NodeJS.Timeout | null = null;
   #promptLength: number;
@@ -82,7 +87,7 @@ export class RoomSampler {
   flush(): void {
     const pending = this.#pending;
     if (!pending) return;
-    this.#record(pending.event, topActor(pending.actors), this.#now(new Set()), []);
+    this.#record(pending.event, topActor(pending.actors), this.#now(0), []);
   }
 
   dispose(): void {
@@ -93,13 +98,13 @@ export class RoomSampler {
 
   #onTransaction = (transaction: Y.Transaction): void => {
     const parts = this.#parts(transaction);
-    if (parts.size === 0) return;
+    if (parts === 0) return;
     const origin = recordedHere(asOrigin(transaction.origin));
-    const changedBefore = new Set(this.#changed);
-    for (const part of parts) this.#changed.add(part);
-    const promptDelta = parts.has('prompt') ? this.#promptDelta() : 0;
-    const placed = parts.has('layers') && transaction.changed.has(this.#stack) ? this.#newLayerIds() : false;
-    const images = parts.has('tray') ? this.#newImages() : [];
+    const changedBefore = this.#changed;
+    this.#changed |= parts;
+    const promptDelta = parts & PROMPT ? this.#promptDelta() : 0;
+    const placed = parts & LAYERS && transaction.changed.has(this.#stack) ? this.#newLayerIds() : false;
+    const images = parts & TRAY ? this.#newImages() : [];
     if (origin === null) return;
 
     if (placed) {
@@ -111,7 +116,7 @@ export class RoomSampler {
       this.#discrete('generate', origin.actorId, parts, changedBefore, images);
       return;
     }
-    const event: Coalesced | null = parts.has('layers') ? 'layer' : parts.has('prompt') ? 'prompt' : null;
+    const event: Coalesced | null = parts & LAYERS ? 'layer' : parts & PROMPT ? 'prompt' : null;
     if (event === null) return;
     if (this.#pending && this.#pending.event !== event) this.#flushBefore(parts, changedBefore);
     const now = Date.now();
@@ -128,9 +133,9 @@ export class RoomSampler {
   };
 
   /** A placement or a generation: whatever was being coalesced is recorded first, as it was just before. */
-  #discrete(event: TimelineEvent, actorId: string | null, parts: Set<Part>, changedBefore: Set<Part>, images: string[]): void {
+  #discrete(event: TimelineEvent, actorId: string | null, parts: Parts, changedBefore: Parts, images: string[]): void {
     if (this.#pending) this.#flushBefore(parts, changedBefore);
-    this.#record(event, actorId, this.#now(new Set()), images);
+    this.#record(event, actorId, this.#now(0), images);
   }
 
   /**
@@ -138,28 +143,28 @@ export class RoomSampler {
    * a part that change touched, and nothing before it had since the last
    * frame, is taken from the last frame; the rest is read now.
    */
-  #flushBefore(parts: Set<Part>, changedBefore: Set<Part>): void {
+  #flushBefore(parts: Parts, changedBefore: Parts): void {
     const pending = this.#pending;
     if (!pending) return;
-    const untouched = new Set([...parts].filter((part) => !changedBefore.has(part)));
+    const untouched = parts & ~changedBefore;
     this.#record(pending.event, topActor(pending.actors), this.#now(untouched), []);
     // The change that ended it is not in the frame just recorded.
-    for (const part of parts) this.#changed.add(part);
+    this.#changed |= parts;
   }
 
   #record(event: TimelineEvent, actorId: string | null, state: { prompt: string; layers: Layer[] }, images: string[]): void {
     this.#clearTimer();
     this.#pending = null;
-    this.#changed = new Set();
+    this.#changed = 0;
     this.#last = state;
     this.#emit({ at: new Date().toISOString(), event, actorId, prompt: state.prompt, layers: state.layers, images });
   }
 
   /** The room's state now, except the parts taken from the last frame. */
-  #now(fromLast: Set<Part>): { prompt: string; layers: Layer[] } {
+  #now(fromLast: Parts): { prompt: string; layers: Layer[] } {
     return {
-      prompt: fromLast.has('prompt') ? this.#last.prompt : this.#prompt.toString(),
-      layers: fromLast.has('layers') ? this.#last.layers : this.#readLayers(),
+      prompt: fromLast & PROMPT ? this.#last.prompt : this.#prompt.toString(),
+      layers: fromLast & LAYERS ? this.#last.layers : this.#readLayers(),
     };
   }
 
@@ -178,16 +183,16 @@ export class RoomSampler {
     this.#timer = null;
   }
 
-  #parts(transaction: Y.Transaction): Set<Part> {
-    const parts = new Set<Part>();
+  #parts(transaction: Y.Transaction): Parts {
+    let parts: Parts = 0;
     // Y.Text's event type narrows its generic, so it is compared as a value, not as a key of `changed`.
     const prompt: unknown = this.#prompt;
     for (const type of transaction.changed.keys()) {
-      if (type === prompt) parts.add('prompt');
-      else if (type === this.#tray) parts.add('tray');
-      else if (type === this.#stack) parts.add('layers');
+      if (type === prompt) parts |= PROMPT;
+      else if (type === this.#tray) parts |= TRAY;
+      else if (type === this.#stack) parts |= LAYERS;
       else if (type._item?.parent === this.#stack) {
-        parts.add('layers');
+        parts |= LAYERS;
         if (type instanceof Y.Map) this.#checked.delete(type);
       }
     }
