@@ -12,11 +12,12 @@ import { AppError } from '../errors.ts';
 import type { ClientClaim, StoredDoc } from '../store/doc-log.ts';
 import { presenceStamp, ROLE_RESTAMP, restamped } from './awareness-message.ts';
 import { acceptAwareness } from './awareness-filter.ts';
+import { DocUpdates } from './doc-updates.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
 import { asOrigin, isStoredHere, type UpdateOrigin } from './origin.ts';
 import { type Applied, outgoingOf } from './outgoing.ts';
 import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
-import { checkUpdate, UpdateGap, UpdateRefused } from './update-check/check-update.ts';
+import { type CheckedUpdate, checkUpdate, UpdateGap, UpdateRefused } from './update-check/check-update.ts';
 import { boundPending, DEFAULT_MAX_PENDING_BYTES } from './update-check/pending.ts';
 import { ClientOwners, NO_CLAIMS } from './client-owners.ts';
 import type { Participant, RoomDeps } from './room-types.ts';
@@ -51,6 +52,7 @@ export class Room {
   readonly #owners: ClientOwners;
   /** Claims of the participant update being applied, stored with it. */
   #claiming: readonly ClientClaim[] = [];
+  readonly #updates: DocUpdates;
 
   constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
     this.id = id;
@@ -74,7 +76,7 @@ export class Room {
     clearInterval(this.awareness._checkInterval);
     // The server is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null);
-    this.doc.on('update', this.#onDocUpdate);
+    this.#updates = new DocUpdates(this.doc, this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
   }
 
@@ -306,7 +308,7 @@ export class Room {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.doc.off('update', this.#onDocUpdate);
+    this.#updates.dispose();
     this.awareness.off('update', this.#onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
@@ -333,11 +335,11 @@ export class Room {
   }
 
   #applyClientUpdate(participant: Participant, update: Uint8Array): void {
-    let writers: number[];
+    let checked: CheckedUpdate;
     try {
       // Read and checked whole first (update-check/): what passes integrates
       // whole, leaving nothing pending, so a refusal changes nothing.
-      writers = checkUpdate(update, this.#clockOf).writers;
+      checked = checkUpdate(update, this.#clockOf);
     } catch (err) {
       if (err instanceof UpdateGap) this.#deps.events.emit('syncWanted', this, participant.connectionId);
       throw new AppError('bad_request', err instanceof UpdateRefused ? err.message : 'malformed Yjs update', { cause: err });
@@ -347,12 +349,14 @@ export class Room {
       throw new AppError('too_large', `the document would grow past ${max} bytes`);
     }
     const { connectionId } = participant;
-    const claims = this.#owners.claimsFor(writers, participant.user.id, () => {
+    const claims = this.#owners.claimsFor(checked.writers, participant.user.id, () => {
       if (!this.#destroyed && this.#participants.has(connectionId)) this.#deps.events.emit('syncWanted', this, connectionId);
     });
     this.#claiming = claims;
     try {
-      Y.applyUpdate(this.doc, update, this.#connectionOrigin(participant));
+      const origin = this.#connectionOrigin(participant);
+      if (checked.fresh) this.#updates.applyFresh(update, origin);
+      else Y.applyUpdate(this.doc, update, origin);
     } finally {
       this.#claiming = [];
     }

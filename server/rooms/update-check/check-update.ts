@@ -27,6 +27,12 @@ export interface CheckedUpdate {
   writers: number[];
   structs: number;
   deletes: number;
+  /**
+   * Every run starts exactly at the room's next clock for its client (and
+   * there is one): applying it adds all of its structs and nothing else, so
+   * the update is itself what its transaction added.
+   */
+  fresh: boolean;
 }
 
 export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX_CLOCK): CheckedUpdate {
@@ -35,9 +41,11 @@ export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX
   const writers: number[] = [];
   let structs = 0;
   let crossRefs = false;
+  let fresh = read.runs.length > 0;
   for (const run of read.runs) {
     const known = clockOf(run.client);
     if (run.start > known) throw new UpdateGap(`structs of client ${run.client} from clock ${run.start}, expected ${known} at most`);
+    if (run.start !== known) fresh = false;
     runs.set(run.client, run);
     if (run.end > known) writers.push(run.client);
     structs += run.starts.length;
@@ -64,7 +72,7 @@ export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX
     const end = Math.max(clockOf(range.client), runs.get(range.client)?.end ?? 0);
     if (range.clock + range.len > end) throw new UpdateGap(`deleted range ${range.client}:${range.clock}+${range.len} does not exist`);
   }
-  return { writers, structs, deletes: read.deletes.length };
+  return { writers, structs, deletes: read.deletes.length, fresh };
 }
 
 /**
