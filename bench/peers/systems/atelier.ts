@@ -2,13 +2,13 @@
 // is appended to the room's log), the benchmark's rate limits raised. Two
 // transports: the Yjs WebSocket (/yjs/:roomId, y-websocket's protocol) and
 // Socket.IO (`yjs:sync` events after `room:join`), and the web client's path:
-// the document on the Yjs WebSocket beside a Socket.IO join with `yjs: false`.
+// one Yjs WebSocket per room page that carries Atelier's events too
+// (`?events=1`).
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import { RoomProvider } from '../../../client/realtime/room-provider.ts';
 import { SocketIoProvider } from '../../../client/realtime/socketio-provider.ts';
-import { connectAtelierClientRaw } from '../clients/atelier-client-raw.ts';
 import { startServerProcess } from '../../lib/server-process.ts';
 import { connectAtelierSioRaw } from '../clients/atelier-sio-raw.ts';
 import { connectYwsRaw } from '../clients/yws-raw.ts';
@@ -38,6 +38,8 @@ async function createRooms(url: string, from: number, count: number): Promise<Ro
   return rooms;
 }
 
+const wsUrl = (url: string, room: RoomRef) => `${url.replace(/^http/, 'ws')}/yjs/${room.id}?token=${encodeURIComponent(room.token)}`;
+
 const shared = {
   start: ({ nodeArgs }: { nodeArgs: string[] }) => startServerProcess({}, nodeArgs),
   createRooms,
@@ -48,8 +50,7 @@ export const atelier: PeerSystem = {
   label: 'Atelier',
   setup: 'Atelier, Yjs WebSocket transport (/yjs/:roomId), SQLite doc log in a temporary DATA_DIR (every update persisted)',
   ...shared,
-  connectRaw: (url, room, client, sink) =>
-    connectYwsRaw(`${url.replace(/^http/, 'ws')}/yjs/${room.id}?token=${encodeURIComponent(room.token)}`, client, sink),
+  connectRaw: (url, room, client, sink) => connectYwsRaw(wsUrl(url, room), client, sink),
   async connectObserver(url, room, doc) {
     const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, room.id, doc, {
       params: { token: room.token },
@@ -85,9 +86,9 @@ export const atelierClient: PeerSystem = {
   id: 'atelier-client',
   label: 'Atelier (client path)',
   setup:
-    'Atelier as its web client uses it: the document on the Yjs WebSocket, and a Socket.IO connection per client joined with `yjs: false` (observers: the client’s RoomProvider), SQLite doc log in a temporary DATA_DIR',
+    'Atelier as its web client uses it: one Yjs WebSocket per client carrying the document and Atelier’s events (`?events=1`; a client has joined once it holds its document and its `room:joined`), observers the client’s RoomProvider as it stands, SQLite doc log in a temporary DATA_DIR',
   ...shared,
-  connectRaw: (url, room, client, sink) => connectAtelierClientRaw(url, room.id, room.token, client, sink),
+  connectRaw: (url, room, client, sink) => connectYwsRaw(wsUrl(url, room), client, sink, { events: true }),
   async connectObserver(url, room, doc) {
     const provider = new RoomProvider(room.id, doc, { baseUrl: url, token: () => room.token });
     await withTimeout(provider.whenSynced(), CONNECT_TIMEOUT_MS, `Atelier client-path observer ${room.id}`);
