@@ -102,6 +102,31 @@ describe('the room page’s event socket', () => {
     expect(viewer.provider.role).toBe('editor');
   });
 
+  it('a watcher evicted (the room unlisted) is refused once, with the reason, and does not come back', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const bob = await http.session('Bob');
+    const { room } = await http.room(ann.token, { linkAccess: 'none' });
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: ann.token, body: { listed: true } });
+    const watcher = roomPage(server.url, bob.token, room.id, { watch: true, reconnectDelayMs: 50 });
+    const errors: WireError[] = [];
+    watcher.provider.on('error', (error) => errors.push(error));
+    await watcher.provider.whenSynced();
+    expect(watcher.provider.role).toBe('viewer');
+
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: ann.token, body: { listed: false } });
+    await waitFor(() => watcher.provider.status === 'refused', 5000, 'refused');
+    expect(errors.map((e) => e.code)).toEqual(['forbidden']);
+    expect(watcher.socket.connected).toBe(false);
+    expect(errorOf(await watcher.start())?.code).toBe('unavailable');
+    // Well past the reconnection delay: no second try, no second error.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(watcher.joins).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(watcher.provider.status).toBe('refused');
+  });
+
   it('a server that stops answering: the ack times out, the reconnection resyncs the jobs', async () => {
     const child = await startChildServer({ DATA_DIR: tempDir() });
     const http = api(child.url);
