@@ -2,7 +2,7 @@
 // so a truncated or malformed one changes nothing.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Awareness } from 'y-protocols/awareness';
+import { type Awareness, outdatedTimeout, removeAwarenessStates } from 'y-protocols/awareness';
 import { canEdit, type PublicUser } from '../../shared/protocol.ts';
 import type { Participant } from './room-types.ts';
 
@@ -114,4 +114,18 @@ export function restamped(awareness: Awareness, clientIds: Iterable<number>, sta
     if (stamped !== entry) entries.push(stamped);
   }
   return entries.length > 0 ? encodeAwarenessEntries(entries) : null;
+}
+
+/**
+ * Drops the presence of clients that have not renewed it for y-protocols'
+ * `outdatedTimeout` (open ones renew every 15 s), as y-protocols' own timer
+ * per Awareness would.
+ */
+export function expireOutdated(awareness: Awareness, now: number): void {
+  if (awareness.states.size === 0) return;
+  const outdated: number[] = [];
+  for (const [clientId, meta] of awareness.meta) {
+    if (now - meta.lastUpdated >= outdatedTimeout && awareness.states.has(clientId)) outdated.push(clientId);
+  }
+  if (outdated.length > 0) removeAwarenessStates(awareness, outdated, 'timeout');
 }

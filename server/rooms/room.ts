@@ -6,11 +6,10 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { defineRoots } from '../../shared/doc-schema.ts';
 import { canEdit, type PublicUser, type Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { ClientClaim, StoredDoc } from '../store/doc-log.ts';
-import { presenceStamp, ROLE_RESTAMP, restamped } from './awareness-message.ts';
+import { expireOutdated, presenceStamp, ROLE_RESTAMP, restamped } from './awareness-message.ts';
 import { acceptAwareness } from './awareness-filter.ts';
 import { DocUpdates } from './doc-updates.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
@@ -21,15 +20,11 @@ import { type CheckedUpdate, checkUpdate, UpdateGap, UpdateRefused } from './upd
 import { boundPending, DEFAULT_MAX_PENDING_BYTES } from './update-check/pending.ts';
 import { ClientOwners, NO_CLAIMS } from './client-owners.ts';
 import type { Participant, RoomDeps } from './room-types.ts';
+import { isEmptyUpdate, loadDoc, loadedStep2 } from './doc-load.ts';
 
 export type { Participant, RoomDeps, RoomEvents, RoomLimits } from './room-types.ts';
 
 const LOAD: UpdateOrigin = { source: 'load' };
-
-/** A Yjs update (v1) with no structs and no deletions: zero clients of each. */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
-}
 
 export class Room {
   readonly id: string;
@@ -50,25 +45,19 @@ export class Room {
   #outbox: Applied[] = [];
   readonly #turn: TurnEnd;
   readonly #owners: ClientOwners;
+  /** The stored state it loaded from, until its first answer or change (doc-load.ts loadedStep2). */
+  #loadedState: Uint8Array | null;
   /** Claims of the participant update being applied, stored with it. */
   #claiming: readonly ClientClaim[] = [];
   readonly #updates: DocUpdates;
 
   constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
     this.id = id;
-    // The room's id as the doc's guid: Yjs would otherwise draw a random UUID
-    // a byte at a time from the system's random source, the costliest step of
-    // loading a small room (docs/benchmarks.md, "Join storm").
-    this.doc = new Y.Doc({ guid: id });
+    this.doc = loadDoc(id, stored.update, LOAD);
     this.#deps = deps;
     this.#turn = deps.turn ?? turnEnd;
-    // One transaction for the stored state and the root types its readers
-    // (signals, timeline) ask for when the room loads.
-    this.doc.transact(() => {
-      defineRoots(this.doc);
-      if (stored.update) Y.applyUpdate(this.doc, stored.update, LOAD);
-    }, LOAD);
     this.#docBytes = stored.update?.byteLength ?? 0;
+    this.#loadedState = stored.update;
     this.#owners = new ClientOwners(deps.claims ?? NO_CLAIMS, this.doc, deps.logger);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // Presence expires in one sweep over every room (RoomRegistry), not on a
@@ -179,18 +168,9 @@ export class Room {
     return encoding.toUint8Array(encoder);
   }
 
-  /**
-   * Drops the presence of clients that have not renewed it for
-   * y-protocols' `outdatedTimeout` (they renew every 15 s while open), as
-   * y-protocols' own per-Awareness timer would.
-   */
+  /** Drops presence gone unrenewed (awareness-message.ts expireOutdated); the registry sweeps every room. */
   expireAwareness(now = Date.now()): void {
-    if (this.#destroyed || this.awareness.states.size === 0) return;
-    const outdated: number[] = [];
-    for (const [clientId, meta] of this.awareness.meta) {
-      if (now - meta.lastUpdated >= awarenessProtocol.outdatedTimeout && this.awareness.states.has(clientId)) outdated.push(clientId);
-    }
-    if (outdated.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, outdated, 'timeout');
+    if (!this.#destroyed) expireOutdated(this.awareness, now);
   }
 
   /** Every current awareness state, or null when there are none. */
@@ -308,6 +288,7 @@ export class Room {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#loadedState = null;
     this.#updates.dispose();
     this.awareness.off('update', this.#onAwarenessUpdate);
     this.awareness.destroy();
@@ -325,6 +306,11 @@ export class Room {
   }
 
   #syncStep2(stateVector: Uint8Array): Uint8Array {
+    const loaded = this.#loadedState;
+    // Kept only for the room's first answer: the one that loaded it usually asks at once.
+    this.#loadedState = null;
+    const fromLoad = loaded && loadedStep2(loaded, this.doc, stateVector);
+    if (fromLoad) return fromLoad;
     const encoder = encoding.createEncoder();
     try {
       syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
@@ -368,6 +354,7 @@ export class Room {
   #clockOf = (client: number): number => Y.getState(this.doc.store, client);
 
   #onDocUpdate = (update: Uint8Array, rawOrigin: unknown): void => {
+    this.#loadedState = null;
     const origin = asOrigin(rawOrigin);
     this.#docBytes += update.byteLength;
     this.#docBytesExact = false;

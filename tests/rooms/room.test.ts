@@ -82,6 +82,75 @@ describe('Room', () => {
     expect(fresh.getText('prompt').toString()).toBe('hi');
   });
 
+  it('answers the first client with nothing from the stored state as loaded, and encodes the doc once anything changed', () => {
+    const source = new Y.Doc();
+    source.getText(ROOTS.prompt).insert(0, 'stored');
+    const stored = Y.encodeStateAsUpdate(source);
+    const room = new Room(
+      'r',
+      { update: stored, entries: 1, bytes: stored.byteLength },
+      {
+        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 },
+        saver: new DocSaver('r', new MemoryDocLog(), { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 1, bytes: 0 }, logger),
+        events: new Listeners<RoomEvents>(logger, 'rooms'),
+        logger,
+      },
+    );
+    room.join('a', user('ann'), 'editor', 'test');
+    const step1 = (doc: Y.Doc) => {
+      const e = encoding.createEncoder();
+      syncProtocol.writeSyncStep1(e, doc);
+      return encoding.toUint8Array(e);
+    };
+    const answer = (reply: Uint8Array | null) => {
+      const d = decoding.createDecoder(reply!);
+      expect(decoding.readVarUint(d)).toBe(syncProtocol.messageYjsSyncStep2);
+      return decoding.readVarUint8Array(d);
+    };
+    // The first answer is the stored bytes themselves.
+    expect(answer(room.handleSync('a', step1(new Y.Doc())))).toEqual(stored);
+    // Later ones are Yjs' own encoding, with what changed since.
+    const client = new Y.Doc();
+    Y.applyUpdate(client, stored);
+    client.getText(ROOTS.prompt).insert(6, '+typed');
+    room.handleSync('a', updateMessage(Y.encodeStateAsUpdate(client, Y.encodeStateVector(source))));
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, answer(room.handleSync('a', step1(new Y.Doc()))));
+    expect(fresh.getText(ROOTS.prompt).toString()).toBe('stored+typed');
+    // A client holding part of it gets only what it lacks.
+    const partial = answer(room.handleSync('a', step1(source)));
+    Y.applyUpdate(source, partial);
+    expect(source.getText(ROOTS.prompt).toString()).toBe('stored+typed');
+    expect(partial.byteLength).toBeLessThan(stored.byteLength + 20);
+    room.destroy();
+  });
+
+  it('answers from the stored state only while the doc is unchanged since it loaded', () => {
+    const source = new Y.Doc();
+    source.getText(ROOTS.prompt).insert(0, 'stored');
+    const stored = Y.encodeStateAsUpdate(source);
+    const room = new Room(
+      'r',
+      { update: stored, entries: 1, bytes: stored.byteLength },
+      {
+        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 },
+        saver: new DocSaver('r', new MemoryDocLog(), { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 1, bytes: 0 }, logger),
+        events: new Listeners<RoomEvents>(logger, 'rooms'),
+        logger,
+      },
+    );
+    room.join('a', user('ann'), 'editor', 'test');
+    room.transact((doc) => doc.getText(ROOTS.prompt).insert(0, 'server:'), 'test');
+    const e = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(e, new Y.Doc());
+    const d = decoding.createDecoder(room.handleSync('a', encoding.toUint8Array(e))!);
+    decoding.readVarUint(d);
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, decoding.readVarUint8Array(d));
+    expect(fresh.getText(ROOTS.prompt).toString()).toBe('server:stored');
+    room.destroy();
+  });
+
   it('sends a turn’s participant changes merged: one message for the others, and to each sender only the rest', () => {
     const { room, turn, sent } = makeRoom({
       maxDocBytes: 1 << 20,
