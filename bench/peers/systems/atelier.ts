@@ -86,7 +86,7 @@ export const atelierClient: PeerSystem = {
   id: 'atelier-client',
   label: 'Atelier (client path)',
   setup:
-    'Atelier as its web client uses it: one Yjs WebSocket per client carrying the document and Atelier’s events (`?events=1`; a client has joined once it holds its document and its `room:joined`), observers the client’s RoomProvider as it stands, SQLite doc log in a temporary DATA_DIR',
+    'Atelier as its web client uses it: one Yjs WebSocket per client carrying the document and Atelier’s events (`?events=1`; a client has joined once it holds its document and its `room:joined`), observers the client’s RoomProvider on that socket, SQLite doc log in a temporary DATA_DIR',
   ...shared,
   connectRaw: (url, room, client, sink) => connectYwsRaw(wsUrl(url, room), client, sink, { events: true }),
   async connectObserver(url, room, doc) {
