@@ -14,7 +14,10 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 import { CLOSE_CODES, type ErrorCode, type WireError, YWS_MESSAGE } from '../../shared/protocol.ts';
+import { claimEarly, yjsSocketUrl } from './early-socket.ts';
 import { RoomEventSocket } from './room-event-socket.ts';
+
+export { yjsSocketUrl } from './early-socket.ts';
 
 export type DocStatus = 'connecting' | 'synced' | 'offline' | 'refused';
 
@@ -53,21 +56,6 @@ export interface YjsSocketOptions {
 /** Close codes after which trying again cannot help. */
 const FINAL: readonly ErrorCode[] = ['unauthorized', 'forbidden', 'not_found'];
 const CODE_OF_CLOSE = new Map<number, ErrorCode>(Object.entries(CLOSE_CODES).map(([code, close]) => [close, code as ErrorCode]));
-
-export function yjsSocketUrl(
-  baseUrl: string,
-  roomId: string,
-  token: string,
-  { invite, watch, events }: Pick<YjsSocketOptions, 'invite' | 'watch' | 'events'> = {},
-): string {
-  const url = new URL(`/yjs/${encodeURIComponent(roomId)}`, baseUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('token', token);
-  if (invite) url.searchParams.set('invite', invite);
-  if (watch) url.searchParams.set('watch', '1');
-  if (events) url.searchParams.set('events', '1');
-  return url.href;
-}
 
 export class YjsSocketProvider extends ObservableV2<DocEvents> {
   readonly roomId: string;
@@ -145,11 +133,14 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
   #connect(): void {
     const { baseUrl, token } = this.#options;
     this.#token = token();
-    const ws = new WebSocket(yjsSocketUrl(baseUrl, this.roomId, this.#token, this.#options));
+    const url = yjsSocketUrl(baseUrl, this.roomId, this.#token, this.#options);
+    // The page may have opened it already, while its code loaded (early-socket.ts).
+    const early = claimEarly(url);
+    const ws = early?.ws ?? new WebSocket(url);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     if (this.status !== 'offline') this.#setStatus('connecting');
-    ws.onopen = () => {
+    const opened = () => {
       this.#startHeartbeat();
       // lib0's encoder writes into a plain ArrayBuffer; the shared codec's type only does not say so.
       this.events?.opened((frame) => {
@@ -163,14 +154,25 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
       ws.send(encoding.toUint8Array(encoder));
       if (this.awareness.getLocalState() !== null) this.#sendAwareness([this.doc.clientID]);
     };
-    ws.onmessage = (event: MessageEvent) => {
+    const message = (event: MessageEvent) => {
       this.#lastReceived = Date.now();
       this.#probing = false;
       if (event.data instanceof ArrayBuffer) this.#received(ws, new Uint8Array(event.data));
     };
+    ws.onopen = opened;
+    ws.onmessage = message;
     ws.onclose = (event: CloseEvent) => {
       if (this.#ws === ws) this.#closed(event.code, event.reason);
     };
+    // Already open: what it heard goes through as if it came now, once the
+    // constructor's caller has attached its listeners.
+    if (early?.ws.readyState === WebSocket.OPEN) {
+      queueMicrotask(() => {
+        if (this.#ws !== ws) return;
+        opened();
+        for (const event of early.received) message(event);
+      });
+    }
   }
 
   /** Closes the current socket, if any, without reacting to its close. */

@@ -5,6 +5,7 @@
 // time, and after a reconnection a new `room:joined` that resyncs the jobs.
 import { describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
+import { claimEarly, openEarly, yjsSocketUrl } from '../../client/realtime/early-socket.ts';
 import { RoomProvider, type RoomProviderOptions } from '../../client/realtime/room-provider.ts';
 import type { GenParams, GenStartAck, Job, WireError } from '../../shared/protocol.ts';
 import type { JoinedRoom } from '../../shared/yws-events.ts';
@@ -80,6 +81,28 @@ describe('the room page’s event socket', () => {
     expect(again.ok).toBe(true);
     expect(a.log.filter((e) => e === 'disconnect')).toEqual([]);
   }, 60_000);
+
+  it('takes over the socket the page opened early, with what the server sent meanwhile: one connection, joined and synced', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const { room } = await http.room(ann.token);
+    const url = yjsSocketUrl(server.url, room.id, ann.token, { events: true });
+    // Another room's socket is not taken for this one.
+    expect(claimEarly(yjsSocketUrl(server.url, 'B'.repeat(22), ann.token, { events: true }))).toBeNull();
+    openEarly(url);
+    // Admitted, greeted and sent the document before any provider exists.
+    await waitFor(() => server.registry.get(room.id)?.participants.size === 1, 5000, 'the early socket admitted');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const a = roomPage(server.url, ann.token, room.id);
+    await a.provider.whenSynced();
+    expect(a.log).toEqual(['joined', 'connect', 'synced']);
+    expect(a.joins[0]).toMatchObject({ role: 'owner', room: { id: room.id } });
+    expect(server.registry.get(room.id)?.participants.size).toBe(1);
+    expect(claimEarly(url)).toBeNull();
+    expect((await a.start()).ok).toBe(true);
+  });
 
   it('a viewer is told its role on join and when the owner grants editing', async () => {
     const server = await startServer();
