@@ -27,6 +27,7 @@ import { serveGalleryEvents } from './events/gallery-events.ts';
 import { serveGeneration } from './events/generation-events.ts';
 import { serveLive } from './events/live-events.ts';
 import { SocialBroadcaster, serveSocialEvents } from './events/social-events.ts';
+import { hearOtherNodes } from './socketio/adapter-events.ts';
 import { answerRemoteCancel } from './socketio/remote-cancel.ts';
 import { SocketIoTransport } from './socketio/socketio-server.ts';
 import { WsEvents } from './yjs-websocket/ws-events.ts';
@@ -86,8 +87,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     originAllowed,
     joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
   });
-  // In scaled mode other nodes' Yjs WebSockets hear this node's emits (and this node theirs).
-  const broadcast = new Broadcast(socketIo.io, scale?.eventBus);
+  const broadcast = new Broadcast(socketIo.io);
   serveGeneration(events, broadcast, generation);
   if (scale) answerRemoteCancel(socketIo, generation, logger);
   const wsEvents = new WsEvents({
@@ -105,6 +105,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     // Yjs traffic goes through the relay, with origins; room events through the adapter.
     registry.events.add(scale.relay);
     socketIo.io.adapter(scale.adapter);
+    // Other nodes' broadcasts reach this node's Yjs WebSockets that hear events too.
+    hearOtherNodes(socketIo.io, broadcast, logger);
   }
   serveGalleryEvents(events, gallery);
   // Live works skip the connections of people who block an author, as the HTTP feeds do.

@@ -15,7 +15,6 @@ import type { DocLog } from '../store/doc-log.ts';
 import { NodeLiveness } from './node-liveness.ts';
 import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
 import { RedisChallengeStore } from './redis-challenges.ts';
-import { RedisEventBus } from './redis-event-bus.ts';
 import { RedisLiveBoard } from './redis-live-board.ts';
 import { RedisLiveBus } from './redis-live-bus.ts';
 import { RedisRateLimiter } from './redis-rate-limiter.ts';
@@ -51,8 +50,6 @@ export interface Scale {
   /** Live rooms on every node: what each holds (board) and listing and role changes (bus). */
   readonly liveBoard: RedisLiveBoard;
   readonly liveBus: RedisLiveBus;
-  /** Server events for other nodes' Yjs WebSockets that hear events. */
-  readonly eventBus: RedisEventBus;
   /** For `io.adapter(…)`. */
   readonly adapter: ReturnType<typeof createAdapter>;
   /** The command connection (tests look at its state). */
@@ -100,8 +97,6 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
   await sessionBus.start();
   const liveBus = new RedisLiveBus({ publisher: redis, subscriber, prefix, processId, logger: log });
   await liveBus.start();
-  const eventBus = new RedisEventBus({ publisher: redis, subscriber, prefix, processId, logger: log });
-  await eventBus.start();
 
   // Imported here: a single node never loads the adapter.
   const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
@@ -122,14 +117,12 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     challenges: new RedisChallengeStore(redis, prefix, log),
     liveBoard: new RedisLiveBoard(redis, prefix, log),
     liveBus,
-    eventBus,
     adapter,
     redis,
     async close() {
       await liveness.close();
       await sessionBus.close();
       await liveBus.close();
-      await eventBus.close();
       await relay.close();
       await closeRedis(subscriber);
       await closeRedis(redis);

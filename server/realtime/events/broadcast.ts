@@ -3,12 +3,11 @@
 // sockets hear it through Socket.IO (its adapter crosses nodes in scaled
 // mode); Yjs WebSockets that opted into events (EventMember) are tracked here,
 // per channel, and hear it as one encoded frame shared by all of them. In
-// scaled mode the same emit goes to other nodes' event members over the event
-// bus (server/scale/redis-event-bus.ts), once per emit. Not the adapter's
-// serverSideEmit: its publish leaves a rejection unhandled when Redis is gone.
+// scaled mode other nodes' event members hear it from the Socket.IO broadcast
+// itself, as their adapter reads it from the stream
+// (socketio/adapter-events.ts): one message between nodes for both transports.
 import type { ServerToClientEvents } from '../../../shared/protocol.ts';
 import { encodeEvent } from '../../../shared/yws-events.ts';
-import type { RemoteEmit } from '../../scale/redis-event-bus.ts';
 import type { AtelierServer } from '../socketio/socketio-server.ts';
 
 /** A connection on the Yjs WebSocket that hears events (yjs-websocket/event-socket.ts). */
@@ -26,22 +25,13 @@ interface UntypedEmit {
 type EventName = keyof ServerToClientEvents;
 type EventArgs<E extends EventName> = Parameters<ServerToClientEvents[E]>;
 
-/** Other nodes (scaled mode): their event members hear this node's emits, and this node theirs. */
-export interface EventBus {
-  publish(emit: RemoteEmit): void;
-  subscribe(handler: (emit: RemoteEmit) => void): void;
-}
-
 export class Broadcast {
   readonly #io: AtelierServer;
-  readonly #bus: EventBus | undefined;
   /** This node's event members by channel; empty while no client opted in (emits then cost nothing more). */
   readonly #members = new Map<string, Set<EventMember>>();
 
-  constructor(io: AtelierServer, bus?: EventBus) {
+  constructor(io: AtelierServer) {
     this.#io = io;
-    this.#bus = bus;
-    bus?.subscribe(({ channels, except, event, args }) => this.#deliver(channels, except, event, args));
   }
 
   /** To every connection on `channels`, on every node. */
@@ -81,16 +71,13 @@ export class Broadcast {
     // Socket.IO's typed emit cannot follow a generic event name: BroadcastEmit has checked the name and arguments.
     const operator = io.to([...channels]).except([...except]) as unknown as UntypedEmit;
     operator.emit(event, ...args);
-    const bus = local ? undefined : this.#bus;
-    // No event socket here and no other node to tell: Socket.IO was all there was to do.
-    if (this.#members.size === 0 && !bus) return;
-    const json = JSON.stringify(args);
-    this.#deliver(channels, except, event, json);
-    bus?.publish({ channels: [...channels], except: [...except], event, args: json });
+    // No event socket here: Socket.IO was all there was to do.
+    if (this.#members.size === 0) return;
+    this.deliverLocal(channels, except, event, JSON.stringify(args));
   }
 
   /** To this node's event members on `channels` but not on `except`: once each, one frame for all. */
-  #deliver(channels: readonly string[], except: readonly string[], event: string, argsJson: string): void {
+  deliverLocal(channels: readonly string[], except: readonly string[], event: string, argsJson: string): void {
     if (this.#members.size === 0) return;
     const recipients = new Set<EventMember>();
     for (const channel of channels) for (const member of this.#members.get(channel) ?? []) recipients.add(member);
