@@ -29,7 +29,6 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
     const bobWs = eventWs(b!.url, room.id, bob.token, '&watch=1');
     expect((await bobWs.next('room:joined'))[1]).toMatchObject({ role: 'viewer' });
 
-
     // A job Ann starts over Socket.IO on node A: Bob's event socket on node B hears it run.
     const annSio = connectSocket(a!.url, ann.token);
     expect(await annSio.timeout(10_000).emitWithAck('room:join', room.id, { yjs: false })).toMatchObject({ ok: true });
