@@ -5,8 +5,10 @@
 // update fresh (CheckedUpdate.fresh: every run starts at the room's next clock
 // for its client), what the transaction adds is exactly that update, so it is
 // applied with the listener off and handed to the listener itself, as Yjs'
-// own would have been, once the transaction is done.
+// own would have been, once the transaction is done. The doc's events are
+// emitted without lib0's allocations (lean-emit.ts).
 import * as Y from 'yjs';
+import { leanEmit } from './lean-emit.ts';
 import type { UpdateOrigin } from './origin.ts';
 
 export type UpdateHandler = (update: Uint8Array, origin: unknown) => void;
@@ -20,6 +22,7 @@ export class DocUpdates {
   constructor(doc: Y.Doc, onUpdate: UpdateHandler) {
     this.#doc = doc;
     this.#onUpdate = onUpdate;
+    leanEmit(doc);
     doc.on('update', onUpdate);
     doc.on('beforeTransaction', this.#onBeforeTransaction);
   }
