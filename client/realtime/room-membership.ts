@@ -1,8 +1,7 @@
 // A socket's membership of one room over Socket.IO: `room:join` on every
 // (re)connect, the role and jobs its acknowledgement carries, `room:leave` at
-// the end. With `yjs: false` the server sends this socket the room's events
-// but not its document, which then travels on the Yjs WebSocket
-// (room-provider.ts); SocketIoProvider builds the Socket.IO document path on it.
+// the end. SocketIoProvider builds the Socket.IO document path on it (the web
+// client's room page uses the Yjs WebSocket alone, room-provider.ts).
 import { ObservableV2 } from 'lib0/observable';
 import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Job, JoinOptions, Role, RoomInfo, ServerToClientEvents, WireError } from '../../shared/protocol.ts';
@@ -29,8 +28,6 @@ export interface MembershipOptions {
   invite?: string;
   /** Join a listed room to watch (docs/live.md). */
   watch?: boolean;
-  /** Whether the server sends this socket the room's document (default true). */
-  yjs?: boolean;
   /** Delay before rejoining after the server said `rate_limited`. */
   resyncDelayMs?: number;
 }
@@ -69,7 +66,6 @@ export class RoomMembership extends ObservableV2<MembershipEvents> {
     const options: JoinOptions = {};
     if (this.#options.invite) options.invite = this.#options.invite;
     if (this.#options.watch) options.watch = true;
-    if (this.#options.yjs === false) options.yjs = false;
     this.socket.emit('room:join', this.roomId, options, (res) => {
       if (this.#destroyed) return;
       if (!res.ok) {

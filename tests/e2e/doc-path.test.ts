@@ -2,7 +2,9 @@
 // one WebSocket to the server, /yjs/:roomId with `?events=1` (counted by CDP's
 // Network.webSocketCreated), and makes no /socket.io/ request, while the
 // prompt syncs between two pages, a job started on one shows its progress on
-// the other, and a notification reaches the header's bell, all over it.
+// the other, and a notification reaches the header's bell, all over it. Other
+// pages keep Socket.IO: going to the gallery and back within the app opens it
+// there and closes it again in the room.
 import type { CDPSession, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
@@ -12,6 +14,8 @@ import { describeInBrowser, newPerson, PHONE, type Person, shot } from './helper
 interface Connections {
   /** Every WebSocket the page opened, by URL (CDP). */
   webSockets: URL[];
+  /** The ones still open, by CDP request id. */
+  open: Map<string, URL>;
   /** Every HTTP request to /socket.io/ (its polling transport, or an upgrade attempt). */
   socketIo: string[];
   cdp: CDPSession;
@@ -20,8 +24,12 @@ interface Connections {
 /** Watches a page's connections from before it loads. */
 async function watchConnections(page: Page): Promise<Connections> {
   const cdp = await page.context().newCDPSession(page);
-  const seen: Connections = { webSockets: [], socketIo: [], cdp };
-  cdp.on('Network.webSocketCreated', ({ url }) => seen.webSockets.push(new URL(url)));
+  const seen: Connections = { webSockets: [], open: new Map(), socketIo: [], cdp };
+  cdp.on('Network.webSocketCreated', ({ requestId, url }) => {
+    seen.webSockets.push(new URL(url));
+    seen.open.set(requestId, new URL(url));
+  });
+  cdp.on('Network.webSocketClosed', ({ requestId }) => seen.open.delete(requestId));
   await cdp.send('Network.enable');
   page.on('request', (req) => {
     if (new URL(req.url()).pathname.startsWith('/socket.io/')) seen.socketIo.push(req.url());
@@ -103,6 +111,21 @@ describeInBrowser('the room page’s one connection', (browser) => {
       expect(wire.webSockets[0]?.searchParams.get('events'), `${name} opted in`).toBe('1');
       expect(wire.socketIo, `${name}'s /socket.io/ requests`).toEqual([]);
     }
+
+    // A goes to the gallery within the app: Socket.IO there, and the room's WebSocket closes.
+    const paths = (wire: Connections) => [...wire.open.values()].map((url) => url.pathname);
+    await a.page.locator('room-page a.home').click();
+    await a.page.locator('gallery-page').waitFor();
+    await waitFor(() => paths(aWire).join() === '/socket.io/', 10_000, 'only Socket.IO open on the gallery');
+    // And back: one WebSocket again, the room's, and the page works on it.
+    await a.page.goBack();
+    await a.page.locator('room-page .state', { hasText: 'Live' }).waitFor();
+    await waitFor(() => paths(aWire).join() === `/yjs/${room.id}`, 10_000, 'only the room’s WebSocket open in the room');
+    await a.page.locator('prompt-editor .cm-content').click();
+    await a.page.keyboard.press('End');
+    await a.page.keyboard.type(' again');
+    await waitFor(async () => (await promptText(b.page)).includes('oil again'), 10_000, 'B sees A’s text after the round trip');
+
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
     await a.context.close();
