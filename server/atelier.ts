@@ -1,6 +1,6 @@
 // Wires one Atelier server together: store → rooms → transports, HTTP and
 // realtime on one port. Everything it starts, close() stops.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { type Accounts, startAccounts } from './accounts/accounts.ts';
@@ -58,6 +58,12 @@ import { MergeWorker } from './store/merge.ts';
 import { openPostgresStore } from './store/postgres/store.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
 import type { Store } from './store/store.ts';
+
+// Not `import { createServer } from 'node:http'`: an ES import of node:http
+// builds the module's whole namespace, and reading its WebSocket export loads
+// Node's fetch implementation (undici), about 13 MB of memory the server never
+// uses. Express and ws require() it, which does not.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface Atelier {
   readonly config: Config;

@@ -2,7 +2,8 @@
 // and serves the stripped copies (server/stripped/hooks.js), so that neither
 // the main thread nor the SQLite maintenance thread loads Node's type stripper
 // (about 20 MB each). A copy is found by the hash of the source Node read, so
-// an edited file is never served stale.
+// an edited file is never served stale. And nothing at start loads Node's
+// fetch implementation (an ES import of node:http would).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { strippedFile } from '../../server/stripped/cache.js';
 import { startChildServer } from '../helpers/child-server.ts';
 
 const HOOKS = path.join(ROOT, 'server/stripped/hooks.js');
-const PROBE = path.resolve(import.meta.dirname, '../helpers/stripper-probe.js');
+const PROBE = path.resolve(import.meta.dirname, '../helpers/builtins-probe.js');
 
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'atelier-stripped-'));
@@ -21,21 +22,27 @@ function tempDir(): string {
   return dir;
 }
 
+interface ThreadReport {
+  threadId: number;
+  stripper: boolean;
+  undici: boolean;
+}
+
 /** Starts a server with `nodeFlags`, stops it, and returns what each of its threads reported. */
-async function threadsOfAServer(nodeFlags: string): Promise<{ threadId: number; stripper: boolean }[]> {
+async function threadsOfAServer(nodeFlags: string): Promise<ThreadReport[]> {
   const dir = tempDir();
   const probeFile = path.join(dir, 'threads.jsonl');
   const server = await startChildServer({
     DATA_DIR: path.join(dir, 'data'),
     NODE_OPTIONS: `${nodeFlags} --import=${PROBE}`,
-    STRIPPER_PROBE_FILE: probeFile,
+    BUILTINS_PROBE_FILE: probeFile,
   });
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   expect(await server.kill('SIGTERM')).toBe(0);
   return readFileSync(probeFile, 'utf8')
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { threadId: number; stripper: boolean })
+    .map((line) => JSON.parse(line) as ThreadReport)
     .sort((a, b) => a.threadId - b.threadId);
 }
 
@@ -54,6 +61,11 @@ test('after the strip step, no thread of a started server loads the type strippe
   const plain = await threadsOfAServer('');
   expect(plain.length).toBeGreaterThanOrEqual(2);
   expect(plain.every((thread) => thread.stripper)).toBe(true);
+}, 60_000);
+
+test("a started server has not loaded Node's fetch implementation (undici), which it does not use", async () => {
+  const [main] = await threadsOfAServer(`--import=${HOOKS}`);
+  expect(main).toMatchObject({ threadId: 0, undici: false });
 }, 60_000);
 
 test('a module is served from the copy of exactly its bytes, and stripped as usual once edited', () => {
