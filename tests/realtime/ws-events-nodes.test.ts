@@ -7,7 +7,9 @@ import type { Job } from '../../shared/protocol.ts';
 import { connectSocket } from '../helpers/clients.ts';
 import { livePage } from '../live/helpers.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
-import { api, waitFor } from '../helpers/server.ts';
+import { roomChannel } from '../../server/realtime/events/channels.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { startTcpGate } from '../helpers/tcp-gate.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { eventWs } from '../helpers/ws-events.ts';
 
@@ -53,5 +55,41 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
     expect(await annWs.call('room:grant', room.id, bob.user.id, 'editor')).toEqual({ ok: true, userId: bob.user.id, role: 'editor' });
     expect(await bobWs.next('room:role')).toEqual([room.id, { role: 'editor' }]);
     expect(await bobWs.call('gen:start', room.id, { prompt: 'mine', size: '256x256' })).toMatchObject({ ok: true });
+  });
+
+  it("an emit made while a node is cut off from Redis reaches that node's event sockets once it is back (the adapter's stream)", async () => {
+    const gate = await startTcpGate(redis.url);
+    const env = await clusterEnv(redis, postgres);
+    const a = await startServer({ ...env, NODE_ID: 'node-a' });
+    const b = await startServer({ ...env, REDIS_URL: gate.url, NODE_ID: 'node-b' });
+    const ann = await api(a.url).session('Ann');
+    const { room } = await api(a.url).room(ann.token);
+    const annWs = eventWs(b.url, room.id, ann.token);
+    await annWs.next('room:joined');
+    const job = (id: string, prompt: string): Job => ({
+      id: id.repeat(22),
+      roomId: room.id,
+      status: 'running',
+      progress: 0.5,
+      prompt,
+      params: {},
+      requestedBy: ann.user.id,
+      createdAt: new Date().toISOString(),
+    });
+    // Node B has read the stream once (the adapter reads on from there; a node that never read one starts at its end).
+    const before = job('B', 'before');
+    a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, before);
+    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === before.id, 10_000)).toEqual([room.id, before]);
+
+    gate.cut();
+    await waitFor(() => !b.scale?.redis.isReady, 10_000, 'node B notices Redis is gone');
+    // Sent through node A's adapter while node B cannot read the stream.
+    const meanwhile = job('M', 'meanwhile');
+    a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, meanwhile);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(annWs.of('gen:update')).toHaveLength(1);
+    gate.restore();
+    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([room.id, meanwhile]);
+    expect(annWs.raw.ws.readyState).toBe(annWs.raw.ws.OPEN);
   });
 });
