@@ -106,6 +106,17 @@ export function jobStoreContract(name: string, open: () => Promise<JobStoreFixtu
       expect(await jobs.listForRoom(await room(), 5)).toEqual([]);
     });
 
+    it('breaks ties of creation time by id, newest id first, within and across active and finished jobs', async () => {
+      const { jobs, room } = await open();
+      const roomId = await room();
+      const at = '2031-01-01T00:00:00.000Z';
+      const done = (id: string) => job(roomId, { id, createdAt: at, status: 'failed', finishedAt: at });
+      const tied = [done('tie-a'), job(roomId, { id: 'tie-b', createdAt: at }), done('tie-c'), done('tie-d')];
+      for (const j of tied) await jobs.create(j);
+      // The two newest finished ids (d, c) and the active one (b), newest id first.
+      expect((await jobs.listForRoom(roomId, 2)).map((j) => j.id)).toEqual(['tie-d', 'tie-c', 'tie-b']);
+    });
+
     it("fails unfinished jobs as interrupted: one node's, or everyone's", async () => {
       const { jobs, room } = await open();
       const roomId = await room();

@@ -23,13 +23,14 @@ export class SqliteJobStore implements JobStore {
        WHERE id = ? AND status IN ('queued', 'running')`,
     );
     this.#get = db.prepare('SELECT * FROM jobs WHERE id = ?');
-    this.#list = db.prepare(
-      `SELECT * FROM jobs WHERE room_id = ? AND status IN ('queued', 'running')
-       UNION ALL
-       SELECT * FROM (SELECT * FROM jobs WHERE room_id = ? AND status NOT IN ('queued', 'running')
-                      ORDER BY created_at DESC, id DESC LIMIT ?)
-       ORDER BY created_at DESC, id DESC`,
-    );
+    // Two plain reads merged here: as one UNION ALL under an outer ORDER BY,
+    // SQLite's sorters cost several times as much, on every events-socket join.
+    this.#list = {
+      active: db.prepare(`SELECT * FROM jobs WHERE room_id = ? AND status IN ('queued', 'running')`),
+      recent: db.prepare(
+        `SELECT * FROM jobs WHERE room_id = ? AND status NOT IN ('queued', 'running') ORDER BY created_at DESC, id DESC LIMIT ?`,
+      ),
+    };
     this.#requesters = db.prepare(
       'SELECT requested_by FROM jobs WHERE room_id = ? GROUP BY requested_by ORDER BY min(created_at), requested_by',
     );
@@ -49,7 +50,8 @@ export class SqliteJobStore implements JobStore {
   }
 
   async listForRoom(roomId: string, recent: number): Promise<JobRecord[]> {
-    return this.#list.all(roomId, roomId, recent).map(toJob);
+    const rows = [...this.#list.active.all(roomId), ...this.#list.recent.all(roomId, recent)];
+    return rows.map(toJob).sort(newestFirst);
   }
 
   async failUnfinished({ nodeId, error, finishedAt }: FailUnfinished): Promise<JobRecord[]> {
@@ -73,4 +75,10 @@ export class SqliteJobStore implements JobStore {
   async requesters(roomId: string): Promise<string[]> {
     return this.#requesters.all(roomId).map((row) => String(row.requested_by));
   }
+}
+
+/** Newest first, then by id (descending), as SQL's `ORDER BY created_at DESC, id DESC` on their text. */
+function newestFirst(a: JobRecord, b: JobRecord): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id === b.id ? 0 : a.id < b.id ? 1 : -1;
 }
