@@ -1,20 +1,25 @@
 // Where the SQLite doc log's appends land first. doc_updates is indexed by
 // (room_id, seq), so a commit carrying one turn's keystrokes in a hundred rooms
-// dirtied a hundred index pages, each written whole to the WAL: 85 % of the
-// commit's cost (about 1 ms per turn at that load, one commit per turn, on
-// the event loop, before the broadcast). The journal has no index: a commit
-// writes its last page or two. Its rows move into doc_updates in batches
-// (sorted by room, so each room's index page is written once per batch, not
-// once per turn), on the maintenance thread's timer; the event loop does it
-// too if the journal grows past JOURNAL_MAX_ROWS (no thread, or a slow one).
-// A room's log is its doc_updates rows and its journal rows: whatever is
-// committed in either is stored, so a SIGKILL loses nothing.
+// dirtied a hundred index pages, each written whole to the WAL: about 85 % of
+// the commit's cost, one commit per turn, on the event loop, before the
+// broadcast. The journal has no index: a commit writes its last page or two.
+// Its rows move into doc_updates in batches, sorted by room, so each room's
+// index page is written once per batch instead of once per turn; a batch pays
+// off once it holds several rows per room, so the maintenance thread moves the
+// journal once it holds JOURNAL_MOVE_ROWS, or after JOURNAL_MOVE_CHECKS checks
+// with anything in it. The event loop moves it itself past JOURNAL_MAX_ROWS (no
+// thread, or a slow one). A room's log is its doc_updates rows and its journal
+// rows: whatever is committed in either is stored, so a SIGKILL loses nothing.
 import type { StatementSync } from 'node:sqlite';
 import { type Db, transaction } from './database.ts';
 import type { LogRow } from './compaction.ts';
 
-/** Rows past which the event loop moves the journal itself (a few hundred ms of the heaviest typing). */
-export const JOURNAL_MAX_ROWS = 4000;
+/** Rows at which the maintenance thread moves the journal (a few per room at the peers benchmark's load). */
+export const JOURNAL_MOVE_ROWS = 2000;
+/** Checks (the thread's journal timer) after which it moves whatever is there. */
+export const JOURNAL_MOVE_CHECKS = 8;
+/** Rows past which the event loop moves the journal itself; a load scans at most about this many. */
+export const JOURNAL_MAX_ROWS = 8000;
 
 export interface JournalStatements {
   insert: StatementSync;
@@ -23,6 +28,7 @@ export interface JournalStatements {
   span: StatementSync;
   move: StatementSync;
   deleteUpTo: StatementSync;
+  moveRoom: StatementSync;
 }
 
 export function journalStatements(db: Db): JournalStatements {
@@ -35,6 +41,7 @@ export function journalStatements(db: Db): JournalStatements {
     span: db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM doc_journal'),
     move: db.prepare('INSERT INTO doc_updates (room_id, data) SELECT room_id, data FROM doc_journal WHERE seq <= ? ORDER BY room_id, seq'),
     deleteUpTo: db.prepare('DELETE FROM doc_journal WHERE seq <= ?'),
+    moveRoom: db.prepare('INSERT INTO doc_updates (room_id, data) SELECT room_id, data FROM doc_journal WHERE room_id = ? ORDER BY seq'),
   };
 }
 
@@ -58,5 +65,13 @@ export function drainJournal(db: Db, statements: JournalStatements): number {
     if (last == null) return 0;
     statements.move.run(last);
     return Number(statements.deleteUpTo.run(last).changes);
+  });
+}
+
+/** Moves one room's journalled rows into doc_updates (before compacting it), in one transaction. */
+export function drainRoom(db: Db, statements: JournalStatements, roomId: string): number {
+  return transaction(db, () => {
+    statements.moveRoom.run(roomId);
+    return Number(statements.deleteRoom.run(roomId).changes);
   });
 }

@@ -3,7 +3,15 @@ import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from 
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { type CompactionStatements, compactionStatements, readLog, swapMerged } from './compaction.ts';
 import { type Db, transaction } from './database.ts';
-import { drainJournal, JOURNAL_MAX_ROWS, type JournalStatements, journalSpan, journalStatements, readJournal } from './doc-journal.ts';
+import {
+  drainJournal,
+  drainRoom,
+  JOURNAL_MAX_ROWS,
+  type JournalStatements,
+  journalSpan,
+  journalStatements,
+  readJournal,
+} from './doc-journal.ts';
 
 // Appends go to the journal (doc-journal.ts); a room's log is its rows in
 // doc_updates and in the journal.
@@ -104,8 +112,8 @@ export class SqliteDocLog implements DocLog {
         // The thread is gone or failed: the same work on the event loop still keeps the log small.
       }
     }
-    // Everything appended so far is merged: the journal's rows too.
-    this.drainJournal();
+    // Everything appended so far is merged: the room's journalled rows too.
+    drainRoom(this.#db, this.#journal, roomId);
     const rows = readLog(this.#statements, roomId);
     if (rows.length < 2) {
       const bytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0);

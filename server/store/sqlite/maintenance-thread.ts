@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { compactionStatements, readLog, swapMerged } from './compaction.ts';
-import { drainJournal, journalStatements } from './doc-journal.ts';
+import { drainJournal, drainRoom, JOURNAL_MOVE_CHECKS, JOURNAL_MOVE_ROWS, journalSpan, journalStatements } from './doc-journal.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
 
 const { file, checkpointMs, journalMs } = workerData as { file: string; checkpointMs: number; journalMs: number };
@@ -32,8 +32,15 @@ function runCheckpoint(id: number | null): void {
   }
 }
 
+/** Checks since the journal was last moved. */
+let checks = 0;
+
+/** Moves the journal once a batch pays off (doc-journal.ts): enough rows, or waited long enough. */
 function moveJournal(): void {
   try {
+    const rows = journalSpan(journal);
+    if (rows === 0 || (rows < JOURNAL_MOVE_ROWS && ++checks < JOURNAL_MOVE_CHECKS)) return;
+    checks = 0;
     drainJournal(db, journal);
   } catch (err) {
     reply({ type: 'failed', id: null, message: `moving the doc journal: ${(err as Error).message}` });
@@ -42,8 +49,8 @@ function moveJournal(): void {
 
 function compact(id: number, roomId: string): void {
   try {
-    // Everything appended so far is merged: the journal's rows too.
-    drainJournal(db, journal);
+    // Everything appended so far is merged: the room's journalled rows too.
+    drainRoom(db, journal, roomId);
     const rows = readLog(statements, roomId);
     const bytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
     if (rows.length < 2) {

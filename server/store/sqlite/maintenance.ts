@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CompactionResult } from '../doc-log.ts';
 
-/** How often the thread moves the doc log's journal: a load scans at most this long's appends. */
+/** How often the thread looks at the doc log's journal (doc-journal.ts: it moves it when a batch pays off). */
 export const JOURNAL_MOVE_MS = 250;
 
 export type MaintenanceRequest = { type: 'checkpoint'; id: number } | { type: 'compact'; id: number; roomId: string } | { type: 'stop' };
