@@ -214,5 +214,11 @@ export const roomPageStyles = [
         --bell-panel-top: 6.4rem;
       }
     }
+    /* The smallest phones: the tools row keeps its icons and drops a label to fit. */
+    @media (max-width: 359px) {
+      .publish-label {
+        display: none;
+      }
+    }
   `,
 ];

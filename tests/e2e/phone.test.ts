@@ -85,4 +85,26 @@ describeInBrowser('the room on a phone', (browser) => {
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  test('the smallest phones (320 px): the header’s tools, the bell among them, fit without overflow', async () => {
+    const { atelier, room } = await ownedRoom();
+    const context = await browser().newContext({
+      baseURL: atelier.url,
+      viewport: { width: 320, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`/r/${room.id}`);
+    await page.locator('room-page .state', { hasText: 'Live' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    for (const selector of ['room-page notification-bell', 'room-page user-menu']) {
+      const box = await page.locator(selector).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 320, selector).toBe(true);
+    }
+    // The publish button keeps its name without its label.
+    await page.getByRole('button', { name: 'Publish' }).waitFor();
+    await shot(page, 'phone-02-header-320');
+    await context.close();
+  }, 60_000);
 });
