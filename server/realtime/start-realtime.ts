@@ -112,7 +112,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   // Live works skip the connections of people who block an author, as the HTTP feeds do.
   gallery.events.add(new GalleryBroadcaster(broadcast, deps.graph, logger));
   serveSocialEvents(events, { gallery, maxSubscriptions: config.social.workSubscriptionsPerConnection });
-  serveLive(events, broadcast, deps.live, registry);
+  // "Live now" leaves out rooms of people on either side of a block, live as on GET /api/live.
+  serveLive(events, broadcast, deps.live, registry, deps.graph, logger);
   const socialBroadcaster = new SocialBroadcaster(broadcast);
   social.comments.events.add(socialBroadcaster);
   social.notifier.sinks.add(socialBroadcaster);

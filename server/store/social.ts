@@ -50,6 +50,8 @@ export interface GraphStore {
   blockedAmong(userId: string, others: readonly string[]): Promise<Set<string>>;
   /** Everyone who blocks `userId` (to keep their comments off the blockers' screens). */
   blockersOf(userId: string): Promise<string[]>;
+  /** Everyone on either side of a block with `userId`, once each (to keep their "Live now" rooms apart). */
+  blockedEitherWay(userId: string): Promise<string[]>;
   /** Whether the user blocks anyone at all (most do not: their feeds need no filter). */
   blocksAnyone(userId: string): Promise<boolean>;
   isBlocking(blockerId: string, blockedId: string): Promise<boolean>;

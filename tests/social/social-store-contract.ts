@@ -97,6 +97,10 @@ export function socialStoreContract(name: string, open: () => Promise<Store>): v
       expect(await graph.blocksAnyone(Ann!)).toBe(true);
       await graph.block(Cid!, Bob!, at(4));
       expect(new Set(await graph.blockersOf(Bob!))).toEqual(new Set([Ann, Cid]));
+      await graph.block(Bob!, Cid!, at(5));
+      expect((await graph.blockedEitherWay(Bob!)).sort()).toEqual([Ann!, Cid!].sort());
+      expect(await graph.blockedEitherWay(Ann!)).toEqual([Bob]);
+      await graph.unblock(Bob!, Cid!);
       expect(await graph.blockersAmong(Bob!, [Ann!, 'x'])).toEqual(new Set([Ann]));
       expect(await graph.blockedAmong(Ann!, [Bob!, Cid!])).toEqual(new Set([Bob]));
       expect(await graph.blockedAmong(Ann!, [])).toEqual(new Set());

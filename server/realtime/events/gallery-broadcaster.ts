@@ -8,6 +8,7 @@ import type { Work } from '../../../shared/protocol.ts';
 import type { GalleryListener } from '../../gallery/gallery.ts';
 import type { Broadcast } from './broadcast.ts';
 import { GALLERY_CHANNEL, userChannel } from './channels.ts';
+import { InOrder } from './in-order.ts';
 
 /** Who must not see a person's works (the social layer answers). */
 export interface BlockedAudience {
@@ -18,49 +19,38 @@ export interface BlockedAudience {
 export class GalleryBroadcaster implements GalleryListener {
   readonly #io: Broadcast;
   readonly #audience: BlockedAudience;
-  readonly #logger: Logger;
   /** Events leave in the order they happened, though a publish waits for its lookup. */
-  #last: Promise<void> = Promise.resolve();
+  readonly #inOrder: InOrder;
 
   constructor(io: Broadcast, audience: BlockedAudience, logger: Logger) {
     this.#io = io;
     this.#audience = audience;
-    this.#logger = logger;
+    this.#inOrder = new InOrder(logger, 'live gallery broadcast');
   }
 
   published(work: Work): void {
+    // Without knowing who blocks the authors, nobody hears of it live; feeds show it on their next load.
     const blockers = Promise.all(work.authors.map((author) => this.#audience.blockersOf(author.id)));
-    this.#inOrder(async () => {
-      let except: string[];
-      try {
-        except = [...new Set((await blockers).flat())].map(userChannel);
-      } catch (err) {
-        // Without knowing who blocks the authors, nobody hears of it live; feeds show it on their next load.
-        this.#logger.warn({ err, workId: work.id }, 'live gallery: who blocks the authors is unknown; not broadcast');
-        return;
-      }
-      this.#io.to(GALLERY_CHANNEL).except(except).emit('gallery:published', work);
-    });
+    this.#inOrder.sendWith(
+      blockers,
+      (found) => {
+        const except = [...new Set(found.flat())].map(userChannel);
+        this.#io.to(GALLERY_CHANNEL).except(except).emit('gallery:published', work);
+      },
+      { workId: work.id },
+    );
   }
 
   liked(change: { id: string; likes: number }): void {
-    this.#inOrder(() => {
-      this.#io.to(GALLERY_CHANNEL).emit('gallery:liked', change);
-    });
+    this.#inOrder.send(() => this.#io.to(GALLERY_CHANNEL).emit('gallery:liked', change));
   }
 
   deleted(removed: { id: string }): void {
-    this.#inOrder(() => {
-      this.#io.to(GALLERY_CHANNEL).emit('gallery:deleted', removed);
-    });
+    this.#inOrder.send(() => this.#io.to(GALLERY_CHANNEL).emit('gallery:deleted', removed));
   }
 
   /** Waits for broadcasts in flight (tests, shutdown). */
   idle(): Promise<void> {
-    return this.#last;
-  }
-
-  #inOrder(send: () => void | Promise<void>): void {
-    this.#last = this.#last.then(send).catch((err: unknown) => this.#logger.error({ err }, 'live gallery broadcast failed'));
+    return this.#inOrder.idle();
   }
 }

@@ -1,8 +1,9 @@
 // Live rooms' events, on both transports (docs/live.md): `live:subscribe`
-// puts a connection on the live channel, which hears `live:update` and
-// `live:ended` from every node; `room:request-edit` and `room:grant` from
+// puts a connection on the live channel, which hears `live:update` (but for
+// people on either side of a block with the owner) and `live:ended` from every node; `room:request-edit` and `room:grant` from
 // connections in a room; the owner's `room:edit-requested` on their user
 // channel; and `room:role` to a participant whose role just changed on this node.
+import type { Logger } from 'pino';
 import { type EditRequest, grantArgsSchema, type LiveItem } from '../../../shared/live.ts';
 import { AppError } from '../../errors.ts';
 import type { EditRequestSink, LiveAccess } from '../../live/live-access.ts';
@@ -12,6 +13,7 @@ import type { RoomRegistry } from '../../rooms/registry.ts';
 import type { Participant, Room, RoomEvents } from '../../rooms/room.ts';
 import type { Broadcast } from './broadcast.ts';
 import { LIVE_CHANNEL, userChannel } from './channels.ts';
+import { InOrder } from './in-order.ts';
 import type { EventRegistry } from './event-registry.ts';
 import { idArgs, noArgs } from './serve.ts';
 
@@ -64,20 +66,41 @@ export function serveLiveEvents(events: EventRegistry, options: LiveSocketOption
   });
 }
 
+/** Who must not see a person's live rooms: whoever is on either side of a block with them (the social layer answers). */
+export interface LiveAudience {
+  blockedEitherWay(userId: string): Promise<string[]>;
+}
+
 /** Live events to subscribers and owners (every node), and role changes to the connections concerned. */
 export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomEvents {
   readonly #io: Broadcast;
+  readonly #audience: LiveAudience;
+  /** An update waits for its lookup; an `ended` must not overtake it. */
+  readonly #inOrder: InOrder;
 
-  constructor(io: Broadcast) {
+  constructor(io: Broadcast, audience: LiveAudience, logger: Logger) {
     this.#io = io;
+    this.#audience = audience;
+    this.#inOrder = new InOrder(logger, 'live broadcast');
   }
 
+  /** Leaves out the sockets of people the owner blocks or who block the owner, as `GET /api/live` leaves out the room. */
   update(item: LiveItem): void {
-    this.#io.to(LIVE_CHANNEL).emit('live:update', item);
+    const { ownerId } = item.room;
+    this.#inOrder.sendWith(
+      this.#audience.blockedEitherWay(ownerId),
+      (apart) => this.#io.to(LIVE_CHANNEL).except(apart.map(userChannel)).emit('live:update', item),
+      { roomId: item.room.id },
+    );
   }
 
   ended(roomId: string): void {
-    this.#io.to(LIVE_CHANNEL).emit('live:ended', { roomId });
+    this.#inOrder.send(() => this.#io.to(LIVE_CHANNEL).emit('live:ended', { roomId }));
+  }
+
+  /** Waits for broadcasts in flight (tests). */
+  idle(): Promise<void> {
+    return this.#inOrder.idle();
   }
 
   editRequested(roomId: string, ownerId: string, request: EditRequest): void {
@@ -92,9 +115,16 @@ export class LiveBroadcaster implements LiveEvents, EditRequestSink, RoomEvents 
 }
 
 /** Live rooms' events: the handlers, and who hears what. */
-export function serveLive(events: EventRegistry, broadcast: Broadcast, live: Live, registry: RoomRegistry): void {
+export function serveLive(
+  events: EventRegistry,
+  broadcast: Broadcast,
+  live: Live,
+  registry: RoomRegistry,
+  audience: LiveAudience,
+  logger: Logger,
+): void {
   serveLiveEvents(events, { access: live.access, demand: live.demand });
-  const broadcaster = new LiveBroadcaster(broadcast);
+  const broadcaster = new LiveBroadcaster(broadcast, audience, logger);
   live.rooms.events.add(broadcaster);
   live.access.sinks.add(broadcaster);
   registry.events.add(broadcaster);

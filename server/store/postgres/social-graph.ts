@@ -113,6 +113,14 @@ export class PostgresGraphStore implements GraphStore {
     return (await this.#rows('SELECT blocker_id FROM blocks WHERE blocked_id = $1', [userId])).map((row) => String(row.blocker_id));
   }
 
+  async blockedEitherWay(userId: string): Promise<string[]> {
+    const rows = await this.#rows(
+      'SELECT blocker_id AS other FROM blocks WHERE blocked_id = $1 UNION SELECT blocked_id FROM blocks WHERE blocker_id = $1',
+      [userId],
+    );
+    return rows.map((row) => String(row.other));
+  }
+
   async blocksAnyone(userId: string): Promise<boolean> {
     return (await this.#rows('SELECT 1 FROM blocks WHERE blocker_id = $1 LIMIT 1', [userId])).length > 0;
   }

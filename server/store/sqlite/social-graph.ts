@@ -39,6 +39,9 @@ export class SqliteGraphStore implements GraphStore {
       blockersAmong: db.prepare('SELECT blocker_id FROM blocks WHERE blocked_id = ? AND blocker_id IN (SELECT value FROM json_each(?))'),
       blockedAmong: db.prepare('SELECT blocked_id FROM blocks WHERE blocker_id = ? AND blocked_id IN (SELECT value FROM json_each(?))'),
       blockersOf: db.prepare('SELECT blocker_id FROM blocks WHERE blocked_id = ?'),
+      blockedEitherWay: db.prepare(
+        'SELECT blocker_id AS other FROM blocks WHERE blocked_id = ?1 UNION SELECT blocked_id FROM blocks WHERE blocker_id = ?1',
+      ),
       blocksAnyone: db.prepare('SELECT 1 FROM blocks WHERE blocker_id = ? LIMIT 1'),
       isBlocking: db.prepare('SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?'),
       searchUsers: db.prepare(
@@ -105,6 +108,10 @@ export class SqliteGraphStore implements GraphStore {
 
   async blockersOf(userId: string): Promise<string[]> {
     return this.#s.blockersOf.all(userId).map((row) => String(row.blocker_id));
+  }
+
+  async blockedEitherWay(userId: string): Promise<string[]> {
+    return this.#s.blockedEitherWay.all(userId).map((row) => String(row.other));
   }
 
   async blocksAnyone(userId: string): Promise<boolean> {
