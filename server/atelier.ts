@@ -44,6 +44,7 @@ import { createSocial, galleryAudience, type Social } from './social/social.ts';
 import { cancelOnOtherNodes } from './realtime/socketio/remote-cancel.ts';
 import { startRealtime } from './realtime/start-realtime.ts';
 import type { SocketIoTransport } from './realtime/socketio/socketio-server.ts';
+import type { Broadcast } from './realtime/events/broadcast.ts';
 import { OutageLog } from './store/outage-log.ts';
 import { RoomAdmission } from './rooms/admission.ts';
 import { RoomDirectory } from './rooms/directory.ts';
@@ -79,6 +80,8 @@ export interface Atelier {
   readonly metrics: Metrics;
   readonly media: MediaStore;
   readonly socketIo: SocketIoTransport;
+  /** Server events to channels, on both transports and every node. */
+  readonly broadcast: Broadcast;
   readonly generation: Generation;
   readonly gallery: Gallery;
   /** Credits users in rooms; the generation module calls `addContributor` for whoever starts a job. */
@@ -371,6 +374,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     metrics,
     media,
     socketIo,
+    broadcast: realtime.broadcast,
     generation,
     gallery,
     contributors,

@@ -60,6 +60,11 @@ export class Broadcast {
     if (members.size === 0) this.#members.delete(channel);
   }
 
+  /** How many channels have an event member of this node (each goes with its last member). */
+  get memberChannels(): number {
+    return this.#members.size;
+  }
+
   /** Whether any connection of this node, on either transport, is on `channel`. */
   hasLocal(channel: string): boolean {
     return this.#members.has(channel) || (this.#io.of('/').adapter.rooms.get(channel)?.size ?? 0) > 0;

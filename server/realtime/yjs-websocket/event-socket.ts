@@ -33,8 +33,8 @@ export class EventSocket extends YjsSocket implements EventContext, EventMember 
   #lastNotice = Number.NEGATIVE_INFINITY;
   #pendingNotice: NodeJS.Timeout | undefined;
 
-  constructor(id: string, ws: WebSocket, shared: EventSocketDeps) {
-    super(id, ws, shared.logger);
+  constructor(id: string, ws: WebSocket, shared: EventSocketDeps, release: (socket: YjsSocket) => void) {
+    super(id, ws, shared.logger, release);
     this.#shared = shared;
   }
 

@@ -16,6 +16,7 @@ import { roomChannel } from '../events/channels.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
 import { TOO_MANY } from '../events/serve.ts';
 import { EventSocket, type EventSocketDeps } from './event-socket.ts';
+import type { YjsSocket } from './yjs-socket.ts';
 
 export interface WsEventsDeps {
   events: EventRegistry;
@@ -37,9 +38,9 @@ export class WsEvents {
     this.#shared = { broadcast: deps.broadcast, metrics: deps.metrics, logger: deps.logger };
   }
 
-  /** The socket of a connection that opted in. */
-  socket(id: string, ws: WebSocket): EventSocket {
-    return new EventSocket(id, ws, this.#shared);
+  /** The socket of a connection that opted in; `release` is the server's cleanup once it is done with it. */
+  socket(id: string, ws: WebSocket, release: (socket: YjsSocket) => void): EventSocket {
+    return new EventSocket(id, ws, this.#shared, release);
   }
 
   /**

@@ -28,12 +28,15 @@ export class YjsSocket implements SessionSink {
   alive = true;
   deniedNotice = false;
   readonly #logger: Logger;
+  /** The server's cleanup of a socket it is done with (its room, its channels, its Connection); idempotent. */
+  readonly #release: (socket: YjsSocket) => void;
   #connection: Connection | undefined;
 
-  constructor(id: string, ws: WebSocket, logger: Logger) {
+  constructor(id: string, ws: WebSocket, logger: Logger, release: (socket: YjsSocket) => void) {
     this.id = id;
     this.ws = ws;
     this.#logger = logger;
+    this.#release = release;
   }
 
   /** The rooms side of this socket; it opens (with this object as its sink) before any message is handled. */
@@ -79,6 +82,9 @@ export class YjsSocket implements SessionSink {
       // Close reasons are limited to 123 bytes.
       this.ws.close(CLOSE_CODES[error.code], Buffer.from(error.message).subarray(0, 123).toString());
     }
+    // Done with it now, not once the client answers the close: a client that never does would
+    // otherwise stay in its room and on its channels for ws's 30 s (a revoked or suspended user too).
+    this.#release(this);
   }
 
   isOpen(): boolean {

@@ -61,6 +61,8 @@ export class YjsWebSocketServer implements RoomEvents {
   };
   readonly #ping: NodeJS.Timeout;
   readonly #sent;
+  /** Every socket's cleanup, once the server or its client ended it (#closed). */
+  readonly #release: (conn: Socket) => void;
 
   constructor(deps: YjsWebSocketDeps) {
     this.#deps = deps;
@@ -83,6 +85,7 @@ export class YjsWebSocketServer implements RoomEvents {
       this.#received(conn, data, isBinary),
     );
     const closed = guarded(logger, 'yjs close', (conn: Socket) => this.#closed(conn));
+    this.#release = closed;
     this.#listeners = {
       message(data, isBinary) {
         const conn = sockets.get(this);
@@ -148,7 +151,8 @@ export class YjsWebSocketServer implements RoomEvents {
     const { logger } = this.#deps;
     const id = `ws:${randomId()}`;
     const { events } = this.#deps;
-    const conn = events && url.searchParams.get('events') === '1' ? events.socket(id, ws) : new YjsSocket(id, ws, logger);
+    const release = this.#release;
+    const conn = events && url.searchParams.get('events') === '1' ? events.socket(id, ws, release) : new YjsSocket(id, ws, logger, release);
     const connection = this.#deps.connections.open({ id: conn.id, transport: TRANSPORT, identity: null, sink: conn });
     conn.connection = connection;
     this.#sockets.set(ws, conn);
@@ -169,6 +173,8 @@ export class YjsWebSocketServer implements RoomEvents {
       const watch = url.searchParams.get('watch') === '1';
       const session = await connection.join(roomId, { invite: url.searchParams.get('invite') ?? undefined, watch });
       if (conn instanceof EventSocket && !(await events?.admitted(conn, session))) return;
+      // Ended meanwhile (revoked as it joined): its Connection has left the room again.
+      if (!this.#all.has(conn)) return;
       conn.room = session.room;
       let peers = this.#byRoom.get(session.roomId);
       if (!peers) {

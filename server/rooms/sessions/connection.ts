@@ -167,6 +167,11 @@ export class Connection {
         this.transport,
         () => !this.#closed && this.#sink.isOpen(),
       );
+      // Ended between the admission and here (a revocation runs between awaits): not a session it could leave.
+      if (this.#closed) {
+        admission.leave(admitted.room, this.id);
+        throw new AppError('unavailable', 'connection closed while joining');
+      }
       const session = new RoomSession(admitted, this.#sink);
       this.#sessions ??= new Map();
       this.#sessions.set(session.roomId, session);

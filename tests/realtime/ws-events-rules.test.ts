@@ -1,0 +1,212 @@
+// The house rules on the Yjs WebSocket's events (`?events=1`) as on Socket.IO,
+// on a real server with raw `ws` clients: blocks in every broadcast (comments,
+// "Live now"), hidden works, the subscription limit, suspension and a
+// moderator closing a room, and channel registrations that end with their
+// connections however they end.
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Atelier } from '../../server/atelier.ts';
+import { GALLERY_CHANNEL, LIVE_CHANNEL, roomChannel, userChannel, workChannel } from '../../server/realtime/events/channels.ts';
+import { CLOSE_CODES } from '../../shared/protocol.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { eventWs } from '../helpers/ws-events.ts';
+import { type Person, person, seedWork } from '../social/helpers.ts';
+
+/** A moderator's id must be in the config when the server starts: a first run makes the account. */
+async function withModerator(env: Record<string, string> = {}): Promise<{ server: Atelier; mod: Person }> {
+  const first = await startServer(env);
+  const mod = await person(first, 'Mod');
+  await first.close();
+  return { server: await startServer({ ...env, DATA_DIR: first.config.dataDir, MODERATORS: mod.id }), mod };
+}
+
+/** An event socket of `who` in a room of their own, joined. */
+async function ownSocket(server: Atelier, who: Person) {
+  const { room } = await api(server.url).room(who.token);
+  const ws = eventWs(server.url, room.id, who.token);
+  await ws.next('room:joined');
+  return { ws, roomId: room.id };
+}
+
+/**
+ * A WebSocket client that completes the handshake, then never writes again:
+ * it does not answer the server's close frame, so the server's `ws` waits for
+ * it (30 s) before its socket counts as closed.
+ */
+async function silentClient(server: Atelier, path: string): Promise<void> {
+  const socket = connect(server.port, '127.0.0.1');
+  onTestFinished(() => void socket.destroy());
+  await once(socket, 'connect');
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const [head] = (await once(socket, 'data')) as [Buffer];
+  expect(head.toString('latin1')).toMatch(/^HTTP\/1\.1 101/);
+  socket.on('data', () => undefined);
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+describe('house rules on event sockets', () => {
+  it("comments by someone a subscriber blocks are withheld from the subscriber's event socket; hidden works and the subscription limit refuse as on Socket.IO", async () => {
+    const server = await startServer({ WORK_SUBSCRIPTIONS_PER_CONNECTION: '2' });
+    const http = api(server.url);
+    const [ann, bob, cid] = await Promise.all(['Ann', 'Bob', 'Cid'].map((n) => person(server, n)));
+    const work = await seedWork(server, [cid!]);
+    await http.json('POST', `/api/users/${ann!.id}/block`, { token: bob!.token, expect: 200 });
+    const bobs = await ownSocket(server, bob!);
+    const cids = await ownSocket(server, cid!);
+    for (const { ws } of [bobs, cids]) expect(await ws.call('work:subscribe', work.id)).toEqual({ ok: true, subscribed: true });
+
+    const { comment } = await http.json<{ comment: { id: string } }>('POST', `/api/works/${work.id}/comments`, {
+      token: ann!.token,
+      body: { body: 'from Ann' },
+    });
+    await cids.ws.next('comment:added', (args) => (args[0] as { id: string }).id === comment.id);
+    await settle();
+    expect(bobs.ws.of('comment:added')).toEqual([]);
+
+    // A hidden work is not there for a subscriber who is not a moderator.
+    const hidden = await seedWork(server, [cid!]);
+    await server.store.social.moderation.setHidden('work', hidden.id, new Date().toISOString());
+    expect(await bobs.ws.call('work:subscribe', hidden.id)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const second = await seedWork(server, [cid!]);
+    const third = await seedWork(server, [cid!]);
+    expect(await bobs.ws.call('work:subscribe', second.id)).toEqual({ ok: true, subscribed: true });
+    expect(await bobs.ws.call('work:subscribe', third.id)).toMatchObject({ ok: false, error: { code: 'too_large' } });
+    expect(await bobs.ws.call('work:unsubscribe', work.id)).toEqual({ ok: true });
+    expect(await bobs.ws.call('work:subscribe', third.id)).toEqual({ ok: true, subscribed: true });
+  });
+
+  it('"Live now" updates leave out the event sockets and Socket.IO sockets of people the owner blocks or who block the owner, as GET /api/live does', async () => {
+    const server = await startServer({ LIVE_PREVIEW_MS: '250' });
+    const http = api(server.url);
+    const [ann, bob, cid, dee] = await Promise.all(['Ann', 'Bob', 'Cid', 'Dee'].map((n) => person(server, n)));
+    await http.json('POST', `/api/users/${bob!.id}/block`, { token: ann!.token, expect: 200 });
+    await http.json('POST', `/api/users/${ann!.id}/block`, { token: cid!.token, expect: 200 });
+    const listeners = await Promise.all([bob!, cid!, dee!].map((who) => ownSocket(server, who)));
+    for (const { ws } of listeners) expect(await ws.call('live:subscribe')).toEqual({ ok: true, subscribed: true });
+    const bobSio = connectSocket(server.url, bob!.token);
+    const bobSioUpdates: unknown[] = [];
+    bobSio.on('live:update', (item) => bobSioUpdates.push(item));
+    expect(await bobSio.timeout(5000).emitWithAck('live:subscribe')).toEqual({ ok: true, subscribed: true });
+
+    const { room } = await http.room(ann!.token, { linkAccess: 'none' });
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: ann!.token, body: { listed: true } });
+    const owner = eventWs(server.url, room.id, ann!.token);
+    await owner.next('room:joined');
+    await server.live.rooms.tick();
+    const [bobs, cids, dees] = listeners.map((l) => l!.ws);
+    await dees!.next('live:update', (args) => (args[0] as { room: { id: string } }).room.id === room.id);
+    // The HTTP feed's rule, for reference: neither Bob nor Cid sees the room there.
+    for (const who of [bob!, cid!]) {
+      expect((await http.json<{ items: unknown[] }>('GET', '/api/live', { token: who.token })).items).toEqual([]);
+    }
+    await settle();
+    expect(bobs!.of('live:update')).toEqual([]);
+    expect(cids!.of('live:update')).toEqual([]);
+    expect(bobSioUpdates).toEqual([]);
+
+    // Ended reaches everyone (it names a room id only), after the updates they heard.
+    await http.json('PATCH', `/api/rooms/${room.id}`, { token: ann!.token, body: { listed: false } });
+    await dees!.next('live:ended');
+    const order = dees!.events.filter((e) => e.event.startsWith('live:')).map((e) => e.event);
+    expect(order[order.length - 1]).toBe('live:ended');
+  });
+
+  it("suspension closes the user's event sockets (4401); a moderator closing a room evicts its editors' event sockets with room:evicted", async () => {
+    const { server, mod } = await withModerator();
+    const http = api(server.url);
+    const [ann, bob, cid] = await Promise.all(['Ann', 'Bob', 'Cid'].map((n) => person(server, n)));
+    const { room } = await http.room(ann!.token, { linkAccess: 'edit' });
+    const owner = eventWs(server.url, room.id, ann!.token);
+    await owner.next('room:joined');
+    const editor = eventWs(server.url, room.id, bob!.token);
+    expect((await editor.next('room:joined'))[1]).toMatchObject({ role: 'editor' });
+    const cids = await ownSocket(server, cid!);
+
+    const report = async (target: { type: string; id: string }) =>
+      (await http.json<{ report: { id: string } }>('POST', '/api/reports', { token: ann!.token, body: { target, reason: 'spam' } })).report;
+    const againstCid = await report({ type: 'user', id: cid!.id });
+    await http.json('POST', `/api/moderation/reports/${againstCid.id}`, { token: mod.token, body: { action: 'suspend' }, expect: 200 });
+    expect((await cids.ws.raw.closed).code).toBe(CLOSE_CODES.unauthorized);
+
+    const againstRoom = await report({ type: 'room', id: room.id });
+    await http.json('POST', `/api/moderation/reports/${againstRoom.id}`, { token: mod.token, body: { action: 'hide' }, expect: 200 });
+    const [evictedRoom, error] = await editor.next('room:evicted');
+    expect([evictedRoom, error]).toEqual([room.id, expect.objectContaining({ code: 'forbidden' })]);
+    expect((await editor.raw.closed).code).toBe(CLOSE_CODES.forbidden);
+    // And it cannot come back; the owner may.
+    const again = eventWs(server.url, room.id, bob!.token);
+    expect((await again.raw.closed).code).toBe(CLOSE_CODES.forbidden);
+    const ownerAgain = eventWs(server.url, room.id, ann!.token);
+    await ownerAgain.next('room:joined');
+  });
+
+  it("a revoked session's event socket leaves its room at once, though its client never answers the close", async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(server, n)));
+    const { room } = await http.room(ann!.token, { linkAccess: 'edit' });
+    const owner = eventWs(server.url, room.id, ann!.token);
+    await owner.next('room:joined');
+    await silentClient(server, `/yjs/${room.id}?token=${bob!.token}&events=1`);
+    const bobHere = () => [...(server.registry.get(room.id)?.participants.values() ?? [])].some((p) => p.user.id === bob!.id);
+    await waitFor(bobHere, 5000, 'Bob in the room');
+    await http.json('DELETE', '/api/auth/sessions', { token: bob!.token, expect: 200 });
+    await waitFor(() => !bobHere(), 3000, 'Bob out of the room');
+    await waitFor(() => !server.broadcast.hasLocal(userChannel(bob!.id)), 3000, "Bob's channels left");
+  });
+
+  it('channel registrations end with their connections: many event sockets subscribing and closing (cleanly, abruptly, mid-join) leave no member or connection behind', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(server, n)));
+    const work = await seedWork(server, [ann!]);
+    const { room } = await http.room(ann!.token, { linkAccess: 'edit' });
+    const broadcast = server.broadcast;
+    const connectionIds = new Set<string>();
+    for (let round = 0; round < 8; round++) {
+      const sockets = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const ws = eventWs(server.url, room.id, (i % 2 ? ann : bob)!.token);
+          await ws.next('room:joined');
+          await Promise.all([ws.call('gallery:subscribe'), ws.call('live:subscribe'), ws.call('work:subscribe', work.id)]);
+          return ws;
+        }),
+      );
+      for (const participant of server.registry.get(room.id)?.participants.values() ?? []) connectionIds.add(participant.connectionId);
+      // Some answer the close, some vanish, some go while their subscription is in flight.
+      sockets.forEach((ws, i) => {
+        if (i % 3 === 0) ws.raw.ws.terminate();
+        else if (i % 3 === 1) ws.raw.ws.close();
+        else {
+          ws.emit('work:subscribe', work.id);
+          ws.raw.ws.terminate();
+        }
+      });
+      // And some before their join completed.
+      for (let i = 0; i < 3; i++) {
+        const early = eventWs(server.url, room.id, bob!.token);
+        early.raw.ws.on('open', () => early.raw.ws.terminate());
+      }
+    }
+    expect(connectionIds.size).toBeGreaterThanOrEqual(80);
+    const channels = [
+      GALLERY_CHANNEL,
+      LIVE_CHANNEL,
+      workChannel(work.id),
+      roomChannel(room.id),
+      userChannel(ann!.id),
+      userChannel(bob!.id),
+    ];
+    await waitFor(() => channels.every((c) => !broadcast.hasLocal(c)), 10_000, 'every channel empty');
+    for (const id of connectionIds) expect(broadcast.hasLocal(id), id).toBe(false);
+    expect(broadcast.memberChannels).toBe(0);
+    await waitFor(() => server.registry.get(room.id) === undefined || server.registry.get(room.id)?.participants.size === 0, 10_000);
+  });
+});
