@@ -144,8 +144,8 @@ export class RoomRegistry {
     const record = known?.id === roomId ? known : await this.#deps.records.getRoom(roomId);
     if (!record) throw new AppError('not_found', 'no such room');
     const stored = await this.#deps.docLog.load(roomId);
-    // Read after the log: a claim is committed with the first update that used its id.
-    const claims = await this.#deps.docLog.claims(roomId);
+    // With the log or after it: a claim is committed with the first update that used its id.
+    const claims = stored.claims ?? (await this.#deps.docLog.claims(roomId));
     const logger = this.#deps.logger.child({ roomId });
     const saver = new DocSaver(roomId, this.#savedLog, this.#deps.saver, stored, logger, this.#saverEvents, this.#turn);
     const room = new Room(roomId, stored, {

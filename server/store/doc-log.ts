@@ -7,6 +7,8 @@ export interface StoredDoc {
   update: Uint8Array | null;
   entries: number;
   bytes: number;
+  /** The room's client id claims, when the store read them with the log (one snapshot); otherwise ask claims(). */
+  claims?: ClientClaim[];
 }
 
 export interface CompactionResult {

@@ -31,6 +31,22 @@ export function transaction<T>(db: Db, fn: () => T): T {
   }
 }
 
+/**
+ * Runs several reads in one read transaction: they see one snapshot (a
+ * writer on another connection, such as the maintenance thread, cannot land
+ * between them), and the WAL is locked and unlocked once, not once per
+ * statement (two system calls each). Inside a transaction already, just fn.
+ */
+export function readTogether<T>(db: Db, fn: () => T): T {
+  if (db.isTransaction) return fn();
+  db.exec('BEGIN');
+  try {
+    return fn();
+  } finally {
+    db.exec('COMMIT');
+  }
+}
+
 function migrate(db: Db): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(

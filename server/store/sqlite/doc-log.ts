@@ -2,7 +2,7 @@ import { mergeAll } from '../../../shared/merge-all.ts';
 import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { type CompactionStatements, compactionStatements, readLog, swapMerged } from './compaction.ts';
-import { type Db, transaction } from './database.ts';
+import { type Db, readTogether, transaction } from './database.ts';
 import {
   drainJournal,
   drainRoom,
@@ -45,10 +45,16 @@ export class SqliteDocLog implements DocLog {
   }
 
   async load(roomId: string): Promise<StoredDoc> {
-    const updates = [...readLog(this.#statements, roomId), ...readJournal(this.#journal, roomId)].map((row) => row.data);
+    // One snapshot: the maintenance thread moving journal rows into the log
+    // cannot fall between the reads (and hide them from both).
+    const { rows, claims } = readTogether(this.#db, () => ({
+      rows: [...readLog(this.#statements, roomId), ...readJournal(this.#journal, roomId)],
+      claims: this.#readClaims(roomId),
+    }));
+    const updates = rows.map((row) => row.data);
     const bytes = updates.reduce((sum, u) => sum + u.byteLength, 0);
-    if (updates.length === 0) return { update: null, entries: 0, bytes: 0 };
-    return { update: mergeAll(updates), entries: updates.length, bytes };
+    if (updates.length === 0) return { update: null, entries: 0, bytes: 0, claims };
+    return { update: mergeAll(updates), entries: updates.length, bytes, claims };
   }
 
   async append(roomId: string, updates: readonly Uint8Array[], claims: readonly ClientClaim[] = []): Promise<void> {
@@ -61,6 +67,10 @@ export class SqliteDocLog implements DocLog {
   }
 
   async claims(roomId: string): Promise<ClientClaim[]> {
+    return this.#readClaims(roomId);
+  }
+
+  #readClaims(roomId: string): ClientClaim[] {
     return this.#selectClaims.all(roomId).map((row) => ({ clientId: Number(row.client_id), userId: String(row.user_id) }));
   }
 

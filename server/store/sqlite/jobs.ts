@@ -1,6 +1,6 @@
 import { mutableColumns as mutable, toJob } from '../job-rows.ts';
 import type { FailUnfinished, JobRecord, JobStore } from '../jobs.ts';
-import type { Db } from './database.ts';
+import { type Db, readTogether } from './database.ts';
 
 export class SqliteJobStore implements JobStore {
   readonly #db: Db;
@@ -50,7 +50,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async listForRoom(roomId: string, recent: number): Promise<JobRecord[]> {
-    const rows = [...this.#list.active.all(roomId), ...this.#list.recent.all(roomId, recent)];
+    const rows = readTogether(this.#db, () => [...this.#list.active.all(roomId), ...this.#list.recent.all(roomId, recent)]);
     return rows.map(toJob).sort(newestFirst);
   }
 
