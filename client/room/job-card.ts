@@ -67,6 +67,8 @@ export class JobCard extends LitElement {
       .body {
         min-width: 0;
         display: grid;
+        /* Not auto: a long prompt's one line must not widen the column past the card. */
+        grid-template-columns: minmax(0, 1fr);
         gap: 0.3rem;
       }
       .line {
@@ -76,6 +78,7 @@ export class JobCard extends LitElement {
         font-size: 0.82rem;
       }
       .status {
+        flex: none;
         font-weight: 650;
       }
       .status.failed {
@@ -85,6 +88,7 @@ export class JobCard extends LitElement {
         color: var(--ok);
       }
       .prompt {
+        min-width: 0;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;

@@ -90,6 +90,12 @@ describeInBrowser('room in the browser', (browser) => {
     await b.page.getByRole('button', { name: 'Generate' }).click();
     for (const person of [a, b]) await person.page.locator('job-card [data-status="running"] [role="progressbar"]').waitFor();
     await shot(a.page, 'room-04-a-sees-b-generating');
+    // A long prompt is cut short inside the card: nothing of the job sticks out of it.
+    const [card, bar] = await Promise.all([
+      a.page.locator('job-card .job').first().boundingBox(),
+      a.page.locator('job-card [role="progressbar"]').first().boundingBox(),
+    ]);
+    expect(bar!.x + bar!.width).toBeLessThanOrEqual(card!.x + card!.width);
     await waitFor(() => fake.held === 1, 10_000, 'the provider got the request');
     fake.release();
     for (const person of [a, b]) {
