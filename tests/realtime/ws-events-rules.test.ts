@@ -147,6 +147,32 @@ describe('house rules on event sockets', () => {
     await ownerAgain.next('room:joined');
   });
 
+  it("a viewer's work:publish and gen:cancel are refused as on Socket.IO; an editor the owner blocks is evicted from the room and cannot come back", async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob, cid] = await Promise.all(['Ann', 'Bob', 'Cid'].map((n) => person(server, n)));
+    const { room, invites } = await http.room(ann!.token, { linkAccess: 'view' });
+    const owner = eventWs(server.url, room.id, ann!.token);
+    await owner.next('room:joined');
+    const started = await owner.call('gen:start', room.id, { prompt: 'slow boats', size: '256x256' });
+    expect(started).toMatchObject({ ok: true });
+    const jobId = (started.job as { id: string }).id;
+    const viewer = eventWs(server.url, room.id, cid!.token);
+    expect((await viewer.next('room:joined'))[1]).toMatchObject({ role: 'viewer' });
+    expect(await viewer.call('work:publish', room.id, { title: 'Not mine' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await viewer.call('gen:cancel', room.id, jobId)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await server.generation.roomJobs(room.id)).find((j) => j.id === jobId)?.status).not.toBe('cancelled');
+
+    const editor = eventWs(server.url, room.id, bob!.token, `&invite=${invites.edit}`);
+    expect((await editor.next('room:joined'))[1]).toMatchObject({ role: 'editor' });
+    await http.json('POST', `/api/users/${bob!.id}/block`, { token: ann!.token, expect: 200 });
+    expect((await editor.next('room:evicted'))[0]).toBe(room.id);
+    expect((await editor.raw.closed).code).toBe(CLOSE_CODES.forbidden);
+    const again = eventWs(server.url, room.id, bob!.token, `&invite=${invites.edit}`);
+    expect((await again.raw.closed).code).toBe(CLOSE_CODES.forbidden);
+    expect(again.of('room:joined')).toEqual([]);
+  });
+
   it("a revoked session's event socket leaves its room at once, though its client never answers the close", async () => {
     const server = await startServer();
     const http = api(server.url);

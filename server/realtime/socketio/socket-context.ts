@@ -11,10 +11,9 @@ import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { RoomSession } from '../../rooms/sessions/room-session.ts';
 import type { SessionSink } from '../../rooms/sessions/sink.ts';
 import { roomChannel } from '../events/channels.ts';
+import { throttledNotice } from '../notice-throttle.ts';
 import type { EventContext } from '../events/event-context.ts';
 import type { AtelierSocket } from './socketio-server.ts';
-
-const NOTICE_INTERVAL_MS = 1000;
 
 export { roomChannel };
 /** The room's members that take its document (`yjs:sync`, `yjs:awareness`) over Socket.IO. */
@@ -96,26 +95,15 @@ export class SocketContext implements SessionSink, EventContext {
     return this.socket.connected;
   }
 
-  /**
-   * Rate-limit notices go out at most once a second, so a flood cannot amplify
-   * itself; one held back is sent when the throttle allows, because a client
-   * only resyncs what was dropped once it has been told.
-   */
+  /** Refusals as `room:error`; rate-limit notices throttled (notice-throttle.ts). */
   #notify(roomId: string, error: WireError): void {
     const { socket } = this;
     if (error.code !== 'rate_limited') {
       socket.emit('room:error', roomId, error);
       return;
     }
-    const { data } = socket;
-    if (data.pendingNotice) return;
-    const wait = data.lastNotice + NOTICE_INTERVAL_MS - performance.now();
-    const send = () => {
-      data.pendingNotice = undefined;
-      data.lastNotice = performance.now();
+    throttledNotice(socket.data, () => {
       if (socket.connected) socket.emit('room:error', roomId, error);
-    };
-    if (wait <= 0) send();
-    else data.pendingNotice = setTimeout(send, wait);
+    });
   }
 }

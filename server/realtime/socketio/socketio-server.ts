@@ -19,6 +19,7 @@ import type { Connection, Identity } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import { guarded } from '../guard.ts';
+import type { NoticeState } from '../notice-throttle.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
 import { type EventSpec, type EventTools, idArg, served } from '../events/serve.ts';
 import { docChannel, roomChannel, SocketContext } from './socket-context.ts';
@@ -26,12 +27,9 @@ import type { OriginCheck } from '../origin-check.ts';
 import { PreEncodedEvent } from './pre-encoded.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
-export interface SocketData {
+export interface SocketData extends NoticeState {
   /** Who the handshake's token named; null for an anonymous socket. */
   identity: Identity | null;
-  lastNotice: number;
-  /** A rate-limit notice held back by the throttle, sent when it allows. */
-  pendingNotice: NodeJS.Timeout | undefined;
 }
 
 /** Between nodes, through the adapter (scaled mode only). */

@@ -13,9 +13,8 @@ import type { Metrics } from '../../metrics.ts';
 import type { RoomSession } from '../../rooms/sessions/room-session.ts';
 import type { Broadcast, EventMember } from '../events/broadcast.ts';
 import type { EventContext } from '../events/event-context.ts';
+import { type NoticeState, throttledNotice } from '../notice-throttle.ts';
 import { YjsSocket } from './yjs-socket.ts';
-
-const NOTICE_INTERVAL_MS = 1000;
 
 /** What every event socket of a server shares (one object per server). */
 export interface EventSocketDeps {
@@ -24,14 +23,15 @@ export interface EventSocketDeps {
   logger: Logger;
 }
 
-export class EventSocket extends YjsSocket implements EventContext, EventMember {
+export class EventSocket extends YjsSocket implements EventContext, EventMember, NoticeState {
   readonly #shared: EventSocketDeps;
   /** The broadcast channels it is on, left when it closes. */
   readonly #channels = new Set<string>();
   /** Events that came before `room:joined`, sent right after it (it is always the first). */
   #held: Uint8Array[] | null = [];
-  #lastNotice = Number.NEGATIVE_INFINITY;
-  #pendingNotice: NodeJS.Timeout | undefined;
+  /** The rate-limit notice throttle's state (notice-throttle.ts). */
+  lastNotice = Number.NEGATIVE_INFINITY;
+  pendingNotice: NodeJS.Timeout | undefined;
 
   constructor(id: string, ws: WebSocket, shared: EventSocketDeps, release: (socket: YjsSocket) => void) {
     super(id, ws, shared.logger, release);
@@ -110,26 +110,20 @@ export class EventSocket extends YjsSocket implements EventContext, EventMember 
 
   /** Gone: off every channel. */
   closed(): void {
-    clearTimeout(this.#pendingNotice);
+    clearTimeout(this.pendingNotice);
     this.#held = null;
     for (const channel of this.#channels) this.#shared.broadcast.remove(channel, this);
     this.#channels.clear();
   }
 
-  /** Rate-limit notices at most once a second, one held back sent when allowed (as on Socket.IO). */
+  /** Refusals as `room:error`; rate-limit notices throttled as on Socket.IO (notice-throttle.ts). */
   #notify(roomId: string, error: WireError): void {
     if (error.code !== 'rate_limited') {
       this.emitEvent('room:error', roomId, error);
       return;
     }
-    if (this.#pendingNotice) return;
-    const send = () => {
-      this.#pendingNotice = undefined;
-      this.#lastNotice = performance.now();
+    throttledNotice(this, () => {
       if (this.isOpen()) this.emitEvent('room:error', roomId, error);
-    };
-    const wait = this.#lastNotice + NOTICE_INTERVAL_MS - performance.now();
-    if (wait <= 0) send();
-    else this.#pendingNotice = setTimeout(send, wait);
+    });
   }
 }
