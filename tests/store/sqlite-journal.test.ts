@@ -109,3 +109,24 @@ describe('SQLite doc journal', () => {
     }
   });
 });
+
+describe('SQLite doc journal under moves', () => {
+  it('loads every update appended so far while the thread keeps moving the journal', async () => {
+    const dir = tempDir();
+    // A check every millisecond: a move (after 8 checks) lands between a load's reads sooner or later.
+    const store = openSqliteStore(dir, { checkpointMs: 0, journalMs: 1 });
+    const { doc, updates } = keystrokes(400);
+    const expected = doc.getText('prompt').toString();
+    for (let i = 0; i < updates.length; i++) {
+      await store.docLog.append('room-a', [updates[i]!]);
+      const loaded = await store.docLog.load('room-a');
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, loaded.update!);
+      expect(copy.getText('prompt').length).toBe(i + 1);
+      // Give the thread a moment now and then.
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await text(store, 'room-a')).toBe(expected);
+    await store.close();
+  });
+});
