@@ -194,7 +194,10 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   if (scale) {
     // A dead node's jobs can never finish: whoever notices fails them, and every room hears.
     scale.liveness.watch(() => store.jobs.unfinishedNodes());
-    scale.liveness.events.add({ nodeDown: (nodeId) => generation.nodeDown(nodeId).then(() => undefined) });
+    scale.liveness.events.add({
+      nodeDown: (nodeId) => generation.nodeDown(nodeId).then(() => undefined),
+      lapsed: () => generation.heartbeatLapsed().then(() => undefined),
+    });
   }
 
   const contributors = new Contributors(store.gallery, logger.child({ module: 'gallery' }), storeOutage);

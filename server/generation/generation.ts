@@ -3,7 +3,7 @@
 // stores the images and appends them to the room's candidates. Every change of
 // a job goes to the listeners (the transports) and, for state changes, to the store.
 import type { Logger } from 'pino';
-import { canEdit, type GenParams, type Job, type JobError, type JobImage, type PublicUser, type Role } from '../../shared/protocol.ts';
+import { canEdit, type GenParams, type Job, type JobImage, type PublicUser, type Role } from '../../shared/protocol.ts';
 import type { GenerationConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
@@ -15,11 +15,11 @@ import type { RoomRegistry } from '../rooms/registry.ts';
 import type { Room } from '../rooms/room.ts';
 import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
 import { candidatesOf, previewWebp } from './job-output.ts';
+import { failureOutcome, JobStop, type Outcome } from './job-outcome.ts';
 import { JobQueue } from './job-queue.ts';
 import { readEditLayers, resolveJobRequest } from './job-request.ts';
 import { PromptBlocklist } from './prompt-safety.ts';
 import type { GenerationRequest, ImageProvider, PreviewImage, ProviderEvent, ProviderImage } from './provider.ts';
-import { ProviderError } from './provider-error.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
 import { appendCandidates } from './room-doc.ts';
 import type { RoomJobQuota } from './room-quota.ts';
@@ -73,14 +73,6 @@ const MINUTE = 60_000;
 /** A room's quota place outlives the job's deadline by this much before it lapses by itself. */
 const QUOTA_GRACE_MS = 60_000;
 
-/** Why a job's signal aborted, when it was not the deadline. */
-class JobStop {
-  readonly kind: 'cancelled' | 'interrupted';
-  constructor(kind: 'cancelled' | 'interrupted') {
-    this.kind = kind;
-  }
-}
-
 interface LiveJob {
   record: JobRecord;
   provider: ImageProvider;
@@ -91,8 +83,6 @@ interface LiveJob {
   previews: Promise<void>;
   saves: Promise<void>;
 }
-
-type Outcome = { status: 'succeeded'; results: JobImage[] } | { status: 'failed'; error: JobError } | { status: 'cancelled' };
 
 export class Generation {
   readonly #deps: GenerationDeps;
@@ -150,6 +140,25 @@ export class Generation {
       this.#tell(toWire(record));
     }
     return failed.length;
+  }
+
+  /**
+   * This node's heartbeat lapsed (scaled mode): another node may have found it
+   * dead and failed its jobs in the store. Each job the store holds finished
+   * stops here and its stored state goes to the listeners, so every participant
+   * ends with what the store says. One read per job held, and only after a lapse.
+   */
+  async heartbeatLapsed(): Promise<number> {
+    let ended = 0;
+    for (const live of [...this.#live.values()]) {
+      try {
+        if (await this.#endedElsewhere(live)) ended++;
+      } catch (err) {
+        this.#deps.logger.warn({ err, jobId: live.record.id }, 'could not check a job after a heartbeat lapse');
+      }
+    }
+    if (ended > 0) this.#deps.logger.warn({ jobs: ended }, 'jobs failed by another node while this one was presumed dead: stopped here');
+    return ended;
   }
 
   async start({ room, user, role, params }: StartRequest): Promise<Job> {
@@ -277,34 +286,20 @@ export class Generation {
       );
       jobSignal.throwIfAborted();
       await live.previews;
+      // Another node may have failed it while this one was presumed dead: its images must not land then.
+      if (!this.#deps.soleNode && (await this.#endedElsewhere(live))) return;
       live.phase = 'committing';
       outcome = { status: 'succeeded', results: await this.#commit(live, images) };
     } catch (err) {
-      outcome = this.#failure(live, err, signal, deadline);
+      outcome = failureOutcome(err, signal, deadline, this.#deps.config.timeoutMs);
+      if (outcome.status === 'failed' && outcome.error.code === 'internal') {
+        this.#deps.logger.error({ err, jobId: live.record.id, provider: live.provider.name }, 'job failed unexpectedly');
+      }
     }
     // Previews still being stored must not outlive the job (nor a shutdown).
     await live.previews;
     metrics.genJobSeconds.observe({ provider: live.provider.name }, (performance.now() - started) / 1000);
     this.#finish(live, outcome);
-  }
-
-  #failure(live: LiveJob, err: unknown, signal: AbortSignal, deadline: AbortSignal): Outcome {
-    if (signal.aborted) {
-      const stop = signal.reason instanceof JobStop ? signal.reason.kind : 'interrupted';
-      return stop === 'cancelled'
-        ? { status: 'cancelled' }
-        : { status: 'failed', error: { code: 'interrupted', message: 'the server stopped while the job ran' } };
-    }
-    if (deadline.aborted) {
-      return { status: 'failed', error: { code: 'timeout', message: `the job ran longer than ${this.#deps.config.timeoutMs} ms` } };
-    }
-    if (err instanceof ProviderError) {
-      const error: JobError = { code: err.code, message: err.message };
-      if (err.retryAfterMs !== undefined) error.retryAfterMs = err.retryAfterMs;
-      return { status: 'failed', error };
-    }
-    this.#deps.logger.error({ err, jobId: live.record.id, provider: live.provider.name }, 'job failed unexpectedly');
-    return { status: 'failed', error: { code: 'internal', message: 'the job failed unexpectedly' } };
   }
 
   #progress(live: LiveJob, event: ProviderEvent): void {
@@ -369,6 +364,31 @@ export class Generation {
     });
   }
 
+  /**
+   * True when the store holds the job finished by someone else (a node that
+   * found this one dead): the job then stops here, ends as stored, and the
+   * listeners hear the stored state. A finished job is never changed again.
+   */
+  async #endedElsewhere(live: LiveJob): Promise<boolean> {
+    const stored = await this.#deps.jobs.get(live.record.id);
+    if (!stored || isActive(stored.status)) return false;
+    const ours = live.record;
+    if (stored.status === ours.status && stored.finishedAt === ours.finishedAt) return false;
+    const wasActive = isActive(ours.status);
+    live.phase = 'done';
+    live.record = { ...stored };
+    if (wasActive) {
+      this.#queue.cancel(stored.id, new JobStop('interrupted'));
+      this.#deps.metrics.genJobs.inc({ provider: live.provider.name, status: stored.status });
+    }
+    this.#deps.logger.warn({ jobId: stored.id, status: stored.status }, 'job finished elsewhere while this node was presumed dead');
+    this.#emit(live);
+    void live.saves.then(() => {
+      if (this.#live.get(stored.id) === live) this.#live.delete(stored.id);
+    });
+    return true;
+  }
+
   /** Tells the listeners; saves state changes (not every progress step) in order. */
   #changed(live: LiveJob, save: boolean): void {
     live.record.updatedAt = new Date().toISOString();
@@ -377,7 +397,8 @@ export class Generation {
     const snapshot = { ...live.record };
     live.saves = live.saves.then(async () => {
       try {
-        await this.#deps.jobs.save(snapshot);
+        // Refused: the store holds it finished already, by a node that found this one dead.
+        if (!(await this.#deps.jobs.save(snapshot))) await this.#endedElsewhere(live);
       } catch (err) {
         this.#deps.logger.error({ err, jobId: snapshot.id }, 'job state not saved');
       }

@@ -11,6 +11,13 @@ export type WatchSource = () => Iterable<string> | Promise<Iterable<string>>;
 export interface LivenessEvents {
   /** A watched node's heartbeat expired; awaited in turn, once per death. */
   nodeDown?(nodeId: string): void | Promise<void>;
+  /**
+   * This node's own heartbeat lapsed longer than the timeout (its process was
+   * starved or frozen, or it was cut off from Redis): the others may have found
+   * it dead and failed its jobs. Heard on the beat that ends the lapse, and once
+   * more a timeout later, for a sweep that read the lapse but acted after. Not awaited.
+   */
+  lapsed?(gapMs: number): void | Promise<void>;
 }
 
 export interface NodeLivenessDeps {
@@ -34,6 +41,9 @@ export class NodeLiveness {
   #timer: NodeJS.Timeout | undefined;
   #readySince: number;
   #sweeping: Promise<void> | undefined;
+  /** When the last beat that Redis took was sent: its key lives `timeoutMs` from then, at least. */
+  #lastBeatSent: number | undefined;
+  #recheck: NodeJS.Timeout | undefined;
 
   constructor(deps: NodeLivenessDeps) {
     this.#deps = deps;
@@ -98,6 +108,7 @@ export class NodeLiveness {
   /** Stops beating and removes this node's key, so others need not wait for it to expire. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    clearTimeout(this.#recheck);
     this.#deps.client.off('ready', this.#onReady);
     await this.#sweeping;
     if (!this.#deps.client.isReady) return;
@@ -133,7 +144,19 @@ export class NodeLiveness {
   async #beat(): Promise<void> {
     const { client, nodeId, info, timeoutMs } = this.#deps;
     if (!client.isReady) return;
+    const sent = performance.now();
     await client.set(this.key(nodeId), JSON.stringify({ ...info, beatAt: new Date().toISOString() }), { PX: timeoutMs });
+    const last = this.#lastBeatSent;
+    this.#lastBeatSent = Math.max(sent, last ?? sent);
+    // Measured to the answer, not to the send: the key may have expired
+    // anywhere in between, and a false alarm costs only a look at the store.
+    const gap = last === undefined ? 0 : performance.now() - last;
+    if (gap <= timeoutMs) return;
+    this.#deps.logger.warn({ gapMs: Math.round(gap), timeoutMs }, "this node's heartbeat lapsed: others may have found it dead");
+    this.#listeners.emit('lapsed', gap);
+    clearTimeout(this.#recheck);
+    this.#recheck = setTimeout(() => this.#listeners.emit('lapsed', gap), timeoutMs);
+    this.#recheck.unref();
   }
 }
 
