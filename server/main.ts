@@ -1,7 +1,14 @@
 // The process: read the configuration, start, and stop cleanly on SIGTERM.
+import v8 from 'node:v8';
 import { startAtelier } from './atelier.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+
+// `npm start` caps the young generation with --max-semi-space-size, a V8 flag
+// that applies to every isolate and outranks a worker's resourceLimits. This
+// thread's heap is sized by now: clearing the flag lets each worker thread's
+// resourceLimits size its own (store/merge.ts: smaller than this one's).
+v8.setFlagsFromString('--max-semi-space-size=0');
 
 const EXIT_CONFIG = 2;
 

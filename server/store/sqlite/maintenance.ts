@@ -6,6 +6,7 @@
 // now run on a thread with its own connection.
 import { Worker } from 'node:worker_threads';
 import type { CompactionResult } from '../doc-log.ts';
+import { WORKER_YOUNG_GENERATION_MB } from '../merge.ts';
 
 /** How often the thread looks at the doc log's journal (doc-journal.ts: it moves it when a batch pays off). */
 export const JOURNAL_MOVE_MS = 250;
@@ -23,15 +24,6 @@ export interface CheckpointResult {
   checkpointed: number;
   busy: boolean;
 }
-
-/**
- * The thread's young generation, in MB. V8 sizes it for the allocation rate it
- * sees, and a compaction's merge or a journal move allocates in bursts: by default it grew to 32
- * MB under the peers benchmark's typing. The thread's work is not latency
- * bound (nobody waits on a scavenge there), so more frequent, smaller ones are
- * cheap: at 6 MB the thread's heap peaked at 25 MB instead of 50.
- */
-const YOUNG_GENERATION_MB = 6;
 
 interface Pending {
   resolve(value: CheckpointResult | CompactionResult): void;
@@ -53,7 +45,7 @@ export class SqliteMaintenance {
     this.#onError = onError;
     this.#worker = new Worker(new URL('./maintenance-thread.ts', import.meta.url), {
       workerData: { file, checkpointMs, journalMs },
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     this.#worker.unref();
     this.#worker.on('message', (reply: MaintenanceReply) => this.#settle(reply));
