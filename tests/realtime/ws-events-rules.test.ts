@@ -9,7 +9,9 @@ import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Atelier } from '../../server/atelier.ts';
 import { GALLERY_CHANNEL, LIVE_CHANNEL, roomChannel, userChannel, workChannel } from '../../server/realtime/events/channels.ts';
-import { CLOSE_CODES } from '../../shared/protocol.ts';
+import { MAX_QUEUED_BEFORE_JOIN } from '../../server/realtime/yjs-websocket/yjs-websocket-server.ts';
+import { CLOSE_CODES, YWS_MESSAGE } from '../../shared/protocol.ts';
+import { decodeAck, decodeEvent, encodeEvent } from '../../shared/yws-events.ts';
 import { connectSocket } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { eventWs } from '../helpers/ws-events.ts';
@@ -47,6 +49,56 @@ async function silentClient(server: Atelier, path: string): Promise<void> {
   const [head] = (await once(socket, 'data')) as [Buffer];
   expect(head.toString('latin1')).toMatch(/^HTTP\/1\.1 101/);
   socket.on('data', () => undefined);
+}
+
+/** A masked binary WebSocket frame, as a client sends it. */
+function clientFrame(payload: Uint8Array): Buffer {
+  const mask = randomBytes(4);
+  const length = payload.length < 126 ? [0x80 | payload.length] : [0x80 | 126, payload.length >> 8, payload.length & 0xff];
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
+  return Buffer.concat([Buffer.from([0x82, ...length]), mask, masked]);
+}
+
+/**
+ * Sends the handshake and `frames` in one write, before any answer: they reach
+ * the server while it is still admitting the connection. Resolves with the
+ * binary messages the server sends, in order, once `until` holds for them
+ * (and `thenWaitMs` more have passed).
+ */
+async function pipelined(server: Atelier, path: string, frames: Uint8Array[], until: (messages: Uint8Array[]) => boolean, thenWaitMs = 0) {
+  const socket = connect(server.port, '127.0.0.1');
+  onTestFinished(() => void socket.destroy());
+  await once(socket, 'connect');
+  const handshake =
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+  socket.write(Buffer.concat([Buffer.from(handshake, 'latin1'), ...frames.map(clientFrame)]));
+  let buffered = Buffer.alloc(0);
+  let headDone = false;
+  const messages: Uint8Array[] = [];
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    if (!headDone) {
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      headDone = true;
+      buffered = buffered.subarray(end + 4);
+    }
+    // Server frames are unmasked: opcode, length (7 bits, or 16 / 64 after it), payload.
+    while (buffered.length >= 2) {
+      let length = buffered[1]! & 0x7f;
+      let offset = 2;
+      if (length === 126) [length, offset] = [buffered.readUInt16BE(2), 4];
+      else if (length === 127) [length, offset] = [Number(buffered.readBigUInt64BE(2)), 10];
+      if (buffered.length < offset + length) return;
+      if ((buffered[0]! & 0x0f) === 0x2) messages.push(new Uint8Array(buffered.subarray(offset, offset + length)));
+      buffered = buffered.subarray(offset + length);
+    }
+  });
+  await waitFor(() => until(messages), 10_000, 'the answers');
+  await new Promise((resolve) => setTimeout(resolve, thenWaitMs));
+  socket.destroy();
+  return messages;
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -171,6 +223,43 @@ describe('house rules on event sockets', () => {
     const again = eventWs(server.url, room.id, bob!.token, `&invite=${invites.edit}`);
     expect((await again.raw.closed).code).toBe(CLOSE_CODES.forbidden);
     expect(again.of('room:joined')).toEqual([]);
+  });
+
+  it('event frames sent with the handshake, before the join completed: room:joined still comes first, and every acknowledged one is answered, over the queue or the rate too', async () => {
+    for (const [burst, count, served] of [
+      [100, 80, MAX_QUEUED_BEFORE_JOIN],
+      [5, 20, 5],
+    ] as const) {
+      const server = await startServer({ MESSAGE_BURST: String(burst), MESSAGES_PER_SECOND: '1' });
+      const ann = await person(server, 'Ann');
+      const { room } = await api(server.url).room(ann.token);
+      const frames = Array.from({ length: count }, (_, i) => encodeEvent('gallery:subscribe', '[]', i + 1));
+      const answered = (messages: Uint8Array[]) => messages.filter((m) => m[0] === YWS_MESSAGE.ack).length >= count;
+      const messages = await pipelined(server, `/yjs/${room.id}?token=${ann.token}&events=1`, frames, answered);
+      expect(messages[0]![0]).toBe(YWS_MESSAGE.event);
+      expect(decodeEvent(messages[0]!, 1).event).toBe('room:joined');
+      const answers = messages.filter((m) => m[0] === YWS_MESSAGE.ack).map((m) => decodeAck(m, 1));
+      expect(answers.map((a) => a.ackId).sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      const codes = answers.map(({ answer }) =>
+        (answer as { ok: boolean }).ok ? 'ok' : (answer as { error: { code: string } }).error.code,
+      );
+      expect(codes.filter((c) => c === 'ok')).toHaveLength(served);
+      expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(count - served);
+      await server.close();
+    }
+  });
+
+  it('a flood of event frames before the join completed is not answered past a bound (nothing held for each)', async () => {
+    const server = await startServer({ MESSAGE_BURST: '5', MESSAGES_PER_SECOND: '1' });
+    const ann = await person(server, 'Ann');
+    const { room } = await api(server.url).room(ann.token);
+    const frames = Array.from({ length: 2000 }, (_, i) => encodeEvent('gallery:subscribe', '[]', i + 1));
+    const joined = (messages: Uint8Array[]) => messages.length > 0;
+    const messages = await pipelined(server, `/yjs/${room.id}?token=${ann.token}&events=1`, frames, joined, 500);
+    expect(decodeEvent(messages[0]!, 1).event).toBe('room:joined');
+    const acks = messages.filter((m) => m[0] === YWS_MESSAGE.ack).length;
+    expect(acks).toBeGreaterThanOrEqual(200);
+    expect(acks).toBeLessThan(1000);
   });
 
   it("a revoked session's event socket leaves its room at once, though its client never answers the close", async () => {

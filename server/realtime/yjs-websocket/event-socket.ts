@@ -23,6 +23,9 @@ export interface EventSocketDeps {
   logger: Logger;
 }
 
+/** Frames held for `room:joined` past which answers are dropped (the queue before the join holds 64 messages). */
+const MAX_HELD_ANSWERS = 256;
+
 export class EventSocket extends YjsSocket implements EventContext, EventMember, NoticeState {
   readonly #shared: EventSocketDeps;
   /** The broadcast channels it is on, left when it closes. */
@@ -78,6 +81,7 @@ export class EventSocket extends YjsSocket implements EventContext, EventMember,
     this.sendEvent(encodeEvent(event, JSON.stringify(args)));
   }
 
+  /** An event or ack frame; before `room:joined` went out, it waits for it. */
   sendEvent(frame: Uint8Array): void {
     if (this.#held) this.#held.push(frame);
     else this.send(frame);
@@ -91,9 +95,12 @@ export class EventSocket extends YjsSocket implements EventContext, EventMember,
     for (const waiting of held) this.send(waiting);
   }
 
-  /** The answer to an acknowledged event. */
+  /** The answer to an acknowledged event; one to a frame sent before the join waits for `room:joined` too. */
   answer(ackId: number, res: object): void {
-    this.send(encodeAck(ackId, res));
+    // Frames dropped over the rate are answered too: a client flooding before its join completed
+    // must not make the server hold an answer for each, so past a bound they go unanswered (its acks time out).
+    if (this.#held && this.#held.length >= MAX_HELD_ANSWERS) return;
+    this.sendEvent(encodeAck(ackId, res));
   }
 
   /** A refusal of a document message: a rate-limit drop is told as `room:error` too (y-websocket has no word for it). */

@@ -210,6 +210,8 @@ export class YjsWebSocketServer implements RoomEvents {
     const message = toBytes(data);
     if (conn.queue) {
       if (conn.queue.length >= MAX_QUEUED_BEFORE_JOIN) {
+        // Dropped as if over the rate: an event asking for an answer gets one.
+        if (conn instanceof EventSocket) this.#deps.events?.overRate(conn, message);
         connection.refuse('', new AppError('rate_limited', 'too many messages before the join completed'));
         return;
       }
