@@ -2,9 +2,9 @@
 // otherwise stall the event loop. WAL checkpoints (fsync included) on a timer,
 // log compactions whole (read, merge, swap), and moving the doc log's journal
 // into doc_updates on a timer (doc-journal.ts).
+import { createRequire } from 'node:module';
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import * as Y from 'yjs';
 import { compactionStatements, readLog, swapMerged } from './compaction.ts';
 import { drainJournal, drainRoom, JOURNAL_MOVE_CHECKS, JOURNAL_MOVE_ROWS, journalSpan, journalStatements } from './doc-journal.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
@@ -12,6 +12,17 @@ import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
 const { file, checkpointMs, journalMs } = workerData as { file: string; checkpointMs: number; journalMs: number };
 if (!parentPort) throw new Error('maintenance-thread.ts runs as a worker thread (maintenance.ts starts it)');
 const port = parentPort;
+
+// Yjs (with lib0) is loaded by the first compaction, the only work here that
+// merges: a node whose rooms stay below the compaction threshold does not
+// carry it in this thread (about 6 MB). require(), so that it loads there and
+// then, synchronously, between two messages.
+const require = createRequire(import.meta.url);
+let mergeUpdates: typeof import('yjs').mergeUpdates | undefined;
+function merge(updates: Uint8Array[]): Uint8Array {
+  mergeUpdates ??= (require('yjs') as typeof import('yjs')).mergeUpdates;
+  return mergeUpdates(updates);
+}
 const db = new DatabaseSync(file);
 db.exec('PRAGMA busy_timeout = 5000');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
@@ -57,7 +68,7 @@ function compact(id: number, roomId: string): void {
       reply({ type: 'compacted', id, result: { merged: 0, bytesBefore: bytes, bytesAfter: bytes } });
       return;
     }
-    const merged = Y.mergeUpdates(rows.map((row) => row.data));
+    const merged = merge(rows.map((row) => row.data));
     reply({ type: 'compacted', id, result: swapMerged(db, statements, roomId, rows, merged) });
   } catch (err) {
     reply({ type: 'failed', id, message: (err as Error).message });
