@@ -188,7 +188,15 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     metrics,
     logger: generationLogger,
     // The transport is made further down, before any request can arrive.
-    ...(scale ? { cancelElsewhere: cancelOnOtherNodes(() => realtime.socketIo, logger.child({ module: 'realtime' })) } : {}),
+    ...(scale
+      ? {
+          cancelElsewhere: cancelOnOtherNodes(
+            () => realtime.socketIo,
+            () => scale.redis.isReady,
+            logger.child({ module: 'realtime' }),
+          ),
+        }
+      : {}),
   });
   await generation.recover();
   if (scale) {

@@ -24,6 +24,29 @@ import { RedisSessionBus } from './redis-session-bus.ts';
 
 /** How long the adapter's XREAD blocks; also how long its reader may linger after close. */
 const ADAPTER_BLOCK_MS = 2000;
+/** The adapter's commands whose promises it drops (a request's PUBLISH, a session's SET). */
+const DROPPED_BY_ADAPTER = new Set<string | symbol>(['publish', 'sPublish', 'set']);
+
+/**
+ * The command client as the adapter sees it: the commands whose promises it
+ * drops get a handler, so that one rejected while Redis is lost or the client
+ * closed is logged, not an unhandled rejection that would end the process.
+ */
+export function adapterClient(redis: Redis, logger: Logger): Redis {
+  return new Proxy(redis, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (!DROPPED_BY_ADAPTER.has(prop)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (result instanceof Promise)
+          result.catch((err: unknown) => logger.debug({ err, command: prop }, 'socket.io adapter command failed'));
+        return result;
+      };
+    },
+  });
+}
 
 export interface ScaleDeps {
   config: Config;
@@ -100,7 +123,7 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
 
   // Imported here: a single node never loads the adapter.
   const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
-  const adapter = newAdapter(redis, {
+  const adapter = newAdapter(adapterClient(redis, log), {
     streamName: `${prefix}socket.io`,
     channelPrefix: `${prefix}socket.io`,
     sessionKeyPrefix: `${prefix}sio:session:`,

@@ -22,16 +22,41 @@ export function answerRemoteCancel(socketIo: SocketIoTransport, generation: Gene
   });
 }
 
-/** Generation's way to cancel a job another node runs (scaled mode): ask them all, take the answer of the one holding it. */
-export function cancelOnOtherNodes(socketIo: () => SocketIoTransport, logger: Logger): CancelElsewhere {
-  return (roomId, jobId) =>
-    new Promise((resolve) => {
-      const { io } = socketIo();
-      // Answers are awaited for the adapter's requestsTimeout (5 s).
-      io.serverSideEmit('gen:cancel', roomId, jobId, (err: Error | null, answers: Array<Job | null>) => {
+/**
+ * Longer than the adapter's own wait for answers (5 s): while Redis is away the
+ * adapter never answers at all (its count of nodes waits in the client's queue).
+ */
+const CANCEL_ANSWER_MS = 6_000;
+
+/**
+ * Generation's way to cancel a job another node runs (scaled mode): ask them
+ * all, take the answer of the one holding it. Null (the job's node did not
+ * answer: `unavailable`) when Redis is away, without asking.
+ */
+export function cancelOnOtherNodes(socketIo: () => SocketIoTransport, redisReady: () => boolean, logger: Logger): CancelElsewhere {
+  return (roomId, jobId) => {
+    if (!redisReady()) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        logger.warn({ roomId, jobId }, 'no answer to a cancel request');
+        resolve(null);
+      }, CANCEL_ANSWER_MS);
+      const answer = (job: Job | null) => {
+        clearTimeout(timer);
+        resolve(job);
+      };
+      const onAnswers = (err: Error | null, answers: Array<Job | null>) => {
         // A node that did not answer in time (a dead one) does not matter if the one holding the job did.
         if (err) logger.warn({ err, roomId, jobId, answers: answers.length }, 'not every node answered a cancel request');
-        resolve(answers.find((job) => job !== null) ?? null);
+        answer(answers.find((job) => job !== null) ?? null);
+      };
+      // The adapter itself, not io.serverSideEmit, which drops the promise: it
+      // rejects when Redis is lost mid-request, and must not go unhandled.
+      const asked: unknown = socketIo().io.of('/').adapter.serverSideEmit(['gen:cancel', roomId, jobId, onAnswers]);
+      Promise.resolve(asked).catch((err: unknown) => {
+        logger.warn({ err, roomId, jobId }, 'cancel request not sent');
+        answer(null);
       });
     });
+  };
 }
