@@ -57,6 +57,48 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
     expect(await bobWs.call('gen:start', room.id, { prompt: 'mine', size: '256x256' })).toMatchObject({ ok: true });
   });
 
+  it("garbage on the adapter's stream is skipped: the next broadcast still reaches the other node's event sockets and Socket.IO sockets", async () => {
+    const env = await clusterEnv(redis, postgres);
+    const [a, b] = await startNodes(2, env);
+    const ann = await api(a!.url).session('Ann');
+    const { room } = await api(a!.url).room(ann.token);
+    const annWs = eventWs(b!.url, room.id, ann.token);
+    await annWs.next('room:joined');
+    const annSio = connectSocket(b!.url, ann.token);
+    expect(await annSio.timeout(10_000).emitWithAck('room:join', room.id, { yjs: false })).toMatchObject({ ok: true });
+    const sioHeard: string[] = [];
+    annSio.on('gen:update', (_roomId, job) => sioHeard.push(job.id));
+    const job = (id: string): Job => ({
+      id: id.repeat(22),
+      roomId: room.id,
+      status: 'running',
+      progress: 0.5,
+      prompt: id,
+      params: {},
+      requestedBy: ann.user.id,
+      createdAt: new Date().toISOString(),
+    });
+    const first = job('F');
+    a!.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, first);
+    await annWs.next('gen:update', (args) => (args[1] as Job).id === first.id, 10_000);
+
+    // Entries no node wrote: broadcasts without options or packet, a broken body, an unknown type.
+    const stream = `${env.REDIS_PREFIX}socket.io`;
+    for (const fields of [
+      { uid: 'intruder', nsp: '/', type: '3', data: '{"opts":null}' },
+      { uid: 'intruder', nsp: '/', type: '3', data: '{"packet":{"type":2,"data":["gen:update"]},"opts":{"rooms":7}}' },
+      { uid: 'intruder', nsp: '/', type: '3', data: '{not json' },
+      { uid: 'intruder', nsp: '/', type: '99', data: '{}' },
+    ]) {
+      await a!.scale!.redis.xAdd(stream, '*', fields);
+    }
+    const after = job('A');
+    a!.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, after);
+    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === after.id, 10_000)).toEqual([room.id, after]);
+    await waitFor(() => sioHeard.includes(after.id), 10_000, 'the Socket.IO socket hears it too');
+    expect(annWs.raw.ws.readyState).toBe(annWs.raw.ws.OPEN);
+  });
+
   it("an emit made while a node is cut off from Redis reaches that node's event sockets once it is back (the adapter's stream)", async () => {
     const gate = await startTcpGate(redis.url);
     const env = await clusterEnv(redis, postgres);

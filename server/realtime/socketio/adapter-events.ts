@@ -26,7 +26,15 @@ export function hearOtherNodes(io: AtelierServer, broadcast: Broadcast, logger: 
   const onMessage = adapter.onMessage;
   if (typeof onMessage !== 'function') throw new Error('scaled mode needs a cluster adapter (onMessage)');
   adapter.onMessage = function (this: ClusterAdapterLike, message, offset) {
-    onMessage.call(this, message, offset);
+    try {
+      onMessage.call(this, message, offset);
+    } catch (err) {
+      // An entry no node wrote (a broadcast without options, say) throws out of the adapter's
+      // stream reader, which then reads it again and again: this node would hear no other
+      // node any more, on either transport. Skipped, and nothing of it delivered.
+      logger.warn({ err }, 'a malformed message on the adapter stream was skipped');
+      return;
+    }
     try {
       const emit = eventOf(message, this.uid);
       if (emit) broadcast.deliverLocal(emit.channels, emit.except, emit.event, emit.args);
