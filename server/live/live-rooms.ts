@@ -66,6 +66,13 @@ export class LiveRooms {
   /** Ticks in a row that skipped previews because the node was busy. */
   #busySkips = 0;
   #ticking: Promise<void> | null = null;
+  /**
+   * Rooms loaded since the listing was last read, and that read (at the end
+   * of the turn): a join storm loads hundreds of rooms a turn, and one query
+   * for all of them costs less than one each.
+   */
+  #unread: Tracked[] = [];
+  #reading: Promise<void> | null = null;
   #rendering: Promise<void> | null = null;
   #closed = false;
 
@@ -90,7 +97,7 @@ export class LiveRooms {
   start(): void {
     const { registry, bus } = this.#deps;
     registry.events.add({
-      roomLoaded: (room) => void this.#track(room),
+      roomLoaded: (room) => this.#track(room),
       roomUnloaded: (room) => void this.#untrack(room.id),
       docApplied: (room) => {
         const tracked = this.#tracked.get(room.id);
@@ -131,6 +138,7 @@ export class LiveRooms {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    await this.#reading;
     await this.idle();
     await Promise.allSettled(
       [...this.#tracked.keys()].map(async (id) => {
@@ -140,7 +148,7 @@ export class LiveRooms {
     );
   }
 
-  async #track(room: Room): Promise<void> {
+  #track(room: Room): void {
     const tracked: Tracked = {
       room,
       info: null,
@@ -152,10 +160,21 @@ export class LiveRooms {
       renderedKey: null,
     };
     this.#tracked.set(room.id, tracked);
+    this.#unread.push(tracked);
+    this.#reading ??= new Promise((resolve) => setImmediate(resolve)).then(() => this.#readListed());
+  }
+
+  /** Whether the rooms loaded since the last read are listed: one query for all of them. */
+  async #readListed(): Promise<void> {
+    const batch = this.#unread;
+    this.#unread = [];
+    this.#reading = null;
     try {
-      tracked.listed = await this.#deps.store.isListed(room.id);
+      const listed = await this.#deps.store.listedAmong(batch.map((t) => t.room.id));
+      // Only ever to true: a listing command may have said so meanwhile, and an unlisting is in the store already.
+      for (const tracked of batch) if (listed.has(tracked.room.id)) tracked.listed = true;
     } catch (err) {
-      this.#deps.logger.warn({ err, roomId: room.id }, 'could not read whether a room is listed; the next sweep will');
+      this.#deps.logger.warn({ err, rooms: batch.length }, 'could not read whether rooms are listed; the next sweep will');
     }
   }
 
@@ -182,6 +201,7 @@ export class LiveRooms {
   }
 
   async #tick(): Promise<void> {
+    await this.#reading;
     if (this.#closed) return;
     const { board, store, nodeId } = this.#deps;
     const now = Date.now();

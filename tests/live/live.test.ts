@@ -219,4 +219,39 @@ describe('live rooms', () => {
       error: { code: 'bad_request' },
     });
   });
+
+  it('rooms listed before they load are known as listed once loaded, read in one query for the rooms a turn loads', async () => {
+    const server = await startServer({ LIVE_PREVIEW_MS: '250' });
+    const http = api(server.url);
+    const owner = await http.session('Owner');
+    const rooms = await Promise.all(['one', 'two', 'three'].map(async (title) => (await http.room(owner.token, { title })).room));
+    // Listed while nobody is in them (not loaded on this node); the third stays unlisted.
+    for (const room of rooms.slice(0, 2)) {
+      await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    }
+    const store = server.store.live;
+    const asked: string[][] = [];
+    const listedAmong = store.listedAmong.bind(store);
+    store.listedAmong = async (ids) => {
+      asked.push([...ids]);
+      return listedAmong(ids);
+    };
+    const isListed = store.isListed.bind(store);
+    let single = 0;
+    store.isListed = async (id) => {
+      single++;
+      return isListed(id);
+    };
+    await Promise.all(rooms.map((room) => server.registry.withRoom(room.id, () => undefined)));
+    await server.live.rooms.tick();
+    expect(single).toBe(0);
+    // The loads' read, then the tick's sweep of the listed ones.
+    expect(asked[0]?.toSorted()).toEqual(rooms.map((r) => r.id).toSorted());
+    expect(asked[1]?.toSorted()).toEqual(
+      rooms
+        .slice(0, 2)
+        .map((r) => r.id)
+        .toSorted(),
+    );
+  });
 });
