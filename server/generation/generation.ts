@@ -143,22 +143,18 @@ export class Generation {
   }
 
   /**
-   * This node's heartbeat lapsed (scaled mode): another node may have found it
-   * dead and failed its jobs in the store. Each job the store holds finished
-   * stops here and its stored state goes to the listeners, so every participant
-   * ends with what the store says. One read per job held, and only after a lapse.
+   * This node's heartbeat lapsed (scaled mode): others may have found it dead and
+   * failed its jobs. Those the store holds finished end here as stored, for every
+   * participant. One read per job held, and only after a lapse.
    */
   async heartbeatLapsed(): Promise<number> {
-    let ended = 0;
-    for (const live of [...this.#live.values()]) {
-      try {
-        if (await this.#endedElsewhere(live)) ended++;
-      } catch (err) {
+    const check = (live: LiveJob) =>
+      this.#endedElsewhere(live).catch((err: unknown) => {
         this.#deps.logger.warn({ err, jobId: live.record.id }, 'could not check a job after a heartbeat lapse');
-      }
-    }
-    if (ended > 0) this.#deps.logger.warn({ jobs: ended }, 'jobs failed by another node while this one was presumed dead: stopped here');
-    return ended;
+        return false;
+      });
+    const ended = await Promise.all([...this.#live.values()].map(check));
+    return ended.filter(Boolean).length;
   }
 
   async start({ room, user, role, params }: StartRequest): Promise<Job> {

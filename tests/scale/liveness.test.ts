@@ -122,6 +122,27 @@ describeWith([redis, postgres], 'node liveness', () => {
     }
   });
 
+  it('a node whose own heartbeat lapsed past the timeout (its process frozen) hears it when it beats again', async () => {
+    const prefix = (await clusterEnv(redis, postgres)).REDIS_PREFIX;
+    const client = await connectRedis(redis.url, 'test', logger);
+    try {
+      const liveness = new NodeLiveness({ client, prefix, nodeId: 'me/1', info: {}, heartbeatMs: 100, timeoutMs: 1000, logger });
+      const lapses: number[] = [];
+      liveness.events.add({ lapsed: (gapMs) => void lapses.push(gapMs) });
+      await liveness.start();
+      // Starved: nothing else runs on this thread for longer than the timeout.
+      const until = performance.now() + 1500;
+      while (performance.now() < until);
+      await waitFor(() => lapses.length > 0, 5000, 'the lapse heard');
+      expect(lapses[0]).toBeGreaterThan(1000);
+      // Heard once more a timeout later, for a sweep that acted after the lapse.
+      await waitFor(() => lapses.length > 1, 5000, 'the lapse heard again');
+      await liveness.close();
+    } finally {
+      await closeRedis(client);
+    }
+  });
+
   it('a live node is never found dead, and a node that shuts down cleanly removes its heartbeat', async () => {
     // A timeout twenty heartbeats long: a busy machine may delay a beat, never by that much.
     const env = await clusterEnv(redis, postgres, { NODE_HEARTBEAT_MS: '100', NODE_TIMEOUT_MS: '2000' });
