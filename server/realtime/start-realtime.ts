@@ -77,6 +77,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   });
   deps.sessions.serve(connections);
   const events = new EventRegistry({ metrics, logger });
+  // What a join answers besides the role and room, on both transports: the room's jobs.
+  const joinExtras = async (roomId: string) => ({ jobs: await generation.roomJobs(roomId) });
   const socketIo = new SocketIoTransport(server, {
     events,
     connections,
@@ -85,7 +87,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     metrics,
     corsOrigins: config.corsOrigins,
     originAllowed,
-    joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
+    joinExtras,
   });
   const broadcast = new Broadcast(socketIo.io);
   serveGeneration(events, broadcast, generation);
@@ -95,7 +97,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     broadcast,
     metrics,
     logger,
-    joinExtras: async (roomId) => ({ jobs: await generation.roomJobs(roomId) }),
+    joinExtras,
   });
   const yjsWs = new YjsWebSocketServer({ connections, limits: config.limits, logger, metrics, originAllowed, events: wsEvents });
   registry.events.add(socketIo);

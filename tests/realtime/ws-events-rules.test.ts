@@ -1,8 +1,9 @@
 // The house rules on the Yjs WebSocket's events (`?events=1`) as on Socket.IO,
 // on a real server with raw `ws` clients: blocks in every broadcast (comments,
-// "Live now"), hidden works, the subscription limit, suspension and a
-// moderator closing a room, and channel registrations that end with their
-// connections however they end.
+// "Live now"), hidden works, the subscription limit, roles, suspension,
+// revocation and a moderator closing a room, frames sent before the join
+// completed (answered, after room:joined, bounded), and channel registrations
+// that end with their connections however they end.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect } from 'node:net';
@@ -260,6 +261,16 @@ describe('house rules on event sockets', () => {
     const acks = messages.filter((m) => m[0] === YWS_MESSAGE.ack).length;
     expect(acks).toBeGreaterThanOrEqual(200);
     expect(acks).toBeLessThan(1000);
+  });
+
+  it('an ack frame from a client is an unknown message type: the connection closes 4400, as for any other', async () => {
+    const server = await startServer();
+    const ann = await person(server, 'Ann');
+    const { room } = await api(server.url).room(ann.token);
+    const ws = eventWs(server.url, room.id, ann.token);
+    await ws.next('room:joined');
+    ws.raw.send(Uint8Array.from([YWS_MESSAGE.ack, 1, 2, 0x5b, 0x5d]));
+    expect((await ws.raw.closed).code).toBe(CLOSE_CODES.bad_request);
   });
 
   it("a revoked session's event socket leaves its room at once, though its client never answers the close", async () => {
