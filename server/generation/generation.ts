@@ -3,7 +3,7 @@
 // stores the images and appends them to the room's candidates. Every change of
 // a job goes to the listeners (the transports) and, for state changes, to the store.
 import type { Logger } from 'pino';
-import { canEdit, type GenParams, type Job, type JobImage, type PublicUser, type Role } from '../../shared/protocol.ts';
+import { canEdit, type GenParams, type Job, type PublicUser, type Role } from '../../shared/protocol.ts';
 import type { GenerationConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
@@ -14,14 +14,13 @@ import type { RateLimiter } from '../rate-limit.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { Room } from '../rooms/room.ts';
 import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
-import { candidatesOf, previewWebp } from './job-output.ts';
+import { commitImages, previewWebp, toWire } from './job-output.ts';
 import { failureOutcome, JobStop, type Outcome } from './job-outcome.ts';
 import { JobQueue } from './job-queue.ts';
 import { readEditLayers, resolveJobRequest } from './job-request.ts';
 import { PromptBlocklist } from './prompt-safety.ts';
-import type { GenerationRequest, ImageProvider, PreviewImage, ProviderEvent, ProviderImage } from './provider.ts';
+import type { GenerationRequest, ImageProvider, PreviewImage, ProviderEvent } from './provider.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
-import { appendCandidates } from './room-doc.ts';
 import type { RoomJobQuota } from './room-quota.ts';
 
 export { MAX_PROMPT_LENGTH } from './job-request.ts';
@@ -285,7 +284,12 @@ export class Generation {
       // Another node may have failed it while this one was presumed dead: its images must not land then.
       if (!this.#deps.soleNode && (await this.#endedElsewhere(live))) return;
       live.phase = 'committing';
-      outcome = { status: 'succeeded', results: await this.#commit(live, images) };
+      const { media, registry, config } = this.#deps;
+      const output = { provider: live.provider.name, model: live.request.model };
+      outcome = {
+        status: 'succeeded',
+        results: await commitImages({ media, registry, maxCandidates: config.maxCandidates }, live.record, images, output),
+      };
     } catch (err) {
       outcome = failureOutcome(err, signal, deadline, this.#deps.config.timeoutMs);
       if (outcome.status === 'failed' && outcome.error.code === 'internal') {
@@ -329,21 +333,6 @@ export class Generation {
       // A preview is a courtesy: the job goes on without it.
       this.#deps.logger.warn({ err, jobId: live.record.id }, 'preview not stored');
     }
-  }
-
-  async #commit(live: LiveJob, images: readonly ProviderImage[]): Promise<JobImage[]> {
-    const { media, registry, config } = this.#deps;
-    const { record } = live;
-    const results: JobImage[] = [];
-    for (const image of images) {
-      const stored = await media.put(image.data, image.ext);
-      results.push({ src: stored.url, width: image.width, height: image.height, seed: image.seed });
-    }
-    const candidates = candidatesOf(record, results, live.provider.name, live.request.model);
-    await registry.withRoom(record.roomId, (room) =>
-      room.transact((doc) => appendCandidates(doc, candidates, config.maxCandidates), 'gen:result', record.requestedBy),
-    );
-    return results;
   }
 
   #finish(live: LiveJob, outcome: Outcome): void {
@@ -408,10 +397,4 @@ export class Generation {
   #tell(job: Job): void {
     this.#listeners.emit('jobChanged', job);
   }
-}
-
-/** The wire job: the record without what only the servers need. */
-export function toWire(record: JobRecord): Job {
-  const { nodeId: _node, updatedAt: _updated, ...job } = record;
-  return structuredClone(job);
 }
