@@ -2,11 +2,11 @@
 // 13 µs per small update, so merging a room's log on the event loop stalls
 // every room; the worker does it on another thread.
 import { Worker } from 'node:worker_threads';
-import * as Y from 'yjs';
+import { mergeAll } from '../../shared/merge-all.ts';
 
 export type MergeUpdates = (updates: readonly Uint8Array[]) => Promise<Uint8Array>;
 
-export const mergeInline: MergeUpdates = async (updates) => Y.mergeUpdates([...updates]);
+export const mergeInline: MergeUpdates = async (updates) => mergeAll(updates);
 
 /**
  * The young generation of the store's worker threads (this one and the SQLite

@@ -18,9 +18,10 @@ const port = parentPort;
 // carry it in this thread (about 6 MB). require(), so that it loads there and
 // then, synchronously, between two messages.
 const require = createRequire(import.meta.url);
-let mergeUpdates: typeof import('yjs').mergeUpdates | undefined;
+// mergeAll: Y.mergeUpdates in groups (a log's keystrokes merged at once cost n²).
+let mergeUpdates: ((updates: readonly Uint8Array[]) => Uint8Array) | undefined;
 function merge(updates: Uint8Array[]): Uint8Array {
-  mergeUpdates ??= (require('yjs') as typeof import('yjs')).mergeUpdates;
+  mergeUpdates ??= (require('../../../shared/merge-all.ts') as typeof import('../../../shared/merge-all.ts')).mergeAll;
   return mergeUpdates(updates);
 }
 const db = new DatabaseSync(file);
