@@ -5,6 +5,7 @@
 import { FINISH_MIGRATIONS } from './migrations-finish.ts';
 import { LIVE_MIGRATIONS } from './migrations-live.ts';
 import { GUARD_MIGRATIONS } from './migrations-guard.ts';
+import { JOURNAL_MIGRATIONS } from './migrations-journal.ts';
 import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
 import { TIMELINE_MIGRATIONS } from './migrations-timeline.ts';
 
@@ -223,4 +224,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...TIMELINE_MIGRATIONS,
   ...LIVE_MIGRATIONS,
   ...GUARD_MIGRATIONS,
+  ...JOURNAL_MIGRATIONS,
 ];
