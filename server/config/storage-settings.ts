@@ -41,7 +41,7 @@ export const storageSettings = {
     'scaled mode: a node silent this long is dead (≥ 2 × `NODE_HEARTBEAT_MS`); its jobs fail as `interrupted`',
   ),
   roomUnloadGraceMs: setting('ROOM_UNLOAD_GRACE_MS', int(0).default(10_000), 'how long an empty room stays loaded'),
-  logCompactEntries: setting('LOG_COMPACT_ENTRIES', int(2).default(500), "entries in a room's log past which they are merged into one"),
+  logCompactEntries: setting('LOG_COMPACT_ENTRIES', int(2).default(2000), "entries in a room's log past which they are merged into one"),
   logCompactBytes: setting(
     'LOG_COMPACT_BYTES',
     int(1024).default(1024 * 1024),
