@@ -56,6 +56,13 @@ describe('pre-framed WebSocket messages', () => {
       });
     });
     const peer = await connected;
+    // The frames go to the socket as they are, not through ws.send (which would frame them again).
+    let wsSends = 0;
+    const send = peer.send.bind(peer);
+    peer.send = ((...args: Parameters<WebSocket['send']>) => {
+      wsSends++;
+      send(...args);
+    }) as WebSocket['send'];
     SIZES.forEach((size, i) => {
       const framed = payload(size, i);
       const plain = payload(size + 3, i + 100);
@@ -64,6 +71,7 @@ describe('pre-framed WebSocket messages', () => {
       expected.push(framed, plain);
     });
     await all;
+    expect(wsSends).toBe(SIZES.length);
     expect(received.map((b) => b.toString('hex'))).toEqual(expected.map((b) => Buffer.from(b).toString('hex')));
     client.close();
   });
