@@ -370,6 +370,8 @@ describe('Room', () => {
       room.handleAwareness(id, awarenessProtocol.encodeAwarenessUpdate(aware, [aware.clientID]));
     }
     const renewedAt = room.awareness.meta.get(fresh.clientID)!.lastUpdated;
+    // Both heard at the same instant (the two calls above may straddle a millisecond).
+    room.awareness.meta.get(stale.clientID)!.lastUpdated = renewedAt;
     room.expireAwareness(renewedAt + awarenessProtocol.outdatedTimeout - 1);
     expect(room.awareness.getStates().size).toBe(2);
     room.awareness.meta.get(fresh.clientID)!.lastUpdated = renewedAt + 20_000;
