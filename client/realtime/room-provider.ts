@@ -25,6 +25,8 @@ export interface RoomProviderOptions {
   ackTimeoutMs?: number;
   /** First reconnection delay (doubled per failed attempt). */
   reconnectDelayMs?: number;
+  /** The WebSocket class (the global one unless given; Node benchmarks pass the `ws` package's). */
+  WebSocketImpl?: typeof WebSocket;
 }
 
 export class RoomProvider extends ObservableV2<ProviderEvents> {

@@ -51,6 +51,11 @@ export interface YjsSocketOptions {
    * minutes. 0: never probed.
    */
   heartbeatMs?: number;
+  /**
+   * The WebSocket class (the global one unless given): Node's global is
+   * undici's, slower per message than the `ws` package that Node peers use.
+   */
+  WebSocketImpl?: typeof WebSocket;
 }
 
 /** Close codes after which trying again cannot help. */
@@ -136,7 +141,7 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
     const url = yjsSocketUrl(baseUrl, this.roomId, this.#token, this.#options);
     // The page may have opened it already, while its code loaded (early-socket.ts).
     const early = claimEarly(url);
-    const ws = early?.ws ?? new WebSocket(url);
+    const ws = early?.ws ?? new (this.#options.WebSocketImpl ?? WebSocket)(url);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     if (this.status !== 'offline') this.#setStatus('connecting');

@@ -90,7 +90,12 @@ export const atelierClient: PeerSystem = {
   ...shared,
   connectRaw: (url, room, client, sink) => connectYwsRaw(wsUrl(url, room), client, sink, { events: true }),
   async connectObserver(url, room, doc) {
-    const provider = new RoomProvider(room.id, doc, { baseUrl: url, token: () => room.token });
+    // On the `ws` package, as every other system's observers: Node's global WebSocket (undici's) costs more per message.
+    const provider = new RoomProvider(room.id, doc, {
+      baseUrl: url,
+      token: () => room.token,
+      WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
     await withTimeout(provider.whenSynced(), CONNECT_TIMEOUT_MS, `Atelier client-path observer ${room.id}`);
     return {
       destroy() {
