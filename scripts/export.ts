@@ -12,7 +12,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { openStore } from '../server/atelier.ts';
+import { openStore } from '../server/store/open-store.ts';
 import { ConfigError, loadConfig } from '../server/config.ts';
 import { AppError } from '../server/errors.ts';
 import { exportChunks, parseSince } from '../server/signals/export.ts';

@@ -56,8 +56,7 @@ import type { TimelineRecorder } from './timeline/timeline-recorder.ts';
 import { localRoomQuota } from './generation/room-quota.ts';
 import { startScale, type Scale } from './scale/scale.ts';
 import { MergeWorker } from './store/merge.ts';
-import { openPostgresStore } from './store/postgres/store.ts';
-import { openSqliteStore } from './store/sqlite/store.ts';
+import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 
 // Not `import { createServer } from 'node:http'`: an ES import of node:http
@@ -396,23 +395,4 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     live,
     close,
   };
-}
-
-/** The configured backend; the export script opens it the same way. */
-export async function openStore(config: Config, merger: MergeWorker, logger: Logger, outage?: OutageLog): Promise<Store> {
-  if (config.databaseUrl) {
-    return openPostgresStore({
-      url: config.databaseUrl,
-      poolMax: config.databasePoolMax,
-      merge: merger.merge,
-      logger: logger.child({ module: 'store' }),
-      outage,
-    });
-  }
-  const storeLogger = logger.child({ module: 'store' });
-  return openSqliteStore(config.dataDir, {
-    merge: merger.merge,
-    checkpointMs: config.sqliteCheckpointMs,
-    onMaintenanceError: (message) => storeLogger.error({ message }, 'SQLite maintenance failed'),
-  });
 }
