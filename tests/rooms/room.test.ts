@@ -19,6 +19,24 @@ import { MemoryDocLog } from '../helpers/memory-store.ts';
 const logger = pino({ level: 'silent' });
 const user = (id: string) => ({ id, name: id, color: '#000000' });
 
+/** A room loaded from a stored state holding the prompt "stored", and the doc that wrote it. */
+function storedRoom() {
+  const source = new Y.Doc();
+  source.getText(ROOTS.prompt).insert(0, 'stored');
+  const stored = Y.encodeStateAsUpdate(source);
+  const room = new Room(
+    'r',
+    { update: stored, entries: 1, bytes: stored.byteLength },
+    {
+      limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 },
+      saver: new DocSaver('r', new MemoryDocLog(), { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 1, bytes: 0 }, logger),
+      events: new Listeners<RoomEvents>(logger, 'rooms'),
+      logger,
+    },
+  );
+  return { source, stored, room };
+}
+
 function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 }) {
   const log = new MemoryDocLog();
   const seen: Array<{ kind: 'doc' | 'awareness'; origin: UpdateOrigin }> = [];
@@ -83,19 +101,7 @@ describe('Room', () => {
   });
 
   it('answers the first client with nothing from the stored state as loaded, and encodes the doc once anything changed', () => {
-    const source = new Y.Doc();
-    source.getText(ROOTS.prompt).insert(0, 'stored');
-    const stored = Y.encodeStateAsUpdate(source);
-    const room = new Room(
-      'r',
-      { update: stored, entries: 1, bytes: stored.byteLength },
-      {
-        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 },
-        saver: new DocSaver('r', new MemoryDocLog(), { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 1, bytes: 0 }, logger),
-        events: new Listeners<RoomEvents>(logger, 'rooms'),
-        logger,
-      },
-    );
+    const { source, stored, room } = storedRoom();
     room.join('a', user('ann'), 'editor', 'test');
     const step1 = (doc: Y.Doc) => {
       const e = encoding.createEncoder();
@@ -126,19 +132,7 @@ describe('Room', () => {
   });
 
   it('answers from the stored state only while the doc is unchanged since it loaded', () => {
-    const source = new Y.Doc();
-    source.getText(ROOTS.prompt).insert(0, 'stored');
-    const stored = Y.encodeStateAsUpdate(source);
-    const room = new Room(
-      'r',
-      { update: stored, entries: 1, bytes: stored.byteLength },
-      {
-        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 },
-        saver: new DocSaver('r', new MemoryDocLog(), { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 1, bytes: 0 }, logger),
-        events: new Listeners<RoomEvents>(logger, 'rooms'),
-        logger,
-      },
-    );
+    const { room } = storedRoom();
     room.join('a', user('ann'), 'editor', 'test');
     room.transact((doc) => doc.getText(ROOTS.prompt).insert(0, 'server:'), 'test');
     const e = encoding.createEncoder();
