@@ -79,6 +79,11 @@ function connectionNote(result: { failed: number; closed?: number }): string | u
 
 const REST = 'rest of the machine’s CPU';
 
+/** What everything but the server and the load generator used during a workload's rounds: the noise beside its figures. */
+function restOfMachine(workload: WorkloadId, group: string): Figure {
+  return figure({ workload, group, label: REST, unit: '% of a core', better: 'neither', digits: 0, read: (r) => pct(r.otherCpu) });
+}
+
 function typingFigures(workload: 'typing' | 'hotRoom', group: string, percentiles: Array<'p50' | 'p95' | 'p99'>): Figure[] {
   return [
     ...percentiles.map((p) => figure({ workload, group, label: p, unit: 'ms', better: 'lower', digits: 2, read: (r) => r.latencyMs[p] })),
@@ -103,7 +108,7 @@ function typingFigures(workload: 'typing' | 'hotRoom', group: string, percentile
       digits: 0,
       read: (r) => pct(r.loadCpu),
     }),
-    figure({ workload, group, label: REST, unit: '% of a core', better: 'neither', digits: 0, read: (r) => pct(r.otherCpu) }),
+    restOfMachine(workload, group),
   ];
 }
 
@@ -119,15 +124,7 @@ export const FIGURES: Figure[] = [
     digits: 0,
     read: (r) => r.held,
   }),
-  figure({
-    workload: 'capacity',
-    group: 'capacity',
-    label: REST,
-    unit: '% of a core',
-    better: 'neither',
-    digits: 0,
-    read: (r) => pct(r.otherCpu),
-  }),
+  restOfMachine('capacity', 'capacity'),
   figure({
     workload: 'idle',
     group: 'idle memory',
@@ -147,15 +144,7 @@ export const FIGURES: Figure[] = [
     digits: 1,
     read: (r) => r.perRoomKb,
   }),
-  figure({
-    workload: 'idle',
-    group: 'idle memory',
-    label: REST,
-    unit: '% of a core',
-    better: 'neither',
-    digits: 0,
-    read: (r) => pct(r.otherCpu),
-  }),
+  restOfMachine('idle', 'idle memory'),
   figure({
     workload: 'storm',
     group: 'join storm',
@@ -166,15 +155,7 @@ export const FIGURES: Figure[] = [
     read: (r) => r.seconds,
     note: (r) => (r.failed ? `${r.failed} of ${r.clients} failed` : undefined),
   }),
-  figure({
-    workload: 'storm',
-    group: 'join storm',
-    label: REST,
-    unit: '% of a core',
-    better: 'neither',
-    digits: 0,
-    read: (r) => pct(r.otherCpu),
-  }),
+  restOfMachine('storm', 'join storm'),
 ];
 
 /**
