@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import type { CheckpointResult } from '../../server/store/sqlite/maintenance.ts';
 import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { tempDir, waitFor } from '../helpers/server.ts';
 
@@ -49,15 +50,22 @@ describe('SQLite maintenance thread', () => {
     const dir = tempDir();
     const wal = path.join(dir, 'atelier.db-wal');
     // No journal moves (doc-journal.ts): each would write the burst to the WAL a second time, at its own moment.
-    const store = openSqliteStore(dir, { checkpointMs: 20, journalMs: 0 });
+    const checkpoints: CheckpointResult[] = [];
+    const store = openSqliteStore(dir, { checkpointMs: 20, journalMs: 0, onCheckpoint: (c) => checkpoints.push(c) });
     let oneBurst = 0;
     let largest = 0;
     for (let round = 0; round < 8; round++) {
       await appendSome(store, `room-${round}`, 20);
+      const burstDone = Date.now();
       if (round === 0) oneBurst = size(wal);
       largest = Math.max(largest, size(wal));
-      // Let a checkpoint finish before the next burst so the writer can restart the log.
-      await new Promise((r) => setTimeout(r, 150));
+      // A timed checkpoint begun after the burst that copied all of the WAL: only then may the
+      // next burst's writer restart the log. However slow the machine, it has to come.
+      await waitFor(
+        () => checkpoints.some((c) => c.startedAt > burstDone && c.log > 0 && c.checkpointed === c.log),
+        10_000,
+        `a timed checkpoint of burst ${round}`,
+      );
     }
     // Without checkpoints the WAL would hold all eight bursts.
     expect(largest).toBeLessThan(3 * oneBurst);

@@ -56,7 +56,7 @@ docLogContract('SQLite, compacting on the maintenance thread', async () => {
   return {
     async open() {
       const db = openDatabase(file);
-      const maintenance = new SqliteMaintenance(file, 0);
+      const maintenance = new SqliteMaintenance(file, { checkpointMs: 0 });
       return {
         docLog: new SqliteDocLog(db, undefined, (roomId) => maintenance.compact(roomId)),
         close: async () => {

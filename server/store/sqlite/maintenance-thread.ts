@@ -35,10 +35,11 @@ function reply(message: MaintenanceReply): void {
 }
 
 function runCheckpoint(id: number | null): void {
+  const startedAt = Date.now();
   try {
     // PASSIVE: never blocks the writer; frames appended meanwhile wait for the next round.
     const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
-    reply({ type: 'checkpointed', id, log: row.log, checkpointed: row.checkpointed, busy: row.busy !== 0 });
+    reply({ type: 'checkpointed', id, log: row.log, checkpointed: row.checkpointed, busy: row.busy !== 0, startedAt });
   } catch (err) {
     reply({ type: 'failed', id, message: (err as Error).message });
   }

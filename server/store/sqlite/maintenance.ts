@@ -14,7 +14,7 @@ export const JOURNAL_MOVE_MS = 250;
 export type MaintenanceRequest = { type: 'checkpoint'; id: number } | { type: 'compact'; id: number; roomId: string } | { type: 'stop' };
 
 export type MaintenanceReply =
-  | { type: 'checkpointed'; id: number | null; log: number; checkpointed: number; busy: boolean }
+  | { type: 'checkpointed'; id: number | null; log: number; checkpointed: number; busy: boolean; startedAt: number }
   | { type: 'compacted'; id: number; result: CompactionResult }
   | { type: 'failed'; id: number | null; message: string };
 
@@ -23,6 +23,19 @@ export interface CheckpointResult {
   log: number;
   checkpointed: number;
   busy: boolean;
+  /** Date.now() as the checkpoint began: whatever was committed before then is in `log`. */
+  startedAt: number;
+}
+
+export interface MaintenanceOptions {
+  /** Timed checkpoints this often; 0: none (SQLite's own stay on). */
+  checkpointMs: number;
+  /** How often the doc log's journal moves into doc_updates (doc-journal.ts; 0: never here). */
+  journalMs?: number;
+  /** A timed checkpoint or journal move failed: nobody waits for them, but it is worth a log line. */
+  onError?: (message: string) => void;
+  /** Each timed checkpoint as it completes (tests wait on it instead of a guess at the timer). */
+  onCheckpoint?: (result: CheckpointResult) => void;
 }
 
 interface Pending {
@@ -35,14 +48,11 @@ export class SqliteMaintenance {
   readonly #pending = new Map<number, Pending>();
   #next = 0;
   #stopped: Promise<void> | null = null;
-  readonly #onError: (message: string) => void;
+  readonly #options: MaintenanceOptions;
 
-  /**
-   * `checkpointMs` 0: no timed checkpoints (SQLite's own stay on). `journalMs`:
-   * how often the doc log's journal moves into doc_updates (doc-journal.ts; 0: never here).
-   */
-  constructor(file: string, checkpointMs: number, onError: (message: string) => void = () => {}, journalMs = JOURNAL_MOVE_MS) {
-    this.#onError = onError;
+  constructor(file: string, options: MaintenanceOptions) {
+    this.#options = options;
+    const { checkpointMs, journalMs = JOURNAL_MOVE_MS } = options;
     this.#worker = new Worker(new URL('./maintenance-thread.ts', import.meta.url), {
       workerData: { file, checkpointMs, journalMs },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
@@ -87,8 +97,9 @@ export class SqliteMaintenance {
 
   #settle(reply: MaintenanceReply): void {
     if (reply.id === null) {
-      // A timed checkpoint: nobody waits for it, but its failure is worth a log line.
-      if (reply.type === 'failed') this.#onError(reply.message);
+      // A timed checkpoint or journal move: nobody waits for it.
+      if (reply.type === 'failed') this.#options.onError?.(reply.message);
+      else if (reply.type === 'checkpointed') this.#options.onCheckpoint?.(checkpointResult(reply));
       return;
     }
     const pending = this.#pending.get(reply.id);
@@ -96,7 +107,7 @@ export class SqliteMaintenance {
     if (!pending) return;
     switch (reply.type) {
       case 'checkpointed':
-        pending.resolve({ log: reply.log, checkpointed: reply.checkpointed, busy: reply.busy });
+        pending.resolve(checkpointResult(reply));
         return;
       case 'compacted':
         pending.resolve(reply.result);
@@ -111,4 +122,8 @@ export class SqliteMaintenance {
     for (const pending of this.#pending.values()) pending.reject(err);
     this.#pending.clear();
   }
+}
+
+function checkpointResult(reply: Extract<MaintenanceReply, { type: 'checkpointed' }>): CheckpointResult {
+  return { log: reply.log, checkpointed: reply.checkpointed, busy: reply.busy, startedAt: reply.startedAt };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { MergeUpdates } from '../merge.ts';
 import type { Store } from '../store.ts';
 import { openDatabase } from './database.ts';
-import { SqliteMaintenance } from './maintenance.ts';
+import { type CheckpointResult, SqliteMaintenance } from './maintenance.ts';
 import { SqliteDocLog } from './doc-log.ts';
 import { SqliteJobStore } from './jobs.ts';
 import { SqliteGalleryStore } from './gallery.ts';
@@ -22,6 +22,8 @@ export interface SqliteStoreOptions {
   /** Compactions and checkpoints on a thread of their own (maintenance.ts); false keeps both here. */
   thread?: boolean;
   onMaintenanceError?: (message: string) => void;
+  /** Each timed checkpoint on the thread as it completes. */
+  onCheckpoint?: (result: CheckpointResult) => void;
   /** The thread moves the doc log's journal into doc_updates this often (doc-journal.ts); 0: only past its bound. */
   journalMs?: number;
 }
@@ -31,7 +33,14 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
   const { merge, checkpointMs = 1000, thread = true } = options;
   const file = path.join(dataDir, 'atelier.db');
   const db = openDatabase(file);
-  const maintenance = thread ? new SqliteMaintenance(file, checkpointMs, options.onMaintenanceError, options.journalMs) : null;
+  const maintenance = thread
+    ? new SqliteMaintenance(file, {
+        checkpointMs,
+        journalMs: options.journalMs,
+        onError: options.onMaintenanceError,
+        onCheckpoint: options.onCheckpoint,
+      })
+    : null;
   if (maintenance && checkpointMs > 0) db.exec('PRAGMA wal_autocheckpoint = 0');
   const docLog = new SqliteDocLog(db, merge, maintenance ? (roomId) => maintenance.compact(roomId) : undefined);
   return {
