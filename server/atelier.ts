@@ -30,7 +30,6 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter } from './rate-limit.ts';
 import { Compositor } from './render/compositor.ts';
 import { RenderSlots } from './render/render-slots.ts';
-import { roomChannel } from './realtime/socketio/socketio-server.ts';
 import { commentRoutes } from './http/comment-routes.ts';
 import { moderationRoutes } from './http/moderation-routes.ts';
 import { notificationRoutes } from './http/notification-routes.ts';
@@ -240,9 +239,10 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     handles: accounts.handles,
     moderators,
     // Suspension signs every session out in the store (not only refused while suspended); the user's
-    // connections end on every node and transport through the session bus. Closed rooms go through the adapter.
+    // connections end on every node and transport through the session bus. A closed room lets go of
+    // everyone but its owner, on every node and transport, as unlisting does (docs/social.md).
     accounts: { endSessions: (userId) => accounts.sessions.revokeAll(userId).then(() => undefined) },
-    rooms: { close: (id) => live.access.closed(id).then(() => socketIo.io.in(roomChannel(id)).disconnectSockets(true)) },
+    rooms: { close: (id) => live.access.closed(id) },
     limiter,
     config: config.social,
     logger: logger.child({ module: 'social' }),

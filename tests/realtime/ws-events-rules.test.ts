@@ -3,7 +3,9 @@
 // "Live now"), hidden works, the subscription limit, roles, suspension,
 // revocation and a moderator closing a room, frames sent before the join
 // completed (answered, after room:joined, bounded), and channel registrations
-// that end with their connections however they end.
+// that end with their connections however they end. Each way of letting a
+// connection go, on Socket.IO, event sockets and plain y-websocket clients
+// side by side: kicks.test.ts.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect } from 'node:net';

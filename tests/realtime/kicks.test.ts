@@ -1,0 +1,173 @@
+// Every way the server lets a connection go, on all three kinds of connection
+// to a room: a Socket.IO socket joined to it, the Yjs WebSocket with events
+// (`?events=1`, the web client's room page) and a plain y-websocket client.
+// Whoever is let go goes the same way on each, and whoever may stay stays on
+// each: a moderator closing a room (its owner stays), a block, suspension, a
+// role change. The rest of the event sockets' house rules are in
+// ws-events-rules.test.ts.
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Atelier } from '../../server/atelier.ts';
+import { CLOSE_CODES, type ErrorCode, YWS_MESSAGE } from '../../shared/protocol.ts';
+import { type Heard, joinRoom, listeningSocket } from '../live/helpers.ts';
+import { type RawYjsSocket, rawYjsSocket } from '../helpers/raw-ws.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { type EventWs, eventWs } from '../helpers/ws-events.ts';
+import { type Person, person } from '../social/helpers.ts';
+
+/** A moderator's id must be in the config when the server starts: a first run makes the account. */
+async function withModerator(): Promise<{ server: Atelier; mod: Person }> {
+  const first = await startServer();
+  const mod = await person(first, 'Mod');
+  await first.close();
+  return { server: await startServer({ DATA_DIR: first.config.dataDir, MODERATORS: mod.id }), mod };
+}
+
+interface Everywhere {
+  sio: Heard;
+  events: EventWs;
+  plain: RawYjsSocket;
+}
+
+/** One person in a room three ways, each admitted. */
+async function everywhere(server: Atelier, roomId: string, token: string, invite?: string): Promise<Everywhere> {
+  const sio = listeningSocket(server.url, token);
+  expect(await joinRoom(sio.socket, roomId, invite ? { invite } : {})).toMatchObject({ ok: true });
+  const query = invite ? `&invite=${invite}` : '';
+  const events = eventWs(server.url, roomId, token, query);
+  await events.next('room:joined');
+  const plain = rawYjsSocket(server.url, `/yjs/${roomId}?token=${token}${query}`);
+  // Its first frame is the room's sync step 1: admitted.
+  await waitFor(() => plain.frames.length > 0, 10_000, 'the plain socket admitted');
+  return { sio, events, plain };
+}
+
+/** Let go of the room, on every transport: Socket.IO stays connected for its other rooms. */
+async function letGo(who: Everywhere, roomId: string, code: ErrorCode): Promise<void> {
+  await waitFor(() => who.sio.evicted.some((e) => e.roomId === roomId), 10_000, 'room:evicted on Socket.IO');
+  expect(who.sio.evicted).toEqual([{ roomId, error: expect.objectContaining({ code }) }]);
+  expect(who.sio.socket.connected).toBe(true);
+  expect((await who.events.next('room:evicted'))[0]).toBe(roomId);
+  expect((await who.events.raw.closed).code).toBe(CLOSE_CODES[code]);
+  expect((await who.plain.closed).code).toBe(CLOSE_CODES[code]);
+}
+
+/** The whole connection ended, on every transport. */
+async function ended(who: Everywhere, code: ErrorCode): Promise<void> {
+  await waitFor(() => !who.sio.socket.connected, 10_000, 'the Socket.IO socket disconnected');
+  expect((await who.events.raw.closed).code).toBe(CLOSE_CODES[code]);
+  expect((await who.plain.closed).code).toBe(CLOSE_CODES[code]);
+}
+
+/** Still in the room on every transport, answered there (a maker's; viewers would send a request). */
+async function stays(who: Everywhere, roomId: string): Promise<void> {
+  const alreadyEdits = { ok: false, error: expect.objectContaining({ code: 'bad_request' }) };
+  expect(await who.sio.socket.timeout(5000).emitWithAck('room:request-edit', roomId)).toEqual(alreadyEdits);
+  expect(await who.events.call('room:request-edit', roomId)).toEqual(alreadyEdits);
+  const before = who.plain.frames.length;
+  who.plain.send(Uint8Array.of(YWS_MESSAGE.sync, 0, 1, 0)); // sync step 1 of an empty document
+  await waitFor(() => who.plain.frames.slice(before).some((f) => f[0] === YWS_MESSAGE.sync && f[1] === 1), 10_000, 'sync step 2');
+  expect(who.plain.ws.readyState).toBe(who.plain.ws.OPEN);
+}
+
+/** The users with a connection in the room on this node. */
+function present(server: Atelier, roomId: string): string[] {
+  return [...(server.registry.get(roomId)?.participants.values() ?? [])].map((p) => p.user.id).sort();
+}
+
+/** A y-websocket update frame typing `text` into the prompt. */
+function promptUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('prompt').insert(0, text);
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, YWS_MESSAGE.sync);
+  syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc));
+  return encoding.toUint8Array(encoder);
+}
+
+describe('letting connections go, on every transport', () => {
+  it('a moderator closing a room lets everyone but its owner go, the same way on each transport; the owner stays on all three', async () => {
+    const { server, mod } = await withModerator();
+    const http = api(server.url);
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(server, n)));
+    const { room } = await http.room(ann!.token, { linkAccess: 'edit' });
+    const owner = await everywhere(server, room.id, ann!.token);
+    const editor = await everywhere(server, room.id, bob!.token);
+
+    const { report } = await http.json<{ report: { id: string } }>('POST', '/api/reports', {
+      token: bob!.token,
+      body: { target: { type: 'room', id: room.id }, reason: 'spam' },
+    });
+    await http.json('POST', `/api/moderation/reports/${report.id}`, { token: mod.token, body: { action: 'hide' }, expect: 200 });
+    await letGo(editor, room.id, 'forbidden');
+    await stays(owner, room.id);
+    expect(present(server, room.id)).toEqual([ann!.id, ann!.id, ann!.id]);
+    expect(owner.sio.evicted).toEqual([]);
+    expect(owner.events.of('room:evicted')).toEqual([]);
+    // Bob cannot come back on any transport.
+    expect(await joinRoom(editor.sio.socket, room.id)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await rawYjsSocket(server.url, `/yjs/${room.id}?token=${bob!.token}`).closed).code).toBe(CLOSE_CODES.forbidden);
+  });
+
+  it('an editor the owner blocks is let go on every transport; the owner and another editor stay', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob, cid] = await Promise.all(['Ann', 'Bob', 'Cid'].map((n) => person(server, n)));
+    const { room, invites } = await http.room(ann!.token, { linkAccess: 'none' });
+    const owner = await everywhere(server, room.id, ann!.token);
+    const blocked = await everywhere(server, room.id, bob!.token, invites.edit);
+    const other = await everywhere(server, room.id, cid!.token, invites.edit);
+    await http.json('POST', `/api/users/${bob!.id}/block`, { token: ann!.token, expect: 200 });
+    await letGo(blocked, room.id, 'forbidden');
+    await stays(owner, room.id);
+    await stays(other, room.id);
+    expect(present(server, room.id)).toEqual([...Array(3).fill(ann!.id), ...Array(3).fill(cid!.id)].sort());
+  });
+
+  it("suspension ends every connection of the user on every transport (4401), and nobody else's", async () => {
+    const { server, mod } = await withModerator();
+    const http = api(server.url);
+    const [ann, cid] = await Promise.all(['Ann', 'Cid'].map((n) => person(server, n)));
+    const { room } = await http.room(ann!.token, { linkAccess: 'edit' });
+    const owner = await everywhere(server, room.id, ann!.token);
+    const suspended = await everywhere(server, room.id, cid!.token);
+    const { report } = await http.json<{ report: { id: string } }>('POST', '/api/reports', {
+      token: ann!.token,
+      body: { target: { type: 'user', id: cid!.id }, reason: 'spam' },
+    });
+    await http.json('POST', `/api/moderation/reports/${report.id}`, { token: mod.token, body: { action: 'suspend' }, expect: 200 });
+    await ended(suspended, 'unauthorized');
+    await stays(owner, room.id);
+    expect(present(server, room.id)).toEqual([ann!.id, ann!.id, ann!.id]);
+  });
+
+  it("a role change reaches every transport: Socket.IO and event sockets are told, a plain socket's writes follow it", async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(server, n)));
+    const { room } = await http.room(ann!.token, { linkAccess: 'view' });
+    const owner = await everywhere(server, room.id, ann!.token);
+    const bobs = await everywhere(server, room.id, bob!.token);
+    const prompt = () => server.registry.get(room.id)!.doc.getText('prompt').toString();
+
+    expect(await owner.events.call('room:grant', room.id, bob!.id, 'editor')).toMatchObject({ ok: true });
+    await waitFor(() => bobs.sio.roles.includes('editor'), 10_000, 'room:role on Socket.IO');
+    expect(await bobs.events.next('room:role')).toEqual([room.id, { role: 'editor' }]);
+    bobs.plain.send(promptUpdate('granted'));
+    await waitFor(() => prompt().includes('granted'), 10_000, 'the plain editor writes');
+
+    expect(await owner.events.call('room:grant', room.id, bob!.id, 'viewer')).toMatchObject({ ok: true });
+    await waitFor(() => bobs.sio.roles.includes('viewer'), 10_000, 'room:role on Socket.IO');
+    await bobs.events.next('room:role', (args) => (args[1] as { role: string }).role === 'viewer');
+    const before = bobs.plain.frames.length;
+    bobs.plain.send(promptUpdate('revoked'));
+    await waitFor(() => bobs.plain.frames.slice(before).some((f) => f[0] === YWS_MESSAGE.auth), 10_000, 'permission denied');
+    expect(prompt()).not.toContain('revoked');
+    // A change of role is not a kick: every connection stays.
+    expect(present(server, room.id)).toEqual([...Array(3).fill(ann!.id), ...Array(3).fill(bob!.id)].sort());
+    expect(bobs.plain.ws.readyState).toBe(bobs.plain.ws.OPEN);
+    expect(bobs.events.raw.ws.readyState).toBe(bobs.events.raw.ws.OPEN);
+  });
+});
