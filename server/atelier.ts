@@ -248,10 +248,12 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     logger: logger.child({ module: 'social' }),
   });
   accounts.profiles.contribute(socialProfile(social.people));
-  // A deleted account's comments leave open work pages at once.
+  // A deleted account's comments leave open work pages at once; whoever is still in one of its deleted
+  // rooms (come by the link, say) is let go on every node and transport, listed or not.
   accounts.events.add({
     closed: (_userId, deleted) => {
       for (const comment of deleted.removedComments) social.comments.withdrawn(comment);
+      for (const id of deleted.removedRooms) live.access.deleted(id).catch((err: unknown) => logger.warn({ err }, 'room not emptied'));
     },
   });
   accounts.sessions.profileChanges.add(new PresenceRefresh({ users, registry, logger }));

@@ -77,6 +77,15 @@ export class LiveAccess {
     await this.ended(roomId);
   }
 
+  /**
+   * The room was deleted (with its owner's account): every node lets go of
+   * whoever is still in it, listed or not (a listed one also leaves "Live
+   * now" with the next sweep of live-rooms.ts).
+   */
+  async deleted(roomId: string): Promise<void> {
+    await this.#deps.bus.publish({ type: 'recheck', roomId });
+  }
+
   /** `room:request-edit`: a viewer in the room asks its owner. */
   async requestEdit(roomId: string, user: PublicUser): Promise<void> {
     const { directory, limiter, editRequestsPerMinute, notify } = this.#deps;

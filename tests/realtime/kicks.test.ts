@@ -3,7 +3,7 @@
 // (`?events=1`, the web client's room page) and a plain y-websocket client.
 // Whoever is let go goes the same way on each, and whoever may stay stays on
 // each: a moderator closing a room (its owner stays), a block, suspension, a
-// role change. The rest of the event sockets' house rules are in
+// role change, closing an account (its deleted rooms empty). The rest of the event sockets' house rules are in
 // ws-events-rules.test.ts.
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -169,5 +169,20 @@ describe('letting connections go, on every transport', () => {
     expect(present(server, room.id)).toEqual([...Array(3).fill(ann!.id), ...Array(3).fill(bob!.id)].sort());
     expect(bobs.plain.ws.readyState).toBe(bobs.plain.ws.OPEN);
     expect(bobs.events.raw.ws.readyState).toBe(bobs.events.raw.ws.OPEN);
+  });
+
+  it('closing an account ends its connections on every transport, and whoever is in one of its deleted rooms is let go (not_found)', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(server, n)));
+    // Bob came by the link and has changed nothing: the room is Ann's alone, and goes with her account.
+    const { room } = await http.room(ann!.token, { linkAccess: 'edit' });
+    const owner = await everywhere(server, room.id, ann!.token);
+    const guest = await everywhere(server, room.id, bob!.token);
+    expect((await http.request('DELETE', '/api/account', { token: ann!.token, body: { confirm: true } })).status).toBe(204);
+    expect((await http.request('GET', `/api/rooms/${room.id}`, { token: bob!.token })).status).toBe(404);
+    await ended(owner, 'unauthorized');
+    await letGo(guest, room.id, 'not_found');
+    await waitFor(() => server.registry.get(room.id) === undefined || present(server, room.id).length === 0, 10_000, 'the room empty');
   });
 });
