@@ -73,14 +73,14 @@ describe('sessions', () => {
   });
 
   it('SESSION_RECHECK_MS: a session revoked behind this node’s back stops working within it', async () => {
-    const server = await accountServer({ SESSION_RECHECK_MS: '300' });
+    const server = await accountServer({ SESSION_RECHECK_MS: '100' });
     const ann = await server.http.session('Ann');
     const [mine] = (await server.http.json<{ items: SessionInfo[] }>('GET', '/api/auth/sessions', { token: ann.token })).items;
     // As another node would: straight in the store, no message to this node.
     await server.atelier.store.sessions.revokeSession(ann.user.id, mine?.id ?? '', new Date().toISOString());
-    const revokedAt = performance.now();
-    await waitFor(async () => (await server.http.request('GET', '/api/session', { token: ann.token })).status === 401, 2000);
-    expect(performance.now() - revokedAt).toBeLessThan(1000);
+    // Nothing but the recheck can notice (no message, a TTL of days). Thirty rechecks' time: a
+    // loaded machine does not stretch 100 ms that far, and the default (4 s) would miss it.
+    await waitFor(async () => (await server.http.request('GET', '/api/session', { token: ann.token })).status === 401, 3000);
   });
 
   it('SESSION_TTL_DAYS: a session unused that long has expired', async () => {

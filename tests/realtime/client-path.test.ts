@@ -182,22 +182,24 @@ describe("the client's document path", () => {
     const ann = await http.session('Ann');
     const { room } = await http.room(ann.token);
     const doc = new Y.Doc();
-    const options = { baseUrl: child.url, token: () => ann.token, heartbeatMs: 200, reconnectDelayMs: 100, maxReconnectDelayMs: 200 };
+    const options = { baseUrl: child.url, token: () => ann.token, heartbeatMs: 500, reconnectDelayMs: 100, maxReconnectDelayMs: 200 };
     const provider = new YjsSocketProvider(room.id, doc, options);
     onTestFinished(() => provider.destroy());
     provider.awareness.setLocalStateField('user', { name: 'Ann' });
     const statuses: string[] = [];
     provider.on('status', (status) => statuses.push(status));
     await waitFor(() => provider.status === 'synced');
-    // An idle room: the probes' answers keep the connection, period after period.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // An idle room: the probes' answers keep the connection, period after period. A probe must
+    // be answered within one period: 500 ms, not less, so that a server slowed by a loaded
+    // machine (CI runs the suite on 2 cores) is not taken for dead.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     expect(statuses).toEqual(['synced']);
 
     const pid = child.process.pid;
     if (pid === undefined) throw new Error('no child process');
     process.kill(pid, 'SIGSTOP');
     try {
-      await waitFor(() => provider.status === 'offline', 3000, 'taken for dead while the server is frozen');
+      await waitFor(() => provider.status === 'offline', 5000, 'taken for dead while the server is frozen');
       doc.getText(ROOTS.prompt).insert(0, 'typed meanwhile');
     } finally {
       process.kill(pid, 'SIGCONT');

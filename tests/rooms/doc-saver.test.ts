@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
+import { waitFor } from '../helpers/server.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -62,10 +63,10 @@ describe('DocSaver', () => {
     const saver = new DocSaver('r', log, { compactEntries: 3, compactBytes: 1 << 20, jitter: 0 }, { entries: 0, bytes: 0 }, logger);
     const all = updates(6);
     for (const u of all.slice(0, 3)) saver.add(u);
-    await new Promise((r) => setTimeout(r, 5));
-    expect(log.appends).toBe(1);
+    // Appended at the end of the turn (turn-end.ts), in one batch.
+    await waitFor(() => log.appends === 1, 5000, 'the first batch');
     for (const u of all.slice(3)) saver.add(u);
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => log.appends === 2, 5000, 'the second batch');
     // The compaction is still waiting, and the second batch is in the log anyway.
     expect(log.appends).toBe(2);
     expect(log.compactions).toBe(0);
