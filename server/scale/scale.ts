@@ -2,7 +2,8 @@
 // as others. Redis carries three things, each on connections of its own:
 //  - the Yjs and awareness relay (pub/sub, a channel per open room);
 //  - Socket.IO's adapter, for room events sent with `io.to(…)` (gen:update,
-//    gallery:*), on a Redis stream so a short disconnection loses none;
+//    gallery:*), on a Redis stream so a short disconnection loses none (read
+//    from the node's start-up on, adapter-stream.ts);
 //  - shared rate limits, per-room job quotas and node heartbeats (plain keys).
 import { randomBytes } from 'node:crypto';
 import type { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -12,6 +13,7 @@ import type { Metrics } from '../metrics.ts';
 import type { RoomJobQuota } from '../generation/room-quota.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { DocLog } from '../store/doc-log.ts';
+import { readingFrom, streamEnd } from './adapter-stream.ts';
 import { NodeLiveness } from './node-liveness.ts';
 import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
 import { RedisChallengeStore } from './redis-challenges.ts';
@@ -123,8 +125,10 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
 
   // Imported here: a single node never loads the adapter.
   const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
-  const adapter = newAdapter(adapterClient(redis, log), {
-    streamName: `${prefix}socket.io`,
+  const stream = `${prefix}socket.io`;
+  // From the stream's end as it is now, not as it is whenever the reader first gets an answer (adapter-stream.ts).
+  const adapter = newAdapter(readingFrom(adapterClient(redis, log), stream, await streamEnd(redis, stream)), {
+    streamName: stream,
     channelPrefix: `${prefix}socket.io`,
     sessionKeyPrefix: `${prefix}sio:session:`,
     blockTimeInMs: ADAPTER_BLOCK_MS,

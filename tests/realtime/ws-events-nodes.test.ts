@@ -118,7 +118,7 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
       requestedBy: ann.user.id,
       createdAt: new Date().toISOString(),
     });
-    // Node B has read the stream once (the adapter reads on from there; a node that never read one starts at its end).
+    // Node B has read the stream once (the adapter reads on from there).
     const before = job('B', 'before');
     a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, before);
     expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === before.id, 10_000)).toEqual([room.id, before]);
@@ -133,5 +133,42 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
     gate.restore();
     expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([room.id, meanwhile]);
     expect(annWs.raw.ws.readyState).toBe(annWs.raw.ws.OPEN);
+  });
+
+  it("a node that has read nothing from the adapter's stream yet still gets, once back, what was sent during its first Redis outage", async () => {
+    const gate = await startTcpGate(redis.url);
+    const env = await clusterEnv(redis, postgres);
+    const a = await startServer({ ...env, NODE_ID: 'node-a' });
+    const b = await startServer({ ...env, REDIS_URL: gate.url, NODE_ID: 'node-b' });
+    const ann = await api(a.url).session('Ann');
+    const { room } = await api(a.url).room(ann.token);
+    const annWs = eventWs(b.url, room.id, ann.token);
+    await annWs.next('room:joined');
+    const annSio = connectSocket(b.url, ann.token);
+    expect(await annSio.timeout(10_000).emitWithAck('room:join', room.id, { yjs: false })).toMatchObject({ ok: true });
+    const sioHeard: string[] = [];
+    annSio.on('gen:update', (_roomId, job) => sioHeard.push(job.id));
+    // Nothing on the stream yet: node B's reader has not read a single entry.
+    const stream = `${env.REDIS_PREFIX}socket.io`;
+    expect(await a.scale!.redis.xLen(stream)).toBe(0);
+
+    gate.cut();
+    await waitFor(() => !b.scale?.redis.isReady, 10_000, 'node B notices Redis is gone');
+    const meanwhile: Job = {
+      id: 'M'.repeat(22),
+      roomId: room.id,
+      status: 'running',
+      progress: 0.5,
+      prompt: 'meanwhile',
+      params: {},
+      requestedBy: ann.user.id,
+      createdAt: new Date().toISOString(),
+    };
+    a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, meanwhile);
+    // On the stream before node B can read it again.
+    await waitFor(async () => (await a.scale!.redis.xLen(stream)) === 1, 10_000, 'the emit on the stream');
+    gate.restore();
+    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([room.id, meanwhile]);
+    await waitFor(() => sioHeard.includes(meanwhile.id), 20_000, 'the Socket.IO socket hears it too');
   });
 });
