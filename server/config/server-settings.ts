@@ -39,6 +39,11 @@ export const serverSettings = {
   ),
   trustProxy: setting('TRUST_PROXY', bool.default(false), 'trust `X-Forwarded-*` (behind a load balancer)'),
   shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', int(100).default(10_000), 'SIGTERM: time allowed to flush and close'),
+  publishHoldMs: setting(
+    'PUBLISH_HOLD_MS',
+    int(0, 1000).default(15),
+    "while the event loop is over 80 % busy, how long a room's fan-out waits so that what arrives meanwhile goes out in the same message (`0`: never waits)",
+  ),
   adminToken: setting('ADMIN_TOKEN', secret.optional(), 'bearer token of `/api/admin/*`, e.g. the signals export (≥ 32 characters)', {
     defaultDoc: 'unset (admin routes answer 404)',
   }),

@@ -14,6 +14,8 @@ import type { Live } from '../live/start-live.ts';
 import { LoopStalls } from '../loop-stalls.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RoomAdmission } from '../rooms/admission.ts';
+import { LoadPacing, NO_PACING } from '../rooms/persistence/publish-pacing.ts';
+import { turnEnd } from '../rooms/persistence/turn-end.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import { Connections } from '../rooms/sessions/connections.ts';
 import type { Scale } from '../scale/scale.ts';
@@ -67,6 +69,9 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   // Both transports' connections, in one registry: a revoked session ends on either.
   // A stall of the event loop is the server's, not the clients': rate budgets credit it (loop-stalls.ts).
   const stalls = new LoopStalls().start();
+  // Past saturation, fan-out waits a little so each write carries more (publish-pacing.ts).
+  const pacing = new LoadPacing({ holdMs: config.publishHoldMs }).start();
+  turnEnd.pace(pacing);
   const connections = new Connections({
     admission: deps.admission,
     authenticator: deps.users,
@@ -136,8 +141,12 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     yjsWs,
     broadcast,
     close: async () => {
+      // Held fan-out goes out before the connections close.
+      turnEnd.run();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       stalls.stop();
+      pacing.stop();
+      turnEnd.pace(NO_PACING);
     },
   };
 }

@@ -362,7 +362,7 @@ export class Room {
       this.#deps.saver.add(update, origin.source === 'connection' ? this.#claiming : this.#owners.serverClaims(origin));
     this.#deps.events.emit('docApplied', this, update, origin);
     // Sent only after the saver's append (persistence/turn-end.ts): what others have seen is stored.
-    if (this.#outbox.push({ update, origin }) === 1) this.#turn.publish(this.#publishOutbox);
+    if (this.#outbox.push({ update, origin }) === 1) this.#turn.publishPaced(this.#publishOutbox);
   };
 
   #publishOutbox = (): void => {
