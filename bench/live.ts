@@ -1,8 +1,10 @@
 // npm run bench:live — live rooms under load (docs/live.md, docs/benchmarks.md).
-// R listed rooms, M makers in each typing K keys/s (raw Socket.IO clients that
-// parse only the updates they receive), S spectators spread over the rooms
-// (raw clients counting frames), a painter per room moving a layer and a
-// "Live now" subscriber. Two runs on fresh servers: the same rooms and makers
+// R listed rooms, M makers in each typing K keys/s and S spectators spread over
+// the rooms, each on the one connection a room page opens (the room's Yjs
+// WebSocket with events, `/yjs/:roomId?events=1`): raw clients, the makers
+// parsing only the updates they receive, the spectators counting frames. A
+// painter per room (the client's RoomProvider) moves a layer, and a "Live now"
+// subscriber on Socket.IO (as the live page). Two runs on fresh servers: the same rooms and makers
 // with neither spectators nor previews (baseline), then with both (live).
 // Reports the makers' keystroke delivery p99 in each and their ratio, the
 // preview freshness (a layer moved → a live:update with a new previewUrl),
@@ -10,7 +12,6 @@
 //   LIVE_ROOMS=50 LIVE_MAKERS=5 LIVE_KEYS=2 LIVE_SPECTATORS=1000 LIVE_SECONDS=30
 //   LIVE_WARMUP=5 LIVE_PREVIEW_MS=3000 LIVE_PAINT_MS=7000 npm run bench:live
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
 import type { LiveItem } from '../shared/live.ts';
 import type { AtelierClientSocket } from '../client/realtime/socketio-provider.ts';
@@ -61,14 +62,6 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T, i: numb
       }
     }),
   );
-}
-
-function syncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  // y-protocols sync "update" (Socket.IO carries sync messages without y-websocket's outer type).
-  encoding.writeVarUint(encoder, 2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
 }
 
 const progress = (line: string) => process.stderr.write(`  ${line}\n`);
@@ -209,7 +202,7 @@ async function run(live: boolean): Promise<RunResult> {
               const clock = t.source.clock;
               const update = t.source.next();
               sentAt.set(key(t.source.client, clock), performance.now());
-              t.client.sendSync(t.roomId, syncUpdate(update));
+              t.client.sendUpdate(update);
             }, 1000 / O.keys),
           );
         },

@@ -1,11 +1,12 @@
-// One per room: a full Yjs client (the app's own provider) that places an
-// uploaded image as a layer and then moves it now and then, so the room's
-// preview has something new to draw; it records when each change was made.
+// One per room: a full Yjs client (the web client's own RoomProvider, on the
+// room page's one WebSocket) that places an uploaded image as a layer and then
+// moves it now and then, so the room's preview has something new to draw; it
+// records when each change was made.
 import sharp from 'sharp';
-import { io } from 'socket.io-client';
+import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { addLayer, fittedLayer, updateLayer } from '../../client/doc/layers.ts';
-import { type AtelierClientSocket, SocketIoProvider } from '../../client/realtime/socketio-provider.ts';
+import { RoomProvider } from '../../client/realtime/room-provider.ts';
 
 export interface Painter {
   /** Changes the layer; the time it was made (epoch ms). */
@@ -30,9 +31,14 @@ export async function startPainter(url: string, token: string, roomId: string, i
   });
   if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
   const { url: src } = (await upload.json()) as { url: string };
-  const socket: AtelierClientSocket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
   const doc = new Y.Doc();
-  const provider = new SocketIoProvider(socket, roomId, doc, { invite });
+  // The `ws` package, as the benchmark's other Node clients (Node's global WebSocket costs more per message).
+  const provider = new RoomProvider(roomId, doc, {
+    baseUrl: url,
+    token: () => token,
+    invite,
+    WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
   await provider.whenSynced();
   const layer = fittedLayer({ name: 'bench', src, width: 256, height: 256, createdBy: userId }, { width: 1024, height: 1024 });
   addLayer(doc, layer, null);
@@ -45,7 +51,6 @@ export async function startPainter(url: string, token: string, roomId: string, i
     },
     close() {
       provider.destroy();
-      socket.disconnect();
       doc.destroy();
     },
   };

@@ -26,6 +26,8 @@ function syncFrame(type: number, payload: Uint8Array): Uint8Array {
 export interface YwsRawOptions {
   /** Opt in to Atelier's events on the socket and wait for `room:joined` as well as the document. */
   events?: boolean;
+  /** Called for every frame received, of any type (bench:live counts a spectator's frames). */
+  onFrame?: () => void;
 }
 
 export function connectYwsRaw(wsUrl: string, client: number, sink: DeliverySink, options: YwsRawOptions = {}): Promise<RawClient> {
@@ -38,6 +40,7 @@ export function connectYwsRaw(wsUrl: string, client: number, sink: DeliverySink,
   };
   ws.on('open', () => ws.send(syncFrame(STEP1, EMPTY_STATE_VECTOR)));
   ws.on('message', (data: Buffer) => {
+    options.onFrame?.();
     const type = data[0];
     if (type === YWS_MESSAGE.event && options.events) {
       // A varUint below 128 is its one byte: the event starts at 1.
