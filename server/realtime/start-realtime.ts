@@ -70,7 +70,10 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   // A stall of the event loop is the server's, not the clients': rate budgets credit it (loop-stalls.ts).
   const stalls = new LoopStalls().start();
   // Past saturation, fan-out waits a little so each write carries more (publish-pacing.ts).
-  const pacing = new LoadPacing({ holdMs: config.publishHoldMs }).start();
+  const pacing = new LoadPacing({
+    holdMs: config.publishHoldMs,
+    onBusy: (seconds) => metrics.fanoutPacedSeconds.inc(seconds),
+  }).start();
   turnEnd.pace(pacing);
   const connections = new Connections({
     admission: deps.admission,

@@ -100,7 +100,8 @@ describe('TurnEnd with pacing', () => {
 
 describe('LoadPacing', () => {
   it('holds from the engage level until utilisation falls under the release level', () => {
-    const pacing = new LoadPacing({ holdMs: 15, engageAt: 0.8, releaseAt: 0.6 });
+    const busy: number[] = [];
+    const pacing = new LoadPacing({ holdMs: 15, engageAt: 0.8, releaseAt: 0.6, sampleMs: 100, onBusy: (s) => busy.push(s) });
     expect(pacing.holdMs()).toBe(0);
     pacing.sample(0.79);
     expect(pacing.holdMs()).toBe(0);
@@ -110,6 +111,8 @@ describe('LoadPacing', () => {
     expect(pacing.holdMs()).toBe(15);
     pacing.sample(0.5);
     expect(pacing.holdMs()).toBe(0);
+    // The metric counts the busy samples' time.
+    expect(busy).toEqual([0.1, 0.1]);
   });
 
   it('never holds with a hold of 0', () => {

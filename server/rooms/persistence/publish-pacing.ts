@@ -24,6 +24,8 @@ export interface LoadPacingOptions {
   /** …and under which it stops (lower, so that it does not flap). */
   releaseAt?: number;
   sampleMs?: number;
+  /** Told each sample that found the loop busy, with its length in seconds (a metric). */
+  onBusy?: (seconds: number) => void;
 }
 
 export class LoadPacing implements PublishPacing {
@@ -31,11 +33,13 @@ export class LoadPacing implements PublishPacing {
   readonly #engageAt: number;
   readonly #releaseAt: number;
   readonly #sampleMs: number;
+  readonly #onBusy: ((seconds: number) => void) | undefined;
   #last = performance.eventLoopUtilization();
   #busy = false;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor({ holdMs, engageAt = 0.8, releaseAt = 0.6, sampleMs = 100 }: LoadPacingOptions) {
+  constructor({ holdMs, engageAt = 0.8, releaseAt = 0.6, sampleMs = 100, onBusy }: LoadPacingOptions) {
+    this.#onBusy = onBusy;
     this.#holdMs = holdMs;
     this.#engageAt = engageAt;
     this.#releaseAt = releaseAt;
@@ -67,6 +71,7 @@ export class LoadPacing implements PublishPacing {
     const used = utilization ?? performance.eventLoopUtilization(now, this.#last).utilization;
     this.#last = now;
     this.#busy = this.#busy ? used >= this.#releaseAt : used >= this.#engageAt;
+    if (this.#busy) this.#onBusy?.(this.#sampleMs / 1000);
   }
 
   holdMs(): number {
