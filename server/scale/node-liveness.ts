@@ -15,7 +15,9 @@ export interface LivenessEvents {
    * This node's own heartbeat lapsed longer than the timeout (its process was
    * starved or frozen, or it was cut off from Redis): the others may have found
    * it dead and failed its jobs. Heard on the beat that ends the lapse, and once
-   * more a timeout later, for a sweep that read the lapse but acted after. Not awaited.
+   * more a timeout later, for a sweep that read the lapse but acted after; and
+   * while Redis stays out of reach, once every timeout from when it lapsed
+   * (the store may well be reachable: the jobs others fail stop meanwhile). Not awaited.
    */
   lapsed?(gapMs: number): void | Promise<void>;
 }
@@ -44,6 +46,8 @@ export class NodeLiveness {
   /** When the last beat that Redis took was sent: its key lives `timeoutMs` from then, at least. */
   #lastBeatSent: number | undefined;
   #recheck: NodeJS.Timeout | undefined;
+  /** When a lapse was last told while cut off from Redis. */
+  #cutOffToldAt = Number.NEGATIVE_INFINITY;
 
   constructor(deps: NodeLivenessDeps) {
     this.#deps = deps;
@@ -128,6 +132,7 @@ export class NodeLiveness {
   async #tick(): Promise<void> {
     // The beat never waits for a sweep: a slow sweep must not make this node look dead.
     this.#beat().catch((err: unknown) => this.#deps.logger.warn({ err }, 'heartbeat failed'));
+    this.#whileCutOff();
     if (this.#sweeping) return;
     this.#sweeping = (async () => {
       try {
@@ -139,6 +144,26 @@ export class NodeLiveness {
       }
     })();
     await this.#sweeping;
+  }
+
+  /**
+   * No beat has reached Redis for longer than the timeout (Redis is out of
+   * reach, or answers no more): this node may be found dead and its jobs
+   * failed any moment. Told every timeout until a beat goes through again,
+   * which tells it once more (#beat).
+   */
+  #whileCutOff(): void {
+    const { timeoutMs } = this.#deps;
+    const last = this.#lastBeatSent;
+    if (last === undefined) return;
+    const now = performance.now();
+    if (now - last <= timeoutMs || now - this.#cutOffToldAt < timeoutMs) return;
+    // Logged once a lapse (the first time told since the last beat that went through).
+    if (this.#cutOffToldAt < last) {
+      this.#deps.logger.warn({ timeoutMs }, 'no heartbeat reached Redis within the timeout: others may find this node dead');
+    }
+    this.#cutOffToldAt = now;
+    this.#listeners.emit('lapsed', now - last);
   }
 
   async #beat(): Promise<void> {
