@@ -1,13 +1,16 @@
 // The social layer across two nodes over Redis and PostgreSQL: live comments
 // and notifications reach sockets on the other node, blocks (joins refused,
-// the blocked let go of rooms they are in) and limits hold on every node.
+// the blocked let go of rooms they are in), a moderator closing a room (all
+// but its owner let go on the other node, on every transport) and limits hold
+// on every node.
 import { expect, it } from 'vitest';
 import { CLOSE_CODES, type JoinAck, type WireError } from '../../shared/protocol.ts';
 import type { CommentResponse, NotificationPage } from '../../shared/social.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
-import { api, waitFor } from '../helpers/server.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { everywhere, letGo, present, stays } from '../helpers/three-ways.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { listen, person, seedWork } from './helpers.ts';
 
@@ -85,6 +88,26 @@ describeWith([redis, postgres], 'the social layer on two nodes', () => {
       viaIo.socket.emit('room:join', annsRoom.room.id, { invite: annsRoom.invites.edit! }, resolve),
     );
     expect(again).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('a moderator closing a room on node B lets everyone but its owner go on node A, the same way on every transport', async () => {
+    const env = await clusterEnv(redis, postgres);
+    const a = await startServer({ ...env, NODE_ID: 'node-a' });
+    // MODERATORS is read at start-up: node B starts once the moderator exists.
+    const mod = await person(a, 'Mod');
+    const b = await startServer({ ...env, NODE_ID: 'node-b', MODERATORS: mod.id });
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(a, n)));
+    const { room } = await api(a.url).room(ann!.token, { linkAccess: 'edit' });
+    const owner = await everywhere(a, room.id, ann!.token);
+    const editor = await everywhere(a, room.id, bob!.token);
+    const { report } = await api(b.url).json<{ report: { id: string } }>('POST', '/api/reports', {
+      token: bob!.token,
+      body: { target: { type: 'room', id: room.id }, reason: 'spam' },
+    });
+    await api(b.url).json('POST', `/api/moderation/reports/${report.id}`, { token: mod.token, body: { action: 'hide' }, expect: 200 });
+    await letGo(editor, room.id, 'forbidden');
+    await stays(owner, room.id);
+    expect(present(a, room.id)).toEqual([ann!.id, ann!.id, ann!.id]);
   });
 
   it('COMMENTS_PER_MINUTE, FOLLOWS_PER_MINUTE and REPORTS_PER_MINUTE are shared by the nodes', async () => {
