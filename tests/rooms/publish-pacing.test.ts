@@ -4,19 +4,13 @@
 // (turns are real): a loaded machine must not decide what a test sees.
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { Listeners } from '../../server/listeners.ts';
-import type { OutgoingUpdate } from '../../server/rooms/outgoing.ts';
-import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { LoadPacing, type PublishPacing } from '../../server/rooms/persistence/publish-pacing.ts';
 import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
-import { Room, type RoomEvents } from '../../server/rooms/room.ts';
-import { MemoryDocLog } from '../helpers/memory-store.ts';
+import { testRoom } from '../helpers/test-room.ts';
 
-const logger = pino({ level: 'silent' });
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const holding = (holdMs: number): PublishPacing => ({ holdMs: () => holdMs });
 
@@ -124,29 +118,7 @@ describe('LoadPacing', () => {
 
 describe('a room under a held turn', () => {
   it('sends keystrokes of several turns as one stored message', async () => {
-    const log = new MemoryDocLog();
-    const turn = pacedTurn(40);
-    const sent: OutgoingUpdate[] = [];
-    const storedWhenSent: number[] = [];
-    const limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 5, maxSpectatorsPerRoom: 5 };
-    const room = new Room(
-      'r',
-      { update: null, entries: 0, bytes: 0 },
-      {
-        limits,
-        saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, undefined, turn),
-        events: new Listeners<RoomEvents>(logger, 'rooms', [
-          {
-            docUpdate: (_room, outgoing) => {
-              storedWhenSent.push(log.rooms.get('r')?.length ?? 0);
-              sent.push(outgoing);
-            },
-          },
-        ]),
-        logger,
-        turn,
-      },
-    );
+    const { room, log, sent, storedWhenSent } = testRoom(undefined, pacedTurn(40));
     const doc = new Y.Doc();
     room.join('ann', { id: 'ann', name: 'ann', color: '#000000' }, 'editor', 'test');
     for (const key of ['a', 'b', 'c']) {

@@ -10,11 +10,10 @@ import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { Listeners } from '../../server/listeners.ts';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
-import type { UpdateOrigin } from '../../server/rooms/origin.ts';
-import { MAX_TAILORED_SENDERS, type OutgoingUpdate } from '../../server/rooms/outgoing.ts';
+import { MAX_TAILORED_SENDERS } from '../../server/rooms/outgoing.ts';
 import { Room, type RoomEvents } from '../../server/rooms/room.ts';
-import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
+import { TEST_ROOM_LIMITS, testRoom } from '../helpers/test-room.ts';
 
 const logger = pino({ level: 'silent' });
 const user = (id: string) => ({ id, name: id, color: '#000000' });
@@ -37,38 +36,8 @@ function storedRoom() {
   return { source, stored, room };
 }
 
-function makeRoom(limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 }) {
-  const log = new MemoryDocLog();
-  const seen: Array<{ kind: 'doc' | 'awareness'; origin: UpdateOrigin }> = [];
-  /** Log entries at the moment each doc update reached an observer. */
-  const storedWhenSent: number[] = [];
-  const sent: OutgoingUpdate[] = [];
-  // The test's own turn: run() ends it on demand, as setImmediate would.
-  const turn = new TurnEnd((err) => {
-    throw err;
-  });
-  const room = new Room(
-    'r',
-    { update: null, entries: 0, bytes: 0 },
-    {
-      limits,
-      saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, undefined, turn),
-      events: new Listeners<RoomEvents>(logger, 'rooms', [
-        {
-          docUpdate: (_room, outgoing) => {
-            storedWhenSent.push(log.rooms.get('r')?.length ?? 0);
-            sent.push(outgoing);
-            seen.push({ kind: 'doc', origin: outgoing.origin });
-          },
-          awarenessUpdate: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
-        },
-      ]),
-      logger,
-      turn,
-    },
-  );
-  return { room, log, seen, turn, storedWhenSent, sent };
-}
+// The test's own turn: run() ends it on demand, as setImmediate would.
+const makeRoom = (limits = TEST_ROOM_LIMITS) => testRoom(limits);
 
 const updateMessage = (update: Uint8Array) => {
   const e = encoding.createEncoder();
