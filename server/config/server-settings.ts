@@ -42,7 +42,7 @@ export const serverSettings = {
   publishHoldMs: setting(
     'PUBLISH_HOLD_MS',
     int(0, 1000).default(15),
-    "while the event loop is over 80 % busy, how long a room's fan-out waits so that what arrives meanwhile goes out in the same message (`0`: never waits)",
+    "while the event loop is over 90 % busy, how long a room's fan-out waits so that what arrives meanwhile goes out in the same message (`0`: never waits)",
   ),
   adminToken: setting('ADMIN_TOKEN', secret.optional(), 'bearer token of `/api/admin/*`, e.g. the signals export (≥ 32 characters)', {
     defaultDoc: 'unset (admin routes answer 404)',

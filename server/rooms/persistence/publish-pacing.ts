@@ -6,7 +6,9 @@
 // participants send meanwhile goes out merged in the same message, so each
 // recipient costs one write per wait instead of one per keystroke. An idle or
 // moderately busy server sends at the end of every turn as before: the wait
-// only ever replaces a queue that saturation would build anyway.
+// only ever replaces a queue that saturation would build anyway. It starts
+// late (90 %: a GC pause or a compaction must not start it) and ends early
+// (60 %: a node that waits uses less, and must not flap back at once).
 import { performance } from 'node:perf_hooks';
 
 export interface PublishPacing {
@@ -38,7 +40,7 @@ export class LoadPacing implements PublishPacing {
   #busy = false;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor({ holdMs, engageAt = 0.8, releaseAt = 0.6, sampleMs = 100, onBusy }: LoadPacingOptions) {
+  constructor({ holdMs, engageAt = 0.9, releaseAt = 0.6, sampleMs = 100, onBusy }: LoadPacingOptions) {
     this.#onBusy = onBusy;
     this.#holdMs = holdMs;
     this.#engageAt = engageAt;
