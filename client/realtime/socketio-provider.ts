@@ -10,6 +10,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 import type { Role, WireError } from '../../shared/protocol.ts';
+import { AwarenessThrottle } from './awareness-throttle.ts';
 import { type AtelierClientSocket, type JoinedInfo, RoomMembership } from './room-membership.ts';
 
 export type { AtelierClientSocket } from './room-membership.ts';
@@ -59,6 +60,10 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
   status: ProviderStatus = 'connecting';
   readonly #membership: RoomMembership;
   #destroyed = false;
+  /** Our presence changes, at most ~30 a second (awareness-throttle.ts). */
+  readonly #awarenessOut = new AwarenessThrottle((clients) => {
+    if (this.#inRoom()) this.socket.emit('yjs:awareness', this.roomId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+  });
 
   constructor(socket: AtelierClientSocket, roomId: string, doc: Y.Doc, options: ProviderOptions = {}) {
     super();
@@ -97,6 +102,7 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
     if (this.#destroyed) return;
     this.#destroyed = true;
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
+    this.#awarenessOut.cancel();
     this.#membership.destroy();
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
@@ -132,6 +138,7 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
 
   #onDisconnect = (): void => {
     if (this.#destroyed) return;
+    this.#awarenessOut.cancel();
     // Everyone else's presence is unknown until we are back.
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
@@ -161,7 +168,6 @@ export class SocketIoProvider extends ObservableV2<ProviderEvents> {
 
   #onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     if (origin === this || !this.#inRoom()) return;
-    const changed = added.concat(updated, removed);
-    this.socket.emit('yjs:awareness', this.roomId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    this.#awarenessOut.changed(added.concat(updated, removed), removed.length > 0);
   };
 }

@@ -14,6 +14,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 import { CLOSE_CODES, type ErrorCode, type WireError, YWS_MESSAGE } from '../../shared/protocol.ts';
+import { AwarenessThrottle } from './awareness-throttle.ts';
 import { claimEarly, yjsSocketUrl } from './early-socket.ts';
 import { RoomEventSocket } from './room-event-socket.ts';
 
@@ -79,6 +80,10 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
   #lastReceived = 0;
   #probing = false;
   #destroyed = false;
+  /** Our presence changes, at most ~30 a second (awareness-throttle.ts). */
+  readonly #awarenessOut = new AwarenessThrottle((clients) => {
+    if (this.open) this.#sendAwareness(clients);
+  });
 
   constructor(roomId: string, doc: Y.Doc, options: YjsSocketOptions) {
     super();
@@ -185,6 +190,7 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
     const ws = this.#ws;
     this.#ws = null;
     clearInterval(this.#heartbeat);
+    this.#awarenessOut.cancel();
     if (!ws) return;
     ws.onopen = null;
     ws.onmessage = null;
@@ -197,6 +203,7 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
   #closed(code: number, reason: string): void {
     this.#ws = null;
     clearInterval(this.#heartbeat);
+    this.#awarenessOut.cancel();
     this.events?.closed(reason || `closed (${code})`);
     this.#forgetOthers();
     const errorCode = CODE_OF_CLOSE.get(code);
@@ -313,6 +320,6 @@ export class YjsSocketProvider extends ObservableV2<DocEvents> {
 
   #onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     if (origin === this || !this.open) return;
-    this.#sendAwareness(added.concat(updated, removed));
+    this.#awarenessOut.changed(added.concat(updated, removed), removed.length > 0);
   };
 }

@@ -176,6 +176,33 @@ describe("the client's document path", () => {
     );
   });
 
+  it('presence changes go out throttled: a burst reaches the room as the first change and one trailing update with the latest state', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const { room } = await http.room(ann.token);
+    const provider = new YjsSocketProvider(room.id, new Y.Doc(), { baseUrl: server.url, token: () => ann.token });
+    onTestFinished(() => provider.destroy());
+    const { clientID } = provider.doc;
+    // Its presence sent on open is y-protocols' clock 0, which no peer applies: the count starts clean.
+    await waitFor(() => provider.status === 'synced');
+    const serverRoom = server.registry.get(room.id);
+    if (!serverRoom) throw new Error('room not open');
+    let received = 0;
+    serverRoom.awareness.on('update', () => received++);
+    // A drag-select: y-codemirror rewrites the cursor on every pointer move.
+    for (let i = 1; i <= 20; i++) provider.awareness.setLocalStateField('cursor', { anchor: i, head: i });
+    await waitFor(
+      () => (serverRoom.awareness.getStates().get(clientID)?.cursor as { head?: number } | undefined)?.head === 20,
+      5000,
+      'the last cursor',
+    );
+    expect(received).toBe(2);
+    // Leaving is not held back: the removal goes with the close.
+    provider.destroy();
+    await waitFor(() => !serverRoom.awareness.getStates().has(clientID), 5000, 'presence removed');
+  });
+
   it('a connection gone silent (a frozen server) is taken for dead within a few heartbeats, and resyncs when the server answers again', async () => {
     const child = await startChildServer({ DATA_DIR: tempDir() });
     const http = api(child.url);
