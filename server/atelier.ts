@@ -342,7 +342,9 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    // Past Node's default backlog (511) a burst of connections (every client after a restart)
+    // is dropped by the kernel and waits 0.2–1 s for TCP's retransmits (docs/benchmarks.md).
+    server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -12,6 +12,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       port: 3000,
       host: '127.0.0.1',
+      listenBacklog: 4096,
       dataDir: dir,
       mediaDir: path.join(dir, 'media'),
       corsOrigins: [],
@@ -50,6 +51,7 @@ describe('configuration', () => {
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
+    ['LISTEN_BACKLOG', '0'],
     ['MAX_MESSAGE_BYTES', '-1'],
     ['LOG_LEVEL', 'loud'],
     ['REDIS_URL', 'http://not-redis'],

@@ -5,6 +5,11 @@ import { bool, int, list, secret, setting } from './setting.ts';
 export const serverSettings = {
   port: setting('PORT', int(0, 65535).default(3000), 'HTTP, Socket.IO and Yjs WebSocket port (`0`: any free port)'),
   host: setting('HOST', z.string().min(1).default('127.0.0.1'), 'interface to listen on'),
+  listenBacklog: setting(
+    'LISTEN_BACKLOG',
+    int(1, 65535).default(4096),
+    'connections the kernel holds until the server accepts them (capped by `net.core.somaxconn`); past it, new connections wait for TCP retransmits',
+  ),
   dataDir: setting('DATA_DIR', z.string().min(1).default('./data'), 'SQLite database, session secret, media'),
   mediaDir: setting('MEDIA_DIR', z.string().min(1).optional(), 'content-addressed images (may be a shared volume)', {
     defaultDoc: '`$DATA_DIR/media`',
