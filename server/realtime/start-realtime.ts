@@ -30,6 +30,7 @@ import { serveGeneration } from './events/generation-events.ts';
 import { serveLive } from './events/live-events.ts';
 import { SocialBroadcaster, serveSocialEvents } from './events/social-events.ts';
 import { hearOtherNodes } from './socketio/adapter-events.ts';
+import { deliverLocallyFirst } from './socketio/adapter-local.ts';
 import { answerRemoteCancel } from './socketio/remote-cancel.ts';
 import { SocketIoTransport } from './socketio/socketio-server.ts';
 import { WsEvents } from './yjs-websocket/ws-events.ts';
@@ -117,6 +118,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     socketIo.io.adapter(scale.adapter);
     // Other nodes' broadcasts reach this node's Yjs WebSockets that hear events too.
     hearOtherNodes(socketIo.io, broadcast, logger);
+    // And this node's own Socket.IO sockets hear its broadcasts without waiting for Redis, as its event sockets do.
+    deliverLocallyFirst(socketIo.io, logger);
   }
   serveGalleryEvents(events, gallery);
   // Live works skip the connections of people who block an author, as the HTTP feeds do.
