@@ -4,6 +4,9 @@
 // that sent part of it gets the rest instead, so nobody receives their own
 // keystrokes back (past a few senders it gets the whole merge: applying its
 // own changes again changes nothing, and tailoring would cost a merge each).
+// A sender's rest is merged only when a transport asks for it, after the
+// merge went to everyone else: in a hot room three senders' rests were three
+// merges before anyone got anything (docs/benchmarks.md, "Hot room p50").
 import { mergeAll } from '../../shared/merge-all.ts';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -16,8 +19,10 @@ export interface OutgoingUpdate {
   message: Uint8Array;
   /** Where it came from; for a merge, the first part's (every part is a connection's). */
   origin: UpdateOrigin;
-  /** Connections that sent part of it → the sync message of the rest (null: nothing left for them). */
-  senders: ReadonlyMap<string, Uint8Array | null>;
+  /** Connections that get their rest (restFor) instead of `message`. */
+  senders: ReadonlySet<string>;
+  /** A sender's rest as a sync message, merged on the first ask (null: nothing left for it). */
+  restFor(connectionId: string): Uint8Array | null;
 }
 
 type ConnectionOrigin = Extract<UpdateOrigin, { source: 'connection' }>;
@@ -30,7 +35,8 @@ export interface Applied {
 /** Senders past which each gets the whole merge rather than a merge of the others' parts. */
 export const MAX_TAILORED_SENDERS = 4;
 
-const NO_SENDERS: ReadonlyMap<string, Uint8Array | null> = new Map();
+const NO_SENDERS: ReadonlySet<string> = new Set();
+const NO_REST = (): null => null;
 
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -45,7 +51,7 @@ export function outgoingOf(applied: readonly Applied[]): OutgoingUpdate[] {
   for (const { update, origin } of applied) {
     if (origin.source === 'connection') fromParticipants.push({ update, origin });
     // Server changes, relayed and stored ones: each with its own origin, for observers that tell them apart.
-    else out.push({ update, message: syncUpdateMessage(update), origin, senders: NO_SENDERS });
+    else out.push({ update, message: syncUpdateMessage(update), origin, senders: NO_SENDERS, restFor: NO_REST });
   }
   if (fromParticipants.length > 0) out.push(mergeParticipants(fromParticipants));
   return out;
@@ -56,14 +62,18 @@ function mergeParticipants(parts: ReadonlyArray<{ update: Uint8Array; origin: Co
   const [first] = parts;
   if (!first) throw new Error('mergeParticipants needs at least one part');
   const bySender = new Set(parts.map((p) => p.origin.connectionId));
-  const senders = new Map<string, Uint8Array | null>();
-  if (bySender.size === 1) {
-    senders.set(first.origin.connectionId, null);
-  } else if (bySender.size <= MAX_TAILORED_SENDERS) {
-    for (const id of bySender) {
-      const rest = parts.filter((p) => p.origin.connectionId !== id).map((p) => p.update);
-      senders.set(id, syncUpdateMessage(mergeAll(rest)));
+  const message = syncUpdateMessage(update);
+  if (bySender.size === 1) return { update, message, origin: first.origin, senders: bySender, restFor: NO_REST };
+  if (bySender.size > MAX_TAILORED_SENDERS) return { update, message, origin: first.origin, senders: NO_SENDERS, restFor: NO_REST };
+  const rests = new Map<string, Uint8Array>();
+  const restFor = (id: string): Uint8Array | null => {
+    if (!bySender.has(id)) return null;
+    let rest = rests.get(id);
+    if (!rest) {
+      rest = syncUpdateMessage(mergeAll(parts.filter((p) => p.origin.connectionId !== id).map((p) => p.update)));
+      rests.set(id, rest);
     }
-  }
-  return { update, message: syncUpdateMessage(update), origin: first.origin, senders };
+    return rest;
+  };
+  return { update, message, origin: first.origin, senders: bySender, restFor };
 }

@@ -150,14 +150,19 @@ describe('Room', () => {
     expect(sent.map((o) => o.origin.source)).toEqual(['server', 'connection']);
     const merged = sent[1]!;
     expect(textOf(merged.message).length).toBe(3);
-    expect(textOf(merged.senders.get('ann')!)).toBe('x');
-    expect(textOf(merged.senders.get('bob')!)).toBe('ba');
+    expect([...merged.senders].sort()).toEqual(['ann', 'bob']);
+    expect(textOf(merged.restFor('ann')!)).toBe('x');
+    expect(textOf(merged.restFor('bob')!)).toBe('ba');
+    // Merged once, on the first ask; nobody else has a rest.
+    expect(merged.restFor('ann')).toBe(merged.restFor('ann'));
+    expect(merged.restFor('carl')).toBeNull();
 
     // One sender: nothing goes back to it.
     sent.length = 0;
     type(bob, 'y');
     turn.run();
-    expect([...sent[0]!.senders]).toEqual([['bob', null]]);
+    expect([...sent[0]!.senders]).toEqual(['bob']);
+    expect(sent[0]!.restFor('bob')).toBeNull();
 
     // Many senders: each gets the whole merge (its own part applies as a no-op).
     sent.length = 0;

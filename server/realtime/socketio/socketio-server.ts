@@ -134,9 +134,16 @@ export class SocketIoTransport implements RoomEvents {
   }
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
-    this.#broadcast(room, 'yjs:sync', outgoing.message, [...outgoing.senders.keys()]);
-    // Those who sent part of it get the rest, if any, on their own.
-    for (const [id, rest] of outgoing.senders) if (rest) this.#broadcast(room, 'yjs:sync', rest, [], id);
+    this.#broadcast(room, 'yjs:sync', outgoing.message, [...outgoing.senders]);
+    // Those who sent part of it get the rest, if any, on their own. Only this
+    // transport's: a rest is merged when first asked for (outgoing.ts), and the
+    // Yjs WebSocket asks for its senders' after its fan-out.
+    const members = this.io.of('/').adapter.rooms.get(docChannel(room.id));
+    for (const id of outgoing.senders) {
+      if (!members?.has(id)) continue;
+      const rest = outgoing.restFor(id);
+      if (rest) this.#broadcast(room, 'yjs:sync', rest, [], id);
+    }
   }
 
   awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {

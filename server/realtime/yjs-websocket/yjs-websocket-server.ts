@@ -131,14 +131,34 @@ export class YjsWebSocketServer implements RoomEvents {
   }
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
+    const peers = this.#byRoom.get(room.id);
+    if (!peers) return;
     const all = binaryFrame(frame(YWS_MESSAGE.sync, outgoing.message, false));
-    this.#broadcast(room, (peer) => (outgoing.senders.has(peer.id) ? restFrame(outgoing.senders.get(peer.id) ?? null) : all), 'sync');
+    const { senders } = outgoing;
+    if (senders.size === 0) {
+      this.#send(peers, () => all, 'sync');
+      return;
+    }
+    // Everyone else first: a sender's rest may cost a merge (outgoing.ts).
+    const mine: Socket[] = [];
+    this.#send(
+      peers,
+      (peer) => {
+        if (!senders.has(peer.id)) return all;
+        mine.push(peer);
+        return null;
+      },
+      'sync',
+    );
+    if (mine.length > 0) this.#send(mine, (peer) => restFrame(outgoing.restFor(peer.id)), 'sync');
   }
 
   awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
+    const peers = this.#byRoom.get(room.id);
+    if (!peers) return;
     const data = binaryFrame(frame(YWS_MESSAGE.awareness, message, true));
     const except = origin.source === 'connection' ? origin.connectionId : undefined;
-    this.#broadcast(room, (peer) => (peer.id === except ? null : data), 'awareness');
+    this.#send(peers, (peer) => (peer.id === except ? null : data), 'awareness');
   }
 
   async close(): Promise<void> {
@@ -279,10 +299,8 @@ export class YjsWebSocketServer implements RoomEvents {
     conn.connection.close();
   }
 
-  /** Sends each peer of the room the frame `dataFor` gives it (null: nothing). */
-  #broadcast(room: Room, dataFor: (peer: Socket) => Buffer | null, type: 'sync' | 'awareness'): void {
-    const peers = this.#byRoom.get(room.id);
-    if (!peers) return;
+  /** Sends each of `peers` the frame `dataFor` gives it (null: nothing). */
+  #send(peers: Iterable<Socket>, dataFor: (peer: Socket) => Buffer | null, type: 'sync' | 'awareness'): void {
     let sent = 0;
     let bytes = 0;
     for (const conn of peers) {
