@@ -8,6 +8,7 @@ import type { Listeners } from '../listeners.ts';
 import type { ClaimSource } from './client-owners.ts';
 import type { UpdateOrigin } from './origin.ts';
 import type { OutgoingUpdate } from './outgoing.ts';
+import type { OutgoingAwareness } from './room-presence.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
 import type { TurnEnd } from './persistence/turn-end.ts';
 import type { Room } from './room.ts';
@@ -52,8 +53,13 @@ export interface RoomEvents {
    * the log (fan-out). Participants' changes of one turn arrive merged.
    */
   docUpdate?(room: Room, outgoing: OutgoingUpdate): void;
-  /** An awareness change, encoded once for every recipient. */
-  awarenessUpdate?(room: Room, message: Uint8Array, origin: UpdateOrigin): void;
+  /** An awareness change just applied, encoded once (the relay sends its participants' on to other nodes at once). */
+  awarenessApplied?(room: Room, message: Uint8Array, origin: UpdateOrigin): void;
+  /**
+   * The turn's awareness changes to send on (fan-out), at the end of the turn
+   * like docUpdate: the latest state of each client changed (room-presence.ts).
+   */
+  awarenessUpdate?(room: Room, outgoing: OutgoingAwareness): void;
   /** A participant's role changed while connected (the owner granted or revoked editing). */
   roleChanged?(room: Room, participant: Participant): void;
   /**

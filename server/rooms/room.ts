@@ -19,6 +19,7 @@ import { type TurnEnd, turnEnd } from './persistence/turn-end.ts';
 import { type CheckedUpdate, checkUpdate, UpdateGap, UpdateRefused } from './update-check/check-update.ts';
 import { boundPending, DEFAULT_MAX_PENDING_BYTES } from './update-check/pending.ts';
 import { ClientOwners, NO_CLAIMS } from './client-owners.ts';
+import { type AwarenessChanges, RoomPresence } from './room-presence.ts';
 import type { Participant, RoomDeps } from './room-types.ts';
 import { isEmptyUpdate, loadDoc, loadedStep2 } from './doc-load.ts';
 
@@ -33,8 +34,8 @@ export class Room {
   readonly #participants = new Map<string, Participant>();
   /** Participants who are viewers; the rest are makers. */
   #spectators = 0;
-  /** Which connection may speak for each awareness client id. */
-  readonly #awarenessOwners = new Map<number, string>();
+  /** Who holds each awareness client id, and the turn's presence changes to send. */
+  readonly #presence = new RoomPresence();
   readonly #deps: RoomDeps;
   /** Size of the encoded document, exact only right after it is measured. */
   #docBytes: number;
@@ -225,7 +226,7 @@ export class Room {
   handleAwareness(connectionId: string, message: Uint8Array): void {
     const participant = this.#participant(connectionId);
     const { update, forged } = acceptAwareness(message, participant, {
-      owners: this.#awarenessOwners,
+      owners: this.#presence.owners,
       awareness: this.awareness,
       maxStateBytes: this.#deps.limits.maxAwarenessBytes,
     });
@@ -372,28 +373,17 @@ export class Room {
     for (const outgoing of outgoingOf(outbox)) this.#deps.events.emit('docUpdate', this, outgoing);
   };
 
-  #onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    rawOrigin: unknown,
-  ): void => {
+  #onAwarenessUpdate = (changes: AwarenessChanges, rawOrigin: unknown): void => {
     const origin = asOrigin(rawOrigin);
-    if (origin.source === 'connection') {
-      const participant = this.#participants.get(origin.connectionId);
-      for (const id of added.concat(updated)) {
-        if (participant && !this.#awarenessOwners.has(id)) {
-          this.#awarenessOwners.set(id, participant.connectionId);
-          participant.awarenessClients.add(id);
-        }
-      }
-    }
-    for (const id of removed) {
-      const owner = this.#awarenessOwners.get(id);
-      if (owner !== undefined) this.#participants.get(owner)?.awarenessClients.delete(id);
-      this.#awarenessOwners.delete(id);
-    }
-    const changed = added.concat(updated, removed);
+    const changed = this.#presence.record(changes, origin, this.#participants);
     if (changed.length === 0) return;
-    const message = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    this.#deps.events.emit('awarenessUpdate', this, message, origin);
+    this.#deps.events.emit('awarenessApplied', this, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed), origin);
+    // Sent once a turn, with the latest state of each client (room-presence.ts), paced like document updates.
+    if (this.#presence.queue(changed, origin)) this.#turn.publishPaced(this.#publishAwareness);
+  };
+
+  #publishAwareness = (): void => {
+    const outgoing = this.#presence.take(this.awareness);
+    if (outgoing && !this.#destroyed) this.#deps.events.emit('awarenessUpdate', this, outgoing);
   };
 }

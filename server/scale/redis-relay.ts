@@ -93,7 +93,7 @@ export class RedisRelay implements Relay {
     this.#publish(room.id, { type: 'update', from: this.#deps.nodeId, update });
   }
 
-  awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
+  awarenessApplied(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
     // Only our own participants' presence (timeouts happen on every node alike), and the server's re-statement of it on a role change.
     const restamped = origin.source === 'server' && origin.reason === ROLE_RESTAMP;
     if (origin.source !== 'connection' && !restamped) return;

@@ -7,6 +7,7 @@ import type { OutgoingUpdate } from '../../server/rooms/outgoing.ts';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import { Room, type RoomEvents } from '../../server/rooms/room.ts';
+import type { OutgoingAwareness } from '../../server/rooms/room-presence.ts';
 import { MemoryDocLog } from './memory-store.ts';
 
 const logger = pino({ level: 'silent' });
@@ -24,6 +25,8 @@ export function testRoom(
   /** Log entries at the moment each doc update reached an observer. */
   const storedWhenSent: number[] = [];
   const sent: OutgoingUpdate[] = [];
+  /** Each turn's presence fan-out. */
+  const presence: OutgoingAwareness[] = [];
   const room = new Room(
     'r',
     { update: null, entries: 0, bytes: 0 },
@@ -37,12 +40,13 @@ export function testRoom(
             sent.push(outgoing);
             seen.push({ kind: 'doc', origin: outgoing.origin });
           },
-          awarenessUpdate: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
+          awarenessApplied: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
+          awarenessUpdate: (_room, outgoing) => presence.push(outgoing),
         },
       ]),
       logger,
       turn,
     },
   );
-  return { room, log, seen, turn, storedWhenSent, sent };
+  return { room, log, seen, turn, storedWhenSent, sent, presence };
 }

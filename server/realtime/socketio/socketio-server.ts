@@ -12,7 +12,7 @@ import { type ClientToServerEvents, type Job, joinOptionsSchema, type ServerToCl
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
-import type { UpdateOrigin } from '../../rooms/origin.ts';
+import type { OutgoingAwareness } from '../../rooms/room-presence.ts';
 import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import type { Connection, Identity } from '../../rooms/sessions/connection.ts';
@@ -146,8 +146,9 @@ export class SocketIoTransport implements RoomEvents {
     }
   }
 
-  awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
-    this.#broadcast(room, 'yjs:awareness', message, origin.source === 'connection' ? [origin.connectionId] : []);
+  awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
+    this.#broadcast(room, 'yjs:awareness', outgoing.message, [...outgoing.senders.keys()]);
+    for (const [id, rest] of outgoing.senders) if (rest) this.#broadcast(room, 'yjs:awareness', rest, [], id);
   }
 
   /**

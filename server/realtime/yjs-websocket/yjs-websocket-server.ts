@@ -15,7 +15,7 @@ import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import { randomId } from '../../ids.ts';
 import type { Metrics } from '../../metrics.ts';
-import type { UpdateOrigin } from '../../rooms/origin.ts';
+import type { OutgoingAwareness } from '../../rooms/room-presence.ts';
 import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
@@ -153,12 +153,12 @@ export class YjsWebSocketServer implements RoomEvents {
     if (mine.length > 0) this.#send(mine, (peer) => restFrame(outgoing.restFor(peer.id)), 'sync');
   }
 
-  awarenessUpdate(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
+  awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
-    const data = binaryFrame(frame(YWS_MESSAGE.awareness, message, true));
-    const except = origin.source === 'connection' ? origin.connectionId : undefined;
-    this.#send(peers, (peer) => (peer.id === except ? null : data), 'awareness');
+    const all = binaryFrame(frame(YWS_MESSAGE.awareness, outgoing.message, true));
+    const { senders } = outgoing;
+    this.#send(peers, (peer) => (senders.has(peer.id) ? awarenessFrame(senders.get(peer.id) ?? null) : all), 'awareness');
   }
 
   async close(): Promise<void> {
@@ -329,6 +329,11 @@ export class YjsWebSocketServer implements RoomEvents {
 /** A sender's share of a merged turn: the others' part, or nothing. */
 function restFrame(rest: Uint8Array | null): Buffer | null {
   return rest ? binaryFrame(frame(YWS_MESSAGE.sync, rest, false)) : null;
+}
+
+/** A sender's share of a turn's presence: the others' states, or nothing. */
+function awarenessFrame(rest: Uint8Array | null): Buffer | null {
+  return rest ? binaryFrame(frame(YWS_MESSAGE.awareness, rest, true)) : null;
 }
 
 function uncork(socket: Duplex): void {

@@ -1,0 +1,96 @@
+// A room's presence goes out once a turn on both transports: three awareness
+// updates from two participants in one turn reach a third as one message with
+// the latest state of each, and each sender gets only the other's. The turn's
+// fan-out is held (paced) until every update is in, so the test does not
+// depend on how the server's reads fall into turns.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NO_PACING } from '../../server/rooms/persistence/publish-pacing.ts';
+import { turnEnd } from '../../server/rooms/persistence/turn-end.ts';
+import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
+import type { JoinAck } from '../../shared/protocol.ts';
+import { YWS_MESSAGE } from '../../shared/protocol.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { rawYjsSocket } from '../helpers/raw-ws.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+
+afterEach(() => {
+  turnEnd.pace(NO_PACING);
+});
+
+function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, 1);
+  encoding.writeVarUint(update, clientId);
+  encoding.writeVarUint(update, clock);
+  encoding.writeVarString(update, JSON.stringify(state));
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, YWS_MESSAGE.awareness);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
+}
+
+const QUERY_AWARENESS = new Uint8Array([YWS_MESSAGE.queryAwareness]);
+
+/** clientId → [clock, state] of each awareness update among the frames. */
+function awarenessOf(frames: Uint8Array[]) {
+  return frames
+    .filter((f) => f[0] === YWS_MESSAGE.awareness)
+    .map((f) => {
+      const decoder = decoding.createDecoder(f);
+      decoding.readVarUint(decoder);
+      return entriesOf(decoding.readVarUint8Array(decoder));
+    });
+}
+
+const entriesOf = (update: Uint8Array) =>
+  Object.fromEntries(readAwarenessUpdate(update, 100).map((e) => [e.clientId, [e.clock, JSON.parse(e.json)]]));
+
+describe('presence fan-out per turn', () => {
+  it('three updates from two clients in one turn reach the others as one message with the latest states, on both transports', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const [ann, bob, cy, dee] = await Promise.all([http.session('Ann'), http.session('Bob'), http.session('Cy'), http.session('Dee')]);
+    const { room, invites } = await http.room(ann.token);
+    const path = (token: string) => `/yjs/${room.id}?token=${encodeURIComponent(token)}&invite=${invites.edit}`;
+    const a = rawYjsSocket(server.url, path(ann.token));
+    const b = rawYjsSocket(server.url, path(bob.token));
+    const c = rawYjsSocket(server.url, path(cy.token));
+    await Promise.all([a.opened, b.opened, c.opened]);
+    // Joined once greeted (the server's sync step 1).
+    await waitFor(() => [a, b, c].every((s) => s.frames.length > 0), 5000, 'greetings');
+    const d = connectSocket(server.url, dee.token);
+    const onSocketIo: Uint8Array[] = [];
+    d.on('yjs:awareness', (_roomId, message) => onSocketIo.push(new Uint8Array(message)));
+    const joined = await new Promise<JoinAck>((resolve) => d.emit('room:join', room.id, { invite: invites.edit }, resolve));
+    expect(joined.ok).toBe(true);
+    for (const s of [a, b, c]) s.frames.length = 0;
+
+    const serverRoom = server.registry.get(room.id);
+    if (!serverRoom) throw new Error('room not open');
+    // Held until run(): what arrives meanwhile goes out in that one publish.
+    turnEnd.pace({ holdMs: () => 60_000 });
+    a.send(awarenessFrame(11, 1, { cursor: 1 }));
+    b.send(awarenessFrame(22, 1, { cursor: 1 }));
+    a.send(awarenessFrame(11, 2, { cursor: 2 }));
+    await waitFor(
+      () => serverRoom.awareness.meta.get(11)?.clock === 2 && serverRoom.awareness.meta.get(22)?.clock === 1,
+      5000,
+      'all three applied',
+    );
+    expect(awarenessOf(c.frames)).toEqual([]);
+    turnEnd.pace(NO_PACING);
+    turnEnd.run();
+
+    // Each asks for every presence: its answer comes after anything the turn sent it.
+    for (const s of [a, b, c]) s.send(QUERY_AWARENESS);
+    await waitFor(() => [a, b, c].every((s) => awarenessOf(s.frames).length === 2), 5000, 'the answers');
+    const both = { 11: [2, { cursor: 2, watching: false }], 22: [1, { cursor: 1, watching: false }] };
+    expect(awarenessOf(c.frames)[0]).toEqual(both);
+    expect(awarenessOf(a.frames)[0]).toEqual({ 22: both[22] });
+    expect(awarenessOf(b.frames)[0]).toEqual({ 11: both[11] });
+    await waitFor(() => onSocketIo.length > 0, 5000, 'the Socket.IO participant’s');
+    expect(onSocketIo.map(entriesOf)[0]).toEqual(both);
+  });
+});

@@ -1,0 +1,127 @@
+// A room's presence fan-out (server/rooms/room-presence.ts): every awareness
+// change of a turn goes out at its end as one update holding the latest state
+// of each client changed; a participant whose own change is in it gets the
+// rest; the server's own re-statements reach everyone, their owner included.
+import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
+import { MAX_TAILORED_SENDERS } from '../../server/rooms/outgoing.ts';
+import type { OutgoingAwareness } from '../../server/rooms/room-presence.ts';
+import { testRoom } from '../helpers/test-room.ts';
+
+const user = (id: string) => ({ id, name: id, color: '#000000' });
+const limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 10, maxSpectatorsPerRoom: 2 };
+
+/** A client's own Awareness; `move` sets its cursor and hands the update to the room as that connection. */
+function client(room: ReturnType<typeof testRoom>['room'], connectionId: string) {
+  const aware = new awarenessProtocol.Awareness(new Y.Doc());
+  return {
+    id: aware.clientID,
+    aware,
+    move(cursor: number) {
+      aware.setLocalState({ cursor });
+      room.handleAwareness(connectionId, awarenessProtocol.encodeAwarenessUpdate(aware, [aware.clientID]));
+    },
+  };
+}
+
+/** clientId → [clock, state] of an awareness update. */
+function entriesOf(message: Uint8Array | null | undefined) {
+  if (!message) return message;
+  return Object.fromEntries(readAwarenessUpdate(message, 100).map((e) => [e.clientId, [e.clock, JSON.parse(e.json)]]));
+}
+
+function only(presence: OutgoingAwareness[]): OutgoingAwareness {
+  expect(presence).toHaveLength(1);
+  const [outgoing] = presence;
+  if (!outgoing) throw new Error('nothing sent');
+  return outgoing;
+}
+
+describe('room presence fan-out', () => {
+  it('sends a turn’s three updates from two clients as one update with the latest state of each; each sender gets the other’s', () => {
+    const { room, turn, presence } = testRoom(limits);
+    for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
+    const a = client(room, 'a');
+    const b = client(room, 'b');
+    a.move(1);
+    b.move(1);
+    a.move(2);
+    // Nothing before the end of the turn.
+    expect(presence).toEqual([]);
+    turn.run();
+    const outgoing = only(presence);
+    expect(entriesOf(outgoing.message)).toEqual({
+      [a.id]: [2, { cursor: 2, watching: false }],
+      [b.id]: [1, { cursor: 1, watching: false }],
+    });
+    expect(entriesOf(outgoing.senders.get('a'))).toEqual({ [b.id]: [1, { cursor: 1, watching: false }] });
+    expect(entriesOf(outgoing.senders.get('b'))).toEqual({ [a.id]: [2, { cursor: 2, watching: false }] });
+    expect(outgoing.senders.has('c')).toBe(false);
+    // A third participant applying it sees both as they are now.
+    const third = new awarenessProtocol.Awareness(new Y.Doc());
+    awarenessProtocol.applyAwarenessUpdate(third, outgoing.message, 'server');
+    expect(third.getStates().get(a.id)).toEqual({ cursor: 2, watching: false });
+    expect(third.getStates().get(b.id)).toEqual({ cursor: 1, watching: false });
+
+    // The next turn starts afresh: one sender alone gets nothing back.
+    a.move(3);
+    turn.run();
+    expect(presence).toHaveLength(2);
+    expect(entriesOf(presence[1]?.message)).toEqual({ [a.id]: [3, { cursor: 3, watching: false }] });
+    expect(presence[1]?.senders.get('a')).toBeNull();
+  });
+
+  it('sends a removal made in the same turn as the state it removes, and nothing for a room gone meanwhile', () => {
+    const { room, turn, presence } = testRoom(limits);
+    for (const id of ['a', 'b']) room.join(id, user(id), 'editor', 'test');
+    const b = client(room, 'b');
+    b.move(1);
+    room.leave('b');
+    turn.run();
+    // y-protocols keeps a remote client's clock on removal; a receiver holding the state takes a null at that clock.
+    expect(entriesOf(only(presence).message)).toEqual({ [b.id]: [1, null] });
+
+    b.aware.setLocalState({ cursor: 2 });
+    room.join('b2', user('b'), 'editor', 'test');
+    room.handleAwareness('b2', awarenessProtocol.encodeAwarenessUpdate(b.aware, [b.id]));
+    room.destroy();
+    turn.run();
+    expect(presence).toHaveLength(1);
+  });
+
+  it('sends the server’s re-statement of a client’s state to everyone, its owner included', () => {
+    const { room, turn, presence } = testRoom(limits);
+    room.join('a', user('a'), 'owner', 'test');
+    room.join('b', user('b'), 'editor', 'test');
+    const b = client(room, 'b');
+    b.move(1);
+    turn.run();
+    room.setRole('b', 'viewer');
+    turn.run();
+    const outgoing = presence[1];
+    expect(entriesOf(outgoing?.message)).toEqual({ [b.id]: [2, { cursor: 1, watching: true }] });
+    expect(outgoing?.senders.size).toBe(0);
+  });
+
+  it(`past ${MAX_TAILORED_SENDERS} senders in a turn each gets the whole update, in which its own entry changes nothing`, () => {
+    const { room, turn, presence } = testRoom(limits);
+    const ids = Array.from({ length: MAX_TAILORED_SENDERS + 1 }, (_, i) => `p${i}`);
+    for (const id of ids) room.join(id, user(id), 'editor', 'test');
+    const clients = ids.map((id) => client(room, id));
+    for (const c of clients) c.move(5);
+    turn.run();
+    const outgoing = only(presence);
+    expect(outgoing.senders.size).toBe(0);
+    expect(Object.keys(entriesOf(outgoing.message) ?? {})).toHaveLength(clients.length);
+    // Each sender applies its own state back: y-protocols takes none of it (the clock is not newer).
+    const [first] = clients;
+    if (!first) throw new Error('no client');
+    const changes: unknown[] = [];
+    first.aware.on('change', (change: unknown) => changes.push(change));
+    awarenessProtocol.applyAwarenessUpdate(first.aware, outgoing.message, 'server');
+    expect(changes).toEqual([{ added: clients.slice(1).map((c) => c.id), updated: [], removed: [] }]);
+    expect(first.aware.getLocalState()).toEqual({ cursor: 5 });
+  });
+});
