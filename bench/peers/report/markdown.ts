@@ -24,7 +24,10 @@ export function describeRound<W extends WorkloadId>(workload: W, round: Workload
         `${int(t.updatesPerSecond)} updates/s in, ${int(t.deliveriesPerSecond)} keystroke deliveries/s out (${(t.delivered * 100).toFixed(1)} %${t.closed ? `, ${t.closed} connections dropped` : ''}); ` +
         `p50 ${ms(t.latencyMs.p50)} / p95 ${ms(t.latencyMs.p95)} / p99 ${ms(t.latencyMs.p99)} / max ${ms(t.latencyMs.max)} ms (n = ${int(t.latencyMs.count)}); ` +
         `server ${t.serverCpuSeconds.toFixed(1)} CPU s in ${t.seconds.toFixed(0)} s (${pct(t.serverCpu)} of a core), peak RSS ${t.serverPeakRssMb.toFixed(0)} MB; ` +
-        `load generator ${pct(t.loadCpu)} of a core, rest of the machine ${pct(t.otherCpu)}`
+        `load generator ${pct(t.loadCpu)} of a core, rest of the machine ${pct(t.otherCpu)}` +
+        (typeof t.sameCpu !== 'number' || Number.isNaN(t.sameCpu)
+          ? ''
+          : `; server and load generator on one CPU ${pct(t.sameCpu)} of the window`)
       );
     }
     case 'capacity': {

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuShare, type ProcSample, sampleProcess } from '../../lib/proc-stats.ts';
 import { LoadProcess } from '../lib/load-process.ts';
 import { machineCores, type MachineSample, sampleMachine } from '../lib/machine-cpu.ts';
+import { trackSameCpu } from '../lib/same-cpu.ts';
 import type { PeerSystem, RunningServer } from '../system.ts';
 import type { Connected, Measured } from '../protocol.ts';
 
@@ -84,6 +85,8 @@ export interface RoundFigures {
   cpu: { server: number; load: number; other: number };
   serverCpuSeconds: number;
   serverPeakRssBytes: number;
+  /** Share of the window in which the server and the load generator last ran on the same CPU (same-cpu.ts). */
+  sameCpu: number;
 }
 
 /** One typing round: connect the clients, type through the warm-up, measure a window, pause them. */
@@ -98,9 +101,11 @@ export async function typingRound(session: Session, spec: RoundSpec, concurrency
   await sleep(spec.warmupSeconds * 1000);
   const before = sample(session);
   const peakRss = trackPeakRss(session.server.pid);
+  const sameCpu = trackSameCpu(session.server.pid, session.load.pid);
   const measured = await load.request({ type: 'measure', seconds: spec.seconds }, 'measured');
   const after = sample(session);
   const serverPeakRssBytes = peakRss();
+  const sameCpuShare = sameCpu();
   await load.request({ type: 'pause' }, 'ok');
   return {
     connected,
@@ -108,5 +113,6 @@ export async function typingRound(session: Session, spec: RoundSpec, concurrency
     cpu: cpuBetween(before, after),
     serverCpuSeconds: after.server.cpuSeconds - before.server.cpuSeconds,
     serverPeakRssBytes,
+    sameCpu: sameCpuShare,
   };
 }

@@ -42,10 +42,12 @@ export interface TypingResult {
   otherCpu: number;
   /** Connections closed by the end of the window. */
   closed: number;
+  /** Share of the window with the server and the load generator last on one CPU (lib/same-cpu.ts; absent in older runs). */
+  sameCpu?: number;
 }
 
 export async function measureTyping(session: Session, params: TypingParams, concurrency: number): Promise<TypingResult> {
-  const { connected, measured, cpu, serverCpuSeconds, serverPeakRssBytes: peak } = await typingRound(session, params, concurrency);
+  const { connected, measured, cpu, serverCpuSeconds, serverPeakRssBytes: peak, sameCpu } = await typingRound(session, params, concurrency);
   const latencyMs = summarize(measured.latencies);
   const delivered = measured.expected > 0 ? measured.delivered / measured.expected : 0;
   const result: TypingResult = {
@@ -68,6 +70,7 @@ export async function measureTyping(session: Session, params: TypingParams, conc
     loadCpu: cpu.load,
     otherCpu: cpu.other,
     closed: measured.closed,
+    sameCpu,
   };
   if (connected.firstError !== undefined) result.firstError = connected.firstError;
   return result;
