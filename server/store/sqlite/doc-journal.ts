@@ -18,7 +18,7 @@ import type { LogRow } from './compaction.ts';
 export const JOURNAL_MOVE_ROWS = 2000;
 /** Checks (the thread's journal timer) after which it moves whatever is there. */
 export const JOURNAL_MOVE_CHECKS = 8;
-/** Rows past which the event loop moves the journal itself; a load scans at most about this many. */
+/** Rows past which the event loop moves the journal itself. */
 export const JOURNAL_MAX_ROWS = 8000;
 
 export interface JournalStatements {
@@ -34,8 +34,8 @@ export interface JournalStatements {
 export function journalStatements(db: Db): JournalStatements {
   return {
     insert: db.prepare('INSERT INTO doc_journal (room_id, data) VALUES (?, ?)'),
-    // A scan: the journal is small, and rooms load far less often than they are written.
-    selectRoom: db.prepare('SELECT seq, data FROM doc_journal WHERE room_id = ? ORDER BY seq'),
+    // The rowid range where the room's rows lie (journal-spans.ts), not a scan of the whole journal.
+    selectRoom: db.prepare('SELECT seq, data FROM doc_journal WHERE seq BETWEEN ? AND ? AND room_id = ? ORDER BY seq'),
     deleteRoom: db.prepare('DELETE FROM doc_journal WHERE room_id = ?'),
     // Both ends of the rowid: two seeks, however long the journal.
     span: db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM doc_journal'),
@@ -45,9 +45,9 @@ export function journalStatements(db: Db): JournalStatements {
   };
 }
 
-/** A room's journalled updates, oldest first. */
-export function readJournal(statements: JournalStatements, roomId: string): LogRow[] {
-  return statements.selectRoom.all(roomId).map((row) => ({ seq: Number(row.seq), data: row.data as Uint8Array }));
+/** A room's journalled updates between two seqs (both included), oldest first. */
+export function readJournal(statements: JournalStatements, roomId: string, first: number, last: number): LogRow[] {
+  return statements.selectRoom.all(first, last, roomId).map((row) => ({ seq: Number(row.seq), data: row.data as Uint8Array }));
 }
 
 /** Rows in the journal, at most (seq may have gaps; never fewer). */

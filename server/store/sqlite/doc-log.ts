@@ -1,7 +1,7 @@
 import { mergeAll } from '../../../shared/merge-all.ts';
 import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
-import { type CompactionStatements, compactionStatements, readLog, swapMerged } from './compaction.ts';
+import { type CompactionStatements, compactionStatements, type LogRow, readLog, swapMerged } from './compaction.ts';
 import { type Db, readTogether, transaction } from './database.ts';
 import {
   drainJournal,
@@ -12,6 +12,7 @@ import {
   journalStatements,
   readJournal,
 } from './doc-journal.ts';
+import { JournalSpans } from './journal-spans.ts';
 
 // Appends go to the journal (doc-journal.ts); a room's log is its rows in
 // doc_updates and in the journal.
@@ -22,6 +23,7 @@ export class SqliteDocLog implements DocLog {
   readonly #journal: JournalStatements;
   /** Rows journalled since the journal's size was last looked at. */
   #journalled = 0;
+  readonly #spans: JournalSpans;
   readonly #deleteAll;
   readonly #claim;
   readonly #selectClaims;
@@ -35,6 +37,7 @@ export class SqliteDocLog implements DocLog {
     this.#merge = merge;
     this.#statements = compactionStatements(db);
     this.#journal = journalStatements(db);
+    this.#spans = new JournalSpans(db);
     this.#deleteAll = db.prepare('DELETE FROM doc_updates WHERE room_id = ?');
     // The first claim stands: a later one (another node's race) changes nothing.
     this.#claim = db.prepare('INSERT INTO room_clients (room_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
@@ -48,7 +51,7 @@ export class SqliteDocLog implements DocLog {
     // One snapshot: the maintenance thread moving journal rows into the log
     // cannot fall between the reads (and hide them from both).
     const { rows, claims } = readTogether(this.#db, () => ({
-      rows: [...readLog(this.#statements, roomId), ...readJournal(this.#journal, roomId)],
+      rows: [...readLog(this.#statements, roomId), ...this.#readJournal(roomId)],
       claims: this.#readClaims(roomId),
     }));
     const updates = rows.map((row) => row.data);
@@ -57,10 +60,23 @@ export class SqliteDocLog implements DocLog {
     return { update: mergeAll(updates), entries: updates.length, bytes, claims };
   }
 
+  /** The room's journalled rows, from where its span says they lie; its span goes once none are left. */
+  #readJournal(roomId: string): LogRow[] {
+    const span = this.#spans.of(roomId);
+    if (!span) return [];
+    const rows = readJournal(this.#journal, roomId, span.first, span.last);
+    if (rows.length === 0) this.#spans.empty(roomId);
+    return rows;
+  }
+
+  #insert(roomId: string, update: Uint8Array): void {
+    this.#spans.added(roomId, this.#journal.insert.run(roomId, update).lastInsertRowid);
+  }
+
   async append(roomId: string, updates: readonly Uint8Array[], claims: readonly ClientClaim[] = []): Promise<void> {
     if (updates.length === 0) return;
     transaction(this.#db, () => {
-      for (const update of updates) this.#journal.insert.run(roomId, update);
+      for (const update of updates) this.#insert(roomId, update);
       for (const claim of claims) this.#claim.run(roomId, claim.clientId, claim.userId);
     });
     this.#bound(updates.length);
@@ -87,7 +103,7 @@ export class SqliteDocLog implements DocLog {
     let rows = 0;
     transaction(this.#db, () => {
       for (const { roomId, updates, claims = [] } of batches) {
-        for (const update of updates) this.#journal.insert.run(roomId, update);
+        for (const update of updates) this.#insert(roomId, update);
         for (const claim of claims) this.#claim.run(roomId, claim.clientId, claim.userId);
         rows += updates.length;
       }
@@ -98,7 +114,9 @@ export class SqliteDocLog implements DocLog {
   /** Moves the journal into doc_updates now (compaction, shutdown, tests); returns the rows moved. */
   drainJournal(): number {
     this.#journalled = 0;
-    return drainJournal(this.#db, this.#journal);
+    const moved = drainJournal(this.#db, this.#journal);
+    this.#spans.rebuild();
+    return moved;
   }
 
   /** The maintenance thread moves the journal on its timer; past JOURNAL_MAX_ROWS (no thread, or behind) this does. */
