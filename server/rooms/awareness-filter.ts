@@ -29,6 +29,8 @@ export interface AwarenessRoom {
 export interface AcceptedAwareness {
   /** What to apply (the message itself when it passes unchanged), or null. */
   update: Uint8Array | null;
+  /** Its entries, as stamped. */
+  entries: readonly AwarenessEntry[];
   /** Newer states of clients held by other connections, dropped. */
   forged: number;
 }
@@ -65,7 +67,7 @@ export function acceptAwareness(message: Uint8Array, participant: Participant, r
     }
     accepted.push(stampPresence(entry, stamp));
   }
-  if (accepted.length === 0) return { update: null, forged };
+  if (accepted.length === 0) return { update: null, entries: accepted, forged };
   const asSent = accepted.length === entries.length && accepted.every((entry, i) => entry === entries[i]);
-  return { update: asSent ? message : encodeAwarenessEntries(accepted), forged };
+  return { update: asSent ? message : encodeAwarenessEntries(accepted), entries: accepted, forged };
 }

@@ -10,6 +10,7 @@
 // would have had nothing of its own back change by change.
 import * as encoding from 'lib0/encoding';
 import type { Awareness } from 'y-protocols/awareness';
+import type { AwarenessEntry } from './awareness-message.ts';
 import type { UpdateOrigin } from './origin.ts';
 import { MAX_TAILORED_SENDERS } from './outgoing.ts';
 import type { Participant } from './room-types.ts';
@@ -35,9 +36,24 @@ export class RoomPresence {
   /**
    * Clients changed since the last publish → the connection whose change was
    * the latest (null: the server's re-statement, another node's, an expiry:
-   * everyone gets those, the client's own connection included).
+   * everyone gets those, the client's own connection included), and the
+   * state's JSON as the participant's update carried it (null: encode it).
    */
-  readonly #changed = new Map<number, string | null>();
+  readonly #changed = new Map<number, { sender: string | null; json: string | null }>();
+  /** The entries of the participant update being applied, by client id. */
+  #applying: ReadonlyMap<number, string> | null = null;
+
+  /** Applies a participant's accepted entries (`apply`), remembering their JSON for the turn's update. */
+  applying(entries: readonly AwarenessEntry[], apply: () => void): void {
+    const byClient = new Map(entries.map((entry) => [entry.clientId, entry.json]));
+    // A client twice in one update: which entry y-protocols kept is its business; the state is encoded anew.
+    this.#applying = byClient.size === entries.length ? byClient : null;
+    try {
+      apply();
+    } finally {
+      this.#applying = null;
+    }
+  }
 
   /** Notes who holds the ids a change added and forgets removed ones; the ids changed. */
   record({ added, updated, removed }: AwarenessChanges, origin: UpdateOrigin, participants: ReadonlyMap<string, Participant>): number[] {
@@ -62,27 +78,29 @@ export class RoomPresence {
   queue(clients: readonly number[], origin: UpdateOrigin): boolean {
     const first = this.#changed.size === 0;
     const sender = origin.source === 'connection' ? origin.connectionId : null;
-    for (const id of clients) this.#changed.set(id, sender);
+    for (const id of clients) this.#changed.set(id, { sender, json: this.#applying?.get(id) ?? null });
     return first && this.#changed.size > 0;
   }
 
   /** What to send of the queued changes, or null; empties the queue. */
   take(awareness: Awareness): OutgoingAwareness | null {
-    const entries: Array<{ bytes: Uint8Array; sender: string | null }> = [];
+    const changed = [...this.#changed].filter(([clientId]) => awareness.meta.has(clientId));
+    this.#changed.clear();
+    if (changed.length === 0) return null;
+    // One encoder for the whole update; each entry's bytes are a slice of it, for the senders' rests.
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, changed.length);
+    const bounds: number[] = [];
     const senders = new Set<string>();
-    for (const [clientId, sender] of this.#changed) {
-      const meta = awareness.meta.get(clientId);
-      if (meta === undefined) continue;
-      const encoder = encoding.createEncoder();
+    for (const [clientId, { sender, json }] of changed) {
+      bounds.push(encoding.length(encoder));
       encoding.writeVarUint(encoder, clientId);
-      encoding.writeVarUint(encoder, meta.clock);
-      encoding.writeVarString(encoder, JSON.stringify(awareness.states.get(clientId) ?? null));
-      entries.push({ bytes: encoding.toUint8Array(encoder), sender });
+      encoding.writeVarUint(encoder, awareness.meta.get(clientId)?.clock ?? 0);
+      encoding.writeVarString(encoder, json ?? JSON.stringify(awareness.states.get(clientId) ?? null));
       if (sender !== null) senders.add(sender);
     }
-    this.#changed.clear();
-    if (entries.length === 0) return null;
-    const message = joinEntries(entries.map((e) => e.bytes));
+    bounds.push(encoding.length(encoder));
+    const message = encoding.toUint8Array(encoder);
     // Past a few senders each gets the whole update, its own entries
     // included, rather than a copy per sender (n senders, n² entries). That is
     // harmless: y-protocols' applyAwarenessUpdate takes an entry only if its
@@ -91,12 +109,15 @@ export class RoomPresence {
     // at least the clock of anything it sent, its state being present as long
     // as it is connected; so its own entries change nothing and emit nothing.
     if (senders.size === 0 || senders.size > MAX_TAILORED_SENDERS) return { message, senders: NO_SENDERS };
-    const rest = new Map<string, Uint8Array | null>();
+    const rests = new Map<string, Uint8Array | null>();
     for (const sender of senders) {
-      const others = entries.filter((e) => e.sender !== sender).map((e) => e.bytes);
-      rest.set(sender, others.length > 0 ? joinEntries(others) : null);
+      const others: Uint8Array[] = [];
+      changed.forEach(([, entry], i) => {
+        if (entry.sender !== sender) others.push(message.subarray(bounds[i], bounds[i + 1]));
+      });
+      rests.set(sender, others.length > 0 ? joinEntries(others) : null);
     }
-    return { message, senders: rest };
+    return { message, senders: rests };
   }
 }
 

@@ -225,12 +225,15 @@ export class Room {
    */
   handleAwareness(connectionId: string, message: Uint8Array): void {
     const participant = this.#participant(connectionId);
-    const { update, forged } = acceptAwareness(message, participant, {
+    const { update, entries, forged } = acceptAwareness(message, participant, {
       owners: this.#presence.owners,
       awareness: this.awareness,
       maxStateBytes: this.#deps.limits.maxAwarenessBytes,
     });
-    if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, this.#connectionOrigin(participant));
+    if (update)
+      this.#presence.applying(entries, () =>
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, this.#connectionOrigin(participant)),
+      );
     if (forged > 0) throw new AppError('forbidden', 'awareness states of other participants cannot be changed');
   }
 
@@ -377,7 +380,10 @@ export class Room {
     const origin = asOrigin(rawOrigin);
     const changed = this.#presence.record(changes, origin, this.#participants);
     if (changed.length === 0) return;
-    this.#deps.events.emit('awarenessApplied', this, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed), origin);
+    // Encoded only for a listener (the relay): a single node's fan-out reads the states once a turn.
+    const { events } = this.#deps;
+    if (events.listens('awarenessApplied'))
+      events.emit('awarenessApplied', this, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed), origin);
     // Sent once a turn, with the latest state of each client (room-presence.ts), paced like document updates.
     if (this.#presence.queue(changed, origin)) this.#turn.publishPaced(this.#publishAwareness);
   };

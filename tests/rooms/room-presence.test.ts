@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
+import { encodeAwarenessEntries, readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
 import { MAX_TAILORED_SENDERS } from '../../server/rooms/outgoing.ts';
 import type { OutgoingAwareness } from '../../server/rooms/room-presence.ts';
 import { testRoom } from '../helpers/test-room.ts';
@@ -103,6 +103,21 @@ describe('room presence fan-out', () => {
     const outgoing = presence[1];
     expect(entriesOf(outgoing?.message)).toEqual({ [b.id]: [2, { cursor: 1, watching: true }] });
     expect(outgoing?.senders.size).toBe(0);
+  });
+
+  it('sends the state the room holds when one update names a client twice at one clock (y-protocols keeps the first)', () => {
+    const { room, turn, presence } = testRoom(limits);
+    for (const id of ['a', 'b']) room.join(id, user(id), 'editor', 'test');
+    room.handleAwareness(
+      'a',
+      encodeAwarenessEntries([
+        { clientId: 7, clock: 3, json: '{"cursor":1,"watching":false}', removed: false },
+        { clientId: 7, clock: 3, json: '{"cursor":2,"watching":false}', removed: false },
+      ]),
+    );
+    turn.run();
+    expect(room.awareness.getStates().get(7)).toEqual({ cursor: 1, watching: false });
+    expect(entriesOf(only(presence).message)).toEqual({ 7: [3, { cursor: 1, watching: false }] });
   });
 
   it(`past ${MAX_TAILORED_SENDERS} senders in a turn each gets the whole update, in which its own entry changes nothing`, () => {
