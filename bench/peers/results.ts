@@ -46,6 +46,8 @@ export interface RunReport {
   quick: boolean;
   /** Rounds per workload and system. */
   rounds: number;
+  /** `--pin`: the server and the load generator on one CPU or on two (absent: as the scheduler placed them). */
+  pin?: 'same' | 'split';
   machine: MachineInfo;
   /** 1, 5 and 15-minute load averages. */
   loadBefore: number[];

@@ -9,7 +9,11 @@
 //
 //   npm run bench:peers -- [--quick] [--rounds 3] [--systems atelier,hocuspocus,...]
 //                          [--workloads typing,hotRoom,capacity,idle,storm]
-//                          [--cpu-prof] [--dry-run] [--json] [--report FILE]
+//                          [--cpu-prof] [--pin same|split] [--dry-run] [--json] [--report FILE]
+//
+// --pin puts the server and the load generator on one CPU or on two (taskset):
+// left to the scheduler, a round's hot-room p50 depended on where it put them
+// (docs/benchmarks.md, "Hot room p50").
 //
 // Each run saves its results as JSON (path printed at the end); --report FILE
 // renders such a file into the docs again without measuring anything.
@@ -32,6 +36,7 @@ import {
   type WorkloadId,
   type WorkloadResults,
 } from './results.ts';
+import { PIN_MODES } from './lib/same-cpu.ts';
 import { SYSTEMS } from './systems/index.ts';
 import { SYSTEM_IDS, type SystemId } from './system.ts';
 import { measureCapacity } from './workloads/capacity.ts';
@@ -47,6 +52,7 @@ const { values: args } = parseArgs({
     systems: { type: 'string', default: SYSTEM_IDS.join(',') },
     workloads: { type: 'string', default: WORKLOADS.join(',') },
     'cpu-prof': { type: 'boolean', default: false },
+    pin: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     report: { type: 'string' },
@@ -58,6 +64,7 @@ const rounds = Number(args.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, not "${args.rounds}"`);
 const systemIds = pick(args.systems, SYSTEM_IDS, 'system');
 const workloads = pick(args.workloads, WORKLOADS, 'workload');
+const pin = args.pin === undefined ? undefined : pick(args.pin, PIN_MODES, 'pin mode')[0];
 /** Atelier's Socket.IO transport is measured on typing only: the other workloads use its fastest transport. */
 const runs = (system: SystemId, workload: WorkloadId) => system !== 'atelier-sio' || workload === 'typing';
 
@@ -109,6 +116,7 @@ function newReport(): RunReport {
   return {
     date: new Date().toISOString(),
     commit: atelierCommit(),
+    ...(pin ? { pin } : {}),
     quick: args.quick,
     rounds,
     machine: machineInfo(),
@@ -137,7 +145,7 @@ async function measureRound<W extends WorkloadId>(system: SystemId, workload: W)
         return measureJoinStorm(session, config.storm);
     }
   };
-  const options = { nodeArgs: nodeArgsFor(system), pauseSeconds: config.pauseSeconds };
+  const options = { nodeArgs: nodeArgsFor(system), pauseSeconds: config.pauseSeconds, ...(pin ? { pin } : {}) };
   return (await withSession(SYSTEMS[system], options, measure)) as WorkloadResults[W];
 }
 

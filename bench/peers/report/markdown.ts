@@ -115,7 +115,12 @@ export function renderMarkdown(report: RunReport, svgPath: string): string {
     '',
     `**Machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. Load average (1, 5, 15 min) ` +
       `${report.loadBefore.join(', ')} before the run and ${report.loadAfter.join(', ')} after.** ` +
-      `Every server and the load generator share these ${m.cores} cores.`,
+      `Every server and the load generator share these ${m.cores} cores` +
+      (report.pin === undefined
+        ? '.'
+        : report.pin === 'same'
+          ? ', **pinned to one CPU** (`--pin same`).'
+          : ', **pinned to a CPU each** (`--pin split`).'),
     '',
     ...table(report),
     '',

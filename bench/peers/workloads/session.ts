@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuShare, type ProcSample, sampleProcess } from '../../lib/proc-stats.ts';
 import { LoadProcess } from '../lib/load-process.ts';
 import { machineCores, type MachineSample, sampleMachine } from '../lib/machine-cpu.ts';
-import { trackSameCpu } from '../lib/same-cpu.ts';
+import { type PinMode, pinProcesses, trackSameCpu } from '../lib/same-cpu.ts';
 import type { PeerSystem, RunningServer } from '../system.ts';
 import type { Connected, Measured } from '../protocol.ts';
 
@@ -18,6 +18,8 @@ export interface Session {
 export interface SessionOptions {
   nodeArgs: string[];
   pauseSeconds: number;
+  /** Where the server and the load generator run (`--pin`); the scheduler decides when absent. */
+  pin?: PinMode;
 }
 
 /** A moment for a fresh server to finish starting (JIT, lazy modules) before it is measured. */
@@ -29,6 +31,7 @@ export async function withSession<T>(system: PeerSystem, options: SessionOptions
   try {
     await sleep(SETTLE_AFTER_START_MS);
     load = await LoadProcess.start(system.id, server.url);
+    if (options.pin) pinProcesses(server.pid, load.pid, options.pin);
     return await fn({ system, server, load });
   } finally {
     await load?.stop();
