@@ -6,6 +6,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { defineRoots } from '../../shared/doc-schema.ts';
+import { leanEmit } from './lean-emit.ts';
 
 /**
  * The doc of room `id`, from its stored state (null: a new, empty one). The
@@ -16,6 +17,8 @@ import { defineRoots } from '../../shared/doc-schema.ts';
  */
 export function loadDoc(id: string, update: Uint8Array | null, origin: unknown): Y.Doc {
   const doc = new Y.Doc({ guid: id });
+  // Before the load's transaction: its six events then allocate nothing for nobody listening.
+  leanEmit(doc);
   doc.transact(() => {
     defineRoots(doc);
     if (update) Y.applyUpdate(doc, update, origin);

@@ -6,9 +6,8 @@
 // for its client), what the transaction adds is exactly that update, so it is
 // applied with the listener off and handed to the listener itself, as Yjs'
 // own would have been, once the transaction is done. The doc's events are
-// emitted without lib0's allocations (lean-emit.ts).
+// emitted without lib0's allocations (lean-emit.ts, set up by doc-load.ts).
 import * as Y from 'yjs';
-import { leanEmit } from './lean-emit.ts';
 import type { UpdateOrigin } from './origin.ts';
 
 export type UpdateHandler = (update: Uint8Array, origin: unknown) => void;
@@ -22,7 +21,6 @@ export class DocUpdates {
   constructor(doc: Y.Doc, onUpdate: UpdateHandler) {
     this.#doc = doc;
     this.#onUpdate = onUpdate;
-    leanEmit(doc);
     doc.on('update', onUpdate);
     doc.on('beforeTransaction', this.#onBeforeTransaction);
   }
