@@ -12,7 +12,7 @@ import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../../shared/protoc
 import type { Room } from '../../rooms/room.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { SessionSink } from '../../rooms/sessions/sink.ts';
-import { sendFrame } from './ws-frame.ts';
+import { binaryFrame, sendFrame } from './ws-frame.ts';
 
 /** A client that lets this much pile up unread is dropped rather than buffered forever. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -101,9 +101,10 @@ export class YjsSocket implements SessionSink {
     this.send(encoding.toUint8Array(encoder));
   }
 
+  /** One message, framed here and written as is (ws-frame.ts): ws.send's header, list and corked writev cost more. */
   send(data: Uint8Array): boolean {
     if (!this.#writable()) return false;
-    this.ws.send(data);
+    sendFrame(this.ws, binaryFrame(data));
     return true;
   }
 
