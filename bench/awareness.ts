@@ -8,8 +8,8 @@
 // `npm start` runs it (Yjs WebSocket), optionally another checkout's server
 // for a before/after in the same run (--before DIR), and Hocuspocus stock.
 //
-//   npx node bench/awareness.ts [--rooms 100] [--clients 10] [--hz 10] [--seconds 20]
-//                               [--before /path/to/checkout] [--systems atelier,before,hocuspocus]
+//   npm run bench:awareness -- [--rooms 100] [--clients 10] [--hz 10] [--seconds 20]
+//                                    [--before /path/to/checkout] [--systems atelier,before,hocuspocus]
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -184,7 +184,7 @@ function atelierTarget(name: string, main?: string): Target {
 const hocuspocusTarget: Target = {
   name: 'Hocuspocus',
   protocol: 'hocuspocus',
-  start: () => hocuspocus.start({ nodeArgs: [] }),
+  start: () => hocuspocus.start({ nodeArgs: values['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`] : [] }),
   createRooms: (url, count) => hocuspocus.createRooms(url, 0, count),
 };
 
