@@ -42,11 +42,6 @@ export class Listeners<L extends object> implements Subscribable<L> {
     };
   }
 
-  /** Whether any listener has an `event` method: an emitter may skip building what nobody reads. */
-  listens(event: EventName<L>): boolean {
-    return this.#listeners.some((listener) => this.#method(listener, event) !== undefined);
-  }
-
   /**
    * Calls every listener's `event` method, without waiting: a returned promise
    * is only watched for rejection.

@@ -115,22 +115,6 @@ describe('Listeners', () => {
     expect(counter.total).toBe(5);
     expect(late.total).toBe(2);
   });
-
-  it('listens says whether anyone has the method, a class’s own included, as listeners come and go', () => {
-    const { logger } = capturingLogger();
-    const listeners = new Listeners<Events>(logger, 'test emitter');
-    expect(listeners.listens('changed')).toBe(false);
-    const removeOther = listeners.add({});
-    expect(listeners.listens('changed')).toBe(false);
-    class Counter {
-      changed() {}
-    }
-    const remove = listeners.add(new Counter());
-    expect(listeners.listens('changed')).toBe(true);
-    remove();
-    removeOther();
-    expect(listeners.listens('changed')).toBe(false);
-  });
 });
 
 describe('emitters that used to let a listener’s failure through', () => {

@@ -10,7 +10,7 @@
 // would have had nothing of its own back change by change.
 import * as encoding from 'lib0/encoding';
 import type { Awareness } from 'y-protocols/awareness';
-import type { AwarenessEntry } from './awareness-message.ts';
+import { type AwarenessEntry, ROLE_RESTAMP } from './awareness-message.ts';
 import type { UpdateOrigin } from './origin.ts';
 import { MAX_TAILORED_SENDERS } from './outgoing.ts';
 import type { Participant } from './room-types.ts';
@@ -26,6 +26,12 @@ export interface OutgoingAwareness {
   message: Uint8Array;
   /** Connections whose own changes are part of it → the update without them (null: nothing else changed). */
   senders: ReadonlyMap<string, Uint8Array | null>;
+  /**
+   * Its entries other nodes need (the relay's): this node's participants'
+   * changes and the server's re-statements of them; null when none. Other
+   * nodes' changes came from them, and expiries happen on every node alike.
+   */
+  relayed: Uint8Array | null;
 }
 
 const NO_SENDERS: ReadonlyMap<string, Uint8Array | null> = new Map();
@@ -39,7 +45,7 @@ export class RoomPresence {
    * everyone gets those, the client's own connection included), and the
    * state's JSON as the participant's update carried it (null: encode it).
    */
-  readonly #changed = new Map<number, { sender: string | null; json: string | null }>();
+  readonly #changed = new Map<number, { sender: string | null; json: string | null; relayed: boolean }>();
   /** The entries of the participant update being applied, by client id. */
   #applying: ReadonlyMap<number, string> | null = null;
 
@@ -78,7 +84,8 @@ export class RoomPresence {
   queue(clients: readonly number[], origin: UpdateOrigin): boolean {
     const first = this.#changed.size === 0;
     const sender = origin.source === 'connection' ? origin.connectionId : null;
-    for (const id of clients) this.#changed.set(id, { sender, json: this.#applying?.get(id) ?? null });
+    const relayed = sender !== null || (origin.source === 'server' && origin.reason === ROLE_RESTAMP);
+    for (const id of clients) this.#changed.set(id, { sender, json: this.#applying?.get(id) ?? null, relayed });
     return first && this.#changed.size > 0;
   }
 
@@ -92,7 +99,9 @@ export class RoomPresence {
     encoding.writeVarUint(encoder, changed.length);
     const bounds: number[] = [];
     const senders = new Set<string>();
-    for (const [clientId, { sender, json }] of changed) {
+    let relayedCount = 0;
+    for (const [clientId, { sender, json, relayed }] of changed) {
+      if (relayed) relayedCount++;
       bounds.push(encoding.length(encoder));
       encoding.writeVarUint(encoder, clientId);
       encoding.writeVarUint(encoder, awareness.meta.get(clientId)?.clock ?? 0);
@@ -101,6 +110,14 @@ export class RoomPresence {
     }
     bounds.push(encoding.length(encoder));
     const message = encoding.toUint8Array(encoder);
+    const slices = (keep: (entry: { sender: string | null; relayed: boolean }) => boolean): Uint8Array[] => {
+      const kept: Uint8Array[] = [];
+      changed.forEach(([, entry], i) => {
+        if (keep(entry)) kept.push(message.subarray(bounds[i], bounds[i + 1]));
+      });
+      return kept;
+    };
+    const relayed = relayedCount === changed.length ? message : relayedCount > 0 ? joinEntries(slices((e) => e.relayed)) : null;
     // Past a few senders each gets the whole update, its own entries
     // included, rather than a copy per sender (n senders, n² entries). That is
     // harmless: y-protocols' applyAwarenessUpdate takes an entry only if its
@@ -108,16 +125,13 @@ export class RoomPresence {
     // a removal of a state it still has), and a client's own clock is always
     // at least the clock of anything it sent, its state being present as long
     // as it is connected; so its own entries change nothing and emit nothing.
-    if (senders.size === 0 || senders.size > MAX_TAILORED_SENDERS) return { message, senders: NO_SENDERS };
+    if (senders.size === 0 || senders.size > MAX_TAILORED_SENDERS) return { message, senders: NO_SENDERS, relayed };
     const rests = new Map<string, Uint8Array | null>();
     for (const sender of senders) {
-      const others: Uint8Array[] = [];
-      changed.forEach(([, entry], i) => {
-        if (entry.sender !== sender) others.push(message.subarray(bounds[i], bounds[i + 1]));
-      });
+      const others = slices((e) => e.sender !== sender);
       rests.set(sender, others.length > 0 ? joinEntries(others) : null);
     }
-    return { message, senders: rests };
+    return { message, senders: rests, relayed };
   }
 }
 

@@ -53,11 +53,10 @@ export interface RoomEvents {
    * the log (fan-out). Participants' changes of one turn arrive merged.
    */
   docUpdate?(room: Room, outgoing: OutgoingUpdate): void;
-  /** An awareness change just applied, encoded once (the relay sends its participants' on to other nodes at once). */
-  awarenessApplied?(room: Room, message: Uint8Array, origin: UpdateOrigin): void;
   /**
-   * The turn's awareness changes to send on (fan-out), at the end of the turn
-   * like docUpdate: the latest state of each client changed (room-presence.ts).
+   * The turn's awareness changes to send on (fan-out, the relay), at the end
+   * of the turn like docUpdate: the latest state of each client changed
+   * (room-presence.ts).
    */
   awarenessUpdate?(room: Room, outgoing: OutgoingAwareness): void;
   /** A participant's role changed while connected (the owner granted or revoked editing). */

@@ -379,13 +379,8 @@ export class Room {
   #onAwarenessUpdate = (changes: AwarenessChanges, rawOrigin: unknown): void => {
     const origin = asOrigin(rawOrigin);
     const changed = this.#presence.record(changes, origin, this.#participants);
-    if (changed.length === 0) return;
-    // Encoded only for a listener (the relay): a single node's fan-out reads the states once a turn.
-    const { events } = this.#deps;
-    if (events.listens('awarenessApplied'))
-      events.emit('awarenessApplied', this, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed), origin);
     // Sent once a turn, with the latest state of each client (room-presence.ts), paced like document updates.
-    if (this.#presence.queue(changed, origin)) this.#turn.publishPaced(this.#publishAwareness);
+    if (changed.length > 0 && this.#presence.queue(changed, origin)) this.#turn.publishPaced(this.#publishAwareness);
   };
 
   #publishAwareness = (): void => {

@@ -7,11 +7,12 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import type { Metrics } from '../metrics.ts';
-import { type AwarenessEntry, encodeAwarenessEntries, ROLE_RESTAMP, readAwarenessUpdate } from '../rooms/awareness-message.ts';
-import { isStoredHere, type UpdateOrigin } from '../rooms/origin.ts';
+import { type AwarenessEntry, encodeAwarenessEntries, readAwarenessUpdate } from '../rooms/awareness-message.ts';
+import { isStoredHere } from '../rooms/origin.ts';
 import type { Relay } from '../rooms/relay.ts';
 import type { Room } from '../rooms/room.ts';
 import type { OutgoingUpdate } from '../rooms/outgoing.ts';
+import type { OutgoingAwareness } from '../rooms/room-presence.ts';
 import { syncWithStore } from '../rooms/persistence/store-sync.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import { decodeRelayMessage, encodeRelayMessage, type MalformedRelayMessage, type RelayMessage } from './relay-message.ts';
@@ -93,11 +94,9 @@ export class RedisRelay implements Relay {
     this.#publish(room.id, { type: 'update', from: this.#deps.nodeId, update });
   }
 
-  awarenessApplied(room: Room, message: Uint8Array, origin: UpdateOrigin): void {
-    // Only our own participants' presence (timeouts happen on every node alike), and the server's re-statement of it on a role change.
-    const restamped = origin.source === 'server' && origin.reason === ROLE_RESTAMP;
-    if (origin.source !== 'connection' && !restamped) return;
-    this.#publish(room.id, { type: 'awareness', from: this.#deps.nodeId, message });
+  awarenessUpdate(room: Room, { relayed }: OutgoingAwareness): void {
+    // Our own participants' presence and the server's re-statements of it, once a turn (room-presence.ts).
+    if (relayed) this.#publish(room.id, { type: 'awareness', from: this.#deps.nodeId, message: relayed });
   }
 
   peers(): Set<string> {

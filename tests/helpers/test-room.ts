@@ -21,7 +21,7 @@ export function testRoom(
   }),
 ) {
   const log = new MemoryDocLog();
-  const seen: Array<{ kind: 'doc' | 'awareness'; origin: UpdateOrigin }> = [];
+  const seen: Array<{ kind: 'doc'; origin: UpdateOrigin }> = [];
   /** Log entries at the moment each doc update reached an observer. */
   const storedWhenSent: number[] = [];
   const sent: OutgoingUpdate[] = [];
@@ -40,7 +40,6 @@ export function testRoom(
             sent.push(outgoing);
             seen.push({ kind: 'doc', origin: outgoing.origin });
           },
-          awarenessApplied: (_room, _message, origin) => seen.push({ kind: 'awareness', origin }),
           awarenessUpdate: (_room, outgoing) => presence.push(outgoing),
         },
       ]),

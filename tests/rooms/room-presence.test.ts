@@ -73,6 +73,22 @@ describe('room presence fan-out', () => {
     expect(presence[1]?.senders.get('a')).toBeNull();
   });
 
+  it('relays only this node’s participants’ changes, once a turn, and sends another node’s to everyone here', () => {
+    const { room, turn, presence } = testRoom(limits);
+    for (const id of ['a', 'b']) room.join(id, user(id), 'editor', 'test');
+    const a = client(room, 'a');
+    const remote = new awarenessProtocol.Awareness(new Y.Doc());
+    remote.setLocalState({ cursor: 9 });
+    a.move(1);
+    room.applyRemoteAwareness(awarenessProtocol.encodeAwarenessUpdate(remote, [remote.clientID]), 'node-b');
+    a.move(2);
+    turn.run();
+    const outgoing = only(presence);
+    expect(Object.keys(entriesOf(outgoing.message) ?? {}).sort()).toEqual([String(a.id), String(remote.clientID)].sort());
+    expect(entriesOf(outgoing.relayed)).toEqual({ [a.id]: [2, { cursor: 2, watching: false }] });
+    expect(entriesOf(outgoing.senders.get('a'))).toEqual({ [remote.clientID]: [1, { cursor: 9 }] });
+  });
+
   it('sends a removal made in the same turn as the state it removes, and nothing for a room gone meanwhile', () => {
     const { room, turn, presence } = testRoom(limits);
     for (const id of ['a', 'b']) room.join(id, user(id), 'editor', 'test');
@@ -103,6 +119,8 @@ describe('room presence fan-out', () => {
     const outgoing = presence[1];
     expect(entriesOf(outgoing?.message)).toEqual({ [b.id]: [2, { cursor: 1, watching: true }] });
     expect(outgoing?.senders.size).toBe(0);
+    // Other nodes show the new role too.
+    expect(outgoing?.relayed).toEqual(outgoing?.message);
   });
 
   it('sends the state the room holds when one update names a client twice at one clock (y-protocols keeps the first)', () => {

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { Listeners } from '../../server/listeners.ts';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
+import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
 import { MAX_TAILORED_SENDERS } from '../../server/rooms/outgoing.ts';
 import { Room, type RoomEvents } from '../../server/rooms/room.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
@@ -302,16 +303,23 @@ describe('Room', () => {
   });
 
   it('removes a participant’s awareness states when it leaves, telling observers', () => {
-    const { room, seen } = makeRoom();
+    const { room, turn, presence } = makeRoom();
     room.join('a', user('a'), 'editor', 'test');
+    room.join('b', user('b'), 'editor', 'test');
     const aware = new awarenessProtocol.Awareness(new Y.Doc());
     aware.setLocalState({ cursor: 1 });
     room.handleAwareness('a', awarenessProtocol.encodeAwarenessUpdate(aware, [aware.clientID]));
     expect(room.awareness.getStates().get(aware.clientID)).toEqual({ cursor: 1, watching: false });
     expect(room.participants.get('a')!.awarenessClients).toEqual(new Set([aware.clientID]));
+    turn.run();
     room.leave('a');
     expect(room.awareness.getStates().has(aware.clientID)).toBe(false);
-    expect(seen.filter((s) => s.kind === 'awareness')).toHaveLength(2);
+    turn.run();
+    expect(presence).toHaveLength(2);
+    const removal = readAwarenessUpdate(presence[1]!.message, 10);
+    expect(removal.map((e) => [e.clientId, e.removed])).toEqual([[aware.clientID, true]]);
+    // Other nodes hear it too: it is a change of this node's participant.
+    expect(presence[1]!.relayed).toEqual(presence[1]!.message);
     expect(room.awarenessSnapshot()).toBeNull();
   });
 
@@ -325,7 +333,7 @@ describe('Room', () => {
     } finally {
       vi.useRealTimers();
     }
-    const { room, seen } = made;
+    const { room, turn, presence } = made;
     room.join('a', user('a'), 'editor', 'test');
     room.join('b', user('b'), 'editor', 'test');
     const stale = new awarenessProtocol.Awareness(new Y.Doc());
@@ -343,11 +351,17 @@ describe('Room', () => {
     room.expireAwareness(renewedAt + awarenessProtocol.outdatedTimeout - 1);
     expect(room.awareness.getStates().size).toBe(2);
     room.awareness.meta.get(fresh.clientID)!.lastUpdated = renewedAt + 20_000;
-    seen.length = 0;
+    turn.run();
+    presence.length = 0;
     room.expireAwareness(renewedAt + awarenessProtocol.outdatedTimeout);
     expect([...room.awareness.getStates().keys()]).toEqual([fresh.clientID]);
     expect(room.participants.get('a')!.awarenessClients.size).toBe(0);
-    expect(seen).toEqual([{ kind: 'awareness', origin: { source: 'server', reason: 'unattributed' } }]);
+    turn.run();
+    // To everyone, and not relayed: every node expires presence itself.
+    expect(presence).toHaveLength(1);
+    expect(readAwarenessUpdate(presence[0]!.message, 10).map((e) => [e.clientId, e.removed])).toEqual([[stale.clientID, true]]);
+    expect(presence[0]!.senders.size).toBe(0);
+    expect(presence[0]!.relayed).toBeNull();
     stale.destroy();
     fresh.destroy();
   });
