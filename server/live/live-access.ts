@@ -1,7 +1,10 @@
 // Who may be in a live room, and as what: the owner lists and unlists it;
 // when a room leaves the list (unlisted, closed by a moderator, deleted) every
 // node lets go of whoever is no longer allowed in; a viewer asks to edit and
-// the owner grants or revokes, applied at once on every node.
+// the owner grants or revokes, applied at once on every node. What the bus
+// carries can be lost (Redis pub/sub forgets what it cannot deliver): each
+// node also re-reads, in one query, which of the rooms it holds were closed
+// or deleted, when its bus comes back and every SWEEP_MS.
 import type { EditRequest, GrantRole } from '../../shared/live.ts';
 import { canEdit, type PublicUser } from '../../shared/protocol.ts';
 import type { Logger } from 'pino';
@@ -14,6 +17,9 @@ import type { LiveStore } from '../store/live.ts';
 import type { LiveBoard } from './board.ts';
 import type { LiveBus, LiveCommand } from './bus.ts';
 import type { LiveRooms } from './live-rooms.ts';
+
+/** How often a node re-reads which of its rooms were closed or deleted, outage or not (a bus that stays up loses nothing). */
+export const SWEEP_MS = 60_000;
 
 /** Where an owner hears of a request at once: their sockets, on every node. */
 export interface EditRequestSink {
@@ -39,11 +45,56 @@ export interface LiveAccessDeps {
 export class LiveAccess {
   readonly #deps: LiveAccessDeps;
   readonly #sinks: Listeners<EditRequestSink>;
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<void> | null = null;
 
   constructor(deps: LiveAccessDeps) {
     this.#deps = deps;
     this.#sinks = new Listeners(deps.logger, 'live access');
     deps.bus.subscribe((command) => this.#command(command));
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.#timer.unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#sweeping;
+  }
+
+  /**
+   * Lets go, as a lost `recheck` would have, of whoever is here in a room
+   * that a moderator closed (all but its owner) or that was deleted (everyone,
+   * not_found): one store query over the rooms this node holds with someone
+   * besides their owner in them. Blocks are not re-read (see docs/scaling.md).
+   * Never throws; a sweep already running is joined.
+   */
+  sweep(): Promise<void> {
+    this.#sweeping ??= this.#sweep()
+      .catch((err: unknown) => this.#deps.logger.warn({ err }, 'could not re-read which rooms were closed or deleted; the next sweep will'))
+      .finally(() => {
+        this.#sweeping = null;
+      });
+    return this.#sweeping;
+  }
+
+  async #sweep(): Promise<void> {
+    const held: string[] = [];
+    for (const room of this.#deps.registry.rooms()) {
+      for (const participant of room.participants.values()) {
+        if (participant.role === 'owner') continue;
+        held.push(room.id);
+        break;
+      }
+    }
+    if (held.length === 0) return;
+    const ended = await this.#deps.store.closedOrGoneAmong(held);
+    for (const [roomId, why] of ended) {
+      this.#deps.logger.info({ roomId, why }, 'a room closed or deleted while its news was lost: letting go of who may no longer be there');
+      await this.#recheck(roomId);
+    }
   }
 
   /** Where a request to edit goes (the owner's sockets). */

@@ -79,6 +79,9 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
     logger,
   });
   rooms.start();
+  access.start();
+  // Back from an outage: what the bus lost then is re-read from the store at once, not a SWEEP_MS later.
+  scale?.liveBus.onResumed(() => void access.sweep());
   const demand = () => {
     board.markDemand(Date.now() + previewMs * 2).catch((err: unknown) => logger.warn({ err }, 'could not mark live demand'));
   };
@@ -94,6 +97,9 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
       previewMs,
     },
     demand,
-    close: () => rooms.close(),
+    close: async () => {
+      await access.close();
+      await rooms.close();
+    },
   };
 }

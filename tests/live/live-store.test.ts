@@ -1,5 +1,6 @@
 // The live store on both backends: listing follows the room (a deleted room
-// takes its listing), and a grant is remembered while a revoke forgets it.
+// takes its listing), a grant is remembered while a revoke forgets it, and
+// which rooms admit their owner only (closed or gone) is read in one query.
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/store.ts';
 import { onBothStores } from '../helpers/stores.ts';
@@ -31,6 +32,23 @@ function liveStoreContract(name: string, open: () => Promise<Store>): void {
       expect(await live.listedAmong([])).toEqual(new Set());
       await live.setListed(id('a'), false, AT);
       expect(await live.isListed(id('a'))).toBe(false);
+    });
+
+    it('tells which of some rooms a moderator closed and which are gone, in one call', async () => {
+      const { live, social } = await seeded();
+      expect(await live.closedOrGoneAmong([id('a'), id('b'), id('z')])).toEqual(new Map([[id('z'), 'gone']]));
+      await social.moderation.setHidden('room', id('b'), AT);
+      expect(await live.closedOrGoneAmong([id('a'), id('b'), id('z')])).toEqual(
+        new Map([
+          [id('b'), 'closed'],
+          [id('z'), 'gone'],
+        ]),
+      );
+      expect(await live.closedOrGoneAmong([id('a')])).toEqual(new Map());
+      expect(await live.closedOrGoneAmong([])).toEqual(new Map());
+      // Reopened: it admits others again.
+      await social.moderation.setHidden('room', id('b'), null);
+      expect(await live.closedOrGoneAmong([id('b')])).toEqual(new Map());
     });
 
     it('remembers a grant over a lower membership and forgets it on a revoke', async () => {

@@ -1,5 +1,5 @@
 import type { GrantRole } from '../../../shared/live.ts';
-import type { LiveStore } from '../live.ts';
+import type { LiveStore, RoomEnd } from '../live.ts';
 import type { Pool } from './database.ts';
 
 export class PostgresLiveStore implements LiveStore {
@@ -35,6 +35,16 @@ export class PostgresLiveStore implements LiveStore {
       roomIds,
     ]);
     return new Set(rows.map((row) => row.room_id));
+  }
+
+  async closedOrGoneAmong(roomIds: readonly string[]): Promise<Map<string, RoomEnd>> {
+    if (roomIds.length === 0) return new Map();
+    const { rows } = await this.#pool.query<{ id: string; gone: boolean }>(
+      `SELECT i.id, r.id IS NULL AS gone FROM unnest($1::text[]) AS i(id) LEFT JOIN rooms r ON r.id = i.id
+       WHERE r.id IS NULL OR r.hidden_at IS NOT NULL`,
+      [roomIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.gone ? 'gone' : 'closed']));
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
