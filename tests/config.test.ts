@@ -20,6 +20,7 @@ describe('configuration', () => {
       databaseUrl: undefined,
       healthDegradedStatus: 200,
       publishHoldMs: 15,
+      presenceIntervalMs: 33,
       limits: { maxMessageBytes: 1048576, maxRoomsPerConnection: 8, maxParticipantsPerRoom: 500 },
     });
   });
@@ -38,6 +39,11 @@ describe('configuration', () => {
   it('PUBLISH_HOLD_MS sets the hold, 0 turns it off', () => {
     expect(loadConfig({ DATA_DIR: tempDir(), PUBLISH_HOLD_MS: '8' }).publishHoldMs).toBe(8);
     expect(loadConfig({ DATA_DIR: tempDir(), PUBLISH_HOLD_MS: '0' }).publishHoldMs).toBe(0);
+  });
+
+  it('PRESENCE_INTERVAL_MS sets how often a room sends presence, 0 once a turn', () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), PRESENCE_INTERVAL_MS: '50' }).presenceIntervalMs).toBe(50);
+    expect(loadConfig({ DATA_DIR: tempDir(), PRESENCE_INTERVAL_MS: '0' }).presenceIntervalMs).toBe(0);
   });
 
   it('scaled mode needs a shared SESSION_SECRET', () => {
@@ -60,6 +66,7 @@ describe('configuration', () => {
     ['TRUST_PROXY', 'maybe'],
     ['HEALTH_DEGRADED_STATUS', '500'],
     ['PUBLISH_HOLD_MS', '-5'],
+    ['PRESENCE_INTERVAL_MS', '5000'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     const run = () => loadConfig({ DATA_DIR: tempDir(), [variable]: value });
     expect(run).toThrow(ConfigError);

@@ -49,6 +49,11 @@ export const serverSettings = {
     int(0, 1000).default(15),
     "while the event loop is over 90 % busy, how long a room's fan-out waits so that what arrives meanwhile goes out in the same message (`0`: never waits)",
   ),
+  presenceIntervalMs: setting(
+    'PRESENCE_INTERVAL_MS',
+    int(0, 1000).default(33),
+    'at most how often a room sends its presence (cursors) to each participant; the first change after a quiet interval goes at once, removals always do (`0`: once a turn)',
+  ),
   adminToken: setting('ADMIN_TOKEN', secret.optional(), 'bearer token of `/api/admin/*`, e.g. the signals export (≥ 32 characters)', {
     defaultDoc: 'unset (admin routes answer 404)',
   }),

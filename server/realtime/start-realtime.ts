@@ -16,6 +16,7 @@ import type { Metrics } from '../metrics.ts';
 import type { RoomAdmission } from '../rooms/admission.ts';
 import { LoadPacing, NO_PACING } from '../rooms/persistence/publish-pacing.ts';
 import { turnEnd } from '../rooms/persistence/turn-end.ts';
+import { presenceWheel } from '../rooms/presence-cadence.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import { Connections } from '../rooms/sessions/connections.ts';
 import type { Scale } from '../scale/scale.ts';
@@ -76,6 +77,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     onBusy: (seconds) => metrics.fanoutPacedSeconds.inc(seconds),
   }).start();
   turnEnd.pace(pacing);
+  // A room's presence goes out at most once an interval (presence-cadence.ts).
+  presenceWheel.delayMs = config.presenceIntervalMs;
   const connections = new Connections({
     admission: deps.admission,
     authenticator: deps.users,

@@ -1,7 +1,8 @@
 // A room's presence bookkeeping: which connection holds each awareness client
-// id, and what of the presence goes out at the end of the turn. Like document
-// updates (outgoing.ts), a turn's awareness changes go out as one awareness
-// update per recipient, whatever the number of cursor moves: each change sent
+// id, and what of the presence goes out next (when: presence-cadence.ts, at
+// most once an interval). Like document updates (outgoing.ts), the changes
+// since the last publish go out as one awareness update per recipient,
+// whatever the number of cursor moves: each change sent
 // on its own cost one socket write per recipient (~12 µs of server CPU on
 // loopback, bench/write-floor.ts), and cursors move far more often than
 // people type. The update holds the latest state of each client changed, read
@@ -80,13 +81,11 @@ export class RoomPresence {
     return added.concat(updated, removed);
   }
 
-  /** Queues changed clients for the turn's publish; true for the first since the last (the caller schedules it). */
-  queue(clients: readonly number[], origin: UpdateOrigin): boolean {
-    const first = this.#changed.size === 0;
+  /** Queues changed clients for the next publish (the caller schedules it: presence-cadence.ts). */
+  queue(clients: readonly number[], origin: UpdateOrigin): void {
     const sender = origin.source === 'connection' ? origin.connectionId : null;
     const relayed = sender !== null || (origin.source === 'server' && origin.reason === ROLE_RESTAMP);
     for (const id of clients) this.#changed.set(id, { sender, json: this.#applying?.get(id) ?? null, relayed });
-    return first && this.#changed.size > 0;
   }
 
   /** What to send of the queued changes, or null; empties the queue. */

@@ -9,6 +9,7 @@ import type { ClaimSource } from './client-owners.ts';
 import type { UpdateOrigin } from './origin.ts';
 import type { OutgoingUpdate } from './outgoing.ts';
 import type { OutgoingAwareness } from './room-presence.ts';
+import type { IntervalWheel } from './presence-cadence.ts';
 import type { DocSaver } from './persistence/doc-saver.ts';
 import type { TurnEnd } from './persistence/turn-end.ts';
 import type { Room } from './room.ts';
@@ -54,9 +55,9 @@ export interface RoomEvents {
    */
   docUpdate?(room: Room, outgoing: OutgoingUpdate): void;
   /**
-   * The turn's awareness changes to send on (fan-out, the relay), at the end
-   * of the turn like docUpdate: the latest state of each client changed
-   * (room-presence.ts).
+   * The awareness changes to send on (fan-out, the relay), at the end of a
+   * turn like docUpdate but at most once an interval (presence-cadence.ts):
+   * the latest state of each client changed since the last (room-presence.ts).
    */
   awarenessUpdate?(room: Room, outgoing: OutgoingAwareness): void;
   /** A participant's role changed while connected (the owner granted or revoked editing). */
@@ -83,6 +84,8 @@ export interface RoomDeps {
   logger: Logger;
   /** When this turn's changes are stored and then sent (the process's own unless given). */
   turn?: TurnEnd;
+  /** Where its presence intervals run (the process's own unless given). */
+  presenceWheel?: IntervalWheel;
   /** Who owns the room's client ids (none known unless given: every id is claimed by its first writer). */
   claims?: ClaimSource;
 }

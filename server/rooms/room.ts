@@ -20,6 +20,7 @@ import { type CheckedUpdate, checkUpdate, UpdateGap, UpdateRefused } from './upd
 import { boundPending, DEFAULT_MAX_PENDING_BYTES } from './update-check/pending.ts';
 import { ClientOwners, NO_CLAIMS } from './client-owners.ts';
 import { type AwarenessChanges, RoomPresence } from './room-presence.ts';
+import { PresenceCadence, presenceWheel } from './presence-cadence.ts';
 import type { Participant, RoomDeps } from './room-types.ts';
 import { isEmptyUpdate, loadDoc, loadedStep2 } from './doc-load.ts';
 
@@ -36,6 +37,8 @@ export class Room {
   #spectators = 0;
   /** Who holds each awareness client id, and the turn's presence changes to send. */
   readonly #presence = new RoomPresence();
+  /** When they go out: at most once an interval, removals at once (presence-cadence.ts). */
+  readonly #cadence: PresenceCadence;
   readonly #deps: RoomDeps;
   /** Size of the encoded document, exact only right after it is measured. */
   #docBytes: number;
@@ -57,6 +60,7 @@ export class Room {
     this.doc = loadDoc(id, stored.update, LOAD);
     this.#deps = deps;
     this.#turn = deps.turn ?? turnEnd;
+    this.#cadence = new PresenceCadence(deps.presenceWheel ?? presenceWheel, () => this.#turn.publishPaced(this.#publishAwareness));
     this.#docBytes = stored.update?.byteLength ?? 0;
     this.#loadedState = stored.update;
     this.#owners = new ClientOwners(deps.claims ?? NO_CLAIMS, this.doc, deps.logger);
@@ -379,12 +383,15 @@ export class Room {
   #onAwarenessUpdate = (changes: AwarenessChanges, rawOrigin: unknown): void => {
     const origin = asOrigin(rawOrigin);
     const changed = this.#presence.record(changes, origin, this.#participants);
-    // Sent once a turn, with the latest state of each client (room-presence.ts), paced like document updates.
-    if (changed.length > 0 && this.#presence.queue(changed, origin)) this.#turn.publishPaced(this.#publishAwareness);
+    // Sent with the latest state of each client (room-presence.ts) at the end of a turn, at most once an interval.
+    if (changed.length === 0) return;
+    this.#presence.queue(changed, origin);
+    this.#cadence.changed(changes.removed.length > 0);
   };
 
   #publishAwareness = (): void => {
-    const outgoing = this.#presence.take(this.awareness);
-    if (outgoing && !this.#destroyed) this.#deps.events.emit('awarenessUpdate', this, outgoing);
+    const outgoing = this.#destroyed ? null : this.#presence.take(this.awareness);
+    this.#cadence.sent(outgoing !== null);
+    if (outgoing) this.#deps.events.emit('awarenessUpdate', this, outgoing);
   };
 }

@@ -6,6 +6,7 @@ import type { UpdateOrigin } from '../../server/rooms/origin.ts';
 import type { OutgoingUpdate } from '../../server/rooms/outgoing.ts';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
+import { IntervalWheel, PRESENCE_INTERVAL_MS } from '../../server/rooms/presence-cadence.ts';
 import { Room, type RoomEvents } from '../../server/rooms/room.ts';
 import type { OutgoingAwareness } from '../../server/rooms/room-presence.ts';
 import { MemoryDocLog } from './memory-store.ts';
@@ -19,6 +20,8 @@ export function testRoom(
   turn = new TurnEnd((err) => {
     throw err;
   }),
+  /** Its presence intervals' own (fake timers move it). */
+  wheel = new IntervalWheel(PRESENCE_INTERVAL_MS),
 ) {
   const log = new MemoryDocLog();
   const seen: Array<{ kind: 'doc'; origin: UpdateOrigin }> = [];
@@ -45,7 +48,8 @@ export function testRoom(
       ]),
       logger,
       turn,
+      presenceWheel: wheel,
     },
   );
-  return { room, log, seen, turn, storedWhenSent, sent, presence };
+  return { room, log, seen, turn, wheel, storedWhenSent, sent, presence };
 }

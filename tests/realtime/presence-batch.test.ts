@@ -8,6 +8,7 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_PACING } from '../../server/rooms/persistence/publish-pacing.ts';
 import { turnEnd } from '../../server/rooms/persistence/turn-end.ts';
+import { PRESENCE_INTERVAL_MS, presenceWheel } from '../../server/rooms/presence-cadence.ts';
 import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
 import type { JoinAck } from '../../shared/protocol.ts';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
@@ -17,6 +18,7 @@ import { api, startServer, waitFor } from '../helpers/server.ts';
 
 afterEach(() => {
   turnEnd.pace(NO_PACING);
+  presenceWheel.delayMs = PRESENCE_INTERVAL_MS;
 });
 
 function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
@@ -92,5 +94,58 @@ describe('presence fan-out per turn', () => {
     expect(awarenessOf(b.frames)[0]).toEqual({ 11: both[11] });
     await waitFor(() => onSocketIo.length > 0, 5000, 'the Socket.IO participant’s');
     expect(onSocketIo.map(entriesOf)[0]).toEqual(both);
+  });
+
+  it('after a first move sent at once, moves wait for the interval’s end and a removal takes them along at once, on both transports', async () => {
+    const server = await startServer();
+    // An interval that does not end during the test: only the removal sends what waits.
+    presenceWheel.delayMs = 60_000;
+    const http = api(server.url);
+    const [ann, bob, cy, dee] = await Promise.all([http.session('Ann'), http.session('Bob'), http.session('Cy'), http.session('Dee')]);
+    const { room, invites } = await http.room(ann.token);
+    const path = (token: string) => `/yjs/${room.id}?token=${encodeURIComponent(token)}&invite=${invites.edit}`;
+    const a = rawYjsSocket(server.url, path(ann.token));
+    const b = rawYjsSocket(server.url, path(bob.token));
+    const c = rawYjsSocket(server.url, path(cy.token));
+    await Promise.all([a.opened, b.opened, c.opened]);
+    await waitFor(() => [a, b, c].every((s) => s.frames.length > 0), 5000, 'greetings');
+    const d = connectSocket(server.url, dee.token);
+    const onSocketIo: Uint8Array[] = [];
+    d.on('yjs:awareness', (_roomId, message) => onSocketIo.push(new Uint8Array(message)));
+    const joined = await new Promise<JoinAck>((resolve) => d.emit('room:join', room.id, { invite: invites.edit }, resolve));
+    expect(joined.ok).toBe(true);
+    for (const s of [a, b, c]) s.frames.length = 0;
+    const serverRoom = server.registry.get(room.id);
+    if (!serverRoom) throw new Error('room not open');
+
+    // A quiet room sends the first move at the end of its turn.
+    a.send(awarenessFrame(11, 1, { cursor: 1 }));
+    await waitFor(() => awarenessOf(c.frames).length === 1 && onSocketIo.length === 1, 5000, 'the first move');
+    const first = { 11: [1, { cursor: 1, watching: false }] };
+    expect(awarenessOf(c.frames)).toEqual([first]);
+
+    // The interval is open: these wait. c's query is answered after anything sent to it.
+    a.send(awarenessFrame(11, 2, { cursor: 2 }));
+    b.send(awarenessFrame(22, 1, { cursor: 1 }));
+    a.send(awarenessFrame(11, 3, { cursor: 3 }));
+    await waitFor(
+      () => serverRoom.awareness.meta.get(11)?.clock === 3 && serverRoom.awareness.meta.get(22)?.clock === 1,
+      5000,
+      'all three applied',
+    );
+    c.send(QUERY_AWARENESS);
+    await waitFor(() => awarenessOf(c.frames).length === 2, 5000, 'the answer');
+    const held = { 11: [3, { cursor: 3, watching: false }], 22: [1, { cursor: 1, watching: false }] };
+    expect(awarenessOf(c.frames)).toEqual([first, held]);
+
+    // b leaves: its removal goes out at once with what waited; a gets only b's part.
+    b.ws.close();
+    await waitFor(() => awarenessOf(c.frames).length === 3 && onSocketIo.length === 2, 5000, 'the removal');
+    const removal = { ...held, 22: [1, null] };
+    expect(awarenessOf(c.frames)[2]).toEqual(removal);
+    expect(onSocketIo.map(entriesOf)).toEqual([first, removal]);
+    a.send(QUERY_AWARENESS);
+    await waitFor(() => awarenessOf(a.frames).length === 2, 5000, 'a’s answer');
+    expect(awarenessOf(a.frames)[0]).toEqual({ 22: [1, null] });
   });
 });

@@ -1,14 +1,25 @@
-// A room's presence fan-out (server/rooms/room-presence.ts): every awareness
-// change of a turn goes out at its end as one update holding the latest state
-// of each client changed; a participant whose own change is in it gets the
-// rest; the server's own re-statements reach everyone, their owner included.
-import { describe, expect, it } from 'vitest';
+// A room's presence fan-out (server/rooms/room-presence.ts,
+// presence-cadence.ts): awareness changes go out at the end of a turn, at
+// most once an interval, as one update holding the latest state of each
+// client changed; a participant whose own change is in it gets the rest; the
+// server's own re-statements reach everyone, their owner included. Fake
+// timers stand in for the interval.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwarenessEntries, readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
 import { MAX_TAILORED_SENDERS } from '../../server/rooms/outgoing.ts';
 import type { OutgoingAwareness } from '../../server/rooms/room-presence.ts';
+import { IntervalWheel, PRESENCE_INTERVAL_MS } from '../../server/rooms/presence-cadence.ts';
 import { testRoom } from '../helpers/test-room.ts';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const user = (id: string) => ({ id, name: id, color: '#000000' });
 const limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 10, maxSpectatorsPerRoom: 2 };
@@ -16,6 +27,8 @@ const limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsP
 /** A client's own Awareness; `move` sets its cursor and hands the update to the room as that connection. */
 function client(room: ReturnType<typeof testRoom>['room'], connectionId: string) {
   const aware = new awarenessProtocol.Awareness(new Y.Doc());
+  // Its renewal timer is not the room's: leave only the room's timers to count.
+  clearInterval(aware._checkInterval);
   return {
     id: aware.clientID,
     aware,
@@ -65,8 +78,11 @@ describe('room presence fan-out', () => {
     expect(third.getStates().get(a.id)).toEqual({ cursor: 2, watching: false });
     expect(third.getStates().get(b.id)).toEqual({ cursor: 1, watching: false });
 
-    // The next turn starts afresh: one sender alone gets nothing back.
+    // The next goes out at the end of the interval: one sender alone gets nothing back.
     a.move(3);
+    turn.run();
+    expect(presence).toHaveLength(1);
+    vi.advanceTimersByTime(PRESENCE_INTERVAL_MS);
     turn.run();
     expect(presence).toHaveLength(2);
     expect(entriesOf(presence[1]?.message)).toEqual({ [a.id]: [3, { cursor: 3, watching: false }] });
@@ -115,6 +131,7 @@ describe('room presence fan-out', () => {
     b.move(1);
     turn.run();
     room.setRole('b', 'viewer');
+    vi.advanceTimersByTime(PRESENCE_INTERVAL_MS);
     turn.run();
     const outgoing = presence[1];
     expect(entriesOf(outgoing?.message)).toEqual({ [b.id]: [2, { cursor: 1, watching: true }] });
@@ -156,5 +173,89 @@ describe('room presence fan-out', () => {
     awarenessProtocol.applyAwarenessUpdate(first.aware, outgoing.message, 'server');
     expect(changes).toEqual([{ added: clients.slice(1).map((c) => c.id), updated: [], removed: [] }]);
     expect(first.aware.getLocalState()).toEqual({ cursor: 5 });
+  });
+
+  it('sends a lone move at the end of its turn, what follows within the interval merged at its end, then waits for the next move', () => {
+    const { room, turn, presence } = testRoom(limits);
+    for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
+    const a = client(room, 'a');
+    const b = client(room, 'b');
+    a.move(1);
+    turn.run();
+    expect(presence).toHaveLength(1);
+    // Nine turns of moves from two clients within the interval: nothing until it ends.
+    for (let i = 2; i <= 10; i++) {
+      a.move(i);
+      b.move(i);
+      turn.run();
+    }
+    vi.advanceTimersByTime(PRESENCE_INTERVAL_MS - 1);
+    turn.run();
+    expect(presence).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    turn.run();
+    expect(presence).toHaveLength(2);
+    const merged = presence[1];
+    expect(entriesOf(merged?.message)).toEqual({
+      [a.id]: [10, { cursor: 10, watching: false }],
+      [b.id]: [9, { cursor: 10, watching: false }],
+    });
+    expect(entriesOf(merged?.senders.get('a'))).toEqual({ [b.id]: [9, { cursor: 10, watching: false }] });
+    expect(entriesOf(merged?.senders.get('b'))).toEqual({ [a.id]: [10, { cursor: 10, watching: false }] });
+    // The relay publishes the merge once.
+    expect(merged?.relayed).toEqual(merged?.message);
+
+    // That send opened another interval; one with nothing in it ends quietly…
+    vi.advanceTimersByTime(PRESENCE_INTERVAL_MS);
+    turn.run();
+    expect(presence).toHaveLength(2);
+    // …so the next move goes out at the end of its turn.
+    a.move(11);
+    turn.run();
+    expect(presence).toHaveLength(3);
+    expect(entriesOf(presence[2]?.message)).toEqual({ [a.id]: [11, { cursor: 11, watching: false }] });
+  });
+
+  it('sends a removal at the end of its turn within an interval, with the moves that waited', () => {
+    const { room, turn, presence } = testRoom(limits);
+    for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
+    const a = client(room, 'a');
+    const b = client(room, 'b');
+    a.move(1);
+    turn.run();
+    a.move(2);
+    b.move(1);
+    turn.run();
+    expect(presence).toHaveLength(1);
+    room.leave('b');
+    turn.run();
+    expect(presence).toHaveLength(2);
+    expect(entriesOf(presence[1]?.message)).toEqual({ [a.id]: [2, { cursor: 2, watching: false }], [b.id]: [1, null] });
+    expect(entriesOf(presence[1]?.senders.get('a'))).toEqual({ [b.id]: [1, null] });
+    // The interval cut short ends with nothing sent twice.
+    vi.advanceTimersByTime(PRESENCE_INTERVAL_MS);
+    turn.run();
+    expect(presence).toHaveLength(2);
+  });
+
+  it('holds every room’s interval on one timer', () => {
+    const wheel = new IntervalWheel(PRESENCE_INTERVAL_MS);
+    const rooms = Array.from({ length: 50 }, () => testRoom(limits, undefined, wheel));
+    const clients = rooms.map(({ room }) => {
+      room.join('a', user('a'), 'editor', 'test');
+      room.join('b', user('b'), 'editor', 'test');
+      return client(room, 'a');
+    });
+    for (const c of clients) c.move(1);
+    for (const { turn } of rooms) turn.run();
+    for (const c of clients) c.move(2);
+    for (const { turn } of rooms) turn.run();
+    expect(wheel.size).toBe(50);
+    // The turns' own immediates, with nothing left to do.
+    vi.advanceTimersByTime(0);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(PRESENCE_INTERVAL_MS);
+    for (const { turn } of rooms) turn.run();
+    expect(rooms.map(({ presence }) => presence.length)).toEqual(rooms.map(() => 2));
   });
 });
