@@ -4,7 +4,7 @@
 // the owner grants or revokes, applied at once on every node. What the bus
 // carries can be lost (Redis pub/sub forgets what it cannot deliver): each
 // node also re-reads, in one query, which of the rooms it holds were closed
-// or deleted, when its bus comes back and every SWEEP_MS.
+// or deleted and whom their owners block, when its bus comes back and every SWEEP_MS.
 import type { EditRequest, GrantRole } from '../../shared/live.ts';
 import { canEdit, type PublicUser } from '../../shared/protocol.ts';
 import type { Logger } from 'pino';
@@ -18,7 +18,7 @@ import type { LiveBoard } from './board.ts';
 import type { LiveBus, LiveCommand } from './bus.ts';
 import type { LiveRooms } from './live-rooms.ts';
 
-/** How often a node re-reads which of its rooms were closed or deleted, outage or not (a bus that stays up loses nothing). */
+/** How often a node re-reads who may be in the rooms it holds, outage or not (a bus that stays up loses nothing). */
 export const SWEEP_MS = 60_000;
 
 /** Where an owner hears of a request at once: their sockets, on every node. */
@@ -65,15 +65,15 @@ export class LiveAccess {
   }
 
   /**
-   * Lets go, as a lost `recheck` would have, of whoever is here in a room
-   * that a moderator closed (all but its owner) or that was deleted (everyone,
-   * not_found): one store query over the rooms this node holds with someone
-   * besides their owner in them. Blocks are not re-read (see docs/scaling.md).
+   * Lets go, as a lost message would have, of whoever is here in a room that
+   * a moderator closed (all but its owner), that was deleted (everyone,
+   * not_found), or whose owner blocks them: one store query over the rooms
+   * this node holds with someone besides their owner in them, and those people.
    * Never throws; a sweep already running is joined.
    */
   sweep(): Promise<void> {
     this.#sweeping ??= this.#sweep()
-      .catch((err: unknown) => this.#deps.logger.warn({ err }, 'could not re-read which rooms were closed or deleted; the next sweep will'))
+      .catch((err: unknown) => this.#deps.logger.warn({ err }, 'could not re-read who may be in the rooms held here; the next sweep will'))
       .finally(() => {
         this.#sweeping = null;
       });
@@ -81,18 +81,27 @@ export class LiveAccess {
   }
 
   async #sweep(): Promise<void> {
-    const held: string[] = [];
+    const held = new Map<string, Set<string>>();
     for (const room of this.#deps.registry.rooms()) {
       for (const participant of room.participants.values()) {
         if (participant.role === 'owner') continue;
-        held.push(room.id);
-        break;
+        const users = held.get(room.id) ?? new Set<string>();
+        users.add(participant.user.id);
+        held.set(room.id, users);
       }
     }
-    if (held.length === 0) return;
-    const ended = await this.#deps.store.closedOrGoneAmong(held);
-    for (const [roomId, why] of ended) {
-      this.#deps.logger.info({ roomId, why }, 'a room closed or deleted while its news was lost: letting go of who may no longer be there');
+    if (held.size === 0) return;
+    const userIds = new Set<string>();
+    for (const users of held.values()) for (const id of users) userIds.add(id);
+    const { ended, blocked } = await this.#deps.store.refusalsAmong([...held.keys()], [...userIds]);
+    // The query pairs every room with every user its owner blocks among them all: only those here count.
+    const refused = new Set(ended.keys());
+    for (const [roomId, users] of blocked) if ([...users].some((id) => held.get(roomId)?.has(id))) refused.add(roomId);
+    for (const roomId of refused) {
+      this.#deps.logger.info(
+        { roomId, ended: ended.get(roomId) },
+        'news of a room lost in transit: letting go of who may no longer be there',
+      );
       await this.#recheck(roomId);
     }
   }

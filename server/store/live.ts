@@ -5,6 +5,13 @@ import type { GrantRole } from '../../shared/live.ts';
 /** Why a room admits nobody but its owner any more. */
 export type RoomEnd = 'closed' | 'gone';
 
+export interface Refusals {
+  /** Rooms closed or gone; the others are left out. */
+  ended: Map<string, RoomEnd>;
+  /** Room id → the given users its owner blocks (rooms without any are left out). */
+  blocked: Map<string, Set<string>>;
+}
+
 export interface LiveStore {
   /** Lists or unlists a room; false when there is no such room. */
   setListed(roomId: string, listed: boolean, at: string): Promise<boolean>;
@@ -12,10 +19,11 @@ export interface LiveStore {
   /** Of these rooms, the ones listed now. */
   listedAmong(roomIds: readonly string[]): Promise<Set<string>>;
   /**
-   * Of these rooms, the ones that admit nobody but their owner: `closed` by a
-   * moderator, or `gone` (deleted with its owner's account). The others are left out.
+   * Who the store says may no longer be in these rooms: the ones that admit
+   * nobody but their owner (`closed` by a moderator, or `gone`, deleted with
+   * its owner's account), and which of these users each room's owner blocks.
    */
-  closedOrGoneAmong(roomIds: readonly string[]): Promise<Map<string, RoomEnd>>;
+  refusalsAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Refusals>;
   /**
    * The role the owner gave a user in a room, remembered for their next
    * join. A revoke (`viewer`) forgets the membership: they are back to what

@@ -1,6 +1,6 @@
 // The live store on both backends: listing follows the room (a deleted room
 // takes its listing), a grant is remembered while a revoke forgets it, and
-// which rooms admit their owner only (closed or gone) is read in one query.
+// who may no longer be in some rooms (closed or gone, blocked by the owner) is read in one call.
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/store.ts';
 import { onBothStores } from '../helpers/stores.ts';
@@ -34,21 +34,35 @@ function liveStoreContract(name: string, open: () => Promise<Store>): void {
       expect(await live.isListed(id('a'))).toBe(false);
     });
 
-    it('tells which of some rooms a moderator closed and which are gone, in one call', async () => {
-      const { live, social } = await seeded();
-      expect(await live.closedOrGoneAmong([id('a'), id('b'), id('z')])).toEqual(new Map([[id('z'), 'gone']]));
+    it('tells, in one call, which of some rooms are closed or gone and which of some users their owners block', async () => {
+      const { live, social, records } = await seeded();
+      await records.createUser({ id: id('v'), name: 'v', color: '#000000', createdAt: AT });
+      await records.createRoom({ id: id('c'), title: 'c', ownerId: id('u'), linkAccess: 'none', remixOf: null, createdAt: AT }, [
+        { code: id('C'), roomId: id('c'), role: 'view', createdAt: AT },
+      ]);
+      const rooms = [id('a'), id('b'), id('c'), id('z')];
+      const users = [id('u'), id('v')];
+      expect(await live.refusalsAmong(rooms, users)).toEqual({ ended: new Map([[id('z'), 'gone']]), blocked: new Map() });
       await social.moderation.setHidden('room', id('b'), AT);
-      expect(await live.closedOrGoneAmong([id('a'), id('b'), id('z')])).toEqual(
-        new Map([
+      await social.graph.block(id('o'), id('v'), AT);
+      await social.graph.block(id('v'), id('u'), AT);
+      expect(await live.refusalsAmong(rooms, users)).toEqual({
+        ended: new Map([
           [id('b'), 'closed'],
           [id('z'), 'gone'],
         ]),
-      );
-      expect(await live.closedOrGoneAmong([id('a')])).toEqual(new Map());
-      expect(await live.closedOrGoneAmong([])).toEqual(new Map());
+        // Rooms a and b are o's (who blocks v); room c is u's, who blocks nobody.
+        blocked: new Map([
+          [id('a'), new Set([id('v')])],
+          [id('b'), new Set([id('v')])],
+        ]),
+      });
+      expect(await live.refusalsAmong([id('a')], [id('u')])).toEqual({ ended: new Map(), blocked: new Map() });
+      expect(await live.refusalsAmong([id('a')], [])).toEqual({ ended: new Map(), blocked: new Map() });
+      expect(await live.refusalsAmong([], users)).toEqual({ ended: new Map(), blocked: new Map() });
       // Reopened: it admits others again.
       await social.moderation.setHidden('room', id('b'), null);
-      expect(await live.closedOrGoneAmong([id('b')])).toEqual(new Map());
+      expect((await live.refusalsAmong([id('b')], [])).ended).toEqual(new Map());
     });
 
     it('remembers a grant over a lower membership and forgets it on a revoke', async () => {

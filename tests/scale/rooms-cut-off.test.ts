@@ -1,7 +1,7 @@
 // A node cut off from Redis misses what the other nodes tell it by pub/sub:
-// a moderator closing a room, an account closed with its rooms. Once Redis is
-// back it re-reads from the store which of its rooms were closed or deleted,
-// and lets go of whoever may no longer be there, on every transport, as the
+// a moderator closing a room, an account closed with its rooms, a block. Once
+// Redis is back it re-reads from the store which of its rooms were closed or
+// deleted and whom their owners block, and lets go of whoever may no longer be there, on every transport, as the
 // lost message would have.
 import { expect, it } from 'vitest';
 import { clusterEnv } from '../helpers/cluster.ts';
@@ -61,5 +61,26 @@ describeWith([redis, postgres], 'rooms on a node cut off from Redis', () => {
     gate.restore();
     await letGo(guest, room.id, 'not_found');
     expect(present(a, room.id)).toEqual([]);
+  });
+
+  it("a block made on node B while node A was cut off lets the blocked user go from the owner's room on node A once Redis is back", async () => {
+    const gate = await startTcpGate(redis.url);
+    const env = await clusterEnv(redis, postgres);
+    const a = await startServer({ ...env, REDIS_URL: gate.url, NODE_ID: 'node-a' });
+    const b = await startServer({ ...env, NODE_ID: 'node-b' });
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(a, n)));
+    const { room } = await api(a.url).room(ann!.token, { linkAccess: 'edit' });
+    const owner = await everywhere(a, room.id, ann!.token);
+    const editor = await everywhere(a, room.id, bob!.token);
+
+    gate.cut();
+    await waitFor(() => !a.scale!.redis.isReady, 10_000, 'node A notices Redis is gone');
+    await api(b.url).json('POST', `/api/users/${bob!.id}/block`, { token: ann!.token, expect: 200 });
+    expect(present(a, room.id)).toContain(bob!.id);
+
+    gate.restore();
+    await letGo(editor, room.id, 'forbidden');
+    await stays(owner, room.id);
+    expect(present(a, room.id)).toEqual([ann!.id, ann!.id, ann!.id]);
   });
 });

@@ -1,5 +1,6 @@
 import type { GrantRole } from '../../../shared/live.ts';
-import type { LiveStore, RoomEnd } from '../live.ts';
+import type { LiveStore, Refusals } from '../live.ts';
+import { groupBlocked } from '../live-rows.ts';
 import type { Pool } from './database.ts';
 
 export class PostgresLiveStore implements LiveStore {
@@ -37,14 +38,26 @@ export class PostgresLiveStore implements LiveStore {
     return new Set(rows.map((row) => row.room_id));
   }
 
-  async closedOrGoneAmong(roomIds: readonly string[]): Promise<Map<string, RoomEnd>> {
-    if (roomIds.length === 0) return new Map();
-    const { rows } = await this.#pool.query<{ id: string; gone: boolean }>(
-      `SELECT i.id, r.id IS NULL AS gone FROM unnest($1::text[]) AS i(id) LEFT JOIN rooms r ON r.id = i.id
-       WHERE r.id IS NULL OR r.hidden_at IS NOT NULL`,
-      [roomIds],
-    );
-    return new Map(rows.map((row) => [row.id, row.gone ? 'gone' : 'closed']));
+  async refusalsAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Refusals> {
+    if (roomIds.length === 0) return { ended: new Map(), blocked: new Map() };
+    const [ended, blocked] = await Promise.all([
+      this.#pool.query<{ id: string; gone: boolean }>(
+        `SELECT i.id, r.id IS NULL AS gone FROM unnest($1::text[]) AS i(id) LEFT JOIN rooms r ON r.id = i.id
+         WHERE r.id IS NULL OR r.hidden_at IS NOT NULL`,
+        [roomIds],
+      ),
+      userIds.length === 0
+        ? { rows: [] }
+        : this.#pool.query<{ room_id: string; blocked_id: string }>(
+            `SELECT r.id AS room_id, b.blocked_id FROM rooms r JOIN blocks b ON b.blocker_id = r.owner_id
+             WHERE r.id = ANY($1::text[]) AND b.blocked_id = ANY($2::text[])`,
+            [roomIds, userIds],
+          ),
+    ]);
+    return {
+      ended: new Map(ended.rows.map((row) => [row.id, row.gone ? 'gone' : 'closed'])),
+      blocked: groupBlocked(blocked.rows.map((row) => [row.room_id, row.blocked_id])),
+    };
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { GrantRole } from '../../../shared/live.ts';
-import type { LiveStore, RoomEnd } from '../live.ts';
+import type { LiveStore, Refusals } from '../live.ts';
+import { groupBlocked } from '../live-rows.ts';
 import type { Db } from './database.ts';
 
 export class SqliteLiveStore implements LiveStore {
@@ -18,6 +19,10 @@ export class SqliteLiveStore implements LiveStore {
       closedOrGone: db.prepare(
         `SELECT i.value AS id, r.id IS NULL AS gone FROM json_each(?) i LEFT JOIN rooms r ON r.id = i.value
          WHERE r.id IS NULL OR r.hidden_at IS NOT NULL`,
+      ),
+      blocked: db.prepare(
+        `SELECT r.id AS room_id, b.blocked_id FROM rooms r JOIN blocks b ON b.blocker_id = r.owner_id
+         WHERE r.id IN (SELECT value FROM json_each(?)) AND b.blocked_id IN (SELECT value FROM json_each(?))`,
       ),
       forget: db.prepare('DELETE FROM memberships WHERE room_id = ? AND user_id = ?'),
       membership: db.prepare(
@@ -43,10 +48,12 @@ export class SqliteLiveStore implements LiveStore {
     return new Set(this.#s.among.all(JSON.stringify(roomIds)).map((row) => String(row.room_id)));
   }
 
-  async closedOrGoneAmong(roomIds: readonly string[]): Promise<Map<string, RoomEnd>> {
-    if (roomIds.length === 0) return new Map();
-    const rows = this.#s.closedOrGone.all(JSON.stringify(roomIds));
-    return new Map(rows.map((row) => [String(row.id), row.gone ? 'gone' : 'closed']));
+  async refusalsAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Refusals> {
+    if (roomIds.length === 0) return { ended: new Map(), blocked: new Map() };
+    const rooms = JSON.stringify(roomIds);
+    const ended = this.#s.closedOrGone.all(rooms).map((row) => [String(row.id), row.gone ? 'gone' : 'closed'] as const);
+    const blocked = userIds.length === 0 ? [] : this.#s.blocked.all(rooms, JSON.stringify(userIds));
+    return { ended: new Map(ended), blocked: groupBlocked(blocked.map((row) => [String(row.room_id), String(row.blocked_id)])) };
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
