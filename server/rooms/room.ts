@@ -370,7 +370,10 @@ export class Room {
       this.#deps.saver.add(update, origin.source === 'connection' ? this.#claiming : this.#owners.serverClaims(origin));
     this.#deps.events.emit('docApplied', this, update, origin);
     // Sent only after the saver's append (persistence/turn-end.ts): what others have seen is stored.
-    if (this.#outbox.push({ update, origin }) === 1) this.#turn.publishPaced(this.#publishOutbox);
+    // Keystrokes may wait under load; the server's changes (a job's images) go before the events announcing them.
+    const first = this.#outbox.push({ update, origin }) === 1;
+    if (origin.source !== 'connection') this.#turn.publishSoon(this.#publishOutbox);
+    else if (first) this.#turn.publishPaced(this.#publishOutbox);
   };
 
   #publishOutbox = (): void => {

@@ -116,17 +116,25 @@ describe('LoadPacing', () => {
   });
 });
 
+/** A participant typing into a room: each key one sync update, as the client sends it. */
+function typist(room: ReturnType<typeof testRoom>['room']) {
+  const doc = new Y.Doc();
+  room.join('ann', { id: 'ann', name: 'ann', color: '#000000' }, 'editor', 'test');
+  return (key: string) => {
+    const before = Y.encodeStateVector(doc);
+    doc.getText('prompt').insert(doc.getText('prompt').length, key);
+    const e = encoding.createEncoder();
+    syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc, before));
+    room.handleSync('ann', encoding.toUint8Array(e));
+  };
+}
+
 describe('a room under a held turn', () => {
   it('sends keystrokes of several turns as one stored message', async () => {
     const { room, log, sent, storedWhenSent } = testRoom(undefined, pacedTurn(40));
-    const doc = new Y.Doc();
-    room.join('ann', { id: 'ann', name: 'ann', color: '#000000' }, 'editor', 'test');
+    const type = typist(room);
     for (const key of ['a', 'b', 'c']) {
-      const before = Y.encodeStateVector(doc);
-      doc.getText('prompt').insert(doc.getText('prompt').length, key);
-      const e = encoding.createEncoder();
-      syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc, before));
-      room.handleSync('ann', encoding.toUint8Array(e));
+      type(key);
       await nextTurn();
     }
     // Each turn committed its keystroke; none went out yet.
@@ -141,5 +149,21 @@ describe('a room under a held turn', () => {
     const seen = new Y.Doc();
     Y.applyUpdate(seen, decoding.readVarUint8Array(d));
     expect(seen.getText('prompt').toString()).toBe('abc');
+  });
+
+  it('sends a server change at the end of its turn, with the keystrokes held before it', async () => {
+    const { room, sent } = testRoom(undefined, pacedTurn(10_000));
+    const type = typist(room);
+    type('a');
+    await nextTurn();
+    expect(sent).toHaveLength(0);
+    // A job's images, say: the event announcing them follows, so they must not wait.
+    room.transact((doc) => doc.getMap('meta').set('title', 'from the server'), 'test');
+    await nextTurn();
+    expect(sent.map((o) => o.origin.source)).toEqual(['server', 'connection']);
+    // Nothing is left held to go out twice.
+    vi.advanceTimersByTime(10_000);
+    await nextTurn();
+    expect(sent).toHaveLength(2);
   });
 });

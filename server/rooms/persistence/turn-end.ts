@@ -60,6 +60,16 @@ export class TurnEnd {
     this.#held.set(task, timer);
   }
 
+  /** Publishes the task at the end of this turn: at once if it was held, else as publish (once, if already queued). */
+  publishSoon(task: TurnTask): void {
+    const timer = this.#held.get(task);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.#held.delete(task);
+    } else if (this.#publish.includes(task)) return;
+    this.publish(task);
+  }
+
   /** Paced tasks still waiting for their hold. */
   get held(): number {
     return this.#held.size;
