@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { prepareNpmStart, ROOT } from './npm-start.ts';
 
 const MAIN = path.join(ROOT, 'server/main.ts');
+const PINO_ERROR = 50;
 
 /** Limits a benchmark's own load must not trip (it creates many sessions from one IP). */
 export const BENCH_SERVER_ENV = {
@@ -38,8 +39,10 @@ export async function startServerProcess(env: Record<string, string> = {}, nodeA
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        const entry = JSON.parse(line) as { msg?: string; url?: string; level?: number };
         if (entry.msg === 'atelier listening' && entry.url) resolve(entry.url);
+        // An error of the server's during a run (a 500 while making rooms, say) is said, not lost with its log.
+        if ((entry.level ?? 0) >= PINO_ERROR) process.stderr.write(`server: ${line}\n`);
       } catch {
         // ignore non-JSON output
       }
