@@ -33,8 +33,22 @@ export class IntervalWheel {
   }
 
   add(task: Task): void {
-    this.#queue.push({ due: this.#now() + this.delayMs, task });
+    const entry = { due: this.#now() + this.delayMs, task };
+    const last = this.#queue[this.#queue.length - 1];
+    if (last === undefined || this.#head === this.#queue.length || last.due <= entry.due) this.#queue.push(entry);
+    else this.#insert(entry);
     if (this.#timer === undefined) this.#arm();
+  }
+
+  /** Only after delayMs shrank: in due order, re-armed if it is the new head. */
+  #insert(entry: { due: number; task: Task }): void {
+    let at = this.#queue.length;
+    while (at > this.#head && (this.#queue[at - 1]?.due ?? 0) > entry.due) at--;
+    this.#queue.splice(at, 0, entry);
+    if (at === this.#head && this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#arm();
+    }
   }
 
   /** Tasks waiting. */

@@ -35,9 +35,8 @@ export class Room {
   readonly #participants = new Map<string, Participant>();
   /** Participants who are viewers; the rest are makers. */
   #spectators = 0;
-  /** Who holds each awareness client id, and the turn's presence changes to send. */
+  /** Who holds each awareness client id and the presence changes to send; when they go: #cadence (presence-cadence.ts). */
   readonly #presence = new RoomPresence();
-  /** When they go out: at most once an interval, removals at once (presence-cadence.ts). */
   readonly #cadence: PresenceCadence;
   readonly #deps: RoomDeps;
   /** Size of the encoded document, exact only right after it is measured. */

@@ -258,4 +258,17 @@ describe('room presence fan-out', () => {
     for (const { turn } of rooms) turn.run();
     expect(rooms.map(({ presence }) => presence.length)).toEqual(rooms.map(() => 2));
   });
+
+  it('keeps its tasks in due order when its delay shrinks', () => {
+    const wheel = new IntervalWheel(60_000);
+    const ran: string[] = [];
+    wheel.add(() => ran.push('long'));
+    wheel.delayMs = PRESENCE_INTERVAL_MS;
+    wheel.add(() => ran.push('short'));
+    vi.advanceTimersByTime(PRESENCE_INTERVAL_MS);
+    expect(ran).toEqual(['short']);
+    vi.advanceTimersByTime(60_000);
+    expect(ran).toEqual(['short', 'long']);
+    expect(wheel.size).toBe(0);
+  });
 });
