@@ -19,7 +19,7 @@ describe('configuration', () => {
       redisUrl: undefined,
       databaseUrl: undefined,
       healthDegradedStatus: 200,
-      publishHoldMs: 15,
+      publishHoldMs: 0,
       presenceIntervalMs: 33,
       limits: { maxMessageBytes: 1048576, maxRoomsPerConnection: 8, maxParticipantsPerRoom: 500 },
     });

@@ -9,6 +9,9 @@
 // only ever replaces a queue that saturation would build anyway. It starts
 // late (90 %: a GC pause or a compaction must not start it) and ends early
 // (60 %: a node that waits uses less, and must not flap back at once).
+// Off by default (PUBLISH_HOLD_MS=0): measured, a saturated loop's turns are
+// already long enough to merge as much, so the wait saved no CPU and only
+// added latency (docs/protocol.md, "Storage and durability").
 import { performance } from 'node:perf_hooks';
 
 export interface PublishPacing {
