@@ -9,8 +9,9 @@ import type { CommentResponse, NotificationPage } from '../../shared/social.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
-import { everywhere, letGo, present, stays } from '../helpers/three-ways.ts';
+import { api, waitFor } from '../helpers/server.ts';
+import { letGo, present, stays } from '../helpers/three-ways.ts';
+import { reportedRoomOnTwoNodes } from '../helpers/reported-room.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { listen, person, seedWork } from './helpers.ts';
 
@@ -91,23 +92,11 @@ describeWith([redis, postgres], 'the social layer on two nodes', () => {
   });
 
   it('a moderator closing a room on node B lets everyone but its owner go on node A, the same way on every transport', async () => {
-    const env = await clusterEnv(redis, postgres);
-    const a = await startServer({ ...env, NODE_ID: 'node-a' });
-    // MODERATORS is read at start-up: node B starts once the moderator exists.
-    const mod = await person(a, 'Mod');
-    const b = await startServer({ ...env, NODE_ID: 'node-b', MODERATORS: mod.id });
-    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((n) => person(a, n)));
-    const { room } = await api(a.url).room(ann!.token, { linkAccess: 'edit' });
-    const owner = await everywhere(a, room.id, ann!.token);
-    const editor = await everywhere(a, room.id, bob!.token);
-    const { report } = await api(b.url).json<{ report: { id: string } }>('POST', '/api/reports', {
-      token: bob!.token,
-      body: { target: { type: 'room', id: room.id }, reason: 'spam' },
-    });
-    await api(b.url).json('POST', `/api/moderation/reports/${report.id}`, { token: mod.token, body: { action: 'hide' }, expect: 200 });
-    await letGo(editor, room.id, 'forbidden');
-    await stays(owner, room.id);
-    expect(present(a, room.id)).toEqual([ann!.id, ann!.id, ann!.id]);
+    const { a, b, mod, ann, roomId, owner, editor, reportId } = await reportedRoomOnTwoNodes(await clusterEnv(redis, postgres));
+    await api(b.url).json('POST', `/api/moderation/reports/${reportId}`, { token: mod.token, body: { action: 'hide' }, expect: 200 });
+    await letGo(editor, roomId, 'forbidden');
+    await stays(owner, roomId);
+    expect(present(a, roomId)).toEqual([ann.id, ann.id, ann.id]);
   });
 
   it('COMMENTS_PER_MINUTE, FOLLOWS_PER_MINUTE and REPORTS_PER_MINUTE are shared by the nodes', async () => {
