@@ -10,6 +10,7 @@ import { NO_PACING } from '../../server/rooms/persistence/publish-pacing.ts';
 import { turnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import { PRESENCE_INTERVAL_MS, presenceWheel } from '../../server/rooms/presence-cadence.ts';
 import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
+import type { Atelier } from '../../server/atelier.ts';
 import type { JoinAck } from '../../shared/protocol.ts';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
 import { connectSocket } from '../helpers/clients.ts';
@@ -49,38 +50,50 @@ function awarenessOf(frames: Uint8Array[]) {
 const entriesOf = (update: Uint8Array) =>
   Object.fromEntries(readAwarenessUpdate(update, 100).map((e) => [e.clientId, [e.clock, JSON.parse(e.json)]]));
 
-describe('presence fan-out per turn', () => {
-  it('three updates from two clients in one turn reach the others as one message with the latest states, on both transports', async () => {
-    const server = await startServer();
-    const http = api(server.url);
-    const [ann, bob, cy, dee] = await Promise.all([http.session('Ann'), http.session('Bob'), http.session('Cy'), http.session('Dee')]);
-    const { room, invites } = await http.room(ann.token);
-    const path = (token: string) => `/yjs/${room.id}?token=${encodeURIComponent(token)}&invite=${invites.edit}`;
-    const a = rawYjsSocket(server.url, path(ann.token));
-    const b = rawYjsSocket(server.url, path(bob.token));
-    const c = rawYjsSocket(server.url, path(cy.token));
-    await Promise.all([a.opened, b.opened, c.opened]);
-    // Joined once greeted (the server's sync step 1).
-    await waitFor(() => [a, b, c].every((s) => s.frames.length > 0), 5000, 'greetings');
-    const d = connectSocket(server.url, dee.token);
-    const onSocketIo: Uint8Array[] = [];
-    d.on('yjs:awareness', (_roomId, message) => onSocketIo.push(new Uint8Array(message)));
-    const joined = await new Promise<JoinAck>((resolve) => d.emit('room:join', room.id, { invite: invites.edit }, resolve));
-    expect(joined.ok).toBe(true);
-    for (const s of [a, b, c]) s.frames.length = 0;
-
-    const serverRoom = server.registry.get(room.id);
-    if (!serverRoom) throw new Error('room not open');
-    // Held until run(): what arrives meanwhile goes out in that one publish.
-    turnEnd.pace({ holdMs: () => 60_000 });
-    a.send(awarenessFrame(11, 1, { cursor: 1 }));
+/**
+ * Ann, Bob and Cy on the plain Yjs WebSocket (a, b, c) and Dee on Socket.IO in
+ * one new room, each greeted and with nothing received yet.
+ */
+async function roomOnBothTransports(server: Atelier) {
+  const http = api(server.url);
+  const [ann, bob, cy, dee] = await Promise.all([http.session('Ann'), http.session('Bob'), http.session('Cy'), http.session('Dee')]);
+  const { room, invites } = await http.room(ann.token);
+  const path = (token: string) => `/yjs/${room.id}?token=${encodeURIComponent(token)}&invite=${invites.edit}`;
+  const a = rawYjsSocket(server.url, path(ann.token));
+  const b = rawYjsSocket(server.url, path(bob.token));
+  const c = rawYjsSocket(server.url, path(cy.token));
+  await Promise.all([a.opened, b.opened, c.opened]);
+  // Joined once greeted (the server's sync step 1).
+  await waitFor(() => [a, b, c].every((s) => s.frames.length > 0), 5000, 'greetings');
+  const d = connectSocket(server.url, dee.token);
+  const onSocketIo: Uint8Array[] = [];
+  d.on('yjs:awareness', (_roomId, message) => onSocketIo.push(new Uint8Array(message)));
+  const joined = await new Promise<JoinAck>((resolve) => d.emit('room:join', room.id, { invite: invites.edit }, resolve));
+  expect(joined.ok).toBe(true);
+  for (const s of [a, b, c]) s.frames.length = 0;
+  const serverRoom = server.registry.get(room.id);
+  if (!serverRoom) throw new Error('room not open');
+  /** a moves to `clock`, b to 1, a to `clock + 1` (client 11 is a's, 22 b's; cursor = clock); resolves once the room holds all three. */
+  const threeUpdates = async (clock: number) => {
+    a.send(awarenessFrame(11, clock, { cursor: clock }));
     b.send(awarenessFrame(22, 1, { cursor: 1 }));
-    a.send(awarenessFrame(11, 2, { cursor: 2 }));
+    a.send(awarenessFrame(11, clock + 1, { cursor: clock + 1 }));
     await waitFor(
-      () => serverRoom.awareness.meta.get(11)?.clock === 2 && serverRoom.awareness.meta.get(22)?.clock === 1,
+      () => serverRoom.awareness.meta.get(11)?.clock === clock + 1 && serverRoom.awareness.meta.get(22)?.clock === 1,
       5000,
       'all three applied',
     );
+  };
+  return { a, b, c, onSocketIo, threeUpdates };
+}
+
+describe('presence fan-out per turn', () => {
+  it('three updates from two clients in one turn reach the others as one message with the latest states, on both transports', async () => {
+    const { a, b, c, onSocketIo, threeUpdates } = await roomOnBothTransports(await startServer());
+
+    // Held until run(): what arrives meanwhile goes out in that one publish.
+    turnEnd.pace({ holdMs: () => 60_000 });
+    await threeUpdates(1);
     expect(awarenessOf(c.frames)).toEqual([]);
     turnEnd.pace(NO_PACING);
     turnEnd.run();
@@ -100,23 +113,7 @@ describe('presence fan-out per turn', () => {
     const server = await startServer();
     // An interval that does not end during the test: only the removal sends what waits.
     presenceWheel.delayMs = 60_000;
-    const http = api(server.url);
-    const [ann, bob, cy, dee] = await Promise.all([http.session('Ann'), http.session('Bob'), http.session('Cy'), http.session('Dee')]);
-    const { room, invites } = await http.room(ann.token);
-    const path = (token: string) => `/yjs/${room.id}?token=${encodeURIComponent(token)}&invite=${invites.edit}`;
-    const a = rawYjsSocket(server.url, path(ann.token));
-    const b = rawYjsSocket(server.url, path(bob.token));
-    const c = rawYjsSocket(server.url, path(cy.token));
-    await Promise.all([a.opened, b.opened, c.opened]);
-    await waitFor(() => [a, b, c].every((s) => s.frames.length > 0), 5000, 'greetings');
-    const d = connectSocket(server.url, dee.token);
-    const onSocketIo: Uint8Array[] = [];
-    d.on('yjs:awareness', (_roomId, message) => onSocketIo.push(new Uint8Array(message)));
-    const joined = await new Promise<JoinAck>((resolve) => d.emit('room:join', room.id, { invite: invites.edit }, resolve));
-    expect(joined.ok).toBe(true);
-    for (const s of [a, b, c]) s.frames.length = 0;
-    const serverRoom = server.registry.get(room.id);
-    if (!serverRoom) throw new Error('room not open');
+    const { a, b, c, onSocketIo, threeUpdates } = await roomOnBothTransports(server);
 
     // A quiet room sends the first move at the end of its turn.
     a.send(awarenessFrame(11, 1, { cursor: 1 }));
@@ -125,14 +122,7 @@ describe('presence fan-out per turn', () => {
     expect(awarenessOf(c.frames)).toEqual([first]);
 
     // The interval is open: these wait. c's query is answered after anything sent to it.
-    a.send(awarenessFrame(11, 2, { cursor: 2 }));
-    b.send(awarenessFrame(22, 1, { cursor: 1 }));
-    a.send(awarenessFrame(11, 3, { cursor: 3 }));
-    await waitFor(
-      () => serverRoom.awareness.meta.get(11)?.clock === 3 && serverRoom.awareness.meta.get(22)?.clock === 1,
-      5000,
-      'all three applied',
-    );
+    await threeUpdates(2);
     c.send(QUERY_AWARENESS);
     await waitFor(() => awarenessOf(c.frames).length === 2, 5000, 'the answer');
     const held = { 11: [3, { cursor: 3, watching: false }], 22: [1, { cursor: 1, watching: false }] };

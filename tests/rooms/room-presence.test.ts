@@ -52,12 +52,16 @@ function only(presence: OutgoingAwareness[]): OutgoingAwareness {
   return outgoing;
 }
 
+/** A room with three editors, a, b and c, and the clients of a and b. */
+function roomOfThree() {
+  const { room, turn, presence } = testRoom(limits);
+  for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
+  return { room, turn, presence, a: client(room, 'a'), b: client(room, 'b') };
+}
+
 describe('room presence fan-out', () => {
   it('sends a turn’s three updates from two clients as one update with the latest state of each; each sender gets the other’s', () => {
-    const { room, turn, presence } = testRoom(limits);
-    for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
-    const a = client(room, 'a');
-    const b = client(room, 'b');
+    const { turn, presence, a, b } = roomOfThree();
     a.move(1);
     b.move(1);
     a.move(2);
@@ -176,10 +180,7 @@ describe('room presence fan-out', () => {
   });
 
   it('sends a lone move at the end of its turn, what follows within the interval merged at its end, then waits for the next move', () => {
-    const { room, turn, presence } = testRoom(limits);
-    for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
-    const a = client(room, 'a');
-    const b = client(room, 'b');
+    const { turn, presence, a, b } = roomOfThree();
     a.move(1);
     turn.run();
     expect(presence).toHaveLength(1);
@@ -217,10 +218,7 @@ describe('room presence fan-out', () => {
   });
 
   it('sends a removal at the end of its turn within an interval, with the moves that waited', () => {
-    const { room, turn, presence } = testRoom(limits);
-    for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
-    const a = client(room, 'a');
-    const b = client(room, 'b');
+    const { room, turn, presence, a, b } = roomOfThree();
     a.move(1);
     turn.run();
     a.move(2);
