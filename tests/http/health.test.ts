@@ -69,7 +69,9 @@ describeWith([binary], 'health: Redis lost', () => {
     expect(await health(strict)).toMatchObject({ status: 503, body: { status: 'degraded', redis: { ok: false } } });
 
     await redis.start();
+    // Each node reconnects on its own schedule: wait for both, then say what each answers.
     await waitFor(async () => (await health(strict)).status === 200, 10_000, 'Redis back');
+    await waitFor(async () => lenient.scale?.redis.isReady === true, 10_000, 'Redis back on the other node');
     expect(await health(lenient)).toMatchObject({ status: 200, body: { status: 'ok', redis: { ok: true } } });
   });
 });
