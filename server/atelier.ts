@@ -1,7 +1,6 @@
 // Wires one Atelier server together: store → rooms → transports, HTTP and
 // realtime on one port. Everything it starts, close() stops.
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { type Accounts, startAccounts } from './accounts/accounts.ts';
 import { socialProfile } from './accounts/social-profile.ts';
@@ -31,6 +30,7 @@ import { MemoryRateLimiter } from './rate-limit.ts';
 import { Compositor } from './render/compositor.ts';
 import { RenderSlots } from './render/render-slots.ts';
 import { commentRoutes } from './http/comment-routes.ts';
+import { listen } from './http/listen.ts';
 import { moderationRoutes } from './http/moderation-routes.ts';
 import { notificationRoutes } from './http/notification-routes.ts';
 import { peopleRoutes } from './http/people-routes.ts';
@@ -340,17 +340,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
   });
   const { socketIo } = realtime;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // Past Node's default backlog (511) a burst of connections (every client after a restart)
-    // is dropped by the kernel and waits 0.2–1 s for TCP's retransmits (docs/benchmarks.md).
-    server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const { port, url } = await listen(server, { port: config.port, host: config.host, backlog: config.listenBacklog });
   logger.info({ url, store: store.kind, node: config.nodeId, process: scale?.processId, redis: scale !== undefined }, 'atelier listening');
 
   let closing: Promise<void> | undefined;
