@@ -2,9 +2,9 @@
 // under every fan-out. A writer process sends 40-byte messages (a keystroke's
 // size) round-robin to N loopback TCP connections held by a reader process
 // that only counts bytes, at a fixed rate, and reports its own CPU (user and
-// kernel) per write; then the same messages two to a write, as a held
-// fan-out sends them (server/rooms/persistence/publish-pacing.ts). A
-// server's delivery can cost no less than one such write.
+// kernel) per write; then the same messages two to a write, as a fan-out
+// that merged two keystrokes sends them. A server's delivery can cost no less
+// than one such write.
 //
 //   npm run bench:write-floor -- [--connections 2000] [--rate 40000] [--seconds 4] [--rounds 5]
 import { fork } from 'node:child_process';

@@ -67,11 +67,6 @@ export function createMetrics() {
       registers,
     }),
     compactions: new Counter({ name: 'atelier_compactions_total', help: 'Doc log compactions', registers }),
-    fanoutPacedSeconds: new Counter({
-      name: 'atelier_fanout_paced_seconds_total',
-      help: "Time rooms' fan-out was paced because the event loop was saturated (PUBLISH_HOLD_MS)",
-      registers,
-    }),
     compactionSeconds: new Histogram({
       name: 'atelier_compaction_seconds',
       help: 'Duration of one doc log compaction',

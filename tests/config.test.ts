@@ -19,7 +19,6 @@ describe('configuration', () => {
       redisUrl: undefined,
       databaseUrl: undefined,
       healthDegradedStatus: 200,
-      publishHoldMs: 0,
       presenceIntervalMs: 33,
       limits: { maxMessageBytes: 1048576, maxRoomsPerConnection: 8, maxParticipantsPerRoom: 500 },
     });
@@ -34,11 +33,6 @@ describe('configuration', () => {
     expect(statSync(path.join(dir, 'session-secret')).mode & 0o077).toBe(0);
     const given = 'x'.repeat(40);
     expect(loadConfig({ DATA_DIR: dir, SESSION_SECRET: given }).sessionSecret).toBe(given);
-  });
-
-  it('PUBLISH_HOLD_MS sets the hold, 0 turns it off', () => {
-    expect(loadConfig({ DATA_DIR: tempDir(), PUBLISH_HOLD_MS: '8' }).publishHoldMs).toBe(8);
-    expect(loadConfig({ DATA_DIR: tempDir(), PUBLISH_HOLD_MS: '0' }).publishHoldMs).toBe(0);
   });
 
   it('PRESENCE_INTERVAL_MS sets how often a room sends presence, 0 once a turn', () => {
@@ -65,7 +59,6 @@ describe('configuration', () => {
     ['SESSION_SECRET', 'short'],
     ['TRUST_PROXY', 'maybe'],
     ['HEALTH_DEGRADED_STATUS', '500'],
-    ['PUBLISH_HOLD_MS', '-5'],
     ['PRESENCE_INTERVAL_MS', '5000'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     const run = () => loadConfig({ DATA_DIR: tempDir(), [variable]: value });

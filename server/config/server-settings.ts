@@ -44,11 +44,6 @@ export const serverSettings = {
   ),
   trustProxy: setting('TRUST_PROXY', bool.default(false), 'trust `X-Forwarded-*` (behind a load balancer)'),
   shutdownTimeoutMs: setting('SHUTDOWN_TIMEOUT_MS', int(100).default(10_000), 'SIGTERM: time allowed to flush and close'),
-  publishHoldMs: setting(
-    'PUBLISH_HOLD_MS',
-    int(0, 1000).default(0),
-    "while the event loop is over 90 % busy, how long a room's fan-out waits so that what arrives meanwhile goes out in the same message (`0`, the default: never waits; measured to cost latency and save nothing on the benchmarks, see docs/protocol.md)",
-  ),
   presenceIntervalMs: setting(
     'PRESENCE_INTERVAL_MS',
     int(0, 1000).default(33),

@@ -14,7 +14,6 @@ import type { Live } from '../live/start-live.ts';
 import { LoopStalls } from '../loop-stalls.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RoomAdmission } from '../rooms/admission.ts';
-import { LoadPacing, NO_PACING } from '../rooms/persistence/publish-pacing.ts';
 import { turnEnd } from '../rooms/persistence/turn-end.ts';
 import { presenceWheel } from '../rooms/presence-cadence.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -71,12 +70,6 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   // Both transports' connections, in one registry: a revoked session ends on either.
   // A stall of the event loop is the server's, not the clients': rate budgets credit it (loop-stalls.ts).
   const stalls = new LoopStalls().start();
-  // Past saturation, fan-out waits a little so each write carries more (publish-pacing.ts).
-  const pacing = new LoadPacing({
-    holdMs: config.publishHoldMs,
-    onBusy: (seconds) => metrics.fanoutPacedSeconds.inc(seconds),
-  }).start();
-  turnEnd.pace(pacing);
   // A room's presence goes out at most once an interval (presence-cadence.ts).
   presenceWheel.delayMs = config.presenceIntervalMs;
   const connections = new Connections({
@@ -150,12 +143,10 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     yjsWs,
     broadcast,
     close: async () => {
-      // Held fan-out goes out before the connections close.
+      // This turn's fan-out goes out before the connections close.
       turnEnd.run();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       stalls.stop();
-      pacing.stop();
-      turnEnd.pace(NO_PACING);
     },
   };
 }

@@ -104,7 +104,7 @@ export class PresenceCadence {
   /** Bumped when an interval is cut short by a removal, so its end is ignored. */
   #interval = 0;
 
-  /** `send` schedules the room's publish (at the end of the turn, or as pacing allows); it then calls `sent`. */
+  /** `send` schedules the room's publish at the end of the turn; it then calls `sent`. */
   constructor(wheel: IntervalWheel, send: Task) {
     this.#wheel = wheel;
     this.#send = send;

@@ -59,7 +59,7 @@ export class Room {
     this.doc = loadDoc(id, stored.update, LOAD);
     this.#deps = deps;
     this.#turn = deps.turn ?? turnEnd;
-    this.#cadence = new PresenceCadence(deps.presenceWheel ?? presenceWheel, () => this.#turn.publishPaced(this.#publishAwareness));
+    this.#cadence = new PresenceCadence(deps.presenceWheel ?? presenceWheel, () => this.#turn.publish(this.#publishAwareness));
     this.#docBytes = stored.update?.byteLength ?? 0;
     this.#loadedState = stored.update;
     this.#owners = new ClientOwners(deps.claims ?? NO_CLAIMS, this.doc, deps.logger);
@@ -369,10 +369,7 @@ export class Room {
       this.#deps.saver.add(update, origin.source === 'connection' ? this.#claiming : this.#owners.serverClaims(origin));
     this.#deps.events.emit('docApplied', this, update, origin);
     // Sent only after the saver's append (persistence/turn-end.ts): what others have seen is stored.
-    // Keystrokes may wait under load; the server's changes (a job's images) go before the events announcing them.
-    const first = this.#outbox.push({ update, origin }) === 1;
-    if (origin.source !== 'connection') this.#turn.publishSoon(this.#publishOutbox);
-    else if (first) this.#turn.publishPaced(this.#publishOutbox);
+    if (this.#outbox.push({ update, origin }) === 1) this.#turn.publish(this.#publishOutbox);
   };
 
   #publishOutbox = (): void => {

@@ -1,13 +1,11 @@
-// A room's presence goes out once a turn on both transports: three awareness
-// updates from two participants in one turn reach a third as one message with
-// the latest state of each, and each sender gets only the other's. The turn's
-// fan-out is held (paced) until every update is in, so the test does not
-// depend on how the server's reads fall into turns.
+// A room's presence goes out at most once an interval on both transports:
+// awareness updates from two participants that wait for the same send reach a
+// third as one message with the latest state of each, and each sender gets
+// only the other's. The interval outlasts the test and a removal sends what
+// waits, so nothing depends on how the server's reads fall into turns.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NO_PACING } from '../../server/rooms/persistence/publish-pacing.ts';
-import { turnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import { PRESENCE_INTERVAL_MS, presenceWheel } from '../../server/rooms/presence-cadence.ts';
 import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
 import type { Atelier } from '../../server/atelier.ts';
@@ -18,7 +16,6 @@ import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 
 afterEach(() => {
-  turnEnd.pace(NO_PACING);
   presenceWheel.delayMs = PRESENCE_INTERVAL_MS;
 });
 
@@ -87,26 +84,27 @@ async function roomOnBothTransports(server: Atelier) {
   return { a, b, c, onSocketIo, threeUpdates };
 }
 
-describe('presence fan-out per turn', () => {
-  it('three updates from two clients in one turn reach the others as one message with the latest states, on both transports', async () => {
-    const { a, b, c, onSocketIo, threeUpdates } = await roomOnBothTransports(await startServer());
+describe('presence fan-out', () => {
+  it('updates from two clients waiting for the same send reach the others as one message with the latest states, on both transports', async () => {
+    const server = await startServer();
+    // An interval that does not end during the test: only c's removal sends what waits.
+    presenceWheel.delayMs = 60_000;
+    const { a, b, c, onSocketIo, threeUpdates } = await roomOnBothTransports(server);
 
-    // Held until run(): what arrives meanwhile goes out in that one publish.
-    turnEnd.pace({ holdMs: () => 60_000 });
+    // c's move opens the interval (client 33 is c's).
+    c.send(awarenessFrame(33, 1, { cursor: 0 }));
+    await waitFor(() => [a, b].every((s) => awarenessOf(s.frames).length === 1) && onSocketIo.length === 1, 5000, 'c’s move');
+    const cs = { 33: [1, { cursor: 0, watching: false }] };
+
+    // These wait; c leaves, and its removal takes them along in one message.
     await threeUpdates(1);
-    expect(awarenessOf(c.frames)).toEqual([]);
-    turnEnd.pace(NO_PACING);
-    turnEnd.run();
-
-    // Each asks for every presence: its answer comes after anything the turn sent it.
-    for (const s of [a, b, c]) s.send(QUERY_AWARENESS);
-    await waitFor(() => [a, b, c].every((s) => awarenessOf(s.frames).length === 2), 5000, 'the answers');
+    c.ws.close();
+    await waitFor(() => [a, b].every((s) => awarenessOf(s.frames).length === 2) && onSocketIo.length === 2, 5000, 'the removal');
     const both = { 11: [2, { cursor: 2, watching: false }], 22: [1, { cursor: 1, watching: false }] };
-    expect(awarenessOf(c.frames)[0]).toEqual(both);
-    expect(awarenessOf(a.frames)[0]).toEqual({ 22: both[22] });
-    expect(awarenessOf(b.frames)[0]).toEqual({ 11: both[11] });
-    await waitFor(() => onSocketIo.length > 0, 5000, 'the Socket.IO participant’s');
-    expect(onSocketIo.map(entriesOf)[0]).toEqual(both);
+    const gone = { 33: [1, null] };
+    expect(awarenessOf(a.frames)).toEqual([cs, { 22: both[22], ...gone }]);
+    expect(awarenessOf(b.frames)).toEqual([cs, { 11: both[11], ...gone }]);
+    expect(onSocketIo.map(entriesOf)).toEqual([cs, { ...both, ...gone }]);
   });
 
   it('after a first move sent at once, moves wait for the interval’s end and a removal takes them along at once, on both transports', async () => {
