@@ -39,6 +39,16 @@ describe('stall credit', () => {
     expect(drain(after, 60, 5_060)).toBe(10);
   });
 
+  it('of several stalls, only what lies since the last refill is credited', () => {
+    const stalls = new LoopStalls();
+    // Stalls at 50–1,000, 1,100–3,000 and 3,100–5,000 ms, each measured by the late tick that ended it.
+    for (const at of [0, 1_000, 1_050, 3_000, 3_050, 5_000, 5_050]) stalls.tick(at);
+    expect(stalls.stalledSince(0, 5_060)).toBe(950 + 1_900 + 1_900);
+    expect(stalls.stalledSince(2_000, 5_060)).toBe(1_000 + 1_900);
+    expect(stalls.stalledSince(3_050, 5_060)).toBe(1_900);
+    expect(stalls.stalledSince(5_000, 5_060)).toBe(0);
+  });
+
   it('msUntil says when the next token is there', () => {
     const bucket = new TokenBucket(10, 2, 0);
     expect(bucket.msUntil(1, 0)).toBe(0);
