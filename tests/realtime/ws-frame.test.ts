@@ -4,7 +4,10 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import * as encoding from 'lib0/encoding';
 import { binaryFrame, framePayload, headerBytes, sendFrame } from '../../server/realtime/yjs-websocket/ws-frame.ts';
+import { yjsFrame } from '../../server/realtime/yjs-websocket/yjs-socket.ts';
+import { YWS_MESSAGE } from '../../shared/protocol.ts';
 
 const SIZES = [0, 1, 125, 126, 127, 65_535, 65_536, 70_000];
 
@@ -38,6 +41,26 @@ describe('pre-framed WebSocket messages', () => {
       expect([...frame.subarray(0, headerBytes(frame))]).toEqual(headers[size]);
       expect(frame.byteLength).toBe(headerBytes(frame) + size);
       expect(framePayload(frame).equals(data)).toBe(true);
+    }
+  });
+
+  it('frames a y-websocket message in place as lib0 encodes it, its type and any length prefix before the payload', () => {
+    // Around the frame header's length encodings and the varUint length's byte boundaries (128, 16,384).
+    for (const size of [0, 1, 121, 122, 123, 127, 128, 16_383, 16_384, 65_530, 65_536]) {
+      const data = payload(size, size);
+      for (const [type, lengthPrefixed] of [
+        [YWS_MESSAGE.sync, false],
+        [YWS_MESSAGE.awareness, true],
+      ] as const) {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, type);
+        if (lengthPrefixed) encoding.writeVarUint8Array(encoder, data);
+        else encoding.writeUint8Array(encoder, data);
+        const expected = Buffer.from(encoding.toUint8Array(encoder));
+        const frame = yjsFrame(type, data, lengthPrefixed);
+        expect(framePayload(frame).equals(expected)).toBe(true);
+        expect(frame.equals(binaryFrame(expected))).toBe(true);
+      }
     }
   });
 

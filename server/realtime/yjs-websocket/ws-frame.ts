@@ -10,9 +10,16 @@ import type { WebSocket } from 'ws';
 
 const FIN_BINARY = 0x82;
 
-/** One final binary frame, unmasked, as a server sends it (RFC 6455 §5.2). */
-export function binaryFrame(payload: Uint8Array): Buffer {
-  const length = payload.byteLength;
+const NO_PREFIX: readonly number[] = [];
+
+/**
+ * One final binary frame, unmasked, as a server sends it (RFC 6455 §5.2).
+ * Its payload is `prefix` (bytes) then `payload`: a y-websocket message's
+ * type and length go in place, not into a buffer of their own that is then
+ * copied again.
+ */
+export function binaryFrame(payload: Uint8Array, prefix: readonly number[] = NO_PREFIX): Buffer {
+  const length = prefix.length + payload.byteLength;
   const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(header + length);
   frame[0] = FIN_BINARY;
@@ -26,7 +33,8 @@ export function binaryFrame(payload: Uint8Array): Buffer {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  frame.set(payload, header);
+  for (let i = 0; i < prefix.length; i++) frame[header + i] = prefix[i] ?? 0;
+  frame.set(payload, header + prefix.length);
   return frame;
 }
 

@@ -50,11 +50,11 @@ export class YjsSocket implements SessionSink {
   }
 
   sync(_roomId: string, message: Uint8Array): void {
-    this.send(frame(YWS_MESSAGE.sync, message, false));
+    this.sendFrame(yjsFrame(YWS_MESSAGE.sync, message, false));
   }
 
   awareness(_roomId: string, message: Uint8Array): void {
-    this.send(frame(YWS_MESSAGE.awareness, message, true));
+    this.sendFrame(yjsFrame(YWS_MESSAGE.awareness, message, true));
   }
 
   refuse(_roomId: string, error: WireError, healing?: boolean): void {
@@ -127,13 +127,23 @@ export class YjsSocket implements SessionSink {
 }
 
 /**
- * y-websocket framing: the message type, then the payload. Sync payloads are
- * already self-delimiting sync messages; awareness updates are length-prefixed.
+ * A y-websocket message in its WebSocket frame, in one buffer (ws-frame.ts):
+ * the message type, then the payload. Sync payloads are already
+ * self-delimiting sync messages; awareness updates are length-prefixed.
  */
-export function frame(type: number, payload: Uint8Array, lengthPrefixed: boolean): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, type);
-  if (lengthPrefixed) encoding.writeVarUint8Array(encoder, payload);
-  else encoding.writeUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
+export function yjsFrame(type: number, payload: Uint8Array, lengthPrefixed: boolean): Buffer {
+  const prefix: number[] = [];
+  writeVarUint(prefix, type);
+  if (lengthPrefixed) writeVarUint(prefix, payload.byteLength);
+  return binaryFrame(payload, prefix);
+}
+
+/** lib0's varUint (7 bits a byte, low first), into a few bytes. */
+function writeVarUint(bytes: number[], value: number): void {
+  let rest = value;
+  while (rest > 0x7f) {
+    bytes.push(0x80 | (rest & 0x7f));
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(rest);
 }

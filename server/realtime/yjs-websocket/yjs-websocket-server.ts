@@ -24,8 +24,8 @@ import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
 import { EventSocket } from './event-socket.ts';
 import type { WsEvents } from './ws-events.ts';
-import { binaryFrame, headerBytes } from './ws-frame.ts';
-import { frame, YjsSocket } from './yjs-socket.ts';
+import { headerBytes } from './ws-frame.ts';
+import { YjsSocket, yjsFrame } from './yjs-socket.ts';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const TRANSPORT = 'websocket';
@@ -133,7 +133,7 @@ export class YjsWebSocketServer implements RoomEvents {
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
-    const all = binaryFrame(frame(YWS_MESSAGE.sync, outgoing.message, false));
+    const all = yjsFrame(YWS_MESSAGE.sync, outgoing.message, false);
     const { senders } = outgoing;
     if (senders.size === 0) {
       this.#send(peers, () => all, 'sync');
@@ -156,7 +156,7 @@ export class YjsWebSocketServer implements RoomEvents {
   awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
-    const all = binaryFrame(frame(YWS_MESSAGE.awareness, outgoing.message, true));
+    const all = yjsFrame(YWS_MESSAGE.awareness, outgoing.message, true);
     const { senders } = outgoing;
     this.#send(peers, (peer) => (senders.has(peer.id) ? awarenessFrame(senders.get(peer.id) ?? null) : all), 'awareness');
   }
@@ -328,12 +328,12 @@ export class YjsWebSocketServer implements RoomEvents {
 
 /** A sender's share of a merged turn: the others' part, or nothing. */
 function restFrame(rest: Uint8Array | null): Buffer | null {
-  return rest ? binaryFrame(frame(YWS_MESSAGE.sync, rest, false)) : null;
+  return rest ? yjsFrame(YWS_MESSAGE.sync, rest, false) : null;
 }
 
 /** A sender's share of a turn's presence: the others' states, or nothing. */
 function awarenessFrame(rest: Uint8Array | null): Buffer | null {
-  return rest ? binaryFrame(frame(YWS_MESSAGE.awareness, rest, true)) : null;
+  return rest ? yjsFrame(YWS_MESSAGE.awareness, rest, true) : null;
 }
 
 function uncork(socket: Duplex): void {
