@@ -11,6 +11,8 @@
 // server RSS per spectator, CPU and frames delivered.
 //   LIVE_ROOMS=50 LIVE_MAKERS=5 LIVE_KEYS=2 LIVE_SPECTATORS=1000 LIVE_SECONDS=30
 //   LIVE_WARMUP=5 LIVE_PREVIEW_MS=3000 LIVE_PAINT_MS=7000 npm run bench:live
+// LIVE_CPU_PROF_DIR=DIR profiles each run's server (node --cpu-prof) into DIR,
+// for `node bench/profile-summary.ts FILE --last 30s`.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
 import type { LiveItem } from '../shared/live.ts';
@@ -34,6 +36,7 @@ const O = {
   warmup: int('LIVE_WARMUP', 5),
   previewMs: int('LIVE_PREVIEW_MS', 3000),
   paintMs: int('LIVE_PAINT_MS', 7000),
+  profileDir: process.env.LIVE_CPU_PROF_DIR,
 };
 
 interface Session {
@@ -68,14 +71,17 @@ const progress = (line: string) => process.stderr.write(`  ${line}\n`);
 
 async function run(live: boolean): Promise<RunResult> {
   progress(live ? 'run with spectators and previews' : 'run with makers only');
-  const server = await startServerProcess({
-    LIVE_PREVIEW_MS: String(O.previewMs),
-    MAX_SPECTATORS_PER_ROOM: String(O.spectators + 10),
-    MESSAGES_PER_SECOND: '1000',
-    MESSAGE_BURST: '3000',
-    UPLOADS_PER_MINUTE: '100000',
-    GEN_PROVIDERS: 'local',
-  });
+  const server = await startServerProcess(
+    {
+      LIVE_PREVIEW_MS: String(O.previewMs),
+      MAX_SPECTATORS_PER_ROOM: String(O.spectators + 10),
+      MESSAGES_PER_SECOND: '1000',
+      MESSAGE_BURST: '3000',
+      UPLOADS_PER_MINUTE: '100000',
+      GEN_PROVIDERS: 'local',
+    },
+    O.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${O.profileDir}`] : [],
+  );
   const closers: Array<() => void> = [];
   try {
     const { url } = server;
