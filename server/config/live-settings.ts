@@ -8,6 +8,11 @@ export const liveSettings = {
     'a listed room\'s preview is re-rendered at most this often, and only while it has spectators or someone looks at "Live now"',
   ),
   previewSide: setting('LIVE_PREVIEW_SIDE', int(64, 1024).default(384), 'longest side of a live preview, in pixels'),
+  spectatorIntervalMs: setting(
+    'SPECTATOR_INTERVAL_MS',
+    int(0, 60_000).default(200),
+    "at most how often a room sends its spectators (viewers) its document's changes, merged into one message; makers get theirs at once (`0`: each turn, after the makers')",
+  ),
   editRequestsPerMinute: setting(
     'EDIT_REQUESTS_PER_MINUTE',
     int(1).default(3),

@@ -18,6 +18,7 @@ import { turnEnd } from '../rooms/persistence/turn-end.ts';
 import { presenceWheel } from '../rooms/presence-cadence.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import { Connections } from '../rooms/sessions/connections.ts';
+import { SpectatorFeed } from '../rooms/spectator-feed.ts';
 import type { Scale } from '../scale/scale.ts';
 import type { Social } from '../social/social.ts';
 import type { GraphStore } from '../store/social.ts';
@@ -108,6 +109,11 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   registry.events.add(socketIo);
   registry.events.add(yjsWs);
   registry.events.add(connections);
+  // After the transports: a room's spectators hear its changes once its makers have (spectator-feed.ts).
+  const spectators = new SpectatorFeed({ intervalMs: config.live.spectatorIntervalMs, logger });
+  registry.events.add(spectators);
+  spectators.events.add(socketIo);
+  spectators.events.add(yjsWs);
   if (scale) {
     // Yjs traffic goes through the relay, with origins; room events through the adapter.
     registry.events.add(scale.relay);
@@ -145,6 +151,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     close: async () => {
       // This turn's fan-out goes out before the connections close.
       turnEnd.run();
+      spectators.flush();
       await Promise.all([socketIo.close(), yjsWs.close()]);
       stalls.stop();
     },

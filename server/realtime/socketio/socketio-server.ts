@@ -8,13 +8,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import { type ClientToServerEvents, type Job, joinOptionsSchema, type ServerToClientEvents } from '../../../shared/protocol.ts';
+import { type ClientToServerEvents, canEdit, type Job, joinOptionsSchema, type ServerToClientEvents } from '../../../shared/protocol.ts';
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { OutgoingAwareness } from '../../rooms/room-presence.ts';
 import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
+import type { SpectatorEvents, SpectatorUpdate } from '../../rooms/spectator-feed.ts';
 import type { Connection, Identity } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
@@ -66,7 +67,7 @@ const joinArgs = z.tuple([idArg, joinOptionsSchema.optional()]);
 const leaveArgs = z.tuple([idArg]).rest(z.unknown());
 const messageArgs = z.tuple([idArg, z.instanceof(Uint8Array)]);
 
-export class SocketIoTransport implements RoomEvents {
+export class SocketIoTransport implements RoomEvents, SpectatorEvents {
   readonly io: AtelierServer;
   readonly #deps: SocketIoDeps;
   /** Each socket's state, for the handlers shared by all sockets. */
@@ -134,7 +135,8 @@ export class SocketIoTransport implements RoomEvents {
   }
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
-    this.#broadcast(room, 'yjs:sync', outgoing.message, [...outgoing.senders]);
+    // Makers only: spectators get the room's changes merged, later (spectator-feed.ts).
+    this.#broadcast(room, 'yjs:sync', outgoing.message, [...outgoing.senders], undefined, (id) => isMaker(room, id));
     // Those who sent part of it get the rest, if any, on their own. Only this
     // transport's: a rest is merged when first asked for (outgoing.ts), and the
     // Yjs WebSocket asks for its senders' after its fan-out.
@@ -144,6 +146,11 @@ export class SocketIoTransport implements RoomEvents {
       const rest = outgoing.restFor(id);
       if (rest) this.#broadcast(room, 'yjs:sync', rest, [], id);
     }
+  }
+
+  spectatorUpdate(room: Room, outgoing: SpectatorUpdate): void {
+    const { alsoTo } = outgoing;
+    this.#broadcast(room, 'yjs:sync', outgoing.message, [], undefined, (id) => alsoTo.has(id) || !isMaker(room, id));
   }
 
   awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
@@ -163,8 +170,15 @@ export class SocketIoTransport implements RoomEvents {
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 
-  /** To the room's members but `except`, or to the one member `only`. */
-  #broadcast(room: Room, event: 'yjs:sync' | 'yjs:awareness', message: Uint8Array, except: readonly string[], only?: string): void {
+  /** To the room's members but `except` (and those `to` refuses), or to the one member `only`. */
+  #broadcast(
+    room: Room,
+    event: 'yjs:sync' | 'yjs:awareness',
+    message: Uint8Array,
+    except: readonly string[],
+    only?: string,
+    to?: (id: string) => boolean,
+  ): void {
     const channel = docChannel(room.id);
     const members = this.io.of('/').adapter.rooms.get(channel);
     if (!members) return;
@@ -174,7 +188,7 @@ export class SocketIoTransport implements RoomEvents {
     let encoded: PreEncodedEvent | undefined;
     let recipients = 0;
     for (const id of only === undefined ? members : members.has(only) ? [only] : []) {
-      const socket = except.includes(id) ? undefined : sockets.get(id);
+      const socket = except.includes(id) || (to && !to(id)) ? undefined : sockets.get(id);
       if (!socket) continue;
       encoded ??= new PreEncodedEvent(this.io, event, [room.id, message]);
       this.#coalescer.hold(tcpSocketOf(socket.conn));
@@ -268,4 +282,10 @@ export class SocketIoTransport implements RoomEvents {
     const [, message] = parsed.data;
     if (connection.fits(roomId, message.byteLength)) connection.receive(roomId, kind, message);
   }
+}
+
+/** A member the room counts as a maker (owner, editor); one it no longer knows gets what makers get. */
+function isMaker(room: Room, connectionId: string): boolean {
+  const role = room.participants.get(connectionId)?.role;
+  return role === undefined || canEdit(role);
 }

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import * as authProtocol from 'y-protocols/auth';
 import { WebSocket } from 'ws';
 import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../../shared/protocol.ts';
-import type { Room } from '../../rooms/room.ts';
+import type { Participant, Room } from '../../rooms/room.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { SessionSink } from '../../rooms/sessions/sink.ts';
 import { binaryFrame, sendFrame } from './ws-frame.ts';
@@ -22,6 +22,8 @@ export class YjsSocket implements SessionSink {
   readonly ws: WebSocket;
   /** The room once joined; messages wait in `queue` until then. */
   room: Room | null = null;
+  /** Its place in that room: its role, read on every broadcast, says maker or spectator. */
+  participant: Participant | null = null;
   queue: Uint8Array[] | null = [];
   /** Something was dropped for its rate before the join completed: the room asks for it once joined. */
   missed = false;

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import * as decoding from 'lib0/decoding';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { YWS_MESSAGE } from '../../../shared/protocol.ts';
+import { canEdit, YWS_MESSAGE } from '../../../shared/protocol.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
@@ -18,6 +18,7 @@ import type { Metrics } from '../../metrics.ts';
 import type { OutgoingAwareness } from '../../rooms/room-presence.ts';
 import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
+import type { SpectatorEvents, SpectatorUpdate } from '../../rooms/spectator-feed.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
 import { guarded } from '../guard.ts';
@@ -46,7 +47,7 @@ export interface YjsWebSocketDeps {
 
 type Socket = YjsSocket;
 
-export class YjsWebSocketServer implements RoomEvents {
+export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
   readonly #deps: YjsWebSocketDeps;
   readonly #wss: WebSocketServer;
   readonly #byRoom = new Map<string, Set<Socket>>();
@@ -135,8 +136,9 @@ export class YjsWebSocketServer implements RoomEvents {
     if (!peers) return;
     const all = yjsFrame(YWS_MESSAGE.sync, outgoing.message, false);
     const { senders } = outgoing;
+    // Makers only: spectators get the room's changes merged, later (spectator-feed.ts).
     if (senders.size === 0) {
-      this.#send(peers, () => all, 'sync');
+      this.#send(peers, (peer) => (isMaker(peer) ? all : null), 'sync');
       return;
     }
     // Everyone else first: a sender's rest may cost a merge (outgoing.ts).
@@ -144,6 +146,7 @@ export class YjsWebSocketServer implements RoomEvents {
     this.#send(
       peers,
       (peer) => {
+        if (!isMaker(peer)) return null;
         if (!senders.has(peer.id)) return all;
         mine.push(peer);
         return null;
@@ -151,6 +154,14 @@ export class YjsWebSocketServer implements RoomEvents {
       'sync',
     );
     if (mine.length > 0) this.#send(mine, (peer) => restFrame(outgoing.restFor(peer.id)), 'sync');
+  }
+
+  spectatorUpdate(room: Room, outgoing: SpectatorUpdate): void {
+    const peers = this.#byRoom.get(room.id);
+    if (!peers) return;
+    const all = binaryFrame(frame(YWS_MESSAGE.sync, outgoing.message, false));
+    const { alsoTo } = outgoing;
+    this.#send(peers, (peer) => (isMaker(peer) && !alsoTo.has(peer.id) ? null : all), 'sync');
   }
 
   awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
@@ -196,6 +207,7 @@ export class YjsWebSocketServer implements RoomEvents {
       // Ended meanwhile (revoked as it joined): its Connection has left the room again.
       if (!this.#all.has(conn)) return;
       conn.room = session.room;
+      conn.participant = session.participant;
       let peers = this.#byRoom.get(session.roomId);
       if (!peers) {
         peers = new Set();
@@ -290,6 +302,7 @@ export class YjsWebSocketServer implements RoomEvents {
     conn.queue = null;
     const room = conn.room;
     conn.room = null;
+    conn.participant = null;
     if (room) {
       const peers = this.#byRoom.get(room.id);
       peers?.delete(conn);
@@ -324,6 +337,11 @@ export class YjsWebSocketServer implements RoomEvents {
       conn.ws.ping();
     }
   }
+}
+
+/** Owner or editor; a socket not yet in its room gets nothing anyway. */
+function isMaker(peer: Socket): boolean {
+  return peer.participant === null || canEdit(peer.participant.role);
 }
 
 /** A sender's share of a merged turn: the others' part, or nothing. */
