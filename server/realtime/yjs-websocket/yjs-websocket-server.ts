@@ -159,7 +159,7 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
   spectatorUpdate(room: Room, outgoing: SpectatorUpdate): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
-    const all = binaryFrame(frame(YWS_MESSAGE.sync, outgoing.message, false));
+    const all = yjsFrame(YWS_MESSAGE.sync, outgoing.message, false);
     const { alsoTo } = outgoing;
     this.#send(peers, (peer) => (isMaker(peer) && !alsoTo.has(peer.id) ? null : all), 'sync');
   }
