@@ -31,6 +31,11 @@ export interface TimelineStore {
    */
   append(frame: NewFrame, maxFrames: number): Promise<void>;
   /**
+   * Appends frames of any rooms in their order, each as append would; the
+   * embedded store commits them together (one commit, not one per frame).
+   */
+  appendMany(frames: readonly NewFrame[], maxFrames: number): Promise<void>;
+  /**
    * The room's frames, oldest first, up to and including the publish frame
    * of `work.id`; without one (never recorded, or thinned), those recorded at
    * or before `work.createdAt`.

@@ -7,11 +7,12 @@ import type { GalleryListener } from '../gallery/gallery.ts';
 import type { Room, RoomEvents } from '../rooms/room.ts';
 import type { GalleryStore } from '../store/gallery.ts';
 import type { NewFrame, TimelineStore } from '../store/timeline.ts';
+import { FrameBatch } from './frame-batch.ts';
 import { RoomSampler, type SampledFrame, type SamplerSettings } from './room-sampler.ts';
 
 export interface TimelineRecorderDeps {
   store: TimelineStore;
-  gallery: GalleryStore;
+  gallery: Pick<GalleryStore, 'getWorkSource'>;
   settings: SamplerSettings & { maxFrames: number };
   logger: Logger;
 }
@@ -22,12 +23,14 @@ export class TimelineRecorder implements RoomEvents, GalleryListener {
   /** The last write per room: its frames are stored in the order they were taken. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #inFlight = new Set<Promise<void>>();
+  /** Sampled frames waiting to be stored together (frame-batch.ts). */
+  #batch: FrameBatch | null = null;
 
   constructor(deps: TimelineRecorderDeps) {
     this.#deps = deps;
   }
 
-  roomLoaded(room: Room): void {
+  roomLoaded(room: Pick<Room, 'id' | 'doc'>): void {
     const roomId = room.id;
     this.#samplers.get(roomId)?.dispose();
     this.#samplers.set(
@@ -36,7 +39,7 @@ export class TimelineRecorder implements RoomEvents, GalleryListener {
     );
   }
 
-  roomUnloaded(room: Room): void {
+  roomUnloaded(room: Pick<Room, 'id'>): void {
     const sampler = this.#samplers.get(room.id);
     if (!sampler) return;
     sampler.flush();
@@ -45,7 +48,7 @@ export class TimelineRecorder implements RoomEvents, GalleryListener {
   }
 
   /** The room as published ends its timeline; what was being typed until then is recorded first. */
-  published(work: Work): void {
+  published(work: Pick<Work, 'id' | 'roomId' | 'createdAt' | 'publishedBy'>): void {
     this.#samplers.get(work.roomId)?.flush();
     this.#inOrder(work.roomId, async () => {
       const source = await this.#deps.gallery.getWorkSource(work.id);
@@ -72,18 +75,53 @@ export class TimelineRecorder implements RoomEvents, GalleryListener {
 
   /** Resolves once every frame taken so far is stored (or has failed and been logged). */
   async idle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+    while (this.#inFlight.size > 0) {
+      this.#batch?.write();
+      await Promise.all(this.#inFlight);
+    }
   }
 
+  /**
+   * A sampled frame joins the open batch when nothing of its room's waits
+   * before it but that batch; otherwise (a publish still reading its work) it
+   * waits its turn and is stored alone, so a room's frames stay in order.
+   */
   #store(roomId: string, frame: SampledFrame & { roomId: string; workId: null }): void {
-    this.#inOrder(roomId, () => this.#append(frame));
+    const tail = this.#chains.get(roomId);
+    const open = this.#batch;
+    if (open && tail !== undefined && open.tails.get(roomId) === tail) {
+      open.frames.push(frame);
+      return;
+    }
+    if (tail !== undefined) {
+      this.#inOrder(roomId, () => this.#append(frame));
+      return;
+    }
+    const batch = open ?? this.#openBatch();
+    batch.frames.push(frame);
+    batch.tails.set(
+      roomId,
+      this.#inOrder(roomId, () => batch.written),
+    );
+  }
+
+  #openBatch(): FrameBatch {
+    const { store, settings } = this.#deps;
+    const batch = new FrameBatch(
+      (frames) => store.appendMany(frames, settings.maxFrames),
+      (closed) => {
+        if (this.#batch === closed) this.#batch = null;
+      },
+    );
+    this.#batch = batch;
+    return batch;
   }
 
   #append(frame: NewFrame): Promise<void> {
     return this.#deps.store.append(frame, this.#deps.settings.maxFrames);
   }
 
-  #inOrder(roomId: string, task: () => Promise<void>): void {
+  #inOrder(roomId: string, task: () => Promise<void>): Promise<void> {
     const previous = this.#chains.get(roomId) ?? Promise.resolve();
     const next = previous.then(async () => {
       try {
@@ -100,5 +138,6 @@ export class TimelineRecorder implements RoomEvents, GalleryListener {
       this.#inFlight.delete(next);
       if (this.#chains.get(roomId) === next) this.#chains.delete(roomId);
     });
+    return next;
   }
 }

@@ -67,6 +67,21 @@ export function timelineStoreContract(name: string, open: () => Promise<Store>):
       expect(await t.forWork('r2', { id: 'x', createdAt: '2000-01-01T00:00:00.000Z' })).toEqual([]);
     });
 
+    it('appends a batch of several rooms as one append each, in order, thinning within the batch', async () => {
+      const store = await open();
+      const t = store.timeline;
+      await t.appendMany([], 5);
+      const batch = Array.from({ length: 12 }, (_, i) => frame(i % 3 === 2 ? 'r5' : 'r4', 'prompt', { prompt: `b${i}` }));
+      await t.appendMany(batch, 5);
+      const everything = { id: 'none', createdAt: new Date(clock + 1).toISOString() };
+      const r4 = (await t.forWork('r4', everything)).map((f) => f.prompt);
+      expect(r4.length).toBeLessThanOrEqual(5);
+      expect(r4[0]).toBe('b0');
+      expect(r4.at(-1)).toBe('b10');
+      expect(r4).toEqual([...r4].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))));
+      expect((await t.forWork('r5', everything)).map((f) => f.prompt)).toEqual(['b2', 'b5', 'b8', 'b11']);
+    });
+
     it('stays within the limit, thinning prompt frames first and keeping placements, publishes and both ends', async () => {
       const store = await open();
       const t = store.timeline;

@@ -44,6 +44,16 @@ export class PostgresTimelineStore implements TimelineStore {
     });
   }
 
+  /**
+   * One transaction per frame, as append: a transaction taking several rooms'
+   * advisory locks could take them in another order than another node's and
+   * deadlock with it. Frames are few a second here; the commit per frame that
+   * mattered is the embedded store's, on the event loop.
+   */
+  async appendMany(frames: readonly NewFrame[], maxFrames: number): Promise<void> {
+    for (const frame of frames) await this.append(frame, maxFrames);
+  }
+
   async forWork(roomId: string, work: { id: string; createdAt: string }): Promise<StoredFrame[]> {
     const { rows } = await this.#pool.query<Row>(
       `SELECT * FROM timeline_frames WHERE room_id = $1 AND seq <= coalesce(

@@ -31,22 +31,31 @@ export class SqliteTimelineStore implements TimelineStore {
   }
 
   async append(frame: NewFrame, maxFrames: number): Promise<void> {
+    transaction(this.#db, () => this.#append(frame, maxFrames));
+  }
+
+  async appendMany(frames: readonly NewFrame[], maxFrames: number): Promise<void> {
+    if (frames.length === 0) return;
     transaction(this.#db, () => {
-      this.#insert.run(
-        frame.roomId,
-        frame.at,
-        frame.event,
-        frame.actorId,
-        frame.prompt,
-        JSON.stringify(frame.layers),
-        JSON.stringify(frame.images),
-        frame.workId,
-      );
-      if (Number(this.#count.get(frame.roomId)?.n ?? 0) <= maxFrames) return;
-      const keys = this.#keys.all(frame.roomId).map((row) => ({ seq: Number(row.seq), event: timelineEvent(row.event) }));
-      const thinned = framesToThin(keys, maxFrames);
-      if (thinned.length > 0) this.#delete.run(JSON.stringify(thinned));
+      for (const frame of frames) this.#append(frame, maxFrames);
     });
+  }
+
+  #append(frame: NewFrame, maxFrames: number): void {
+    this.#insert.run(
+      frame.roomId,
+      frame.at,
+      frame.event,
+      frame.actorId,
+      frame.prompt,
+      JSON.stringify(frame.layers),
+      JSON.stringify(frame.images),
+      frame.workId,
+    );
+    if (Number(this.#count.get(frame.roomId)?.n ?? 0) <= maxFrames) return;
+    const keys = this.#keys.all(frame.roomId).map((row) => ({ seq: Number(row.seq), event: timelineEvent(row.event) }));
+    const thinned = framesToThin(keys, maxFrames);
+    if (thinned.length > 0) this.#delete.run(JSON.stringify(thinned));
   }
 
   async forWork(roomId: string, work: { id: string; createdAt: string }): Promise<StoredFrame[]> {
