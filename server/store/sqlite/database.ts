@@ -4,6 +4,18 @@ import { MIGRATIONS } from './migrations.ts';
 
 export type Db = DatabaseSync;
 
+/**
+ * How long a write waits for another connection's write lock (the maintenance
+ * thread's journal move or compaction swap), in wall-clock time. SQLite's
+ * busy_timeout alone does not hold to it: it adds up the sleeps it asks for,
+ * not the time they took, and a signal ends each sleep early. Under a sampling
+ * profiler (SIGPROF every millisecond: --cpu-prof, the inspector's profiler)
+ * its 5 s lasted about 100 ms, and a room's creation failed with "database is
+ * locked" whenever a journal move took longer.
+ */
+export const LOCK_WAIT_MS = 5000;
+const SQLITE_BUSY = 5;
+
 export function openDatabase(file: string): Db {
   const db = new DatabaseSync(file);
   // WAL with synchronous=NORMAL: a committed transaction survives a killed
@@ -11,7 +23,7 @@ export function openDatabase(file: string): Db {
   db.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
-    PRAGMA busy_timeout = 5000;
+    PRAGMA busy_timeout = ${LOCK_WAIT_MS};
     PRAGMA foreign_keys = ON;
   `);
   migrate(db);
@@ -20,7 +32,7 @@ export function openDatabase(file: string): Db {
 
 /** Runs fn in one transaction; IMMEDIATE so concurrent processes queue instead of failing mid-way. */
 export function transaction<T>(db: Db, fn: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
+  untilUnlocked(() => db.exec('BEGIN IMMEDIATE'));
   try {
     const result = fn();
     db.exec('COMMIT');
@@ -29,6 +41,29 @@ export function transaction<T>(db: Db, fn: () => T): T {
     db.exec('ROLLBACK');
     throw err;
   }
+}
+
+/**
+ * Runs fn again while another connection holds the write lock, until
+ * LOCK_WAIT_MS have passed: a BEGIN IMMEDIATE, or one write outside a
+ * transaction (refused busy, it changed nothing). Each attempt has slept in
+ * SQLite's busy handler already; without signals, the first waited it all.
+ */
+export function untilUnlocked<T>(fn: () => T): T {
+  const deadline = performance.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isBusy(err) || performance.now() >= deadline) throw err;
+    }
+  }
+}
+
+/** SQLITE_BUSY or one of its extended codes: another connection holds the lock. */
+function isBusy(err: unknown): boolean {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' && (code & 0xff) === SQLITE_BUSY;
 }
 
 /**

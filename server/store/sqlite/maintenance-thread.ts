@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compactionStatements, readLog, swapMerged } from './compaction.ts';
+import { LOCK_WAIT_MS } from './database.ts';
 import { drainJournal, drainRoom, JOURNAL_MOVE_CHECKS, JOURNAL_MOVE_ROWS, journalSpan, journalStatements } from './doc-journal.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
 
@@ -25,7 +26,7 @@ function merge(updates: Uint8Array[]): Uint8Array {
   return mergeUpdates(updates);
 }
 const db = new DatabaseSync(file);
-db.exec('PRAGMA busy_timeout = 5000');
+db.exec(`PRAGMA busy_timeout = ${LOCK_WAIT_MS}`);
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const statements = compactionStatements(db);
 const journal = journalStatements(db);
