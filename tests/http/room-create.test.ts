@@ -22,6 +22,15 @@ describe('POST /api/rooms', () => {
     expect(await http.json('GET', `/api/rooms/${(body as CreateRoomResponse).room.id}`, { token })).toMatchObject({ role: 'owner' });
   });
 
+  it('makes the session it is made with under the same lock and profiler', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const lock = await holdWriteLock(path.join(server.config.dataDir, 'atelier.db'), 1500);
+    const res = await whileProfiled(() => http.request('POST', '/api/session', { body: { name: 'under a profiler' } }));
+    await lock.done;
+    expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 201, body: { user: { name: 'under a profiler' } } });
+  });
+
   it('makes hundreds of rooms at once from several sessions, each once', async () => {
     const server = await startServer(UNLIMITED);
     const http = api(server.url);

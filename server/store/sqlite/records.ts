@@ -1,7 +1,7 @@
 import type { Role } from '../../../shared/protocol.ts';
 import { toInvite, toRoom, toUser } from '../record-rows.ts';
 import type { InviteRecord, NewUser, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
-import { type Db, transaction } from './database.ts';
+import { type Db, transaction, untilUnlocked } from './database.ts';
 
 export class SqliteRecordStore implements RecordStore {
   readonly #db: Db;
@@ -46,7 +46,8 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async createUser(user: NewUser): Promise<void> {
-    this.#s.createUser.run(user.id, user.name, user.color, user.createdAt, user.shareSignals ? 1 : 0);
+    // A write of its own, outside a transaction: it waits for the lock by the clock as transactions do.
+    untilUnlocked(() => this.#s.createUser.run(user.id, user.name, user.color, user.createdAt, user.shareSignals ? 1 : 0));
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
