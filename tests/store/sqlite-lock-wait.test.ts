@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCK_WAIT_MS, openDatabase, transaction } from '../../server/store/sqlite/database.ts';
+import { SqliteRecordStore } from '../../server/store/sqlite/records.ts';
 import { holdWriteLock, whileProfiled } from '../helpers/sqlite-contention.ts';
 
 /** Well past what SQLite's sleeps add up to when each is cut short, well within LOCK_WAIT_MS. */
@@ -26,7 +27,7 @@ function open() {
   return { db, file };
 }
 
-describe('transaction', () => {
+describe('waiting for the write lock', () => {
   it('waits for another connection to let go of the write lock while a profiler interrupts its sleeps', async () => {
     expect(HOLD_MS * 2).toBeLessThan(LOCK_WAIT_MS);
     const { db, file } = open();
@@ -41,6 +42,24 @@ describe('transaction', () => {
     expect(heldAtBegin).toBe(true);
     expect(db.prepare('SELECT count(*) AS c FROM t').get()?.c).toBe(1);
     expect(db.isTransaction).toBe(false);
+    db.close();
+  });
+
+  it('a write outside a transaction (a remembered membership, as a join with an invite makes) waits likewise', async () => {
+    const { db, file } = open();
+    const records = new SqliteRecordStore(db);
+    const at = new Date().toISOString();
+    for (const id of ['owner', 'guest']) await records.createUser({ id, name: id, color: '#000000', createdAt: at, shareSignals: false });
+    await records.createRoom({ id: 'room', title: 't', ownerId: 'owner', linkAccess: 'edit', remixOf: null, createdAt: at }, []);
+    const lock = await holdWriteLock(file, HOLD_MS);
+    const heldAtBegin = await whileProfiled(async () => {
+      const held = Atomics.load(lock.released, 0) === 0;
+      await records.rememberMembership('room', 'guest', 'editor');
+      return held;
+    });
+    await lock.done;
+    expect(heldAtBegin).toBe(true);
+    expect(await records.getMembership('room', 'guest')).toBe('editor');
     db.close();
   });
 

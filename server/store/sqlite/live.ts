@@ -1,7 +1,7 @@
 import type { GrantRole } from '../../../shared/live.ts';
 import type { LiveStore, Refusals } from '../live.ts';
 import { groupBlocked } from '../live-rows.ts';
-import type { Db } from './database.ts';
+import { type Db, untilUnlocked } from './database.ts';
 
 export class SqliteLiveStore implements LiveStore {
   readonly #s;
@@ -34,8 +34,7 @@ export class SqliteLiveStore implements LiveStore {
 
   async setListed(roomId: string, listed: boolean, at: string): Promise<boolean> {
     if (!this.#s.exists.get(roomId)) return false;
-    if (listed) this.#s.list.run(at, roomId);
-    else this.#s.unlist.run(roomId);
+    untilUnlocked(() => (listed ? this.#s.list.run(at, roomId) : this.#s.unlist.run(roomId)));
     return true;
   }
 
@@ -57,7 +56,6 @@ export class SqliteLiveStore implements LiveStore {
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
-    if (role === 'viewer') this.#s.forget.run(roomId, userId);
-    else this.#s.membership.run(roomId, userId, role, at);
+    untilUnlocked(() => (role === 'viewer' ? this.#s.forget.run(roomId, userId) : this.#s.membership.run(roomId, userId, role, at)));
   }
 }

@@ -56,14 +56,16 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
-    const row = this.#s.updateUser.get(
-      patch.name ?? null,
-      patch.color ?? null,
-      patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0,
-      patch.bio ?? null,
-      patch.avatarUrl === undefined ? 0 : 1,
-      patch.avatarUrl ?? null,
-      id,
+    const row = untilUnlocked(() =>
+      this.#s.updateUser.get(
+        patch.name ?? null,
+        patch.color ?? null,
+        patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0,
+        patch.bio ?? null,
+        patch.avatarUrl === undefined ? 0 : 1,
+        patch.avatarUrl ?? null,
+        id,
+      ),
     );
     return row ? toUser(row) : null;
   }
@@ -81,7 +83,7 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | null> {
-    const row = this.#s.updateRoom.get(patch.title ?? null, patch.linkAccess ?? null, id);
+    const row = untilUnlocked(() => this.#s.updateRoom.get(patch.title ?? null, patch.linkAccess ?? null, id));
     return row ? toRoom(row) : null;
   }
 
@@ -100,7 +102,7 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async rememberMembership(roomId: string, userId: string, role: Exclude<Role, 'owner'>): Promise<void> {
-    this.#s.rememberMembership.run(roomId, userId, role, new Date().toISOString());
+    untilUnlocked(() => this.#s.rememberMembership.run(roomId, userId, role, new Date().toISOString()));
   }
 
   async listRooms(userId: string, limit: number): Promise<Array<RoomRecord & { role: Role }>> {
