@@ -54,6 +54,33 @@ describe('DocUpdates', () => {
     expect(reported).toHaveLength(3);
   });
 
+  it("puts the doc's update listeners back as they were, and keeps one added while an update was applied", () => {
+    const doc = new Y.Doc();
+    const reported: Uint8Array[] = [];
+    const updates = new DocUpdates(doc, (update) => reported.push(update));
+    const observers = doc._observers as Map<string, Set<unknown>>;
+    const listeners = observers.get('update');
+    const [first, second, third] = edits(3, 11);
+    updates.applyFresh(first!, ORIGIN);
+    // The same set, not one made again per keystroke.
+    expect(observers.get('update')).toBe(listeners);
+    const late: Uint8Array[] = [];
+    const addLate = () => {
+      doc.off('afterTransaction', addLate);
+      doc.on('update', (u: Uint8Array) => late.push(u));
+    };
+    doc.on('afterTransaction', addLate);
+    updates.applyFresh(second!, ORIGIN);
+    updates.applyFresh(third!, ORIGIN);
+    expect(reported).toEqual([first, second, third]);
+    // Added after the second's observers, before Yjs encodes: it hears the second (as Yjs encoded it) and the third.
+    expect(late).toHaveLength(2);
+    doc.getText('prompt').insert(0, 'y');
+    expect(reported).toHaveLength(4);
+    expect(late).toHaveLength(3);
+    expect(rebuilt(reported)).toBe('yxxx');
+  });
+
   it('lets Yjs report both transactions when applying one sets off another', () => {
     const doc = new Y.Doc();
     const reported: Array<{ update: Uint8Array; origin: unknown }> = [];
