@@ -1,6 +1,7 @@
 // Opening the embedded database: WAL, named migrations, and a transaction helper.
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
+import { batonOf } from './write-baton.ts';
 
 export type Db = DatabaseSync;
 
@@ -30,8 +31,17 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-/** Runs fn in one transaction; IMMEDIATE so concurrent processes queue instead of failing mid-way. */
+/**
+ * Runs fn in one transaction; IMMEDIATE so concurrent processes queue instead
+ * of failing mid-way. A connection that shares its writes with another thread
+ * (write-baton.ts) holds the baton throughout.
+ */
 export function transaction<T>(db: Db, fn: () => T): T {
+  const baton = batonOf(db);
+  return baton ? baton.hold(() => immediate(db, fn)) : immediate(db, fn);
+}
+
+function immediate<T>(db: Db, fn: () => T): T {
   untilUnlocked(() => db.exec('BEGIN IMMEDIATE'));
   try {
     const result = fn();

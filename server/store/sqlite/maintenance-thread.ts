@@ -9,8 +9,14 @@ import { compactionStatements, readLog, swapMerged } from './compaction.ts';
 import { LOCK_WAIT_MS } from './database.ts';
 import { drainJournal, drainRoom, JOURNAL_MOVE_CHECKS, JOURNAL_MOVE_ROWS, journalSpan, journalStatements } from './doc-journal.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
+import { shareWrites, WriteBaton } from './write-baton.ts';
 
-const { file, checkpointMs, journalMs } = workerData as { file: string; checkpointMs: number; journalMs: number };
+const { file, checkpointMs, journalMs, baton } = workerData as {
+  file: string;
+  checkpointMs: number;
+  journalMs: number;
+  baton: SharedArrayBuffer;
+};
 if (!parentPort) throw new Error('maintenance-thread.ts runs as a worker thread (maintenance.ts starts it)');
 const port = parentPort;
 
@@ -27,6 +33,7 @@ function merge(updates: Uint8Array[]): Uint8Array {
 }
 const db = new DatabaseSync(file);
 db.exec(`PRAGMA busy_timeout = ${LOCK_WAIT_MS}`);
+shareWrites(db, new WriteBaton(baton));
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const statements = compactionStatements(db);
 const journal = journalStatements(db);

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CompactionResult } from '../doc-log.ts';
 import { WORKER_YOUNG_GENERATION_MB } from '../merge.ts';
+import { WriteBaton } from './write-baton.ts';
 
 /** How often the thread looks at the doc log's journal (doc-journal.ts: it moves it when a batch pays off). */
 export const JOURNAL_MOVE_MS = 250;
@@ -44,6 +45,8 @@ interface Pending {
 }
 
 export class SqliteMaintenance {
+  /** Taken by the thread's write transactions; the event loop's connection takes it too (store.ts). */
+  readonly baton = new WriteBaton();
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   #next = 0;
@@ -54,13 +57,15 @@ export class SqliteMaintenance {
     this.#options = options;
     const { checkpointMs, journalMs = JOURNAL_MOVE_MS } = options;
     this.#worker = new Worker(new URL('./maintenance-thread.ts', import.meta.url), {
-      workerData: { file, checkpointMs, journalMs },
+      workerData: { file, checkpointMs, journalMs, baton: this.baton.buffer },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     this.#worker.unref();
     this.#worker.on('message', (reply: MaintenanceReply) => this.#settle(reply));
     this.#worker.on('error', (err) => this.#failAll(err));
     this.#worker.on('exit', () => {
+      // Gone mid-transaction, it would leave the baton held: SQLite rolled its transaction back.
+      this.baton.forceRelease();
       this.#stopped ??= Promise.resolve();
       this.#failAll(new Error('SQLite maintenance thread exited'));
     });

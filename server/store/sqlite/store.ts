@@ -4,6 +4,7 @@ import type { Store } from '../store.ts';
 import { openDatabase } from './database.ts';
 import { type CheckpointResult, SqliteMaintenance } from './maintenance.ts';
 import { SqliteDocLog } from './doc-log.ts';
+import { shareWrites } from './write-baton.ts';
 import { SqliteJobStore } from './jobs.ts';
 import { SqliteGalleryStore } from './gallery.ts';
 import { SqliteRecordStore } from './records.ts';
@@ -42,6 +43,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
       })
     : null;
   if (maintenance && checkpointMs > 0) db.exec('PRAGMA wal_autocheckpoint = 0');
+  if (maintenance) shareWrites(db, maintenance.baton);
   const docLog = new SqliteDocLog(db, merge, maintenance ? (roomId) => maintenance.compact(roomId) : undefined);
   return {
     kind: 'sqlite',

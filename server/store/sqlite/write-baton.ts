@@ -1,0 +1,84 @@
+// Which of the process's two connections to the embedded database writes
+// next: the event loop's or the maintenance thread's. SQLite lets one writer at
+// a time and makes the other wait in its busy handler, which sleeps 1, 2, 5,
+// 10, 15 ms… between tries: a journal move on the thread that held the lock
+// for 1.5 ms cost the event loop's commit 3 ms, and 33 ms when the thread was
+// preempted (docs/benchmarks.md, "Hot room p99"), with every room's fan-out
+// held behind it. Both connections take this baton around their write
+// transactions, so the one that waits is woken the moment the other is done.
+// SQLite's own lock still decides correctness (other processes, statements
+// outside transaction()); the baton only orders this process's two writers.
+import type { Db } from './database.ts';
+
+const FREE = 0;
+const HELD = 1;
+/** Held, and someone waits for it: the release must wake them. */
+const CONTENDED = 2;
+
+/** Longest wait for the baton before writing regardless (SQLite's busy_timeout then applies): a thread that died holding it must not stop the other for good. */
+export const MAX_BATON_WAIT_MS = 5000;
+
+export class WriteBaton {
+  readonly buffer: SharedArrayBuffer;
+  readonly #word: Int32Array;
+  /** Nested holds on this thread (a transaction inside a transaction is the outer one's). */
+  #depth = 0;
+  /** Whether this thread's outermost hold actually took it (false after a timed-out wait). */
+  #took = false;
+
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+    this.buffer = buffer;
+    this.#word = new Int32Array(buffer);
+  }
+
+  /** Runs fn holding the baton, waiting for the other thread first if it has it. */
+  hold<T>(fn: () => T): T {
+    if (this.#depth++ === 0) this.#took = this.#acquire();
+    try {
+      return fn();
+    } finally {
+      if (--this.#depth === 0 && this.#took) this.#release();
+    }
+  }
+
+  /** Frees the baton whoever holds it: its holder is gone (the thread exited). */
+  forceRelease(): void {
+    Atomics.store(this.#word, 0, FREE);
+    Atomics.notify(this.#word, 0);
+  }
+
+  // A futex mutex ("Futexes Are Tricky", Drepper, mutex 2): uncontended, one
+  // compare-and-swap each way and no system call.
+  #acquire(): boolean {
+    const word = this.#word;
+    let state = Atomics.compareExchange(word, 0, FREE, HELD);
+    if (state === FREE) return true;
+    const deadline = performance.now() + MAX_BATON_WAIT_MS;
+    if (state !== CONTENDED) state = Atomics.exchange(word, 0, CONTENDED);
+    while (state !== FREE) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(word, 0, CONTENDED, left);
+      state = Atomics.exchange(word, 0, CONTENDED);
+    }
+    return true;
+  }
+
+  #release(): void {
+    if (Atomics.sub(this.#word, 0, 1) !== HELD) {
+      Atomics.store(this.#word, 0, FREE);
+      Atomics.notify(this.#word, 0, 1);
+    }
+  }
+}
+
+const batons = new WeakMap<Db, WriteBaton>();
+
+/** From now on, the connection's transactions (database.ts transaction) hold the baton. */
+export function shareWrites(db: Db, baton: WriteBaton): void {
+  batons.set(db, baton);
+}
+
+export function batonOf(db: Db): WriteBaton | undefined {
+  return batons.get(db);
+}
