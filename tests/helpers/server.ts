@@ -69,8 +69,14 @@ export function api(url: string): Api {
   };
 }
 
+/**
+ * How long waitFor polls by default: a budget for a loaded CI machine (two cores shared by two workers, their
+ * servers and browsers), not a claim about speed. A check that passes returns at once, so only a failure waits it out.
+ */
+export const WAIT_BUDGET_MS = 15_000;
+
 /** Polls until the check passes (returns anything but false, or a promise of it, and does not throw), or fails with the last error. */
-export async function waitFor(check: () => unknown, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function waitFor(check: () => unknown, timeoutMs = WAIT_BUDGET_MS, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
