@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountExport } from '../../shared/accounts.ts';
 import type { Comment, CommentPage, NotificationPage, UserPage } from '../../shared/social.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
-import { type TestEnv, waitFor } from '../helpers/server.ts';
+import { type TestEnv, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { listen } from '../social/helpers.ts';
 import { accountServer, accountWithPasskey, insertWork } from './helpers.ts';
 
@@ -66,7 +66,7 @@ function accountSocialData(backend: string, env: () => Promise<TestEnv>) {
       const res = await http.request('DELETE', '/api/account', { token: ann.token, body: { confirm: true } });
       expect(res.status).toBe(204);
       // The open work page drops their comment and the reply under it at once.
-      await waitFor(() => watcher.removed.length === 2, 5000, 'comment:removed for both');
+      await waitFor(() => watcher.removed.length === 2, WAIT_BUDGET_MS, 'comment:removed for both');
       expect(watcher.removed.map((r) => r.id).sort()).toEqual([annsComment.id, reply.id].sort());
       expect(watcher.removed.every((r) => r.workId === bobs.id)).toBe(true);
       // Their comment went with the reply under it; Bob's mention of them stays as text, linking nobody.

@@ -8,7 +8,7 @@ import { CLOSE_CODES, type WireError } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, waitFor } from '../helpers/server.ts';
+import { api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
 const redis = await redisService();
@@ -52,15 +52,15 @@ describeWith([redis, postgres], 'revocation on two nodes', () => {
     const open = await connectEverywhere(a!, b!, ann.token, room.id);
     const inRoom = (node: Atelier, userId: string) =>
       [...(node.registry.get(room.id)?.participants.values() ?? [])].filter((p) => p.user.id === userId).length;
-    await waitFor(() => inRoom(a!, ann.user.id) === 1 && inRoom(b!, ann.user.id) === 2, 5000, 'Ann joined on both nodes');
+    await waitFor(() => inRoom(a!, ann.user.id) === 1 && inRoom(b!, ann.user.id) === 2, WAIT_BUDGET_MS, 'Ann joined on both nodes');
 
     await api(a!.url).json('DELETE', '/api/auth/sessions', { token: ann.token, expect: 200 });
 
     expect((await open.wsOnB.closed).code).toBe(CLOSE_CODES.unauthorized);
-    await waitFor(() => open.endA.reason !== '' && open.endB.reason !== '', 5000, 'both Socket.IO connections closed');
+    await waitFor(() => open.endA.reason !== '' && open.endB.reason !== '', WAIT_BUDGET_MS, 'both Socket.IO connections closed');
     expect([open.endA.reason, open.endB.reason]).toEqual(['io server disconnect', 'io server disconnect']);
     expect(open.endB.errors).toContainEqual({ code: 'unauthorized', message: 'this session was signed out' });
-    await waitFor(() => inRoom(a!, ann.user.id) === 0 && inRoom(b!, ann.user.id) === 0, 5000, 'Ann left the room on both nodes');
+    await waitFor(() => inRoom(a!, ann.user.id) === 0 && inRoom(b!, ann.user.id) === 0, WAIT_BUDGET_MS, 'Ann left the room on both nodes');
     await refusedEverywhere([a!, b!], ann.token, room.id);
     // Bob, in the same room, was not touched.
     expect(bobs.socket.connected).toBe(true);
@@ -79,7 +79,7 @@ describeWith([redis, postgres], 'revocation on two nodes', () => {
     const res = await api(b!.url).request('DELETE', '/api/account', { token: ann.token, body: { confirm: true } });
     expect(res.status).toBe(204);
     expect((await annOpen.wsOnB.closed).code).toBe(CLOSE_CODES.unauthorized);
-    await waitFor(() => annOpen.endA.reason !== '' && annOpen.endB.reason !== '', 5000, 'the deleted account’s sockets closed');
+    await waitFor(() => annOpen.endA.reason !== '' && annOpen.endB.reason !== '', WAIT_BUDGET_MS, 'the deleted account’s sockets closed');
     await refusedEverywhere([a!, b!], ann.token, annsRoom.room.id);
 
     // A moderator's `suspend` records the suspension, then ends the sessions through Sessions.revokeAll
@@ -88,7 +88,7 @@ describeWith([redis, postgres], 'revocation on two nodes', () => {
     await a!.store.social.moderation.setSuspended(cid.user.id, new Date().toISOString());
     await a!.accounts.sessions.revokeAll(cid.user.id);
     expect((await cidOpen.wsOnB.closed).code).toBe(CLOSE_CODES.unauthorized);
-    await waitFor(() => cidOpen.endA.reason !== '' && cidOpen.endB.reason !== '', 5000, 'the suspended user’s sockets closed');
+    await waitFor(() => cidOpen.endA.reason !== '' && cidOpen.endB.reason !== '', WAIT_BUDGET_MS, 'the suspended user’s sockets closed');
     await refusedEverywhere([a!, b!], cid.token, cidsRoom.room.id);
   });
 });

@@ -12,7 +12,7 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import type { GenStartAck, JoinAck, WireError } from '../../shared/protocol.ts';
 import { startChildServer } from '../helpers/child-server.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
-import { api, startServer, tempDir, waitFor } from '../helpers/server.ts';
+import { api, startServer, tempDir, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 function clientPath(url: string, token: string, roomId: string, invite?: string) {
   const doc = new Y.Doc();
@@ -47,11 +47,11 @@ describe("the client's document path", () => {
     const b = await joinWithSocketIo(server.url, bob.token, room.id);
     b.provider.awareness.setLocalStateField('user', { name: 'Bob' });
     a.doc.getText(ROOTS.prompt).insert(0, 'from the client path');
-    await waitFor(() => b.doc.getText(ROOTS.prompt).toString() === 'from the client path', 5000, 'Bob gets Ann’s text');
+    await waitFor(() => b.doc.getText(ROOTS.prompt).toString() === 'from the client path', WAIT_BUDGET_MS, 'Bob gets Ann’s text');
     b.doc.getText(ROOTS.prompt).insert(0, 'and Socket.IO: ');
-    await waitFor(() => a.doc.getText(ROOTS.prompt).toString() === 'and Socket.IO: from the client path', 5000, 'Ann gets Bob’s');
-    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Ann,Bob', 5000, 'Ann sees Bob');
-    await waitFor(() => names(b.provider.awareness.getStates()).join() === 'Ann,Bob', 5000, 'Bob sees Ann');
+    await waitFor(() => a.doc.getText(ROOTS.prompt).toString() === 'and Socket.IO: from the client path', WAIT_BUDGET_MS, 'Ann gets Bob’s');
+    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Ann,Bob', WAIT_BUDGET_MS, 'Ann sees Bob');
+    await waitFor(() => names(b.provider.awareness.getStates()).join() === 'Ann,Bob', WAIT_BUDGET_MS, 'Bob sees Ann');
 
     // A job started on the WebSocket: its updates and its image in the doc come back on it.
     const updates: string[] = [];
@@ -61,7 +61,7 @@ describe("the client's document path", () => {
     );
     if (!started.ok) throw new Error(started.error.message);
     await waitFor(() => a.doc.getArray(ROOTS.candidates).length === 1, 30_000, 'the candidate in Ann’s doc');
-    await waitFor(() => updates.includes('succeeded'), 5000, 'gen:update on the WebSocket');
+    await waitFor(() => updates.includes('succeeded'), WAIT_BUDGET_MS, 'gen:update on the WebSocket');
     expect(a.doc.getArray<Y.Map<unknown>>(ROOTS.candidates).get(0).get('jobId')).toBe(started.job.id);
     expect(server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString()).toBe('and Socket.IO: from the client path');
   }, 60_000);
@@ -82,9 +82,9 @@ describe("the client's document path", () => {
     const carl = await joinWithSocketIo(server.url, ann.token, room.id);
     bob.doc.getText(ROOTS.prompt).insert(0, 'typed');
     bob.provider.awareness.setLocalStateField('user', { name: 'Bob' });
-    await waitFor(() => carl.doc.getText(ROOTS.prompt).toString() === 'typed', 5000, 'Carl gets the text');
+    await waitFor(() => carl.doc.getText(ROOTS.prompt).toString() === 'typed', WAIT_BUDGET_MS, 'Carl gets the text');
     // Named by the server after the session's account (Ann's), whatever the client says.
-    await waitFor(() => names(carl.provider.awareness.getStates()).join() === 'Ann', 5000, 'Carl gets the presence');
+    await waitFor(() => names(carl.provider.awareness.getStates()).join() === 'Ann', WAIT_BUDGET_MS, 'Carl gets the presence');
     // One fan-out reached Carl; anything it sent this socket precedes this later acknowledgement.
     const rejoined = await new Promise<JoinAck>((resolve) => socket.emit('room:join', room.id, { yjs: false }, resolve));
     expect(rejoined.ok).toBe(true);
@@ -92,7 +92,7 @@ describe("the client's document path", () => {
     // The same socket joining with the default gets the document again.
     const again = await new Promise<JoinAck>((resolve) => socket.emit('room:join', room.id, {}, resolve));
     expect(again.ok).toBe(true);
-    await waitFor(() => events.includes('yjs:sync'), 5000, 'yjs:sync after the default join');
+    await waitFor(() => events.includes('yjs:sync'), WAIT_BUDGET_MS, 'yjs:sync after the default join');
   });
 
   it('a viewer reads and shows presence; its edits are refused (forbidden) and change nothing', async () => {
@@ -111,10 +111,10 @@ describe("the client's document path", () => {
     await waitFor(() => v.doc.getText(ROOTS.prompt).toString() === 'owned text');
     v.provider.awareness.setLocalStateField('user', { name: 'Vic' });
     v.doc.getText(ROOTS.prompt).insert(0, 'VANDAL ');
-    await waitFor(() => v.errors.some((e) => e.code === 'forbidden'), 5000, 'the viewer is told');
-    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Vic', 5000, 'the viewer’s presence');
+    await waitFor(() => v.errors.some((e) => e.code === 'forbidden'), WAIT_BUDGET_MS, 'the viewer is told');
+    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Vic', WAIT_BUDGET_MS, 'the viewer’s presence');
     a.doc.getText(ROOTS.prompt).insert(10, '!');
-    await waitFor(() => v.doc.getText(ROOTS.prompt).toString().endsWith('!'), 5000, 'the viewer gets Ann’s edit');
+    await waitFor(() => v.doc.getText(ROOTS.prompt).toString().endsWith('!'), WAIT_BUDGET_MS, 'the viewer gets Ann’s edit');
     expect(server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString()).toBe('owned text!');
     expect(v.provider.status).toBe('synced');
   });
@@ -136,7 +136,7 @@ describe("the client's document path", () => {
     onTestFinished(() => forged.destroy());
     const errors: WireError[] = [];
     forged.on('error', (e) => errors.push(e));
-    await waitFor(() => forged.status === 'refused', 5000, 'refused');
+    await waitFor(() => forged.status === 'refused', WAIT_BUDGET_MS, 'refused');
     expect(errors.map((e) => e.code)).toEqual(['unauthorized']);
   });
 
@@ -152,7 +152,7 @@ describe("the client's document path", () => {
     provider.on('error', (e) => errors.push(e));
     // Replaced before the server's refusal of the first one arrives (a sign-in in this page).
     token = ann.token;
-    await waitFor(() => provider.status === 'synced', 5000, 'synced with the new token');
+    await waitFor(() => provider.status === 'synced', WAIT_BUDGET_MS, 'synced with the new token');
     expect(errors.map((e) => e.code)).toEqual(['unauthorized']);
   });
 
@@ -171,7 +171,7 @@ describe("the client's document path", () => {
     doc.getText(ROOTS.prompt).insert(0, 'made while away');
     await waitFor(
       () => server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString() === 'made while away',
-      5000,
+      WAIT_BUDGET_MS,
       'synced on reconnect',
     );
   });
@@ -194,13 +194,13 @@ describe("the client's document path", () => {
     for (let i = 1; i <= 20; i++) provider.awareness.setLocalStateField('cursor', { anchor: i, head: i });
     await waitFor(
       () => (serverRoom.awareness.getStates().get(clientID)?.cursor as { head?: number } | undefined)?.head === 20,
-      5000,
+      WAIT_BUDGET_MS,
       'the last cursor',
     );
     expect(received).toBe(2);
     // Leaving is not held back: the removal goes with the close.
     provider.destroy();
-    await waitFor(() => !serverRoom.awareness.getStates().has(clientID), 5000, 'presence removed');
+    await waitFor(() => !serverRoom.awareness.getStates().has(clientID), WAIT_BUDGET_MS, 'presence removed');
   });
 
   it('a connection gone silent (a frozen server) is taken for dead within a few heartbeats, and resyncs when the server answers again', async () => {
@@ -226,7 +226,7 @@ describe("the client's document path", () => {
     if (pid === undefined) throw new Error('no child process');
     process.kill(pid, 'SIGSTOP');
     try {
-      await waitFor(() => provider.status === 'offline', 5000, 'taken for dead while the server is frozen');
+      await waitFor(() => provider.status === 'offline', WAIT_BUDGET_MS, 'taken for dead while the server is frozen');
       doc.getText(ROOTS.prompt).insert(0, 'typed meanwhile');
     } finally {
       process.kill(pid, 'SIGCONT');
@@ -234,6 +234,6 @@ describe("the client's document path", () => {
     await waitFor(() => provider.status === 'synced', 10_000, 'synced again');
     const reader = new YjsSocketProvider(room.id, new Y.Doc(), { ...options, heartbeatMs: 0 });
     onTestFinished(() => reader.destroy());
-    await waitFor(() => reader.doc.getText(ROOTS.prompt).toString() === 'typed meanwhile', 5000, 'the edit reached the room');
+    await waitFor(() => reader.doc.getText(ROOTS.prompt).toString() === 'typed meanwhile', WAIT_BUDGET_MS, 'the edit reached the room');
   }, 30_000);
 });

@@ -10,7 +10,7 @@ import { RoomProvider, type RoomProviderOptions } from '../../client/realtime/ro
 import type { GenParams, GenStartAck, Job, WireError } from '../../shared/protocol.ts';
 import type { JoinedRoom } from '../../shared/yws-events.ts';
 import { startChildServer } from '../helpers/child-server.ts';
-import { api, startServer, tempDir, waitFor } from '../helpers/server.ts';
+import { api, startServer, tempDir, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 const PARAMS: GenParams = { prompt: 'a lighthouse', size: '256x256', provider: 'local' };
 
@@ -92,7 +92,7 @@ describe('the room page’s event socket', () => {
     expect(claimEarly(yjsSocketUrl(server.url, 'B'.repeat(22), ann.token, { events: true }))).toBeNull();
     openEarly(url);
     // Admitted, greeted and sent the document before any provider exists.
-    await waitFor(() => server.registry.get(room.id)?.participants.size === 1, 5000, 'the early socket admitted');
+    await waitFor(() => server.registry.get(room.id)?.participants.size === 1, WAIT_BUDGET_MS, 'the early socket admitted');
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const a = roomPage(server.url, ann.token, room.id);
@@ -121,7 +121,7 @@ describe('the room page’s event socket', () => {
       owner.socket.emit('room:grant', room.id, vicUser.id, 'editor', resolve),
     );
     expect(granted.ok).toBe(true);
-    await waitFor(() => roles.includes('editor'), 5000, 'room:role on the viewer’s WebSocket');
+    await waitFor(() => roles.includes('editor'), WAIT_BUDGET_MS, 'room:role on the viewer’s WebSocket');
     expect(viewer.provider.role).toBe('editor');
   });
 
@@ -139,7 +139,7 @@ describe('the room page’s event socket', () => {
     expect(watcher.provider.role).toBe('viewer');
 
     await http.json('PATCH', `/api/rooms/${room.id}`, { token: ann.token, body: { listed: false } });
-    await waitFor(() => watcher.provider.status === 'refused', 5000, 'refused');
+    await waitFor(() => watcher.provider.status === 'refused', WAIT_BUDGET_MS, 'refused');
     expect(errors.map((e) => e.code)).toEqual(['forbidden']);
     expect(watcher.socket.connected).toBe(false);
     expect(errorOf(await watcher.start())?.code).toBe('unavailable');

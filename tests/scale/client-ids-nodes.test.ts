@@ -8,7 +8,7 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import type { WireError } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { clusterEnv, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { buildUpdate, syncUpdateMessage } from '../helpers/yjs-updates.ts';
 
@@ -23,7 +23,7 @@ describeWith([redis, postgres], 'client id ownership on two nodes', () => {
     const onB = await joinWithSocketIo(b.url, bob.token, roomId);
     const ann1 = await joinWithYWebsocket(a.url, ann.token, roomId);
     ann1.doc.getText(ROOTS.prompt).insert(0, 'ann');
-    await waitFor(() => promptOf(onB.doc) === 'ann', 5000, 'the relay');
+    await waitFor(() => promptOf(onB.doc) === 'ann', WAIT_BUDGET_MS, 'the relay');
 
     // Bob, on B, writes under Ann's id: B looks the owner up (unavailable), then refuses (forbidden).
     const socket = connectSocket(b.url, bob.token);
@@ -34,7 +34,7 @@ describeWith([redis, postgres], 'client id ownership on two nodes', () => {
     const spoof = syncUpdateMessage(buildUpdate([{ client, clock: 3, structs: [{ kind: 'string', text: 'SPOOF', origin: [client, 2] }] }]));
     const live = () => b.registry.get(roomId)!;
     socket.emit('yjs:sync', roomId, spoof);
-    await waitFor(() => errors.length >= 1, 5000, 'the first refusal');
+    await waitFor(() => errors.length >= 1, WAIT_BUDGET_MS, 'the first refusal');
     // The owner is known once B has read the claims; then the same update is plainly forbidden.
     await waitFor(
       async () => {
@@ -42,7 +42,7 @@ describeWith([redis, postgres], 'client id ownership on two nodes', () => {
         await new Promise((r) => setTimeout(r, 50));
         return errors.some((e) => e.code === 'forbidden');
       },
-      5000,
+      WAIT_BUDGET_MS,
       'forbidden',
     );
     expect(errors.every((e) => e.code === 'unavailable' || e.code === 'forbidden')).toBe(true);

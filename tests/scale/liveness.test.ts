@@ -12,7 +12,7 @@ import { closeRedis, connectRedis } from '../../server/scale/redis-client.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, startNodes, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
-import { api, waitFor } from '../helpers/server.ts';
+import { api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
 const logger = pino({ level: 'silent' });
@@ -51,8 +51,8 @@ describeWith([redis, postgres], 'node liveness', () => {
         from: ghost,
         message: encodeAwarenessEntries([{ clientId: 4242, clock: 1, json: state, removed: false }]),
       });
-      await waitFor(() => pa.doc.getText(ROOTS.prompt).toString() === 'relayed, never stored', 5000, 'ghost edit relayed');
-      await waitFor(() => pa.provider.awareness.getStates().has(4242), 5000, 'ghost presence relayed');
+      await waitFor(() => pa.doc.getText(ROOTS.prompt).toString() === 'relayed, never stored', WAIT_BUDGET_MS, 'ghost edit relayed');
+      await waitFor(() => pa.provider.awareness.getStates().has(4242), WAIT_BUDGET_MS, 'ghost presence relayed');
       expect((await storedText(env.DATABASE_URL, room.id)).includes('relayed, never stored')).toBe(false);
 
       // Silence: the key expires, the sweeper notices.
@@ -87,14 +87,14 @@ describeWith([redis, postgres], 'node liveness', () => {
       doc.getText(ROOTS.prompt).insert(0, 'only in memory');
       const message: RelayMessage = { type: 'update', from: ghost, update: Y.encodeStateAsUpdate(doc, before) };
       await client.publish(`${env.REDIS_PREFIX}room:${room.id}`, Buffer.from(encodeRelayMessage(message)));
-      await waitFor(() => pa.doc.getText(ROOTS.prompt).toString() === 'only in memory', 5000, 'relayed');
+      await waitFor(() => pa.doc.getText(ROOTS.prompt).toString() === 'only in memory', WAIT_BUDGET_MS, 'relayed');
     } finally {
       client.destroy();
     }
     expect(await storedText(env.DATABASE_URL, room.id)).toBe('');
     pa.provider.destroy();
     pa.socket.disconnect();
-    await waitFor(() => node!.registry.get(room.id) === undefined, 5000, 'room unloaded');
+    await waitFor(() => node!.registry.get(room.id) === undefined, WAIT_BUDGET_MS, 'room unloaded');
     expect(await storedText(env.DATABASE_URL, room.id)).toBe('only in memory');
   });
 
@@ -110,11 +110,11 @@ describeWith([redis, postgres], 'node liveness', () => {
       await beat();
       // Beating: alive.
       expect(await liveness.sweep()).toEqual([]);
-      await waitFor(async () => (await liveness.sweep()).length > 0, 5000, 'ghost found dead');
+      await waitFor(async () => (await liveness.sweep()).length > 0, WAIT_BUDGET_MS, 'ghost found dead');
       expect(await liveness.sweep()).toEqual([]);
       await beat();
       expect(await liveness.sweep()).toEqual([]);
-      await waitFor(async () => (await liveness.sweep()).length > 0, 5000, 'ghost found dead again');
+      await waitFor(async () => (await liveness.sweep()).length > 0, WAIT_BUDGET_MS, 'ghost found dead again');
       expect(heard).toEqual(['ghost/1', 'ghost/1']);
       await liveness.close();
     } finally {
@@ -133,10 +133,10 @@ describeWith([redis, postgres], 'node liveness', () => {
       // Starved: nothing else runs on this thread for longer than the timeout.
       const until = performance.now() + 1500;
       while (performance.now() < until);
-      await waitFor(() => lapses.length > 0, 5000, 'the lapse heard');
+      await waitFor(() => lapses.length > 0, WAIT_BUDGET_MS, 'the lapse heard');
       expect(lapses[0]).toBeGreaterThan(1000);
       // Heard once more a timeout later, for a sweep that acted after the lapse.
-      await waitFor(() => lapses.length > 1, 5000, 'the lapse heard again');
+      await waitFor(() => lapses.length > 1, WAIT_BUDGET_MS, 'the lapse heard again');
       await liveness.close();
     } finally {
       await closeRedis(client);

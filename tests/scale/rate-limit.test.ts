@@ -5,7 +5,7 @@ import pino from 'pino';
 import { expect, it } from 'vitest';
 import { closeRedis, connectRedis } from '../../server/scale/redis-client.ts';
 import { RedisRateLimiter } from '../../server/scale/redis-rate-limiter.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
 
 const logger = pino({ level: 'silent' });
@@ -35,7 +35,7 @@ describeWith([binary], 'shared rate limits', () => {
       // A bucket refills over its window: one token per 300 ms here.
       const fast = { limit: 1, windowMs: 300 };
       expect(await a.take('fast', fast)).toBe(true);
-      await waitFor(() => b.take('fast', fast), 5000, 'a token back');
+      await waitFor(() => b.take('fast', fast), WAIT_BUDGET_MS, 'a token back');
     } finally {
       await closeRedis(one);
       await closeRedis(two);
@@ -49,7 +49,7 @@ describeWith([binary], 'shared rate limits', () => {
       const limiter = new RedisRateLimiter(client, 'p:', logger);
       expect(await takeMany(limiter, 'k', 1)).toEqual([true]);
       await redis.stop();
-      await waitFor(() => !client.isReady, 5000, 'client notices');
+      await waitFor(() => !client.isReady, WAIT_BUDGET_MS, 'client notices');
       expect(await takeMany(limiter, 'k', 4)).toEqual([true, true, true, false]);
       await redis.start();
       await waitFor(() => client.isReady, 10_000, 'client reconnects');

@@ -9,7 +9,7 @@ import type { Job } from '../../shared/protocol.ts';
 import type * as Y from 'yjs';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
-import { api, waitFor } from '../helpers/server.ts';
+import { api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
 
 const postgres = await postgresService();
@@ -37,7 +37,7 @@ describeWith([postgres, binary], 'Redis restarted mid-session', () => {
     const pCat = await joinWithSocketIo(a!.url, cat!.token, two.id);
     const pDan = await joinWithSocketIo(b!.url, dan!.token, two.id);
     pAnn.doc.getText(ROOTS.prompt).insert(0, 'before');
-    await waitFor(() => promptOf(pBob.doc) === 'before', 5000, 'relay before the outage');
+    await waitFor(() => promptOf(pBob.doc) === 'before', WAIT_BUDGET_MS, 'relay before the outage');
 
     await redis.stop();
     await waitFor(() => !a!.scale!.redis.isReady && !b!.scale!.redis.isReady, 10_000, 'nodes notice Redis is gone');
@@ -45,10 +45,10 @@ describeWith([postgres, binary], 'Redis restarted mid-session', () => {
     pBob.doc.getText(ROOTS.prompt).insert(0, 'bob ');
     pCat.doc.getText(ROOTS.prompt).insert(0, 'cat was here');
     // Each node still stores what its own participants send.
-    await waitFor(async () => (await a!.store.docLog.load(two.id)).entries >= 2, 5000, 'cat stored');
+    await waitFor(async () => (await a!.store.docLog.load(two.id)).entries >= 2, WAIT_BUDGET_MS, 'cat stored');
     pCat.provider.destroy();
     pCat.socket.disconnect();
-    await waitFor(() => a!.registry.get(two.id) === undefined, 5000, 'room two unloaded on node A');
+    await waitFor(() => a!.registry.get(two.id) === undefined, WAIT_BUDGET_MS, 'room two unloaded on node A');
     // Requests are still served, under each node's own limits.
     expect((await api(b!.url).request('POST', '/api/session', { body: {} })).status).toBe(201);
     expect(promptOf(pBob.doc)).toBe('bob before');
@@ -59,9 +59,9 @@ describeWith([postgres, binary], 'Redis restarted mid-session', () => {
 
     // The relay carries new edits and presence again.
     pBob.doc.getText(ROOTS.prompt).insert(0, '> ');
-    await waitFor(() => promptOf(pAnn.doc) === '> bob before ann', 5000, 'relay after the outage');
+    await waitFor(() => promptOf(pAnn.doc) === '> bob before ann', WAIT_BUDGET_MS, 'relay after the outage');
     pAnn.provider.awareness.setLocalStateField('user', { name: 'Ann' });
-    await waitFor(() => names(pBob.provider.awareness.getStates()).includes('Ann'), 5000, 'presence after the outage');
+    await waitFor(() => names(pBob.provider.awareness.getStates()).includes('Ann'), WAIT_BUDGET_MS, 'presence after the outage');
 
     // Room events through the adapter, on a Redis that lost its stream.
     const job: Job = {

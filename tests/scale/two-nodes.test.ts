@@ -12,7 +12,7 @@ import type { Atelier } from '../../server/atelier.ts';
 import { studio } from '../gallery/helpers.ts';
 import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { clusterEnv, startNodes, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
 const redis = await redisService();
@@ -65,16 +65,16 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
       ta.insert(ta.length, ch);
       tb.insert(0, ch.toUpperCase());
     }
-    await waitFor(() => promptOf(pa.doc) === promptOf(pb.doc) && promptOf(pa.doc).length === 10, 5000, 'convergence');
+    await waitFor(() => promptOf(pa.doc) === promptOf(pb.doc) && promptOf(pa.doc).length === 10, WAIT_BUDGET_MS, 'convergence');
     expect([...promptOf(pa.doc)].sort().join('')).toBe('ABOSTabost');
     ta.delete(0, ta.length);
     tb.insert(0, 'gulls ');
-    await waitFor(() => promptOf(pb.doc) === 'gulls ' && promptOf(pa.doc) === 'gulls ', 5000, 'a deletion crossing nodes');
+    await waitFor(() => promptOf(pb.doc) === 'gulls ' && promptOf(pa.doc) === 'gulls ', WAIT_BUDGET_MS, 'a deletion crossing nodes');
     ta.insert(ta.length, 'boats');
 
     // A y-websocket client on node B sees the same room.
     const wes = await api(b!.url).session('Wes');
-    await waitFor(() => promptOf(pb.doc) === 'gulls boats', 5000, 'last edit on B');
+    await waitFor(() => promptOf(pb.doc) === 'gulls boats', WAIT_BUDGET_MS, 'last edit on B');
     const w = await joinWithYWebsocket(b!.url, wes.token, room.id);
     expect(promptOf(w.doc)).toBe('gulls boats');
 
@@ -100,11 +100,11 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     pa.provider.awareness.setLocalStateField('user', { name: 'Ann' });
     // A late joiner on another node gets presence already there.
     const pb = await joinWithSocketIo(b.url, bob.token, roomId);
-    await waitFor(() => names(pb.provider.awareness.getStates()).join() === 'Ann', 5000, 'Ann seen on B');
+    await waitFor(() => names(pb.provider.awareness.getStates()).join() === 'Ann', WAIT_BUDGET_MS, 'Ann seen on B');
     pb.provider.awareness.setLocalStateField('user', { name: 'Bob' });
-    await waitFor(() => names(pa.provider.awareness.getStates()).join() === 'Ann,Bob', 5000, 'Bob seen on A');
+    await waitFor(() => names(pa.provider.awareness.getStates()).join() === 'Ann,Bob', WAIT_BUDGET_MS, 'Bob seen on A');
     pa.socket.disconnect();
-    await waitFor(() => names(pb.provider.awareness.getStates()).join() === 'Bob', 5000, 'Ann gone on B');
+    await waitFor(() => names(pb.provider.awareness.getStates()).join() === 'Bob', WAIT_BUDGET_MS, 'Ann gone on B');
   });
 
   it('room events sent with io.to reach participants on every node', async () => {
@@ -160,10 +160,10 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
       { code: invites.view, roomId: room.id, role: 'view', createdAt: room.createdAt },
     ]);
     const pb = await joinWithSocketIo(b.url, bob.token, room.id);
-    await waitFor(() => promptOf(pb.doc) === 'only in A', 5000, 'B synced from A');
+    await waitFor(() => promptOf(pb.doc) === 'only in A', WAIT_BUDGET_MS, 'B synced from A');
     // And what B then adds reaches A.
     pb.doc.getText(ROOTS.prompt).insert(0, 'B: ');
-    await waitFor(() => promptOf(pa.doc) === 'B: only in A', 5000, 'A hears B');
+    await waitFor(() => promptOf(pa.doc) === 'B: only in A', WAIT_BUDGET_MS, 'A hears B');
   });
 
   it('garbage on a room’s relay channel is counted and dropped; the node and the room carry on', async () => {
@@ -186,14 +186,14 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
       for (const message of garbage) await client.publish(channel, message);
       await waitFor(
         async () => (await metric(a.url, 'atelier_relay_dropped_total{reason="malformed"}')) >= garbage.length,
-        5000,
+        WAIT_BUDGET_MS,
         'all refused',
       );
     } finally {
       client.destroy();
     }
     pa.doc.getText(ROOTS.prompt).insert(0, 'still fine');
-    await waitFor(() => promptOf(pb.doc) === 'still fine', 5000, 'relay still works');
+    await waitFor(() => promptOf(pb.doc) === 'still fine', WAIT_BUDGET_MS, 'relay still works');
     expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
   });
 

@@ -9,7 +9,7 @@ import type { CommentResponse, NotificationPage } from '../../shared/social.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
-import { api, waitFor } from '../helpers/server.ts';
+import { api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { letGo, present, stays } from '../helpers/three-ways.ts';
 import { reportedRoomOnTwoNodes } from '../helpers/reported-room.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
@@ -32,7 +32,7 @@ describeWith([redis, postgres], 'the social layer on two nodes', () => {
       token: ann.token,
       body: { body: 'Seen from node A' },
     });
-    await waitFor(() => watcher.added.length === 1 && bobsPhone.notifications.length === 1, 5000, 'the comment on node B');
+    await waitFor(() => watcher.added.length === 1 && bobsPhone.notifications.length === 1, WAIT_BUDGET_MS, 'the comment on node B');
     expect(watcher.added[0]).toEqual(comment);
     expect(bobsPhone.notifications[0]).toMatchObject({
       type: 'comment',
@@ -46,7 +46,7 @@ describeWith([redis, postgres], 'the social layer on two nodes', () => {
 
     // A like on node A reaches the work page and, as a notification, the author on node B.
     await api(a!.url).json('POST', `/api/works/${work.id}/like`, { token: ann.token, expect: 200 });
-    await waitFor(() => watcher.likes.length === 1 && bobsPhone.notifications.length === 2, 5000, 'the like on node B');
+    await waitFor(() => watcher.likes.length === 1 && bobsPhone.notifications.length === 2, WAIT_BUDGET_MS, 'the like on node B');
     expect(bobsPhone.notifications[1]).toMatchObject({ type: 'like', workId: work.id });
   });
 
@@ -76,11 +76,11 @@ describeWith([redis, postgres], 'the social layer on two nodes', () => {
     const elsewhere = await joinWithSocketIo(b!.url, bob.token, cidsRoom.room.id, cidsRoom.invites.edit!);
     const inRoom = (roomId: string) =>
       [...(b!.registry.get(roomId)?.participants.values() ?? [])].filter((p) => p.user.id === bob.id).length;
-    await waitFor(() => inRoom(annsRoom.room.id) === 2 && inRoom(cidsRoom.room.id) === 1, 5000, 'Bob in both rooms on node B');
+    await waitFor(() => inRoom(annsRoom.room.id) === 2 && inRoom(cidsRoom.room.id) === 1, WAIT_BUDGET_MS, 'Bob in both rooms on node B');
 
     await api(a!.url).json('POST', `/api/users/${bob.id}/block`, { token: ann.token, expect: 200 });
     expect(await viaWs.closed).toMatchObject({ code: CLOSE_CODES.forbidden });
-    await waitFor(() => errors.length > 0 && inRoom(annsRoom.room.id) === 0, 5000, 'Bob let go on node B');
+    await waitFor(() => errors.length > 0 && inRoom(annsRoom.room.id) === 0, WAIT_BUDGET_MS, 'Bob let go on node B');
     expect(errors[0]).toEqual([annsRoom.room.id, { code: 'forbidden', message: 'the owner of this room does not let you in' }]);
     // Cid's room keeps him, on the same socket as before.
     expect(inRoom(cidsRoom.room.id)).toBe(1);
