@@ -8,7 +8,7 @@ import type { Atelier } from '../../server/atelier.ts';
 import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { pushLayer, testLayer } from '../helpers/layers.ts';
-import { api } from '../helpers/server.ts';
+import { api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 /** A PNG of vertical stripes, one per colour, stored in the server's media store; returns its `/media/…` URL. */
 export async function stripes(server: Atelier, width: number, height: number, colours: string[]): Promise<string> {
@@ -96,6 +96,10 @@ export async function studio(server: Atelier, name: string): Promise<Studio> {
   setCanvas(joined.doc, 64, 64, '#ffffff');
   joined.doc.getText(ROOTS.prompt).insert(0, `${name}'s prompt`);
   addLayer(joined.doc, { id: 'l1', src: await stripes(server, 32, 32, ['#aa3300']) });
+  // Ready once the server's copy has the layer (and so every edit before it): with several nodes the first edit
+  // under a new client id waits for its claim in PostgreSQL and is asked for again, and a publish sent sooner,
+  // under CI load, found no layer.
+  await waitFor(() => server.registry.get(room.id)?.doc.getArray(ROOTS.layers).length === 1, WAIT_BUDGET_MS, 'the layer on the server');
   return {
     token: session.token,
     user: session.user,
