@@ -8,7 +8,7 @@
 // merge went to everyone else: in a hot room three senders' rests were three
 // merges before anyone got anything (docs/benchmarks.md, "Hot room p50").
 import { mergeAll } from '../../shared/merge-all.ts';
-import * as encoding from 'lib0/encoding';
+import { varUintLength, writeVarUint } from '../../shared/var-uint.ts';
 import * as syncProtocol from 'y-protocols/sync';
 import type { UpdateOrigin } from './origin.ts';
 
@@ -38,10 +38,13 @@ export const MAX_TAILORED_SENDERS = 4;
 const NO_SENDERS: ReadonlySet<string> = new Set();
 const NO_REST = (): null => null;
 
+/** y-protocols' update message (its type, the update's length, the update), made in one buffer. */
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
+  const length = update.byteLength;
+  const message = new Uint8Array(1 + varUintLength(length) + length);
+  message[0] = syncProtocol.messageYjsUpdate;
+  message.set(update, writeVarUint(message, 1, length));
+  return message;
 }
 
 /** A turn's changes in the order to send them: each non-participant change alone, then the participants' merged. */

@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 
 const FIN_BINARY = 0x82;
 
-const NO_PREFIX: readonly number[] = [];
+const NO_PREFIX = new Uint8Array(0);
 
 /**
  * One final binary frame, unmasked, as a server sends it (RFC 6455 §5.2).
@@ -18,7 +18,7 @@ const NO_PREFIX: readonly number[] = [];
  * type and length go in place, not into a buffer of their own that is then
  * copied again.
  */
-export function binaryFrame(payload: Uint8Array, prefix: readonly number[] = NO_PREFIX): Buffer {
+export function binaryFrame(payload: Uint8Array, prefix: Uint8Array = NO_PREFIX): Buffer {
   const length = prefix.length + payload.byteLength;
   const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(header + length);
@@ -33,7 +33,7 @@ export function binaryFrame(payload: Uint8Array, prefix: readonly number[] = NO_
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  for (let i = 0; i < prefix.length; i++) frame[header + i] = prefix[i] ?? 0;
+  frame.set(prefix, header);
   frame.set(payload, header + prefix.length);
   return frame;
 }

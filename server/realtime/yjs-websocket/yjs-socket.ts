@@ -12,6 +12,7 @@ import { CLOSE_CODES, type WireError, YWS_MESSAGE } from '../../../shared/protoc
 import type { Participant, Room } from '../../rooms/room.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { SessionSink } from '../../rooms/sessions/sink.ts';
+import { varUintLength, writeVarUint } from '../../../shared/var-uint.ts';
 import { binaryFrame, sendFrame } from './ws-frame.ts';
 
 /** A client that lets this much pile up unread is dropped rather than buffered forever. */
@@ -134,18 +135,8 @@ export class YjsSocket implements SessionSink {
  * self-delimiting sync messages; awareness updates are length-prefixed.
  */
 export function yjsFrame(type: number, payload: Uint8Array, lengthPrefixed: boolean): Buffer {
-  const prefix: number[] = [];
-  writeVarUint(prefix, type);
-  if (lengthPrefixed) writeVarUint(prefix, payload.byteLength);
+  const prefix = new Uint8Array(varUintLength(type) + (lengthPrefixed ? varUintLength(payload.byteLength) : 0));
+  const at = writeVarUint(prefix, 0, type);
+  if (lengthPrefixed) writeVarUint(prefix, at, payload.byteLength);
   return binaryFrame(payload, prefix);
-}
-
-/** lib0's varUint (7 bits a byte, low first), into a few bytes. */
-function writeVarUint(bytes: number[], value: number): void {
-  let rest = value;
-  while (rest > 0x7f) {
-    bytes.push(0x80 | (rest & 0x7f));
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
 }
