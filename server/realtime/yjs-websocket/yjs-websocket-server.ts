@@ -312,17 +312,21 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
     conn.connection.close();
   }
 
-  /** Sends each of `peers` the frame `dataFor` gives it (null: nothing). */
-  #send(peers: Iterable<Socket>, dataFor: (peer: Socket) => Buffer | null, type: 'sync' | 'awareness'): void {
+  /**
+   * Sends each of `peers` the frame `dataFor` gives it (null: nothing). By
+   * forEach: a for…of over the room's Set made an iterator result per
+   * recipient, ~5 % of what the server allocated in the hot room.
+   */
+  #send(peers: ReadonlySet<Socket> | readonly Socket[], dataFor: (peer: Socket) => Buffer | null, type: 'sync' | 'awareness'): void {
     let sent = 0;
     let bytes = 0;
-    for (const conn of peers) {
+    peers.forEach((conn: Socket) => {
       const data = dataFor(conn);
       if (data && conn.sendFrame(data)) {
         sent++;
         bytes += data.byteLength - headerBytes(data);
       }
-    }
+    });
     this.#sent[type].inc(sent);
     this.#sent.bytes.inc(bytes);
   }
