@@ -85,6 +85,16 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
+    adapterDropped: new Counter({
+      name: 'atelier_adapter_dropped_total',
+      help: 'Room events for other nodes dropped while Redis was away, past ADAPTER_OFFLINE_MAX_COMMANDS or _BYTES',
+      registers,
+    }),
+    adapterDroppedBytes: new Counter({
+      name: 'atelier_adapter_dropped_bytes_total',
+      help: 'Bytes of the room events counted in atelier_adapter_dropped_total',
+      registers,
+    }),
     relayResyncs: new Counter({
       name: 'atelier_relay_resyncs_total',
       help: 'Rooms resynchronised with peers and the store after Redis came back or a peer died',

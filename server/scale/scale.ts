@@ -13,6 +13,7 @@ import type { Metrics } from '../metrics.ts';
 import type { RoomJobQuota } from '../generation/room-quota.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { DocLog } from '../store/doc-log.ts';
+import { AdapterOutbox } from './adapter-outbox.ts';
 import { readingFrom, streamEnd } from './adapter-stream.ts';
 import { NodeLiveness } from './node-liveness.ts';
 import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
@@ -77,6 +78,8 @@ export interface Scale {
   readonly liveBus: RedisLiveBus;
   /** For `io.adapter(…)`. */
   readonly adapter: ReturnType<typeof createAdapter>;
+  /** What the adapter keeps for the other nodes while Redis is away. */
+  readonly outbox: AdapterOutbox;
   /** The command connection (tests look at its state). */
   readonly redis: Redis;
   close(): Promise<void>;
@@ -127,7 +130,16 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
   const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
   const stream = `${prefix}socket.io`;
   // From the stream's end as it is now, not as it is whenever the reader first gets an answer (adapter-stream.ts).
-  const adapter = newAdapter(readingFrom(adapterClient(redis, log), stream, await streamEnd(redis, stream)), {
+  const outbox = new AdapterOutbox({
+    redis,
+    limits: { maxCommands: config.adapterOfflineMaxCommands, maxBytes: config.adapterOfflineMaxBytes },
+    dropped: (bytes) => {
+      metrics.adapterDropped.inc();
+      metrics.adapterDroppedBytes.inc(bytes);
+    },
+    logger: log,
+  });
+  const adapter = newAdapter(readingFrom(adapterClient(outbox.client(), log), stream, await streamEnd(redis, stream)), {
     streamName: stream,
     channelPrefix: `${prefix}socket.io`,
     sessionKeyPrefix: `${prefix}sio:session:`,
@@ -145,6 +157,7 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     liveBoard: new RedisLiveBoard(redis, prefix, log),
     liveBus,
     adapter,
+    outbox,
     redis,
     async close() {
       await liveness.close();

@@ -1,0 +1,115 @@
+// What a node keeps for the other nodes while Redis is away is bounded
+// (ADAPTER_OFFLINE_MAX_COMMANDS, _BYTES): past the bound the oldest room
+// events are dropped and counted, the node's own clients still hear every
+// one at once, and the other nodes hear the newest ones once Redis is back.
+import pino from 'pino';
+import { createClient } from 'redis';
+import { expect, it } from 'vitest';
+import { roomChannel } from '../../server/realtime/events/channels.ts';
+import { AdapterOutbox, sizeOf } from '../../server/scale/adapter-outbox.ts';
+import type { Redis } from '../../server/scale/redis-client.ts';
+import type { Job } from '../../shared/protocol.ts';
+import { connectSocket } from '../helpers/clients.ts';
+import { clusterEnv } from '../helpers/cluster.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
+
+const postgres = await postgresService();
+const binary = await redisServerBinary();
+
+const KEPT = 3;
+const SENT = 10;
+
+describeWith([postgres, binary], 'room events kept for other nodes while Redis is away', () => {
+  it("are bounded: the oldest are dropped and counted, the node's own clients hear all, the other node the newest", async () => {
+    const redis = await startPrivateRedis();
+    const env = await clusterEnv({ url: redis.url }, postgres, { ADAPTER_OFFLINE_MAX_COMMANDS: String(KEPT) });
+    const a = await startServer({ ...env, NODE_ID: 'node-a' });
+    const b = await startServer({ ...env, NODE_ID: 'node-b' });
+    const ann = await api(b.url).session('Ann');
+    const { room } = await api(b.url).room(ann.token);
+    const heard = new Map<string, string[]>();
+    for (const [name, node] of [
+      ['b', b],
+      ['a', a],
+    ] as const) {
+      const socket = connectSocket(node.url, ann.token);
+      expect(await socket.timeout(10_000).emitWithAck('room:join', room.id, { yjs: false })).toMatchObject({ ok: true });
+      heard.set(name, []);
+      socket.on('gen:update', (_roomId, job) => heard.get(name)!.push(job.prompt));
+    }
+
+    await redis.stop();
+    await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
+    const prompts = Array.from({ length: SENT }, (_, i) => `event ${i}`);
+    for (const [i, prompt] of prompts.entries()) b.broadcast.to(roomChannel(room.id)).emit('gen:update', room.id, job(room.id, i, prompt));
+    await waitFor(() => heard.get('b')!.length === SENT, 10_000, "node B's own socket hears every event");
+    expect(heard.get('b')).toEqual(prompts);
+    expect(b.scale!.outbox.waiting.commands).toBe(KEPT);
+    expect((await b.metrics.adapterDropped.get()).values[0]?.value).toBe(SENT - KEPT);
+
+    await redis.start();
+    const newest = prompts.slice(SENT - KEPT);
+    await waitFor(() => heard.get('a')!.length >= KEPT, 20_000, "node A's socket hears what node B kept");
+    // A marker sent once Redis is back: everything B kept was written before it, so A has heard all it ever will of them.
+    await waitFor(() => b.scale!.redis.isReady, 10_000, 'node B is back on Redis');
+    b.broadcast.to(roomChannel(room.id)).emit('gen:update', room.id, job(room.id, SENT, 'after'));
+    await waitFor(() => heard.get('a')!.includes('after'), 20_000, "node A's socket hears the event sent after the outage");
+    expect(heard.get('a')).toEqual([...newest, 'after']);
+    expect(b.scale!.outbox.waiting).toEqual({ commands: 0, bytes: 0 });
+  }, 60_000);
+
+  it('drops by bytes as by count, and warns once per outage', async () => {
+    const redis = await startPrivateRedis();
+    const client: Redis = createClient({ url: redis.url, socket: { reconnectStrategy: () => 50 } });
+    client.on('error', () => undefined);
+    await client.connect();
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    let droppedBytes = 0;
+    const entry = { payload: 'x'.repeat(1000) };
+    const size = sizeOf(['stream', '*', entry]);
+    const outbox = new AdapterOutbox({
+      redis: client,
+      limits: { maxCommands: 100, maxBytes: 2 * size },
+      dropped: (bytes) => {
+        droppedBytes += bytes;
+      },
+      logger,
+    });
+    const adapterSees = outbox.client();
+    try {
+      for (const outage of [1, 2]) {
+        await redis.stop();
+        await waitFor(() => !client.isReady, 10_000, 'the client notices Redis is gone');
+        const sent = [1, 2, 3, 4, 5].map(() => adapterSees.xAdd('stream', '*', entry).catch((err: Error) => err.message));
+        expect(outbox.waiting).toEqual({ commands: 2, bytes: 2 * size });
+        expect(droppedBytes).toBe(3 * size * outage);
+        expect(warnings).toHaveLength(outage);
+        await redis.start();
+        const results = await Promise.all(sent);
+        // node-redis' AbortError: taken out of its queue, never written.
+        expect(results.slice(0, 3)).toEqual(Array(3).fill('The command was aborted'));
+        expect(results.slice(3).every((id) => typeof id === 'string' && /^\d+-\d+$/.test(id))).toBe(true);
+        // The server is new and empty each time: it holds exactly the two kept.
+        expect(await client.xLen('stream')).toBe(2);
+        expect(outbox.waiting).toEqual({ commands: 0, bytes: 0 });
+      }
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+});
+
+function job(roomId: string, i: number, prompt: string): Job {
+  return {
+    id: `J${String(i).padStart(21, '0')}`,
+    roomId,
+    status: 'running',
+    progress: 0.5,
+    prompt,
+    params: {},
+    requestedBy: 'someone',
+    createdAt: new Date().toISOString(),
+  };
+}
