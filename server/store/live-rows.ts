@@ -1,4 +1,28 @@
 // Rows of the live store's queries, shaped the same on both backends.
+import type { LinkAccess } from '../../shared/protocol.ts';
+import type { RoomRoles } from './live.ts';
+
+/** A room with one membership of one of the asked users, or none (`user_id` null). */
+export interface RoleRow {
+  room_id: string;
+  link_access: string;
+  user_id: string | null;
+  role: string | null;
+}
+
+/** Rows of rooms joined to their memberships as room id → its link and members. */
+export function groupRoles(rows: Iterable<RoleRow>): Map<string, RoomRoles> {
+  const byRoom = new Map<string, RoomRoles>();
+  for (const row of rows) {
+    let room = byRoom.get(row.room_id);
+    if (!room) {
+      room = { linkAccess: row.link_access as LinkAccess, members: new Map() };
+      byRoom.set(row.room_id, room);
+    }
+    if (row.user_id !== null && (row.role === 'editor' || row.role === 'viewer')) room.members.set(row.user_id, row.role);
+  }
+  return byRoom;
+}
 
 /** (room, blocked user) pairs as room id → the users its owner blocks. */
 export function groupBlocked(pairs: Iterable<readonly [string, string]>): Map<string, Set<string>> {

@@ -1,6 +1,7 @@
 // Live rooms' records (docs/live.md): which rooms their owners listed, and the
 // roles the owner granted or revoked in them.
 import type { GrantRole } from '../../shared/live.ts';
+import type { LinkAccess } from '../../shared/protocol.ts';
 
 /** Why a room admits nobody but its owner any more. */
 export type RoomEnd = 'closed' | 'gone';
@@ -10,6 +11,13 @@ export interface Refusals {
   ended: Map<string, RoomEnd>;
   /** Room id → the given users its owner blocks (rooms without any are left out). */
   blocked: Map<string, Set<string>>;
+}
+
+/** What a room's record says of the role of users without an invite: its link, and their memberships. */
+export interface RoomRoles {
+  linkAccess: LinkAccess;
+  /** User id → the membership remembered (an invite used, or the owner's grant); users without one are left out. */
+  members: Map<string, 'editor' | 'viewer'>;
 }
 
 export interface LiveStore {
@@ -24,6 +32,8 @@ export interface LiveStore {
    * its owner's account), and which of these users each room's owner blocks.
    */
   refusalsAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Refusals>;
+  /** For each of these rooms that exists, its link access and the memberships of these users in it. */
+  rolesAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Map<string, RoomRoles>>;
   /**
    * The role the owner gave a user in a room, remembered for their next
    * join. A revoke (`viewer`) forgets the membership: they are back to what

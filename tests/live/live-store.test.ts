@@ -1,6 +1,7 @@
 // The live store on both backends: listing follows the room (a deleted room
 // takes its listing), a grant is remembered while a revoke forgets it, and
-// who may no longer be in some rooms (closed or gone, blocked by the owner) is read in one call.
+// who may no longer be in some rooms (closed or gone, blocked by the owner)
+// and the roles the store gives some users in them are each read in one call.
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/store.ts';
 import { onBothStores } from '../helpers/stores.ts';
@@ -63,6 +64,27 @@ function liveStoreContract(name: string, open: () => Promise<Store>): void {
       // Reopened: it admits others again.
       await social.moderation.setHidden('room', id('b'), null);
       expect((await live.refusalsAmong([id('b')], [])).ended).toEqual(new Map());
+    });
+
+    it('tells, in one call, the link access of some rooms and the memberships of some users in them', async () => {
+      const { live, records } = await seeded();
+      await records.createUser({ id: id('v'), name: 'v', color: '#000000', createdAt: AT });
+      await records.updateRoom(id('b'), { linkAccess: 'edit' });
+      await live.setMembership(id('a'), id('u'), 'editor', AT);
+      await records.rememberMembership(id('b'), id('v'), 'viewer');
+      await live.setMembership(id('b'), id('o'), 'editor', AT);
+      const rooms = [id('a'), id('b'), id('z')];
+      expect(await live.rolesAmong(rooms, [id('u'), id('v')])).toEqual(
+        new Map([
+          [id('a'), { linkAccess: 'none', members: new Map([[id('u'), 'editor']]) }],
+          // o's membership of b is not asked for; z does not exist.
+          [id('b'), { linkAccess: 'edit', members: new Map([[id('v'), 'viewer']]) }],
+        ]),
+      );
+      await live.setMembership(id('a'), id('u'), 'viewer', AT);
+      expect((await live.rolesAmong([id('a')], [id('u')])).get(id('a'))).toEqual({ linkAccess: 'none', members: new Map() });
+      expect(await live.rolesAmong([id('a')], [])).toEqual(new Map([[id('a'), { linkAccess: 'none', members: new Map() }]]));
+      expect(await live.rolesAmong([], [id('u')])).toEqual(new Map());
     });
 
     it('remembers a grant over a lower membership and forgets it on a revoke', async () => {

@@ -1,6 +1,6 @@
 import type { GrantRole } from '../../../shared/live.ts';
-import type { LiveStore, Refusals } from '../live.ts';
-import { groupBlocked } from '../live-rows.ts';
+import type { LiveStore, Refusals, RoomRoles } from '../live.ts';
+import { groupBlocked, groupRoles, type RoleRow } from '../live-rows.ts';
 import type { Pool } from './database.ts';
 
 export class PostgresLiveStore implements LiveStore {
@@ -58,6 +58,17 @@ export class PostgresLiveStore implements LiveStore {
       ended: new Map(ended.rows.map((row) => [row.id, row.gone ? 'gone' : 'closed'])),
       blocked: groupBlocked(blocked.rows.map((row) => [row.room_id, row.blocked_id])),
     };
+  }
+
+  async rolesAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Map<string, RoomRoles>> {
+    if (roomIds.length === 0) return new Map();
+    const { rows } = await this.#pool.query<RoleRow>(
+      `SELECT r.id AS room_id, r.link_access, m.user_id, m.role FROM rooms r
+       LEFT JOIN memberships m ON m.room_id = r.id AND m.user_id = ANY($2::text[])
+       WHERE r.id = ANY($1::text[])`,
+      [roomIds, userIds],
+    );
+    return groupRoles(rows);
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {

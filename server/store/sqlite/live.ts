@@ -1,6 +1,6 @@
 import type { GrantRole } from '../../../shared/live.ts';
-import type { LiveStore, Refusals } from '../live.ts';
-import { groupBlocked } from '../live-rows.ts';
+import type { LiveStore, Refusals, RoomRoles } from '../live.ts';
+import { groupBlocked, groupRoles } from '../live-rows.ts';
 import { type Db, untilUnlocked } from './database.ts';
 
 export class SqliteLiveStore implements LiveStore {
@@ -23,6 +23,11 @@ export class SqliteLiveStore implements LiveStore {
       blocked: db.prepare(
         `SELECT r.id AS room_id, b.blocked_id FROM rooms r JOIN blocks b ON b.blocker_id = r.owner_id
          WHERE r.id IN (SELECT value FROM json_each(?)) AND b.blocked_id IN (SELECT value FROM json_each(?))`,
+      ),
+      roles: db.prepare(
+        `SELECT r.id AS room_id, r.link_access, m.user_id, m.role FROM rooms r
+         LEFT JOIN memberships m ON m.room_id = r.id AND m.user_id IN (SELECT value FROM json_each(?))
+         WHERE r.id IN (SELECT value FROM json_each(?))`,
       ),
       forget: db.prepare('DELETE FROM memberships WHERE room_id = ? AND user_id = ?'),
       membership: db.prepare(
@@ -53,6 +58,19 @@ export class SqliteLiveStore implements LiveStore {
     const ended = this.#s.closedOrGone.all(rooms).map((row) => [String(row.id), row.gone ? 'gone' : 'closed'] as const);
     const blocked = userIds.length === 0 ? [] : this.#s.blocked.all(rooms, JSON.stringify(userIds));
     return { ended: new Map(ended), blocked: groupBlocked(blocked.map((row) => [String(row.room_id), String(row.blocked_id)])) };
+  }
+
+  async rolesAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Map<string, RoomRoles>> {
+    if (roomIds.length === 0) return new Map();
+    const rows = this.#s.roles.all(JSON.stringify(userIds), JSON.stringify(roomIds));
+    return groupRoles(
+      rows.map((row) => ({
+        room_id: String(row.room_id),
+        link_access: String(row.link_access),
+        user_id: row.user_id === null ? null : String(row.user_id),
+        role: row.role === null ? null : String(row.role),
+      })),
+    );
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
