@@ -135,14 +135,16 @@ export class SocketIoTransport implements RoomEvents, SpectatorEvents {
   }
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
+    const members = this.io.of('/').adapter.rooms.get(docChannel(room.id));
+    // Nobody in the room on this transport (the web client's rooms are all on the Yjs WebSocket): every turn of every room asks.
+    if (!members) return;
     // Makers only: spectators get the room's changes merged, later (spectator-feed.ts).
     this.#broadcast(room, 'yjs:sync', outgoing.message, [...outgoing.senders], undefined, (id) => isMaker(room, id));
     // Those who sent part of it get the rest, if any, on their own. Only this
     // transport's: a rest is merged when first asked for (outgoing.ts), and the
     // Yjs WebSocket asks for its senders' after its fan-out.
-    const members = this.io.of('/').adapter.rooms.get(docChannel(room.id));
     for (const id of outgoing.senders) {
-      if (!members?.has(id)) continue;
+      if (!members.has(id)) continue;
       const rest = outgoing.restFor(id);
       if (rest) this.#broadcast(room, 'yjs:sync', rest, [], id);
     }
