@@ -32,20 +32,35 @@ export interface SpectatorFeedDeps {
   /** Longest a change waits for a room's spectators; 0 sends each turn's changes at once (after the makers'). */
   intervalMs: number;
   logger: Logger;
+  /** SPECTATOR_WRITES_PER_TURN unless given. */
+  writesPerTurn?: number;
 }
 
 interface Held {
   room: Room;
   parts: Uint8Array[];
   timer: NodeJS.Timeout | undefined;
+  /** Its hold ended: it waits in the queue of rooms to send. */
+  due: boolean;
 }
 
 const NOBODY: ReadonlySet<string> = new Set();
+
+/**
+ * Spectators written to in one turn before the rest wait for the next: rooms
+ * whose holds end together (a loop that lagged runs every timer due at once)
+ * would otherwise write to all their spectators before any maker's next
+ * keystroke is read. ~3 ms of socket writes on loopback (bench/write-floor.ts).
+ */
+export const SPECTATOR_WRITES_PER_TURN = 256;
 
 export class SpectatorFeed implements RoomEvents {
   readonly #deps: SpectatorFeedDeps;
   readonly #events: Listeners<SpectatorEvents>;
   readonly #held = new Map<string, Held>();
+  /** Rooms whose hold ended, oldest first, sent SPECTATOR_WRITES_PER_TURN a turn. */
+  readonly #queue: Held[] = [];
+  #draining = false;
 
   constructor(deps: SpectatorFeedDeps) {
     this.#deps = deps;
@@ -66,12 +81,12 @@ export class SpectatorFeed implements RoomEvents {
     // Nobody watching: nothing to keep (a spectator who joins gets the whole document in its sync).
     if (!held && room.spectators === 0) return;
     if (!held) {
-      held = { room, parts: [], timer: undefined };
+      held = { room, parts: [], timer: undefined, due: false };
       this.#held.set(room.id, held);
     }
     held.parts.push(outgoing.update);
     if (this.#deps.intervalMs === 0 || isServerMade(outgoing.origin)) this.#send(held, NOBODY);
-    else held.timer ??= setTimeout(this.#due, this.#deps.intervalMs, held).unref();
+    else if (!held.due) held.timer ??= setTimeout(this.#due, this.#deps.intervalMs, held).unref();
   }
 
   /** A spectator made a maker gets what was held back from it now: from here on, it hears the makers' changes only. */
@@ -94,7 +109,28 @@ export class SpectatorFeed implements RoomEvents {
 
   #due = (held: Held): void => {
     held.timer = undefined;
-    if (this.#held.get(held.room.id) === held) this.#send(held, NOBODY);
+    if (this.#held.get(held.room.id) !== held) return;
+    held.due = true;
+    this.#queue.push(held);
+    if (this.#draining) return;
+    this.#draining = true;
+    setImmediate(this.#drain);
+  };
+
+  /** Sends due rooms until the turn's share of writes is spent; the rest go next turn, after what makers sent meanwhile. */
+  #drain = (): void => {
+    let writes = 0;
+    const budget = this.#deps.writesPerTurn ?? SPECTATOR_WRITES_PER_TURN;
+    while (writes < budget) {
+      const held = this.#queue.shift();
+      if (!held) break;
+      // Sent meanwhile (the server's own change, a role change, shutdown).
+      if (this.#held.get(held.room.id) !== held) continue;
+      writes += held.room.spectators;
+      this.#send(held, NOBODY);
+    }
+    if (this.#queue.length > 0) setImmediate(this.#drain);
+    else this.#draining = false;
   };
 
   #send(held: Held, alsoTo: ReadonlySet<string>): void {

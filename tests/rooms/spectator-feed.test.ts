@@ -1,0 +1,96 @@
+// The spectator feed's pacing without a transport: rooms whose holds end in
+// the same turn (a loop that lagged) are sent a bounded number of spectators
+// a turn, oldest first, so makers' turns get in between.
+import pino from 'pino';
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { Listeners } from '../../server/listeners.ts';
+import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
+import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
+import { Room, type RoomEvents } from '../../server/rooms/room.ts';
+import { SpectatorFeed } from '../../server/rooms/spectator-feed.ts';
+import { MemoryDocLog } from '../helpers/memory-store.ts';
+import { waitFor } from '../helpers/server.ts';
+
+const logger = pino({ level: 'silent' });
+const user = (id: string) => ({ id, name: id, color: '#000000' });
+
+function roomWatchedBy(id: string, spectators: number, feed: SpectatorFeed, turn: TurnEnd): Room {
+  const room = new Room(
+    id,
+    { update: null, entries: 0, bytes: 0 },
+    {
+      limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: spectators },
+      saver: new DocSaver(
+        id,
+        new MemoryDocLog(),
+        { compactEntries: 1000, compactBytes: 1 << 20 },
+        { entries: 0, bytes: 0 },
+        logger,
+        undefined,
+        turn,
+      ),
+      events: new Listeners<RoomEvents>(logger, 'rooms', [feed]),
+      logger,
+      turn,
+    },
+  );
+  room.join(`${id}-maker`, user(`${id}-maker`), 'editor', 'test');
+  for (let i = 0; i < spectators; i++) room.join(`${id}-watcher-${i}`, user(`${id}-watcher-${i}`), 'viewer', 'test');
+  return room;
+}
+
+function type(room: Room, text: string): void {
+  const doc = new Y.Doc();
+  doc.getText('prompt').insert(0, text);
+  const encoder = encoding.createEncoder();
+  syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc));
+  room.handleSync(`${room.id}-maker`, encoding.toUint8Array(encoder));
+}
+
+describe('SpectatorFeed', () => {
+  it('sends rooms due together a bounded number of spectators a turn, oldest first, each with all it held', async () => {
+    const turn = new TurnEnd((err) => {
+      throw err;
+    });
+    const feed = new SpectatorFeed({ intervalMs: 1, logger, writesPerTurn: 2 });
+    // Which turn each room's frame went in: a counter bumped once after every turn that sent one.
+    const sent: Array<{ room: string; turn: number; text: string }> = [];
+    let turns = 0;
+    let bumping = false;
+    feed.events.add({
+      spectatorUpdate: (room, outgoing) => {
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, outgoing.update);
+        sent.push({ room: room.id, turn: turns, text: doc.getText('prompt').toString() });
+        if (bumping) return;
+        bumping = true;
+        setImmediate(() => {
+          turns++;
+          bumping = false;
+        });
+      },
+    });
+    const rooms = ['a', 'b', 'c'].map((id) => roomWatchedBy(id, 2, feed, turn));
+    for (const room of rooms) {
+      type(room, `${room.id}1`);
+      turn.run();
+    }
+    type(rooms[0] as Room, 'a2');
+    turn.run();
+    // Held past every hold's end, as a lagging loop would be: the three come due in one turn.
+    const until = performance.now() + 5;
+    while (performance.now() < until);
+    await waitFor(() => sent.length === 3, 5000, 'every room sent');
+    expect(sent.map(({ room, turn }) => [room, turn])).toEqual([
+      ['a', 0],
+      ['b', 1],
+      ['c', 2],
+    ]);
+    expect(sent[0]?.text).toContain('a1');
+    expect(sent[0]?.text).toContain('a2');
+    expect(feed.waiting).toBe(0);
+  });
+});
