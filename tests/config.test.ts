@@ -20,6 +20,9 @@ describe('configuration', () => {
       databaseUrl: undefined,
       healthDegradedStatus: 200,
       presenceIntervalMs: 33,
+      adapterOfflineMaxCommands: 10_000,
+      adapterOfflineMaxBytes: 16 * 1024 * 1024,
+      live: { accessSweepMs: 60_000 },
       limits: { maxMessageBytes: 1048576, maxRoomsPerConnection: 8, maxParticipantsPerRoom: 500 },
     });
   });
@@ -38,6 +41,18 @@ describe('configuration', () => {
   it('PRESENCE_INTERVAL_MS sets how often a room sends presence, 0 once a turn', () => {
     expect(loadConfig({ DATA_DIR: tempDir(), PRESENCE_INTERVAL_MS: '50' }).presenceIntervalMs).toBe(50);
     expect(loadConfig({ DATA_DIR: tempDir(), PRESENCE_INTERVAL_MS: '0' }).presenceIntervalMs).toBe(0);
+  });
+
+  it("ACCESS_SWEEP_MS and the adapter's outage bounds are read", () => {
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      ACCESS_SWEEP_MS: '5000',
+      ADAPTER_OFFLINE_MAX_COMMANDS: '500',
+      ADAPTER_OFFLINE_MAX_BYTES: '65536',
+    });
+    expect(config.live.accessSweepMs).toBe(5000);
+    expect(config.adapterOfflineMaxCommands).toBe(500);
+    expect(config.adapterOfflineMaxBytes).toBe(65536);
   });
 
   it('scaled mode needs a shared SESSION_SECRET', () => {
@@ -60,6 +75,9 @@ describe('configuration', () => {
     ['TRUST_PROXY', 'maybe'],
     ['HEALTH_DEGRADED_STATUS', '500'],
     ['PRESENCE_INTERVAL_MS', '5000'],
+    ['ACCESS_SWEEP_MS', '10'],
+    ['ADAPTER_OFFLINE_MAX_COMMANDS', '0'],
+    ['ADAPTER_OFFLINE_MAX_BYTES', 'lots'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     const run = () => loadConfig({ DATA_DIR: tempDir(), [variable]: value });
     expect(run).toThrow(ConfigError);

@@ -13,6 +13,11 @@ export const liveSettings = {
     int(0, 60_000).default(200),
     "at most how often a room sends its spectators (viewers) its document's changes, merged into one message; makers get theirs at once (`0`: each turn, after the makers')",
   ),
+  accessSweepMs: setting(
+    'ACCESS_SWEEP_MS',
+    int(1000, 3_600_000).default(60_000),
+    'how often a node re-reads from the store who may be in the rooms it holds (closed, deleted, blocked), besides when Redis comes back',
+  ),
   editRequestsPerMinute: setting(
     'EDIT_REQUESTS_PER_MINUTE',
     int(1).default(3),

@@ -4,7 +4,7 @@
 // the owner grants or revokes, applied at once on every node. What the bus
 // carries can be lost (Redis pub/sub forgets what it cannot deliver): each
 // node also re-reads, in one query, which of the rooms it holds were closed
-// or deleted and whom their owners block, when its bus comes back and every SWEEP_MS.
+// or deleted and whom their owners block, when its bus comes back and every ACCESS_SWEEP_MS.
 import type { EditRequest, GrantRole } from '../../shared/live.ts';
 import { canEdit, type PublicUser } from '../../shared/protocol.ts';
 import type { Logger } from 'pino';
@@ -17,9 +17,6 @@ import type { LiveStore } from '../store/live.ts';
 import type { LiveBoard } from './board.ts';
 import type { LiveBus, LiveCommand } from './bus.ts';
 import type { LiveRooms } from './live-rooms.ts';
-
-/** How often a node re-reads who may be in the rooms it holds, outage or not (a bus that stays up loses nothing). */
-export const SWEEP_MS = 60_000;
 
 /** Where an owner hears of a request at once: their sockets, on every node. */
 export interface EditRequestSink {
@@ -39,6 +36,8 @@ export interface LiveAccessDeps {
   /** The `join_request` notification (server/social/notifier.ts). */
   notify(event: { type: 'join_request'; actorId: string; recipientIds: string[]; roomId: string }): void;
   editRequestsPerMinute: number;
+  /** How often it re-reads who may be in the rooms held here, outage or not (`ACCESS_SWEEP_MS`). */
+  sweepMs: number;
   logger: Logger;
 }
 
@@ -55,7 +54,7 @@ export class LiveAccess {
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.#timer = setInterval(() => void this.sweep(), this.#deps.sweepMs);
     this.#timer.unref();
   }
 

@@ -76,11 +76,12 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
     isClosed: (roomId) => store.social.moderation.isHidden('room', roomId),
     notify,
     editRequestsPerMinute: config.live.editRequestsPerMinute,
+    sweepMs: config.live.accessSweepMs,
     logger,
   });
   rooms.start();
   access.start();
-  // Back from an outage: what the bus lost then is re-read from the store at once, not a SWEEP_MS later.
+  // Back from an outage: what the bus lost then is re-read from the store at once, not an ACCESS_SWEEP_MS later.
   scale?.liveBus.onResumed(() => void access.sweep());
   const demand = () => {
     board.markDemand(Date.now() + previewMs * 2).catch((err: unknown) => logger.warn({ err }, 'could not mark live demand'));
