@@ -16,7 +16,7 @@ export const liveSettings = {
   accessSweepMs: setting(
     'ACCESS_SWEEP_MS',
     int(1000, 3_600_000).default(60_000),
-    'how often a node re-reads from the store who may be in the rooms it holds (closed, deleted, blocked), besides when Redis comes back',
+    'how often a node re-reads from the store who may be in the rooms it holds, and as what (closed, deleted, blocked, granted, revoked), besides when Redis comes back',
   ),
   editRequestsPerMinute: setting(
     'EDIT_REQUESTS_PER_MINUTE',

@@ -3,8 +3,9 @@
 // node lets go of whoever is no longer allowed in; a viewer asks to edit and
 // the owner grants or revokes, applied at once on every node. What the bus
 // carries can be lost (Redis pub/sub forgets what it cannot deliver): each
-// node also re-reads, in one query, which of the rooms it holds were closed
-// or deleted and whom their owners block, when its bus comes back and every ACCESS_SWEEP_MS.
+// node also re-reads which of the rooms it holds were closed or deleted, whom
+// their owners block, and the roles the store gives the people in them, when
+// its bus comes back and every ACCESS_SWEEP_MS.
 import type { EditRequest, GrantRole } from '../../shared/live.ts';
 import { canEdit, type PublicUser } from '../../shared/protocol.ts';
 import type { Logger } from 'pino';
@@ -13,10 +14,12 @@ import { Listeners, type Subscribable } from '../listeners.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { RoomDirectory } from '../rooms/directory.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
-import type { LiveStore } from '../store/live.ts';
+import type { Room } from '../rooms/room.ts';
+import type { LiveStore, RoomRoles } from '../store/live.ts';
 import type { LiveBoard } from './board.ts';
 import type { LiveBus, LiveCommand } from './bus.ts';
 import type { LiveRooms } from './live-rooms.ts';
+import { storedRole } from './stored-role.ts';
 
 /** Where an owner hears of a request at once: their sockets, on every node. */
 export interface EditRequestSink {
@@ -36,7 +39,7 @@ export interface LiveAccessDeps {
   /** The `join_request` notification (server/social/notifier.ts). */
   notify(event: { type: 'join_request'; actorId: string; recipientIds: string[]; roomId: string }): void;
   editRequestsPerMinute: number;
-  /** How often it re-reads who may be in the rooms held here, outage or not (`ACCESS_SWEEP_MS`). */
+  /** How often it re-reads who may be in the rooms held here, and as what, outage or not (`ACCESS_SWEEP_MS`). */
   sweepMs: number;
   logger: Logger;
 }
@@ -46,6 +49,11 @@ export class LiveAccess {
   readonly #sinks: Listeners<EditRequestSink>;
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | null = null;
+  /**
+   * Role messages heard per room: a sweep whose read of the store a message
+   * overtook leaves that room's roles to it (the store read may predate it).
+   */
+  readonly #roleNews = new WeakMap<Room, number>();
 
   constructor(deps: LiveAccessDeps) {
     this.#deps = deps;
@@ -66,9 +74,10 @@ export class LiveAccess {
   /**
    * Lets go, as a lost message would have, of whoever is here in a room that
    * a moderator closed (all but its owner), that was deleted (everyone,
-   * not_found), or whose owner blocks them: one store query over the rooms
-   * this node holds with someone besides their owner in them, and those people.
-   * Never throws; a sweep already running is joined.
+   * not_found), or whose owner blocks them; and gives the others the role the
+   * store says the owner granted or revoked (stored-role.ts). Two store
+   * queries, over the rooms this node holds with someone besides their owner
+   * in them and those people. Never throws; a sweep already running is joined.
    */
   sweep(): Promise<void> {
     this.#sweeping ??= this.#sweep()
@@ -81,7 +90,9 @@ export class LiveAccess {
 
   async #sweep(): Promise<void> {
     const held = new Map<string, Set<string>>();
+    const newsBefore = new Map<string, number>();
     for (const room of this.#deps.registry.rooms()) {
+      newsBefore.set(room.id, this.#roleNews.get(room) ?? 0);
       for (const participant of room.participants.values()) {
         if (participant.role === 'owner') continue;
         const users = held.get(room.id) ?? new Set<string>();
@@ -92,7 +103,11 @@ export class LiveAccess {
     if (held.size === 0) return;
     const userIds = new Set<string>();
     for (const users of held.values()) for (const id of users) userIds.add(id);
-    const { ended, blocked } = await this.#deps.store.refusalsAmong([...held.keys()], [...userIds]);
+    const { store } = this.#deps;
+    const [{ ended, blocked }, roles] = await Promise.all([
+      store.refusalsAmong([...held.keys()], [...userIds]),
+      store.rolesAmong([...held.keys()], [...userIds]),
+    ]);
     // The query pairs every room with every user its owner blocks among them all: only those here count.
     const refused = new Set(ended.keys());
     for (const [roomId, users] of blocked) if ([...users].some((id) => held.get(roomId)?.has(id))) refused.add(roomId);
@@ -102,6 +117,23 @@ export class LiveAccess {
         'news of a room lost in transit: letting go of who may no longer be there',
       );
       await this.#recheck(roomId);
+    }
+    for (const [roomId, stored] of roles) this.#applyStoredRoles(roomId, stored, newsBefore.get(roomId));
+  }
+
+  /** The role each person here (not the owner) has in the store, applied where it differs, on every transport. */
+  #applyStoredRoles(roomId: string, stored: RoomRoles, newsBefore: number | undefined): void {
+    const live = this.#deps.registry.get(roomId);
+    if (!live || (this.#roleNews.get(live) ?? 0) !== newsBefore) return;
+    const changes = new Map<string, GrantRole>();
+    for (const { user, role } of live.participants.values()) {
+      if (role === 'owner') continue;
+      const wanted = storedRole(role, user.id, stored);
+      if (wanted !== undefined && wanted !== role) changes.set(user.id, wanted);
+    }
+    for (const [userId, role] of changes) {
+      this.#deps.logger.info({ roomId, userId, role }, 'news of a role lost in transit: applying what the store says');
+      live.setRole(userId, role);
     }
   }
 
@@ -190,6 +222,7 @@ export class LiveAccess {
       case 'listed':
         return;
       case 'role':
+        this.#roleNews.set(live, (this.#roleNews.get(live) ?? 0) + 1);
         live.setRole(command.userId, command.role);
         return;
       case 'recheck':

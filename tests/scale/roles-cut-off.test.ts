@@ -1,0 +1,90 @@
+// A node cut off from Redis misses the owner's grants and revokes made on
+// another node (they go by pub/sub). Once Redis is back it re-reads from the
+// store the role of each person it holds and applies what changed, on every
+// transport, as the lost message would have: not only at their next join.
+import { expect, it } from 'vitest';
+import type { Atelier } from '../../server/atelier.ts';
+import type { GrantAck } from '../../shared/live.ts';
+import type { Heard } from '../live/helpers.ts';
+import { joinRoom, listeningSocket } from '../live/helpers.ts';
+import { clusterEnv } from '../helpers/cluster.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { describeWith, postgresService, redisService } from '../helpers/services.ts';
+import { startTcpGate, type TcpGate } from '../helpers/tcp-gate.ts';
+import { type Everywhere, everywhere } from '../helpers/three-ways.ts';
+import { person } from '../social/helpers.ts';
+
+const redis = await redisService();
+const postgres = await postgresService();
+
+/**
+ * Node A reaching Redis through a gate, node B directly; a room of Ann's whose
+ * link gives viewing, Ann on node B (where she grants), Bob on node B too (so
+ * node B finds him present) and on node A three ways.
+ */
+async function viewerOnACutOff() {
+  const gate = await startTcpGate(redis.url);
+  const env = await clusterEnv(redis, postgres);
+  const a = await startServer({ ...env, REDIS_URL: gate.url, NODE_ID: 'node-a' });
+  const b = await startServer({ ...env, NODE_ID: 'node-b' });
+  const [ann, bob] = await Promise.all([person(b, 'Ann'), person(b, 'Bob')]);
+  const { room } = await api(b.url).room(ann.token, { linkAccess: 'view' });
+  const owner = listeningSocket(b.url, ann.token);
+  expect(await joinRoom(owner.socket, room.id)).toMatchObject({ ok: true, role: 'owner' });
+  const bobOnB = listeningSocket(b.url, bob.token);
+  expect(await joinRoom(bobOnB.socket, room.id)).toMatchObject({ ok: true, role: 'viewer' });
+  const bobOnA = await everywhere(a, room.id, bob.token);
+  const grant = (role: 'editor' | 'viewer') =>
+    new Promise<GrantAck>((resolve) => owner.socket.emit('room:grant', room.id, bob.id, role, resolve));
+  return { gate, a, roomId: room.id, bobId: bob.id, bobOnB, bobOnA, grant };
+}
+
+async function cutOff(gate: TcpGate, a: Atelier): Promise<void> {
+  gate.cut();
+  await waitFor(() => !a.scale!.redis.isReady, 10_000, 'node A notices Redis is gone');
+}
+
+function rolesOn(server: Atelier, roomId: string, userId: string): string[] {
+  return [...(server.registry.get(roomId)?.participants.values() ?? [])].filter((p) => p.user.id === userId).map((p) => p.role);
+}
+
+/** Bob's connections on node A were told, on both transports that carry events, and all three hold the role. */
+async function toldOnA(bob: Everywhere, a: Atelier, roomId: string, bobId: string, role: string): Promise<void> {
+  await waitFor(() => bob.sio.roles.at(-1) === role, 10_000, `room:role ${role} on Socket.IO`);
+  expect((await bob.events.next('room:role', (args) => (args[1] as { role: string }).role === role))[0]).toBe(roomId);
+  expect(rolesOn(a, roomId, bobId)).toEqual([role, role, role]);
+}
+
+async function heardOnB(bob: Heard, role: string): Promise<void> {
+  await waitFor(() => bob.roles.at(-1) === role, 10_000, `room:role ${role} on node B`);
+}
+
+describeWith([redis, postgres], 'roles on a node cut off from Redis', () => {
+  it('an editor revoked on node B while node A was cut off is a viewer on node A once Redis is back, on every transport', async () => {
+    const { gate, a, roomId, bobId, bobOnB, bobOnA, grant } = await viewerOnACutOff();
+    expect(await grant('editor')).toMatchObject({ ok: true });
+    await toldOnA(bobOnA, a, roomId, bobId, 'editor');
+
+    await cutOff(gate, a);
+    expect(await grant('viewer')).toMatchObject({ ok: true, role: 'viewer' });
+    await heardOnB(bobOnB, 'viewer');
+    // The news went by pub/sub while node A was away: Bob still edits there.
+    expect(rolesOn(a, roomId, bobId)).toEqual(['editor', 'editor', 'editor']);
+
+    gate.restore();
+    await toldOnA(bobOnA, a, roomId, bobId, 'viewer');
+    expect(bobOnA.sio.evicted).toEqual([]);
+  });
+
+  it('a viewer granted editing on node B while node A was cut off is an editor on node A once Redis is back', async () => {
+    const { gate, a, roomId, bobId, bobOnB, bobOnA, grant } = await viewerOnACutOff();
+
+    await cutOff(gate, a);
+    expect(await grant('editor')).toMatchObject({ ok: true, role: 'editor' });
+    await heardOnB(bobOnB, 'editor');
+    expect(rolesOn(a, roomId, bobId)).toEqual(['viewer', 'viewer', 'viewer']);
+
+    gate.restore();
+    await toldOnA(bobOnA, a, roomId, bobId, 'editor');
+  });
+});
