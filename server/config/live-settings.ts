@@ -11,7 +11,7 @@ export const liveSettings = {
   spectatorIntervalMs: setting(
     'SPECTATOR_INTERVAL_MS',
     int(0, 60_000).default(200),
-    "at most how often a room sends its spectators (viewers) its document's changes, merged into one message; makers get theirs at once (`0`: each turn, after the makers')",
+    "at most how often a room sends its spectators (viewers) its document's changes and its presence, each merged into one message; makers get theirs at once (`0`: each turn, after the makers')",
   ),
   accessSweepMs: setting(
     'ACCESS_SWEEP_MS',

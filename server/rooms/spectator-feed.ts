@@ -1,24 +1,29 @@
-// What a room's spectators (viewers) get of its document: its changes held
-// back and merged, one frame per spectator at most once per
-// SPECTATOR_INTERVAL_MS, after the makers had theirs. A spectator used to get
+// What a room's spectators (viewers) get of its document and presence: its
+// changes held back and merged, one frame of each per spectator at most once
+// per SPECTATOR_INTERVAL_MS, after the makers had theirs. A spectator used to get
 // every keystroke as its own frame in the makers' turn: with 20 watching each
 // maker, their socket writes were most of what the server did, and makers'
 // keystrokes queued behind them (docs/benchmarks.md, "Live rooms"). Changes
 // the server makes itself (a job's images) go at once, with what was held:
 // the events that announce them follow, and must not arrive first.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
 import { mergeAll } from '../../shared/merge-all.ts';
 import { canEdit } from '../../shared/protocol.ts';
 import { Listeners, type Subscribable } from '../listeners.ts';
 import { assertNever, type UpdateOrigin } from './origin.ts';
 import { type OutgoingUpdate, syncUpdateMessage } from './outgoing.ts';
+import type { OutgoingAwareness } from './room-presence.ts';
 import type { Participant, Room, RoomEvents } from './room.ts';
 
 export interface SpectatorUpdate {
-  /** The changes held since the last one, merged. */
-  update: Uint8Array;
+  /** The document's changes held since the last one, merged; null when only presence changed. */
+  update: Uint8Array | null;
   /** Its y-protocols sync message, encoded once for every recipient. */
-  message: Uint8Array;
+  message: Uint8Array | null;
+  /** One awareness update: the latest state of every client whose presence changed meanwhile; null when none did. */
+  presence: Uint8Array | null;
   /** Makers who get it too: spectators made makers before it went, who never had its changes. */
   alsoTo: ReadonlySet<string>;
 }
@@ -39,6 +44,8 @@ export interface SpectatorFeedDeps {
 interface Held {
   room: Room;
   parts: Uint8Array[];
+  /** The room's presence updates meanwhile, oldest first (presence-cadence.ts sends them to makers). */
+  presence: Uint8Array[];
   timer: NodeJS.Timeout | undefined;
   /** Its hold ended: it waits in the queue of rooms to send. */
   due: boolean;
@@ -77,16 +84,20 @@ export class SpectatorFeed implements RoomEvents {
   }
 
   docUpdate(room: Room, outgoing: OutgoingUpdate): void {
-    let held = this.#held.get(room.id);
-    // Nobody watching: nothing to keep (a spectator who joins gets the whole document in its sync).
-    if (!held && room.spectators === 0) return;
-    if (!held) {
-      held = { room, parts: [], timer: undefined, due: false };
-      this.#held.set(room.id, held);
-    }
+    const held = this.#heldFor(room);
+    if (!held) return;
     held.parts.push(outgoing.update);
     if (this.#deps.intervalMs === 0 || isServerMade(outgoing.origin)) this.#send(held, NOBODY);
-    else if (!held.due) held.timer ??= setTimeout(this.#due, this.#deps.intervalMs, held).unref();
+    else this.#hold(held);
+  }
+
+  /** Presence too: cursors move more often than people type, and a crowd watching needs them less often than makers. */
+  awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
+    const held = this.#heldFor(room);
+    if (!held) return;
+    held.presence.push(outgoing.message);
+    if (this.#deps.intervalMs === 0 || aboutSpectators(outgoing.message)) this.#send(held, NOBODY);
+    else this.#hold(held);
   }
 
   /** A spectator made a maker gets what was held back from it now: from here on, it hears the makers' changes only. */
@@ -105,6 +116,20 @@ export class SpectatorFeed implements RoomEvents {
   /** Sends everything held now (shutdown, tests). */
   flush(): void {
     for (const held of [...this.#held.values()]) this.#send(held, NOBODY);
+  }
+
+  /** What the room holds for its spectators; null when nobody watches (one who joins gets the whole document and presence). */
+  #heldFor(room: Room): Held | null {
+    let held = this.#held.get(room.id);
+    if (held) return held;
+    if (room.spectators === 0) return null;
+    held = { room, parts: [], presence: [], timer: undefined, due: false };
+    this.#held.set(room.id, held);
+    return held;
+  }
+
+  #hold(held: Held): void {
+    if (!held.due) held.timer ??= setTimeout(this.#due, this.#deps.intervalMs, held).unref();
   }
 
   #due = (held: Held): void => {
@@ -136,9 +161,10 @@ export class SpectatorFeed implements RoomEvents {
   #send(held: Held, alsoTo: ReadonlySet<string>): void {
     clearTimeout(held.timer);
     this.#held.delete(held.room.id);
-    if (held.room.destroyed || held.parts.length === 0) return;
-    const update = mergeAll(held.parts);
-    this.#events.emit('spectatorUpdate', held.room, { update, message: syncUpdateMessage(update), alsoTo });
+    if (held.room.destroyed || (held.parts.length === 0 && held.presence.length === 0)) return;
+    const update = held.parts.length > 0 ? mergeAll(held.parts) : null;
+    const presence = held.presence.length > 0 ? latestPresence(held.presence) : null;
+    this.#events.emit('spectatorUpdate', held.room, { update, message: update && syncUpdateMessage(update), presence, alsoTo });
   }
 }
 
@@ -158,4 +184,46 @@ function isServerMade(origin: UpdateOrigin): boolean {
     default:
       return assertNever(origin);
   }
+}
+
+const WATCHING = Buffer.from('"watching":true');
+
+/**
+ * Whether an awareness update holds a spectator's state (the server stamps
+ * each one `watching: true`, awareness-message.ts): its own change, or the
+ * server re-stating it one clock ahead (a role or profile change), which its
+ * provider must adopt before it changes anything again, or that change comes
+ * with a clock the room already has and is dropped. Those go at once; makers'
+ * cursors wait.
+ */
+function aboutSpectators(update: Uint8Array): boolean {
+  return Buffer.from(update.buffer, update.byteOffset, update.byteLength).includes(WATCHING);
+}
+
+/**
+ * Awareness updates merged: each client's entry from the last update that
+ * has one (each update holds the latest state of the clients it names, so a
+ * later one is never older). Entries are copied as bytes, never decoded.
+ */
+export function latestPresence(updates: readonly Uint8Array[]): Uint8Array {
+  const [only] = updates;
+  if (only && updates.length === 1) return only;
+  const latest = new Map<number, Uint8Array>();
+  for (const update of updates) {
+    const decoder = decoding.createDecoder(update);
+    const count = decoding.readVarUint(decoder);
+    for (let i = 0; i < count; i++) {
+      const start = decoder.pos;
+      const clientId = decoding.readVarUint(decoder);
+      decoding.readVarUint(decoder);
+      decoding.readVarUint8Array(decoder);
+      // Deleted first, so the entry takes its place among the latest.
+      latest.delete(clientId);
+      latest.set(clientId, update.subarray(start, decoder.pos));
+    }
+  }
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, latest.size);
+  for (const entry of latest.values()) encoding.writeUint8Array(encoder, entry);
+  return encoding.toUint8Array(encoder);
 }

@@ -8,6 +8,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
@@ -69,10 +70,11 @@ describe('the spectator feed', () => {
     expect(makerA.doc.getText('prompt').toString()).not.toContain('vandal');
   });
 
-  it('holds makers’ changes for spectators and sends them merged with the server’s own change, at once', async () => {
+  it('holds makers’ changes and cursors for spectators and sends them merged with the server’s own change, at once', async () => {
     // Held for a minute: only the server's change can bring them within the test.
-    const { server, owner, viewerA, room, invites } = await roomWithViewInvite({ SPECTATOR_INTERVAL_MS: '60000' });
+    const { server, owner, editor, viewerA, room, invites } = await roomWithViewInvite({ SPECTATOR_INTERVAL_MS: '60000' });
     const maker = await joinWithSocketIo(server.url, owner.token, room.id);
+    const otherMaker = await joinWithYWebsocket(server.url, editor.token, room.id, invites.edit);
     const raw = rawYjsSocket(server.url, `/yjs/${room.id}?token=${viewerA.token}&invite=${invites.view}`);
     await raw.opened;
     await waitFor(() => raw.frames.some((f) => f[0] === YWS_MESSAGE.sync && f[1] === syncProtocol.messageYjsSyncStep1));
@@ -82,6 +84,14 @@ describe('the spectator feed', () => {
     Y.applyUpdate(watcher, Y.encodeStateAsUpdate(live?.doc ?? new Y.Doc()));
     const text = maker.doc.getText('prompt');
     for (let i = 0; i < 20; i++) maker.doc.transact(() => text.insert(text.length, 'k'));
+    // The maker's cursor moves too: held like the keystrokes.
+    const makerClient = maker.doc.clientID;
+    for (let cursor = 0; cursor < 5; cursor++) {
+      maker.provider.awareness.setLocalStateField('cursor', cursor);
+      await waitFor(() => live?.awareness.getStates().get(makerClient)?.cursor === cursor, 5000, `cursor ${cursor} on the server`);
+    }
+    // Sent on by the room (to makers at once): the other maker has the last.
+    await waitFor(() => otherMaker.provider.awareness.getStates().get(makerClient)?.cursor === 4, 5000, 'the last cursor sent on');
     await waitFor(() => live?.doc.getText('prompt').length === 20, 5000, 'the keystrokes on the server');
     expect(updatesIn(raw.frames)).toHaveLength(0);
 
@@ -96,6 +106,16 @@ describe('the spectator feed', () => {
     Y.applyUpdate(watcher, decoding.readVarUint8Array(decoder));
     expect(watcher.getText('prompt').toString()).toBe('k'.repeat(20));
     expect(watcher.getMap('meta').get('title')).toBe('Renamed');
+    // And the five cursor moves as one awareness frame: the latest state only.
+    const makerStates = raw.frames
+      .filter((f) => f[0] === YWS_MESSAGE.awareness)
+      .flatMap((f) => {
+        const d = decoding.createDecoder(f);
+        decoding.readVarUint(d);
+        return readAwarenessUpdate(decoding.readVarUint8Array(d), 100);
+      })
+      .filter((entry) => entry.clientId === makerClient);
+    expect(makerStates.map((entry) => JSON.parse(entry.json).cursor)).toEqual([4]);
   });
 
   it('gives a spectator made a maker what was held back from it', async () => {

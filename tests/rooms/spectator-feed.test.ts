@@ -63,7 +63,7 @@ describe('SpectatorFeed', () => {
     feed.events.add({
       spectatorUpdate: (room, outgoing) => {
         const doc = new Y.Doc();
-        Y.applyUpdate(doc, outgoing.update);
+        if (outgoing.update) Y.applyUpdate(doc, outgoing.update);
         sent.push({ room: room.id, turn: turns, text: doc.getText('prompt').toString() });
         if (bumping) return;
         bumping = true;

@@ -151,13 +151,17 @@ export class SocketIoTransport implements RoomEvents, SpectatorEvents {
   }
 
   spectatorUpdate(room: Room, outgoing: SpectatorUpdate): void {
-    const { alsoTo } = outgoing;
-    this.#broadcast(room, 'yjs:sync', outgoing.message, [], undefined, (id) => alsoTo.has(id) || !isMaker(room, id));
+    const { alsoTo, message, presence } = outgoing;
+    const to = (id: string) => alsoTo.has(id) || !isMaker(room, id);
+    if (message) this.#broadcast(room, 'yjs:sync', message, [], undefined, to);
+    if (presence) this.#broadcast(room, 'yjs:awareness', presence, [], undefined, to);
   }
 
   awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
-    this.#broadcast(room, 'yjs:awareness', outgoing.message, [...outgoing.senders.keys()]);
-    for (const [id, rest] of outgoing.senders) if (rest) this.#broadcast(room, 'yjs:awareness', rest, [], id);
+    // Makers only, as for the document (spectator-feed.ts).
+    const makers = (id: string) => isMaker(room, id);
+    this.#broadcast(room, 'yjs:awareness', outgoing.message, [...outgoing.senders.keys()], undefined, makers);
+    for (const [id, rest] of outgoing.senders) if (rest) this.#broadcast(room, 'yjs:awareness', rest, [], id, makers);
   }
 
   /**

@@ -159,9 +159,16 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
   spectatorUpdate(room: Room, outgoing: SpectatorUpdate): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
-    const all = yjsFrame(YWS_MESSAGE.sync, outgoing.message, false);
-    const { alsoTo } = outgoing;
-    this.#send(peers, (peer) => (isMaker(peer) && !alsoTo.has(peer.id) ? null : all), 'sync');
+    const { alsoTo, message, presence } = outgoing;
+    const to = (peer: Socket) => !isMaker(peer) || alsoTo.has(peer.id);
+    if (message) {
+      const all = yjsFrame(YWS_MESSAGE.sync, message, false);
+      this.#send(peers, (peer) => (to(peer) ? all : null), 'sync');
+    }
+    if (presence) {
+      const all = yjsFrame(YWS_MESSAGE.awareness, presence, true);
+      this.#send(peers, (peer) => (to(peer) ? all : null), 'awareness');
+    }
   }
 
   awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
@@ -169,7 +176,12 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
     if (!peers) return;
     const all = yjsFrame(YWS_MESSAGE.awareness, outgoing.message, true);
     const { senders } = outgoing;
-    this.#send(peers, (peer) => (senders.has(peer.id) ? awarenessFrame(senders.get(peer.id) ?? null) : all), 'awareness');
+    // Makers only, as for the document (spectator-feed.ts).
+    this.#send(
+      peers,
+      (peer) => (!isMaker(peer) ? null : senders.has(peer.id) ? awarenessFrame(senders.get(peer.id) ?? null) : all),
+      'awareness',
+    );
   }
 
   async close(): Promise<void> {
