@@ -5,13 +5,15 @@
 // each time it met the lock its BEGIN would be refused SQLITE_BUSY (and asked
 // again, database.ts untilUnlocked): the test counts the refusals.
 import path from 'node:path';
+import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openDatabase } from '../../server/store/sqlite/database.ts';
 import { SqliteDocLog } from '../../server/store/sqlite/doc-log.ts';
 import { SqliteMaintenance } from '../../server/store/sqlite/maintenance.ts';
-import { shareWrites } from '../../server/store/sqlite/write-baton.ts';
+import { shareWrites, WriteBaton } from '../../server/store/sqlite/write-baton.ts';
 import { tempDir } from '../helpers/server.ts';
 
 /** A room's log of `count` keystrokes, appended in batches, then moved out of the journal (doc-journal.ts). */
@@ -69,6 +71,27 @@ describe('SQLite write baton', () => {
     } finally {
       await maintenance.stop();
       db.close();
+    }
+  });
+
+  it("wakes a thread waiting for the other side's next write as soon as that write lets go of the baton", async () => {
+    const baton = new WriteBaton();
+    const waiter = new Worker(new URL('../helpers/baton-waiter.ts', import.meta.url), { workerData: { buffer: baton.buffer } });
+    try {
+      let woke = false;
+      waiter.on('message', (message: string) => {
+        if (message === 'woke') woke = true;
+      });
+      await once(waiter, 'message');
+      // It may not be waiting yet when the first write ends: writes go on, a turn apart, until it wakes.
+      let writes = 0;
+      while (!woke) {
+        baton.hold(() => writes++);
+        await nextTurn();
+      }
+      expect(writes).toBeGreaterThan(0);
+    } finally {
+      await waiter.terminate();
     }
   });
 });

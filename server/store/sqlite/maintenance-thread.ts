@@ -33,7 +33,11 @@ function merge(updates: Uint8Array[]): Uint8Array {
 }
 const db = new DatabaseSync(file);
 db.exec(`PRAGMA busy_timeout = ${LOCK_WAIT_MS}`);
-shareWrites(db, new WriteBaton(baton));
+const writes = new WriteBaton(baton);
+shareWrites(db, writes);
+/** Longest wait for the event loop's next commit before a write of the thread's own (write-baton.ts afterNextRelease). */
+const GAP_WAIT_MS = 25;
+const inGap = (): void => writes.afterNextRelease(GAP_WAIT_MS);
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const statements = compactionStatements(db);
 const journal = journalStatements(db);
@@ -62,6 +66,7 @@ function moveJournal(): void {
     const rows = journalSpan(journal);
     if (rows === 0 || (rows < JOURNAL_MOVE_ROWS && ++checks < JOURNAL_MOVE_CHECKS)) return;
     checks = 0;
+    inGap();
     drainJournal(db, journal);
   } catch (err) {
     reply({ type: 'failed', id: null, message: `moving the doc journal: ${(err as Error).message}` });
@@ -71,6 +76,7 @@ function moveJournal(): void {
 function compact(id: number, roomId: string): void {
   try {
     // Everything appended so far is merged: the room's journalled rows too.
+    inGap();
     drainRoom(db, journal, roomId);
     const rows = readLog(statements, roomId);
     const bytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0);
@@ -79,6 +85,7 @@ function compact(id: number, roomId: string): void {
       return;
     }
     const merged = merge(rows.map((row) => row.data));
+    inGap();
     reply({ type: 'compacted', id, result: swapMerged(db, statements, roomId, rows, merged) });
   } catch (err) {
     reply({ type: 'failed', id, message: (err as Error).message });

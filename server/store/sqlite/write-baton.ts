@@ -15,6 +15,12 @@ const HELD = 1;
 /** Held, and someone waits for it: the release must wake them. */
 const CONTENDED = 2;
 
+/** The buffer's words: the mutex, the count of releases, and whether someone waits for the next release. */
+const MUTEX = 0;
+const RELEASES = 1;
+const AWAITED = 2;
+const WORDS = 3;
+
 /** Longest wait for the baton before writing regardless (SQLite's busy_timeout then applies): a thread that died holding it must not stop the other for good. */
 export const MAX_BATON_WAIT_MS = 5000;
 
@@ -26,7 +32,7 @@ export class WriteBaton {
   /** Whether this thread's outermost hold actually took it (false after a timed-out wait). */
   #took = false;
 
-  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(WORDS * Int32Array.BYTES_PER_ELEMENT)) {
     this.buffer = buffer;
     this.#word = new Int32Array(buffer);
   }
@@ -41,34 +47,51 @@ export class WriteBaton {
     }
   }
 
+  /**
+   * Waits until the other thread next lets go of the baton (or `maxMs`): the
+   * maintenance thread writes in the gap after the event loop's commit, not
+   * across its next one. A hot room commits every ~5 ms and a journal move
+   * takes 1–2: started whenever the thread's timer fired, 25 of 42 moves held
+   * up a commit, 7 of 42 started after one (docs/benchmarks.md, "Hot room p99").
+   */
+  afterNextRelease(maxMs: number): void {
+    const word = this.#word;
+    Atomics.store(word, AWAITED, 1);
+    Atomics.wait(word, RELEASES, Atomics.load(word, RELEASES), maxMs);
+    Atomics.store(word, AWAITED, 0);
+  }
+
   /** Frees the baton whoever holds it: its holder is gone (the thread exited). */
   forceRelease(): void {
-    Atomics.store(this.#word, 0, FREE);
-    Atomics.notify(this.#word, 0);
+    Atomics.store(this.#word, MUTEX, FREE);
+    Atomics.notify(this.#word, MUTEX);
   }
 
   // A futex mutex ("Futexes Are Tricky", Drepper, mutex 2): uncontended, one
   // compare-and-swap each way and no system call.
   #acquire(): boolean {
     const word = this.#word;
-    let state = Atomics.compareExchange(word, 0, FREE, HELD);
+    let state = Atomics.compareExchange(word, MUTEX, FREE, HELD);
     if (state === FREE) return true;
     const deadline = performance.now() + MAX_BATON_WAIT_MS;
-    if (state !== CONTENDED) state = Atomics.exchange(word, 0, CONTENDED);
+    if (state !== CONTENDED) state = Atomics.exchange(word, MUTEX, CONTENDED);
     while (state !== FREE) {
       const left = deadline - performance.now();
       if (left <= 0) return false;
-      Atomics.wait(word, 0, CONTENDED, left);
-      state = Atomics.exchange(word, 0, CONTENDED);
+      Atomics.wait(word, MUTEX, CONTENDED, left);
+      state = Atomics.exchange(word, MUTEX, CONTENDED);
     }
     return true;
   }
 
   #release(): void {
-    if (Atomics.sub(this.#word, 0, 1) !== HELD) {
-      Atomics.store(this.#word, 0, FREE);
-      Atomics.notify(this.#word, 0, 1);
+    const word = this.#word;
+    if (Atomics.sub(word, MUTEX, 1) !== HELD) {
+      Atomics.store(word, MUTEX, FREE);
+      Atomics.notify(word, MUTEX, 1);
     }
+    Atomics.add(word, RELEASES, 1);
+    if (Atomics.load(word, AWAITED) !== 0) Atomics.notify(word, RELEASES);
   }
 }
 
