@@ -11,9 +11,12 @@
 // server RSS per spectator, CPU and frames delivered.
 //   LIVE_ROOMS=50 LIVE_MAKERS=5 LIVE_KEYS=2 LIVE_SPECTATORS=1000 LIVE_SECONDS=30
 //   LIVE_WARMUP=5 LIVE_PREVIEW_MS=3000 LIVE_PAINT_MS=7000 npm run bench:live
+// LIVE_CURSOR_HZ=N has each maker move its cursor N times a second too (an
+// awareness state the size of the web client's, ~300 bytes); 0 by default.
 // LIVE_CPU_PROF_DIR=DIR profiles each run's server (node --cpu-prof) into DIR,
 // for `node bench/profile-summary.ts FILE --last 30s`.
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
 import type { LiveItem } from '../shared/live.ts';
 import type { AtelierClientSocket } from '../client/realtime/socketio-provider.ts';
@@ -36,6 +39,7 @@ const O = {
   warmup: int('LIVE_WARMUP', 5),
   previewMs: int('LIVE_PREVIEW_MS', 3000),
   paintMs: int('LIVE_PAINT_MS', 7000),
+  cursorHz: Number.parseInt(process.env.LIVE_CURSOR_HZ ?? '0', 10) || 0,
   profileDir: process.env.LIVE_CPU_PROF_DIR,
 };
 
@@ -65,6 +69,23 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T, i: numb
       }
     }),
   );
+}
+
+/** One awareness update: the client's state as the web client's room page sets it while typing. */
+function cursorMove(client: number, clock: number): Uint8Array {
+  const state = {
+    user: { name: 'Maker', color: '#3366cc' },
+    watching: false,
+    typing: true,
+    layerId: null,
+    cursor: { anchor: { type: { client, clock: 0 }, tname: null, item: { client, clock }, assoc: 0 }, head: null },
+  };
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, client);
+  encoding.writeVarUint(encoder, clock);
+  encoding.writeVarString(encoder, JSON.stringify(state));
+  return encoding.toUint8Array(encoder);
 }
 
 const progress = (line: string) => process.stderr.write(`  ${line}\n`);
@@ -216,6 +237,18 @@ async function run(live: boolean): Promise<RunResult> {
       );
       timers.push(start);
     }
+    if (O.cursorHz > 0) {
+      for (const t of typists) {
+        let clock = 0;
+        const start = setTimeout(
+          () => {
+            timers.push(setInterval(() => t.client.sendAwareness(cursorMove(t.source.client, ++clock)), 1000 / O.cursorHz));
+          },
+          Math.random() * (1000 / O.cursorHz),
+        );
+        timers.push(start);
+      }
+    }
     for (const [roomId, painter] of painters) {
       const start = setTimeout(() => {
         timers.push(
@@ -255,7 +288,7 @@ async function run(live: boolean): Promise<RunResult> {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 out(`bench:live on ${machine()}`);
 out(
-  `${O.rooms} rooms × ${O.makers} makers typing ${O.keys} keys/s, ${O.spectators} spectators, ${O.seconds} s measured after ${O.warmup} s, LIVE_PREVIEW_MS=${O.previewMs}, a layer moved every ${O.paintMs} ms per room`,
+  `${O.rooms} rooms × ${O.makers} makers typing ${O.keys} keys/s${O.cursorHz > 0 ? ` and moving their cursors ${O.cursorHz} times/s` : ''}, ${O.spectators} spectators, ${O.seconds} s measured after ${O.warmup} s, LIVE_PREVIEW_MS=${O.previewMs}, a layer moved every ${O.paintMs} ms per room`,
 );
 const baseline = await run(false);
 const withLive = await run(true);

@@ -3,12 +3,17 @@
 // docs/protocol.md "The client's document path"), as a maker (with an invite)
 // or a spectator (`watch=1`). It counts every frame it receives and hands each
 // Yjs update to a callback; nothing is applied to a document.
+import * as encoding from 'lib0/encoding';
+import type { WebSocket } from 'ws';
+import { YWS_MESSAGE } from '../../shared/protocol.ts';
 import { connectYwsRaw } from '../peers/clients/yws-raw.ts';
 
 export interface LiveRawClient {
   /** Frames received since it connected, of every type. */
   readonly frames: number;
   sendUpdate(update: Uint8Array): void;
+  /** Sends a y-protocols awareness update (a cursor moved). */
+  sendAwareness(update: Uint8Array): void;
   close(): void;
 }
 
@@ -27,12 +32,30 @@ export async function connectLiveRaw(join: RawJoin): Promise<LiveRawClient> {
   if (join.options.watch) query.set('watch', '1');
   const url = `${join.url.replace(/^http/, 'ws')}/yjs/${join.roomId}?${query}`;
   let frames = 0;
-  const raw = await connectYwsRaw(url, 0, { record: (update) => join.onUpdate?.(update) }, { events: true, onFrame: () => frames++ });
+  let socket: WebSocket | undefined;
+  const raw = await connectYwsRaw(
+    url,
+    0,
+    { record: (update) => join.onUpdate?.(update) },
+    {
+      events: true,
+      onFrame: () => frames++,
+      onSocket: (ws) => {
+        socket = ws;
+      },
+    },
+  );
   return {
     get frames() {
       return frames;
     },
     sendUpdate: (update) => raw.sendUpdate(update),
+    sendAwareness: (update) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, YWS_MESSAGE.awareness);
+      encoding.writeVarUint8Array(encoder, update);
+      if (socket?.readyState === socket?.OPEN) socket?.send(encoding.toUint8Array(encoder));
+    },
     close: () => raw.close(),
   };
 }

@@ -6,6 +6,7 @@
 // document and the server's `room:joined`; events never count as deliveries.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import type { WebSocket } from 'ws';
 import { YWS_MESSAGE } from '../../../shared/protocol.ts';
 import { decodeEvent } from '../../../shared/yws-events.ts';
 import type { DeliverySink, RawClient } from '../system.ts';
@@ -28,11 +29,14 @@ export interface YwsRawOptions {
   events?: boolean;
   /** Called for every frame received, of any type (bench:live counts a spectator's frames). */
   onFrame?: () => void;
+  /** Given the socket once made, for frames of the caller's own (bench:live's makers' cursors). */
+  onSocket?: (ws: WebSocket) => void;
 }
 
 export function connectYwsRaw(wsUrl: string, client: number, sink: DeliverySink, options: YwsRawOptions = {}): Promise<RawClient> {
   const conn = new RawConnection(options.events ? `${wsUrl}${wsUrl.includes('?') ? '&' : '?'}events=1` : wsUrl, client, sink);
   const { ws } = conn;
+  options.onSocket?.(ws);
   let joined = !options.events;
   let synced = false;
   const ready = () => {
