@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import * as encoding from 'lib0/encoding';
-import { binaryFrame, framePayload, headerBytes, sendFrame } from '../../server/realtime/yjs-websocket/ws-frame.ts';
+import { binaryFrame, framePayload, headerBytes, sendFrame, sendFrames } from '../../server/realtime/yjs-websocket/ws-frame.ts';
 import { yjsFrame } from '../../server/realtime/yjs-websocket/yjs-socket.ts';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
 
@@ -97,5 +97,37 @@ describe('pre-framed WebSocket messages', () => {
     expect(wsSends).toBe(SIZES.length);
     expect(received.map((b) => b.toString('hex'))).toEqual(expected.map((b) => Buffer.from(b).toString('hex')));
     client.close();
+  });
+
+  it('writes frames joined in one buffer as that many messages, in order; through ws.send each when it would fall back', async () => {
+    const wss = new WebSocketServer({ port: 0, perMessageDeflate: false });
+    server = wss;
+    const connected = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    const sizes = [3, 200, 70_000];
+    const received: string[] = [];
+    const all = new Promise<void>((resolve) => {
+      client.on('message', (data: RawData) => {
+        received.push(Buffer.from(data as Buffer).toString('hex'));
+        if (received.length === sizes.length + 1) resolve();
+      });
+    });
+    const peer = await connected;
+    const frames = sizes.map((size, i) => binaryFrame(payload(size, i)));
+    sendFrames(peer, frames, Buffer.concat(frames));
+    peer.send(payload(5, 9));
+    await all;
+    expect(received).toEqual([
+      ...sizes.map((size, i) => Buffer.from(payload(size, i)).toString('hex')),
+      Buffer.from(payload(5, 9)).toString('hex'),
+    ]);
+    client.close();
+
+    // A socket whose sender is busy: each payload through ws.send, never the joined bytes.
+    const sent: string[] = [];
+    const busy = { _socket: null, _sender: null, send: (data: Uint8Array) => sent.push(Buffer.from(data).toString('hex')) };
+    sendFrames(busy as unknown as WebSocket, frames, Buffer.concat(frames));
+    expect(sent).toEqual(sizes.map((size, i) => Buffer.from(payload(size, i)).toString('hex')));
   });
 });

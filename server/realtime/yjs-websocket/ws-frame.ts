@@ -66,3 +66,15 @@ export function sendFrame(ws: WebSocket, frame: Buffer): void {
   if (socket && internals._sender?._state === 0) socket.write(frame);
   else ws.send(framePayload(frame));
 }
+
+/**
+ * Frames made by binaryFrame, also given joined in one buffer: that buffer in
+ * one write (two frames back to back are what ws would put on the wire), or,
+ * when sendFrame would fall back, each frame through ws.send in order.
+ */
+export function sendFrames(ws: WebSocket, frames: readonly Buffer[], joined: Buffer): void {
+  const internals = ws as unknown as WsInternals;
+  const socket = internals._socket;
+  if (socket && internals._sender?._state === 0) socket.write(joined);
+  else for (const frame of frames) ws.send(framePayload(frame));
+}

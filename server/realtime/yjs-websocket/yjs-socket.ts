@@ -13,7 +13,7 @@ import type { Participant, Room } from '../../rooms/room.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { SessionSink } from '../../rooms/sessions/sink.ts';
 import { varUintLength, writeVarUint } from '../../../shared/var-uint.ts';
-import { binaryFrame, sendFrame } from './ws-frame.ts';
+import { binaryFrame, sendFrame, sendFrames } from './ws-frame.ts';
 
 /** A client that lets this much pile up unread is dropped rather than buffered forever. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -115,6 +115,13 @@ export class YjsSocket implements SessionSink {
   sendFrame(frame: Buffer): boolean {
     if (!this.#writable()) return false;
     sendFrame(this.ws, frame);
+    return true;
+  }
+
+  /** Sends several broadcast frames in one write (ws-frame.ts sendFrames). */
+  sendFrames(frames: readonly Buffer[], joined: Buffer): boolean {
+    if (!this.#writable()) return false;
+    sendFrames(this.ws, frames, joined);
     return true;
   }
 

@@ -161,14 +161,23 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
     if (!peers) return;
     const { alsoTo, message, presence } = outgoing;
     const to = (peer: Socket) => !isMaker(peer) || alsoTo.has(peer.id);
-    if (message) {
-      const all = yjsFrame(YWS_MESSAGE.sync, message, false);
-      this.#send(peers, (peer) => (to(peer) ? all : null), 'sync');
+    const sync = message && yjsFrame(YWS_MESSAGE.sync, message, false);
+    const awareness = presence && yjsFrame(YWS_MESSAGE.awareness, presence, true);
+    if (!sync || !awareness) {
+      const all = sync ?? awareness;
+      if (all) this.#send(peers, (peer) => (to(peer) ? all : null), sync ? 'sync' : 'awareness');
+      return;
     }
-    if (presence) {
-      const all = yjsFrame(YWS_MESSAGE.awareness, presence, true);
-      this.#send(peers, (peer) => (to(peer) ? all : null), 'awareness');
-    }
+    // Both frames in one write per spectator: half the system calls of a hold with typing and cursors.
+    const frames = [sync, awareness];
+    const joined = Buffer.concat(frames);
+    let sent = 0;
+    peers.forEach((peer: Socket) => {
+      if (to(peer) && peer.sendFrames(frames, joined)) sent++;
+    });
+    this.#sent.sync.inc(sent);
+    this.#sent.awareness.inc(sent);
+    this.#sent.bytes.inc(sent * (sync.byteLength - headerBytes(sync) + awareness.byteLength - headerBytes(awareness)));
   }
 
   awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
