@@ -31,6 +31,21 @@ export interface ClaimSource {
 
 export const NO_CLAIMS: ClaimSource = { initial: [], load: async () => [] };
 
+/**
+ * An update refused for now because an id it writes under is being claimed or
+ * looked up: `settled` resolves once the owner is known (or the store failed),
+ * so whoever holds the update can offer it again then (sessions/held-updates.ts).
+ */
+export class ClaimPending extends UpdateGap {
+  override name = 'ClaimPending';
+  readonly settled: Promise<void>;
+
+  constructor(message: string, settled: Promise<void>) {
+    super(message);
+    this.settled = settled;
+  }
+}
+
 export class ClientOwners {
   readonly #owners = new Map<number, string>();
   /**
@@ -41,8 +56,8 @@ export class ClientOwners {
    */
   #checked = new Set<number>();
   #loading: Promise<void> | null = null;
-  /** Ids being claimed in the store (claimFirst), and the callbacks waiting for the answer. */
-  readonly #claiming = new Map<number, Array<() => void>>();
+  /** Ids being claimed in the store (claimFirst): settled once the owner is known. */
+  readonly #claiming = new Map<number, Promise<void>>();
   readonly #source: ClaimSource;
   readonly #doc: Y.Doc;
   readonly #logger: Logger;
@@ -70,9 +85,10 @@ export class ClientOwners {
   /**
    * The claims `userId` makes by writing under `writers` (the client ids an
    * update creates structs for). Throws, claiming nothing, when one belongs to
-   * someone else (`forbidden`), or is in the doc with an owner not yet known
-   * here (`unavailable`; `loaded` is called once the claims are loaded, so
-   * the sender can be asked again).
+   * someone else (`forbidden`), or whose owner is not known here yet: in the
+   * doc already, or new with several nodes (`unavailable`, its cause a
+   * ClaimPending saying when to offer the update again; `loaded` is called
+   * then too, so the sender can be asked again).
    */
   claimsFor(writers: readonly number[], userId: string, loaded: () => void): ClientClaim[] {
     const claims: ClientClaim[] = [];
@@ -81,16 +97,16 @@ export class ClientOwners {
       if (owner === userId) continue;
       if (owner !== undefined) throw new AppError('forbidden', `client id ${clientId} belongs to another participant of this room`);
       if (!this.#checked.has(clientId) && this.#doc.store.clients.has(clientId)) {
-        this.#reload(loaded);
-        // A healing refusal (connection.ts): the room asks for it again once the owner is known.
+        const settled = this.#reload(loaded);
+        // Held by the sender's connection until settled (sessions/held-updates.ts); past its wait, a healing refusal.
         throw new AppError('unavailable', `checking who owns client id ${clientId}; it will be asked for again`, {
-          cause: new UpdateGap(`the owner of client id ${clientId} is being looked up`),
+          cause: new ClaimPending(`the owner of client id ${clientId} is being looked up`, settled),
         });
       }
       if (this.#source.claimFirst) {
-        this.#claimFirst(this.#source.claimFirst, { clientId, userId }, loaded);
+        const settled = this.#claimFirst(this.#source.claimFirst, { clientId, userId }, loaded);
         throw new AppError('unavailable', `claiming client id ${clientId}; it will be asked for again`, {
-          cause: new UpdateGap(`client id ${clientId} is being claimed`),
+          cause: new ClaimPending(`client id ${clientId} is being claimed`, settled),
         });
       }
       claims.push({ clientId, userId });
@@ -103,28 +119,26 @@ export class ClientOwners {
     for (const claim of claims) if (!this.#owners.has(claim.clientId)) this.#owners.set(claim.clientId, claim.userId);
   }
 
-  #claimFirst(claimFirst: (claim: ClientClaim) => Promise<string>, claim: ClientClaim, loaded: () => void): void {
-    const waiting = this.#claiming.get(claim.clientId);
-    if (waiting) {
-      waiting.push(loaded);
-      return;
+  #claimFirst(claimFirst: (claim: ClientClaim) => Promise<string>, claim: ClientClaim, loaded: () => void): Promise<void> {
+    let settled = this.#claiming.get(claim.clientId);
+    if (!settled) {
+      settled = claimFirst(claim)
+        .then(
+          (owner) => {
+            this.#owners.set(claim.clientId, owner);
+          },
+          (err: unknown) => this.#logger.error({ err, clientId: claim.clientId }, 'could not claim a client id'),
+        )
+        .finally(() => {
+          this.#claiming.delete(claim.clientId);
+        });
+      this.#claiming.set(claim.clientId, settled);
     }
-    const callbacks = [loaded];
-    this.#claiming.set(claim.clientId, callbacks);
-    claimFirst(claim)
-      .then(
-        (owner) => {
-          this.#owners.set(claim.clientId, owner);
-        },
-        (err: unknown) => this.#logger.error({ err, clientId: claim.clientId }, 'could not claim a client id'),
-      )
-      .finally(() => {
-        this.#claiming.delete(claim.clientId);
-        for (const callback of callbacks) callback();
-      });
+    void settled.then(loaded);
+    return settled;
   }
 
-  #reload(loaded: () => void): void {
+  #reload(loaded: () => void): Promise<void> {
     if (!this.#loading) {
       const present = [...this.#doc.store.clients.keys()];
       this.#loading = this.#source
@@ -142,5 +156,6 @@ export class ClientOwners {
         });
     }
     void this.#loading.then(loaded);
+    return this.#loading;
   }
 }
