@@ -14,6 +14,11 @@ export const limitSettings = {
     int(1024).default(1024 * 1024),
     'Yjs state a room holds back waiting for what it depends on (pending structs and deletes); past it that state is dropped and the sender refused (`too_large`)',
   ),
+  claimWaitMs: setting(
+    'CLAIM_WAIT_MS',
+    int(10, 600_000).default(5000),
+    "with several nodes, how long a connection's Yjs update under a client id new to the room waits for its claim in the store; what the connection sends after it waits behind it, its events included; past it the update is refused (`unavailable`) and asked for again once the claim is made",
+  ),
   maxAwarenessBytes: setting(
     'MAX_AWARENESS_BYTES',
     int(64).default(limits.DEFAULT_MAX_AWARENESS_BYTES),

@@ -83,6 +83,7 @@ function setup(limits: { messageBurst?: number; maxMessageBytes?: number; maxRoo
       messageBurst: limits.messageBurst ?? 100,
       maxMessageBytes: limits.maxMessageBytes ?? 1000,
       maxRoomsPerConnection: limits.maxRoomsPerConnection ?? 4,
+      claimWaitMs: 5000,
     },
     metrics,
     logger,

@@ -12,6 +12,7 @@ import type { Tally } from '../../metric-tally.ts';
 import { TokenBucket } from '../../rate-limit.ts';
 import type { JoinChoice, RoomAdmission } from '../admission.ts';
 import { UpdateGap } from '../update-check/check-update.ts';
+import { HeldUpdates, isPendingClaim, type PendingClaim } from './held-updates.ts';
 import { RoomSession } from './room-session.ts';
 import type { SessionSink } from './sink.ts';
 
@@ -26,7 +27,7 @@ export type MessageKind = 'sync' | 'awareness' | 'query-awareness';
 
 export interface ConnectionDeps {
   admission: RoomAdmission;
-  limits: Pick<Limits, 'messagesPerSecond' | 'messageBurst' | 'maxMessageBytes' | 'maxRoomsPerConnection'>;
+  limits: Pick<Limits, 'messagesPerSecond' | 'messageBurst' | 'maxMessageBytes' | 'maxRoomsPerConnection' | 'claimWaitMs'>;
   metrics: Metrics;
   logger: Logger;
   /** The event loop's stalls, credited to rate budgets (none unless given). */
@@ -70,6 +71,9 @@ function incomingOf(metrics: Metrics, transport: string): Incoming {
   return incoming;
 }
 
+/** Most bytes of sync messages one connection holds for a room while a claim settles (at least one message). */
+const MAX_HELD_BYTES = 1024 * 1024;
+
 export const RATE_LIMITED: WireError = { code: 'rate_limited', message: 'too many messages; slow down and rejoin to resync' };
 
 export class Connection {
@@ -86,6 +90,8 @@ export class Connection {
   #joining: Set<string> | undefined;
   /** Rooms whose client was told of a gap that is not filled yet: later refusals for it go untold. */
   readonly #gapTold = new Set<string>();
+  /** Sync messages waiting for a client id's claim (held-updates.ts); made on the first. */
+  #held: HeldUpdates | undefined;
   #identity: Identity | null;
   #closed = false;
 
@@ -192,16 +198,30 @@ export class Connection {
       this.refuse(roomId, new AppError('forbidden', 'join the room first'));
       return;
     }
+    if (kind === 'sync') {
+      // Behind what waits for a claim: in the order sent, or it would depend on what the room lacks.
+      if (this.#held?.holds(roomId)) this.#held.add(roomId, payload);
+      else {
+        const pending = this.#offer(roomId, payload);
+        if (pending) this.#holding().start(roomId, payload, pending);
+      }
+      return;
+    }
     try {
-      if (kind === 'sync') {
-        session.receiveSync(payload);
-        // Accepted: the gap is filled (or this did not depend on it); the next one is told again.
-        this.#gapTold.delete(roomId);
-      } else if (kind === 'awareness') session.receiveAwareness(payload);
+      if (kind === 'awareness') session.receiveAwareness(payload);
       else session.queryAwareness();
     } catch (err) {
       this.refuse(roomId, err);
     }
+  }
+
+  /**
+   * Resolves once the document updates this connection sent so far are applied
+   * or refused; undefined when none waits. An action waits for it, so it sees
+   * the sender's own earlier edits (docs/protocol.md, "Order").
+   */
+  settled(): Promise<void> | undefined {
+    return this.#held?.settled();
   }
 
   /** Tells the client that a message was refused; a failure that is not an AppError is a bug, and logged. */
@@ -227,6 +247,7 @@ export class Connection {
     if (!session) return;
     this.#sessions?.delete(roomId);
     this.#gapTold.delete(roomId);
+    this.#held?.drop(roomId);
     session.close();
     this.#deps.admission.leave(session.room, this.id);
   }
@@ -267,6 +288,31 @@ export class Connection {
     const sessions = roomId === '' ? [...(this.#sessions?.values() ?? [])] : [this.session(roomId)].filter((s) => s !== undefined);
     for (const session of sessions) session.heal(wait);
     this.#refused(roomId, error, sessions.length > 0);
+  }
+
+  /** One sync message into the room: the claim it waits for, or null (applied, or refused and told). */
+  #offer(roomId: string, payload: Uint8Array): PendingClaim | null {
+    const session = this.#sessions?.get(roomId);
+    if (!session) return null;
+    try {
+      session.receiveSync(payload);
+      // Accepted: the gap is filled (or this did not depend on it); the next one is told again.
+      this.#gapTold.delete(roomId);
+    } catch (err) {
+      if (isPendingClaim(err)) return err;
+      this.refuse(roomId, err);
+    }
+    return null;
+  }
+
+  #holding(): HeldUpdates {
+    this.#held ??= new HeldUpdates({
+      waitMs: this.#deps.limits.claimWaitMs,
+      maxBytes: Math.max(MAX_HELD_BYTES, this.#deps.limits.maxMessageBytes),
+      offer: (roomId, message) => this.#offer(roomId, message),
+      refuse: (roomId, err) => this.refuse(roomId, err),
+    });
+    return this.#held;
   }
 
   #refused(roomId: string, error: WireError, healing = false): void {
