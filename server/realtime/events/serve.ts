@@ -75,6 +75,9 @@ export function served<S extends z.ZodType, R extends object, C extends EventCon
       const checked = spec.args.safeParse(args);
       if (!checked.success) throw new AppError('bad_request', describe(checked.error, spec));
       parsed = checked.data;
+      // After the sender's earlier edits (a publish sent right after adding a layer finds the layer): docs/protocol.md, "Order".
+      const earlier = ctx.connection.settled();
+      if (earlier) await earlier;
       result = await spec.handle(parsed, ctx);
     } catch (err) {
       if (!ack) return ctx.failed(roomId, err);
