@@ -96,9 +96,10 @@ export async function studio(server: Atelier, name: string): Promise<Studio> {
   setCanvas(joined.doc, 64, 64, '#ffffff');
   joined.doc.getText(ROOTS.prompt).insert(0, `${name}'s prompt`);
   addLayer(joined.doc, { id: 'l1', src: await stripes(server, 32, 32, ['#aa3300']) });
-  // Ready once the server's copy has the layer (and so every edit before it): with several nodes the first edit
-  // under a new client id waits for its claim in PostgreSQL and is asked for again, and a publish sent sooner,
-  // under CI load, found no layer.
+  // Ready once the server's copy has the layer (and so every edit before it). The server orders only this
+  // socket's own events after its edits (docs/protocol.md, "Order"); callers also act from other connections
+  // (a Yjs WebSocket, HTTP), which could come first, above all with several nodes, where the first edit under
+  // a new client id waits for its claim in PostgreSQL.
   await waitFor(() => server.registry.get(room.id)?.doc.getArray(ROOTS.layers).length === 1, WAIT_BUDGET_MS, 'the layer on the server');
   return {
     token: session.token,
