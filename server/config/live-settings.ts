@@ -13,6 +13,11 @@ export const liveSettings = {
     int(0, 60_000).default(200),
     "at most how often a room sends its spectators (viewers) its document's changes and its presence, each merged into one message; makers get theirs at once (`0`: each turn, after the makers')",
   ),
+  spectatorWritesPerTurn: setting(
+    'SPECTATOR_WRITES_PER_TURN',
+    int(1).default(256),
+    "spectators written to in one event-loop turn: rooms due together, or a room watched by more, go over several turns with makers' fan-out in between",
+  ),
   accessSweepMs: setting(
     'ACCESS_SWEEP_MS',
     int(1000, 3_600_000).default(60_000),

@@ -110,7 +110,11 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   registry.events.add(yjsWs);
   registry.events.add(connections);
   // After the transports: a room's spectators hear its changes once its makers have (spectator-feed.ts).
-  const spectators = new SpectatorFeed({ intervalMs: config.live.spectatorIntervalMs, logger });
+  const spectators = new SpectatorFeed({
+    intervalMs: config.live.spectatorIntervalMs,
+    writesPerTurn: config.live.spectatorWritesPerTurn,
+    logger,
+  });
   registry.events.add(spectators);
   spectators.events.add(socketIo);
   spectators.events.add(yjsWs);

@@ -24,8 +24,26 @@ export interface SpectatorUpdate {
   message: Uint8Array | null;
   /** One awareness update: the latest state of every client whose presence changed meanwhile; null when none did. */
   presence: Uint8Array | null;
-  /** Makers who get it too: spectators made makers before it went, who never had its changes. */
+  /** Makers who get it too (with share 0): spectators made makers before it went, who never had its changes. */
   alsoTo: ReadonlySet<string>;
+  /** The spectators it is for: those whose connection falls in this share (inShare). */
+  share: Share;
+}
+
+/** One of `of` shares of a room's spectators, each sent in a turn of its own when the room has more than a turn's writes. */
+export interface Share {
+  index: number;
+  of: number;
+}
+
+const EVERYONE: Share = { index: 0, of: 1 };
+
+/** Whether a connection is in the share: by a hash of its id, so every connection is in exactly one, whoever comes and goes. */
+export function inShare(connectionId: string, share: Share): boolean {
+  if (share.of === 1) return true;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < connectionId.length; i++) hash = Math.imul(hash ^ connectionId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % share.of === share.index;
 }
 
 /** What the transports hear: a room's held changes, for its spectators. */
@@ -37,11 +55,12 @@ export interface SpectatorFeedDeps {
   /** Longest a change waits for a room's spectators; 0 sends each turn's changes at once (after the makers'). */
   intervalMs: number;
   logger: Logger;
-  /** SPECTATOR_WRITES_PER_TURN unless given. */
+  /** SPECTATOR_WRITES_PER_TURN (the setting's default) unless given. */
   writesPerTurn?: number;
 }
 
 interface Held {
+  kind: 'room';
   room: Room;
   parts: Uint8Array[];
   /** The room's presence updates meanwhile, oldest first (presence-cadence.ts sends them to makers). */
@@ -51,13 +70,22 @@ interface Held {
   due: boolean;
 }
 
+/** A room's held contents, to one share of its spectators. */
+interface ShareDue {
+  kind: 'share';
+  room: Room;
+  contents: Omit<SpectatorUpdate, 'share'>;
+  share: Share;
+}
+
 const NOBODY: ReadonlySet<string> = new Set();
 
 /**
  * Spectators written to in one turn before the rest wait for the next: rooms
- * whose holds end together (a loop that lagged runs every timer due at once)
- * would otherwise write to all their spectators before any maker's next
- * keystroke is read. ~3 ms of socket writes on loopback (bench/write-floor.ts).
+ * whose holds end together (a loop that lagged runs every timer due at once),
+ * or one room watched by thousands, would otherwise write to all their
+ * spectators before any maker's next keystroke is read. ~3 ms of socket
+ * writes on loopback (bench/write-floor.ts).
  */
 export const SPECTATOR_WRITES_PER_TURN = 256;
 
@@ -65,8 +93,8 @@ export class SpectatorFeed implements RoomEvents {
   readonly #deps: SpectatorFeedDeps;
   readonly #events: Listeners<SpectatorEvents>;
   readonly #held = new Map<string, Held>();
-  /** Rooms whose hold ended, oldest first, sent SPECTATOR_WRITES_PER_TURN a turn. */
-  readonly #queue: Held[] = [];
+  /** Rooms whose hold ended and their shares, oldest first, sent SPECTATOR_WRITES_PER_TURN a turn. */
+  readonly #queue: Array<Held | ShareDue> = [];
   #draining = false;
 
   constructor(deps: SpectatorFeedDeps) {
@@ -123,7 +151,7 @@ export class SpectatorFeed implements RoomEvents {
     let held = this.#held.get(room.id);
     if (held) return held;
     if (room.spectators === 0) return null;
-    held = { room, parts: [], presence: [], timer: undefined, due: false };
+    held = { kind: 'room', room, parts: [], presence: [], timer: undefined, due: false };
     this.#held.set(room.id, held);
     return held;
   }
@@ -142,29 +170,57 @@ export class SpectatorFeed implements RoomEvents {
     setImmediate(this.#drain);
   };
 
-  /** Sends due rooms until the turn's share of writes is spent; the rest go next turn, after what makers sent meanwhile. */
+  /**
+   * Sends due rooms, a share of a room's spectators at a time, until the
+   * turn's writes are spent; the rest go next turn, after what makers sent meanwhile.
+   */
   #drain = (): void => {
     let writes = 0;
     const budget = this.#deps.writesPerTurn ?? SPECTATOR_WRITES_PER_TURN;
     while (writes < budget) {
-      const held = this.#queue.shift();
-      if (!held) break;
-      // Sent meanwhile (the server's own change, a role change, shutdown).
-      if (this.#held.get(held.room.id) !== held) continue;
-      writes += held.room.spectators;
-      this.#send(held, NOBODY);
+      const next = this.#queue.shift();
+      if (!next) break;
+      switch (next.kind) {
+        case 'room': {
+          // Sent meanwhile (the server's own change, a role change, shutdown).
+          if (this.#held.get(next.room.id) !== next) break;
+          const contents = this.#take(next);
+          if (!contents) break;
+          const of = Math.max(1, Math.ceil(next.room.spectators / budget));
+          const shares = Array.from(
+            { length: of },
+            (_, index): ShareDue => ({ kind: 'share', room: next.room, contents, share: { index, of } }),
+          );
+          this.#queue.unshift(...shares);
+          break;
+        }
+        case 'share':
+          if (next.room.destroyed) break;
+          writes += Math.ceil(next.room.spectators / next.share.of);
+          this.#events.emit('spectatorUpdate', next.room, { ...next.contents, share: next.share });
+          break;
+        default:
+          assertNever(next);
+      }
     }
     if (this.#queue.length > 0) setImmediate(this.#drain);
     else this.#draining = false;
   };
 
+  /** To every spectator at once (and alsoTo): the server's own change, a role change, shutdown. */
   #send(held: Held, alsoTo: ReadonlySet<string>): void {
+    const contents = this.#take(held, alsoTo);
+    if (contents) this.#events.emit('spectatorUpdate', held.room, { ...contents, share: EVERYONE });
+  }
+
+  /** What the room held, merged, and its hold ended; null when there is nothing to send. */
+  #take(held: Held, alsoTo = NOBODY): Omit<SpectatorUpdate, 'share'> | null {
     clearTimeout(held.timer);
     this.#held.delete(held.room.id);
-    if (held.room.destroyed || (held.parts.length === 0 && held.presence.length === 0)) return;
+    if (held.room.destroyed || (held.parts.length === 0 && held.presence.length === 0)) return null;
     const update = held.parts.length > 0 ? mergeAll(held.parts) : null;
     const presence = held.presence.length > 0 ? latestPresence(held.presence) : null;
-    this.#events.emit('spectatorUpdate', held.room, { update, message: update && syncUpdateMessage(update), presence, alsoTo });
+    return { update, message: update && syncUpdateMessage(update), presence, alsoTo };
   }
 }
 

@@ -37,7 +37,8 @@ async function roomWithViewInvite(env: Record<string, string> = {}) {
 
 describe('the spectator feed', () => {
   it('brings spectators on both transports to exactly the makers’ document, and refuses their writes', async () => {
-    const { server, owner, editor, viewerA, viewerB, room, invites } = await roomWithViewInvite();
+    // One spectator's write a turn: each room's frames go in shares (the two spectators in one share or in two).
+    const { server, owner, editor, viewerA, viewerB, room, invites } = await roomWithViewInvite({ SPECTATOR_WRITES_PER_TURN: '1' });
     const makerA = await joinWithSocketIo(server.url, owner.token, room.id);
     const makerB = await joinWithYWebsocket(server.url, editor.token, room.id, invites.edit);
     const watcherA = await joinWithSocketIo(server.url, viewerA.token, room.id, invites.view);

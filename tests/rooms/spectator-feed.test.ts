@@ -10,7 +10,7 @@ import { Listeners } from '../../server/listeners.ts';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import { Room, type RoomEvents } from '../../server/rooms/room.ts';
-import { SpectatorFeed } from '../../server/rooms/spectator-feed.ts';
+import { inShare, type Share, SpectatorFeed } from '../../server/rooms/spectator-feed.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
 import { waitFor } from '../helpers/server.ts';
 
@@ -92,5 +92,41 @@ describe('SpectatorFeed', () => {
     expect(sent[0]?.text).toContain('a1');
     expect(sent[0]?.text).toContain('a2');
     expect(feed.waiting).toBe(0);
+  });
+
+  it('sends a room watched by more than a turn’s writes to its spectators in shares, a turn each, every spectator in exactly one', async () => {
+    const turn = new TurnEnd((err) => {
+      throw err;
+    });
+    const feed = new SpectatorFeed({ intervalMs: 1, logger, writesPerTurn: 2 });
+    const sent: Array<{ share: Share; turn: number }> = [];
+    let turns = 0;
+    let bumping = false;
+    feed.events.add({
+      spectatorUpdate: (_room, outgoing) => {
+        sent.push({ share: outgoing.share, turn: turns });
+        if (bumping) return;
+        bumping = true;
+        setImmediate(() => {
+          turns++;
+          bumping = false;
+        });
+      },
+    });
+    const room = roomWatchedBy('big', 5, feed, turn);
+    type(room, 'x');
+    turn.run();
+    await waitFor(() => sent.length === 3, 5000, 'three shares');
+    expect(sent).toEqual([
+      { share: { index: 0, of: 3 }, turn: 0 },
+      { share: { index: 1, of: 3 }, turn: 1 },
+      { share: { index: 2, of: 3 }, turn: 2 },
+    ]);
+    const spectators = [...room.participants.keys()].filter((id) => id.includes('watcher'));
+    for (const id of spectators)
+      expect(
+        sent.filter(({ share }) => inShare(id, share)),
+        id,
+      ).toHaveLength(1);
   });
 });

@@ -15,7 +15,7 @@ import type { Metrics } from '../../metrics.ts';
 import type { OutgoingAwareness } from '../../rooms/room-presence.ts';
 import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
-import type { SpectatorEvents, SpectatorUpdate } from '../../rooms/spectator-feed.ts';
+import { inShare, type SpectatorEvents, type SpectatorUpdate } from '../../rooms/spectator-feed.ts';
 import type { Connection, Identity } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
 import { readCookieToken } from '../../auth/cookie.ts';
@@ -151,8 +151,8 @@ export class SocketIoTransport implements RoomEvents, SpectatorEvents {
   }
 
   spectatorUpdate(room: Room, outgoing: SpectatorUpdate): void {
-    const { alsoTo, message, presence } = outgoing;
-    const to = (id: string) => alsoTo.has(id) || !isMaker(room, id);
+    const { alsoTo, message, presence, share } = outgoing;
+    const to = (id: string) => (alsoTo.has(id) ? share.index === 0 : !isMaker(room, id) && inShare(id, share));
     if (message) this.#broadcast(room, 'yjs:sync', message, [], undefined, to);
     if (presence) this.#broadcast(room, 'yjs:awareness', presence, [], undefined, to);
   }

@@ -18,7 +18,7 @@ import type { Metrics } from '../../metrics.ts';
 import type { OutgoingAwareness } from '../../rooms/room-presence.ts';
 import type { Room, RoomEvents } from '../../rooms/room.ts';
 import type { OutgoingUpdate } from '../../rooms/outgoing.ts';
-import type { SpectatorEvents, SpectatorUpdate } from '../../rooms/spectator-feed.ts';
+import { inShare, type SpectatorEvents, type SpectatorUpdate } from '../../rooms/spectator-feed.ts';
 import type { Connection } from '../../rooms/sessions/connection.ts';
 import type { Connections } from '../../rooms/sessions/connections.ts';
 import { guarded } from '../guard.ts';
@@ -159,8 +159,8 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
   spectatorUpdate(room: Room, outgoing: SpectatorUpdate): void {
     const peers = this.#byRoom.get(room.id);
     if (!peers) return;
-    const { alsoTo, message, presence } = outgoing;
-    const to = (peer: Socket) => !isMaker(peer) || alsoTo.has(peer.id);
+    const { alsoTo, message, presence, share } = outgoing;
+    const to = (peer: Socket) => (alsoTo.has(peer.id) ? share.index === 0 : !isMaker(peer) && inShare(peer.id, share));
     const sync = message && yjsFrame(YWS_MESSAGE.sync, message, false);
     const awareness = presence && yjsFrame(YWS_MESSAGE.awareness, presence, true);
     if (!sync || !awareness) {
