@@ -33,17 +33,28 @@ export const NO_CLAIMS: ClaimSource = { initial: [], load: async () => [] };
 
 /**
  * An update refused for now because an id it writes under is being claimed or
- * looked up: `settled` resolves once the owner is known (or the store failed),
- * so whoever holds the update can offer it again then (sessions/held-updates.ts).
+ * looked up: `settled` resolves to the id's owner once known (undefined when
+ * the store could not say), so whoever holds the update can judge it as it was
+ * sent and offer it again then (sessions/held-updates.ts).
  */
 export class ClaimPending extends UpdateGap {
   override name = 'ClaimPending';
-  readonly settled: Promise<void>;
+  readonly clientId: number;
+  /** Who sent the update. */
+  readonly userId: string;
+  readonly settled: Promise<string | undefined>;
 
-  constructor(message: string, settled: Promise<void>) {
+  constructor(message: string, claim: ClientClaim, settled: Promise<string | undefined>) {
     super(message);
+    this.clientId = claim.clientId;
+    this.userId = claim.userId;
     this.settled = settled;
   }
+}
+
+/** The refusal of an update under an id someone else owns. */
+export function belongsToAnother(clientId: number): AppError {
+  return new AppError('forbidden', `client id ${clientId} belongs to another participant of this room`);
 }
 
 export class ClientOwners {
@@ -57,7 +68,7 @@ export class ClientOwners {
   #checked = new Set<number>();
   #loading: Promise<void> | null = null;
   /** Ids being claimed in the store (claimFirst): settled once the owner is known. */
-  readonly #claiming = new Map<number, Promise<void>>();
+  readonly #claiming = new Map<number, Promise<string | undefined>>();
   readonly #source: ClaimSource;
   readonly #doc: Y.Doc;
   readonly #logger: Logger;
@@ -95,18 +106,18 @@ export class ClientOwners {
     for (const clientId of writers) {
       const owner = this.#owners.get(clientId);
       if (owner === userId) continue;
-      if (owner !== undefined) throw new AppError('forbidden', `client id ${clientId} belongs to another participant of this room`);
+      if (owner !== undefined) throw belongsToAnother(clientId);
       if (!this.#checked.has(clientId) && this.#doc.store.clients.has(clientId)) {
-        const settled = this.#reload(loaded);
+        const settled = this.#reload(loaded).then(() => this.#owners.get(clientId));
         // Held by the sender's connection until settled (sessions/held-updates.ts); past its wait, a healing refusal.
         throw new AppError('unavailable', `checking who owns client id ${clientId}; it will be asked for again`, {
-          cause: new ClaimPending(`the owner of client id ${clientId} is being looked up`, settled),
+          cause: new ClaimPending(`the owner of client id ${clientId} is being looked up`, { clientId, userId }, settled),
         });
       }
       if (this.#source.claimFirst) {
         const settled = this.#claimFirst(this.#source.claimFirst, { clientId, userId }, loaded);
         throw new AppError('unavailable', `claiming client id ${clientId}; it will be asked for again`, {
-          cause: new ClaimPending(`client id ${clientId} is being claimed`, settled),
+          cause: new ClaimPending(`client id ${clientId} is being claimed`, { clientId, userId }, settled),
         });
       }
       claims.push({ clientId, userId });
@@ -119,15 +130,19 @@ export class ClientOwners {
     for (const claim of claims) if (!this.#owners.has(claim.clientId)) this.#owners.set(claim.clientId, claim.userId);
   }
 
-  #claimFirst(claimFirst: (claim: ClientClaim) => Promise<string>, claim: ClientClaim, loaded: () => void): Promise<void> {
+  #claimFirst(claimFirst: (claim: ClientClaim) => Promise<string>, claim: ClientClaim, loaded: () => void): Promise<string | undefined> {
     let settled = this.#claiming.get(claim.clientId);
     if (!settled) {
       settled = claimFirst(claim)
         .then(
-          (owner) => {
+          (owner): string | undefined => {
             this.#owners.set(claim.clientId, owner);
+            return owner;
           },
-          (err: unknown) => this.#logger.error({ err, clientId: claim.clientId }, 'could not claim a client id'),
+          (err: unknown) => {
+            this.#logger.error({ err, clientId: claim.clientId }, 'could not claim a client id');
+            return undefined;
+          },
         )
         .finally(() => {
           this.#claiming.delete(claim.clientId);

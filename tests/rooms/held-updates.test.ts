@@ -9,16 +9,17 @@ import { HeldUpdates, type PendingClaim } from '../../server/rooms/sessions/held
 
 interface Claim {
   pending: PendingClaim;
-  settle(): void;
+  /** The claim's answer: the id's owner (Ann, the sender, unless said). */
+  settle(owner?: string): void;
 }
 
 function claim(clientId: number): Claim {
-  let settle = () => {};
-  const settled = new Promise<void>((resolve) => {
-    settle = resolve;
+  let settle: (owner?: string) => void = () => {};
+  const settled = new Promise<string | undefined>((resolve) => {
+    settle = (owner = 'ann') => resolve(owner);
   });
   const pending = new AppError('unavailable', `claiming client id ${clientId}; it will be asked for again`, {
-    cause: new ClaimPending(`client id ${clientId} is being claimed`, settled),
+    cause: new ClaimPending(`client id ${clientId} is being claimed`, { clientId, userId: 'ann' }, settled),
   }) as PendingClaim;
   return { pending, settle };
 }
@@ -94,6 +95,21 @@ describe('HeldUpdates', () => {
     second.settle();
     await settled;
     expect(applied).toEqual([1, 2, 3]);
+  });
+
+  it('an id someone else won while the message waited: that message is refused forbidden, though the room would now take it as known; the rest go on', async () => {
+    const { held, applied, refused, waiting } = setup();
+    const first = claim(1);
+    waiting.set(1, first);
+    held.start('r', Uint8Array.of(1), first.pending);
+    held.add('r', Uint8Array.of(2));
+    const settled = held.settled()!;
+    // Bob's structs under the id reached the room meanwhile: offered now, the message would change nothing.
+    waiting.delete(1);
+    first.settle('bob');
+    await settled;
+    expect(refused).toEqual([{ message: 'client id 1 belongs to another participant of this room' }]);
+    expect(applied).toEqual([2]);
   });
 
   it('past waitMs, every held message is refused with the claim error and the actions go on; the claim settling later changes nothing', async () => {

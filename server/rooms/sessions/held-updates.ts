@@ -9,7 +9,7 @@
 // `maxBytes` held, what waits is refused with the error the claim gave it
 // (`unavailable`, healing: the room asks for it again once the claim settles).
 import { AppError } from '../../errors.ts';
-import { ClaimPending } from '../client-owners.ts';
+import { belongsToAnother, ClaimPending } from '../client-owners.ts';
 
 /** What a held update waits for: the refusal it got, whose cause says when to try again. */
 export type PendingClaim = AppError & { cause: ClaimPending };
@@ -107,8 +107,18 @@ export class HeldUpdates {
   }
 
   #await(roomId: string, hold: Hold): void {
-    void hold.pending.cause.settled.then(() => {
-      if (this.#rooms.get(roomId) === hold) this.#offer(roomId, hold);
+    const { clientId, userId, settled } = hold.pending.cause;
+    void settled.then((owner) => {
+      if (this.#rooms.get(roomId) !== hold) return;
+      const first = hold.messages[0];
+      // Judged as sent: the id went to someone else while it waited. Their structs may have reached the room
+      // meanwhile (relayed), and the same clocks offered now would pass as already known, the sender never told.
+      if (first && owner !== undefined && owner !== userId) {
+        hold.messages.shift();
+        hold.bytes -= first.byteLength;
+        this.#deps.refuse(roomId, belongsToAnother(clientId));
+      }
+      this.#offer(roomId, hold);
     });
   }
 
