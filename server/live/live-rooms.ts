@@ -14,6 +14,7 @@ import type { Room } from '../rooms/room.ts';
 import type { LiveStore } from '../store/live.ts';
 import { type LiveBoard, type LiveEntry, mergeEntries } from './board.ts';
 import type { LiveBus, LiveCommand } from './bus.ts';
+import { PreviewSuperseded } from './preview-worker.ts';
 import type { PreviewRenderer } from './previews.ts';
 
 /** Where `live:update` and `live:ended` go (the Socket.IO broadcaster, to every node). */
@@ -307,6 +308,8 @@ export class LiveRooms {
         if (stale !== url && stale !== last?.url) await this.#discard(roomId, stale);
         await this.#announce(new Set([roomId]));
       } catch (err) {
+        // Superseded: the newer request is drawn instead, and this room's next tick sees it.
+        if (err instanceof PreviewSuperseded) continue;
         logger.warn({ err, roomId }, 'live preview failed');
       }
     }

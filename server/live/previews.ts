@@ -1,20 +1,20 @@
 // A listed room's preview: its visible layers composited small by the same
-// renderer publishing uses (libvips works off the event loop), as WebP in the
-// media store. The key says what was drawn, so an unchanged room (a prompt
+// renderer publishing uses, on the preview thread (preview-worker.ts), as WebP
+// in the media store. The key says what was drawn, so an unchanged room (a prompt
 // being typed moves no pixel) is not drawn again. Each file carries its room
 // in its EXIF, so no other room or upload (ingest strips metadata) can share
 // its content address, and a replaced preview can be deleted (docs/live.md).
 import { createHash } from 'node:crypto';
 import { checkLayer, type Layer, ROOTS, readMeta, topmostById } from '../../shared/doc-schema.ts';
 import { MEDIA_URL_PREFIX, type MediaStore } from '../media/media-store.ts';
-import type { Compositor, Scene } from '../render/compositor.ts';
+import type { Scene } from '../render/compositor.ts';
 import type { Room } from '../rooms/room.ts';
-import { loadSharp } from '../media/sharp.ts';
+import type { PreviewWorker } from './preview-worker.ts';
 
-const WEBP_QUALITY = 70;
+export { previewTag } from './preview-tag.ts';
 
 export interface PreviewDeps {
-  compositor: Compositor;
+  worker: PreviewWorker;
   media: MediaStore;
   /** Longest side in pixels. */
   side: number;
@@ -58,15 +58,20 @@ export class PreviewRenderer {
     };
   }
 
-  /** Draws the scene; the URL of the stored WebP. Throws when a source cannot be read. */
+  /**
+   * Draws the scene; the URL of the stored WebP. Throws when a source cannot
+   * be read, and PreviewSuperseded when a newer scene of the room was asked
+   * for before this one was drawn.
+   */
   async render(roomId: string, { scene }: PreviewScene): Promise<string> {
-    const { compositor, media } = this.#deps;
-    const pixels = await compositor.flatten(scene, (src) => media.readUrl(src));
-    const sharp = await loadSharp();
-    const webp = await sharp(pixels, { raw: { width: scene.width, height: scene.height, channels: 3 } })
-      .withExif({ IFD0: { ImageDescription: previewTag(roomId) } })
-      .webp({ quality: WEBP_QUALITY })
-      .toBuffer();
+    const { worker, media } = this.#deps;
+    // Encoded bytes only, each source once: the pixels are decoded on the thread.
+    const sources = new Map<string, Uint8Array>();
+    for (const src of new Set(scene.layers.map((layer) => layer.src))) {
+      const bytes = await media.readUrl(src);
+      if (bytes) sources.set(src, bytes);
+    }
+    const webp = await worker.draw(roomId, scene, sources);
     return (await media.put(webp, 'webp')).url;
   }
 
@@ -75,9 +80,4 @@ export class PreviewRenderer {
     if (!url.startsWith(MEDIA_URL_PREFIX)) return false;
     return this.#deps.media.delete(url.slice(MEDIA_URL_PREFIX.length));
   }
-}
-
-/** What a preview's EXIF says: the room it shows. */
-export function previewTag(roomId: string): string {
-  return `atelier live preview ${roomId}`;
 }

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { RateLimiter } from '../rate-limit.ts';
-import { Compositor } from '../render/compositor.ts';
 import type { RoomDirectory, RoomGate } from '../rooms/directory.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { Scale } from '../scale/scale.ts';
@@ -16,10 +15,17 @@ import { LoopBusy } from './busy.ts';
 import { LiveAccess, type LiveAccessDeps } from './live-access.ts';
 import type { LivePageDeps } from './live-page.ts';
 import { LiveRooms } from './live-rooms.ts';
+import { PreviewWorker } from './preview-worker.ts';
 import { PreviewRenderer } from './previews.ts';
 
 /** Event-loop utilisation over which previews wait for a quieter tick. */
 const BUSY_UTILIZATION = 0.8;
+
+/**
+ * Rooms whose preview may wait for the preview thread. LiveRooms asks for one
+ * at a time, so this only bounds what other callers could pile up.
+ */
+const PREVIEW_QUEUE_LIMIT = 64;
 
 export interface LiveDeps {
   config: Config;
@@ -38,6 +44,8 @@ export interface Live {
   readonly access: LiveAccess;
   readonly page: LivePageDeps;
   readonly board: LiveBoard;
+  /** The thread previews are drawn on. */
+  readonly previewWorker: PreviewWorker;
   /** Someone looks at "Live now" (a subscriber): previews stay fresh a while. */
   demand(): void;
   close(): Promise<void>;
@@ -49,6 +57,11 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
   const board: LiveBoard = scale?.liveBoard ?? new MemoryLiveBoard();
   const bus: LiveBus = scale?.liveBus ?? new LocalLiveBus();
   const busy = new LoopBusy(BUSY_UTILIZATION);
+  const previewWorker = new PreviewWorker({
+    compositor: { maxSourcePixels: config.gallery.maxSourcePixels, batchBytes: config.gallery.renderBatchBytes },
+    queueLimit: PREVIEW_QUEUE_LIMIT,
+    logger,
+  });
   const rooms = new LiveRooms({
     store: store.live,
     directory: deps.directory,
@@ -56,7 +69,7 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
     board,
     bus,
     previews: new PreviewRenderer({
-      compositor: new Compositor({ maxSourcePixels: config.gallery.maxSourcePixels, batchBytes: config.gallery.renderBatchBytes }),
+      worker: previewWorker,
       media: deps.media,
       side: config.live.previewSide,
     }),
@@ -90,6 +103,7 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
     rooms,
     access,
     board,
+    previewWorker,
     page: {
       board,
       store: store.live,
@@ -101,6 +115,7 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
     close: async () => {
       await access.close();
       await rooms.close();
+      await previewWorker.close();
     },
   };
 }
