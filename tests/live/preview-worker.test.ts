@@ -1,0 +1,92 @@
+// Live previews are drawn on a worker thread (server/live/preview-worker.ts):
+// on a real server, a watched listed room's preview shows its layers and
+// background, follows an edit, and keeps coming after the thread is killed.
+import sharp from 'sharp';
+import type * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import { ROOTS } from '../../shared/doc-schema.ts';
+import type { Atelier } from '../../server/atelier.ts';
+import { pixels } from '../gallery/helpers.ts';
+import { pushLayer, testLayer } from '../helpers/layers.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { joinRoom, listeningSocket } from './helpers.ts';
+
+const RED: [number, number, number] = [255, 0, 0];
+
+async function watchedRoom(server: Atelier): Promise<{ roomId: string; doc: Y.Doc }> {
+  const http = api(server.url);
+  const [owner, watcher] = await Promise.all([http.session('Owner'), http.session('Watcher')]);
+  const { room } = await http.room(owner.token);
+  await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+  expect((await joinRoom(listeningSocket(server.url, owner.token).socket, room.id)).ok).toBe(true);
+  // A spectator is what keeps previews wanted.
+  expect((await joinRoom(listeningSocket(server.url, watcher.token).socket, room.id, { watch: true })).ok).toBe(true);
+  const loaded = server.registry.get(room.id);
+  if (!loaded) throw new Error('room not loaded');
+  return { roomId: room.id, doc: loaded.doc };
+}
+
+/** Ticks until the board holds a preview of the room not seen before; its decoded pixels. */
+async function nextPreview(server: Atelier, roomId: string, seen: Set<string>) {
+  let url = '';
+  await waitFor(
+    async () => {
+      await server.live.rooms.tick();
+      await server.live.rooms.idle();
+      const preview = await server.live.board.preview(roomId);
+      if (!preview || seen.has(preview.url)) return false;
+      url = preview.url;
+      return true;
+    },
+    10_000,
+    'a new preview',
+  );
+  seen.add(url);
+  const bytes = await server.media.readUrl(url);
+  if (!bytes) throw new Error(`preview ${url} not in the media store`);
+  return pixels(bytes);
+}
+
+/** WebP at the previews' quality moves a flat colour by a few levels. */
+function expectColour(actual: [number, number, number], expected: readonly [number, number, number]): void {
+  for (let c = 0; c < 3; c++) expect(Math.abs(actual[c]! - expected[c]!)).toBeLessThan(24);
+}
+
+describe('live previews on the worker thread', () => {
+  it('draws layers and background, follows edits, and survives the thread being killed', async () => {
+    const server = await startServer({ LIVE_PREVIEW_MS: '250' });
+    const { roomId, doc } = await watchedRoom(server);
+    const png = await sharp({ create: { width: 512, height: 512, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer();
+    const src = (await server.media.put(png, 'png')).url;
+    // In the middle of the 1024-pixel canvas (x, y place its top-left corner): the preview's corner stays background.
+    pushLayer(doc, testLayer({ id: 'red', src, x: 256, y: 256 }));
+    const seen = new Set<string>();
+
+    const first = await nextPreview(server, roomId, seen);
+    expect(Math.max(first.width, first.height)).toBe(server.config.live.previewSide);
+    expectColour(first.at(first.width >> 1, first.height >> 1), RED);
+    expectColour(first.at(2, 2), [255, 255, 255]);
+
+    doc.getMap(ROOTS.meta).set('background', '#0000ff');
+    const edited = await nextPreview(server, roomId, seen);
+    expectColour(edited.at(edited.width >> 1, edited.height >> 1), RED);
+    expectColour(edited.at(2, 2), [0, 0, 255]);
+
+    await server.live.previewWorker.kill();
+    doc.getMap(ROOTS.meta).set('background', '#00ff00');
+    const restarted = await nextPreview(server, roomId, seen);
+    expectColour(restarted.at(restarted.width >> 1, restarted.height >> 1), RED);
+    expectColour(restarted.at(2, 2), [0, 255, 0]);
+
+    // Killed while a draw may be on the thread: that one fails, a later tick draws the room again.
+    doc.getMap(ROOTS.meta).set('background', '#000000');
+    const tick = server.live.rooms.tick();
+    await server.live.previewWorker.kill();
+    await tick;
+    const again = await nextPreview(server, roomId, seen);
+    expectColour(again.at(2, 2), [0, 0, 0]);
+    await server.close();
+  });
+});
