@@ -1,11 +1,15 @@
 // Live previews are drawn on a worker thread (server/live/preview-worker.ts):
 // on a real server, a watched listed room's preview shows its layers and
-// background, follows an edit, and keeps coming after the thread is killed.
+// background, follows an edit, and keeps coming after the thread is killed;
+// behind the thread waits only the latest request per room, and few rooms.
+import pino from 'pino';
 import sharp from 'sharp';
 import type * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Atelier } from '../../server/atelier.ts';
+import { PreviewSuperseded, PreviewWorker } from '../../server/live/preview-worker.ts';
+import type { Scene } from '../../server/render/compositor.ts';
 import { pixels } from '../gallery/helpers.ts';
 import { pushLayer, testLayer } from '../helpers/layers.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
@@ -88,5 +92,48 @@ describe('live previews on the worker thread', () => {
     const again = await nextPreview(server, roomId, seen);
     expectColour(again.at(2, 2), [0, 0, 0]);
     await server.close();
+  });
+});
+
+describe('the preview worker queue', () => {
+  const scene = (background: string): Scene => ({ width: 8, height: 8, background, layers: [] });
+  const options = { compositor: { maxSourcePixels: 1 << 20, batchBytes: 1 << 20 }, logger: pino({ level: 'silent' }) };
+  /** Settles at once, so a rejection is never unhandled while the test awaits something else. */
+  const outcome = (drawing: Promise<Buffer>) =>
+    drawing.then(
+      (webp) => ({ webp }),
+      (err: unknown) => ({ err }),
+    );
+
+  // Each test asks in one synchronous step: the thread starts asynchronously, so all requests wait.
+  it('keeps only the latest request of a room waiting, in its place', async () => {
+    const worker = new PreviewWorker({ ...options, queueLimit: 4 });
+    const first = outcome(worker.draw('a', scene('#ff0000'), new Map()));
+    const other = outcome(worker.draw('b', scene('#00ff00'), new Map()));
+    const latest = outcome(worker.draw('a', scene('#0000ff'), new Map()));
+    expect(worker.waiting).toBe(2);
+    expect(await first).toEqual({ err: expect.any(PreviewSuperseded) });
+    const drawnA = await latest;
+    const drawnB = await other;
+    if (!('webp' in drawnA) || !('webp' in drawnB)) throw new Error('a preview was not drawn');
+    expectColour((await pixels(drawnA.webp)).at(4, 4), [0, 0, 255]);
+    expectColour((await pixels(drawnB.webp)).at(4, 4), [0, 255, 0]);
+    await worker.close();
+  });
+
+  it('refuses a new room past the limit, never a newer request of a waiting one', async () => {
+    const worker = new PreviewWorker({ ...options, queueLimit: 1 });
+    const waiting = outcome(worker.draw('a', scene('#ff0000'), new Map()));
+    const refused = outcome(worker.draw('b', scene('#00ff00'), new Map()));
+    const newer = outcome(worker.draw('a', scene('#0000ff'), new Map()));
+    expect(await refused).toEqual({ err: expect.objectContaining({ code: 'unavailable' }) });
+    expect(await waiting).toEqual({ err: expect.any(PreviewSuperseded) });
+    const drawn = await newer;
+    if (!('webp' in drawn)) throw new Error('the newer preview was not drawn');
+    expectColour((await pixels(drawn.webp)).at(4, 4), [0, 0, 255]);
+    await worker.close();
+    expect(await outcome(worker.draw('a', scene('#ff0000'), new Map()))).toEqual({
+      err: expect.objectContaining({ code: 'unavailable' }),
+    });
   });
 });
