@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { layerSchema } from '../../shared/doc-schema.ts';
 import { isoString, type Row } from './record-rows.ts';
 import { timelineEvent } from './timeline-thinning.ts';
-import type { StoredFrame } from './timeline.ts';
+import type { TimelineEvent } from '../../shared/timeline.ts';
+import type { NewFrame, StoredFrame } from './timeline.ts';
 
 const layersSchema = z.array(layerSchema);
 const imagesSchema = z.array(z.string());
@@ -22,4 +23,18 @@ export function toStoredFrame(row: Row): StoredFrame {
     images: imagesSchema.parse(json(row.images)),
     workId: row.work_id === null || row.work_id === undefined ? null : String(row.work_id),
   };
+}
+
+/** A frame's columns in the order both stores insert them: room, at, event, actor, prompt, layers, images, work. */
+export function frameColumns(frame: NewFrame): [string, string, TimelineEvent, string | null, string, string, string, string | null] {
+  return [
+    frame.roomId,
+    frame.at,
+    frame.event,
+    frame.actorId,
+    frame.prompt,
+    JSON.stringify(frame.layers),
+    JSON.stringify(frame.images),
+    frame.workId,
+  ];
 }

@@ -3,7 +3,8 @@ import type { LiveItem, LivePage } from '../../shared/live.ts';
 import type { JoinAck, JoinOptions, WireError } from '../../shared/protocol.ts';
 import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';
 import { connectSocket } from '../helpers/clients.ts';
-import type { Api } from '../helpers/server.ts';
+import type { Atelier } from '../../server/atelier.ts';
+import { type Api, waitFor } from '../helpers/server.ts';
 
 export interface Heard {
   socket: AtelierClientSocket;
@@ -34,4 +35,23 @@ export function joinRoom(socket: AtelierClientSocket, roomId: string, options: J
 
 export async function livePage(http: Api, token?: string): Promise<LivePage> {
   return http.json<LivePage>('GET', '/api/live', token === undefined ? {} : { token });
+}
+
+/** Ticks until the board holds a preview of the room not seen before; its URL. */
+export async function nextPreview(server: Atelier, roomId: string, seen: Set<string>): Promise<string> {
+  let url = '';
+  await waitFor(
+    async () => {
+      await server.live.rooms.tick();
+      await server.live.rooms.idle();
+      const preview = await server.live.board.preview(roomId);
+      if (!preview || seen.has(preview.url)) return false;
+      url = preview.url;
+      return true;
+    },
+    10_000,
+    'a new preview',
+  );
+  seen.add(url);
+  return url;
 }

@@ -12,8 +12,8 @@ import { PreviewSuperseded, PreviewWorker } from '../../server/live/preview-work
 import type { Scene } from '../../server/render/compositor.ts';
 import { pixels } from '../gallery/helpers.ts';
 import { pushLayer, testLayer } from '../helpers/layers.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
-import { joinRoom, listeningSocket } from './helpers.ts';
+import { api, startServer } from '../helpers/server.ts';
+import { joinRoom, listeningSocket, nextPreview } from './helpers.ts';
 
 const RED: [number, number, number] = [255, 0, 0];
 
@@ -31,21 +31,8 @@ async function watchedRoom(server: Atelier): Promise<{ roomId: string; doc: Y.Do
 }
 
 /** Ticks until the board holds a preview of the room not seen before; its decoded pixels. */
-async function nextPreview(server: Atelier, roomId: string, seen: Set<string>) {
-  let url = '';
-  await waitFor(
-    async () => {
-      await server.live.rooms.tick();
-      await server.live.rooms.idle();
-      const preview = await server.live.board.preview(roomId);
-      if (!preview || seen.has(preview.url)) return false;
-      url = preview.url;
-      return true;
-    },
-    10_000,
-    'a new preview',
-  );
-  seen.add(url);
+async function nextPreviewPixels(server: Atelier, roomId: string, seen: Set<string>) {
+  const url = await nextPreview(server, roomId, seen);
   const bytes = await server.media.readUrl(url);
   if (!bytes) throw new Error(`preview ${url} not in the media store`);
   return pixels(bytes);
@@ -68,19 +55,19 @@ describe('live previews on the worker thread', () => {
     pushLayer(doc, testLayer({ id: 'red', src, x: 256, y: 256 }));
     const seen = new Set<string>();
 
-    const first = await nextPreview(server, roomId, seen);
+    const first = await nextPreviewPixels(server, roomId, seen);
     expect(Math.max(first.width, first.height)).toBe(server.config.live.previewSide);
     expectColour(first.at(first.width >> 1, first.height >> 1), RED);
     expectColour(first.at(2, 2), [255, 255, 255]);
 
     doc.getMap(ROOTS.meta).set('background', '#0000ff');
-    const edited = await nextPreview(server, roomId, seen);
+    const edited = await nextPreviewPixels(server, roomId, seen);
     expectColour(edited.at(edited.width >> 1, edited.height >> 1), RED);
     expectColour(edited.at(2, 2), [0, 0, 255]);
 
     await server.live.previewWorker.kill();
     doc.getMap(ROOTS.meta).set('background', '#00ff00');
-    const restarted = await nextPreview(server, roomId, seen);
+    const restarted = await nextPreviewPixels(server, roomId, seen);
     expectColour(restarted.at(restarted.width >> 1, restarted.height >> 1), RED);
     expectColour(restarted.at(2, 2), [0, 255, 0]);
 
@@ -89,7 +76,7 @@ describe('live previews on the worker thread', () => {
     const tick = server.live.rooms.tick();
     await server.live.previewWorker.kill();
     await tick;
-    const again = await nextPreview(server, roomId, seen);
+    const again = await nextPreviewPixels(server, roomId, seen);
     expectColour(again.at(2, 2), [0, 0, 0]);
     await server.close();
   });

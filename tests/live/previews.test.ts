@@ -8,7 +8,7 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Atelier } from '../../server/atelier.ts';
 import { previewTag } from '../../server/live/previews.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
-import { joinRoom, listeningSocket } from './helpers.ts';
+import { joinRoom, listeningSocket, nextPreview } from './helpers.ts';
 
 /** Every WebP in the media store (nothing else in these tests makes one), and which room each shows. */
 async function webpFiles(server: Atelier, known: readonly string[]): Promise<Array<{ file: string; roomIds: string[] }>> {
@@ -33,25 +33,6 @@ async function listedAndWatched(server: Atelier) {
   const watcherSocket = listeningSocket(server.url, watcher.token);
   expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
   return { http, owner, ownerSocket, watcherSocket, roomId: room.id };
-}
-
-/** Ticks until the board holds a preview of the room not seen before; its URL. */
-async function nextPreview(server: Atelier, roomId: string, seen: Set<string>): Promise<string> {
-  let url = '';
-  await waitFor(
-    async () => {
-      await server.live.rooms.tick();
-      await server.live.rooms.idle();
-      const preview = await server.live.board.preview(roomId);
-      if (!preview || seen.has(preview.url)) return false;
-      url = preview.url;
-      return true;
-    },
-    10_000,
-    'a new preview',
-  );
-  seen.add(url);
-  return url;
 }
 
 describe('live previews', () => {

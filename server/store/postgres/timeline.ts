@@ -1,6 +1,6 @@
 import type { Row } from '../record-rows.ts';
 import { framesToThin, timelineEvent } from '../timeline-thinning.ts';
-import { toStoredFrame } from '../timeline-rows.ts';
+import { frameColumns, toStoredFrame } from '../timeline-rows.ts';
 import type { NewFrame, StoredFrame, TimelineStore } from '../timeline.ts';
 import { type Pool, transaction } from './database.ts';
 
@@ -22,16 +22,7 @@ export class PostgresTimelineStore implements TimelineStore {
         `INSERT INTO timeline_frames (room_id, at, event, actor_id, prompt, layers, images, work_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (work_id) WHERE work_id IS NOT NULL DO NOTHING`,
-        [
-          frame.roomId,
-          frame.at,
-          frame.event,
-          frame.actorId,
-          frame.prompt,
-          JSON.stringify(frame.layers),
-          JSON.stringify(frame.images),
-          frame.workId,
-        ],
+        frameColumns(frame),
       );
       const { rows: counted } = await client.query<Row>('SELECT count(*) AS n FROM timeline_frames WHERE room_id = $1', [frame.roomId]);
       if (Number(counted[0]?.n ?? 0) <= maxFrames) return;

@@ -1,5 +1,5 @@
 import { framesToThin, timelineEvent } from '../timeline-thinning.ts';
-import { toStoredFrame } from '../timeline-rows.ts';
+import { frameColumns, toStoredFrame } from '../timeline-rows.ts';
 import type { NewFrame, StoredFrame, TimelineStore } from '../timeline.ts';
 import { type Db, transaction } from './database.ts';
 
@@ -42,16 +42,7 @@ export class SqliteTimelineStore implements TimelineStore {
   }
 
   #append(frame: NewFrame, maxFrames: number): void {
-    this.#insert.run(
-      frame.roomId,
-      frame.at,
-      frame.event,
-      frame.actorId,
-      frame.prompt,
-      JSON.stringify(frame.layers),
-      JSON.stringify(frame.images),
-      frame.workId,
-    );
+    this.#insert.run(...frameColumns(frame));
     if (Number(this.#count.get(frame.roomId)?.n ?? 0) <= maxFrames) return;
     const keys = this.#keys.all(frame.roomId).map((row) => ({ seq: Number(row.seq), event: timelineEvent(row.event) }));
     const thinned = framesToThin(keys, maxFrames);
