@@ -16,7 +16,7 @@ import { socialExportQueries, type SocialExportRows, toSocialExport } from '../s
 type SocialRows = Record<keyof SocialExportRows, Row[]>;
 import { type Row, toRoom, toUser } from '../record-rows.ts';
 import type { NewUser, UserRecord } from '../records.ts';
-import { type Db, transaction, untilUnlocked } from './database.ts';
+import { type Db, transaction } from './database.ts';
 import { accountDeletionStatements, deleteAccountRows } from './account-deletion.ts';
 
 /** Thrown inside a transaction to roll it back with a result. */
@@ -117,11 +117,11 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async usePasskey(id: string, counter: number, at: string): Promise<void> {
-    untilUnlocked(() => this.#s.usePasskey.run(counter, at, id));
+    this.#s.usePasskey.run(counter, at, id);
   }
 
   async renamePasskey(userId: string, id: string, name: string): Promise<boolean> {
-    return Number(untilUnlocked(() => this.#s.renamePasskey.run(name, id, userId)).changes) > 0;
+    return Number(this.#s.renamePasskey.run(name, id, userId).changes) > 0;
   }
 
   async addIdentity(identity: IdentityRecord, newUser?: NewUser): Promise<'added' | 'duplicate'> {
@@ -154,7 +154,7 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async useIdentity(id: string, at: string): Promise<void> {
-    untilUnlocked(() => this.#s.useIdentity.run(at, id));
+    this.#s.useIdentity.run(at, id);
   }
 
   async removeCredential(userId: string, credential: CredentialRef): Promise<RemoveCredentialResult> {

@@ -1,7 +1,7 @@
 import type { CommentListQuery, CommentRecord, CommentStore, NewComment } from '../social.ts';
 import { toComment } from '../social-rows.ts';
 import { userHidden } from '../social-sql.ts';
-import { type Db, transaction, untilUnlocked } from './database.ts';
+import { type Db, transaction } from './database.ts';
 import { mustHave } from '../must-have.ts';
 
 /** A comment with its author and the users it mentions (as they are now). */
@@ -81,7 +81,7 @@ export class SqliteCommentStore implements CommentStore {
   }
 
   async edit(id: string, body: string, mentionIds: readonly string[], editedAt: string): Promise<CommentRecord | null> {
-    if (Number(untilUnlocked(() => this.#s.edit.run(body, JSON.stringify(mentionIds), editedAt, id)).changes) === 0) return null;
+    if (Number(this.#s.edit.run(body, JSON.stringify(mentionIds), editedAt, id).changes) === 0) return null;
     return this.get(id);
   }
 

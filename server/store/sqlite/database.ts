@@ -1,5 +1,5 @@
 // Opening the embedded database: WAL, named migrations, and a transaction helper.
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
 import { batonOf } from './write-baton.ts';
 
@@ -28,7 +28,29 @@ export function openDatabase(file: string): Db {
     PRAGMA foreign_keys = ON;
   `);
   migrate(db);
+  waitsByTheClock(db);
   return db;
+}
+
+/**
+ * Every statement the connection prepares from now on runs through
+ * untilUnlocked: a write outside a transaction waits for the lock as a
+ * transaction's BEGIN does, whoever prepares it (inside a transaction the lock
+ * is held and nothing is refused busy).
+ */
+function waitsByTheClock(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  db.prepare = (sql: string): StatementSync => {
+    const statement = prepare(sql);
+    const { run, get, all } = statement;
+    type Run = ReturnType<StatementSync['run']>;
+    type Get = ReturnType<StatementSync['get']>;
+    type All = ReturnType<StatementSync['all']>;
+    statement.run = (...params) => untilUnlocked(() => Reflect.apply(run, statement, params) as Run);
+    statement.get = (...params) => untilUnlocked(() => Reflect.apply(get, statement, params) as Get);
+    statement.all = (...params) => untilUnlocked(() => Reflect.apply(all, statement, params) as All);
+    return statement;
+  };
 }
 
 /**

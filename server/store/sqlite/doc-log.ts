@@ -2,7 +2,7 @@ import { mergeAll } from '../../../shared/merge-all.ts';
 import type { ClientClaim, CompactionResult, DocLog, LogBatch, StoredDoc } from '../doc-log.ts';
 import { type MergeUpdates, mergeInline } from '../merge.ts';
 import { type CompactionStatements, compactionStatements, type LogRow, readLog, swapMerged } from './compaction.ts';
-import { type Db, readTogether, transaction, untilUnlocked } from './database.ts';
+import { type Db, readTogether, transaction } from './database.ts';
 import {
   drainJournal,
   drainRoom,
@@ -91,7 +91,7 @@ export class SqliteDocLog implements DocLog {
   }
 
   async claim(roomId: string, { clientId, userId }: ClientClaim): Promise<string> {
-    untilUnlocked(() => this.#claim.run(roomId, clientId, userId));
+    this.#claim.run(roomId, clientId, userId);
     const row = this.#selectOwner.get(roomId, clientId);
     return row ? String(row.user_id) : userId;
   }

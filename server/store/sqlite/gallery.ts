@@ -3,7 +3,7 @@ import type { FeedQuery, GalleryStore, LikeResult, NewWork, TagCount, WorkKey, W
 import { toLayers, toTombstone, toWork } from '../gallery-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { feedSql, GATHER_FOLLOWS_BELOW, VISIBLE } from '../work-feed-sql.ts';
-import { type Db, transaction, untilUnlocked } from './database.ts';
+import { type Db, transaction } from './database.ts';
 import { mustHave } from '../must-have.ts';
 
 /** Every column a work needs on the wire; never the layers or the Yjs state, which only a remix reads. */
@@ -77,7 +77,7 @@ export class SqliteGalleryStore implements GalleryStore {
   }
 
   async addContributor(roomId: string, userId: string): Promise<void> {
-    untilUnlocked(() => this.#statements.addContributor.run(roomId, userId, new Date().toISOString()));
+    this.#statements.addContributor.run(roomId, userId, new Date().toISOString());
   }
 
   async listContributors(roomId: string): Promise<string[]> {

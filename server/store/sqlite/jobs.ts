@@ -1,7 +1,7 @@
 import { mutableColumns as mutable, toJob } from '../job-rows.ts';
 import type { FailUnfinished, JobRecord, JobStore } from '../jobs.ts';
 import type { StatementSync } from 'node:sqlite';
-import { type Db, readTogether, untilUnlocked } from './database.ts';
+import { type Db, readTogether } from './database.ts';
 
 /** Distinct limits whose statement is kept (callers use one or two constants). */
 const MAX_CACHED_LIMITS = 4;
@@ -38,13 +38,11 @@ export class SqliteJobStore implements JobStore {
   }
 
   async create(job: JobRecord): Promise<void> {
-    untilUnlocked(() =>
-      this.#insert.run(job.id, job.roomId, job.requestedBy, job.prompt, JSON.stringify(job.params), job.createdAt, ...mutable(job)),
-    );
+    this.#insert.run(job.id, job.roomId, job.requestedBy, job.prompt, JSON.stringify(job.params), job.createdAt, ...mutable(job));
   }
 
   async save(job: JobRecord): Promise<boolean> {
-    return Number(untilUnlocked(() => this.#update.run(...mutable(job), job.id)).changes) > 0;
+    return Number(this.#update.run(...mutable(job), job.id).changes) > 0;
   }
 
   async get(id: string): Promise<JobRecord | null> {
@@ -81,9 +79,7 @@ export class SqliteJobStore implements JobStore {
        WHERE status IN ('queued', 'running') ${nodeId === undefined ? '' : 'AND node_id = ?'}
        RETURNING *`,
     );
-    const rows = untilUnlocked(() =>
-      statement.all(error.code, error.message, finishedAt, finishedAt, ...(nodeId === undefined ? [] : [nodeId])),
-    );
+    const rows = statement.all(error.code, error.message, finishedAt, finishedAt, ...(nodeId === undefined ? [] : [nodeId]));
     return rows.map(toJob);
   }
 

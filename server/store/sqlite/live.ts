@@ -1,7 +1,7 @@
 import type { GrantRole } from '../../../shared/live.ts';
 import type { LiveStore, Refusals, RoomRoles } from '../live.ts';
 import { groupBlocked, groupRoles } from '../live-rows.ts';
-import { type Db, untilUnlocked } from './database.ts';
+import type { Db } from './database.ts';
 
 export class SqliteLiveStore implements LiveStore {
   readonly #s;
@@ -39,7 +39,7 @@ export class SqliteLiveStore implements LiveStore {
 
   async setListed(roomId: string, listed: boolean, at: string): Promise<boolean> {
     if (!this.#s.exists.get(roomId)) return false;
-    untilUnlocked(() => (listed ? this.#s.list.run(at, roomId) : this.#s.unlist.run(roomId)));
+    listed ? this.#s.list.run(at, roomId) : this.#s.unlist.run(roomId);
     return true;
   }
 
@@ -74,6 +74,6 @@ export class SqliteLiveStore implements LiveStore {
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
-    untilUnlocked(() => (role === 'viewer' ? this.#s.forget.run(roomId, userId) : this.#s.membership.run(roomId, userId, role, at)));
+    role === 'viewer' ? this.#s.forget.run(roomId, userId) : this.#s.membership.run(roomId, userId, role, at);
   }
 }

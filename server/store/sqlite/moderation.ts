@@ -2,7 +2,7 @@ import type { ReportStatus, ReportTarget, ReportTargetType } from '../../../shar
 import type { AuditRecord, ModerationStore, NewReport, ReportRecord, Resolution, SeqPage } from '../social.ts';
 import { TARGET_TABLES, toAudit, toReport } from '../social-rows.ts';
 import type { StatementSync } from 'node:sqlite';
-import { type Db, transaction, untilUnlocked } from './database.ts';
+import { type Db, transaction } from './database.ts';
 import { mustHave } from '../must-have.ts';
 
 const FIRST = Number.MAX_SAFE_INTEGER;
@@ -99,7 +99,7 @@ export class SqliteModerationStore implements ModerationStore {
   }
 
   async setHidden(type: ReportTargetType, id: string, at: string | null): Promise<boolean> {
-    return Number(untilUnlocked(() => this.#s.setHidden[type].run(at, id)).changes) > 0;
+    return Number(this.#s.setHidden[type].run(at, id).changes) > 0;
   }
 
   async isHidden(type: ReportTargetType, id: string): Promise<boolean> {
@@ -108,7 +108,7 @@ export class SqliteModerationStore implements ModerationStore {
   }
 
   async setSuspended(userId: string, at: string | null): Promise<boolean> {
-    return Number(untilUnlocked(() => this.#s.setSuspended.run(at, userId)).changes) > 0;
+    return Number(this.#s.setSuspended.run(at, userId).changes) > 0;
   }
 
   async isSuspended(userId: string): Promise<boolean> {

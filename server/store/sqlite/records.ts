@@ -1,7 +1,7 @@
 import type { Role } from '../../../shared/protocol.ts';
 import { toInvite, toRoom, toUser } from '../record-rows.ts';
 import type { InviteRecord, NewUser, RecordStore, RoomPatch, RoomRecord, UserPatch, UserRecord } from '../records.ts';
-import { type Db, transaction, untilUnlocked } from './database.ts';
+import { type Db, transaction } from './database.ts';
 
 export class SqliteRecordStore implements RecordStore {
   readonly #db: Db;
@@ -46,8 +46,7 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async createUser(user: NewUser): Promise<void> {
-    // A write of its own, outside a transaction: it waits for the lock by the clock as transactions do.
-    untilUnlocked(() => this.#s.createUser.run(user.id, user.name, user.color, user.createdAt, user.shareSignals ? 1 : 0));
+    this.#s.createUser.run(user.id, user.name, user.color, user.createdAt, user.shareSignals ? 1 : 0);
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
@@ -56,16 +55,14 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
-    const row = untilUnlocked(() =>
-      this.#s.updateUser.get(
-        patch.name ?? null,
-        patch.color ?? null,
-        patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0,
-        patch.bio ?? null,
-        patch.avatarUrl === undefined ? 0 : 1,
-        patch.avatarUrl ?? null,
-        id,
-      ),
+    const row = this.#s.updateUser.get(
+      patch.name ?? null,
+      patch.color ?? null,
+      patch.shareSignals === undefined ? null : patch.shareSignals ? 1 : 0,
+      patch.bio ?? null,
+      patch.avatarUrl === undefined ? 0 : 1,
+      patch.avatarUrl ?? null,
+      id,
     );
     return row ? toUser(row) : null;
   }
@@ -83,7 +80,7 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | null> {
-    const row = untilUnlocked(() => this.#s.updateRoom.get(patch.title ?? null, patch.linkAccess ?? null, id));
+    const row = this.#s.updateRoom.get(patch.title ?? null, patch.linkAccess ?? null, id);
     return row ? toRoom(row) : null;
   }
 
@@ -102,7 +99,7 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async rememberMembership(roomId: string, userId: string, role: Exclude<Role, 'owner'>): Promise<void> {
-    untilUnlocked(() => this.#s.rememberMembership.run(roomId, userId, role, new Date().toISOString()));
+    this.#s.rememberMembership.run(roomId, userId, role, new Date().toISOString());
   }
 
   async listRooms(userId: string, limit: number): Promise<Array<RoomRecord & { role: Role }>> {

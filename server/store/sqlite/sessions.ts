@@ -1,6 +1,6 @@
 import { ACTIVE_USER, SESSION_COLUMNS, toActiveSession, toSession } from '../account-rows.ts';
 import { type ActiveSession, LEGACY_TOKEN_MAX_AGE_MS, type LegacySession, type SessionRecord, type SessionStore } from '../sessions.ts';
-import { type Db, transaction, untilUnlocked } from './database.ts';
+import { type Db, transaction } from './database.ts';
 
 const WORKING = `s.revoked_at IS NULL AND s.expires_at > ? AND ${ACTIVE_USER}`;
 
@@ -64,16 +64,14 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async migrateLegacySession(session: LegacySession): Promise<void> {
-    untilUnlocked(() =>
-      this.#s.migrate.run(
-        session.id,
-        session.issuedAt,
-        session.seenAt,
-        session.expiresAt,
-        session.userAgent,
-        session.userId,
-        session.issuedAt,
-      ),
+    this.#s.migrate.run(
+      session.id,
+      session.issuedAt,
+      session.seenAt,
+      session.expiresAt,
+      session.userAgent,
+      session.userId,
+      session.issuedAt,
     );
   }
 
@@ -88,7 +86,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async touchSession(id: string, seenAt: string, expiresAt: string, userAgent?: string): Promise<void> {
-    untilUnlocked(() => this.#s.touch.run(seenAt, expiresAt, userAgent ?? null, id));
+    this.#s.touch.run(seenAt, expiresAt, userAgent ?? null, id);
   }
 
   async listSessions(userId: string, now: string): Promise<SessionRecord[]> {
@@ -96,7 +94,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async revokeSession(userId: string, id: string, at: string): Promise<boolean> {
-    return Number(untilUnlocked(() => this.#s.revokeOwn.run(at, id, userId, at)).changes) > 0;
+    return Number(this.#s.revokeOwn.run(at, id, userId, at).changes) > 0;
   }
 
   async revokeUserSessions(userId: string, at: string, exceptId?: string): Promise<string[]> {
@@ -110,6 +108,6 @@ export class SqliteSessionStore implements SessionStore {
 
   async pruneSessions(now: string): Promise<number> {
     const tokenExpiry = new Date(Date.parse(now) - LEGACY_TOKEN_MAX_AGE_MS).toISOString();
-    return Number(untilUnlocked(() => this.#s.prune.run(now, tokenExpiry)).changes);
+    return Number(this.#s.prune.run(now, tokenExpiry).changes);
   }
 }

@@ -3,7 +3,7 @@ import type { FollowCounts, GraphStore, Listed, SeqPage } from '../social.ts';
 import { toPublicUser } from '../social-rows.ts';
 import { userHidden } from '../social-sql.ts';
 import { fullTextQuery } from '../work-feed-sql.ts';
-import { type Db, transaction, untilUnlocked } from './database.ts';
+import { type Db, transaction } from './database.ts';
 import { mustHave } from '../must-have.ts';
 
 const FIRST = Number.MAX_SAFE_INTEGER;
@@ -55,11 +55,11 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async follow(followerId: string, followeeId: string, at: string): Promise<boolean> {
-    return Number(untilUnlocked(() => this.#s.follow.run(followerId, followeeId, at)).changes) > 0;
+    return Number(this.#s.follow.run(followerId, followeeId, at).changes) > 0;
   }
 
   async unfollow(followerId: string, followeeId: string): Promise<boolean> {
-    return Number(untilUnlocked(() => this.#s.unfollow.run(followerId, followeeId)).changes) > 0;
+    return Number(this.#s.unfollow.run(followerId, followeeId).changes) > 0;
   }
 
   async counts(userId: string): Promise<FollowCounts> {
@@ -93,7 +93,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async unblock(blockerId: string, blockedId: string): Promise<boolean> {
-    return Number(untilUnlocked(() => this.#s.unblock.run(blockerId, blockedId)).changes) > 0;
+    return Number(this.#s.unblock.run(blockerId, blockedId).changes) > 0;
   }
 
   async blockersAmong(userId: string, others: readonly string[]): Promise<Set<string>> {
