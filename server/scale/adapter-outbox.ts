@@ -17,6 +17,7 @@
 // ~10,000 entries anyway. This node's own clients are unaffected: they hear
 // its broadcasts before the adapter publishes (adapter-local.ts).
 import type { Logger } from 'pino';
+import { sameFor, withMethods } from './client-view.ts';
 import type { Redis } from './redis-client.ts';
 
 export interface OutboxLimits {
@@ -27,7 +28,7 @@ export interface OutboxLimits {
 }
 
 /** The adapter's writes; its reads are a connection of their own (`duplicate()`), one blocking XREAD at a time. */
-const WRITES = new Set<string | symbol>(['xAdd', 'publish', 'sPublish', 'set']);
+const WRITES = ['xAdd', 'publish', 'sPublish', 'set'];
 
 interface Waiting {
   readonly controller: AbortController;
@@ -65,17 +66,15 @@ export class AdapterOutbox {
   /** The command client as the adapter should see it: its writes bounded while Redis is away. */
   client(): Redis {
     const redis = this.#deps.redis;
-    return new Proxy(redis, {
-      get: (target, prop) => {
-        const value: unknown = Reflect.get(target, prop, target);
-        if (typeof value !== 'function') return value;
-        if (!WRITES.has(prop)) return value.bind(target);
-        return (...args: unknown[]): unknown => {
-          if (target.isReady || !target.isOpen) return value.apply(target, args);
-          return this.#send(prop, args);
-        };
-      },
-    });
+    return withMethods(
+      redis,
+      sameFor(
+        WRITES,
+        (call, command) =>
+          (...args) =>
+            redis.isReady || !redis.isOpen ? call(...args) : this.#send(command, args),
+      ),
+    );
   }
 
   #send(command: string | symbol, args: unknown[]): unknown {

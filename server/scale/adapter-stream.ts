@@ -6,6 +6,7 @@
 // broadcast sent meanwhile, on both transports (adapter-events.ts). A node
 // here asks from the stream's last id at its start-up instead: a reconnect
 // catches up from there, as it does after any entry it has read.
+import { type Replacement, withMethods } from './client-view.ts';
 import type { Redis } from './redis-client.ts';
 
 /** XREAD's "from the end as it is now". */
@@ -28,17 +29,22 @@ interface StreamRead {
  * `duplicate()`, so duplicates carry the rule; nothing else changes.
  */
 export function readingFrom<T extends object>(client: T, stream: string, startId: string): T {
-  return new Proxy(client, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (prop === 'duplicate') return (...args: unknown[]) => readingFrom(value.apply(target, args) as object, stream, startId);
-      if (prop !== 'xRead') return value.bind(target);
-      return (streams: unknown, ...rest: unknown[]) => {
-        const from = (read: StreamRead) => (read.key === stream && read.id === END ? { ...read, id: startId } : read);
-        const asked = Array.isArray(streams) ? (streams as StreamRead[]).map(from) : from(streams as StreamRead);
-        return value.call(target, asked, ...rest);
-      };
-    },
-  });
+  const from = (read: StreamRead) => (read.key === stream && read.id === END ? { ...read, id: startId } : read);
+  return withMethods(
+    client,
+    new Map<string, Replacement>([
+      [
+        'duplicate',
+        (call) =>
+          (...args) =>
+            readingFrom(call(...args) as object, stream, startId),
+      ],
+      [
+        'xRead',
+        (call) =>
+          (streams, ...rest) =>
+            call(Array.isArray(streams) ? (streams as StreamRead[]).map(from) : from(streams as StreamRead), ...rest),
+      ],
+    ]),
+  );
 }

@@ -14,6 +14,7 @@ import type { RoomJobQuota } from '../generation/room-quota.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import { AdapterOutbox } from './adapter-outbox.ts';
+import { sameFor, withMethods } from './client-view.ts';
 import { readingFrom, streamEnd } from './adapter-stream.ts';
 import { NodeLiveness } from './node-liveness.ts';
 import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
@@ -28,7 +29,7 @@ import { RedisSessionBus } from './redis-session-bus.ts';
 /** How long the adapter's XREAD blocks; also how long its reader may linger after close. */
 const ADAPTER_BLOCK_MS = 2000;
 /** The adapter's commands whose promises it drops (a request's PUBLISH, a session's SET). */
-const DROPPED_BY_ADAPTER = new Set<string | symbol>(['publish', 'sPublish', 'set']);
+const DROPPED_BY_ADAPTER = ['publish', 'sPublish', 'set'];
 
 /**
  * The command client as the adapter sees it: the commands whose promises it
@@ -36,19 +37,14 @@ const DROPPED_BY_ADAPTER = new Set<string | symbol>(['publish', 'sPublish', 'set
  * closed is logged, not an unhandled rejection that would end the process.
  */
 export function adapterClient(redis: Redis, logger: Logger): Redis {
-  return new Proxy(redis, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (!DROPPED_BY_ADAPTER.has(prop)) return value.bind(target);
-      return (...args: unknown[]) => {
-        const result: unknown = value.apply(target, args);
-        if (result instanceof Promise)
-          result.catch((err: unknown) => logger.debug({ err, command: prop }, 'socket.io adapter command failed'));
-        return result;
-      };
-    },
-  });
+  return withMethods(
+    redis,
+    sameFor(DROPPED_BY_ADAPTER, (call, command) => (...args) => {
+      const result = call(...args);
+      if (result instanceof Promise) result.catch((err: unknown) => logger.debug({ err, command }, 'socket.io adapter command failed'));
+      return result;
+    }),
+  );
 }
 
 export interface ScaleDeps {
