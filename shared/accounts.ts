@@ -2,6 +2,7 @@
 // identities, sessions, profiles, and what an export holds.
 import { z } from 'zod';
 import { HANDLE_MAX, handleProblem, normalizeHandle } from './handles.ts';
+import { textSchema } from './text.ts';
 import type { PublicUser, RoomInfo, SessionUser, Work } from './protocol.ts';
 import type { NotificationType, Report } from './social.ts';
 
@@ -9,8 +10,6 @@ export const BIO_MAX = 300;
 export const PASSKEY_NAME_MAX = 60;
 export const PROFILE_WORKS_PAGE_DEFAULT = 24;
 export const PROFILE_WORKS_PAGE_MAX = 100;
-
-const codePoints = (s: string) => [...s].length;
 
 /** A handle as typed (`@Alice` is fine): normalized, then checked for shape. Reserved names are the server's to refuse. */
 export const handleSchema = z
@@ -22,19 +21,9 @@ export const handleSchema = z
     if (problem?.kind === 'invalid') ctx.addIssue({ code: 'custom', message: problem.message });
   });
 
-export const bioSchema = z
-  .string()
-  .trim()
-  .refine((s) => codePoints(s) <= BIO_MAX, `at most ${BIO_MAX} characters`)
-  // Line breaks are the only control characters a bio may hold.
-  .refine((s) => !/(?!\n)\p{Cc}/u.test(s), 'control characters are not allowed');
+export const bioSchema = textSchema({ lines: 'lines', max: BIO_MAX, codePoints: true });
 
-export const passkeyNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .refine((s) => codePoints(s) <= PASSKEY_NAME_MAX, `at most ${PASSKEY_NAME_MAX} characters`)
-  .refine((s) => !/\p{Cc}/u.test(s), 'control characters are not allowed');
+export const passkeyNameSchema = textSchema({ lines: 'line', min: 1, max: PASSKEY_NAME_MAX, codePoints: true });
 
 // WebAuthn responses as @simplewebauthn/browser sends them (base64url fields).
 // Only their shape is checked here; @simplewebauthn/server verifies the rest.

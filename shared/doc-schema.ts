@@ -2,6 +2,7 @@
 // check that the server, the renderer and the client apply to every layer.
 import * as Y from 'yjs';
 import { z } from 'zod';
+import { clipText, textProblem, textSchema } from './text.ts';
 
 export const ROOTS = {
   prompt: 'prompt',
@@ -34,6 +35,9 @@ export const BLEND_MODES = [
   'difference',
 ] as const;
 export type BlendMode = (typeof BLEND_MODES)[number];
+
+/** A room's title, in its record and its document's `meta`, in UTF-16 units. */
+export const ROOM_TITLE_MAX = 120;
 
 export const CANVAS_DEFAULTS = { width: 1024, height: 1024, background: '#ffffff' } as const;
 export const CANVAS_LIMITS = { minSide: 64, maxSide: 4096 } as const;
@@ -77,7 +81,8 @@ export const candidateSchema = z.object({
 export type Candidate = z.infer<typeof candidateSchema>;
 
 export const metaSchema = z.object({
-  title: z.string().max(120),
+  // Any editor can write the document's title, so it is read through the same rule as the room's.
+  title: textSchema({ lines: 'line', max: ROOM_TITLE_MAX }),
   width: z.number().int().min(CANVAS_LIMITS.minSide).max(CANVAS_LIMITS.maxSide),
   height: z.number().int().min(CANVAS_LIMITS.minSide).max(CANVAS_LIMITS.maxSide),
   background: z.string().regex(/^#[0-9a-f]{6}$/i),
@@ -120,7 +125,7 @@ export function readMeta(doc: Y.Doc): CanvasMeta {
   const parsed = metaSchema.safeParse(merged);
   if (parsed.success) return parsed.data;
   return {
-    title: typeof meta.title === 'string' ? meta.title.slice(0, 120) : '',
+    title: typeof meta.title === 'string' && textProblem(meta.title, 'line') === null ? clipText(meta.title.trim(), ROOM_TITLE_MAX) : '',
     ...CANVAS_DEFAULTS,
   };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { TAGS_PER_WORK } from './social.ts';
 import { tagSchema } from './social-schemas.ts';
+import { textSchema } from './text.ts';
 import type { Ack, PublicUser } from './protocol.ts';
 
 export const WORK_TITLE_MAX = 120;
@@ -16,8 +17,8 @@ export const GALLERY_PAGE_MAX = 100;
 export const workIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a work id');
 
 export const publishWorkBodySchema = z.strictObject({
-  title: z.string().trim().min(1).max(WORK_TITLE_MAX),
-  description: z.string().trim().max(WORK_DESCRIPTION_MAX).optional(),
+  title: textSchema({ lines: 'line', min: 1, max: WORK_TITLE_MAX }),
+  description: textSchema({ lines: 'lines', max: WORK_DESCRIPTION_MAX }).optional(),
   /** With the description's `#tags`, at most TAGS_PER_WORK in all. */
   tags: z.array(tagSchema).max(TAGS_PER_WORK).optional(),
   /** False: nobody may remix it (`forbidden`). Default true. */

@@ -3,10 +3,12 @@
 // every transport checks where data enters (types vanish at run time).
 import { z } from 'zod';
 import { bioSchema, handleSchema } from './accounts.ts';
+import { ROOM_TITLE_MAX } from './doc-schema.ts';
 import type { PublishAck, PublishWorkBody, SubscribeAck, Work } from './gallery-wire.ts';
 import type { GenParams, Job } from './jobs.ts';
 import type { EditRequest, GrantAck, GrantRole, LiveItem, LiveSubscribeAck, RequestEditAck, RoleChange } from './live.ts';
 import type { Comment, Notification } from './social.ts';
+import { textSchema } from './text.ts';
 
 // Generation and gallery wire types live in their own files (one area each);
 // they are re-exported here so that every import of the protocol keeps working.
@@ -125,14 +127,9 @@ export interface Invites {
 /** Room ids are 128 random bits in base64url (22 characters). */
 export const roomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a room id');
 export const inviteCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not an invite code');
-export const userNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .refine((s) => !/\p{Cc}/u.test(s), 'control characters are not allowed');
+export const userNameSchema = textSchema({ lines: 'line', min: 1, max: 40 });
 export const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'a #rrggbb colour');
-export const roomTitleSchema = z.string().trim().min(1).max(120);
+export const roomTitleSchema = textSchema({ lines: 'line', min: 1, max: ROOM_TITLE_MAX });
 
 export const createSessionBodySchema = z.strictObject({ name: userNameSchema.optional() });
 export const updateSessionBodySchema = z.strictObject({

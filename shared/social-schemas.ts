@@ -9,6 +9,7 @@ import {
   REPORT_TARGET_TYPES,
   TAG_MAX_LENGTH,
 } from './social.ts';
+import { textSchema } from './text.ts';
 
 export const tagSchema = z
   .string()
@@ -37,6 +38,6 @@ export const notificationSettingsSchema = z.strictObject({
 export const newReportSchema = z.strictObject({
   target: z.strictObject({ type: z.enum(REPORT_TARGET_TYPES), id: z.string().min(1).max(64) }),
   reason: z.enum(REPORT_REASONS),
-  note: z.string().trim().max(REPORT_NOTE_MAX).optional(),
+  note: textSchema({ lines: 'lines', max: REPORT_NOTE_MAX }).optional(),
 });
 export const moderationActionSchema = z.strictObject({ action: z.enum(MODERATION_ACTIONS) });

@@ -1,7 +1,8 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { type Layer, ROOTS } from '../../shared/doc-schema.ts';
+import { type Layer, ROOM_TITLE_MAX, ROOTS } from '../../shared/doc-schema.ts';
 import { canEdit, type GenParams, type PublishWorkBody, type Work } from '../../shared/protocol.ts';
+import { clipText } from '../../shared/text.ts';
 import { describeError } from '../api/http.ts';
 import { updateRoom, uploadImage } from '../api/rooms.ts';
 import { navigate } from '../app/router.ts';
@@ -191,7 +192,7 @@ export class RoomPage extends LitElement {
   async #rename(value: string): Promise<void> {
     if (!this.renaming) return;
     this.renaming = false;
-    const title = value.trim().slice(0, 120);
+    const title = clipText(value.trim(), ROOM_TITLE_MAX);
     const setup = this.#connection?.setup;
     if (!title || !setup || title === this.#docState.meta.title) return;
     try {

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { IdentityInfo } from '../../shared/accounts.ts';
 import { userNameSchema } from '../../shared/protocol.ts';
+import { clipText } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import type { AccountStore, IdentityRecord } from '../store/accounts.ts';
@@ -279,7 +280,7 @@ function identityFrom(claims: Claims, userId: string, at: string): IdentityRecor
 /** A display name from the claims, when one is usable. */
 function nameFrom(claims: Claims): string | undefined {
   for (const candidate of [claims.name, claims.preferred_username, claims.given_name]) {
-    const parsed = userNameSchema.safeParse(typeof candidate === 'string' ? candidate.slice(0, 40) : undefined);
+    const parsed = userNameSchema.safeParse(typeof candidate === 'string' ? clipText(candidate, 40) : undefined);
     if (parsed.success) return parsed.data;
   }
   return undefined;

@@ -10,6 +10,8 @@ import {
   roomTitleSchema,
   type Work,
 } from '../../shared/protocol.ts';
+import { ROOM_TITLE_MAX } from '../../shared/doc-schema.ts';
+import { clipText } from '../../shared/text.ts';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { Listeners, type Subscribable } from '../listeners.ts';
@@ -244,7 +246,9 @@ export class Gallery {
       throw new AppError('not_found', 'no such work');
     }
     if (!source.allowRemix) throw new AppError('forbidden', 'its authors do not allow remixes of this work');
-    const title = roomTitleSchema.parse((REMIX_PREFIX + source.title).slice(0, 120));
+    // A title published before titles were checked may not pass now: the remix then starts as plain "Remix".
+    const named = roomTitleSchema.safeParse(clipText(REMIX_PREFIX + source.title, ROOM_TITLE_MAX));
+    const title = named.success ? named.data : 'Remix';
     const initialState = remixState(source.state, { keepPrompt: !source.hidePrompt });
     const created = await this.#directory.create(userId, { title, remixOf: id, initialState });
     this.#listeners.emit('remixed', { workId: id, userId, roomId: created.room.id });

@@ -4,6 +4,7 @@
 // Socket.IO broadcaster) hear each change.
 import type { PublicUser } from '../../shared/protocol.ts';
 import { COMMENT_MAX_LENGTH, type Comment, type CommentPage, mentionedHandles } from '../../shared/social.ts';
+import { textProblem } from '../../shared/text.ts';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { Listeners, type Subscribable } from '../listeners.ts';
@@ -46,11 +47,6 @@ export interface CommentsDeps {
 
 const LIST = 'cm';
 const MINUTE = 60_000;
-/** Control characters other than tab and line breaks: not text anyone typed. */
-const isControl = (c: string) => {
-  const code = c.charCodeAt(0);
-  return (code < 0x20 && c !== '\t' && c !== '\n' && c !== '\r') || code === 0x7f;
-};
 
 export class Comments {
   readonly #deps: CommentsDeps;
@@ -229,7 +225,8 @@ function checkBody(raw: string): string {
   if (body.length === 0) throw new AppError('bad_request', 'body: write something');
   if (body.length > COMMENT_MAX_LENGTH)
     throw new AppError('too_large', `body: at most ${COMMENT_MAX_LENGTH} characters (this is ${body.length})`);
-  if ([...body].some(isControl)) throw new AppError('bad_request', 'body: control characters are not allowed');
+  const problem = textProblem(body, 'lines');
+  if (problem) throw new AppError('bad_request', `body: ${problem}`);
   return body;
 }
 

@@ -1,0 +1,57 @@
+// Free text that one person types and others are shown: names, room and work
+// titles, captions, bios, comments, notes. Every such field enters through
+// textSchema (or textProblem where the length has its own error), so they all
+// refuse the same characters: C0 and C1 controls (a multi-line field keeps tab
+// and line breaks) and unpaired UTF-16 surrogates, which JSON can carry
+// (`"\ud800"`) but no encoder can write out as UTF-8, so they would reach the
+// store and every page as U+FFFD or an encoding error.
+import { z } from 'zod';
+
+/** 'line': one line (a name, a title); 'lines': a text box (a bio, a comment), which may hold tab and line breaks. */
+export type TextLines = 'line' | 'lines';
+
+// With the u flag, \p{Cs} matches only a surrogate that is not half of a pair.
+const REFUSED: Record<TextLines, RegExp> = {
+  line: /[\p{Cc}\p{Cs}]/u,
+  lines: /(?![\t\n\r])\p{Cc}|\p{Cs}/u,
+};
+
+/** Why `text` may not be shown as typed, or null when it may. */
+export function textProblem(text: string, lines: TextLines): string | null {
+  const found = REFUSED[lines].exec(text)?.[0];
+  if (found === undefined) return null;
+  return /\p{Cs}/u.test(found) ? 'unpaired surrogates are not allowed' : 'control characters are not allowed';
+}
+
+export interface TextBounds {
+  lines: TextLines;
+  /** Fewest characters once trimmed (default 0). */
+  min?: number;
+  max: number;
+  /** Count code points (an emoji is one) rather than UTF-16 units, as the field always has. */
+  codePoints?: boolean;
+}
+
+/** A free-text field as it enters: trimmed, within its bounds, without the characters textProblem refuses. */
+export function textSchema(bounds: TextBounds) {
+  const { lines, min = 0, max, codePoints = false } = bounds;
+  const base = z.string().trim();
+  const bounded = codePoints
+    ? base
+        .refine((s) => min === 0 || [...s].length >= min, `at least ${min} characters`)
+        .refine((s) => [...s].length <= max, `at most ${max} characters`)
+    : base.min(min).max(max);
+  return bounded.superRefine((s, ctx) => {
+    const problem = textProblem(s, lines);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+/** At most `max` UTF-16 units of `text`, never cutting a surrogate pair in half. */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return text.slice(0, end);
+}

@@ -1,0 +1,116 @@
+// Free text (names, room titles, work titles and descriptions, bios, comments,
+// report notes) refuses control characters and unpaired surrogates the same
+// way wherever it enters: a typed bad_request over HTTP and over both realtime
+// transports, and nothing changes.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ROOTS, readMeta } from '../../shared/doc-schema.ts';
+import type { GalleryPage, GetRoomResponse, SessionUserResponse, WireError } from '../../shared/protocol.ts';
+import type { CommentPage } from '../../shared/social.ts';
+import { clipText, textProblem } from '../../shared/text.ts';
+import { publish, studio } from '../gallery/helpers.ts';
+import { api, startServer } from '../helpers/server.ts';
+import { eventWs } from '../helpers/ws-events.ts';
+import { person, seedWork } from '../social/helpers.ts';
+
+/** What no free text may hold, each in a string that is otherwise fine. */
+const HOSTILE = {
+  'a C0 control': 'bell\u0007',
+  'a C1 control': 'next\u0085line',
+  'a lone high surrogate': 'half \ud83c',
+  'a lone low surrogate': '\udfa8 half',
+  'a reversed pair': 'swap \udfa8\ud83c',
+  DEL: 'del\u007f',
+} as const;
+
+describe('the shared free-text rule', () => {
+  it('refuses controls and unpaired surrogates, keeps pairs, and lets text boxes keep tab and line breaks', () => {
+    for (const [what, text] of Object.entries(HOSTILE)) {
+      expect(textProblem(text, 'line'), what).not.toBeNull();
+      expect(textProblem(text, 'lines'), what).not.toBeNull();
+    }
+    expect(textProblem('half \ud83c', 'line')).toBe('unpaired surrogates are not allowed');
+    expect(textProblem('🎨 Zoë 東京', 'line')).toBeNull();
+    expect(textProblem('one\ttwo', 'line')).toBe('control characters are not allowed');
+    expect(textProblem('one\ttwo\r\nthree\n', 'lines')).toBeNull();
+    // Cutting to a length never leaves half a pair behind.
+    expect(clipText('ab🎨', 3)).toBe('ab');
+    expect(clipText('ab🎨', 4)).toBe('ab🎨');
+  });
+
+  it("a document title written with what a room title refuses reads as none (the room's own title shows)", () => {
+    const doc = new Y.Doc();
+    for (const text of Object.values(HOSTILE)) {
+      doc.getMap(ROOTS.meta).set('title', text);
+      expect(readMeta(doc).title).toBe('');
+    }
+    doc.getMap(ROOTS.meta).set('title', ' Harbour 🎨 ');
+    expect(readMeta(doc).title).toBe('Harbour 🎨');
+  });
+});
+
+describe('free text over HTTP', () => {
+  it('names, room titles, bios, comments and report notes: bad_request, and nothing changes', async () => {
+    const server = await startServer({
+      HTTP_REQUESTS_PER_MINUTE: '1000000',
+      ROOMS_PER_MINUTE: '1000000',
+      SESSIONS_PER_MINUTE: '1000000',
+      COMMENTS_PER_MINUTE: '1000',
+      REPORTS_PER_MINUTE: '1000',
+    });
+    const http = api(server.url);
+    const ann = await person(server, 'Ann');
+    const { room } = await http.room(ann.token, { title: 'Harbour' });
+    const work = await seedWork(server, [ann]);
+    const refusals: Array<{ what: string; status: number; error?: WireError }> = [];
+    const send = async (what: string, method: string, route: string, body: unknown) => {
+      const res = await http.request(method, route, { token: ann.token, body });
+      refusals.push({ what, status: res.status, error: ((await res.json()) as { error?: WireError }).error });
+    };
+    for (const [what, text] of Object.entries(HOSTILE)) {
+      await send(`session name (new), ${what}`, 'POST', '/api/session', { name: text });
+      await send(`session name, ${what}`, 'PATCH', '/api/session', { name: text });
+      await send(`bio, ${what}`, 'PATCH', '/api/session', { bio: text });
+      await send(`room title (new), ${what}`, 'POST', '/api/rooms', { title: text });
+      await send(`room title, ${what}`, 'PATCH', `/api/rooms/${room.id}`, { title: text });
+      await send(`comment, ${what}`, 'POST', `/api/works/${work.id}/comments`, { body: text });
+      await send(`report note, ${what}`, 'POST', '/api/reports', { target: { type: 'work', id: work.id }, reason: 'spam', note: text });
+    }
+    for (const refusal of refusals) {
+      expect(refusal, refusal.what).toMatchObject({ status: 400, error: { code: 'bad_request' } });
+      expect(refusal.error?.message, refusal.what).toMatch(/(control characters|unpaired surrogates) are not allowed$/);
+    }
+
+    expect((await http.json<SessionUserResponse>('GET', '/api/session', { token: ann.token })).user.name).toBe('Ann');
+    const after = await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: ann.token });
+    expect(after.room.title).toBe('Harbour');
+    expect((await http.json<CommentPage>('GET', `/api/works/${work.id}/comments`)).items).toEqual([]);
+
+    // Text boxes keep their line breaks and tabs; a title its emoji.
+    await send('a comment of two lines', 'POST', `/api/works/${work.id}/comments`, { body: 'one\n\ttwo' });
+    await send('an emoji title', 'PATCH', `/api/rooms/${room.id}`, { title: 'Harbour 🎨' });
+    expect(refusals.slice(-2).map((r) => r.status)).toEqual([201, 200]);
+  });
+});
+
+describe('free text over the realtime transports', () => {
+  it('work:publish with a hostile title or description, on Socket.IO and the Yjs WebSocket: bad_request, nothing published', async () => {
+    const server = await startServer();
+    const ann = await studio(server, 'Ann');
+    const ws = eventWs(server.url, ann.roomId, ann.token);
+    await ws.raw.opened;
+    const answers: Array<{ what: string; answer: unknown }> = [];
+    for (const [what, text] of Object.entries(HOSTILE)) {
+      for (const body of [{ title: text }, { title: 'ok', description: `line\n${text}` }]) {
+        answers.push({ what: `Socket.IO, ${what}`, answer: await publish(ann.socket, ann.roomId, body) });
+        answers.push({ what: `WebSocket, ${what}`, answer: await ws.call('work:publish', ann.roomId, body) });
+      }
+    }
+    for (const { what, answer } of answers) {
+      expect(answer, what).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/not allowed/) } });
+    }
+    expect((await api(server.url).json<GalleryPage>('GET', '/api/gallery')).items).toEqual([]);
+    // A description of several lines is fine.
+    expect(await publish(ann.socket, ann.roomId, { title: 'Harbour 🎨', description: 'one\ntwo' })).toMatchObject({ ok: true });
+  });
+});
