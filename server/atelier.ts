@@ -285,6 +285,7 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
     metrics,
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
+    uploadRouters: [uploadRoutes(directory, media, limiter, config.limits), ...accounts.uploadRouters({ media })],
     routers: [
       opsRoutes(store, registry, metrics, {
         nodeId: config.nodeId,
@@ -294,11 +295,10 @@ export async function startAtelier(config: Config, logger: Logger): Promise<Atel
         storeOutage,
       }),
       providerRoutes(providers),
-      ...accounts.routers({ gallery, media }),
+      ...accounts.routers({ gallery }),
       roomRoutes(directory, live.access, limiter, { limit: config.limits.roomsPerMinute, windowMs: minute }),
       liveRoutes(live.page),
       mediaRoutes(media),
-      uploadRoutes(directory, media, limiter, config.limits),
       galleryRoutes(gallery, limiter, {
         maxAgeSeconds: config.gallery.maxAgeSeconds,
         roomLimit: { limit: config.limits.roomsPerMinute, windowMs: minute },

@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'internal',
   /** The request collides with the current state: a taken handle, a passkey already registered. */
   'conflict',
+  /** An HTTP body of a type the route does not take (a JSON route sent text/plain). */
+  'unsupported_media_type',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -52,6 +54,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
   internal: 500,
   conflict: 409,
+  unsupported_media_type: 415,
 };
 
 /**
@@ -68,6 +71,7 @@ export const CLOSE_CODES = {
   conflict: 4409,
   internal: 4500,
   unavailable: 4503,
+  unsupported_media_type: 4415,
 } as const satisfies Record<ErrorCode, number>;
 
 // ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { TokenSigner } from '../auth/tokens.ts';
 import { Users } from '../auth/users.ts';
 import type { Config } from '../config.ts';
 import type { Gallery } from '../gallery/gallery.ts';
-import { accountRoutes } from '../http/account-routes.ts';
+import { accountRoutes, avatarRoutes } from '../http/account-routes.ts';
 import { authRoutes } from '../http/auth-routes.ts';
 import { oidcRoutes } from '../http/oidc-routes.ts';
 import { profilePages } from '../http/profile-pages.ts';
@@ -51,7 +51,9 @@ export interface Accounts {
   /** Accounts as they close: what else went with them (comments, for open work pages). */
   readonly events: Subscribable<AccountListener>;
   /** The routes: the session's (first, as other routes need none of them) and the rest. */
-  routers(parts: { gallery: Gallery; media: MediaStore }): Router[];
+  routers(parts: { gallery: Gallery }): Router[];
+  /** The routes whose bodies are not JSON (the avatar upload). */
+  uploadRouters(parts: { media: MediaStore }): Router[];
   close(): void;
 }
 
@@ -102,7 +104,7 @@ export function startAccounts({ config, store, limiter, scale, logger }: Account
     handles: accountHandles(store.accounts, store.records),
     exporter,
     events,
-    routers: ({ gallery, media }) => [
+    routers: ({ gallery }) => [
       sessionRoutes(users, sessions, limiter, {
         sessionLimit: { limit: config.limits.sessionsPerMinute, windowMs: MINUTE_MS },
         handleChangeLimit: { limit: settings.handleChangesPerDay, windowMs: DAY_MS },
@@ -120,17 +122,11 @@ export function startAccounts({ config, store, limiter, scale, logger }: Account
         cookieMaxAgeMs,
       }),
       ...(oidc ? [oidcRoutes({ oidc, sessions, publicUrl: config.publicUrl, stateTtlMs: challengeTtlMs, cookieMaxAgeMs })] : []),
-      accountRoutes({
-        users,
-        exporter,
-        closing: { accounts: store.accounts, sessions, gallery, handleHoldMs, events },
-        media,
-        limiter,
-        limits: config.limits,
-      }),
+      accountRoutes({ users, exporter, closing: { accounts: store.accounts, sessions, gallery, handleHoldMs, events } }),
       profileRoutes(profiles, gallery),
       profilePages(profiles, gallery, { publicUrl: config.publicUrl, maxAgeSeconds: config.gallery.maxAgeSeconds }),
     ],
+    uploadRouters: ({ media }) => [avatarRoutes({ users, media, limiter, limits: config.limits })],
     close: () => sessions.close(),
   };
 }

@@ -20,6 +20,10 @@ export interface AccountRoutesDeps {
   users: Users;
   exporter: AccountExporter;
   closing: AccountClosingDeps;
+}
+
+export interface AvatarRoutesDeps {
+  users: Users;
   media: MediaStore;
   limiter: RateLimiter;
   limits: Limits;
@@ -46,6 +50,18 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     res.status(204).end();
   });
 
+  router.delete('/api/account/avatar', async (req, res) => {
+    const user = await deps.users.setAvatar(requireSession(req).user.id, null);
+    if (!user) throw new AppError('unauthorized', 'this session no longer exists');
+    res.json({ user } satisfies SessionUserResponse);
+  });
+
+  return router;
+}
+
+/** PUT /api/account/avatar: the image itself as the body, not JSON (mounted before the JSON gate, json-body.ts). */
+export function avatarRoutes(deps: AvatarRoutesDeps): Router {
+  const router = Router();
   router.put(
     '/api/account/avatar',
     rateLimit(deps.limiter, 'uploads', { limit: deps.limits.uploadsPerMinute, windowMs: MINUTE }),
@@ -65,12 +81,5 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       res.json({ user } satisfies SessionUserResponse);
     },
   );
-
-  router.delete('/api/account/avatar', async (req, res) => {
-    const user = await deps.users.setAvatar(requireSession(req).user.id, null);
-    if (!user) throw new AppError('unauthorized', 'this session no longer exists');
-    res.json({ user } satisfies SessionUserResponse);
-  });
-
   return router;
 }

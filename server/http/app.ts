@@ -1,5 +1,6 @@
-// The Express application: hygiene first (helmet, CORS, body limits, rate
-// limits), then the routes, then JSON errors for everything that fails.
+// The Express application: hygiene first (helmet, CORS, rate limits), then
+// the uploads, the JSON body gate and the other routes, then JSON errors for
+// everything that fails.
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -9,6 +10,7 @@ import type { RateLimiter } from '../rate-limit.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFound } from './errors.ts';
+import { jsonBodies } from './json-body.ts';
 import { rateLimit } from './rate-limit.ts';
 
 export interface HttpAppDeps {
@@ -19,7 +21,9 @@ export interface HttpAppDeps {
   metrics: Metrics;
   corsOrigins: string[];
   trustProxy: boolean;
-  /** API and page routers, in order. */
+  /** Routers whose bodies are not JSON (image uploads): they read their own, ahead of the JSON gate. */
+  uploadRouters: Router[];
+  /** API and page routers, in order: a body reaches them as a JSON object or not at all (json-body.ts). */
   routers: Router[];
 }
 
@@ -45,9 +49,10 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     next();
   });
   if (deps.corsOrigins.length > 0) app.use(cors(deps.corsOrigins));
-  app.use(express.json({ limit: deps.limits.maxBodyBytes, strict: true }));
   app.use(authenticate(deps.sessions));
   app.use('/api', rateLimit(deps.limiter, 'http', { limit: deps.limits.httpRequestsPerMinute, windowMs: 60_000 }));
+  for (const router of deps.uploadRouters) app.use(router);
+  app.use(jsonBodies(deps.limits.maxBodyBytes));
   for (const router of deps.routers) app.use(router);
   app.use(notFound);
   app.use(errorHandler(deps.logger));
