@@ -3,7 +3,7 @@
 // stores the images and appends them to the room's candidates. Every change of
 // a job goes to the listeners (the transports) and, for state changes, to the store.
 import type { Logger } from 'pino';
-import { canEdit, type GenParams, type Job, type PublicUser, type Role } from '../../shared/protocol.ts';
+import { canEdit, type Job } from '../../shared/protocol.ts';
 import type { GenerationConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
@@ -12,12 +12,11 @@ import type { MediaStore } from '../media/media-store.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
-import type { Room } from '../rooms/room.ts';
 import { isActive, type JobRecord, type JobStore } from '../store/jobs.ts';
 import { commitImages, previewWebp, toWire } from './job-output.ts';
 import { failureOutcome, JobStop, type Outcome } from './job-outcome.ts';
 import { JobQueue } from './job-queue.ts';
-import { readEditLayers, resolveJobRequest } from './job-request.ts';
+import { type CancelRequest, readEditLayers, resolveJobRequest, type StartRequest } from './job-request.ts';
 import { PromptBlocklist } from './prompt-safety.ts';
 import type { GenerationRequest, ImageProvider, PreviewImage, ProviderEvent } from './provider.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
@@ -41,19 +40,6 @@ export interface GenerationDeps {
   logger: Logger;
   /** Scaled mode: asks the other nodes to cancel a job one of them runs. */
   cancelElsewhere?: CancelElsewhere;
-}
-
-export interface StartRequest {
-  room: Room;
-  user: PublicUser;
-  role: Role;
-  params: GenParams;
-}
-
-export interface CancelRequest {
-  roomId: string;
-  role: Role;
-  jobId: string;
 }
 
 export interface GenerationEvents {
@@ -243,6 +229,15 @@ export class Generation {
       this.#finish(live, { status: 'cancelled' });
     }
     return toWire(live.record);
+  }
+
+  /**
+   * A job as this node would tell it now: the live record of one it runs (read
+   * at once, so nothing newer has been sent), else the stored one (finished).
+   */
+  jobNow(jobId: string): Job | Promise<Job | undefined> {
+    const live = this.#live.get(jobId);
+    return live ? toWire(live.record) : this.#deps.jobs.get(jobId).then((stored) => (stored ? toWire(stored) : undefined));
   }
 
   /** The room's active and recent jobs, with live progress for the ones this node runs. */

@@ -3,9 +3,10 @@
 // given), the layers of an edit, and the request the provider will receive.
 import { createHash } from 'node:crypto';
 import type * as Y from 'yjs';
-import type { GenParams, PublicUser } from '../../shared/protocol.ts';
+import type { GenParams, PublicUser, Role } from '../../shared/protocol.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
+import type { Room } from '../rooms/room.ts';
 import type { PromptBlocklist } from './prompt-safety.ts';
 import { type EditInput, type GenerationRequest, type ImageProvider, parseSize } from './provider.ts';
 import { ProviderError } from './provider-error.ts';
@@ -13,6 +14,21 @@ import type { ProviderRegistry } from './provider-registry.ts';
 import { layerSrc, roomPrompt } from './room-doc.ts';
 
 export const MAX_PROMPT_LENGTH = 4000;
+
+/** `gen:start` by a participant. */
+export interface StartRequest {
+  room: Room;
+  user: PublicUser;
+  role: Role;
+  params: GenParams;
+}
+
+/** `gen:cancel` by a participant. */
+export interface CancelRequest {
+  roomId: string;
+  role: Role;
+  jobId: string;
+}
 
 export interface JobRequest {
   provider: ImageProvider;

@@ -32,6 +32,7 @@ import { serveLive } from './events/live-events.ts';
 import { SocialBroadcaster, serveSocialEvents } from './events/social-events.ts';
 import { hearOtherNodes } from './socketio/adapter-events.ts';
 import { deliverLocallyFirst } from './socketio/adapter-local.ts';
+import { DroppedJobUpdates } from './socketio/adapter-resend.ts';
 import { answerRemoteCancel } from './socketio/remote-cancel.ts';
 import { SocketIoTransport } from './socketio/socketio-server.ts';
 import { WsEvents } from './yjs-websocket/ws-events.ts';
@@ -126,6 +127,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     hearOtherNodes(socketIo.io, broadcast, logger);
     // And this node's own Socket.IO sockets hear its broadcasts without waiting for Redis, as its event sockets do.
     deliverLocallyFirst(socketIo.io, logger);
+    // A job update dropped for the other nodes while Redis was away is sent again, as the job is now, once it is back.
+    scale.outbox.events.add(new DroppedJobUpdates({ jobs: generation, broadcast, logger }));
   }
   serveGalleryEvents(events, gallery);
   // Live works skip the connections of people who block an author, as the HTTP feeds do.

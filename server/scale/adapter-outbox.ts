@@ -15,8 +15,11 @@
 // before it is written) and counted. The oldest go first: of a job's events
 // the last (its final state) matters most, and the stream keeps only its last
 // ~10,000 entries anyway. This node's own clients are unaffected: they hear
-// its broadcasts before the adapter publishes (adapter-local.ts).
+// its broadcasts before the adapter publishes (adapter-local.ts). What was
+// dropped is told to the listeners, and so is Redis coming back, so that what
+// the other nodes missed can be sent again (socketio/adapter-resend.ts).
 import type { Logger } from 'pino';
+import { Listeners, type Subscribable } from '../listeners.ts';
 import { sameFor, withMethods } from './client-view.ts';
 import type { Redis } from './redis-client.ts';
 
@@ -32,14 +35,31 @@ const WRITES = ['xAdd', 'publish', 'sPublish', 'set'];
 
 interface Waiting {
   readonly controller: AbortController;
+  readonly command: string;
+  readonly args: readonly unknown[];
   readonly bytes: number;
+}
+
+/** A command taken out of the queue unsent. */
+export interface DroppedCommand {
+  /** The client method called (`xAdd`, `publish`, …) and its arguments. */
+  command: string;
+  args: readonly unknown[];
+  bytes: number;
+}
+
+export interface OutboxEvents {
+  dropped?(dropped: DroppedCommand): void;
+  /**
+   * Redis is back after an outage: whatever was kept is queued ahead of any
+   * command sent from here on, so one sent now reaches Redis after all of it.
+   */
+  resumed?(): void;
 }
 
 export interface OutboxDeps {
   redis: Redis;
   limits: OutboxLimits;
-  /** Called for each command dropped, with its size. */
-  dropped(bytes: number): void;
   logger: Logger;
 }
 
@@ -50,12 +70,19 @@ export class AdapterOutbox {
   #bytes = 0;
   /** Whether this outage's first drop was logged (one warning per outage). */
   #warned = false;
+  readonly #listeners: Listeners<OutboxEvents>;
 
   constructor(deps: OutboxDeps) {
     this.#deps = deps;
+    this.#listeners = new Listeners(deps.logger, 'adapter outbox');
     deps.redis.on('ready', () => {
       this.#warned = false;
+      this.#listeners.emit('resumed');
     });
+  }
+
+  get events(): Subscribable<OutboxEvents> {
+    return this.#listeners;
   }
 
   /** Commands waiting for Redis now, and their bytes. */
@@ -78,7 +105,7 @@ export class AdapterOutbox {
   }
 
   #send(command: string | symbol, args: unknown[]): unknown {
-    const entry: Waiting = { controller: new AbortController(), bytes: sizeOf(args) };
+    const entry: Waiting = { controller: new AbortController(), command: String(command), args, bytes: sizeOf(args) };
     this.#waiting.add(entry);
     this.#bytes += entry.bytes;
     this.#trim();
@@ -98,7 +125,7 @@ export class AdapterOutbox {
       if (!oldest) return;
       this.#forget(oldest);
       oldest.controller.abort();
-      this.#deps.dropped(oldest.bytes);
+      this.#listeners.emit('dropped', { command: oldest.command, args: oldest.args, bytes: oldest.bytes });
       if (!this.#warned) {
         this.#warned = true;
         this.#deps.logger.warn(

@@ -129,11 +129,13 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
   const outbox = new AdapterOutbox({
     redis,
     limits: { maxCommands: config.adapterOfflineMaxCommands, maxBytes: config.adapterOfflineMaxBytes },
-    dropped: (bytes) => {
+    logger: log,
+  });
+  outbox.events.add({
+    dropped: ({ bytes }) => {
       metrics.adapterDropped.inc();
       metrics.adapterDroppedBytes.inc(bytes);
     },
-    logger: log,
   });
   const adapter = newAdapter(readingFrom(adapterClient(outbox.client(), log), stream, await streamEnd(redis, stream)), {
     streamName: stream,

@@ -1,7 +1,8 @@
 // What a node keeps for the other nodes while Redis is away is bounded
 // (ADAPTER_OFFLINE_MAX_COMMANDS, _BYTES): past the bound the oldest room
 // events are dropped and counted, the node's own clients still hear every
-// one at once, and the other nodes hear the newest ones once Redis is back.
+// one at once, and the other nodes hear the newest ones once Redis is back;
+// a job whose updates were dropped is sent to them again as it is then.
 import pino from 'pino';
 import { createClient } from 'redis';
 import { expect, it } from 'vitest';
@@ -9,7 +10,9 @@ import { roomChannel } from '../../server/realtime/events/channels.ts';
 import { AdapterOutbox, sizeOf } from '../../server/scale/adapter-outbox.ts';
 import type { Redis } from '../../server/scale/redis-client.ts';
 import type { Job } from '../../shared/protocol.ts';
-import { connectSocket } from '../helpers/clients.ts';
+import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
+import { startJob, watchJobs } from '../generation/helpers.ts';
+import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv } from '../helpers/cluster.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
@@ -72,10 +75,12 @@ describeWith([postgres, binary], 'room events kept for other nodes while Redis i
     const outbox = new AdapterOutbox({
       redis: client,
       limits: { maxCommands: 100, maxBytes: 2 * size },
-      dropped: (bytes) => {
+      logger,
+    });
+    outbox.events.add({
+      dropped: ({ bytes }) => {
         droppedBytes += bytes;
       },
-      logger,
     });
     const adapterSees = outbox.client();
     try {
@@ -98,6 +103,43 @@ describeWith([postgres, binary], 'room events kept for other nodes while Redis i
     } finally {
       client.destroy();
     }
+  }, 60_000);
+});
+
+describeWith([postgres, binary], 'a job whose updates were dropped for the other nodes while Redis was away', () => {
+  it("reaches the other node's client as it is now once Redis is back", async () => {
+    const redis = await startPrivateRedis();
+    const fake = await startFakeOpenAi();
+    const env = await clusterEnv({ url: redis.url }, postgres, {
+      ADAPTER_OFFLINE_MAX_COMMANDS: String(KEPT),
+      OPENAI_API_KEY: FAKE_KEY,
+      OPENAI_BASE_URL: fake.baseUrl,
+      OPENAI_MODERATION: 'false',
+    });
+    const a = await startServer({ ...env, NODE_ID: 'node-a' });
+    const b = await startServer({ ...env, NODE_ID: 'node-b' });
+    const ann = await api(b.url).session('Ann');
+    const { room } = await api(b.url).room(ann.token);
+    const annOnB = (await joinWithSocketIo(b.url, ann.token, room.id)).socket;
+    const onB = watchJobs(annOnB);
+    const onA = watchJobs((await joinWithSocketIo(a.url, ann.token, room.id)).socket);
+    fake.hold();
+    const started = await startJob(annOnB, room.id, { provider: 'openai', prompt: 'a lighthouse' });
+    await onA.until(started.id, 'running');
+    await waitFor(() => fake.held === 1, 10_000, 'the provider asked');
+
+    await redis.stop();
+    await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
+    fake.release();
+    const final = await onB.until(started.id, 'succeeded');
+    // Newer room events push every update of the job out of what node B keeps for the other nodes.
+    const elsewhere = b.broadcast.to(roomChannel('elsewhere'));
+    for (let i = 0; i < KEPT; i++) elsewhere.emit('gen:update', 'elsewhere', job('elsewhere', i, `filler ${i}`));
+    expect(b.scale!.outbox.waiting.commands).toBe(KEPT);
+    expect(onA.latest(started.id)?.status).toBe('running');
+
+    await redis.start();
+    expect(await onA.until(started.id, 'succeeded')).toEqual(final);
   }, 60_000);
 });
 
