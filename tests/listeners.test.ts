@@ -11,9 +11,9 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { Listeners } from '../server/listeners.ts';
 import { DocSaver, type SaverEvents } from '../server/rooms/persistence/doc-saver.ts';
-import { TurnEnd } from '../server/rooms/persistence/turn-end.ts';
-import { Room, type RoomEvents } from '../server/rooms/room.ts';
+import type { RoomEvents } from '../server/rooms/room.ts';
 import { MemoryDocLog } from './helpers/memory-store.ts';
+import { testRoom } from './helpers/test-room.ts';
 
 interface LogLine {
   msg: string;
@@ -120,9 +120,6 @@ describe('Listeners', () => {
 describe('emitters that used to let a listener’s failure through', () => {
   it('a room applies an update and sends it on although one listener throws on every event', async () => {
     const { logger, lines } = capturingLogger();
-    const turn = new TurnEnd((err) => {
-      throw err;
-    });
     const sent: string[] = [];
     const broken: RoomEvents = {
       docApplied: () => {
@@ -135,19 +132,7 @@ describe('emitters that used to let a listener’s failure through', () => {
         throw new Error('awarenessUpdate bug');
       },
     };
-    const events = new Listeners<RoomEvents>(logger, 'rooms', [broken, { docUpdate: (_room, out) => sent.push(out.origin.source) }]);
-    const log = new MemoryDocLog();
-    const room = new Room(
-      'r',
-      { update: null, entries: 0, bytes: 0 },
-      {
-        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 3 },
-        saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 0, bytes: 0 }, logger, undefined, turn),
-        events,
-        logger,
-        turn,
-      },
-    );
+    const { room, log, turn } = testRoom({ logger, listeners: [broken, { docUpdate: (_room, out) => sent.push(out.origin.source) }] });
     room.join('c1', { id: 'ann', name: 'Ann', color: '#000000' }, 'editor', 'test');
     const client = new Y.Doc();
     client.getText('prompt').insert(0, 'still applied');

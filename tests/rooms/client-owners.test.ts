@@ -1,36 +1,27 @@
 // Client id ownership in the room layer: claims are stored with their update,
 // survive a reload, are looked up when another node wrote the id, and the
 // room's own id is the server's.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { AppError } from '../../server/errors.ts';
-import { Listeners } from '../../server/listeners.ts';
 import { SERVER_OWNER } from '../../server/rooms/client-owners.ts';
-import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
-import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
-import { Room, type RoomEvents } from '../../server/rooms/room.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
+import { testRoom } from '../helpers/test-room.ts';
 import { buildUpdate, syncUpdateMessage } from '../helpers/yjs-updates.ts';
 
-const logger = pino({ level: 'silent' });
 const user = (id: string) => ({ id, name: id, color: '#000000' });
 const limits = { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 10, maxSpectatorsPerRoom: 10 };
 
 /** Loads room 'r' from the log, as the registry does; `wanted` collects syncWanted connections. */
 async function load(log: MemoryDocLog, wanted: string[] = []) {
-  const turn = new TurnEnd((err) => {
-    throw err;
-  });
   const stored = await log.load('r');
   const initial = await log.claims('r');
-  const room = new Room('r', stored, {
+  const { room } = testRoom({
     limits,
-    saver: new DocSaver('r', log, { compactEntries: 1000, compactBytes: 1 << 20 }, stored, logger, undefined, turn),
-    events: new Listeners<RoomEvents>(logger, 'rooms', [{ syncWanted: (_room, connectionId) => wanted.push(connectionId) }]),
-    logger,
-    turn,
+    log,
+    stored,
     claims: { initial, load: () => log.claims('r') },
+    listeners: [{ syncWanted: (_room, connectionId) => wanted.push(connectionId) }],
   });
   for (const id of ['u1', 'u2']) room.join(`conn-${id}`, user(id), 'editor', 'test');
   return room;

@@ -2,43 +2,16 @@
 // for origins that never come, deletes of ranges the doc lacks) is bounded by
 // MAX_PENDING_BYTES whatever brought it in; participants' updates never leave
 // any, since they are checked first.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Listeners } from '../../server/listeners.ts';
-import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
-import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
-import { Room, type RoomEvents } from '../../server/rooms/room.ts';
+import type { Room } from '../../server/rooms/room.ts';
 import { pendingBytes } from '../../server/rooms/update-check/pending.ts';
-import { MemoryDocLog } from '../helpers/memory-store.ts';
+import { testRoom, TEST_ROOM_LIMITS } from '../helpers/test-room.ts';
 import { buildUpdate, syncUpdateMessage } from '../helpers/yjs-updates.ts';
 
-const logger = pino({ level: 'silent' });
-
 function makeRoom(maxPendingBytes: number): Room {
-  const turn = new TurnEnd((err) => {
-    throw err;
-  });
-  const saver = new DocSaver(
-    'r',
-    new MemoryDocLog(),
-    { compactEntries: 1000, compactBytes: 1 << 20 },
-    { entries: 0, bytes: 0 },
-    logger,
-    undefined,
-    turn,
-  );
-  const room = new Room(
-    'r',
-    { update: null, entries: 0, bytes: 0 },
-    {
-      limits: { maxDocBytes: 1 << 20, maxPendingBytes, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 5, maxSpectatorsPerRoom: 5 },
-      saver,
-      events: new Listeners<RoomEvents>(logger, 'rooms'),
-      logger,
-      turn,
-    },
-  );
+  const limits = { ...TEST_ROOM_LIMITS, maxPendingBytes, maxParticipantsPerRoom: 5, maxSpectatorsPerRoom: 5 };
+  const { room } = testRoom({ limits });
   room.join('c1', { id: 'u1', name: 'u1', color: '#000000' }, 'editor', 'test');
   return room;
 }

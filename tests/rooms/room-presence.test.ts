@@ -54,7 +54,7 @@ function only(presence: OutgoingAwareness[]): OutgoingAwareness {
 
 /** A room with three editors, a, b and c, and the clients of a and b. */
 function roomOfThree() {
-  const { room, turn, presence } = testRoom(limits);
+  const { room, turn, presence } = testRoom({ limits });
   for (const id of ['a', 'b', 'c']) room.join(id, user(id), 'editor', 'test');
   return { room, turn, presence, a: client(room, 'a'), b: client(room, 'b') };
 }
@@ -94,7 +94,7 @@ describe('room presence fan-out', () => {
   });
 
   it('relays only this node’s participants’ changes, once a turn, and sends another node’s to everyone here', () => {
-    const { room, turn, presence } = testRoom(limits);
+    const { room, turn, presence } = testRoom({ limits });
     for (const id of ['a', 'b']) room.join(id, user(id), 'editor', 'test');
     const a = client(room, 'a');
     const remote = new awarenessProtocol.Awareness(new Y.Doc());
@@ -110,7 +110,7 @@ describe('room presence fan-out', () => {
   });
 
   it('sends a removal made in the same turn as the state it removes, and nothing for a room gone meanwhile', () => {
-    const { room, turn, presence } = testRoom(limits);
+    const { room, turn, presence } = testRoom({ limits });
     for (const id of ['a', 'b']) room.join(id, user(id), 'editor', 'test');
     const b = client(room, 'b');
     b.move(1);
@@ -128,7 +128,7 @@ describe('room presence fan-out', () => {
   });
 
   it('sends the server’s re-statement of a client’s state to everyone, its owner included', () => {
-    const { room, turn, presence } = testRoom(limits);
+    const { room, turn, presence } = testRoom({ limits });
     room.join('a', user('a'), 'owner', 'test');
     room.join('b', user('b'), 'editor', 'test');
     const b = client(room, 'b');
@@ -145,7 +145,7 @@ describe('room presence fan-out', () => {
   });
 
   it('sends the state the room holds when one update names a client twice at one clock (y-protocols keeps the first)', () => {
-    const { room, turn, presence } = testRoom(limits);
+    const { room, turn, presence } = testRoom({ limits });
     for (const id of ['a', 'b']) room.join(id, user(id), 'editor', 'test');
     room.handleAwareness(
       'a',
@@ -160,7 +160,7 @@ describe('room presence fan-out', () => {
   });
 
   it(`past ${MAX_TAILORED_SENDERS} senders in a turn each gets the whole update, in which its own entry changes nothing`, () => {
-    const { room, turn, presence } = testRoom(limits);
+    const { room, turn, presence } = testRoom({ limits });
     const ids = Array.from({ length: MAX_TAILORED_SENDERS + 1 }, (_, i) => `p${i}`);
     for (const id of ids) room.join(id, user(id), 'editor', 'test');
     const clients = ids.map((id) => client(room, id));
@@ -238,7 +238,7 @@ describe('room presence fan-out', () => {
 
   it('holds every room’s interval on one timer', () => {
     const wheel = new IntervalWheel(PRESENCE_INTERVAL_MS);
-    const rooms = Array.from({ length: 50 }, () => testRoom(limits, undefined, wheel));
+    const rooms = Array.from({ length: 50 }, () => testRoom({ limits, wheel }));
     const clients = rooms.map(({ room }) => {
       room.join('a', user('a'), 'editor', 'test');
       room.join('b', user('b'), 'editor', 'test');

@@ -2,21 +2,15 @@
 // observed broadcasts out.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
-import { Listeners } from '../../server/listeners.ts';
-import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
 import { MAX_TAILORED_SENDERS } from '../../server/rooms/outgoing.ts';
-import { Room, type RoomEvents } from '../../server/rooms/room.ts';
-import { MemoryDocLog } from '../helpers/memory-store.ts';
 import { TEST_ROOM_LIMITS, testRoom } from '../helpers/test-room.ts';
 
-const logger = pino({ level: 'silent' });
 const user = (id: string) => ({ id, name: id, color: '#000000' });
 
 /** A room loaded from a stored state holding the prompt "stored", and the doc that wrote it. */
@@ -24,21 +18,12 @@ function storedRoom() {
   const source = new Y.Doc();
   source.getText(ROOTS.prompt).insert(0, 'stored');
   const stored = Y.encodeStateAsUpdate(source);
-  const room = new Room(
-    'r',
-    { update: stored, entries: 1, bytes: stored.byteLength },
-    {
-      limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 },
-      saver: new DocSaver('r', new MemoryDocLog(), { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 1, bytes: 0 }, logger),
-      events: new Listeners<RoomEvents>(logger, 'rooms'),
-      logger,
-    },
-  );
+  const { room } = testRoom({ stored: { update: stored, entries: 1, bytes: stored.byteLength } });
   return { source, stored, room };
 }
 
 // The test's own turn: run() ends it on demand, as setImmediate would.
-const makeRoom = (limits = TEST_ROOM_LIMITS) => testRoom(limits);
+const makeRoom = (limits = TEST_ROOM_LIMITS) => testRoom({ limits });
 
 const updateMessage = (update: Uint8Array) => {
   const e = encoding.createEncoder();
@@ -223,16 +208,7 @@ describe('Room', () => {
     const update = Y.encodeStateAsUpdate(source);
     let transactions = 0;
     const onDoc = (doc: Y.Doc) => doc.on('afterTransaction', () => transactions++);
-    const { doc } = new Room(
-      'r',
-      { update, entries: 1, bytes: update.byteLength },
-      {
-        limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: 2 },
-        saver: new DocSaver('r', new MemoryDocLog(), { compactEntries: 1000, compactBytes: 1 << 20 }, { entries: 1, bytes: 0 }, logger),
-        events: new Listeners<RoomEvents>(logger, 'rooms'),
-        logger,
-      },
-    );
+    const { doc } = testRoom({ stored: { update, entries: 1, bytes: update.byteLength } }).room;
     expect(doc.share.get(ROOTS.layers)).toBeInstanceOf(Y.Array);
     expect(doc.share.get(ROOTS.candidates)).toBeInstanceOf(Y.Array);
     expect(doc.share.get(ROOTS.prompt)).toBeInstanceOf(Y.Text);

@@ -6,40 +6,43 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { Listeners } from '../../server/listeners.ts';
-import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
-import { Room, type RoomEvents } from '../../server/rooms/room.ts';
-import { inShare, type Share, SpectatorFeed } from '../../server/rooms/spectator-feed.ts';
-import { MemoryDocLog } from '../helpers/memory-store.ts';
+import type { Room } from '../../server/rooms/room.ts';
+import { inShare, SpectatorFeed, type SpectatorUpdate } from '../../server/rooms/spectator-feed.ts';
 import { waitFor } from '../helpers/server.ts';
+import { TEST_ROOM_LIMITS, testRoom } from '../helpers/test-room.ts';
 
 const logger = pino({ level: 'silent' });
 const user = (id: string) => ({ id, name: id, color: '#000000' });
 
 function roomWatchedBy(id: string, spectators: number, feed: SpectatorFeed, turn: TurnEnd): Room {
-  const room = new Room(
-    id,
-    { update: null, entries: 0, bytes: 0 },
-    {
-      limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 3, maxSpectatorsPerRoom: spectators },
-      saver: new DocSaver(
-        id,
-        new MemoryDocLog(),
-        { compactEntries: 1000, compactBytes: 1 << 20 },
-        { entries: 0, bytes: 0 },
-        logger,
-        undefined,
-        turn,
-      ),
-      events: new Listeners<RoomEvents>(logger, 'rooms', [feed]),
-      logger,
-      turn,
-    },
-  );
+  const limits = { ...TEST_ROOM_LIMITS, maxSpectatorsPerRoom: spectators };
+  const { room } = testRoom({ id, limits, turn, listeners: [feed] });
   room.join(`${id}-maker`, user(`${id}-maker`), 'editor', 'test');
   for (let i = 0; i < spectators; i++) room.join(`${id}-watcher-${i}`, user(`${id}-watcher-${i}`), 'viewer', 'test');
   return room;
+}
+
+/** What `describe` makes of each frame the feed sends, with the turn it went in: a counter bumped once after every turn that sent one. */
+function framesByTurn<T extends object>(
+  feed: SpectatorFeed,
+  describe: (room: Room, outgoing: SpectatorUpdate) => T,
+): Array<T & { turn: number }> {
+  const sent: Array<T & { turn: number }> = [];
+  let turns = 0;
+  let bumping = false;
+  feed.events.add({
+    spectatorUpdate: (room, outgoing) => {
+      sent.push({ ...describe(room, outgoing), turn: turns });
+      if (bumping) return;
+      bumping = true;
+      setImmediate(() => {
+        turns++;
+        bumping = false;
+      });
+    },
+  });
+  return sent;
 }
 
 function type(room: Room, text: string): void {
@@ -56,22 +59,10 @@ describe('SpectatorFeed', () => {
       throw err;
     });
     const feed = new SpectatorFeed({ intervalMs: 1, logger, writesPerTurn: 2 });
-    // Which turn each room's frame went in: a counter bumped once after every turn that sent one.
-    const sent: Array<{ room: string; turn: number; text: string }> = [];
-    let turns = 0;
-    let bumping = false;
-    feed.events.add({
-      spectatorUpdate: (room, outgoing) => {
-        const doc = new Y.Doc();
-        if (outgoing.update) Y.applyUpdate(doc, outgoing.update);
-        sent.push({ room: room.id, turn: turns, text: doc.getText('prompt').toString() });
-        if (bumping) return;
-        bumping = true;
-        setImmediate(() => {
-          turns++;
-          bumping = false;
-        });
-      },
+    const sent = framesByTurn(feed, (room, outgoing) => {
+      const doc = new Y.Doc();
+      if (outgoing.update) Y.applyUpdate(doc, outgoing.update);
+      return { room: room.id, text: doc.getText('prompt').toString() };
     });
     const rooms = ['a', 'b', 'c'].map((id) => roomWatchedBy(id, 2, feed, turn));
     for (const room of rooms) {
@@ -99,20 +90,7 @@ describe('SpectatorFeed', () => {
       throw err;
     });
     const feed = new SpectatorFeed({ intervalMs: 1, logger, writesPerTurn: 2 });
-    const sent: Array<{ share: Share; turn: number }> = [];
-    let turns = 0;
-    let bumping = false;
-    feed.events.add({
-      spectatorUpdate: (_room, outgoing) => {
-        sent.push({ share: outgoing.share, turn: turns });
-        if (bumping) return;
-        bumping = true;
-        setImmediate(() => {
-          turns++;
-          bumping = false;
-        });
-      },
-    });
+    const sent = framesByTurn(feed, (_room, outgoing) => ({ share: outgoing.share }));
     const room = roomWatchedBy('big', 5, feed, turn);
     type(room, 'x');
     turn.run();
