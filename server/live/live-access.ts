@@ -126,9 +126,9 @@ export class LiveAccess {
     const live = this.#deps.registry.get(roomId);
     if (!live || (this.#roleNews.get(live) ?? 0) !== newsBefore) return;
     const changes = new Map<string, GrantRole>();
-    for (const { user, role } of live.participants.values()) {
+    for (const { user, role, joinedAt } of live.participants.values()) {
       if (role === 'owner') continue;
-      const wanted = storedRole(role, user.id, stored);
+      const wanted = storedRole({ role, joinedAt }, user.id, stored);
       if (wanted !== undefined && wanted !== role) changes.set(user.id, wanted);
     }
     for (const [userId, role] of changes) {

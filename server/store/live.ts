@@ -13,11 +13,13 @@ export interface Refusals {
   blocked: Map<string, Set<string>>;
 }
 
-/** What a room's record says of the role of users without an invite: its link, and their memberships. */
+/** What a room's record says of the role of users without an invite: its link, their memberships and revokes. */
 export interface RoomRoles {
   linkAccess: LinkAccess;
   /** User id → the membership remembered (an invite used, or the owner's grant); users without one are left out. */
   members: Map<string, 'editor' | 'viewer'>;
+  /** User id → when the owner last revoked their editing (ms since the epoch), unless granted it since. */
+  revoked: Map<string, number>;
 }
 
 export interface LiveStore {
@@ -36,8 +38,9 @@ export interface LiveStore {
   rolesAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Map<string, RoomRoles>>;
   /**
    * The role the owner gave a user in a room, remembered for their next
-   * join. A revoke (`viewer`) forgets the membership: they are back to what
-   * the room's link and listing give them.
+   * join. A revoke (`viewer`) forgets the membership, so they are back to what
+   * the room's link and listing give them, and is remembered with `at` until
+   * a grant: what was an editor before it is one no more.
    */
   setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // The live store on both backends: listing follows the room (a deleted room
-// takes its listing), a grant is remembered while a revoke forgets it, and
+// takes its listing), a grant is remembered while a revoke forgets it (and is
+// remembered itself, with its time, until a grant), and
 // who may no longer be in some rooms (closed or gone, blocked by the owner)
 // and the roles the store gives some users in them are each read in one call.
 import { describe, expect, it } from 'vitest';
@@ -76,15 +77,36 @@ function liveStoreContract(name: string, open: () => Promise<Store>): void {
       const rooms = [id('a'), id('b'), id('z')];
       expect(await live.rolesAmong(rooms, [id('u'), id('v')])).toEqual(
         new Map([
-          [id('a'), { linkAccess: 'none', members: new Map([[id('u'), 'editor']]) }],
+          [id('a'), { linkAccess: 'none', members: new Map([[id('u'), 'editor']]), revoked: new Map() }],
           // o's membership of b is not asked for; z does not exist.
-          [id('b'), { linkAccess: 'edit', members: new Map([[id('v'), 'viewer']]) }],
+          [id('b'), { linkAccess: 'edit', members: new Map([[id('v'), 'viewer']]), revoked: new Map() }],
         ]),
       );
       await live.setMembership(id('a'), id('u'), 'viewer', AT);
-      expect((await live.rolesAmong([id('a')], [id('u')])).get(id('a'))).toEqual({ linkAccess: 'none', members: new Map() });
-      expect(await live.rolesAmong([id('a')], [])).toEqual(new Map([[id('a'), { linkAccess: 'none', members: new Map() }]]));
+      const revoked = { linkAccess: 'none', members: new Map(), revoked: new Map([[id('u'), Date.parse(AT)]]) };
+      expect((await live.rolesAmong([id('a')], [id('u')])).get(id('a'))).toEqual(revoked);
+      expect(await live.rolesAmong([id('a')], [])).toEqual(
+        new Map([[id('a'), { linkAccess: 'none', members: new Map(), revoked: new Map() }]]),
+      );
       expect(await live.rolesAmong([], [id('u')])).toEqual(new Map());
+    });
+
+    it('remembers a revoke with its time, until a grant: a link editor is told from a revoked one', async () => {
+      const { live, records } = await seeded();
+      await records.updateRoom(id('a'), { linkAccess: 'edit' });
+      const later = new Date(Date.parse(AT) + 60_000).toISOString();
+      await live.setMembership(id('a'), id('u'), 'viewer', AT);
+      await live.setMembership(id('a'), id('u'), 'viewer', later);
+      // Another room's revoke, and another user's, are not asked for.
+      await live.setMembership(id('b'), id('u'), 'viewer', AT);
+      await live.setMembership(id('a'), id('o'), 'viewer', AT);
+      expect(await live.rolesAmong([id('a')], [id('u')])).toEqual(
+        new Map([[id('a'), { linkAccess: 'edit', members: new Map(), revoked: new Map([[id('u'), Date.parse(later)]]) }]]),
+      );
+      await live.setMembership(id('a'), id('u'), 'editor', later);
+      expect(await live.rolesAmong([id('a')], [id('u')])).toEqual(
+        new Map([[id('a'), { linkAccess: 'edit', members: new Map([[id('u'), 'editor']]), revoked: new Map() }]]),
+      );
     });
 
     it('remembers a grant over a lower membership and forgets it on a revoke', async () => {

@@ -1,7 +1,9 @@
 // A node cut off from Redis misses the owner's grants and revokes made on
 // another node (they go by pub/sub). Once Redis is back it re-reads from the
 // store the role of each person it holds and applies what changed, on every
-// transport, as the lost message would have: not only at their next join.
+// transport, as the lost message would have: not only at their next join. In
+// a room whose link gives editing too, where a revoke is told from the link's
+// editors by its time.
 import { expect, it } from 'vitest';
 import type { Atelier } from '../../server/atelier.ts';
 import type { GrantAck } from '../../shared/live.ts';
@@ -19,24 +21,24 @@ const postgres = await postgresService();
 
 /**
  * Node A reaching Redis through a gate, node B directly; a room of Ann's whose
- * link gives viewing, Ann on node B (where she grants), Bob on node B too (so
- * node B finds him present) and on node A three ways.
+ * link gives viewing (or `link`), Ann on node B (where she grants), Bob on
+ * node B too (so node B finds him present) and on node A three ways.
  */
-async function viewerOnACutOff() {
+async function viewerOnACutOff(link: 'view' | 'edit' = 'view') {
   const gate = await startTcpGate(redis.url);
   const env = await clusterEnv(redis, postgres);
   const a = await startServer({ ...env, REDIS_URL: gate.url, NODE_ID: 'node-a' });
   const b = await startServer({ ...env, NODE_ID: 'node-b' });
   const [ann, bob] = await Promise.all([person(b, 'Ann'), person(b, 'Bob')]);
-  const { room } = await api(b.url).room(ann.token, { linkAccess: 'view' });
+  const { room } = await api(b.url).room(ann.token, { linkAccess: link });
   const owner = listeningSocket(b.url, ann.token);
   expect(await joinRoom(owner.socket, room.id)).toMatchObject({ ok: true, role: 'owner' });
   const bobOnB = listeningSocket(b.url, bob.token);
-  expect(await joinRoom(bobOnB.socket, room.id)).toMatchObject({ ok: true, role: 'viewer' });
+  expect(await joinRoom(bobOnB.socket, room.id)).toMatchObject({ ok: true, role: link === 'edit' ? 'editor' : 'viewer' });
   const bobOnA = await everywhere(a, room.id, bob.token);
   const grant = (role: 'editor' | 'viewer') =>
     new Promise<GrantAck>((resolve) => owner.socket.emit('room:grant', room.id, bob.id, role, resolve));
-  return { gate, a, roomId: room.id, bobId: bob.id, bobOnB, bobOnA, grant };
+  return { gate, a, roomId: room.id, bobId: bob.id, bobToken: bob.token, bobOnB, bobOnA, grant };
 }
 
 async function cutOff(gate: TcpGate, a: Atelier): Promise<void> {
@@ -74,6 +76,25 @@ describeWith([redis, postgres], 'roles on a node cut off from Redis', () => {
     gate.restore();
     await toldOnA(bobOnA, a, roomId, bobId, 'viewer');
     expect(bobOnA.sio.evicted).toEqual([]);
+  });
+
+  it('an editor by the link, revoked on node B while node A was cut off, is a viewer on node A once Redis is back', async () => {
+    const { gate, a, roomId, bobId, bobToken, bobOnB, bobOnA, grant } = await viewerOnACutOff('edit');
+    expect(rolesOn(a, roomId, bobId)).toEqual(['editor', 'editor', 'editor']);
+
+    await cutOff(gate, a);
+    expect(await grant('viewer')).toMatchObject({ ok: true, role: 'viewer' });
+    await heardOnB(bobOnB, 'viewer');
+    expect(rolesOn(a, roomId, bobId)).toEqual(['editor', 'editor', 'editor']);
+
+    gate.restore();
+    await toldOnA(bobOnA, a, roomId, bobId, 'viewer');
+    expect(bobOnA.sio.evicted).toEqual([]);
+    // A join after the revoke is the link's editor, as any join is; the next sweep leaves it so.
+    const later = listeningSocket(a.url, bobToken);
+    expect(await joinRoom(later.socket, roomId)).toMatchObject({ ok: true, role: 'editor' });
+    await a.live.access.sweep();
+    expect(rolesOn(a, roomId, bobId).sort()).toEqual(['editor', 'viewer', 'viewer', 'viewer']);
   });
 
   it('a viewer granted editing on node B while node A was cut off is an editor on node A once Redis is back', async () => {

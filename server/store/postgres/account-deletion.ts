@@ -47,9 +47,10 @@ export async function deleteAccountRows(client: Client, d: AccountDeletion): Pro
   await client.query('DELETE FROM signals WHERE room_id = ANY($1::text[])', [removedRooms]);
   // The making-of of a room that goes (docs/live.md): what was typed there goes with it.
   await client.query('DELETE FROM timeline_frames WHERE room_id = ANY($1::text[])', [removedRooms]);
-  // Invites, memberships, jobs and contributors go with them (ON DELETE CASCADE).
+  // Invites, memberships, role revokes, jobs and contributors go with them (ON DELETE CASCADE).
   await client.query('DELETE FROM rooms WHERE id = ANY($1::text[])', [removedRooms]);
   await client.query('DELETE FROM memberships WHERE user_id = $1', [d.userId]);
+  await client.query('DELETE FROM role_revocations WHERE user_id = $1', [d.userId]);
   await client.query('DELETE FROM signals WHERE user_id = $1', [d.userId]);
   const { rows: going } = await client.query<{ id: string; work_id: string }>(
     'SELECT id, work_id FROM comments WHERE author_id = $1 OR parent_id IN (SELECT id FROM comments WHERE author_id = $1)',

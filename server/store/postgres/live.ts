@@ -62,22 +62,32 @@ export class PostgresLiveStore implements LiveStore {
 
   async rolesAmong(roomIds: readonly string[], userIds: readonly string[]): Promise<Map<string, RoomRoles>> {
     if (roomIds.length === 0) return new Map();
-    const { rows } = await this.#pool.query<RoleRow>(
-      `SELECT r.id AS room_id, r.link_access, m.user_id, m.role FROM rooms r
+    const { rows } = await this.#pool.query<Omit<RoleRow, 'revoked_at'> & { revoked_at: Date | null }>(
+      `SELECT r.id AS room_id, r.link_access, m.user_id, m.role, NULL::timestamptz AS revoked_at FROM rooms r
        LEFT JOIN memberships m ON m.room_id = r.id AND m.user_id = ANY($2::text[])
-       WHERE r.id = ANY($1::text[])`,
+       WHERE r.id = ANY($1::text[])
+       UNION ALL
+       SELECT r.id, r.link_access, v.user_id, NULL, v.revoked_at FROM role_revocations v JOIN rooms r ON r.id = v.room_id
+       WHERE v.room_id = ANY($1::text[]) AND v.user_id = ANY($2::text[])`,
       [roomIds, userIds],
     );
-    return groupRoles(rows);
+    return groupRoles(rows.map((row) => ({ ...row, revoked_at: row.revoked_at?.getTime() ?? null })));
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
+    // One statement each: the membership and the revoke never disagree.
     if (role === 'viewer') {
-      await this.#pool.query('DELETE FROM memberships WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+      await this.#pool.query(
+        `WITH forgotten AS (DELETE FROM memberships WHERE room_id = $1 AND user_id = $2)
+         INSERT INTO role_revocations (room_id, user_id, revoked_at) SELECT id, $2, $3 FROM rooms WHERE id = $1
+         ON CONFLICT (room_id, user_id) DO UPDATE SET revoked_at = excluded.revoked_at`,
+        [roomId, userId, at],
+      );
       return;
     }
     await this.#pool.query(
-      `INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
+      `WITH granted AS (DELETE FROM role_revocations WHERE room_id = $1 AND user_id = $2)
+       INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role`,
       [roomId, userId, role, at],
     );

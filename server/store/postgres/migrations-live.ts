@@ -11,4 +11,15 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'live-002-role-revocations',
+    sql: `
+      CREATE TABLE role_revocations (
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        revoked_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+    `,
+  },
 ];

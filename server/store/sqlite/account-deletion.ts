@@ -44,6 +44,7 @@ export function accountDeletionStatements(db: Db) {
     deleteRoomTimeline: db.prepare('DELETE FROM timeline_frames WHERE room_id = ?'),
     deleteRoom: db.prepare('DELETE FROM rooms WHERE id = ?'),
     deleteMemberships: db.prepare('DELETE FROM memberships WHERE user_id = ?'),
+    deleteRevocations: db.prepare('DELETE FROM role_revocations WHERE user_id = ?'),
     // The social layer's rows (docs/social.md): their follows and blocks either way, their comments
     // (with the replies under them) and their mentions in others', notifications to and from them,
     // mutes, the reports they filed.
@@ -98,10 +99,11 @@ export function deleteAccountRows(s: Statements, d: AccountDeletion): DeletedAcc
     s.deleteRoomJournal.run(id);
     s.deleteRoomSignals.run(id);
     s.deleteRoomTimeline.run(id);
-    // Invites, memberships, jobs and contributors go with it (ON DELETE CASCADE).
+    // Invites, memberships, role revokes, jobs and contributors go with it (ON DELETE CASCADE).
     s.deleteRoom.run(id);
   }
   s.deleteMemberships.run(d.userId);
+  s.deleteRevocations.run(d.userId);
   s.deleteSignals.run(d.userId);
   const removedComments = s.commentsGoing.all(d.userId).map((row) => ({ id: String(row.id), workId: String(row.work_id) }));
   for (const statement of [

@@ -1,12 +1,14 @@
 import type { GrantRole } from '../../../shared/live.ts';
 import type { LiveStore, Refusals, RoomRoles } from '../live.ts';
 import { groupBlocked, groupRoles } from '../live-rows.ts';
-import type { Db } from './database.ts';
+import { type Db, transaction } from './database.ts';
 
 export class SqliteLiveStore implements LiveStore {
+  readonly #db: Db;
   readonly #s;
 
   constructor(db: Db) {
+    this.#db = db;
     this.#s = {
       list: db.prepare(
         `INSERT INTO live_listings (room_id, listed_at) SELECT id, ? FROM rooms WHERE id = ?
@@ -25,11 +27,19 @@ export class SqliteLiveStore implements LiveStore {
          WHERE r.id IN (SELECT value FROM json_each(?)) AND b.blocked_id IN (SELECT value FROM json_each(?))`,
       ),
       roles: db.prepare(
-        `SELECT r.id AS room_id, r.link_access, m.user_id, m.role FROM rooms r
-         LEFT JOIN memberships m ON m.room_id = r.id AND m.user_id IN (SELECT value FROM json_each(?))
-         WHERE r.id IN (SELECT value FROM json_each(?))`,
+        `SELECT r.id AS room_id, r.link_access, m.user_id, m.role, NULL AS revoked_at FROM rooms r
+         LEFT JOIN memberships m ON m.room_id = r.id AND m.user_id IN (SELECT value FROM json_each(?1))
+         WHERE r.id IN (SELECT value FROM json_each(?2))
+         UNION ALL
+         SELECT r.id, r.link_access, v.user_id, NULL, v.revoked_at FROM role_revocations v JOIN rooms r ON r.id = v.room_id
+         WHERE v.room_id IN (SELECT value FROM json_each(?2)) AND v.user_id IN (SELECT value FROM json_each(?1))`,
       ),
       forget: db.prepare('DELETE FROM memberships WHERE room_id = ? AND user_id = ?'),
+      revoke: db.prepare(
+        `INSERT INTO role_revocations (room_id, user_id, revoked_at) SELECT id, ?2, ?3 FROM rooms WHERE id = ?1
+         ON CONFLICT (room_id, user_id) DO UPDATE SET revoked_at = excluded.revoked_at`,
+      ),
+      unrevoke: db.prepare('DELETE FROM role_revocations WHERE room_id = ? AND user_id = ?'),
       membership: db.prepare(
         `INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role`,
@@ -69,11 +79,21 @@ export class SqliteLiveStore implements LiveStore {
         link_access: String(row.link_access),
         user_id: row.user_id === null ? null : String(row.user_id),
         role: row.role === null ? null : String(row.role),
+        revoked_at: row.revoked_at === null ? null : Date.parse(String(row.revoked_at)),
       })),
     );
   }
 
   async setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void> {
-    role === 'viewer' ? this.#s.forget.run(roomId, userId) : this.#s.membership.run(roomId, userId, role, at);
+    // One transaction: the membership and the revoke never disagree.
+    transaction(this.#db, () => {
+      if (role === 'viewer') {
+        this.#s.forget.run(roomId, userId);
+        this.#s.revoke.run(roomId, userId, at);
+        return;
+      }
+      this.#s.unrevoke.run(roomId, userId);
+      this.#s.membership.run(roomId, userId, role, at);
+    });
   }
 }

@@ -13,4 +13,17 @@ export const LIVE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'live-002-role-revocations',
+    sql: `
+      -- The owner's last revoke of a user's editing in a room, until a grant:
+      -- the access sweep tells a revoked editor from one the link makes (stored-role.ts).
+      CREATE TABLE role_revocations (
+        room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        revoked_at TEXT NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+    `,
+  },
 ];
