@@ -8,6 +8,7 @@ import { type Attack, type AttackerKind, attack } from './attackers.ts';
 import type { Transport } from './clients.ts';
 import { loadCorpus } from './corpus.ts';
 import { type Divergence, HonestPeers } from './honest.ts';
+import { httpAttacker } from './http-attacker.ts';
 import { newRoom, newSession } from './http.ts';
 import { Random } from './random.ts';
 import { type ErrorLine, startServerProcess } from './server-process.ts';
@@ -26,6 +27,10 @@ export interface FuzzOptions {
   rate: number;
   /** How long replicas may take to converge once traffic stops. */
   settleMs: number;
+  /** HTTP attackers (http-attacker.ts) calling the JSON routes; 0: none. */
+  httpAttackers: number;
+  /** Requests per second each. */
+  httpRate: number;
   /** Share of hostile messages that are crafted Yjs updates. */
   craftShare: number;
   /** Which crafted updates to send (yjs-craft.ts); empty: none. */
@@ -43,6 +48,8 @@ export const DEFAULT_OPTIONS: FuzzOptions = {
   maxRssMb: 1024,
   attackersPerKind: 2,
   rate: 40,
+  httpAttackers: 1,
+  httpRate: 20,
   settleMs: 15_000,
   craftShare: 0.15,
   crafts: CRAFTS,
@@ -55,6 +62,8 @@ export interface FuzzReport {
   crash: { code: number | null; signal: string | null; stderr: string } | undefined;
   /** Errors the last-resort guard caught: a handler threw instead of validating. */
   handlerFailures: ErrorLine[];
+  /** HTTP answers that were not typed refusals or took what they must refuse (http-attacker.ts). */
+  httpFailures: string[];
   /** Every error-level line of the server, by message. */
   errorLines: Record<string, number>;
   divergences: Divergence[];
@@ -136,6 +145,24 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
         }
       }
     }
+    const httpFailures: string[] = [];
+    for (let i = 0; i < options.httpAttackers; i++) {
+      const target = rooms[i % rooms.length];
+      if (!target) continue;
+      const { token } = await newSession(server.url, `http-attacker-${i}`);
+      attacks.push(
+        httpAttacker({
+          url: server.url,
+          token,
+          roomId: target.room.id,
+          random: random.fork(),
+          stats,
+          rate: options.httpRate,
+          stopped,
+          failures: httpFailures,
+        }),
+      );
+    }
     const ticker = progress
       ? setInterval(() => {
           const left = Math.max(0, Math.round((end - performance.now()) / 1000));
@@ -161,6 +188,7 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
       stats,
       crash: server.exit,
       handlerFailures,
+      httpFailures,
       errorLines,
       divergences,
       honest: {
@@ -178,6 +206,7 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
     report.failed =
       report.crash !== undefined ||
       handlerFailures.length > 0 ||
+      httpFailures.length > 0 ||
       divergences.length > 0 ||
       clientExceptions.length > 0 ||
       (peak ?? 0) > options.maxRssMb * 1024 * 1024;

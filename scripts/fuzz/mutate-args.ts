@@ -54,14 +54,25 @@ const prototypeKeyed = (): unknown[] => [
   JSON.parse('{"invite":{"__proto__":{"toString":1}}}'),
 ];
 
-function hostileValue(random: Random): unknown {
+/** A value of any type, shape or size a handler might not expect. */
+export function hostileValue(random: Random): unknown {
   switch (random.int(0, 9)) {
     case 0:
       return random.pick([null, true, false, 0, -1, 1.5, -0]);
     case 1:
       return random.pick([1e308, -1e308, 2 ** 53, 2 ** 64, Number.MAX_SAFE_INTEGER + 2, 4294967296]);
     case 2:
-      return random.pick(['', ' ', '\u0000', '😀'.repeat(10), '../../etc/passwd', '%00', 'room:'.repeat(20)]);
+      return random.pick([
+        '',
+        ' ',
+        '\u0000',
+        '😀'.repeat(10),
+        '../../etc/passwd',
+        '%00',
+        'room:'.repeat(20),
+        'half \ud83c',
+        'next\u0085line',
+      ]);
     case 3:
       return 'x'.repeat(random.pick([65, 1024, 65_536, 200_000]));
     case 4:

@@ -1,7 +1,7 @@
 // `npm run fuzz -- [--seconds 60] [--seed 1] [--transport both|socket.io|websocket]
-//                  [--attackers 2] [--rate 40] [--max-rss-mb 1024] [--crafts all|none|a,b] [--json report.json]`
+//                  [--attackers 2] [--http 1] [--rate 40] [--max-rss-mb 1024] [--crafts all|none|a,b] [--json report.json]`
 // Prints the counts, the honest participants' latency and the server's memory;
-// exits 1 on a crash, a handler failure, a divergence or memory past the bound.
+// exits 1 on a crash, a handler failure, an HTTP failure, a divergence or memory past the bound.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Transport } from './clients.ts';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     transport: { type: 'string', default: 'both' },
     attackers: { type: 'string' },
+    http: { type: 'string' },
     rate: { type: 'string' },
     'max-rss-mb': { type: 'string' },
     json: { type: 'string' },
@@ -61,6 +62,7 @@ const report = await runFuzz({
   transports: chosen,
   attackersPerKind: number('attackers', values.attackers, DEFAULT_OPTIONS.attackersPerKind),
   rate: number('rate', values.rate, DEFAULT_OPTIONS.rate),
+  httpAttackers: number('http', values.http, DEFAULT_OPTIONS.httpAttackers),
   maxRssMb: number('max-rss-mb', values['max-rss-mb'], DEFAULT_OPTIONS.maxRssMb),
   crafts: crafts as Craft[],
   progress: (line) => out(`  ${line}`),
@@ -82,6 +84,8 @@ function print(r: FuzzReport): void {
   out(`crashes (server exit): ${r.crash ? 1 : 0}${r.crash ? `  code ${r.crash.code} signal ${r.crash.signal}\n${r.crash.stderr}` : ''}`);
   out(`handler failures (caught by the last-resort guard): ${r.handlerFailures.length}`);
   for (const f of r.handlerFailures.slice(0, 10)) out(`    ${f.handler}: ${f.err}`);
+  out(`HTTP failures (untyped or 5xx answers, hostile input taken): ${r.httpFailures.length}`);
+  for (const f of r.httpFailures.slice(0, 10)) out(`    ${f}`);
   out(`server error lines: ${Object.values(r.errorLines).reduce((a, b) => a + b, 0)}`);
   out(table(Object.entries(r.errorLines).sort((a, b) => b[1] - a[1])));
   out(`divergences: ${r.divergences.length}`);

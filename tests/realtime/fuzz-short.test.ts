@@ -1,9 +1,11 @@
 // The fuzzer's short seeded run (scripts/fuzz, `npm run fuzz` for long ones):
 // a server in its own process takes mutated Socket.IO events, raw Socket.IO
 // packets, mutated Yjs WebSocket frames and crafted Yjs updates from hostile
-// editors and viewers, while honest participants on both transports edit the
-// same rooms. It must not exit, no handler may throw past validation, and
-// afterwards every honest replica must equal the server's copy.
+// editors and viewers, and hostile JSON bodies on the HTTP routes, while honest
+// participants on both transports edit the same rooms. It must not exit, no
+// handler may throw past validation, every HTTP answer must be typed (never
+// taking a body it must refuse), and afterwards every honest replica must
+// equal the server's copy.
 import { expect, it } from 'vitest';
 import { runFuzz } from '../../scripts/fuzz/fuzz.ts';
 import { CRAFTS } from '../../scripts/fuzz/yjs-craft.ts';
@@ -20,13 +22,18 @@ it('a short seeded fuzz of both transports: no crash, no handler failure, no div
   });
   expect(report.crash).toBeUndefined();
   expect(report.handlerFailures).toEqual([]);
+  expect(report.httpFailures).toEqual([]);
   expect(report.divergences).toEqual([]);
   expect(report.clientExceptions).toEqual([]);
   // It did fuzz: hostile messages of every kind went out, and honest edits reached the other peers.
   expect(report.stats.sent.entries().map(([key]) => key.split(' ')[0])).toEqual(
-    expect.arrayContaining(['socket.io', 'socket.io-raw', 'websocket', 'websocket-events']),
+    expect.arrayContaining(['socket.io', 'socket.io-raw', 'websocket', 'websocket-events', 'http']),
   );
   expect(report.stats.refused.total).toBeGreaterThan(0);
+  // Bodies of the wrong type and hostile text reached the JSON routes and were refused as such.
+  expect(report.stats.refused.entries().map(([key]) => key)).toEqual(
+    expect.arrayContaining(['http 415 unsupported_media_type', 'http 400 bad_request']),
+  );
   expect(report.honest.samples).toBeGreaterThan(0);
   expect(report.failed).toBe(false);
 }, 120_000);
