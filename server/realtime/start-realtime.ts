@@ -24,6 +24,7 @@ import type { Social } from '../social/social.ts';
 import type { GraphStore } from '../store/social.ts';
 import { originCheck } from './origin-check.ts';
 import { Broadcast } from './events/broadcast.ts';
+import { changesFirst } from './events/changes-first.ts';
 import { EventRegistry } from './events/event-registry.ts';
 import { GalleryBroadcaster } from './events/gallery-broadcaster.ts';
 import { serveGalleryEvents } from './events/gallery-events.ts';
@@ -96,7 +97,13 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     originAllowed,
     joinExtras,
   });
-  const broadcast = new Broadcast(socketIo.io);
+  // A room's changes, held ones included, go before any event to the room (events/changes-first.ts).
+  const spectators = new SpectatorFeed({
+    intervalMs: config.live.spectatorIntervalMs,
+    writesPerTurn: config.live.spectatorWritesPerTurn,
+    logger,
+  });
+  const broadcast = new Broadcast(socketIo.io, changesFirst({ turn: turnEnd, spectators, relay: scale?.relay }));
   serveGeneration(events, broadcast, generation);
   if (scale) answerRemoteCancel(socketIo, generation, logger);
   const wsEvents = new WsEvents({
@@ -111,11 +118,6 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   registry.events.add(yjsWs);
   registry.events.add(connections);
   // After the transports: a room's spectators hear its changes once its makers have (spectator-feed.ts).
-  const spectators = new SpectatorFeed({
-    intervalMs: config.live.spectatorIntervalMs,
-    writesPerTurn: config.live.spectatorWritesPerTurn,
-    logger,
-  });
   registry.events.add(spectators);
   spectators.events.add(socketIo);
   spectators.events.add(yjsWs);

@@ -5,7 +5,9 @@
 // maker, their socket writes were most of what the server did, and makers'
 // keystrokes queued behind them (docs/benchmarks.md, "Live rooms"). Changes
 // the server makes itself (a job's images) go at once, with what was held:
-// the events that announce them follow, and must not arrive first.
+// the events that announce them follow, and must not arrive first. On other
+// nodes those changes come relayed, and are held like anyone's: an event to
+// the room sends them first (flushRoom, realtime/events/changes-first.ts).
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
@@ -146,6 +148,18 @@ export class SpectatorFeed implements RoomEvents {
     for (const held of [...this.#held.values()]) this.#send(held, NOBODY);
   }
 
+  /**
+   * Sends what the room holds for its spectators now, to all of them: an
+   * event about to go to the room may refer to it. A job's images made on
+   * another node arrive here as relayed changes, held like a participant's,
+   * and its `gen:update` must not reach a spectator before them.
+   */
+  flushRoom(roomId: string): void {
+    const held = this.#held.get(roomId);
+    if (held) this.#send(held, NOBODY);
+    else this.#sendShares(roomId);
+  }
+
   /** What the room holds for its spectators; null when nobody watches (one who joins gets the whole document and presence). */
   #heldFor(room: Room): Held | null {
     let held = this.#held.get(room.id);
@@ -207,10 +221,26 @@ export class SpectatorFeed implements RoomEvents {
     else this.#draining = false;
   };
 
-  /** To every spectator at once (and alsoTo): the server's own change, a role change, shutdown. */
+  /** To every spectator at once (and alsoTo): the server's own change, a role change, an event, shutdown. */
   #send(held: Held, alsoTo: ReadonlySet<string>): void {
+    // Older contents still going out share by share go first, or a spectator would get them after these.
+    this.#sendShares(held.room.id);
     const contents = this.#take(held, alsoTo);
     if (contents) this.#events.emit('spectatorUpdate', held.room, { ...contents, share: EVERYONE });
+  }
+
+  /** The room's shares still waiting in the queue, sent now in their order. */
+  #sendShares(roomId: string): void {
+    if (this.#queue.length === 0) return;
+    for (let i = 0; i < this.#queue.length; ) {
+      const entry = this.#queue[i];
+      if (entry?.kind !== 'share' || entry.room.id !== roomId) {
+        i++;
+        continue;
+      }
+      this.#queue.splice(i, 1);
+      if (!entry.room.destroyed) this.#events.emit('spectatorUpdate', entry.room, { ...entry.contents, share: entry.share });
+    }
   }
 
   /** What the room held, merged, and its hold ended; null when there is nothing to send. */

@@ -22,6 +22,8 @@ import type { Redis } from './redis-client.ts';
 export const MAX_RELAYED_AWARENESS_STATES = 10_000;
 /** Readiness changes closer together than this cause one resync, not several. */
 const RESYNC_COALESCE_MS = 50;
+/** Longest caughtUp waits for Redis to answer before it gives up waiting. */
+export const CATCH_UP_MAX_MS = 1000;
 
 export interface RedisRelayDeps {
   publisher: Redis;
@@ -48,6 +50,8 @@ export class RedisRelay implements Relay {
   readonly #links = new Map<string, Link>();
   #resyncTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** This turn's caughtUp, shared by every caller until the next microtask. */
+  #catchingUp: Promise<void> | undefined;
 
   constructor(deps: RedisRelayDeps) {
     this.#deps = deps;
@@ -97,6 +101,36 @@ export class RedisRelay implements Relay {
   awarenessUpdate(room: Room, { relayed }: OutgoingAwareness): void {
     // Our own participants' presence and the server's re-statements of it, once a turn (room-presence.ts).
     if (relayed) this.#publish(room.id, { type: 'awareness', from: this.#deps.nodeId, message: relayed });
+  }
+
+  /**
+   * Resolves once every relay message Redis took for this node before now has
+   * been applied: a PING on the subscribed connection, answered after them.
+   * Another node's room event read from the adapter's stream (another
+   * connection) may have overtaken the changes that node published before it
+   * (a job's images before its gen:update); its delivery waits for this.
+   * Resolves at once while that connection is down (nothing comes through it),
+   * and after CATCH_UP_MAX_MS at most.
+   */
+  caughtUp(): Promise<void> {
+    const { subscriber, logger } = this.#deps;
+    if (!subscriber.isReady || this.#closed) return Promise.resolve();
+    if (this.#catchingUp) return this.#catchingUp;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = subscriber.ping().then(
+      () => undefined,
+      (err: unknown) => logger.debug({ err }, 'relay catch-up ping failed'),
+    );
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CATCH_UP_MAX_MS).unref();
+    });
+    const caughtUp = Promise.race([answered, gaveUp]).finally(() => clearTimeout(timer));
+    // What arrived with the same read (the stream hands its entries over in one go) shares this ping.
+    this.#catchingUp = caughtUp;
+    queueMicrotask(() => {
+      this.#catchingUp = undefined;
+    });
+    return caughtUp;
   }
 
   peers(): Set<string> {

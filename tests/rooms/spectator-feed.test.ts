@@ -1,6 +1,8 @@
 // The spectator feed's pacing without a transport: rooms whose holds end in
 // the same turn (a loop that lagged) are sent a bounded number of spectators
-// a turn, oldest first, so makers' turns get in between.
+// a turn, oldest first, so makers' turns get in between; and what must go at
+// once (the server's own change, an event to the room) goes after the shares
+// of older changes still waiting, never ahead of them.
 import pino from 'pino';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
@@ -107,4 +109,45 @@ describe('SpectatorFeed', () => {
         id,
       ).toHaveLength(1);
   });
+
+  for (const trigger of ['the server’s own change', 'an event to the room'] as const) {
+    it(`sends the shares still waiting before what ${trigger} sends at once`, async () => {
+      const turn = new TurnEnd((err) => {
+        throw err;
+      });
+      const feed = new SpectatorFeed({ intervalMs: 1, logger, writesPerTurn: 2 });
+      const sent: Array<{ share: string; text: string }> = [];
+      const room = roomWatchedBy('big', 5, feed, turn);
+      // What a spectator in every share would have, frame after frame.
+      const doc = new Y.Doc();
+      feed.events.add({
+        spectatorUpdate: (_room, outgoing) => {
+          if (outgoing.update) Y.applyUpdate(doc, outgoing.update);
+          sent.push({ share: `${outgoing.share.index}/${outgoing.share.of}`, text: doc.getText('prompt').toString() });
+          if (sent.length > 1) return;
+          // Once the first share went, before the next turn sends the second: something must go now.
+          queueMicrotask(() => {
+            if (trigger === 'an event to the room') {
+              type(room, 'y');
+              turn.run();
+              feed.flushRoom(room.id);
+            } else {
+              room.transact((roomDoc) => roomDoc.getText('prompt').insert(0, 'y'), 'test');
+              turn.run();
+            }
+          });
+        },
+      });
+      type(room, 'x');
+      turn.run();
+      await waitFor(() => sent.length === 4, 5000, 'three shares and the change sent at once');
+      expect(sent).toEqual([
+        { share: '0/3', text: 'x' },
+        { share: '1/3', text: 'x' },
+        { share: '2/3', text: 'x' },
+        { share: '0/1', text: expect.stringContaining('y') },
+      ]);
+      expect(feed.waiting).toBe(0);
+    });
+  }
 });

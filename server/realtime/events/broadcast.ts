@@ -22,16 +22,33 @@ interface UntypedEmit {
   emit(event: string, ...args: unknown[]): boolean;
 }
 
+/**
+ * What must reach this node's connections on some channels before an event on
+ * them does, on both transports, whichever node sent it.
+ */
+export interface EventOrder {
+  /**
+   * Another node's event on these channels has arrived: resolves once what
+   * that node sent before it by other paths is here too; undefined when
+   * nothing need wait. Its delivery, and every later one, waits for it.
+   */
+  arrived(channels: readonly string[]): Promise<void> | undefined;
+  /** Called with the event's channels just before it goes to them. */
+  beforeEvent(channels: readonly string[]): void;
+}
+
 type EventName = keyof ServerToClientEvents;
 type EventArgs<E extends EventName> = Parameters<ServerToClientEvents[E]>;
 
 export class Broadcast {
   readonly #io: AtelierServer;
+  readonly #order: EventOrder | undefined;
   /** This node's event members by channel; empty while no client opted in (emits then cost nothing more). */
   readonly #members = new Map<string, Set<EventMember>>();
 
-  constructor(io: AtelierServer) {
+  constructor(io: AtelierServer, order?: EventOrder) {
     this.#io = io;
+    this.#order = order;
   }
 
   /** To every connection on `channels`, on every node. */
@@ -72,6 +89,7 @@ export class Broadcast {
 
   /** Sends one emit (BroadcastEmit.emit). */
   send(channels: readonly string[], except: readonly string[], local: boolean, event: EventName, args: unknown[]): void {
+    this.beforeEvent(channels);
     const io = local ? this.#io.local : this.#io;
     // Socket.IO's typed emit cannot follow a generic event name: BroadcastEmit has checked the name and arguments.
     const operator = io.to([...channels]).except([...except]) as unknown as UntypedEmit;
@@ -79,6 +97,16 @@ export class Broadcast {
     // No event socket here: Socket.IO was all there was to do.
     if (this.#members.size === 0) return;
     this.deliverLocal(channels, except, event, JSON.stringify(args));
+  }
+
+  /** Another node's broadcast arrived: what its delivery must wait for (EventOrder.arrived). */
+  arrived(channels: readonly string[]): Promise<void> | undefined {
+    return this.#order?.arrived(channels);
+  }
+
+  /** What must precede an event on `channels` goes now: before this node's sockets hear another node's broadcast. */
+  beforeEvent(channels: readonly string[]): void {
+    this.#order?.beforeEvent(channels);
   }
 
   /** To this node's event members on `channels` but not on `except`: once each, one frame for all. */
