@@ -7,6 +7,7 @@
 //   node bench/profile-summary.ts FILE.cpuprofile [--from T] [--to T] [--last T]
 //        [--top N] [--bucket MS] [--match TEXT] [--under TEXT]
 //        [--focus fn,fn] [--callees fn,fn] [--callers fn@depth,fn@depth]
+//        [--stretches MS]
 //
 // Times are from the profile's start, in milliseconds, or seconds with an `s`
 // (`--from 9s --to 17s`); --last keeps the end of the profile. --match lists
@@ -15,6 +16,9 @@
 // time of functions named exactly so; --callees splits a function's total
 // time by its direct callees (recursion counted at the outermost call);
 // --callers splits it by the `depth` frames above it (3 unless given).
+// --stretches lists the window's busy stretches (samples with no idle one
+// between) of at least MS, longest first, each by where it entered the
+// project's code: what a message arriving meanwhile waited for.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -75,6 +79,7 @@ const { values: args, positionals } = parseArgs({
     focus: { type: 'string', default: '' },
     callees: { type: 'string', default: '' },
     callers: { type: 'string', default: '' },
+    stretches: { type: 'string' },
   },
 });
 
@@ -225,4 +230,46 @@ for (const spec of list(args.callers)) {
   }
   table(`callers of ${fn}:`, rows, () => true);
 }
+if (args.stretches !== undefined) stretches(millis(args.stretches, 'stretches'));
 process.stdout.write(`${out.join('\n')}\n`);
+
+/** Where a sample entered the project's code (its outermost server/ or shared/ frame), or the collector, or its leaf. */
+function entryOf(leafId: number): string {
+  const frames = [...stack(leafId)];
+  const leaf = frames[0];
+  if (!leaf) return '(unknown)';
+  if (leaf.callFrame.functionName === '(garbage collector)') return '(garbage collector)';
+  const project = frames.findLast((node) => /\/(server|shared)\//.test(node.callFrame.url));
+  return label(project ?? leaf);
+}
+
+function stretches(minMs: number): void {
+  const found: Array<{ at: number; ms: number; by: Map<string, number> }> = [];
+  let current: (typeof found)[number] | null = null;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const at = times[i] ?? 0;
+    const leaf = profile.samples[i] ?? -1;
+    if (at < fromMs || at >= toMs || nameOf(leaf) === IDLE) {
+      if (current && current.ms >= minMs) found.push(current);
+      current = null;
+      continue;
+    }
+    current ??= { at, ms: 0, by: new Map() };
+    current.ms += sampleMs(i);
+    add(current.by, entryOf(leaf), sampleMs(i));
+  }
+  if (current && current.ms >= minMs) found.push(current);
+  found.sort((a, b) => b.ms - a.ms);
+  const sum = found.reduce((s, f) => s + f.ms, 0);
+  out.push('', `busy stretches of ${minMs} ms or more: ${found.length}, ${sum.toFixed(0)} ms in all; by entry:`);
+  const byEntry = new Map<string, number>();
+  for (const f of found) for (const [entry, ms] of f.by) add(byEntry, entry, ms);
+  for (const [entry, ms] of [...byEntry].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(`  ${ms.toFixed(1).padStart(9)} ms  ${entry}`);
+  out.push('', 'longest:');
+  for (const f of found.slice(0, top)) {
+    const parts = [...f.by].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    out.push(
+      `  ${f.ms.toFixed(1).padStart(7)} ms at ${(f.at / 1000).toFixed(2)} s: ${parts.map(([e, ms]) => `${e.replace('  ', ' ')} ${ms.toFixed(1)}`).join('; ')}`,
+    );
+  }
+}
