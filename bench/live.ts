@@ -15,6 +15,7 @@
 // awareness state the size of the web client's, ~300 bytes); 0 by default.
 // LIVE_CPU_PROF_DIR=DIR profiles each run's server (node --cpu-prof) into DIR,
 // for `node bench/profile-summary.ts FILE --last 30s`.
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
@@ -28,6 +29,7 @@ import { KeystrokeSource } from './peers/lib/keystrokes.ts';
 import { forEachStruct } from './peers/lib/update-structs.ts';
 import { type Painter, startPainter } from './live/painter.ts';
 import { connectLiveRaw, type LiveRawClient } from './live/raw-client.ts';
+import { type SpectatorThread, startSpectatorThread } from './live/spectator-thread.ts';
 
 const int = (name: string, fallback: number) => Number.parseInt(process.env[name] ?? '', 10) || fallback;
 const O = {
@@ -41,6 +43,7 @@ const O = {
   paintMs: int('LIVE_PAINT_MS', 7000),
   cursorHz: Number.parseInt(process.env.LIVE_CURSOR_HZ ?? '0', 10) || 0,
   profileDir: process.env.LIVE_CPU_PROF_DIR,
+  spectatorThread: process.env.LIVE_SPECTATOR_THREAD === '1',
 };
 
 interface Session {
@@ -51,6 +54,10 @@ interface Session {
 interface RunResult {
   keystrokes: number[];
   freshness: number[];
+  /** A keystroke sent → its change reaching a timed spectator (one per room), ms. */
+  spectatorLag: number[];
+  /** This process's own event loop over the measured window: how busy, and how late a 1 ms timer ran (p99, ms). */
+  benchLoop: { utilization: number; delayP99: number };
   rssPerSpectatorKiB: number;
   cpu: number;
   spectatorFrames: number;
@@ -183,12 +190,39 @@ async function run(live: boolean): Promise<RunResult> {
     });
     progress(`${painters.size} painters placed their layers`);
     const rssBefore = sampleProcess(server.pid).rssBytes;
+    const spectatorLag: number[] = [];
+    // Keystrokes a timed spectator received within the measured window (its times are this thread's performance.now()).
+    const measured = { from: Number.POSITIVE_INFINITY, to: Number.POSITIVE_INFINITY };
+    const spectatorGot = (client: number, clock: number, at: number) => {
+      const sent = sentAt.get(key(client, clock));
+      if (sent !== undefined && at >= measured.from && at < measured.to) spectatorLag.push(at - sent);
+    };
+    const timeSpectator = (update: Uint8Array) => {
+      const now = performance.now();
+      try {
+        forEachStruct(update, (c, clock, length) => {
+          for (let k = clock; k < clock + length; k++) spectatorGot(c, k, now);
+        });
+      } catch {
+        // A painter's layer change merged in: not timed.
+      }
+    };
     const spectators: LiveRawClient[] = [];
     const freshness: number[] = [];
     const paintedAt = new Map<string, number>();
     const lastPreview = new Map<string, string | null>();
     let previews = 0;
-    if (live) {
+    let thread: SpectatorThread | null = null;
+    if (live && O.spectatorThread) {
+      thread = await startSpectatorThread(
+        url,
+        rooms.map((room) => room.id),
+        O.spectators,
+        spectatorGot,
+      );
+      const started = thread;
+      closers.push(() => void started.close());
+    } else if (live) {
       await pool(
         Array.from({ length: O.spectators }, (_, i) => i),
         32,
@@ -196,11 +230,16 @@ async function run(live: boolean): Promise<RunResult> {
           const viewer = await session('Spectator');
           const room = rooms[i % rooms.length];
           if (!room) return;
-          const client = await connectLiveRaw({ url, token: viewer.token, roomId: room.id, options: { watch: true } });
+          // The first spectator of each room times the keystrokes it is sent (the rest only count frames).
+          const onUpdate = i < rooms.length ? timeSpectator : undefined;
+          const client = await connectLiveRaw({ url, token: viewer.token, roomId: room.id, options: { watch: true }, onUpdate });
           spectators.push(client);
           closers.push(() => client.close());
         },
       );
+    }
+    const framesSoFar = () => thread?.frames() ?? spectators.reduce((s, c) => s + c.frames, 0);
+    if (live) {
       const fan = await session('Fan');
       const socket: AtelierClientSocket = io(url, { auth: { token: fan.token }, transports: ['websocket'], forceNew: true });
       closers.push(() => socket.disconnect());
@@ -215,7 +254,7 @@ async function run(live: boolean): Promise<RunResult> {
       });
       socket.emit('live:subscribe');
     }
-    progress(`${spectators.length} spectators joined`);
+    progress(`${thread?.joined ?? spectators.length} spectators joined${thread ? ' (on a thread of their own)' : ''}`);
     await sleep(2000);
     const rssAfter = sampleProcess(server.pid).rssBytes;
 
@@ -262,18 +301,29 @@ async function run(live: boolean): Promise<RunResult> {
       timers.push(start);
     }
     await sleep(O.warmup * 1000);
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
+    const eluFrom = perf.eventLoopUtilization();
     measuring = true;
+    measured.from = performance.now();
     const cpuFrom = sampleProcess(server.pid);
-    const framesFrom = spectators.reduce((s, c) => s + c.frames, 0);
+    const framesFrom = framesSoFar();
     await sleep(O.seconds * 1000);
     measuring = false;
+    measured.to = performance.now();
+    loopDelay.disable();
+    const benchLoop = { utilization: perf.eventLoopUtilization(eluFrom).utilization, delayP99: loopDelay.percentile(99) / 1e6 };
     const cpuTo = sampleProcess(server.pid);
-    const framesTo = spectators.reduce((s, c) => s + c.frames, 0);
+    const framesTo = framesSoFar();
     for (const timer of timers) clearInterval(timer);
+    // The thread's last timed deliveries (it sends them every 250 ms).
+    if (thread) await sleep(500);
     return {
       keystrokes: latencies,
       freshness,
-      rssPerSpectatorKiB: live ? (rssAfter - rssBefore) / 1024 / Math.max(1, spectators.length) : 0,
+      spectatorLag,
+      benchLoop,
+      rssPerSpectatorKiB: live ? (rssAfter - rssBefore) / 1024 / Math.max(1, thread?.joined ?? spectators.length) : 0,
       cpu: (cpuTo.cpuSeconds - cpuFrom.cpuSeconds) / ((cpuTo.at - cpuFrom.at) / 1000),
       spectatorFrames: (framesTo - framesFrom) / O.seconds,
       previews,
@@ -305,6 +355,10 @@ out(`keystroke p99 ratio (live / makers only): ${(l.p99 / b.p99).toFixed(2)} (ta
 out(
   `preview freshness: ${f.count} previews measured, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms (target ≤ ${2 * O.previewMs} ms); ${withLive.previews} new previews in all`,
 );
+const sl = summarize(withLive.spectatorLag);
+out(`keystroke to a spectator (one timed per room): ${sl.count} deliveries, p50 ${ms(sl.p50)} ms, p99 ${ms(sl.p99)} ms`);
+const loop = (r: RunResult) => `${(r.benchLoop.utilization * 100).toFixed(0)} % busy, 1 ms timer late p99 ${ms(r.benchLoop.delayP99)} ms`;
+out(`this benchmark's own event loop: makers only ${loop(baseline)}; with spectators ${loop(withLive)}`);
 out(`server RSS per spectator: ${withLive.rssPerSpectatorKiB.toFixed(1)} KiB`);
 out(`updates not timed (a layer change merged in): ${baseline.unparsed} / ${withLive.unparsed}`);
 out(`frames delivered to spectators: ${withLive.spectatorFrames.toFixed(0)}/s`);

@@ -24,6 +24,8 @@ export interface RawJoin {
   options: { invite?: string; watch?: boolean };
   /** Each Yjs update received after the join (sync updates; the join's own sync step 2 is not one). */
   onUpdate?: (update: Uint8Array) => void;
+  /** Each frame received, of every type (besides the count). */
+  onFrame?: () => void;
 }
 
 export async function connectLiveRaw(join: RawJoin): Promise<LiveRawClient> {
@@ -39,7 +41,10 @@ export async function connectLiveRaw(join: RawJoin): Promise<LiveRawClient> {
     { record: (update) => join.onUpdate?.(update) },
     {
       events: true,
-      onFrame: () => frames++,
+      onFrame: () => {
+        frames++;
+        join.onFrame?.();
+      },
       onSocket: (ws) => {
         socket = ws;
       },
