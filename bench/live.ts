@@ -14,7 +14,11 @@
 // LIVE_CURSOR_HZ=N has each maker move its cursor N times a second too (an
 // awareness state the size of the web client's, ~300 bytes); 0 by default.
 // LIVE_CPU_PROF_DIR=DIR profiles each run's server (node --cpu-prof) into DIR,
-// for `node bench/profile-summary.ts FILE --last 30s`.
+// for `node bench/profile-summary.ts FILE --last 30s`. LIVE_SPECTATOR_THREAD=1
+// joins the spectators on a worker thread (bench/live/spectator-thread.ts), so
+// their frames are not read on the loop that times the makers' keystrokes.
+// The first spectator of each room times the keystrokes it is sent (the
+// feed's freshness); this process's own loop use is reported too.
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as encoding from 'lib0/encoding';
