@@ -32,16 +32,16 @@ describe('JobQueue lanes', () => {
     expect([queue.runningIn('a1111'), queue.runningIn('comfyui'), queue.waiting]).toEqual([1, 2, 2]);
 
     finish.get('c1')!();
-    await new Promise((r) => setTimeout(r, 20));
-    // A free node slot is not for a lane at its limit.
-    expect(started).toEqual(['a1', 'c1', 'c2']);
-    finish.get('a1')!();
+    // A free node slot is not for a lane at its limit: a job of another lane, queued after, takes it.
+    add('c3', comfy);
     await waitFor(() => started.length === 4);
+    expect(started).toEqual(['a1', 'c1', 'c2', 'c3']);
+    finish.get('a1')!();
+    await waitFor(() => started.length === 5);
     expect(started.at(-1)).toBe('a2');
     expect(queue.cancel('a3', new Error('stop'))).toBe('waiting');
-    finish.get('a2')!();
-    finish.get('c2')!();
+    for (const id of ['a2', 'c2', 'c3']) finish.get(id)!();
     await waitFor(() => queue.running === 0 && queue.waiting === 0);
-    expect(started).toEqual(['a1', 'c1', 'c2', 'a2']);
+    expect(started).toEqual(['a1', 'c1', 'c2', 'c3', 'a2']);
   });
 });

@@ -8,14 +8,14 @@ import { waitFor } from '../helpers/server.ts';
 
 const USER = { id: 'u1', name: 'Ann', color: '#000000' };
 
-function registry(docLog = new MemoryDocLog(), graceMs = 20) {
+function registry(docLog = new MemoryDocLog(), graceMs = 20, logger = pino({ level: 'silent' })) {
   const reg = new RoomRegistry({
     docLog,
     records: memoryRecords(['room-1', 'room-2']),
     limits: { maxDocBytes: 1 << 20, maxAwarenessBytes: 1024, maxParticipantsPerRoom: 10, maxSpectatorsPerRoom: 10 },
     saver: { compactEntries: 1000, compactBytes: 1 << 20 },
     unloadGraceMs: graceMs,
-    logger: pino({ level: 'silent' }),
+    logger,
   });
   return { reg, docLog };
 }
@@ -106,19 +106,26 @@ describe('RoomRegistry', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(await reg.open('room-1')).toBe(room);
     room.join('c1', USER, 'editor', 'test');
-    await new Promise((r) => setTimeout(r, 60));
+    // Another room released now, with the same grace: once it has unloaded, an unload of room-1 set off before
+    // would have run too.
+    const later = await reg.open('room-2');
+    reg.release(later);
+    await waitFor(() => later.destroyed, 10_000, 'the room released later unloaded');
     expect(reg.get('room-1')).toBe(room);
     expect(room.destroyed).toBe(false);
     await reg.close();
   });
 
   it('keeps a room in memory while its log refuses writes, and unloads once it accepts them', async () => {
-    const { reg, docLog } = registry(new MemoryDocLog(), 10);
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line).msg) });
+    const { reg, docLog } = registry(new MemoryDocLog(), 10, logger);
     const room = await reg.open('room-1');
     docLog.failing = true;
     room.transact((doc) => doc.getText('prompt').insert(0, 'precious'), 'test');
     reg.release(room);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Said where the unload, its flush refused, decides to keep the room.
+    await waitFor(() => warnings.includes('room kept in memory: log unavailable'), 10_000, 'the unload given up');
     expect(reg.get('room-1')).toBe(room);
     expect(room.saver.unsaved).toBeGreaterThan(0);
     docLog.failing = false;
