@@ -7,9 +7,12 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import type { Atelier } from '../../server/atelier.ts';
 import { type ChildServer, startChildServer } from './child-server.ts';
-import type { SessionResponse } from '../../shared/protocol.ts';
+import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';
+import type { Job, SessionResponse } from '../../shared/protocol.ts';
+import { type Updates, watchJobs } from '../generation/helpers.ts';
+import { connectSocket } from './clients.ts';
 import { api, startServer, type TestEnv, tempDir } from './server.ts';
-import { createRedisPrefix, createTestDatabase, type Service } from './services.ts';
+import { createRedisPrefix, createTestDatabase, type PrivateRedis, type Service, startPrivateRedis } from './services.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
 export interface ClusterEnv extends TestEnv {
@@ -54,6 +57,43 @@ export async function twoNodesAndARoom(env: ClusterEnv): Promise<TwoNodes> {
   const bob = await api(b.url).session('Bob');
   const { room } = await api(a.url).room(ann.token);
   return { a, b, ann, bob, roomId: room.id };
+}
+
+export interface NodesOnOwnRedis {
+  /** Redis for these two nodes alone: the test stops and starts it. */
+  redis: PrivateRedis;
+  a: Atelier;
+  b: Atelier;
+  ann: SessionResponse;
+  roomId: string;
+  /** Ann's Socket.IO socket on each node, joined to the room without its document. */
+  sockets: { a: AtelierClientSocket; b: AtelierClientSocket };
+  /** The gen:update each of those sockets has heard. */
+  jobs: { a: Updates; b: Updates };
+}
+
+/** Two in-process nodes on a Redis of their own, Ann in a room made on node B with a Socket.IO socket on each node. */
+export async function twoNodesOnOwnRedis(postgres: Service, extra: TestEnv = {}): Promise<NodesOnOwnRedis> {
+  const redis = await startPrivateRedis();
+  const env = await clusterEnv({ url: redis.url }, postgres, extra);
+  const a = await startServer({ ...env, NODE_ID: 'node-a' });
+  const b = await startServer({ ...env, NODE_ID: 'node-b' });
+  const ann = await api(b.url).session('Ann');
+  const { room } = await api(b.url).room(ann.token);
+  const join = async (node: Atelier, name: string) => {
+    const socket = connectSocket(node.url, ann.token);
+    const joined = await socket.timeout(10_000).emitWithAck('room:join', room.id, { yjs: false });
+    if (!joined.ok) throw new Error(`room:join on node ${name}: ${joined.error.code}`);
+    return socket;
+  };
+  const onB = await join(b, 'B');
+  const onA = await join(a, 'A');
+  return { redis, a, b, ann, roomId: room.id, sockets: { a: onA, b: onB }, jobs: { a: watchJobs(onA), b: watchJobs(onB) } };
+}
+
+/** A running job's update, as a node broadcasts it to a room: for sending room events through the adapter by hand. */
+export function runningJob(roomId: string, id: string, prompt: string, requestedBy = 'someone'): Job {
+  return { id, roomId, status: 'running', progress: 0.5, prompt, params: {}, requestedBy, createdAt: new Date().toISOString() };
 }
 
 /** A room's log as PostgreSQL holds it: every entry, and all of them applied to one document. */

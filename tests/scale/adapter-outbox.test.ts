@@ -9,12 +9,10 @@ import { expect, it } from 'vitest';
 import { roomChannel } from '../../server/realtime/events/channels.ts';
 import { AdapterOutbox, sizeOf } from '../../server/scale/adapter-outbox.ts';
 import type { Redis } from '../../server/scale/redis-client.ts';
-import type { Job } from '../../shared/protocol.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
-import { startJob, watchJobs } from '../generation/helpers.ts';
-import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
-import { clusterEnv } from '../helpers/cluster.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { startJob } from '../generation/helpers.ts';
+import { runningJob, twoNodesOnOwnRedis } from '../helpers/cluster.ts';
+import { waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
 
 const postgres = await postgresService();
@@ -23,42 +21,32 @@ const binary = await redisServerBinary();
 const KEPT = 3;
 const SENT = 10;
 
+/** The i-th of the room events a test sends by hand. */
+const job = (roomId: string, i: number, prompt: string) => runningJob(roomId, `J${String(i).padStart(21, '0')}`, prompt);
+
 describeWith([postgres, binary], 'room events kept for other nodes while Redis is away', () => {
   it("are bounded: the oldest are dropped and counted, the node's own clients hear all, the other node the newest", async () => {
-    const redis = await startPrivateRedis();
-    const env = await clusterEnv({ url: redis.url }, postgres, { ADAPTER_OFFLINE_MAX_COMMANDS: String(KEPT) });
-    const a = await startServer({ ...env, NODE_ID: 'node-a' });
-    const b = await startServer({ ...env, NODE_ID: 'node-b' });
-    const ann = await api(b.url).session('Ann');
-    const { room } = await api(b.url).room(ann.token);
-    const heard = new Map<string, string[]>();
-    for (const [name, node] of [
-      ['b', b],
-      ['a', a],
-    ] as const) {
-      const socket = connectSocket(node.url, ann.token);
-      expect(await socket.timeout(10_000).emitWithAck('room:join', room.id, { yjs: false })).toMatchObject({ ok: true });
-      heard.set(name, []);
-      socket.on('gen:update', (_roomId, job) => heard.get(name)!.push(job.prompt));
-    }
+    const { redis, a, b, roomId, jobs } = await twoNodesOnOwnRedis(postgres, { ADAPTER_OFFLINE_MAX_COMMANDS: String(KEPT) });
+    const heard = (node: 'a' | 'b') => jobs[node].all.map((j) => j.prompt);
+    const send = (i: number, prompt: string) => b.broadcast.to(roomChannel(roomId)).emit('gen:update', roomId, job(roomId, i, prompt));
 
     await redis.stop();
     await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
     const prompts = Array.from({ length: SENT }, (_, i) => `event ${i}`);
-    for (const [i, prompt] of prompts.entries()) b.broadcast.to(roomChannel(room.id)).emit('gen:update', room.id, job(room.id, i, prompt));
-    await waitFor(() => heard.get('b')!.length === SENT, 10_000, "node B's own socket hears every event");
-    expect(heard.get('b')).toEqual(prompts);
+    for (const [i, prompt] of prompts.entries()) send(i, prompt);
+    await waitFor(() => heard('b').length === SENT, 10_000, "node B's own socket hears every event");
+    expect(heard('b')).toEqual(prompts);
     expect(b.scale!.outbox.waiting.commands).toBe(KEPT);
     expect((await b.metrics.adapterDropped.get()).values[0]?.value).toBe(SENT - KEPT);
 
     await redis.start();
     const newest = prompts.slice(SENT - KEPT);
-    await waitFor(() => heard.get('a')!.length >= KEPT, 20_000, "node A's socket hears what node B kept");
+    await waitFor(() => heard('a').length >= KEPT, 20_000, "node A's socket hears what node B kept");
     // A marker sent once Redis is back: everything B kept was written before it, so A has heard all it ever will of them.
     await waitFor(() => b.scale!.redis.isReady, 10_000, 'node B is back on Redis');
-    b.broadcast.to(roomChannel(room.id)).emit('gen:update', room.id, job(room.id, SENT, 'after'));
-    await waitFor(() => heard.get('a')!.includes('after'), 20_000, "node A's socket hears the event sent after the outage");
-    expect(heard.get('a')).toEqual([...newest, 'after']);
+    send(SENT, 'after');
+    await waitFor(() => heard('a').includes('after'), 20_000, "node A's socket hears the event sent after the outage");
+    expect(heard('a')).toEqual([...newest, 'after']);
     expect(b.scale!.outbox.waiting).toEqual({ commands: 0, bytes: 0 });
   }, 60_000);
 
@@ -108,23 +96,16 @@ describeWith([postgres, binary], 'room events kept for other nodes while Redis i
 
 describeWith([postgres, binary], 'a job whose updates were dropped for the other nodes while Redis was away', () => {
   it("reaches the other node's client as it is now once Redis is back", async () => {
-    const redis = await startPrivateRedis();
     const fake = await startFakeOpenAi();
-    const env = await clusterEnv({ url: redis.url }, postgres, {
+    const { redis, a, b, roomId, sockets, jobs } = await twoNodesOnOwnRedis(postgres, {
       ADAPTER_OFFLINE_MAX_COMMANDS: String(KEPT),
       OPENAI_API_KEY: FAKE_KEY,
       OPENAI_BASE_URL: fake.baseUrl,
       OPENAI_MODERATION: 'false',
     });
-    const a = await startServer({ ...env, NODE_ID: 'node-a' });
-    const b = await startServer({ ...env, NODE_ID: 'node-b' });
-    const ann = await api(b.url).session('Ann');
-    const { room } = await api(b.url).room(ann.token);
-    const annOnB = (await joinWithSocketIo(b.url, ann.token, room.id)).socket;
-    const onB = watchJobs(annOnB);
-    const onA = watchJobs((await joinWithSocketIo(a.url, ann.token, room.id)).socket);
+    const { a: onA, b: onB } = jobs;
     fake.hold();
-    const started = await startJob(annOnB, room.id, { provider: 'openai', prompt: 'a lighthouse' });
+    const started = await startJob(sockets.b, roomId, { provider: 'openai', prompt: 'a lighthouse' });
     await onA.until(started.id, 'running');
     await waitFor(() => fake.held === 1, 10_000, 'the provider asked');
 
@@ -142,16 +123,3 @@ describeWith([postgres, binary], 'a job whose updates were dropped for the other
     expect(await onA.until(started.id, 'succeeded')).toEqual(final);
   }, 60_000);
 });
-
-function job(roomId: string, i: number, prompt: string): Job {
-  return {
-    id: `J${String(i).padStart(21, '0')}`,
-    roomId,
-    status: 'running',
-    progress: 0.5,
-    prompt,
-    params: {},
-    requestedBy: 'someone',
-    createdAt: new Date().toISOString(),
-  };
-}
