@@ -1,6 +1,6 @@
 // Hand-built Yjs updates (format v1, as y-protocols sends them) that decode
 // cleanly but lie: structs under another participant's client id at its next
-// clock, clocks far in the future, origins that do not exist, delete ranges
+// clock or at clocks the room holds already, clocks far in the future, origins that do not exist, delete ranges
 // past 2^53, large pending content. They reach the room's update path, where
 // byte mutations mostly stop at the decoder. The state vector a server sends
 // in its sync step 1 tells the crafter which client ids and clocks are live.
@@ -13,6 +13,7 @@ import type { Random } from './random.ts';
 export const CRAFTS = [
   'fresh-insert',
   'spoof-next-clock',
+  'replay-known',
   'future-clock',
   'dangling-origin',
   'huge-delete',
@@ -77,6 +78,13 @@ function craft(kind: Craft, random: Random, known: StateVector): Uint8Array {
     case 'spoof-next-clock': {
       const [client, clock] = someone();
       return item({ client, clock, text: 'SPOOF', root: 'prompt' });
+    }
+    case 'replay-known': {
+      // Structs the room holds already, sent again under their id (someone else's, mostly): a lie though a no-op.
+      const [client, clock] = someone();
+      if (clock === 0) return item({ client: fresh, clock: 0, text: 'fuzz', root: 'prompt' });
+      const start = random.int(0, clock - 1);
+      return item({ client, clock: start, text: 'r'.repeat(random.int(1, clock - start)), root: 'prompt' });
     }
     case 'future-clock': {
       const [client, clock] = someone();

@@ -4,8 +4,9 @@
 // are dropped, and the replicas diverge for good. So the first user to write
 // under an id owns it, in this room, durably (room_clients, claimed in the
 // same commit as the update's append); the same user may reuse it after
-// reconnecting, on any node; anyone else is refused. Deleting others' content
-// is not writing under their id and stays allowed.
+// reconnecting, on any node; anyone else is refused, even when all they send
+// under it is structs the room holds already (a no-op, but a lie). Deleting
+// others' content is not writing under their id and stays allowed.
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import type * as Y from 'yjs';
@@ -94,26 +95,28 @@ export class ClientOwners {
   }
 
   /**
-   * The claims `userId` makes by writing under `writers` (the client ids an
-   * update creates structs for). Throws, claiming nothing, when one belongs to
-   * someone else (`forbidden`), or whose owner is not known here yet: in the
-   * doc already, or new with several nodes (`unavailable`, its cause a
-   * ClaimPending saying when to offer the update again; `loaded` is called
-   * then too, so the sender can be asked again).
+   * The claims `userId` makes by sending `ids.writers` (client ids it creates
+   * structs for) and `ids.echoes` (ids whose structs it sends again, all held
+   * already). Throws, claiming nothing, when one belongs to someone else
+   * (`forbidden`): an echo changes nothing, but a client that sends another's
+   * structs as its own lies, and the rule refuses the lie whatever it costs.
+   * Also throws when an id's owner is not known here yet: in the doc already,
+   * or new with several nodes (`unavailable`, its cause a ClaimPending saying
+   * when to offer the update again; `loaded` is called then too, so the sender
+   * can be asked again). An echo of an id nobody claimed (written before
+   * claims existed) passes and claims nothing: it writes nothing.
    */
-  claimsFor(writers: readonly number[], userId: string, loaded: () => void): ClientClaim[] {
+  claimsFor(ids: { writers: readonly number[]; echoes: readonly number[] }, userId: string, loaded: () => void): ClientClaim[] {
+    // Someone else's id refuses the update before any lookup or claim starts.
+    for (const clientId of ids.echoes) this.#refuseIfAnothers(clientId, userId);
+    for (const clientId of ids.writers) this.#refuseIfAnothers(clientId, userId);
+    for (const clientId of ids.echoes) {
+      if (!this.#owners.has(clientId) && !this.#checked.has(clientId)) throw this.#lookUp(clientId, userId, loaded);
+    }
     const claims: ClientClaim[] = [];
-    for (const clientId of writers) {
-      const owner = this.#owners.get(clientId);
-      if (owner === userId) continue;
-      if (owner !== undefined) throw belongsToAnother(clientId);
-      if (!this.#checked.has(clientId) && this.#doc.store.clients.has(clientId)) {
-        const settled = this.#reload(loaded).then(() => this.#owners.get(clientId));
-        // Held by the sender's connection until settled (sessions/held-updates.ts); past its wait, a healing refusal.
-        throw new AppError('unavailable', `checking who owns client id ${clientId}; it will be asked for again`, {
-          cause: new ClaimPending(`the owner of client id ${clientId} is being looked up`, { clientId, userId }, settled),
-        });
-      }
+    for (const clientId of ids.writers) {
+      if (this.#owners.get(clientId) === userId) continue;
+      if (!this.#checked.has(clientId) && this.#doc.store.clients.has(clientId)) throw this.#lookUp(clientId, userId, loaded);
       if (this.#source.claimFirst) {
         const settled = this.#claimFirst(this.#source.claimFirst, { clientId, userId }, loaded);
         throw new AppError('unavailable', `claiming client id ${clientId}; it will be asked for again`, {
@@ -123,6 +126,20 @@ export class ClientOwners {
       claims.push({ clientId, userId });
     }
     return claims;
+  }
+
+  #refuseIfAnothers(clientId: number, userId: string): void {
+    const owner = this.#owners.get(clientId);
+    if (owner !== undefined && owner !== userId) throw belongsToAnother(clientId);
+  }
+
+  /** The refusal of an update under an id the doc holds whose owner this node does not know yet (another node wrote it). */
+  #lookUp(clientId: number, userId: string, loaded: () => void): AppError {
+    const settled = this.#reload(loaded).then(() => this.#owners.get(clientId));
+    // Held by the sender's connection until settled (sessions/held-updates.ts); past its wait, a healing refusal.
+    return new AppError('unavailable', `checking who owns client id ${clientId}; it will be asked for again`, {
+      cause: new ClaimPending(`the owner of client id ${clientId} is being looked up`, { clientId, userId }, settled),
+    });
   }
 
   /** Records claims made here (after their update applied). */

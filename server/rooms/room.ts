@@ -342,7 +342,7 @@ export class Room {
       throw new AppError('too_large', `the document would grow past ${max} bytes`);
     }
     const { connectionId } = participant;
-    const claims = this.#owners.claimsFor(checked.writers, participant.user.id, () => {
+    const claims = this.#owners.claimsFor(checked, participant.user.id, () => {
       if (!this.#destroyed && this.#participants.has(connectionId)) this.#deps.events.emit('syncWanted', this, connectionId);
     });
     this.#claiming = claims;

@@ -9,6 +9,7 @@ import { type WireError, YWS_MESSAGE } from '../../shared/protocol.ts';
 import { connectSocket } from '../helpers/clients.ts';
 import { hostileRoomBothTransports } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
+import { eventWs } from '../helpers/ws-events.ts';
 import { waitFor } from '../helpers/server.ts';
 import { buildUpdate, syncUpdateMessage, wsSyncFrame } from '../helpers/yjs-updates.ts';
 
@@ -23,6 +24,13 @@ function spoofOf(s: Scene): Uint8Array {
   const client = s.a.doc.clientID;
   const clock = Y.getState(s.a.doc.store, client);
   return buildUpdate([{ client, clock, structs: [{ kind: 'string', text: 'SPOOF', origin: [client, clock - 1] }] }]);
+}
+
+/** Everything A wrote, from its first clock, as A's doc would encode it: every struct of it already in the room. */
+function replayOf(s: Scene): Uint8Array {
+  const others = new Map(Y.decodeStateVector(Y.encodeStateVector(s.a.doc)));
+  others.set(s.a.doc.clientID, 0);
+  return Y.encodeStateAsUpdate(s.a.doc, Y.encodeStateVector(others));
 }
 
 /** Deletes A's first two characters: deleting others' content stays allowed. */
@@ -53,7 +61,50 @@ const transports = {
   },
 };
 
+/**
+ * Sends the updates on a new connection of Owner (A's user) and then an event: its answer comes once they are
+ * settled (docs/protocol.md, "Order"), so any refusal of them has arrived by then. Resolves with the refusals.
+ */
+const ownersResend = {
+  async 'Socket.IO'(s: Scene, updates: Uint8Array[]): Promise<string[]> {
+    const socket = connectSocket(s.server.url, s.owner.token);
+    const errors: WireError[] = [];
+    socket.on('room:error', (_roomId, error) => errors.push(error));
+    const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('room:join', s.roomId, {}, resolve));
+    expect(ack.ok).toBe(true);
+    for (const update of updates) socket.emit('yjs:sync', s.roomId, syncUpdateMessage(update));
+    await new Promise((resolve) => socket.emit('gen:cancel', s.roomId, 'A'.repeat(22), resolve));
+    expect(socket.connected).toBe(true);
+    return errors.map((e) => e.code);
+  },
+  async 'the Yjs WebSocket'(s: Scene, updates: Uint8Array[]): Promise<string[]> {
+    const ws = eventWs(s.server.url, s.roomId, s.owner.token);
+    await ws.raw.opened;
+    await waitFor(() => ws.raw.frames.length >= 1);
+    for (const update of updates) ws.raw.send(wsSyncFrame(syncUpdateMessage(update)));
+    await ws.call('gen:cancel', s.roomId, 'A'.repeat(22));
+    expect(ws.raw.ws.readyState).toBe(ws.raw.ws.OPEN);
+    return ws.raw.frames.filter((f) => f[0] === YWS_MESSAGE.auth).map(() => 'forbidden');
+  },
+};
+
 describe.each(Object.keys(transports) as (keyof typeof transports)[])('client id ownership over %s', (name) => {
+  it("a replay of another participant's structs the room holds already is refused too, not passed as a no-op", async () => {
+    const s = await scene();
+    const before = s.snapshot();
+    expect(await transports[name](s, [replayOf(s)])).toEqual(['forbidden']);
+    expect(s.snapshot()).toEqual(before);
+    s.a.doc.getText(ROOTS.prompt).insert(7, '!');
+    await waitFor(() => s.b.doc.getText(ROOTS.prompt).toString() === 'keep me!');
+  });
+
+  it('the owner of an id resending what it wrote under it, from a new connection, is not refused', async () => {
+    const s = await scene();
+    const before = s.snapshot();
+    expect(await ownersResend[name](s, [replayOf(s), replayOf(s)])).toEqual([]);
+    expect(s.snapshot()).toEqual(before);
+  });
+
   it("finding 2: writing under another participant's client id is refused and the replicas stay in step", async () => {
     const s = await scene();
     const before = s.snapshot();

@@ -87,6 +87,40 @@ describe('client id ownership in a room', () => {
     expect(room.doc.getText('prompt').toString()).toBe('old new');
   });
 
+  it("an update that only repeats structs the room holds is judged by their ids' owners too", async () => {
+    const log = new MemoryDocLog();
+    const wanted: string[] = [];
+    const room = await load(log, wanted);
+    room.handleSync('conn-u1', typed(11, 0, 'one'));
+    const before = Y.encodeStateAsUpdate(room.doc);
+    // Nothing in it is new to the room: applied, it would change nothing. Sent by u2 it is a lie, by u1 a resend.
+    expect(refusal(() => room.handleSync('conn-u2', typed(11, 0, 'one')))).toBe('forbidden');
+    expect(refusal(() => room.handleSync('conn-u1', typed(11, 0, 'one')))).toBe('accepted');
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before);
+    // The server's own structs, repeated, are the server's.
+    room.transact((doc) => doc.getMap('meta').set('title', 'by the server'), 'test');
+    const serverOnly = Y.encodeStateAsUpdate(room.doc, Y.encodeStateVector(new Map([[11, 3]])));
+    expect(refusal(() => room.handleSync('conn-u1', syncUpdateMessage(serverOnly)))).toBe('forbidden');
+    // An id another node wrote: looked up first, then its owner decides, for a repeat as for a write.
+    const remote = buildUpdate([{ client: 12, clock: 0, structs: [{ kind: 'string', text: 'remote' }] }]);
+    await log.append('r', [remote], [{ clientId: 12, userId: 'u1' }]);
+    room.applyRemoteUpdate(remote, 'node-b');
+    expect(refusal(() => room.handleSync('conn-u2', syncUpdateMessage(remote)))).toBe('unavailable');
+    await waitUntil(() => wanted.length === 1);
+    expect(refusal(() => room.handleSync('conn-u2', syncUpdateMessage(remote)))).toBe('forbidden');
+    expect(refusal(() => room.handleSync('conn-u1', syncUpdateMessage(remote)))).toBe('accepted');
+  });
+
+  it('an id in the log without a claim, only repeated, stays unclaimed: repeating writes nothing', async () => {
+    const log = new MemoryDocLog();
+    const old = buildUpdate([{ client: 13, clock: 0, structs: [{ kind: 'string', text: 'old' }] }]);
+    await log.append('r', [old]);
+    const room = await load(log);
+    expect(refusal(() => room.handleSync('conn-u2', syncUpdateMessage(old)))).toBe('accepted');
+    room.handleSync('conn-u1', typed(13, 3, ' new'));
+    expect(room.doc.getText('prompt').toString()).toBe('old new');
+  });
+
   it("the room's own id is the server's: participants cannot write under it, the server's first change claims it", async () => {
     const log = new MemoryDocLog();
     const room = await load(log);

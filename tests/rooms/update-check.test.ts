@@ -98,7 +98,7 @@ describe('checkUpdate refuses', () => {
       ],
       [{ client: 1, ranges: [[0, 2]] }],
     );
-    expect(checkUpdate(update, clockOfDoc(doc))).toEqual({ writers: [3, 2], structs: 2, deletes: 1, fresh: true });
+    expect(checkUpdate(update, clockOfDoc(doc))).toEqual({ writers: [3, 2], echoes: [], structs: 2, deletes: 1, fresh: true });
     Y.applyUpdate(doc, update);
     expect(doc.store.pendingStructs).toBeNull();
     expect(doc.getText('prompt').toString()).toBe('llo' + 'ab' + 'b');

@@ -23,8 +23,14 @@ export const MAX_CLOCK = 2 ** 32;
 export type ClockOf = (client: number) => number;
 
 export interface CheckedUpdate {
-  /** Clients this update creates new structs for (past the room's clock): the ones whose ownership matters. */
+  /** Clients this update creates new structs for (past the room's clock): the ids it claims. */
   writers: number[];
+  /**
+   * Clients whose structs in this update the room holds already, all of them:
+   * applying them changes nothing, but sending them still says they are the
+   * sender's, so their owner is checked too (client-owners.ts).
+   */
+  echoes: number[];
   structs: number;
   deletes: number;
   /**
@@ -39,6 +45,7 @@ export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX
   const read = readUpdate(update, maxClock);
   const runs = new Map<number, StructRun>();
   const writers: number[] = [];
+  const echoes: number[] = [];
   let structs = 0;
   let crossRefs = false;
   let fresh = read.runs.length > 0;
@@ -48,6 +55,7 @@ export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX
     if (run.start !== known) fresh = false;
     runs.set(run.client, run);
     if (run.end > known) writers.push(run.client);
+    else echoes.push(run.client);
     structs += run.starts.length;
   }
   for (const run of read.runs) {
@@ -72,7 +80,7 @@ export function checkUpdate(update: Uint8Array, clockOf: ClockOf, maxClock = MAX
     const end = Math.max(clockOf(range.client), runs.get(range.client)?.end ?? 0);
     if (range.clock + range.len > end) throw new UpdateGap(`deleted range ${range.client}:${range.clock}+${range.len} does not exist`);
   }
-  return { writers, structs, deletes: read.deletes.length, fresh };
+  return { writers, echoes, structs, deletes: read.deletes.length, fresh };
 }
 
 /**
