@@ -6,7 +6,9 @@
 // worth drawing once a newer one is asked for), and at most `queueLimit` rooms,
 // so a slow thread never builds a backlog. The thread starts on first use; if
 // it dies, the request it held fails, the death is logged, and the next
-// request starts another.
+// request starts another: at once after a first death, then after a delay
+// that doubles with each death in a row up to a cap, so a thread that dies on
+// every start (a broken build, a missing library) is not restarted in a loop.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
@@ -32,11 +34,27 @@ export class PreviewSuperseded extends Error {
   }
 }
 
+/** When a dead thread is started again: deaths in a row wait longer, up to a cap. */
+export interface RestartBackoff {
+  /** The wait after the second death in a row (the first restarts at once); doubled for each death after it. */
+  firstMs: number;
+  /** The longest wait. */
+  maxMs: number;
+  /** A thread alive this long was healthy: the count of deaths in a row starts again. */
+  healthyMs: number;
+}
+
+export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { firstMs: 1000, maxMs: 60_000, healthyMs: 60_000 };
+
 export interface PreviewWorkerOptions {
   compositor: CompositorOptions;
   /** Rooms waiting behind the one being drawn; past it, `unavailable`. */
   queueLimit: number;
   logger: Logger;
+  /** DEFAULT_RESTART_BACKOFF unless given. */
+  backoff?: RestartBackoff;
+  /** The thread's module; preview-thread.ts unless given (tests give one that dies). */
+  entry?: URL;
 }
 
 interface Job {
@@ -54,6 +72,13 @@ export class PreviewWorker {
   #current: { id: number; job: Job } | null = null;
   #next = 0;
   #closed = false;
+  #starts = 0;
+  /** Deaths in a row, none after a healthy stretch. */
+  #deaths = 0;
+  /** Waiting to start a thread again after deaths in a row. */
+  #restart: { timer: NodeJS.Timeout; delayMs: number } | null = null;
+  /** Ends the current thread's probation: once it fires, the deaths in a row are forgotten. */
+  #healthy: NodeJS.Timeout | undefined;
 
   constructor(options: PreviewWorkerOptions) {
     this.#options = options;
@@ -79,6 +104,21 @@ export class PreviewWorker {
     return this.#queue.size;
   }
 
+  /** Threads started so far. */
+  get starts(): number {
+    return this.#starts;
+  }
+
+  /** Threads that died in a row without a healthy stretch between. */
+  get deaths(): number {
+    return this.#deaths;
+  }
+
+  /** How long the next start waits from the last death; 0 when it need not wait. */
+  get restartDelayMs(): number {
+    return this.#restart?.delayMs ?? 0;
+  }
+
   /** Ends the thread as a crash would (tests, operations): the next request starts another. */
   async kill(): Promise<void> {
     await this.#starting?.catch(() => undefined);
@@ -87,6 +127,9 @@ export class PreviewWorker {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#restart?.timer);
+    this.#restart = null;
+    clearTimeout(this.#healthy);
     for (const job of this.#queue.values()) job.reject(new AppError('unavailable', 'the preview worker is closed'));
     this.#queue.clear();
     await this.#starting?.catch(() => undefined);
@@ -94,7 +137,7 @@ export class PreviewWorker {
   }
 
   #pump(): void {
-    if (this.#current || this.#starting || this.#closed) return;
+    if (this.#current || this.#starting || this.#restart || this.#closed) return;
     const [roomId, job] = this.#queue.entries().next().value ?? [];
     if (roomId === undefined || !job) return;
     if (!this.#worker) {
@@ -103,7 +146,7 @@ export class PreviewWorker {
       });
       this.#starting.then(
         () => this.#pump(),
-        (err: unknown) => this.#options.logger.error({ err }, 'could not start the preview worker'),
+        (err: unknown) => this.#died({ err }, 'could not start the preview worker'),
       );
       return;
     }
@@ -115,13 +158,18 @@ export class PreviewWorker {
   }
 
   async #start(): Promise<Worker> {
+    this.#starts++;
     // sharp's documentation: the main thread loads it before any worker does, so that
     // libvips stays loaded when a worker that used it exits (and this one is restarted).
     await loadSharp();
-    const worker = new Worker(new URL('./preview-thread.ts', import.meta.url), {
+    const worker = new Worker(this.#options.entry ?? new URL('./preview-thread.ts', import.meta.url), {
       workerData: this.#options.compositor,
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
+    clearTimeout(this.#healthy);
+    this.#healthy = setTimeout(() => {
+      this.#deaths = 0;
+    }, this.#backoff.healthyMs).unref();
     // Previews are optional work: the thread never keeps a stopping process alive.
     worker.unref();
     worker.on('message', (reply: PreviewReply) => this.#settle(reply));
@@ -150,8 +198,29 @@ export class PreviewWorker {
       current?.job.reject(new AppError('unavailable', 'the preview worker is closed'));
       return;
     }
-    this.#options.logger.error({ code, roomId: current?.job.request.roomId }, 'preview worker exited; restarting it');
     current?.job.reject(new Error(`the preview worker exited (code ${code})`));
+    this.#died({ code, roomId: current?.job.request.roomId }, 'preview worker exited; restarting it');
+  }
+
+  /** A thread died or could not start: the next starts at once after a first death, later after more in a row. */
+  #died(context: Record<string, unknown>, message: string): void {
+    clearTimeout(this.#healthy);
+    this.#deaths++;
+    const { firstMs, maxMs } = this.#backoff;
+    const delayMs = this.#deaths < 2 ? 0 : Math.min(maxMs, firstMs * 2 ** (this.#deaths - 2));
+    this.#options.logger.error({ ...context, deaths: this.#deaths, restartInMs: delayMs }, message);
+    if (this.#closed) return;
+    if (delayMs > 0) {
+      const timer = setTimeout(() => {
+        this.#restart = null;
+        this.#pump();
+      }, delayMs).unref();
+      this.#restart = { timer, delayMs };
+    }
     this.#pump();
+  }
+
+  get #backoff(): RestartBackoff {
+    return this.#options.backoff ?? DEFAULT_RESTART_BACKOFF;
   }
 }

@@ -1,14 +1,16 @@
 // Live previews are drawn on a worker thread (server/live/preview-worker.ts):
 // on a real server, a watched listed room's preview shows its layers and
 // background, follows an edit, and keeps coming after the thread is killed;
-// behind the thread waits only the latest request per room, and few rooms.
+// behind the thread waits only the latest request per room, and few rooms;
+// a thread that dies again and again is started again later each time, up to
+// a cap, and at once again after it has lived a healthy while.
 import pino from 'pino';
 import sharp from 'sharp';
 import type * as Y from 'yjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Atelier } from '../../server/atelier.ts';
-import { PreviewSuperseded, PreviewWorker } from '../../server/live/preview-worker.ts';
+import { PreviewSuperseded, PreviewWorker, type RestartBackoff } from '../../server/live/preview-worker.ts';
 import type { Scene } from '../../server/render/compositor.ts';
 import { pixels } from '../gallery/helpers.ts';
 import { pushLayer, testLayer } from '../helpers/layers.ts';
@@ -122,5 +124,94 @@ describe('the preview worker queue', () => {
     expect(await outcome(worker.draw('a', scene('#ff0000'), new Map()))).toEqual({
       err: expect.objectContaining({ code: 'unavailable' }),
     });
+  });
+});
+
+describe('restarting the preview thread', () => {
+  const scene: Scene = { width: 8, height: 8, background: '#ff0000', layers: [] };
+  const backoff: RestartBackoff = { firstMs: 1000, maxMs: 4000, healthyMs: 10_000 };
+  /** A thread whose module throws as it loads, as a broken build would. */
+  const DIES_ON_START = new URL('data:text/javascript,throw new Error("broken build")');
+  const outcome = (drawing: Promise<Buffer>) =>
+    drawing.then(
+      (webp) => ({ webp }),
+      (err: unknown) => ({ err }),
+    );
+  const exitedError = { err: expect.objectContaining({ message: expect.stringContaining('exited') }) };
+
+  /** The logger's lines, parsed; and only the restart timers are fake (the thread's own life is real). */
+  function setUp() {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const logged: Array<{ msg: string; restartInMs?: number; deaths?: number }> = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    const restarts = () => logged.filter((line) => line.msg === 'preview worker exited; restarting it').map((line) => line.restartInMs);
+    return { logger, restarts };
+  }
+
+  it('waits longer after each death in a row, up to the cap, and logs each wait', async () => {
+    const { logger, restarts } = setUp();
+    const worker = new PreviewWorker({
+      compositor: { maxSourcePixels: 1 << 20, batchBytes: 1 << 20 },
+      queueLimit: 4,
+      logger,
+      backoff,
+      entry: DIES_ON_START,
+    });
+    const draw = () => outcome(worker.draw('a', scene, new Map()));
+    // A first death: the next request starts a thread at once.
+    expect(await draw()).toEqual(exitedError);
+    expect(worker.restartDelayMs).toBe(0);
+    expect(await draw()).toEqual(exitedError);
+    expect(worker.starts).toBe(2);
+    for (const delay of [1000, 2000, 4000, 4000]) {
+      expect(worker.restartDelayMs).toBe(delay);
+      const starts = worker.starts;
+      const drawing = draw();
+      // The request waits out the delay: no thread starts before it ends.
+      vi.advanceTimersByTime(delay - 1);
+      expect(worker.starts).toBe(starts);
+      vi.advanceTimersByTime(1);
+      expect(worker.starts).toBe(starts + 1);
+      expect(await drawing).toEqual(exitedError);
+    }
+    expect(worker.deaths).toBe(6);
+    expect(restarts()).toEqual([0, 1000, 2000, 4000, 4000, 4000]);
+
+    // Closed while a request waits for the restart: it is refused, and no thread starts.
+    const waiting = draw();
+    await worker.close();
+    expect(await waiting).toEqual({ err: expect.objectContaining({ code: 'unavailable' }) });
+    const starts = worker.starts;
+    vi.advanceTimersByTime(backoff.maxMs);
+    expect(worker.starts).toBe(starts);
+  });
+
+  it('forgets the deaths once a thread has lived a healthy while', async () => {
+    const { logger, restarts } = setUp();
+    const worker = new PreviewWorker({ compositor: { maxSourcePixels: 1 << 20, batchBytes: 1 << 20 }, queueLimit: 4, logger, backoff });
+    onTestFinished(() => worker.close());
+    const draw = () => outcome(worker.draw('a', scene, new Map()));
+    expect(await draw()).toHaveProperty('webp');
+    await worker.kill();
+    expect(await draw()).toHaveProperty('webp');
+    await worker.kill();
+    // Two deaths in a row: the next thread waits.
+    expect(worker.restartDelayMs).toBe(backoff.firstMs);
+    const drawing = draw();
+    vi.advanceTimersByTime(backoff.firstMs);
+    expect(await drawing).toHaveProperty('webp');
+    expect(worker.deaths).toBe(2);
+
+    // Alive for the healthy stretch: a death now is a first death again.
+    vi.advanceTimersByTime(backoff.healthyMs);
+    expect(worker.deaths).toBe(0);
+    await worker.kill();
+    expect(worker.restartDelayMs).toBe(0);
+    const starts = worker.starts;
+    const again = draw();
+    expect(worker.starts).toBe(starts + 1);
+    expect(await again).toHaveProperty('webp');
+    expect(restarts()).toEqual([0, backoff.firstMs, 0]);
   });
 });
