@@ -59,10 +59,11 @@ export function roomRoutes(directory: RoomDirectory, listing: RoomListingControl
     const me = requireCaller(req);
     const id = roomId(req.params);
     const { listed, ...patch } = parse(updateRoomBodySchema, req.body ?? {});
-    // Both are the owner's alone; each checks it.
-    let room = patch.title !== undefined || patch.linkAccess !== undefined ? await directory.update(id, me.id, patch) : undefined;
+    // Both are the owner's alone; each checks it. The listing first: it is the one that may refuse the owner
+    // (a room a moderator closed), and a refused request must leave the title and link access as they were.
     if (listed !== undefined) await listing.setListed(id, me.id, listed);
-    room ??= await directory.get(id);
+    const room =
+      patch.title !== undefined || patch.linkAccess !== undefined ? await directory.update(id, me.id, patch) : await directory.get(id);
     res.json({ room, role: 'owner', listed: await directory.isListed(id) });
   });
 

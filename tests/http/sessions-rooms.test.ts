@@ -181,6 +181,21 @@ describe('rooms and roles', () => {
     expect((await server.directory.get(room.id)).title).toBe('Untitled room');
   });
 
+  it('a change refused for its listing (a room a moderator closed) renames nothing', async () => {
+    const server = await startServer();
+    const http = api(server.url);
+    const ann = await http.session('Ann');
+    const { room } = await http.room(ann.token, { title: 'Harbour' });
+    await server.store.social.moderation.setHidden('room', room.id, new Date().toISOString());
+    const res = await http.request('PATCH', `/api/rooms/${room.id}`, {
+      token: ann.token,
+      body: { title: 'Renamed', linkAccess: 'view', listed: true },
+    });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe('forbidden');
+    expect(await server.directory.get(room.id)).toMatchObject({ title: 'Harbour', linkAccess: 'edit' });
+  });
+
   it('rate-limits room creation per user', async () => {
     const server = await startServer({ ROOMS_PER_MINUTE: '2' });
     const http = api(server.url);
