@@ -5,6 +5,8 @@ import { type Db, readTogether } from './database.ts';
 
 /** Distinct limits whose statement is kept (callers use one or two constants). */
 const MAX_CACHED_LIMITS = 4;
+/** Rooms with jobs this store keeps track of (about 60 bytes each); past it, every listing reads. */
+const MAX_ROOMS_WITH_JOBS = 50_000;
 
 export class SqliteJobStore implements JobStore {
   readonly #db: Db;
@@ -14,6 +16,16 @@ export class SqliteJobStore implements JobStore {
   readonly #list;
   readonly #latestByLimit = new Map<number, StatementSync>();
   readonly #requesters;
+  /**
+   * The rooms that have a job, so that listing a room without any (every
+   * events-socket join: `room:joined` carries the room's jobs) reads nothing.
+   * Only this connection writes jobs (the maintenance thread moves the doc
+   * journal and checkpoints; no other process opens the file): they are read
+   * once here and each create adds its room. A deleted room's jobs go with it
+   * while its id stays: a listing then reads, and finds none. Null once more
+   * rooms than MAX_ROOMS_WITH_JOBS have jobs: every listing reads, as before.
+   */
+  #roomsWithJobs: Set<string> | null;
 
   constructor(db: Db) {
     this.#db = db;
@@ -35,9 +47,16 @@ export class SqliteJobStore implements JobStore {
     this.#requesters = db.prepare(
       'SELECT requested_by FROM jobs WHERE room_id = ? GROUP BY requested_by ORDER BY min(created_at), requested_by',
     );
+    const rooms = db.prepare(`SELECT DISTINCT room_id FROM jobs LIMIT ${MAX_ROOMS_WITH_JOBS + 1}`).all();
+    this.#roomsWithJobs = rooms.length > MAX_ROOMS_WITH_JOBS ? null : new Set(rooms.map((row) => String(row.room_id)));
   }
 
   async create(job: JobRecord): Promise<void> {
+    // Before the insert: a listing must never miss a room's job (one whose insert failed only costs a read).
+    if (this.#roomsWithJobs) {
+      this.#roomsWithJobs.add(job.roomId);
+      if (this.#roomsWithJobs.size > MAX_ROOMS_WITH_JOBS) this.#roomsWithJobs = null;
+    }
     this.#insert.run(job.id, job.roomId, job.requestedBy, job.prompt, JSON.stringify(job.params), job.createdAt, ...mutable(job));
   }
 
@@ -52,6 +71,7 @@ export class SqliteJobStore implements JobStore {
 
   async listForRoom(roomId: string, recent: number): Promise<JobRecord[]> {
     const latest = this.#latest(recent);
+    if (this.#roomsWithJobs && !this.#roomsWithJobs.has(roomId)) return [];
     const rows = readTogether(this.#db, () => [...this.#list.all(roomId), ...latest.all(roomId)]);
     return rows.map(toJob).sort(newestFirst);
   }
