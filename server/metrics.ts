@@ -87,12 +87,12 @@ export function createMetrics() {
     }),
     adapterDropped: new Counter({
       name: 'atelier_adapter_dropped_total',
-      help: 'Room events for other nodes dropped while Redis was away, past ADAPTER_OFFLINE_MAX_COMMANDS or _BYTES',
+      help: 'Room events and bus messages for other nodes dropped while Redis was away, past ADAPTER_OFFLINE_MAX_COMMANDS or _BYTES',
       registers,
     }),
     adapterDroppedBytes: new Counter({
       name: 'atelier_adapter_dropped_bytes_total',
-      help: 'Bytes of the room events counted in atelier_adapter_dropped_total',
+      help: 'Bytes of the commands counted in atelier_adapter_dropped_total',
       registers,
     }),
     relayResyncs: new Counter({

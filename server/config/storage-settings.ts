@@ -43,12 +43,12 @@ export const storageSettings = {
   adapterOfflineMaxCommands: setting(
     'ADAPTER_OFFLINE_MAX_COMMANDS',
     int(1).default(10_000),
-    'scaled mode: room events a node keeps for the other nodes while Redis is away; past it the oldest are dropped (`atelier_adapter_dropped_total`)',
+    'scaled mode: room events and bus messages a node keeps for the other nodes while Redis is away; past it the oldest are dropped (`atelier_adapter_dropped_total`)',
   ),
   adapterOfflineMaxBytes: setting(
     'ADAPTER_OFFLINE_MAX_BYTES',
     int(1024).default(16 * 1024 * 1024),
-    'scaled mode: bytes of room events a node keeps for the other nodes while Redis is away; past it the oldest are dropped',
+    'scaled mode: bytes of room events and bus messages a node keeps for the other nodes while Redis is away; past it the oldest are dropped',
   ),
   roomUnloadGraceMs: setting('ROOM_UNLOAD_GRACE_MS', int(0).default(10_000), 'how long an empty room stays loaded'),
   logCompactEntries: setting('LOG_COMPACT_ENTRIES', int(2).default(2000), "entries in a room's log past which they are merged into one"),

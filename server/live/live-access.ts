@@ -41,6 +41,8 @@ export interface LiveAccessDeps {
   editRequestsPerMinute: number;
   /** How often it re-reads who may be in the rooms held here, and as what, outage or not (`ACCESS_SWEEP_MS`). */
   sweepMs: number;
+  /** Scaled mode: whether the other nodes' board can be read now (Redis there); a read would wait for it otherwise. */
+  boardReachable?: () => boolean;
   logger: Logger;
 }
 
@@ -205,10 +207,13 @@ export class LiveAccess {
     await bus.publish({ type: 'role', roomId, userId, role, by });
   }
 
-  /** In the room on this node, or on another node's board entry. */
+  /** In the room on this node, or on another node's board entry; `unavailable` at once while the board is out of reach. */
   async #present(roomId: string, userId: string): Promise<boolean> {
     const live = this.#deps.registry.get(roomId);
     if (live && [...live.participants.values()].some((p) => p.user.id === userId)) return true;
+    if (this.#deps.boardReachable?.() === false) {
+      throw new AppError('unavailable', 'that user is not in the room on this server, and the others cannot be asked now; try again');
+    }
     const entries = await this.#deps.board.entries(Date.now());
     return entries.some(
       (entry) => entry.roomId === roomId && (entry.viewerIds.includes(userId) || entry.participants.some((u) => u.id === userId)),

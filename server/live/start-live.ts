@@ -90,6 +90,7 @@ export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Liv
     notify,
     editRequestsPerMinute: config.live.editRequestsPerMinute,
     sweepMs: config.live.accessSweepMs,
+    ...(scale ? { boardReachable: () => scale.redis.isReady } : {}),
     logger,
   });
   rooms.start();

@@ -9,6 +9,10 @@
 // `disableOfflineQueue` keeps nothing at all, so a blip of a second would lose
 // what a short outage now delivers when Redis returns.
 //
+// The live and session buses publish through the same view (redis-channel.ts),
+// within the same budget: a grant's or a sign-out's message to the other nodes
+// waits with the room events, and their sweeps re-read what a dropped one said.
+//
 // So the adapter's commands sent while Redis is away wait in node-redis' queue
 // up to a count and a byte budget; past either, the oldest waiting is taken
 // back out of the queue (node-redis drops a command whose abort signal fires
@@ -130,7 +134,7 @@ export class AdapterOutbox {
         this.#warned = true;
         this.#deps.logger.warn(
           { maxCommands, maxBytes },
-          'redis away: dropping the oldest room events kept for other nodes (ADAPTER_OFFLINE_MAX_*); counted in atelier_adapter_dropped_total',
+          'redis away: dropping the oldest room events and bus messages kept for other nodes (ADAPTER_OFFLINE_MAX_*); counted in atelier_adapter_dropped_total',
         );
       }
     }

@@ -3,6 +3,9 @@
 // envelope naming the sending process, so a node skips its own echo; whatever
 // does not parse is logged and dropped, and a throwing handler stops only itself.
 // Pub/sub forgets what it cannot deliver: each user of a channel keeps its own sweep.
+// A publish never waits for Redis: while it is away the message waits in the
+// command client's queue, bounded with the adapter's (adapter-outbox.ts), so
+// the request that caused it (a grant, a sign-out) is answered at once.
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Listeners } from '../listeners.ts';
@@ -48,9 +51,14 @@ export class RedisChannel<T> {
     if (this.#d.subscriber.isReady) await this.#d.subscriber.unsubscribe(this.#d.channel, this.#listener);
   }
 
-  /** Sends to the other nodes only; `deliver` is how this node hears its own message, if it should. */
-  async publish(value: T): Promise<void> {
-    await this.#d.publisher.publish(this.#d.channel, JSON.stringify({ sender: this.#d.processId, body: value }));
+  /**
+   * Sends to the other nodes only, without waiting for Redis (a message that
+   * cannot be sent is logged); `deliver` is how this node hears its own message, if it should.
+   */
+  publish(value: T): void {
+    this.#d.publisher
+      .publish(this.#d.channel, JSON.stringify({ sender: this.#d.processId, body: value }))
+      .catch((err: unknown) => this.#d.logger.debug({ err }, `${this.#d.what} not sent to the other nodes; their sweeps catch up`));
   }
 
   /** Hands a message to this node's handlers, as if it had arrived. */

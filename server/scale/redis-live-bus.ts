@@ -49,9 +49,10 @@ export class RedisLiveBus implements LiveBus {
     for (const handler of this.#resumed) handler();
   };
 
+  /** Applied here at once; resolves without waiting for Redis (redis-channel.ts). */
   async publish(command: LiveCommand): Promise<void> {
     this.#channel.deliver(command);
-    await this.#channel.publish(command);
+    this.#channel.publish(command);
   }
 
   subscribe(handler: (command: LiveCommand) => void): void {

@@ -34,8 +34,9 @@ export class RedisSessionBus implements SessionBus {
   }
 
   // The publishing node applies its events itself (Sessions does): only the others need them.
-  publish(event: SessionEvent): Promise<void> {
-    return this.#channel.publish(event);
+  // Resolves without waiting for Redis (redis-channel.ts).
+  async publish(event: SessionEvent): Promise<void> {
+    this.#channel.publish(event);
   }
 
   subscribe(handler: (event: SessionEvent) => void): void {

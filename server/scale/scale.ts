@@ -74,7 +74,7 @@ export interface Scale {
   readonly liveBus: RedisLiveBus;
   /** For `io.adapter(…)`. */
   readonly adapter: ReturnType<typeof createAdapter>;
-  /** What the adapter keeps for the other nodes while Redis is away. */
+  /** What the adapter and the buses keep for the other nodes while Redis is away. */
   readonly outbox: AdapterOutbox;
   /** The command connection (tests look at its state). */
   readonly redis: Redis;
@@ -117,15 +117,7 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     },
   });
   await liveness.start();
-  const sessionBus = new RedisSessionBus({ publisher: redis, subscriber, prefix, processId, logger: log });
-  await sessionBus.start();
-  const liveBus = new RedisLiveBus({ publisher: redis, subscriber, prefix, processId, logger: log });
-  await liveBus.start();
-
-  // Imported here: a single node never loads the adapter.
-  const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
-  const stream = `${prefix}socket.io`;
-  // From the stream's end as it is now, not as it is whenever the reader first gets an answer (adapter-stream.ts).
+  // What waits for Redis while it is away, for the other nodes (the adapter's room events, the buses' messages): bounded.
   const outbox = new AdapterOutbox({
     redis,
     limits: { maxCommands: config.adapterOfflineMaxCommands, maxBytes: config.adapterOfflineMaxBytes },
@@ -137,6 +129,16 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
       metrics.adapterDroppedBytes.inc(bytes);
     },
   });
+  const publisher = outbox.client();
+  const sessionBus = new RedisSessionBus({ publisher, subscriber, prefix, processId, logger: log });
+  await sessionBus.start();
+  const liveBus = new RedisLiveBus({ publisher, subscriber, prefix, processId, logger: log });
+  await liveBus.start();
+
+  // Imported here: a single node never loads the adapter.
+  const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
+  const stream = `${prefix}socket.io`;
+  // From the stream's end as it is now, not as it is whenever the reader first gets an answer (adapter-stream.ts).
   const adapter = newAdapter(readingFrom(adapterClient(outbox.client(), log), stream, await streamEnd(redis, stream)), {
     streamName: stream,
     channelPrefix: `${prefix}socket.io`,
