@@ -96,12 +96,15 @@ describe('roles on the realtime transports', () => {
     const w = await joinWithYWebsocket(server.url, wes.token, room.id, invites.view);
     w.doc.getText(ROOTS.prompt).insert(0, 'WS VANDAL ');
     w.provider.awareness.setLocalStateField('user', { name: 'Wes' });
-    // Presence of viewers still works both ways.
+    // Presence of viewers still works both ways. Wes's presence left after his edit, on the same socket: once
+    // Ann sees it, the server has dealt with the edit, and would have sent it to her first had it taken it (Vic's
+    // edit was dealt with once his refusal came).
     await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Vic,Wes');
+    expect(a.doc.getText(ROOTS.prompt).toString()).toBe('owned text');
+    expect(server.registry.get(room.id)!.doc.getText(ROOTS.prompt).toString()).toBe('owned text');
     // Ann keeps editing; everyone (viewers too) gets her edits and never the vandalism.
     a.doc.getText(ROOTS.prompt).insert(10, '!');
     await waitFor(() => v.doc.getText(ROOTS.prompt).toString().endsWith('!'));
-    await new Promise((r) => setTimeout(r, 100));
     expect(a.doc.getText(ROOTS.prompt).toString()).toBe('owned text!');
     expect(server.registry.get(room.id)!.doc.getText(ROOTS.prompt).toString()).toBe('owned text!');
   });
