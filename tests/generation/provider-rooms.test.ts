@@ -165,7 +165,10 @@ describe('cancelling provider jobs in a room', () => {
     const running = await startJob(room.ann.socket, room.roomId, params);
     const queued = await startJob(room.ann.socket, room.roomId, params);
     await waitFor(() => fake.currentTask === `atelier-${running.id}`);
-    await new Promise((r) => setTimeout(r, 200));
+    // A job for a provider without a limit of its own, started after: once it is done, the queue has passed the
+    // waiting A1111 job over (and said so first, had it started it).
+    const other = await startJob(room.ann.socket, room.roomId, { prompt: 'x', size: '512x512', provider: 'local' });
+    await room.bobUpdates.until(other.id, 'succeeded');
     expect(room.bobUpdates.latest(queued.id)?.status).toBe('queued');
     expect(fake.requests.filter((r) => r.path === '/sdapi/v1/txt2img')).toHaveLength(1);
 
