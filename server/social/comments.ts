@@ -75,10 +75,11 @@ export class Comments {
 
   async post(me: string, workId: string, rawBody: string, parentId?: string | null): Promise<Comment> {
     const { store, graph, limiter, limits } = this.#deps;
+    // Checked first: a comment refused for what it says does not spend one of the minute's.
+    const body = checkBody(rawBody);
     if (!(await limiter.take(`comment:u:${me}`, { limit: limits.commentsPerMinute, windowMs: MINUTE }))) {
       throw new AppError('rate_limited', `at most ${limits.commentsPerMinute} comments a minute`);
     }
-    const body = checkBody(rawBody);
     const work = await this.#deps.gallery.getRecord(workId, null);
     const authorIds = work.authors.map((a) => a.id);
     if ((await graph.blockersAmong(me, authorIds)).size > 0) throw new AppError('forbidden', 'you cannot comment on this work');

@@ -78,11 +78,16 @@ describe('comments', () => {
     expect(await server.store.social.comments.count(hidden.id)).toBe(0);
   });
 
-  it('COMMENTS_PER_MINUTE limits each user', async () => {
+  it('COMMENTS_PER_MINUTE limits each user, counting only comments that could be posted', async () => {
     const server = await startServer({ COMMENTS_PER_MINUTE: '2' });
     const http = api(server.url);
     const ann = await person(server, 'Ann');
     const work = await seedWork(server, [ann]);
+    // Refused for what they say, they spend none of the minute's comments.
+    for (const body of ['bell\u0007', '  ', 'x'.repeat(2001)]) {
+      const res = await http.request('POST', `/api/works/${work.id}/comments`, { token: ann.token, body: { body } });
+      expect(res.status).toBeLessThan(429);
+    }
     for (const body of ['one', 'two']) await http.json('POST', `/api/works/${work.id}/comments`, { token: ann.token, body: { body } });
     const res = await http.request('POST', `/api/works/${work.id}/comments`, { token: ann.token, body: { body: 'three' } });
     expect(res.status).toBe(429);
