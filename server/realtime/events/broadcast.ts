@@ -7,15 +7,15 @@
 // itself, as their adapter reads it from the stream
 // (socketio/adapter-events.ts): one message between nodes for both transports.
 import type { ServerToClientEvents } from '../../../shared/protocol.ts';
-import { encodeEvent } from '../../../shared/yws-events.ts';
 import type { AtelierServer } from '../socketio/socketio-server.ts';
+import { eventFrame } from '../yjs-websocket/event-frame.ts';
 
 /** A connection on the Yjs WebSocket that hears events (yjs-websocket/event-socket.ts). */
 export interface EventMember {
   /** Its own channel: `local.to(id)` reaches it alone, `except(id)` leaves it out. */
   readonly id: string;
-  /** One encoded event frame (shared/yws-events.ts). */
-  sendEvent(frame: Uint8Array): void;
+  /** One event's WebSocket frame (yjs-websocket/event-frame.ts), the same buffer for every recipient. */
+  sendEvent(frame: Buffer): void;
 }
 
 interface UntypedEmit {
@@ -117,7 +117,7 @@ export class Broadcast {
     if (recipients.size === 0) return;
     for (const channel of except) for (const member of this.#members.get(channel) ?? []) recipients.delete(member);
     if (recipients.size === 0) return;
-    const frame = encodeEvent(event, argsJson);
+    const frame = eventFrame(event, argsJson);
     for (const member of recipients) member.sendEvent(frame);
   }
 }

@@ -7,13 +7,14 @@
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { PublicUser, WireError } from '../../../shared/protocol.ts';
-import { encodeAck, encodeEvent, type WsServerEvents } from '../../../shared/yws-events.ts';
+import type { WsServerEvents } from '../../../shared/yws-events.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { RoomSession } from '../../rooms/sessions/room-session.ts';
 import type { Broadcast, EventMember } from '../events/broadcast.ts';
 import type { EventContext } from '../events/event-context.ts';
 import { type NoticeState, throttledNotice } from '../notice-throttle.ts';
+import { ackFrame, eventFrame } from './event-frame.ts';
 import { YjsSocket } from './yjs-socket.ts';
 
 /** What every event socket of a server shares (one object per server). */
@@ -30,8 +31,8 @@ export class EventSocket extends YjsSocket implements EventContext, EventMember,
   readonly #shared: EventSocketDeps;
   /** The broadcast channels it is on, left when it closes. */
   readonly #channels = new Set<string>();
-  /** Events that came before `room:joined`, sent right after it (it is always the first). */
-  #held: Uint8Array[] | null = [];
+  /** Event frames that came before `room:joined`, sent right after it (it is always the first). */
+  #held: Buffer[] | null = [];
   /** The rate-limit notice throttle's state (notice-throttle.ts). */
   lastNotice = Number.NEGATIVE_INFINITY;
   pendingNotice: NodeJS.Timeout | undefined;
@@ -78,21 +79,21 @@ export class EventSocket extends YjsSocket implements EventContext, EventMember,
 
   /** Sends one event; before `room:joined` went out, it waits for it. */
   emitEvent<E extends keyof WsServerEvents>(event: E, ...args: Parameters<WsServerEvents[E]>): void {
-    this.sendEvent(encodeEvent(event, JSON.stringify(args)));
+    this.sendEvent(eventFrame(event, JSON.stringify(args)));
   }
 
-  /** An event or ack frame; before `room:joined` went out, it waits for it. */
-  sendEvent(frame: Uint8Array): void {
+  /** An event or ack frame (event-frame.ts); before `room:joined` went out, it waits for it. */
+  sendEvent(frame: Buffer): void {
     if (this.#held) this.#held.push(frame);
-    else this.send(frame);
+    else this.sendFrame(frame);
   }
 
-  /** The first event, then whatever waited for it. */
-  greetEvents(frame: Uint8Array): void {
+  /** The first event's frame, then whatever waited for it. */
+  greetEvents(frame: Buffer): void {
     const held = this.#held ?? [];
     this.#held = null;
-    this.send(frame);
-    for (const waiting of held) this.send(waiting);
+    this.sendFrame(frame);
+    for (const waiting of held) this.sendFrame(waiting);
   }
 
   /** The answer to an acknowledged event; one to a frame sent before the join waits for `room:joined` too. */
@@ -100,7 +101,7 @@ export class EventSocket extends YjsSocket implements EventContext, EventMember,
     // Frames dropped over the rate are answered too: a client flooding before its join completed
     // must not make the server hold an answer for each, so past a bound they go unanswered (its acks time out).
     if (this.#held && this.#held.length >= MAX_HELD_ANSWERS) return;
-    this.sendEvent(encodeAck(ackId, res));
+    this.sendEvent(ackFrame(ackId, JSON.stringify(res)));
   }
 
   /** A refusal of a document message: a rate-limit drop is told as `room:error` too (y-websocket has no word for it). */

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { type Job, YWS_MESSAGE } from '../../../shared/protocol.ts';
-import { decodeEvent, EventFrameError, encodeEvent, type JoinedRoom, NOT_ON_YJS_WEBSOCKET, peekAckId } from '../../../shared/yws-events.ts';
+import { decodeEvent, EventFrameError, type JoinedRoom, NOT_ON_YJS_WEBSOCKET, peekAckId } from '../../../shared/yws-events.ts';
 import { AppError, toWireError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { RoomSession } from '../../rooms/sessions/room-session.ts';
@@ -15,6 +15,7 @@ import type { Broadcast } from '../events/broadcast.ts';
 import { roomChannel } from '../events/channels.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
 import { TOO_MANY } from '../events/serve.ts';
+import { eventFrame } from './event-frame.ts';
 import { EventSocket, type EventSocketDeps } from './event-socket.ts';
 import type { YjsSocket } from './yjs-socket.ts';
 
@@ -57,7 +58,7 @@ export class WsEvents {
     const extras = (await this.#deps.joinExtras?.(roomId)) ?? { jobs: [] };
     if (!conn.isOpen()) return false;
     const joined: JoinedRoom = { role: session.participant.role, room: session.record, ...extras };
-    conn.greetEvents(encodeEvent('room:joined', JSON.stringify([roomId, joined])));
+    conn.greetEvents(eventFrame('room:joined', JSON.stringify([roomId, joined])));
     return true;
   }
 

@@ -19,7 +19,15 @@ const NO_PREFIX = new Uint8Array(0);
  * copied again.
  */
 export function binaryFrame(payload: Uint8Array, prefix: Uint8Array = NO_PREFIX): Buffer {
-  const length = prefix.length + payload.byteLength;
+  const frame = emptyFrame(prefix.length + payload.byteLength);
+  const header = headerBytes(frame);
+  frame.set(prefix, header);
+  frame.set(payload, header + prefix.length);
+  return frame;
+}
+
+/** A final binary frame with its header written, for a payload of `length` bytes to be written after it (headerBytes). */
+export function emptyFrame(length: number): Buffer {
   const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(header + length);
   frame[0] = FIN_BINARY;
@@ -33,8 +41,6 @@ export function binaryFrame(payload: Uint8Array, prefix: Uint8Array = NO_PREFIX)
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  frame.set(prefix, header);
-  frame.set(payload, header + prefix.length);
   return frame;
 }
 
