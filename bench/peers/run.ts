@@ -9,7 +9,13 @@
 //
 //   npm run bench:peers -- [--quick] [--rounds 3] [--systems atelier,hocuspocus,...]
 //                          [--workloads typing,hotRoom,capacity,idle,storm]
-//                          [--cpu-prof] [--pin same|split] [--dry-run] [--json] [--report FILE]
+//                          [--cpu-prof] [--loop-probe DIR] [--capacity-steps 100,125]
+//                          [--pin same|split] [--dry-run] [--json] [--report FILE]
+//
+// --loop-probe DIR loads lib/loop-probe.ts into every server and load
+// generator: once a second each appends its event loop's long turns, GC
+// pauses, threads' CPU and run-queue waits to a file in DIR.
+// --capacity-steps replaces capacity's room counts (to look at one step).
 //
 // --pin puts the server and the load generator on one CPU or on two (taskset):
 // left to the scheduler, a round's hot-room p50 depended on where it put them
@@ -36,6 +42,7 @@ import {
   type WorkloadId,
   type WorkloadResults,
 } from './results.ts';
+import { LOOP_PROBE } from './lib/load-process.ts';
 import { PIN_MODES } from './lib/same-cpu.ts';
 import { SYSTEMS } from './systems/index.ts';
 import { SYSTEM_IDS, type SystemId } from './system.ts';
@@ -52,6 +59,8 @@ const { values: args } = parseArgs({
     systems: { type: 'string', default: SYSTEM_IDS.join(',') },
     workloads: { type: 'string', default: WORKLOADS.join(',') },
     'cpu-prof': { type: 'boolean', default: false },
+    'loop-probe': { type: 'string' },
+    'capacity-steps': { type: 'string' },
     pin: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -59,7 +68,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const config: BenchConfig = args.quick ? QUICK : FULL;
+const config: BenchConfig = withCapacitySteps(args.quick ? QUICK : FULL, args['capacity-steps']);
 const rounds = Number(args.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, not "${args.rounds}"`);
 const systemIds = pick(args.systems, SYSTEM_IDS, 'system');
@@ -69,11 +78,21 @@ const pin = args.pin === undefined ? undefined : pick(args.pin, PIN_MODES, 'pin 
 const runs = (system: SystemId, workload: WorkloadId) => system !== 'atelier-sio' || workload === 'typing';
 
 const profileDir = path.join(os.tmpdir(), 'atelier-bench-peers-profiles');
+/** Node flags for the processes a probe is loaded into (the children inherit LOOP_PROBE_DIR). */
+const probeArgs = args['loop-probe'] ? ['--import', LOOP_PROBE] : [];
+if (args['loop-probe']) process.env.LOOP_PROBE_DIR = path.resolve(args['loop-probe']);
 function nodeArgsFor(system: SystemId): string[] {
-  if (!args['cpu-prof']) return [];
+  if (!args['cpu-prof']) return probeArgs;
   const dir = path.join(profileDir, system);
   mkdirSync(dir, { recursive: true });
-  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+  return [...probeArgs, '--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+function withCapacitySteps(base: BenchConfig, steps: string | undefined): BenchConfig {
+  if (steps === undefined) return base;
+  const rooms = steps.split(',').map(Number);
+  if (rooms.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--capacity-steps takes room counts (100,125), not "${steps}"`);
+  return { ...base, capacity: { ...base.capacity, steps: rooms } };
 }
 
 function pick<T extends string>(list: string, known: readonly T[], what: string): T[] {
@@ -145,7 +164,7 @@ async function measureRound<W extends WorkloadId>(system: SystemId, workload: W)
         return measureJoinStorm(session, config.storm);
     }
   };
-  const options = { nodeArgs: nodeArgsFor(system), pauseSeconds: config.pauseSeconds, ...(pin ? { pin } : {}) };
+  const options = { nodeArgs: nodeArgsFor(system), loadNodeArgs: probeArgs, pauseSeconds: config.pauseSeconds, ...(pin ? { pin } : {}) };
   return (await withSession(SYSTEMS[system], options, measure)) as WorkloadResults[W];
 }
 
@@ -185,6 +204,7 @@ async function measureAll(): Promise<RunReport> {
     `done in ${report.seconds.toFixed(0)} s (estimated ${report.estimatedSeconds.toFixed(0)} s); load average ${report.loadAfter.join(' ')}`,
   );
   if (args['cpu-prof']) log(`CPU profiles of the server processes: ${profileDir}/<system>/`);
+  if (args['loop-probe']) log(`event-loop probes of the servers and load generators: ${process.env.LOOP_PROBE_DIR}/`);
   return report;
 }
 

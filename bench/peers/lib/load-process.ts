@@ -6,6 +6,8 @@ import type { LoadReply, LoadRequest } from '../protocol.ts';
 import type { SystemId } from '../system.ts';
 
 const LOAD_ENTRY = path.resolve(import.meta.dirname, '../load.ts');
+/** The event-loop probe (loop-probe.ts), for `--import`. */
+export const LOOP_PROBE = path.resolve(import.meta.dirname, 'loop-probe.ts');
 
 export class LoadProcess {
   readonly #child: ChildProcess;
@@ -14,8 +16,8 @@ export class LoadProcess {
     this.#child = child;
   }
 
-  static async start(system: SystemId, url: string): Promise<LoadProcess> {
-    const load = new LoadProcess(fork(LOAD_ENTRY, [], { stdio: 'inherit' }));
+  static async start(system: SystemId, url: string, nodeArgs: readonly string[] = []): Promise<LoadProcess> {
+    const load = new LoadProcess(fork(LOAD_ENTRY, [], { stdio: 'inherit', execArgv: [...process.execArgv, ...nodeArgs] }));
     await load.request({ type: 'init', system, url }, 'ok');
     return load;
   }

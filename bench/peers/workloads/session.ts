@@ -17,6 +17,8 @@ export interface Session {
 
 export interface SessionOptions {
   nodeArgs: string[];
+  /** Extra Node flags for the load generator (`--loop-probe`). */
+  loadNodeArgs?: string[];
   pauseSeconds: number;
   /** Where the server and the load generator run (`--pin`); the scheduler decides when absent. */
   pin?: PinMode;
@@ -30,7 +32,7 @@ export async function withSession<T>(system: PeerSystem, options: SessionOptions
   let load: LoadProcess | undefined;
   try {
     await sleep(SETTLE_AFTER_START_MS);
-    load = await LoadProcess.start(system.id, server.url);
+    load = await LoadProcess.start(system.id, server.url, options.loadNodeArgs);
     if (options.pin) pinProcesses(server.pid, load.pid, options.pin);
     return await fn({ system, server, load });
   } finally {
