@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { JOURNAL_MAX_ROWS } from '../../server/store/sqlite/doc-journal.ts';
+import { drainJournalInParts, JOURNAL_MAX_ROWS, journalStatements } from '../../server/store/sqlite/doc-journal.ts';
 import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { tempDir, waitFor } from '../helpers/server.ts';
 
@@ -82,6 +82,38 @@ describe('SQLite doc journal', () => {
     expect(journal + log).toBe(updates.length);
     expect(log).toBeGreaterThanOrEqual(JOURNAL_MAX_ROWS);
     expect(await text(store, 'room-a')).toBe(doc.getText('prompt').toString());
+    await store.close();
+  });
+
+  it('moves a batch in parts of whole rooms: before each part, every room is wholly in one table', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(dir, { checkpointMs: 0, journalMs: 0 });
+    const roomIds = ['room-a', 'room-b', 'room-c', 'room-d', 'room-e'];
+    const typed = roomIds.map(() => keystrokes(30));
+    // Three turns of every room: each room's rows lie between the others'.
+    for (let turn = 0; turn < 3; turn++) {
+      await store.docLog.appendMany(roomIds.map((roomId, i) => ({ roomId, updates: typed[i]!.updates.slice(turn * 10, turn * 10 + 10) })));
+    }
+    const db = new DatabaseSync(path.join(dir, 'atelier.db'));
+    const perRoom = db.prepare(
+      `SELECT room_id, sum(journal) AS journal, sum(log) AS log FROM (
+         SELECT room_id, 1 AS journal, 0 AS log FROM doc_journal UNION ALL SELECT room_id, 0, 1 FROM doc_updates
+       ) GROUP BY room_id`,
+    );
+    const seen: Array<Array<{ journal: number; log: number }>> = [];
+    // 30 rows a room, parts of at most 70: a–b, c–d, e.
+    const moved = drainJournalInParts(
+      db,
+      journalStatements(db),
+      () => seen.push(perRoom.all() as Array<{ journal: number; log: number }>),
+      70,
+    );
+    db.close();
+    expect(moved).toBe(150);
+    expect(seen.map((rooms) => rooms.filter((room) => room.log === 30).length)).toEqual([0, 2, 4]);
+    for (const rooms of seen) for (const room of rooms) expect([room.journal, room.log].sort()).toEqual([0, 30]);
+    expect(rows(dir)).toEqual({ journal: 0, log: 150 });
+    for (const [i, roomId] of roomIds.entries()) expect(await text(store, roomId)).toBe(typed[i]!.doc.getText('prompt').toString());
     await store.close();
   });
 

@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compactionStatements, readLog, swapMerged } from './compaction.ts';
 import { LOCK_WAIT_MS } from './database.ts';
-import { drainJournal, drainRoom, JOURNAL_MOVE_CHECKS, JOURNAL_MOVE_ROWS, journalSpan, journalStatements } from './doc-journal.ts';
+import { drainJournalInParts, drainRoom, JOURNAL_MOVE_CHECKS, JOURNAL_MOVE_ROWS, journalSpan, journalStatements } from './doc-journal.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
 import { shareWrites, WriteBaton } from './write-baton.ts';
 
@@ -66,8 +66,8 @@ function moveJournal(): void {
     const rows = journalSpan(journal);
     if (rows === 0 || (rows < JOURNAL_MOVE_ROWS && ++checks < JOURNAL_MOVE_CHECKS)) return;
     checks = 0;
-    inGap();
-    drainJournal(db, journal);
+    // In parts, each in the gap after one of the event loop's commits (doc-journal.ts).
+    drainJournalInParts(db, journal, inGap);
   } catch (err) {
     reply({ type: 'failed', id: null, message: `moving the doc journal: ${(err as Error).message}` });
   }
