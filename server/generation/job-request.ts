@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type * as Y from 'yjs';
 import type { GenParams, PublicUser, Role } from '../../shared/protocol.ts';
+import { textProblem } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { Room } from '../rooms/room.ts';
@@ -55,6 +56,11 @@ export function resolveJobRequest(
   const prompt = (params.prompt ?? roomPrompt(doc)).trim();
   if (!prompt) throw new AppError('bad_request', 'the prompt is empty: write one in the room or pass params.prompt');
   if (prompt.length > MAX_PROMPT_LENGTH) throw new AppError('bad_request', `the prompt is longer than ${MAX_PROMPT_LENGTH} characters`);
+  // Shown to the room with the job and published with the work: free text like any other (the room's own prompt too).
+  const problem = textProblem(prompt, 'lines');
+  if (problem) throw new AppError('bad_request', `prompt: ${problem}`);
+  const negativeProblem = params.negativePrompt === undefined ? null : textProblem(params.negativePrompt, 'lines');
+  if (negativeProblem) throw new AppError('bad_request', `negativePrompt: ${negativeProblem}`);
   blocklist.check(prompt);
   const edit =
     params.editLayerId === undefined

@@ -88,10 +88,18 @@ describe('generation in a room', () => {
   });
 
   it('uses the room prompt when params have none, and refuses an empty one', async () => {
-    const { room, a } = await twoInRoom();
+    const { server, room, a } = await twoInRoom();
     const empty = await genStart(a.socket, room.id, {});
     expect(empty).toEqual({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('prompt is empty') } });
     expect(await genStart(a.socket, room.id, { prompt: '   ' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    // The room's prompt is free text too: a control character in it is named, and no job starts.
+    a.doc.getText(ROOTS.prompt).insert(0, 'a\u0000pond');
+    await waitFor(() => server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString() === 'a\u0000pond');
+    expect(await genStart(a.socket, room.id, {})).toEqual({
+      ok: false,
+      error: { code: 'bad_request', message: 'prompt: control characters are not allowed' },
+    });
+    a.doc.getText(ROOTS.prompt).delete(0, 6);
     a.doc.getText(ROOTS.prompt).insert(0, '  a quiet pond  ');
     const job = await startJob(a.socket, room.id, { size: '256x256' });
     expect(job.prompt).toBe('a quiet pond');
@@ -108,6 +116,8 @@ describe('generation in a room', () => {
       [{ prompt: 'x', seed: 2 ** 31 }, 'params.seed'],
       [{ prompt: 'x', seed: '7' }, 'params.seed'],
       [{ prompt: 'x'.repeat(4001) }, 'params.prompt'],
+      [{ prompt: 'bell\u0007' }, 'prompt: control characters are not allowed'],
+      [{ prompt: 'half \ud83c' }, 'prompt: unpaired surrogates are not allowed'],
       [{ prompt: 'x', provider: 'dalle-9' }, 'unknown provider "dalle-9"'],
       [{ prompt: 'x', provider: 'openai' }, 'unknown provider "openai"'],
       [{ prompt: 'x', model: 'sdxl' }, 'no model "sdxl"'],
