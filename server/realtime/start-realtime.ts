@@ -101,6 +101,7 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
   const spectators = new SpectatorFeed({
     intervalMs: config.live.spectatorIntervalMs,
     writesPerTurn: config.live.spectatorWritesPerTurn,
+    turn: turnEnd,
     logger,
   });
   const broadcast = new Broadcast(socketIo.io, changesFirst({ turn: turnEnd, spectators, relay: scale?.relay }));

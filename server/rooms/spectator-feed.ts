@@ -59,6 +59,13 @@ export interface SpectatorFeedDeps {
   logger: Logger;
   /** SPECTATOR_WRITES_PER_TURN (the setting's default) unless given. */
   writesPerTurn?: number;
+  /**
+   * The turn makers' changes go out in (persistence/turn-end.ts), run before
+   * each slice of spectators: a keystroke read in the loop iteration a hold
+   * ends in queues its fan-out behind the feed's, and would wait for the
+   * slice's writes.
+   */
+  turn?: { readonly waiting: boolean; run(): void };
 }
 
 interface Held {
@@ -186,9 +193,12 @@ export class SpectatorFeed implements RoomEvents {
 
   /**
    * Sends due rooms, a share of a room's spectators at a time, until the
-   * turn's writes are spent; the rest go next turn, after what makers sent meanwhile.
+   * turn's writes are spent, after the makers' fan-out of the turn; the rest
+   * go next turn, after what makers sent meanwhile.
    */
   #drain = (): void => {
+    const { turn } = this.#deps;
+    if (turn?.waiting) turn.run();
     let writes = 0;
     const budget = this.#deps.writesPerTurn ?? SPECTATOR_WRITES_PER_TURN;
     while (writes < budget) {

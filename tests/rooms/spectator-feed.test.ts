@@ -87,6 +87,24 @@ describe('SpectatorFeed', () => {
     expect(feed.waiting).toBe(0);
   });
 
+  it('sends the makers a change read in the turn a hold ends before that room’s spectators their slice', async () => {
+    const turn = new TurnEnd((err) => {
+      throw err;
+    });
+    const feed = new SpectatorFeed({ intervalMs: 1, logger, turn });
+    const order: string[] = [];
+    feed.events.add({ spectatorUpdate: (room) => order.push(`spectators of ${room.id}`) });
+    const watched = roomWatchedBy('watched', 2, feed, turn);
+    const { room: other } = testRoom({ id: 'other', turn, listeners: [{ docUpdate: (room) => order.push(`makers of ${room.id}`) }] });
+    other.join('other-maker', user('other-maker'), 'editor', 'test');
+    type(watched, 'w');
+    turn.run();
+    // The same timer list as the hold's, after it: a keystroke read in the phase that ends the hold.
+    setTimeout(() => type(other, 'o'), 1);
+    await waitFor(() => order.length === 2, 5000, 'both sent');
+    expect(order).toEqual(['makers of other', 'spectators of watched']);
+  });
+
   it('sends a room watched by more than a turn’s writes to its spectators in shares, a turn each, every spectator in exactly one', async () => {
     const turn = new TurnEnd((err) => {
       throw err;

@@ -30,7 +30,12 @@ export class TurnEnd {
     this.#schedule();
   }
 
-  /** Runs both phases now (shutdown, tests). */
+  /** Tasks wait for the turn's end. */
+  get waiting(): boolean {
+    return this.#persist.length > 0 || this.#publish.length > 0;
+  }
+
+  /** Runs both phases now (shutdown, tests, ahead of work that must come after them). */
   run(): void {
     // Still "scheduled" while it runs: what tasks queue is picked up below, not by another immediate.
     this.#scheduled = true;
