@@ -52,7 +52,11 @@ const finite = z.number().refine(Number.isFinite, 'must be finite');
 
 export const layerSchema = z.object({
   id: z.string().min(1).max(64),
-  name: z.string().max(120),
+  // Any editor writes it and everyone is shown it: one the free-text rule refuses reads as none ("Untitled layer").
+  name: z
+    .string()
+    .max(120)
+    .transform((name) => (textProblem(name, 'line') === null ? name : '')),
   src: z.string().regex(MEDIA_SRC_PATTERN, 'must be a /media/ file of this server'),
   visible: z.boolean(),
   opacity: finite.min(0).max(1),

@@ -2,6 +2,7 @@
 // in one transaction with the caller's origin, so undo sees it as one step.
 import * as Y from 'yjs';
 import { type Candidate, candidateSchema, checkLayer, type Layer, ROOTS, SCALE_LIMITS, topmostById } from '../../shared/doc-schema.ts';
+import { clipText, textProblem } from '../../shared/text.ts';
 
 /** One entry of `layers`, valid or not (invalid ones are listed, never drawn). */
 export type LayerEntry =
@@ -25,7 +26,8 @@ export function readLayers(doc: Y.Doc): LayerEntry[] {
     const check = checkLayer(map);
     if (check.ok) entries.push({ index, id: check.layer.id, valid: true, layer: check.layer });
     else {
-      const name = map instanceof Y.Map && typeof map.get('name') === 'string' ? String(map.get('name')) : '';
+      const raw = map instanceof Y.Map ? map.get('name') : undefined;
+      const name = typeof raw === 'string' && textProblem(raw, 'line') === null ? raw : '';
       entries.push({ index, id: check.id, valid: false, reason: check.reason, name });
     }
   });
@@ -67,7 +69,7 @@ export function fittedLayer(input: NewLayer, canvas: { width: number; height: nu
   const fit = Math.max(SCALE_LIMITS.min, Math.min(1, canvas.width / input.width, canvas.height / input.height));
   const layer: Layer = {
     id: newId(),
-    name: input.name.slice(0, 120),
+    name: clipText(input.name, 120),
     src: input.src,
     visible: true,
     opacity: 1,

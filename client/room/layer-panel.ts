@@ -1,6 +1,7 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { BLEND_MODES, type BlendMode } from '../../shared/doc-schema.ts';
+import { clipText } from '../../shared/text.ts';
 import type { Participant } from '../controllers/presence-controller.ts';
 import type { LayerEntry, LayerPatch } from '../doc/layers.ts';
 import { icons } from '../ui/icons.ts';
@@ -124,7 +125,7 @@ export class LayerPanel extends LitElement {
   #finishRename(id: string, input: HTMLInputElement, save: boolean): void {
     if (this.renaming !== id) return;
     this.renaming = null;
-    const name = input.value.trim().slice(0, 120);
+    const name = clipText(input.value.trim(), 120);
     if (save && name) this.#update(id, { name });
   }
 

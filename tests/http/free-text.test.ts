@@ -4,11 +4,13 @@
 // transports, and nothing changes.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ROOTS, readMeta } from '../../shared/doc-schema.ts';
+import { checkLayer, ROOTS, readMeta } from '../../shared/doc-schema.ts';
 import type { GalleryPage, GetRoomResponse, SessionUserResponse, WireError } from '../../shared/protocol.ts';
 import type { CommentPage } from '../../shared/social.ts';
 import { clipText, textProblem } from '../../shared/text.ts';
+import { readLayers } from '../../client/doc/layers.ts';
 import { publish, studio } from '../gallery/helpers.ts';
+import { pushLayer, testLayer } from '../helpers/layers.ts';
 import { api, startServer } from '../helpers/server.ts';
 import { eventWs } from '../helpers/ws-events.ts';
 import { person, seedWork } from '../social/helpers.ts';
@@ -46,6 +48,20 @@ describe('the shared free-text rule', () => {
     }
     doc.getMap(ROOTS.meta).set('title', ' Harbour 🎨 ');
     expect(readMeta(doc).title).toBe('Harbour 🎨');
+  });
+  it('a layer name written with what free text refuses reads as none; the layer itself stays valid', () => {
+    const doc = new Y.Doc();
+    for (const text of Object.values(HOSTILE)) {
+      pushLayer(doc, { ...testLayer({ id: 'l1' }), name: text });
+      const check = checkLayer(doc.getArray(ROOTS.layers).get(0));
+      expect(check).toMatchObject({ ok: true, layer: { id: 'l1', name: '' } });
+      expect(readLayers(doc)[0]).toMatchObject({ valid: true, layer: { name: '' } });
+      doc.getArray(ROOTS.layers).delete(0);
+    }
+    pushLayer(doc, { ...testLayer({ id: 'l2' }), name: 'Harbour 🎨', opacity: 2 });
+    expect(readLayers(doc)[0]).toMatchObject({ valid: false, name: 'Harbour 🎨' });
+    pushLayer(doc, { ...testLayer({ id: 'l3' }), name: 'half \ud83c', opacity: 2 });
+    expect(readLayers(doc)[1]).toMatchObject({ valid: false, name: '' });
   });
 });
 
