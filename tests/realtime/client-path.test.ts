@@ -13,6 +13,7 @@ import type { GenStartAck, JoinAck, WireError } from '../../shared/protocol.ts';
 import { startChildServer } from '../helpers/child-server.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, tempDir, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
+import { names } from '../helpers/replica.ts';
 
 function clientPath(url: string, token: string, roomId: string, invite?: string) {
   const doc = new Y.Doc();
@@ -22,12 +23,6 @@ function clientPath(url: string, token: string, roomId: string, invite?: string)
   provider.on('error', (error) => errors.push(error));
   return { socket: provider.socket, doc, provider, errors };
 }
-
-const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()]
-    .map((s) => (s.user as { name?: string } | undefined)?.name)
-    .filter(Boolean)
-    .sort();
 
 describe("the client's document path", () => {
   it('co-edits with stock Socket.IO clients; the room events (jobs) come on the same WebSocket', async () => {

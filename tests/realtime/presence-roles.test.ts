@@ -4,12 +4,7 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import type { JoinAck } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
-
-const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()]
-    .map((s) => (s.user as { name?: string } | undefined)?.name)
-    .filter(Boolean)
-    .sort();
+import { names } from '../helpers/replica.ts';
 
 describe('presence', () => {
   it('appears on join and disappears within a second of a disconnect, on both transports', async () => {

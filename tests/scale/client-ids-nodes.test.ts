@@ -3,7 +3,6 @@
 // the room before the claim, and its owner keeps it when they move nodes.
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import type * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { WireError } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
@@ -11,10 +10,10 @@ import { clusterEnv, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
 import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { buildUpdate, syncUpdateMessage } from '../helpers/yjs-updates.ts';
+import { promptOf } from '../helpers/replica.ts';
 
 const redis = await redisService();
 const postgres = await postgresService();
-const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
 
 describeWith([redis, postgres], 'client id ownership on two nodes', () => {
   it('a claim made on node A holds on node B, which had the room open already; the owner keeps the id on B', async () => {

@@ -11,16 +11,10 @@ import { api, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 import { candidates, startJob, watchJobs } from '../generation/helpers.ts';
+import { names, promptOf } from '../helpers/replica.ts';
 
 const redis = await redisService();
 const postgres = await postgresService();
-
-const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
-const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()]
-    .map((s) => (s.user as { name?: string } | undefined)?.name)
-    .filter(Boolean)
-    .sort();
 
 const storedPrompt = async (databaseUrl: string, roomId: string) => promptOf((await storedLog(databaseUrl, roomId)).doc);
 

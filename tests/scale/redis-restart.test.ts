@@ -6,20 +6,14 @@ import { expect, it } from 'vitest';
 import { roomChannel } from '../../server/realtime/socketio/socketio-server.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Job } from '../../shared/protocol.ts';
-import type * as Y from 'yjs';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
 import { api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
+import { names, promptOf } from '../helpers/replica.ts';
 
 const postgres = await postgresService();
 const binary = await redisServerBinary();
-const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
-const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()]
-    .map((s) => (s.user as { name?: string } | undefined)?.name)
-    .filter(Boolean)
-    .sort();
 
 describeWith([postgres, binary], 'Redis restarted mid-session', () => {
   it('rooms resync with peers and the log; presence, room events and shared limits come back', async () => {

@@ -14,16 +14,10 @@ import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/
 import { clusterEnv, startNodes, storedLog, twoNodesAndARoom } from '../helpers/cluster.ts';
 import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
+import { names, promptOf } from '../helpers/replica.ts';
 
 const redis = await redisService();
 const postgres = await postgresService();
-
-const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
-const names = (states: Map<number, Record<string, unknown>>) =>
-  [...states.values()]
-    .map((s) => (s.user as { name?: string } | undefined)?.name)
-    .filter(Boolean)
-    .sort();
 
 /** Struct ids (client:clock) found in more than one log entry: a relayed update stored again. */
 function storedTwice(entries: Uint8Array[]): string[] {

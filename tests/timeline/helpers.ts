@@ -7,6 +7,7 @@ import { type TimelineResponse, timelineResponseSchema } from '../../shared/time
 import type { Atelier } from '../../server/atelier.ts';
 import { addLayer, published, setCanvas, stripes } from '../gallery/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
+import { promptOf } from '../helpers/replica.ts';
 import { api, type TestEnv, waitFor } from '../helpers/server.ts';
 
 // Frames are taken when the test says (flush), never by a timer or a character count.
@@ -26,7 +27,6 @@ export async function timelineOf(server: Atelier, workId: string, token?: string
   return timelineResponseSchema.parse(body);
 }
 
-export const promptOf = (doc: Y.Doc) => doc.getText(ROOTS.prompt).toString();
 export const layerCount = (doc: Y.Doc) => doc.getArray(ROOTS.layers).length;
 
 /** Ann types, places two layers, tweaks one and publishes: each step as a real client does it. */

@@ -8,7 +8,8 @@ import { addLayer, published, stripes } from '../gallery/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, type TestEnv, tempDir } from '../helpers/server.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
-import { frameNow, layerCount, makeAWork, promptOf, STILL, timelineOf } from './helpers.ts';
+import { promptOf } from '../helpers/replica.ts';
+import { frameNow, layerCount, makeAWork, STILL, timelineOf } from './helpers.ts';
 
 function expectTheWholeMaking(timeline: TimelineResponse, annId: string): void {
   const steps = timeline.frames.map((f) => [f.event, f.prompt, f.layers.map((l) => l.id).join('+')]);
