@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import type { Job } from '../../shared/protocol.ts';
 import { connectSocket } from '../helpers/clients.ts';
 import { livePage } from '../live/helpers.ts';
-import { clusterEnv, startNodes } from '../helpers/cluster.ts';
+import { clusterEnv, runningJob, startNodes } from '../helpers/cluster.ts';
 import { roomChannel } from '../../server/realtime/events/channels.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { startTcpGate } from '../helpers/tcp-gate.ts';
@@ -100,52 +100,31 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
   });
 
   it("an emit made while a node is cut off from Redis reaches that node's event sockets once it is back (the adapter's stream)", async () => {
-    const gate = await startTcpGate(redis.url);
-    const env = await clusterEnv(redis, postgres);
-    const a = await startServer({ ...env, NODE_ID: 'node-a' });
-    const b = await startServer({ ...env, REDIS_URL: gate.url, NODE_ID: 'node-b' });
-    const ann = await api(a.url).session('Ann');
-    const { room } = await api(a.url).room(ann.token);
-    const annWs = eventWs(b.url, room.id, ann.token);
-    await annWs.next('room:joined');
-    const job = (id: string, prompt: string): Job => ({
-      id: id.repeat(22),
-      roomId: room.id,
-      status: 'running',
-      progress: 0.5,
-      prompt,
-      params: {},
-      requestedBy: ann.user.id,
-      createdAt: new Date().toISOString(),
-    });
+    const { gate, env, a, b, ann, roomId, annWs } = await nodeBehindGate();
+    const job = (id: string, prompt: string) => runningJob(roomId, id.repeat(22), prompt, ann.user.id);
     // Node B has read the stream once (the adapter reads on from there).
     const before = job('B', 'before');
-    a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, before);
-    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === before.id, 10_000)).toEqual([room.id, before]);
+    a.socketIo.io.to(roomChannel(roomId)).emit('gen:update', roomId, before);
+    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === before.id, 10_000)).toEqual([roomId, before]);
+    const stream = `${env.REDIS_PREFIX}socket.io`;
+    const entries = await a.scale!.redis.xLen(stream);
 
     gate.cut();
     await waitFor(() => !b.scale?.redis.isReady, 10_000, 'node B notices Redis is gone');
-    // Sent through node A's adapter while node B cannot read the stream.
+    // Sent through node A's adapter while node B cannot read the stream: on the stream before node B is back.
     const meanwhile = job('M', 'meanwhile');
-    a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, meanwhile);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    a.socketIo.io.to(roomChannel(roomId)).emit('gen:update', roomId, meanwhile);
+    await waitFor(async () => (await a.scale!.redis.xLen(stream)) > entries, 10_000, 'the emit on the stream');
     expect(annWs.of('gen:update')).toHaveLength(1);
     gate.restore();
-    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([room.id, meanwhile]);
+    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([roomId, meanwhile]);
     expect(annWs.raw.ws.readyState).toBe(annWs.raw.ws.OPEN);
   });
 
   it("a node that has read nothing from the adapter's stream yet still gets, once back, what was sent during its first Redis outage", async () => {
-    const gate = await startTcpGate(redis.url);
-    const env = await clusterEnv(redis, postgres);
-    const a = await startServer({ ...env, NODE_ID: 'node-a' });
-    const b = await startServer({ ...env, REDIS_URL: gate.url, NODE_ID: 'node-b' });
-    const ann = await api(a.url).session('Ann');
-    const { room } = await api(a.url).room(ann.token);
-    const annWs = eventWs(b.url, room.id, ann.token);
-    await annWs.next('room:joined');
+    const { gate, env, a, b, ann, roomId, annWs } = await nodeBehindGate();
     const annSio = connectSocket(b.url, ann.token);
-    expect(await annSio.timeout(10_000).emitWithAck('room:join', room.id, { yjs: false })).toMatchObject({ ok: true });
+    expect(await annSio.timeout(10_000).emitWithAck('room:join', roomId, { yjs: false })).toMatchObject({ ok: true });
     const sioHeard: string[] = [];
     annSio.on('gen:update', (_roomId, job) => sioHeard.push(job.id));
     // Nothing on the stream yet: node B's reader has not read a single entry.
@@ -154,21 +133,25 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
 
     gate.cut();
     await waitFor(() => !b.scale?.redis.isReady, 10_000, 'node B notices Redis is gone');
-    const meanwhile: Job = {
-      id: 'M'.repeat(22),
-      roomId: room.id,
-      status: 'running',
-      progress: 0.5,
-      prompt: 'meanwhile',
-      params: {},
-      requestedBy: ann.user.id,
-      createdAt: new Date().toISOString(),
-    };
-    a.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, meanwhile);
+    const meanwhile = runningJob(roomId, 'M'.repeat(22), 'meanwhile', ann.user.id);
+    a.socketIo.io.to(roomChannel(roomId)).emit('gen:update', roomId, meanwhile);
     // On the stream before node B can read it again.
     await waitFor(async () => (await a.scale!.redis.xLen(stream)) === 1, 10_000, 'the emit on the stream');
     gate.restore();
-    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([room.id, meanwhile]);
+    expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([roomId, meanwhile]);
     await waitFor(() => sioHeard.includes(meanwhile.id), 20_000, 'the Socket.IO socket hears it too');
   });
 });
+
+/** Two nodes on the shared Redis, node B through a gate the test can cut; Ann's event socket on node B, in her room. */
+async function nodeBehindGate() {
+  const gate = await startTcpGate(redis.url);
+  const env = await clusterEnv(redis, postgres);
+  const a = await startServer({ ...env, NODE_ID: 'node-a' });
+  const b = await startServer({ ...env, REDIS_URL: gate.url, NODE_ID: 'node-b' });
+  const ann = await api(a.url).session('Ann');
+  const { room } = await api(a.url).room(ann.token);
+  const annWs = eventWs(b.url, room.id, ann.token);
+  await annWs.next('room:joined');
+  return { gate, env, a, b, ann, roomId: room.id, annWs };
+}
