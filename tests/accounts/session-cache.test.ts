@@ -153,6 +153,35 @@ it('when the bus loses the message, the other node’s sweep ends the connection
   expect(await b.sessions.authenticate(s.token)).toBeNull();
 });
 
+it('sweeps in queries of at most 100 sessions, each in a turn of its own, so messages read meanwhile do not wait for them all', async () => {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  onTestFinished(() => void vi.useRealTimers());
+  const { b } = await twoNodes(100);
+  // Sessions the store does not know: each stopped working, and the sweep ends every one.
+  for (let i = 0; i < 250; i++) b.connections.open.push({ sessionId: `gone-${i}`, userId: 'x' });
+  // The event loop's turns, counted.
+  let turn = 0;
+  let counting = true;
+  const tick = () => {
+    turn++;
+    if (counting) setImmediate(tick);
+  };
+  setImmediate(tick);
+  onTestFinished(() => {
+    counting = false;
+  });
+  const asked: Array<{ ids: number; turn: number }> = [];
+  const working = b.store.workingSessions;
+  b.store.workingSessions = (ids, now) => {
+    asked.push({ ids: ids.length, turn });
+    return working(ids, now);
+  };
+  vi.advanceTimersByTime(100);
+  await waitFor(() => b.connections.ended.length === 250, WAIT_BUDGET_MS, 'the sweep');
+  expect(asked.map(({ ids }) => ids)).toEqual([100, 100, 50]);
+  expect(new Set(asked.map(({ turn }) => turn)).size).toBe(3);
+});
+
 it('with the store away, a session seen lately goes on working and an unseen one is unavailable', async () => {
   const { a, userId } = await twoNodes(50);
   const seen = await a.sessions.create(userId, 'laptop');
