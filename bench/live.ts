@@ -19,6 +19,8 @@
 // their frames are not read on the loop that times the makers' keystrokes.
 // The first spectator of each room times the keystrokes it is sent (the
 // feed's freshness); this process's own loop use is reported too.
+// LIVE_SPECTATOR_TRANSPORT=socket.io joins the spectators on Socket.IO instead
+// (raw clients counting WebSocket messages, two per event; none timed).
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as encoding from 'lib0/encoding';
@@ -32,7 +34,7 @@ import { ms, summarize } from './lib/stats.ts';
 import { KeystrokeSource } from './peers/lib/keystrokes.ts';
 import { forEachStruct } from './peers/lib/update-structs.ts';
 import { type Painter, startPainter } from './live/painter.ts';
-import { connectLiveRaw, type LiveRawClient } from './live/raw-client.ts';
+import { connectLiveRaw, connectLiveSocketIo, type LiveRawClient } from './live/raw-client.ts';
 import { type SpectatorThread, startSpectatorThread } from './live/spectator-thread.ts';
 
 const int = (name: string, fallback: number) => Number.parseInt(process.env[name] ?? '', 10) || fallback;
@@ -48,6 +50,8 @@ const O = {
   cursorHz: Number.parseInt(process.env.LIVE_CURSOR_HZ ?? '0', 10) || 0,
   profileDir: process.env.LIVE_CPU_PROF_DIR,
   spectatorThread: process.env.LIVE_SPECTATOR_THREAD === '1',
+  /** `socket.io`: spectators join on Socket.IO (raw clients, untimed) instead of the room page's Yjs WebSocket. */
+  spectatorTransport: process.env.LIVE_SPECTATOR_TRANSPORT === 'socket.io' ? 'socket.io' : 'yjs',
 };
 
 interface Session {
@@ -236,7 +240,8 @@ async function run(live: boolean): Promise<RunResult> {
           if (!room) return;
           // The first spectator of each room times the keystrokes it is sent (the rest only count frames).
           const onUpdate = i < rooms.length ? timeSpectator : undefined;
-          const client = await connectLiveRaw({ url, token: viewer.token, roomId: room.id, options: { watch: true }, onUpdate });
+          const join = { url, token: viewer.token, roomId: room.id, options: { watch: true }, onUpdate };
+          const client = O.spectatorTransport === 'socket.io' ? await connectLiveSocketIo(join) : await connectLiveRaw(join);
           spectators.push(client);
           closers.push(() => client.close());
         },
@@ -342,7 +347,7 @@ async function run(live: boolean): Promise<RunResult> {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 out(`bench:live on ${machine()}`);
 out(
-  `${O.rooms} rooms × ${O.makers} makers typing ${O.keys} keys/s${O.cursorHz > 0 ? ` and moving their cursors ${O.cursorHz} times/s` : ''}, ${O.spectators} spectators, ${O.seconds} s measured after ${O.warmup} s, LIVE_PREVIEW_MS=${O.previewMs}, a layer moved every ${O.paintMs} ms per room`,
+  `${O.rooms} rooms × ${O.makers} makers typing ${O.keys} keys/s${O.cursorHz > 0 ? ` and moving their cursors ${O.cursorHz} times/s` : ''}, ${O.spectators} spectators${O.spectatorTransport === 'socket.io' ? ' on Socket.IO' : ''}, ${O.seconds} s measured after ${O.warmup} s, LIVE_PREVIEW_MS=${O.previewMs}, a layer moved every ${O.paintMs} ms per room`,
 );
 const baseline = await run(false);
 const withLive = await run(true);

@@ -4,7 +4,7 @@
 // or a spectator (`watch=1`). It counts every frame it receives and hands each
 // Yjs update to a callback; nothing is applied to a document.
 import * as encoding from 'lib0/encoding';
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
 import { connectYwsRaw } from '../peers/clients/yws-raw.ts';
 
@@ -63,4 +63,41 @@ export async function connectLiveRaw(join: RawJoin): Promise<LiveRawClient> {
     },
     close: () => raw.close(),
   };
+}
+
+/**
+ * A spectator on Socket.IO instead (LIVE_SPECTATOR_TRANSPORT=socket.io): a bare
+ * Engine.IO v4 / Socket.IO v5 client over one WebSocket that joins with the
+ * options given and counts every WebSocket message it receives (a `yjs:*`
+ * event is two: its header and its attachment). It sends nothing but pongs.
+ */
+export function connectLiveSocketIo(join: RawJoin): Promise<LiveRawClient> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${join.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+    let frames = 0;
+    const client: LiveRawClient = {
+      get frames() {
+        return frames;
+      },
+      sendUpdate: () => {
+        throw new Error('a Socket.IO spectator of bench:live sends no updates');
+      },
+      sendAwareness: () => undefined,
+      close: () => ws.close(),
+    };
+    ws.on('error', reject);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      frames++;
+      if (isBinary) return;
+      const text = data.toString();
+      if (text[0] === '0') ws.send(`40${JSON.stringify({ token: join.token })}`);
+      else if (text === '2') ws.send('3');
+      else if (text.startsWith('40')) ws.send(`420${JSON.stringify(['room:join', join.roomId, join.options])}`);
+      else if (text.startsWith('430')) {
+        const [ack] = JSON.parse(text.slice(3)) as [{ ok: boolean; error?: unknown }];
+        if (ack.ok) resolve(client);
+        else reject(new Error(`join refused: ${JSON.stringify(ack.error)}`));
+      } else if (text.startsWith('44')) reject(new Error(`connect refused: ${text}`));
+    });
+  });
 }

@@ -1,12 +1,17 @@
 // Yjs events are framed once for every recipient (server/realtime/socketio/pre-encoded.ts):
 // stock socket.io-clients on a WebSocket, on HTTP long-polling and upgrading
 // from one to the other all get every update, small ones and ones whose
-// frames need 16- and 64-bit lengths, byte for byte.
+// frames need 16- and 64-bit lengths, byte for byte; and on a WebSocket each
+// delivery is one write: a maker's update (a header and an attachment), a
+// spectator's held document and presence (two events, four frames).
+import type { Atelier } from '../../server/atelier.ts';
 import { io } from 'socket.io-client';
 import { expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
 import { type AtelierClientSocket, SocketIoProvider } from '../../client/realtime/socketio-provider.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
+import { tcpSocketOf } from '../../server/realtime/socketio/write-coalescer.ts';
+import { joinWithSocketIo } from '../helpers/clients.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 
 function participant(url: string, token: string, roomId: string, transports: Array<'websocket' | 'polling'>) {
@@ -52,3 +57,60 @@ it('stock clients on WebSocket, long-polling and an upgrade get every update, wh
     await waitFor(() => c.provider.awareness.getStates().get(ws.doc.clientID)?.user !== undefined, 10_000, 'presence');
   }
 }, 60_000);
+
+/** The system calls writing to a user's socket on the server (each write or writev is one). */
+function writesTo(server: Atelier, userId: string): string[] {
+  const socket = [...server.socketIo.io.of('/').sockets.values()].find((s) => s.data.identity?.user.id === userId);
+  const tcp = tcpSocketOf(socket?.conn);
+  if (!tcp) throw new Error(`no WebSocket of ${userId}`);
+  const calls: string[] = [];
+  const write = tcp._write.bind(tcp);
+  tcp._write = (chunk, encoding, cb) => {
+    calls.push('write');
+    write(chunk, encoding, cb);
+  };
+  const writev = tcp._writev?.bind(tcp);
+  if (writev)
+    tcp._writev = (chunks, cb) => {
+      calls.push(`writev of ${chunks.length}`);
+      writev(chunks, cb);
+    };
+  return calls;
+}
+
+it('writes a maker’s update, and a spectator’s held document and presence, in one system call each', async () => {
+  // Held for a minute: the spectator gets what was held when the server changes the room itself.
+  const server = await startServer({ SPECTATOR_INTERVAL_MS: '60000' });
+  const http = api(server.url);
+  const [owner, editor, viewer] = await Promise.all([http.session('Owner'), http.session('Editor'), http.session('Viewer')]);
+  const { room, invites } = await http.room(owner.token);
+  const maker = await joinWithSocketIo(server.url, owner.token, room.id);
+  const otherMaker = await joinWithSocketIo(server.url, editor.token, room.id, invites.edit);
+  const spectator = await joinWithSocketIo(server.url, viewer.token, room.id, invites.view);
+  expect(spectator.joined.role).toBe('viewer');
+  const live = server.registry.get(room.id);
+  const toMaker = writesTo(server, editor.user.id);
+  const toSpectator = writesTo(server, viewer.user.id);
+  const text = maker.doc.getText(ROOTS.prompt);
+  const cursorOf = (doc: Y.Doc, awareness: { getStates(): Map<number, Record<string, unknown>> }) =>
+    awareness.getStates().get(doc.clientID)?.cursor;
+  for (let i = 1; i <= 3; i++) {
+    toMaker.length = 0;
+    toSpectator.length = 0;
+    text.insert(text.length, 'k');
+    await waitFor(() => otherMaker.doc.getText(ROOTS.prompt).length === i, 10_000, 'the update at the other maker');
+    // A header and an attachment, in one write.
+    expect(toMaker, toMaker.join(', ')).toEqual(['writev of 2']);
+    maker.provider.awareness.setLocalStateField('cursor', i);
+    await waitFor(() => live && cursorOf(maker.doc, live.awareness) === i, 10_000, 'the cursor on the server');
+    expect(toSpectator).toEqual([]);
+    live?.transact((doc) => doc.getMap(ROOTS.meta).set('title', `Take ${i}`), 'test');
+    await waitFor(
+      () => spectator.doc.getText(ROOTS.prompt).length === i && cursorOf(maker.doc, spectator.provider.awareness) === i,
+      10_000,
+      'the spectator has both',
+    );
+    // The document and the presence: two events, four frames, one write.
+    expect(toSpectator, toSpectator.join(', ')).toEqual(['writev of 2']);
+  }
+});

@@ -25,7 +25,7 @@ import type { EventRegistry } from '../events/event-registry.ts';
 import { type EventSpec, type EventTools, idArg, served } from '../events/serve.ts';
 import { docChannel, roomChannel, SocketContext } from './socket-context.ts';
 import type { OriginCheck } from '../origin-check.ts';
-import { PreEncodedEvent } from './pre-encoded.ts';
+import { PreEncodedEvents } from './pre-encoded.ts';
 import { tcpSocketOf, WriteCoalescer } from './write-coalescer.ts';
 
 export interface SocketData extends NoticeState {
@@ -66,6 +66,9 @@ export { roomChannel };
 const joinArgs = z.tuple([idArg, joinOptionsSchema.optional()]);
 const leaveArgs = z.tuple([idArg]).rest(z.unknown());
 const messageArgs = z.tuple([idArg, z.instanceof(Uint8Array)]);
+
+/** A Yjs event to send and its message (the room's id goes first on the wire). */
+type YjsSend = readonly ['yjs:sync' | 'yjs:awareness', Uint8Array];
 
 export class SocketIoTransport implements RoomEvents, SpectatorEvents {
   readonly io: AtelierServer;
@@ -139,29 +142,32 @@ export class SocketIoTransport implements RoomEvents, SpectatorEvents {
     // Nobody in the room on this transport (the web client's rooms are all on the Yjs WebSocket): every turn of every room asks.
     if (!members) return;
     // Makers only: spectators get the room's changes merged, later (spectator-feed.ts).
-    this.#broadcast(room, 'yjs:sync', outgoing.message, [...outgoing.senders], undefined, (id) => isMaker(room, id));
+    this.#broadcast(room, [['yjs:sync', outgoing.message]], [...outgoing.senders], undefined, (id) => isMaker(room, id));
     // Those who sent part of it get the rest, if any, on their own. Only this
     // transport's: a rest is merged when first asked for (outgoing.ts), and the
     // Yjs WebSocket asks for its senders' after its fan-out.
     for (const id of outgoing.senders) {
       if (!members.has(id)) continue;
       const rest = outgoing.restFor(id);
-      if (rest) this.#broadcast(room, 'yjs:sync', rest, [], id);
+      if (rest) this.#broadcast(room, [['yjs:sync', rest]], [], id);
     }
   }
 
   spectatorUpdate(room: Room, outgoing: SpectatorUpdate): void {
     const { alsoTo, message, presence, share } = outgoing;
     const to = (id: string) => (alsoTo.has(id) ? share.index === 0 : !isMaker(room, id) && inShare(id, share));
-    if (message) this.#broadcast(room, 'yjs:sync', message, [], undefined, to);
-    if (presence) this.#broadcast(room, 'yjs:awareness', presence, [], undefined, to);
+    // Both in one write to each spectator (pre-encoded.ts), as on the Yjs WebSocket.
+    const sends: YjsSend[] = [];
+    if (message) sends.push(['yjs:sync', message]);
+    if (presence) sends.push(['yjs:awareness', presence]);
+    if (sends.length > 0) this.#broadcast(room, sends, [], undefined, to);
   }
 
   awarenessUpdate(room: Room, outgoing: OutgoingAwareness): void {
     // Makers only, as for the document (spectator-feed.ts).
     const makers = (id: string) => isMaker(room, id);
-    this.#broadcast(room, 'yjs:awareness', outgoing.message, [...outgoing.senders.keys()], undefined, makers);
-    for (const [id, rest] of outgoing.senders) if (rest) this.#broadcast(room, 'yjs:awareness', rest, [], id, makers);
+    this.#broadcast(room, [['yjs:awareness', outgoing.message]], [...outgoing.senders.keys()], undefined, makers);
+    for (const [id, rest] of outgoing.senders) if (rest) this.#broadcast(room, [['yjs:awareness', rest]], [], id, makers);
   }
 
   /**
@@ -176,34 +182,32 @@ export class SocketIoTransport implements RoomEvents, SpectatorEvents {
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 
-  /** To the room's members but `except` (and those `to` refuses), or to the one member `only`. */
-  #broadcast(
-    room: Room,
-    event: 'yjs:sync' | 'yjs:awareness',
-    message: Uint8Array,
-    except: readonly string[],
-    only?: string,
-    to?: (id: string) => boolean,
-  ): void {
+  /** To the room's members but `except` (and those `to` refuses), or to the one member `only`: the events in order. */
+  #broadcast(room: Room, sends: readonly YjsSend[], except: readonly string[], only?: string, to?: (id: string) => boolean): void {
     const channel = docChannel(room.id);
     const members = this.io.of('/').adapter.rooms.get(channel);
     if (!members) return;
     const sockets = this.io.of('/').sockets;
     // One encoding, down to the WebSocket frames, for all recipients; this
     // node's sockets only (the relay carries Yjs traffic to other nodes, with origins).
-    let encoded: PreEncodedEvent | undefined;
+    let encoded: PreEncodedEvents | undefined;
     let recipients = 0;
     for (const id of only === undefined ? members : members.has(only) ? [only] : []) {
       const socket = except.includes(id) || (to && !to(id)) ? undefined : sockets.get(id);
       if (!socket) continue;
-      encoded ??= new PreEncodedEvent(this.io, event, [room.id, message]);
+      encoded ??= new PreEncodedEvents(
+        this.io,
+        sends.map(([event, message]) => [event, room.id, message]),
+      );
       this.#coalescer.hold(tcpSocketOf(socket.conn));
       encoded.sendTo(socket);
       recipients++;
     }
     if (recipients === 0) return;
-    this.#sent[event].inc(recipients);
-    this.#sent.bytes.inc(recipients * message.byteLength);
+    for (const [event, message] of sends) {
+      this.#sent[event].inc(recipients);
+      this.#sent.bytes.inc(recipients * message.byteLength);
+    }
   }
 
   async #authenticate(socket: AtelierSocket): Promise<void> {
