@@ -87,6 +87,13 @@ describe('OpenID Connect', () => {
     expect(identities.items).toEqual([
       expect.objectContaining({ issuer: s.provider.issuer, email: 'alice@example.test', name: 'Person alice' }),
     ]);
+    // A provider's name with a control character in it is not shown: the account gets a name of ours.
+    const odd = new CookieBrowser();
+    await signIn(s, odd, 'eve\u0085');
+    const eve = await whoAmI(s, odd);
+    expect(eve?.user.name).toMatch(/^\w+ \w+$/);
+    const eves = await s.http.json<{ items: IdentityInfo[] }>('GET', '/api/auth/identities', { token: eve?.token });
+    expect(eves.items).toEqual([expect.objectContaining({ name: null, email: null })]);
     // Signing in again from another browser finds the same account.
     const again = new CookieBrowser();
     await signIn(s, again, 'alice');
