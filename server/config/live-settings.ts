@@ -15,7 +15,7 @@ export const liveSettings = {
   ),
   spectatorWritesPerTurn: setting(
     'SPECTATOR_WRITES_PER_TURN',
-    int(1).default(256),
+    int(1).default(64),
     "spectators written to in one event-loop turn: rooms due together, or a room watched by more, go over several turns with makers' fan-out in between",
   ),
   accessSweepMs: setting(

@@ -93,10 +93,12 @@ const NOBODY: ReadonlySet<string> = new Set();
  * Spectators written to in one turn before the rest wait for the next: rooms
  * whose holds end together (a loop that lagged runs every timer due at once),
  * or one room watched by thousands, would otherwise write to all their
- * spectators before any maker's next keystroke is read. ~3 ms of socket
- * writes on loopback (bench/write-floor.ts).
+ * spectators before any maker's next keystroke is read. 0.3–0.7 ms of socket
+ * writes on loopback (5–10 µs each, bench/write-floor.ts): a keystroke that
+ * arrives during a slice waits for it, and 256 (1.3–2.6 ms) was as long as
+ * the makers' own p99 (docs/benchmarks.md, "Live rooms").
  */
-export const SPECTATOR_WRITES_PER_TURN = 256;
+export const SPECTATOR_WRITES_PER_TURN = 64;
 
 export class SpectatorFeed implements RoomEvents {
   readonly #deps: SpectatorFeedDeps;
