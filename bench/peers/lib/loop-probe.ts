@@ -66,7 +66,9 @@ let window = fresh();
 /** A turn end listed with its parts when longer than this (ms). */
 const LONG_TURN_MS = 10;
 
-const wall = (at: number) => Math.round(performance.timeOrigin + at);
+/** Read once: the getter computes it afresh on every read (~20 ms of a busy profile's turns). */
+const TIME_ORIGIN = performance.timeOrigin;
+const wall = (at: number) => Math.round(TIME_ORIGIN + at);
 
 /** Nanoseconds on a CPU and waiting on a run queue, of one thread (Linux schedstat). */
 function schedstat(tid: number): [number, number] {
