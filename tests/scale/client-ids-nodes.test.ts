@@ -3,6 +3,7 @@
 // the room before the claim, and its owner keeps it when they move nodes.
 import pg from 'pg';
 import { expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { WireError } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
@@ -54,6 +55,31 @@ describeWith([redis, postgres], 'client id ownership on two nodes', () => {
     again.getText(ROOTS.prompt).insert(3, ' again');
     await waitFor(() => promptOf(onB.doc) === 'ann again', 10_000, "Ann's edit from B");
     expect(promptOf(live().doc)).toBe('ann again');
+  });
+
+  it("structs node B holds only by the relay, sent again: their owner's are taken once B knows her, anyone else's refused", async () => {
+    const { a, b, ann, bob, roomId } = await twoNodesAndARoom(await clusterEnv(redis, postgres));
+    const onB = await joinWithSocketIo(b.url, bob.token, roomId);
+    const ann1 = await joinWithYWebsocket(a.url, ann.token, roomId);
+    ann1.doc.getText(ROOTS.prompt).insert(0, 'ann');
+    await waitFor(() => promptOf(onB.doc) === 'ann', WAIT_BUDGET_MS, 'the relay');
+    // Everything Ann wrote, from her first clock: all of it on B already, her id's claim not read there yet.
+    const others = new Map(Y.decodeStateVector(Y.encodeStateVector(ann1.doc)));
+    others.set(ann1.doc.clientID, 0);
+    const replay = syncUpdateMessage(Y.encodeStateAsUpdate(ann1.doc, Y.encodeStateVector(others)));
+    const resend = async (token: string): Promise<string[]> => {
+      const socket = connectSocket(b.url, token);
+      const errors: WireError[] = [];
+      socket.on('room:error', (_roomId, error) => errors.push(error));
+      expect((await new Promise<{ ok: boolean }>((r) => socket.emit('room:join', roomId, {}, r))).ok).toBe(true);
+      socket.emit('yjs:sync', roomId, replay);
+      // Answered once the resend is settled (docs/protocol.md, "Order"): held while B looks the owner up, then judged.
+      await new Promise((r) => socket.emit('gen:cancel', roomId, 'A'.repeat(22), r));
+      return errors.map((e) => e.code);
+    };
+    expect(await resend(ann.token)).toEqual([]);
+    expect(await resend(bob.token)).toEqual(['forbidden']);
+    expect(promptOf(b.registry.get(roomId)!.doc)).toBe('ann');
   });
 
   it('two nodes racing for one brand-new client id: the store picks one writer, the other is refused, every replica agrees', async () => {
