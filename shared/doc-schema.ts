@@ -2,7 +2,7 @@
 // check that the server, the renderer and the client apply to every layer.
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { clipText, textProblem, textSchema } from './text.ts';
+import { clipText, shownOrNone, textSchema } from './text.ts';
 
 export const ROOTS = {
   prompt: 'prompt',
@@ -56,7 +56,7 @@ export const layerSchema = z.object({
   name: z
     .string()
     .max(120)
-    .transform((name) => (textProblem(name, 'line') === null ? name : '')),
+    .transform((name) => shownOrNone(name, 'line')),
   src: z.string().regex(MEDIA_SRC_PATTERN, 'must be a /media/ file of this server'),
   visible: z.boolean(),
   opacity: finite.min(0).max(1),
@@ -76,7 +76,8 @@ export const candidateSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   jobId: z.string().max(64),
-  prompt: z.string(),
+  // Shown with the candidate (and named its layer when placed); any editor could write one.
+  prompt: z.string().transform((prompt) => shownOrNone(prompt, 'lines')),
   seed: z.number().int(),
   provider: z.string(),
   model: z.string(),
@@ -129,7 +130,7 @@ export function readMeta(doc: Y.Doc): CanvasMeta {
   const parsed = metaSchema.safeParse(merged);
   if (parsed.success) return parsed.data;
   return {
-    title: typeof meta.title === 'string' && textProblem(meta.title, 'line') === null ? clipText(meta.title.trim(), ROOM_TITLE_MAX) : '',
+    title: typeof meta.title === 'string' ? clipText(shownOrNone(meta.title, 'line').trim(), ROOM_TITLE_MAX) : '',
     ...CANVAS_DEFAULTS,
   };
 }

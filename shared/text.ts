@@ -47,6 +47,15 @@ export function textSchema(bounds: TextBounds) {
   });
 }
 
+/**
+ * Text someone else wrote where it could not be refused (a shared document's
+ * title, layer names, candidates' prompts): as written, or '' (shown as none)
+ * when textProblem refuses it.
+ */
+export function shownOrNone(text: string, lines: TextLines): string {
+  return textProblem(text, lines) === null ? text : '';
+}
+
 /** At most `max` UTF-16 units of `text`, never cutting a surrogate pair in half. */
 export function clipText(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -2,7 +2,7 @@
 // in one transaction with the caller's origin, so undo sees it as one step.
 import * as Y from 'yjs';
 import { type Candidate, candidateSchema, checkLayer, type Layer, ROOTS, SCALE_LIMITS, topmostById } from '../../shared/doc-schema.ts';
-import { clipText, textProblem } from '../../shared/text.ts';
+import { clipText, shownOrNone } from '../../shared/text.ts';
 
 /** One entry of `layers`, valid or not (invalid ones are listed, never drawn). */
 export type LayerEntry =
@@ -27,7 +27,7 @@ export function readLayers(doc: Y.Doc): LayerEntry[] {
     if (check.ok) entries.push({ index, id: check.layer.id, valid: true, layer: check.layer });
     else {
       const raw = map instanceof Y.Map ? map.get('name') : undefined;
-      const name = typeof raw === 'string' && textProblem(raw, 'line') === null ? raw : '';
+      const name = typeof raw === 'string' ? shownOrNone(raw, 'line') : '';
       entries.push({ index, id: check.id, valid: false, reason: check.reason, name });
     }
   });

@@ -8,7 +8,7 @@ import { checkLayer, ROOTS, readMeta } from '../../shared/doc-schema.ts';
 import type { GalleryPage, GetRoomResponse, SessionUserResponse, WireError } from '../../shared/protocol.ts';
 import type { CommentPage } from '../../shared/social.ts';
 import { clipText, textProblem } from '../../shared/text.ts';
-import { readLayers } from '../../client/doc/layers.ts';
+import { readCandidates, readLayers } from '../../client/doc/layers.ts';
 import { publish, studio } from '../gallery/helpers.ts';
 import { pushLayer, testLayer } from '../helpers/layers.ts';
 import { api, startServer } from '../helpers/server.ts';
@@ -62,6 +62,26 @@ describe('the shared free-text rule', () => {
     expect(readLayers(doc)[0]).toMatchObject({ valid: false, name: 'Harbour 🎨' });
     pushLayer(doc, { ...testLayer({ id: 'l3' }), name: 'half \ud83c', opacity: 2 });
     expect(readLayers(doc)[1]).toMatchObject({ valid: false, name: '' });
+  });
+  it("a candidate's prompt written with what free text refuses reads as none; the candidate stays", () => {
+    const doc = new Y.Doc();
+    const candidate = {
+      id: 'c1',
+      src: `/media/${'a'.repeat(64)}.png`,
+      width: 8,
+      height: 8,
+      jobId: 'j1',
+      seed: 1,
+      provider: 'p',
+      model: 'm',
+      createdBy: 'u',
+    };
+    for (const prompt of [...Object.values(HOSTILE), 'two\nlines']) {
+      const map = new Y.Map<unknown>();
+      for (const [key, value] of Object.entries({ ...candidate, prompt })) map.set(key, value);
+      doc.getArray(ROOTS.candidates).push([map]);
+    }
+    expect(readCandidates(doc).map((c) => c.prompt)).toEqual([...Object.values(HOSTILE).map(() => ''), 'two\nlines']);
   });
 });
 
