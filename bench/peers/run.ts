@@ -9,13 +9,14 @@
 //
 //   npm run bench:peers -- [--quick] [--rounds 3] [--systems atelier,hocuspocus,...]
 //                          [--workloads typing,hotRoom,capacity,idle,storm]
-//                          [--cpu-prof] [--loop-probe DIR] [--capacity-steps 100,125]
+//                          [--cpu-prof] [--loop-probe DIR] [--capacity-steps 100,125] [--server-flags=--a,--b]
 //                          [--pin same|split] [--dry-run] [--json] [--report FILE]
 //
 // --loop-probe DIR loads lib/loop-probe.ts into every server and load
 // generator: once a second each appends its event loop's long turns, GC
 // pauses, threads' CPU and run-queue waits to a file in DIR.
 // --capacity-steps replaces capacity's room counts (to look at one step).
+// --server-flags adds Node or V8 flags to every server (to try one).
 //
 // --pin puts the server and the load generator on one CPU or on two (taskset):
 // left to the scheduler, a round's hot-room p50 depended on where it put them
@@ -61,6 +62,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'loop-probe': { type: 'string' },
     'capacity-steps': { type: 'string' },
+    'server-flags': { type: 'string' },
     pin: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -80,12 +82,13 @@ const runs = (system: SystemId, workload: WorkloadId) => system !== 'atelier-sio
 const profileDir = path.join(os.tmpdir(), 'atelier-bench-peers-profiles');
 /** Node flags for the processes a probe is loaded into (the children inherit LOOP_PROBE_DIR). */
 const probeArgs = args['loop-probe'] ? ['--import', LOOP_PROBE] : [];
+const serverFlags = args['server-flags']?.split(',').filter(Boolean) ?? [];
 if (args['loop-probe']) process.env.LOOP_PROBE_DIR = path.resolve(args['loop-probe']);
 function nodeArgsFor(system: SystemId): string[] {
-  if (!args['cpu-prof']) return probeArgs;
+  if (!args['cpu-prof']) return [...serverFlags, ...probeArgs];
   const dir = path.join(profileDir, system);
   mkdirSync(dir, { recursive: true });
-  return [...probeArgs, '--cpu-prof', `--cpu-prof-dir=${dir}`];
+  return [...serverFlags, ...probeArgs, '--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 function withCapacitySteps(base: BenchConfig, steps: string | undefined): BenchConfig {
