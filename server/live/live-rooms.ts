@@ -4,6 +4,7 @@
 // LIVE_PREVIEW_MS while it has spectators or someone looks at "Live now",
 // never while the node is busy; and subscribers hear `live:update` and
 // `live:ended` as the merged picture of every node changes.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Listeners, type Subscribable } from '../listeners.ts';
 import type { LiveItem } from '../../shared/live.ts';
@@ -67,6 +68,8 @@ export class LiveRooms {
   /** Ticks in a row that skipped previews because the node was busy. */
   #busySkips = 0;
   #ticking: Promise<void> | null = null;
+  /** The tick asked for while one ran. */
+  #nextTick: Promise<void> | null = null;
   /**
    * Rooms loaded since the listing was last read, and that read (at the end
    * of the turn): a join storm loads hundreds of rooms a turn, and one query
@@ -110,9 +113,21 @@ export class LiveRooms {
     this.#timer.unref();
   }
 
-  /** Puts what changed on the board and tells subscribers; resolves when done (tests call it directly). */
+  /**
+   * Puts what changed on the board and tells subscribers; resolves when a
+   * tick that started after the call is done (tests call it directly). Asked
+   * during a tick (a room listed meanwhile), it runs once that one ends: one
+   * more, however many ask, since a tick's rooms are read as it starts.
+   */
   tick(): Promise<void> {
-    this.#ticking ??= this.#tick()
+    if (this.#ticking) {
+      this.#nextTick ??= this.#ticking.then(() => {
+        this.#nextTick = null;
+        return this.tick();
+      });
+      return this.#nextTick;
+    }
+    this.#ticking = this.#tick()
       .catch((err: unknown) => this.#deps.logger.error({ err }, 'live tick failed'))
       .finally(() => {
         this.#ticking = null;
@@ -120,9 +135,9 @@ export class LiveRooms {
     return this.#ticking;
   }
 
-  /** Resolves once the previews being drawn are done. */
+  /** Resolves once the ticks asked for and the previews being drawn are done. */
   async idle(): Promise<void> {
-    await this.#ticking;
+    await (this.#nextTick ?? this.#ticking);
     while (this.#rendering) await this.#rendering;
   }
 
@@ -211,7 +226,13 @@ export class LiveRooms {
     // The sweep: a listing lost in transit, or a room deleted with its owner, stops here.
     const still = await store.listedAmong(listed.map((t) => t.room.id));
     const changed = new Set<string>();
-    for (const tracked of listed) {
+    for (const [i, tracked] of listed.entries()) {
+      // A room a turn: a tick over every listed room, each announced to every
+      // subscriber, kept the messages read meanwhile (makers' keystrokes)
+      // waiting for all of it, once a second (docs/benchmarks.md, "Live rooms").
+      if (i > 0) await nextTurn();
+      // Ended meanwhile (ended()): off the board already, not to be put back.
+      if (!tracked.listed) continue;
       const roomId = tracked.room.id;
       if (!still.has(roomId)) {
         tracked.listed = false;
@@ -341,8 +362,14 @@ export class LiveRooms {
     const { board } = this.#deps;
     const entries = (await board.entries(Date.now())).filter((entry) => roomIds.has(entry.roomId));
     const items = mergeEntries(entries, await board.previews([...roomIds]));
+    let first = true;
     for (const roomId of roomIds) {
+      // A room a turn, as in the tick: each goes to every subscriber.
+      if (!first) await nextTurn();
+      first = false;
       const item = items.find((i) => i.room.id === roomId);
+      // Ended meanwhile (ended() told subscribers): its item is older than that.
+      if (item && this.#tracked.get(roomId)?.listed === false) continue;
       // A room that changed and has no item left (nobody in it on any node, or unlisted) has ended.
       if (item) this.#events.emit('update', item);
       else this.#events.emit('ended', roomId);

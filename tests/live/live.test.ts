@@ -1,6 +1,6 @@
 // Live rooms on one node, end to end over HTTP, Socket.IO and the Yjs
 // WebSocket: listing, watching, leaving the list, asking to edit and granting.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -253,5 +253,47 @@ describe('live rooms', () => {
         .map((r) => r.id)
         .toSorted(),
     );
+  });
+
+  it('a tick puts and announces its rooms a turn each, so messages read meanwhile do not wait for all of them', async () => {
+    const server = await startServer({ LIVE_PREVIEW_MS: '60000' });
+    const http = api(server.url);
+    const owner = await http.session('Owner');
+    const rooms = await Promise.all(['one', 'two', 'three'].map(async (title) => (await http.room(owner.token, { title })).room));
+    const ownerSocket = listeningSocket(server.url, owner.token);
+    for (const room of rooms) {
+      await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+      expect((await joinRoom(ownerSocket.socket, room.id)).ok).toBe(true);
+    }
+    await server.live.rooms.tick();
+    // The event loop's turns, counted; and the turn each room was announced in.
+    let turn = 0;
+    let counting = true;
+    const tick = () => {
+      turn++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    onTestFinished(() => {
+      counting = false;
+    });
+    const announced: Array<{ roomId: string; turn: number }> = [];
+    server.live.rooms.events.add({ update: (item) => announced.push({ roomId: item.room.id, turn }), ended: () => undefined });
+    const put: Array<{ roomId: string; turn: number }> = [];
+    const { board } = server.live;
+    const putEntry = board.put.bind(board);
+    board.put = (entry) => {
+      put.push({ roomId: entry.roomId, turn });
+      return putEntry(entry);
+    };
+    // Every room changes (its document), so the next tick announces all three.
+    const before = Date.now();
+    await waitFor(() => Date.now() > before, 5000, 'the clock to move');
+    for (const room of rooms) server.registry.get(room.id)?.transact((doc) => doc.getText('prompt').insert(0, 'x'), 'test');
+    await server.live.rooms.tick();
+    expect(announced.map(({ roomId }) => roomId).toSorted()).toEqual(rooms.map((room) => room.id).toSorted());
+    expect(new Set(announced.map(({ turn }) => turn)).size).toBe(3);
+    expect(put.map(({ roomId }) => roomId).toSorted()).toEqual(rooms.map((room) => room.id).toSorted());
+    expect(new Set(put.map(({ turn }) => turn)).size).toBe(3);
   });
 });
