@@ -1,13 +1,13 @@
 // Signing in from tests: a server reached as http://localhost:PORT (WebAuthn
 // refuses IP addresses as relying parties), and passkey ceremonies answered by
 // the software authenticator.
-import { randomId } from '../../server/ids.ts';
 import type { Atelier } from '../../server/atelier.ts';
 import type { NewWork } from '../../server/store/gallery.ts';
 import type { PasskeyInfo, SignedIn } from '../../shared/accounts.ts';
 import type { SessionResponse, SessionUser } from '../../shared/protocol.ts';
 import { type Api, api, startServer, type TestEnv } from '../helpers/server.ts';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
+import { workToInsert } from '../helpers/work-to-insert.ts';
 
 export interface AccountServer {
   atelier: Atelier;
@@ -52,26 +52,5 @@ export async function signInWithPasskey(server: AccountServer, soft: SoftAuthent
 
 /** A published work straight in the store (no room document, no render): enough for the social routes. */
 export async function insertWork(atelier: Atelier, roomId: string, authorIds: string[], title: string, fields: Partial<NewWork> = {}) {
-  return atelier.store.gallery.insertWork({
-    id: randomId(),
-    roomId,
-    remixOf: null,
-    publishedBy: authorIds[0] ?? '',
-    authorIds,
-    title,
-    description: '',
-    prompt: 'a prompt',
-    width: 8,
-    height: 8,
-    imageUrl: `/media/${'a'.repeat(64)}.png`,
-    thumbUrl: `/media/${'a'.repeat(64)}.png`,
-    placeholder: '#000000',
-    layers: [],
-    state: new Uint8Array([0]),
-    createdAt: new Date().toISOString(),
-    tags: [],
-    allowRemix: true,
-    hidePrompt: false,
-    ...fields,
-  });
+  return atelier.store.gallery.insertWork(workToInsert(roomId, authorIds, { title, ...fields }));
 }

@@ -5,6 +5,7 @@ import type { Layer } from '../../shared/doc-schema.ts';
 import type { NewWork } from '../../server/store/gallery.ts';
 import type { NewUser } from '../../server/store/records.ts';
 import type { Store } from '../../server/store/store.ts';
+import { workToInsert } from '../helpers/work-to-insert.ts';
 
 export function galleryStoreContract(name: string, open: () => Promise<Store>): void {
   let counter = 0;
@@ -40,28 +41,17 @@ export function galleryStoreContract(name: string, open: () => Promise<Store>): 
       rotation: 30,
       createdBy: users[0]!.id,
     };
-    const newWork = (fields: Partial<NewWork> = {}): NewWork => ({
-      id: id('w'),
-      roomId: room.id,
-      remixOf: null,
-      publishedBy: users[0]!.id,
-      authorIds: [users[0]!.id],
-      title: 'T',
-      description: 'D',
-      prompt: 'P',
-      width: 64,
-      height: 48,
-      imageUrl: `/media/${'b'.repeat(64)}.png`,
-      thumbUrl: `/media/${'c'.repeat(64)}.webp`,
-      placeholder: '#abcdef',
-      layers: [layer],
-      state: new Uint8Array([1, 2, 3, 250]),
-      createdAt: new Date().toISOString(),
-      tags: [],
-      allowRemix: true,
-      hidePrompt: false,
-      ...fields,
-    });
+    const newWork = (fields: Partial<NewWork> = {}): NewWork =>
+      workToInsert(room.id, [users[0]!.id], {
+        id: id('w'),
+        title: 'T',
+        description: 'D',
+        prompt: 'P',
+        height: 48,
+        layers: [layer],
+        state: new Uint8Array([1, 2, 3, 250]),
+        ...fields,
+      });
     return { store, users, room, layer, newWork };
   }
 

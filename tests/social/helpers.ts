@@ -2,13 +2,13 @@
 // stored directly (fast; publishing itself is tested in tests/gallery), and
 // sockets that collect what they are sent.
 import type { Atelier } from '../../server/atelier.ts';
-import { randomId } from '../../server/ids.ts';
 import type { NewWork } from '../../server/store/gallery.ts';
 import type { AtelierClientSocket } from '../../client/realtime/socketio-provider.ts';
 import type { SessionResponse, SubscribeAck, Work } from '../../shared/protocol.ts';
 import type { Comment, Notification } from '../../shared/social.ts';
 import { connectSocket } from '../helpers/clients.ts';
 import { api } from '../helpers/server.ts';
+import { workToInsert } from '../helpers/work-to-insert.ts';
 
 export interface Person {
   id: string;
@@ -25,28 +25,13 @@ export async function person(server: Atelier, name: string): Promise<Person> {
 export async function seedWork(server: Atelier, authors: readonly Person[], fields: Partial<NewWork> = {}): Promise<Work> {
   const publisher = authors[0]!;
   const room = await server.directory.create(publisher.id, { title: 'seed' });
-  const record = await server.store.gallery.insertWork({
-    id: randomId(),
-    roomId: room.room.id,
-    remixOf: null,
-    publishedBy: publisher.id,
-    authorIds: authors.map((a) => a.id),
-    title: 'A work',
-    description: '',
-    prompt: 'a prompt',
-    width: 64,
-    height: 64,
-    imageUrl: `/media/${'b'.repeat(64)}.png`,
-    thumbUrl: `/media/${'c'.repeat(64)}.webp`,
-    placeholder: '#abcdef',
-    layers: [],
-    state: new Uint8Array([0, 0]),
-    createdAt: new Date().toISOString(),
-    tags: [],
-    allowRemix: true,
-    hidePrompt: false,
-    ...fields,
-  });
+  const record = await server.store.gallery.insertWork(
+    workToInsert(
+      room.room.id,
+      authors.map((a) => a.id),
+      fields,
+    ),
+  );
   server.gallery.withdrawn(null);
   return (await server.gallery.get(record.id, null)) as Work;
 }

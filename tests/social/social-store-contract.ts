@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NewWork } from '../../server/store/gallery.ts';
 import type { Store } from '../../server/store/store.ts';
+import { workToInsert } from '../helpers/work-to-insert.ts';
 
 export function socialStoreContract(name: string, open: () => Promise<Store>): void {
   let counter = 0;
@@ -28,28 +29,7 @@ export function socialStoreContract(name: string, open: () => Promise<Store>): v
     };
     await store.records.createRoom(room, [{ code: id('i'), roomId: room.id, role: 'view', createdAt: at(0) }]);
     const work = (by: string, fields: Partial<NewWork> = {}) =>
-      store.gallery.insertWork({
-        id: id('w'),
-        roomId: room.id,
-        remixOf: null,
-        publishedBy: by,
-        authorIds: [by],
-        title: 'Untitled',
-        description: '',
-        prompt: 'a prompt',
-        width: 64,
-        height: 64,
-        imageUrl: `/media/${'b'.repeat(64)}.png`,
-        thumbUrl: `/media/${'c'.repeat(64)}.webp`,
-        placeholder: '#abcdef',
-        layers: [],
-        state: new Uint8Array([0, 0]),
-        createdAt: at(1),
-        tags: [],
-        allowRemix: true,
-        hidePrompt: false,
-        ...fields,
-      });
+      store.gallery.insertWork(workToInsert(room.id, [by], { id: id('w'), createdAt: at(1), ...fields }));
     return { store, users, room, work };
   }
   const titles = (list: Array<{ title: string }>) => list.map((w) => w.title);

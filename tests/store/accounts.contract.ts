@@ -2,37 +2,12 @@
 // credentials, handles and holds, profiles' queries, export rows, and
 // deletion — whole, or not at all.
 import { describe, expect, it } from 'vitest';
-import type { NewWork } from '../../server/store/gallery.ts';
 import type { Store } from '../../server/store/store.ts';
 import { handleSkeleton } from '../../shared/handles.ts';
+import { workToInsert } from '../helpers/work-to-insert.ts';
 import { type AccountsBackend, account, DAY, guest, iso, newId, passkey, session } from './account-fixtures.ts';
 
 const TOMBSTONE = { name: 'deleted user', color: '#94a3b8' };
-
-function work(roomId: string, authorIds: string[], over: Partial<NewWork> = {}): NewWork {
-  return {
-    id: newId(),
-    roomId,
-    remixOf: null,
-    publishedBy: authorIds[0] ?? 'nobody',
-    authorIds,
-    title: 'T',
-    description: 'D',
-    prompt: 'P',
-    width: 64,
-    height: 48,
-    imageUrl: `/media/${'b'.repeat(64)}.png`,
-    thumbUrl: `/media/${'c'.repeat(64)}.webp`,
-    placeholder: '#abcdef',
-    layers: [],
-    state: new Uint8Array([1, 2, 3]),
-    createdAt: new Date().toISOString(),
-    tags: [],
-    allowRemix: true,
-    hidePrompt: false,
-    ...over,
-  };
-}
 
 async function room(store: Store, ownerId: string): Promise<string> {
   const id = newId();
@@ -153,9 +128,9 @@ export function accountStoreContract(name: string, open: () => Promise<AccountsB
       const ann = await guest(store, 'Ann');
       const bob = await guest(store, 'Bob');
       const r = await room(store, ann.id);
-      const a = await store.gallery.insertWork(work(r, [ann.id]));
-      const b = await store.gallery.insertWork(work(r, [bob.id, ann.id]));
-      await store.gallery.insertWork(work(r, [bob.id]));
+      const a = await store.gallery.insertWork(workToInsert(r, [ann.id]));
+      const b = await store.gallery.insertWork(workToInsert(r, [bob.id, ann.id]));
+      await store.gallery.insertWork(workToInsert(r, [bob.id]));
       await store.gallery.like(a.id, bob.id);
       await store.gallery.like(b.id, bob.id);
       await store.gallery.like(b.id, ann.id);
@@ -284,15 +259,15 @@ async function deletionWorld(store: Store) {
   const soloRoom = await room(store, ann.id);
   await store.docLog.append(soloRoom, [new Uint8Array([0, 0])]);
   await store.gallery.addContributor(soloRoom, ann.id);
-  const solo = await store.gallery.insertWork(work(soloRoom, [ann.id]));
+  const solo = await store.gallery.insertWork(workToInsert(soloRoom, [ann.id]));
   const sharedRoom = await room(store, ann.id);
   await store.docLog.append(sharedRoom, [new Uint8Array([0, 0])]);
   await store.gallery.addContributor(sharedRoom, ann.id);
   await store.gallery.addContributor(sharedRoom, bob.id);
-  const shared = await store.gallery.insertWork(work(sharedRoom, [ann.id, bob.id]));
+  const shared = await store.gallery.insertWork(workToInsert(sharedRoom, [ann.id, bob.id]));
   const bobsRoom = await room(store, bob.id);
   await store.records.rememberMembership(bobsRoom, ann.id, 'editor');
-  const bobs = await store.gallery.insertWork(work(bobsRoom, [bob.id]));
+  const bobs = await store.gallery.insertWork(workToInsert(bobsRoom, [bob.id]));
   await store.gallery.like(bobs.id, ann.id);
   await store.gallery.like(shared.id, bob.id);
   // The social layer: follows both ways, a comment of hers with Bob's reply, notifications both ways, a report she filed.
