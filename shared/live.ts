@@ -24,6 +24,11 @@ export interface LiveItem {
 export interface LivePage {
   items: LiveItem[];
   nextCursor: string | null;
+  /**
+   * Present while this node cannot reach the other nodes' board (scaled mode,
+   * Redis away): the items are the board as it last knew it, its own rooms current.
+   */
+  stale?: true;
 }
 
 export const liveQuerySchema = z.object({

@@ -32,6 +32,8 @@ export interface LivePreview {
 }
 
 export interface LiveBoard {
+  /** True while it answers from this node's memory, the shared board out of reach (last-known-board.ts). */
+  readonly stale: boolean;
   put(entry: LiveEntry): Promise<void>;
   /** One node's entry, or every node's when nodeId is omitted. */
   remove(roomId: string, nodeId?: string): Promise<void>;
@@ -79,6 +81,7 @@ export class MemoryLiveBoard implements LiveBoard {
   readonly #previews = new Map<string, LivePreview>();
   readonly #claims = new Map<string, number>();
   #demandUntil = 0;
+  readonly stale = false;
 
   async put(entry: LiveEntry): Promise<void> {
     this.#entries.set(`${entry.roomId} ${entry.nodeId}`, entry);

@@ -41,14 +41,18 @@ export async function livePage(
   query: { cursor?: string | undefined; limit: number },
 ): Promise<LivePage> {
   const now = Date.now();
+  // Looked at after each read of the board too: a page any part of which came from memory is stale.
+  let stale = deps.board.stale;
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
   // A page just read is looked at for a while even without a subscription.
   await deps.board.markDemand(now + Math.max(10_000, deps.previewMs * 2));
   const entries = await deps.board.entries(now);
+  stale ||= deps.board.stale;
   // The store has the last word: an entry outliving its listing (a node that missed the news) is not shown.
   const listed = await deps.store.listedAmong([...new Set(entries.map((e) => e.roomId))]);
   const live = entries.filter((entry) => listed.has(entry.roomId));
   let items = mergeEntries(live, await deps.board.previews([...listed]));
+  stale ||= deps.board.stale;
   if (viewerId !== null) {
     const visible = new Set(
       (
@@ -65,5 +69,5 @@ export async function livePage(
   if (after) items = items.filter((item) => before(after, [item.updatedAt, item.room.id]));
   const page = items.slice(0, query.limit);
   const last = page[page.length - 1];
-  return { items: page, nextCursor: items.length > query.limit && last ? encodeCursor(last) : null };
+  return { items: page, nextCursor: items.length > query.limit && last ? encodeCursor(last) : null, ...(stale ? { stale: true } : {}) };
 }

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.ts';
 import { type LiveBoard, MemoryLiveBoard } from './board.ts';
 import { type LiveBus, LocalLiveBus } from './bus.ts';
 import { LoopBusy } from './busy.ts';
+import { LastKnownBoard } from './last-known-board.ts';
 import { LiveAccess, type LiveAccessDeps } from './live-access.ts';
 import type { LivePageDeps } from './live-page.ts';
 import { LiveRooms } from './live-rooms.ts';
@@ -51,10 +52,25 @@ export interface Live {
   close(): Promise<void>;
 }
 
+/** Redis's board, answering from this node's memory while Redis is away instead of waiting for it. */
+function lastKnown(scale: Scale, config: Config, logger: Logger): LastKnownBoard {
+  const { redis, outbox } = scale;
+  return new LastKnownBoard({
+    board: scale.liveBoard,
+    reachable: () => redis.isReady,
+    watch: ({ lost, resumed }) => {
+      redis.on('error', lost);
+      outbox.events.add({ resumed });
+    },
+    maxPending: config.adapterOfflineMaxCommands,
+    logger,
+  });
+}
+
 export function startLive(deps: LiveDeps, notify: LiveAccessDeps['notify']): Live {
   const { config, store, scale, logger } = deps;
   const previewMs = config.live.previewMs;
-  const board: LiveBoard = scale?.liveBoard ?? new MemoryLiveBoard();
+  const board: LiveBoard = scale ? lastKnown(scale, config, logger) : new MemoryLiveBoard();
   const bus: LiveBus = scale?.liveBus ?? new LocalLiveBus();
   const busy = new LoopBusy(BUSY_UTILIZATION);
   const previewWorker = new PreviewWorker({

@@ -38,6 +38,8 @@ export class RedisLiveBoard implements LiveBoard {
   readonly #redis: Redis;
   readonly #keys;
   readonly #logger: Logger;
+  /** Always Redis's answer, waiting for it: LastKnownBoard answers from memory instead while it is away. */
+  readonly stale = false;
 
   constructor(redis: Redis, prefix: string, logger: Logger) {
     this.#redis = redis;

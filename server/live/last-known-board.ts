@@ -1,0 +1,237 @@
+// The shared live board (Redis, scaled mode) with this node's memory of it, for
+// when Redis is out of reach. node-redis keeps every command sent to a client
+// that is not ready until Redis is back: a read of the board (`GET /api/live`),
+// an unlisting and the live tick would each wait for the whole outage, and the
+// tick's writes and every page's demand mark pile up in its queue.
+//
+// So while Redis is away (and until what waited for it is written), reads
+// answer from what the last reads and this node's own writes left here (the
+// other nodes' entries as they were when Redis went, this node's current), and
+// writes wait here, coalesced: the latest of each entry (room and node), of each
+// room's removal (which supersedes its entries' writes) and preview, and one
+// demand mark, at most `maxPending`, the oldest dropped past it. Once Redis is
+// back they are written in order, before anything else goes to it. Nobody may
+// claim a preview's render meanwhile (the nodes could not agree who draws).
+import type { Logger } from 'pino';
+import type { LiveBoard, LiveEntry, LivePreview } from './board.ts';
+
+export interface LastKnownBoardDeps {
+  board: LiveBoard;
+  /** Whether the shared board can be reached now; a command would wait for it otherwise. */
+  reachable(): boolean;
+  /** Tells of the connection lost (maybe: `reachable` says), and back after an outage. */
+  watch(handlers: { lost(): void; resumed(): void }): void;
+  /** Writes kept for Redis while it is away (one per entry, room removal, preview and the demand mark). */
+  maxPending: number;
+  logger: Logger;
+}
+
+type Write =
+  | { type: 'put'; entry: LiveEntry }
+  | { type: 'remove'; roomId: string; nodeId?: string }
+  | { type: 'preview'; roomId: string; preview: LivePreview }
+  | { type: 'demand'; until: number };
+
+const entryKey = (roomId: string, nodeId: string) => `${roomId} ${nodeId}`;
+
+export class LastKnownBoard implements LiveBoard {
+  readonly #deps: LastKnownBoardDeps;
+  /** Every node's entries as last read, with this node's writes since. */
+  readonly #entries = new Map<string, LiveEntry>();
+  readonly #previews = new Map<string, LivePreview>();
+  /** Writes waiting for Redis, oldest first, keyed by what they write (a newer one replaces and moves to the end). */
+  readonly #pending = new Map<string, Write>();
+  #demandUntil = 0;
+  /** When the connection was lost: entries that were live then are shown for the outage. */
+  #lostAt: number | null = null;
+  #flushing: Promise<void> | null = null;
+  /** Whether this outage's first dropped write was logged. */
+  #warned = false;
+
+  constructor(deps: LastKnownBoardDeps) {
+    this.#deps = deps;
+    deps.watch({
+      lost: () => {
+        if (!deps.reachable()) this.#lostAt ??= Date.now();
+      },
+      resumed: () => this.#flush(),
+    });
+  }
+
+  /** True while answers come from this node's memory: Redis away, or what waited for it not yet written. */
+  get stale(): boolean {
+    return !this.#shared();
+  }
+
+  /** Writes waiting for Redis. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  async put(entry: LiveEntry): Promise<void> {
+    const key = entryKey(entry.roomId, entry.nodeId);
+    this.#entries.set(key, entry);
+    await this.#write(`entry ${key}`, { type: 'put', entry });
+  }
+
+  async remove(roomId: string, nodeId?: string): Promise<void> {
+    for (const [key, entry] of this.#entries) {
+      if (entry.roomId === roomId && (nodeId === undefined || entry.nodeId === nodeId)) this.#entries.delete(key);
+    }
+    if (nodeId !== undefined) {
+      await this.#write(`entry ${entryKey(roomId, nodeId)}`, { type: 'remove', roomId, nodeId });
+      return;
+    }
+    this.#previews.delete(roomId);
+    // The room's removal takes its entries and preview with it: their waiting writes are moot.
+    for (const key of this.#pending.keys())
+      if (key.startsWith(`entry ${roomId} `) || key === `preview ${roomId}`) this.#pending.delete(key);
+    await this.#write(`room ${roomId}`, { type: 'remove', roomId });
+  }
+
+  async entries(now: number): Promise<LiveEntry[]> {
+    const shared = await this.#read(() => this.#deps.board.entries(now));
+    if (shared) {
+      this.#entries.clear();
+      for (const entry of shared) this.#entries.set(entryKey(entry.roomId, entry.nodeId), entry);
+      return shared;
+    }
+    // Other nodes cannot refresh theirs meanwhile: shown as they were when Redis went. This node's are current.
+    const since = Math.min(now, this.#lostAt ?? now);
+    return [...this.#entries.values()].filter((entry) => entry.expiresAt > since);
+  }
+
+  async preview(roomId: string): Promise<LivePreview | null> {
+    const shared = await this.#read(async () => ({ found: await this.#deps.board.preview(roomId) }));
+    if (!shared) return this.#previews.get(roomId) ?? null;
+    this.#remember(roomId, shared.found);
+    return shared.found;
+  }
+
+  async previews(roomIds: readonly string[]): Promise<Map<string, LivePreview>> {
+    const shared = await this.#read(() => this.#deps.board.previews(roomIds));
+    if (shared) {
+      for (const id of roomIds) this.#remember(id, shared.get(id) ?? null);
+      return shared;
+    }
+    const found = new Map<string, LivePreview>();
+    for (const id of roomIds) {
+      const preview = this.#previews.get(id);
+      if (preview) found.set(id, preview);
+    }
+    return found;
+  }
+
+  async setPreview(roomId: string, preview: LivePreview): Promise<void> {
+    this.#previews.set(roomId, preview);
+    await this.#write(`preview ${roomId}`, { type: 'preview', roomId, preview });
+  }
+
+  async claimRender(roomId: string, nodeId: string, ttlMs: number): Promise<boolean> {
+    if (!this.#shared()) return false;
+    return this.#deps.board.claimRender(roomId, nodeId, ttlMs);
+  }
+
+  async markDemand(until: number): Promise<void> {
+    this.#demandUntil = Math.max(this.#demandUntil, until);
+    await this.#write('demand', { type: 'demand', until: this.#demandUntil });
+  }
+
+  async demanded(now: number): Promise<boolean> {
+    const shared = await this.#read(async () => ({ demanded: await this.#deps.board.demanded(now) }));
+    return shared ? shared.demanded : this.#demandUntil > now;
+  }
+
+  /** Redis there and nothing waiting for it: reads and writes go to it. */
+  #shared(): boolean {
+    return this.#deps.reachable() && this.#pending.size === 0;
+  }
+
+  /** From Redis when shared; null to answer from memory (also when Redis went during the read). */
+  async #read<T>(read: () => Promise<T>): Promise<T | null> {
+    if (!this.#shared()) return null;
+    try {
+      const value = await read();
+      this.#lostAt = null;
+      return value;
+    } catch (err) {
+      if (this.#deps.reachable()) throw err;
+      return null;
+    }
+  }
+
+  async #write(key: string, write: Write): Promise<void> {
+    if (this.#shared()) {
+      try {
+        await this.#apply(write);
+        return;
+      } catch (err) {
+        if (this.#deps.reachable()) throw err;
+      }
+    }
+    this.#pending.delete(key);
+    this.#pending.set(key, write);
+    this.#trim();
+    if (this.#deps.reachable()) this.#flush();
+  }
+
+  #trim(): void {
+    const { maxPending, logger } = this.#deps;
+    for (const key of this.#pending.keys()) {
+      if (this.#pending.size <= maxPending) return;
+      this.#pending.delete(key);
+      if (!this.#warned) {
+        this.#warned = true;
+        logger.warn({ maxPending }, 'redis away: dropping the oldest live board writes kept for it (ADAPTER_OFFLINE_MAX_COMMANDS)');
+      }
+    }
+  }
+
+  /** Writes what waited for Redis, oldest first, while it is there; one flush at a time. */
+  #flush(): void {
+    this.#flushing ??= this.#drain().finally(() => {
+      this.#flushing = null;
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#deps.reachable()) {
+      const next = this.#pending.entries().next();
+      if (next.done) {
+        this.#warned = false;
+        this.#lostAt = null;
+        return;
+      }
+      const [key, write] = next.value;
+      try {
+        await this.#apply(write);
+      } catch (err) {
+        // Lost again: kept for the next return. Refused by Redis itself: dropped, or it would be tried for ever.
+        if (!this.#deps.reachable()) return;
+        this.#deps.logger.warn({ err, key }, 'could not write a live board change kept while Redis was away');
+      }
+      if (this.#pending.get(key) === write) this.#pending.delete(key);
+    }
+  }
+
+  #apply(write: Write): Promise<void> {
+    const { board } = this.#deps;
+    switch (write.type) {
+      case 'put':
+        return board.put(write.entry);
+      case 'remove':
+        return board.remove(write.roomId, write.nodeId);
+      case 'preview':
+        return board.setPreview(write.roomId, write.preview);
+      case 'demand':
+        return write.until > Date.now() ? board.markDemand(write.until) : Promise.resolve();
+      default:
+        return write satisfies never;
+    }
+  }
+
+  #remember(roomId: string, preview: LivePreview | null): void {
+    if (preview) this.#previews.set(roomId, preview);
+    else this.#previews.delete(roomId);
+  }
+}

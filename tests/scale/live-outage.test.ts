@@ -1,0 +1,141 @@
+// Redis goes away under two nodes: "Live now" keeps answering from what each
+// node last knew of the board (`stale: true`), an owner's unlisting is
+// answered and the room shown by no node, and the live tick goes on without
+// waiting for Redis, its writes kept one per room and sent once Redis is back.
+// Redis away is either stopped (connections refused: node-redis keeps every
+// command for its return) or cut off by a gate that accepts and drops
+// connections (commands written and failed), Redis keeping its keys.
+import { expect, it } from 'vitest';
+import type { Atelier } from '../../server/atelier.ts';
+import { LastKnownBoard } from '../../server/live/last-known-board.ts';
+import type { SessionResponse } from '../../shared/protocol.ts';
+import { clusterEnv } from '../helpers/cluster.ts';
+import { api, startServer, waitFor } from '../helpers/server.ts';
+import { describeWith, postgresService, redisServerBinary, redisService, startPrivateRedis } from '../helpers/services.ts';
+import { startTcpGate } from '../helpers/tcp-gate.ts';
+import { joinRoom, listeningSocket, livePage } from '../live/helpers.ts';
+
+const redis = await redisService();
+const postgres = await postgresService();
+const binary = await redisServerBinary();
+
+interface Listed {
+  /** Redis reachable again. */
+  back(): Promise<void>;
+  a: Atelier;
+  b: Atelier;
+  ann: SessionResponse;
+  bob: SessionResponse;
+  /** Ann's room, held on node A; Bob's, on node B. */
+  onA: string;
+  onB: string;
+}
+
+/**
+ * Two nodes, a listed room held on each, both rooms on both nodes' "Live now";
+ * then Redis goes away: a Redis of their own stopped (it comes back empty), or
+ * the shared one cut off by a gate in front of it (it keeps the board).
+ */
+async function listedThenRedisAway(away: 'stopped' | 'cut'): Promise<Listed> {
+  const own = away === 'stopped' ? await startPrivateRedis() : undefined;
+  const gate = away === 'cut' ? await startTcpGate(redis.url) : undefined;
+  // Board entries live 180 s: none expires during the test, so one that is gone was removed.
+  const env = await clusterEnv(own ?? redis, postgres, {
+    LIVE_PREVIEW_MS: '60000',
+    HTTP_REQUESTS_PER_MINUTE: '1000000',
+    ...(gate ? { REDIS_URL: gate.url } : {}),
+  });
+  const a = await startServer({ ...env, NODE_ID: 'node-a' });
+  const b = await startServer({ ...env, NODE_ID: 'node-b' });
+  const [ann, bob] = await Promise.all([api(a.url).session('Ann'), api(b.url).session('Bob')]);
+  const listRoom = async (node: Atelier, owner: SessionResponse) => {
+    const { room } = await api(node.url).room(owner.token, { linkAccess: 'none' });
+    await api(node.url).json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
+    expect((await joinRoom(listeningSocket(node.url, owner.token).socket, room.id)).ok).toBe(true);
+    return room.id;
+  };
+  const onA = await listRoom(a, ann);
+  const onB = await listRoom(b, bob);
+  for (const node of [a, b]) {
+    await waitFor(
+      async () => {
+        await a.live.rooms.tick();
+        await b.live.rooms.tick();
+        return (await livePage(api(node.url))).items.length === 2;
+      },
+      10_000,
+      `both rooms in ${node.config.nodeId}'s "Live now"`,
+    );
+  }
+  await own?.stop();
+  gate?.cut();
+  await waitFor(() => !a.scale?.redis.isReady && !b.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
+  const back = async () => {
+    await own?.start();
+    gate?.restore();
+  };
+  return { back, a, b, ann, bob, onA, onB };
+}
+
+const roomsOf = (page: { items: Array<{ room: { id: string } }> }) => page.items.map((item) => item.room.id).sort();
+
+describeWith([redis, postgres, binary], '"Live now" while Redis is away', () => {
+  it('answers with the board as the node last knew it, marked stale, and fresh again once Redis is back', async () => {
+    const { back, a, b, onA, onB } = await listedThenRedisAway('stopped');
+    for (const node of [a, b]) {
+      const page = await livePage(api(node.url));
+      expect(roomsOf(page)).toEqual([onA, onB].sort());
+      expect(page.stale).toBe(true);
+    }
+    // Answered while Redis was still away.
+    expect(a.scale!.redis.isReady || b.scale!.redis.isReady).toBe(false);
+
+    await back();
+    for (const node of [a, b]) {
+      await waitFor(async () => (await livePage(api(node.url))).stale === undefined, 20_000, `a fresh page on ${node.config.nodeId}`);
+    }
+  }, 60_000);
+
+  it('unlists at once: the room is shown by no node meanwhile, and is off the board once Redis is back', async () => {
+    const { back, a, b, bob, onA, onB } = await listedThenRedisAway('cut');
+    const unlisted = await api(b.url).json<{ listed: boolean }>('PATCH', `/api/rooms/${onB}`, {
+      token: bob.token,
+      body: { listed: false },
+    });
+    expect(unlisted.listed).toBe(false);
+    expect(b.scale!.redis.isReady).toBe(false);
+    for (const node of [a, b]) expect(roomsOf(await livePage(api(node.url)))).toEqual([onA]);
+
+    await back();
+    await waitFor(() => b.scale?.redis.isReady, 20_000, 'node B back on Redis');
+    const board = b.live.board;
+    if (!(board instanceof LastKnownBoard)) throw new Error('a scaled node answers from what it last knew');
+    await waitFor(() => board.pending === 0 && !board.stale, 20_000, "node B's board writes sent");
+    expect((await board.entries(Date.now())).some((entry) => entry.roomId === onB)).toBe(false);
+  }, 60_000);
+
+  it('ticks without waiting for Redis, keeping one write per room, sent once Redis is back', async () => {
+    const { back, a, b, onA } = await listedThenRedisAway('stopped');
+    const board = a.live.board;
+    if (!(board instanceof LastKnownBoard)) throw new Error('a scaled node answers from what it last knew');
+    // Spectators come and go on node A: each tick has a new entry of the room to put.
+    const watchers = await Promise.all([1, 2, 3].map((i) => api(a.url).session(`Watcher ${i}`)));
+    for (const watcher of watchers) {
+      const socket = listeningSocket(a.url, watcher.token);
+      expect(await joinRoom(socket.socket, onA, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
+      await a.live.rooms.tick();
+      expect(board.pending).toBe(1);
+    }
+    expect(a.scale!.redis.isReady).toBe(false);
+    // This node's own rooms are current on its page meanwhile.
+    const page = await livePage(api(a.url));
+    expect(page.items.find((item) => item.room.id === onA)?.spectators).toBe(3);
+
+    await back();
+    await waitFor(
+      async () => (await livePage(api(b.url))).items.find((item) => item.room.id === onA)?.spectators === 3,
+      20_000,
+      'node B sees the spectators',
+    );
+  }, 60_000);
+});
