@@ -125,6 +125,8 @@ const text = (map: Y.Map<unknown>, key: string): string | undefined => {
 
 function readCandidates(tray: Y.Array<unknown>): Map<string, CandidateRef> {
   const candidates = new Map<string, CandidateRef>();
+  // Every room is read as it loads, most of them empty: no iterator for nothing.
+  if (tray.length === 0) return candidates;
   for (const entry of tray) {
     if (!(entry instanceof Y.Map)) continue;
     const id = text(entry, 'id');
@@ -137,6 +139,7 @@ function readCandidates(tray: Y.Array<unknown>): Map<string, CandidateRef> {
 
 function readLayers(stack: Y.Array<unknown>): Map<string, LayerRef> {
   const layers = new Map<string, LayerRef>();
+  if (stack.length === 0) return layers;
   for (const entry of stack) {
     if (!(entry instanceof Y.Map)) continue;
     const id = text(entry, 'id');

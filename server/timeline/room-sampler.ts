@@ -225,6 +225,8 @@ export class RoomSampler {
 
   #readLayers(): Layer[] {
     const layers: Layer[] = [];
+    // Every room is read as it loads, most of them empty: no iterator for nothing.
+    if (this.#stack.length === 0) return layers;
     for (const entry of this.#stack) {
       if (!(entry instanceof Y.Map)) continue;
       let layer = this.#checked.get(entry);
@@ -241,6 +243,7 @@ export class RoomSampler {
 
   #readLayerIds(): Set<string> {
     const ids = new Set<string>();
+    if (this.#stack.length === 0) return ids;
     for (const entry of this.#stack) {
       const id = entry instanceof Y.Map ? entry.get('id') : undefined;
       if (typeof id === 'string') ids.add(id);
@@ -251,6 +254,7 @@ export class RoomSampler {
   /** Candidate id → src. */
   #readTray(): Map<string, string> {
     const tray = new Map<string, string>();
+    if (this.#tray.length === 0) return tray;
     for (const entry of this.#tray) {
       if (!(entry instanceof Y.Map)) continue;
       const id = entry.get('id');
