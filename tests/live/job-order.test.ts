@@ -53,6 +53,9 @@ async function socketIoSpectator(url: string, token: string, roomId: string, inv
 async function wsSpectator(url: string, token: string, roomId: string, invite: string) {
   const raw = rawYjsSocket(url, `/yjs/${roomId}?token=${token}&invite=${invite}&events=1`);
   await raw.opened;
+  // Joined, on the room's channel (room:joined comes once it is): the job's events come after.
+  const joined = (frame: Uint8Array) => frame[0] === YWS_MESSAGE.event && decodeEvent(frame, 1).event === 'room:joined';
+  await waitFor(() => raw.frames.some(joined), 10_000, 'room:joined');
   return {
     heard(): Heard {
       const doc = new Y.Doc();
