@@ -2,10 +2,11 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { A1111Provider } from '../../server/generation/a1111-provider.ts';
-import type { GenerationRequest, ProviderEvent } from '../../server/generation/provider.ts';
+import type { GenerationRequest } from '../../server/generation/provider.ts';
 import type { A1111Config } from '../../server/generation/provider-config.ts';
 import { waitFor } from '../helpers/server.ts';
 import { type FakeA1111, startFakeA1111 } from './fakes/fake-a1111.ts';
+import { failure, generate } from './provider-calls.ts';
 
 const PASSWORD = 'hunter2-very-secret';
 
@@ -30,19 +31,7 @@ const request = (over: Partial<GenerationRequest> = {}): GenerationRequest => ({
   ...over,
 });
 
-async function run(p: A1111Provider, req = request(), signal = new AbortController().signal) {
-  const events: ProviderEvent[] = [];
-  const images = await p.generate(req, { signal, onProgress: (e) => events.push(e) });
-  return { images, events };
-}
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (err: unknown) => err,
-  );
+const run = (p: A1111Provider, req = request(), signal?: AbortSignal) => generate(p, req, signal);
 
 describe('a1111 provider against an AUTOMATIC1111-API server', () => {
   it('runs txt2img with Basic auth and our task id, reads seeds from the JSON-string info, skips the grid, polls progress and previews', async () => {

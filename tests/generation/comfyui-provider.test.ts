@@ -10,6 +10,7 @@ import { ProviderError } from '../../server/generation/provider-error.ts';
 import { ProviderSetupError } from '../../server/generation/provider-registry.ts';
 import { tempDir, waitFor } from '../helpers/server.ts';
 import { colourOf, type FakeComfyUi, startFakeComfyUi } from './fakes/fake-comfyui.ts';
+import { failure, generate } from './provider-calls.ts';
 
 function provider(fake: FakeComfyUi, over: Partial<ComfyUiConfig> = {}): ComfyUiProvider {
   const p = new ComfyUiProvider(
@@ -32,23 +33,12 @@ const request = (over: Partial<GenerationRequest> = {}): GenerationRequest => ({
   ...over,
 });
 
-async function run(p: ComfyUiProvider, req = request(), signal = new AbortController().signal) {
-  const events: ProviderEvent[] = [];
+async function run(p: ComfyUiProvider, req = request(), signal?: AbortSignal) {
   try {
-    const images = await p.generate(req, { signal, onProgress: (e) => events.push(e) });
-    return { images, events };
+    return await generate(p, req, signal);
   } finally {
     await p.close();
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (err: unknown) => err,
-  );
 }
 
 describe('comfyui provider against a ComfyUI-protocol server', () => {

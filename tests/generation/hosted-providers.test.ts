@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { FalProvider } from '../../server/generation/fal-provider.ts';
 import { GeminiProvider } from '../../server/generation/gemini-provider.ts';
-import type { GenerationRequest, ImageProvider, ProviderEvent } from '../../server/generation/provider.ts';
+import type { GenerationRequest } from '../../server/generation/provider.ts';
 import { ReplicateProvider } from '../../server/generation/replicate-provider.ts';
 import { StabilityProvider } from '../../server/generation/stability-provider.ts';
 import { waitFor } from '../helpers/server.ts';
@@ -13,6 +13,7 @@ import { FAL_TEST_KEY, type FakeFal, startFakeFal } from './fakes/fake-fal.ts';
 import { GEMINI_TEST_KEY, MODEL as GEMINI_MODEL, startFakeGemini } from './fakes/fake-gemini.ts';
 import { REPLICATE_TEST_TOKEN, startFakeReplicate } from './fakes/fake-replicate.ts';
 import { STABILITY_TEST_KEY, startFakeStability } from './fakes/fake-stability.ts';
+import { failure, generate } from './provider-calls.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -28,20 +29,6 @@ const request = (model: string, over: Partial<GenerationRequest> = {}): Generati
   user: 'u',
   ...over,
 });
-
-async function run(p: ImageProvider, req: GenerationRequest, signal = new AbortController().signal) {
-  const events: ProviderEvent[] = [];
-  const images = await p.generate(req, { signal, onProgress: (e) => events.push(e) });
-  return { images, events };
-}
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (err: unknown) => err,
-  );
 
 const editInput = async () => ({
   image: await sharp({ create: { width: 80, height: 40, channels: 3, background: '#00ff00' } })
@@ -70,7 +57,7 @@ describe('fal provider (@fal-ai/client against a fal-queue server)', () => {
   it('submits, polls the status with logs (queue, progress), fetches the result and its seed', async () => {
     const fake = await startFakeFal();
     fake.behaviour = { queuedPolls: 2, progressPolls: 3 };
-    const { images, events } = await run(fal(fake), request('fal-ai/flux/schnell', { count: 2, negativePrompt: 'rain', steps: 6 }));
+    const { images, events } = await generate(fal(fake), request('fal-ai/flux/schnell', { count: 2, negativePrompt: 'rain', steps: 6 }));
     expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/fal-ai/flux/schnell' });
     expect(fake.requests[0]!.headers.authorization).toBe(`Key ${FAL_TEST_KEY}`);
     expect(fake.requests[0]!.body).toMatchObject({
@@ -93,7 +80,7 @@ describe('fal provider (@fal-ai/client against a fal-queue server)', () => {
 
   it('edits through the inpainting endpoint with image and mask as data URIs', async () => {
     const fake = await startFakeFal();
-    await run(fal(fake), request('fal-ai/flux/schnell', { edit: await editInput() }));
+    await generate(fal(fake), request('fal-ai/flux/schnell', { edit: await editInput() }));
     expect(fake.requests[0]!.path).toBe('/fal-ai/fast-sdxl/inpainting');
     expect(String(fake.requests[0]!.body.image_url)).toMatch(/^data:image\/png;base64,/);
     expect(String(fake.requests[0]!.body.mask_url)).toMatch(/^data:image\/png;base64,/);
@@ -102,7 +89,10 @@ describe('fal provider (@fal-ai/client against a fal-queue server)', () => {
   it('maps the safety checker and content_policy_violation to forbidden', async () => {
     const fake = await startFakeFal();
     fake.behaviour = { nsfw: true };
-    expect(await failure(run(fal(fake), request('fal-ai/flux/schnell')))).toMatchObject({ failure: 'forbidden', code: 'content_policy' });
+    expect(await failure(generate(fal(fake), request('fal-ai/flux/schnell')))).toMatchObject({
+      failure: 'forbidden',
+      code: 'content_policy',
+    });
     fake.behaviour = {
       modelError: {
         status: 422,
@@ -110,7 +100,7 @@ describe('fal provider (@fal-ai/client against a fal-queue server)', () => {
         msg: 'The content could not be processed because it contained material flagged by a content checker.',
       },
     };
-    const err = await failure(run(fal(fake), request('fal-ai/flux/schnell')));
+    const err = await failure(generate(fal(fake), request('fal-ai/flux/schnell')));
     expect(err).toMatchObject({ failure: 'forbidden' });
     expect((err as Error).message).toContain('flagged by a content checker');
   });
@@ -119,7 +109,7 @@ describe('fal provider (@fal-ai/client against a fal-queue server)', () => {
     const fake = await startFakeFal();
     fake.behaviour = { queuedPolls: 1000 };
     const controller = new AbortController();
-    const started = failure(run(fal(fake), request('fal-ai/flux/schnell'), controller.signal));
+    const started = failure(generate(fal(fake), request('fal-ai/flux/schnell'), controller.signal));
     await waitFor(() => fake.requests.some((r) => r.path.includes('/status')));
     controller.abort(new Error('cancelled'));
     expect(await started).toEqual(new Error('cancelled'));
@@ -131,11 +121,11 @@ describe('fal provider (@fal-ai/client against a fal-queue server)', () => {
     timeout: 30_000,
   }, async () => {
     const fake = await startFakeFal();
-    const denied = await failure(run(fal(fake, 'wrong-id:wrong-secret-9999'), request('fal-ai/flux/schnell')));
+    const denied = await failure(generate(fal(fake, 'wrong-id:wrong-secret-9999'), request('fal-ai/flux/schnell')));
     expect(denied).toMatchObject({ failure: 'unavailable', code: 'provider_auth' });
     expect((denied as Error).message).not.toContain('wrong-secret-9999');
     fake.behaviour = { rateLimitSeconds: 7 };
-    const limited = await failure(run(fal(fake), request('fal-ai/flux/schnell')));
+    const limited = await failure(generate(fal(fake), request('fal-ai/flux/schnell')));
     expect(limited).toMatchObject({ failure: 'rate_limited', code: 'provider_rate_limited', retryAfterMs: 7000 });
     // The client retried 429 three times itself (src/queue.js QUEUE_RETRY_CONFIG).
     expect(fake.requests.filter((r) => r.method === 'POST' && r.headers.authorization === `Key ${FAL_TEST_KEY}`)).toHaveLength(4);
@@ -153,7 +143,7 @@ describe('replicate provider (the replicate SDK against a Replicate-API server)'
     expect((await p.check(AbortSignal.timeout(5000))).models).toEqual([
       { id: 'black-forest-labs/flux-schnell', label: 'black-forest-labs/flux-schnell' },
     ]);
-    const { images, events } = await run(
+    const { images, events } = await generate(
       p,
       request('black-forest-labs/flux-schnell', { count: 2, size: '1536x1024', width: 1536, height: 1024, steps: 4 }),
     );
@@ -175,10 +165,10 @@ describe('replicate provider (the replicate SDK against a Replicate-API server)'
     const fake = await startFakeReplicate();
     const p = replicate(fake.url);
     await p.check(AbortSignal.timeout(5000));
-    expect(await failure(run(p, request('black-forest-labs/flux-schnell', { negativePrompt: 'x' })))).toMatchObject({
+    expect(await failure(generate(p, request('black-forest-labs/flux-schnell', { negativePrompt: 'x' })))).toMatchObject({
       failure: 'bad_request',
     });
-    expect(await failure(run(p, request('black-forest-labs/flux-schnell', { edit: await editInput() })))).toMatchObject({
+    expect(await failure(generate(p, request('black-forest-labs/flux-schnell', { edit: await editInput() })))).toMatchObject({
       failure: 'bad_request',
     });
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
@@ -189,7 +179,7 @@ describe('replicate provider (the replicate SDK against a Replicate-API server)'
     const p = replicate(fake.url);
     await p.check(AbortSignal.timeout(5000));
     fake.behaviour = { failWith: 'NSFW content detected. Try running it again, or try a different prompt.' };
-    expect(await failure(run(p, request('black-forest-labs/flux-schnell')))).toMatchObject({
+    expect(await failure(generate(p, request('black-forest-labs/flux-schnell')))).toMatchObject({
       failure: 'forbidden',
       code: 'content_policy',
     });
@@ -198,14 +188,17 @@ describe('replicate provider (the replicate SDK against a Replicate-API server)'
     const polled = () => fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/predictions/')).length;
     const before = polled();
     const controller = new AbortController();
-    const started = failure(run(p, request('black-forest-labs/flux-schnell'), controller.signal));
+    const started = failure(generate(p, request('black-forest-labs/flux-schnell'), controller.signal));
     await waitFor(() => polled() > before + 1);
     controller.abort(new Error('cancelled'));
     await started;
     await waitFor(() => fake.cancelled.length === 1);
 
     fake.behaviour = { rateLimitSeconds: 3 };
-    expect(await failure(run(p, request('black-forest-labs/flux-schnell')))).toMatchObject({ failure: 'rate_limited', retryAfterMs: 3000 });
+    expect(await failure(generate(p, request('black-forest-labs/flux-schnell')))).toMatchObject({
+      failure: 'rate_limited',
+      retryAfterMs: 3000,
+    });
   });
 });
 
@@ -217,7 +210,7 @@ describe('gemini provider (@google/genai against a Gemini-API server)', () => {
     const fake = await startFakeGemini();
     const p = gemini(fake.url);
     expect((await p.check(AbortSignal.timeout(5000))).models).toEqual([{ id: GEMINI_MODEL, label: 'Nano Banana' }]);
-    const { images } = await run(
+    const { images } = await generate(
       p,
       request(GEMINI_MODEL, { count: 2, size: '1024x1536', width: 1024, height: 1536, edit: { image: (await editInput()).image } }),
     );
@@ -241,18 +234,18 @@ describe('gemini provider (@google/genai against a Gemini-API server)', () => {
     const p = gemini(fake.url);
     for (const finishReason of ['SAFETY', 'PROHIBITED_CONTENT', 'IMAGE_SAFETY']) {
       fake.behaviour = { finishReason };
-      const err = await failure(run(p, request(GEMINI_MODEL)));
+      const err = await failure(generate(p, request(GEMINI_MODEL)));
       expect(err).toMatchObject({ failure: 'forbidden', code: 'content_policy' });
       expect((err as Error).message).toContain(finishReason);
     }
     fake.behaviour = { blockReason: 'PROHIBITED_CONTENT' };
-    expect(await failure(run(p, request(GEMINI_MODEL)))).toMatchObject({ failure: 'forbidden' });
+    expect(await failure(generate(p, request(GEMINI_MODEL)))).toMatchObject({ failure: 'forbidden' });
     fake.behaviour = { finishReason: 'NO_IMAGE' };
-    expect(await failure(run(p, request(GEMINI_MODEL)))).toMatchObject({ failure: 'internal' });
+    expect(await failure(generate(p, request(GEMINI_MODEL)))).toMatchObject({ failure: 'internal' });
     fake.behaviour = { retryDelay: '13s' };
-    expect(await failure(run(p, request(GEMINI_MODEL)))).toMatchObject({ failure: 'rate_limited', retryAfterMs: 13_000 });
+    expect(await failure(generate(p, request(GEMINI_MODEL)))).toMatchObject({ failure: 'rate_limited', retryAfterMs: 13_000 });
     fake.behaviour = {};
-    const denied = await failure(run(gemini(fake.url, 'AIzaWrongKey99999999999'), request(GEMINI_MODEL)));
+    const denied = await failure(generate(gemini(fake.url, 'AIzaWrongKey99999999999'), request(GEMINI_MODEL)));
     expect(denied).toMatchObject({ code: 'provider_auth' });
     expect((denied as Error).message).not.toContain('AIzaWrongKey99999999999');
   });
@@ -267,7 +260,7 @@ describe('stability provider (v2beta multipart against a Stability-API server)',
     const p = stability(fake.url);
     expect((await p.check(AbortSignal.timeout(5000))).models.map((m) => m.id)).toEqual(['core', 'sd3.5-large']);
     fake.behaviour = { seed: 777 };
-    const { images } = await run(p, request('core', { negativePrompt: 'smoke' }));
+    const { images } = await generate(p, request('core', { negativePrompt: 'smoke' }));
     const call = fake.requests.find((r) => r.method === 'POST')!;
     expect(call.path).toBe('/v2beta/stable-image/generate/core');
     expect(call.headers.accept).toBe('image/*');
@@ -281,9 +274,9 @@ describe('stability provider (v2beta multipart against a Stability-API server)',
     expect(images.map((i) => i.seed)).toEqual([777]);
 
     fake.behaviour = {};
-    await run(p, request('sd3.5-large'));
+    await generate(p, request('sd3.5-large'));
     expect(fake.requests.at(-1)).toMatchObject({ path: '/v2beta/stable-image/generate/sd3', body: { model: 'sd3.5-large' } });
-    await run(p, request('core', { edit: await editInput() }));
+    await generate(p, request('core', { edit: await editInput() }));
     expect(fake.requests.at(-1)!.path).toBe('/v2beta/stable-image/edit/inpaint');
     expect(Object.keys(fake.requests.at(-1)!.files)).toEqual(['image', 'mask']);
   });
@@ -292,15 +285,15 @@ describe('stability provider (v2beta multipart against a Stability-API server)',
     const fake = await startFakeStability();
     const p = stability(fake.url);
     fake.behaviour = { filtered: true };
-    const filtered = await failure(run(p, request('core')));
+    const filtered = await failure(generate(p, request('core')));
     expect(filtered).toMatchObject({ failure: 'forbidden', code: 'content_policy' });
     expect((filtered as Error).message).toContain('CONTENT_FILTERED');
     fake.behaviour = { moderated: true };
-    expect(await failure(run(p, request('core')))).toMatchObject({ failure: 'forbidden' });
+    expect(await failure(generate(p, request('core')))).toMatchObject({ failure: 'forbidden' });
     fake.behaviour = { rateLimitSeconds: 10 };
-    expect(await failure(run(p, request('core')))).toMatchObject({ failure: 'rate_limited', retryAfterMs: 10_000 });
+    expect(await failure(generate(p, request('core')))).toMatchObject({ failure: 'rate_limited', retryAfterMs: 10_000 });
     fake.behaviour = {};
-    const denied = await failure(run(stability(fake.url, 'sk-wrong-key-1234567890'), request('core')));
+    const denied = await failure(generate(stability(fake.url, 'sk-wrong-key-1234567890'), request('core')));
     expect(denied).toMatchObject({ code: 'provider_auth' });
     expect((denied as Error).message).not.toContain('sk-wrong-key-1234567890');
   });

@@ -6,6 +6,7 @@ import type { GenerationRequest, ProviderEvent } from '../../server/generation/p
 import { ProviderError } from '../../server/generation/provider-error.ts';
 import { waitFor } from '../helpers/server.ts';
 import { FAKE_KEY, type FakeOpenAi, type Reply, startFakeOpenAi } from './fake-openai.ts';
+import { generate } from './provider-calls.ts';
 
 function provider(fake: FakeOpenAi, options: Partial<OpenAiProviderOptions> = {}): OpenAiProvider {
   return new OpenAiProvider({
@@ -35,11 +36,7 @@ const request = (over: Partial<GenerationRequest> = {}): GenerationRequest => ({
   ...over,
 });
 
-async function run(p: OpenAiProvider, req = request(), signal = new AbortController().signal) {
-  const events: ProviderEvent[] = [];
-  const images = await p.generate(req, { signal, onProgress: (e) => events.push(e) });
-  return { images, events };
-}
+const run = (p: OpenAiProvider, req = request(), signal?: AbortSignal) => generate(p, req, signal);
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
   const err = await promise.then(
