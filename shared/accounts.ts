@@ -143,6 +143,8 @@ export interface AccountExport {
   roomsOwned: RoomInfo[];
   /** Rooms they joined through an invite or a link, with the role remembered. */
   memberships: Array<{ roomId: string; role: 'editor' | 'viewer'; joinedAt: string }>;
+  /** Rooms whose owner revoked their editing, not granted since (joining there again gives what the link gives), oldest first. */
+  revocations: Array<{ roomId: string; revokedAt: string }>;
   /** Comments they wrote, oldest first. */
   comments: Array<{ id: string; workId: string; parentId: string | null; body: string; createdAt: string; editedAt: string | null }>;
   /** Whom they follow and who follows them (user ids). */

@@ -8,6 +8,7 @@ import { toSessionUser } from '../auth/users.ts';
 import { toWork } from '../gallery/work-view.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { GalleryStore } from '../store/gallery.ts';
+import type { LiveStore } from '../store/live.ts';
 import type { RecordStore } from '../store/records.ts';
 import type { SessionStore } from '../store/sessions.ts';
 import { AppError } from '../errors.ts';
@@ -19,6 +20,7 @@ export interface AccountExporterDeps {
   accounts: AccountStore;
   sessions: SessionStore;
   gallery: GalleryStore;
+  live: Pick<LiveStore, 'revocationsOf'>;
 }
 
 /** Works read per query while exporting. */
@@ -35,6 +37,7 @@ const CORE_SECTIONS = new Set([
   'likes',
   'roomsOwned',
   'memberships',
+  'revocations',
   'comments',
   'follows',
   'blocks',
@@ -58,7 +61,7 @@ export class AccountExporter {
   }
 
   async export(userId: string): Promise<AccountExport> {
-    const { records, accounts, sessions, gallery } = this.#d;
+    const { records, accounts, sessions, gallery, live } = this.#d;
     const user = await records.getUser(userId);
     if (!user || user.deletedAt !== null) throw new AppError('not_found', 'no such account');
     const now = new Date().toISOString();
@@ -88,6 +91,7 @@ export class AccountExporter {
       likes: rows.likes,
       roomsOwned: rows.roomsOwned,
       memberships: rows.memberships,
+      revocations: await live.revocationsOf(userId),
       comments: rows.comments,
       follows: rows.follows,
       blocks: rows.blocks,

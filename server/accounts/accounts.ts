@@ -93,6 +93,7 @@ export function startAccounts({ config, store, limiter, scale, logger }: Account
     accounts: store.accounts,
     sessions: store.sessions,
     gallery: store.gallery,
+    live: store.live,
   });
   const cookieMaxAgeMs = settings.sessionTtlDays * DAY_MS;
   const events = new Listeners<AccountListener>(log, 'accounts');

@@ -43,4 +43,11 @@ export interface LiveStore {
    * a grant: what was an editor before it is one no more.
    */
   setMembership(roomId: string, userId: string, role: GrantRole, at: string): Promise<void>;
+  /** The revokes of a user's editing still remembered (no grant since), oldest first: theirs to export. */
+  revocationsOf(userId: string): Promise<Revocation[]>;
+}
+
+export interface Revocation {
+  roomId: string;
+  revokedAt: string;
 }

@@ -24,6 +24,11 @@ function accountData(backend: string, env: () => Promise<TestEnv>) {
       const bobsRoom = await server.http.room(bob.token, { title: 'Bob’s' });
       await server.http.json('GET', `/api/rooms/${bobsRoom.room.id}?invite=${bobsRoom.invites.edit}`, { token: ann.token });
       await server.atelier.store.records.rememberMembership(bobsRoom.room.id, ann.user.id, 'editor');
+      // Bob revoked Ann's editing in another room of his (hers to export), and Ann Bob's in hers (his).
+      const revoked = await server.http.room(bob.token, { title: 'Revoked' });
+      const revokedAt = '2026-12-07T10:00:00.000Z';
+      await server.atelier.store.live.setMembership(revoked.room.id, ann.user.id, 'viewer', revokedAt);
+      await server.atelier.store.live.setMembership(room.id, bob.user.id, 'viewer', revokedAt);
       const solo = await work(server, room.id, [ann.user.id], 'Alone');
       const bobs = await work(server, bobsRoom.room.id, [bob.user.id], 'Bob’s work');
       await server.http.json('POST', `/api/works/${bobs.id}/like`, { token: ann.token, expect: 200 });
@@ -41,6 +46,7 @@ function accountData(backend: string, env: () => Promise<TestEnv>) {
         likes: [{ workId: bobs.id }],
         roomsOwned: [{ id: room.id, title: 'Mine' }],
         memberships: [{ roomId: bobsRoom.room.id, role: 'editor' }],
+        revocations: [{ roomId: revoked.room.id, revokedAt }],
       });
       expect(data.sessions).toHaveLength(1);
       expect(JSON.stringify(data)).not.toContain(bob.token);

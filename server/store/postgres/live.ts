@@ -1,5 +1,5 @@
 import type { GrantRole } from '../../../shared/live.ts';
-import type { LiveStore, Refusals, RoomRoles } from '../live.ts';
+import type { LiveStore, Refusals, Revocation, RoomRoles } from '../live.ts';
 import { groupBlocked, groupRoles, type RoleRow } from '../live-rows.ts';
 import type { Pool } from './database.ts';
 
@@ -91,5 +91,13 @@ export class PostgresLiveStore implements LiveStore {
        ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role`,
       [roomId, userId, role, at],
     );
+  }
+
+  async revocationsOf(userId: string): Promise<Revocation[]> {
+    const { rows } = await this.#pool.query<{ room_id: string; revoked_at: Date }>(
+      'SELECT room_id, revoked_at FROM role_revocations WHERE user_id = $1 ORDER BY revoked_at, room_id',
+      [userId],
+    );
+    return rows.map((row) => ({ roomId: row.room_id, revokedAt: row.revoked_at.toISOString() }));
   }
 }

@@ -1,5 +1,5 @@
 import type { GrantRole } from '../../../shared/live.ts';
-import type { LiveStore, Refusals, RoomRoles } from '../live.ts';
+import type { LiveStore, Refusals, Revocation, RoomRoles } from '../live.ts';
 import { groupBlocked, groupRoles } from '../live-rows.ts';
 import { type Db, transaction } from './database.ts';
 
@@ -40,6 +40,7 @@ export class SqliteLiveStore implements LiveStore {
          ON CONFLICT (room_id, user_id) DO UPDATE SET revoked_at = excluded.revoked_at`,
       ),
       unrevoke: db.prepare('DELETE FROM role_revocations WHERE room_id = ? AND user_id = ?'),
+      revocationsOf: db.prepare('SELECT room_id, revoked_at FROM role_revocations WHERE user_id = ? ORDER BY revoked_at, room_id'),
       membership: db.prepare(
         `INSERT INTO memberships (room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role`,
@@ -95,5 +96,11 @@ export class SqliteLiveStore implements LiveStore {
       this.#s.unrevoke.run(roomId, userId);
       this.#s.membership.run(roomId, userId, role, at);
     });
+  }
+
+  async revocationsOf(userId: string): Promise<Revocation[]> {
+    return this.#s.revocationsOf
+      .all(userId)
+      .map((row) => ({ roomId: String(row.room_id), revokedAt: new Date(String(row.revoked_at)).toISOString() }));
   }
 }
