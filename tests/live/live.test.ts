@@ -4,6 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import type { Atelier } from '../../server/atelier.ts';
 import type { GrantAck, RequestEditAck } from '../../shared/live.ts';
 import { CLOSE_CODES, type GetRoomResponse } from '../../shared/protocol.ts';
 import type { NotificationPage } from '../../shared/social.ts';
@@ -31,6 +32,17 @@ function typedUpdate(text: string): Uint8Array {
   const encoder = encoding.createEncoder();
   syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc));
   return encoding.toUint8Array(encoder);
+}
+
+/** The room listed, its owner in it and the watcher watching it, on Socket.IO. */
+async function watched(server: Atelier, owner: { token: string }, watcher: { token: string }, roomId: string) {
+  const http = api(server.url);
+  await http.json('PATCH', `/api/rooms/${roomId}`, { token: owner.token, body: { listed: true } });
+  const ownerSocket = listeningSocket(server.url, owner.token);
+  await joinRoom(ownerSocket.socket, roomId);
+  const watcherSocket = listeningSocket(server.url, watcher.token);
+  expect(await joinRoom(watcherSocket.socket, roomId, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
+  return { ownerSocket, watcherSocket };
 }
 
 describe('live rooms', () => {
@@ -94,11 +106,7 @@ describe('live rooms', () => {
 
   it('a spectator asks to edit (rate-limited); only the owner grants, only to someone in the room; a grant applies at once and can be revoked', async () => {
     const { server, http, owner, watcher, other, room } = await setUp();
-    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
-    const ownerSocket = listeningSocket(server.url, owner.token);
-    await joinRoom(ownerSocket.socket, room.id);
-    const watcherSocket = listeningSocket(server.url, watcher.token);
-    await joinRoom(watcherSocket.socket, room.id, { watch: true });
+    const { ownerSocket, watcherSocket } = await watched(server, owner, watcher, room.id);
     const otherSocket = listeningSocket(server.url, other.token);
     await joinRoom(otherSocket.socket, room.id, { watch: true });
 
@@ -165,11 +173,7 @@ describe('live rooms', () => {
     const http = api(server.url);
     const [owner, watcher] = await Promise.all([http.session('Owner'), http.session('Watcher')]);
     const { room } = await http.room(owner.token, { linkAccess: 'none' });
-    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
-    const ownerSocket = listeningSocket(server.url, owner.token);
-    await joinRoom(ownerSocket.socket, room.id);
-    const watcherSocket = listeningSocket(server.url, watcher.token);
-    expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
+    const { watcherSocket } = await watched(server, owner, watcher, room.id);
     await server.live.rooms.tick();
     expect((await livePage(http)).items).toHaveLength(1);
     const { report } = await http.json<{ report: { id: string } }>('POST', '/api/reports', {
@@ -184,11 +188,7 @@ describe('live rooms', () => {
 
   it("a room deleted with its owner's account leaves Live now and lets its spectators go", async () => {
     const { server, http, owner, watcher, room } = await setUp();
-    await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } });
-    const ownerSocket = listeningSocket(server.url, owner.token);
-    await joinRoom(ownerSocket.socket, room.id);
-    const watcherSocket = listeningSocket(server.url, watcher.token);
-    expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
+    const { watcherSocket } = await watched(server, owner, watcher, room.id);
     await server.live.rooms.tick();
     expect((await livePage(http)).items).toHaveLength(1);
     expect((await http.request('DELETE', '/api/account', { token: owner.token, body: { confirm: true } })).status).toBe(204);

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { workChannel } from '../../server/realtime/events/channels.ts';
 import type { CommentPage, CommentResponse, NotificationPage } from '../../shared/social.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { type Api, api, startServer, waitFor } from '../helpers/server.ts';
 import { listen, person, seedWork } from './helpers.ts';
+
+/** Posts a comment on the work as `who` (an answer to `parentId`, if given) and returns it. */
+function commenter(http: Api, workId: string) {
+  return async (who: { token: string }, body: string, parentId?: string) =>
+    (
+      await http.json<CommentResponse>('POST', `/api/works/${workId}/comments`, {
+        token: who.token,
+        body: parentId ? { body, parentId } : { body },
+      })
+    ).comment;
+}
 
 describe('comments', () => {
   it('thread one level, oldest first: a reply to a reply joins its thread', async () => {
@@ -10,15 +21,11 @@ describe('comments', () => {
     const http = api(server.url);
     const [ann, bob, cid] = await Promise.all(['Ann', 'Bob', 'Cid'].map((n) => person(server, n)));
     const work = await seedWork(server, [ann!]);
-    const post = (who: { token: string }, body: string, parentId?: string) =>
-      http.json<CommentResponse>('POST', `/api/works/${work.id}/comments`, {
-        token: who.token,
-        body: parentId ? { body, parentId } : { body },
-      });
-    const first = (await post(bob!, 'Lovely light')).comment;
-    const second = (await post(cid!, 'The sea!')).comment;
-    const reply = (await post(ann!, 'Thank you', first.id)).comment;
-    const replyToReply = (await post(cid!, 'Agreed', reply.id)).comment;
+    const post = commenter(http, work.id);
+    const first = await post(bob!, 'Lovely light');
+    const second = await post(cid!, 'The sea!');
+    const reply = await post(ann!, 'Thank you', first.id);
+    const replyToReply = await post(cid!, 'Agreed', reply.id);
     expect(first).toMatchObject({
       workId: work.id,
       parentId: null,
@@ -135,13 +142,7 @@ describe('comments', () => {
     const http = api(server.url);
     const [ann, bob, cid] = await Promise.all(['Ann', 'Bob', 'Cid'].map((n) => person(server, n)));
     const work = await seedWork(server, [ann!, bob!]);
-    const post = async (who: { token: string }, body: string, parentId?: string) =>
-      (
-        await http.json<CommentResponse>('POST', `/api/works/${work.id}/comments`, {
-          token: who.token,
-          body: parentId ? { body, parentId } : { body },
-        })
-      ).comment;
+    const post = commenter(http, work.id);
     const remove = (who: { token: string }, id: string, via = http) => via.request('DELETE', `/api/comments/${id}`, { token: who.token });
     const a = await post(cid!, 'a');
     const b = await post(cid!, 'b');
@@ -223,13 +224,7 @@ describe('comments', () => {
     const http = api(server.url);
     const [ann, bob, cid] = await Promise.all(['Ann', 'Bob', 'Cid'].map((n) => person(server, n)));
     const work = await seedWork(server, [ann!, bob!]);
-    const post = async (who: { token: string }, body: string, parentId?: string) =>
-      (
-        await http.json<CommentResponse>('POST', `/api/works/${work.id}/comments`, {
-          token: who.token,
-          body: parentId ? { body, parentId } : { body },
-        })
-      ).comment;
+    const post = commenter(http, work.id);
     const top = await post(cid!, 'nice');
     const reply = await post(ann!, 'thanks', top.id);
     await server.social.idle();
