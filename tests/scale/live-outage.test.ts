@@ -36,12 +36,12 @@ interface Listed {
  * then Redis goes away: a Redis of their own stopped (it comes back empty), or
  * the shared one cut off by a gate in front of it (it keeps the board).
  */
-async function listedThenRedisAway(away: 'stopped' | 'cut'): Promise<Listed> {
+async function listedThenRedisAway(away: 'stopped' | 'cut', previewMs = 60_000): Promise<Listed> {
   const own = away === 'stopped' ? await startPrivateRedis() : undefined;
   const gate = away === 'cut' ? await startTcpGate(redis.url) : undefined;
-  // Board entries live 180 s: none expires during the test, so one that is gone was removed.
+  // Board entries live 180 s by default: none expires during the test, so one that is gone was removed.
   const env = await clusterEnv(own ?? redis, postgres, {
-    LIVE_PREVIEW_MS: '60000',
+    LIVE_PREVIEW_MS: String(previewMs),
     HTTP_REQUESTS_PER_MINUTE: '1000000',
     ...(gate ? { REDIS_URL: gate.url } : {}),
   });
@@ -94,6 +94,17 @@ describeWith([redis, postgres, binary], '"Live now" while Redis is away', () => 
     for (const node of [a, b]) {
       await waitFor(async () => (await livePage(api(node.url))).stale === undefined, 20_000, `a fresh page on ${node.config.nodeId}`);
     }
+  }, 60_000);
+
+  it("keeps the other node's rooms past their entries' expiry: as they were when Redis went", async () => {
+    // Entries live 10 s, refreshed every few ticks until Redis goes, and not after.
+    const { a, onA, onB } = await listedThenRedisAway('stopped', 250);
+    const entry = (await a.live.board.entries(Date.now())).find((e) => e.roomId === onB);
+    if (!entry) throw new Error("node B's entry on node A's board");
+    await waitFor(() => Date.now() > entry.expiresAt, 30_000, "node B's entry past its expiry");
+    const page = await livePage(api(a.url));
+    expect(roomsOf(page)).toEqual([onA, onB].sort());
+    expect(page.stale).toBe(true);
   }, 60_000);
 
   it('unlists at once: the room is shown by no node meanwhile, and is off the board once Redis is back', async () => {
