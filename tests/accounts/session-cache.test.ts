@@ -10,6 +10,7 @@ import { TokenSigner } from '../../server/auth/tokens.ts';
 import type { SessionStore } from '../../server/store/sessions.ts';
 import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { tempSqliteStore } from '../helpers/stores.ts';
+import { countTurns } from '../helpers/turn-counter.ts';
 
 /** Buses of several nodes; `lose` drops messages, as Redis down would. */
 function busNetwork() {
@@ -159,21 +160,11 @@ it('sweeps in queries of at most 100 sessions, each in a turn of its own, so mes
   const { b } = await twoNodes(100);
   // Sessions the store does not know: each stopped working, and the sweep ends every one.
   for (let i = 0; i < 250; i++) b.connections.open.push({ sessionId: `gone-${i}`, userId: 'x' });
-  // The event loop's turns, counted.
-  let turn = 0;
-  let counting = true;
-  const tick = () => {
-    turn++;
-    if (counting) setImmediate(tick);
-  };
-  setImmediate(tick);
-  onTestFinished(() => {
-    counting = false;
-  });
+  const turn = countTurns();
   const asked: Array<{ ids: number; turn: number }> = [];
   const working = b.store.workingSessions;
   b.store.workingSessions = (ids, now) => {
-    asked.push({ ids: ids.length, turn });
+    asked.push({ ids: ids.length, turn: turn() });
     return working(ids, now);
   };
   vi.advanceTimersByTime(100);

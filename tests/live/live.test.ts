@@ -1,6 +1,6 @@
 // Live rooms on one node, end to end over HTTP, Socket.IO and the Yjs
 // WebSocket: listing, watching, leaving the list, asking to edit and granting.
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
@@ -10,6 +10,7 @@ import { CLOSE_CODES, type GetRoomResponse } from '../../shared/protocol.ts';
 import type { NotificationPage } from '../../shared/social.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
+import { countTurns } from '../helpers/turn-counter.ts';
 import { joinRoom, listeningSocket, livePage } from './helpers.ts';
 
 async function setUp() {
@@ -266,24 +267,15 @@ describe('live rooms', () => {
       expect((await joinRoom(ownerSocket.socket, room.id)).ok).toBe(true);
     }
     await server.live.rooms.tick();
-    // The event loop's turns, counted; and the turn each room was announced in.
-    let turn = 0;
-    let counting = true;
-    const tick = () => {
-      turn++;
-      if (counting) setImmediate(tick);
-    };
-    setImmediate(tick);
-    onTestFinished(() => {
-      counting = false;
-    });
+    // The turn each room was announced in.
+    const turn = countTurns();
     const announced: Array<{ roomId: string; turn: number }> = [];
-    server.live.rooms.events.add({ update: (item) => announced.push({ roomId: item.room.id, turn }), ended: () => undefined });
+    server.live.rooms.events.add({ update: (item) => announced.push({ roomId: item.room.id, turn: turn() }), ended: () => undefined });
     const put: Array<{ roomId: string; turn: number }> = [];
     const { board } = server.live;
     const putEntry = board.put.bind(board);
     board.put = (entry) => {
-      put.push({ roomId: entry.roomId, turn });
+      put.push({ roomId: entry.roomId, turn: turn() });
       return putEntry(entry);
     };
     // Every room changes (its document), so the next tick announces all three.
