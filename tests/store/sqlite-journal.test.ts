@@ -6,6 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { compactionStatements, readLog, swapMergedInParts } from '../../server/store/sqlite/compaction.ts';
+import type { SqliteDocLog } from '../../server/store/sqlite/doc-log.ts';
 import { drainJournalInParts, JOURNAL_MAX_ROWS, journalStatements } from '../../server/store/sqlite/doc-journal.ts';
 import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { tempDir, waitFor } from '../helpers/server.ts';
@@ -114,6 +116,55 @@ describe('SQLite doc journal', () => {
     for (const rooms of seen) for (const room of rooms) expect([room.journal, room.log].sort()).toEqual([0, 30]);
     expect(rows(dir)).toEqual({ journal: 0, log: 150 });
     for (const [i, roomId] of roomIds.entries()) expect(await text(store, roomId)).toBe(typed[i]!.doc.getText('prompt').toString());
+    await store.close();
+  });
+
+  it('swaps a compaction in parts: the merge goes in first, then its rows go a part at a time, the room whole throughout', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(dir, { checkpointMs: 0, journalMs: 0 });
+    const { doc, updates } = keystrokes(50);
+    await store.docLog.append('room-a', updates);
+    await store.docLog.append('room-b', keystrokes(3).updates);
+    (store.docLog as SqliteDocLog).drainJournal();
+    const db = new DatabaseSync(path.join(dir, 'atelier.db'));
+    const statements = compactionStatements(db);
+    const read = readLog(statements, 'room-a');
+    const merged = Y.mergeUpdates(read.map((row) => row.data));
+    const seen: Array<{ rows: number; text: string }> = [];
+    // What a load would make of the room's rows at each moment: duplicates merge away.
+    const now = () => {
+      const rows = readLog(statements, 'room-a');
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, Y.mergeUpdates(rows.map((row) => row.data)));
+      seen.push({ rows: rows.length, text: copy.getText('prompt').toString() });
+    };
+    const result = swapMergedInParts(db, statements, 'room-a', read, merged, now, 20);
+    expect(result.merged).toBe(50);
+    // Before the merge goes in, then before each of three parts (20, 20, 10 rows): the merge and what is left.
+    expect(seen.map((s) => s.rows)).toEqual([50, 51, 31, 11]);
+    for (const { text } of seen) expect(text).toBe(doc.getText('prompt').toString());
+    expect(readLog(statements, 'room-a').length).toBe(1);
+    db.close();
+    expect(await text(store, 'room-a')).toBe(doc.getText('prompt').toString());
+    expect((await store.docLog.load('room-b')).entries).toBe(3);
+    await store.close();
+  });
+
+  it('gives a swap in parts up, changing nothing, when another compactor took its rows first', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(dir, { checkpointMs: 0, journalMs: 0 });
+    const { doc, updates } = keystrokes(10);
+    await store.docLog.append('room-a', updates);
+    (store.docLog as SqliteDocLog).drainJournal();
+    const db = new DatabaseSync(path.join(dir, 'atelier.db'));
+    const statements = compactionStatements(db);
+    const read = readLog(statements, 'room-a');
+    await store.docLog.compact('room-a');
+    const result = swapMergedInParts(db, statements, 'room-a', read, Y.mergeUpdates(read.map((row) => row.data)), () => {}, 3);
+    expect(result.merged).toBe(0);
+    expect(readLog(statements, 'room-a').length).toBe(1);
+    db.close();
+    expect(await text(store, 'room-a')).toBe(doc.getText('prompt').toString());
     await store.close();
   });
 

@@ -2,6 +2,7 @@
 // without the event loop running one, the WAL is reused rather than growing, a
 // clean close leaves it empty, and the store's compactions run there.
 import { existsSync, statSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -85,6 +86,25 @@ describe('SQLite maintenance thread', () => {
       expect(copy.getText('prompt').toString()).toBe(doc.getText('prompt').toString());
       await store.close();
     }
+  });
+
+  it('checkpoints only on its timer: its own large commits (a journal move) never run one inside them', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'atelier.db');
+    // No timed checkpoint within the test; the thread moves the journal every 20 ms.
+    const store = openSqliteStore(dir, { checkpointMs: 60_000, journalMs: 20 });
+    const initial = size(db);
+    // ~5 MB appended: the move writes it again, well past SQLite's automatic checkpoint at 1,000 pages.
+    await appendSome(store, 'room-a', 500);
+    const journal = new DatabaseSync(db, { readOnly: true });
+    const journalRows = () => Number((journal.prepare('SELECT count(*) AS n FROM doc_journal').get() as { n: number }).n);
+    await waitFor(() => journalRows() === 0, 10_000, 'the thread moves the journal');
+    journal.close();
+    // The thread answers one request at a time: once this compaction (more commits of its own) is answered,
+    // whatever its commits and the move's would have run has run.
+    await store.docLog.compact('room-a');
+    expect(size(db)).toBe(initial);
+    await store.close();
   });
 
   it('with SQLITE_CHECKPOINT_MS=0 leaves checkpoints to SQLite (nothing is copied below its threshold)', async () => {

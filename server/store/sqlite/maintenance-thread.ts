@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { compactionStatements, readLog, swapMerged } from './compaction.ts';
+import { compactionStatements, readLog, swapMergedInParts } from './compaction.ts';
 import { LOCK_WAIT_MS } from './database.ts';
 import { drainJournalInParts, drainRoom, JOURNAL_MOVE_CHECKS, JOURNAL_MOVE_ROWS, journalSpan, journalStatements } from './doc-journal.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
@@ -33,6 +33,12 @@ function merge(updates: Uint8Array[]): Uint8Array {
 }
 const db = new DatabaseSync(file);
 db.exec(`PRAGMA busy_timeout = ${LOCK_WAIT_MS}`);
+// With timed checkpoints, this thread's are the only ones (the event loop's
+// connection has its automatic ones off too, store.ts): SQLite's automatic
+// checkpoint ran inside the COMMIT of this connection's own large
+// transactions (a compaction's swap writes ~2,000 pages), while it held the
+// write baton, so the loop's next commit waited for the copying and the fsync.
+if (checkpointMs > 0) db.exec('PRAGMA wal_autocheckpoint = 0');
 const writes = new WriteBaton(baton);
 shareWrites(db, writes);
 /** Longest wait for the event loop's next commit before a write of the thread's own (write-baton.ts afterNextRelease). */
@@ -85,8 +91,8 @@ function compact(id: number, roomId: string): void {
       return;
     }
     const merged = merge(rows.map((row) => row.data));
-    inGap();
-    reply({ type: 'compacted', id, result: swapMerged(db, statements, roomId, rows, merged) });
+    // In parts, each in the gap after one of the event loop's commits (compaction.ts).
+    reply({ type: 'compacted', id, result: swapMergedInParts(db, statements, roomId, rows, merged, inGap) });
   } catch (err) {
     reply({ type: 'failed', id, message: (err as Error).message });
   }
