@@ -1,6 +1,6 @@
 import { defaultKeymap } from '@codemirror/commands';
 import { Compartment, EditorState } from '@codemirror/state';
-import { EditorView, keymap, placeholder } from '@codemirror/view';
+import { EditorView, highlightSpecialChars, keymap, placeholder } from '@codemirror/view';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
@@ -87,6 +87,9 @@ export class PromptEditor extends LitElement {
           keymap.of([...yUndoManagerKeymap, ...defaultKeymap]),
           yCollab(ytext, this.awareness, { undoManager: this.#undo }),
           EditorView.lineWrapping,
+          // Control characters (pasted from a slide's soft line break, say) show as a mark: the server refuses a
+          // prompt holding one, and the person asked to remove it must be able to see it.
+          highlightSpecialChars(),
           placeholder('Describe the image you want — everyone here can type at once…'),
           EditorView.contentAttributes.of({ 'aria-label': 'Prompt', 'aria-multiline': 'true', spellcheck: 'true' }),
           this.#editable.of(this.#editableExtensions()),

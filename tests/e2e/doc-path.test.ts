@@ -7,6 +7,7 @@
 // there and closes it again in the room.
 import type { CDPSession, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { ROOTS } from '../../shared/doc-schema.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 import { api, startServer, waitFor } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, PHONE, type Person, shot } from './helpers/browser.ts';
@@ -69,6 +70,12 @@ describeInBrowser('the room page’s one connection', (browser) => {
     await b.page.keyboard.press('End');
     await b.page.keyboard.type(', oil');
     await waitFor(async () => (await promptText(a.page)).includes('a lighthouse at dusk, oil'), 10_000, 'A sees B’s text');
+    // A control character in the prompt (a slide's soft line break, pasted) shows as a mark: generation would refuse it.
+    const prompt = () => atelier.registry.get(room.id)!.doc.getText(ROOTS.prompt);
+    atelier.registry.get(room.id)!.transact(() => prompt().insert(1, '\u000b'), 'test');
+    await a.page.locator('prompt-editor .cm-specialChar').waitFor();
+    atelier.registry.get(room.id)!.transact(() => prompt().delete(1, 1), 'test');
+    await a.page.locator('prompt-editor .cm-specialChar').waitFor({ state: 'detached' });
 
     // A generates (the fake provider holds the image): B watches it run, then finish.
     fake.hold();
