@@ -2,9 +2,8 @@
 // APIs (JSON responses, the SSE stream of `stream: true`, multipart edits and
 // the error bodies), scripted by the test and closed when it finishes.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { onTestFinished } from 'vitest';
+import { listenForTest } from './fakes/http-fake.ts';
 
 export const FAKE_KEY = 'sk-test-atelier-0000';
 
@@ -198,13 +197,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     );
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  onTestFinished(async () => {
-    fake.release();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  fake.baseUrl = `${await listenForTest(server, () => fake.release())}/v1`;
   return fake;
 }
 

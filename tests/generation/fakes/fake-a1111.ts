@@ -14,9 +14,8 @@
 //   and `state.interrupted` stays true until the next job begins;
 // - GET /sdapi/v1/sd-models: `[{title, model_name, hash, sha256, filename, config}]`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { onTestFinished } from 'vitest';
+import { json, listenForTest } from './http-fake.ts';
 
 export interface A1111Behaviour {
   stepDelayMs?: number;
@@ -151,9 +150,9 @@ export async function startFakeA1111(): Promise<FakeA1111> {
         problems.push({ loc: ['body', field], msg: 'value is not a valid integer', type: 'type_error.integer' });
     }
     if (route.endsWith('img2img') && !Array.isArray(body.init_images)) {
-      return reply(res, 404, { error: 'HTTPException', detail: 'Init image not found', body: '', errors: '404: Init image not found' });
+      return json(res, 404, { error: 'HTTPException', detail: 'Init image not found', body: '', errors: '404: Init image not found' });
     }
-    if (problems.length > 0) return reply(res, 422, { detail: problems });
+    if (problems.length > 0) return json(res, 422, { detail: problems });
     if (fake.behaviour.hang) return;
     const count = Number(body.batch_size ?? 1);
     const seed = Number(body.seed ?? -1) === -1 ? 1_000_000 : Number(body.seed);
@@ -171,7 +170,7 @@ export async function startFakeA1111(): Promise<FakeA1111> {
       result = await process(task);
     } catch (err) {
       const e = err as Error & { errorName?: string };
-      return reply(res, 500, { error: e.errorName ?? 'RuntimeError', detail: '', body: '', errors: e.message });
+      return json(res, 500, { error: e.errorName ?? 'RuntimeError', detail: '', body: '', errors: e.message });
     }
     const allSeeds = Array.from({ length: count }, (_, i) => seed + i);
     let images = result.images.map((b) => b.toString('base64'));
@@ -199,7 +198,7 @@ export async function startFakeA1111(): Promise<FakeA1111> {
       infotexts: allSeeds.map((s) => `${String(body.prompt)}\nSteps: ${task.steps}, Seed: ${s}`),
       version: 'v1.10.1',
     };
-    reply(res, 200, { images, parameters: { ...body, init_images: null, mask: null }, info: JSON.stringify(info) });
+    json(res, 200, { images, parameters: { ...body, init_images: null, mask: null }, info: JSON.stringify(info) });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -209,7 +208,7 @@ export async function startFakeA1111(): Promise<FakeA1111> {
     fake.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body, authorization: req.headers.authorization });
     if (fake.auth !== undefined && req.headers.authorization !== `Basic ${Buffer.from(fake.auth).toString('base64')}`) {
       res.setHeader('www-authenticate', 'Basic');
-      return reply(res, 401, {
+      return json(res, 401, {
         error: 'HTTPException',
         detail: 'Incorrect username or password',
         body: '',
@@ -218,7 +217,7 @@ export async function startFakeA1111(): Promise<FakeA1111> {
     }
     switch (`${req.method} ${url.pathname}`) {
       case 'GET /sdapi/v1/sd-models':
-        return reply(
+        return json(
           res,
           200,
           fake.models.map((m) => ({
@@ -234,7 +233,7 @@ export async function startFakeA1111(): Promise<FakeA1111> {
         return generate(url.pathname, body ?? {}, res);
       case 'GET /sdapi/v1/progress': {
         if (state.job_count === 0)
-          return reply(res, 200, {
+          return json(res, 200, {
             progress: 0,
             eta_relative: 0,
             state,
@@ -244,7 +243,7 @@ export async function startFakeA1111(): Promise<FakeA1111> {
           });
         const progress = 0.01 + (state.sampling_steps > 0 ? state.sampling_step / state.sampling_steps : 0);
         const skip = url.searchParams.get('skip_current_image') === 'true';
-        return reply(res, 200, {
+        return json(res, 200, {
           progress: Math.min(progress, 1),
           eta_relative: 1,
           state,
@@ -256,29 +255,19 @@ export async function startFakeA1111(): Promise<FakeA1111> {
       case 'POST /sdapi/v1/interrupt':
         fake.interrupts.push(current?.id ?? null);
         state.interrupted = true;
-        return reply(res, 200, {});
+        return json(res, 200, {});
       default:
-        return reply(res, 404, { detail: 'Not Found' });
+        return json(res, 404, { detail: 'Not Found' });
     }
   }
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) reply(res, 500, { error: 'Exception', detail: '', body: '', errors: String(err) });
+      if (!res.headersSent) json(res, 500, { error: 'Exception', detail: '', body: '', errors: String(err) });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  onTestFinished(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  fake.url = await listenForTest(server);
   return fake;
-}
-
-function reply(res: ServerResponse, status: number, json: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(json));
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -1,7 +1,7 @@
 // The part every hosted-API fake shares: a server on port 0 that records each
 // request (JSON or multipart), answers through the fake's handler, serves the
 // images the fake made under /files/, and closes when the test finishes.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { onTestFinished } from 'vitest';
@@ -51,13 +51,22 @@ export async function startHttpFake(handler: Handler): Promise<HttpFake> {
       if (!res.headersSent) json(res, 500, { error: String(err) });
     });
   });
+  fake.url = await listenForTest(server);
+  return fake;
+}
+
+/**
+ * Listens on a free port of 127.0.0.1 and returns the server's origin. When the test finishes, `first` runs (a fake
+ * lets go of what it holds), then open connections are cut and the server closes.
+ */
+export async function listenForTest(server: Server, first: () => void = () => undefined): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   onTestFinished(async () => {
+    first();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
-  return fake;
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
