@@ -1,12 +1,17 @@
 // "Live now": the first page of listed rooms over HTTP, then kept current by
 // `live:subscribe` (`live:update` replaces or adds a tile, `live:ended` removes
 // one). Resubscribes after a reconnection and reloads, since events were missed.
+// A page the server marks stale (its node cannot reach the other nodes' board)
+// is shown with a note, and read again every STALE_RELOAD_MS until it is not.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LiveItem } from '../../shared/live.ts';
 import { describeError } from '../api/http.ts';
 import { fetchLive } from '../api/live.ts';
 import type { AtelierClientSocket } from '../realtime/socketio-provider.ts';
 import { SocketController } from './socket-controller.ts';
+
+/** How soon a stale list is read again. */
+const STALE_RELOAD_MS = 10_000;
 
 export class LiveFeedController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
@@ -17,7 +22,10 @@ export class LiveFeedController implements ReactiveController {
   loaded = false;
   loading = false;
   error: string | null = null;
+  /** The server could not reach every node's rooms: some may be missing or out of date. */
+  stale = false;
   #abort: AbortController | null = null;
+  #staleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ReactiveControllerHost, limit = 24) {
     this.#host = host;
@@ -32,6 +40,7 @@ export class LiveFeedController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#abort?.abort();
+    clearTimeout(this.#staleTimer);
     const socket = this.#socket.socket;
     socket?.off('live:update', this.#onUpdate);
     socket?.off('live:ended', this.#onEnded);
@@ -52,6 +61,9 @@ export class LiveFeedController implements ReactiveController {
       this.nextCursor = page.nextCursor;
       this.error = null;
       this.loaded = true;
+      this.stale = page.stale === true;
+      clearTimeout(this.#staleTimer);
+      if (this.stale) this.#staleTimer = setTimeout(() => void this.reload(), STALE_RELOAD_MS);
     } catch (err) {
       if (!abort.signal.aborted) this.error = describeError(err);
     } finally {

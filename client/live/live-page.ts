@@ -51,6 +51,7 @@ export class LivePage extends LitElement {
     return html`
       <h1>Live now</h1>
       <p class="lede">Rooms whose makers let anyone watch. Open one to see the prompt typed, cursors move and images arrive — and ask to join in.</p>
+      ${this.#live.stale ? html`<p class="lede stale" role="status">Some rooms may be missing or out of date for a moment.</p>` : nothing}
       ${this.#body()}
     `;
   }

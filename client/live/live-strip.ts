@@ -74,6 +74,7 @@ export class LiveStrip extends LitElement {
           </ul>`
       }
       ${live.error && items.length === 0 ? html`<p class="empty" role="alert">${live.error}</p>` : nothing}
+      ${live.stale ? html`<p class="empty stale" role="status">Some rooms may be missing or out of date for a moment.</p>` : nothing}
     </section>`;
   }
 }

@@ -1,6 +1,8 @@
 // Live rooms in Chromium: the owner lists an invite-only room; a second
 // person, on a phone, sees it in "Live now", opens it, watches the prompt
 // being typed, asks to edit, is let in and types; a third watches on a desktop.
+// A list the server marks stale (scaled mode, Redis away) is shown with a note
+// until a later read is not.
 import { expect, test } from 'vitest';
 import { startServer, waitFor } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, phonePerson, shot, unnamedControls } from './helpers/browser.ts';
@@ -77,5 +79,28 @@ describeInBrowser('live rooms in the browser', (browser) => {
     const ownerPrompt = owner.page.locator('prompt-editor .cm-content');
     await waitFor(async () => (await ownerPrompt.innerText()).includes('gulls'), 10_000, 'the new editor types');
     await shot(watcher.page, 'live-07-phone-granted-and-typing');
+  });
+
+  test('a stale list shows a note until a later read of it is fresh', async () => {
+    const atelier = await startServer();
+    const viewer = await newPerson(browser(), atelier.url);
+    // What a node cut off from Redis answers (tests/scale/live-outage.test.ts): the server's page, marked stale, until Redis is back.
+    let redisAway = true;
+    await viewer.page.route(
+      (url) => url.pathname === '/api/live',
+      async (route) => {
+        const response = await route.fetch();
+        if (!redisAway) return route.fulfill({ response });
+        return route.fulfill({ response, json: { ...(await response.json()), stale: true } });
+      },
+    );
+    await viewer.page.goto('/');
+    const strip = viewer.page.locator('live-strip');
+    const note = strip.getByText('Some rooms may be missing or out of date for a moment.');
+    await note.waitFor();
+    await strip.getByText('Nobody is making anything in the open right now').waitFor();
+    // Read again on its own while stale: the note goes once a read is not.
+    redisAway = false;
+    await note.waitFor({ state: 'detached', timeout: 30_000 });
   });
 });
