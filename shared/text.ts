@@ -4,7 +4,11 @@
 // refuse the same characters: C0 and C1 controls (a multi-line field keeps tab
 // and line breaks) and unpaired UTF-16 surrogates, which JSON can carry
 // (`"\ud800"`) but no encoder can write out as UTF-8, so they would reach the
-// store and every page as U+FFFD or an encoding error.
+// store and every page as U+FFFD or an encoding error; and the bidirectional
+// embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
+// which make text show in another order than it is stored ("photo" + U+202E + "gnp.exe" shows
+// as "photoexe.png"): browsers lay out right-to-left text without them, and the
+// marks that only hint a direction (U+200E, U+200F) stay allowed.
 import { z } from 'zod';
 
 /** 'line': one line (a name, a title); 'lines': a text box (a bio, a comment), which may hold tab and line breaks. */
@@ -12,15 +16,17 @@ export type TextLines = 'line' | 'lines';
 
 // With the u flag, \p{Cs} matches only a surrogate that is not half of a pair.
 const REFUSED: Record<TextLines, RegExp> = {
-  line: /[\p{Cc}\p{Cs}]/u,
-  lines: /(?![\t\n\r])\p{Cc}|\p{Cs}/u,
+  line: /[\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]/u,
+  lines: /(?![\t\n\r])\p{Cc}|[\p{Cs}\u202a-\u202e\u2066-\u2069]/u,
 };
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/u;
 
 /** Why `text` may not be shown as typed, or null when it may. */
 export function textProblem(text: string, lines: TextLines): string | null {
   const found = REFUSED[lines].exec(text)?.[0];
   if (found === undefined) return null;
-  return /\p{Cs}/u.test(found) ? 'unpaired surrogates are not allowed' : 'control characters are not allowed';
+  if (/\p{Cs}/u.test(found)) return 'unpaired surrogates are not allowed';
+  return BIDI_CONTROL.test(found) ? 'bidirectional controls are not allowed' : 'control characters are not allowed';
 }
 
 export interface TextBounds {

@@ -23,6 +23,8 @@ const HOSTILE = {
   'a lone low surrogate': '\udfa8 half',
   'a reversed pair': 'swap \udfa8\ud83c',
   DEL: 'del\u007f',
+  'a bidi override': 'photo\u202egnp.exe',
+  'a bidi isolate': 'a\u2067b\u2069',
 } as const;
 
 describe('the shared free-text rule', () => {
@@ -33,6 +35,9 @@ describe('the shared free-text rule', () => {
     }
     expect(textProblem('half \ud83c', 'line')).toBe('unpaired surrogates are not allowed');
     expect(textProblem('🎨 Zoë 東京', 'line')).toBeNull();
+    expect(textProblem('photo\u202egnp.exe', 'lines')).toBe('bidirectional controls are not allowed');
+    // Right-to-left text, and the marks that only hint a direction, are fine.
+    expect(textProblem('שלום עולם \u200fمرحبا\u200e', 'line')).toBeNull();
     expect(textProblem('one\ttwo', 'line')).toBe('control characters are not allowed');
     expect(textProblem('one\ttwo\r\nthree\n', 'lines')).toBeNull();
     // Cutting to a length never leaves half a pair behind.
@@ -114,7 +119,9 @@ describe('free text over HTTP', () => {
     }
     for (const refusal of refusals) {
       expect(refusal, refusal.what).toMatchObject({ status: 400, error: { code: 'bad_request' } });
-      expect(refusal.error?.message, refusal.what).toMatch(/(control characters|unpaired surrogates) are not allowed$/);
+      expect(refusal.error?.message, refusal.what).toMatch(
+        /(control characters|unpaired surrogates|bidirectional controls) are not allowed$/,
+      );
     }
 
     expect((await http.json<SessionUserResponse>('GET', '/api/session', { token: ann.token })).user.name).toBe('Ann');
