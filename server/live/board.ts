@@ -75,7 +75,7 @@ export function mergeEntries(entries: readonly LiveEntry[], previews: ReadonlyMa
   return items;
 }
 
-/** The board of a node that is alone. */
+/** The board of a node that is alone; also a scaled node's memory of the shared board (LastKnownBoard). */
 export class MemoryLiveBoard implements LiveBoard {
   readonly #entries = new Map<string, LiveEntry>();
   readonly #previews = new Map<string, LivePreview>();
@@ -96,6 +96,18 @@ export class MemoryLiveBoard implements LiveBoard {
 
   async entries(now: number): Promise<LiveEntry[]> {
     return [...this.#entries.values()].filter((entry) => entry.expiresAt > now);
+  }
+
+  /** Every entry replaced by these (a read of the shared board). */
+  replaceEntries(entries: readonly LiveEntry[]): void {
+    this.#entries.clear();
+    for (const entry of entries) this.#entries.set(`${entry.roomId} ${entry.nodeId}`, entry);
+  }
+
+  /** The room's preview as read from the shared board: kept, or forgotten when it has none. */
+  rememberPreview(roomId: string, preview: LivePreview | null): void {
+    if (preview) this.#previews.set(roomId, preview);
+    else this.#previews.delete(roomId);
   }
 
   async preview(roomId: string): Promise<LivePreview | null> {

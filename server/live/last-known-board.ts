@@ -13,7 +13,7 @@
 // back they are written in order, before anything else goes to it. Nobody may
 // claim a preview's render meanwhile (the nodes could not agree who draws).
 import type { Logger } from 'pino';
-import type { LiveBoard, LiveEntry, LivePreview } from './board.ts';
+import { type LiveBoard, type LiveEntry, type LivePreview, MemoryLiveBoard } from './board.ts';
 
 export interface LastKnownBoardDeps {
   board: LiveBoard;
@@ -36,9 +36,8 @@ const entryKey = (roomId: string, nodeId: string) => `${roomId} ${nodeId}`;
 
 export class LastKnownBoard implements LiveBoard {
   readonly #deps: LastKnownBoardDeps;
-  /** Every node's entries as last read, with this node's writes since. */
-  readonly #entries = new Map<string, LiveEntry>();
-  readonly #previews = new Map<string, LivePreview>();
+  /** Every node's entries and the previews as last read, with this node's writes since. */
+  readonly #memory = new MemoryLiveBoard();
   /** Writes waiting for Redis, oldest first, keyed by what they write (a newer one replaces and moves to the end). */
   readonly #pending = new Map<string, Write>();
   #demandUntil = 0;
@@ -69,20 +68,16 @@ export class LastKnownBoard implements LiveBoard {
   }
 
   async put(entry: LiveEntry): Promise<void> {
-    const key = entryKey(entry.roomId, entry.nodeId);
-    this.#entries.set(key, entry);
-    await this.#write(`entry ${key}`, { type: 'put', entry });
+    await this.#memory.put(entry);
+    await this.#write(`entry ${entryKey(entry.roomId, entry.nodeId)}`, { type: 'put', entry });
   }
 
   async remove(roomId: string, nodeId?: string): Promise<void> {
-    for (const [key, entry] of this.#entries) {
-      if (entry.roomId === roomId && (nodeId === undefined || entry.nodeId === nodeId)) this.#entries.delete(key);
-    }
+    await this.#memory.remove(roomId, nodeId);
     if (nodeId !== undefined) {
       await this.#write(`entry ${entryKey(roomId, nodeId)}`, { type: 'remove', roomId, nodeId });
       return;
     }
-    this.#previews.delete(roomId);
     // The room's removal takes its entries and preview with it: their waiting writes are moot.
     for (const key of this.#pending.keys())
       if (key.startsWith(`entry ${roomId} `) || key === `preview ${roomId}`) this.#pending.delete(key);
@@ -92,38 +87,31 @@ export class LastKnownBoard implements LiveBoard {
   async entries(now: number): Promise<LiveEntry[]> {
     const shared = await this.#read(() => this.#deps.board.entries(now));
     if (shared) {
-      this.#entries.clear();
-      for (const entry of shared) this.#entries.set(entryKey(entry.roomId, entry.nodeId), entry);
+      this.#memory.replaceEntries(shared);
       return shared;
     }
     // Other nodes cannot refresh theirs meanwhile: shown as they were when Redis went. This node's are current.
-    const since = Math.min(now, this.#lostAt ?? now);
-    return [...this.#entries.values()].filter((entry) => entry.expiresAt > since);
+    return this.#memory.entries(Math.min(now, this.#lostAt ?? now));
   }
 
   async preview(roomId: string): Promise<LivePreview | null> {
     const shared = await this.#read(async () => ({ found: await this.#deps.board.preview(roomId) }));
-    if (!shared) return this.#previews.get(roomId) ?? null;
-    this.#remember(roomId, shared.found);
+    if (!shared) return this.#memory.preview(roomId);
+    this.#memory.rememberPreview(roomId, shared.found);
     return shared.found;
   }
 
   async previews(roomIds: readonly string[]): Promise<Map<string, LivePreview>> {
     const shared = await this.#read(() => this.#deps.board.previews(roomIds));
     if (shared) {
-      for (const id of roomIds) this.#remember(id, shared.get(id) ?? null);
+      for (const id of roomIds) this.#memory.rememberPreview(id, shared.get(id) ?? null);
       return shared;
     }
-    const found = new Map<string, LivePreview>();
-    for (const id of roomIds) {
-      const preview = this.#previews.get(id);
-      if (preview) found.set(id, preview);
-    }
-    return found;
+    return this.#memory.previews(roomIds);
   }
 
   async setPreview(roomId: string, preview: LivePreview): Promise<void> {
-    this.#previews.set(roomId, preview);
+    await this.#memory.setPreview(roomId, preview);
     await this.#write(`preview ${roomId}`, { type: 'preview', roomId, preview });
   }
 
@@ -228,10 +216,5 @@ export class LastKnownBoard implements LiveBoard {
       default:
         return write satisfies never;
     }
-  }
-
-  #remember(roomId: string, preview: LivePreview | null): void {
-    if (preview) this.#previews.set(roomId, preview);
-    else this.#previews.delete(roomId);
   }
 }
