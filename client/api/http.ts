@@ -1,5 +1,6 @@
 // JSON over HTTP with the session token; every failure becomes an ApiError
 // carrying the server's stable error code.
+import { jsonOrUndefined } from '../../shared/json-text.ts';
 import type { ErrorCode } from '../../shared/protocol.ts';
 
 export class ApiError extends Error {
@@ -59,12 +60,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = jsonOrUndefined(text);
   if (!res.ok) {
     const error = isErrorBody(parsed) ? parsed.error : { code: 'internal' as const, message: `${res.status} ${res.statusText}` };
     if (res.status === 401 && token && !options.anonymous && options.token === undefined) {

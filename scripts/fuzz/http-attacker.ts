@@ -5,6 +5,7 @@
 // never a 5xx; a body that should have been refused must not be taken (2xx),
 // and no 2xx answer may carry text the free-text rule refuses.
 import { setTimeout as delay } from 'node:timers/promises';
+import { jsonOrUndefined } from '../../shared/json-text.ts';
 import { textProblem } from '../../shared/text.ts';
 import { hostileValue } from './mutate-args.ts';
 import type { Random } from './random.ts';
@@ -143,12 +144,7 @@ async function send(a: HttpAttack, kind: HttpMutation): Promise<void> {
     return;
   }
   const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = jsonOrUndefined(text);
   const code = (parsed as { error?: { code?: unknown } } | undefined)?.error?.code;
   if (res.status >= 500) a.failures.push(`${where}: ${res.status} ${text.slice(0, 200)}`);
   else if (res.status >= 400) {

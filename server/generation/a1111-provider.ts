@@ -8,6 +8,7 @@
 // handle_exception), modules/api/models.py, modules/processing.py
 // (Processed.js: all_seeds, index_of_first_image), modules/progress.py.
 import type { Logger } from 'pino';
+import { jsonOrUndefined } from '../../shared/json-text.ts';
 import { imageFromBytes } from './image-bytes.ts';
 import type { GenerateOptions, GenerationRequest, ImageProvider, ProviderImage, ProviderStatus } from './provider.ts';
 import type { A1111Config } from './provider-config.ts';
@@ -261,12 +262,7 @@ export class A1111Provider implements ImageProvider {
       throw new ProviderError('unavailable', `cannot reach A1111 at ${this.#config.url}`, { cause: err });
     }
     const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = jsonOrUndefined(text);
     if (res.ok) return parsed;
     throw a1111Error(res.status, parsed, route, this.#config.auth);
   }
