@@ -14,6 +14,7 @@
 import type { Logger } from 'pino';
 import { MessageType } from 'socket.io-adapter';
 import { z } from 'zod';
+import { jsonOrUndefined } from '../../../shared/json-text.ts';
 import type { Job } from '../../../shared/protocol.ts';
 import type { DroppedCommand, OutboxEvents } from '../../scale/adapter-outbox.ts';
 import type { Broadcast } from '../events/broadcast.ts';
@@ -81,12 +82,6 @@ export function droppedJobUpdate({ command, args }: DroppedCommand): string | un
   if (command !== 'xAdd') return undefined;
   const entry = entrySchema.safeParse(args[2]);
   if (!entry.success) return undefined;
-  let message: unknown;
-  try {
-    message = JSON.parse(entry.data.data);
-  } catch {
-    return undefined;
-  }
-  const update = jobUpdateSchema.safeParse(message);
+  const update = jobUpdateSchema.safeParse(jsonOrUndefined(entry.data.data));
   return update.success ? update.data.packet.data[2].id : undefined;
 }
