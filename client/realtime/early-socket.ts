@@ -45,6 +45,14 @@ export function openEarly(url: string): void {
   early = entry;
 }
 
+/**
+ * How many messages the unclaimed early socket for this URL has heard (0 when there is none). Tests wait on it
+ * so that the provider's takeover surely replays them, instead of guessing how long the greeting takes.
+ */
+export function earlyHeard(url: string): number {
+  return early?.url === url ? early.received.length : 0;
+}
+
 /** The early socket for exactly this URL, still connecting or open; the caller owns it from here. */
 export function claimEarly(url: string): EarlySocket | null {
   const entry = early;

@@ -5,7 +5,7 @@
 // time, and after a reconnection a new `room:joined` that resyncs the jobs.
 import { describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
-import { claimEarly, openEarly, yjsSocketUrl } from '../../client/realtime/early-socket.ts';
+import { claimEarly, earlyHeard, openEarly, yjsSocketUrl } from '../../client/realtime/early-socket.ts';
 import { RoomProvider, type RoomProviderOptions } from '../../client/realtime/room-provider.ts';
 import type { GenParams, GenStartAck, Job, WireError } from '../../shared/protocol.ts';
 import type { JoinedRoom } from '../../shared/yws-events.ts';
@@ -91,12 +91,14 @@ describe('the room page’s event socket', () => {
     // Another room's socket is not taken for this one.
     expect(claimEarly(yjsSocketUrl(server.url, 'B'.repeat(22), ann.token, { events: true }))).toBeNull();
     openEarly(url);
-    // Admitted, greeted and sent the document before any provider exists.
-    await waitFor(() => server.registry.get(room.id)?.participants.size === 1, WAIT_BUDGET_MS, 'the early socket admitted');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Admitted and greeted before any provider exists: room:joined and the server's sync step 1 are both waiting
+    // in the early socket, so the takeover has to replay them (neither is sent again).
+    await waitFor(() => earlyHeard(url) >= 2, WAIT_BUDGET_MS, 'room:joined and the sync step 1 on the early socket');
+    expect(server.registry.get(room.id)?.participants.size).toBe(1);
 
     const a = roomPage(server.url, ann.token, room.id);
-    await a.provider.whenSynced();
+    // Not whenSynced(): without the replay the provider would wait for ever for a room:joined sent before it existed.
+    await waitFor(() => a.provider.synced, WAIT_BUDGET_MS, 'joined and synced from the early socket');
     expect(a.log).toEqual(['joined', 'connect', 'synced']);
     expect(a.joins[0]).toMatchObject({ role: 'owner', room: { id: room.id } });
     expect(server.registry.get(room.id)?.participants.size).toBe(1);
