@@ -61,35 +61,38 @@ async function heardOnB(bob: Heard, role: string): Promise<void> {
   await waitFor(() => bob.roles.at(-1) === role, 10_000, `room:role ${role} on node B`);
 }
 
+type CutOffRoom = Awaited<ReturnType<typeof viewerOnACutOff>>;
+
+/**
+ * Node A cut off, Ann changes Bob's role on node B and node B tells him, while all three of his connections on
+ * node A keep the old one (the news went by pub/sub); Redis back, node A tells them the new one, evicting nobody.
+ */
+async function changedWhileCutOff(room: CutOffRoom, role: 'editor' | 'viewer'): Promise<void> {
+  const { gate, a, roomId, bobId, bobOnB, bobOnA, grant } = room;
+  const before = role === 'editor' ? 'viewer' : 'editor';
+  expect(rolesOn(a, roomId, bobId)).toEqual([before, before, before]);
+  await cutOff(gate, a);
+  expect(await grant(role)).toMatchObject({ ok: true, role });
+  await heardOnB(bobOnB, role);
+  expect(rolesOn(a, roomId, bobId)).toEqual([before, before, before]);
+
+  gate.restore();
+  await toldOnA(bobOnA, a, roomId, bobId, role);
+  expect(bobOnA.sio.evicted).toEqual([]);
+}
+
 describeWith([redis, postgres], 'roles on a node cut off from Redis', () => {
   it('an editor revoked on node B while node A was cut off is a viewer on node A once Redis is back, on every transport', async () => {
-    const { gate, a, roomId, bobId, bobOnB, bobOnA, grant } = await viewerOnACutOff();
-    expect(await grant('editor')).toMatchObject({ ok: true });
-    await toldOnA(bobOnA, a, roomId, bobId, 'editor');
-
-    await cutOff(gate, a);
-    expect(await grant('viewer')).toMatchObject({ ok: true, role: 'viewer' });
-    await heardOnB(bobOnB, 'viewer');
-    // The news went by pub/sub while node A was away: Bob still edits there.
-    expect(rolesOn(a, roomId, bobId)).toEqual(['editor', 'editor', 'editor']);
-
-    gate.restore();
-    await toldOnA(bobOnA, a, roomId, bobId, 'viewer');
-    expect(bobOnA.sio.evicted).toEqual([]);
+    const room = await viewerOnACutOff();
+    expect(await room.grant('editor')).toMatchObject({ ok: true });
+    await toldOnA(room.bobOnA, room.a, room.roomId, room.bobId, 'editor');
+    await changedWhileCutOff(room, 'viewer');
   });
 
   it('an editor by the link, revoked on node B while node A was cut off, is a viewer on node A once Redis is back', async () => {
-    const { gate, a, roomId, bobId, bobToken, bobOnB, bobOnA, grant } = await viewerOnACutOff('edit');
-    expect(rolesOn(a, roomId, bobId)).toEqual(['editor', 'editor', 'editor']);
-
-    await cutOff(gate, a);
-    expect(await grant('viewer')).toMatchObject({ ok: true, role: 'viewer' });
-    await heardOnB(bobOnB, 'viewer');
-    expect(rolesOn(a, roomId, bobId)).toEqual(['editor', 'editor', 'editor']);
-
-    gate.restore();
-    await toldOnA(bobOnA, a, roomId, bobId, 'viewer');
-    expect(bobOnA.sio.evicted).toEqual([]);
+    const room = await viewerOnACutOff('edit');
+    const { a, roomId, bobId, bobToken } = room;
+    await changedWhileCutOff(room, 'viewer');
     // A join after the revoke is the link's editor, as any join is; the next sweep leaves it so.
     const later = listeningSocket(a.url, bobToken);
     expect(await joinRoom(later.socket, roomId)).toMatchObject({ ok: true, role: 'editor' });
@@ -98,14 +101,6 @@ describeWith([redis, postgres], 'roles on a node cut off from Redis', () => {
   });
 
   it('a viewer granted editing on node B while node A was cut off is an editor on node A once Redis is back', async () => {
-    const { gate, a, roomId, bobId, bobOnB, bobOnA, grant } = await viewerOnACutOff();
-
-    await cutOff(gate, a);
-    expect(await grant('editor')).toMatchObject({ ok: true, role: 'editor' });
-    await heardOnB(bobOnB, 'editor');
-    expect(rolesOn(a, roomId, bobId)).toEqual(['viewer', 'viewer', 'viewer']);
-
-    gate.restore();
-    await toldOnA(bobOnA, a, roomId, bobId, 'editor');
+    await changedWhileCutOff(await viewerOnACutOff(), 'editor');
   });
 });
