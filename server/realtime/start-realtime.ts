@@ -82,6 +82,8 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     metrics,
     logger,
     stalls,
+    // A step 2 refused for another's structs is asked for again once the relay has brought them (sessions/connection.ts).
+    caughtUp: scale ? () => scale.relay.caughtUp() : undefined,
   });
   deps.sessions.serve(connections);
   const events = new EventRegistry({ metrics, logger });

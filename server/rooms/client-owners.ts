@@ -6,7 +6,9 @@
 // same commit as the update's append); the same user may reuse it after
 // reconnecting, on any node; anyone else is refused, even when all they send
 // under it is structs the room holds already (a no-op, but a lie). Deleting
-// others' content is not writing under their id and stays allowed.
+// others' content is not writing under their id and stays allowed. (An honest
+// step 2 answering a node that lagged behind its relay carries others' structs
+// too: refused all the same, it is asked for again, sessions/connection.ts.)
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import type * as Y from 'yjs';
@@ -53,9 +55,26 @@ export class ClaimPending extends UpdateGap {
   }
 }
 
+/**
+ * The cause of a refusal for structs under an id someone else owns: what the
+ * sender's connection may answer, with several nodes, by asking again once the
+ * relay has caught up (sessions/connection.ts).
+ */
+export class OwnedByAnother extends Error {
+  override name = 'OwnedByAnother';
+  readonly clientId: number;
+
+  constructor(clientId: number) {
+    super(`client id ${clientId} is owned by another participant`);
+    this.clientId = clientId;
+  }
+}
+
 /** The refusal of an update under an id someone else owns. */
 export function belongsToAnother(clientId: number): AppError {
-  return new AppError('forbidden', `client id ${clientId} belongs to another participant of this room`);
+  return new AppError('forbidden', `client id ${clientId} belongs to another participant of this room`, {
+    cause: new OwnedByAnother(clientId),
+  });
 }
 
 export class ClientOwners {

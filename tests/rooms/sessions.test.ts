@@ -20,6 +20,7 @@ import type { Identity } from '../../server/rooms/sessions/connection.ts';
 import { Connections } from '../../server/rooms/sessions/connections.ts';
 import type { SessionSink } from '../../server/rooms/sessions/sink.ts';
 import { MemoryDocLog, memoryRecords } from '../helpers/memory-store.ts';
+import { waitFor } from '../helpers/server.ts';
 
 const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';
 const OTHER = 'BBBBBBBBBBBBBBBBBBBBBB';
@@ -61,7 +62,10 @@ class RecordingSink implements SessionSink {
   }
 }
 
-function setup(limits: { messageBurst?: number; maxMessageBytes?: number; maxRoomsPerConnection?: number } = {}) {
+function setup(
+  limits: { messageBurst?: number; maxMessageBytes?: number; maxRoomsPerConnection?: number } = {},
+  caughtUp?: () => Promise<void>,
+) {
   const logger = pino({ level: 'silent' });
   const docLog = new MemoryDocLog();
   const records = memoryRecords([ROOM, OTHER]);
@@ -87,6 +91,7 @@ function setup(limits: { messageBurst?: number; maxMessageBytes?: number; maxRoo
     },
     metrics,
     logger,
+    caughtUp,
   });
   registry.events.add(connections);
   const open = (id: string, identity: Identity | null) => {
@@ -94,6 +99,13 @@ function setup(limits: { messageBurst?: number; maxMessageBytes?: number; maxRoo
     return { sink, connection: connections.open({ id, transport: 'test', identity, sink }) };
   };
   return { registry, connections, metrics, open };
+}
+
+function syncMessage(type: number, update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, type);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
 }
 
 function update(text: string): Uint8Array {
@@ -172,6 +184,33 @@ describe('Connection and RoomSession', () => {
     expect(phone.sink.kinds()).toEqual(['close']);
     expect(other.sink.sent).toEqual([]);
     expect(anonymous.sink.sent).toEqual([]);
+  });
+
+  it("with a relay, a step 2 refused for another's structs is asked for again once the relay has caught up; an update is not", async () => {
+    const waiting: Array<() => void> = [];
+    const { registry, open } = setup({}, () => new Promise<void>((resolve) => waiting.push(resolve)));
+    const a = open('c-ann', ann);
+    await a.connection.join(ROOM, {});
+    const annDoc = new Y.Doc();
+    annDoc.getText('prompt').insert(0, 'ann');
+    const annStructs = Y.encodeStateAsUpdate(annDoc);
+    a.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
+    const b = open('c-bob', bob);
+    await b.connection.join(ROOM, {});
+    // Ann's structs as Bob's: an update never carries another's honestly, so the refusal is all.
+    b.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
+    expect(waiting).toHaveLength(0);
+    // As a step 2 (a lagging node's step 1 answered): refused too, and asked again only once the relay has caught up.
+    b.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsSyncStep2, annStructs));
+    expect(b.sink.errors()).toEqual(['forbidden', 'forbidden']);
+    expect(b.sink.kinds()).toEqual(['refuse', 'refuse']);
+    expect(waiting).toHaveLength(1);
+    waiting[0]?.();
+    await waitFor(() => b.sink.kinds().length === 3, 5_000, 'the step 1');
+    const asked = b.sink.sent[2] as { kind: string; message: Uint8Array };
+    expect(asked.kind).toBe('sync');
+    expect(decoding.readVarUint(decoding.createDecoder(asked.message))).toBe(syncProtocol.messageYjsSyncStep1);
+    expect(registry.get(ROOM)?.doc.getText('prompt').toString()).toBe('ann');
   });
 
   it('an eviction takes the participant out of the room and tells the client why', async () => {

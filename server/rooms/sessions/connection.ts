@@ -3,6 +3,7 @@
 // joined (a RoomSession each) and leaving them all when it goes. Transports
 // keep framing and fan-out; they call in here for everything else.
 import type { Logger } from 'pino';
+import * as syncProtocol from 'y-protocols/sync';
 import type { PublicUser, WireError } from '../../../shared/protocol.ts';
 import type { Limits } from '../../config.ts';
 import { AppError, toWireError } from '../../errors.ts';
@@ -11,6 +12,7 @@ import type { StallCredit } from '../../loop-stalls.ts';
 import type { Tally } from '../../metric-tally.ts';
 import { TokenBucket } from '../../rate-limit.ts';
 import type { JoinChoice, RoomAdmission } from '../admission.ts';
+import { OwnedByAnother } from '../client-owners.ts';
 import { UpdateGap } from '../update-check/check-update.ts';
 import { HeldUpdates, isPendingClaim, type PendingClaim } from './held-updates.ts';
 import { RoomSession } from './room-session.ts';
@@ -32,6 +34,12 @@ export interface ConnectionDeps {
   logger: Logger;
   /** The event loop's stalls, credited to rate budgets (none unless given). */
   stalls?: StallCredit;
+  /**
+   * Scaled mode: resolves once what other nodes relayed before now is applied
+   * here (scale/redis-relay.ts caughtUp). Without it (one node) a step 2 under
+   * another's id is never asked for again: nothing can lag there.
+   */
+  caughtUp?: () => Promise<void>;
 }
 
 export interface ConnectionInit {
@@ -300,9 +308,33 @@ export class Connection {
       this.#gapTold.delete(roomId);
     } catch (err) {
       if (isPendingClaim(err)) return err;
-      this.refuse(roomId, err);
+      this.#refuseSync(roomId, err, payload);
     }
     return null;
+  }
+
+  /**
+   * A sync message of the room's was refused. A step 2 refused for structs
+   * under another participant's id is, from an honest client, its answer to a
+   * step 1 this node sent while the relay lagged: the client had those structs
+   * from another node, where they were made, and this node had not been sent
+   * them yet (or had just been). The refusal stands, and the client's own
+   * edits in that step 2 went with it; so once the relay has caught up, the
+   * room asks again (RoomSession.heal: one step 1 outstanding, backing off
+   * while answers keep being refused), and the answer then carries only what
+   * the node lacks. A forger's next lie is refused the same way.
+   */
+  #refuseSync(roomId: string, err: unknown, message: Uint8Array): void {
+    this.refuse(roomId, err);
+    const { caughtUp } = this.#deps;
+    const anothers = err instanceof AppError && err.cause instanceof OwnedByAnother;
+    // A one-byte varuint: y-protocols' message types are 0, 1 and 2.
+    if (!caughtUp || !anothers || message[0] !== syncProtocol.messageYjsSyncStep2) return;
+    const session = this.#sessions?.get(roomId);
+    if (!session) return;
+    void caughtUp().then(() => {
+      if (this.#sessions?.get(roomId) === session) session.heal();
+    });
   }
 
   #holding(): HeldUpdates {
@@ -310,7 +342,7 @@ export class Connection {
       waitMs: this.#deps.limits.claimWaitMs,
       maxBytes: Math.max(MAX_HELD_BYTES, this.#deps.limits.maxMessageBytes),
       offer: (roomId, message) => this.#offer(roomId, message),
-      refuse: (roomId, err) => this.refuse(roomId, err),
+      refuse: (roomId, err, message) => this.#refuseSync(roomId, err, message),
     });
     return this.#held;
   }

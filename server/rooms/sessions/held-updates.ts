@@ -28,8 +28,8 @@ export interface HeldUpdatesDeps {
    * still (or again) waiting, else null (applied, or refused and told).
    */
   offer(roomId: string, message: Uint8Array): PendingClaim | null;
-  /** Tells the client a held message was refused. */
-  refuse(roomId: string, err: AppError): void;
+  /** Tells the client that `message`, held, was refused. */
+  refuse(roomId: string, err: AppError, message: Uint8Array): void;
 }
 
 interface Hold {
@@ -73,7 +73,7 @@ export class HeldUpdates {
     const hold = this.#rooms.get(roomId);
     if (!hold) return;
     if (hold.bytes + message.byteLength > this.#deps.maxBytes && hold.messages.length > 0) {
-      this.#deps.refuse(roomId, hold.pending);
+      this.#deps.refuse(roomId, hold.pending, message);
       return;
     }
     // A copy: the transport's frame buffer is not ours past this call.
@@ -100,7 +100,7 @@ export class HeldUpdates {
       const hold = this.#rooms.get(roomId);
       if (!hold) return;
       this.#end(roomId, hold);
-      for (const _message of hold.messages) this.#deps.refuse(roomId, hold.pending);
+      for (const message of hold.messages) this.#deps.refuse(roomId, hold.pending, message);
     }, this.#deps.waitMs);
     timer.unref();
     return timer;
@@ -116,7 +116,7 @@ export class HeldUpdates {
       if (first && owner !== undefined && owner !== userId) {
         hold.messages.shift();
         hold.bytes -= first.byteLength;
-        this.#deps.refuse(roomId, belongsToAnother(clientId));
+        this.#deps.refuse(roomId, belongsToAnother(clientId), first);
       }
       this.#offer(roomId, hold);
     });
