@@ -14,19 +14,18 @@ import { z } from 'zod';
 /** 'line': one line (a name, a title); 'lines': a text box (a bio, a comment), which may hold tab and line breaks. */
 export type TextLines = 'line' | 'lines';
 
+const CONTROL: Record<TextLines, RegExp> = { line: /\p{Cc}/u, lines: /(?![\t\n\r])\p{Cc}/u };
 // With the u flag, \p{Cs} matches only a surrogate that is not half of a pair.
-const REFUSED: Record<TextLines, RegExp> = {
-  line: /[\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]/u,
-  lines: /(?![\t\n\r])\p{Cc}|[\p{Cs}\u202a-\u202e\u2066-\u2069]/u,
-};
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+/** Embedding and override (U+202A–U+202E), isolate (U+2066–U+2069). */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/u;
 
 /** Why `text` may not be shown as typed, or null when it may. */
 export function textProblem(text: string, lines: TextLines): string | null {
-  const found = REFUSED[lines].exec(text)?.[0];
-  if (found === undefined) return null;
-  if (/\p{Cs}/u.test(found)) return 'unpaired surrogates are not allowed';
-  return BIDI_CONTROL.test(found) ? 'bidirectional controls are not allowed' : 'control characters are not allowed';
+  if (CONTROL[lines].test(text)) return 'control characters are not allowed';
+  if (UNPAIRED_SURROGATE.test(text)) return 'unpaired surrogates are not allowed';
+  if (BIDI_CONTROL.test(text)) return 'bidirectional controls are not allowed';
+  return null;
 }
 
 export interface TextBounds {

@@ -1,7 +1,7 @@
 // The HTTP attacker: a signed-in user calling the JSON routes with bodies of
 // the wrong type, JSON that is not an object, free text holding control
-// characters or unpaired surrogates, and the argument mutations the realtime
-// attackers use. Every answer must be typed: a 4xx with `{error: {code}}`,
+// characters, bidirectional controls or unpaired surrogates, and the argument
+// mutations the realtime attackers use. Every answer must be typed: a 4xx with `{error: {code}}`,
 // never a 5xx; a body that should have been refused must not be taken (2xx),
 // and no 2xx answer may carry text the free-text rule refuses.
 import { setTimeout as delay } from 'node:timers/promises';
@@ -49,7 +49,17 @@ const ROUTES: readonly Route[] = [
 ];
 
 const FINE_TEXT = ['Harbour', 'Zoë 東京 🎨', '  padded  ', 'a'.repeat(40), 'émoji 👩‍🎨 sequence'];
-const HOSTILE_TEXT = ['bell\u0007', 'nul\u0000', 'next\u0085line', 'del\u007f', 'half \ud83c', '\udfa8 half', 'swap \udfa8\ud83c'];
+const HOSTILE_TEXT = [
+  'bell\u0007',
+  'nul\u0000',
+  'next\u0085line',
+  'del\u007f',
+  'half \ud83c',
+  '\udfa8 half',
+  'swap \udfa8\ud83c',
+  'photo\u202egnp.exe',
+  'a\u2067b\u2069',
+];
 const NOT_JSON_TYPES = [
   'text/plain',
   'text/plain;charset=UTF-8',

@@ -72,6 +72,7 @@ export function hostileValue(random: Random): unknown {
         'room:'.repeat(20),
         'half \ud83c',
         'next\u0085line',
+        'photo\u202egnp.exe',
       ]);
     case 3:
       return 'x'.repeat(random.pick([65, 1024, 65_536, 200_000]));
