@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { checkLayer, type Layer, ROOTS, readMeta, topmostById } from '../../shared/doc-schema.ts';
 import { canEdit, type PublicUser, type PublishWorkBody, type Role } from '../../shared/protocol.ts';
 import { hashtags, TAGS_PER_WORK } from '../../shared/social.ts';
+import { shownOrNone } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { MEDIA_URL_PREFIX, type MediaStore } from '../media/media-store.ts';
@@ -121,7 +122,9 @@ export class Publisher {
     if (!layers.some((layer) => layer.visible)) throw new AppError('bad_request', 'nothing to publish: no visible layer');
     const { width, height, background } = readMeta(doc);
     return {
-      prompt: doc.getText(ROOTS.prompt).toString(),
+      // Any editor writes the room's prompt, so it is read as its title and layer names are: one that free text
+      // refuses is published as none (docs/gallery.md, "Publishing"), one it takes trimmed.
+      prompt: shownOrNone(doc.getText(ROOTS.prompt).toString(), 'lines').trim(),
       layers,
       width,
       height,

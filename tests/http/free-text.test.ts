@@ -156,4 +156,32 @@ describe('free text over the realtime transports', () => {
     // A description of several lines is fine.
     expect(await publish(ann.socket, ann.roomId, { title: 'Harbour 🎨', description: 'one\ntwo' })).toMatchObject({ ok: true });
   });
+
+  it("a room's prompt holding what free text refuses is published as none, on Socket.IO and the Yjs WebSocket; one of several lines as written", async () => {
+    const server = await startServer({ PUBLISHES_PER_MINUTE: '100' });
+    const ann = await studio(server, 'Ann');
+    const ws = eventWs(server.url, ann.roomId, ann.token);
+    await ws.raw.opened;
+    const prompt = ann.doc.getText(ROOTS.prompt);
+    const setPrompt = (text: string) =>
+      ann.doc.transact(() => {
+        prompt.delete(0, prompt.length);
+        prompt.insert(0, text);
+      });
+    const answers: Array<{ what: string; answer: unknown }> = [];
+    // An unpaired surrogate never reaches the server's document: Yjs writes text as UTF-8, so it arrives as U+FFFD.
+    const hostile = Object.entries(HOSTILE).filter(([, text]) => !/\p{Cs}/u.test(text));
+    for (const [what, text] of hostile) {
+      setPrompt(`a harbour ${text}`);
+      answers.push({ what: `Socket.IO, ${what}`, answer: await publish(ann.socket, ann.roomId, { title: what }) });
+      answers.push({ what: `WebSocket, ${what}`, answer: await ws.call('work:publish', ann.roomId, { title: what }) });
+    }
+    for (const { what, answer } of answers)
+      expect(answer, what).toMatchObject({ ok: true, work: { title: expect.any(String), prompt: '' } });
+    setPrompt('  a harbour\n\tat dawn  ');
+    expect(await publish(ann.socket, ann.roomId, { title: 'Dawn' })).toMatchObject({ ok: true, work: { prompt: 'a harbour\n\tat dawn' } });
+    // The work's page and the feed show none either.
+    const feed = await api(server.url).json<GalleryPage>('GET', '/api/gallery?limit=50');
+    expect(feed.items.filter((work) => work.prompt !== '').map((work) => work.title)).toEqual(['Dawn']);
+  });
 });
