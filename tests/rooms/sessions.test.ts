@@ -213,6 +213,38 @@ describe('Connection and RoomSession', () => {
     expect(registry.get(ROOM)?.doc.getText('prompt').toString()).toBe('ann');
   });
 
+  it("a flood of step 2s refused for another's structs waits for the relay once and asks once, not once a message", async () => {
+    const waiting: Array<() => void> = [];
+    const { open } = setup({}, () => new Promise<void>((resolve) => waiting.push(resolve)));
+    const a = open('c-ann', ann);
+    await a.connection.join(ROOM, {});
+    const annDoc = new Y.Doc();
+    annDoc.getText('prompt').insert(0, 'ann');
+    const annStructs = Y.encodeStateAsUpdate(annDoc);
+    a.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
+    const b = open('c-bob', bob);
+    await b.connection.join(ROOM, {});
+    const greeted = b.sink.sent.length;
+    const forged = syncMessage(syncProtocol.messageYjsSyncStep2, annStructs);
+    const step1s = () =>
+      b.sink.sent
+        .slice(greeted)
+        .filter((s) => s.kind === 'sync' && decoding.readVarUint(decoding.createDecoder(s.message)) === syncProtocol.messageYjsSyncStep1)
+        .length;
+    // Each is refused and told; a Redis round trip each (the relay's PING) would be the forger's to spend.
+    for (let i = 0; i < 100; i++) b.connection.receive(ROOM, 'sync', forged);
+    expect(b.sink.errors()).toHaveLength(100);
+    expect(waiting).toHaveLength(1);
+    waiting[0]?.();
+    await waitFor(() => step1s() === 1, 5_000, 'the step 1');
+    // Asked again, and answered with the same lie: the request waits out its back-off, and the relay is asked once more at most.
+    for (let i = 0; i < 100; i++) b.connection.receive(ROOM, 'sync', forged);
+    expect(waiting.length).toBeLessThanOrEqual(2);
+    for (const resolve of waiting) resolve();
+    await waitFor(() => step1s() === 2, 5_000, 'the second step 1');
+    expect(waiting.length).toBeLessThanOrEqual(2);
+  });
+
   it('an eviction takes the participant out of the room and tells the client why', async () => {
     const { registry, open } = setup();
     const a = open('c-ann', ann);

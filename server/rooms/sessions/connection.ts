@@ -322,7 +322,8 @@ export class Connection {
    * edits in that step 2 went with it; so once the relay has caught up, the
    * room asks again (RoomSession.heal: one step 1 outstanding, backing off
    * while answers keep being refused), and the answer then carries only what
-   * the node lacks. A forger's next lie is refused the same way.
+   * the node lacks. A forger's next lie is refused the same way, and its flood
+   * waits for the relay once per request, not once per message.
    */
   #refuseSync(roomId: string, err: unknown, message: Uint8Array): void {
     this.refuse(roomId, err);
@@ -330,11 +331,7 @@ export class Connection {
     const anothers = err instanceof AppError && err.cause instanceof OwnedByAnother;
     // A one-byte varuint: y-protocols' message types are 0, 1 and 2.
     if (!caughtUp || !anothers || message[0] !== syncProtocol.messageYjsSyncStep2) return;
-    const session = this.#sessions?.get(roomId);
-    if (!session) return;
-    void caughtUp().then(() => {
-      if (this.#sessions?.get(roomId) === session) session.heal();
-    });
+    this.#sessions?.get(roomId)?.healOnceCaughtUp(caughtUp);
   }
 
   #holding(): HeldUpdates {

@@ -21,6 +21,9 @@ export class RoomSession {
   #healTimer: NodeJS.Timeout | undefined;
   /** Least wait before the next one: grows while what they send keeps being refused, so a refusal cannot loop. */
   #healBackoffMs = 0;
+  /** A heal waiting for the relay to catch up first (healOnceCaughtUp). */
+  #catchingUp = false;
+  #closed = false;
 
   constructor(admitted: Admitted, sink: SessionSink) {
     this.room = admitted.room;
@@ -68,8 +71,25 @@ export class RoomSession {
     this.#healTimer.unref();
   }
 
+  /**
+   * heal() once `caughtUp` resolves (the relay has applied what other nodes
+   * sent before now), unless a request is already on its way: scheduled, or
+   * itself waiting for the relay. So however many refusals come in, the relay
+   * is waited for (a Redis round trip) once per request, and the requests keep
+   * heal's back-off: a forger's flood costs no more than one message does.
+   */
+  healOnceCaughtUp(caughtUp: () => Promise<void>): void {
+    if (this.#healTimer || this.#catchingUp) return;
+    this.#catchingUp = true;
+    void caughtUp().then(() => {
+      this.#catchingUp = false;
+      if (!this.#closed) this.heal();
+    });
+  }
+
   /** They left the room: nothing more is sent. */
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#healTimer);
     this.#healTimer = undefined;
   }
