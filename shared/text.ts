@@ -1,14 +1,20 @@
 // Free text that one person types and others are shown: names, room and work
 // titles, captions, bios, comments, notes. Every such field enters through
-// textSchema (or textProblem where the length has its own error), so they all
-// refuse the same characters: C0 and C1 controls (a multi-line field keeps tab
-// and line breaks) and unpaired UTF-16 surrogates, which JSON can carry
-// (`"\ud800"`) but no encoder can write out as UTF-8, so they would reach the
-// store and every page as U+FFFD or an encoding error; and the bidirectional
-// embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069),
-// which make text show in another order than it is stored ("photo" + U+202E + "gnp.exe" shows
-// as "photoexe.png"): browsers lay out right-to-left text without them, and the
-// marks that only hint a direction (U+200E, U+200F) stay allowed.
+// textSchema (or keptText and textProblem where the length has its own error),
+// so they are all kept in one form and refuse the same characters.
+//
+// The form: trimmed, and in Unicode's composed normal form (NFC), so that "é"
+// typed as e + U+0301 (as macOS and some keyboards send it) and as U+00E9 is
+// one name, one title, one search word, whatever the typist's system sent.
+//
+// Refused: C0 and C1 controls (a multi-line field keeps tab and line breaks);
+// unpaired UTF-16 surrogates, which JSON can carry (`"\ud800"`) but no encoder
+// can write out as UTF-8, so they would reach the store and every page as
+// U+FFFD or an encoding error; and the bidirectional embedding, override and
+// isolate controls, which make text show in another order than it is stored
+// ("photo" + U+202E + "gnp.exe" shows as "photoexe.png"): browsers lay out
+// right-to-left text without them, and the marks that only hint a direction
+// (U+200E, U+200F) stay allowed.
 import { z } from 'zod';
 
 /** 'line': one line (a name, a title); 'lines': a text box (a bio, a comment), which may hold tab and line breaks. */
@@ -28,19 +34,25 @@ export function textProblem(text: string, lines: TextLines): string | null {
   return null;
 }
 
+/** Free text in the one form it is kept and compared in: composed (NFC) and trimmed. */
+export function keptText(text: string): string {
+  return text.normalize('NFC').trim();
+}
+
 export interface TextBounds {
   lines: TextLines;
-  /** Fewest characters once trimmed (default 0). */
+  /** Fewest characters once kept (default 0). */
   min?: number;
   max: number;
   /** Count code points (an emoji is one) rather than UTF-16 units, as the field always has. */
   codePoints?: boolean;
 }
 
-/** A free-text field as it enters: trimmed, within its bounds, without the characters textProblem refuses. */
+/** A free-text field as it enters: kept (keptText), within its bounds, without the characters textProblem refuses. */
 export function textSchema(bounds: TextBounds) {
   const { lines, min = 0, max, codePoints = false } = bounds;
-  const base = z.string().trim();
+  // Bounds count the kept form: the one stored and shown.
+  const base = z.string().overwrite(keptText);
   const bounded = codePoints
     ? base
         .refine((s) => min === 0 || [...s].length >= min, `at least ${min} characters`)
@@ -54,11 +66,12 @@ export function textSchema(bounds: TextBounds) {
 
 /**
  * Text someone else wrote where it could not be refused (a shared document's
- * title, layer names, candidates' prompts): as written, or '' (shown as none)
- * when textProblem refuses it.
+ * title, layer names, candidates' prompts, the room's prompt in a work):
+ * composed (NFC) as kept text is, or '' (shown as none) when textProblem
+ * refuses it. Not trimmed: a caller that keeps it trims it.
  */
 export function shownOrNone(text: string, lines: TextLines): string {
-  return textProblem(text, lines) === null ? text : '';
+  return textProblem(text, lines) === null ? text.normalize('NFC') : '';
 }
 
 /** At most `max` UTF-16 units of `text`, never cutting a surrogate pair in half. */

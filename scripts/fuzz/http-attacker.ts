@@ -1,9 +1,11 @@
 // The HTTP attacker: a signed-in user calling the JSON routes with bodies of
 // the wrong type, JSON that is not an object, free text holding control
-// characters, bidirectional controls or unpaired surrogates, and the argument
-// mutations the realtime attackers use. Every answer must be typed: a 4xx with `{error: {code}}`,
-// never a 5xx; a body that should have been refused must not be taken (2xx),
-// and no 2xx answer may carry text the free-text rule refuses.
+// characters, bidirectional controls or unpaired surrogates, decomposed
+// letters, and the argument mutations the realtime attackers use. Every answer
+// must be typed: a 4xx with `{error: {code}}`, never a 5xx; a body that should
+// have been refused must not be taken (2xx), and no 2xx answer may carry text
+// the free-text rule refuses or text not in the composed form (NFC) free text
+// is kept in.
 import { setTimeout as delay } from 'node:timers/promises';
 import { jsonOrUndefined } from '../../shared/json-text.ts';
 import { textProblem } from '../../shared/text.ts';
@@ -48,7 +50,8 @@ const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: () => '/api/account', body: () => ({ confirm: false }) },
 ];
 
-const FINE_TEXT = ['Harbour', 'Zoë 東京 🎨', '  padded  ', 'a'.repeat(40), 'émoji 👩‍🎨 sequence'];
+// Decomposed letters (e + U+0301, Hangul as jamo) are fine too: they are kept composed.
+const FINE_TEXT = ['Harbour', 'Zoë 東京 🎨', '  padded  ', 'a'.repeat(40), 'émoji 👩‍🎨 sequence', 'Cafe\u0301', '\u1112\u1161\u11ab'];
 const HOSTILE_TEXT = [
   'bell\u0007',
   'nul\u0000',
@@ -164,6 +167,8 @@ async function send(a: HttpAttack, kind: HttpMutation): Promise<void> {
     if (request.mustRefuse) a.failures.push(`${where}: taken (${res.status}) though it must be refused: ${request.body.slice(0, 120)}`);
     const shown = strings(parsed).find((s) => textProblem(s, 'lines') !== null);
     if (shown !== undefined) a.failures.push(`${where}: the answer carries refused text ${JSON.stringify(shown)}`);
+    const decomposed = strings(parsed).find((s) => s !== s.normalize('NFC'));
+    if (decomposed !== undefined) a.failures.push(`${where}: the answer carries text not composed (NFC) ${JSON.stringify(decomposed)}`);
   }
 }
 

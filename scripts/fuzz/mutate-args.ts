@@ -73,6 +73,7 @@ export function hostileValue(random: Random): unknown {
         'half \ud83c',
         'next\u0085line',
         'photo\u202egnp.exe',
+        'Cafe\u0301',
       ]);
     case 3:
       return 'x'.repeat(random.pick([65, 1024, 65_536, 200_000]));

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { IdentityInfo } from '../../shared/accounts.ts';
 import { userNameSchema } from '../../shared/protocol.ts';
-import { clipText, textProblem } from '../../shared/text.ts';
+import { clipText, keptText, textProblem } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import type { AccountStore, IdentityRecord } from '../store/accounts.ts';
@@ -265,8 +265,10 @@ export function toIdentityInfo(identity: IdentityRecord): IdentityInfo {
 
 function identityFrom(claims: Claims, userId: string, at: string): IdentityRecord {
   // The provider's words, shown in the account's settings: free text like any other, or nothing.
-  const text = (value: unknown) =>
-    typeof value === 'string' && value.length > 0 && textProblem(value, 'line') === null ? clipText(value, 200) : null;
+  const text = (value: unknown) => {
+    const kept = typeof value === 'string' ? keptText(value) : '';
+    return kept.length > 0 && textProblem(kept, 'line') === null ? clipText(kept, 200) : null;
+  };
   return {
     id: randomId(),
     issuer: claims.iss,

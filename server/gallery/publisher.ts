@@ -123,7 +123,7 @@ export class Publisher {
     const { width, height, background } = readMeta(doc);
     return {
       // Any editor writes the room's prompt, so it is read as its title and layer names are: one that free text
-      // refuses is published as none (docs/gallery.md, "Publishing"), one it takes trimmed.
+      // refuses is published as none (docs/gallery.md, "Publishing"), one it takes composed and trimmed.
       prompt: shownOrNone(doc.getText(ROOTS.prompt).toString(), 'lines').trim(),
       layers,
       width,

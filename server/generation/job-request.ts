@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type * as Y from 'yjs';
 import type { GenParams, PublicUser, Role } from '../../shared/protocol.ts';
-import { textProblem } from '../../shared/text.ts';
+import { keptText, textProblem } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { Room } from '../rooms/room.ts';
@@ -53,13 +53,14 @@ export function resolveJobRequest(
   const provider = providers.get(params.provider);
   const model = providers.model(provider, params.model);
   checkCapabilities(provider, params);
-  const prompt = (params.prompt ?? roomPrompt(doc)).trim();
+  // Shown to the room with the job and published with the work: free text like any other (the room's own prompt too).
+  const prompt = keptText(params.prompt ?? roomPrompt(doc));
   if (!prompt) throw new AppError('bad_request', 'the prompt is empty: write one in the room or pass params.prompt');
   if (prompt.length > MAX_PROMPT_LENGTH) throw new AppError('bad_request', `the prompt is longer than ${MAX_PROMPT_LENGTH} characters`);
-  // Shown to the room with the job and published with the work: free text like any other (the room's own prompt too).
   const problem = textProblem(prompt, 'lines');
   if (problem) throw new AppError('bad_request', `prompt: ${problem}`);
-  const negativeProblem = params.negativePrompt === undefined ? null : textProblem(params.negativePrompt, 'lines');
+  const negativePrompt = params.negativePrompt === undefined ? undefined : keptText(params.negativePrompt);
+  const negativeProblem = negativePrompt === undefined ? null : textProblem(negativePrompt, 'lines');
   if (negativeProblem) throw new AppError('bad_request', `negativePrompt: ${negativeProblem}`);
   blocklist.check(prompt);
   const edit =
@@ -75,10 +76,19 @@ export function resolveJobRequest(
   return {
     provider,
     prompt,
-    params: { ...params, size, count, seed, provider: provider.name, model },
+    params: {
+      ...params,
+      ...(params.prompt === undefined ? {} : { prompt }),
+      ...(negativePrompt === undefined ? {} : { negativePrompt }),
+      size,
+      count,
+      seed,
+      provider: provider.name,
+      model,
+    },
     request: {
       prompt,
-      ...(params.negativePrompt ? { negativePrompt: params.negativePrompt } : {}),
+      ...(negativePrompt ? { negativePrompt } : {}),
       ...(params.steps === undefined ? {} : { steps: params.steps }),
       size,
       ...parseSize(size),

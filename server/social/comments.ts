@@ -4,7 +4,7 @@
 // Socket.IO broadcaster) hear each change.
 import type { PublicUser } from '../../shared/protocol.ts';
 import { COMMENT_MAX_LENGTH, type Comment, type CommentPage, mentionedHandles } from '../../shared/social.ts';
-import { textProblem } from '../../shared/text.ts';
+import { keptText, textProblem } from '../../shared/text.ts';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { Listeners, type Subscribable } from '../listeners.ts';
@@ -220,9 +220,9 @@ export class Comments {
   }
 }
 
-/** Plain text of 1–COMMENT_MAX_LENGTH characters once trimmed. */
+/** Plain text of 1–COMMENT_MAX_LENGTH characters once kept (composed, trimmed). */
 function checkBody(raw: string): string {
-  const body = raw.trim();
+  const body = keptText(raw);
   if (body.length === 0) throw new AppError('bad_request', 'body: write something');
   if (body.length > COMMENT_MAX_LENGTH)
     throw new AppError('too_large', `body: at most ${COMMENT_MAX_LENGTH} characters (this is ${body.length})`);

@@ -3,6 +3,7 @@
 // index (SQLite FTS5, PostgreSQL tsvector): no search server.
 import type { PublicUser } from '../../shared/protocol.ts';
 import type { SearchPage, SearchType } from '../../shared/social.ts';
+import { clipText, keptText } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import type { Gallery } from '../gallery/gallery.ts';
 import type { GraphStore } from '../store/social.ts';
@@ -13,9 +14,13 @@ const MAX_TERMS = 8;
 /** How deep user results page (they are ranked, so paged by offset). */
 const MAX_USER_OFFSET = 1000;
 
-/** The words of a query: runs of letters and digits, lower-cased (`#lighthouse` is the word `lighthouse`). */
+/**
+ * The words of a query: runs of letters and digits, lower-cased (`#lighthouse` is the word `lighthouse`),
+ * in the composed form free text is kept in, so "é" typed as e + U+0301 is the letter the index holds.
+ */
 export function searchTerms(q: string): string[] {
-  return [...new Set((q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((t) => t.slice(0, 64)))].slice(0, MAX_TERMS);
+  const words = keptText(q.toLowerCase()).match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words.map((t) => clipText(t, 64)))].slice(0, MAX_TERMS);
 }
 
 export class Search {
