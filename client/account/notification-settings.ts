@@ -30,6 +30,7 @@ export class NotificationSettingsSection extends LitElement {
         gap: 0.75rem;
         cursor: pointer;
         width: 100%;
+        min-height: var(--tap);
       }
       input[type='checkbox'] {
         width: 1.15rem;

@@ -76,6 +76,7 @@ export class AtelierApp extends LitElement {
         font-size: 1.08rem;
         letter-spacing: -0.01em;
         border-radius: var(--radius-sm);
+        min-height: var(--tap);
       }
       .logo {
         display: grid;
@@ -87,6 +88,9 @@ export class AtelierApp extends LitElement {
         color: white;
       }
       .live-link {
+        display: inline-flex;
+        align-items: center;
+        min-height: var(--tap);
         padding: 0.3rem 0.5rem;
         font-weight: 600;
         color: var(--ink);
@@ -125,6 +129,27 @@ export class AtelierApp extends LitElement {
         }
         .start-label {
           display: none;
+        }
+      }
+      /* Phones: the bar's five finger-sized controls fit down to 320 px, the smallest keeping the logo alone. */
+      @media (max-width: 400px) {
+        header {
+          gap: 0.5rem;
+          padding-inline: 0.75rem;
+        }
+      }
+      @media (max-width: 359px) {
+        .brand {
+          min-width: var(--tap);
+          justify-content: center;
+        }
+        .brand-name {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+          white-space: nowrap;
         }
       }
       .boot,
@@ -244,7 +269,7 @@ export class AtelierApp extends LitElement {
     return html`
       <a class="skip" href="#content" @click=${(e: MouseEvent) => this.#skip(e)}>Skip to content</a>
       <header>
-        <a class="brand" href="/"><span class="logo">${icons.sparkles}</span>Atelier</a>
+        <a class="brand" href="/"><span class="logo">${icons.sparkles}</span><span class="brand-name">Atelier</span></a>
         <span class="spacer"></span>
         <form class="search" role="search" @submit=${(e: SubmitEvent) => this.#search(e)}>
           <label class="visually-hidden" for="site-search">Search works and people</label>

@@ -37,6 +37,9 @@ export class UserMenu extends LitElement {
         font-size: 0.88rem;
         font-weight: 550;
         max-width: 14rem;
+        min-width: var(--tap);
+        min-height: var(--tap);
+        justify-content: center;
       }
       .me:hover {
         border-color: var(--line-strong);
@@ -100,7 +103,7 @@ export class UserMenu extends LitElement {
         display: flex;
         align-items: center;
         width: 100%;
-        min-height: 2.5rem;
+        min-height: max(2.5rem, var(--tap));
         padding: 0 0.7rem;
         border: none;
         border-radius: var(--radius-sm);

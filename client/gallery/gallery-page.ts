@@ -49,6 +49,7 @@ export class GalleryPage extends LitElement {
         border: 1px solid var(--line);
       }
       .sort button {
+        min-height: var(--tap);
         border: none;
         background: transparent;
         padding: 0.35rem 0.95rem;
@@ -73,6 +74,8 @@ export class GalleryPage extends LitElement {
       }
       .chips a {
         display: inline-flex;
+        align-items: center;
+        min-height: var(--tap);
         gap: 0.3rem;
         padding: 0.25rem 0.7rem;
         border-radius: 999px;

@@ -86,6 +86,7 @@ export class WorkCard extends LitElement {
       .like {
         display: inline-flex;
         align-items: center;
+        min-height: var(--tap);
         gap: 0.3rem;
         padding: 0.3rem 0.55rem;
         border-radius: 999px;

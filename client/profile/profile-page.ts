@@ -101,6 +101,7 @@ export class ProfilePage extends LitElement {
         overflow-x: auto;
       }
       .tabs button {
+        min-height: var(--tap);
         appearance: none;
         background: none;
         border: none;

@@ -54,14 +54,14 @@ export class GenerationPanel extends LitElement {
         gap: 0.7rem;
       }
       .go .btn {
-        min-height: 2.6rem;
+        min-height: max(2.6rem, var(--tap));
         padding: 0 1.2rem;
       }
       .hint {
         font-size: 0.8rem;
       }
       textarea.input {
-        min-height: 2.6rem;
+        min-height: max(2.6rem, var(--tap));
         resize: vertical;
       }
       .jobs {

@@ -26,6 +26,8 @@ export class ParticipantList extends LitElement {
     }
     button.people {
       display: inline-flex;
+      align-items: center;
+      min-height: var(--tap);
       padding: 0.1rem;
       border: none;
       border-radius: 999px;

@@ -24,8 +24,8 @@ export const roomPageStyles = [
     .home {
       display: grid;
       place-items: center;
-      width: 2rem;
-      height: 2rem;
+      width: max(2rem, var(--tap));
+      height: max(2rem, var(--tap));
       border-radius: 8px;
       background: var(--accent);
       color: white;
@@ -50,6 +50,7 @@ export const roomPageStyles = [
       font: inherit;
       cursor: text;
       border-radius: 6px;
+      min-height: var(--tap);
       /* The negative margins give back the padding: 100% alone cut every title short by 0.4rem. */
       max-width: calc(100% + 0.4rem);
       overflow: hidden;
@@ -211,7 +212,8 @@ export const roomPageStyles = [
         justify-content: flex-end;
       }
       notification-bell {
-        --bell-panel-top: 6.4rem;
+        /* Below both rows, which a finger's targets make taller. */
+        --bell-panel-top: max(6.4rem, calc(2 * var(--tap) + 2.9rem));
       }
     }
     /* The smallest phones: the tools row keeps its icons and drops a label to fit. */

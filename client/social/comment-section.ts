@@ -63,6 +63,9 @@ export class CommentSection extends LitElement {
       li.reply {
         margin-left: clamp(1.2rem, 5vw, 2.6rem);
       }
+      article > a {
+        min-width: var(--tap);
+      }
       article {
         display: grid;
         grid-template-columns: auto 1fr;
@@ -81,7 +84,12 @@ export class CommentSection extends LitElement {
         align-items: baseline;
         font-size: 0.85rem;
       }
+      /* Name and avatar lead to the profile; on a phone each is a finger's size. */
       .head .name {
+        display: inline-flex;
+        align-items: center;
+        min-height: var(--tap);
+        min-width: var(--tap);
         font-weight: 650;
         color: inherit;
         text-decoration: none;
@@ -110,7 +118,7 @@ export class CommentSection extends LitElement {
         flex-wrap: wrap;
       }
       .actions .btn {
-        min-height: 1.7rem;
+        min-height: max(1.7rem, var(--tap));
         padding: 0 0.45rem;
         font-size: 0.76rem;
       }

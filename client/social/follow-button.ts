@@ -16,7 +16,7 @@ export class FollowButton extends LitElement {
         display: inline-flex;
       }
       .btn {
-        min-height: 1.9rem;
+        min-height: max(1.9rem, var(--tap));
         padding: 0 0.7rem;
         font-size: 0.8rem;
         border-radius: 999px;

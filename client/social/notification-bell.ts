@@ -19,8 +19,8 @@ export class NotificationBell extends LitElement {
       }
       .bell {
         position: relative;
-        width: 2.35rem;
-        height: 2.35rem;
+        width: max(2.35rem, var(--tap));
+        height: max(2.35rem, var(--tap));
         border-radius: 999px;
         border: 1px solid var(--line);
         background: var(--surface);
@@ -112,7 +112,7 @@ export class NotificationBell extends LitElement {
         .panel {
           position: fixed;
           /* Below the page's header, which a page may make taller (the room's two rows). */
-          top: var(--bell-panel-top, 3.6rem);
+          top: var(--bell-panel-top, max(3.6rem, calc(var(--tap) + 1.9rem)));
           left: 0.75rem;
           right: 0.75rem;
           width: auto;

@@ -25,6 +25,7 @@ export class PersonRow extends LitElement {
       a {
         flex: 1;
         min-width: 0;
+        min-height: var(--tap);
         display: flex;
         align-items: center;
         gap: 0.7rem;

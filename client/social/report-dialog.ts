@@ -37,6 +37,7 @@ export class ReportDialog extends LitElement {
       }
       label.choice {
         display: flex;
+        min-height: var(--tap);
         gap: 0.5rem;
         align-items: center;
         font-size: 0.9rem;

@@ -34,6 +34,9 @@ export class SearchPage extends LitElement {
         margin-bottom: 1.2rem;
       }
       .tabs a {
+        display: inline-flex;
+        align-items: center;
+        min-height: var(--tap);
         padding: 0.3rem 0.9rem;
         border-radius: 999px;
         border: 1px solid var(--line);

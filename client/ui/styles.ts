@@ -32,7 +32,7 @@ export const baseStyles = css`
     align-items: center;
     justify-content: center;
     gap: 0.45rem;
-    min-height: 2.25rem;
+    min-height: max(2.25rem, var(--tap));
     padding: 0 0.9rem;
     border-radius: var(--radius-sm);
     border: 1px solid var(--line);
@@ -75,8 +75,9 @@ export const baseStyles = css`
   .icon-btn {
     display: inline-grid;
     place-items: center;
-    width: 2rem;
-    height: 2rem;
+    flex: none;
+    width: max(2rem, var(--tap));
+    height: max(2rem, var(--tap));
     padding: 0;
     border-radius: var(--radius-sm);
     border: 1px solid transparent;
@@ -111,7 +112,7 @@ export const baseStyles = css`
   select.input,
   textarea.input {
     width: 100%;
-    min-height: 2.25rem;
+    min-height: max(2.25rem, var(--tap));
     padding: 0.4rem 0.6rem;
     border: 1px solid var(--line);
     border-radius: var(--radius-sm);
@@ -122,6 +123,12 @@ export const baseStyles = css`
   }
   .input:hover {
     border-color: var(--line-strong);
+  }
+  /* Phones zoom into a field whose text is under 16 px when it takes focus. */
+  @media (pointer: coarse) {
+    .input {
+      font-size: 1rem;
+    }
   }
   .muted {
     color: var(--ink-3);

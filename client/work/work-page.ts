@@ -109,6 +109,7 @@ export class WorkPage extends LitElement {
       ul.authors a {
         display: inline-flex;
         align-items: center;
+        min-height: var(--tap);
         gap: 0.45rem;
         font-size: 0.9rem;
         color: var(--ink);
@@ -172,6 +173,8 @@ export class WorkPage extends LitElement {
       }
       .tags a {
         display: inline-flex;
+        align-items: center;
+        min-height: var(--tap);
         padding: 0.15rem 0.6rem;
         border-radius: 999px;
         background: var(--surface-2);
