@@ -4,41 +4,64 @@
 // WebSocket with events, `/yjs/:roomId?events=1`): raw clients, the makers
 // parsing only the updates they receive, the spectators counting frames. A
 // painter per room (the client's RoomProvider) moves a layer, and a "Live now"
-// subscriber on Socket.IO (as the live page). Two runs on fresh servers: the same rooms and makers
-// with neither spectators nor previews (baseline), then with both (live).
-// Reports the makers' keystroke delivery p99 in each and their ratio, the
-// preview freshness (a layer moved → a live:update with a new previewUrl),
-// server RSS per spectator, CPU and frames delivered.
-//   LIVE_ROOMS=50 LIVE_MAKERS=5 LIVE_KEYS=2 LIVE_SPECTATORS=1000 LIVE_SECONDS=30
-//   LIVE_WARMUP=5 LIVE_PREVIEW_MS=3000 LIVE_PAINT_MS=7000 npm run bench:live
+// subscriber on Socket.IO (as the live page). LIVE_ROUNDS pairs of runs, each
+// on a fresh server: the same rooms and makers with neither spectators nor
+// previews (makers only), and with both; a pair's two runs back to back, the
+// pairs alternating which goes first (ABBA), every run drawing the same
+// numbers (LIVE_SEED: the makers' Yjs client ids, typing and painting phases).
+// Reports every run (with the load average at its start and end), each
+// pair's ratio of the makers' keystroke delivery p99, and the medians over
+// the pairs with their ranges (bench/live/report.ts); besides, figures the
+// machine's load moves less: the server's main-thread CPU and its garbage
+// collections (bench/live/server-gauges.ts). And the preview freshness (a
+// layer moved → a live:update with a new previewUrl), server RSS per
+// spectator, CPU and frames delivered.
+//   LIVE_ROUNDS=5 LIVE_SEED=1 LIVE_ROOMS=50 LIVE_MAKERS=5 LIVE_KEYS=2 LIVE_SPECTATORS=1000
+//   LIVE_SECONDS=30 LIVE_WARMUP=5 LIVE_PREVIEW_MS=3000 LIVE_PAINT_MS=7000 npm run bench:live
 // LIVE_CURSOR_HZ=N has each maker move its cursor N times a second too (an
 // awareness state the size of the web client's, ~300 bytes); 0 by default.
 // LIVE_CPU_PROF_DIR=DIR profiles each run's server (node --cpu-prof) into DIR,
-// for `node bench/profile-summary.ts FILE --last 30s`. LIVE_SPECTATOR_THREAD=1
+// for `node bench/profile-summary.ts FILE --last 30s`; LIVE_PERF_DIR=DIR
+// records the server's main thread with Linux perf over each measured window
+// (bench/live/perf-window.ts). LIVE_SPECTATOR_THREAD=1
 // joins the spectators on a worker thread (bench/live/spectator-thread.ts), so
 // their frames are not read on the loop that times the makers' keystrokes.
 // The first spectator of each room times the keystrokes it is sent (the
 // feed's freshness); this process's own loop use is reported too.
+// The spectators that only count frames (all but the timed ones) stop
+// reading over the measured window, so that the benchmark's loop, which
+// stamps the makers' deliveries, reads the same sockets in both runs but for
+// the 50 timed spectators (reading them all made it 5–9 points busier than
+// with makers only); their frames wait in the kernel (a few KiB each) and are
+// counted after it, with the last hold. LIVE_SPECTATOR_READS=read keeps them
+// reading, as before 2026-12-07 18:40 UTC.
 // LIVE_SPECTATOR_TRANSPORT=socket.io joins the spectators on Socket.IO instead
 // (raw clients counting WebSocket messages, two per event; none timed).
+import os from 'node:os';
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
 import type { LiveItem } from '../shared/live.ts';
 import type { AtelierClientSocket } from '../client/realtime/socketio-provider.ts';
 import { post } from './lib/http.ts';
 import { machine, sampleProcess } from './lib/proc-stats.ts';
 import { startServerProcess } from './lib/server-process.ts';
-import { ms, summarize } from './lib/stats.ts';
+import { seededRandom } from './lib/shuffle.ts';
+import { summarize } from './lib/stats.ts';
 import { KeystrokeSource } from './peers/lib/keystrokes.ts';
 import { forEachStruct } from './peers/lib/update-structs.ts';
 import { type Painter, startPainter } from './live/painter.ts';
 import { connectLiveRaw, connectLiveSocketIo, type LiveRawClient } from './live/raw-client.ts';
+import { liveLines, type Pair, pairsTable, type RunResult, runsTable } from './live/report.ts';
+import { PERF_NODE_ARGS, recordMainThread } from './live/perf-window.ts';
+import { GcCounter, mainThreadCpuSeconds } from './live/server-gauges.ts';
 import { type SpectatorThread, startSpectatorThread } from './live/spectator-thread.ts';
+import { cursorMove, pool } from './live/workload.ts';
 
 const int = (name: string, fallback: number) => Number.parseInt(process.env[name] ?? '', 10) || fallback;
 const O = {
+  rounds: int('LIVE_ROUNDS', 5),
+  seed: int('LIVE_SEED', 1),
   rooms: int('LIVE_ROOMS', 50),
   makers: int('LIVE_MAKERS', 5),
   keys: int('LIVE_KEYS', 2),
@@ -49,7 +72,10 @@ const O = {
   paintMs: int('LIVE_PAINT_MS', 7000),
   cursorHz: Number.parseInt(process.env.LIVE_CURSOR_HZ ?? '0', 10) || 0,
   profileDir: process.env.LIVE_CPU_PROF_DIR,
+  perfDir: process.env.LIVE_PERF_DIR,
   spectatorThread: process.env.LIVE_SPECTATOR_THREAD === '1',
+  /** The spectators that only count frames stop reading over the measured window (their frames wait in the kernel); `read` keeps them reading. */
+  spectatorsPaused: process.env.LIVE_SPECTATOR_READS !== 'read',
   /** `socket.io`: spectators join on Socket.IO (raw clients, untimed) instead of the room page's Yjs WebSocket. */
   spectatorTransport: process.env.LIVE_SPECTATOR_TRANSPORT === 'socket.io' ? 'socket.io' : 'yjs',
 };
@@ -59,54 +85,17 @@ interface Session {
   user: { id: string };
 }
 
-interface RunResult {
-  keystrokes: number[];
-  freshness: number[];
-  /** A keystroke sent → its change reaching a timed spectator (one per room), ms. */
-  spectatorLag: number[];
-  /** This process's own event loop over the measured window: how busy, and how late a 1 ms timer ran (p99, ms). */
-  benchLoop: { utilization: number; delayP99: number };
-  rssPerSpectatorKiB: number;
-  cpu: number;
-  spectatorFrames: number;
-  previews: number;
-  /** Updates mixing keystrokes with a layer change, left out of the timing. */
-  unparsed: number;
-}
-
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i] as T, i);
-      }
-    }),
-  );
-}
-
-/** One awareness update: the client's state as the web client's room page sets it while typing. */
-function cursorMove(client: number, clock: number): Uint8Array {
-  const state = {
-    user: { name: 'Maker', color: '#3366cc' },
-    watching: false,
-    typing: true,
-    layerId: null,
-    cursor: { anchor: { type: { client, clock: 0 }, tname: null, item: { client, clock }, assoc: 0 }, head: null },
-  };
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 1);
-  encoding.writeVarUint(encoder, client);
-  encoding.writeVarUint(encoder, clock);
-  encoding.writeVarString(encoder, JSON.stringify(state));
-  return encoding.toUint8Array(encoder);
-}
-
 const progress = (line: string) => process.stderr.write(`  ${line}\n`);
 
-async function run(live: boolean): Promise<RunResult> {
-  progress(live ? 'run with spectators and previews' : 'run with makers only');
+const loadNow = () => os.loadavg()[0] ?? NaN;
+
+async function run(live: boolean, pair: number): Promise<RunResult> {
+  progress(
+    `pair ${pair + 1} of ${O.rounds}: run ${live ? 'with spectators and previews' : 'with makers only'} (load ${loadNow().toFixed(2)})`,
+  );
+  const startedAt = new Date().toISOString().slice(11, 19);
+  // The same numbers in every run: each maker's client id, its typing phase, each room's painting phase.
+  const random = seededRandom(O.seed);
   const server = await startServerProcess(
     {
       LIVE_PREVIEW_MS: String(O.previewMs),
@@ -116,12 +105,14 @@ async function run(live: boolean): Promise<RunResult> {
       UPLOADS_PER_MINUTE: '100000',
       GEN_PROVIDERS: 'local',
     },
-    O.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${O.profileDir}`] : [],
+    ['--trace-gc', ...(O.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${O.profileDir}`] : []), ...(O.perfDir ? PERF_NODE_ARGS : [])],
   );
+  const gcCounter = new GcCounter(server.pid, server.child.stdout!);
   const closers: Array<() => void> = [];
   try {
     const { url } = server;
     const session = (name: string) => post<Session>(url, '/api/session', { name });
+    // By index, not as they complete: a room's place decides its makers, spectators and phases.
     const rooms: Array<{ id: string; edit: string; owner: Session }> = [];
     await pool(
       Array.from({ length: O.rooms }, (_, i) => i),
@@ -142,7 +133,7 @@ async function run(live: boolean): Promise<RunResult> {
           });
           if (!res.ok) throw new Error(`listing: ${res.status}`);
         }
-        rooms.push({ id: room.id, edit: invites.edit, owner });
+        rooms[i] = { id: room.id, edit: invites.edit, owner };
       },
     );
 
@@ -154,12 +145,13 @@ async function run(live: boolean): Promise<RunResult> {
     const latencies: number[] = [];
     let unparsed = 0;
     const typists: Array<{ client: LiveRawClient; source: KeystrokeSource; roomId: string }> = [];
+    const clientIds = Array.from({ length: O.rooms * O.makers }, () => 1 + Math.floor(random() * 2 ** 30));
     await pool(
       rooms.flatMap((room) => Array.from({ length: O.makers }, () => room)),
       16,
-      async (room) => {
+      async (room, i) => {
         const me = await session('Maker');
-        const source = new KeystrokeSource(1 + Math.floor(Math.random() * 2 ** 30));
+        const source = new KeystrokeSource(clientIds[i] ?? i + 1);
         const client = await connectLiveRaw({
           url,
           token: me.token,
@@ -183,20 +175,20 @@ async function run(live: boolean): Promise<RunResult> {
             if (measuring) latencies.push(...found);
           },
         });
-        typists.push({ client, source, roomId: room.id });
+        typists[i] = { client, source, roomId: room.id };
         closers.push(() => client.close());
       },
     );
 
     progress(`${typists.length} makers joined`);
     // Painters (both runs, so the rooms are the same), spectators and a subscriber (live only).
-    const painters = new Map<string, Painter>();
-    await pool(rooms, 8, async (room) => {
+    const painters: Painter[] = [];
+    await pool(rooms, 8, async (room, i) => {
       const painter = await startPainter(url, room.owner.token, room.id, room.edit, room.owner.user.id);
-      painters.set(room.id, painter);
+      painters[i] = painter;
       closers.push(() => painter.close());
     });
-    progress(`${painters.size} painters placed their layers`);
+    progress(`${painters.length} painters placed their layers`);
     const rssBefore = sampleProcess(server.pid).rssBytes;
     const spectatorLag: number[] = [];
     // Keystrokes a timed spectator received within the measured window (its times are this thread's performance.now()).
@@ -216,6 +208,7 @@ async function run(live: boolean): Promise<RunResult> {
       }
     };
     const spectators: LiveRawClient[] = [];
+    const counting: LiveRawClient[] = [];
     const freshness: number[] = [];
     const paintedAt = new Map<string, number>();
     const lastPreview = new Map<string, string | null>();
@@ -243,6 +236,7 @@ async function run(live: boolean): Promise<RunResult> {
           const join = { url, token: viewer.token, roomId: room.id, options: { watch: true }, onUpdate };
           const client = O.spectatorTransport === 'socket.io' ? await connectLiveSocketIo(join) : await connectLiveRaw(join);
           spectators.push(client);
+          if (!onUpdate) counting.push(client);
           closers.push(() => client.close());
         },
       );
@@ -281,7 +275,7 @@ async function run(live: boolean): Promise<RunResult> {
             }, 1000 / O.keys),
           );
         },
-        Math.random() * (1000 / O.keys),
+        random() * (1000 / O.keys),
       );
       timers.push(start);
     }
@@ -292,12 +286,13 @@ async function run(live: boolean): Promise<RunResult> {
           () => {
             timers.push(setInterval(() => t.client.sendAwareness(cursorMove(t.source.client, ++clock)), 1000 / O.cursorHz));
           },
-          Math.random() * (1000 / O.cursorHz),
+          random() * (1000 / O.cursorHz),
         );
         timers.push(start);
       }
     }
-    for (const [roomId, painter] of painters) {
+    for (const [i, painter] of painters.entries()) {
+      const roomId = rooms[i]?.id ?? '';
       const start = setTimeout(() => {
         timers.push(
           setInterval(() => {
@@ -306,38 +301,62 @@ async function run(live: boolean): Promise<RunResult> {
             else painter.paint();
           }, O.paintMs),
         );
-      }, Math.random() * O.paintMs);
+      }, random() * O.paintMs);
       timers.push(start);
     }
     await sleep(O.warmup * 1000);
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
     const eluFrom = perf.eventLoopUtilization();
+    const loadFrom = loadNow();
     measuring = true;
     measured.from = performance.now();
     const cpuFrom = sampleProcess(server.pid);
+    const mainFrom = mainThreadCpuSeconds(server.pid);
+    gcCounter.start();
+    const perfWindow = O.perfDir
+      ? recordMainThread(O.perfDir, `pair${pair + 1}-${live ? 'spectators' : 'makers'}-${server.pid}`, server.pid, O.seconds)
+      : null;
     const framesFrom = framesSoFar();
+    if (O.spectatorsPaused) for (const client of counting) client.pause();
     await sleep(O.seconds * 1000);
     measuring = false;
     measured.to = performance.now();
     loopDelay.disable();
     const benchLoop = { utilization: perf.eventLoopUtilization(eluFrom).utilization, delayP99: loopDelay.percentile(99) / 1e6 };
     const cpuTo = sampleProcess(server.pid);
-    const framesTo = framesSoFar();
+    const mainTo = mainThreadCpuSeconds(server.pid);
+    gcCounter.stop();
+    await perfWindow?.done;
     for (const timer of timers) clearInterval(timer);
+    if (O.spectatorsPaused) {
+      // What waited for them, and the last hold after the window (at most a frame each).
+      for (const client of counting) client.resume();
+      await sleep(1000);
+    }
+    const framesTo = framesSoFar();
     // The thread's last timed deliveries (it sends them every 250 ms).
     if (thread) await sleep(500);
-    return {
-      keystrokes: latencies,
-      freshness,
-      spectatorLag,
+    const result: Omit<RunResult, 'gc'> = {
+      live,
+      pair,
+      startedAt,
+      load: [loadFrom, loadNow()],
+      keystrokes: summarize(latencies),
+      freshness: summarize(freshness),
+      spectatorLag: summarize(spectatorLag),
       benchLoop,
       rssPerSpectatorKiB: live ? (rssAfter - rssBefore) / 1024 / Math.max(1, thread?.joined ?? spectators.length) : 0,
       cpu: (cpuTo.cpuSeconds - cpuFrom.cpuSeconds) / ((cpuTo.at - cpuFrom.at) / 1000),
+      mainCpuMs: ((mainTo - mainFrom) * 1000) / ((cpuTo.at - cpuFrom.at) / 1000),
       spectatorFrames: (framesTo - framesFrom) / O.seconds,
       previews,
       unparsed,
     };
+    for (const close of closers.splice(0)) close();
+    await server.stop();
+    // Its stdout flushed as it exited: every collection's line is in.
+    return { ...result, gc: await gcCounter.tally() };
   } finally {
     for (const close of closers) close();
     await server.stop();
@@ -347,28 +366,36 @@ async function run(live: boolean): Promise<RunResult> {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 out(`bench:live on ${machine()}`);
 out(
-  `${O.rooms} rooms × ${O.makers} makers typing ${O.keys} keys/s${O.cursorHz > 0 ? ` and moving their cursors ${O.cursorHz} times/s` : ''}, ${O.spectators} spectators${O.spectatorTransport === 'socket.io' ? ' on Socket.IO' : ''}, ${O.seconds} s measured after ${O.warmup} s, LIVE_PREVIEW_MS=${O.previewMs}, a layer moved every ${O.paintMs} ms per room`,
+  `${O.rooms} rooms × ${O.makers} makers typing ${O.keys} keys/s${O.cursorHz > 0 ? ` and moving their cursors ${O.cursorHz} times/s` : ''}, ${O.spectators} spectators${O.spectatorTransport === 'socket.io' ? ' on Socket.IO' : ''}${O.spectatorThread ? ' (on a thread of the benchmark)' : O.spectatorsPaused ? ' (paused over the measured window but the timed ones)' : ''}, ${O.rounds} pairs of runs (ABBA, seed ${O.seed}), ${O.seconds} s measured after ${O.warmup} s, LIVE_PREVIEW_MS=${O.previewMs}, a layer moved every ${O.paintMs} ms per room`,
 );
-const baseline = await run(false);
-const withLive = await run(true);
-const b = summarize(baseline.keystrokes);
-const l = summarize(withLive.keystrokes);
-const f = summarize(withLive.freshness);
+const runs: RunResult[] = [];
+const pairs: Pair[] = [];
+for (let pair = 0; pair < O.rounds; pair++) {
+  // ABBA: makers only first in even pairs, with spectators first in odd ones.
+  const order = pair % 2 === 0 ? [false, true] : [true, false];
+  const done: RunResult[] = [];
+  for (const live of order) {
+    const result = await run(live, pair);
+    progress(
+      `  keystroke p50 / p99 ${result.keystrokes.p50.toFixed(2)} / ${result.keystrokes.p99.toFixed(2)} ms, load ${result.load.map((v) => v.toFixed(2)).join(' → ')}`,
+    );
+    done.push(result);
+    runs.push(result);
+  }
+  const makers = done.find((r) => !r.live);
+  const withLive = done.find((r) => r.live);
+  if (makers && withLive) pairs.push({ makers, live: withLive, makersFirst: order[0] === false });
+}
 out('');
-out('| run | keystroke deliveries | p50 ms | p99 ms | server CPU (cores) |');
-out('| --- | --- | --- | --- | --- |');
-out(`| makers only | ${b.count} | ${ms(b.p50)} | ${ms(b.p99)} | ${baseline.cpu.toFixed(2)} |`);
-out(`| with spectators and previews | ${l.count} | ${ms(l.p50)} | ${ms(l.p99)} | ${withLive.cpu.toFixed(2)} |`);
+for (const line of runsTable(runs)) out(line);
 out('');
-out(`keystroke p99 ratio (live / makers only): ${(l.p99 / b.p99).toFixed(2)} (target ≤ 1.25)`);
+for (const line of pairsTable(pairs)) out(line);
+out('');
+for (const line of liveLines(pairs, O.previewMs)) out(line);
 out(
-  `preview freshness: ${f.count} previews measured, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms (target ≤ ${2 * O.previewMs} ms); ${withLive.previews} new previews in all`,
+  `load average at the end: ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(', ')}`,
 );
-const sl = summarize(withLive.spectatorLag);
-out(`keystroke to a spectator (one timed per room): ${sl.count} deliveries, p50 ${ms(sl.p50)} ms, p99 ${ms(sl.p99)} ms`);
-const loop = (r: RunResult) => `${(r.benchLoop.utilization * 100).toFixed(0)} % busy, 1 ms timer late p99 ${ms(r.benchLoop.delayP99)} ms`;
-out(`this benchmark's own event loop: makers only ${loop(baseline)}; with spectators ${loop(withLive)}`);
-out(`server RSS per spectator: ${withLive.rssPerSpectatorKiB.toFixed(1)} KiB`);
-out(`updates not timed (a layer change merged in): ${baseline.unparsed} / ${withLive.unparsed}`);
-out(`frames delivered to spectators: ${withLive.spectatorFrames.toFixed(0)}/s`);
 process.exit(0);

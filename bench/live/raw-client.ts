@@ -14,6 +14,13 @@ export interface LiveRawClient {
   sendUpdate(update: Uint8Array): void;
   /** Sends a y-protocols awareness update (a cursor moved). */
   sendAwareness(update: Uint8Array): void;
+  /**
+   * Stops reading its socket (what arrives waits in the kernel's buffers) or
+   * reads again: a spectator that only counts frames need not cost the
+   * benchmark's loop anything while it times the makers.
+   */
+  pause(): void;
+  resume(): void;
   close(): void;
 }
 
@@ -61,6 +68,8 @@ export async function connectLiveRaw(join: RawJoin): Promise<LiveRawClient> {
       encoding.writeVarUint8Array(encoder, update);
       if (socket?.readyState === socket?.OPEN) socket?.send(encoding.toUint8Array(encoder));
     },
+    pause: () => socket?.pause(),
+    resume: () => socket?.resume(),
     close: () => raw.close(),
   };
 }
@@ -83,6 +92,8 @@ export function connectLiveSocketIo(join: RawJoin): Promise<LiveRawClient> {
         throw new Error('a Socket.IO spectator of bench:live sends no updates');
       },
       sendAwareness: () => undefined,
+      pause: () => ws.pause(),
+      resume: () => ws.resume(),
       close: () => ws.close(),
     };
     ws.on('error', reject);
