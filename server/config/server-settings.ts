@@ -49,6 +49,11 @@ export const serverSettings = {
     int(0, 1000).default(33),
     'at most how often a room sends its presence (cursors) to each participant; the first change after a quiet interval goes at once, removals always do (`0`: once a turn)',
   ),
+  wsPingIntervalMs: setting(
+    'WS_PING_INTERVAL_MS',
+    int(100, 3_600_000).default(30_000),
+    "how often the Yjs WebSocket pings each connection, a slice of them at a time; one that has not answered the previous ping is dropped (Socket.IO's are engine.io's: every 25 s, dropped 20 s after an unanswered ping)",
+  ),
   adminToken: setting('ADMIN_TOKEN', secret.optional(), 'bearer token of `/api/admin/*`, e.g. the signals export (≥ 32 characters)', {
     defaultDoc: 'unset (admin routes answer 404)',
   }),

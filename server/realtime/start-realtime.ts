@@ -116,7 +116,15 @@ export function startRealtime(deps: RealtimeDeps): Realtime {
     logger,
     joinExtras,
   });
-  const yjsWs = new YjsWebSocketServer({ connections, limits: config.limits, logger, metrics, originAllowed, events: wsEvents });
+  const yjsWs = new YjsWebSocketServer({
+    connections,
+    limits: config.limits,
+    logger,
+    metrics,
+    originAllowed,
+    events: wsEvents,
+    pingIntervalMs: config.wsPingIntervalMs,
+  });
   registry.events.add(socketIo);
   registry.events.add(yjsWs);
   registry.events.add(connections);

@@ -28,7 +28,9 @@ export class YjsSocket implements SessionSink {
   queue: Uint8Array[] | null = [];
   /** Something was dropped for its rate before the join completed: the room asks for it once joined. */
   missed = false;
+  /** Answered its last ping (heartbeat.ts). */
   alive = true;
+  heartbeatSlice = 0;
   deniedNotice = false;
   readonly #logger: Logger;
   /** The server's cleanup of a socket it is done with (its room, its channels, its Connection); idempotent. */

@@ -24,6 +24,7 @@ import type { Connections } from '../../rooms/sessions/connections.ts';
 import { guarded } from '../guard.ts';
 import type { OriginCheck } from '../origin-check.ts';
 import { EventSocket } from './event-socket.ts';
+import { Heartbeat } from './heartbeat.ts';
 import type { WsEvents } from './ws-events.ts';
 import { headerBytes } from './ws-frame.ts';
 import { YjsSocket, yjsFrame } from './yjs-socket.ts';
@@ -32,7 +33,6 @@ export const YJS_PATH_PREFIX = '/yjs/';
 const TRANSPORT = 'websocket';
 /** Messages held while a new connection is still being authenticated; more are dropped, and healed once joined. */
 export const MAX_QUEUED_BEFORE_JOIN = 64;
-const PING_INTERVAL_MS = 30_000;
 
 export interface YjsWebSocketDeps {
   connections: Connections;
@@ -43,6 +43,8 @@ export interface YjsWebSocketDeps {
   originAllowed: OriginCheck;
   /** Atelier's events for the sockets that opt in (`?events=1`). */
   events?: WsEvents;
+  /** Each socket is pinged this often and dropped when it has not answered the previous ping. */
+  pingIntervalMs: number;
 }
 
 type Socket = YjsSocket;
@@ -60,7 +62,7 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
     error: (this: WebSocket, err: Error) => void;
     close: (this: WebSocket) => void;
   };
-  readonly #ping: NodeJS.Timeout;
+  readonly #heartbeat: Heartbeat<Socket>;
   readonly #sent;
   /** Every socket's cleanup, once the server or its client ended it (#closed). */
   readonly #release: (conn: Socket) => void;
@@ -77,8 +79,7 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
       maxPayload: deps.limits.maxMessageBytes + 16,
       perMessageDeflate: false,
     });
-    this.#ping = setInterval(() => this.#heartbeat(), PING_INTERVAL_MS);
-    this.#ping.unref();
+    this.#heartbeat = new Heartbeat(deps.pingIntervalMs);
     // One set of listeners for every WebSocket (`this` is the WebSocket), not closures per connection.
     const sockets = this.#sockets;
     const { logger } = deps;
@@ -194,7 +195,7 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#ping);
+    this.#heartbeat.close();
     for (const conn of this.#all) conn.ws.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
@@ -209,6 +210,7 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
     conn.connection = connection;
     this.#sockets.set(ws, conn);
     this.#all.add(conn);
+    this.#heartbeat.add(conn);
     const listeners = this.#listeners;
     ws.on('message', listeners.message);
     ws.on('pong', listeners.pong);
@@ -320,6 +322,7 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
 
   #closed(conn: Socket): void {
     if (!this.#all.delete(conn)) return;
+    this.#heartbeat.delete(conn);
     conn.queue = null;
     const room = conn.room;
     conn.room = null;
@@ -350,17 +353,6 @@ export class YjsWebSocketServer implements RoomEvents, SpectatorEvents {
     });
     this.#sent[type].inc(sent);
     this.#sent.bytes.inc(bytes);
-  }
-
-  #heartbeat(): void {
-    for (const conn of this.#all) {
-      if (!conn.alive) {
-        conn.ws.terminate();
-        continue;
-      }
-      conn.alive = false;
-      conn.ws.ping();
-    }
   }
 }
 
