@@ -1,11 +1,12 @@
 // The HTTP attacker: a signed-in user calling the JSON routes with bodies of
-// the wrong type, JSON that is not an object, free text holding control
-// characters, bidirectional controls or unpaired surrogates, decomposed
-// letters, and the argument mutations the realtime attackers use. Every answer
-// must be typed: a 4xx with `{error: {code}}`, never a 5xx; a body that should
-// have been refused must not be taken (2xx), and no 2xx answer may carry text
-// the free-text rule refuses or text not in the composed form (NFC) free text
-// is kept in.
+// the wrong type, empty bodies that name a type other than JSON (and none),
+// JSON that is not an object, free text holding control characters,
+// bidirectional controls or unpaired surrogates, decomposed letters, and the
+// argument mutations the realtime attackers use. Every answer must be typed: a
+// 4xx with `{error: {code}}`, never a 5xx; a request that should have been
+// refused must not be taken (2xx), and no 2xx answer may carry text the
+// free-text rule refuses or text not in the composed form (NFC) free text is
+// kept in.
 import { setTimeout as delay } from 'node:timers/promises';
 import { jsonOrUndefined } from '../../shared/json-text.ts';
 import { textProblem } from '../../shared/text.ts';
@@ -13,7 +14,7 @@ import { hostileValue } from './mutate-args.ts';
 import type { Random } from './random.ts';
 import type { FuzzStats } from './stats.ts';
 
-export const HTTP_MUTATIONS = ['fine', 'hostile-text', 'wrong-type', 'not-object', 'wrong-value'] as const;
+export const HTTP_MUTATIONS = ['fine', 'hostile-text', 'wrong-type', 'empty', 'empty-wrong-type', 'not-object', 'wrong-value'] as const;
 export type HttpMutation = (typeof HTTP_MUTATIONS)[number];
 
 export interface HttpAttack {
@@ -107,6 +108,12 @@ function craftRequest(random: Random, roomId: string, kind: HttpMutation): HttpR
       const body = JSON.stringify(route.body(() => random.pick(FINE_TEXT)));
       return { method: route.method, path, contentType: random.pick(NOT_JSON_TYPES), body, mustRefuse: true };
     }
+    case 'empty':
+      // No bytes, and no type or JSON's: a request with no fields (taken or refused by the route, never a 5xx).
+      return { method: route.method, path, contentType: random.pick(['', json]), body: '', mustRefuse: false };
+    case 'empty-wrong-type':
+      // No bytes but another type named, as an empty HTML form sends: refused before the route.
+      return { method: route.method, path, contentType: random.pick(NOT_JSON_TYPES.filter(Boolean)), body: '', mustRefuse: true };
     case 'not-object':
       return { method: route.method, path, contentType: json, body: random.pick(NOT_OBJECTS), mustRefuse: true };
     case 'wrong-value': {

@@ -1,9 +1,11 @@
 // Every route that takes a body takes a JSON object as application/json: a
 // body of another type is 415 unsupported_media_type, JSON that is not an
 // object is 400, and neither changes anything. Uploads take the file itself.
+// A request that changes something and names another type is 415 without a
+// body too (an empty HTML form names one); naming none, or JSON, it has no fields.
 import { describe, expect, it } from 'vitest';
-import type { GetRoomResponse, SessionUserResponse, WireError } from '../../shared/protocol.ts';
-import type { CommentResponse } from '../../shared/social.ts';
+import type { GetRoomResponse, SessionUserResponse, WireError, Work } from '../../shared/protocol.ts';
+import type { CommentPage, CommentResponse, SocialSummary } from '../../shared/social.ts';
 import { api, startServer } from '../helpers/server.ts';
 import { person, seedWork } from '../social/helpers.ts';
 
@@ -90,5 +92,66 @@ describe('JSON bodies', () => {
     });
     expect(typed.status).toBe(201);
     expect(((await typed.json()) as GetRoomResponse).room.title).toBe('Harbour');
+  });
+
+  it('without a body: a declared type other than JSON is 415 on a route that changes something, none or JSON is no fields, a GET is not read', async () => {
+    const server = await startServer(UNLIMITED);
+    const http = api(server.url);
+    const ann = await person(server, 'Ann');
+    const bob = await person(server, 'Bob');
+    const work = await seedWork(server, [bob]);
+    const { comment } = await http.json<CommentResponse>('POST', `/api/works/${work.id}/comments`, {
+      token: ann.token,
+      body: { body: 'first' },
+    });
+    const roomsBefore = (await server.store.records.listRooms(ann.id, 100)).length;
+    // Routes that take no body, and two whose fields are all optional (an empty form to one made a room).
+    const routes: Array<[string, string]> = [
+      ['POST', `/api/works/${work.id}/like`],
+      ['POST', `/api/users/${bob.id}/follow`],
+      ['DELETE', `/api/comments/${comment.id}`],
+      ['POST', '/api/rooms'],
+      ['POST', `/api/works/${work.id}/remix`],
+      ['POST', `/api/users/${bob.id}/block`],
+      ['DELETE', '/api/session'],
+    ];
+    const declared = [...NOT_JSON.flatMap(([, headers]) => headers['Content-Type'] ?? []), 'application/octet-stream'];
+    // An empty body: fetch sends Content-Length 0 and the type given, or no type when there is no body at all.
+    const send = (method: string, route: string, type?: string) =>
+      fetch(server.url + route, {
+        method,
+        headers: { Authorization: `Bearer ${ann.token}`, ...(type === undefined ? {} : { 'Content-Type': type }) },
+        ...(type === undefined ? {} : { body: '' }),
+      });
+    const answers: Array<{ what: string; status: number; code?: string }> = [];
+    for (const [method, route] of routes) {
+      for (const type of declared) {
+        const res = await send(method, route, type);
+        const code = ((await res.json()) as { error?: WireError }).error?.code;
+        answers.push({ what: `${method} ${route}, empty, as ${type}`, status: res.status, code });
+      }
+    }
+    for (const answer of answers) expect(answer, answer.what).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+
+    // Nothing changed: no like, follow or block, the comment and the session are there, no room was made.
+    expect((await http.json<Work>('GET', `/api/works/${work.id}`, { token: ann.token })).likes).toBe(0);
+    expect(await http.json<SocialSummary>('GET', `/api/users/${bob.id}/social`, { token: ann.token })).toMatchObject({
+      followers: 0,
+      followedByMe: false,
+      blockedByMe: false,
+    });
+    expect((await http.json<CommentPage>('GET', `/api/works/${work.id}/comments`)).items.map((c) => c.id)).toEqual([comment.id]);
+    expect((await server.store.records.listRooms(ann.id, 100)).length).toBe(roomsBefore);
+    expect((await http.json<SessionUserResponse>('GET', '/api/session', { token: ann.token })).user.name).toBe('Ann');
+
+    // A GET names what it likes: it has no body to read.
+    expect((await fetch(`${server.url}/api/works/${work.id}`, { headers: { 'Content-Type': 'text/plain' } })).status).toBe(200);
+    // With no type, or JSON, the same requests go through (signing out comes last).
+    const statuses: number[] = [];
+    for (const [i, [method, route]] of routes.entries()) {
+      statuses.push((await send(method, route, i % 2 === 0 ? undefined : 'application/json')).status);
+    }
+    expect(statuses).toEqual([200, 200, 204, 201, 201, 200, 204]);
+    expect((await http.json<Work>('GET', `/api/works/${work.id}`, { token: bob.token })).likes).toBe(1);
   });
 });
