@@ -42,6 +42,8 @@ export interface Attack {
 }
 
 const CODE_NAMES = new Map<number, string>(Object.entries(CLOSE_CODES).map(([name, code]) => [code, name]));
+/** y-protocols' sync step 1: the server asking what the client holds (a greeting or a heal). */
+const STEP1 = 0;
 /** Messages sent per burst; the rate is kept by pausing between bursts. */
 const BURST = 5;
 
@@ -75,7 +77,10 @@ async function socketIoAttacker(a: Attack): Promise<void> {
     const socket: Socket = io(a.url, { auth: { token: a.token }, transports: ['websocket'], forceNew: true, reconnection: false });
     socket.on('room:error', (_room: unknown, error: { code?: unknown } | null) => a.stats.refused.add(`socket.io ${String(error?.code)}`));
     socket.on('yjs:sync', (_room: unknown, message: unknown) => {
-      if (message instanceof Uint8Array || message instanceof ArrayBuffer) view.received(new Uint8Array(message));
+      if (!(message instanceof Uint8Array || message instanceof ArrayBuffer)) return;
+      const bytes = new Uint8Array(message);
+      if (bytes[0] === STEP1) a.stats.asked.add('socket.io');
+      view.received(bytes);
     });
     const open = await new Promise<boolean>((resolve) => {
       socket.once('connect', () => resolve(true));
@@ -190,7 +195,10 @@ async function websocketAttacker(a: Attack, events: boolean): Promise<void> {
     ws.on('message', (data: Buffer) => {
       // y-protocols' auth message: permission denied (a viewer's write).
       if (data[0] === 2) a.stats.refused.add(`${name} permission-denied`);
-      if (data[0] === 0) view.received(new Uint8Array(data.subarray(1)));
+      if (data[0] === 0) {
+        if (data[1] === STEP1) a.stats.asked.add(name);
+        view.received(new Uint8Array(data.subarray(1)));
+      }
       if (data[0] === YWS_MESSAGE.event || data[0] === YWS_MESSAGE.ack) countEventRefusal(a, name, new Uint8Array(data));
     });
     const closed = new Promise<void>((resolve) => {

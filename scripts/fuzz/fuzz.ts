@@ -10,8 +10,9 @@ import { loadCorpus } from './corpus.ts';
 import { type Divergence, HonestPeers } from './honest.ts';
 import { httpAttacker } from './http-attacker.ts';
 import { newRoom, newSession } from './http.ts';
+import { type Scaled, startNodes } from './nodes.ts';
 import { Random } from './random.ts';
-import { type ErrorLine, startServerProcess } from './server-process.ts';
+import type { ErrorLine } from './server-process.ts';
 import { FuzzStats, percentile } from './stats.ts';
 import { CRAFTS, type Craft } from './yjs-craft.ts';
 
@@ -35,9 +36,11 @@ export interface FuzzOptions {
   craftShare: number;
   /** Which crafted updates to send (yjs-craft.ts); empty: none. */
   crafts: readonly Craft[];
+  /** Scaled mode: two nodes on this Redis (a key prefix of the run's own) and PostgreSQL (a database of its own). */
+  scaled?: Scaled;
   /** Progress lines (a line every ~10 s); silent when not given. */
   progress?: (line: string) => void;
-  /** Told the server process's pid once it runs (the watchdog kills it with a hung run). */
+  /** Told each server process's pid once it runs (the watchdog kills it with a hung run). */
   onServerStarted?: (pid: number) => void;
 }
 
@@ -58,8 +61,17 @@ export const DEFAULT_OPTIONS: FuzzOptions = {
 export interface FuzzReport {
   options: Omit<FuzzOptions, 'progress' | 'onServerStarted'>;
   stats: FuzzStats;
-  /** The server process exited during the run. */
+  /** A server process exited during the run. */
   crash: { code: number | null; signal: string | null; stderr: string } | undefined;
+  /** Server processes: 1, or 2 in scaled mode (peers and attackers alternate between them). */
+  nodes: number;
+  /** Redis PINGs the nodes sent (scaled mode): the relay's catch-up waits among them. */
+  redisPings: number | undefined;
+  /**
+   * Sync step 1s hostile connections were sent, against what they sent and
+   * the connections they opened: more step 1s than both together is amplification.
+   */
+  asked: { step1s: number; sent: number; connections: number };
   /** Errors the last-resort guard caught: a handler threw instead of validating. */
   handlerFailures: ErrorLine[];
   /** HTTP answers that were not typed refusals or took what they must refuse (http-attacker.ts). */
@@ -96,11 +108,22 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
   process.on('unhandledRejection', onException);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  const server = await startServerProcess();
-  onServerStarted?.(server.pid);
+  const cluster = await startNodes(options.scaled);
+  const { nodes } = cluster;
+  for (const node of nodes) onServerStarted?.(node.pid);
+  const server = nodes[0];
+  if (!server) throw new Error('no server');
+  // Peers and attackers alternate between the nodes; rooms and the owner are made on the first.
+  const urlOf = (i: number) => (nodes[i % nodes.length] ?? server).url;
+  const exited = () => nodes.find((node) => node.exit !== undefined)?.exit;
+  // The largest node's memory.
+  const nodeRss = () => {
+    const each = nodes.map((node) => node.rss()).filter((v): v is number => v !== undefined);
+    return each.length > 0 ? Math.max(...each) : undefined;
+  };
   const rss: number[] = [];
   const sampler = setInterval(() => {
-    const value = server.rss();
+    const value = nodeRss();
     if (value !== undefined) rss.push(value);
   }, 1000);
   const honest = new HonestPeers(random.fork());
@@ -113,12 +136,12 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
       for (let i = 0; i < 2; i++) {
         const transport = options.transports[i % options.transports.length] ?? 'socket.io';
         const { token } = await newSession(server.url, `honest-${r}-${i}`);
-        await honest.join(server.url, token, room.id, transport, `h${r}${i}-${transport === 'socket.io' ? 'sio' : 'ws'}`, invites.edit);
+        await honest.join(urlOf(i + r), token, room.id, transport, `h${r}${i}-${transport === 'socket.io' ? 'sio' : 'ws'}`, invites.edit);
       }
     }
-    const startRss = server.rss();
+    const startRss = nodeRss();
     const end = performance.now() + options.seconds * 1000;
-    const stopped = () => performance.now() > end || server.exit !== undefined;
+    const stopped = () => performance.now() > end || exited() !== undefined;
     const attacks: Promise<void>[] = [];
     let n = 0;
     for (const transport of options.transports) {
@@ -128,7 +151,7 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
           if (!target) continue;
           const { token } = await newSession(server.url, `attacker-${n}`);
           const a: Attack = {
-            url: server.url,
+            url: urlOf(n),
             roomId: target.room.id,
             token,
             // The first of each kind (of two or more) is a viewer: what it sends must change nothing.
@@ -152,7 +175,7 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
       const { token } = await newSession(server.url, `http-attacker-${i}`);
       attacks.push(
         httpAttacker({
-          url: server.url,
+          url: urlOf(i),
           token,
           roomId: target.room.id,
           random: random.fork(),
@@ -167,7 +190,7 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
       ? setInterval(() => {
           const left = Math.max(0, Math.round((end - performance.now()) / 1000));
           progress(
-            `${left}s left: sent ${stats.sent.total}, refused ${stats.refused.total}, honest edits ${honest.edits}, rss ${mb(server.rss())} MB`,
+            `${left}s left: sent ${stats.sent.total}, refused ${stats.refused.total}, honest edits ${honest.edits}, rss ${mb(nodeRss())} MB`,
           );
         }, 10_000)
       : undefined;
@@ -175,18 +198,29 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
     await Promise.race([Promise.all([...attacks, honest.run(150, stopped)]), delay(options.seconds * 1000 + 10_000)]);
     clearInterval(ticker);
     progress?.('traffic stopped; waiting for every replica to equal the server');
-    const crashed = server.exit !== undefined;
-    const divergences = crashed ? [] : await honest.converge(server.url, owner.token, options.settleMs);
+    const crashed = exited() !== undefined;
+    const divergences = crashed
+      ? []
+      : await honest.converge(
+          nodes.map((node) => node.url),
+          owner.token,
+          options.settleMs,
+        );
     progress?.(`convergence checked: ${divergences.length} divergences`);
-    const endRss = server.rss();
+    const endRss = nodeRss();
     const peak = rss.length > 0 ? Math.max(...rss) : undefined;
+    const errors = nodes.flatMap((node) => node.errors);
     const errorLines: Record<string, number> = {};
-    for (const line of server.errors) errorLines[line.msg] = (errorLines[line.msg] ?? 0) + 1;
-    const handlerFailures = server.errors.filter((line) => line.msg.startsWith('handler failed'));
+    for (const line of errors) errorLines[line.msg] = (errorLines[line.msg] ?? 0) + 1;
+    const handlerFailures = errors.filter((line) => line.msg.startsWith('handler failed'));
+    const asked = { step1s: stats.asked.total, sent: stats.sent.total, connections: stats.connections.total };
     const report: FuzzReport = {
       options,
       stats,
-      crash: server.exit,
+      crash: exited(),
+      nodes: nodes.length,
+      redisPings: cluster.redisPings(),
+      asked,
       handlerFailures,
       httpFailures,
       errorLines,
@@ -209,13 +243,14 @@ export async function runFuzz(given: Partial<FuzzOptions> = {}): Promise<FuzzRep
       httpFailures.length > 0 ||
       divergences.length > 0 ||
       clientExceptions.length > 0 ||
+      asked.step1s > asked.sent + asked.connections ||
       (peak ?? 0) > options.maxRssMb * 1024 * 1024;
     return report;
   } finally {
     clearInterval(sampler);
     loop.disable();
     honest.destroy();
-    await server.stop();
+    await cluster.stop();
     // Late errors of closing clients still count until here.
     await delay(100);
     process.off('uncaughtException', onException);

@@ -91,17 +91,19 @@ export class HonestPeers {
 
   /**
    * Waits until every peer's copy equals the server's (read by a fresh
-   * client per room), or the timeout passes; returns the peers that differ.
+   * client per room on each node: with several, every node's copy), or the
+   * timeout passes; returns the peers that differ.
    */
-  async converge(url: string, token: string, timeoutMs: number): Promise<Divergence[]> {
+  async converge(urls: readonly string[], token: string, timeoutMs: number): Promise<Divergence[]> {
     const rooms = [...new Set(this.peers.map((p) => p.roomId))];
-    const observers = new Map<string, Client>();
+    const observers = new Map<string, Client[]>();
     try {
       for (const roomId of rooms) {
-        const observer = connectClient('websocket', url, token, roomId);
-        observers.set(roomId, observer);
+        const onNodes = urls.map((url) => connectClient('websocket', url, token, roomId));
+        observers.set(roomId, onNodes);
+        const synced = Promise.all(onNodes.map((observer) => observer.synced));
         // A room a fresh client cannot even sync with has diverged from every client.
-        if (!(await Promise.race([observer.synced.then(() => true), delay(timeoutMs).then(() => false)]))) {
+        if (!(await Promise.race([synced.then(() => true), delay(timeoutMs).then(() => false)]))) {
           return this.peers
             .filter((peer) => peer.roomId === roomId)
             .map((peer) => ({
@@ -116,9 +118,10 @@ export class HonestPeers {
       }
       const deadline = performance.now() + timeoutMs;
       for (;;) {
-        const differing = this.peers.filter((peer) => snapshot(peer.client.doc) !== snapshot(serverDoc(observers, peer.roomId)));
+        const differing = this.peers.filter((peer) => snapshot(peer.client.doc) !== snapshot(serverDoc(observers, peer)));
         if (differing.length === 0 || performance.now() > deadline) {
-          for (const [roomId, observer] of observers) {
+          for (const [roomId, [observer]] of observers) {
+            if (!observer) continue;
             this.rooms.push({
               roomId,
               updateBytes: Y.encodeStateAsUpdate(observer.doc).byteLength,
@@ -126,7 +129,7 @@ export class HonestPeers {
             });
           }
           return differing.map((peer) => {
-            const server = serverDoc(observers, peer.roomId);
+            const server = serverDoc(observers, peer);
             return {
               roomId: peer.roomId,
               peer: peer.name,
@@ -140,7 +143,7 @@ export class HonestPeers {
         await delay(200);
       }
     } finally {
-      for (const observer of observers.values()) observer.destroy();
+      for (const onNodes of observers.values()) for (const observer of onNodes) observer.destroy();
     }
   }
 
@@ -149,9 +152,12 @@ export class HonestPeers {
   }
 }
 
-function serverDoc(observers: Map<string, Client>, roomId: string): Y.Doc {
-  const observer = observers.get(roomId);
-  if (!observer) throw new Error(`no observer for ${roomId}`);
+/** The peer's room as a node holds it: the first node whose copy differs from the peer's, else the first's. */
+function serverDoc(observers: Map<string, Client[]>, peer: HonestPeer): Y.Doc {
+  const onNodes = observers.get(peer.roomId) ?? [];
+  const mine = snapshot(peer.client.doc);
+  const observer = onNodes.find((o) => snapshot(o.doc) !== mine) ?? onNodes[0];
+  if (!observer) throw new Error(`no observer for ${peer.roomId}`);
   return observer.doc;
 }
 

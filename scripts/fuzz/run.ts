@@ -1,5 +1,6 @@
 // `npm run fuzz -- [--seconds 60] [--seed 1] [--transport both|socket.io|websocket]
-//                  [--attackers 2] [--http 1] [--rate 40] [--max-rss-mb 1024] [--crafts all|none|a,b] [--json report.json]`
+//                  [--attackers 2] [--http 1] [--rate 40] [--max-rss-mb 1024] [--crafts all|none|a,b] [--json report.json]
+//                  [--scaled] [--craft-share 0.15]`  (two nodes on REDIS_URL and DATABASE_URL, or the local defaults)
 // Prints the counts, the honest participants' latency and the server's memory;
 // exits 1 on a crash, a handler failure, an HTTP failure, a divergence or memory past the bound.
 import { writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     'max-rss-mb': { type: 'string' },
     json: { type: 'string' },
     crafts: { type: 'string', default: 'all' },
+    scaled: { type: 'boolean', default: false },
+    'craft-share': { type: 'string' },
   },
 });
 
@@ -46,6 +49,13 @@ if (unknownCraft !== undefined) {
 }
 const seed = number('seed', values.seed, Math.floor(Math.random() * 2 ** 31));
 const out = (line = '') => process.stdout.write(`${line}\n`);
+// Scaled mode's services: the run makes its own Redis key prefix and PostgreSQL database there, and removes them.
+const scaled = values.scaled
+  ? {
+      redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+      databaseUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    }
+  : undefined;
 
 // A run that does not finish is a finding too (something waits forever): say so rather than hang a CI job.
 const seconds = number('seconds', values.seconds, DEFAULT_OPTIONS.seconds);
@@ -54,7 +64,7 @@ const watchdog = startWatchdog(
   `fuzz: still running ${seconds + 180} s after the start: hung (seed ${seed}); FAILED`,
 );
 out(
-  `fuzz: seed ${seed} (repeat with --seed ${seed}), ${number('seconds', values.seconds, DEFAULT_OPTIONS.seconds)} s, ${chosen.join(' + ')}`,
+  `fuzz: seed ${seed} (repeat with --seed ${seed}), ${number('seconds', values.seconds, DEFAULT_OPTIONS.seconds)} s, ${chosen.join(' + ')}${scaled ? ', scaled (two nodes)' : ''}`,
 );
 const report = await runFuzz({
   seconds: number('seconds', values.seconds, DEFAULT_OPTIONS.seconds),
@@ -65,6 +75,8 @@ const report = await runFuzz({
   httpAttackers: number('http', values.http, DEFAULT_OPTIONS.httpAttackers),
   maxRssMb: number('max-rss-mb', values['max-rss-mb'], DEFAULT_OPTIONS.maxRssMb),
   crafts: crafts as Craft[],
+  craftShare: Math.min(1, number('craft-share', values['craft-share'], DEFAULT_OPTIONS.craftShare)),
+  scaled,
   progress: (line) => out(`  ${line}`),
   onServerStarted: (pid) => watchdog.watch(pid),
 });
@@ -81,6 +93,11 @@ function print(r: FuzzReport): void {
   out(table(r.stats.refused.entries()));
   out(`hostile connections opened: ${r.stats.connections.total}`);
   out(table(r.stats.connections.entries()));
+  out(
+    `sync step 1s sent to hostile connections: ${r.asked.step1s} (amplification past ${r.asked.sent + r.asked.connections}, one a message or connection)`,
+  );
+  out(table(r.stats.asked.entries()));
+  if (r.redisPings !== undefined) out(`Redis PINGs from the ${r.nodes} nodes: ${r.redisPings}`);
   out(`crashes (server exit): ${r.crash ? 1 : 0}${r.crash ? `  code ${r.crash.code} signal ${r.crash.signal}\n${r.crash.stderr}` : ''}`);
   out(`handler failures (caught by the last-resort guard): ${r.handlerFailures.length}`);
   for (const f of r.handlerFailures.slice(0, 10)) out(`    ${f.handler}: ${f.err}`);

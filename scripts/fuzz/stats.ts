@@ -29,6 +29,8 @@ export class FuzzStats {
   readonly refused = new Counter();
   /** Connections attackers opened (each close or refusal makes them open another). */
   readonly connections = new Counter();
+  /** `<attacker>` → sync step 1s the server sent hostile connections (greetings and heals): what their messages drew. */
+  readonly asked = new Counter();
 }
 
 /** The p-th percentile (0–100) of samples, by nearest rank. */

@@ -7,17 +7,17 @@ import { Worker } from 'node:worker_threads';
 const WATCHDOG = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
-let serverPid;
-parentPort.on('message', (pid) => { serverPid = pid; });
+const serverPids = [];
+parentPort.on('message', (pid) => { serverPids.push(pid); });
 setTimeout(() => {
   writeSync(1, workerData.message + '\\n');
-  try { if (serverPid !== undefined) process.kill(serverPid, 'SIGKILL'); } catch {}
+  for (const pid of serverPids) try { process.kill(pid, 'SIGKILL'); } catch {}
   process.kill(workerData.pid, 'SIGKILL');
 }, workerData.ms);
 `;
 
 export interface Watchdog {
-  /** The server process to kill with this one. */
+  /** A server process to kill with this one (each node's, in scaled mode). */
   watch(serverPid: number): void;
 }
 

@@ -1,7 +1,9 @@
 // Hand-built Yjs updates (format v1, as y-protocols sends them) that decode
 // cleanly but lie: structs under another participant's client id at its next
 // clock or at clocks the room holds already, clocks far in the future, origins that do not exist, delete ranges
-// past 2^53, large pending content. They reach the room's update path, where
+// past 2^53, large pending content, and sync step 2s carrying another's
+// structs (with several nodes, each refusal of those makes the node wait for its
+// relay and ask again: a flood of them must not cost one wait each). They reach the room's update path, where
 // byte mutations mostly stop at the decoder. The state vector a server sends
 // in its sync step 1 tells the crafter which client ids and clocks are live.
 import * as decoding from 'lib0/decoding';
@@ -19,6 +21,7 @@ export const CRAFTS = [
   'huge-delete',
   'delete-unknown',
   'big-pending',
+  'foreign-step2',
 ] as const;
 export type Craft = (typeof CRAFTS)[number];
 
@@ -54,7 +57,7 @@ export class RoomView {
   }
 }
 
-/** A sync message (`2, varUint8Array(update)`) carrying a crafted update. */
+/** A sync message (`2, varUint8Array(update)`, or `1, …` for a step 2) carrying a crafted update. */
 export function craftSyncUpdate(
   random: Random,
   known: StateVector,
@@ -63,7 +66,7 @@ export function craftSyncUpdate(
   const kind = random.pick(weights);
   const update = craft(kind, random, known);
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 2);
+  encoding.writeVarUint(encoder, kind === 'foreign-step2' ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
   encoding.writeVarUint8Array(encoder, update);
   return { message: encoding.toUint8Array(encoder), kind };
 }
@@ -101,6 +104,12 @@ function craft(kind: Craft, random: Random, known: StateVector): Uint8Array {
     case 'delete-unknown': {
       const ranges: [number, number][] = Array.from({ length: random.int(1, 50) }, () => [random.int(0, 1e9), random.int(1, 1e6)]);
       return deletes(random.chance(0.5) ? someone()[0] : fresh, ranges);
+    }
+    case 'foreign-step2': {
+      // As a reconnecting client answers a node that lags behind its relay, but sent on purpose and often.
+      const [client, clock] = someone();
+      if (clock === 0) return item({ client, clock, text: 'SPOOF', root: 'prompt' });
+      return item({ client, clock: random.int(0, clock - 1), text: 's', root: 'prompt' });
     }
     case 'big-pending':
       // Waits for a clock that never comes: the room must bound what it keeps for it.
