@@ -140,7 +140,8 @@ export interface AccountExport {
   /** Live works they are an author of, newest first. */
   works: Work[];
   likes: Array<{ workId: string; createdAt: string }>;
-  roomsOwned: RoomInfo[];
+  /** With `listed`: whether the room is on "Live now" (they listed it). */
+  roomsOwned: Array<RoomInfo & { listed: boolean }>;
   /** Rooms they joined through an invite or a link, with the role remembered. */
   memberships: Array<{ roomId: string; role: 'editor' | 'viewer'; joinedAt: string }>;
   /** Rooms whose owner revoked their editing, not granted since (joining there again gives what the link gives), oldest first. */

@@ -2,7 +2,7 @@
 // for every SQL backend (JSON as text, flags as 0/1 or booleans, times as ISO
 // text or Date).
 import type { IdentityRecord, PasskeyRecord } from './accounts.ts';
-import { flag, isoString, optionalIso, type Row, toUser } from './record-rows.ts';
+import { flag, isoString, optionalIso, type Row, toRoom, toUser } from './record-rows.ts';
 import type { ActiveSession, SessionRecord } from './sessions.ts';
 
 export const toSession = (row: Row): SessionRecord => ({
@@ -74,5 +74,8 @@ export const toExportedComment = (row: Row) => ({
   createdAt: isoString(row.created_at),
   editedAt: optionalIso(row.edited_at),
 });
+
+/** A room of the export's `roomsOwned`: its row and `listed`, whether a live listing names it. */
+export const toOwnedRoom = (row: Row) => ({ ...toRoom(row), listed: flag(row.listed) });
 
 export const toFollow = (row: Row) => ({ userId: String(row.user_id), since: isoString(row.created_at) });

@@ -69,7 +69,8 @@ export interface DeletedAccount {
 
 /** The social layer's parts (blocks, notification settings, notifications, reports) come from social-export.ts. */
 export interface ExportRows extends SocialExportRows {
-  roomsOwned: RoomRecord[];
+  /** With whether each is on "Live now" (its owner listed it). */
+  roomsOwned: Array<RoomRecord & { listed: boolean }>;
   likes: Array<{ workId: string; createdAt: string }>;
   memberships: Array<{ roomId: string; role: 'editor' | 'viewer'; joinedAt: string }>;
   comments: Array<{ id: string; workId: string; parentId: string | null; body: string; createdAt: string; editedAt: string | null }>;

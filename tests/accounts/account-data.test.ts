@@ -21,6 +21,7 @@ function accountData(backend: string, env: () => Promise<TestEnv>) {
       const bob = await server.http.session('Bob');
       await server.http.request('PATCH', '/api/session', { token: ann.token, body: { handle: 'ann', bio: 'Hello.' } });
       const { room } = await server.http.room(ann.token, { title: 'Mine' });
+      await server.http.json('PATCH', `/api/rooms/${room.id}`, { token: ann.token, body: { listed: true } });
       const bobsRoom = await server.http.room(bob.token, { title: 'Bob’s' });
       await server.http.json('GET', `/api/rooms/${bobsRoom.room.id}?invite=${bobsRoom.invites.edit}`, { token: ann.token });
       await server.atelier.store.records.rememberMembership(bobsRoom.room.id, ann.user.id, 'editor');
@@ -44,7 +45,7 @@ function accountData(backend: string, env: () => Promise<TestEnv>) {
         identities: [],
         works: [{ id: solo.id, title: 'Alone' }],
         likes: [{ workId: bobs.id }],
-        roomsOwned: [{ id: room.id, title: 'Mine' }],
+        roomsOwned: [{ id: room.id, title: 'Mine', listed: true }],
         memberships: [{ roomId: bobsRoom.room.id, role: 'editor' }],
         revocations: [{ roomId: revoked.room.id, revokedAt }],
       });

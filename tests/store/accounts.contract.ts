@@ -220,11 +220,13 @@ export function accountStoreContract(name: string, open: () => Promise<AccountsB
       expect(await snapshot(store, w)).toEqual(before);
     });
 
-    it('exports the rows that are only the user’s: rooms owned, likes, memberships', async () => {
+    it('exports the rows that are only the user’s: rooms owned (listed or not), likes, memberships', async () => {
       const { store } = await open();
       const w = await deletionWorld(store);
+      await store.live.setListed(w.soloRoom, true, iso(Date.now()));
       const rows = await store.accounts.exportRows(w.ann.id);
-      expect(rows.roomsOwned.map((r) => r.id).sort()).toEqual([w.soloRoom, w.sharedRoom].sort());
+      const owned = Object.fromEntries(rows.roomsOwned.map((r) => [r.id, r.listed]));
+      expect(owned).toEqual({ [w.soloRoom]: true, [w.sharedRoom]: false });
       expect(rows.likes.map((l) => l.workId)).toEqual([w.bobs.id]);
       expect(rows.memberships).toEqual([{ roomId: w.bobsRoom, role: 'editor', joinedAt: expect.any(String) }]);
       expect(rows.comments).toEqual([

@@ -1,4 +1,4 @@
-import { toExportedComment, toFollow, toIdentity, toPasskey } from '../account-rows.ts';
+import { toExportedComment, toFollow, toIdentity, toOwnedRoom, toPasskey } from '../account-rows.ts';
 import type {
   AccountDeletion,
   AccountStore,
@@ -11,7 +11,7 @@ import type {
   PasskeyRecord,
   RemoveCredentialResult,
 } from '../accounts.ts';
-import { isoString, type Row, toRoom, toUser } from '../record-rows.ts';
+import { isoString, type Row, toUser } from '../record-rows.ts';
 import type { NewUser, UserRecord } from '../records.ts';
 import { deleteAccountRows } from './account-deletion.ts';
 import { socialExportQueries, type SocialExportRows, toSocialExport } from '../social-export.ts';
@@ -200,7 +200,11 @@ export class PostgresAccountStore implements AccountStore {
       'SELECT room_id, role, joined_at FROM memberships WHERE user_id = $1 ORDER BY joined_at, room_id',
       [userId],
     );
-    const rooms = await this.#rows('SELECT * FROM rooms WHERE owner_id = $1 ORDER BY created_at, id', [userId]);
+    const rooms = await this.#rows(
+      `SELECT r.*, EXISTS (SELECT 1 FROM live_listings l WHERE l.room_id = r.id) AS listed
+       FROM rooms r WHERE r.owner_id = $1 ORDER BY r.created_at, r.id`,
+      [userId],
+    );
     const comments = await this.#rows(
       'SELECT id, work_id, parent_id, body, created_at, edited_at FROM comments WHERE author_id = $1 ORDER BY seq',
       [userId],
@@ -215,7 +219,7 @@ export class PostgresAccountStore implements AccountStore {
       Object.entries(socialExportQueries('$1')).map(async ([section, sql]) => [section, await this.#rows(sql, [userId])] as const),
     );
     return {
-      roomsOwned: rooms.map(toRoom),
+      roomsOwned: rooms.map(toOwnedRoom),
       likes: likes.map((row) => ({ workId: String(row.work_id), createdAt: isoString(row.created_at) })),
       memberships: memberships.map((row) => ({
         roomId: String(row.room_id),

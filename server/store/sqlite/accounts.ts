@@ -1,4 +1,4 @@
-import { toExportedComment, toFollow, toIdentity, toPasskey } from '../account-rows.ts';
+import { toExportedComment, toFollow, toIdentity, toOwnedRoom, toPasskey } from '../account-rows.ts';
 import type {
   AccountDeletion,
   AccountStore,
@@ -14,7 +14,7 @@ import type {
 import { socialExportQueries, type SocialExportRows, toSocialExport } from '../social-export.ts';
 
 type SocialRows = Record<keyof SocialExportRows, Row[]>;
-import { type Row, toRoom, toUser } from '../record-rows.ts';
+import { type Row, toUser } from '../record-rows.ts';
 import type { NewUser, UserRecord } from '../records.ts';
 import { type Db, transaction } from './database.ts';
 import { accountDeletionStatements, deleteAccountRows } from './account-deletion.ts';
@@ -75,7 +75,10 @@ export class SqliteAccountStore implements AccountStore {
         `SELECT u.* FROM handle_holds h JOIN users u ON u.id = h.user_id
          WHERE h.handle_key = ? AND h.until > ? AND u.deleted_at IS NULL`,
       ),
-      roomsOwned: db.prepare('SELECT * FROM rooms WHERE owner_id = ? ORDER BY created_at, id'),
+      roomsOwned: db.prepare(
+        `SELECT r.*, EXISTS (SELECT 1 FROM live_listings l WHERE l.room_id = r.id) AS listed
+         FROM rooms r WHERE r.owner_id = ? ORDER BY r.created_at, r.id`,
+      ),
       byHandles: db.prepare('SELECT * FROM users WHERE handle IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL'),
       likesOf: db.prepare('SELECT work_id, created_at FROM work_likes WHERE user_id = ? ORDER BY created_at, work_id'),
       commentsOf: db.prepare('SELECT id, work_id, parent_id, body, created_at, edited_at FROM comments WHERE author_id = ? ORDER BY seq'),
@@ -207,7 +210,7 @@ export class SqliteAccountStore implements AccountStore {
 
   async exportRows(userId: string): Promise<ExportRows> {
     return {
-      roomsOwned: this.#s.roomsOwned.all(userId).map(toRoom),
+      roomsOwned: this.#s.roomsOwned.all(userId).map(toOwnedRoom),
       likes: this.#s.likesOf.all(userId).map((row) => ({ workId: String(row.work_id), createdAt: String(row.created_at) })),
       memberships: this.#s.membershipsOf.all(userId).map((row) => ({
         roomId: String(row.room_id),
