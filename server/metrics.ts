@@ -105,7 +105,11 @@ export function createMetrics() {
       help: 'Other nodes found dead by their missing heartbeat',
       registers,
     }),
-    redisUp: new Gauge({ name: 'atelier_redis_up', help: '1 while this node is connected to Redis (scaled mode)', registers }),
+    redisUp: new Gauge({
+      name: 'atelier_redis_up',
+      help: '1 while this node is connected to Redis and Redis answers (scaled mode)',
+      registers,
+    }),
     genJobs: new Counter({
       name: 'atelier_gen_jobs_total',
       help: 'Generation jobs finished, by provider and final status',

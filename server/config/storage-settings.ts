@@ -50,6 +50,11 @@ export const storageSettings = {
     int(1024).default(16 * 1024 * 1024),
     'scaled mode: bytes of room events and bus messages a node keeps for the other nodes while Redis is away; past it the oldest are dropped',
   ),
+  redisCommandTimeoutMs: setting(
+    'REDIS_COMMAND_TIMEOUT_MS',
+    int(50, 60_000).default(1000),
+    'scaled mode: how long a request waits for Redis to answer; past it Redis counts as paused and requests are answered as while it is away, until it answers again',
+  ),
   roomUnloadGraceMs: setting('ROOM_UNLOAD_GRACE_MS', int(0).default(10_000), 'how long an empty room stays loaded'),
   logCompactEntries: setting('LOG_COMPACT_ENTRIES', int(2).default(2000), "entries in a room's log past which they are merged into one"),
   logCompactBytes: setting(

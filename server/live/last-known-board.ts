@@ -2,7 +2,10 @@
 // when Redis is out of reach. node-redis keeps every command sent to a client
 // that is not ready until Redis is back: a read of the board (`GET /api/live`),
 // an unlisting and the live tick would each wait for the whole outage, and the
-// tick's writes and every page's demand mark pile up in its queue.
+// tick's writes and every page's demand mark pile up in its queue. A paused
+// Redis (connected, answering nothing) is the same to this board: the board
+// given fails a command unanswered past its deadline and is unreachable until
+// Redis answers again (server/scale/redis-answers.ts).
 //
 // So while Redis is away (and until what waited for it is written), reads
 // answer from what the last reads and this node's own writes left here (the
@@ -116,8 +119,7 @@ export class LastKnownBoard implements LiveBoard {
   }
 
   async claimRender(roomId: string, nodeId: string, ttlMs: number): Promise<boolean> {
-    if (!this.#shared()) return false;
-    return this.#deps.board.claimRender(roomId, nodeId, ttlMs);
+    return (await this.#read(() => this.#deps.board.claimRender(roomId, nodeId, ttlMs))) ?? false;
   }
 
   async markDemand(until: number): Promise<void> {

@@ -52,15 +52,17 @@ export interface Live {
   close(): Promise<void>;
 }
 
-/** Redis's board, answering from this node's memory while Redis is away instead of waiting for it. */
+/** Redis's board, answering from this node's memory while Redis is away or paused instead of waiting for it. */
 function lastKnown(scale: Scale, config: Config, logger: Logger): LastKnownBoard {
-  const { redis, outbox } = scale;
+  const { redis, outbox, answers } = scale;
   return new LastKnownBoard({
     board: scale.liveBoard,
+    // Not ready while paused either (scale.ts): its commands fail at the deadline, as a lost connection's do.
     reachable: () => redis.isReady,
     watch: ({ lost, resumed }) => {
       redis.on('error', lost);
       outbox.events.add({ resumed });
+      answers.events.add({ paused: lost, resumed });
     },
     maxPending: config.adapterOfflineMaxCommands,
     logger,

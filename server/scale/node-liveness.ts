@@ -4,6 +4,7 @@
 // expired is dead: each listener hears of it once.
 import type { Logger } from 'pino';
 import { Listeners, type Subscribable } from '../listeners.ts';
+import type { AnswerEvents } from './redis-answers.ts';
 import type { Redis } from './redis-client.ts';
 
 /** Ids of nodes to watch, asked on every sweep (relay peers, owners of running jobs). */
@@ -23,7 +24,10 @@ export interface LivenessEvents {
 }
 
 export interface NodeLivenessDeps {
+  /** Not ready while Redis is away or paused (redis-answers.ts). */
   client: Redis;
+  /** Redis answering again after a pause: like a reconnection, nobody may have beaten meanwhile. */
+  answers?: Subscribable<AnswerEvents>;
   prefix: string;
   /** This process's id, unique per process (see scale.ts). */
   nodeId: string;
@@ -48,12 +52,14 @@ export class NodeLiveness {
   #recheck: NodeJS.Timeout | undefined;
   /** When a lapse was last told while cut off from Redis. */
   #cutOffToldAt = Number.NEGATIVE_INFINITY;
+  readonly #unlisten: () => void;
 
   constructor(deps: NodeLivenessDeps) {
     this.#deps = deps;
     this.#listeners = new Listeners(deps.logger, 'node liveness');
     this.#readySince = deps.client.isReady ? performance.now() : Number.POSITIVE_INFINITY;
     deps.client.on('ready', this.#onReady);
+    this.#unlisten = deps.answers?.add({ resumed: this.#onReady }) ?? (() => undefined);
   }
 
   key(nodeId: string): string {
@@ -114,6 +120,7 @@ export class NodeLiveness {
     clearInterval(this.#timer);
     clearTimeout(this.#recheck);
     this.#deps.client.off('ready', this.#onReady);
+    this.#unlisten();
     await this.#sweeping;
     if (!this.#deps.client.isReady) return;
     try {
@@ -125,7 +132,7 @@ export class NodeLiveness {
 
   #onReady = (): void => {
     this.#readySince = performance.now();
-    // Beat at once: Redis may have come back empty.
+    // Beat at once: Redis may have come back empty, or woken with this node's key expired.
     this.#beat().catch((err: unknown) => this.#deps.logger.warn({ err }, 'heartbeat failed'));
   };
 

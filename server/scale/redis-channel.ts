@@ -48,7 +48,11 @@ export class RedisChannel<T> {
   }
 
   async close(): Promise<void> {
-    if (this.#d.subscriber.isReady) await this.#d.subscriber.unsubscribe(this.#d.channel, this.#listener);
+    if (!this.#d.subscriber.isReady) return;
+    // Unanswered (Redis paused: redis-answers.ts) is as good: the connection is closed next.
+    await this.#d.subscriber
+      .unsubscribe(this.#d.channel, this.#listener)
+      .catch((err: unknown) => this.#d.logger.debug({ err }, `${this.#d.what} channel not unsubscribed`));
   }
 
   /**

@@ -57,14 +57,22 @@ function watchConnection(client: Redis, name: string, logger: Logger): void {
   });
 }
 
-/** Closes politely when Redis is there, at once when it is not (a polite close would wait for it). */
+/**
+ * Closes politely when Redis is there, at once when it is not (a polite close
+ * would wait for it). Seen through RedisAnswers' view, a close that Redis does
+ * not answer in time (paused) gives up, and the client is closed at once too.
+ */
 export async function closeRedis(client: Redis): Promise<void> {
   if (!client.isOpen) return;
   if (!client.isReady) {
     client.destroy();
     return;
   }
-  await client.close();
+  try {
+    await client.close();
+  } catch {
+    client.destroy();
+  }
 }
 
 function redact(url: string): string {

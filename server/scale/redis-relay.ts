@@ -16,6 +16,7 @@ import type { OutgoingAwareness } from '../rooms/room-presence.ts';
 import { syncWithStore } from '../rooms/persistence/store-sync.ts';
 import type { DocLog } from '../store/doc-log.ts';
 import { decodeRelayMessage, encodeRelayMessage, type MalformedRelayMessage, type RelayMessage } from './relay-message.ts';
+import { RedisNoAnswer } from './redis-answers.ts';
 import type { Redis } from './redis-client.ts';
 
 /** Awareness states one relayed message may carry (a resync sends a whole room's). */
@@ -75,10 +76,16 @@ export class RedisRelay implements Relay {
     if (!this.#deps.subscriber.isReady) {
       // Redis is away: do not hold the join up. node-redis subscribes when it is
       // back, and the resync that follows says hello for this room too.
-      subscribed.catch((err: unknown) => this.#deps.logger.warn({ err, roomId: room.id }, 'relay subscribe failed'));
+      subscribed.catch((err: unknown) => this.#failed(err, room.id, 'relay subscribe failed'));
       return;
     }
-    await subscribed;
+    try {
+      await subscribed;
+    } catch (err) {
+      // Redis paused (redis-answers.ts): neither. The resync once it answers again says hello here too.
+      if (err instanceof RedisNoAnswer) return;
+      throw err;
+    }
     this.#hello(link);
   }
 
@@ -88,7 +95,13 @@ export class RedisRelay implements Relay {
     this.#links.delete(room.id);
     this.#deps.subscriber
       .unsubscribe(link.channel, link.listener, true)
-      .catch((err: unknown) => this.#deps.logger.warn({ err, roomId: room.id }, 'relay unsubscribe failed'));
+      .catch((err: unknown) => this.#failed(err, room.id, 'relay unsubscribe failed'));
+  }
+
+  /** Unanswered in time (Redis away or paused) is no failure: it waits in the connection, done when Redis answers. */
+  #failed(err: unknown, roomId: string, msg: string): void {
+    if (err instanceof RedisNoAnswer) this.#deps.logger.debug({ err, roomId }, msg);
+    else this.#deps.logger.warn({ err, roomId }, msg);
   }
 
   docUpdate(room: Room, { update, origin }: OutgoingUpdate): void {

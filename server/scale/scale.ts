@@ -5,6 +5,8 @@
 //    gallery:*), on a Redis stream so a short disconnection loses none (read
 //    from the node's start-up on, adapter-stream.ts);
 //  - shared rate limits, per-room job quotas and node heartbeats (plain keys).
+// Request paths, heartbeats and shutdown ask Redis through views that give up
+// on a Redis that answers no more (paused, not down: redis-answers.ts).
 import { randomBytes } from 'node:crypto';
 import type { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
@@ -17,6 +19,7 @@ import { AdapterOutbox } from './adapter-outbox.ts';
 import { sameFor, withMethods } from './client-view.ts';
 import { readingFrom, streamEnd } from './adapter-stream.ts';
 import { NodeLiveness } from './node-liveness.ts';
+import { RedisAnswers } from './redis-answers.ts';
 import { closeRedis, connectRedis, type Redis } from './redis-client.ts';
 import { RedisChallengeStore } from './redis-challenges.ts';
 import { RedisLiveBoard } from './redis-live-board.ts';
@@ -76,8 +79,13 @@ export interface Scale {
   readonly adapter: ReturnType<typeof createAdapter>;
   /** What the adapter and the buses keep for the other nodes while Redis is away. */
   readonly outbox: AdapterOutbox;
-  /** The command connection (tests look at its state). */
+  /**
+   * The command connection as request paths see it: not ready while Redis is
+   * away or paused, and every command given REDIS_COMMAND_TIMEOUT_MS (tests look at its state).
+   */
   readonly redis: Redis;
+  /** Redis paused (no answer within the deadline) and answering again. */
+  readonly answers: RedisAnswers;
   close(): Promise<void>;
 }
 
@@ -94,14 +102,31 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     await closeRedis(redis);
     throw err;
   }
+  const answers = new RedisAnswers({ probe: redis, deadlineMs: config.redisCommandTimeoutMs, logger: log });
+  // What waits for an answer (a request, the heartbeat, shutdown) asks through these.
+  const requests = answers.view(redis);
+  const listening = answers.view(subscriber);
   metrics.redisUp.set(1);
   redis.on('error', () => metrics.redisUp.set(0));
   redis.on('ready', () => metrics.redisUp.set(1));
+  answers.events.add({ paused: () => metrics.redisUp.set(0), resumed: () => metrics.redisUp.set(1) });
 
   const prefix = config.redisPrefix;
-  const relay = new RedisRelay({ publisher: redis, subscriber, prefix, nodeId: processId, docLog, logger: log, metrics });
+  // Its publishes wait for nothing, and are dropped while Redis is paused as while it is away (no deadline each).
+  const relay = new RedisRelay({
+    publisher: answers.readiness(redis),
+    subscriber: listening,
+    prefix,
+    nodeId: processId,
+    docLog,
+    logger: log,
+    metrics,
+  });
+  // The relay dropped what it would have published meanwhile: every room resyncs, as after an outage.
+  answers.events.add({ resumed: () => void relay.resync() });
   const liveness = new NodeLiveness({
-    client: redis,
+    client: requests,
+    answers: answers.events,
     prefix,
     nodeId: processId,
     info: { nodeId: config.nodeId, startedAt: new Date().toISOString() },
@@ -130,16 +155,16 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     },
   });
   const publisher = outbox.client();
-  const sessionBus = new RedisSessionBus({ publisher, subscriber, prefix, processId, logger: log });
+  const sessionBus = new RedisSessionBus({ publisher, subscriber: listening, prefix, processId, logger: log });
   await sessionBus.start();
-  const liveBus = new RedisLiveBus({ publisher, subscriber, prefix, processId, logger: log });
+  const liveBus = new RedisLiveBus({ publisher, subscriber: listening, prefix, processId, logger: log });
   await liveBus.start();
 
   // Imported here: a single node never loads the adapter.
   const { createAdapter: newAdapter } = await import('@socket.io/redis-streams-adapter');
   const stream = `${prefix}socket.io`;
   // From the stream's end as it is now, not as it is whenever the reader first gets an answer (adapter-stream.ts).
-  const adapter = newAdapter(readingFrom(adapterClient(outbox.client(), log), stream, await streamEnd(redis, stream)), {
+  const adapter = newAdapter(readingFrom(adapterClient(outbox.client(), log), stream, await streamEnd(requests, stream)), {
     streamName: stream,
     channelPrefix: `${prefix}socket.io`,
     sessionKeyPrefix: `${prefix}sio:session:`,
@@ -150,22 +175,23 @@ export async function startScale({ config, docLog, metrics, logger }: ScaleDeps)
     processId,
     relay,
     liveness,
-    limiter: new RedisRateLimiter(redis, prefix, log),
-    roomQuota: new RedisRoomQuota(redis, prefix, log),
+    limiter: new RedisRateLimiter(requests, prefix, log),
+    roomQuota: new RedisRoomQuota(requests, prefix, log),
     sessionBus,
-    challenges: new RedisChallengeStore(redis, prefix, log),
-    liveBoard: new RedisLiveBoard(redis, prefix, log),
+    challenges: new RedisChallengeStore(requests, prefix, log),
+    liveBoard: new RedisLiveBoard(requests, prefix, log),
     liveBus,
     adapter,
     outbox,
-    redis,
+    redis: requests,
+    answers,
     async close() {
       await liveness.close();
       await sessionBus.close();
       await liveBus.close();
       await relay.close();
-      await closeRedis(subscriber);
-      await closeRedis(redis);
+      await closeRedis(listening);
+      await closeRedis(requests);
       metrics.redisUp.set(0);
     },
   };

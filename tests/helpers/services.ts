@@ -145,6 +145,10 @@ export interface PrivateRedis {
   restart(): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as with `CLIENT PAUSE`. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT): it answers what it was sent meanwhile. */
+  resume(): void;
 }
 
 /** A redis-server of this test's own, on an ephemeral port, without persistence. */
@@ -176,6 +180,15 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async restart() {
       await stop();
       await start();
+    },
+    pause() {
+      const paused = child;
+      paused?.kill('SIGSTOP');
+      // Hooks run last registered first: what the test started before (its nodes) closes with Redis awake.
+      onTestFinished(() => void paused?.kill('SIGCONT'));
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
   };
 }

@@ -3,8 +3,9 @@
 // answered and the room shown by no node, and the live tick goes on without
 // waiting for Redis, its writes kept one per room and sent once Redis is back.
 // Redis away is either stopped (connections refused: node-redis keeps every
-// command for its return) or cut off by a gate that accepts and drops
-// connections (commands written and failed), Redis keeping its keys.
+// command for its return), cut off by a gate that accepts and drops
+// connections (commands written and failed), Redis keeping its keys, or
+// paused (connections open, nothing answered: commands wait for it).
 import { expect, it } from 'vitest';
 import type { Atelier } from '../../server/atelier.ts';
 import { LastKnownBoard } from '../../server/live/last-known-board.ts';
@@ -33,11 +34,12 @@ interface Listed {
 
 /**
  * Two nodes, a listed room held on each, both rooms on both nodes' "Live now";
- * then Redis goes away: a Redis of their own stopped (it comes back empty), or
- * the shared one cut off by a gate in front of it (it keeps the board).
+ * then Redis goes away: a Redis of their own stopped (it comes back empty) or
+ * paused (SIGSTOP: the nodes are not told), or the shared one cut off by a
+ * gate in front of it (it keeps the board).
  */
-async function listedThenRedisAway(away: 'stopped' | 'cut', previewMs = 60_000): Promise<Listed> {
-  const own = away === 'stopped' ? await startPrivateRedis() : undefined;
+async function listedThenRedisAway(away: 'stopped' | 'cut' | 'paused', previewMs = 60_000): Promise<Listed> {
+  const own = away === 'cut' ? undefined : await startPrivateRedis();
   const gate = away === 'cut' ? await startTcpGate(redis.url) : undefined;
   // Board entries live 180 s by default: none expires during the test, so one that is gone was removed.
   const env = await clusterEnv(own ?? redis, postgres, {
@@ -67,6 +69,10 @@ async function listedThenRedisAway(away: 'stopped' | 'cut', previewMs = 60_000):
       `both rooms in ${node.config.nodeId}'s "Live now"`,
     );
   }
+  if (away === 'paused') {
+    own?.pause();
+    return { back: async () => own?.resume(), a, b, ann, bob, onA, onB };
+  }
   await own?.stop();
   gate?.cut();
   await waitFor(() => !a.scale?.redis.isReady && !b.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
@@ -94,6 +100,40 @@ describeWith([redis, postgres, binary], '"Live now" while Redis is away', () => 
     for (const node of [a, b]) {
       await waitFor(async () => (await livePage(api(node.url))).stale === undefined, 20_000, `a fresh page on ${node.config.nodeId}`);
     }
+  }, 60_000);
+
+  it('answers while Redis is paused, marked stale, and fresh again once it answers', async () => {
+    const { back, a, b, onA, onB } = await listedThenRedisAway('paused');
+    // Nobody told the nodes: the first command each sends waits REDIS_COMMAND_TIMEOUT_MS, the rest not at all.
+    for (const node of [a, b]) {
+      const page = await livePage(api(node.url));
+      expect(roomsOf(page)).toEqual([onA, onB].sort());
+      expect(page.stale).toBe(true);
+    }
+    expect(a.scale!.answers.paused && b.scale!.answers.paused).toBe(true);
+
+    await back();
+    for (const node of [a, b]) {
+      await waitFor(async () => (await livePage(api(node.url))).stale === undefined, 20_000, `a fresh page on ${node.config.nodeId}`);
+    }
+  }, 60_000);
+
+  it('unlists while Redis is paused: answered, the room shown by no node, off the board once Redis answers', async () => {
+    const { back, a, b, bob, onA, onB } = await listedThenRedisAway('paused');
+    const unlisted = await api(b.url).json<{ listed: boolean }>('PATCH', `/api/rooms/${onB}`, {
+      token: bob.token,
+      body: { listed: false },
+    });
+    expect(unlisted.listed).toBe(false);
+    for (const node of [a, b]) expect(roomsOf(await livePage(api(node.url)))).toEqual([onA]);
+    // The live tick does not wait for Redis either.
+    await Promise.all([a.live.rooms.tick(), b.live.rooms.tick()]);
+
+    await back();
+    const board = b.live.board;
+    if (!(board instanceof LastKnownBoard)) throw new Error('a scaled node answers from what it last knew');
+    await waitFor(() => board.pending === 0 && !board.stale, 20_000, "node B's board writes sent");
+    expect((await board.entries(Date.now())).some((entry) => entry.roomId === onB)).toBe(false);
   }, 60_000);
 
   it("keeps the other node's rooms past their entries' expiry: as they were when Redis went", async () => {
