@@ -15,11 +15,19 @@
 // demand mark, at most `maxPending`, the oldest dropped past it. Once Redis is
 // back they are written in order, before anything else goes to it. Nobody may
 // claim a preview's render meanwhile (the nodes could not agree who draws).
+// A room's removal dropped past `maxPending` would leave its preview record
+// for ever: the room is remembered, and its preview forgotten once Redis is
+// back unless an entry names the room again (its entries expire by themselves).
 import type { Logger } from 'pino';
 import { type LiveBoard, type LiveEntry, type LivePreview, MemoryLiveBoard } from './board.ts';
 
+/** The shared board, which can also forget the previews of rooms no entry names any more. */
+export interface SharedLiveBoard extends LiveBoard {
+  forgetPreviews(roomIds: readonly string[]): Promise<void>;
+}
+
 export interface LastKnownBoardDeps {
-  board: LiveBoard;
+  board: SharedLiveBoard;
   /** Whether the shared board can be reached now; a command would wait for it otherwise. */
   reachable(): boolean;
   /** Tells of the connection lost (maybe: `reachable` says), and back after an outage. */
@@ -49,6 +57,8 @@ export class LastKnownBoard implements LiveBoard {
   #flushing: Promise<void> | null = null;
   /** Whether this outage's first dropped write was logged. */
   #warned = false;
+  /** Rooms whose removal was dropped (at most `maxPending`): their previews are forgotten once Redis is back. */
+  readonly #lostRemovals = new Set<string>();
 
   constructor(deps: LastKnownBoardDeps) {
     this.#deps = deps;
@@ -167,13 +177,24 @@ export class LastKnownBoard implements LiveBoard {
 
   #trim(): void {
     const { maxPending, logger } = this.#deps;
-    for (const key of this.#pending.keys()) {
+    for (const [key, write] of this.#pending) {
       if (this.#pending.size <= maxPending) return;
       this.#pending.delete(key);
+      if (write.type === 'remove' && write.nodeId === undefined) this.#lostRemoval(write.roomId);
       if (!this.#warned) {
         this.#warned = true;
         logger.warn({ maxPending }, 'redis away: dropping the oldest live board writes kept for it (ADAPTER_OFFLINE_MAX_COMMANDS)');
       }
+    }
+  }
+
+  #lostRemoval(roomId: string): void {
+    this.#lostRemovals.delete(roomId);
+    this.#lostRemovals.add(roomId);
+    // The oldest left to its entries' expiry, which takes the preview too, if Redis still held entries of it.
+    for (const oldest of this.#lostRemovals) {
+      if (this.#lostRemovals.size <= this.#deps.maxPending) break;
+      this.#lostRemovals.delete(oldest);
     }
   }
 
@@ -188,6 +209,7 @@ export class LastKnownBoard implements LiveBoard {
     while (this.#deps.reachable()) {
       const next = this.#pending.entries().next();
       if (next.done) {
+        await this.#forgetLostPreviews();
         this.#warned = false;
         this.#lostAt = null;
         return;
@@ -202,6 +224,19 @@ export class LastKnownBoard implements LiveBoard {
       }
       if (this.#pending.get(key) === write) this.#pending.delete(key);
     }
+  }
+
+  async #forgetLostPreviews(): Promise<void> {
+    if (this.#lostRemovals.size === 0) return;
+    const roomIds = [...this.#lostRemovals];
+    try {
+      await this.#deps.board.forgetPreviews(roomIds);
+    } catch (err) {
+      // Lost again: tried on the next return. Refused by Redis itself: left to the entries' expiry.
+      if (!this.#deps.reachable()) return;
+      this.#deps.logger.warn({ err }, 'could not forget the previews of rooms whose removal was dropped');
+    }
+    for (const id of roomIds) this.#lostRemovals.delete(id);
   }
 
   #apply(write: Write): Promise<void> {

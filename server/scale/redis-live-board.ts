@@ -2,11 +2,28 @@
 // node's rooms: a hash of entries (room and node → JSON, each with its own
 // expiry, since a hash field cannot expire on its own everywhere), a hash of
 // previews, a key per room naming who renders it this period, and a key
-// saying someone looks at "Live now".
+// saying someone looks at "Live now". A preview goes with its room's removal,
+// or with the room's last entry when that expires (its holder died, or its
+// removal was lost: last-known-board.ts).
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { LiveBoard, LiveEntry, LivePreview } from '../live/board.ts';
+import type { LiveEntry, LivePreview } from '../live/board.ts';
+import type { SharedLiveBoard } from '../live/last-known-board.ts';
 import type { Redis } from './redis-client.ts';
+import { RedisScript } from './redis-script.ts';
+
+/** KEYS[1] the entries, KEYS[2] the previews; ARGV room ids. Deletes the preview of each room no entry names. */
+const FORGET_PREVIEWS = new RedisScript(`
+local held = {}
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  held[string.match(field, '^[^ ]*')] = true
+end
+local gone = 0
+for _, room in ipairs(ARGV) do
+  if not held[room] then gone = gone + redis.call('HDEL', KEYS[2], room) end
+end
+return gone
+`);
 
 const userSchema = z.object({
   id: z.string(),
@@ -34,7 +51,7 @@ const entrySchema = z.object({
 });
 const previewSchema = z.object({ url: z.string(), key: z.string(), renderedAt: z.number(), previous: z.string().optional() });
 
-export class RedisLiveBoard implements LiveBoard {
+export class RedisLiveBoard implements SharedLiveBoard {
   readonly #redis: Redis;
   readonly #keys;
   readonly #logger: Logger;
@@ -75,9 +92,16 @@ export class RedisLiveBoard implements LiveBoard {
       if (entry && entry.expiresAt > now) live.push(entry);
       else expired.push(field);
     }
-    // A node that died cannot remove its own entries: whoever reads next does.
-    if (expired.length > 0) await this.#redis.hDel(this.#keys.entries, expired);
+    // A node that died cannot remove its own entries: whoever reads next does, and the previews of rooms left without any.
+    if (expired.length > 0) {
+      await this.#redis.hDel(this.#keys.entries, expired);
+      await this.forgetPreviews([...new Set(expired.map((field) => field.split(' ', 1)[0] ?? field))]);
+    }
     return live;
+  }
+
+  async forgetPreviews(roomIds: readonly string[]): Promise<void> {
+    if (roomIds.length > 0) await FORGET_PREVIEWS.run(this.#redis, [this.#keys.entries, this.#keys.previews], [...roomIds]);
   }
 
   async preview(roomId: string): Promise<LivePreview | null> {

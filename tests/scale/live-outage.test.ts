@@ -11,10 +11,10 @@ import type { Atelier } from '../../server/atelier.ts';
 import { LastKnownBoard } from '../../server/live/last-known-board.ts';
 import type { SessionResponse } from '../../shared/protocol.ts';
 import { clusterEnv } from '../helpers/cluster.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, type TestEnv, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, redisService, startPrivateRedis } from '../helpers/services.ts';
 import { startTcpGate } from '../helpers/tcp-gate.ts';
-import { joinRoom, listeningSocket, livePage } from '../live/helpers.ts';
+import { joinRoom, listeningSocket, livePage, nextPreview } from '../live/helpers.ts';
 
 const redis = await redisService();
 const postgres = await postgresService();
@@ -38,13 +38,18 @@ interface Listed {
  * paused (SIGSTOP: the nodes are not told), or the shared one cut off by a
  * gate in front of it (it keeps the board).
  */
-async function listedThenRedisAway(away: 'stopped' | 'cut' | 'paused', previewMs = 60_000): Promise<Listed> {
+async function listedThenRedisAway(
+  away: 'stopped' | 'cut' | 'paused',
+  previewMs = 60_000,
+  { env: extra = {}, beforeAway }: { env?: TestEnv; beforeAway?: (listed: Omit<Listed, 'back'>) => Promise<void> } = {},
+): Promise<Listed> {
   const own = away === 'cut' ? undefined : await startPrivateRedis();
   const gate = away === 'cut' ? await startTcpGate(redis.url) : undefined;
   // Board entries live 180 s by default: none expires during the test, so one that is gone was removed.
   const env = await clusterEnv(own ?? redis, postgres, {
     LIVE_PREVIEW_MS: String(previewMs),
     HTTP_REQUESTS_PER_MINUTE: '1000000',
+    ...extra,
     ...(gate ? { REDIS_URL: gate.url } : {}),
   });
   const a = await startServer({ ...env, NODE_ID: 'node-a' });
@@ -69,6 +74,7 @@ async function listedThenRedisAway(away: 'stopped' | 'cut' | 'paused', previewMs
       `both rooms in ${node.config.nodeId}'s "Live now"`,
     );
   }
+  await beforeAway?.({ a, b, ann, bob, onA, onB });
   if (away === 'paused') {
     own?.pause();
     return { back: async () => own?.resume(), a, b, ann, bob, onA, onB };
@@ -134,6 +140,29 @@ describeWith([redis, postgres, binary], '"Live now" while Redis is away', () => 
     if (!(board instanceof LastKnownBoard)) throw new Error('a scaled node answers from what it last knew');
     await waitFor(() => board.pending === 0 && !board.stale, 20_000, "node B's board writes sent");
     expect((await board.entries(Date.now())).some((entry) => entry.roomId === onB)).toBe(false);
+  }, 60_000);
+
+  it("forgets a room's preview with its last entry when its removal was dropped while Redis was paused", async () => {
+    // One write kept for Redis per node: the unlisting's removal is dropped for the next write.
+    const { back, a, b, bob, onB } = await listedThenRedisAway('paused', 250, {
+      env: { ADAPTER_OFFLINE_MAX_COMMANDS: '1' },
+      beforeAway: async ({ b, onB }) => void (await nextPreview(b, onB, new Set())),
+    });
+    await api(b.url).json('PATCH', `/api/rooms/${onB}`, { token: bob.token, body: { listed: false } });
+    await livePage(api(b.url));
+    await back();
+    const board = b.live.board;
+    if (!(board instanceof LastKnownBoard)) throw new Error('a scaled node answers from what it last knew');
+    await waitFor(() => board.pending === 0 && !board.stale, 20_000, "node B's board writes sent");
+    // Its entry is still there (the removal took it too): it expires (10 s), and whoever reads the board then forgets both.
+    await waitFor(
+      async () => {
+        await a.live.board.entries(Date.now());
+        return (await a.live.board.preview(onB)) === null;
+      },
+      30_000,
+      "the unlisted room's preview forgotten",
+    );
   }, 60_000);
 
   it("keeps the other node's rooms past their entries' expiry: as they were when Redis went", async () => {
