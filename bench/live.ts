@@ -105,7 +105,7 @@ async function run(live: boolean, pair: number): Promise<RunResult> {
       UPLOADS_PER_MINUTE: '100000',
       GEN_PROVIDERS: 'local',
     },
-    ['--trace-gc', ...(O.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${O.profileDir}`] : []), ...(O.perfDir ? PERF_NODE_ARGS : [])],
+    ['--trace-gc-nvp', ...(O.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${O.profileDir}`] : []), ...(O.perfDir ? PERF_NODE_ARGS : [])],
   );
   const gcCounter = new GcCounter(server.pid, server.child.stdout!);
   const closers: Array<() => void> = [];

@@ -57,12 +57,14 @@ export function spread(values: readonly number[], digits = 2): string {
 export const ratioOf = (pair: Pair) => pair.live.keystrokes.p99 / pair.makers.keystrokes.p99;
 
 const load = (r: RunResult) => `${r.load[0].toFixed(2)} → ${r.load[1].toFixed(2)}`;
-const gc = (r: RunResult) => `${r.gc.scavenges} + ${r.gc.markCompacts}, ${r.gc.pauseMs.toFixed(0)} ms`;
+const MB = 2 ** 20;
+const gc = (r: RunResult) =>
+  `${r.gc.scavenges} + ${r.gc.markCompacts}, ${r.gc.pauseMs.toFixed(0)} ms, ${(r.gc.allocatedBytes / MB).toFixed(0)} / ${(r.gc.survivedBytes / MB).toFixed(1)} MB`;
 
 /** Every run in the order it ran. */
 export function runsTable(runs: readonly RunResult[]): string[] {
   const lines = [
-    '| pair | run | UTC | load | keystroke p50 / p99 ms | server CPU (cores) | main thread CPU ms/s | main-thread GC (scavenges + mark-compacts, pause) | keystroke → spectator p50 / p99 ms | preview p50 / p99 s | frames to spectators | bench loop |',
+    '| pair | run | UTC | load | keystroke p50 / p99 ms | server CPU (cores) | main thread CPU ms/s | main-thread GC (scavenges + mark-compacts, pause, allocated / survived) | keystroke → spectator p50 / p99 ms | preview p50 / p99 s | frames to spectators | bench loop |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of runs) {
@@ -83,19 +85,19 @@ export function runsTable(runs: readonly RunResult[]): string[] {
 /** Each pair's ratio, then the medians over the pairs. */
 export function pairsTable(pairs: readonly Pair[]): string[] {
   const lines = [
-    '| pair | order | load (both runs) | makers only p99 ms | with spectators p99 ms | p99 ratio | main thread CPU ms/s, alone → with | scavenges, alone → with |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| pair | order | load (both runs) | makers only p99 ms | with spectators p99 ms | p99 ratio | main thread CPU ms/s, alone → with | scavenges, alone → with | main thread allocated MB, alone → with |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const [i, p] of pairs.entries()) {
     const [first, second] = p.makersFirst ? [p.makers, p.live] : [p.live, p.makers];
     lines.push(
-      `| ${i + 1} | ${p.makersFirst ? 'alone, then with' : 'with, then alone'} | ${first.load[0].toFixed(2)} → ${second.load[1].toFixed(2)} | ${ms(p.makers.keystrokes.p99)} | ${ms(p.live.keystrokes.p99)} | ${ratioOf(p).toFixed(2)} | ${p.makers.mainCpuMs.toFixed(0)} → ${p.live.mainCpuMs.toFixed(0)} | ${p.makers.gc.scavenges} → ${p.live.gc.scavenges} |`,
+      `| ${i + 1} | ${p.makersFirst ? 'alone, then with' : 'with, then alone'} | ${first.load[0].toFixed(2)} → ${second.load[1].toFixed(2)} | ${ms(p.makers.keystrokes.p99)} | ${ms(p.live.keystrokes.p99)} | ${ratioOf(p).toFixed(2)} | ${p.makers.mainCpuMs.toFixed(0)} → ${p.live.mainCpuMs.toFixed(0)} | ${p.makers.gc.scavenges} → ${p.live.gc.scavenges} | ${(p.makers.gc.allocatedBytes / MB).toFixed(0)} → ${(p.live.gc.allocatedBytes / MB).toFixed(0)} |`,
     );
   }
   const all = (pick: (p: Pair) => number, digits = 2) => spread(pairs.map(pick), digits);
   const loads = pairs.flatMap((p) => [...p.makers.load, ...p.live.load]);
   lines.push(
-    `| median (range) of ${pairs.length} | | ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : ''} | ${all((p) => p.makers.keystrokes.p99)} | ${all((p) => p.live.keystrokes.p99)} | ${all(ratioOf)} | ${all((p) => p.makers.mainCpuMs, 0)} → ${all((p) => p.live.mainCpuMs, 0)} | ${all((p) => p.makers.gc.scavenges, 0)} → ${all((p) => p.live.gc.scavenges, 0)} |`,
+    `| median (range) of ${pairs.length} | | ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : ''} | ${all((p) => p.makers.keystrokes.p99)} | ${all((p) => p.live.keystrokes.p99)} | ${all(ratioOf)} | ${all((p) => p.makers.mainCpuMs, 0)} → ${all((p) => p.live.mainCpuMs, 0)} | ${all((p) => p.makers.gc.scavenges, 0)} → ${all((p) => p.live.gc.scavenges, 0)} | ${all((p) => p.makers.gc.allocatedBytes / MB, 0)} → ${all((p) => p.live.gc.allocatedBytes / MB, 0)} |`,
   );
   return lines;
 }

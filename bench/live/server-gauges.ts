@@ -2,9 +2,9 @@
 // figures another process's load moves less than a latency: its CPU time
 // (the thread's own utime + stime, not the process's: the preview thread and
 // libuv's pool are not the event loop makers wait on) and its garbage
-// collections, counted from the V8 isolate's --trace-gc lines (a scavenge
-// per young generation filled: their number follows what the thread
-// allocated, whatever the machine's load did to each pause).
+// collections, from the V8 isolate's --trace-gc-nvp lines: how many, and
+// the bytes it allocated between them and that survived a scavenge, which
+// follow what the thread did whatever the machine's load did to each pause.
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
@@ -24,20 +24,22 @@ export interface GcTally {
   markCompacts: number;
   /** Pause time the isolate reported, ms (wall time: the machine's load stretches it). */
   pauseMs: number;
+  /** Bytes allocated in the window's collections' intervals (V8's `allocated`, since the collection before each). */
+  allocatedBytes: number;
+  /** Bytes the scavenges found alive in the young generation (copied or promoted: what a scavenge's work follows). */
+  survivedBytes: number;
 }
 
-/**
- * `[pid:0x55d…]   12345 ms: Scavenge 12.3 (15.0) -> 5.6 (16.0) MB, pooled: 0 MB, 1.23 / 0.00 ms …`:
- * the isolate's address, its time since it started, the kind and the pause.
- */
-const TRACE_GC = /^\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: (Scavenge|Mark-Compact|Minor Mark-Sweep)\b.*?-> ([\d.]+) \(.*?, ([\d.]+) \/ [\d.]+ ms/;
+/** `[pid:0x55d…:0]   12345 ms: pause=1.2 mutator=… gc=s … key=value …` (--trace-gc-nvp). */
+const TRACE_GC_NVP = /^\[\d+:(0x[0-9a-f]+)(?::\d+)?\]\s+(\d+) ms: (pause=.*)$/;
 
 interface Collection {
   isolate: string;
   /** ms since the isolate started. */
   at: number;
-  major: boolean;
-  pauseMs: number;
+  /** V8's `gc=`: s (scavenge), ms (minor mark-sweep), mc (mark-compact). */
+  kind: string;
+  fields: Map<string, number>;
 }
 
 /** Seconds since boot, as /proc counts them (10 ms ticks). */
@@ -52,7 +54,7 @@ function startedSeconds(pid: number): number {
 }
 
 /**
- * Counts the main isolate's collections in a server started with --trace-gc,
+ * Counts the main isolate's collections in a server started with --trace-gc-nvp,
  * from its stdout. A pipe's output is block-buffered, so the lines come late:
  * each is placed by its own time (ms since its isolate started, taken as the
  * process's start, to within the 10 ms of /proc's clock and Node's own
@@ -94,21 +96,35 @@ export class GcCounter {
     await this.#ended;
     const [from, to] = this.#window;
     const main = [...this.#heaps].sort((a, b) => b[1] - a[1])[0]?.[0];
-    const tally: GcTally = { scavenges: 0, markCompacts: 0, pauseMs: 0 };
+    const tally: GcTally = { scavenges: 0, markCompacts: 0, pauseMs: 0, allocatedBytes: 0, survivedBytes: 0 };
     for (const c of this.#seen) {
       if (c.isolate !== main || c.at < from || c.at >= to) continue;
-      if (c.major) tally.markCompacts++;
+      const field = (name: string) => c.fields.get(name) ?? 0;
+      if (c.kind === 'mc') tally.markCompacts++;
       else tally.scavenges++;
-      tally.pauseMs += c.pauseMs;
+      tally.pauseMs += field('pause');
+      tally.allocatedBytes += field('allocated');
+      if (c.kind !== 'mc') tally.survivedBytes += field('new_space_survived');
     }
     return tally;
   }
 
   #line(line: string): void {
-    const match = TRACE_GC.exec(line);
+    const match = TRACE_GC_NVP.exec(line);
     if (!match) return;
-    const [, isolate = '', at, kind, heap, pause] = match;
-    this.#heaps.set(isolate, Math.max(this.#heaps.get(isolate) ?? 0, Number(heap)));
-    this.#seen.push({ isolate, at: Number(at), major: kind === 'Mark-Compact', pauseMs: Number(pause) });
+    const [, isolate = '', at, rest = ''] = match;
+    const fields = new Map<string, number>();
+    let kind = '';
+    for (const pair of rest.split(' ')) {
+      const eq = pair.indexOf('=');
+      if (eq < 0) continue;
+      const key = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (key === 'gc') kind = value;
+      else fields.set(key, Number.parseFloat(value));
+    }
+    const heap = fields.get('end_object_size') ?? 0;
+    this.#heaps.set(isolate, Math.max(this.#heaps.get(isolate) ?? 0, heap));
+    this.#seen.push({ isolate, at: Number(at), kind, fields });
   }
 }
