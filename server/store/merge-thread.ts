@@ -1,9 +1,15 @@
-// The merge worker's thread: Y.mergeUpdates off the event loop.
+// The merge worker's thread: Y.mergeUpdates off the event loop, at the lowest
+// scheduling priority (thread-priority.ts): a compaction's merge is ~20 ms of
+// CPU per 2,000 keystrokes, plus loading Yjs the first time, and at nice 0 it
+// took a core from the event loop or the clients' processes for that long on a
+// 2-core machine (docs/benchmarks.md, "Hot room p99: the compaction's merge").
 import { parentPort } from 'node:worker_threads';
 import { mergeAll } from '../../shared/merge-all.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
 
 if (!parentPort) throw new Error('merge-thread.ts runs as a worker thread (server/store/merge.ts starts it)');
 const port = parentPort;
+lowerThreadPriority();
 
 port.on('message', ({ id, updates }: { id: number; updates: Uint8Array[] }) => {
   try {

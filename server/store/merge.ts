@@ -1,12 +1,13 @@
 // Merging Yjs updates (Y.mergeUpdates) for log compaction. It costs about
 // 13 µs per small update, so merging a room's log on the event loop stalls
-// every room; the worker does it on another thread.
+// every room; the worker does it on another thread, at the lowest priority
+// (merge-thread.ts). Yjs is loaded only by a merge: the SQLite maintenance
+// thread starts a worker from here and does not carry Yjs itself.
 import { Worker } from 'node:worker_threads';
-import { mergeAll } from '../../shared/merge-all.ts';
 
 export type MergeUpdates = (updates: readonly Uint8Array[]) => Promise<Uint8Array>;
 
-export const mergeInline: MergeUpdates = async (updates) => mergeAll(updates);
+export const mergeInline: MergeUpdates = async (updates) => (await import('../../shared/merge-all.ts')).mergeAll(updates);
 
 /**
  * The young generation of the store's worker threads (this one and the SQLite

@@ -1,16 +1,27 @@
 // The SQLite maintenance thread: WAL checkpoints reach the database file
 // without the event loop running one, the WAL is reused rather than growing, a
-// clean close leaves it empty, and the store's compactions run there.
-import { existsSync, statSync } from 'node:fs';
+// clean close leaves it empty, and the store's compactions run there (their
+// merges on a worker of its own, at the lowest priority).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { CheckpointResult } from '../../server/store/sqlite/maintenance.ts';
 import { openSqliteStore } from '../../server/store/sqlite/store.ts';
+import { BACKGROUND_NICE } from '../../server/store/thread-priority.ts';
 import { tempDir, waitFor } from '../helpers/server.ts';
 
 const size = (file: string) => statSync(file).size;
+
+/** The nice value of each of this process's threads (field 19 of /proc/self/task/<tid>/stat). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count from after its closing parenthesis.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 /** About 600 KB of updates in 60 transactions: well under SQLite's own 1,000-page checkpoint. */
 async function appendSome(store: ReturnType<typeof openSqliteStore>, roomId: string, rounds = 60) {
@@ -87,6 +98,23 @@ describe('SQLite maintenance thread', () => {
       await store.close();
     }
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'merges on a thread of its own at the lowest priority, which only a compaction starts',
+    async () => {
+      const store = openSqliteStore(tempDir(), { checkpointMs: 0 });
+      const lowest = () => threadNices().filter((nice) => nice === BACKGROUND_NICE).length;
+      const doc = await appendSome(store, 'room-a', 5);
+      await store.docLog.load('room-a');
+      expect(lowest()).toBe(0);
+      expect((await store.docLog.compact('room-a')).merged).toBe(5);
+      expect(lowest()).toBe(1);
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, (await store.docLog.load('room-a')).update!);
+      expect(copy.getText('prompt').toString()).toBe(doc.getText('prompt').toString());
+      await store.close();
+    },
+  );
 
   it('checkpoints only on its timer: its own large commits (a journal move) never run one inside them', async () => {
     const dir = tempDir();

@@ -1,13 +1,13 @@
 // The SQLite maintenance thread: its own connection does the work that would
 // otherwise stall the event loop. WAL checkpoints (fsync included) on a timer,
-// log compactions whole (read, merge, swap), and moving the doc log's journal
+// log compactions (read, merge on a worker of its own, swap), and moving the doc log's journal
 // into doc_updates on a timer (doc-journal.ts).
-import { createRequire } from 'node:module';
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compactionStatements, readLog, swapMergedInParts } from './compaction.ts';
 import { LOCK_WAIT_MS } from './database.ts';
 import { drainJournalInParts, drainRoom, JOURNAL_MOVE_CHECKS, JOURNAL_MOVE_ROWS, journalSpan, journalStatements } from './doc-journal.ts';
+import { MergeWorker } from '../merge.ts';
 import type { MaintenanceReply, MaintenanceRequest } from './maintenance.ts';
 import { shareWrites, WriteBaton } from './write-baton.ts';
 
@@ -20,17 +20,14 @@ const { file, checkpointMs, journalMs, baton } = workerData as {
 if (!parentPort) throw new Error('maintenance-thread.ts runs as a worker thread (maintenance.ts starts it)');
 const port = parentPort;
 
-// Yjs (with lib0) is loaded by the first compaction, the only work here that
-// merges: a node whose rooms stay below the compaction threshold does not
-// carry it in this thread (about 6 MB). require(), so that it loads there and
-// then, synchronously, between two messages.
-const require = createRequire(import.meta.url);
-// mergeAll: Y.mergeUpdates in groups (a log's keystrokes merged at once cost n²).
-let mergeUpdates: ((updates: readonly Uint8Array[]) => Uint8Array) | undefined;
-function merge(updates: Uint8Array[]): Uint8Array {
-  mergeUpdates ??= (require('../../../shared/merge-all.ts') as typeof import('../../../shared/merge-all.ts')).mergeAll;
-  return mergeUpdates(updates);
-}
+// Merges go to a worker of this thread's own, at the lowest scheduling
+// priority (merge-thread.ts): a hot room's compaction merges ~2,000 keystrokes
+// (~20 ms of CPU, and loading Yjs the first time), which at this thread's
+// priority took a core from the event loop or the clients for that long. This
+// thread keeps its priority: it holds the write baton, and the loop waits for it.
+// The worker starts with the first compaction: a node whose rooms stay below
+// the threshold carries neither it nor Yjs.
+const merger = new MergeWorker();
 const db = new DatabaseSync(file);
 db.exec(`PRAGMA busy_timeout = ${LOCK_WAIT_MS}`);
 // With timed checkpoints, this thread's are the only ones (the event loop's
@@ -79,7 +76,10 @@ function moveJournal(): void {
   }
 }
 
-function compact(id: number, roomId: string): void {
+/** Compactions under way (merging meanwhile): stop waits for them. */
+const compacting = new Set<Promise<void>>();
+
+async function compact(id: number, roomId: string): Promise<void> {
   try {
     // Everything appended so far is merged: the room's journalled rows too.
     inGap();
@@ -90,12 +90,19 @@ function compact(id: number, roomId: string): void {
       reply({ type: 'compacted', id, result: { merged: 0, bytesBefore: bytes, bytesAfter: bytes } });
       return;
     }
-    const merged = merge(rows.map((row) => row.data));
+    // Meanwhile this thread goes on with its timers and other requests; the
+    // swap changes nothing if another compactor took any of these rows.
+    const merged = await merger.merge(rows.map((row) => row.data));
     // In parts, each in the gap after one of the event loop's commits (compaction.ts).
     reply({ type: 'compacted', id, result: swapMergedInParts(db, statements, roomId, rows, merged, inGap) });
   } catch (err) {
     reply({ type: 'failed', id, message: (err as Error).message });
   }
+}
+
+function startCompaction(id: number, roomId: string): void {
+  const running = compact(id, roomId).finally(() => compacting.delete(running));
+  compacting.add(running);
 }
 
 const timer = checkpointMs > 0 ? setInterval(() => runCheckpoint(null), checkpointMs) : null;
@@ -105,12 +112,17 @@ port.on('message', (request: MaintenanceRequest) => {
     case 'checkpoint':
       return runCheckpoint(request.id);
     case 'compact':
-      return compact(request.id, request.roomId);
+      return startCompaction(request.id, request.roomId);
     case 'stop':
       if (timer) clearInterval(timer);
       if (journalTimer) clearInterval(journalTimer);
-      db.close();
-      port.close();
+      // Compactions under way finish first, as when this thread did them in one go.
+      void Promise.allSettled(compacting)
+        .then(() => merger.close())
+        .finally(() => {
+          db.close();
+          port.close();
+        });
       return;
   }
 });
