@@ -24,6 +24,7 @@ import '../app/user-menu.ts';
 import '../social/notification-bell.ts';
 import './canvas-preview.ts';
 import { statusLabel } from './connection-banner.ts';
+import { roomRefusal } from './room-refusal.ts';
 import type { LayerMoveDetail, LayerUpdateDetail } from './layer-panel.ts';
 import './layers-sidebar.ts';
 import type { RoomNotice } from './layers-sidebar.ts';
@@ -257,8 +258,8 @@ export class RoomPage extends LitElement {
   override render() {
     const connection = this.#connection;
     if (!connection) return nothing;
-    if (connection.error && connection.status === 'refused') return this.#refused(connection.error.code, connection.error.message);
-    if (connection.error && !connection.setup) return this.#refused(connection.error.code, connection.error.message);
+    if (connection.error && connection.status === 'refused') return roomRefusal(connection.error.code, connection.error.message);
+    if (connection.error && !connection.setup) return roomRefusal(connection.error.code, connection.error.message);
     if (!connection.loaded) {
       return html`<div class="center-msg" role="status"><div class="spinner"></div>${connection.status === 'offline' ? 'Waiting for the connection…' : 'Joining the room…'}</div>`;
     }
@@ -380,16 +381,6 @@ export class RoomPage extends LitElement {
       <share-dialog .roomId=${this.roomId} .userRole=${connection.role}></share-dialog>
       <publish-dialog .suggestedTitle=${title === 'Untitled room' ? '' : title} .publish=${this.#publish}></publish-dialog>
     `;
-  }
-
-  #refused(code: string, message: string) {
-    const missing = code === 'not_found';
-    document.title = 'Room unavailable — Atelier';
-    return html`<div class="center-msg" role="alert">
-      <h1>${missing ? 'This room does not exist' : code === 'forbidden' ? 'This room is private' : 'The room could not open'}</h1>
-      <p>${missing ? 'Check the link, or start a new room.' : code === 'forbidden' ? 'Ask someone in the room for an invite link.' : message}</p>
-      <a class="btn primary" href="/">Go to the gallery</a>
-    </div>`;
   }
 }
 

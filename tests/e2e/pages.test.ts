@@ -1,12 +1,14 @@
 // Pages a newcomer reaches by URL, in Chromium against a real server: a tag
 // page lists only the works with that tag (opened directly and through a chip
 // on the gallery), and an unknown path shows the client's "Nothing here" page
-// with a 404 instead of raw JSON; a room owner sees the whole room title.
+// with a 404 instead of raw JSON; a room closed by a moderator or invite-only
+// says which to a visitor; a room owner sees the whole room title.
 import { expect, test } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck } from '../../shared/protocol.ts';
 import { testLayer } from '../helpers/layers.ts';
-import { describeInBrowser, newPerson, shot } from './helpers/browser.ts';
+import { api } from '../helpers/server.ts';
+import { describeInBrowser, newPerson, phonePerson, shot } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
 describeInBrowser('pages by URL', (browser) => {
@@ -63,6 +65,26 @@ describeInBrowser('pages by URL', (browser) => {
     expect(visitor.errors.filter((e) => !e.includes('/no/such/page'))).toEqual([]);
     await visitor.context.close();
   }, 180_000);
+
+  test('a room closed by a moderator says so, and an invite-only room says it is', async () => {
+    const { atelier, owner, room: closed } = await ownedRoom();
+    const http = api(atelier.url);
+    await atelier.store.social.moderation.setHidden('room', closed.id, new Date().toISOString());
+    const { room: privateRoom } = await http.room(owner.token);
+    await http.json('PATCH', `/api/rooms/${privateRoom.id}`, { token: owner.token, body: { linkAccess: 'none' }, expect: 200 });
+    const visitor = await phonePerson(browser(), atelier.url);
+    for (const [room, reason] of [
+      [closed, 'This room was closed by a moderator.'],
+      [privateRoom, 'This room is invite-only.'],
+    ] as const) {
+      await visitor.page.goto(`/r/${room.id}`);
+      await visitor.page.getByRole('heading', { name: 'You cannot enter this room' }).waitFor();
+      await visitor.page.getByText(reason, { exact: true }).waitFor();
+      await visitor.page.getByRole('link', { name: 'Go to the gallery' }).waitFor();
+    }
+    await shot(visitor.page, 'pages-04-room-invite-only');
+    await visitor.context.close();
+  }, 60_000);
 
   test("the owner's room title is shown whole when there is room for it", async () => {
     const { atelier } = await ownedRoom();

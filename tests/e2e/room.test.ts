@@ -202,7 +202,8 @@ describeInBrowser('room in the browser', (browser) => {
     await visitor.page.goto('/r/AAAAAAAAAAAAAAAAAAAAAA');
     await visitor.page.getByRole('heading', { name: 'This room does not exist' }).waitFor();
     await visitor.page.goto(`/r/${room.id}`);
-    await visitor.page.getByRole('heading', { name: 'This room is private' }).waitFor();
+    await visitor.page.getByRole('heading', { name: 'You cannot enter this room' }).waitFor();
+    await visitor.page.getByText('This room is invite-only.', { exact: true }).waitFor();
     await shot(visitor.page, 'room-12-private');
     // With the view invite the same person gets in, read-only.
     await visitor.page.goto(`/r/${room.id}?invite=${invites.view}`);
