@@ -163,10 +163,13 @@ export class ParticipantList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('click', this.#onOutside);
+    // On the host, not the button: focus is on a name or a follow button inside the panel as often.
+    this.addEventListener('keydown', this.#onKey);
   }
 
   override disconnectedCallback(): void {
     document.removeEventListener('click', this.#onOutside);
+    this.removeEventListener('keydown', this.#onKey);
     super.disconnectedCallback();
   }
 
@@ -174,9 +177,11 @@ export class ParticipantList extends LitElement {
     if (this.open && !event.composedPath().includes(this)) this.open = false;
   };
 
-  #key(event: KeyboardEvent): void {
-    if (event.key === 'Escape') this.open = false;
-  }
+  #onKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || !this.open) return;
+    this.open = false;
+    this.renderRoot.querySelector<HTMLButtonElement>('button.people')?.focus();
+  };
 
   /** Each person once (someone may have the room open twice). */
   #people(): Participant[] {
@@ -203,7 +208,7 @@ export class ParticipantList extends LitElement {
     const making = everyone.length - watchers.length;
     const label = `People in this room: ${making} making${watchers.length > 0 ? ` · ${watchers.length} watching` : ''}`;
     return html`
-      <button class="people" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${label} @click=${() => (this.open = !this.open)} @keydown=${(e: KeyboardEvent) => this.#key(e)}>
+      <button class="people" aria-expanded=${this.open ? 'true' : 'false'} aria-label=${label} @click=${() => (this.open = !this.open)}>
       <ul>
         ${list.slice(0, SHOWN).map(
           (
