@@ -93,6 +93,7 @@ export const layerPanelStyles = [
       padding: 0.3rem 0.2rem;
       border-radius: 6px;
       cursor: pointer;
+      min-height: var(--tap);
       font-size: 0.88rem;
       overflow: hidden;
       text-overflow: ellipsis;
@@ -147,6 +148,8 @@ export const layerPanelStyles = [
     }
     input[type='range'] {
       width: 100%;
+      /* The slider's box is where a finger takes it: the track stays thin, its thumb centred. */
+      height: max(1rem, var(--tap));
       accent-color: var(--accent);
     }
     .tools {

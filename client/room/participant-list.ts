@@ -64,6 +64,8 @@ export class ParticipantList extends LitElement {
       font-size: 0.86rem;
     }
     .panel .name {
+      /* A finger's height on touch, and still one line that ends in an ellipsis. */
+      line-height: max(1.3em, var(--tap));
       flex: 1;
       min-width: 0;
       overflow: hidden;
@@ -132,6 +134,11 @@ export class ParticipantList extends LitElement {
         width: auto;
         padding: 0 0.6rem;
         border-radius: 999px;
+      }
+      /* The button ends the header's first row on a phone: the panel opens leftwards, inside the screen. */
+      .panel {
+        left: auto;
+        right: 0;
       }
     }
     .watching svg {

@@ -211,6 +211,11 @@ export const roomPageStyles = [
         flex: 1 0 100%;
         justify-content: flex-end;
       }
+      /* As tall as a square canvas as wide as the screen needs, with its tools and hint: 70vh left the
+         prompt, where a room starts, below the first screen. */
+      .stage {
+        height: min(70vh, calc(100vw + 7rem));
+      }
       notification-bell {
         /* Below both rows, which a finger's targets make taller. */
         --bell-panel-top: max(6.4rem, calc(2 * var(--tap) + 2.9rem));

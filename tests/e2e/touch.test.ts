@@ -3,9 +3,12 @@
 // background (3:1 when large), nothing wider than the screen; the room's
 // notification panel opens below its (taller, on touch) header.
 import { expect, test } from 'vitest';
+import { joinWithSocketIo } from '../helpers/clients.ts';
+import { testLayer } from '../helpers/layers.ts';
 import { api, startServer } from '../helpers/server.ts';
-import { describeInBrowser, type Person, phonePerson, shot, whoAmI } from './helpers/browser.ts';
+import { describeInBrowser, PHONE, type Person, phonePerson, shot, whoAmI } from './helpers/browser.ts';
 import { lowContrastText, sidewaysScroll, smallTapTargets } from './helpers/page-audit.ts';
+import { addLayerMap, solidImage } from './helpers/room-fixtures.ts';
 import { realWork } from './helpers/work-fixtures.ts';
 
 /** Everything the helpers find on the page as it is now, by check, for one expect that names them all. */
@@ -58,17 +61,31 @@ describeInBrowser('pages on a touch phone', (browser) => {
     await phone.page.locator('notification-bell .panel li').first().waitFor();
     expect({ page: 'notifications', ...(await problems(phone)) }).toEqual({ page: 'notifications' });
 
-    // The room: its header's two rows grow with the targets; the bell's panel opens below them.
+    // The room with a layer selected (its slider, blend, rename), and its people panel; the header's two
+    // rows grow with the targets, and the bell's panel opens below them.
     const { room } = await http.room(me.token);
+    const writer = await joinWithSocketIo(atelier.url, me.token, room.id);
+    addLayerMap(writer.doc, testLayer({ id: 'sea', src: await solidImage(atelier, 64, 64, [30, 90, 160]), createdBy: me.id }));
     await phone.page.goto(`/r/${room.id}`);
     await phone.page.locator('room-page .state', { hasText: 'Live' }).waitFor();
     await phone.page.locator('generation-panel select').first().waitFor();
+    // The prompt, where a room starts, is whole on the first screen, under the canvas.
+    const prompt = await phone.page.locator('prompt-editor .cm-content').boundingBox();
+    expect(prompt!.y + prompt!.height).toBeLessThanOrEqual(PHONE.height);
+    await shot(phone.page, 'touch-02-room');
+    await phone.page.locator('layer-panel li[data-layer-id="sea"] button.name').tap();
+    await phone.page.locator('layer-panel input[type="range"]').waitFor();
     expect({ page: 'room', ...(await problems(phone)) }).toEqual({ page: 'room' });
+    await phone.page.locator('participant-list button.people').tap();
+    await phone.page.locator('participant-list .panel').waitFor();
+    await shot(phone.page, 'touch-03-room-people');
+    expect({ page: 'room-people', ...(await problems(phone)) }).toEqual({ page: 'room-people' });
+    await phone.page.locator('participant-list button.people').tap();
     await phone.page.getByRole('button', { name: /Notifications/ }).tap();
     const panel = await phone.page.locator('notification-bell .panel').boundingBox();
     const header = await phone.page.locator('room-page header').first().boundingBox();
     expect(panel!.y).toBeGreaterThanOrEqual(header!.y + header!.height);
-    await shot(phone.page, 'touch-02-room-notifications');
+    await shot(phone.page, 'touch-04-room-notifications');
     expect(phone.errors).toEqual([]);
 
     // The smallest phones: the app bar's finger-sized controls still fit.
@@ -80,7 +97,7 @@ describeInBrowser('pages on a touch phone', (browser) => {
       const box = await phone.page.locator(control).boundingBox();
       expect(box!.x + box!.width, control).toBeLessThanOrEqual(320);
     }
-    await shot(phone.page, 'touch-03-app-bar-320');
+    await shot(phone.page, 'touch-05-app-bar-320');
     await phone.context.close();
   }, 180_000);
 });
