@@ -15,11 +15,21 @@ const MAX_TERMS = 8;
 const MAX_USER_OFFSET = 1000;
 
 /**
- * The words of a query: runs of letters and digits, lower-cased (`#lighthouse` is the word `lighthouse`),
- * in the composed form free text is kept in, so "é" typed as e + U+0301 is the letter the index holds.
+ * A word: a letter or digit, then letters, digits and the marks that belong to them (Devanagari's,
+ * Thai's and Tamil's vowel signs and viramas are marks: without them 'हिन्दी' fell apart into 'ह', 'न',
+ * 'द', which neither store's index holds), and the joiners U+200C/U+200D inside Persian and Indic
+ * words. Both indexes split a word at a joiner; a query word holding one is then a phrase of its
+ * parts, as the typist meant it. A mark with no letter before it (a stray accent, an emoji's
+ * variation selector) starts no word, as on PostgreSQL.
+ */
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}\u200c\u200d]*/gu;
+
+/**
+ * The words of a query (WORD), lower-cased (`#lighthouse` is the word `lighthouse`), in the composed
+ * form free text is kept in, so "é" typed as e + U+0301 is the letter the index holds.
  */
 export function searchTerms(q: string): string[] {
-  const words = keptText(q.toLowerCase()).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = keptText(q.toLowerCase()).match(WORD) ?? [];
   return [...new Set(words.map((t) => clipText(t, 64)))].slice(0, MAX_TERMS);
 }
 

@@ -7,6 +7,7 @@ import { expect, it, onTestFinished } from 'vitest';
 import { MergeWorker } from '../../server/store/merge.ts';
 import { openPool } from '../../server/store/postgres/database.ts';
 import { PostgresDocLog } from '../../server/store/postgres/doc-log.ts';
+import { PostgresGalleryStore } from '../../server/store/postgres/gallery.ts';
 import { MIGRATIONS } from '../../server/store/postgres/migrations.ts';
 import { PostgresRecordStore } from '../../server/store/postgres/records.ts';
 import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../server/store/sqlite/migrations.ts';
@@ -14,6 +15,7 @@ import { openPostgresStore } from '../../server/store/postgres/store.ts';
 import { createTestDatabase, describeWith, postgresService } from '../helpers/services.ts';
 import { galleryStoreContract } from '../gallery/gallery-store-contract.ts';
 import { signalStoreContract } from '../signals/signal-store-contract.ts';
+import { searchWordsContract } from '../social/search-words.contract.ts';
 import { socialStoreContract } from '../social/social-store-contract.ts';
 import { jobStoreContract, storeFixture } from '../generation/job-store-contract.ts';
 import { accountStoreContract } from './accounts.contract.ts';
@@ -101,6 +103,30 @@ describeWith([service], 'PostgreSQL store', () => {
     const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
     onTestFinished(() => store.close());
     return store;
+  });
+
+  searchWordsContract('PostgreSQL', {
+    async open() {
+      const store = await openPostgresStore({ url: await createTestDatabase(service), poolMax: 4, logger });
+      onTestFinished(() => store.close());
+      return store;
+    },
+    async openBefore(migration) {
+      const url = await createTestDatabase(service);
+      const upTo = MIGRATIONS.findIndex((m) => m.name === migration);
+      if (upTo < 0) throw new Error(`no migration ${migration}`);
+      const pool = await openPool({ connectionString: url, max: 2, logger, migrations: MIGRATIONS.slice(0, upTo) });
+      return {
+        records: new PostgresRecordStore(pool),
+        gallery: new PostgresGalleryStore(pool),
+        async finish() {
+          await pool.end();
+          const store = await openPostgresStore({ url, poolMax: 4, logger });
+          onTestFinished(() => store.close());
+          return store;
+        },
+      };
+    },
   });
 
   it('has the same named migrations as SQLite', () => {

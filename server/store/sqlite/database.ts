@@ -1,6 +1,6 @@
 // Opening the embedded database: WAL, named migrations, and a transaction helper.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { MIGRATIONS } from './migrations.ts';
+import { type Migration, MIGRATIONS } from './migrations.ts';
 import { batonOf } from './write-baton.ts';
 
 export type Db = DatabaseSync;
@@ -17,7 +17,8 @@ export type Db = DatabaseSync;
 export const LOCK_WAIT_MS = 5000;
 const SQLITE_BUSY = 5;
 
-export function openDatabase(file: string): Db {
+/** `migrations`: those to apply, all of them unless a test wants a database as an older release left it. */
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   const db = new DatabaseSync(file);
   // WAL with synchronous=NORMAL: a committed transaction survives a killed
   // process (not a power cut), and appends cost no fsync each.
@@ -27,7 +28,7 @@ export function openDatabase(file: string): Db {
     PRAGMA busy_timeout = ${LOCK_WAIT_MS};
     PRAGMA foreign_keys = ON;
   `);
-  migrate(db);
+  migrate(db, migrations);
   waitsByTheClock(db);
   return db;
 }
@@ -114,7 +115,7 @@ export function readTogether<T>(db: Db, fn: () => T): T {
   }
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, migrations: readonly Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(
     db
@@ -122,7 +123,7 @@ function migrate(db: Db): void {
       .all()
       .map((row) => String(row.name)),
   );
-  for (const migration of MIGRATIONS) {
+  for (const migration of migrations) {
     if (applied.has(migration.name)) continue;
     transaction(db, () => {
       db.exec(migration.sql);

@@ -6,6 +6,7 @@ import { LIVE_MIGRATIONS } from './migrations-live.ts';
 import { GUARD_MIGRATIONS } from './migrations-guard.ts';
 import { JOURNAL_MIGRATIONS } from './migrations-journal.ts';
 import { SOCIAL_MIGRATIONS } from './migrations-social.ts';
+import { TEXT_MIGRATIONS } from './migrations-text.ts';
 import { TIMELINE_MIGRATIONS } from './migrations-timeline.ts';
 
 export interface Migration {
@@ -223,4 +224,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...LIVE_MIGRATIONS,
   ...GUARD_MIGRATIONS,
   ...JOURNAL_MIGRATIONS,
+  ...TEXT_MIGRATIONS,
 ];
