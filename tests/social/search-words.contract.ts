@@ -2,7 +2,8 @@
 // signs and viramas are marks), whatever the backend: a query's words are
 // made by server/social/search.ts searchTerms, as GET /api/search makes them,
 // and each store must find by them what its index holds, and what an older
-// release's index held once the store's migrations have run.
+// release's index held once the store's migrations have run; text an older
+// release stored decomposed is composed by them.
 import { describe, expect, it } from 'vitest';
 import { searchTerms } from '../../server/social/search.ts';
 import type { GalleryStore } from '../../server/store/gallery.ts';
@@ -66,7 +67,7 @@ export function searchWordsContract(name: string, backend: SearchWordsBackend): 
     }
   }
 
-  describe(`search words keep their marks: ${name}`, () => {
+  describe(`search words and composed text: ${name}`, () => {
     it('finds Devanagari and Thai names and titles by their words, typed composed or decomposed', async () => {
       const store = await backend.open();
       await fill(store.records, store.gallery, PEOPLE, TITLES);
@@ -77,6 +78,30 @@ export function searchWordsContract(name: string, backend: SearchWordsBackend): 
       const before = await backend.openBefore('text-001-search-words-keep-marks');
       await fill(before.records, before.gallery, PEOPLE, TITLES);
       await expectFound(await before.finish());
+    });
+
+    it('composes text stored decomposed before text-002 and finds it by its composed words', async () => {
+      const before = await backend.openBefore('text-002-composed-free-text');
+      const nfd = (text: string) => text.normalize('NFD');
+      const { userIds, roomId } = await fill(
+        before.records,
+        before.gallery,
+        ['Tiếng Việt', 'तमिऴ कवि'].map(nfd),
+        ['Tiếng Việt', 'तमिऴ'].map(nfd),
+      );
+      await before.records.updateUser(userIds[0]!, { bio: nfd('Xin chào') });
+      await before.records.updateRoom(roomId, { title: nfd('Phở') });
+      const store = await before.finish();
+      const user = await store.records.getUser(userIds[0]!);
+      expect([user?.name, user?.bio]).toEqual(['Tiếng Việt', 'Xin chào']);
+      expect((await store.records.getRoom(roomId))?.title).toBe('Phở');
+      const find = finder(store);
+      for (const typed of ['tiếng', nfd('tiếng')]) {
+        expect({ typed, people: await find.people(typed) }).toEqual({ typed, people: ['Tiếng Việt'] });
+        expect({ typed, titles: await find.titles(typed) }).toEqual({ typed, titles: ['Tiếng Việt'] });
+      }
+      expect(await find.people('तमिऴ')).toEqual(['तमिऴ कवि']);
+      expect(await find.titles('तमिऴ')).toEqual(['तमिऴ']);
     });
   });
 }

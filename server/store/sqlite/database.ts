@@ -116,6 +116,8 @@ export function readTogether<T>(db: Db, fn: () => T): T {
 }
 
 function migrate(db: Db, migrations: readonly Migration[]): void {
+  // SQLite cannot compose text; text-002 composes what older releases stored with JavaScript's normalize.
+  db.function('nfc', { deterministic: true }, (text) => (typeof text === 'string' ? text.normalize('NFC') : text));
   db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(
     db

@@ -65,4 +65,24 @@ export const TEXT_MIGRATIONS: readonly Migration[] = [
         SELECT k.n, u.name, coalesce(u.handle, '') FROM user_search_keys k JOIN users u ON u.id = k.user_id;
     `,
   },
+  {
+    // Free text is composed (NFC) where it enters since the shared rule (shared/text.ts keptText);
+    // rows stored before are composed here, through the nfc() function the migration's connection
+    // registers (database.ts), and the search triggers index the composed words again.
+    name: 'text-002-composed-free-text',
+    sql: `
+      UPDATE users SET name = nfc(name) WHERE name <> nfc(name);
+      UPDATE users SET bio = nfc(bio) WHERE bio <> nfc(bio);
+      UPDATE rooms SET title = nfc(title) WHERE title <> nfc(title);
+      UPDATE works SET title = nfc(title), description = nfc(description), prompt = nfc(prompt)
+        WHERE title <> nfc(title) OR description <> nfc(description) OR prompt <> nfc(prompt);
+      UPDATE comments SET body = nfc(body) WHERE body <> nfc(body);
+      UPDATE reports SET note = nfc(note) WHERE note <> nfc(note);
+      UPDATE passkeys SET name = nfc(name) WHERE name <> nfc(name);
+      UPDATE identities SET name = nfc(name) WHERE name <> nfc(name);
+      -- params: JSON holding the negative prompt; composing its text composes its strings (no
+      -- structural character composes with a mark).
+      UPDATE jobs SET prompt = nfc(prompt), params = nfc(params) WHERE prompt <> nfc(prompt) OR params <> nfc(params);
+    `,
+  },
 ];
