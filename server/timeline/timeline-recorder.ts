@@ -2,6 +2,7 @@
 // publish, into the timeline store, in the order they happened per room. A
 // frame that cannot be stored is logged and lost; the room goes on unharmed.
 import type { Logger } from 'pino';
+import type * as Y from 'yjs';
 import type { Work } from '../../shared/protocol.ts';
 import type { GalleryListener } from '../gallery/gallery.ts';
 import type { Room, RoomEvents } from '../rooms/room.ts';
@@ -20,6 +21,8 @@ export interface TimelineRecorderDeps {
 export class TimelineRecorder implements RoomEvents, GalleryListener {
   readonly #deps: TimelineRecorderDeps;
   readonly #samplers = new Map<string, RoomSampler>();
+  /** Loaded rooms not changed yet, by their doc: each gets its sampler as its first transaction starts. */
+  readonly #unchanged = new WeakMap<Y.Doc, string>();
   /** The last write per room: its frames are stored in the order they were taken. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #inFlight = new Set<Promise<void>>();
@@ -30,16 +33,34 @@ export class TimelineRecorder implements RoomEvents, GalleryListener {
     this.#deps = deps;
   }
 
+  /**
+   * Every change goes through a transaction, so until the first one starts
+   * the room is as it loaded, and a sampler made then starts from the same
+   * state. Most rooms a join storm loads never change: a listener each,
+   * instead of a sampler's reads, sets and listeners (docs/benchmarks.md,
+   * "Join storm").
+   */
   roomLoaded(room: Pick<Room, 'id' | 'doc'>): void {
-    const roomId = room.id;
-    this.#samplers.get(roomId)?.dispose();
-    this.#samplers.set(
-      roomId,
-      new RoomSampler(room.doc, this.#deps.settings, (frame) => this.#store(roomId, { ...frame, roomId, workId: null })),
-    );
+    this.#samplers.get(room.id)?.dispose();
+    this.#samplers.delete(room.id);
+    this.#unchanged.set(room.doc, room.id);
+    room.doc.on('beforeTransaction', this.#firstTransaction);
   }
 
-  roomUnloaded(room: Pick<Room, 'id'>): void {
+  #firstTransaction = (_transaction: Y.Transaction, doc: Y.Doc): void => {
+    doc.off('beforeTransaction', this.#firstTransaction);
+    const roomId = this.#unchanged.get(doc);
+    if (roomId === undefined) return;
+    this.#unchanged.delete(doc);
+    this.#samplers.set(
+      roomId,
+      new RoomSampler(doc, this.#deps.settings, (frame) => this.#store(roomId, { ...frame, roomId, workId: null })),
+    );
+  };
+
+  roomUnloaded(room: Pick<Room, 'id' | 'doc'>): void {
+    room.doc.off('beforeTransaction', this.#firstTransaction);
+    this.#unchanged.delete(room.doc);
     const sampler = this.#samplers.get(room.id);
     if (!sampler) return;
     sampler.flush();
