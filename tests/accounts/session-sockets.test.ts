@@ -5,7 +5,7 @@ import type { SessionInfo } from '../../shared/accounts.ts';
 import { CLOSE_CODES } from '../../shared/protocol.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { accountServer, accountWithPasskey, signInWithPasskey } from './helpers.ts';
 
 describe('one session signed out', () => {
@@ -23,7 +23,7 @@ describe('one session signed out', () => {
     const phoneIo = await joinWithSocketIo(origin, ann.token, room.id);
     const phoneWs = rawYjsSocket(origin, `/yjs/${room.id}?token=${encodeURIComponent(ann.token)}`);
     await phoneWs.opened;
-    await waitFor(() => server.atelier.registry.get(room.id)?.participants.size === 4, 5000, 'four connections in the room');
+    await waitFor(() => server.atelier.registry.get(room.id)?.participants.size === 4, WAIT_BUDGET_MS, 'four connections in the room');
 
     const { items } = await server.http.json<{ items: SessionInfo[] }>('GET', '/api/auth/sessions', { token: ann.token });
     const laptopSession = items.find((s) => !s.current);
@@ -31,9 +31,9 @@ describe('one session signed out', () => {
     expect((await server.http.request('DELETE', `/api/auth/sessions/${laptopSession?.id}`, { token: ann.token })).status).toBe(204);
 
     expect((await laptopWs.closed).code).toBe(CLOSE_CODES.unauthorized);
-    await waitFor(() => laptopGone !== '', 5000, 'the laptop’s Socket.IO connection closed');
+    await waitFor(() => laptopGone !== '', WAIT_BUDGET_MS, 'the laptop’s Socket.IO connection closed');
     expect(laptopGone).toBe('io server disconnect');
-    await waitFor(() => server.atelier.registry.get(room.id)?.participants.size === 2, 5000, 'the laptop left the room');
+    await waitFor(() => server.atelier.registry.get(room.id)?.participants.size === 2, WAIT_BUDGET_MS, 'the laptop left the room');
     expect(phoneIo.socket.connected).toBe(true);
     expect(phoneWs.ws.readyState).toBe(phoneWs.ws.OPEN);
     // The phone still edits the room.

@@ -4,7 +4,7 @@ import { ROOTS } from '../../shared/doc-schema.ts';
 import type { GenParams } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { pushLayer, testLayer } from '../helpers/layers.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { candidates, genCancel, genStart, startJob, watchJobs } from './helpers.ts';
 
 async function twoInRoom(env = {}) {
@@ -127,7 +127,7 @@ describe('generation in a room', () => {
       ['a string', 'params'],
     ];
     for (const [params, message] of cases) {
-      const res = await a.socket.timeout(5000).emitWithAck('gen:start', room.id, params as GenParams);
+      const res = await a.socket.timeout(WAIT_BUDGET_MS).emitWithAck('gen:start', room.id, params as GenParams);
       expect(res, JSON.stringify(params).slice(0, 80)).toEqual({
         ok: false,
         error: { code: 'bad_request', message: expect.stringContaining(message) },

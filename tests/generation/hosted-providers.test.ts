@@ -8,7 +8,7 @@ import { GeminiProvider } from '../../server/generation/gemini-provider.ts';
 import type { GenerationRequest } from '../../server/generation/provider.ts';
 import { ReplicateProvider } from '../../server/generation/replicate-provider.ts';
 import { StabilityProvider } from '../../server/generation/stability-provider.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { FAL_TEST_KEY, type FakeFal, startFakeFal } from './fakes/fake-fal.ts';
 import { GEMINI_TEST_KEY, MODEL as GEMINI_MODEL, startFakeGemini } from './fakes/fake-gemini.ts';
 import { REPLICATE_TEST_TOKEN, startFakeReplicate } from './fakes/fake-replicate.ts';
@@ -140,7 +140,7 @@ describe('replicate provider (the replicate SDK against a Replicate-API server)'
     const fake = await startFakeReplicate();
     fake.behaviour = { loggedSeed: 900 };
     const p = replicate(fake.url, ['black-forest-labs/flux-schnell', 'someone/missing']);
-    expect((await p.check(AbortSignal.timeout(5000))).models).toEqual([
+    expect((await p.check(AbortSignal.timeout(WAIT_BUDGET_MS))).models).toEqual([
       { id: 'black-forest-labs/flux-schnell', label: 'black-forest-labs/flux-schnell' },
     ]);
     const { images, events } = await generate(
@@ -164,7 +164,7 @@ describe('replicate provider (the replicate SDK against a Replicate-API server)'
   it('refuses what the model does not take (a negative prompt, an image) with bad_request', async () => {
     const fake = await startFakeReplicate();
     const p = replicate(fake.url);
-    await p.check(AbortSignal.timeout(5000));
+    await p.check(AbortSignal.timeout(WAIT_BUDGET_MS));
     expect(await failure(generate(p, request('black-forest-labs/flux-schnell', { negativePrompt: 'x' })))).toMatchObject({
       failure: 'bad_request',
     });
@@ -177,7 +177,7 @@ describe('replicate provider (the replicate SDK against a Replicate-API server)'
   it('maps an NSFW failure to forbidden, cancels the prediction with the job, and a 429 to rate_limited with Retry-After', async () => {
     const fake = await startFakeReplicate();
     const p = replicate(fake.url);
-    await p.check(AbortSignal.timeout(5000));
+    await p.check(AbortSignal.timeout(WAIT_BUDGET_MS));
     fake.behaviour = { failWith: 'NSFW content detected. Try running it again, or try a different prompt.' };
     expect(await failure(generate(p, request('black-forest-labs/flux-schnell')))).toMatchObject({
       failure: 'forbidden',
@@ -209,7 +209,7 @@ describe('gemini provider (@google/genai against a Gemini-API server)', () => {
   it('asks for an IMAGE per image with its seed and aspect ratio, sends the layer as inlineData for edits, reads inlineData images', async () => {
     const fake = await startFakeGemini();
     const p = gemini(fake.url);
-    expect((await p.check(AbortSignal.timeout(5000))).models).toEqual([{ id: GEMINI_MODEL, label: 'Nano Banana' }]);
+    expect((await p.check(AbortSignal.timeout(WAIT_BUDGET_MS))).models).toEqual([{ id: GEMINI_MODEL, label: 'Nano Banana' }]);
     const { images } = await generate(
       p,
       request(GEMINI_MODEL, { count: 2, size: '1024x1536', width: 1024, height: 1536, edit: { image: (await editInput()).image } }),
@@ -258,7 +258,7 @@ describe('stability provider (v2beta multipart against a Stability-API server)',
   it('posts multipart with Accept image/*, reads the image and the seed header; sd3 models go to the sd3 endpoint; edits to inpaint', async () => {
     const fake = await startFakeStability();
     const p = stability(fake.url);
-    expect((await p.check(AbortSignal.timeout(5000))).models.map((m) => m.id)).toEqual(['core', 'sd3.5-large']);
+    expect((await p.check(AbortSignal.timeout(WAIT_BUDGET_MS))).models.map((m) => m.id)).toEqual(['core', 'sd3.5-large']);
     fake.behaviour = { seed: 777 };
     const { images } = await generate(p, request('core', { negativePrompt: 'smoke' }));
     const call = fake.requests.find((r) => r.method === 'POST')!;

@@ -23,10 +23,16 @@ export interface Service {
 
 const probes = new Map<string, Promise<Service>>();
 
+/**
+ * How long a probe may take to connect: a budget for a starved machine (PostgreSQL forks a backend per
+ * connection), where a probe timing out fails the suite under CI=true. Nothing listening is refused at once.
+ */
+const PROBE_TIMEOUT_MS = 10_000;
+
 /** REDIS_URL, else the default; probed once per test file. */
 export function redisService(): Promise<Service> {
   return probe('Redis', process.env.REDIS_URL || DEFAULT_REDIS_URL, async (url) => {
-    const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+    const client = createClient({ url, socket: { connectTimeout: PROBE_TIMEOUT_MS, reconnectStrategy: false } });
     client.on('error', () => undefined);
     await client.connect();
     try {
@@ -40,7 +46,7 @@ export function redisService(): Promise<Service> {
 /** DATABASE_URL, else the default; probed once per test file. */
 export function postgresService(): Promise<Service> {
   return probe('PostgreSQL', process.env.DATABASE_URL || DEFAULT_DATABASE_URL, async (url) => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
     await client.connect();
     try {
       await client.query('SELECT 1');

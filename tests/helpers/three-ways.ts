@@ -7,7 +7,7 @@ import type { Atelier } from '../../server/atelier.ts';
 import { CLOSE_CODES, type ErrorCode, YWS_MESSAGE } from '../../shared/protocol.ts';
 import { type Heard, joinRoom, listeningSocket } from '../live/helpers.ts';
 import { type RawYjsSocket, rawYjsSocket } from './raw-ws.ts';
-import { waitFor } from './server.ts';
+import { WAIT_BUDGET_MS, waitFor } from './server.ts';
 import { type EventWs, eventWs } from './ws-events.ts';
 
 export interface Everywhere {
@@ -49,7 +49,7 @@ export async function ended(who: Everywhere, code: ErrorCode): Promise<void> {
 /** Still in the room on every transport, answered there (a maker's; viewers would send a request). */
 export async function stays(who: Everywhere, roomId: string): Promise<void> {
   const alreadyEdits = { ok: false, error: expect.objectContaining({ code: 'bad_request' }) };
-  expect(await who.sio.socket.timeout(5000).emitWithAck('room:request-edit', roomId)).toEqual(alreadyEdits);
+  expect(await who.sio.socket.timeout(WAIT_BUDGET_MS).emitWithAck('room:request-edit', roomId)).toEqual(alreadyEdits);
   expect(await who.events.call('room:request-edit', roomId)).toEqual(alreadyEdits);
   const before = who.plain.frames.length;
   who.plain.send(Uint8Array.of(YWS_MESSAGE.sync, 0, 1, 0)); // sync step 1 of an empty document

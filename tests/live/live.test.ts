@@ -9,7 +9,7 @@ import type { GrantAck, RequestEditAck } from '../../shared/live.ts';
 import { CLOSE_CODES, type GetRoomResponse } from '../../shared/protocol.ts';
 import type { NotificationPage } from '../../shared/social.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { countTurns } from '../helpers/turn-counter.ts';
 import { joinRoom, listeningSocket, livePage } from './helpers.ts';
 
@@ -63,7 +63,7 @@ describe('live rooms', () => {
     expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
     const ws = rawYjsSocket(server.url, `/yjs/${room.id}?token=${watcher.token}&watch=1`);
     await ws.opened;
-    await waitFor(() => ws.frames.length > 0, 5000, 'the sync step 1');
+    await waitFor(() => ws.frames.length > 0, WAIT_BUDGET_MS, 'the sync step 1');
     await server.live.rooms.tick();
     const page = await livePage(http);
     expect(page.items).toHaveLength(1);
@@ -73,9 +73,13 @@ describe('live rooms', () => {
 
     await http.json('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: false } });
     // Both of the watcher's connections are moved out; the owner stays.
-    await waitFor(() => watcherSocket.evicted.some((e) => e.roomId === room.id && e.error.code === 'forbidden'), 5000, 'eviction');
+    await waitFor(
+      () => watcherSocket.evicted.some((e) => e.roomId === room.id && e.error.code === 'forbidden'),
+      WAIT_BUDGET_MS,
+      'eviction',
+    );
     expect((await ws.closed).code).toBe(CLOSE_CODES.forbidden);
-    await waitFor(() => server.registry.get(room.id)?.spectators === 0, 5000, 'both connections gone');
+    await waitFor(() => server.registry.get(room.id)?.spectators === 0, WAIT_BUDGET_MS, 'both connections gone');
     expect(server.registry.get(room.id)?.makers).toBe(1);
     expect((await livePage(http)).items).toEqual([]);
     expect(await joinRoom(watcherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -100,7 +104,7 @@ describe('live rooms', () => {
     const otherSocket = listeningSocket(server.url, other.token);
     expect(await joinRoom(otherSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
     await server.live.access.closed(room.id);
-    await waitFor(() => otherSocket.evicted.some((e) => e.error.code === 'forbidden'), 5000, 'eviction');
+    await waitFor(() => otherSocket.evicted.some((e) => e.error.code === 'forbidden'), WAIT_BUDGET_MS, 'eviction');
     expect((await livePage(http, other.token)).items).toEqual([]);
     expect((await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: owner.token })).listed).toBe(false);
   });
@@ -113,7 +117,7 @@ describe('live rooms', () => {
 
     // A viewer's keystroke changes nothing.
     watcherSocket.socket.emit('yjs:sync', room.id, typedUpdate('nope'));
-    await waitFor(() => watcherSocket.errors.some((e) => e.error.code === 'forbidden'), 5000, 'refusal');
+    await waitFor(() => watcherSocket.errors.some((e) => e.error.code === 'forbidden'), WAIT_BUDGET_MS, 'refusal');
     expect(server.registry.get(room.id)?.doc.getText('prompt').toString()).toBe('');
 
     expect(await requestEdit(watcherSocket.socket, room.id)).toEqual({ ok: true, requested: true });
@@ -121,7 +125,7 @@ describe('live rooms', () => {
     expect(await requestEdit(watcherSocket.socket, room.id)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect(await requestEdit(ownerSocket.socket, room.id)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await requestEdit(otherSocket.socket, 'x'.repeat(22))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    await waitFor(() => ownerSocket.requests.length === 2, 5000, 'the in-room prompt');
+    await waitFor(() => ownerSocket.requests.length === 2, WAIT_BUDGET_MS, 'the in-room prompt');
     await server.social.idle();
     const notes = await http.json<NotificationPage>('GET', '/api/notifications', { token: owner.token });
     expect(notes.items[0]).toMatchObject({ type: 'join_request', actor: { id: watcher.user.id }, roomId: room.id });
@@ -135,17 +139,17 @@ describe('live rooms', () => {
       userId: watcher.user.id,
       role: 'editor',
     });
-    await waitFor(() => watcherSocket.roles.includes('editor'), 5000, 'room:role');
+    await waitFor(() => watcherSocket.roles.includes('editor'), WAIT_BUDGET_MS, 'room:role');
     watcherSocket.socket.emit('yjs:sync', room.id, typedUpdate('yes'));
-    await waitFor(() => server.registry.get(room.id)?.doc.getText('prompt').toString() === 'yes', 5000, 'the granted edit');
+    await waitFor(() => server.registry.get(room.id)?.doc.getText('prompt').toString() === 'yes', WAIT_BUDGET_MS, 'the granted edit');
     // Remembered: a rejoin is an editor too.
     expect((await http.json<GetRoomResponse>('GET', `/api/rooms/${room.id}`, { token: watcher.token })).role).toBe('editor');
 
     expect(await grant(ownerSocket.socket, room.id, watcher.user.id, 'viewer')).toMatchObject({ ok: true, role: 'viewer' });
-    await waitFor(() => watcherSocket.roles.at(-1) === 'viewer', 5000, 'the revoke');
+    await waitFor(() => watcherSocket.roles.at(-1) === 'viewer', WAIT_BUDGET_MS, 'the revoke');
     const errorsBefore = watcherSocket.errors.length;
     watcherSocket.socket.emit('yjs:sync', room.id, typedUpdate('again'));
-    await waitFor(() => watcherSocket.errors.length > errorsBefore, 5000, 'refusal');
+    await waitFor(() => watcherSocket.errors.length > errorsBefore, WAIT_BUDGET_MS, 'refusal');
     expect(server.registry.get(room.id)?.doc.getText('prompt').toString()).toBe('yes');
   });
 
@@ -182,7 +186,11 @@ describe('live rooms', () => {
       body: { target: { type: 'room', id: room.id }, reason: 'spam' },
     });
     await http.json('POST', `/api/moderation/reports/${report.id}`, { token: mod.token, body: { action: 'hide' }, expect: 200 });
-    await waitFor(() => watcherSocket.evicted.some((e) => e.roomId === room.id) || !watcherSocket.socket.connected, 5000, 'let go');
+    await waitFor(
+      () => watcherSocket.evicted.some((e) => e.roomId === room.id) || !watcherSocket.socket.connected,
+      WAIT_BUDGET_MS,
+      'let go',
+    );
     expect((await livePage(http)).items).toEqual([]);
     expect((await http.request('PATCH', `/api/rooms/${room.id}`, { token: owner.token, body: { listed: true } })).status).toBe(403);
   });
@@ -194,7 +202,7 @@ describe('live rooms', () => {
     expect((await livePage(http)).items).toHaveLength(1);
     expect((await http.request('DELETE', '/api/account', { token: owner.token, body: { confirm: true } })).status).toBe(204);
     await server.live.rooms.tick();
-    await waitFor(() => watcherSocket.evicted.some((e) => e.roomId === room.id), 5000, 'the spectator let go');
+    await waitFor(() => watcherSocket.evicted.some((e) => e.roomId === room.id), WAIT_BUDGET_MS, 'the spectator let go');
     expect((await livePage(http)).items).toEqual([]);
   });
 
@@ -280,7 +288,7 @@ describe('live rooms', () => {
     };
     // Every room changes (its document), so the next tick announces all three.
     const before = Date.now();
-    await waitFor(() => Date.now() > before, 5000, 'the clock to move');
+    await waitFor(() => Date.now() > before, WAIT_BUDGET_MS, 'the clock to move');
     for (const room of rooms) server.registry.get(room.id)?.transact((doc) => doc.getText('prompt').insert(0, 'x'), 'test');
     await server.live.rooms.tick();
     expect(announced.map(({ roomId }) => roomId).toSorted()).toEqual(rooms.map((room) => room.id).toSorted());

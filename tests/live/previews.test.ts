@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { Atelier } from '../../server/atelier.ts';
 import { previewTag } from '../../server/live/previews.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { joinRoom, listeningSocket, nextPreview } from './helpers.ts';
 
 /** Every WebP in the media store (nothing else in these tests makes one), and which room each shows. */
@@ -58,7 +58,7 @@ describe('live previews', () => {
     expect((await fetch(server.url + (urls[5] ?? ''))).status).toBe(200);
 
     await http.json('PATCH', `/api/rooms/${roomId}`, { token: owner.token, body: { listed: false } });
-    await waitFor(async () => (await webpFiles(server, known)).length === 0, 5000, 'previews deleted on unlisting');
+    await waitFor(async () => (await webpFiles(server, known)).length === 0, WAIT_BUDGET_MS, 'previews deleted on unlisting');
     expect(await server.live.board.preview(roomId)).toBeNull();
     await server.close();
   });
@@ -76,10 +76,10 @@ describe('live previews', () => {
 
     first.ownerSocket.socket.disconnect();
     first.watcherSocket.socket.disconnect();
-    await waitFor(() => server.registry.get(first.roomId) === undefined, 5000, 'the first room unloaded');
+    await waitFor(() => server.registry.get(first.roomId) === undefined, WAIT_BUDGET_MS, 'the first room unloaded');
     await waitFor(
       async () => (await webpFiles(server, known)).every((f) => !f.roomIds.includes(first.roomId)),
-      5000,
+      WAIT_BUDGET_MS,
       'its preview deleted',
     );
     const left = await webpFiles(server, known);

@@ -12,7 +12,7 @@ import { readAwarenessUpdate } from '../../server/rooms/awareness-message.ts';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 const sameDoc = (a: Y.Doc, b: Y.Doc) =>
   Buffer.from(Y.encodeStateVector(a)).equals(Buffer.from(Y.encodeStateVector(b))) &&
@@ -66,7 +66,7 @@ describe('the spectator feed', () => {
     encoding.writeVarUint(encoder, YWS_MESSAGE.sync);
     syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(vandal));
     raw.send(encoding.toUint8Array(encoder));
-    await waitFor(() => raw.frames.some((f) => f[0] === YWS_MESSAGE.auth), 5000, 'permission denied');
+    await waitFor(() => raw.frames.some((f) => f[0] === YWS_MESSAGE.auth), WAIT_BUDGET_MS, 'permission denied');
     expect(server.registry.get(room.id)?.doc.getText('prompt').toString()).not.toContain('vandal');
     expect(makerA.doc.getText('prompt').toString()).not.toContain('vandal');
   });
@@ -89,15 +89,23 @@ describe('the spectator feed', () => {
     const makerClient = maker.doc.clientID;
     for (let cursor = 0; cursor < 5; cursor++) {
       maker.provider.awareness.setLocalStateField('cursor', cursor);
-      await waitFor(() => live?.awareness.getStates().get(makerClient)?.cursor === cursor, 5000, `cursor ${cursor} on the server`);
+      await waitFor(
+        () => live?.awareness.getStates().get(makerClient)?.cursor === cursor,
+        WAIT_BUDGET_MS,
+        `cursor ${cursor} on the server`,
+      );
     }
     // Sent on by the room (to makers at once): the other maker has the last.
-    await waitFor(() => otherMaker.provider.awareness.getStates().get(makerClient)?.cursor === 4, 5000, 'the last cursor sent on');
-    await waitFor(() => live?.doc.getText('prompt').length === 20, 5000, 'the keystrokes on the server');
+    await waitFor(
+      () => otherMaker.provider.awareness.getStates().get(makerClient)?.cursor === 4,
+      WAIT_BUDGET_MS,
+      'the last cursor sent on',
+    );
+    await waitFor(() => live?.doc.getText('prompt').length === 20, WAIT_BUDGET_MS, 'the keystrokes on the server');
     expect(updatesIn(raw.frames)).toHaveLength(0);
 
     live?.transact((doc) => doc.getMap('meta').set('title', 'Renamed'), 'test');
-    await waitFor(() => updatesIn(raw.frames).length > 0, 5000, 'the held changes');
+    await waitFor(() => updatesIn(raw.frames).length > 0, WAIT_BUDGET_MS, 'the held changes');
     const [only] = updatesIn(raw.frames);
     expect(updatesIn(raw.frames)).toHaveLength(1);
     // One frame: the 20 keystrokes and the rename, merged.
@@ -126,7 +134,7 @@ describe('the spectator feed', () => {
     const text = maker.doc.getText('prompt');
     for (let i = 0; i < 10; i++) maker.doc.transact(() => text.insert(text.length, 'h'));
     const live = server.registry.get(room.id);
-    await waitFor(() => live?.doc.getText('prompt').length === 10, 5000, 'the keystrokes on the server');
+    await waitFor(() => live?.doc.getText('prompt').length === 10, WAIT_BUDGET_MS, 'the keystrokes on the server');
 
     live?.setRole(viewerA.user.id, 'editor');
     await waitFor(() => sameDoc(watcher.doc, maker.doc), 10_000, 'the new maker has what was held');

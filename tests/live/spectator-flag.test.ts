@@ -3,7 +3,7 @@
 // transports, so a client lying about itself is shown as what it is.
 import { describe, expect, it } from 'vitest';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 type States = Map<number, Record<string, unknown>>;
 const watchingOf = (states: States, name: string) =>
@@ -25,27 +25,27 @@ describe('the spectator flag', () => {
     const w = await joinWithYWebsocket(server.url, wes.token, room.id, invites.view);
     w.provider.awareness.setLocalState({ user: { name: 'Wes' }, watching: false });
 
-    await waitFor(() => watchingOf(a.provider.awareness.getStates(), 'Vic') === true, 5000, 'Vic shown watching');
-    await waitFor(() => watchingOf(a.provider.awareness.getStates(), 'Wes') === true, 5000, 'Wes shown watching');
-    await waitFor(() => watchingOf(v.provider.awareness.getStates(), 'Ann') === false, 5000, 'Ann shown making');
-    await waitFor(() => watchingOf(w.provider.awareness.getStates(), 'Ann') === false, 5000, 'Ann shown making on ws');
+    await waitFor(() => watchingOf(a.provider.awareness.getStates(), 'Vic') === true, WAIT_BUDGET_MS, 'Vic shown watching');
+    await waitFor(() => watchingOf(a.provider.awareness.getStates(), 'Wes') === true, WAIT_BUDGET_MS, 'Wes shown watching');
+    await waitFor(() => watchingOf(v.provider.awareness.getStates(), 'Ann') === false, WAIT_BUDGET_MS, 'Ann shown making');
+    await waitFor(() => watchingOf(w.provider.awareness.getStates(), 'Ann') === false, WAIT_BUDGET_MS, 'Ann shown making on ws');
     const held = server.registry.get(room.id)?.awareness.getStates();
     expect(held && [watchingOf(held, 'Ann'), watchingOf(held, 'Vic'), watchingOf(held, 'Wes')]).toEqual([false, true, true]);
 
     // Vic is let edit and never says so himself: everyone sees him making, his own provider too.
     server.registry.get(room.id)?.setRole(vic.user.id, 'editor');
-    await waitFor(() => watchingOf(a.provider.awareness.getStates(), 'Vic') === false, 5000, 'Vic shown making');
-    await waitFor(() => watchingOf(w.provider.awareness.getStates(), 'Vic') === false, 5000, 'Vic shown making on ws');
-    await waitFor(() => v.provider.awareness.getLocalState()?.watching === false, 5000, 'Vic adopts it');
+    await waitFor(() => watchingOf(a.provider.awareness.getStates(), 'Vic') === false, WAIT_BUDGET_MS, 'Vic shown making');
+    await waitFor(() => watchingOf(w.provider.awareness.getStates(), 'Vic') === false, WAIT_BUDGET_MS, 'Vic shown making on ws');
+    await waitFor(() => v.provider.awareness.getLocalState()?.watching === false, WAIT_BUDGET_MS, 'Vic adopts it');
     // His provider carries on from the server's clock: his next change is heard.
     v.provider.awareness.setLocalStateField('typing', true);
-    await waitFor(() => [...a.provider.awareness.getStates().values()].some((s) => s.typing === true), 5000, 'Vic typing');
+    await waitFor(() => [...a.provider.awareness.getStates().values()].some((s) => s.typing === true), WAIT_BUDGET_MS, 'Vic typing');
     expect(watchingOf(a.provider.awareness.getStates(), 'Vic')).toBe(false);
     // Taken back: watching again, and a claim otherwise is rewritten.
     server.registry.get(room.id)?.setRole(vic.user.id, 'viewer');
-    await waitFor(() => watchingOf(a.provider.awareness.getStates(), 'Vic') === true, 5000, 'Vic watching again');
+    await waitFor(() => watchingOf(a.provider.awareness.getStates(), 'Vic') === true, WAIT_BUDGET_MS, 'Vic watching again');
     v.provider.awareness.setLocalState({ user: { name: 'Vic' }, watching: false, typing: false });
-    await waitFor(() => [...a.provider.awareness.getStates().values()].every((s) => s.typing !== true), 5000, 'the claim heard');
+    await waitFor(() => [...a.provider.awareness.getStates().values()].every((s) => s.typing !== true), WAIT_BUDGET_MS, 'the claim heard');
     expect(watchingOf(a.provider.awareness.getStates(), 'Vic')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LIVE_PAGE_DEFAULT } from '../../shared/live.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { joinRoom, listeningSocket, livePage } from './helpers.ts';
 
 describe('live tiles and the live page', () => {
@@ -20,7 +20,7 @@ describe('live tiles and the live page', () => {
     expect(await joinRoom(fanSocket.socket, room.id, { watch: true })).toMatchObject({ ok: true, role: 'viewer' });
     const ws = rawYjsSocket(server.url, `/yjs/${room.id}?token=${fan.token}&watch=1`);
     await ws.opened;
-    await waitFor(() => roleOf(fan.user.id).length === 2, 5000, 'both connections in');
+    await waitFor(() => roleOf(fan.user.id).length === 2, WAIT_BUDGET_MS, 'both connections in');
     expect(roleOf(fan.user.id)).toEqual(['viewer', 'viewer']);
     // Watching leaves nothing behind that a later watch would read as more.
     expect((await http.json<{ role: string }>('GET', `/api/rooms/${room.id}`, { token: fan.token })).role).toBe('editor');

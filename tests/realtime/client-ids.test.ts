@@ -10,7 +10,7 @@ import { connectSocket } from '../helpers/clients.ts';
 import { hostileRoomBothTransports } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
 import { eventWs } from '../helpers/ws-events.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { buildUpdate, syncUpdateMessage, wsSyncFrame } from '../helpers/yjs-updates.ts';
 
 async function scene() {
@@ -45,7 +45,7 @@ const transports = {
     const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('room:join', s.roomId, {}, resolve));
     expect(ack.ok).toBe(true);
     for (const update of updates) socket.emit('yjs:sync', s.roomId, syncUpdateMessage(update));
-    await waitFor(() => errors.length >= 1, 5000, 'refusal');
+    await waitFor(() => errors.length >= 1, WAIT_BUDGET_MS, 'refusal');
     expect(socket.connected).toBe(true);
     return errors.map((e) => e.code);
   },
@@ -55,7 +55,7 @@ const transports = {
     await waitFor(() => raw.frames.length >= 1);
     for (const update of updates) raw.send(wsSyncFrame(syncUpdateMessage(update)));
     // A forbidden write keeps the connection and gets y-protocols' permission-denied.
-    await waitFor(() => raw.frames.some((f) => f[0] === YWS_MESSAGE.auth), 5000, 'permission denied');
+    await waitFor(() => raw.frames.some((f) => f[0] === YWS_MESSAGE.auth), WAIT_BUDGET_MS, 'permission denied');
     expect(raw.ws.readyState).toBe(raw.ws.OPEN);
     return ['forbidden'];
   },

@@ -12,7 +12,7 @@ import { CLOSE_CODES, type ErrorCode, type WireError, YWS_MESSAGE } from '../../
 import { connectSocket } from '../helpers/clients.ts';
 import { hostileRoom } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 const MAX_MESSAGE_BYTES = 4096;
 const MAX_DOC_BYTES = 3000;
@@ -60,7 +60,7 @@ const transports: Array<[string, Open]> = [
         sync: (message) => socket.emit('yjs:sync', roomId, message),
         awareness: (update) => socket.emit('yjs:awareness', roomId, update),
         refusal: async () => {
-          await waitFor(() => errors.length > seen, 5000, 'a room:error');
+          await waitFor(() => errors.length > seen, WAIT_BUDGET_MS, 'a room:error');
           return errors[seen++]!.code;
         },
       };

@@ -10,7 +10,7 @@ import { CLOSE_CODES, type WireError } from '../../shared/protocol.ts';
 import { connectSocket } from '../helpers/clients.ts';
 import { hostileRoomBothTransports } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { buildUpdate, HUGE_DELETE_MESSAGE, syncUpdateMessage, wsSyncFrame } from '../helpers/yjs-updates.ts';
 
 async function scene() {
@@ -51,7 +51,7 @@ async function overSocketIo(s: Scene, messages: Uint8Array[]): Promise<string[]>
     const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('room:join', s.roomId, {}, resolve));
     expect(ack.ok).toBe(true);
     socket.emit('yjs:sync', s.roomId, message);
-    await waitFor(() => errors.length >= 1, 5000, 'a refusal');
+    await waitFor(() => errors.length >= 1, WAIT_BUDGET_MS, 'a refusal');
     expect(socket.connected).toBe(true);
     codes.push(...errors.map((e) => e.code));
     socket.disconnect();

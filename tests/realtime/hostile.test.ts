@@ -10,7 +10,7 @@ import type { Atelier } from '../../server/atelier.ts';
 import { connectSocket, joinWithSocketIo, type SocketParticipant } from '../helpers/clients.ts';
 import { hostileRoom } from '../helpers/hostile-room.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, type TestEnv, waitFor } from '../helpers/server.ts';
+import { api, type TestEnv, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 const syncMessage = (type: number, payload: Uint8Array) => {
   const e = encoding.createEncoder();
@@ -100,7 +100,7 @@ describe('hostile input over Socket.IO', () => {
       ...Array.from({ length: 20 }, (_, i) => syncMessage(syncProtocol.messageYjsUpdate, seeded(i + 1, 8 + i * 5))),
     ];
     for (const message of bad) socket.emit('yjs:sync', s.roomId, message);
-    await waitFor(() => errors.length >= 12, 5000, 'errors');
+    await waitFor(() => errors.length >= 12, WAIT_BUDGET_MS, 'errors');
     expect(new Set(errors.map((e) => e.code))).toEqual(new Set(['bad_request']));
     expect(s.snapshot()).toEqual(before);
     expect(socket.connected).toBe(true);
@@ -229,7 +229,7 @@ describe('hostile input over Socket.IO', () => {
     for (let i = 0; i < 150; i++) prompt.insert(prompt.length, String(i % 10));
     await waitFor(() => codes.includes('rate_limited'));
     const live = () => s.server.registry.get(s.roomId)!.doc.getText(ROOTS.prompt).toString();
-    await waitFor(() => live() === prompt.toString(), 5000, 'resync');
+    await waitFor(() => live() === prompt.toString(), WAIT_BUDGET_MS, 'resync');
     expect(live()).toHaveLength('keep me'.length + 150);
   });
 
@@ -343,10 +343,10 @@ describe('hostile input over the Yjs WebSocket', () => {
     const answers = () => raw.frames.filter((f) => f[0] === YWS_MESSAGE.sync && f[1] === syncProtocol.messageYjsSyncStep2).length;
     const step1 = Uint8Array.from([YWS_MESSAGE.sync, ...syncMessage(0, Y.encodeStateVector(new Y.Doc()))]);
     for (let i = 0; i < 50; i++) raw.send(step1);
-    await waitFor(() => step1s() >= 2, 5000, 'the sync step 1 after the drop');
+    await waitFor(() => step1s() >= 2, WAIT_BUDGET_MS, 'the sync step 1 after the drop');
     // Over MAX_MESSAGE_BYTES but within the frame headroom: dropped too, and asked for again.
     raw.send(Uint8Array.from({ length: 4100 }, (_, i) => (i === 0 ? YWS_MESSAGE.sync : 1)));
-    await waitFor(() => step1s() >= 3, 5000, 'the sync step 1 after the oversized message');
+    await waitFor(() => step1s() >= 3, WAIT_BUDGET_MS, 'the sync step 1 after the oversized message');
     expect(raw.ws.readyState).toBe(raw.ws.OPEN);
     // Never all 50 answered: the burst (10) and a few refilled meanwhile.
     expect(answers()).toBeLessThan(30);

@@ -13,7 +13,7 @@ import type { JoinAck } from '../../shared/protocol.ts';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
 import { connectSocket } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 afterEach(() => {
   presenceWheel.delayMs = PRESENCE_INTERVAL_MS;
@@ -61,7 +61,7 @@ async function roomOnBothTransports(server: Atelier) {
   const c = rawYjsSocket(server.url, path(cy.token));
   await Promise.all([a.opened, b.opened, c.opened]);
   // Joined once greeted (the server's sync step 1).
-  await waitFor(() => [a, b, c].every((s) => s.frames.length > 0), 5000, 'greetings');
+  await waitFor(() => [a, b, c].every((s) => s.frames.length > 0), WAIT_BUDGET_MS, 'greetings');
   const d = connectSocket(server.url, dee.token);
   const onSocketIo: Uint8Array[] = [];
   d.on('yjs:awareness', (_roomId, message) => onSocketIo.push(new Uint8Array(message)));
@@ -77,7 +77,7 @@ async function roomOnBothTransports(server: Atelier) {
     a.send(awarenessFrame(11, clock + 1, { cursor: clock + 1 }));
     await waitFor(
       () => serverRoom.awareness.meta.get(11)?.clock === clock + 1 && serverRoom.awareness.meta.get(22)?.clock === 1,
-      5000,
+      WAIT_BUDGET_MS,
       'all three applied',
     );
   };
@@ -93,13 +93,13 @@ describe('presence fan-out', () => {
 
     // c's move opens the interval (client 33 is c's).
     c.send(awarenessFrame(33, 1, { cursor: 0 }));
-    await waitFor(() => [a, b].every((s) => awarenessOf(s.frames).length === 1) && onSocketIo.length === 1, 5000, 'c’s move');
+    await waitFor(() => [a, b].every((s) => awarenessOf(s.frames).length === 1) && onSocketIo.length === 1, WAIT_BUDGET_MS, 'c’s move');
     const cs = { 33: [1, { cursor: 0, watching: false }] };
 
     // These wait; c leaves, and its removal takes them along in one message.
     await threeUpdates(1);
     c.ws.close();
-    await waitFor(() => [a, b].every((s) => awarenessOf(s.frames).length === 2) && onSocketIo.length === 2, 5000, 'the removal');
+    await waitFor(() => [a, b].every((s) => awarenessOf(s.frames).length === 2) && onSocketIo.length === 2, WAIT_BUDGET_MS, 'the removal');
     const both = { 11: [2, { cursor: 2, watching: false }], 22: [1, { cursor: 1, watching: false }] };
     const gone = { 33: [1, null] };
     expect(awarenessOf(a.frames)).toEqual([cs, { 22: both[22], ...gone }]);
@@ -115,25 +115,25 @@ describe('presence fan-out', () => {
 
     // A quiet room sends the first move at the end of its turn.
     a.send(awarenessFrame(11, 1, { cursor: 1 }));
-    await waitFor(() => awarenessOf(c.frames).length === 1 && onSocketIo.length === 1, 5000, 'the first move');
+    await waitFor(() => awarenessOf(c.frames).length === 1 && onSocketIo.length === 1, WAIT_BUDGET_MS, 'the first move');
     const first = { 11: [1, { cursor: 1, watching: false }] };
     expect(awarenessOf(c.frames)).toEqual([first]);
 
     // The interval is open: these wait. c's query is answered after anything sent to it.
     await threeUpdates(2);
     c.send(QUERY_AWARENESS);
-    await waitFor(() => awarenessOf(c.frames).length === 2, 5000, 'the answer');
+    await waitFor(() => awarenessOf(c.frames).length === 2, WAIT_BUDGET_MS, 'the answer');
     const held = { 11: [3, { cursor: 3, watching: false }], 22: [1, { cursor: 1, watching: false }] };
     expect(awarenessOf(c.frames)).toEqual([first, held]);
 
     // b leaves: its removal goes out at once with what waited; a gets only b's part.
     b.ws.close();
-    await waitFor(() => awarenessOf(c.frames).length === 3 && onSocketIo.length === 2, 5000, 'the removal');
+    await waitFor(() => awarenessOf(c.frames).length === 3 && onSocketIo.length === 2, WAIT_BUDGET_MS, 'the removal');
     const removal = { ...held, 22: [1, null] };
     expect(awarenessOf(c.frames)[2]).toEqual(removal);
     expect(onSocketIo.map(entriesOf)).toEqual([first, removal]);
     a.send(QUERY_AWARENESS);
-    await waitFor(() => awarenessOf(a.frames).length === 2, 5000, 'a’s answer');
+    await waitFor(() => awarenessOf(a.frames).length === 2, WAIT_BUDGET_MS, 'a’s answer');
     expect(awarenessOf(a.frames)[0]).toEqual({ 22: [1, null] });
   });
 });

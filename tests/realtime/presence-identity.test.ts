@@ -4,7 +4,7 @@
 // transports, and restamps it when the profile changes.
 import { describe, expect, it } from 'vitest';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 type State = Record<string, unknown>;
 const userOf = (state: State | undefined) => state?.user as { id?: string; name?: string; color?: string; colorLight?: string } | undefined;
@@ -25,8 +25,8 @@ describe('presence identity', () => {
     b.provider.awareness.setLocalState({ user: forged, typing: true });
     c.provider.awareness.setLocalState({ user: forged, typing: true });
     const seen = (clientId: number) => userOf(stateOf(a.provider.awareness.getStates(), clientId));
-    await waitFor(() => seen(b.doc.clientID)?.name === 'Bob', 5000, 'Bob shown as Bob');
-    await waitFor(() => seen(c.doc.clientID)?.name === 'Cy', 5000, 'Cy shown as Cy');
+    await waitFor(() => seen(b.doc.clientID)?.name === 'Bob', WAIT_BUDGET_MS, 'Bob shown as Bob');
+    await waitFor(() => seen(c.doc.clientID)?.name === 'Cy', WAIT_BUDGET_MS, 'Cy shown as Cy');
     expect(seen(b.doc.clientID)).toEqual({ id: bob.user.id, name: 'Bob', color: bob.user.color, colorLight: `${bob.user.color}33` });
     expect(seen(c.doc.clientID)?.id).toBe(cy.user.id);
     // The rest of the state is theirs to say.
@@ -36,16 +36,16 @@ describe('presence identity', () => {
 
     // A state without `user` is left without one.
     c.provider.awareness.setLocalState({ cursor: null });
-    await waitFor(() => stateOf(a.provider.awareness.getStates(), c.doc.clientID)?.cursor === null, 5000, 'the cursor state');
+    await waitFor(() => stateOf(a.provider.awareness.getStates(), c.doc.clientID)?.cursor === null, WAIT_BUDGET_MS, 'the cursor state');
     expect(userOf(stateOf(a.provider.awareness.getStates(), c.doc.clientID))).toBeUndefined();
 
     // Bob renames himself over HTTP; the room shows it without his client saying anything.
     await http.json('PATCH', '/api/session', { token: bob.token, body: { name: 'Robert', color: '#123456' } });
-    await waitFor(() => seen(b.doc.clientID)?.name === 'Robert', 5000, 'the new name');
+    await waitFor(() => seen(b.doc.clientID)?.name === 'Robert', WAIT_BUDGET_MS, 'the new name');
     expect(seen(b.doc.clientID)?.color).toBe('#123456');
     // His provider carries on from the server's clock: his next change is heard.
     b.provider.awareness.setLocalStateField('typing', false);
-    await waitFor(() => stateOf(a.provider.awareness.getStates(), b.doc.clientID)?.typing === false, 5000, 'his next change');
+    await waitFor(() => stateOf(a.provider.awareness.getStates(), b.doc.clientID)?.typing === false, WAIT_BUDGET_MS, 'his next change');
     expect(seen(b.doc.clientID)?.name).toBe('Robert');
   });
 });

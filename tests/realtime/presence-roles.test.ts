@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { JoinAck } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { names } from '../helpers/replica.ts';
 
 describe('presence', () => {
@@ -30,13 +30,13 @@ describe('presence', () => {
     // its state when the connection closes; awareness's own timeout (30 s)
     // could never make these waits.
     b.socket.disconnect();
-    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Ann,Wes', 5000, 'Bob gone');
-    await waitFor(() => names(w.provider.awareness.getStates()).join() === 'Ann,Wes', 5000, 'Bob gone for ws');
+    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Ann,Wes', WAIT_BUDGET_MS, 'Bob gone');
+    await waitFor(() => names(w.provider.awareness.getStates()).join() === 'Ann,Wes', WAIT_BUDGET_MS, 'Bob gone for ws');
 
     // WebSocket participant's socket closes.
     w.provider.shouldConnect = false;
     w.provider.ws?.close();
-    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Ann', 5000, 'Wes gone');
+    await waitFor(() => names(a.provider.awareness.getStates()).join() === 'Ann', WAIT_BUDGET_MS, 'Wes gone');
   });
 
   it('a participant cannot speak for another participant’s awareness client', async () => {

@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { MAX_QUEUED_BEFORE_JOIN } from '../../server/realtime/yjs-websocket/yjs-websocket-server.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { joinWithYWebsocket } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { stockSocketIoClient } from '../helpers/stock-socketio.ts';
 
 const LIMITS = { MESSAGES_PER_SECOND: '20', MESSAGE_BURST: '20' };
@@ -30,7 +30,7 @@ describe('self-healing sync', () => {
     const client = await stockSocketIoClient(s.server.url, s.token, s.roomId);
     const prompt = client.doc.getText(ROOTS.prompt);
     for (let i = 0; i < KEYSTROKES; i++) prompt.insert(prompt.length, String(i % 10));
-    await waitFor(() => client.errors.some((e) => e.code === 'rate_limited'), 5000, 'a rate limit');
+    await waitFor(() => client.errors.some((e) => e.code === 'rate_limited'), WAIT_BUDGET_MS, 'a rate limit');
     await waitFor(() => s.text() === prompt.toString(), 15_000, 'the healed room');
     expect(s.text()).toHaveLength(KEYSTROKES);
     expect(client.joins()).toBe(1);
@@ -47,8 +47,8 @@ describe('self-healing sync', () => {
     lost.getText(ROOTS.prompt).insert(0, 'ab');
     Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(lost), 'server');
     prompt.insert(2, 'c');
-    await waitFor(() => client.errors.some((e) => e.code === 'bad_request'), 5000, 'the gap refusal');
-    await waitFor(() => s.text() === 'abc', 5000, 'the healed room');
+    await waitFor(() => client.errors.some((e) => e.code === 'bad_request'), WAIT_BUDGET_MS, 'the gap refusal');
+    await waitFor(() => s.text() === 'abc', WAIT_BUDGET_MS, 'the healed room');
     expect(client.joins()).toBe(1);
   });
 
@@ -67,7 +67,7 @@ describe('self-healing sync', () => {
       offline.getText(ROOTS.prompt).insert(prompt.length, lost);
       Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(offline, Y.encodeStateVector(client.doc)), 'server');
       for (let i = 0; i < 8; i++) prompt.insert(prompt.length, String(i));
-      await waitFor(() => s.text() === prompt.toString(), 5000, `the healed room (gap ${cycle + 1})`);
+      await waitFor(() => s.text() === prompt.toString(), WAIT_BUDGET_MS, `the healed room (gap ${cycle + 1})`);
       expect(gaps()).toBe(cycle + 1);
     }
     expect(s.text()).toBe('ab01234567xy01234567');
@@ -109,10 +109,10 @@ describe('self-healing sync before the join completes (Yjs WebSocket)', () => {
     onTestFinished(() => provider.destroy());
     const closes: number[] = [];
     provider.on('connection-close', (event: CloseEvent | null) => void (event && closes.push(event.code)));
-    await waitFor(() => provider.wsconnected, 5000, 'the socket open');
+    await waitFor(() => provider.wsconnected, WAIT_BUDGET_MS, 'the socket open');
     const prompt = doc.getText(ROOTS.prompt);
     for (let i = 0; i < MAX_QUEUED_BEFORE_JOIN * 2; i++) prompt.insert(prompt.length, String(i % 10));
-    await waitFor(overflowed, 5000, 'the queue overflowed');
+    await waitFor(overflowed, WAIT_BUDGET_MS, 'the queue overflowed');
     release();
     await waitFor(() => s.text() === prompt.toString(), 15_000, 'the healed room');
     expect(s.text()).toHaveLength(MAX_QUEUED_BEFORE_JOIN * 2);

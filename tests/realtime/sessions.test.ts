@@ -6,7 +6,7 @@ import type { WireError } from '../../shared/protocol.ts';
 import { CLOSE_CODES } from '../../shared/protocol.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 describe('connections across transports', () => {
   it('signing out everywhere ends the user’s Socket.IO and Yjs WebSocket connections, telling each why, and only theirs', async () => {
@@ -33,10 +33,10 @@ describe('connections across transports', () => {
     await http.json('DELETE', '/api/auth/sessions', { token: ann.token, expect: 200 });
 
     expect(await annWs.closed).toMatchObject({ code: CLOSE_CODES.unauthorized });
-    await waitFor(() => annDisconnected !== '', 5000, 'Ann’s Socket.IO connection ended');
+    await waitFor(() => annDisconnected !== '', WAIT_BUDGET_MS, 'Ann’s Socket.IO connection ended');
     expect(annDisconnected).toBe('io server disconnect');
     expect(annErrors).toContainEqual({ code: 'unauthorized', message: 'this session was signed out' });
-    await waitFor(() => server.registry.get(room.id)?.participants.size === 2, 5000, 'Ann left the room on both transports');
+    await waitFor(() => server.registry.get(room.id)?.participants.size === 2, WAIT_BUDGET_MS, 'Ann left the room on both transports');
     expect(bobIo.socket.connected).toBe(true);
     expect(bobWs.ws.readyState).toBe(bobWs.ws.OPEN);
     expect(anonymous.connected).toBe(true);

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { YWS_MESSAGE } from '../../shared/protocol.ts';
 import { syncUpdateMessage } from '../../server/rooms/outgoing.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 /** The prompt text of every sync update among the frames (one entry per frame). */
 function updatesIn(frames: readonly Uint8Array[]): string[] {
@@ -42,7 +42,7 @@ it('sends each sender of a merged turn the rest, and everyone else the whole mer
   for (let i = 0; i < 3; i++) {
     const socket = rawYjsSocket(server.url, `/yjs/${room.id}?token=${ann.token}`);
     sockets.push(socket);
-    await waitFor(() => server.registry.get(room.id)?.participants.size === i + 1, 5000, `participant ${i + 1}`);
+    await waitFor(() => server.registry.get(room.id)?.participants.size === i + 1, WAIT_BUDGET_MS, `participant ${i + 1}`);
   }
   const live = server.registry.get(room.id);
   if (!live) throw new Error('room not loaded');

@@ -16,7 +16,7 @@ import { MAX_QUEUED_BEFORE_JOIN } from '../../server/realtime/yjs-websocket/yjs-
 import { CLOSE_CODES, YWS_MESSAGE } from '../../shared/protocol.ts';
 import { decodeAck, decodeEvent, encodeEvent } from '../../shared/yws-events.ts';
 import { connectSocket } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { eventWs } from '../helpers/ws-events.ts';
 import { type Person, person, seedWork } from '../social/helpers.ts';
 
@@ -152,7 +152,7 @@ describe('house rules on event sockets', () => {
     bobSio.on('live:update', (item) => bobSioUpdates.push(item));
     const bobSioEnded: string[] = [];
     bobSio.on('live:ended', ({ roomId }) => bobSioEnded.push(roomId));
-    expect(await bobSio.timeout(5000).emitWithAck('live:subscribe')).toEqual({ ok: true, subscribed: true });
+    expect(await bobSio.timeout(WAIT_BUDGET_MS).emitWithAck('live:subscribe')).toEqual({ ok: true, subscribed: true });
 
     const { room } = await http.room(ann!.token, { linkAccess: 'none' });
     await http.json('PATCH', `/api/rooms/${room.id}`, { token: ann!.token, body: { listed: true } });
@@ -296,7 +296,7 @@ describe('house rules on event sockets', () => {
     let ended = false;
     silent.on('close', () => (ended = true));
     const bobHere = () => [...(server.registry.get(room.id)?.participants.values() ?? [])].some((p) => p.user.id === bob!.id);
-    await waitFor(bobHere, 5000, 'Bob in the room');
+    await waitFor(bobHere, WAIT_BUDGET_MS, 'Bob in the room');
     await http.json('DELETE', '/api/auth/sessions', { token: bob!.token, expect: 200 });
     // At once: out while his connection is still open, before ws gives up on his answer to the close (30 s) and
     // drops it. Checked by that order rather than by a short deadline, which a loaded machine can miss.

@@ -11,7 +11,7 @@ import { studio } from '../gallery/helpers.ts';
 import { watchJobs } from '../generation/helpers.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from '../helpers/clients.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, type TestEnv, waitFor } from '../helpers/server.ts';
+import { api, startServer, type TestEnv, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { eventWs, rawEventFrame } from '../helpers/ws-events.ts';
 
 async function setUp(env: TestEnv = {}, linkAccess: 'edit' | 'view' = 'edit') {
@@ -130,7 +130,7 @@ describe('events on the Yjs WebSocket', () => {
     ws.raw.send(Uint8Array.from([YWS_MESSAGE.event, 9, 0x67, 0x65]));
     ws.raw.send(rawEventFrame('gen:start', '[]', 0, [7, 7]));
     ws.raw.send(Uint8Array.from([YWS_MESSAGE.event]));
-    await waitFor(() => ws.of('room:error').length >= 3, 5000, 'three room:error');
+    await waitFor(() => ws.of('room:error').length >= 3, WAIT_BUDGET_MS, 'three room:error');
     expect(ws.of('room:error').map(([, error]) => (error as { code: string }).code)).toEqual(['bad_request', 'bad_request', 'bad_request']);
     expect(await server.generation.roomJobs(room.id)).toEqual([]);
     expect(ws.raw.ws.readyState).toBe(ws.raw.ws.OPEN);
@@ -149,7 +149,7 @@ describe('events on the Yjs WebSocket', () => {
     expect(codes.filter((c) => c === 'rate_limited').length).toBeGreaterThan(0);
     expect(codes.filter((c) => c === 'ok').length).toBeGreaterThan(0);
     expect(new Set(codes)).toEqual(new Set(['ok', 'rate_limited']));
-    await waitFor(() => ws.of('room:error').some(([, e]) => (e as { code: string }).code === 'rate_limited'), 5000, 'the notice');
+    await waitFor(() => ws.of('room:error').some(([, e]) => (e as { code: string }).code === 'rate_limited'), WAIT_BUDGET_MS, 'the notice');
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(await ws.call('gallery:subscribe')).toEqual({ ok: true, subscribed: true });
     expect(ws.raw.ws.readyState).toBe(ws.raw.ws.OPEN);

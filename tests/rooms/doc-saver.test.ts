@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocSaver } from '../../server/rooms/persistence/doc-saver.ts';
 import { MemoryDocLog } from '../helpers/memory-store.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -64,9 +64,9 @@ describe('DocSaver', () => {
     const all = updates(6);
     for (const u of all.slice(0, 3)) saver.add(u);
     // Appended at the end of the turn (turn-end.ts), in one batch.
-    await waitFor(() => log.appends === 1, 5000, 'the first batch');
+    await waitFor(() => log.appends === 1, WAIT_BUDGET_MS, 'the first batch');
     for (const u of all.slice(3)) saver.add(u);
-    await waitFor(() => log.appends === 2, 5000, 'the second batch');
+    await waitFor(() => log.appends === 2, WAIT_BUDGET_MS, 'the second batch');
     // The compaction is still waiting, and the second batch is in the log anyway.
     expect(log.appends).toBe(2);
     expect(log.compactions).toBe(0);

@@ -20,7 +20,7 @@ import type { Identity } from '../../server/rooms/sessions/connection.ts';
 import { Connections } from '../../server/rooms/sessions/connections.ts';
 import type { SessionSink } from '../../server/rooms/sessions/sink.ts';
 import { MemoryDocLog, memoryRecords } from '../helpers/memory-store.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';
 const OTHER = 'BBBBBBBBBBBBBBBBBBBBBB';
@@ -206,7 +206,7 @@ describe('Connection and RoomSession', () => {
     expect(b.sink.kinds()).toEqual(['refuse', 'refuse']);
     expect(waiting).toHaveLength(1);
     waiting[0]?.();
-    await waitFor(() => b.sink.kinds().length === 3, 5_000, 'the step 1');
+    await waitFor(() => b.sink.kinds().length === 3, WAIT_BUDGET_MS, 'the step 1');
     const asked = b.sink.sent[2] as { kind: string; message: Uint8Array };
     expect(asked.kind).toBe('sync');
     expect(decoding.readVarUint(decoding.createDecoder(asked.message))).toBe(syncProtocol.messageYjsSyncStep1);
@@ -236,12 +236,12 @@ describe('Connection and RoomSession', () => {
     expect(b.sink.errors()).toHaveLength(100);
     expect(waiting).toHaveLength(1);
     waiting[0]?.();
-    await waitFor(() => step1s() === 1, 5_000, 'the step 1');
+    await waitFor(() => step1s() === 1, WAIT_BUDGET_MS, 'the step 1');
     // Asked again, and answered with the same lie: the request waits out its back-off, and the relay is asked once more at most.
     for (let i = 0; i < 100; i++) b.connection.receive(ROOM, 'sync', forged);
     expect(waiting.length).toBeLessThanOrEqual(2);
     for (const resolve of waiting) resolve();
-    await waitFor(() => step1s() === 2, 5_000, 'the second step 1');
+    await waitFor(() => step1s() === 2, WAIT_BUDGET_MS, 'the second step 1');
     expect(waiting.length).toBeLessThanOrEqual(2);
   });
 

@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { TurnEnd } from '../../server/rooms/persistence/turn-end.ts';
 import type { Room } from '../../server/rooms/room.ts';
 import { inShare, SpectatorFeed, type SpectatorUpdate } from '../../server/rooms/spectator-feed.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { TEST_ROOM_LIMITS, testRoom } from '../helpers/test-room.ts';
 
 const logger = pino({ level: 'silent' });
@@ -76,7 +76,7 @@ describe('SpectatorFeed', () => {
     // Held past every hold's end, as a lagging loop would be: the three come due in one turn.
     const until = performance.now() + 5;
     while (performance.now() < until);
-    await waitFor(() => sent.length === 3, 5000, 'every room sent');
+    await waitFor(() => sent.length === 3, WAIT_BUDGET_MS, 'every room sent');
     expect(sent.map(({ room, turn }) => [room, turn])).toEqual([
       ['a', 0],
       ['b', 1],
@@ -101,7 +101,7 @@ describe('SpectatorFeed', () => {
     turn.run();
     // The same timer list as the hold's, after it: a keystroke read in the phase that ends the hold.
     setTimeout(() => type(other, 'o'), 1);
-    await waitFor(() => order.length === 2, 5000, 'both sent');
+    await waitFor(() => order.length === 2, WAIT_BUDGET_MS, 'both sent');
     expect(order).toEqual(['makers of other', 'spectators of watched']);
   });
 
@@ -114,7 +114,7 @@ describe('SpectatorFeed', () => {
     const room = roomWatchedBy('big', 5, feed, turn);
     type(room, 'x');
     turn.run();
-    await waitFor(() => sent.length === 3, 5000, 'three shares');
+    await waitFor(() => sent.length === 3, WAIT_BUDGET_MS, 'three shares');
     expect(sent).toEqual([
       { share: { index: 0, of: 3 }, turn: 0 },
       { share: { index: 1, of: 3 }, turn: 1 },
@@ -158,7 +158,7 @@ describe('SpectatorFeed', () => {
       });
       type(room, 'x');
       turn.run();
-      await waitFor(() => sent.length === 4, 5000, 'three shares and the change sent at once');
+      await waitFor(() => sent.length === 4, WAIT_BUDGET_MS, 'three shares and the change sent at once');
       expect(sent).toEqual([
         { share: '0/3', text: 'x' },
         { share: '1/3', text: 'x' },

@@ -203,7 +203,7 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     ] as const) {
       socket.on('gallery:published', (work) => seen.push([`${name}:published`, work.id]));
       socket.on('gallery:liked', (change) => seen.push([`${name}:liked`, change]));
-      await socket.timeout(5000).emitWithAck('gallery:subscribe');
+      await socket.timeout(WAIT_BUDGET_MS).emitWithAck('gallery:subscribe');
     }
     const ann = await studio(a, 'Ann');
     // Node B's adapter reads the stream from its start-up on, so one publish reaches it. (Publishing again until
@@ -223,7 +223,7 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     expect(work.likes).toBe(2);
     await waitFor(
       () => seen.some(([what, change]) => what === 'a:liked' && (change as { likes: number }).likes === 2),
-      5000,
+      WAIT_BUDGET_MS,
       'gallery:liked on A',
     );
   });

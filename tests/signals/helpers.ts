@@ -10,7 +10,7 @@ import type { Atelier } from '../../server/atelier.ts';
 import { addLayer } from '../gallery/helpers.ts';
 import { startJob, watchJobs } from '../generation/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
-import { type Api, api, waitFor } from '../helpers/server.ts';
+import { type Api, api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
 export const PSEUDONYM_KEY = 'pseudonym-key-for-tests-0123456789abcdef';
@@ -47,7 +47,7 @@ export async function settled(server: Atelier, roomId: string, check: (doc: Y.Do
       const room = server.registry.get(roomId);
       return room !== undefined && check(room.doc);
     },
-    5000,
+    WAIT_BUDGET_MS,
     'the server to see the change',
   );
   await server.signals.idle();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workChannel } from '../../server/realtime/events/channels.ts';
 import type { CommentPage, CommentResponse, NotificationPage } from '../../shared/social.ts';
-import { type Api, api, startServer, waitFor } from '../helpers/server.ts';
+import { type Api, api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { listen, person, seedWork } from './helpers.ts';
 
 /** Posts a comment on the work as `who` (an answer to `parentId`, if given) and returns it. */
@@ -195,7 +195,7 @@ describe('comments', () => {
     watcher.socket.emit('work:unsubscribe', work.id);
     // work:unsubscribe has no ack: wait until the server has taken the socket out of the work's channel.
     const channel = () => server.socketIo.io.sockets.adapter.rooms.get(workChannel(work.id));
-    await waitFor(() => watcher.socket.id !== undefined && !channel()?.has(watcher.socket.id), 5000, 'the unsubscribe');
+    await waitFor(() => watcher.socket.id !== undefined && !channel()?.has(watcher.socket.id), WAIT_BUDGET_MS, 'the unsubscribe');
     await http.json('POST', `/api/works/${work.id}/comments`, { token: ann!.token, body: { body: 'after' } });
     await waitFor(() => blocker.added.length === 2);
     expect(watcher.added).toHaveLength(2);

@@ -10,7 +10,7 @@ import { compactionStatements, readLog, swapMergedInParts } from '../../server/s
 import type { SqliteDocLog } from '../../server/store/sqlite/doc-log.ts';
 import { drainJournalInParts, JOURNAL_MAX_ROWS, journalStatements } from '../../server/store/sqlite/doc-journal.ts';
 import { openSqliteStore } from '../../server/store/sqlite/store.ts';
-import { tempDir, waitFor } from '../helpers/server.ts';
+import { tempDir, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 /** Rows of each table, read on a connection of the test's own. */
 function rows(dir: string): { journal: number; log: number } {
@@ -62,7 +62,7 @@ describe('SQLite doc journal', () => {
     const c = keystrokes(5);
     await moving.docLog.append('room-c', c.updates);
     expect(rows(dir).journal).toBe(5);
-    await waitFor(() => rows(dir).journal === 0, 5_000, 'the thread moves the journal');
+    await waitFor(() => rows(dir).journal === 0, WAIT_BUDGET_MS, 'the thread moves the journal');
     expect(rows(dir).log).toBe(45);
     for (const [roomId, source] of [
       ['room-a', a],
