@@ -9,7 +9,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createClient } from 'redis';
+import { deleteKeys } from '../redis-keys.ts';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
 
 export interface Scaled {
@@ -68,19 +68,6 @@ async function withPg(url: string, run: (client: pg.Client) => Promise<unknown>)
     await run(client);
   } finally {
     await client.end();
-  }
-}
-
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const client = createClient({ url, socket: { reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await client.del(keys);
-    }
-  } finally {
-    client.destroy();
   }
 }
 

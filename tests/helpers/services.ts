@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { describe, it, onTestFinished } from 'vitest';
+import { deleteKeys } from '../../scripts/redis-keys.ts';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -129,19 +130,6 @@ export function createRedisPrefix(service: Service): string {
   const prefix = `atelier-test:${suffix()}:`;
   onTestFinished(() => deleteKeys(service.url, prefix));
   return prefix;
-}
-
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const client = createClient({ url, socket: { reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await client.del(keys);
-    }
-  } finally {
-    client.destroy();
-  }
 }
 
 export interface PrivateRedis {
