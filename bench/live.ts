@@ -23,7 +23,8 @@
 // LIVE_CPU_PROF_DIR=DIR profiles each run's server (node --cpu-prof) into DIR,
 // for `node bench/profile-summary.ts FILE --last 30s`; LIVE_PERF_DIR=DIR
 // records the server's main thread with Linux perf over each measured window
-// (bench/live/perf-window.ts). LIVE_SPECTATOR_THREAD=1
+// (bench/live/perf-window.ts); LIVE_HEAP_PROFILE_DIR=DIR samples where its
+// main thread allocates (bench/live/heap-sampling.ts). LIVE_SPECTATOR_THREAD=1
 // joins the spectators on a worker thread (bench/live/spectator-thread.ts), so
 // their frames are not read on the loop that times the makers' keystrokes.
 // The first spectator of each room times the keystrokes it is sent (the
@@ -53,6 +54,7 @@ import { forEachStruct } from './peers/lib/update-structs.ts';
 import { type Painter, startPainter } from './live/painter.ts';
 import { connectLiveRaw, connectLiveSocketIo, type LiveRawClient } from './live/raw-client.ts';
 import { liveLines, type Pair, pairsTable, type RunResult, runsTable } from './live/report.ts';
+import { type HeapSampling, INSPECT_NODE_ARGS, startHeapSampling } from './live/heap-sampling.ts';
 import { PERF_NODE_ARGS, recordMainThread } from './live/perf-window.ts';
 import { GcCounter, mainThreadCpuSeconds } from './live/server-gauges.ts';
 import { type SpectatorThread, startSpectatorThread } from './live/spectator-thread.ts';
@@ -73,6 +75,7 @@ const O = {
   cursorHz: Number.parseInt(process.env.LIVE_CURSOR_HZ ?? '0', 10) || 0,
   profileDir: process.env.LIVE_CPU_PROF_DIR,
   perfDir: process.env.LIVE_PERF_DIR,
+  heapDir: process.env.LIVE_HEAP_PROFILE_DIR,
   spectatorThread: process.env.LIVE_SPECTATOR_THREAD === '1',
   /** The spectators that only count frames stop reading over the measured window (their frames wait in the kernel); `read` keeps them reading. */
   spectatorsPaused: process.env.LIVE_SPECTATOR_READS !== 'read',
@@ -105,7 +108,12 @@ async function run(live: boolean, pair: number): Promise<RunResult> {
       UPLOADS_PER_MINUTE: '100000',
       GEN_PROVIDERS: 'local',
     },
-    ['--trace-gc-nvp', ...(O.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${O.profileDir}`] : []), ...(O.perfDir ? PERF_NODE_ARGS : [])],
+    [
+      '--trace-gc-nvp',
+      ...(O.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${O.profileDir}`] : []),
+      ...(O.perfDir ? PERF_NODE_ARGS : []),
+      ...(O.heapDir ? INSPECT_NODE_ARGS : []),
+    ],
   );
   const gcCounter = new GcCounter(server.pid, server.child.stdout!);
   const closers: Array<() => void> = [];
@@ -317,6 +325,9 @@ async function run(live: boolean, pair: number): Promise<RunResult> {
     const perfWindow = O.perfDir
       ? recordMainThread(O.perfDir, `pair${pair + 1}-${live ? 'spectators' : 'makers'}-${server.pid}`, server.pid, O.seconds)
       : null;
+    const heap: HeapSampling | null = O.heapDir
+      ? await startHeapSampling(O.heapDir, `pair${pair + 1}-${live ? 'spectators' : 'makers'}-${server.pid}`)
+      : null;
     const framesFrom = framesSoFar();
     if (O.spectatorsPaused) for (const client of counting) client.pause();
     await sleep(O.seconds * 1000);
@@ -327,6 +338,11 @@ async function run(live: boolean, pair: number): Promise<RunResult> {
     const cpuTo = sampleProcess(server.pid);
     const mainTo = mainThreadCpuSeconds(server.pid);
     gcCounter.stop();
+    const allocations = await heap?.stop();
+    if (allocations) {
+      progress(`  main thread's allocations over the window, by allocating function (MB):`);
+      for (const { frame, bytes } of allocations.slice(0, 25)) progress(`    ${(bytes / 2 ** 20).toFixed(1).padStart(7)}  ${frame}`);
+    }
     await perfWindow?.done;
     for (const timer of timers) clearInterval(timer);
     if (O.spectatorsPaused) {

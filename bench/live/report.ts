@@ -47,7 +47,9 @@ const median = (values: readonly number[]): number => {
 };
 
 /** `median (min–max)` of the figures, with `digits` decimals. */
-export function spread(values: readonly number[], digits = 2): string {
+export function spread(figures: readonly number[], digits = 2): string {
+  // A run without a figure (no preview measured) is left out, not made the median.
+  const values = figures.filter(Number.isFinite);
   if (values.length === 0) return 'n/a';
   const fixed = (v: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
   if (values.length === 1) return fixed(values[0] ?? NaN);
