@@ -150,9 +150,10 @@ export class GenerationPanel extends LitElement {
     const offered = this.#providers.providers;
     const chosen = this.#chosen;
     if (offered === null) {
-      return html`<label class="field">Provider<select class="input" name="provider" disabled><option>${this.#providers.error ?? 'Loading…'}</option></select></label>`;
+      return html`<label class="field wide">Provider<select class="input" name="provider" disabled><option>${this.#providers.error ?? 'Loading…'}</option></select></label>`;
     }
-    return html`<label class="field">
+    // A whole row: providers' names ("Sketch (offline, not AI)") were cut in half a sidebar.
+    return html`<label class="field wide">
       Provider
       <select class="input" name="provider" ?disabled=${disabled} @change=${(e: Event) => (this.provider = (e.target as HTMLSelectElement).value)}>
         ${offered.map((p) => html`<option value=${p.id} ?selected=${p.id === chosen?.id}>${p.label}</option>`)}

@@ -302,7 +302,7 @@ export class RoomPage extends LitElement {
         <div class="tools">
           <button class="icon-btn" aria-label="Undo" title="Undo (Ctrl+Z)" ?disabled=${!editable || !this.#undo.canUndo} @click=${() => this.#undo.undo()}>${icons.undo}</button>
           <button class="icon-btn" aria-label="Redo" title="Redo (Shift+Ctrl+Z)" ?disabled=${!editable || !this.#undo.canRedo} @click=${() => this.#undo.redo()}>${icons.redo}</button>
-          <button class="btn" @click=${() => void this.shareDialog.open()}>${icons.share}<span class="hide-narrow">Share</span></button>
+          <button class="btn" aria-label="Share" @click=${() => void this.shareDialog.open()}>${icons.share}<span class="hide-narrow">Share</span></button>
           <button class="btn primary" aria-label="Publish" ?disabled=${!editable} @click=${() => this.publishDialog.open()}>${icons.send}<span class="publish-label">Publish</span></button>
           <notification-bell></notification-bell>
           <user-menu compact></user-menu>

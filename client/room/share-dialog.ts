@@ -8,9 +8,10 @@ import { icons } from '../ui/icons.ts';
 import { baseStyles, dialogStyles } from '../ui/styles.ts';
 
 const ACCESS_LABELS: Record<LinkAccess, string> = {
-  edit: 'Anyone with the plain room link can edit',
-  view: 'Anyone with the plain room link can watch',
-  none: 'Only people with an invite link',
+  // Under their label ("The plain room link"), short enough to show whole on a phone.
+  edit: 'Anyone with it can edit',
+  view: 'Anyone with it can watch',
+  none: 'Only invite links let people in',
 };
 
 /** The room's invite links (edit and view), copied with one click. */

@@ -6,8 +6,8 @@ import { expect, test } from 'vitest';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { testLayer } from '../helpers/layers.ts';
 import { api, startServer } from '../helpers/server.ts';
-import { describeInBrowser, PHONE, type Person, phonePerson, shot, whoAmI } from './helpers/browser.ts';
-import { lowContrastText, sidewaysScroll, smallTapTargets } from './helpers/page-audit.ts';
+import { describeInBrowser, PHONE, type Person, phonePerson, shot, unnamedControls, whoAmI } from './helpers/browser.ts';
+import { clippedSelects, lowContrastText, sidewaysScroll, smallTapTargets } from './helpers/page-audit.ts';
 import { addLayerMap, solidImage } from './helpers/room-fixtures.ts';
 import { realWork } from './helpers/work-fixtures.ts';
 
@@ -17,6 +17,8 @@ async function problems(person: Person): Promise<Record<string, unknown>> {
     taps: await smallTapTargets(person.page),
     contrast: await lowContrastText(person.page),
     sideways: await sidewaysScroll(person.page),
+    cutSelects: await clippedSelects(person.page),
+    unnamed: await unnamedControls(person.page),
   };
   return Object.fromEntries(Object.entries(found).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : v !== 0)));
 }
@@ -81,6 +83,11 @@ describeInBrowser('pages on a touch phone', (browser) => {
     await shot(phone.page, 'touch-03-room-people');
     expect({ page: 'room-people', ...(await problems(phone)) }).toEqual({ page: 'room-people' });
     await phone.page.locator('participant-list button.people').tap();
+    // The share dialog: its links, the listing and who the plain link lets in.
+    await phone.page.getByRole('button', { name: 'Share' }).tap();
+    await phone.page.locator('share-dialog select').waitFor();
+    expect({ page: 'share', ...(await problems(phone)) }).toEqual({ page: 'share' });
+    await phone.page.keyboard.press('Escape');
     await phone.page.getByRole('button', { name: /Notifications/ }).tap();
     const panel = await phone.page.locator('notification-bell .panel').boundingBox();
     const header = await phone.page.locator('room-page header').first().boundingBox();

@@ -149,6 +149,36 @@ export async function lowContrastText(page: Page): Promise<string[]> {
 }
 
 /**
+ * Selects whose chosen option is wider than the box shows (cut off when
+ * closed): the option's text measured in the select's font against its
+ * content box less the arrow.
+ */
+export async function clippedSelects(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const ruler = document.createElement('canvas').getContext('2d');
+    if (!ruler) throw new Error('no 2d context');
+    const found: string[] = [];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) walk(el.shadowRoot);
+        if (!(el instanceof HTMLSelectElement) || el.getBoundingClientRect().width === 0) continue;
+        const text = el.selectedOptions[0]?.textContent?.trim() ?? '';
+        const style = getComputedStyle(el);
+        ruler.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = el.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight) - 20;
+        const width = ruler.measureText(text).width;
+        if (width > room)
+          found.push(
+            `select "${text}" in ${(el.getRootNode() as ShadowRoot).host?.tagName.toLowerCase()}: ${Math.round(width)} > ${Math.round(room)} px`,
+          );
+      }
+    };
+    walk(document);
+    return found;
+  });
+}
+
+/**
  * How far the page is wider than the screen (0 when nothing sticks out). Against
  * the screen, not innerWidth: a mobile browser widens its layout viewport to
  * take in what sticks out, and zooms out.
