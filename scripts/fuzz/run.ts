@@ -2,7 +2,7 @@
 //                  [--attackers 2] [--http 1] [--rate 40] [--max-rss-mb 1024] [--crafts all|none|a,b] [--json report.json]
 //                  [--scaled] [--craft-share 0.15]`  (two nodes on REDIS_URL and DATABASE_URL, or the local defaults)
 // Prints the counts, the honest participants' latency and the server's memory;
-// exits 1 on a crash, a handler failure, an HTTP failure, a divergence or memory past the bound.
+// exits 1 on a crash, a handler or HTTP failure, a client exception, a divergence, amplification or memory past the bound.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Transport } from './clients.ts';
