@@ -213,6 +213,29 @@ describe('Connection and RoomSession', () => {
     expect(registry.get(ROOM)?.doc.getText('prompt').toString()).toBe('ann');
   });
 
+  it('a catch-up that fails still asks, and the next refused step 2 waits for the relay again', async () => {
+    let calls = 0;
+    const { open } = setup({}, () => {
+      calls++;
+      return Promise.reject(new Error('relay gone'));
+    });
+    const a = open('c-ann', ann);
+    await a.connection.join(ROOM, {});
+    const annDoc = new Y.Doc();
+    annDoc.getText('prompt').insert(0, 'ann');
+    const annStructs = Y.encodeStateAsUpdate(annDoc);
+    a.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
+    const b = open('c-bob', bob);
+    await b.connection.join(ROOM, {});
+    const forged = syncMessage(syncProtocol.messageYjsSyncStep2, annStructs);
+    b.connection.receive(ROOM, 'sync', forged);
+    await waitFor(() => b.sink.kinds().length === 2, WAIT_BUDGET_MS, 'the step 1 after a failed catch-up');
+    expect(b.sink.kinds()).toEqual(['refuse', 'sync']);
+    // Not left waiting on the failed one: the next refusal waits for the relay again.
+    b.connection.receive(ROOM, 'sync', forged);
+    expect(calls).toBe(2);
+  });
+
   it("a flood of step 2s refused for another's structs waits for the relay once and asks once, not once a message", async () => {
     const waiting: Array<() => void> = [];
     const { open } = setup({}, () => new Promise<void>((resolve) => waiting.push(resolve)));

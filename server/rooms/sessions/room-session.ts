@@ -81,10 +81,12 @@ export class RoomSession {
   healOnceCaughtUp(caughtUp: () => Promise<void>): void {
     if (this.#healTimer || this.#catchingUp) return;
     this.#catchingUp = true;
-    void caughtUp().then(() => {
+    // A catch-up that fails is one that gave up waiting: ask all the same, or this session would never ask again.
+    const ask = () => {
       this.#catchingUp = false;
       if (!this.#closed) this.heal();
-    });
+    };
+    void caughtUp().then(ask, ask);
   }
 
   /** They left the room: nothing more is sent. */
