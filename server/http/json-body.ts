@@ -10,7 +10,7 @@
 // a request that changes something (POST, PUT, PATCH, DELETE) and names a type
 // other than JSON is refused whether or not bytes follow; one that names none
 // and sends none is a request with no fields, as `fetch` sends a bare POST.
-// GET and HEAD never carry a body here: what they declare is not read.
+// GET, HEAD and OPTIONS never carry a body here: what they declare is not read.
 import express, { type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors.ts';
 

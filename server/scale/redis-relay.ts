@@ -82,7 +82,7 @@ export class RedisRelay implements Relay {
     try {
       await subscribed;
     } catch (err) {
-      // Redis paused (redis-answers.ts): neither. The resync once it answers again says hello here too.
+      // Redis paused (redis-answers.ts): the join is not held up and says no hello yet; the resync once it answers again does.
       if (err instanceof RedisNoAnswer) return;
       throw err;
     }
