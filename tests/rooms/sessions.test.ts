@@ -108,6 +108,19 @@ function syncMessage(type: number, update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
+/** Ann joins and types 'ann', then Bob joins: `annStructs` is her update, which Bob may not send as his. */
+async function annWroteThenBobJoined(open: ReturnType<typeof setup>['open']) {
+  const a = open('c-ann', ann);
+  await a.connection.join(ROOM, {});
+  const annDoc = new Y.Doc();
+  annDoc.getText('prompt').insert(0, 'ann');
+  const annStructs = Y.encodeStateAsUpdate(annDoc);
+  a.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
+  const b = open('c-bob', bob);
+  await b.connection.join(ROOM, {});
+  return { b, annStructs };
+}
+
 function update(text: string): Uint8Array {
   const doc = new Y.Doc();
   doc.getText('prompt').insert(0, text);
@@ -189,14 +202,7 @@ describe('Connection and RoomSession', () => {
   it("with a relay, a step 2 refused for another's structs is asked for again once the relay has caught up; an update is not", async () => {
     const waiting: Array<() => void> = [];
     const { registry, open } = setup({}, () => new Promise<void>((resolve) => waiting.push(resolve)));
-    const a = open('c-ann', ann);
-    await a.connection.join(ROOM, {});
-    const annDoc = new Y.Doc();
-    annDoc.getText('prompt').insert(0, 'ann');
-    const annStructs = Y.encodeStateAsUpdate(annDoc);
-    a.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
-    const b = open('c-bob', bob);
-    await b.connection.join(ROOM, {});
+    const { b, annStructs } = await annWroteThenBobJoined(open);
     // Ann's structs as Bob's: an update never carries another's honestly, so the refusal is all.
     b.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
     expect(waiting).toHaveLength(0);
@@ -219,14 +225,7 @@ describe('Connection and RoomSession', () => {
       calls++;
       return Promise.reject(new Error('relay gone'));
     });
-    const a = open('c-ann', ann);
-    await a.connection.join(ROOM, {});
-    const annDoc = new Y.Doc();
-    annDoc.getText('prompt').insert(0, 'ann');
-    const annStructs = Y.encodeStateAsUpdate(annDoc);
-    a.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
-    const b = open('c-bob', bob);
-    await b.connection.join(ROOM, {});
+    const { b, annStructs } = await annWroteThenBobJoined(open);
     const forged = syncMessage(syncProtocol.messageYjsSyncStep2, annStructs);
     b.connection.receive(ROOM, 'sync', forged);
     await waitFor(() => b.sink.kinds().length === 2, WAIT_BUDGET_MS, 'the step 1 after a failed catch-up');
@@ -239,14 +238,7 @@ describe('Connection and RoomSession', () => {
   it("a flood of step 2s refused for another's structs waits for the relay once and asks once, not once a message", async () => {
     const waiting: Array<() => void> = [];
     const { open } = setup({}, () => new Promise<void>((resolve) => waiting.push(resolve)));
-    const a = open('c-ann', ann);
-    await a.connection.join(ROOM, {});
-    const annDoc = new Y.Doc();
-    annDoc.getText('prompt').insert(0, 'ann');
-    const annStructs = Y.encodeStateAsUpdate(annDoc);
-    a.connection.receive(ROOM, 'sync', syncMessage(syncProtocol.messageYjsUpdate, annStructs));
-    const b = open('c-bob', bob);
-    await b.connection.join(ROOM, {});
+    const { b, annStructs } = await annWroteThenBobJoined(open);
     const greeted = b.sink.sent.length;
     const forged = syncMessage(syncProtocol.messageYjsSyncStep2, annStructs);
     const step1s = () =>
