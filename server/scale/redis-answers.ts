@@ -95,7 +95,8 @@ export class RedisAnswers {
 
   /**
    * `client` as request paths see it: ready only while Redis answers, and
-   * every command it sends given the deadline. Everything else is the client's own.
+   * every command it sends given the deadline. Everything else is the client's own,
+   * so what answers with no Promise (`multi()` then `exec`, `scanIterator`) has no deadline.
    */
   view(client: Redis): Redis {
     return new Proxy(client, {
