@@ -48,6 +48,11 @@ export interface LiveBoard {
   demanded(now: number): Promise<boolean>;
 }
 
+/** The shared board (Redis's), which can also forget the previews of rooms no entry names any more (last-known-board.ts). */
+export interface SharedLiveBoard extends LiveBoard {
+  forgetPreviews(roomIds: readonly string[]): Promise<void>;
+}
+
 /** Every node's entries of each room as one item: people once each (makers first), counts summed. */
 export function mergeEntries(entries: readonly LiveEntry[], previews: ReadonlyMap<string, LivePreview>): LiveItem[] {
   const byRoom = new Map<string, LiveEntry[]>();

@@ -19,12 +19,7 @@
 // for ever: the room is remembered, and its preview forgotten once Redis is
 // back unless an entry names the room again (its entries expire by themselves).
 import type { Logger } from 'pino';
-import { type LiveBoard, type LiveEntry, type LivePreview, MemoryLiveBoard } from './board.ts';
-
-/** The shared board, which can also forget the previews of rooms no entry names any more. */
-export interface SharedLiveBoard extends LiveBoard {
-  forgetPreviews(roomIds: readonly string[]): Promise<void>;
-}
+import { type LiveBoard, type LiveEntry, type LivePreview, MemoryLiveBoard, type SharedLiveBoard } from './board.ts';
 
 export interface LastKnownBoardDeps {
   board: SharedLiveBoard;

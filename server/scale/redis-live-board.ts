@@ -7,8 +7,7 @@
 // removal was lost: last-known-board.ts).
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { LiveEntry, LivePreview } from '../live/board.ts';
-import type { SharedLiveBoard } from '../live/last-known-board.ts';
+import type { LiveEntry, LivePreview, SharedLiveBoard } from '../live/board.ts';
 import type { Redis } from './redis-client.ts';
 import { RedisScript } from './redis-script.ts';
 
