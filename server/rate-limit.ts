@@ -26,6 +26,16 @@ export class TokenBucket {
     return true;
   }
 
+  /**
+   * Takes `cost` tokens whatever is left, into debt if need be: for work that
+   * is done already and turned out dearer than one message (its cost known only
+   * once done). Later takes wait until the debt is refilled.
+   */
+  charge(cost: number, now = performance.now()): void {
+    this.#refill(now);
+    this.#tokens -= cost;
+  }
+
   /** Milliseconds until `cost` tokens are there (0: now). */
   msUntil(cost = 1, now = performance.now()): number {
     this.#refill(now);

@@ -16,7 +16,7 @@ import { createMetrics } from '../../server/metrics.ts';
 import { RoomAdmission } from '../../server/rooms/admission.ts';
 import { RoomDirectory } from '../../server/rooms/directory.ts';
 import { RoomRegistry } from '../../server/rooms/registry.ts';
-import type { Identity } from '../../server/rooms/sessions/connection.ts';
+import { ANSWER_BYTES_PER_MESSAGE, type Identity } from '../../server/rooms/sessions/connection.ts';
 import { Connections } from '../../server/rooms/sessions/connections.ts';
 import type { SessionSink } from '../../server/rooms/sessions/sink.ts';
 import { MemoryDocLog, memoryRecords } from '../helpers/memory-store.ts';
@@ -258,6 +258,34 @@ describe('Connection and RoomSession', () => {
     for (const resolve of waiting) resolve();
     await waitFor(() => step1s() === 2, WAIT_BUDGET_MS, 'the second step 1');
     expect(waiting.length).toBeLessThanOrEqual(2);
+  });
+
+  it("a sync step 1's answer is charged to the asker's rate budget by its size: asking again and again is throttled, a join's one answer is not", async () => {
+    const { registry, open } = setup({ messageBurst: 100 });
+    const a = open('c-ann', ann);
+    await a.connection.join(ROOM, {});
+    // A 100 KB document: each full answer costs ~25 messages.
+    registry.get(ROOM)?.transact((doc) => doc.getText('prompt').insert(0, 'x'.repeat(100_000)), 'test');
+    const b = open('c-bob', bob);
+    await b.connection.join(ROOM, {});
+    const step1 = syncMessage(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc()));
+    const answers = () =>
+      b.sink.sent.filter((s) => s.kind === 'sync' && decoding.readVarUint(decoding.createDecoder(s.message)) === syncProtocol.messageYjsSyncStep2)
+        .length;
+    // As a transport hands messages on: each takes a message from the budget first.
+    for (let i = 0; i < 50; i++) if (b.connection.allow(ROOM)) b.connection.receive(ROOM, 'sync', step1);
+    const answered = b.sink.sent.find((s) => s.kind === 'sync' && s.message.byteLength > 100_000);
+    expect(answered).toBeDefined();
+    expect(Math.ceil(100_000 / ANSWER_BYTES_PER_MESSAGE)).toBeGreaterThan(20);
+    // The burst of 100 pays for 4 answers, not 50 (each a message plus its ~25).
+    expect(answers()).toBeGreaterThanOrEqual(1);
+    expect(answers()).toBeLessThanOrEqual(5);
+    expect(b.sink.errors()).toContain('rate_limited');
+    // A small room's answers cost nothing past the message itself.
+    const c = open('c-ann-phone', annPhone);
+    await c.connection.join(OTHER, {});
+    for (let i = 0; i < 50; i++) if (c.connection.allow(OTHER)) c.connection.receive(OTHER, 'sync', step1);
+    expect(c.sink.errors()).toEqual([]);
   });
 
   it('an eviction takes the participant out of the room and tells the client why', async () => {

@@ -99,13 +99,16 @@ export class RoomSession {
   /**
    * One sync message from the participant. The one place where what a
    * participant writes enters the room (Room.handleSync checks and applies it);
-   * a step 1 is answered with the step 2 they lack.
+   * a step 1 is answered with the step 2 they lack. Returns the answer's
+   * size in bytes (0: none), which the connection charges to its rate budget.
    */
-  receiveSync(message: Uint8Array): void {
+  receiveSync(message: Uint8Array): number {
     const reply = this.room.handleSync(this.participant.connectionId, message);
     // Accepted: whatever was missing has been filled (or was never missed).
     this.#healBackoffMs = 0;
-    if (reply) this.#sink.sync(this.room.id, reply);
+    if (!reply) return 0;
+    this.#sink.sync(this.room.id, reply);
+    return reply.byteLength;
   }
 
   receiveAwareness(update: Uint8Array): void {
