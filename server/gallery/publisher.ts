@@ -5,8 +5,9 @@ import * as Y from 'yjs';
 import { checkLayer, type Layer, ROOTS, readMeta, topmostById } from '../../shared/doc-schema.ts';
 import { canEdit, type PublicUser, type PublishWorkBody, type Role } from '../../shared/protocol.ts';
 import { hashtags, TAGS_PER_WORK } from '../../shared/social.ts';
-import { shownOrNone } from '../../shared/text.ts';
+import { clipText, shownOrNone } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
+import { MAX_PROMPT_LENGTH } from '../generation/job-request.ts';
 import { randomId } from '../ids.ts';
 import { MEDIA_URL_PREFIX, type MediaStore } from '../media/media-store.ts';
 import type { Metrics } from '../metrics.ts';
@@ -124,7 +125,8 @@ export class Publisher {
     return {
       // Any editor writes the room's prompt, so it is read as its title and layer names are: one that free text
       // refuses is published as none (docs/gallery.md, "Publishing"), one it takes composed and trimmed.
-      prompt: shownOrNone(doc.getText(ROOTS.prompt).toString(), 'lines').trim(),
+      // and as long as a job's may be (the room's text has no bound of its own but the document's size).
+      prompt: clipText(shownOrNone(doc.getText(ROOTS.prompt).toString(), 'lines').trim(), MAX_PROMPT_LENGTH),
       layers,
       width,
       height,

@@ -183,5 +183,10 @@ describe('free text over the realtime transports', () => {
     // The work's page and the feed show none either.
     const feed = await api(server.url).json<GalleryPage>('GET', '/api/gallery?limit=50');
     expect(feed.items.filter((work) => work.prompt !== '').map((work) => work.title)).toEqual(['Dawn']);
+    // As long as a job may take (4,000), never cutting a character in half: 'x' then 2,500 two-unit emoji.
+    setPrompt(`x${'🎨'.repeat(2500)}`);
+    const long = (await publish(ann.socket, ann.roomId, { title: 'Long' })) as { ok: true; work: { prompt: string } };
+    expect(long.work.prompt).toHaveLength(3999);
+    expect(long.work.prompt.endsWith('🎨')).toBe(true);
   });
 });
