@@ -87,9 +87,10 @@ export class PromptEditor extends LitElement {
           keymap.of([...yUndoManagerKeymap, ...defaultKeymap]),
           yCollab(ytext, this.awareness, { undoManager: this.#undo }),
           EditorView.lineWrapping,
-          // Control characters (pasted from a slide's soft line break, say) show as a mark: the server refuses a
-          // prompt holding one, and the person asked to remove it must be able to see it.
-          highlightSpecialChars(),
+          // Control characters (pasted from a slide's soft line break, say) and bidirectional controls show as a
+          // mark: the server refuses a prompt holding one, and the person asked to remove it must be able to see it.
+          // CodeMirror's own set leaves out U+202A–U+202C and U+2068, which the server refuses as well.
+          highlightSpecialChars({ addSpecialChars: /[\u202a-\u202e\u2066-\u2069]/g }),
           placeholder('Describe the image you want — everyone here can type at once…'),
           EditorView.contentAttributes.of({ 'aria-label': 'Prompt', 'aria-multiline': 'true', spellcheck: 'true' }),
           this.#editable.of(this.#editableExtensions()),

@@ -76,6 +76,11 @@ describeInBrowser('the room page’s one connection', (browser) => {
     await a.page.locator('prompt-editor .cm-specialChar').waitFor();
     atelier.registry.get(room.id)!.transact(() => prompt().delete(1, 1), 'test');
     await a.page.locator('prompt-editor .cm-specialChar').waitFor({ state: 'detached' });
+    // So does a bidirectional control CodeMirror's own set leaves out (U+202A, left-to-right embedding).
+    atelier.registry.get(room.id)!.transact(() => prompt().insert(1, '\u202a'), 'test');
+    await a.page.locator('prompt-editor .cm-specialChar').waitFor();
+    atelier.registry.get(room.id)!.transact(() => prompt().delete(1, 1), 'test');
+    await a.page.locator('prompt-editor .cm-specialChar').waitFor({ state: 'detached' });
 
     // A generates (the fake provider holds the image): B watches it run, then finish.
     fake.hold();
