@@ -17,6 +17,13 @@ import type { RecordStore, UserRecord } from '../store/records.ts';
 import type { ChallengeStore } from './challenges.ts';
 import { newGuest } from './users.ts';
 
+/**
+ * An authorization response's `error` as RFC 6749 (4.1.2.1) allows it: printable
+ * ASCII but '"' and '\\'. Anyone can put anything in a callback's query, and the
+ * refusal shows it to the person signing in.
+ */
+const PROVIDER_ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
+
 export interface OidcSettings {
   issuer: string;
   clientId: string;
@@ -140,7 +147,8 @@ export class Oidc {
     const providerError = query.get('error');
     if (providerError !== null) {
       const cancelled = providerError === 'access_denied';
-      throw new AppError('unauthorized', cancelled ? 'sign-in was cancelled' : `the identity provider refused: ${providerError}`);
+      const shown = PROVIDER_ERROR_CODE.test(providerError) ? providerError : '(an error code that is not one)';
+      throw new AppError('unauthorized', cancelled ? 'sign-in was cancelled' : `the identity provider refused: ${shown}`);
     }
     const callbackUrl = new URL(pending.redirectUri);
     for (const [key, value] of query) callbackUrl.searchParams.append(key, value);

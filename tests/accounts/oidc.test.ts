@@ -164,6 +164,27 @@ describe('OpenID Connect', () => {
     expect(await failure(await second.browser.request(done.callbackUrl))).toEqual({ status: 401, code: 'unauthorized' });
   });
 
+  it("shows a provider's error code only when it is one: any other text in the callback's error is not echoed", async () => {
+    const s = await setup();
+    const refusal = async (error: string) => {
+      const { browser } = await guestBrowser(s);
+      const start = await browser.request(`${s.origin}/auth/oidc/login`);
+      const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+      const callback = new URL(s.callback);
+      callback.searchParams.set('state', state);
+      callback.searchParams.set('error', error);
+      const res = await browser.request(callback.href, { accept: 'application/json' });
+      expect(res.status).toBe(401);
+      return ((await res.json()) as { error: { code: string; message: string } }).error;
+    };
+    expect(await refusal('temporarily_unavailable')).toEqual({ code: 'unauthorized', message: 'the identity provider refused: temporarily_unavailable' });
+    expect((await refusal('access_denied')).message).toBe('sign-in was cancelled');
+    const forged = await refusal(`call +1 555 0100 to fix your account \u202e${'x'.repeat(4000)}`);
+    expect(forged.code).toBe('unauthorized');
+    expect(forged.message).not.toContain('555');
+    expect(forged.message).not.toContain('\u202e');
+  });
+
   it('refuses an ID token minted for another nonce, and an authorization response from another issuer', async () => {
     const s = await setup();
     const { browser, guest } = await guestBrowser(s);
