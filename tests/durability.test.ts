@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { ROOTS } from '../shared/doc-schema.ts';
 import { startChildServer } from './helpers/child-server.ts';
 import { joinWithSocketIo, joinWithYWebsocket } from './helpers/clients.ts';
-import { api, tempDir, waitFor } from './helpers/server.ts';
+import { api, tempDir, WAIT_BUDGET_MS, waitFor } from './helpers/server.ts';
 
 const KEYSTROKES = 400;
 
@@ -34,7 +34,7 @@ describe('durability', () => {
     // Accepted = broadcast to the other participant. Kill the moment that is so.
     await waitFor(
       () => watcher.doc.getText(ROOTS.prompt).toString() === expected && typist.doc.getArray(ROOTS.layers).length === 1,
-      10_000,
+      WAIT_BUDGET_MS,
     );
     await first.kill('SIGKILL');
     expect(first.process.signalCode).toBe('SIGKILL');

@@ -7,7 +7,7 @@ import { connectYwsRaw } from '../../bench/peers/clients/yws-raw.ts';
 import { forEachStruct } from '../../bench/peers/lib/update-structs.ts';
 import { KeystrokeSource } from '../../bench/peers/lib/keystrokes.ts';
 import type { DeliverySink } from '../../bench/peers/system.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 /** Every (writer, clock) a client received, its own echoes left out as the ledger does. */
 function recordingSink(): DeliverySink & { received: string[] } {
@@ -43,7 +43,7 @@ describe('bench:peers raw client of the one-connection client path', () => {
     ]);
     expect(typist.open && reader.open).toBe(true);
     for (let i = 0; i < 5; i++) typist.sendUpdate(writer.next());
-    await waitFor(() => readerSink.received.length >= 5, 10_000, 'the five keystrokes at the reader');
+    await waitFor(() => readerSink.received.length >= 5, WAIT_BUDGET_MS, 'the five keystrokes at the reader');
     expect(readerSink.received).toEqual(['101:0', '101:1', '101:2', '101:3', '101:4']);
     // The writer's own keystrokes are not echoed back to it, and no event frame reached either sink.
     expect(writerSink.received).toEqual([]);

@@ -9,7 +9,7 @@ import { BLEND_MODES, type Layer } from '../../shared/doc-schema.ts';
 import { compositePixel, type Rgba } from '../../client/render/blend.ts';
 import { contains } from '../../client/render/geometry.ts';
 import { testLayer } from '../helpers/layers.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
@@ -33,7 +33,7 @@ describeInBrowser('canvas preview', (browser) => {
     for (const mode of BLEND_MODES) {
       topMap().set('blend', mode);
       const expected = compositePixel(base, top, mode, 0.6);
-      await waitFor(async () => near(await canvasPixel(viewer.page, 512, 512), expected, 3), 10_000, `${mode}: ${expected}`);
+      await waitFor(async () => near(await canvasPixel(viewer.page, 512, 512), expected, 3), WAIT_BUDGET_MS, `${mode}: ${expected}`);
       // Outside the top layer only the base shows.
       expect(near(await canvasPixel(viewer.page, 100, 100), base, 1)).toBe(true);
     }
@@ -58,7 +58,7 @@ describeInBrowser('canvas preview', (browser) => {
       { x: 620, y: 328 }, // past it
     ];
     // (428, 160) lies outside the old placement and inside the new one.
-    await waitFor(async () => near(await canvasPixel(viewer.page, 428, 160), top, 3), 10_000, 'transform applied');
+    await waitFor(async () => near(await canvasPixel(viewer.page, 428, 160), top, 3), WAIT_BUDGET_MS, 'transform applied');
     for (const p of probes) {
       const inside = contains(placement, 512, 512, p);
       const pixel = await canvasPixel(viewer.page, p.x, p.y);
@@ -74,7 +74,7 @@ describeInBrowser('canvas preview', (browser) => {
     });
     await waitFor(
       async () => near(await canvasPixel(viewer.page, 428, 328), compositePixel(base, top, 'soft-light', 0.7), 3),
-      10_000,
+      WAIT_BUDGET_MS,
       'soft-light drawn',
     );
     const published = (await writer.socket.timeout(20_000).emitWithAck('work:publish', room.id, { title: 'Agreement' })) as PublishAck;

@@ -9,7 +9,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, PHONE, type Person, shot } from './helpers/browser.ts';
 
 interface Connections {
@@ -65,11 +65,11 @@ describeInBrowser('the room page’s one connection', (browser) => {
     // Typing, both ways.
     await a.page.locator('prompt-editor .cm-content').click();
     await a.page.keyboard.type('a lighthouse at dusk');
-    await waitFor(async () => (await promptText(b.page)).includes('a lighthouse at dusk'), 10_000, 'B sees A’s text');
+    await waitFor(async () => (await promptText(b.page)).includes('a lighthouse at dusk'), WAIT_BUDGET_MS, 'B sees A’s text');
     await b.page.locator('prompt-editor .cm-content').click();
     await b.page.keyboard.press('End');
     await b.page.keyboard.type(', oil');
-    await waitFor(async () => (await promptText(a.page)).includes('a lighthouse at dusk, oil'), 10_000, 'A sees B’s text');
+    await waitFor(async () => (await promptText(a.page)).includes('a lighthouse at dusk, oil'), WAIT_BUDGET_MS, 'A sees B’s text');
     // A control character in the prompt (a slide's soft line break, pasted) shows as a mark: generation would refuse it.
     const prompt = () => atelier.registry.get(room.id)!.doc.getText(ROOTS.prompt);
     atelier.registry.get(room.id)!.transact(() => prompt().insert(1, '\u000b'), 'test');
@@ -128,15 +128,15 @@ describeInBrowser('the room page’s one connection', (browser) => {
     const paths = (wire: Connections) => [...wire.open.values()].map((url) => url.pathname);
     await a.page.locator('room-page a.home').click();
     await a.page.locator('gallery-page').waitFor();
-    await waitFor(() => paths(aWire).join() === '/socket.io/', 10_000, 'only Socket.IO open on the gallery');
+    await waitFor(() => paths(aWire).join() === '/socket.io/', WAIT_BUDGET_MS, 'only Socket.IO open on the gallery');
     // And back: one WebSocket again, the room's, and the page works on it.
     await a.page.goBack();
     await a.page.locator('room-page .state', { hasText: 'Live' }).waitFor();
-    await waitFor(() => paths(aWire).join() === `/yjs/${room.id}`, 10_000, 'only the room’s WebSocket open in the room');
+    await waitFor(() => paths(aWire).join() === `/yjs/${room.id}`, WAIT_BUDGET_MS, 'only the room’s WebSocket open in the room');
     await a.page.locator('prompt-editor .cm-content').click();
     await a.page.keyboard.press('End');
     await a.page.keyboard.type(' again');
-    await waitFor(async () => (await promptText(b.page)).includes('oil again'), 10_000, 'B sees A’s text after the round trip');
+    await waitFor(async () => (await promptText(b.page)).includes('oil again'), WAIT_BUDGET_MS, 'B sees A’s text after the round trip');
 
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);

@@ -6,7 +6,7 @@ import { expect, test } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import type { PublishAck } from '../../shared/protocol.ts';
 import { testLayer } from '../helpers/layers.ts';
-import { startServer, waitFor } from '../helpers/server.ts';
+import { startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, shot, unnamedControls } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
@@ -90,7 +90,7 @@ describeInBrowser('gallery and works', (browser) => {
     await b.page.getByRole('button', { name: 'Most liked' }).click();
     await waitFor(
       async () => (await b.page.locator('work-card h3').first().innerText()) === 'Harbour <at> dawn & "gulls"',
-      10_000,
+      WAIT_BUDGET_MS,
       'top sort',
     );
     await shot(b.page, 'gallery-07-top');

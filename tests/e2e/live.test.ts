@@ -4,7 +4,7 @@
 // A list the server marks stale (scaled mode, Redis away) is shown with a note
 // until a later read is not.
 import { expect, test } from 'vitest';
-import { startServer, waitFor } from '../helpers/server.ts';
+import { startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeInBrowser, newPerson, phonePerson, shot, unnamedControls } from './helpers/browser.ts';
 
 describeInBrowser('live rooms in the browser', (browser) => {
@@ -32,7 +32,7 @@ describeInBrowser('live rooms in the browser', (browser) => {
     await owner.page.getByRole('button', { name: 'Share' }).click();
     await owner.page.locator('share-dialog select').selectOption('none');
     await owner.page.locator('share-dialog input[name="listed"]').check();
-    await waitFor(async () => (await atelier.store.live.isListed(roomId)) === true, 10_000, 'the listing');
+    await waitFor(async () => (await atelier.store.live.isListed(roomId)) === true, WAIT_BUDGET_MS, 'the listing');
     await shot(owner.page, 'live-01-owner-lists-the-room');
     await owner.page.keyboard.press('Escape');
     await owner.page.locator('prompt-editor .cm-content').click();
@@ -52,10 +52,10 @@ describeInBrowser('live rooms in the browser', (browser) => {
     await watcher.page.waitForURL(new RegExp(`/r/${roomId}\\?watch=1$`));
     await watcher.page.getByText('You are watching this room.').waitFor();
     const watcherPrompt = watcher.page.locator('prompt-editor .cm-content');
-    await waitFor(async () => (await watcherPrompt.innerText()).includes('a lighthouse'), 10_000, 'the prompt so far');
+    await waitFor(async () => (await watcherPrompt.innerText()).includes('a lighthouse'), WAIT_BUDGET_MS, 'the prompt so far');
     expect(await watcherPrompt.getAttribute('contenteditable')).toBe('false');
     await owner.page.keyboard.type(' at dusk');
-    await waitFor(async () => (await watcherPrompt.innerText()).includes('a lighthouse at dusk'), 10_000, 'typing seen live');
+    await waitFor(async () => (await watcherPrompt.innerText()).includes('a lighthouse at dusk'), WAIT_BUDGET_MS, 'typing seen live');
     await fan.page.locator(`live-page live-tile a[data-room="${roomId}"]`).click();
     await fan.page.getByText('You are watching this room.').waitFor();
     await owner.page.locator('participant-list [data-watching="2"]').waitFor({ timeout: 10_000 });
@@ -72,12 +72,12 @@ describeInBrowser('live rooms in the browser', (browser) => {
     await request.getByText('asks to edit').waitFor();
     await shot(owner.page, 'live-06-owner-sees-the-request');
     await request.getByRole('button', { name: 'Let them edit' }).click();
-    await waitFor(async () => (await watcherPrompt.getAttribute('contenteditable')) === 'true', 10_000, 'editing granted');
+    await waitFor(async () => (await watcherPrompt.getAttribute('contenteditable')) === 'true', WAIT_BUDGET_MS, 'editing granted');
     await watcherPrompt.click();
     await watcher.page.keyboard.press('End');
     await watcher.page.keyboard.type(', gulls');
     const ownerPrompt = owner.page.locator('prompt-editor .cm-content');
-    await waitFor(async () => (await ownerPrompt.innerText()).includes('gulls'), 10_000, 'the new editor types');
+    await waitFor(async () => (await ownerPrompt.innerText()).includes('gulls'), WAIT_BUDGET_MS, 'the new editor types');
     await shot(watcher.page, 'live-07-phone-granted-and-typing');
   });
 

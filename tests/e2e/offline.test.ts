@@ -1,7 +1,7 @@
 // Losing the connection: the offline banner shows, edits made offline stay
 // and reach the others after the automatic reconnect and resync.
 import { expect, test } from 'vitest';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { ownedRoom } from './helpers/room-fixtures.ts';
 import { describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 
@@ -13,7 +13,7 @@ describeInBrowser('offline and back', (browser) => {
     await a.page.goto(`/r/${room.id}`);
     await a.page.locator('prompt-editor .cm-content').click();
     await a.page.keyboard.type('online words');
-    await waitFor(() => other.doc.getText('prompt').toString() === 'online words', 10_000, 'online edit arrives');
+    await waitFor(() => other.doc.getText('prompt').toString() === 'online words', WAIT_BUDGET_MS, 'online edit arrives');
 
     // Cut every connection of A's browser: the page notices (the browser says it is offline) and the banner shows.
     await a.context.setOffline(true);

@@ -2,7 +2,7 @@
 // in the layer list selects, and a finger dragging on the canvas moves the
 // layer, one undoable change in everyone's document.
 import { expect, test } from 'vitest';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeInBrowser, shot } from './helpers/browser.ts';
 import { addLayerMap, ownedRoom, solidImage } from './helpers/room-fixtures.ts';
 
@@ -75,13 +75,13 @@ describeInBrowser('the room on a phone', (browser) => {
     // 60 × 30 CSS pixels is 60/fit × 30/fit document pixels.
     await waitFor(
       () => Math.abs(layer().x - (100 + 60 / fit)) <= 2 && Math.abs(layer().y - (100 + 30 / fit)) <= 2,
-      10_000,
+      WAIT_BUDGET_MS,
       'the layer moved',
     );
     await shot(page, 'phone-01-moved');
 
     await page.getByRole('button', { name: 'Undo' }).tap();
-    await waitFor(() => layer().x === 100 && layer().y === 100, 10_000, 'the move undone');
+    await waitFor(() => layer().x === 100 && layer().y === 100, WAIT_BUDGET_MS, 'the move undone');
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);

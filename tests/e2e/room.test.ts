@@ -3,7 +3,7 @@
 // both), placing the result as a layer, opacity changes reaching the other
 // canvas, undo, direct manipulation, and the read-only viewer.
 import { expect, test } from 'vitest';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { canvasPixel, describeInBrowser, newPerson, shot, unnamedControls } from './helpers/browser.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
@@ -53,11 +53,11 @@ describeInBrowser('room in the browser', (browser) => {
     await a.page.keyboard.type('a lighthouse at dusk, ');
     await waitFor(
       async () => (await b.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk'),
-      10_000,
+      WAIT_BUDGET_MS,
       'B sees the prompt',
     );
     await b.page.locator('prompt-editor .cm-ySelectionInfo', { hasText: aName }).waitFor();
-    await waitFor(async () => (await b.page.locator(`participant-list [data-participant="${aName}"]`).count()) === 1, 10_000, 'B lists A');
+    await waitFor(async () => (await b.page.locator(`participant-list [data-participant="${aName}"]`).count()) === 1, WAIT_BUDGET_MS, 'B lists A');
     await shot(b.page, 'room-03-b-sees-a-typing');
 
     // B types too: both edits survive.
@@ -66,7 +66,7 @@ describeInBrowser('room in the browser', (browser) => {
     await b.page.keyboard.type('oil painting');
     await waitFor(
       async () => (await a.page.locator('prompt-editor .cm-content').innerText()).includes('a lighthouse at dusk, oil painting'),
-      10_000,
+      WAIT_BUDGET_MS,
       'A sees B',
     );
     // A (the owner) renames the room; B's header follows.
@@ -76,7 +76,7 @@ describeInBrowser('room in the browser', (browser) => {
     await b.page.locator('room-page .title h1', { hasText: 'Lighthouse study' }).waitFor();
 
     // B pauses: A stops seeing "is typing".
-    await waitFor(async () => (await a.page.locator('participant-list .typing-note').innerText()).trim() === '', 10_000, 'typing ends');
+    await waitFor(async () => (await a.page.locator('participant-list .typing-note').innerText()).trim() === '', WAIT_BUDGET_MS, 'typing ends');
 
     // B generates with the (fake, held) OpenAI provider: both watch the job run.
     const outsider = await joinWithSocketIo(
@@ -96,7 +96,7 @@ describeInBrowser('room in the browser', (browser) => {
       a.page.locator('job-card [role="progressbar"]').first().boundingBox(),
     ]);
     expect(bar!.x + bar!.width).toBeLessThanOrEqual(card!.x + card!.width);
-    await waitFor(() => fake.held === 1, 10_000, 'the provider got the request');
+    await waitFor(() => fake.held === 1, WAIT_BUDGET_MS, 'the provider got the request');
     fake.release();
     for (const person of [a, b]) {
       await person.page.locator('job-card [data-status="succeeded"]').waitFor();
@@ -113,24 +113,24 @@ describeInBrowser('room in the browser', (browser) => {
     await shot(a.page, 'room-05b-a-three-candidates');
     // Newest first: the two local ones lead the tray.
     for (let i = 0; i < 2; i++) await a.page.locator('candidate-tray button', { hasText: 'Discard' }).first().click();
-    await waitFor(async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 1, 10_000, 'discarded for B too');
+    await waitFor(async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 1, WAIT_BUDGET_MS, 'discarded for B too');
 
     // A places it: it fills the canvas (1024 × 1024), in the fake's blue.
     await a.page.getByRole('button', { name: `Place as layer: ${prompt}` }).click();
     await b.page.locator('layer-panel li[data-layer-id]').waitFor();
-    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), BLUE), 10_000, "B's canvas shows the layer");
-    await waitFor(async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 0, 10_000, 'the tray empties');
+    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), BLUE), WAIT_BUDGET_MS, "B's canvas shows the layer");
+    await waitFor(async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 0, WAIT_BUDGET_MS, 'the tray empties');
 
     // A lowers its opacity to 40 %: B's canvas shows blue at 0.4 over white.
     await a.page.locator('layer-panel input[name="opacity"]').fill('40');
-    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), [173, 194, 235]), 10_000, "B's canvas shows the layer at 40 %");
+    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), [173, 194, 235]), WAIT_BUDGET_MS, "B's canvas shows the layer at 40 %");
     await shot(a.page, 'room-06-a-opacity-40');
     await shot(b.page, 'room-07-b-canvas-follows');
 
     // Undo (outside the prompt) takes back A's own opacity change, for everyone.
     await a.page.locator('canvas-preview .stage').focus();
     await a.page.keyboard.press('Control+z');
-    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), BLUE), 10_000, 'the undo reaches B');
+    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), BLUE), WAIT_BUDGET_MS, 'the undo reaches B');
     // B's undo history holds none of A's changes.
     expect(await b.page.getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true);
 
@@ -143,10 +143,10 @@ describeInBrowser('room in the browser', (browser) => {
     for (let i = 1; i <= 6; i++) await a.page.mouse.move(start.x + i * 20, start.y);
     await a.page.mouse.up();
     const layerMap = () => outsider.doc.getArray('layers').get(0) as import('yjs').Map<unknown>;
-    await waitFor(() => Math.abs(Number(layerMap().get('x')) - 120 / fit) <= 2, 10_000, 'the drag reaches the others');
+    await waitFor(() => Math.abs(Number(layerMap().get('x')) - 120 / fit) <= 2, WAIT_BUDGET_MS, 'the drag reaches the others');
     await a.page.keyboard.press('Shift+BracketRight');
-    await waitFor(() => layerMap().get('rotation') === 15, 10_000, 'the rotation reaches the others');
-    await waitFor(async () => isColour(await canvasPixel(b.page, 40, 512), [255, 255, 255]), 10_000, "B's canvas shows the moved layer");
+    await waitFor(() => layerMap().get('rotation') === 15, WAIT_BUDGET_MS, 'the rotation reaches the others');
+    await waitFor(async () => isColour(await canvasPixel(b.page, 40, 512), [255, 255, 255]), WAIT_BUDGET_MS, "B's canvas shows the moved layer");
     expect(isColour(await canvasPixel(b.page, 600, 512), BLUE)).toBe(true);
     await shot(b.page, 'room-08-b-sees-move-and-turn');
 

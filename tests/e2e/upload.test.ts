@@ -3,7 +3,7 @@
 // hide and delete them from the layer panel, and undo the delete.
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { ownedRoom } from './helpers/room-fixtures.ts';
 import { canvasPixel, describeInBrowser, newPerson, shot } from './helpers/browser.ts';
 
@@ -29,7 +29,7 @@ describeInBrowser('uploads and the layer panel', (browser) => {
     await a.page
       .locator('input[type="file"]')
       .setInputFiles({ name: 'green field.png', mimeType: 'image/png', buffer: await png([0, 200, 0]) });
-    await waitFor(() => names().join() === 'green field', 10_000, 'uploaded layer');
+    await waitFor(() => names().join() === 'green field', WAIT_BUDGET_MS, 'uploaded layer');
 
     // Drag and drop a file onto the canvas.
     const buffer = [...(await png([200, 0, 200]))];
@@ -40,7 +40,7 @@ describeInBrowser('uploads and the layer panel', (browser) => {
     }, buffer);
     await a.page.locator('canvas-preview .stage').dispatchEvent('dragover', { dataTransfer: data });
     await a.page.locator('canvas-preview .stage').dispatchEvent('drop', { dataTransfer: data });
-    await waitFor(() => names().join() === 'green field,magenta', 10_000, 'dropped layer on top');
+    await waitFor(() => names().join() === 'green field,magenta', WAIT_BUDGET_MS, 'dropped layer on top');
     await waitFor(
       async () => {
         const [r, g, b] = await canvasPixel(a.page, 512, 512);
@@ -54,18 +54,18 @@ describeInBrowser('uploads and the layer panel', (browser) => {
     // Send the top layer backward from the keyboard: green is on top now.
     await a.page.locator('layer-panel li[data-layer-id]', { hasText: 'magenta' }).locator('button.name').focus();
     await a.page.keyboard.press('Alt+ArrowDown');
-    await waitFor(() => names().join() === 'magenta,green field', 10_000, 'reordered');
-    await waitFor(async () => (await canvasPixel(a.page, 512, 512))[1] > 190, 10_000, 'green on top');
+    await waitFor(() => names().join() === 'magenta,green field', WAIT_BUDGET_MS, 'reordered');
+    await waitFor(async () => (await canvasPixel(a.page, 512, 512))[1] > 190, WAIT_BUDGET_MS, 'green on top');
 
     // Hide green: magenta shows again.
     await a.page.getByRole('button', { name: 'Hide green field' }).click();
-    await waitFor(async () => (await canvasPixel(a.page, 512, 512))[0] > 190, 10_000, 'green hidden');
+    await waitFor(async () => (await canvasPixel(a.page, 512, 512))[0] > 190, WAIT_BUDGET_MS, 'green hidden');
 
     // Delete magenta, then undo the delete.
     await a.page.getByRole('button', { name: 'Delete magenta' }).click();
-    await waitFor(() => names().join() === 'green field', 10_000, 'deleted');
+    await waitFor(() => names().join() === 'green field', WAIT_BUDGET_MS, 'deleted');
     await a.page.getByRole('button', { name: 'Undo' }).click();
-    await waitFor(() => names().join() === 'magenta,green field', 10_000, 'restored by undo');
+    await waitFor(() => names().join() === 'magenta,green field', WAIT_BUDGET_MS, 'restored by undo');
     await shot(a.page, 'upload-02-after-undo');
 
     // Something that is not an image is refused with a message, nothing added.

@@ -25,13 +25,13 @@ export async function everywhere(server: Atelier, roomId: string, token: string,
   await events.next('room:joined');
   const plain = rawYjsSocket(server.url, `/yjs/${roomId}?token=${token}${query}`);
   // Its first frame is the room's sync step 1: admitted.
-  await waitFor(() => plain.frames.length > 0, 10_000, 'the plain socket admitted');
+  await waitFor(() => plain.frames.length > 0, WAIT_BUDGET_MS, 'the plain socket admitted');
   return { sio, events, plain };
 }
 
 /** Let go of the room, on every transport: Socket.IO stays connected for its other rooms. */
 export async function letGo(who: Everywhere, roomId: string, code: ErrorCode): Promise<void> {
-  await waitFor(() => who.sio.evicted.some((e) => e.roomId === roomId), 10_000, 'room:evicted on Socket.IO');
+  await waitFor(() => who.sio.evicted.some((e) => e.roomId === roomId), WAIT_BUDGET_MS, 'room:evicted on Socket.IO');
   expect(who.sio.evicted).toEqual([{ roomId, error: expect.objectContaining({ code }) }]);
   expect(who.sio.socket.connected).toBe(true);
   expect((await who.events.next('room:evicted'))[0]).toBe(roomId);
@@ -41,7 +41,7 @@ export async function letGo(who: Everywhere, roomId: string, code: ErrorCode): P
 
 /** The whole connection ended, on every transport. */
 export async function ended(who: Everywhere, code: ErrorCode): Promise<void> {
-  await waitFor(() => !who.sio.socket.connected, 10_000, 'the Socket.IO socket disconnected');
+  await waitFor(() => !who.sio.socket.connected, WAIT_BUDGET_MS, 'the Socket.IO socket disconnected');
   expect((await who.events.raw.closed).code).toBe(CLOSE_CODES[code]);
   expect((await who.plain.closed).code).toBe(CLOSE_CODES[code]);
 }
@@ -53,7 +53,7 @@ export async function stays(who: Everywhere, roomId: string): Promise<void> {
   expect(await who.events.call('room:request-edit', roomId)).toEqual(alreadyEdits);
   const before = who.plain.frames.length;
   who.plain.send(Uint8Array.of(YWS_MESSAGE.sync, 0, 1, 0)); // sync step 1 of an empty document
-  await waitFor(() => who.plain.frames.slice(before).some((f) => f[0] === YWS_MESSAGE.sync && f[1] === 1), 10_000, 'sync step 2');
+  await waitFor(() => who.plain.frames.slice(before).some((f) => f[0] === YWS_MESSAGE.sync && f[1] === 1), WAIT_BUDGET_MS, 'sync step 2');
   expect(who.plain.ws.readyState).toBe(who.plain.ws.OPEN);
 }
 

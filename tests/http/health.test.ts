@@ -10,7 +10,7 @@ import { loadConfig } from '../../server/config.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { storedLog } from '../helpers/cluster.ts';
-import { api, type TestEnv, tempDir, waitFor } from '../helpers/server.ts';
+import { api, tempDir, type TestEnv, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { createTestDatabase, describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
 import { startTcpGate } from '../helpers/tcp-gate.ts';
 
@@ -64,14 +64,14 @@ describeWith([binary], 'health: Redis lost', () => {
     }
 
     await redis.stop();
-    await waitFor(() => !lenient.scale?.redis.isReady && !strict.scale?.redis.isReady, 10_000, 'nodes notice Redis is gone');
+    await waitFor(() => !lenient.scale?.redis.isReady && !strict.scale?.redis.isReady, WAIT_BUDGET_MS, 'nodes notice Redis is gone');
     expect(await health(lenient)).toMatchObject({ status: 200, body: { status: 'degraded', redis: { ok: false }, store: { ok: true } } });
     expect(await health(strict)).toMatchObject({ status: 503, body: { status: 'degraded', redis: { ok: false } } });
 
     await redis.start();
     // Each node reconnects on its own schedule: wait for both, then say what each answers.
-    await waitFor(async () => (await health(strict)).status === 200, 10_000, 'Redis back');
-    await waitFor(async () => (await health(lenient)).body.status === 'ok', 10_000, 'Redis back on the other node');
+    await waitFor(async () => (await health(strict)).status === 200, WAIT_BUDGET_MS, 'Redis back');
+    await waitFor(async () => (await health(lenient)).body.status === 'ok', WAIT_BUDGET_MS, 'Redis back on the other node');
     expect(await health(lenient)).toMatchObject({ status: 200, body: { status: 'ok', redis: { ok: true } } });
   });
 });

@@ -17,7 +17,7 @@ import { startJob } from '../generation/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, startNodes } from '../helpers/cluster.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
 const redis = await redisService();
@@ -55,7 +55,7 @@ async function wsSpectator(url: string, token: string, roomId: string, invite: s
   await raw.opened;
   // Joined, on the room's channel (room:joined comes once it is): the job's events come after.
   const joined = (frame: Uint8Array) => frame[0] === YWS_MESSAGE.event && decodeEvent(frame, 1).event === 'room:joined';
-  await waitFor(() => raw.frames.some(joined), 10_000, 'room:joined');
+  await waitFor(() => raw.frames.some(joined), WAIT_BUDGET_MS, 'room:joined');
   return {
     heard(): Heard {
       const doc = new Y.Doc();
@@ -110,7 +110,7 @@ describeWith([redis, postgres], 'two nodes', () => {
     const onSocketIo = await socketIoSpectator(b.url, viewerA.token, room.id, invites.view);
     const onWs = await wsSpectator(b.url, viewerB.token, room.id, invites.view);
     // Node B has the room open with its spectators before the job ends (its relayed changes are held for them).
-    await waitFor(() => b.registry.get(room.id)?.spectators === 2, 10_000, 'both spectators in on node B');
+    await waitFor(() => b.registry.get(room.id)?.spectators === 2, WAIT_BUDGET_MS, 'both spectators in on node B');
     maker.doc.getText('prompt').insert(0, 'a lighthouse');
     await startJob(maker.socket, room.id, { prompt: 'a lighthouse', size: '256x256' });
     await waitFor(() => onSocketIo.seen.some((s) => s.startsWith('succeeded')), 20_000, 'succeeded on Socket.IO on node B');

@@ -160,13 +160,13 @@ describe('live rooms', () => {
     await new Promise((resolve) => subscriber.socket.emit('live:subscribe', resolve));
     const ownerSocket = listeningSocket(server.url, owner.token);
     await joinRoom(ownerSocket.socket, room.id);
-    await waitFor(() => subscriber.updates.some((item) => item.previewUrl !== null), 10_000, 'a preview');
+    await waitFor(() => subscriber.updates.some((item) => item.previewUrl !== null), WAIT_BUDGET_MS, 'a preview');
     const item = subscriber.updates.find((u) => u.previewUrl !== null);
     expect(item).toMatchObject({ room: { id: room.id }, spectators: 0, participants: [{ id: owner.user.id }] });
     const preview = await fetch(server.url + (item?.previewUrl ?? ''));
     expect(preview.headers.get('content-type')).toBe('image/webp');
     ownerSocket.socket.emit('room:leave', room.id);
-    await waitFor(() => subscriber.ended.includes(room.id), 10_000, 'live:ended');
+    await waitFor(() => subscriber.ended.includes(room.id), WAIT_BUDGET_MS, 'live:ended');
     expect((await livePage(http)).items).toEqual([]);
   });
 

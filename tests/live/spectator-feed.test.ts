@@ -51,9 +51,9 @@ describe('the spectator feed', () => {
       const text = maker.getText('prompt');
       maker.transact(() => text.insert(Math.min(text.length, i % 7), String.fromCharCode(97 + (i % 26))));
     }
-    await waitFor(() => sameDoc(makerA.doc, makerB.doc) && makerA.doc.getText('prompt').length === 60, 10_000, 'makers agree');
-    await waitFor(() => sameDoc(watcherA.doc, makerA.doc), 10_000, 'the Socket.IO spectator converges');
-    await waitFor(() => sameDoc(watcherB.doc, makerA.doc), 10_000, 'the Yjs WebSocket spectator converges');
+    await waitFor(() => sameDoc(makerA.doc, makerB.doc) && makerA.doc.getText('prompt').length === 60, WAIT_BUDGET_MS, 'makers agree');
+    await waitFor(() => sameDoc(watcherA.doc, makerA.doc), WAIT_BUDGET_MS, 'the Socket.IO spectator converges');
+    await waitFor(() => sameDoc(watcherB.doc, makerA.doc), WAIT_BUDGET_MS, 'the Yjs WebSocket spectator converges');
     expect(Y.encodeStateAsUpdate(watcherB.doc)).toEqual(Y.encodeStateAsUpdate(makerA.doc));
 
     // Watching only: a spectator's own write is refused, and nobody else gets it.
@@ -137,9 +137,9 @@ describe('the spectator feed', () => {
     await waitFor(() => live?.doc.getText('prompt').length === 10, WAIT_BUDGET_MS, 'the keystrokes on the server');
 
     live?.setRole(viewerA.user.id, 'editor');
-    await waitFor(() => sameDoc(watcher.doc, maker.doc), 10_000, 'the new maker has what was held');
+    await waitFor(() => sameDoc(watcher.doc, maker.doc), WAIT_BUDGET_MS, 'the new maker has what was held');
     // And as a maker it hears the next keystroke directly.
     maker.doc.transact(() => text.insert(0, 'm'));
-    await waitFor(() => sameDoc(watcher.doc, maker.doc), 10_000, 'the next keystroke');
+    await waitFor(() => sameDoc(watcher.doc, maker.doc), WAIT_BUDGET_MS, 'the next keystroke');
   });
 });

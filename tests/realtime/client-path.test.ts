@@ -226,7 +226,7 @@ describe("the client's document path", () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await waitFor(() => provider.status === 'synced', 10_000, 'synced again');
+    await waitFor(() => provider.status === 'synced', WAIT_BUDGET_MS, 'synced again');
     const reader = new YjsSocketProvider(room.id, new Y.Doc(), { ...options, heartbeatMs: 0 });
     onTestFinished(() => reader.destroy());
     await waitFor(() => reader.doc.getText(ROOTS.prompt).toString() === 'typed meanwhile', WAIT_BUDGET_MS, 'the edit reached the room');

@@ -76,7 +76,7 @@ async function overWebSocket(s: Scene, messages: Uint8Array[]): Promise<(number 
     raw.send(wsSyncFrame(message));
     let closed: number | undefined;
     void raw.closed.then((c) => (closed = c.code));
-    await waitFor(() => closed !== undefined || step1s(raw.frames) >= 2, 10_000, 'a close or a sync step 1');
+    await waitFor(() => closed !== undefined || step1s(raw.frames) >= 2, WAIT_BUDGET_MS, 'a close or a sync step 1');
     outcomes.push(closed ?? 'asked');
     raw.ws.close();
   }

@@ -210,7 +210,7 @@ describe('hostile input over Socket.IO', () => {
     // Told, and every message answered or dropped, however long a loaded machine takes to read them (not a fixed time).
     await waitFor(
       async () => errors.some((e) => e.code === 'rate_limited') && answers() + (await dropped()) === 200,
-      10_000,
+      WAIT_BUDGET_MS,
       'the notice, and each of the 200 answered or dropped',
     );
     // The burst (less the join's token) is answered, a few more refill meanwhile; never all 200.

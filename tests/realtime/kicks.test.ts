@@ -13,7 +13,7 @@ import type { Atelier } from '../../server/atelier.ts';
 import { CLOSE_CODES, YWS_MESSAGE } from '../../shared/protocol.ts';
 import { joinRoom } from '../live/helpers.ts';
 import { rawYjsSocket } from '../helpers/raw-ws.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { ended, everywhere, letGo, present, stays } from '../helpers/three-ways.ts';
 import { type Person, person } from '../social/helpers.ts';
 
@@ -101,17 +101,17 @@ describe('letting connections go, on every transport', () => {
     const prompt = () => server.registry.get(room.id)!.doc.getText('prompt').toString();
 
     expect(await owner.events.call('room:grant', room.id, bob!.id, 'editor')).toMatchObject({ ok: true });
-    await waitFor(() => bobs.sio.roles.includes('editor'), 10_000, 'room:role on Socket.IO');
+    await waitFor(() => bobs.sio.roles.includes('editor'), WAIT_BUDGET_MS, 'room:role on Socket.IO');
     expect(await bobs.events.next('room:role')).toEqual([room.id, { role: 'editor' }]);
     bobs.plain.send(promptUpdate('granted'));
-    await waitFor(() => prompt().includes('granted'), 10_000, 'the plain editor writes');
+    await waitFor(() => prompt().includes('granted'), WAIT_BUDGET_MS, 'the plain editor writes');
 
     expect(await owner.events.call('room:grant', room.id, bob!.id, 'viewer')).toMatchObject({ ok: true });
-    await waitFor(() => bobs.sio.roles.includes('viewer'), 10_000, 'room:role on Socket.IO');
+    await waitFor(() => bobs.sio.roles.includes('viewer'), WAIT_BUDGET_MS, 'room:role on Socket.IO');
     await bobs.events.next('room:role', (args) => (args[1] as { role: string }).role === 'viewer');
     const before = bobs.plain.frames.length;
     bobs.plain.send(promptUpdate('revoked'));
-    await waitFor(() => bobs.plain.frames.slice(before).some((f) => f[0] === YWS_MESSAGE.auth), 10_000, 'permission denied');
+    await waitFor(() => bobs.plain.frames.slice(before).some((f) => f[0] === YWS_MESSAGE.auth), WAIT_BUDGET_MS, 'permission denied');
     expect(prompt()).not.toContain('revoked');
     // A change of role is not a kick: every connection stays.
     expect(present(server, room.id)).toEqual([...Array(3).fill(ann!.id), ...Array(3).fill(bob!.id)].sort());
@@ -131,6 +131,6 @@ describe('letting connections go, on every transport', () => {
     expect((await http.request('GET', `/api/rooms/${room.id}`, { token: bob!.token })).status).toBe(404);
     await ended(owner, 'unauthorized');
     await letGo(guest, room.id, 'not_found');
-    await waitFor(() => server.registry.get(room.id) === undefined || present(server, room.id).length === 0, 10_000, 'the room empty');
+    await waitFor(() => server.registry.get(room.id) === undefined || present(server, room.id).length === 0, WAIT_BUDGET_MS, 'the room empty');
   });
 });

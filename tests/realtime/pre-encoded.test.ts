@@ -12,7 +12,7 @@ import { type AtelierClientSocket, SocketIoProvider } from '../../client/realtim
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { tcpSocketOf } from '../../server/realtime/socketio/write-coalescer.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 function participant(url: string, token: string, roomId: string, transports: Array<'websocket' | 'polling'>) {
   const socket: AtelierClientSocket = io(url, { auth: { token }, transports, forceNew: true, reconnection: false });
@@ -37,7 +37,7 @@ it('stock clients on WebSocket, long-polling and an upgrade get every update, wh
   ];
   await Promise.all(clients.map((c) => c.provider.whenSynced()));
   const [ws, polling, upgrading] = clients as [(typeof clients)[0], (typeof clients)[0], (typeof clients)[0]];
-  await waitFor(() => upgrading.socket.io.engine.transport.name === 'websocket', 10_000, 'the upgrade');
+  await waitFor(() => upgrading.socket.io.engine.transport.name === 'websocket', WAIT_BUDGET_MS, 'the upgrade');
   expect(polling.socket.io.engine.transport.name).toBe('polling');
 
   const texts = (c: (typeof clients)[0]) => c.doc.getText(ROOTS.prompt).toString();
@@ -48,13 +48,13 @@ it('stock clients on WebSocket, long-polling and an upgrade get every update, wh
     const writer = clients[i % clients.length] ?? ws;
     writer.doc.getText(ROOTS.prompt).insert(expected.length, part);
     expected += part;
-    for (const c of clients) await waitFor(() => texts(c) === expected, 10_000, `update ${i} everywhere`);
+    for (const c of clients) await waitFor(() => texts(c) === expected, WAIT_BUDGET_MS, `update ${i} everywhere`);
   }
   expect(server.registry.get(room.id)?.doc.getText(ROOTS.prompt).toString()).toBe(expected);
   // Awareness goes out the same way.
   ws.provider.awareness.setLocalStateField('user', { name: 'Ann on ws' });
   for (const c of [polling, upgrading]) {
-    await waitFor(() => c.provider.awareness.getStates().get(ws.doc.clientID)?.user !== undefined, 10_000, 'presence');
+    await waitFor(() => c.provider.awareness.getStates().get(ws.doc.clientID)?.user !== undefined, WAIT_BUDGET_MS, 'presence');
   }
 }, 60_000);
 
@@ -98,16 +98,16 @@ it('writes a maker’s update, and a spectator’s held document and presence, i
     toMaker.length = 0;
     toSpectator.length = 0;
     text.insert(text.length, 'k');
-    await waitFor(() => otherMaker.doc.getText(ROOTS.prompt).length === i, 10_000, 'the update at the other maker');
+    await waitFor(() => otherMaker.doc.getText(ROOTS.prompt).length === i, WAIT_BUDGET_MS, 'the update at the other maker');
     // A header and an attachment, in one write.
     expect(toMaker, toMaker.join(', ')).toEqual(['writev of 2']);
     maker.provider.awareness.setLocalStateField('cursor', i);
-    await waitFor(() => live && cursorOf(maker.doc, live.awareness) === i, 10_000, 'the cursor on the server');
+    await waitFor(() => live && cursorOf(maker.doc, live.awareness) === i, WAIT_BUDGET_MS, 'the cursor on the server');
     expect(toSpectator).toEqual([]);
     live?.transact((doc) => doc.getMap(ROOTS.meta).set('title', `Take ${i}`), 'test');
     await waitFor(
       () => spectator.doc.getText(ROOTS.prompt).length === i && cursorOf(maker.doc, spectator.provider.awareness) === i,
-      10_000,
+      WAIT_BUDGET_MS,
       'the spectator has both',
     );
     // The document and the presence: two events, four frames, one write.

@@ -176,7 +176,7 @@ describe('the room page’s event socket', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await waitFor(() => a.joins.length === 2 && a.socket.connected, 10_000, 'joined again');
+    await waitFor(() => a.joins.length === 2 && a.socket.connected, WAIT_BUDGET_MS, 'joined again');
     expect(a.log.filter((e) => e === 'connect')).toHaveLength(2);
     // The job ran on while this page was away: the new join, or the updates after it, say how it ended.
     const latest = () => [...(a.joins[1]?.jobs ?? []), ...a.sinceJoin()].filter((j) => j.id === started.job.id).at(-1);

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { startChildServer } from '../helpers/child-server.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
-import { api, tempDir, waitFor } from '../helpers/server.ts';
+import { api, tempDir, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { stockSocketIoClient } from '../helpers/stock-socketio.ts';
 
 const PER_SECOND = 20;
@@ -34,7 +34,7 @@ it('keystrokes queued during a freeze of the server are all taken when it resume
   } finally {
     process.kill(pid, 'SIGCONT');
   }
-  await waitFor(() => observer.doc.getText(ROOTS.prompt).length === KEYSTROKES, 10_000, 'every keystroke');
+  await waitFor(() => observer.doc.getText(ROOTS.prompt).length === KEYSTROKES, WAIT_BUDGET_MS, 'every keystroke');
   expect(observer.doc.getText(ROOTS.prompt).toString()).toBe(typist.doc.getText(ROOTS.prompt).toString());
   expect(typist.errors.map((e) => e.code)).toEqual([]);
 });

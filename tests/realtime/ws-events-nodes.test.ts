@@ -8,7 +8,7 @@ import { connectSocket } from '../helpers/clients.ts';
 import { livePage } from '../live/helpers.ts';
 import { clusterEnv, runningJob, startNodes } from '../helpers/cluster.ts';
 import { roomChannel } from '../../server/realtime/events/channels.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { startTcpGate } from '../helpers/tcp-gate.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { eventWs } from '../helpers/ws-events.ts';
@@ -51,7 +51,7 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
 
     // Ann grants on node A (once node B's board shows Bob there); Bob's event socket on node B is told its new role.
     await b!.live.rooms.tick();
-    await waitFor(async () => (await livePage(http)).items[0]?.spectators === 1, 10_000, 'the spectator counted on node A');
+    await waitFor(async () => (await livePage(http)).items[0]?.spectators === 1, WAIT_BUDGET_MS, 'the spectator counted on node A');
     expect(await annWs.call('room:grant', room.id, bob.user.id, 'editor')).toEqual({ ok: true, userId: bob.user.id, role: 'editor' });
     expect(await bobWs.next('room:role')).toEqual([room.id, { role: 'editor' }]);
     expect(await bobWs.call('gen:start', room.id, { prompt: 'mine', size: '256x256' })).toMatchObject({ ok: true });
@@ -95,7 +95,7 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
     const after = job('A');
     a!.socketIo.io.to(roomChannel(room.id)).emit('gen:update', room.id, after);
     expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === after.id, 10_000)).toEqual([room.id, after]);
-    await waitFor(() => sioHeard.includes(after.id), 10_000, 'the Socket.IO socket hears it too');
+    await waitFor(() => sioHeard.includes(after.id), WAIT_BUDGET_MS, 'the Socket.IO socket hears it too');
     expect(annWs.raw.ws.readyState).toBe(annWs.raw.ws.OPEN);
   });
 
@@ -110,11 +110,11 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
     const entries = await a.scale!.redis.xLen(stream);
 
     gate.cut();
-    await waitFor(() => !b.scale?.redis.isReady, 10_000, 'node B notices Redis is gone');
+    await waitFor(() => !b.scale?.redis.isReady, WAIT_BUDGET_MS, 'node B notices Redis is gone');
     // Sent through node A's adapter while node B cannot read the stream: on the stream before node B is back.
     const meanwhile = job('M', 'meanwhile');
     a.socketIo.io.to(roomChannel(roomId)).emit('gen:update', roomId, meanwhile);
-    await waitFor(async () => (await a.scale!.redis.xLen(stream)) > entries, 10_000, 'the emit on the stream');
+    await waitFor(async () => (await a.scale!.redis.xLen(stream)) > entries, WAIT_BUDGET_MS, 'the emit on the stream');
     expect(annWs.of('gen:update')).toHaveLength(1);
     gate.restore();
     expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([roomId, meanwhile]);
@@ -132,11 +132,11 @@ describeWith([redis, postgres], 'events on the Yjs WebSocket across nodes', () =
     expect(await a.scale!.redis.xLen(stream)).toBe(0);
 
     gate.cut();
-    await waitFor(() => !b.scale?.redis.isReady, 10_000, 'node B notices Redis is gone');
+    await waitFor(() => !b.scale?.redis.isReady, WAIT_BUDGET_MS, 'node B notices Redis is gone');
     const meanwhile = runningJob(roomId, 'M'.repeat(22), 'meanwhile', ann.user.id);
     a.socketIo.io.to(roomChannel(roomId)).emit('gen:update', roomId, meanwhile);
     // On the stream before node B can read it again.
-    await waitFor(async () => (await a.scale!.redis.xLen(stream)) === 1, 10_000, 'the emit on the stream');
+    await waitFor(async () => (await a.scale!.redis.xLen(stream)) === 1, WAIT_BUDGET_MS, 'the emit on the stream');
     gate.restore();
     expect(await annWs.next('gen:update', (args) => (args[1] as Job).id === meanwhile.id, 20_000)).toEqual([roomId, meanwhile]);
     await waitFor(() => sioHeard.includes(meanwhile.id), 20_000, 'the Socket.IO socket hears it too');

@@ -98,7 +98,7 @@ async function pipelined(server: Atelier, path: string, frames: Uint8Array[], un
       buffered = buffered.subarray(offset + length);
     }
   });
-  await waitFor(() => until(messages), 10_000, 'the answers');
+  await waitFor(() => until(messages), WAIT_BUDGET_MS, 'the answers');
   socket.destroy();
   return messages;
 }
@@ -174,7 +174,7 @@ describe('house rules on event sockets', () => {
     expect(order[order.length - 1]).toBe('live:ended');
     await bobs!.next('live:ended');
     await cids!.next('live:ended');
-    await waitFor(() => bobSioEnded.includes(room.id), 10_000, "live:ended on Bob's Socket.IO socket");
+    await waitFor(() => bobSioEnded.includes(room.id), WAIT_BUDGET_MS, "live:ended on Bob's Socket.IO socket");
     expect(bobs!.of('live:update')).toEqual([]);
     expect(cids!.of('live:update')).toEqual([]);
     expect(bobSioUpdates).toEqual([]);
@@ -300,7 +300,7 @@ describe('house rules on event sockets', () => {
     await http.json('DELETE', '/api/auth/sessions', { token: bob!.token, expect: 200 });
     // At once: out while his connection is still open, before ws gives up on his answer to the close (30 s) and
     // drops it. Checked by that order rather than by a short deadline, which a loaded machine can miss.
-    await waitFor(() => !bobHere() && !server.broadcast.hasLocal(userChannel(bob!.id)), 10_000, 'Bob out of the room and off his channels');
+    await waitFor(() => !bobHere() && !server.broadcast.hasLocal(userChannel(bob!.id)), WAIT_BUDGET_MS, 'Bob out of the room and off his channels');
     expect(ended).toBe(false);
   });
 
@@ -346,7 +346,7 @@ describe('house rules on event sockets', () => {
       userChannel(ann!.id),
       userChannel(bob!.id),
     ];
-    await waitFor(() => channels.every((c) => !broadcast.hasLocal(c)), 10_000, 'every channel empty');
+    await waitFor(() => channels.every((c) => !broadcast.hasLocal(c)), WAIT_BUDGET_MS, 'every channel empty');
     for (const id of connectionIds) expect(broadcast.hasLocal(id), id).toBe(false);
     expect(broadcast.memberChannels).toBe(0);
     await waitFor(() => server.registry.get(room.id) === undefined || server.registry.get(room.id)?.participants.size === 0, 10_000);

@@ -237,7 +237,7 @@ describe('events on the Yjs WebSocket', () => {
     await ws.next('room:joined');
     const started = await ws.call('gen:start', room.id, { prompt: 'boats', size: '256x256' });
     await ws.next('gen:update', (args) => (args[1] as Job).id === (started.job as Job).id && jobStatus('succeeded')(args), 20_000);
-    await waitFor(() => stock.doc.getArray(ROOTS.candidates).length > 0, 10_000, 'candidates on the stock provider');
+    await waitFor(() => stock.doc.getArray(ROOTS.candidates).length > 0, WAIT_BUDGET_MS, 'candidates on the stock provider');
     expect(plain.frames.length).toBeGreaterThan(0);
     expect(plain.frames.filter((f) => f[0] === YWS_MESSAGE.event || f[0] === YWS_MESSAGE.ack)).toEqual([]);
     plain.send(rawEventFrame('gallery:subscribe', '[]', 1));

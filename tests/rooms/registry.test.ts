@@ -4,7 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { RoomRegistry } from '../../server/rooms/registry.ts';
 import { MemoryDocLog, memoryRecords } from '../helpers/memory-store.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 const USER = { id: 'u1', name: 'Ann', color: '#000000' };
 
@@ -110,7 +110,7 @@ describe('RoomRegistry', () => {
     // would have run too.
     const later = await reg.open('room-2');
     reg.release(later);
-    await waitFor(() => later.destroyed, 10_000, 'the room released later unloaded');
+    await waitFor(() => later.destroyed, WAIT_BUDGET_MS, 'the room released later unloaded');
     expect(reg.get('room-1')).toBe(room);
     expect(room.destroyed).toBe(false);
     await reg.close();
@@ -125,7 +125,7 @@ describe('RoomRegistry', () => {
     room.transact((doc) => doc.getText('prompt').insert(0, 'precious'), 'test');
     reg.release(room);
     // Said where the unload, its flush refused, decides to keep the room.
-    await waitFor(() => warnings.includes('room kept in memory: log unavailable'), 10_000, 'the unload given up');
+    await waitFor(() => warnings.includes('room kept in memory: log unavailable'), WAIT_BUDGET_MS, 'the unload given up');
     expect(reg.get('room-1')).toBe(room);
     expect(room.saver.unsaved).toBeGreaterThan(0);
     docLog.failing = false;

@@ -12,7 +12,7 @@ import type { Redis } from '../../server/scale/redis-client.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 import { startJob } from '../generation/helpers.ts';
 import { runningJob, twoNodesOnOwnRedis } from '../helpers/cluster.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
 
 const postgres = await postgresService();
@@ -31,10 +31,10 @@ describeWith([postgres, binary], 'room events kept for other nodes while Redis i
     const send = (i: number, prompt: string) => b.broadcast.to(roomChannel(roomId)).emit('gen:update', roomId, job(roomId, i, prompt));
 
     await redis.stop();
-    await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
+    await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, WAIT_BUDGET_MS, 'both nodes notice Redis is gone');
     const prompts = Array.from({ length: SENT }, (_, i) => `event ${i}`);
     for (const [i, prompt] of prompts.entries()) send(i, prompt);
-    await waitFor(() => heard('b').length === SENT, 10_000, "node B's own socket hears every event");
+    await waitFor(() => heard('b').length === SENT, WAIT_BUDGET_MS, "node B's own socket hears every event");
     expect(heard('b')).toEqual(prompts);
     expect(b.scale!.outbox.waiting.commands).toBe(KEPT);
     expect((await b.metrics.adapterDropped.get()).values[0]?.value).toBe(SENT - KEPT);
@@ -43,7 +43,7 @@ describeWith([postgres, binary], 'room events kept for other nodes while Redis i
     const newest = prompts.slice(SENT - KEPT);
     await waitFor(() => heard('a').length >= KEPT, 20_000, "node A's socket hears what node B kept");
     // A marker sent once Redis is back: everything B kept was written before it, so A has heard all it ever will of them.
-    await waitFor(() => b.scale!.redis.isReady, 10_000, 'node B is back on Redis');
+    await waitFor(() => b.scale!.redis.isReady, WAIT_BUDGET_MS, 'node B is back on Redis');
     send(SENT, 'after');
     await waitFor(() => heard('a').includes('after'), 20_000, "node A's socket hears the event sent after the outage");
     expect(heard('a')).toEqual([...newest, 'after']);
@@ -74,7 +74,7 @@ describeWith([postgres, binary], 'room events kept for other nodes while Redis i
     try {
       for (const outage of [1, 2]) {
         await redis.stop();
-        await waitFor(() => !client.isReady, 10_000, 'the client notices Redis is gone');
+        await waitFor(() => !client.isReady, WAIT_BUDGET_MS, 'the client notices Redis is gone');
         const sent = [1, 2, 3, 4, 5].map(() => adapterSees.xAdd('stream', '*', entry).catch((err: Error) => err.message));
         expect(outbox.waiting).toEqual({ commands: 2, bytes: 2 * size });
         expect(droppedBytes).toBe(3 * size * outage);
@@ -107,10 +107,10 @@ describeWith([postgres, binary], 'a job whose updates were dropped for the other
     fake.hold();
     const started = await startJob(sockets.b, roomId, { provider: 'openai', prompt: 'a lighthouse' });
     await onA.until(started.id, 'running');
-    await waitFor(() => fake.held === 1, 10_000, 'the provider asked');
+    await waitFor(() => fake.held === 1, WAIT_BUDGET_MS, 'the provider asked');
 
     await redis.stop();
-    await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
+    await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, WAIT_BUDGET_MS, 'both nodes notice Redis is gone');
     fake.release();
     const final = await onB.until(started.id, 'succeeded');
     // Newer room events push every update of the job out of what node B keeps for the other nodes.

@@ -9,7 +9,7 @@ import type { Atelier } from '../../server/atelier.ts';
 import type { GrantAck, GrantRole } from '../../shared/live.ts';
 import { joinRoom, listeningSocket } from '../live/helpers.ts';
 import { clusterEnv } from '../helpers/cluster.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
 import { person } from '../social/helpers.ts';
 
@@ -43,14 +43,14 @@ describeWith([postgres, binary], 'grants and sign-outs while Redis is away', () 
     const leaving = await api(b.url).session('Dee');
 
     await redis.stop();
-    await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
+    await waitFor(() => !b.scale?.redis.isReady && !a.scale?.redis.isReady, WAIT_BUDGET_MS, 'both nodes notice Redis is gone');
     const roles: GrantRole[] = ['editor', 'viewer', 'editor', 'viewer', 'editor'];
     for (const role of roles) expect(await grant(bob.id, role)).toMatchObject({ ok: true, role });
     expect((await api(b.url).request('DELETE', '/api/session', { token: leaving.token })).status).toBe(204);
     expect(await grant(cy.id, 'editor')).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     // All answered while Redis was still away; node B's own connections heard each role.
     expect(b.scale!.redis.isReady).toBe(false);
-    await waitFor(() => bobOnB.roles.length === roles.length, 10_000, 'room:role on node B');
+    await waitFor(() => bobOnB.roles.length === roles.length, WAIT_BUDGET_MS, 'room:role on node B');
     expect(bobOnB.roles).toEqual(roles);
     expect(b.scale!.outbox.waiting.commands).toBe(KEPT);
     expect((await b.metrics.adapterDropped.get()).values[0]?.value).toBeGreaterThanOrEqual(roles.length + 1 - KEPT);
@@ -58,6 +58,6 @@ describeWith([postgres, binary], 'grants and sign-outs while Redis is away', () 
 
     await redis.start();
     await waitFor(() => rolesOn(a, room.id, bob.id)[0] === 'editor', 20_000, 'Bob an editor on node A');
-    await waitFor(() => bobOnA.roles.at(-1) === 'editor', 10_000, 'room:role editor on node A');
+    await waitFor(() => bobOnA.roles.at(-1) === 'editor', WAIT_BUDGET_MS, 'room:role editor on node A');
   }, 60_000);
 });

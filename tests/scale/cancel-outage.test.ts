@@ -11,7 +11,7 @@ import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 import { genCancel, startJob, watchJobs } from '../generation/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, twoNodesAndARoom } from '../helpers/cluster.ts';
-import { waitFor } from '../helpers/server.ts';
+import { WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, startPrivateRedis } from '../helpers/services.ts';
 
 const postgres = await postgresService();
@@ -46,7 +46,7 @@ describeWith([postgres, binary], 'cancel across nodes while Redis is away', () =
     await onB.until(job.id, 'running');
 
     await redis.stop();
-    await waitFor(() => !b.scale!.redis.isReady, 10_000, 'node B notices Redis is gone');
+    await waitFor(() => !b.scale!.redis.isReady, WAIT_BUDGET_MS, 'node B notices Redis is gone');
     // At once means without asking the other nodes: with Redis away the adapter never answers, and the
     // request would wait out its own deadline first. (What is asked, not how long it took: CI's load varies.)
     const asked = vi.spyOn(b.socketIo.io.of('/').adapter, 'serverSideEmit');

@@ -53,7 +53,7 @@ describeWith([redis, postgres], 'client id ownership on two nodes', () => {
     const { doc: again } = await joinWithYWebsocket(b.url, ann.token, roomId, undefined, ann1.doc);
     expect(again.clientID).toBe(client);
     again.getText(ROOTS.prompt).insert(3, ' again');
-    await waitFor(() => promptOf(onB.doc) === 'ann again', 10_000, "Ann's edit from B");
+    await waitFor(() => promptOf(onB.doc) === 'ann again', WAIT_BUDGET_MS, "Ann's edit from B");
     expect(promptOf(live().doc)).toBe('ann again');
   });
 

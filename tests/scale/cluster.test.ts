@@ -7,7 +7,7 @@ import { SocketIoProvider } from '../../client/realtime/socketio-provider.ts';
 import { ROOTS } from '../../shared/doc-schema.ts';
 import { connectSocket, joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, type NodeProcess, spawnNode, startBalancer, storedLog } from '../helpers/cluster.ts';
-import { api, waitFor } from '../helpers/server.ts';
+import { api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 import { candidates, startJob, watchJobs } from '../generation/helpers.ts';
@@ -53,12 +53,12 @@ describeWith([redis, postgres], 'three node processes', () => {
       });
       await waitFor(
         () => parts.every((p) => promptOf(p.doc) === promptOf(parts[0]!.doc) && promptOf(p.doc).length === 9),
-        10_000,
+        WAIT_BUDGET_MS,
         'convergence',
       );
       await waitFor(
         () => parts.every((p) => names(p.provider.awareness.getStates()).join() === 'Ann,Bob,Cat'),
-        10_000,
+        WAIT_BUDGET_MS,
         'presence everywhere',
       );
       expect(Y.encodeStateVector(parts[2]!.doc)).toEqual(Y.encodeStateVector(parts[0]!.doc));
@@ -72,7 +72,7 @@ describeWith([redis, postgres], 'three node processes', () => {
       }
       await waitFor(
         () => parts.every((p) => candidates(p.doc).filter((c) => c.jobId === job.id).length === 2),
-        10_000,
+        WAIT_BUDGET_MS,
         'candidates everywhere',
       );
       // A late joiner on node 3 gets the finished job in its join ack.
@@ -114,7 +114,7 @@ describeWith([redis, postgres], 'three node processes', () => {
         type(pb.doc, 'bob', 'b');
       }, 5);
       try {
-        await waitFor(() => keystrokes >= 40, 10_000, 'typing before the kill');
+        await waitFor(() => keystrokes >= 40, WAIT_BUDGET_MS, 'typing before the kill');
         await doomed.kill('SIGKILL');
         balancer.route(survivor.url);
         await waitFor(() => keystrokes >= 120, 20_000, 'typing after the kill');
@@ -174,7 +174,7 @@ describeWith([redis, postgres], 'three node processes', () => {
       fake.hold();
       const running = await startJob(parts[0]!.socket, room.id, { provider: 'openai', prompt: 'one' });
       const queued = await startJob(parts[0]!.socket, room.id, { provider: 'openai', prompt: 'two' });
-      await waitFor(() => fake.held === 1, 10_000, 'the first job at the provider');
+      await waitFor(() => fake.held === 1, WAIT_BUDGET_MS, 'the first job at the provider');
       for (const w of watchers.slice(1)) await w.until(running.id, 'running');
 
       await nodes[0]!.kill('SIGKILL');

@@ -9,7 +9,7 @@ import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 import { startJob, watchJobs } from '../generation/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv } from '../helpers/cluster.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { startTcpGate } from '../helpers/tcp-gate.ts';
 import { eventWs } from '../helpers/ws-events.ts';
@@ -41,7 +41,7 @@ describeWith([redis, postgres], 'a node cut off from Redis', () => {
     fake.hold();
     const job = await startJob(annSio, room.id, { provider: 'openai', prompt: 'a held harbour' });
     await onA.until(job.id, 'running');
-    await waitFor(() => fake.held === 1, 10_000, 'the provider asked');
+    await waitFor(() => fake.held === 1, WAIT_BUDGET_MS, 'the provider asked');
 
     gate.cut();
     // Node A finds node B dead and fails the job in the store (its own clients hear it).
@@ -50,7 +50,7 @@ describeWith([redis, postgres], 'a node cut off from Redis', () => {
     // Node B, still cut off, stops it: the provider's request is abandoned, its own clients hear the stored state on both transports.
     const isFailed = (args: unknown[]) => (args[1] as Job).id === job.id && (args[1] as Job).status === 'failed';
     expect((await annWs.next('gen:update', isFailed, 20_000))[1]).toEqual(failed);
-    await waitFor(() => fake.aborted === 1, 10_000, 'the provider request abandoned');
+    await waitFor(() => fake.aborted === 1, WAIT_BUDGET_MS, 'the provider request abandoned');
     expect((await onB.until(job.id, 'failed', 10_000)).error).toEqual(failed.error);
     expect(b.scale!.redis.isReady).toBe(false);
     gate.restore();

@@ -7,7 +7,7 @@ import { FAKE_KEY, startFakeOpenAi } from '../generation/fake-openai.ts';
 import { genCancel, genStart, startJob, watchJobs } from '../generation/helpers.ts';
 import { joinWithSocketIo } from '../helpers/clients.ts';
 import { clusterEnv, twoNodesAndARoom } from '../helpers/cluster.ts';
-import { api, waitFor } from '../helpers/server.ts';
+import { api, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 
 const redis = await redisService();
@@ -72,7 +72,7 @@ describeWith([redis, postgres], 'jobs across nodes', () => {
     fake.release();
     await watched.until(first.id, 'succeeded');
     await watched.until(second.id, 'succeeded');
-    await waitFor(async () => (await genStart(pb.socket, roomId, { provider: 'openai', prompt: 'four' })).ok, 10_000, 'a place again');
+    await waitFor(async () => (await genStart(pb.socket, roomId, { provider: 'openai', prompt: 'four' })).ok, WAIT_BUDGET_MS, 'a place again');
   });
 
   it('one user’s jobs per minute are counted across nodes', async () => {

@@ -11,7 +11,7 @@ import type { Atelier } from '../../server/atelier.ts';
 import { LastKnownBoard } from '../../server/live/last-known-board.ts';
 import type { SessionResponse } from '../../shared/protocol.ts';
 import { clusterEnv } from '../helpers/cluster.ts';
-import { api, startServer, type TestEnv, waitFor } from '../helpers/server.ts';
+import { api, startServer, type TestEnv, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisServerBinary, redisService, startPrivateRedis } from '../helpers/services.ts';
 import { startTcpGate } from '../helpers/tcp-gate.ts';
 import { joinRoom, listeningSocket, livePage, nextPreview } from '../live/helpers.ts';
@@ -81,7 +81,7 @@ async function listedThenRedisAway(
   }
   await own?.stop();
   gate?.cut();
-  await waitFor(() => !a.scale?.redis.isReady && !b.scale?.redis.isReady, 10_000, 'both nodes notice Redis is gone');
+  await waitFor(() => !a.scale?.redis.isReady && !b.scale?.redis.isReady, WAIT_BUDGET_MS, 'both nodes notice Redis is gone');
   const back = async () => {
     await own?.start();
     gate?.restore();

@@ -56,10 +56,10 @@ describeWith([redis, postgres], 'node liveness', () => {
       expect((await storedText(env.DATABASE_URL, room.id)).includes('relayed, never stored')).toBe(false);
 
       // Silence: the key expires, the sweeper notices.
-      await waitFor(() => !pa.provider.awareness.getStates().has(4242), 10_000, 'ghost presence removed');
+      await waitFor(() => !pa.provider.awareness.getStates().has(4242), WAIT_BUDGET_MS, 'ghost presence removed');
       await waitFor(
         async () => (await storedText(env.DATABASE_URL, room.id)).includes('relayed, never stored'),
-        10_000,
+        WAIT_BUDGET_MS,
         'ghost edit stored',
       );
       const metrics = await (await fetch(`${node!.url}/metrics`)).text();

@@ -52,7 +52,7 @@ describeWith([binary], 'shared rate limits', () => {
       await waitFor(() => !client.isReady, WAIT_BUDGET_MS, 'client notices');
       expect(await takeMany(limiter, 'k', 4)).toEqual([true, true, true, false]);
       await redis.start();
-      await waitFor(() => client.isReady, 10_000, 'client reconnects');
+      await waitFor(() => client.isReady, WAIT_BUDGET_MS, 'client reconnects');
       // Redis came back empty: a fresh bucket, and the script loaded again (NOSCRIPT).
       expect(await takeMany(limiter, 'k', 4)).toEqual([true, true, true, false]);
       expect(await client.keys('p:rate:*')).toEqual(['p:rate:k']);

@@ -34,7 +34,7 @@ describeWith([postgres, binary], 'Redis restarted mid-session', () => {
     await waitFor(() => promptOf(pBob.doc) === 'before', WAIT_BUDGET_MS, 'relay before the outage');
 
     await redis.stop();
-    await waitFor(() => !a!.scale!.redis.isReady && !b!.scale!.redis.isReady, 10_000, 'nodes notice Redis is gone');
+    await waitFor(() => !a!.scale!.redis.isReady && !b!.scale!.redis.isReady, WAIT_BUDGET_MS, 'nodes notice Redis is gone');
     pAnn.doc.getText(ROOTS.prompt).insert(6, ' ann');
     pBob.doc.getText(ROOTS.prompt).insert(0, 'bob ');
     pCat.doc.getText(ROOTS.prompt).insert(0, 'cat was here');

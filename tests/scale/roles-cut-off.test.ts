@@ -10,7 +10,7 @@ import type { GrantAck } from '../../shared/live.ts';
 import type { Heard } from '../live/helpers.ts';
 import { joinRoom, listeningSocket } from '../live/helpers.ts';
 import { clusterEnv } from '../helpers/cluster.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { startTcpGate, type TcpGate } from '../helpers/tcp-gate.ts';
 import { type Everywhere, everywhere } from '../helpers/three-ways.ts';
@@ -43,7 +43,7 @@ async function viewerOnACutOff(link: 'view' | 'edit' = 'view') {
 
 async function cutOff(gate: TcpGate, a: Atelier): Promise<void> {
   gate.cut();
-  await waitFor(() => !a.scale!.redis.isReady, 10_000, 'node A notices Redis is gone');
+  await waitFor(() => !a.scale!.redis.isReady, WAIT_BUDGET_MS, 'node A notices Redis is gone');
 }
 
 function rolesOn(server: Atelier, roomId: string, userId: string): string[] {
@@ -52,13 +52,13 @@ function rolesOn(server: Atelier, roomId: string, userId: string): string[] {
 
 /** Bob's connections on node A were told, on both transports that carry events, and all three hold the role. */
 async function toldOnA(bob: Everywhere, a: Atelier, roomId: string, bobId: string, role: string): Promise<void> {
-  await waitFor(() => bob.sio.roles.at(-1) === role, 10_000, `room:role ${role} on Socket.IO`);
+  await waitFor(() => bob.sio.roles.at(-1) === role, WAIT_BUDGET_MS, `room:role ${role} on Socket.IO`);
   expect((await bob.events.next('room:role', (args) => (args[1] as { role: string }).role === role))[0]).toBe(roomId);
   expect(rolesOn(a, roomId, bobId)).toEqual([role, role, role]);
 }
 
 async function heardOnB(bob: Heard, role: string): Promise<void> {
-  await waitFor(() => bob.roles.at(-1) === role, 10_000, `room:role ${role} on node B`);
+  await waitFor(() => bob.roles.at(-1) === role, WAIT_BUDGET_MS, `room:role ${role} on node B`);
 }
 
 type CutOffRoom = Awaited<ReturnType<typeof viewerOnACutOff>>;

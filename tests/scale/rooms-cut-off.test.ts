@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import type { Atelier } from '../../server/atelier.ts';
 import { clusterEnv } from '../helpers/cluster.ts';
 import { reportedRoomOnTwoNodes } from '../helpers/reported-room.ts';
-import { api, startServer, waitFor } from '../helpers/server.ts';
+import { api, startServer, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 import { describeWith, postgresService, redisService } from '../helpers/services.ts';
 import { startTcpGate, type TcpGate } from '../helpers/tcp-gate.ts';
 import { everywhere, letGo, present, stays } from '../helpers/three-ways.ts';
@@ -29,7 +29,7 @@ async function gatedPairAndRoom() {
 
 async function cutOff(gate: TcpGate, a: Atelier): Promise<void> {
   gate.cut();
-  await waitFor(() => !a.scale!.redis.isReady, 10_000, 'node A notices Redis is gone');
+  await waitFor(() => !a.scale!.redis.isReady, WAIT_BUDGET_MS, 'node A notices Redis is gone');
 }
 
 describeWith([redis, postgres], 'rooms on a node cut off from Redis', () => {

@@ -209,7 +209,7 @@ describeWith([redis, postgres], 'two nodes over Redis and PostgreSQL', () => {
     // Node B's adapter reads the stream from its start-up on, so one publish reaches it. (Publishing again until
     // it arrived looked for each new work alone and, under load, ran into the publish rate limit.)
     const workId = (await ann.publish('Harbour at dusk')).id;
-    await waitFor(() => seen.some(([what, id]) => what === 'b:published' && id === workId), 10_000, 'gallery:published on node B');
+    await waitFor(() => seen.some(([what, id]) => what === 'b:published' && id === workId), WAIT_BUDGET_MS, 'gallery:published on node B');
     expect(seen).toContainEqual(['a:published', workId]);
 
     const bob = await api(b.url).session('Bob');

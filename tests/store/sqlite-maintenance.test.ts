@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import type { CheckpointResult } from '../../server/store/sqlite/maintenance.ts';
 import { openSqliteStore } from '../../server/store/sqlite/store.ts';
 import { BACKGROUND_NICE } from '../../server/store/thread-priority.ts';
-import { tempDir, waitFor } from '../helpers/server.ts';
+import { tempDir, WAIT_BUDGET_MS, waitFor } from '../helpers/server.ts';
 
 const size = (file: string) => statSync(file).size;
 
@@ -42,7 +42,7 @@ describe('SQLite maintenance thread', () => {
     const initial = size(db);
     const doc = await appendSome(store, 'room-a');
     // Automatic checkpoints are off in the main connection, so only the thread can grow the file.
-    await waitFor(() => size(db) > initial + 500_000, 5_000, 'database file receives the WAL');
+    await waitFor(() => size(db) > initial + 500_000, WAIT_BUDGET_MS, 'database file receives the WAL');
     const loaded = await store.docLog.load('room-a');
     const copy = new Y.Doc();
     Y.applyUpdate(copy, loaded.update!);
@@ -75,7 +75,7 @@ describe('SQLite maintenance thread', () => {
       // next burst's writer restart the log. However slow the machine, it has to come.
       await waitFor(
         () => checkpoints.some((c) => c.startedAt > burstDone && c.log > 0 && c.checkpointed === c.log),
-        10_000,
+        WAIT_BUDGET_MS,
         `a timed checkpoint of burst ${round}`,
       );
     }
@@ -126,7 +126,7 @@ describe('SQLite maintenance thread', () => {
     await appendSome(store, 'room-a', 500);
     const journal = new DatabaseSync(db, { readOnly: true });
     const journalRows = () => Number((journal.prepare('SELECT count(*) AS n FROM doc_journal').get() as { n: number }).n);
-    await waitFor(() => journalRows() === 0, 10_000, 'the thread moves the journal');
+    await waitFor(() => journalRows() === 0, WAIT_BUDGET_MS, 'the thread moves the journal');
     journal.close();
     // The thread answers one request at a time: once this compaction (more commits of its own) is answered,
     // whatever its commits and the move's would have run has run.
