@@ -5,7 +5,7 @@ import { describeError } from '../api/http.ts';
 import { createRoom } from '../api/rooms.ts';
 import { onSessionEnded } from '../api/session.ts';
 import { icons } from '../ui/icons.ts';
-import { baseStyles } from '../ui/styles.ts';
+import { baseStyles, visuallyHidden } from '../ui/styles.ts';
 import { interceptLinks, navigate, NAVIGATE_EVENT, parseRoute, type Route } from './router.ts';
 import './user-menu.ts';
 import '../social/notification-bell.ts';
@@ -96,11 +96,6 @@ export class AtelierApp extends LitElement {
         color: var(--ink);
         text-decoration: none;
       }
-      @media (max-width: 640px) {
-        .live-link {
-          display: none;
-        }
-      }
       .live-link::before {
         content: '';
         display: inline-block;
@@ -131,25 +126,38 @@ export class AtelierApp extends LitElement {
           display: none;
         }
       }
-      /* Phones: the bar's five finger-sized controls fit down to 320 px, the smallest keeping the logo alone. */
-      @media (max-width: 400px) {
+      /* Phones: the bar's six finger-sized controls fit down to 320 px. */
+      @media (max-width: 640px) {
         header {
           gap: 0.5rem;
           padding-inline: 0.75rem;
         }
       }
-      @media (max-width: 359px) {
+      /* Phones keep "Live" (the rooms being made now) and drop the brand's name beside its logo; the
+         smallest keep its dot alone, read out as "Live". */
+      @media (max-width: 419px) {
         .brand {
           min-width: var(--tap);
           justify-content: center;
         }
         .brand-name {
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip: rect(0 0 0 0);
-          white-space: nowrap;
+          ${visuallyHidden}
+        }
+      }
+      @media (max-width: 359px) {
+        header {
+          gap: 0.25rem;
+        }
+        .live-link {
+          min-width: var(--tap);
+          justify-content: center;
+          padding-inline: 0;
+        }
+        .live-link::before {
+          margin-right: 0;
+        }
+        .live-label {
+          ${visuallyHidden}
         }
       }
       .boot,
@@ -276,7 +284,7 @@ export class AtelierApp extends LitElement {
           <input id="site-search" class="input" name="q" type="search" placeholder="Search" maxlength="200" />
         </form>
         <a class="icon-btn" href="/search" aria-label="Search" title="Search">${icons.search}</a>
-        <a class="live-link" href="/live">Live</a>
+        <a class="live-link" href="/live"><span class="live-label">Live</span></a>
         ${this.startError ? html`<span class="error-text" role="alert">${this.startError}</span>` : nothing}
         <button class="btn primary" ?disabled=${this.starting} @click=${() => this.#startRoom()} aria-label="Start a room">
           ${icons.plus} <span class="start-label">${this.starting ? 'Starting…' : 'Start a room'}</span>

@@ -2,6 +2,16 @@
 // adopts. Colours and sizes come from the custom properties in index.html.
 import { css } from 'lit';
 
+/** Out of sight, still read out: for rules that hide a label only at some widths. */
+export const visuallyHidden = css`
+  position: absolute !important;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip: rect(0 0 0 0);
+  white-space: nowrap;
+`;
+
 export const baseStyles = css`
   :host {
     box-sizing: border-box;
@@ -138,12 +148,7 @@ export const baseStyles = css`
     font-size: 0.85rem;
   }
   .visually-hidden {
-    position: absolute !important;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
+    ${visuallyHidden}
   }
   .card {
     background: var(--surface);
