@@ -107,4 +107,22 @@ describeInBrowser('the room on a phone', (browser) => {
     await shot(page, 'phone-02-header-320');
     await context.close();
   }, 60_000);
+
+  test("the app bar on phones keeps its way to Live, within the screen, at 320, 390 and 600 px", async () => {
+    const { atelier } = await ownedRoom();
+    for (const width of [320, 390, 600]) {
+      const context = await browser().newContext({ baseURL: atelier.url, viewport: { width, height: 700 }, isMobile: true, hasTouch: true });
+      const page = await context.newPage();
+      await page.goto('/');
+      await page.locator('atelier-app user-menu').waitFor();
+      const live = page.locator('atelier-app header').getByRole('link', { name: 'Live' });
+      expect(await live.isVisible(), `Live at ${width} px`).toBe(true);
+      for (const control of [live, page.locator('atelier-app header notification-bell'), page.locator('atelier-app header user-menu')]) {
+        const box = await control.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= width && box.width >= 44, `${control} at ${width} px`).toBe(true);
+      }
+      await shot(page, `phone-03-app-bar-${width}`);
+      await context.close();
+    }
+  }, 60_000);
 });
