@@ -40,7 +40,6 @@ import { type SpectatorThread, startSpectatorThread } from './live/spectator-thr
 import { liveOptions as O } from './live/options.ts';
 import { cursorMove, pool } from './live/workload.ts';
 
-
 interface Session {
   token: string;
   user: { id: string };

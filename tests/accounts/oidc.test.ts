@@ -177,7 +177,10 @@ describe('OpenID Connect', () => {
       expect(res.status).toBe(401);
       return ((await res.json()) as { error: { code: string; message: string } }).error;
     };
-    expect(await refusal('temporarily_unavailable')).toEqual({ code: 'unauthorized', message: 'the identity provider refused: temporarily_unavailable' });
+    expect(await refusal('temporarily_unavailable')).toEqual({
+      code: 'unauthorized',
+      message: 'the identity provider refused: temporarily_unavailable',
+    });
     expect((await refusal('access_denied')).message).toBe('sign-in was cancelled');
     const forged = await refusal(`call +1 555 0100 to fix your account \u202e${'x'.repeat(4000)}`);
     expect(forged.code).toBe('unauthorized');

@@ -108,10 +108,15 @@ describeInBrowser('the room on a phone', (browser) => {
     await context.close();
   }, 60_000);
 
-  test("the app bar on phones keeps its way to Live, within the screen, at 320, 390 and 600 px", async () => {
+  test('the app bar on phones keeps its way to Live, within the screen, at 320, 390 and 600 px', async () => {
     const { atelier } = await ownedRoom();
     for (const width of [320, 390, 600]) {
-      const context = await browser().newContext({ baseURL: atelier.url, viewport: { width, height: 700 }, isMobile: true, hasTouch: true });
+      const context = await browser().newContext({
+        baseURL: atelier.url,
+        viewport: { width, height: 700 },
+        isMobile: true,
+        hasTouch: true,
+      });
       const page = await context.newPage();
       await page.goto('/');
       await page.locator('atelier-app user-menu').waitFor();

@@ -57,7 +57,11 @@ describeInBrowser('room in the browser', (browser) => {
       'B sees the prompt',
     );
     await b.page.locator('prompt-editor .cm-ySelectionInfo', { hasText: aName }).waitFor();
-    await waitFor(async () => (await b.page.locator(`participant-list [data-participant="${aName}"]`).count()) === 1, WAIT_BUDGET_MS, 'B lists A');
+    await waitFor(
+      async () => (await b.page.locator(`participant-list [data-participant="${aName}"]`).count()) === 1,
+      WAIT_BUDGET_MS,
+      'B lists A',
+    );
     await shot(b.page, 'room-03-b-sees-a-typing');
 
     // B types too: both edits survive.
@@ -76,7 +80,11 @@ describeInBrowser('room in the browser', (browser) => {
     await b.page.locator('room-page .title h1', { hasText: 'Lighthouse study' }).waitFor();
 
     // B pauses: A stops seeing "is typing".
-    await waitFor(async () => (await a.page.locator('participant-list .typing-note').innerText()).trim() === '', WAIT_BUDGET_MS, 'typing ends');
+    await waitFor(
+      async () => (await a.page.locator('participant-list .typing-note').innerText()).trim() === '',
+      WAIT_BUDGET_MS,
+      'typing ends',
+    );
 
     // B generates with the (fake, held) OpenAI provider: both watch the job run.
     const outsider = await joinWithSocketIo(
@@ -113,17 +121,29 @@ describeInBrowser('room in the browser', (browser) => {
     await shot(a.page, 'room-05b-a-three-candidates');
     // Newest first: the two local ones lead the tray.
     for (let i = 0; i < 2; i++) await a.page.locator('candidate-tray button', { hasText: 'Discard' }).first().click();
-    await waitFor(async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 1, WAIT_BUDGET_MS, 'discarded for B too');
+    await waitFor(
+      async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 1,
+      WAIT_BUDGET_MS,
+      'discarded for B too',
+    );
 
     // A places it: it fills the canvas (1024 × 1024), in the fake's blue.
     await a.page.getByRole('button', { name: `Place as layer: ${prompt}` }).click();
     await b.page.locator('layer-panel li[data-layer-id]').waitFor();
     await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), BLUE), WAIT_BUDGET_MS, "B's canvas shows the layer");
-    await waitFor(async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 0, WAIT_BUDGET_MS, 'the tray empties');
+    await waitFor(
+      async () => (await b.page.locator('candidate-tray [data-candidate-id]').count()) === 0,
+      WAIT_BUDGET_MS,
+      'the tray empties',
+    );
 
     // A lowers its opacity to 40 %: B's canvas shows blue at 0.4 over white.
     await a.page.locator('layer-panel input[name="opacity"]').fill('40');
-    await waitFor(async () => isColour(await canvasPixel(b.page, 512, 512), [173, 194, 235]), WAIT_BUDGET_MS, "B's canvas shows the layer at 40 %");
+    await waitFor(
+      async () => isColour(await canvasPixel(b.page, 512, 512), [173, 194, 235]),
+      WAIT_BUDGET_MS,
+      "B's canvas shows the layer at 40 %",
+    );
     await shot(a.page, 'room-06-a-opacity-40');
     await shot(b.page, 'room-07-b-canvas-follows');
 
@@ -146,7 +166,11 @@ describeInBrowser('room in the browser', (browser) => {
     await waitFor(() => Math.abs(Number(layerMap().get('x')) - 120 / fit) <= 2, WAIT_BUDGET_MS, 'the drag reaches the others');
     await a.page.keyboard.press('Shift+BracketRight');
     await waitFor(() => layerMap().get('rotation') === 15, WAIT_BUDGET_MS, 'the rotation reaches the others');
-    await waitFor(async () => isColour(await canvasPixel(b.page, 40, 512), [255, 255, 255]), WAIT_BUDGET_MS, "B's canvas shows the moved layer");
+    await waitFor(
+      async () => isColour(await canvasPixel(b.page, 40, 512), [255, 255, 255]),
+      WAIT_BUDGET_MS,
+      "B's canvas shows the moved layer",
+    );
     expect(isColour(await canvasPixel(b.page, 600, 512), BLUE)).toBe(true);
     await shot(b.page, 'room-08-b-sees-move-and-turn');
 

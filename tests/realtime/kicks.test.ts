@@ -131,6 +131,10 @@ describe('letting connections go, on every transport', () => {
     expect((await http.request('GET', `/api/rooms/${room.id}`, { token: bob!.token })).status).toBe(404);
     await ended(owner, 'unauthorized');
     await letGo(guest, room.id, 'not_found');
-    await waitFor(() => server.registry.get(room.id) === undefined || present(server, room.id).length === 0, WAIT_BUDGET_MS, 'the room empty');
+    await waitFor(
+      () => server.registry.get(room.id) === undefined || present(server, room.id).length === 0,
+      WAIT_BUDGET_MS,
+      'the room empty',
+    );
   });
 });

@@ -300,7 +300,11 @@ describe('house rules on event sockets', () => {
     await http.json('DELETE', '/api/auth/sessions', { token: bob!.token, expect: 200 });
     // At once: out while his connection is still open, before ws gives up on his answer to the close (30 s) and
     // drops it. Checked by that order rather than by a short deadline, which a loaded machine can miss.
-    await waitFor(() => !bobHere() && !server.broadcast.hasLocal(userChannel(bob!.id)), WAIT_BUDGET_MS, 'Bob out of the room and off his channels');
+    await waitFor(
+      () => !bobHere() && !server.broadcast.hasLocal(userChannel(bob!.id)),
+      WAIT_BUDGET_MS,
+      'Bob out of the room and off his channels',
+    );
     expect(ended).toBe(false);
   });
 

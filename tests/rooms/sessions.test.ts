@@ -270,8 +270,9 @@ describe('Connection and RoomSession', () => {
     await b.connection.join(ROOM, {});
     const step1 = syncMessage(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc()));
     const answers = () =>
-      b.sink.sent.filter((s) => s.kind === 'sync' && decoding.readVarUint(decoding.createDecoder(s.message)) === syncProtocol.messageYjsSyncStep2)
-        .length;
+      b.sink.sent.filter(
+        (s) => s.kind === 'sync' && decoding.readVarUint(decoding.createDecoder(s.message)) === syncProtocol.messageYjsSyncStep2,
+      ).length;
     // As a transport hands messages on: each takes a message from the budget first.
     for (let i = 0; i < 50; i++) if (b.connection.allow(ROOM)) b.connection.receive(ROOM, 'sync', step1);
     const answered = b.sink.sent.find((s) => s.kind === 'sync' && s.message.byteLength > 100_000);

@@ -72,7 +72,11 @@ describeWith([redis, postgres], 'jobs across nodes', () => {
     fake.release();
     await watched.until(first.id, 'succeeded');
     await watched.until(second.id, 'succeeded');
-    await waitFor(async () => (await genStart(pb.socket, roomId, { provider: 'openai', prompt: 'four' })).ok, WAIT_BUDGET_MS, 'a place again');
+    await waitFor(
+      async () => (await genStart(pb.socket, roomId, { provider: 'openai', prompt: 'four' })).ok,
+      WAIT_BUDGET_MS,
+      'a place again',
+    );
   });
 
   it('one user’s jobs per minute are counted across nodes', async () => {
