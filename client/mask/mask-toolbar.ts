@@ -58,6 +58,9 @@ export class MaskToolbar extends LitElement {
       .status {
         flex-basis: 100%;
         font-size: 0.8rem;
+        /* Two lines kept for it whatever it says: its longer text after the first stroke moved the canvas
+           down under a painting finger on a phone. */
+        min-height: 2lh;
       }
     `,
   ];

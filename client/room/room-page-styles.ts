@@ -216,6 +216,12 @@ export const roomPageStyles = [
       .stage {
         height: min(70vh, calc(100vw + 7rem));
       }
+      /* Masking: the mask's tools take the first row, and the canvas keeps a square the screen's width (with
+         its hint) below them; in the height above it shrank to a third of the screen, too small for a finger. */
+      .stage.masking {
+        height: auto;
+        grid-template-rows: auto calc(100vw + 1rem);
+      }
       notification-bell {
         /* Below both rows, which a finger's targets make taller. */
         --bell-panel-top: max(6.4rem, calc(2 * var(--tap) + 2.9rem));

@@ -332,7 +332,7 @@ export class RoomPage extends LitElement {
             @candidate-discard=${(e: CustomEvent<{ id: string }>) => this.#onDiscard(e.detail.id)}
           ></prompt-sidebar>
         </aside>
-        <div class="stage">
+        <div class="stage ${this.#mask.session ? 'masking' : ''}">
           <div class="canvas-tools">
             ${
               this.#mask.session
