@@ -124,8 +124,8 @@ export class Publisher {
     const { width, height, background } = readMeta(doc);
     return {
       // Any editor writes the room's prompt, so it is read as its title and layer names are: one that free text
-      // refuses is published as none (docs/gallery.md, "Publishing"), one it takes composed and trimmed.
-      // and as long as a job's may be (the room's text has no bound of its own but the document's size).
+      // refuses is published as none (docs/gallery.md, "Publishing"), one it takes composed, trimmed and cut to
+      // what a job's prompt may be (the room's text has no bound of its own but the document's size).
       prompt: clipText(shownOrNone(doc.getText(ROOTS.prompt).toString(), 'lines').trim(), MAX_PROMPT_LENGTH),
       layers,
       width,
